@@ -1,0 +1,283 @@
+//! Commands: what a user asks the ledger to do. Each is decided by `workflow::decide` into
+//! events or refused with a typed error. Ids of new entities are chosen by the caller.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::CalendarYear;
+use crate::model::*;
+use crate::settings::Settings;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupporterRequest {
+    pub unit_id: Id,
+    /// Overrides the sub-deadline computed from the calendar.
+    #[serde(default)]
+    pub sub_deadline: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignRequest {
+    pub lead_unit_id: Id,
+    #[serde(default)]
+    pub handler: String,
+    #[serde(default)]
+    pub supporters: Vec<SupporterRequest>,
+    /// Overrides for deadlines computed from the calendar and settings.
+    #[serde(default)]
+    pub sign_deadline: Option<NaiveDate>,
+    #[serde(default)]
+    pub handling_deadline: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "ruling", rename_all = "snake_case")]
+pub enum ReturnRuling {
+    /// Same lead; the handling deadline does not move; counted as an upheld return.
+    Uphold,
+    /// A new lead with new deadlines.
+    Reassign(AssignRequest),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Command {
+    CreateUnit { unit_id: Id, name: String, short_name: String, kind: UnitKind },
+    UpdateUnit { unit_id: Id, name: String, short_name: String, active: bool },
+    CreateUser { user_id: Id, login: String, name: String, unit_id: Id, role: Role },
+    UpdateUser { user_id: Id, name: String, unit_id: Id, role: Role, active: bool },
+    /// `password_hash` is an argon2 PHC string made by the ledger; `None` clears the password.
+    SetPassword { user_id: Id, password_hash: Option<String> },
+    CreateEnterprise { enterprise: Enterprise },
+    UpdateEnterprise { enterprise: Enterprise },
+    RecordVisit { visit: Visit },
+    SetCalendarYear { year: CalendarYear },
+    SetCalendarDay { date: NaiveDate, off: Option<bool>, name: String },
+    UpdateSettings { settings: Settings },
+
+    /// 登记. Either `enterprise_id` names an existing enterprise or `new_enterprise` creates it
+    /// in the same step.
+    Register {
+        problem_id: Id,
+        #[serde(default)]
+        enterprise_id: Option<Id>,
+        #[serde(default)]
+        new_enterprise: Option<Enterprise>,
+        #[serde(default)]
+        visit_id: Option<Id>,
+        source: Source,
+        category: String,
+        description: String,
+        #[serde(default)]
+        demand: String,
+        raised_on: NaiveDate,
+        priority: Priority,
+        #[serde(default)]
+        responsible_leader: String,
+    },
+    ResolveLocally { problem_id: Id, result_text: String },
+    Assign { problem_id: Id, request: AssignRequest },
+    Sign {
+        problem_id: Id,
+        #[serde(default)]
+        handler: String,
+    },
+    Acknowledge { problem_id: Id },
+    Return { problem_id: Id, reason: String, proposed_unit_id: Id },
+    RuleReturn {
+        problem_id: Id,
+        ruling: ReturnRuling,
+        #[serde(default)]
+        note: String,
+    },
+    NoteProgress {
+        problem_id: Id,
+        text: String,
+        #[serde(default)]
+        stage_reply: bool,
+    },
+    SubmitOpinion { problem_id: Id, opinion: String },
+    WaiveOpinion { problem_id: Id, unit_id: Id, reason: String },
+    RequestExtension { problem_id: Id, new_deadline: NaiveDate, reason: String },
+    RuleExtension {
+        problem_id: Id,
+        approve: bool,
+        #[serde(default)]
+        note: String,
+    },
+    Urge { problem_id: Id, level: Escalation, notice: String },
+    Resolve {
+        problem_id: Id,
+        result_type: ResultType,
+        result_text: String,
+        #[serde(default)]
+        explanation: String,
+    },
+    Evaluate {
+        problem_id: Id,
+        satisfaction: Satisfaction,
+        #[serde(default)]
+        comment: String,
+    },
+    Close {
+        problem_id: Id,
+        #[serde(default)]
+        note: String,
+    },
+    RequestWithdrawal { problem_id: Id, reason: String },
+    RuleWithdrawal {
+        problem_id: Id,
+        approve: bool,
+        #[serde(default)]
+        note: String,
+    },
+    Instruct { problem_id: Id, text: String },
+}
+
+/// The workflow actions of DESIGN §4 that act on an existing problem: what
+/// `workflow::allowed_actions` answers with, and what the UI shows as buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    ResolveLocally,
+    Assign,
+    Sign,
+    Acknowledge,
+    Return,
+    RuleReturn,
+    NoteProgress,
+    SubmitOpinion,
+    WaiveOpinion,
+    RequestExtension,
+    RuleExtension,
+    Urge,
+    Resolve,
+    Evaluate,
+    Close,
+    RequestWithdrawal,
+    RuleWithdrawal,
+    Instruct,
+}
+
+impl Action {
+    pub const ALL: &'static [Action] = &[
+        Action::ResolveLocally,
+        Action::Assign,
+        Action::Sign,
+        Action::Acknowledge,
+        Action::Return,
+        Action::RuleReturn,
+        Action::NoteProgress,
+        Action::SubmitOpinion,
+        Action::WaiveOpinion,
+        Action::RequestExtension,
+        Action::RuleExtension,
+        Action::Urge,
+        Action::Resolve,
+        Action::Evaluate,
+        Action::Close,
+        Action::RequestWithdrawal,
+        Action::RuleWithdrawal,
+        Action::Instruct,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Action::ResolveLocally => "resolve_locally",
+            Action::Assign => "assign",
+            Action::Sign => "sign",
+            Action::Acknowledge => "acknowledge",
+            Action::Return => "return",
+            Action::RuleReturn => "rule_return",
+            Action::NoteProgress => "note_progress",
+            Action::SubmitOpinion => "submit_opinion",
+            Action::WaiveOpinion => "waive_opinion",
+            Action::RequestExtension => "request_extension",
+            Action::RuleExtension => "rule_extension",
+            Action::Urge => "urge",
+            Action::Resolve => "resolve",
+            Action::Evaluate => "evaluate",
+            Action::Close => "close",
+            Action::RequestWithdrawal => "request_withdrawal",
+            Action::RuleWithdrawal => "rule_withdrawal",
+            Action::Instruct => "instruct",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Action::ResolveLocally => "就地解决",
+            Action::Assign => "交办",
+            Action::Sign => "签收",
+            Action::Acknowledge => "协办签收",
+            Action::Return => "退回",
+            Action::RuleReturn => "裁定退回",
+            Action::NoteProgress => "报送进展",
+            Action::SubmitOpinion => "提交协办意见",
+            Action::WaiveOpinion => "免予协办意见",
+            Action::RequestExtension => "申请延期",
+            Action::RuleExtension => "审批延期",
+            Action::Urge => "督办",
+            Action::Resolve => "办结",
+            Action::Evaluate => "评价",
+            Action::Close => "销号",
+            Action::RequestWithdrawal => "申请撤回",
+            Action::RuleWithdrawal => "审批撤回",
+            Action::Instruct => "批示",
+        }
+    }
+}
+
+impl Command {
+    /// The problem-level action this command performs, if it is one.
+    pub fn action(&self) -> Option<Action> {
+        use Command::*;
+        Some(match self {
+            ResolveLocally { .. } => Action::ResolveLocally,
+            Assign { .. } => Action::Assign,
+            Sign { .. } => Action::Sign,
+            Acknowledge { .. } => Action::Acknowledge,
+            Return { .. } => Action::Return,
+            RuleReturn { .. } => Action::RuleReturn,
+            NoteProgress { .. } => Action::NoteProgress,
+            SubmitOpinion { .. } => Action::SubmitOpinion,
+            WaiveOpinion { .. } => Action::WaiveOpinion,
+            RequestExtension { .. } => Action::RequestExtension,
+            RuleExtension { .. } => Action::RuleExtension,
+            Urge { .. } => Action::Urge,
+            Resolve { .. } => Action::Resolve,
+            Evaluate { .. } => Action::Evaluate,
+            Close { .. } => Action::Close,
+            RequestWithdrawal { .. } => Action::RequestWithdrawal,
+            RuleWithdrawal { .. } => Action::RuleWithdrawal,
+            Instruct { .. } => Action::Instruct,
+            _ => return None,
+        })
+    }
+
+    pub fn problem_id(&self) -> Option<&str> {
+        use Command::*;
+        match self {
+            Register { problem_id, .. }
+            | ResolveLocally { problem_id, .. }
+            | Assign { problem_id, .. }
+            | Sign { problem_id, .. }
+            | Acknowledge { problem_id, .. }
+            | Return { problem_id, .. }
+            | RuleReturn { problem_id, .. }
+            | NoteProgress { problem_id, .. }
+            | SubmitOpinion { problem_id, .. }
+            | WaiveOpinion { problem_id, .. }
+            | RequestExtension { problem_id, .. }
+            | RuleExtension { problem_id, .. }
+            | Urge { problem_id, .. }
+            | Resolve { problem_id, .. }
+            | Evaluate { problem_id, .. }
+            | Close { problem_id, .. }
+            | RequestWithdrawal { problem_id, .. }
+            | RuleWithdrawal { problem_id, .. }
+            | Instruct { problem_id, .. } => Some(problem_id),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Typed errors with stable codes. The code is the contract with the UI and scripts; the
+//! English Display text is for logs. User-facing Chinese comes from `i18n/*.json`, keyed by code,
+//! with this enum's fields as parameters.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Status;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code")]
+pub enum DomainError {
+    #[serde(rename = "not_found")]
+    #[error("{entity} not found: {id}")]
+    NotFound { entity: String, id: String },
+
+    #[serde(rename = "auth.forbidden")]
+    #[error("{user} may not {action}: {reason}")]
+    Forbidden { user: String, action: String, reason: String },
+
+    #[serde(rename = "auth.inactive")]
+    #[error("user {user} is deactivated")]
+    Inactive { user: String },
+
+    #[serde(rename = "workflow.invalid_state")]
+    #[error("cannot {action} a problem that is {status}")]
+    InvalidState { action: String, status: Status },
+
+    #[serde(rename = "return.window_closed")]
+    #[error("the objection window closed on {deadline}")]
+    ReturnWindowClosed { deadline: String },
+
+    #[serde(rename = "return.already_ruled")]
+    #[error("the office has already ruled on a return of this problem; its ruling is final")]
+    ReturnAlreadyRuled,
+
+    #[serde(rename = "extension.too_late")]
+    #[error("an extension must be asked at least {notice_days} working day(s) before the deadline {deadline}")]
+    ExtensionTooLate { deadline: String, notice_days: u32 },
+
+    #[serde(rename = "extension.pending")]
+    #[error("an extension request is already waiting for the office")]
+    ExtensionPending,
+
+    #[serde(rename = "extension.none_pending")]
+    #[error("no extension request is waiting")]
+    NoExtensionPending,
+
+    #[serde(rename = "extension.not_later")]
+    #[error("the new deadline {new_deadline} is not after the current one {deadline}")]
+    ExtensionNotLater { deadline: String, new_deadline: String },
+
+    #[serde(rename = "assign.supporter_is_lead")]
+    #[error("the lead unit cannot also be a supporting unit")]
+    SupporterIsLead,
+
+    #[serde(rename = "assign.duplicate_supporter")]
+    #[error("supporting unit listed twice: {unit}")]
+    DuplicateSupporter { unit: String },
+
+    #[serde(rename = "assign.not_a_department")]
+    #[error("{unit} is not an active department")]
+    NotADepartment { unit: String },
+
+    #[serde(rename = "assign.deadline_in_past")]
+    #[error("the deadline {deadline} is before today {today}")]
+    DeadlineInPast { deadline: String, today: String },
+
+    #[serde(rename = "resolve.opinions_missing")]
+    #[error("supporting units have not given their opinion: {units}")]
+    OpinionsMissing { units: String },
+
+    #[serde(rename = "support.already_done")]
+    #[error("this supporting unit has already {what}")]
+    SupportAlreadyDone { what: String },
+
+    #[serde(rename = "evaluate.already_evaluated")]
+    #[error("this resolution has already been evaluated")]
+    AlreadyEvaluated,
+
+    #[serde(rename = "close.not_evaluated")]
+    #[error("the company's evaluation must be recorded before close-out")]
+    NotEvaluated,
+
+    #[serde(rename = "withdraw.pending")]
+    #[error("a withdrawal request is already waiting for the office")]
+    WithdrawalPending,
+
+    #[serde(rename = "withdraw.none_pending")]
+    #[error("no withdrawal request is waiting")]
+    NoWithdrawalPending,
+
+    #[serde(rename = "input.required")]
+    #[error("{field} is required")]
+    Required { field: String },
+
+    #[serde(rename = "input.too_long")]
+    #[error("{field} is longer than {max} characters")]
+    TooLong { field: String, max: usize },
+
+    #[serde(rename = "input.invalid")]
+    #[error("{field} is invalid: {reason}")]
+    Invalid { field: String, reason: String },
+
+    #[serde(rename = "input.duplicate")]
+    #[error("{field} already in use: {value}")]
+    Duplicate { field: String, value: String },
+
+    #[serde(rename = "enterprise.credit_code_malformed")]
+    #[error("malformed credit code {value}: {reason}")]
+    CreditCodeMalformed { value: String, reason: String },
+
+    #[serde(rename = "enterprise.wrong_township")]
+    #[error("the enterprise belongs to another township")]
+    WrongTownship,
+}
+
+impl DomainError {
+    /// The stable code, identical to the `code` field of the serialized form.
+    pub fn code(&self) -> &'static str {
+        use DomainError::*;
+        match self {
+            NotFound { .. } => "not_found",
+            Forbidden { .. } => "auth.forbidden",
+            Inactive { .. } => "auth.inactive",
+            InvalidState { .. } => "workflow.invalid_state",
+            ReturnWindowClosed { .. } => "return.window_closed",
+            ReturnAlreadyRuled => "return.already_ruled",
+            ExtensionTooLate { .. } => "extension.too_late",
+            ExtensionPending => "extension.pending",
+            NoExtensionPending => "extension.none_pending",
+            ExtensionNotLater { .. } => "extension.not_later",
+            SupporterIsLead => "assign.supporter_is_lead",
+            DuplicateSupporter { .. } => "assign.duplicate_supporter",
+            NotADepartment { .. } => "assign.not_a_department",
+            DeadlineInPast { .. } => "assign.deadline_in_past",
+            OpinionsMissing { .. } => "resolve.opinions_missing",
+            SupportAlreadyDone { .. } => "support.already_done",
+            AlreadyEvaluated => "evaluate.already_evaluated",
+            NotEvaluated => "close.not_evaluated",
+            WithdrawalPending => "withdraw.pending",
+            NoWithdrawalPending => "withdraw.none_pending",
+            Required { .. } => "input.required",
+            TooLong { .. } => "input.too_long",
+            Invalid { .. } => "input.invalid",
+            Duplicate { .. } => "input.duplicate",
+            CreditCodeMalformed { .. } => "enterprise.credit_code_malformed",
+            WrongTownship => "enterprise.wrong_township",
+        }
+    }
+
+    pub fn not_found(entity: &str, id: &str) -> Self {
+        DomainError::NotFound { entity: entity.into(), id: id.into() }
+    }
+    pub fn invalid(field: &str, reason: &str) -> Self {
+        DomainError::Invalid { field: field.into(), reason: reason.into() }
+    }
+    pub fn required(field: &str) -> Self {
+        DomainError::Required { field: field.into() }
+    }
+    pub fn forbidden(user: &str, action: &str, reason: &str) -> Self {
+        DomainError::Forbidden { user: user.into(), action: action.into(), reason: reason.into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialized_code_matches_code_fn() {
+        let samples = vec![
+            DomainError::not_found("problem", "x"),
+            DomainError::forbidden("u", "sign", "not the lead"),
+            DomainError::ReturnAlreadyRuled,
+            DomainError::InvalidState { action: "sign".into(), status: Status::Closed },
+            DomainError::required("reason"),
+            DomainError::SupporterIsLead,
+        ];
+        for e in samples {
+            let v = serde_json::to_value(&e).unwrap();
+            assert_eq!(v["code"], e.code(), "{e:?}");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! taizhang-core: the pure domain of the Taizhang ledger.
+//!
+//! Commands are decided into events (`workflow`), events are folded into state (`problem`),
+//! and lateness (`escalation`) and figures (`figures`) are derived from state, the calendar and
+//! the settings. Nothing here touches files, databases or the clock: time is passed in.
+
+pub mod calendar;
+pub mod chain;
+pub mod command;
+pub mod credit_code;
+pub mod error;
+pub mod escalation;
+pub mod event;
+pub mod figures;
+pub mod model;
+pub mod period;
+pub mod problem;
+pub mod settings;
+pub mod workflow;
+
+pub use command::{Action, Command};
+pub use error::DomainError;
+pub use event::{EventBody, EventMeta};
+pub use model::*;
+pub use problem::Problem;
+pub use settings::Settings;

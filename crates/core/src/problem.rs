@@ -1,0 +1,439 @@
+//! The problem aggregate and its fold. `Problem::apply` is the only place that turns events
+//! into problem state; the ledger stores what it returns, so rebuilding from the log gives the
+//! same rows by construction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::event::{AssignmentTerms, EventBody, EventMeta, SupporterTerms};
+use crate::model::*;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Supporter {
+    pub unit_id: Id,
+    pub sub_deadline: NaiveDate,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub opinion: Option<String>,
+    pub opinion_at: Option<DateTime<Utc>>,
+    pub waived_reason: Option<String>,
+}
+
+impl Supporter {
+    /// Has this supporter's part been settled (opinion given or waived by the office)?
+    pub fn is_settled(&self) -> bool {
+        self.opinion.is_some() || self.waived_reason.is_some()
+    }
+}
+
+/// The assignment in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub lead_unit_id: Id,
+    pub handler: String,
+    pub assigned_at: DateTime<Utc>,
+    pub sign_deadline: NaiveDate,
+    pub objection_deadline: NaiveDate,
+    /// The first handling deadline of this assignment, kept when extensions move the current one.
+    pub original_deadline: NaiveDate,
+    /// The approved handling deadline now in force.
+    pub handling_deadline: NaiveDate,
+    pub supporters: Vec<Supporter>,
+}
+
+/// One assignment of the item to a lead unit (the first, or after a reassigning ruling).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentRecord {
+    pub at: DateTime<Utc>,
+    pub lead_unit_id: Id,
+    pub reassigned: bool,
+    /// Supporter tasks as first given, kept for supporter figures.
+    pub supporters: Vec<SupporterTerms>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignRecord {
+    pub at: DateTime<Utc>,
+    pub unit_id: Id,
+    pub sign_deadline: NaiveDate,
+    pub on_time: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnRecord {
+    pub at: DateTime<Utc>,
+    pub unit_id: Id,
+    pub reason: String,
+    pub proposed_unit_id: Id,
+    /// `Some(true)` upheld (counted against the unit), `Some(false)` reassigned, `None` pending.
+    pub upheld: Option<bool>,
+    pub ruled_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionRecord {
+    pub at: DateTime<Utc>,
+    pub unit_id: Id,
+    pub old_deadline: NaiveDate,
+    pub new_deadline: NaiveDate,
+    pub reason: String,
+    pub approved: Option<bool>,
+    pub ruled_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UrgeRecord {
+    pub at: DateTime<Utc>,
+    pub level: Escalation,
+    pub notice: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolutionRecord {
+    pub at: DateTime<Utc>,
+    /// The lead unit, or `None` for 就地解决 by the township.
+    pub unit_id: Option<Id>,
+    pub result_type: ResultType,
+    pub result_text: String,
+    pub explanation: String,
+    /// The approved deadline in force when it was resolved.
+    pub deadline: Option<NaiveDate>,
+    /// When the clock of this round started (assignment or reopening).
+    pub started_at: DateTime<Utc>,
+    pub on_time: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvaluationRecord {
+    pub at: DateTime<Utc>,
+    pub by_user: Id,
+    /// The unit that resolved the item being evaluated (None for a local resolution).
+    pub lead_unit_id: Option<Id>,
+    pub satisfaction: Satisfaction,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingRequest {
+    pub at: DateTime<Utc>,
+    pub by_user: Id,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub id: Id,
+    pub number: String,
+    pub enterprise_id: Id,
+    pub township_id: Id,
+    pub visit_id: Option<Id>,
+    pub source: Source,
+    pub category: String,
+    pub description: String,
+    pub demand: String,
+    pub raised_on: NaiveDate,
+    pub priority: Priority,
+    pub responsible_leader: String,
+    pub status: Status,
+    pub registered_at: DateTime<Utc>,
+    pub registered_by: Id,
+    pub assignment: Option<Assignment>,
+    /// Start of the current handling round: assignment, or the reopening after 不满意.
+    pub round_started_at: Option<DateTime<Utc>>,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub pending_withdrawal: Option<PendingRequest>,
+    /// The evaluation of the latest resolution, if given.
+    pub evaluation: Option<Satisfaction>,
+    pub reopen_count: u32,
+    pub assignments: Vec<AssignmentRecord>,
+    pub signs: Vec<SignRecord>,
+    pub returns: Vec<ReturnRecord>,
+    pub extensions: Vec<ExtensionRecord>,
+    pub urges: Vec<UrgeRecord>,
+    pub resolutions: Vec<ResolutionRecord>,
+    pub evaluations: Vec<EvaluationRecord>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Problem {
+    /// Starts the aggregate from its registration event.
+    pub fn from_registration(body: &EventBody, meta: &EventMeta) -> Option<Problem> {
+        let EventBody::ProblemRegistered {
+            problem_id, number, enterprise_id, township_id, visit_id, source, category, description, demand, raised_on,
+            priority, responsible_leader,
+        } = body
+        else {
+            return None;
+        };
+        Some(Problem {
+            id: problem_id.clone(),
+            number: number.clone(),
+            enterprise_id: enterprise_id.clone(),
+            township_id: township_id.clone(),
+            visit_id: visit_id.clone(),
+            source: *source,
+            category: category.clone(),
+            description: description.clone(),
+            demand: demand.clone(),
+            raised_on: *raised_on,
+            priority: *priority,
+            responsible_leader: responsible_leader.clone(),
+            status: Status::Registered,
+            registered_at: meta.occurred_at,
+            registered_by: meta.actor.clone(),
+            assignment: None,
+            round_started_at: None,
+            signed_at: None,
+            resolved_at: None,
+            closed_at: None,
+            withdrawn_at: None,
+            pending_withdrawal: None,
+            evaluation: None,
+            reopen_count: 0,
+            assignments: vec![],
+            signs: vec![],
+            returns: vec![],
+            extensions: vec![],
+            urges: vec![],
+            resolutions: vec![],
+            evaluations: vec![],
+            updated_at: meta.occurred_at,
+        })
+    }
+
+    pub fn lead_unit_id(&self) -> Option<&str> {
+        self.assignment.as_ref().map(|a| a.lead_unit_id.as_str())
+    }
+
+    pub fn supporter(&self, unit_id: &str) -> Option<&Supporter> {
+        self.assignment.as_ref()?.supporters.iter().find(|s| s.unit_id == unit_id)
+    }
+
+    pub fn pending_extension(&self) -> Option<&ExtensionRecord> {
+        self.extensions.last().filter(|e| e.approved.is_none())
+    }
+
+    pub fn pending_return(&self) -> Option<&ReturnRecord> {
+        self.returns.last().filter(|r| r.upheld.is_none())
+    }
+
+    /// Once the office has ruled on a return, no unit may object again (domain-notes).
+    pub fn return_ruled(&self) -> bool {
+        self.returns.iter().any(|r| r.upheld.is_some())
+    }
+
+    fn set_assignment(&mut self, terms: &AssignmentTerms, at: DateTime<Utc>, reassigned: bool) {
+        self.assignment = Some(Assignment {
+            lead_unit_id: terms.lead_unit_id.clone(),
+            handler: terms.handler.clone(),
+            assigned_at: at,
+            sign_deadline: terms.sign_deadline,
+            objection_deadline: terms.objection_deadline,
+            original_deadline: terms.handling_deadline,
+            handling_deadline: terms.handling_deadline,
+            supporters: terms
+                .supporters
+                .iter()
+                .map(|s| Supporter {
+                    unit_id: s.unit_id.clone(),
+                    sub_deadline: s.sub_deadline,
+                    acknowledged_at: None,
+                    opinion: None,
+                    opinion_at: None,
+                    waived_reason: None,
+                })
+                .collect(),
+        });
+        self.assignments.push(AssignmentRecord {
+            at,
+            lead_unit_id: terms.lead_unit_id.clone(),
+            reassigned,
+            supporters: terms.supporters.clone(),
+        });
+        self.round_started_at = Some(at);
+        self.signed_at = None;
+        self.status = Status::Assigned;
+    }
+
+    /// Folds one event into the aggregate. Events were validated when decided, so this never
+    /// refuses; an event for another problem or of another kind leaves the state as it is.
+    pub fn apply(&mut self, body: &EventBody, meta: &EventMeta) {
+        use EventBody::*;
+        if body.problem_id() != Some(self.id.as_str()) {
+            return;
+        }
+        let at = meta.occurred_at;
+        let today = meta.local_date();
+        match body {
+            ProblemRegistered { .. } => {}
+            ResolvedLocally { result_text, .. } => {
+                self.status = Status::Resolved;
+                self.resolved_at = Some(at);
+                self.evaluation = None;
+                self.resolutions.push(ResolutionRecord {
+                    at,
+                    unit_id: None,
+                    result_type: ResultType::Solved,
+                    result_text: result_text.clone(),
+                    explanation: String::new(),
+                    deadline: None,
+                    started_at: self.round_started_at.unwrap_or(self.registered_at),
+                    on_time: true,
+                });
+            }
+            Assigned { terms, .. } => self.set_assignment(terms, at, false),
+            Reassigned { terms, .. } => {
+                if let Some(r) = self.returns.last_mut().filter(|r| r.upheld.is_none()) {
+                    r.upheld = Some(false);
+                    r.ruled_at = Some(at);
+                }
+                self.set_assignment(terms, at, true);
+            }
+            Signed { unit_id, handler, .. } => {
+                if let Some(a) = self.assignment.as_mut() {
+                    if !handler.is_empty() {
+                        a.handler = handler.clone();
+                    }
+                    self.signs.push(SignRecord {
+                        at,
+                        unit_id: unit_id.clone(),
+                        sign_deadline: a.sign_deadline,
+                        on_time: today <= a.sign_deadline,
+                    });
+                }
+                self.signed_at = Some(at);
+                self.status = Status::InProgress;
+            }
+            SupportAcknowledged { unit_id, .. } => {
+                if let Some(s) = self.supporter_mut(unit_id) {
+                    s.acknowledged_at = Some(at);
+                }
+            }
+            Returned { unit_id, reason, proposed_unit_id, .. } => {
+                self.returns.push(ReturnRecord {
+                    at,
+                    unit_id: unit_id.clone(),
+                    reason: reason.clone(),
+                    proposed_unit_id: proposed_unit_id.clone(),
+                    upheld: None,
+                    ruled_at: None,
+                });
+                self.status = Status::Disputed;
+            }
+            ReturnUpheld { sign_deadline, .. } => {
+                if let Some(r) = self.returns.last_mut().filter(|r| r.upheld.is_none()) {
+                    r.upheld = Some(true);
+                    r.ruled_at = Some(at);
+                }
+                // The handling deadline does NOT move (DESIGN §4); only signing gets a fresh day.
+                if let Some(a) = self.assignment.as_mut() {
+                    a.sign_deadline = *sign_deadline;
+                }
+                self.status = Status::Assigned;
+            }
+            ProgressNoted { .. } | Instructed { .. } => {}
+            OpinionSubmitted { unit_id, opinion, .. } => {
+                if let Some(s) = self.supporter_mut(unit_id) {
+                    s.opinion = Some(opinion.clone());
+                    s.opinion_at = Some(at);
+                    s.acknowledged_at.get_or_insert(at);
+                }
+            }
+            OpinionWaived { unit_id, reason, .. } => {
+                if let Some(s) = self.supporter_mut(unit_id) {
+                    s.waived_reason = Some(reason.clone());
+                }
+            }
+            ExtensionRequested { unit_id, new_deadline, reason, .. } => {
+                let old = self.assignment.as_ref().map(|a| a.handling_deadline).unwrap_or(*new_deadline);
+                self.extensions.push(ExtensionRecord {
+                    at,
+                    unit_id: unit_id.clone(),
+                    old_deadline: old,
+                    new_deadline: *new_deadline,
+                    reason: reason.clone(),
+                    approved: None,
+                    ruled_at: None,
+                });
+            }
+            ExtensionRuled { approved, .. } => {
+                if let Some(e) = self.extensions.last_mut().filter(|e| e.approved.is_none()) {
+                    e.approved = Some(*approved);
+                    e.ruled_at = Some(at);
+                    if *approved {
+                        if let Some(a) = self.assignment.as_mut() {
+                            a.handling_deadline = e.new_deadline;
+                        }
+                    }
+                }
+            }
+            Urged { level, notice, .. } => self.urges.push(UrgeRecord { at, level: *level, notice: notice.clone() }),
+            Resolved { unit_id, result_type, result_text, explanation, .. } => {
+                let deadline = self.assignment.as_ref().map(|a| a.handling_deadline);
+                self.resolutions.push(ResolutionRecord {
+                    at,
+                    unit_id: Some(unit_id.clone()),
+                    result_type: *result_type,
+                    result_text: result_text.clone(),
+                    explanation: explanation.clone(),
+                    deadline,
+                    started_at: self.round_started_at.unwrap_or(at),
+                    on_time: deadline.is_none_or(|d| today <= d),
+                });
+                self.resolved_at = Some(at);
+                self.evaluation = None;
+                self.status = Status::Resolved;
+            }
+            Evaluated { satisfaction, comment, reopen_deadline, .. } => {
+                let lead = self.resolutions.last().and_then(|r| r.unit_id.clone());
+                self.evaluations.push(EvaluationRecord {
+                    at,
+                    by_user: meta.actor.clone(),
+                    lead_unit_id: lead.clone(),
+                    satisfaction: *satisfaction,
+                    comment: comment.clone(),
+                });
+                if satisfaction.is_positive() {
+                    self.evaluation = Some(*satisfaction);
+                } else {
+                    // 不满意 reopens (重办): to the same lead with a fresh deadline, or back to the
+                    // office for assignment when the township had resolved it itself.
+                    self.reopen_count += 1;
+                    self.evaluation = None;
+                    self.resolved_at = None;
+                    self.round_started_at = Some(at);
+                    match (self.assignment.as_mut(), reopen_deadline) {
+                        (Some(a), Some(d)) if lead.is_some() => {
+                            a.handling_deadline = *d;
+                            a.original_deadline = *d;
+                            self.status = Status::InProgress;
+                        }
+                        _ => self.status = Status::Registered,
+                    }
+                }
+            }
+            Closed { .. } => {
+                self.status = Status::Closed;
+                self.closed_at = Some(at);
+            }
+            WithdrawalRequested { reason, .. } => {
+                self.pending_withdrawal = Some(PendingRequest { at, by_user: meta.actor.clone(), reason: reason.clone() })
+            }
+            WithdrawalRuled { approved, .. } => {
+                self.pending_withdrawal = None;
+                if *approved {
+                    self.status = Status::Withdrawn;
+                    self.withdrawn_at = Some(at);
+                }
+            }
+            _ => {}
+        }
+        self.updated_at = at;
+    }
+
+    fn supporter_mut(&mut self, unit_id: &str) -> Option<&mut Supporter> {
+        self.assignment.as_mut()?.supporters.iter_mut().find(|s| s.unit_id == unit_id)
+    }
+}

@@ -1,0 +1,162 @@
+//! Every time limit, threshold, weight and list an office may tune (domain-notes: limits differ
+//! from place to place, so none is hard-coded in the rules).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+use crate::model::Priority;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Name of the district shown on reports.
+    pub district_name: String,
+    /// Working days to sign after assignment (签收).
+    pub sign_days: u32,
+    /// Working days after assignment during which the lead may return the item (退回).
+    pub objection_days: u32,
+    /// Working days for a supporting unit's opinion (协办意见).
+    pub supporter_days: u32,
+    /// Handling limits by priority, in working days.
+    pub handling_days_normal: u32,
+    pub handling_days_urgent: u32,
+    pub handling_days_major: u32,
+    /// Category-specific handling limits override the priority ones when longer work is usual.
+    pub category_handling_days: BTreeMap<String, u32>,
+    /// An extension must be asked at least this many working days before the deadline.
+    pub extension_notice_days: u32,
+    /// 提醒 when this many working days or fewer remain.
+    pub reminder_days: u32,
+    /// 红牌 once this many working days overdue.
+    pub red_days: u32,
+    /// 红牌 once urged this many times.
+    pub red_urges: u32,
+    pub weights: ScoreWeights,
+    /// Units with fewer assigned items than this in a period are listed but not ranked.
+    pub min_sample: u32,
+    pub categories: Vec<String>,
+    /// The campaign (服务年) period, for the "campaign" report period.
+    pub campaign_start: Option<NaiveDate>,
+    pub campaign_end: Option<NaiveDate>,
+}
+
+/// Composite score = Σ weight × rate over the rates defined for the unit (weights renormalized
+/// over those), minus penalties. Rates are 0..1; the score is 0..100 before penalties.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScoreWeights {
+    pub sign_rate: f64,
+    pub on_time_rate: f64,
+    pub resolution_rate: f64,
+    pub satisfaction_rate: f64,
+    pub upheld_return_penalty: f64,
+    pub overdue_penalty: f64,
+}
+
+impl Default for ScoreWeights {
+    fn default() -> Self {
+        ScoreWeights {
+            sign_rate: 15.0,
+            on_time_rate: 30.0,
+            resolution_rate: 25.0,
+            satisfaction_rate: 30.0,
+            upheld_return_penalty: 2.0,
+            overdue_penalty: 1.0,
+        }
+    }
+}
+
+pub const DEFAULT_CATEGORIES: &[&str] = &[
+    "融资", "用地", "用工", "审批/政务服务", "水电气等要素", "基础设施/园区配套", "政策兑现", "市场开拓",
+    "物流交通", "税费", "环保", "安全生产", "市场监管/执法", "其他",
+];
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            district_name: "示范区".into(),
+            sign_days: 1,
+            objection_days: 1,
+            supporter_days: 3,
+            handling_days_normal: 15,
+            handling_days_urgent: 5,
+            handling_days_major: 30,
+            category_handling_days: BTreeMap::new(),
+            extension_notice_days: 1,
+            reminder_days: 2,
+            red_days: 5,
+            red_urges: 2,
+            weights: ScoreWeights::default(),
+            min_sample: 3,
+            categories: DEFAULT_CATEGORIES.iter().map(|s| s.to_string()).collect(),
+            campaign_start: None,
+            campaign_end: None,
+        }
+    }
+}
+
+impl Settings {
+    /// The handling limit for a new assignment.
+    pub fn handling_days(&self, priority: Priority, category: &str) -> u32 {
+        let by_priority = match priority {
+            Priority::Normal => self.handling_days_normal,
+            Priority::Urgent => self.handling_days_urgent,
+            Priority::Major => self.handling_days_major,
+        };
+        // An urgent item stays urgent even in a slow category.
+        match (priority, self.category_handling_days.get(category)) {
+            (Priority::Urgent, _) | (_, None) => by_priority,
+            (_, Some(&d)) => d.max(by_priority),
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let positive = [
+            ("sign_days", self.sign_days),
+            ("objection_days", self.objection_days),
+            ("supporter_days", self.supporter_days),
+            ("handling_days_normal", self.handling_days_normal),
+            ("handling_days_urgent", self.handling_days_urgent),
+            ("handling_days_major", self.handling_days_major),
+            ("red_days", self.red_days),
+            ("red_urges", self.red_urges),
+            ("min_sample", self.min_sample),
+        ];
+        for (field, v) in positive {
+            if v == 0 || v > 365 {
+                return Err(DomainError::invalid(field, "must be between 1 and 365"));
+            }
+        }
+        for (cat, d) in &self.category_handling_days {
+            if *d == 0 || *d > 365 {
+                return Err(DomainError::invalid("category_handling_days", &format!("{cat}: must be between 1 and 365")));
+            }
+        }
+        let w = &self.weights;
+        let all = [w.sign_rate, w.on_time_rate, w.resolution_rate, w.satisfaction_rate, w.upheld_return_penalty, w.overdue_penalty];
+        if all.iter().any(|x| !x.is_finite() || *x < 0.0) {
+            return Err(DomainError::invalid("weights", "weights must be finite and not negative"));
+        }
+        if w.sign_rate + w.on_time_rate + w.resolution_rate + w.satisfaction_rate <= 0.0 {
+            return Err(DomainError::invalid("weights", "at least one rate weight must be positive"));
+        }
+        if self.categories.is_empty() {
+            return Err(DomainError::invalid("categories", "the category list is empty"));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for c in &self.categories {
+            if c.trim().is_empty() || !seen.insert(c.trim()) {
+                return Err(DomainError::invalid("categories", &format!("empty or duplicate category: {c:?}")));
+            }
+        }
+        if let (Some(a), Some(b)) = (self.campaign_start, self.campaign_end) {
+            if b < a {
+                return Err(DomainError::invalid("campaign_end", "the campaign ends before it starts"));
+            }
+        }
+        Ok(())
+    }
+}

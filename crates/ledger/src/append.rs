@@ -1,0 +1,169 @@
+//! The one write path: decide → append to the chain → fold into projections, in one
+//! IMMEDIATE transaction. A refused command rolls back and leaves the file as it was.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use serde::Serialize;
+use taizhang_core::calendar::builtin_years;
+use taizhang_core::chain::{canonical_json, event_hash, format_instant, ChainFields, GENESIS_HASH};
+use taizhang_core::event::EVENT_SCHEMA_VERSION;
+use taizhang_core::workflow::{decide, Context};
+use taizhang_core::*;
+
+use crate::error::{LedgerError, Result};
+use crate::read;
+use crate::world::SqlWorld;
+use crate::{project, Ledger};
+
+/// An event as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub id: String,
+    pub device_id: String,
+    pub device_seq: i64,
+    pub prev_hash: String,
+    pub hash: String,
+    pub actor: String,
+    pub occurred_at: DateTime<Utc>,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub schema_version: i64,
+}
+
+impl StoredEvent {
+    pub fn body(&self) -> Result<EventBody> {
+        Ok(EventBody::from_parts(&self.kind, self.payload.clone())?)
+    }
+    pub fn meta(&self) -> EventMeta {
+        EventMeta { actor: self.actor.clone(), occurred_at: self.occurred_at }
+    }
+}
+
+/// Appends one event to this device's chain and folds it into the projections.
+pub(crate) fn append(
+    tx: &Transaction<'_>,
+    device_id: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+    body: &EventBody,
+) -> Result<StoredEvent> {
+    let (last_seq, prev_hash): (i64, String) = tx
+        .query_row(
+            "SELECT device_seq, hash FROM events WHERE device_id = ?1 ORDER BY device_seq DESC LIMIT 1",
+            [device_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((0, GENESIS_HASH.to_string()));
+    let (kind, payload) = body.to_parts();
+    let payload_text = canonical_json(&payload);
+    let ts = uuid::Timestamp::from_unix(uuid::NoContext, now.timestamp() as u64, now.timestamp_subsec_nanos());
+    let id = uuid::Uuid::new_v7(ts).to_string();
+    let occurred = format_instant(now);
+    let device_seq = last_seq + 1;
+    let schema_version = EVENT_SCHEMA_VERSION as i64;
+    let hash = event_hash(&ChainFields {
+        id: &id,
+        device_id,
+        device_seq,
+        prev_hash: &prev_hash,
+        actor,
+        occurred_at: &occurred,
+        kind: &kind,
+        schema_version,
+        payload: &payload_text,
+    });
+    tx.execute(
+        "INSERT INTO events (id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind, payload, schema_version, subject_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![id, device_id, device_seq, prev_hash, hash, actor, occurred, kind, payload_text, schema_version, body.subject_id()],
+    )?;
+    let meta = EventMeta { actor: actor.to_string(), occurred_at: now };
+    project::apply(tx, body, &meta)?;
+    Ok(StoredEvent {
+        seq: tx.last_insert_rowid(),
+        id,
+        device_id: device_id.to_string(),
+        device_seq,
+        prev_hash,
+        hash,
+        actor: actor.to_string(),
+        occurred_at: now,
+        kind,
+        payload,
+        schema_version,
+    })
+}
+
+impl Ledger {
+    /// The genesis of a ledger: the office, its `admin`, the built-in calendar years and the
+    /// default settings. No user exists yet to decide these, so they are appended directly,
+    /// with `admin` as the actor.
+    pub(crate) fn bootstrap(&mut self, now: DateTime<Utc>) -> Result<()> {
+        let device = self.device_id.clone();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing: i64 = tx.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+        if existing > 0 {
+            return Err(LedgerError::AlreadyExists { path: "ledger already initialized".into() });
+        }
+        let ledger_id: String = tx.query_row("SELECT value FROM meta WHERE key = 'ledger_id'", [], |r| r.get(0))?;
+        let office = Unit {
+            id: new_id(now),
+            name: "区企业服务年办公室".into(),
+            short_name: "办公室".into(),
+            kind: UnitKind::Office,
+            active: true,
+        };
+        let admin = User {
+            id: new_id(now),
+            login: "admin".into(),
+            name: "管理员".into(),
+            unit_id: office.id.clone(),
+            role: Role::Office,
+            active: true,
+            password_hash: None,
+        };
+        let settings = Settings::default();
+        let mut bodies = vec![
+            EventBody::LedgerInitialized { ledger_id, district_name: settings.district_name.clone() },
+            EventBody::UnitCreated { unit: office },
+            EventBody::UserCreated { user: admin.clone() },
+        ];
+        bodies.extend(builtin_years().into_iter().map(|year| EventBody::CalendarYearSet { year }));
+        bodies.push(EventBody::SettingsChanged { settings });
+        for body in &bodies {
+            append(&tx, &device, &admin.id, now, body)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Runs a command as the user with this login (or id). The only write path.
+    pub fn execute(&mut self, user: &str, cmd: &Command, now: DateTime<Utc>) -> Result<Vec<StoredEvent>> {
+        let device = self.device_id.clone();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let actor = read::actor(&tx, user)?;
+        let calendar = read::calendar(&tx)?;
+        let settings = read::settings(&tx)?;
+        let ctx = Context { now, calendar: &calendar, settings: &settings };
+        let bodies = {
+            let world = SqlWorld::new(&tx);
+            let decided = decide(cmd, &actor, &ctx, &world);
+            world.into_result()?;
+            decided?
+        };
+        let mut stored = Vec::with_capacity(bodies.len());
+        for body in &bodies {
+            stored.push(append(&tx, &device, &actor.user.id, now, body)?);
+        }
+        tx.commit()?;
+        Ok(stored)
+    }
+}
+
+/// A UUIDv7 whose time part is `now`, so ids sort by when the thing was made.
+pub fn new_id(now: DateTime<Utc>) -> String {
+    let ts = uuid::Timestamp::from_unix(uuid::NoContext, now.timestamp().max(0) as u64, now.timestamp_subsec_nanos());
+    uuid::Uuid::new_v7(ts).to_string()
+}

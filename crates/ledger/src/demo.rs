@@ -1,0 +1,1 @@
+// demo district generator (filled below)

@@ -1,0 +1,98 @@
+//! Ledger errors: the core's domain errors plus what can go wrong with the file. Every variant
+//! has a stable code (see `code`), which the CLI prints and the UI translates.
+
+use taizhang_core::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("no ledger at {path}")]
+    NoSuchFile { path: String },
+    #[error("{path} already exists and is not empty")]
+    AlreadyExists { path: String },
+    #[error("{path} is not a Taizhang ledger: {reason}")]
+    NotALedger { path: String, reason: String },
+    #[error("{path} was written by a newer version of Taizhang (schema {found}, this program knows up to {supported})")]
+    NewerVersion { path: String, found: i64, supported: i64 },
+    #[error("the ledger is busy: another program is writing to it; try again")]
+    Busy,
+    #[error("unknown user: {0}")]
+    UnknownUser(String),
+    #[error("wrong password for {0}")]
+    BadPassword(String),
+    #[error("{field}: {reason}")]
+    BadInput { field: String, reason: String },
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for LedgerError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => LedgerError::Busy,
+            Some(rusqlite::ErrorCode::NotADatabase) => {
+                LedgerError::NotALedger { path: String::new(), reason: "not a SQLite database".into() }
+            }
+            _ => LedgerError::Sqlite(e),
+        }
+    }
+}
+
+impl From<serde_json::Error> for LedgerError {
+    fn from(e: serde_json::Error) -> Self {
+        LedgerError::Corrupt(e.to_string())
+    }
+}
+
+impl LedgerError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            LedgerError::Domain(d) => d.code(),
+            LedgerError::NoSuchFile { .. } => "ledger.no_such_file",
+            LedgerError::AlreadyExists { .. } => "ledger.already_exists",
+            LedgerError::NotALedger { .. } => "ledger.not_a_ledger",
+            LedgerError::NewerVersion { .. } => "ledger.newer_version",
+            LedgerError::Busy => "ledger.busy",
+            LedgerError::UnknownUser(_) => "auth.unknown_user",
+            LedgerError::BadPassword(_) => "auth.bad_password",
+            LedgerError::BadInput { .. } => "input.invalid",
+            LedgerError::Corrupt(_) => "ledger.corrupt",
+            LedgerError::Sqlite(_) => "ledger.database",
+            LedgerError::Migration(_) => "ledger.migration",
+            LedgerError::Io(_) => "ledger.io",
+        }
+    }
+
+    pub fn bad_input(field: &str, reason: impl Into<String>) -> Self {
+        LedgerError::BadInput { field: field.into(), reason: reason.into() }
+    }
+
+    /// `{code, message, ...params}` for scripts and the UI; domain errors keep their fields.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = match self {
+            LedgerError::Domain(d) => serde_json::to_value(d).unwrap_or_default(),
+            LedgerError::NewerVersion { path, found, supported } => {
+                serde_json::json!({ "path": path, "found": found, "supported": supported })
+            }
+            LedgerError::NotALedger { path, reason } => serde_json::json!({ "path": path, "reason": reason }),
+            LedgerError::NoSuchFile { path } | LedgerError::AlreadyExists { path } => serde_json::json!({ "path": path }),
+            LedgerError::UnknownUser(u) | LedgerError::BadPassword(u) => serde_json::json!({ "user": u }),
+            LedgerError::BadInput { field, reason } => serde_json::json!({ "field": field, "reason": reason }),
+            _ => serde_json::json!({}),
+        };
+        if let serde_json::Value::Object(m) = &mut v {
+            m.insert("code".into(), self.code().into());
+            m.insert("message".into(), self.to_string().into());
+        }
+        v
+    }
+}
+
+pub type Result<T, E = LedgerError> = std::result::Result<T, E>;

@@ -1,0 +1,120 @@
+//! The ledger file: identity checks, pragmas and migrations. A file is checked read-only
+//! before it is opened for writing, so a foreign or newer file is left byte-for-byte untouched.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use include_dir::{include_dir, Dir};
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::Migrations;
+
+use crate::error::{LedgerError, Result};
+
+/// `PRAGMA application_id` of every ledger: "TZLG".
+pub const APPLICATION_ID: i32 = 0x545A_4C47;
+
+static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/../../migrations");
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::from_directory(&MIGRATIONS_DIR).expect("migrations directory is well formed"));
+
+/// The schema version this program writes (= number of migrations, kept in `user_version`).
+pub const SCHEMA_VERSION: i64 = 1;
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // NORMAL in WAL mode survives a crash of the program; only a power cut can lose the
+    // last commits, never corrupt the file.
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    MIGRATIONS.to_latest(conn).map_err(|e| LedgerError::Migration(e.to_string()))
+}
+
+fn init_meta(conn: &Connection) -> Result<()> {
+    let device_id = uuid::Uuid::now_v7().to_string();
+    let ledger_id = uuid::Uuid::now_v7().to_string();
+    conn.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID};"))?;
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('ledger_id', ?1), ('device_id', ?2), ('format', 'taizhang-ledger')",
+        [&ledger_id, &device_id],
+    )?;
+    Ok(())
+}
+
+pub fn create(path: &Path) -> Result<Connection> {
+    let p = path.display().to_string();
+    if path.exists() && std::fs::metadata(path)?.len() > 0 {
+        return Err(LedgerError::AlreadyExists { path: p });
+    }
+    let mut conn = Connection::open(path)?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    init_meta(&conn)?;
+    Ok(conn)
+}
+
+pub fn create_in_memory() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(&mut conn)?;
+    init_meta(&conn)?;
+    Ok(conn)
+}
+
+pub fn open(path: &Path) -> Result<Connection> {
+    let p = path.display().to_string();
+    let not_ledger = |reason: &str| LedgerError::NotALedger { path: p.clone(), reason: reason.into() };
+    if !path.exists() {
+        return Err(LedgerError::NoSuchFile { path: p });
+    }
+    let mut header = [0u8; 100];
+    let mut f = std::fs::File::open(path)?;
+    let n = f.read(&mut header)?;
+    if n == 0 {
+        return Err(not_ledger("the file is empty"));
+    }
+    if n < 100 || &header[..16] != b"SQLite format 3\0" {
+        return Err(not_ledger("not a SQLite database"));
+    }
+    {
+        let ro = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|_| not_ledger("cannot be read as SQLite"))?;
+        let app: i32 = ro.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|_| not_ledger("damaged header"))?;
+        if app != APPLICATION_ID {
+            return Err(not_ledger("a SQLite file of another program"));
+        }
+        let version: i64 = ro.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|_| not_ledger("damaged header"))?;
+        if version > SCHEMA_VERSION {
+            return Err(LedgerError::NewerVersion { path: p, found: version, supported: SCHEMA_VERSION });
+        }
+        let has_meta: bool = ro
+            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'", [], |r| r.get::<_, i64>(0))
+            .map(|n| n > 0)
+            .map_err(|_| not_ledger("damaged schema"))?;
+        if !has_meta {
+            return Err(not_ledger("missing the ledger tables"));
+        }
+    }
+    let mut conn = Connection::open(path)?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::MIGRATIONS.validate().unwrap();
+    }
+
+    #[test]
+    fn schema_version_matches_migration_count() {
+        assert_eq!(super::MIGRATIONS_DIR.dirs().count() as i64, super::SCHEMA_VERSION);
+    }
+}

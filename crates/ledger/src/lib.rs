@@ -1,0 +1,82 @@
+//! taizhang-ledger: the local ledger on one SQLite file.
+//!
+//! One write path: `Ledger::execute` decides a command with the core, appends the resulting
+//! events to the hash chain and folds them into the projections, all in one IMMEDIATE
+//! transaction. Everything else here reads.
+
+mod append;
+pub mod demo;
+mod error;
+mod figures;
+mod file;
+pub mod password;
+mod project;
+pub mod queries;
+mod read;
+mod rebuild;
+mod verify;
+mod world;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
+pub use error::{LedgerError, Result};
+pub use file::{APPLICATION_ID, SCHEMA_VERSION};
+pub use queries::*;
+pub use rebuild::RebuildReport;
+pub use verify::{BrokenLink, ChainHead, VerifyReport};
+
+pub use taizhang_core as core;
+
+/// An open ledger file.
+pub struct Ledger {
+    conn: Connection,
+    path: Option<PathBuf>,
+    device_id: String,
+}
+
+impl Ledger {
+    /// Creates a new ledger holding the office unit and an office user `admin` without a
+    /// password. Refuses to touch an existing non-empty file.
+    pub fn create(path: &Path, now: DateTime<Utc>) -> Result<Ledger> {
+        let conn = file::create(path)?;
+        let mut ledger = Ledger::from_conn(conn, Some(path.to_path_buf()))?;
+        ledger.bootstrap(now)?;
+        Ok(ledger)
+    }
+
+    /// Opens an existing ledger. A file that is not a ledger, or from a newer schema, is
+    /// refused before anything is written to it.
+    pub fn open(path: &Path) -> Result<Ledger> {
+        let conn = file::open(path)?;
+        Ledger::from_conn(conn, Some(path.to_path_buf()))
+    }
+
+    /// A fresh ledger in memory, for tests.
+    pub fn create_in_memory(now: DateTime<Utc>) -> Result<Ledger> {
+        let conn = file::create_in_memory()?;
+        let mut ledger = Ledger::from_conn(conn, None)?;
+        ledger.bootstrap(now)?;
+        Ok(ledger)
+    }
+
+    fn from_conn(conn: Connection, path: Option<PathBuf>) -> Result<Ledger> {
+        let device_id: String = conn.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| r.get(0))?;
+        Ok(Ledger { conn, path, device_id })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// Read access for queries outside this crate's helpers (tests, exports).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}

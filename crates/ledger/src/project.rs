@@ -1,0 +1,223 @@
+//! Projections: the read tables as a pure fold of the events. `apply` is called for every
+//! event appended and, in order, for every event on rebuild; nothing else writes these tables.
+
+use rusqlite::{params, Connection};
+use taizhang_core::chain::format_instant;
+use taizhang_core::credit_code::check_credit_code;
+use taizhang_core::*;
+
+use crate::error::{LedgerError, Result};
+use crate::read;
+
+/// Projection tables, children before parents (the order to empty them in).
+pub const PROJECTION_TABLES: &[&str] = &[
+    "problem_search",
+    "problem_supporters",
+    "problems",
+    "visits",
+    "enterprises",
+    "users",
+    "units",
+    "calendar_days",
+    "calendar_years",
+    "settings",
+];
+
+pub fn escalation_rank(e: Escalation) -> i64 {
+    match e {
+        Escalation::None => 0,
+        Escalation::Reminder => 1,
+        Escalation::Yellow => 2,
+        Escalation::Red => 3,
+    }
+}
+
+pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()> {
+    use EventBody as E;
+    match body {
+        E::LedgerInitialized { .. } => {}
+        E::UnitCreated { unit } | E::UnitUpdated { unit } => {
+            conn.execute(
+                "INSERT INTO units (id, name, short_name, kind, active) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, active = excluded.active",
+                params![unit.id, unit.name, unit.short_name, unit.kind.key(), unit.active],
+            )?;
+        }
+        E::UserCreated { user } => {
+            conn.execute(
+                "INSERT INTO users (id, login, name, unit_id, role, active, password_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![user.id, user.login, user.name, user.unit_id, user.role.key(), user.active, user.password_hash],
+            )?;
+        }
+        E::UserUpdated { user_id, name, unit_id, role, active } => {
+            conn.execute(
+                "UPDATE users SET name = ?2, unit_id = ?3, role = ?4, active = ?5 WHERE id = ?1",
+                params![user_id, name, unit_id, role.key(), active],
+            )?;
+        }
+        E::PasswordSet { user_id, password_hash } => {
+            conn.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![user_id, password_hash])?;
+        }
+        E::EnterpriseCreated { enterprise: e } | E::EnterpriseUpdated { enterprise: e } => {
+            let ok = e.credit_code.as_deref().map(|c| check_credit_code(c).is_valid());
+            conn.execute(
+                "INSERT INTO enterprises (id, name, credit_code, credit_code_ok, township_id, industry, scale, key_level,
+                                          address, contact, phone, steward, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, credit_code = excluded.credit_code,
+                    credit_code_ok = excluded.credit_code_ok, township_id = excluded.township_id,
+                    industry = excluded.industry, scale = excluded.scale, key_level = excluded.key_level,
+                    address = excluded.address, contact = excluded.contact, phone = excluded.phone,
+                    steward = excluded.steward",
+                params![
+                    e.id, e.name, e.credit_code, ok, e.township_id, e.industry, e.scale.key(), e.key_level.key(),
+                    e.address, e.contact, e.phone, e.steward, format_instant(meta.occurred_at)
+                ],
+            )?;
+            if matches!(body, E::EnterpriseUpdated { .. }) {
+                conn.execute(
+                    "UPDATE problem_search SET enterprise_name = ?2
+                     WHERE rowid IN (SELECT rowid FROM problems WHERE enterprise_id = ?1)",
+                    params![e.id, e.name],
+                )?;
+            }
+        }
+        E::VisitRecorded { visit: v } => {
+            conn.execute(
+                "INSERT INTO visits (id, enterprise_id, township_id, date, visitors, form, notes, recorded_by, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    v.id, v.enterprise_id, v.township_id, v.date.to_string(), v.visitors, v.form.key(), v.notes,
+                    meta.actor, format_instant(meta.occurred_at)
+                ],
+            )?;
+        }
+        E::CalendarYearSet { year } => {
+            let (from, to) = (format!("{}-01-01", year.year), format!("{}-12-31", year.year));
+            conn.execute("DELETE FROM calendar_days WHERE date BETWEEN ?1 AND ?2", [&from, &to])?;
+            for d in &year.days {
+                conn.execute(
+                    "INSERT INTO calendar_days (date, off, name) VALUES (?1, ?2, ?3)",
+                    params![d.date.to_string(), d.off, d.name],
+                )?;
+            }
+            conn.execute(
+                "INSERT INTO calendar_years (year, notice) VALUES (?1, ?2) ON CONFLICT (year) DO UPDATE SET notice = excluded.notice",
+                params![year.year, year.notice],
+            )?;
+        }
+        E::CalendarDaySet { date, off, name } => match off {
+            None => {
+                conn.execute("DELETE FROM calendar_days WHERE date = ?1", [date.to_string()])?;
+            }
+            Some(off) => {
+                conn.execute(
+                    "INSERT INTO calendar_days (date, off, name) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (date) DO UPDATE SET off = excluded.off, name = excluded.name",
+                    params![date.to_string(), off, name],
+                )?;
+            }
+        },
+        E::SettingsChanged { settings } => {
+            conn.execute(
+                "INSERT INTO settings (id, json) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET json = excluded.json",
+                [serde_json::to_string(settings)?],
+            )?;
+        }
+        E::ProblemRegistered { .. } => {
+            let p = Problem::from_registration(body, meta).expect("a registration event");
+            save_problem(conn, &p)?;
+            let enterprise_name: String =
+                conn.query_row("SELECT name FROM enterprises WHERE id = ?1", [&p.enterprise_id], |r| r.get(0))?;
+            conn.execute(
+                "INSERT INTO problem_search (rowid, number, enterprise_name, description, demand)
+                 SELECT rowid, ?2, ?3, ?4, ?5 FROM problems WHERE id = ?1",
+                params![p.id, p.number, enterprise_name, p.description, p.demand],
+            )?;
+        }
+        _ => {
+            let pid = body.problem_id().expect("every other event is about a problem");
+            let mut p = read::problem(conn, pid)?
+                .ok_or_else(|| LedgerError::Corrupt(format!("event for unknown problem {pid}")))?;
+            p.apply(body, meta);
+            save_problem(conn, &p)?;
+        }
+    }
+    Ok(())
+}
+
+fn number_parts(number: &str) -> (i64, i64) {
+    let year = number.split('-').next().and_then(|y| y.parse().ok()).unwrap_or(0);
+    let seq = number.rsplit('-').next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    (year, seq)
+}
+
+fn save_problem(conn: &Connection, p: &Problem) -> Result<()> {
+    let a = p.assignment.as_ref();
+    let (year, seq) = number_parts(&p.number);
+    let urge_level = p.urges.iter().map(|u| escalation_rank(u.level)).max().unwrap_or(0);
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
+    let local = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| local_date(t).to_string());
+    conn.execute(
+        "INSERT INTO problems (id, number, number_year, number_seq, enterprise_id, township_id, visit_id, source, category,
+            description, demand, raised_on, priority, responsible_leader, status, registered_at, registered_on,
+            lead_unit_id, handler, assigned_on, sign_deadline, handling_deadline, original_deadline, signed_on,
+            resolved_on, closed_on, evaluation, reopen_count, urge_count, urge_level, extension_pending,
+            withdrawal_pending, updated_at, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+            ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, lead_unit_id = excluded.lead_unit_id,
+            handler = excluded.handler, assigned_on = excluded.assigned_on, sign_deadline = excluded.sign_deadline,
+            handling_deadline = excluded.handling_deadline, original_deadline = excluded.original_deadline,
+            signed_on = excluded.signed_on, resolved_on = excluded.resolved_on, closed_on = excluded.closed_on,
+            evaluation = excluded.evaluation, reopen_count = excluded.reopen_count, urge_count = excluded.urge_count,
+            urge_level = excluded.urge_level, extension_pending = excluded.extension_pending,
+            withdrawal_pending = excluded.withdrawal_pending, updated_at = excluded.updated_at, state = excluded.state",
+        params![
+            p.id,
+            p.number,
+            year,
+            seq,
+            p.enterprise_id,
+            p.township_id,
+            p.visit_id,
+            p.source.key(),
+            p.category,
+            p.description,
+            p.demand,
+            p.raised_on.to_string(),
+            p.priority.key(),
+            p.responsible_leader,
+            p.status.key(),
+            format_instant(p.registered_at),
+            local_date(p.registered_at).to_string(),
+            a.map(|a| a.lead_unit_id.as_str()),
+            a.map(|a| a.handler.as_str()),
+            local(a.map(|a| a.assigned_at)),
+            date(a.map(|a| a.sign_deadline)),
+            date(a.map(|a| a.handling_deadline)),
+            date(a.map(|a| a.original_deadline)),
+            local(p.signed_at),
+            local(p.resolved_at),
+            local(p.closed_at),
+            p.evaluation.map(|e| e.key()),
+            p.reopen_count,
+            p.urges.len() as i64,
+            urge_level,
+            p.pending_extension().is_some(),
+            p.pending_withdrawal.is_some(),
+            format_instant(p.updated_at),
+            serde_json::to_string(p)?,
+        ],
+    )?;
+    conn.execute("DELETE FROM problem_supporters WHERE problem_id = ?1", [&p.id])?;
+    if let Some(a) = a {
+        for s in &a.supporters {
+            conn.execute(
+                "INSERT INTO problem_supporters (problem_id, unit_id, sub_deadline, acknowledged, settled) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![p.id, s.unit_id, s.sub_deadline.to_string(), s.acknowledged_at.is_some(), s.is_settled()],
+            )?;
+        }
+    }
+    Ok(())
+}

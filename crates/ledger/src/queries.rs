@@ -1,0 +1,512 @@
+//! Read models for the UI and the CLI: the ledger list with filters, sort and paging, Chinese
+//! search, a unit's inbox, a problem's detail and timeline, sign-in.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::types::Value as SqlValue;
+use serde::{Deserialize, Serialize};
+use taizhang_core::escalation::{escalation_cutoffs, lateness, EscalationCutoffs, Lateness};
+use taizhang_core::problem::Problem;
+use taizhang_core::workflow::{available_actions, ActionCheck, Context};
+use taizhang_core::*;
+
+use crate::error::{LedgerError, Result};
+use crate::password::verify_password;
+use crate::read;
+use crate::Ledger;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProblemFilter {
+    pub statuses: Vec<Status>,
+    pub township_id: Option<Id>,
+    pub lead_unit_id: Option<Id>,
+    pub supporter_unit_id: Option<Id>,
+    pub enterprise_id: Option<Id>,
+    pub category: Option<String>,
+    pub priority: Option<Priority>,
+    /// Overdue to sign or to handle.
+    pub overdue: Option<bool>,
+    /// Exactly this escalation level.
+    pub escalation: Option<Escalation>,
+    pub registered_from: Option<NaiveDate>,
+    pub registered_to: Option<NaiveDate>,
+    pub deadline_from: Option<NaiveDate>,
+    pub deadline_to: Option<NaiveDate>,
+    /// Chinese full-text search over the number, enterprise name, description and demand.
+    pub text: Option<String>,
+    /// Supporter tasks still waiting for this unit's opinion.
+    pub supporter_unsettled: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    #[default]
+    Registered,
+    Number,
+    Deadline,
+    Status,
+    Escalation,
+    Updated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Self {
+        Sort { key: SortKey::Registered, descending: true }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRequest {
+    pub offset: u64,
+    pub limit: u64,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        PageRequest { offset: 0, limit: 50 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProblemRow {
+    pub id: Id,
+    pub number: String,
+    pub enterprise_name: String,
+    pub township_name: String,
+    pub category: String,
+    pub priority: Priority,
+    pub status: Status,
+    pub description: String,
+    pub lead_unit_name: Option<String>,
+    pub supporter_names: Vec<String>,
+    pub registered_on: NaiveDate,
+    pub sign_deadline: Option<NaiveDate>,
+    pub handling_deadline: Option<NaiveDate>,
+    pub extension_pending: bool,
+    pub withdrawal_pending: bool,
+    pub reopen_count: u32,
+    pub lateness: Lateness,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProblemPage {
+    pub total: u64,
+    pub offset: u64,
+    pub rows: Vec<ProblemRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub unit_id: Id,
+    pub to_sign: Vec<ProblemRow>,
+    pub to_handle: Vec<ProblemRow>,
+    pub supporter_tasks: Vec<ProblemRow>,
+    pub due_soon: Vec<ProblemRow>,
+    pub overdue: Vec<ProblemRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub seq: i64,
+    pub event_id: String,
+    pub kind: String,
+    pub occurred_at: String,
+    pub actor_id: String,
+    pub actor_name: String,
+    pub actor_unit: String,
+    pub payload: serde_json::Value,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupporterView {
+    pub unit_id: Id,
+    pub unit_name: String,
+    pub sub_deadline: NaiveDate,
+    pub acknowledged: bool,
+    pub opinion: Option<String>,
+    pub waived_reason: Option<String>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProblemDetail {
+    pub problem: Problem,
+    pub enterprise: Enterprise,
+    pub township_name: String,
+    pub lead_unit_name: Option<String>,
+    pub supporters: Vec<SupporterView>,
+    pub lateness: Lateness,
+    pub timeline: Vec<TimelineEntry>,
+    /// What the viewer may do now (empty when no viewer is given).
+    pub actions: Vec<ActionCheck>,
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
+fn like_pattern(text: &str) -> String {
+    let mut s = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+/// The escalation level of a row in SQL, mirroring `core::escalation::lateness` through the
+/// same cut-off dates (parameters :today, :remind, :red, :red_urges).
+const LEVEL_SQL: &str = "(CASE WHEN p.status NOT IN ('assigned', 'in_progress', 'disputed') OR p.handling_deadline IS NULL THEN 0
+  ELSE max(
+    CASE WHEN p.handling_deadline <= :red THEN 3 WHEN p.handling_deadline < :today THEN 2 WHEN p.handling_deadline < :remind THEN 1 ELSE 0 END,
+    CASE WHEN p.status <> 'assigned' THEN 0 WHEN p.sign_deadline <= :red THEN 3 WHEN p.sign_deadline < :today THEN 2 WHEN p.sign_deadline < :remind THEN 1 ELSE 0 END,
+    p.urge_level,
+    CASE WHEN p.urge_count >= :red_urges THEN 3 ELSE 0 END)
+  END)";
+
+const OVERDUE_SQL: &str = "(p.status IN ('assigned', 'in_progress', 'disputed') AND (p.handling_deadline < :today
+  OR (p.status = 'assigned' AND p.sign_deadline < :today)))";
+
+struct Query {
+    wheres: Vec<String>,
+    params: Vec<(String, SqlValue)>,
+}
+
+impl Query {
+    fn new(cut: &EscalationCutoffs) -> Self {
+        let params = vec![
+            (":today".into(), SqlValue::Text(cut.today.to_string())),
+            (":remind".into(), SqlValue::Text(cut.reminder_before.to_string())),
+            (":red".into(), SqlValue::Text(cut.red_on_or_before.to_string())),
+            (":red_urges".into(), SqlValue::Integer(cut.red_urges as i64)),
+        ];
+        Query { wheres: vec![], params }
+    }
+
+    fn bind(&mut self, value: SqlValue) -> String {
+        let name = format!(":p{}", self.params.len());
+        self.params.push((name.clone(), value));
+        name
+    }
+
+    fn text(&mut self, sql: &str, v: &str) {
+        let p = self.bind(SqlValue::Text(v.to_string()));
+        self.wheres.push(sql.replace('?', &p));
+    }
+
+    fn used_params(&self, sql: &str) -> Vec<(&str, &dyn rusqlite::ToSql)> {
+        self.params
+            .iter()
+            .filter(|(n, _)| sql.contains(n.as_str()))
+            .map(|(n, v)| (n.as_str(), v as &dyn rusqlite::ToSql))
+            .collect()
+    }
+}
+
+fn build_where(f: &ProblemFilter, cut: &EscalationCutoffs) -> Query {
+    let mut q = Query::new(cut);
+    if !f.statuses.is_empty() {
+        let list: Vec<String> = f.statuses.iter().map(|s| format!("'{}'", s.key())).collect();
+        q.wheres.push(format!("p.status IN ({})", list.join(",")));
+    }
+    if let Some(v) = &f.township_id {
+        q.text("p.township_id = ?", v);
+    }
+    if let Some(v) = &f.lead_unit_id {
+        q.text("p.lead_unit_id = ?", v);
+    }
+    if let Some(v) = &f.supporter_unit_id {
+        let settled = if f.supporter_unsettled { " AND s.settled = 0" } else { "" };
+        q.text(&format!("EXISTS (SELECT 1 FROM problem_supporters s WHERE s.problem_id = p.id AND s.unit_id = ?{settled})"), v);
+    }
+    if let Some(v) = &f.enterprise_id {
+        q.text("p.enterprise_id = ?", v);
+    }
+    if let Some(v) = &f.category {
+        q.text("p.category = ?", v);
+    }
+    if let Some(v) = f.priority {
+        q.text("p.priority = ?", v.key());
+    }
+    match f.overdue {
+        Some(true) => q.wheres.push(OVERDUE_SQL.into()),
+        Some(false) => q.wheres.push(format!("NOT {OVERDUE_SQL}")),
+        None => {}
+    }
+    if let Some(level) = f.escalation {
+        q.wheres.push(format!("{LEVEL_SQL} = {}", crate::project::escalation_rank(level)));
+    }
+    for (sql, d) in [
+        ("p.registered_on >= ?", f.registered_from),
+        ("p.registered_on <= ?", f.registered_to),
+        ("p.handling_deadline >= ?", f.deadline_from),
+        ("p.handling_deadline <= ?", f.deadline_to),
+    ] {
+        if let Some(d) = d {
+            q.text(sql, &d.to_string());
+        }
+    }
+    if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        if t.chars().count() >= 3 {
+            // A quoted FTS5 phrase on the trigram index is a substring match.
+            let phrase = format!("\"{}\"", t.replace('"', "\"\""));
+            q.text("p.rowid IN (SELECT rowid FROM problem_search WHERE problem_search MATCH ?)", &phrase);
+        } else {
+            // The trigram index cannot serve 1–2 characters: scan the same columns.
+            q.text(
+                "p.rowid IN (SELECT rowid FROM problem_search WHERE number LIKE ? ESCAPE '\\'
+                   OR enterprise_name LIKE ?1 ESCAPE '\\' OR description LIKE ?1 ESCAPE '\\' OR demand LIKE ?1 ESCAPE '\\')",
+                &like_pattern(t),
+            );
+            // `?1` above stands for the same parameter.
+            let last = q.wheres.pop().unwrap_or_default();
+            let name = q.params.last().map(|p| p.0.clone()).unwrap_or_default();
+            q.wheres.push(last.replace("?1", &name));
+        }
+    }
+    q
+}
+
+impl Ledger {
+    fn context_parts(&self) -> Result<(taizhang_core::calendar::Calendar, Settings)> {
+        Ok((read::calendar(&self.conn)?, read::settings(&self.conn)?))
+    }
+
+    pub fn settings(&self) -> Result<Settings> {
+        read::settings(&self.conn)
+    }
+
+    pub fn calendar(&self) -> Result<taizhang_core::calendar::Calendar> {
+        read::calendar(&self.conn)
+    }
+
+    pub fn units(&self) -> Result<Vec<Unit>> {
+        read::units(&self.conn)
+    }
+
+    pub fn users(&self) -> Result<Vec<User>> {
+        let mut st = self.conn.prepare(&format!("SELECT {} FROM users ORDER BY login", read::USER_COLS))?;
+        let rows = st.query_map([], read::user_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    pub fn enterprises(&self) -> Result<Vec<Enterprise>> {
+        read::all_enterprises(&self.conn)
+    }
+
+    pub fn visits(&self) -> Result<Vec<Visit>> {
+        read::all_visits(&self.conn)
+    }
+
+    /// A unit by id, exact name or short name.
+    pub fn find_unit(&self, key: &str) -> Result<Option<Unit>> {
+        Ok(read::units(&self.conn)?.into_iter().find(|u| u.id == key || u.name == key || u.short_name == key))
+    }
+
+    /// An enterprise by id, credit code or exact name.
+    pub fn find_enterprise(&self, key: &str) -> Result<Option<Enterprise>> {
+        let code = taizhang_core::credit_code::normalize_credit_code(key);
+        Ok(read::all_enterprises(&self.conn)?
+            .into_iter()
+            .find(|e| e.id == key || e.credit_code.as_deref() == Some(code.as_str()) || e.name == key.trim()))
+    }
+
+    /// The actor for a login or id (for the UI's header and the CLI's `--as`).
+    pub fn actor(&self, user: &str) -> Result<Actor> {
+        read::actor(&self.conn, user)
+    }
+
+    /// Checks a sign-in. A user without a password signs in by choosing their name.
+    pub fn sign_in(&self, login: &str, password: Option<&str>) -> Result<Actor> {
+        let actor = read::actor(&self.conn, login)?;
+        if !actor.user.active {
+            return Err(DomainError::Inactive { user: actor.user.login }.into());
+        }
+        if let Some(hash) = &actor.user.password_hash {
+            if !password.is_some_and(|p| verify_password(hash, p)) {
+                return Err(LedgerError::BadPassword(actor.user.login));
+            }
+        }
+        Ok(actor)
+    }
+
+    pub fn problem(&self, number_or_id: &str) -> Result<Problem> {
+        let id = read::problem_id_by_number(&self.conn, number_or_id)?
+            .ok_or_else(|| DomainError::not_found("problem", number_or_id))?;
+        read::problem(&self.conn, &id)?.ok_or_else(|| DomainError::not_found("problem", number_or_id).into())
+    }
+
+    /// The ledger list: filters, sort and a page, with lateness computed by the core.
+    pub fn list_problems(&self, f: &ProblemFilter, sort: Sort, page: PageRequest, now: DateTime<Utc>) -> Result<ProblemPage> {
+        let (cal, settings) = self.context_parts()?;
+        let today = local_date(now);
+        let cut = escalation_cutoffs(today, &cal, &settings);
+        let q = build_where(f, &cut);
+        let where_sql = if q.wheres.is_empty() { String::new() } else { format!("WHERE {}", q.wheres.join(" AND ")) };
+        let count_sql = format!("SELECT count(*) FROM problems p {where_sql}");
+        let total: i64 = self.conn.query_row(&count_sql, q.used_params(&count_sql).as_slice(), |r| r.get(0))?;
+        let total = total as u64;
+        let dir = if sort.descending { "DESC" } else { "ASC" };
+        let order = match sort.key {
+            SortKey::Registered => format!("p.registered_at {dir}, p.number {dir}"),
+            SortKey::Number => format!("p.number {dir}"),
+            SortKey::Deadline => format!("p.handling_deadline IS NULL, p.handling_deadline {dir}, p.number"),
+            SortKey::Status => format!("p.status {dir}, p.number"),
+            SortKey::Escalation => format!("{LEVEL_SQL} {dir}, p.handling_deadline, p.number"),
+            SortKey::Updated => format!("p.updated_at {dir}"),
+        };
+        let limit = page.limit.clamp(1, 1000);
+        let sql = format!(
+            "SELECT p.state, e.name, t.name, l.name FROM problems p
+             JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
+             LEFT JOIN units l ON l.id = p.lead_unit_id
+             {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {}",
+            page.offset
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let mut rows = st.query(q.used_params(&sql).as_slice())?;
+        let unit_names: std::collections::HashMap<String, String> =
+            read::units(&self.conn)?.into_iter().map(|u| (u.id, u.name)).collect();
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let p = read::problem_state(&r.get::<_, String>(0)?)?;
+            let lateness = lateness(&p, today, &cal, &settings);
+            let a = p.assignment.as_ref();
+            out.push(ProblemRow {
+                id: p.id.clone(),
+                number: p.number.clone(),
+                enterprise_name: r.get(1)?,
+                township_name: r.get(2)?,
+                category: p.category.clone(),
+                priority: p.priority,
+                status: p.status,
+                description: p.description.clone(),
+                lead_unit_name: r.get(3)?,
+                supporter_names: a
+                    .map(|a| a.supporters.iter().map(|s| unit_names.get(&s.unit_id).cloned().unwrap_or_default()).collect())
+                    .unwrap_or_default(),
+                registered_on: local_date(p.registered_at),
+                sign_deadline: a.map(|a| a.sign_deadline),
+                handling_deadline: a.map(|a| a.handling_deadline),
+                extension_pending: p.pending_extension().is_some(),
+                withdrawal_pending: p.pending_withdrawal.is_some(),
+                reopen_count: p.reopen_count,
+                lateness,
+            });
+        }
+        Ok(ProblemPage { total, offset: page.offset, rows: out })
+    }
+
+    /// A unit's work: to sign, to handle, supporter tasks, due soon, overdue.
+    pub fn inbox(&self, unit_id: &str, now: DateTime<Utc>) -> Result<Inbox> {
+        let all = PageRequest { offset: 0, limit: 1000 };
+        let by_deadline = Sort { key: SortKey::Deadline, descending: false };
+        let lead = |statuses: Vec<Status>, extra: fn(&mut ProblemFilter)| -> Result<Vec<ProblemRow>> {
+            let mut f = ProblemFilter { lead_unit_id: Some(unit_id.into()), statuses, ..Default::default() };
+            extra(&mut f);
+            Ok(self.list_problems(&f, by_deadline, all, now)?.rows)
+        };
+        let open = vec![Status::Assigned, Status::InProgress, Status::Disputed];
+        Ok(Inbox {
+            unit_id: unit_id.into(),
+            to_sign: lead(vec![Status::Assigned], |_| {})?,
+            to_handle: lead(vec![Status::InProgress], |_| {})?,
+            supporter_tasks: self
+                .list_problems(
+                    &ProblemFilter {
+                        supporter_unit_id: Some(unit_id.into()),
+                        supporter_unsettled: true,
+                        statuses: open.clone(),
+                        ..Default::default()
+                    },
+                    by_deadline,
+                    all,
+                    now,
+                )?
+                .rows,
+            due_soon: lead(open.clone(), |f| f.escalation = Some(Escalation::Reminder))?,
+            overdue: lead(open, |f| f.overdue = Some(true))?,
+        })
+    }
+
+    /// Every event about one problem, oldest first, with who did it.
+    pub fn timeline(&self, problem_id: &str) -> Result<Vec<TimelineEntry>> {
+        let mut st = self.conn.prepare(
+            "SELECT ev.seq, ev.id, ev.kind, ev.occurred_at, ev.actor, coalesce(u.name, ev.actor), coalesce(n.name, ''),
+                    ev.payload, ev.hash
+             FROM events ev LEFT JOIN users u ON u.id = ev.actor LEFT JOIN units n ON n.id = u.unit_id
+             WHERE ev.subject_id = ?1 ORDER BY ev.seq",
+        )?;
+        let rows = st
+            .query_map([problem_id], |r| {
+                Ok(TimelineEntry {
+                    seq: r.get(0)?,
+                    event_id: r.get(1)?,
+                    kind: r.get(2)?,
+                    occurred_at: r.get(3)?,
+                    actor_id: r.get(4)?,
+                    actor_name: r.get(5)?,
+                    actor_unit: r.get(6)?,
+                    payload: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
+                    hash: r.get(8)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Everything about one problem, and what `viewer` (a login or id) may do with it now.
+    pub fn problem_detail(&self, number_or_id: &str, viewer: Option<&str>, now: DateTime<Utc>) -> Result<ProblemDetail> {
+        let p = self.problem(number_or_id)?;
+        let (cal, settings) = self.context_parts()?;
+        let today = local_date(now);
+        let units: std::collections::HashMap<String, String> =
+            read::units(&self.conn)?.into_iter().map(|u| (u.id, u.name)).collect();
+        let name = |id: &str| units.get(id).cloned().unwrap_or_else(|| id.to_string());
+        let enterprise = self.find_enterprise(&p.enterprise_id)?.ok_or_else(|| DomainError::not_found("enterprise", &p.enterprise_id))?;
+        let actions = match viewer {
+            Some(v) => {
+                let actor = read::actor(&self.conn, v)?;
+                available_actions(&p, &actor, &Context { now, calendar: &cal, settings: &settings })
+            }
+            None => vec![],
+        };
+        let supporters = p
+            .assignment
+            .as_ref()
+            .map(|a| {
+                a.supporters
+                    .iter()
+                    .map(|s| SupporterView {
+                        unit_id: s.unit_id.clone(),
+                        unit_name: name(&s.unit_id),
+                        sub_deadline: s.sub_deadline,
+                        acknowledged: s.acknowledged_at.is_some(),
+                        opinion: s.opinion.clone(),
+                        waived_reason: s.waived_reason.clone(),
+                        overdue: p.status.clock_runs() && !s.is_settled() && today > s.sub_deadline,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(ProblemDetail {
+            lateness: lateness(&p, today, &cal, &settings),
+            timeline: self.timeline(&p.id)?,
+            township_name: name(&p.township_id),
+            lead_unit_name: p.lead_unit_id().map(name),
+            supporters,
+            enterprise,
+            actions,
+            problem: p,
+        })
+    }
+}

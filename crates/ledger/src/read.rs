@@ -1,0 +1,168 @@
+//! Reading projection rows back into core types.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row};
+use taizhang_core::calendar::{Calendar, CalendarDay, CalendarYear};
+use taizhang_core::*;
+
+use crate::error::{LedgerError, Result};
+
+fn parse_enum<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    parse(&s).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, format!("unknown value {s:?}"), rusqlite::types::Type::Text))
+}
+
+pub fn date(s: &str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| rusqlite::Error::InvalidColumnType(0, format!("bad date {s:?}"), rusqlite::types::Type::Text))
+}
+
+pub const UNIT_COLS: &str = "id, name, short_name, kind, active";
+pub fn unit_row(r: &Row) -> rusqlite::Result<Unit> {
+    Ok(Unit {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        short_name: r.get(2)?,
+        kind: parse_enum(r.get(3)?, UnitKind::parse)?,
+        active: r.get(4)?,
+    })
+}
+
+pub const USER_COLS: &str = "id, login, name, unit_id, role, active, password_hash";
+pub fn user_row(r: &Row) -> rusqlite::Result<User> {
+    Ok(User {
+        id: r.get(0)?,
+        login: r.get(1)?,
+        name: r.get(2)?,
+        unit_id: r.get(3)?,
+        role: parse_enum(r.get(4)?, Role::parse)?,
+        active: r.get(5)?,
+        password_hash: r.get(6)?,
+    })
+}
+
+pub const ENTERPRISE_COLS: &str =
+    "id, name, credit_code, township_id, industry, scale, key_level, address, contact, phone, steward";
+pub fn enterprise_row(r: &Row) -> rusqlite::Result<Enterprise> {
+    Ok(Enterprise {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        credit_code: r.get(2)?,
+        township_id: r.get(3)?,
+        industry: r.get(4)?,
+        scale: parse_enum(r.get(5)?, Scale::parse)?,
+        key_level: parse_enum(r.get(6)?, KeyLevel::parse)?,
+        address: r.get(7)?,
+        contact: r.get(8)?,
+        phone: r.get(9)?,
+        steward: r.get(10)?,
+    })
+}
+
+pub const VISIT_COLS: &str = "id, enterprise_id, township_id, date, visitors, form, notes";
+pub fn visit_row(r: &Row) -> rusqlite::Result<Visit> {
+    Ok(Visit {
+        id: r.get(0)?,
+        enterprise_id: r.get(1)?,
+        township_id: r.get(2)?,
+        date: date(&r.get::<_, String>(3)?)?,
+        visitors: r.get(4)?,
+        form: parse_enum(r.get(5)?, VisitForm::parse)?,
+        notes: r.get(6)?,
+    })
+}
+
+pub fn problem_state(json: &str) -> Result<Problem> {
+    serde_json::from_str(json).map_err(|e| LedgerError::Corrupt(format!("problem state: {e}")))
+}
+
+pub fn unit(conn: &Connection, id: &str) -> Result<Option<Unit>> {
+    Ok(conn.query_row(&format!("SELECT {UNIT_COLS} FROM units WHERE id = ?1"), [id], unit_row).optional()?)
+}
+
+pub fn units(conn: &Connection) -> Result<Vec<Unit>> {
+    let mut st = conn.prepare(&format!("SELECT {UNIT_COLS} FROM units ORDER BY kind, name"))?;
+    let rows = st.query_map([], unit_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn user(conn: &Connection, login_or_id: &str) -> Result<Option<User>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {USER_COLS} FROM users WHERE login = ?1 UNION ALL SELECT {USER_COLS} FROM users WHERE id = ?1 LIMIT 1"),
+            [login_or_id],
+            user_row,
+        )
+        .optional()?)
+}
+
+/// The acting user and their unit, by login or id.
+pub fn actor(conn: &Connection, login_or_id: &str) -> Result<Actor> {
+    let user = user(conn, login_or_id)?.ok_or_else(|| LedgerError::UnknownUser(login_or_id.to_string()))?;
+    let unit = unit(conn, &user.unit_id)?.ok_or_else(|| LedgerError::Corrupt(format!("user {} has no unit", user.login)))?;
+    Ok(Actor { user, unit })
+}
+
+pub fn calendar(conn: &Connection) -> Result<Calendar> {
+    let mut cal = Calendar::new();
+    let mut years = conn.prepare("SELECT year, notice FROM calendar_years ORDER BY year")?;
+    let years: Vec<(i32, String)> = years.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let mut days = conn.prepare("SELECT date, off, name FROM calendar_days ORDER BY date")?;
+    let days: Vec<CalendarDay> = days
+        .query_map([], |r| Ok(CalendarDay { date: date(&r.get::<_, String>(0)?)?, off: r.get(1)?, name: r.get(2)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (year, notice) in years {
+        let in_year = days.iter().filter(|d| chrono::Datelike::year(&d.date) == year).cloned().collect();
+        cal.set_year(&CalendarYear { year, notice, days: in_year });
+    }
+    // Days of years without a notice were set one by one.
+    let loose: Vec<&CalendarDay> = days.iter().filter(|d| !cal.has_year(chrono::Datelike::year(&d.date))).collect();
+    for d in loose {
+        cal.set_day(d.date, Some(d.off), &d.name);
+    }
+    Ok(cal)
+}
+
+pub fn settings(conn: &Connection) -> Result<Settings> {
+    let json: Option<String> = conn.query_row("SELECT json FROM settings WHERE id = 1", [], |r| r.get(0)).optional()?;
+    match json {
+        Some(j) => Ok(serde_json::from_str(&j)?),
+        None => Ok(Settings::default()),
+    }
+}
+
+pub fn problem(conn: &Connection, id: &str) -> Result<Option<Problem>> {
+    let json: Option<String> = conn.query_row("SELECT state FROM problems WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    json.map(|j| problem_state(&j)).transpose()
+}
+
+pub fn problem_id_by_number(conn: &Connection, number_or_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM problems WHERE number = ?1 UNION ALL SELECT id FROM problems WHERE id = ?1 LIMIT 1",
+            [number_or_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+pub fn all_problems(conn: &Connection) -> Result<Vec<Problem>> {
+    let mut st = conn.prepare("SELECT state FROM problems ORDER BY rowid")?;
+    let mut rows = st.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(problem_state(&r.get::<_, String>(0)?)?);
+    }
+    Ok(out)
+}
+
+pub fn all_enterprises(conn: &Connection) -> Result<Vec<Enterprise>> {
+    let mut st = conn.prepare(&format!("SELECT {ENTERPRISE_COLS} FROM enterprises ORDER BY rowid"))?;
+    let rows = st.query_map([], enterprise_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn all_visits(conn: &Connection) -> Result<Vec<Visit>> {
+    let mut st = conn.prepare(&format!("SELECT {VISIT_COLS} FROM visits ORDER BY rowid"))?;
+    let rows = st.query_map([], visit_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

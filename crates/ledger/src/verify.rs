@@ -1,0 +1,111 @@
+//! Chain verification: recompute every device chain and report the first broken link.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use taizhang_core::chain::{canonical_json, event_hash, ChainFields, GENESIS_HASH};
+use taizhang_core::EventBody;
+
+use crate::error::Result;
+use crate::Ledger;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BrokenLink {
+    /// Local append order of the first event that fails.
+    pub seq: i64,
+    pub event_id: String,
+    pub device_id: String,
+    pub device_seq: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainHead {
+    pub device_id: String,
+    pub events: i64,
+    pub head_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub ok: bool,
+    pub events: i64,
+    pub chains: Vec<ChainHead>,
+    pub first_break: Option<BrokenLink>,
+}
+
+impl Ledger {
+    /// Recomputes every hash and link, in append order, and stops at the first failure.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        self.verify_with_progress(&mut |_, _| {})
+    }
+
+    pub fn verify_with_progress(&self, progress: &mut dyn FnMut(i64, i64)) -> Result<VerifyReport> {
+        let total: i64 = self.conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+        let mut st = self.conn.prepare(
+            "SELECT seq, id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind, payload, schema_version
+             FROM events ORDER BY seq",
+        )?;
+        let mut rows = st.query([])?;
+        let mut heads: BTreeMap<String, (i64, String)> = BTreeMap::new();
+        let mut count = 0;
+        let mut first_break = None;
+        while let Some(r) = rows.next()? {
+            count += 1;
+            if count % 10_000 == 0 {
+                progress(count, total);
+            }
+            let seq: i64 = r.get(0)?;
+            let id: String = r.get(1)?;
+            let device_id: String = r.get(2)?;
+            let device_seq: i64 = r.get(3)?;
+            let prev_hash: String = r.get(4)?;
+            let hash: String = r.get(5)?;
+            let actor: String = r.get(6)?;
+            let occurred_at: String = r.get(7)?;
+            let kind: String = r.get(8)?;
+            let payload: String = r.get(9)?;
+            let schema_version: i64 = r.get(10)?;
+            let (last_seq, last_hash) = heads.get(&device_id).cloned().unwrap_or((0, GENESIS_HASH.to_string()));
+            let recomputed = event_hash(&ChainFields {
+                id: &id,
+                device_id: &device_id,
+                device_seq,
+                prev_hash: &prev_hash,
+                actor: &actor,
+                occurred_at: &occurred_at,
+                kind: &kind,
+                schema_version,
+                payload: &payload,
+            });
+            let reason = if device_seq != last_seq + 1 {
+                Some(format!("device sequence {device_seq} follows {last_seq}"))
+            } else if prev_hash != last_hash {
+                Some("prev_hash does not match the previous event's hash".to_string())
+            } else if recomputed != hash {
+                Some("hash does not match the event's content".to_string())
+            } else {
+                match serde_json::from_str::<serde_json::Value>(&payload) {
+                    Err(e) => Some(format!("payload is not JSON: {e}")),
+                    Ok(v) if canonical_json(&v) != payload => Some("payload is not in canonical form".into()),
+                    Ok(v) => EventBody::from_parts(&kind, v).err().map(|e| format!("payload does not fit {kind}: {e}")),
+                }
+            };
+            if let Some(reason) = reason {
+                first_break = Some(BrokenLink { seq, event_id: id, device_id, device_seq, reason });
+                break;
+            }
+            heads.insert(device_id, (device_seq, hash));
+        }
+        progress(count, total);
+        Ok(VerifyReport {
+            ok: first_break.is_none(),
+            events: total,
+            chains: heads
+                .into_iter()
+                .map(|(device_id, (events, head_hash))| ChainHead { device_id, events, head_hash })
+                .collect(),
+            first_break,
+        })
+    }
+}

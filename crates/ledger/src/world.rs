@@ -1,0 +1,75 @@
+//! The core's `World` over a transaction. The trait returns plain options, so the first
+//! database error is kept aside and raised after `decide` returns.
+
+use std::cell::RefCell;
+
+use rusqlite::{Connection, OptionalExtension};
+use taizhang_core::workflow::World;
+use taizhang_core::*;
+
+use crate::error::{LedgerError, Result};
+use crate::read;
+
+pub struct SqlWorld<'c> {
+    conn: &'c Connection,
+    error: RefCell<Option<LedgerError>>,
+}
+
+impl<'c> SqlWorld<'c> {
+    pub fn new(conn: &'c Connection) -> Self {
+        SqlWorld { conn, error: RefCell::new(None) }
+    }
+
+    pub fn into_result(self) -> Result<()> {
+        match self.error.into_inner() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    fn keep<T>(&self, r: Result<Option<T>>) -> Option<T> {
+        r.unwrap_or_else(|e| {
+            self.error.borrow_mut().get_or_insert(e);
+            None
+        })
+    }
+
+    fn one<T>(&self, sql: &str, arg: &str, f: fn(&rusqlite::Row) -> rusqlite::Result<T>) -> Option<T> {
+        self.keep(self.conn.query_row(sql, [arg], f).optional().map_err(LedgerError::from))
+    }
+}
+
+impl World for SqlWorld<'_> {
+    fn unit(&self, id: &str) -> Option<Unit> {
+        self.keep(read::unit(self.conn, id))
+    }
+    fn unit_by_name(&self, name: &str) -> Option<Unit> {
+        self.one(&format!("SELECT {} FROM units WHERE name = ?1", read::UNIT_COLS), name, read::unit_row)
+    }
+    fn user(&self, id: &str) -> Option<User> {
+        self.one(&format!("SELECT {} FROM users WHERE id = ?1", read::USER_COLS), id, read::user_row)
+    }
+    fn user_by_login(&self, login: &str) -> Option<User> {
+        self.one(&format!("SELECT {} FROM users WHERE login = ?1", read::USER_COLS), login, read::user_row)
+    }
+    fn enterprise(&self, id: &str) -> Option<Enterprise> {
+        self.one(&format!("SELECT {} FROM enterprises WHERE id = ?1", read::ENTERPRISE_COLS), id, read::enterprise_row)
+    }
+    fn enterprise_by_credit_code(&self, code: &str) -> Option<Enterprise> {
+        self.one(&format!("SELECT {} FROM enterprises WHERE credit_code = ?1", read::ENTERPRISE_COLS), code, read::enterprise_row)
+    }
+    fn visit(&self, id: &str) -> Option<Visit> {
+        self.one(&format!("SELECT {} FROM visits WHERE id = ?1", read::VISIT_COLS), id, read::visit_row)
+    }
+    fn problem(&self, id: &str) -> Option<Problem> {
+        self.keep(read::problem(self.conn, id))
+    }
+    fn next_problem_seq(&self, year: i32, township_id: &str) -> u32 {
+        let r = self.conn.query_row(
+            "SELECT coalesce(max(number_seq), 0) + 1 FROM problems WHERE number_year = ?1 AND township_id = ?2",
+            rusqlite::params![year, township_id],
+            |r| r.get::<_, u32>(0),
+        );
+        self.keep(r.map(Some).map_err(LedgerError::from)).unwrap_or(1)
+    }
+}
