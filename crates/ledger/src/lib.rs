@@ -4,7 +4,7 @@
 //! events to the hash chain and folds them into the projections, all in one IMMEDIATE
 //! transaction. Everything else here reads.
 
-mod append;
+pub mod append;
 pub mod demo;
 mod error;
 mod figures;
@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 pub use error::{LedgerError, Result};
+pub use append::{new_id, StoredEvent};
 pub use file::{APPLICATION_ID, SCHEMA_VERSION};
 pub use queries::*;
 pub use rebuild::RebuildReport;

@@ -198,6 +198,7 @@ impl Query {
         name
     }
 
+    /// Adds a condition; every `?` in it stands for the one bound value.
     fn text(&mut self, sql: &str, v: &str) {
         let p = self.bind(SqlValue::Text(v.to_string()));
         self.wheres.push(sql.replace('?', &p));
@@ -264,13 +265,9 @@ fn build_where(f: &ProblemFilter, cut: &EscalationCutoffs) -> Query {
             // The trigram index cannot serve 1–2 characters: scan the same columns.
             q.text(
                 "p.rowid IN (SELECT rowid FROM problem_search WHERE number LIKE ? ESCAPE '\\'
-                   OR enterprise_name LIKE ?1 ESCAPE '\\' OR description LIKE ?1 ESCAPE '\\' OR demand LIKE ?1 ESCAPE '\\')",
+                   OR enterprise_name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\' OR demand LIKE ? ESCAPE '\\')",
                 &like_pattern(t),
             );
-            // `?1` above stands for the same parameter.
-            let last = q.wheres.pop().unwrap_or_default();
-            let name = q.params.last().map(|p| p.0.clone()).unwrap_or_default();
-            q.wheres.push(last.replace("?1", &name));
         }
     }
     q

@@ -1,0 +1,222 @@
+//! Human-readable output: aligned tables that count CJK characters as two columns.
+
+use taizhang_core::escalation::Lateness;
+use taizhang_core::figures::Scorecard;
+use taizhang_core::Escalation;
+use taizhang_ledger::{ProblemDetail, ProblemRow};
+use unicode_width::UnicodeWidthStr;
+
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let cols = headers.len();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate().take(cols) {
+            widths[i] = widths[i].max(c.width());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            s.push_str(c);
+            if i + 1 < cells.len() {
+                s.push_str(&" ".repeat(widths[i] - c.width() + 2));
+            }
+        }
+        s.trim_end().to_string()
+    };
+    let mut out = line(headers.to_vec());
+    out.push('\n');
+    out.push_str(&line(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(|s| s.as_str()).collect()));
+    out.push('\n');
+    for r in rows {
+        out.push_str(&line(r.iter().map(|s| s.as_str()).collect()));
+        out.push('\n');
+    }
+    out
+}
+
+/// Cuts long text for a table cell.
+pub fn clip(s: &str, max_width: usize) -> String {
+    let one_line: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if one_line.width() <= max_width {
+        return one_line;
+    }
+    let mut out = String::new();
+    for c in one_line.chars() {
+        if (out.clone() + &c.to_string()).width() + 1 > max_width {
+            break;
+        }
+        out.push(c);
+    }
+    out + "…"
+}
+
+pub fn lateness(l: &Lateness) -> String {
+    let mut s = match l.level {
+        Escalation::None => String::new(),
+        e => e.label_zh().to_string(),
+    };
+    if l.sign_overdue {
+        s.push_str(" 超期未签收");
+    }
+    if l.handling_overdue {
+        s.push_str(&format!(" 超期{}个工作日", l.days_overdue));
+    } else if let Some(left) = l.days_left {
+        s.push_str(&format!(" 剩{left}个工作日"));
+    }
+    s.trim().to_string()
+}
+
+pub fn problem_rows(rows: &[ProblemRow]) -> String {
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.number.clone(),
+                clip(&r.enterprise_name, 24),
+                r.township_name.clone(),
+                r.category.clone(),
+                r.status.label_zh().to_string(),
+                r.lead_unit_name.clone().unwrap_or_default(),
+                r.handling_deadline.map(|d| d.to_string()).unwrap_or_default(),
+                lateness(&r.lateness),
+                clip(&r.description, 30),
+            ]
+        })
+        .collect();
+    table(&["编号", "企业", "镇街", "类别", "状态", "牵头单位", "办理时限", "督办", "问题"], &body)
+}
+
+fn pct(r: Option<f64>) -> String {
+    r.map(|x| format!("{:.1}%", x * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+pub fn scorecard(s: &Scorecard) -> String {
+    let mut out = format!(
+        "{} 考核排名（{} 至 {}），生成于 {}\n最低样本量 {} 件：不足者列出但不排名。\n\n",
+        s.period.label,
+        s.period.start,
+        s.period.end,
+        s.generated_at.with_timezone(&taizhang_core::china_offset()).format("%Y-%m-%d %H:%M"),
+        s.min_sample
+    );
+    let m = &s.summary;
+    out.push_str(&format!(
+        "概况：登记 {}，交办 {}，办结 {}，销号 {}；当前在办 {}，当前超期 {}\n\n部门（牵头）\n",
+        m.registered, m.assigned, m.resolved, m.closed, m.open_now, m.overdue_now
+    ));
+    let rows: Vec<Vec<String>> = s
+        .departments
+        .iter()
+        .map(|d| {
+            let f = &d.lead;
+            vec![
+                d.rank.map(|r| r.to_string()).unwrap_or_else(|| "不排名".into()),
+                d.unit_name.clone(),
+                f.assigned.to_string(),
+                pct(f.sign_rate),
+                format!("{}/{}", f.resolved_on_time, f.resolved),
+                pct(f.on_time_rate),
+                pct(f.resolution_rate),
+                pct(f.satisfaction_rate),
+                f.overdue_now.to_string(),
+                format!("{}/{}", f.returns_made, f.returns_upheld),
+                format!("{}/{}", f.extensions_asked, f.extensions_granted),
+                f.reopened.to_string(),
+                f.avg_days_to_resolve.map(|x| format!("{x:.1}")).unwrap_or_else(|| "—".into()),
+                d.score.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into()),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            "名次", "单位", "交办", "及时签收率", "按期/办结", "按期办结率", "解决率", "满意率", "当前超期", "退回/维持",
+            "延期申请/批准", "重办", "平均办理工作日", "综合得分",
+        ],
+        &rows,
+    ));
+    out.push_str("\n部门（配合）\n");
+    let rows: Vec<Vec<String>> = s
+        .departments
+        .iter()
+        .filter(|d| d.support.tasks > 0 || d.support.opinions > 0 || d.support.overdue_now > 0)
+        .map(|d| {
+            let f = &d.support;
+            vec![
+                d.unit_name.clone(),
+                f.tasks.to_string(),
+                f.opinions.to_string(),
+                pct(f.on_time_rate),
+                f.overdue_now.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&table(&["单位", "配合任务", "提交意见", "按时率", "当前超期"], &rows));
+    out.push_str("\n镇街\n");
+    let rows: Vec<Vec<String>> = s
+        .townships
+        .iter()
+        .map(|t| {
+            vec![
+                t.unit_name.clone(),
+                t.visits.to_string(),
+                format!("{}/{}", t.key_enterprises_visited, t.key_enterprises),
+                pct(t.coverage_rate),
+                t.problems_registered.to_string(),
+                t.resolved_locally.to_string(),
+                t.callbacks.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&table(&["镇街", "走访次数", "重点企业走访/总数", "走访覆盖率", "登记问题", "就地解决", "回访"], &rows));
+    out
+}
+
+pub fn detail(d: &ProblemDetail) -> String {
+    let p = &d.problem;
+    let mut out = String::new();
+    let mut kv = |k: &str, v: String| out.push_str(&format!("{k}：{v}\n"));
+    kv("编号", p.number.clone());
+    kv("状态", p.status.label_zh().into());
+    kv("企业", format!("{}（{}）", d.enterprise.name, d.enterprise.credit_code.clone().unwrap_or_else(|| "无信用代码".into())));
+    kv("镇街", d.township_name.clone());
+    kv("来源 / 类别 / 紧急程度", format!("{} / {} / {}", p.source.label_zh(), p.category, p.priority.label_zh()));
+    kv("问题描述", p.description.clone());
+    kv("企业诉求", p.demand.clone());
+    kv("提出时间", p.raised_on.to_string());
+    if !p.responsible_leader.is_empty() {
+        kv("责任领导", p.responsible_leader.clone());
+    }
+    if let Some(a) = &p.assignment {
+        kv("牵头单位", format!("{}（承办人：{}）", d.lead_unit_name.clone().unwrap_or_default(), a.handler));
+        kv("签收时限 / 办理时限", format!("{} / {}（原时限 {}）", a.sign_deadline, a.handling_deadline, a.original_deadline));
+    }
+    for s in &d.supporters {
+        let state = match (&s.opinion, &s.waived_reason) {
+            (Some(o), _) => format!("意见：{o}"),
+            (None, Some(w)) => format!("免予意见：{w}"),
+            _ if s.overdue => "超期未提交意见".into(),
+            _ => "待提交意见".into(),
+        };
+        kv("配合单位", format!("{}（时限 {}）{}", s.unit_name, s.sub_deadline, state));
+    }
+    let late = lateness(&d.lateness);
+    if !late.is_empty() {
+        kv("督办", late);
+    }
+    out.push_str("\n办理过程\n");
+    for e in &d.timeline {
+        let when = chrono::DateTime::parse_from_rfc3339(&e.occurred_at)
+            .map(|t| t.with_timezone(&taizhang_core::china_offset()).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|_| e.occurred_at.clone());
+        out.push_str(&format!("  {when}  {}（{}）  {}  {}\n", e.actor_name, e.actor_unit, e.kind, clip(&e.payload.to_string(), 100)));
+    }
+    if !d.actions.is_empty() {
+        out.push_str("\n可执行操作\n");
+        for a in &d.actions {
+            let why = a.error.as_ref().map(|e| format!("（暂不可：{}）", e)).unwrap_or_default();
+            out.push_str(&format!("  {} {}{}\n", a.action.key(), a.action.label_zh(), why));
+        }
+    }
+    out
+}

@@ -1,0 +1,176 @@
+//! The `taizhang` CLI end to end on a real file: one problem's life through subcommands,
+//! the required commands and their exit codes, errors on stderr with the file untouched.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+struct Cli {
+    db: String,
+    now: String,
+}
+
+impl Cli {
+    fn new(dir: &Path) -> Cli {
+        Cli { db: dir.join("ledger.db").display().to_string(), now: "2026-03-02T10:00:00+08:00".into() }
+    }
+
+    fn cmd(&self, user: &str, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_taizhang"));
+        c.env("TAIZHANG_NOW", &self.now).env_remove("TAIZHANG_AS").env_remove("TAIZHANG_DB").env_remove("TAIZHANG_LANG");
+        c.arg("--db").arg(&self.db);
+        if !user.is_empty() {
+            c.arg("--as").arg(user);
+        }
+        c.args(args);
+        c
+    }
+
+    fn ok(&self, user: &str, args: &[&str]) -> String {
+        let out = self.cmd(user, args).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+
+    fn json(&self, user: &str, args: &[&str]) -> Value {
+        let mut a = args.to_vec();
+        a.push("--json");
+        serde_json::from_str(&self.ok(user, &a)).unwrap()
+    }
+
+    fn fails(&self, user: &str, args: &[&str], code: &str) {
+        self.cmd(user, args).assert().failure().stderr(predicate::str::contains(format!("[{code}]")));
+    }
+}
+
+#[test]
+fn deadline_and_credit_code_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(dir.path());
+    cli.ok("", &["init"]);
+    assert_eq!(cli.ok("", &["deadline", "2026-02-12", "5"]).trim(), "2026-02-26");
+    assert_eq!(cli.ok("", &["deadline", "2026-09-30", "5"]).trim(), "2026-10-13");
+    let bin = env!("CARGO_BIN_EXE_taizhang");
+    Command::new(bin).args(["credit-code", "91350100M000100Y43"]).assert().code(0);
+    Command::new(bin).args(["credit-code", "91330106673959654P"]).assert().code(0);
+    Command::new(bin).args(["credit-code", "91350100M000100Y4Z"]).assert().code(1).stdout(predicate::str::contains("校验码"));
+    Command::new(bin).args(["credit-code", "123"]).assert().code(2);
+    cli.fails("", &["deadline", "2026-02-30", "5"], "input.bad_date");
+}
+
+#[test]
+fn one_problem_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(dir.path());
+    assert!(cli.ok("", &["init"]).contains("admin"));
+    cli.fails("", &["init"], "ledger.already_exists");
+    for (name, short, kind) in [("城关街道", "城关", "township"), ("工业和信息化局", "工信局", "department"), ("自然资源局", "资源局", "department")] {
+        cli.ok("admin", &["unit", "add", name, "--short", short, "--kind", kind]);
+    }
+    cli.ok("admin", &["user", "add", "cg", "--name", "张三", "--unit", "城关", "--role", "township"]);
+    cli.ok("admin", &["user", "add", "gx", "--name", "李四", "--unit", "工信局", "--role", "department"]);
+    cli.ok("admin", &["user", "add", "zr", "--name", "王五", "--unit", "资源局", "--role", "department"]);
+    let out = cli.json(
+        "cg",
+        &[
+            "register", "--new-enterprise", "示范区恒达精密机械有限公司", "--credit-code", "91350100M000100Y43", "--category", "用地",
+            "--description", "扩建用地指标未落实 <script>alert(1)</script>", "--demand", "协调用地指标",
+        ],
+    );
+    let number = out["problem"].as_str().unwrap().to_string();
+    assert_eq!(number, "2026-城关-0001");
+    cli.fails("gx", &["sign", &number], "auth.forbidden");
+    cli.fails("admin", &["close", &number], "workflow.invalid_state");
+    cli.fails("cg", &["assign", &number, "--lead", "工信局"], "auth.forbidden");
+    cli.fails("admin", &["assign", &number, "--lead", "工信局", "--supporter", "工信局"], "assign.supporter_is_lead");
+    cli.ok("admin", &["assign", &number, "--lead", "工信局", "--supporter", "资源局"]);
+    cli.fails("gx", &["return", &number, "--propose", "资源局"], "input.required");
+    cli.ok("gx", &["return", &number, "--reason", "属资源局职责", "--propose", "资源局"]);
+    cli.ok("admin", &["rule-return", &number, "--uphold", "--note", "维持"]);
+    cli.ok("gx", &["sign", &number, "--handler", "李四"]);
+    cli.fails("gx", &["resolve", &number, "--result", "已解决"], "resolve.opinions_missing");
+    cli.ok("zr", &["opinion", &number, "--text", "可调剂指标"]);
+    cli.fails("gx", &["request-extension", &number, "--until", "2026-03-01", "--reason", "需审批"], "extension.not_later");
+    cli.ok("gx", &["request-extension", &number, "--until", "2026-04-10", "--reason", "需市级审批"]);
+    cli.ok("admin", &["rule-extension", &number, "--approve"]);
+    cli.ok("gx", &["resolve", &number, "--result", "已落实用地指标"]);
+    cli.fails("cg", &["evaluate", &number, "--satisfaction", "不满意"], "input.required");
+    cli.ok("cg", &["evaluate", &number, "--satisfaction", "不满意", "--comment", "面积不足"]);
+    cli.ok("gx", &["resolve", &number, "--result", "已补足面积"]);
+    cli.ok("cg", &["evaluate", &number, "--satisfaction", "满意"]);
+    cli.ok("admin", &["close", &number]);
+
+    let shown = cli.json("", &["problems", "show", &number]);
+    assert_eq!(shown["problem"]["status"], "closed");
+    assert_eq!(shown["problem"]["reopen_count"], 1);
+    assert_eq!(shown["problem"]["description"], "扩建用地指标未落实 <script>alert(1)</script>", "stored as typed");
+    let kinds: Vec<&str> = shown["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.first(), Some(&"problem_registered"));
+    assert_eq!(kinds.iter().filter(|k| **k == "resolved").count(), 2);
+    assert!(cli.ok("", &["problems", "show", &number]).contains("已销号"));
+
+    let list = cli.json("", &["problems", "list", "--status", "已销号", "--search", "恒达"]);
+    assert_eq!(list["total"], 1);
+    let list = cli.json("", &["problems", "list", "--status", "registered"]);
+    assert_eq!(list["total"], 0);
+
+    let figures = cli.json("", &["figures", "--period", "2026-03"]);
+    let gx = figures["departments"].as_array().unwrap().iter().find(|d| d["unit_name"] == "工业和信息化局").unwrap();
+    assert_eq!(gx["lead"]["assigned"], 1);
+    assert_eq!(gx["lead"]["resolved"], 2);
+    assert_eq!(gx["lead"]["returns_upheld"], 1);
+    assert_eq!(gx["lead"]["reopened"], 1);
+    for period in ["2026-03-上旬", "2026-Q1", "2026", "2026-03-01..2026-03-15"] {
+        cli.json("", &["figures", "--period", period]);
+    }
+    cli.fails("", &["figures", "--period", "2026-13"], "period.bad_format");
+
+    assert!(cli.ok("", &["verify"]).contains("链完整"));
+    assert!(cli.ok("", &["rebuild"]).contains("完全一致"));
+    assert!(cli.ok("", &["problems", "list"]).contains(&number));
+}
+
+#[test]
+fn errors_leave_the_file_untouched_and_foreign_files_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(dir.path());
+    cli.ok("", &["init"]);
+    cli.ok("admin", &["unit", "add", "城关街道", "--short", "城关", "--kind", "township"]);
+    let count = || -> i64 {
+        rusqlite::Connection::open(&cli.db).unwrap().query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap()
+    };
+    let before = count();
+    cli.fails("admin", &["unit", "add", "城关街道", "--short", "城关", "--kind", "township"], "input.duplicate");
+    cli.fails("nobody", &["unit", "add", "西山镇", "--short", "西山", "--kind", "township"], "auth.unknown_user");
+    cli.fails("", &["unit", "add", "西山镇", "--short", "西山", "--kind", "township"], "input.invalid");
+    cli.fails("admin", &["close", "2026-城关-9999"], "not_found");
+    assert_eq!(count(), before);
+
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "不是台账").unwrap();
+    let c = Cli { db: text.display().to_string(), now: cli.now.clone() };
+    c.fails("", &["verify"], "ledger.not_a_ledger");
+    assert_eq!(std::fs::read_to_string(&text).unwrap(), "不是台账");
+    let missing = Cli { db: dir.path().join("missing.db").display().to_string(), now: cli.now.clone() };
+    missing.fails("", &["problems", "list"], "ledger.no_such_file");
+
+    // With --json, errors are machine-readable on stderr.
+    let out = cli.cmd("admin", &["close", "nope", "--json"]).assert().failure();
+    let err: Value = serde_json::from_slice(&out.get_output().stderr).unwrap();
+    assert_eq!(err["code"], "not_found");
+}
+
+#[test]
+fn demo_district_verifies_and_rebuilds() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { db: dir.path().join("demo.db").display().to_string(), now: "2026-11-30T10:00:00+08:00".into() };
+    let report = cli.json("", &["demo"]);
+    assert!(report["problems"].as_u64().unwrap() >= 500);
+    assert!(report["enterprises"].as_u64().unwrap() >= 100);
+    cli.ok("", &["verify"]);
+    assert!(cli.ok("", &["rebuild"]).contains("完全一致"));
+    let list = cli.json("", &["problems", "list", "--overdue"]);
+    assert!(list["total"].as_u64().unwrap() > 0);
+    cli.ok("", &["figures", "--period", "2026"]);
+}

@@ -1,0 +1,292 @@
+//! The ledger on real files: the whole workflow, append-only events, tamper detection,
+//! rebuild, refusals that leave the file untouched, and foreign or newer files.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use taizhang_core::command::ReturnRuling;
+use taizhang_core::*;
+use taizhang_ledger::{Ledger, LedgerError, PageRequest, ProblemFilter, Sort};
+use taizhang_tests::*;
+
+fn new_ledger(dir: &Path) -> (Ledger, District) {
+    let path = dir.join("t.db");
+    let mut ledger = Ledger::create(&path, at(2026, 3, 2)).unwrap();
+    let d = district(&mut ledger, at(2026, 3, 2));
+    (ledger, d)
+}
+
+fn file_bytes(path: &Path) -> Vec<u8> {
+    let mut all = std::fs::read(path).unwrap_or_default();
+    for ext in ["-wal", "-shm"] {
+        all.extend(std::fs::read(format!("{}{ext}", path.display())).unwrap_or_default());
+    }
+    all
+}
+
+#[test]
+fn a_problem_lives_its_whole_life_on_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut l, d) = new_ledger(dir.path());
+    let p = register(&mut l, &d, "p1", at(2026, 3, 2));
+    assert_eq!(l.problem("p1").unwrap().number, "2026-城关-0001");
+    l.execute("admin", &Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[&d.dept_b]) }, at(2026, 3, 2)).unwrap();
+    let a = l.problem(&p).unwrap().assignment.unwrap();
+    assert_eq!(a.sign_deadline, date(2026, 3, 3));
+    assert_eq!(a.handling_deadline, date(2026, 3, 23), "15 working days after Mon 2026-03-02");
+    l.execute("gx", &Command::Return { problem_id: p.clone(), reason: "属自然资源局职责".into(), proposed_unit_id: d.dept_b.clone() }, at(2026, 3, 3))
+        .unwrap();
+    assert_eq!(l.problem(&p).unwrap().status, Status::Disputed);
+    l.execute("admin", &Command::RuleReturn { problem_id: p.clone(), ruling: ReturnRuling::Uphold, note: "维持交办".into() }, at(2026, 3, 3))
+        .unwrap();
+    let after = l.problem(&p).unwrap();
+    assert_eq!(after.status, Status::Assigned);
+    assert_eq!(after.assignment.as_ref().unwrap().handling_deadline, date(2026, 3, 23), "upholding does not move the deadline");
+    l.execute("gx", &Command::Sign { problem_id: p.clone(), handler: "王五".into() }, at(2026, 3, 4)).unwrap();
+    l.execute("zr", &Command::SubmitOpinion { problem_id: p.clone(), opinion: "可调剂指标".into() }, at(2026, 3, 5)).unwrap();
+    l.execute(
+        "gx",
+        &Command::RequestExtension { problem_id: p.clone(), new_deadline: date(2026, 4, 3), reason: "需市级审批".into() },
+        at(2026, 3, 10),
+    )
+    .unwrap();
+    l.execute("admin", &Command::RuleExtension { problem_id: p.clone(), approve: true, note: String::new() }, at(2026, 3, 10)).unwrap();
+    let a = l.problem(&p).unwrap().assignment.unwrap();
+    assert_eq!((a.original_deadline, a.handling_deadline), (date(2026, 3, 23), date(2026, 4, 3)));
+    let resolve = Command::Resolve {
+        problem_id: p.clone(),
+        result_type: ResultType::Solved,
+        result_text: "已落实用地指标".into(),
+        explanation: String::new(),
+    };
+    l.execute("gx", &resolve, at(2026, 3, 20)).unwrap();
+    l.execute("cg", &Command::Evaluate { problem_id: p.clone(), satisfaction: Satisfaction::Unsatisfied, comment: "指标面积不足".into() }, at(2026, 3, 23))
+        .unwrap();
+    let reopened = l.problem(&p).unwrap();
+    assert_eq!((reopened.status, reopened.reopen_count), (Status::InProgress, 1));
+    l.execute("gx", &resolve, at(2026, 3, 27)).unwrap();
+    l.execute("cg", &Command::Evaluate { problem_id: p.clone(), satisfaction: Satisfaction::Satisfied, comment: String::new() }, at(2026, 3, 30))
+        .unwrap();
+    l.execute("admin", &Command::Close { problem_id: p.clone(), note: String::new() }, at(2026, 3, 30)).unwrap();
+    assert_eq!(l.problem(&p).unwrap().status, Status::Closed);
+
+    let timeline = l.timeline(&p).unwrap();
+    let kinds: Vec<&str> = timeline.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "problem_registered", "assigned", "returned", "return_upheld", "signed", "opinion_submitted", "extension_requested",
+            "extension_ruled", "resolved", "evaluated", "resolved", "evaluated", "closed"
+        ]
+    );
+    assert_eq!(timeline[2].actor_name, "王工信");
+    assert!(l.verify().unwrap().ok);
+    drop(l);
+    // Reopen the file: everything is still there and still verifies.
+    let mut l = Ledger::open(&dir.path().join("t.db")).unwrap();
+    assert!(l.verify().unwrap().ok);
+    let r = l.rebuild().unwrap();
+    assert!(r.equal, "{:?}", r.differing_tables);
+}
+
+#[test]
+fn events_are_append_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _) = new_ledger(dir.path());
+    let conn = l.connection();
+    let upd = conn.execute("UPDATE events SET actor = 'x' WHERE seq = 1", []);
+    assert!(upd.unwrap_err().to_string().contains("append-only"));
+    let del = conn.execute("DELETE FROM events WHERE seq = 1", []);
+    assert!(del.unwrap_err().to_string().contains("append-only"));
+}
+
+fn tamper(path: &Path, sql: &str) {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch("DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete;").unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn verify_names_the_first_tampered_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let (mut l, d) = new_ledger(dir.path());
+    let p = register(&mut l, &d, "p1", at(2026, 3, 2));
+    l.execute("admin", &Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[]) }, at(2026, 3, 2)).unwrap();
+    let target: i64 = l.connection().query_row("SELECT seq FROM events WHERE kind = 'problem_registered'", [], |r| r.get(0)).unwrap();
+    let total: i64 = l.connection().query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap();
+    assert!(l.verify().unwrap().ok);
+    drop(l);
+
+    // Rewrite the description of the registration, as someone with sqlite3 would.
+    tamper(&path, &format!("UPDATE events SET payload = replace(payload, '二期', '三期') WHERE seq = {target}"));
+    let report = Ledger::open(&path).unwrap().verify().unwrap();
+    assert!(!report.ok);
+    let b = report.first_break.unwrap();
+    assert_eq!(b.seq, target);
+    assert!(b.reason.contains("hash"), "{}", b.reason);
+
+    // Recomputing that event's hash moves the break to the next link.
+    let dir2 = tempfile::tempdir().unwrap();
+    let path2 = dir2.path().join("t.db");
+    let (mut l, d) = new_ledger(dir2.path());
+    register(&mut l, &d, "p1", at(2026, 3, 2));
+    drop(l);
+    tamper(&path2, "UPDATE events SET hash = '00' || substr(hash, 3) WHERE seq = 3");
+    let b = Ledger::open(&path2).unwrap().verify().unwrap().first_break.unwrap();
+    assert_eq!(b.seq, 3, "the changed hash no longer matches the content");
+
+    // Deleting an event in the middle breaks the sequence at the next one.
+    let dir3 = tempfile::tempdir().unwrap();
+    let path3 = dir3.path().join("t.db");
+    let (mut l, d) = new_ledger(dir3.path());
+    register(&mut l, &d, "p1", at(2026, 3, 2));
+    drop(l);
+    tamper(&path3, "DELETE FROM events WHERE seq = 5");
+    let b = Ledger::open(&path3).unwrap().verify().unwrap().first_break.unwrap();
+    assert_eq!(b.seq, 6);
+    assert!(b.reason.contains("sequence"), "{}", b.reason);
+    assert!(total > 6);
+}
+
+#[test]
+fn a_refused_command_leaves_the_file_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let (mut l, d) = new_ledger(dir.path());
+    let p = register(&mut l, &d, "p1", at(2026, 3, 2));
+    l.connection().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    let before = file_bytes(&path);
+    let attempts = [
+        ("gx", Command::Sign { problem_id: p.clone(), handler: String::new() }, "auth.forbidden"),
+        ("admin", Command::Close { problem_id: p.clone(), note: String::new() }, "workflow.invalid_state"),
+        ("cg", Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[]) }, "auth.forbidden"),
+        ("admin", Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[&d.dept_a]) }, "assign.supporter_is_lead"),
+        ("admin", Command::Assign { problem_id: "nope".into(), request: assign(&d.dept_a, &[]) }, "not_found"),
+        ("xs", Command::RequestWithdrawal { problem_id: p.clone(), reason: "x".into() }, "auth.forbidden"),
+        ("cg", Command::RequestWithdrawal { problem_id: p.clone(), reason: "  ".into() }, "input.required"),
+    ];
+    for (user, cmd, code) in attempts {
+        let err = l.execute(user, &cmd, at(2026, 3, 2)).unwrap_err();
+        assert_eq!(err.code(), code, "{user} {cmd:?}: {err}");
+    }
+    let err = l.execute("nobody", &Command::Close { problem_id: p, note: String::new() }, at(2026, 3, 2)).unwrap_err();
+    assert!(matches!(err, LedgerError::UnknownUser(_)));
+    assert_eq!(file_bytes(&path), before, "refused commands must not write");
+}
+
+#[test]
+fn foreign_empty_and_newer_files_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |path: &Path, code: &str| {
+        let before = std::fs::read(path).unwrap();
+        let err = Ledger::open(path).err().expect("must be refused");
+        assert_eq!(err.code(), code, "{}: {err}", path.display());
+        assert_eq!(std::fs::read(path).unwrap(), before, "{} was changed", path.display());
+    };
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "企业问题台账\n".repeat(50)).unwrap();
+    check(&text, "ledger.not_a_ledger");
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    check(&empty, "ledger.not_a_ledger");
+    let other = dir.path().join("other.sqlite");
+    Connection::open(&other).unwrap().execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+    check(&other, "ledger.not_a_ledger");
+    let truncated = dir.path().join("truncated.db");
+    std::fs::write(&truncated, b"SQLite format 3\0abc").unwrap();
+    check(&truncated, "ledger.not_a_ledger");
+
+    let newer = dir.path().join("newer.db");
+    {
+        let l = Ledger::create(&newer, at(2026, 3, 2)).unwrap();
+        l.connection().execute_batch("PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;").unwrap();
+    }
+    check(&newer, "ledger.newer_version");
+    assert_eq!(Ledger::open(&dir.path().join("missing.db")).err().unwrap().code(), "ledger.no_such_file");
+    assert_eq!(Ledger::create(&text, at(2026, 3, 2)).err().unwrap().code(), "ledger.already_exists");
+}
+
+#[test]
+fn search_finds_chinese_text_of_any_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut l, d) = new_ledger(dir.path());
+    register(&mut l, &d, "p1", at(2026, 3, 2));
+    let find = |l: &Ledger, text: &str| {
+        let f = ProblemFilter { text: Some(text.into()), ..Default::default() };
+        l.list_problems(&f, Sort::default(), PageRequest::default(), at(2026, 3, 2)).unwrap().total
+    };
+    for hit in ["用地指标", "恒达精密", "二期投产", "厂房", "地", "2026-城关", "恒达"] {
+        assert_eq!(find(&l, hit), 1, "{hit}");
+    }
+    for miss in ["贷款", "融资难", "%", "_", "\"", "' OR 1=1 --"] {
+        assert_eq!(find(&l, miss), 0, "{miss}");
+    }
+    // Renaming the enterprise updates what search sees.
+    let mut e = l.find_enterprise(&d.enterprise).unwrap().unwrap();
+    e.name = "示范区宏远机械有限公司".into();
+    l.execute("admin", &Command::UpdateEnterprise { enterprise: e }, at(2026, 3, 2)).unwrap();
+    assert_eq!(find(&l, "宏远机械"), 1);
+    assert_eq!(find(&l, "恒达精密"), 0);
+    assert!(l.rebuild().unwrap().equal);
+}
+
+#[test]
+fn inbox_and_filters_follow_the_core() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut l, d) = new_ledger(dir.path());
+    for i in 0..4 {
+        let p = register(&mut l, &d, &format!("p{i}"), at(2026, 3, 2));
+        l.execute("admin", &Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[&d.dept_c]) }, at(2026, 3, 2)).unwrap();
+        if i > 0 {
+            l.execute("gx", &Command::Sign { problem_id: p, handler: String::new() }, at(2026, 3, 3)).unwrap();
+        }
+    }
+    let now = at(2026, 3, 25); // after the 2026-03-23 deadline
+    let inbox = l.inbox(&d.dept_a, now).unwrap();
+    assert_eq!((inbox.to_sign.len(), inbox.to_handle.len(), inbox.overdue.len()), (1, 3, 4));
+    assert!(inbox.to_sign[0].lateness.sign_overdue);
+    assert_eq!(l.inbox(&d.dept_c, now).unwrap().supporter_tasks.len(), 4);
+    // The SQL level filter agrees with the core's level on every row.
+    for level in Escalation::ALL {
+        let f = ProblemFilter { escalation: Some(*level), ..Default::default() };
+        let page = l.list_problems(&f, Sort::default(), PageRequest::default(), now).unwrap();
+        assert!(page.rows.iter().all(|r| r.lateness.level == *level));
+    }
+    let yellow = ProblemFilter { escalation: Some(Escalation::Yellow), ..Default::default() };
+    assert_eq!(l.list_problems(&yellow, Sort::default(), PageRequest::default(), now).unwrap().total, 3);
+    let red = ProblemFilter { escalation: Some(Escalation::Red), ..Default::default() };
+    assert_eq!(l.list_problems(&red, Sort::default(), PageRequest::default(), now).unwrap().total, 1, "unsigned for 16 WD");
+}
+
+#[test]
+fn allowed_actions_are_asked_of_the_core() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut l, d) = new_ledger(dir.path());
+    let p = register(&mut l, &d, "p1", at(2026, 3, 2));
+    l.execute("admin", &Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[&d.dept_b]) }, at(2026, 3, 2)).unwrap();
+    let allowed = |who: &str| -> Vec<Action> {
+        l.problem_detail(&p, Some(who), at(2026, 3, 2)).unwrap().actions.into_iter().filter(|a| a.allowed).map(|a| a.action).collect()
+    };
+    assert_eq!(allowed("gx"), [Action::Sign, Action::Return]);
+    assert_eq!(allowed("zr"), [Action::Acknowledge, Action::NoteProgress, Action::SubmitOpinion]);
+    assert_eq!(allowed("rs"), []);
+    assert_eq!(allowed("ld"), [Action::Instruct]);
+    assert!(allowed("admin").contains(&Action::Urge));
+    assert!(!allowed("admin").contains(&Action::Sign));
+}
+
+#[test]
+fn passwords_are_argon2_and_checked_at_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut l, _) = new_ledger(dir.path());
+    assert!(l.sign_in("cg", None).is_ok(), "no password set yet");
+    let hash = taizhang_ledger::password::hash_password("镇街密码123").unwrap();
+    let uid = l.actor("cg").unwrap().user.id;
+    l.execute("cg", &Command::SetPassword { user_id: uid, password_hash: Some(hash) }, at(2026, 3, 2)).unwrap();
+    assert_eq!(l.sign_in("cg", None).unwrap_err().code(), "auth.bad_password");
+    assert_eq!(l.sign_in("cg", Some("wrong")).unwrap_err().code(), "auth.bad_password");
+    assert!(l.sign_in("cg", Some("镇街密码123")).is_ok());
+    let stored: String = l.connection().query_row("SELECT password_hash FROM users WHERE login = 'cg'", [], |r| r.get(0)).unwrap();
+    assert!(stored.starts_with("$argon2id$"));
+}
