@@ -276,7 +276,12 @@ pub fn scorecard(
     departments.sort_by(|a, b| {
         b.ranked
             .cmp(&a.ranked)
-            .then(b.score.unwrap_or(f64::MIN).total_cmp(&a.score.unwrap_or(f64::MIN)))
+            // Unranked units are listed by name only, as documented on `Scorecard::departments`.
+            .then(if a.ranked {
+                b.score.unwrap_or(f64::MIN).total_cmp(&a.score.unwrap_or(f64::MIN))
+            } else {
+                std::cmp::Ordering::Equal
+            })
             .then(a.unit_name.cmp(&b.unit_name))
     });
     // Competition ranking: equal scores share a rank (1, 2, 2, 4).

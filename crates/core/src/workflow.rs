@@ -126,7 +126,11 @@ pub fn gate(action: Action, p: &Problem, actor: &Actor, ctx: &Context) -> Result
             need(s == Status::InProgress)?;
             p.pending_extension().map(|_| ()).ok_or(DomainError::NoExtensionPending)
         }
-        A::RuleWithdrawal => p.pending_withdrawal.as_ref().map(|_| ()).ok_or(DomainError::NoWithdrawalPending),
+        A::RuleWithdrawal => {
+            // "any open → withdrawn": a request left pending when the item was closed is moot.
+            need(s.is_open())?;
+            p.pending_withdrawal.as_ref().map(|_| ()).ok_or(DomainError::NoWithdrawalPending)
+        }
         A::Sign | A::Return | A::RequestExtension | A::Resolve if !(role == Role::Department && is_lead) => {
             forbid("only the lead unit may do this")
         }
@@ -637,6 +641,16 @@ fn decide_problem_action(
         }
         C::RuleExtension { approve, note, .. } => {
             let note = text("note", note, !approve, MAX_TEXT)?;
+            // A request left over from before a reopening (重办) may name a date earlier than the
+            // new deadline: approving it would move the deadline back. It can only be refused.
+            if let (true, Some(e), Some(a)) = (*approve, p.pending_extension(), p.assignment.as_ref()) {
+                if e.new_deadline <= a.handling_deadline {
+                    return Err(DomainError::ExtensionNotLater {
+                        deadline: a.handling_deadline.to_string(),
+                        new_deadline: e.new_deadline.to_string(),
+                    });
+                }
+            }
             E::ExtensionRuled { problem_id: pid, approved: *approve, note }
         }
         C::Urge { level, notice, .. } => {
