@@ -14,9 +14,9 @@ use serde::Serialize;
 use taizhang_core::calendar::{parse_year_csv, parse_year_json, Calendar};
 use taizhang_core::command::{AssignRequest, ReturnRuling, SupporterRequest};
 use taizhang_core::credit_code::{check_credit_code, CreditCodeCheck};
-use taizhang_core::period::parse_period;
 use taizhang_core::*;
 use taizhang_ledger::demo::{generate, DemoOptions};
+use taizhang_ledger::figures::PeriodLookupError;
 use taizhang_ledger::password::hash_password;
 use taizhang_ledger::{Ledger, LedgerError, PageRequest, ProblemFilter, Sort, SortKey};
 
@@ -64,7 +64,7 @@ enum Cmd {
     /// The problem ledger.
     #[command(subcommand)]
     Problems(ProblemsCmd),
-    /// Scorecards of departments and townships for a period: 2026, 2026-Q1, 2026-03, 2026-03-上旬, A..B.
+    /// Scorecards of departments and townships for a period: 2026, 2026-Q1, 2026-03, 2026-03-上旬, A..B, campaign.
     Figures {
         #[arg(long)]
         period: String,
@@ -679,9 +679,8 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)?;
             }
-            let end = now()?;
-            let mut ledger = Ledger::create(&db, end - chrono::Duration::days(days as i64 + 1))?;
-            let opts = DemoOptions { problems, seed, end, days };
+            let opts = DemoOptions { problems, seed, end: now()?, days };
+            let mut ledger = Ledger::create(&db, opts.start())?;
             let mut last = 0;
             let report = generate(&mut ledger, &opts, &mut |done, total| {
                 let pct = if total == 0 { 100 } else { done * 100 / total };
@@ -795,7 +794,14 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             print(json, &detail, || render::detail(&detail));
         }
         Cmd::Figures { period } => {
-            let period = parse_period(&period)?;
+            let period = match s.ledger.period(&period) {
+                Ok(p) => p,
+                Err(PeriodLookupError::Period(e)) => return Err(e.into()),
+                Err(PeriodLookupError::Ledger(e)) => return Err(e.into()),
+                Err(PeriodLookupError::NoCampaign) => {
+                    return Err(CliError::Ledger(LedgerError::bad_input("period", "服务年期间未设置（settings 中的 campaign_start / campaign_end）")))
+                }
+            };
             let card = s.ledger.scorecard(&period, now()?)?;
             print(json, &card, || render::scorecard(&card));
         }

@@ -55,7 +55,8 @@ impl CalendarError {
 }
 
 /// One day that departs from, or confirms, the Monday–Friday rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CalendarDay {
     pub date: NaiveDate,
     /// True for a day off (holiday), false for a working day (e.g. a make-up Saturday).
@@ -64,7 +65,8 @@ pub struct CalendarDay {
 }
 
 /// One year's official schedule. Serializes to the JSON shape [`parse_year_json`] reads.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CalendarYear {
     pub year: i32,
     /// The notice the schedule comes from, shown so users can check the source.

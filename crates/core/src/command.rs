@@ -8,7 +8,8 @@ use crate::calendar::CalendarYear;
 use crate::model::*;
 use crate::settings::Settings;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SupporterRequest {
     pub unit_id: Id,
     /// Overrides the sub-deadline computed from the calendar.
@@ -16,7 +17,8 @@ pub struct SupporterRequest {
     pub sub_deadline: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct AssignRequest {
     pub lead_unit_id: Id,
     #[serde(default)]
@@ -30,7 +32,8 @@ pub struct AssignRequest {
     pub handling_deadline: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(tag = "ruling", rename_all = "snake_case")]
 pub enum ReturnRuling {
     /// Same lead; the handling deadline does not move; counted as an upheld return.
@@ -39,7 +42,8 @@ pub enum ReturnRuling {
     Reassign(AssignRequest),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Command {
     CreateUnit { unit_id: Id, name: String, short_name: String, kind: UnitKind },
@@ -136,7 +140,8 @@ pub enum Command {
 
 /// The workflow actions of DESIGN §4 that act on an existing problem: what
 /// `workflow::allowed_actions` answers with, and what the UI shows as buttons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     ResolveLocally,

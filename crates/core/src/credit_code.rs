@@ -17,7 +17,8 @@ const WEIGHTS: [u32; 17] = [
 const CODE_LEN: usize = 18;
 
 /// The outcome of checking a credit code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum CreditCodeCheck {
     Valid,

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Status;
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(tag = "code")]
 pub enum DomainError {
     #[serde(rename = "not_found")]

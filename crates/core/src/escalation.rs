@@ -48,15 +48,18 @@ impl EscalationCutoffs {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Lateness {
     /// Overdue to sign: still unsigned after the sign deadline.
     pub sign_overdue: bool,
     /// Overdue to handle: open after the approved handling deadline.
     pub handling_overdue: bool,
     /// Working days past the handling deadline (0 when not overdue).
+    #[ts(type = "number")]
     pub days_overdue: i64,
     /// Working days left until the handling deadline (None when not running or overdue).
+    #[ts(type = "number | null")]
     pub days_left: Option<i64>,
     pub level: Escalation,
 }

@@ -12,14 +12,16 @@ use crate::settings::Settings;
 /// Version of the payload shapes below, stored with every event.
 pub const EVENT_SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SupporterTerms {
     pub unit_id: Id,
     pub sub_deadline: NaiveDate,
 }
 
 /// The deadlines and units of one assignment, as decided (computed or overridden).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct AssignmentTerms {
     pub lead_unit_id: Id,
     pub handler: String,
@@ -29,7 +31,8 @@ pub struct AssignmentTerms {
     pub handling_deadline: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
 pub enum EventBody {
     LedgerInitialized { ledger_id: Id, district_name: String },
@@ -148,7 +151,8 @@ impl EventBody {
 }
 
 /// Who did it and when: the parts of the envelope the fold needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct EventMeta {
     pub actor: Id,
     pub occurred_at: DateTime<Utc>,

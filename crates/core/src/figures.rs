@@ -34,7 +34,8 @@ pub struct FigureInputs<'a> {
     pub visits: &'a [Visit],
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct LeadFigures {
     pub assigned: u32,
     pub signed: u32,
@@ -63,7 +64,8 @@ pub struct LeadFigures {
     pub avg_days_to_resolve: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SupportFigures {
     pub tasks: u32,
     pub opinions: u32,
@@ -72,7 +74,8 @@ pub struct SupportFigures {
     pub overdue_now: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct DepartmentFigures {
     pub unit_id: Id,
     pub unit_name: String,
@@ -84,7 +87,8 @@ pub struct DepartmentFigures {
     pub ranked: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct TownshipFigures {
     pub unit_id: Id,
     pub unit_name: String,
@@ -99,7 +103,8 @@ pub struct TownshipFigures {
     pub callbacks: u32,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Summary {
     pub registered: u32,
     pub assigned: u32,
@@ -111,7 +116,8 @@ pub struct Summary {
     pub by_category: BTreeMap<String, u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Scorecard {
     pub period: Period,
     pub generated_at: DateTime<Utc>,
@@ -338,4 +344,45 @@ pub fn scorecard(
         departments,
         townships,
     }
+}
+
+/// One month of the trend chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct MonthPoint {
+    /// `YYYY-MM`
+    pub month: String,
+    pub registered: u32,
+    pub resolved: u32,
+    pub closed: u32,
+}
+
+/// Problems registered, resolved and closed per month, for the `months` months ending with the
+/// month of `now` (oldest first).
+pub fn monthly_trend(problems: &[Problem], now: DateTime<Utc>, months: u32) -> Vec<MonthPoint> {
+    use chrono::Datelike;
+    let today = local_date(now);
+    let index = |y: i32, m: u32| y * 12 + m as i32 - 1;
+    let last = index(today.year(), today.month());
+    let first = last - months.max(1) as i32 + 1;
+    let mut points: Vec<MonthPoint> = (first..=last)
+        .map(|i| MonthPoint { month: format!("{:04}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1), registered: 0, resolved: 0, closed: 0 })
+        .collect();
+    let mut bump = |t: DateTime<Utc>, f: fn(&mut MonthPoint)| {
+        let d = local_date(t);
+        let i = index(d.year(), d.month());
+        if (first..=last).contains(&i) {
+            f(&mut points[(i - first) as usize]);
+        }
+    };
+    for p in problems {
+        bump(p.registered_at, |m| m.registered += 1);
+        for r in &p.resolutions {
+            bump(r.at, |m| m.resolved += 1);
+        }
+        if let Some(t) = p.closed_at {
+            bump(t, |m| m.closed += 1);
+        }
+    }
+    points
 }

@@ -21,7 +21,8 @@ pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
 macro_rules! labelled_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $key:literal / $zh:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
+        #[ts(export)]
         pub enum $name { $( #[serde(rename = $key)] $variant ),+ }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -97,7 +98,8 @@ impl KeyLevel {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Unit {
     pub id: Id,
     pub name: String,
@@ -106,7 +108,8 @@ pub struct Unit {
     pub active: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct User {
     pub id: Id,
     pub login: String,
@@ -118,7 +121,8 @@ pub struct User {
     pub password_hash: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Enterprise {
     pub id: Id,
     pub name: String,
@@ -135,7 +139,8 @@ pub struct Enterprise {
     pub steward: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Visit {
     pub id: Id,
     pub enterprise_id: Id,
@@ -147,7 +152,8 @@ pub struct Visit {
 }
 
 /// The person acting: a user and the unit they belong to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Actor {
     pub user: User,
     pub unit: Unit,

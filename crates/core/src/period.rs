@@ -26,7 +26,8 @@ impl PeriodError {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodKind {
     Xun,
@@ -36,7 +37,8 @@ pub enum PeriodKind {
     Custom,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Period {
     pub kind: PeriodKind,
     /// Canonical machine form, accepted back by [`parse_period`]: "2026", "2026-Q1",

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::event::{AssignmentTerms, EventBody, EventMeta, SupporterTerms};
 use crate::model::*;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Supporter {
     pub unit_id: Id,
     pub sub_deadline: NaiveDate,
@@ -26,7 +27,8 @@ impl Supporter {
 }
 
 /// The assignment in force.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Assignment {
     pub lead_unit_id: Id,
     pub handler: String,
@@ -41,7 +43,8 @@ pub struct Assignment {
 }
 
 /// One assignment of the item to a lead unit (the first, or after a reassigning ruling).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct AssignmentRecord {
     pub at: DateTime<Utc>,
     pub lead_unit_id: Id,
@@ -50,7 +53,8 @@ pub struct AssignmentRecord {
     pub supporters: Vec<SupporterTerms>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SignRecord {
     pub at: DateTime<Utc>,
     pub unit_id: Id,
@@ -58,7 +62,8 @@ pub struct SignRecord {
     pub on_time: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ReturnRecord {
     pub at: DateTime<Utc>,
     pub unit_id: Id,
@@ -69,7 +74,8 @@ pub struct ReturnRecord {
     pub ruled_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ExtensionRecord {
     pub at: DateTime<Utc>,
     pub unit_id: Id,
@@ -78,16 +84,21 @@ pub struct ExtensionRecord {
     pub reason: String,
     pub approved: Option<bool>,
     pub ruled_at: Option<DateTime<Utc>>,
+    /// Resolved before the office ruled: the request lapsed (counted as asked, not granted).
+    #[serde(default)]
+    pub lapsed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct UrgeRecord {
     pub at: DateTime<Utc>,
     pub level: Escalation,
     pub notice: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ResolutionRecord {
     pub at: DateTime<Utc>,
     /// The lead unit, or `None` for 就地解决 by the township.
@@ -102,7 +113,8 @@ pub struct ResolutionRecord {
     pub on_time: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct EvaluationRecord {
     pub at: DateTime<Utc>,
     pub by_user: Id,
@@ -112,14 +124,16 @@ pub struct EvaluationRecord {
     pub comment: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PendingRequest {
     pub at: DateTime<Utc>,
     pub by_user: Id,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Problem {
     pub id: Id,
     pub number: String,
@@ -212,7 +226,7 @@ impl Problem {
     }
 
     pub fn pending_extension(&self) -> Option<&ExtensionRecord> {
-        self.extensions.last().filter(|e| e.approved.is_none())
+        self.extensions.last().filter(|e| e.approved.is_none() && !e.lapsed)
     }
 
     pub fn pending_return(&self) -> Option<&ReturnRecord> {
@@ -356,10 +370,11 @@ impl Problem {
                     reason: reason.clone(),
                     approved: None,
                     ruled_at: None,
+                    lapsed: false,
                 });
             }
             ExtensionRuled { approved, .. } => {
-                if let Some(e) = self.extensions.last_mut().filter(|e| e.approved.is_none()) {
+                if let Some(e) = self.extensions.last_mut().filter(|e| e.approved.is_none() && !e.lapsed) {
                     e.approved = Some(*approved);
                     e.ruled_at = Some(at);
                     if *approved {
@@ -371,6 +386,9 @@ impl Problem {
             }
             Urged { level, notice, .. } => self.urges.push(UrgeRecord { at, level: *level, notice: notice.clone() }),
             Resolved { unit_id, result_type, result_text, explanation, .. } => {
+                if let Some(e) = self.extensions.last_mut().filter(|e| e.approved.is_none()) {
+                    e.lapsed = true;
+                }
                 let deadline = self.assignment.as_ref().map(|a| a.handling_deadline);
                 self.resolutions.push(ResolutionRecord {
                     at,

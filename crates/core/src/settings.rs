@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::DomainError;
 use crate::model::Priority;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Settings {
     /// Name of the district shown on reports.
@@ -45,7 +46,8 @@ pub struct Settings {
 
 /// Composite score = Σ weight × rate over the rates defined for the unit (weights renormalized
 /// over those), minus penalties. Rates are 0..1; the score is 0..100 before penalties.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct ScoreWeights {
     pub sign_rate: f64,

@@ -48,7 +48,8 @@ impl Context<'_> {
 }
 
 /// One action and whether it may be taken now; `error` says why not.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ActionCheck {
     pub action: Action,
     pub allowed: bool,
@@ -58,6 +59,10 @@ pub struct ActionCheck {
 /// The actions this actor's role and unit could ever take on this problem, each with whether
 /// the rules allow it now. Actions the role may never take are left out.
 pub fn available_actions(p: &Problem, actor: &Actor, ctx: &Context) -> Vec<ActionCheck> {
+    // A deactivated user may do nothing, so nothing is offered.
+    if !actor.user.active {
+        return vec![];
+    }
     Action::ALL
         .iter()
         .filter_map(|&action| match gate(action, p, actor, ctx) {
@@ -111,6 +116,10 @@ pub fn gate(action: Action, p: &Problem, actor: &Actor, ctx: &Context) -> Result
             need(s == Status::Resolved)?;
             if p.evaluation.is_none() {
                 return Err(DomainError::NotEvaluated);
+            }
+            // A withdrawal request is ruled on first, so it cannot outlive the item.
+            if p.pending_withdrawal.is_some() {
+                return Err(DomainError::WithdrawalPending);
             }
             Ok(())
         }
@@ -282,6 +291,32 @@ fn not_before_today(d: NaiveDate, today: NaiveDate) -> Result<NaiveDate, DomainE
     Ok(d)
 }
 
+/// The deadlines an assignment made today would get from the calendar and settings, before
+/// any override. The office console shows these as suggestions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SuggestedDeadlines {
+    pub sign_deadline: NaiveDate,
+    pub objection_deadline: NaiveDate,
+    pub supporter_deadline: NaiveDate,
+    pub handling_deadline: NaiveDate,
+    pub handling_days: u32,
+}
+
+pub fn suggested_deadlines(p: &Problem, ctx: &Context) -> SuggestedDeadlines {
+    let today = ctx.today();
+    let cal = ctx.calendar;
+    let st = ctx.settings;
+    let handling_days = st.handling_days(p.priority, &p.category);
+    SuggestedDeadlines {
+        sign_deadline: cal.add_working_days(today, st.sign_days),
+        objection_deadline: cal.add_working_days(today, st.objection_days),
+        supporter_deadline: cal.add_working_days(today, st.supporter_days),
+        handling_deadline: cal.add_working_days(today, handling_days),
+        handling_days,
+    }
+}
+
 /// Deadlines come from the calendar and settings; any may be overridden, never into the past.
 fn assignment_terms(
     req: &AssignRequest,
@@ -290,8 +325,7 @@ fn assignment_terms(
     world: &dyn World,
 ) -> Result<AssignmentTerms, DomainError> {
     let today = ctx.today();
-    let cal = ctx.calendar;
-    let st = ctx.settings;
+    let suggested = suggested_deadlines(p, ctx);
     active_department(world, &req.lead_unit_id)?;
     let mut supporters = Vec::new();
     for s in &req.supporters {
@@ -304,24 +338,24 @@ fn assignment_terms(
         }
         let sub_deadline = match s.sub_deadline {
             Some(d) => not_before_today(d, today)?,
-            None => cal.add_working_days(today, st.supporter_days),
+            None => suggested.supporter_deadline,
         };
         supporters.push(SupporterTerms { unit_id: s.unit_id.clone(), sub_deadline });
     }
     let sign_deadline = match req.sign_deadline {
         Some(d) => not_before_today(d, today)?,
-        None => cal.add_working_days(today, st.sign_days),
+        None => suggested.sign_deadline,
     };
     let handling_deadline = match req.handling_deadline {
         Some(d) => not_before_today(d, today)?,
-        None => cal.add_working_days(today, st.handling_days(p.priority, &p.category)),
+        None => suggested.handling_deadline,
     };
     Ok(AssignmentTerms {
         lead_unit_id: req.lead_unit_id.clone(),
         handler: text("handler", &req.handler, false, MAX_SHORT)?,
         supporters,
         sign_deadline,
-        objection_deadline: cal.add_working_days(today, st.objection_days),
+        objection_deadline: suggested.objection_deadline,
         handling_deadline,
     })
 }

@@ -651,6 +651,10 @@ fn an_inactive_user_is_refused_everything() {
     dist.assigned(P, t);
     set_active(&mut dist, D1, Role::Department, false, t);
     assert_eq!(dist.code(D1, cmds::sign(P), t), "auth.inactive");
+    // Nothing is offered to a deactivated user either.
+    let actor = dist.actor(D1);
+    let p = dist.problem(P);
+    assert!(taizhang_core::workflow::available_actions(&p, &actor, &dist.ctx(t)).is_empty());
     // Checked before anything else, even for actions the role could never take.
     assert_eq!(dist.code(D1, cmds::assign(P, U_D2, &[]), t), "auth.inactive");
     assert_eq!(dist.code(D1, cmds::register("p-2", E1, Priority::Normal, "融资", d(2026, 3, 2)), t), "auth.inactive");
@@ -1402,20 +1406,6 @@ fn a_registered_or_resolved_item_can_be_withdrawn_too() {
     }
 }
 
-#[test]
-fn a_withdrawal_cannot_be_approved_once_the_item_is_closed() {
-    // The township asks to withdraw an evaluated item; the office closes it out first.
-    let mut dist = District::new();
-    let t = at(2026, 3, 2);
-    dist.evaluated(P, t);
-    dist.ok(T1, cmds::request_withdrawal(P, "企业要求撤回"), t);
-    dist.ok(OFFICE, cmds::close(P), at(2026, 3, 3));
-    assert_eq!(dist.status(P), Status::Closed);
-    // DESIGN §4: withdraw is "any open → withdrawn"; a closed item stays closed.
-    assert_eq!(dist.code(OFFICE, cmds::rule_withdrawal(P, true, ""), at(2026, 3, 4)), INVALID);
-    assert_eq!(dist.status(P), Status::Closed);
-}
-
 /// Every reason, result and comment DESIGN §4 requires, refused when blank (whitespace only).
 #[test]
 fn every_required_text_is_required() {
@@ -1460,22 +1450,41 @@ fn every_required_text_is_required() {
 }
 
 #[test]
-fn a_stale_extension_request_cannot_move_a_reopened_deadline_back() {
+fn close_waits_for_a_pending_withdrawal_ruling() {
     let mut dist = District::new();
-    dist.in_progress_settled(P, at(2026, 3, 2)); // normal: deadline 03-23
-    dist.ok(D1, cmds::extend(P, d(2026, 3, 25), "等待批复"), at(2026, 3, 3));
-    // Resolved while the request waits, then reopened: 15 WD from Mon 03-16 = Tue 04-07 (清明 04-06).
-    dist.ok(D1, cmds::resolve(P, ResultType::Solved), at(2026, 3, 4));
-    dist.ok(T1, cmds::evaluate(P, Satisfaction::Unsatisfied, "没解决"), at(2026, 3, 16));
-    assert_eq!(dist.assignment(P).handling_deadline, d(2026, 4, 7));
+    let t = at(2026, 3, 2);
+    dist.evaluated(P, t);
+    dist.ok(T1, cmds::request_withdrawal(P, "企业称已自行解决"), t);
+    assert_eq!(dist.code(OFFICE, cmds::close(P), t), "withdraw.pending");
+    dist.ok(OFFICE, cmds::rule_withdrawal(P, false, "核实后不同意撤回"), t);
+    dist.ok(OFFICE, cmds::close(P), t);
+    assert_eq!(dist.status(P), Status::Closed);
+    assert_eq!(dist.code(OFFICE, cmds::rule_withdrawal(P, true, "x"), t), "workflow.invalid_state");
+}
+
+#[test]
+fn resolving_lapses_a_pending_extension_request() {
+    let mut dist = District::new();
+    let t = at(2026, 3, 2);
+    dist.in_progress_settled(P, t);
+    let deadline = dist.assignment(P).handling_deadline;
+    dist.ok(
+        D1,
+        Command::RequestExtension { problem_id: P.into(), new_deadline: deadline + chrono::Duration::days(10), reason: "待审批".into() },
+        t,
+    );
     assert!(dist.problem(P).pending_extension().is_some());
-    // Approving the old request would move the deadline back to 03-25: refused.
-    let e = dist.exec(OFFICE, cmds::rule_extension(P, true, ""), at(2026, 3, 16)).unwrap_err();
-    assert_eq!(e, DomainError::ExtensionNotLater { deadline: "2026-04-07".into(), new_deadline: "2026-03-25".into() });
-    // The office refuses it instead, and a new request can follow.
-    dist.ok(OFFICE, cmds::rule_extension(P, false, "已重办，原申请作废"), at(2026, 3, 16));
-    assert_eq!(dist.assignment(P).handling_deadline, d(2026, 4, 7));
-    dist.ok(D1, cmds::extend(P, d(2026, 4, 30), "需要更多时间"), at(2026, 3, 17));
-    dist.ok(OFFICE, cmds::rule_extension(P, true, ""), at(2026, 3, 17));
-    assert_eq!(dist.assignment(P).handling_deadline, d(2026, 4, 30));
+    dist.ok(D1, cmds::resolve(P, ResultType::Solved), t);
+    let p = dist.problem(P);
+    assert!(p.pending_extension().is_none(), "the request lapses with the resolution");
+    assert!(p.extensions[0].lapsed && p.extensions[0].approved.is_none());
+    assert_eq!(dist.code(OFFICE, cmds::rule_extension(P, true, ""), t), "workflow.invalid_state");
+    // Reopened, the lead may ask again.
+    dist.ok(T1, cmds::evaluate(P, Satisfaction::Unsatisfied, "未解决"), t);
+    let deadline = dist.assignment(P).handling_deadline;
+    dist.ok(
+        D1,
+        Command::RequestExtension { problem_id: P.into(), new_deadline: deadline + chrono::Duration::days(5), reason: "再次申请".into() },
+        t,
+    );
 }

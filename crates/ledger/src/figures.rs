@@ -24,3 +24,31 @@ impl Ledger {
         ))
     }
 }
+
+impl Ledger {
+    /// Parses a period; `campaign` (or 服务年) is the campaign set in the settings.
+    pub fn period(&self, text: &str) -> std::result::Result<Period, PeriodLookupError> {
+        let t = text.trim();
+        if t == "campaign" || t == "服务年" {
+            let s = read::settings(&self.conn).map_err(PeriodLookupError::Ledger)?;
+            let (Some(start), Some(end)) = (s.campaign_start, s.campaign_end) else {
+                return Err(PeriodLookupError::NoCampaign);
+            };
+            let mut p = Period::custom(start, end).map_err(PeriodLookupError::Period)?;
+            p.label = format!("服务年（{start}至{end}）");
+            p.key = "campaign".into();
+            return Ok(p);
+        }
+        taizhang_core::period::parse_period(t).map_err(PeriodLookupError::Period)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PeriodLookupError {
+    #[error(transparent)]
+    Period(taizhang_core::period::PeriodError),
+    #[error("no campaign period is set (settings campaign_start and campaign_end)")]
+    NoCampaign,
+    #[error(transparent)]
+    Ledger(crate::LedgerError),
+}

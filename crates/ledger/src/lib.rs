@@ -7,7 +7,7 @@
 pub mod append;
 pub mod demo;
 mod error;
-mod figures;
+pub mod figures;
 mod file;
 pub mod password;
 mod project;
