@@ -26,6 +26,9 @@ run: build
 
 test: deps
 	$(CARGO) test --workspace --locked
+	@# ts-rs regenerated ui/src/bindings while the tests ran: the committed copy must match.
+	@git diff --exit-code --stat -- ui/src/bindings || (echo "ui/src/bindings is stale: commit the regenerated files" >&2; exit 1)
+	@test -z "$$(git ls-files --others --exclude-standard ui/src/bindings)" || (echo "new generated bindings are not committed:" >&2; git ls-files --others --exclude-standard ui/src/bindings >&2; exit 1)
 
 clean:
 	$(CARGO) clean

@@ -1,18 +1,44 @@
 #!/usr/bin/env bash
-# Installs what building and testing Taizhang needs on a fresh Debian 12 machine.
-# Idempotent: each step checks first, so a prepared machine pays nothing.
+# Installs what building, running and testing Taizhang needs on a fresh Debian 12 machine:
+# Tauri's system libraries, the WebKit WebDriver and Xvfb for end-to-end tests, CJK fonts,
+# the UI's npm packages and tauri-driver. Idempotent: every step checks first.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need_cmd() { command -v "$1" >/dev/null 2>&1; }
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
 if ! need_cmd cargo; then
   echo "cargo is missing: install Rust with rustup (https://rustup.rs), then rerun." >&2
   exit 1
 fi
 
-# Build tools for the bundled SQLite (a C compiler) — present on most machines.
-if ! need_cmd cc; then
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+APT_PACKAGES="build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
+  libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth fonts-noto-cjk imagemagick"
+missing=""
+for p in $APT_PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "Installing system packages:$missing"
   $SUDO apt-get update
-  $SUDO apt-get install -y build-essential
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y $missing
+fi
+
+if ! need_cmd node || ! need_cmd npm; then
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y nodejs npm
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "Node.js 20 or newer is needed for the UI build (found $(node --version))." >&2
+  exit 1
+fi
+
+# The UI's packages, exactly as locked; skipped when node_modules matches the lock file.
+if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  (cd ui && npm ci --no-audit --no-fund)
+fi
+
+if ! need_cmd tauri-driver; then
+  cargo install tauri-driver --locked --version ^2
 fi

@@ -78,6 +78,36 @@ pub fn allowed_actions(p: &Problem, actor: &Actor, ctx: &Context) -> Vec<Action>
     available_actions(p, actor, ctx).into_iter().filter(|c| c.allowed).map(|c| c.action).collect()
 }
 
+/// Which screens and tools a role has. Per-problem actions come from `available_actions`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Capabilities {
+    /// Register problems (登记), enterprises and visits.
+    pub register: bool,
+    /// The office console: assign, rule, urge, close, approve withdrawals.
+    pub supervise: bool,
+    /// The department inbox: sign, handle, support.
+    pub handle: bool,
+    /// Units, users, calendar and settings.
+    pub administer: bool,
+    /// 批示.
+    pub instruct: bool,
+    /// Verify the chain, rebuild projections.
+    pub audit: bool,
+}
+
+pub fn capabilities(role: Role) -> Capabilities {
+    let office = role == Role::Office;
+    Capabilities {
+        register: matches!(role, Role::Office | Role::Township),
+        supervise: office,
+        handle: role == Role::Department,
+        administer: office,
+        instruct: role == Role::Leader,
+        audit: matches!(role, Role::Office | Role::Leader),
+    }
+}
+
 /// Role, relationship, state and time rules of one action on one problem; input checks aside.
 pub fn gate(action: Action, p: &Problem, actor: &Actor, ctx: &Context) -> Result<(), DomainError> {
     use Action as A;

@@ -16,11 +16,14 @@ use crate::world::SqlWorld;
 use crate::{project, Ledger};
 
 /// An event as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct StoredEvent {
+    #[ts(type = "number")]
     pub seq: i64,
     pub id: String,
     pub device_id: String,
+    #[ts(type = "number")]
     pub device_seq: i64,
     pub prev_hash: String,
     pub hash: String,
@@ -28,6 +31,7 @@ pub struct StoredEvent {
     pub occurred_at: DateTime<Utc>,
     pub kind: String,
     pub payload: serde_json::Value,
+    #[ts(type = "number")]
     pub schema_version: i64,
 }
 
@@ -141,21 +145,30 @@ impl Ledger {
 
     /// Runs a command as the user with this login (or id). The only write path.
     pub fn execute(&mut self, user: &str, cmd: &Command, now: DateTime<Utc>) -> Result<Vec<StoredEvent>> {
+        self.execute_all(user, std::slice::from_ref(cmd), now)
+    }
+
+    /// Runs several commands in one transaction: all are recorded, or none (bulk assign, bulk
+    /// urge). Each is decided against the state the previous ones left.
+    pub fn execute_all(&mut self, user: &str, cmds: &[Command], now: DateTime<Utc>) -> Result<Vec<StoredEvent>> {
         let device = self.device_id.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let actor = read::actor(&tx, user)?;
-        let calendar = read::calendar(&tx)?;
-        let settings = read::settings(&tx)?;
-        let ctx = Context { now, calendar: &calendar, settings: &settings };
-        let bodies = {
-            let world = SqlWorld::new(&tx);
-            let decided = decide(cmd, &actor, &ctx, &world);
-            world.into_result()?;
-            decided?
-        };
-        let mut stored = Vec::with_capacity(bodies.len());
-        for body in &bodies {
-            stored.push(append(&tx, &device, &actor.user.id, now, body)?);
+        let mut stored = Vec::new();
+        for cmd in cmds {
+            // Calendar and settings commands change the context of the ones after them.
+            let calendar = read::calendar(&tx)?;
+            let settings = read::settings(&tx)?;
+            let ctx = Context { now, calendar: &calendar, settings: &settings };
+            let bodies = {
+                let world = SqlWorld::new(&tx);
+                let decided = decide(cmd, &actor, &ctx, &world);
+                world.into_result()?;
+                decided?
+            };
+            for body in &bodies {
+                stored.push(append(&tx, &device, &actor.user.id, now, body)?);
+            }
         }
         tx.commit()?;
         Ok(stored)

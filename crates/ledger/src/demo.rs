@@ -62,7 +62,8 @@ impl DemoOptions {
 }
 
 /// What was generated.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct DemoReport {
     pub townships: usize,
     pub departments: usize,
@@ -70,6 +71,7 @@ pub struct DemoReport {
     pub enterprises: usize,
     pub visits: usize,
     pub problems: usize,
+    #[ts(type = "number")]
     pub events: i64,
 }
 

@@ -14,7 +14,8 @@ use crate::password::verify_password;
 use crate::read;
 use crate::Ledger;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct ProblemFilter {
     pub statuses: Vec<Status>,
@@ -36,9 +37,14 @@ pub struct ProblemFilter {
     pub text: Option<String>,
     /// Supporter tasks still waiting for this unit's opinion.
     pub supporter_unsettled: bool,
+    pub extension_pending: Option<bool>,
+    pub withdrawal_pending: Option<bool>,
+    /// Resolved items whose evaluation is recorded (ready to close) or not.
+    pub evaluated: Option<bool>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum SortKey {
     #[default]
@@ -50,7 +56,8 @@ pub enum SortKey {
     Updated,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Sort {
     pub key: SortKey,
@@ -63,9 +70,12 @@ impl Default for Sort {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PageRequest {
+    #[ts(type = "number")]
     pub offset: u64,
+    #[ts(type = "number")]
     pub limit: u64,
 }
 
@@ -75,7 +85,8 @@ impl Default for PageRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ProblemRow {
     pub id: Id,
     pub number: String,
@@ -96,14 +107,18 @@ pub struct ProblemRow {
     pub lateness: Lateness,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ProblemPage {
+    #[ts(type = "number")]
     pub total: u64,
+    #[ts(type = "number")]
     pub offset: u64,
     pub rows: Vec<ProblemRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Inbox {
     pub unit_id: Id,
     pub to_sign: Vec<ProblemRow>,
@@ -113,8 +128,10 @@ pub struct Inbox {
     pub overdue: Vec<ProblemRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct TimelineEntry {
+    #[ts(type = "number")]
     pub seq: i64,
     pub event_id: String,
     pub kind: String,
@@ -126,7 +143,8 @@ pub struct TimelineEntry {
     pub hash: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SupporterView {
     pub unit_id: Id,
     pub unit_name: String,
@@ -137,7 +155,8 @@ pub struct SupporterView {
     pub overdue: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ProblemDetail {
     pub problem: Problem,
     pub enterprise: Enterprise,
@@ -148,6 +167,55 @@ pub struct ProblemDetail {
     pub timeline: Vec<TimelineEntry>,
     /// What the viewer may do now (empty when no viewer is given).
     pub actions: Vec<ActionCheck>,
+}
+
+/// A user as shown to people: never the password hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct UserView {
+    pub id: Id,
+    pub login: String,
+    pub name: String,
+    pub unit_id: Id,
+    pub unit_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub has_password: bool,
+}
+
+/// The office's queues (督办中心).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct OfficeConsole {
+    pub to_assign: Vec<ProblemRow>,
+    pub disputed: Vec<ProblemRow>,
+    pub extension_requests: Vec<ProblemRow>,
+    pub overdue: Vec<ProblemRow>,
+    pub ready_to_close: Vec<ProblemRow>,
+    pub withdrawal_requests: Vec<ProblemRow>,
+}
+
+/// Open and overdue items of one unit, for the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct UnitLoad {
+    pub unit_id: Id,
+    pub unit_name: String,
+    pub open: u32,
+    pub overdue: u32,
+}
+
+/// The dashboard (工作台): the period's scorecard and summary, the trend, the cards.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Dashboard {
+    pub scorecard: taizhang_core::figures::Scorecard,
+    pub trend: Vec<taizhang_core::figures::MonthPoint>,
+    pub due_soon: u32,
+    pub red_cards: Vec<ProblemRow>,
+    pub yellow_cards: Vec<ProblemRow>,
+    pub by_township: Vec<UnitLoad>,
+    pub by_department: Vec<UnitLoad>,
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
@@ -243,6 +311,16 @@ fn build_where(f: &ProblemFilter, cut: &EscalationCutoffs) -> Query {
         Some(false) => q.wheres.push(format!("NOT {OVERDUE_SQL}")),
         None => {}
     }
+    for (col, v) in [("p.extension_pending", f.extension_pending), ("p.withdrawal_pending", f.withdrawal_pending)] {
+        if let Some(v) = v {
+            q.wheres.push(format!("{col} = {}", v as i32));
+        }
+    }
+    match f.evaluated {
+        Some(true) => q.wheres.push("p.evaluation IS NOT NULL".into()),
+        Some(false) => q.wheres.push("p.evaluation IS NULL".into()),
+        None => {}
+    }
     if let Some(level) = f.escalation {
         q.wheres.push(format!("{LEVEL_SQL} = {}", crate::project::escalation_rank(level)));
     }
@@ -288,6 +366,112 @@ impl Ledger {
 
     pub fn units(&self) -> Result<Vec<Unit>> {
         read::units(&self.conn)
+    }
+
+    /// Users without their password hashes, with their unit's name.
+    pub fn user_views(&self) -> Result<Vec<UserView>> {
+        let units = read::units(&self.conn)?;
+        Ok(self
+            .users()?
+            .into_iter()
+            .map(|u| UserView {
+                unit_name: units.iter().find(|x| x.id == u.unit_id).map(|x| x.name.clone()).unwrap_or_default(),
+                has_password: u.password_hash.is_some(),
+                id: u.id,
+                login: u.login,
+                name: u.name,
+                unit_id: u.unit_id,
+                role: u.role,
+                active: u.active,
+            })
+            .collect())
+    }
+
+    /// Enterprises whose name or credit code contains `text` (search as you type).
+    pub fn search_enterprises(&self, text: &str, limit: usize) -> Result<Vec<Enterprise>> {
+        let pattern = like_pattern(text.trim());
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {} FROM enterprises WHERE name LIKE ?1 ESCAPE '\\' OR credit_code LIKE ?1 ESCAPE '\\'
+             ORDER BY length(name), name LIMIT ?2",
+            read::ENTERPRISE_COLS
+        ))?;
+        let rows = st.query_map(rusqlite::params![pattern, limit as i64], read::enterprise_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The deadlines an assignment made now would get.
+    pub fn suggest_deadlines(&self, problem: &str, now: DateTime<Utc>) -> Result<taizhang_core::workflow::SuggestedDeadlines> {
+        let p = self.problem(problem)?;
+        let (cal, settings) = self.context_parts()?;
+        Ok(taizhang_core::workflow::suggested_deadlines(&p, &Context { now, calendar: &cal, settings: &settings }))
+    }
+
+    /// The office's queues.
+    pub fn office_console(&self, now: DateTime<Utc>) -> Result<OfficeConsole> {
+        let all = PageRequest { offset: 0, limit: 1000 };
+        let q = |f: ProblemFilter, key: SortKey| -> Result<Vec<ProblemRow>> {
+            Ok(self.list_problems(&f, Sort { key, descending: key == SortKey::Escalation }, all, now)?.rows)
+        };
+        let open = vec![Status::Assigned, Status::InProgress, Status::Disputed];
+        Ok(OfficeConsole {
+            to_assign: q(ProblemFilter { statuses: vec![Status::Registered], ..Default::default() }, SortKey::Registered)?,
+            disputed: q(ProblemFilter { statuses: vec![Status::Disputed], ..Default::default() }, SortKey::Deadline)?,
+            extension_requests: q(ProblemFilter { extension_pending: Some(true), ..Default::default() }, SortKey::Deadline)?,
+            overdue: q(ProblemFilter { statuses: open, overdue: Some(true), ..Default::default() }, SortKey::Escalation)?,
+            ready_to_close: q(
+                ProblemFilter { statuses: vec![Status::Resolved], evaluated: Some(true), withdrawal_pending: Some(false), ..Default::default() },
+                SortKey::Updated,
+            )?,
+            withdrawal_requests: q(ProblemFilter { withdrawal_pending: Some(true), ..Default::default() }, SortKey::Updated)?,
+        })
+    }
+
+    /// The dashboard for a period.
+    pub fn dashboard(&self, period: &taizhang_core::period::Period, now: DateTime<Utc>) -> Result<Dashboard> {
+        let problems = read::all_problems(&self.conn)?;
+        let scorecard = self.scorecard(period, now)?;
+        let (cal, settings) = self.context_parts()?;
+        let today = local_date(now);
+        let units = read::units(&self.conn)?;
+        let mut township: std::collections::BTreeMap<&str, (u32, u32)> = Default::default();
+        let mut department: std::collections::BTreeMap<&str, (u32, u32)> = Default::default();
+        let mut due_soon = 0;
+        for p in problems.iter().filter(|p| p.status.is_open()) {
+            let late = lateness(&p, today, &cal, &settings);
+            let overdue = (late.handling_overdue || late.sign_overdue) as u32;
+            due_soon += (late.level == Escalation::Reminder) as u32;
+            let t = township.entry(&p.township_id).or_default();
+            t.0 += 1;
+            t.1 += overdue;
+            if let Some(lead) = p.lead_unit_id() {
+                let d = department.entry(lead).or_default();
+                d.0 += 1;
+                d.1 += overdue;
+            }
+        }
+        let load = |kind: UnitKind, map: &std::collections::BTreeMap<&str, (u32, u32)>| -> Vec<UnitLoad> {
+            units
+                .iter()
+                .filter(|u| u.kind == kind)
+                .map(|u| {
+                    let (open, overdue) = map.get(u.id.as_str()).copied().unwrap_or_default();
+                    UnitLoad { unit_id: u.id.clone(), unit_name: u.name.clone(), open, overdue }
+                })
+                .collect()
+        };
+        let cards = |level: Escalation| -> Result<Vec<ProblemRow>> {
+            let f = ProblemFilter { escalation: Some(level), ..Default::default() };
+            Ok(self.list_problems(&f, Sort { key: SortKey::Deadline, descending: false }, PageRequest { offset: 0, limit: 200 }, now)?.rows)
+        };
+        Ok(Dashboard {
+            trend: taizhang_core::figures::monthly_trend(&problems, now, 12),
+            due_soon,
+            red_cards: cards(Escalation::Red)?,
+            yellow_cards: cards(Escalation::Yellow)?,
+            by_township: load(UnitKind::Township, &township),
+            by_department: load(UnitKind::Department, &department),
+            scorecard,
+        })
     }
 
     pub fn users(&self) -> Result<Vec<User>> {

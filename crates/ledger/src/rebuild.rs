@@ -11,8 +11,10 @@ use crate::error::{LedgerError, Result};
 use crate::project::{self, PROJECTION_TABLES};
 use crate::Ledger;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RebuildReport {
+    #[ts(type = "number")]
     pub events: i64,
     /// True when every projection table is identical after the rebuild.
     pub equal: bool,

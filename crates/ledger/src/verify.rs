@@ -9,26 +9,33 @@ use taizhang_core::EventBody;
 use crate::error::Result;
 use crate::Ledger;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BrokenLink {
     /// Local append order of the first event that fails.
+    #[ts(type = "number")]
     pub seq: i64,
     pub event_id: String,
     pub device_id: String,
+    #[ts(type = "number")]
     pub device_seq: i64,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ChainHead {
     pub device_id: String,
+    #[ts(type = "number")]
     pub events: i64,
     pub head_hash: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct VerifyReport {
     pub ok: bool,
+    #[ts(type = "number")]
     pub events: i64,
     pub chains: Vec<ChainHead>,
     pub first_break: Option<BrokenLink>,

@@ -1,0 +1,375 @@
+//! The commands the UI calls. Each is a thin adapter: take the state, call the ledger, map
+//! the error. No business rule lives here; `execute` is the only write path.
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, Runtime, State};
+use taizhang_core::calendar::{parse_year_csv, parse_year_json, CalendarYear};
+use taizhang_core::credit_code::{check_credit_code, CreditCodeCheck};
+use taizhang_core::figures::Scorecard;
+use taizhang_core::workflow::{capabilities, Capabilities, SuggestedDeadlines};
+use taizhang_core::*;
+use taizhang_ledger::demo::{generate, DemoOptions};
+use taizhang_ledger::figures::PeriodLookupError;
+use taizhang_ledger::password::hash_password;
+use taizhang_ledger::*;
+
+use crate::error::{with_params, ApiError, ApiResult};
+use crate::state::{AppState, Open};
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AppInfo {
+    pub version: String,
+    pub default_path: String,
+    pub demo_path: String,
+    pub recent: Vec<String>,
+    pub current: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct LedgerInfo {
+    pub path: String,
+    pub district_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SessionInfo {
+    pub user: UserView,
+    pub unit: Unit,
+    pub capabilities: Capabilities,
+}
+
+/// Progress of long work: `done` of `total` steps.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Progress {
+    pub stage: String,
+    #[ts(type = "number")]
+    pub done: i64,
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarFormat {
+    Json,
+    Csv,
+}
+
+fn session_user(open: &Open) -> ApiResult<String> {
+    open.user.clone().ok_or_else(ApiError::not_signed_in)
+}
+
+fn period(ledger: &Ledger, text: &str) -> ApiResult<taizhang_core::period::Period> {
+    ledger.period(text).map_err(|e| match e {
+        PeriodLookupError::Period(p) => with_params(p.code(), &p),
+        PeriodLookupError::NoCampaign => ApiError::new("period.no_campaign", e.to_string()),
+        PeriodLookupError::Ledger(l) => l.into(),
+    })
+}
+
+fn set_title<R: Runtime>(app: &AppHandle<R>, path: Option<&std::path::Path>) {
+    if let Some(w) = app.get_webview_window("main") {
+        let title = match path {
+            Some(p) => format!("企业服务台账 — {}", p.display()),
+            None => "企业服务台账".to_string(),
+        };
+        let _ = w.set_title(&title);
+    }
+}
+
+fn opened<R: Runtime>(app: &AppHandle<R>, state: &AppState, ledger: Ledger, path: PathBuf) -> ApiResult<LedgerInfo> {
+    let district_name = ledger.settings()?.district_name;
+    state.remember(&path);
+    set_title(app, Some(&path));
+    log::info!("opened ledger {}", path.display());
+    *state.lock() = Some(Open { ledger, path: path.clone(), user: None });
+    Ok(LedgerInfo { path: path.display().to_string(), district_name })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        default_path: state.default_path().display().to_string(),
+        demo_path: state.demo_path().display().to_string(),
+        recent: state.recent(),
+        current: state.lock().as_ref().map(|o| o.path.display().to_string()),
+    })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn ledger_create<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, path: String) -> ApiResult<LedgerInfo> {
+    let path = PathBuf::from(path);
+    let ledger = Ledger::create(&path, Utc::now())?;
+    opened(&app, &state, ledger, path)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn ledger_open<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, path: String) -> ApiResult<LedgerInfo> {
+    let path = PathBuf::from(path);
+    let ledger = Ledger::open(&path)?;
+    opened(&app, &state, ledger, path)
+}
+
+/// Opens the ledger in the user's data directory, creating it the first time.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn ledger_open_default<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> ApiResult<LedgerInfo> {
+    let path = state.default_path();
+    std::fs::create_dir_all(&state.data_dir).map_err(taizhang_ledger::LedgerError::from)?;
+    let ledger = if path.exists() { Ledger::open(&path)? } else { Ledger::create(&path, Utc::now())? };
+    opened(&app, &state, ledger, path)
+}
+
+/// Opens the demo district, generating it the first time (with progress).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn ledger_open_demo<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, on_progress: Channel<Progress>) -> ApiResult<LedgerInfo> {
+    let path = state.demo_path();
+    std::fs::create_dir_all(&state.data_dir).map_err(taizhang_ledger::LedgerError::from)?;
+    let ledger = if path.exists() {
+        Ledger::open(&path)?
+    } else {
+        let opts = DemoOptions { end: Utc::now(), ..DemoOptions::default() };
+        let tmp = path.with_extension("db.partial");
+        let _ = std::fs::remove_file(&tmp);
+        let mut ledger = Ledger::create(&tmp, opts.start())?;
+        generate(&mut ledger, &opts, &mut |done, total| {
+            let _ = on_progress.send(Progress { stage: "demo".into(), done: done as i64, total: total as i64 });
+        })?;
+        drop(ledger);
+        // Only a complete demo takes the demo's name.
+        for ext in ["", "-wal", "-shm"] {
+            let from = PathBuf::from(format!("{}{ext}", tmp.display()));
+            if from.exists() {
+                std::fs::rename(&from, format!("{}{ext}", path.display())).map_err(taizhang_ledger::LedgerError::from)?;
+            }
+        }
+        Ledger::open(&path)?
+    };
+    opened(&app, &state, ledger, path)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn ledger_close<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> ApiResult<()> {
+    *state.lock() = None;
+    set_title(&app, None);
+    Ok(())
+}
+
+/// The users one may sign in as (the sign-in picker).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sign_in_options(state: State<'_, AppState>) -> ApiResult<Vec<UserView>> {
+    state.with(|o| Ok(o.ledger.user_views()?.into_iter().filter(|u| u.active).collect()))
+}
+
+fn session_info(open: &Open, user_id: &str) -> ApiResult<SessionInfo> {
+    let actor = open.ledger.actor(user_id)?;
+    let user = open
+        .ledger
+        .user_views()?
+        .into_iter()
+        .find(|u| u.id == actor.user.id)
+        .ok_or_else(ApiError::not_signed_in)?;
+    Ok(SessionInfo { capabilities: capabilities(actor.user.role), user, unit: actor.unit })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sign_in(state: State<'_, AppState>, login: String, password: Option<String>) -> ApiResult<SessionInfo> {
+    state.with(|o| {
+        let actor = o.ledger.sign_in(&login, password.as_deref())?;
+        o.user = Some(actor.user.id.clone());
+        log::info!("signed in: {}", actor.user.login);
+        session_info(o, &actor.user.id)
+    })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sign_out(state: State<'_, AppState>) -> ApiResult<()> {
+    state.with(|o| {
+        o.user = None;
+        Ok(())
+    })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn session(state: State<'_, AppState>) -> ApiResult<Option<SessionInfo>> {
+    let guard = state.lock();
+    match guard.as_ref() {
+        Some(o) => o.user.as_deref().map(|u| session_info(o, u)).transpose(),
+        None => Ok(None),
+    }
+}
+
+/// The one write path: runs a command as the signed-in user.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn execute(state: State<'_, AppState>, command: Command) -> ApiResult<Vec<StoredEvent>> {
+    state.with(|o| {
+        let user = session_user(o)?;
+        Ok(o.ledger.execute(&user, &command, Utc::now())?)
+    })
+}
+
+/// Several commands in one transaction (bulk assign, bulk urge): all or nothing.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn execute_all(state: State<'_, AppState>, commands: Vec<Command>) -> ApiResult<Vec<StoredEvent>> {
+    state.with(|o| {
+        let user = session_user(o)?;
+        Ok(o.ledger.execute_all(&user, &commands, Utc::now())?)
+    })
+}
+
+/// Sets (or with `None` clears) a password; the hash is made here, never in the UI.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn set_password(state: State<'_, AppState>, user_id: String, password: Option<String>) -> ApiResult<()> {
+    state.with(|o| {
+        let actor = session_user(o)?;
+        let password_hash = password.as_deref().map(hash_password).transpose()?;
+        o.ledger.execute(&actor, &Command::SetPassword { user_id, password_hash }, Utc::now())?;
+        Ok(())
+    })
+}
+
+/// A new UUIDv7 for an entity the UI is about to create.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn new_id() -> String {
+    taizhang_ledger::new_id(Utc::now())
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn list_problems(state: State<'_, AppState>, filter: ProblemFilter, sort: Sort, page: PageRequest) -> ApiResult<ProblemPage> {
+    state.with(|o| Ok(o.ledger.list_problems(&filter, sort, page, Utc::now())?))
+}
+
+/// One problem with what the signed-in user may do with it now (asked of the core).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn problem_detail(state: State<'_, AppState>, problem: String) -> ApiResult<ProblemDetail> {
+    state.with(|o| Ok(o.ledger.problem_detail(&problem, o.user.as_deref(), Utc::now())?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn inbox(state: State<'_, AppState>, unit_id: Option<String>) -> ApiResult<Inbox> {
+    state.with(|o| {
+        let unit = match unit_id {
+            Some(u) => u,
+            None => o.ledger.actor(&session_user(o)?)?.unit.id,
+        };
+        Ok(o.ledger.inbox(&unit, Utc::now())?)
+    })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn office_console(state: State<'_, AppState>) -> ApiResult<OfficeConsole> {
+    state.with(|o| Ok(o.ledger.office_console(Utc::now())?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn suggest_deadlines(state: State<'_, AppState>, problem: String) -> ApiResult<SuggestedDeadlines> {
+    state.with(|o| Ok(o.ledger.suggest_deadlines(&problem, Utc::now())?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn scorecard(state: State<'_, AppState>, period: String) -> ApiResult<Scorecard> {
+    state.with(|o| {
+        let p = crate::commands::period(&o.ledger, &period)?;
+        Ok(o.ledger.scorecard(&p, Utc::now())?)
+    })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn dashboard(state: State<'_, AppState>, period: String) -> ApiResult<Dashboard> {
+    state.with(|o| {
+        let p = crate::commands::period(&o.ledger, &period)?;
+        Ok(o.ledger.dashboard(&p, Utc::now())?)
+    })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn list_units(state: State<'_, AppState>) -> ApiResult<Vec<Unit>> {
+    state.with(|o| Ok(o.ledger.units()?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn list_users(state: State<'_, AppState>) -> ApiResult<Vec<UserView>> {
+    state.with(|o| Ok(o.ledger.user_views()?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn list_enterprises(state: State<'_, AppState>) -> ApiResult<Vec<Enterprise>> {
+    state.with(|o| Ok(o.ledger.enterprises()?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn search_enterprises(state: State<'_, AppState>, text: String) -> ApiResult<Vec<Enterprise>> {
+    state.with(|o| Ok(o.ledger.search_enterprises(&text, 20)?))
+}
+
+/// The credit-code check, for the warning shown while typing (never a refusal).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn check_credit_code_cmd(code: String) -> CreditCodeCheck {
+    check_credit_code(&code)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn list_visits(state: State<'_, AppState>) -> ApiResult<Vec<Visit>> {
+    state.with(|o| Ok(o.ledger.visits()?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn calendar_years(state: State<'_, AppState>) -> ApiResult<Vec<CalendarYear>> {
+    state.with(|o| {
+        let cal = o.ledger.calendar()?;
+        Ok(cal.years().into_iter().filter_map(|y| cal.year(y)).collect())
+    })
+}
+
+/// Reads a year's holiday notice (JSON or CSV text) for preview; importing it is a
+/// `set_calendar_year` command.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn parse_calendar_year(text: String, format: CalendarFormat, notice: String) -> ApiResult<CalendarYear> {
+    let parsed = match format {
+        CalendarFormat::Json => parse_year_json(&text).map(|mut y| {
+            if !notice.trim().is_empty() {
+                y.notice = notice.trim().to_string();
+            }
+            y
+        }),
+        CalendarFormat::Csv => parse_year_csv(&text, notice.trim()),
+    };
+    parsed.map_err(|e| with_params(e.code(), &e))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn get_settings(state: State<'_, AppState>) -> ApiResult<Settings> {
+    state.with(|o| Ok(o.ledger.settings()?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn verify_chain(state: State<'_, AppState>, on_progress: Channel<Progress>) -> ApiResult<VerifyReport> {
+    state.with(|o| {
+        let report = o.ledger.verify_with_progress(&mut |done, total| {
+            let _ = on_progress.send(Progress { stage: "verify".into(), done, total });
+        })?;
+        if !report.ok {
+            log::warn!("chain verification failed: {:?}", report.first_break);
+        }
+        Ok(report)
+    })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn rebuild_projections(state: State<'_, AppState>, on_progress: Channel<Progress>) -> ApiResult<RebuildReport> {
+    state.with(|o| {
+        Ok(o.ledger.rebuild_with_progress(&mut |done, total| {
+            let _ = on_progress.send(Progress { stage: "rebuild".into(), done, total });
+        })?)
+    })
+}
+

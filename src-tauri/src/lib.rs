@@ -1,0 +1,87 @@
+//! The Taizhang desktop shell: Tauri wiring over `taizhang-ledger`. Commands are thin
+//! adapters (see `commands`); rules live in the core, storage in the ledger.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+include!("command_names.rs");
+
+use tauri::{Builder, Context, Manager, Runtime};
+
+/// Wires commands, state and plugins; shared by `run` and the tests.
+pub fn build_app<R: Runtime>(builder: Builder<R>, context: Context<R>) -> tauri::App<R> {
+    let app = builder
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::ledger_create,
+            commands::ledger_open,
+            commands::ledger_open_default,
+            commands::ledger_open_demo,
+            commands::ledger_close,
+            commands::sign_in_options,
+            commands::sign_in,
+            commands::sign_out,
+            commands::session,
+            commands::execute,
+            commands::execute_all,
+            commands::set_password,
+            commands::new_id,
+            commands::list_problems,
+            commands::problem_detail,
+            commands::inbox,
+            commands::office_console,
+            commands::suggest_deadlines,
+            commands::scorecard,
+            commands::dashboard,
+            commands::list_units,
+            commands::list_users,
+            commands::list_enterprises,
+            commands::search_enterprises,
+            commands::check_credit_code_cmd,
+            commands::list_visits,
+            commands::calendar_years,
+            commands::parse_calendar_year,
+            commands::get_settings,
+            commands::verify_chain,
+            commands::rebuild_projections,
+        ])
+        .build(context)
+        .expect("error while building the Taizhang app");
+    // Managed right after build (not in `setup`) so the state exists before any command runs.
+    let data_dir = match std::env::var_os("TAIZHANG_DATA_DIR") {
+        Some(d) => std::path::PathBuf::from(d),
+        None => app.path().app_data_dir().expect("the platform has a data directory"),
+    };
+    if let Err(e) = std::fs::create_dir_all(&data_dir) {
+        log::error!("cannot create {}: {e}", data_dir.display());
+    }
+    app.manage(state::AppState::new(data_dir));
+    app
+}
+
+pub fn run() {
+    let mut builder = tauri::Builder::default();
+    #[cfg(desktop)]
+    {
+        // A second launch focuses the running window instead of opening the file twice.
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+        }));
+    }
+    let builder = builder
+        .plugin(
+            tauri_plugin_log::Builder::new()
+                .level(log::LevelFilter::Info)
+                .max_file_size(1_000_000)
+                .rotation_strategy(tauri_plugin_log::RotationStrategy::KeepSome(5))
+                .build(),
+        )
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init());
+    let app = build_app(builder, tauri::generate_context!());
+    app.run(|_, _| {});
+}

@@ -1,0 +1,110 @@
+//! The shell through Tauri's IPC (no window system needed): commands reach the ledger, errors
+//! reach the UI as `{code, message, params}`, the core refuses what a role may not do even
+//! when called directly, and the capability grants nothing beyond the app's own commands and
+//! the native dialogs.
+
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindowBuilder;
+
+fn invoke(w: &tauri::WebviewWindow<tauri::test::MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        w,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|r| r.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn commands_reach_the_ledger_and_errors_keep_their_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var("TAIZHANG_DATA_DIR", dir.path());
+    let app = taizhang_desktop::build_app(mock_builder(), mock_context(noop_assets()));
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+
+    let err = invoke(&w, "list_units", json!({})).unwrap_err();
+    assert_eq!(err["code"], "ledger.not_open", "{err}");
+
+    let path = dir.path().join("t.db").display().to_string();
+    let info = invoke(&w, "ledger_create", json!({ "path": path })).unwrap();
+    assert_eq!(info["path"], path);
+    let err = invoke(&w, "execute", json!({ "command": { "action": "create_unit", "unit_id": "u1", "name": "城关街道", "short_name": "城关", "kind": "township" } })).unwrap_err();
+    assert_eq!(err["code"], "auth.not_signed_in");
+
+    let session = invoke(&w, "sign_in", json!({ "login": "admin", "password": null })).unwrap();
+    assert_eq!(session["user"]["login"], "admin");
+    assert_eq!(session["capabilities"]["supervise"], true);
+    assert!(session["user"].get("password_hash").is_none(), "hashes never reach the UI");
+
+    for (id, name, short, kind) in [("t1", "城关街道", "城关", "township"), ("d1", "工业和信息化局", "工信局", "department")] {
+        invoke(&w, "execute", json!({ "command": { "action": "create_unit", "unit_id": id, "name": name, "short_name": short, "kind": kind } })).unwrap();
+    }
+    invoke(&w, "execute", json!({ "command": { "action": "create_user", "user_id": "cg", "login": "cg", "name": "张三", "unit_id": "t1", "role": "township" } })).unwrap();
+    let units = invoke(&w, "list_units", json!({})).unwrap();
+    assert_eq!(units.as_array().unwrap().len(), 3);
+
+    // Duplicate name: the domain error arrives with its code and fields.
+    let err = invoke(&w, "execute", json!({ "command": { "action": "create_unit", "unit_id": "t2", "name": "城关街道", "short_name": "城关", "kind": "township" } })).unwrap_err();
+    assert_eq!(err["code"], "input.duplicate");
+    assert_eq!(err["params"]["value"], "城关街道");
+
+    // A township may not assign, even by calling the command directly.
+    invoke(&w, "sign_in", json!({ "login": "cg", "password": null })).unwrap();
+    let enterprise = json!({ "id": "e1", "name": "示范区恒达精密机械有限公司", "credit_code": "91350100M000100Y43", "township_id": "t1",
+        "industry": "", "scale": "above", "key_level": "district", "address": "", "contact": "", "phone": "", "steward": "" });
+    invoke(&w, "execute", json!({ "command": { "action": "register", "problem_id": "p1", "enterprise_id": null, "new_enterprise": enterprise,
+        "visit_id": null, "source": "visit", "category": "用地", "description": "<script>alert(1)</script>", "demand": "", "raised_on": "2026-01-05",
+        "priority": "normal", "responsible_leader": "" } })).unwrap();
+    let detail = invoke(&w, "problem_detail", json!({ "problem": "p1" })).unwrap();
+    assert_eq!(detail["problem"]["description"], "<script>alert(1)</script>");
+    let offered: Vec<&str> = detail["actions"].as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
+    assert!(!offered.contains(&"assign"), "{offered:?}");
+    let err = invoke(&w, "execute", json!({ "command": { "action": "assign", "problem_id": "p1",
+        "request": { "lead_unit_id": "d1", "handler": "", "supporters": [], "sign_deadline": null, "handling_deadline": null } } })).unwrap_err();
+    assert_eq!(err["code"], "auth.forbidden");
+
+    let page = invoke(&w, "list_problems", json!({ "filter": {}, "sort": {}, "page": { "offset": 0, "limit": 50 } })).unwrap();
+    assert_eq!(page["total"], 1);
+    let err = invoke(&w, "scorecard", json!({ "period": "2026-13" })).unwrap_err();
+    assert_eq!(err["code"], "period.bad_format");
+    let card = invoke(&w, "dashboard", json!({ "period": "2026" })).unwrap();
+    assert!(card["trend"].as_array().unwrap().len() == 12);
+}
+
+#[test]
+fn the_capability_grants_only_app_commands_and_dialogs() {
+    let cap: Value = serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+    let granted: Vec<&str> = cap["permissions"].as_array().unwrap().iter().map(|p| p.as_str().expect("plain identifiers only")).collect();
+    let mut expected: Vec<String> = ["core:default", "dialog:allow-open", "dialog:allow-save", "dialog:allow-ask", "dialog:allow-message"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    expected.extend(taizhang_desktop::COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))));
+    let mut g: Vec<String> = granted.iter().map(|s| s.to_string()).collect();
+    g.sort();
+    expected.sort();
+    assert_eq!(g, expected, "capabilities/default.json must grant exactly the app's commands and the dialogs");
+    let arch = include_str!("../../ARCHITECTURE.md");
+    for p in ["core:default", "dialog:allow-open", "dialog:allow-save", "dialog:allow-ask", "dialog:allow-message"] {
+        assert!(arch.contains(p), "ARCHITECTURE.md must list the granted permission {p}");
+    }
+    assert_eq!(cap["windows"], json!(["main"]));
+}
+
+#[test]
+fn the_csp_forbids_eval_and_inline_scripts() {
+    let conf: Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    let csp = conf["app"]["security"]["csp"].as_str().unwrap();
+    assert!(csp.contains("script-src 'self'"));
+    assert!(!csp.contains("unsafe-eval") && !csp.contains("unsafe-inline"), "{csp}");
+}
