@@ -1,16 +1,15 @@
 //! End to end through the real window: tauri-driver + WebKitWebDriver drive the built desktop
 //! app (`taizhang-desktop`, built with `custom-protocol`) under Xvfb. `make test` builds the app,
 //! installs the driver and runs this with `--ignored` inside `xvfb-run`.
+//!
+//! The WebDriver client is a few plain HTTP calls (W3C classic protocol), blocking and with
+//! explicit timeouts, so a stuck call fails the test instead of hanging it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::elements::Element;
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::json;
-
-const PORT: u16 = 4444;
+use serde_json::{json, Value};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -24,19 +23,30 @@ fn app_binary() -> PathBuf {
     p
 }
 
-/// tauri-driver, killed when dropped.
+/// A port nobody listens on now (tauri-driver and WebKitWebDriver get one each, so a
+/// leftover driver from another run cannot answer in their place).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// tauri-driver in a process group of its own, killed with WebKitWebDriver and the app when
+/// dropped (killing only tauri-driver would leave them running).
 struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // `--` matters: without it procps `kill` may read the negative group id as an option.
+        let _ = Command::new("kill").args(["-s", "KILL", "--", &format!("-{}", self.0.id())]).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }
 
-fn start_driver(data_dir: &Path) -> Driver {
+fn start_driver(data_dir: &Path, port: u16) -> Driver {
+    use std::os::unix::process::CommandExt;
     let child = Command::new("tauri-driver")
-        .args(["--port", &PORT.to_string()])
+        .process_group(0)
+        .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
         .env("TAIZHANG_DATA_DIR", data_dir)
         .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
         .stdout(Stdio::null())
@@ -46,48 +56,86 @@ fn start_driver(data_dir: &Path) -> Driver {
     Driver(child)
 }
 
-/// tauri-driver accepts connections before WebKitWebDriver listens: poll /status.
-async fn wait_ready() {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let ok = tokio::task::spawn_blocking(|| {
-            std::net::TcpStream::connect(("127.0.0.1", PORT)).is_ok_and(|mut s| {
-                use std::io::{Read, Write};
-                let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-                let _ = s.write_all(b"GET /status HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-                let mut buf = String::new();
-                let _ = s.read_to_string(&mut buf);
-                buf.contains("\"ready\":true") || buf.contains("\"ready\": true")
-            })
-        })
-        .await
-        .unwrap();
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// One WebDriver session.
+struct Session {
+    agent: ureq::Agent,
+    base: String,
+}
+
+impl Session {
+    fn agent() -> ureq::Agent {
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(90)))
+            .build()
+            .into()
+    }
+
+    /// tauri-driver accepts connections before WebKitWebDriver listens: poll /status, then
+    /// retry opening the session.
+    fn open(port: u16) -> Session {
+        let agent = Session::agent();
+        let root = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let ready = agent
+                .get(&format!("{root}/status"))
+                .call()
+                .ok()
+                .and_then(|mut r| r.body_mut().read_json::<Value>().ok())
+                .is_some_and(|v| v["value"]["ready"] == true);
+            if ready {
+                let caps = json!({ "capabilities": { "alwaysMatch": {
+                    "browserName": "wry", "tauri:options": { "application": app_binary() } } } });
+                if let Ok(mut r) = agent.post(&format!("{root}/session")).send_json(&caps) {
+                    let v: Value = r.body_mut().read_json().unwrap_or_default();
+                    if let Some(id) = v["value"]["sessionId"].as_str() {
+                        return Session { agent, base: format!("{root}/session/{id}") };
+                    }
+                }
+            }
+            assert!(Instant::now() < deadline, "no WebDriver session from tauri-driver");
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+        let url = format!("{}{}", self.base, path);
+        let resp = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            ("DELETE", _) => self.agent.delete(&url).call(),
+            (_, b) => self.agent.post(&url).send_json(b.unwrap_or(json!({}))),
+        };
+        let mut resp = resp.map_err(|e| format!("{method} {path}: {e}"))?;
+        let ok = resp.status().is_success();
+        let v: Value = resp.body_mut().read_json().map_err(|e| format!("{method} {path}: {e}"))?;
         if ok {
-            return;
+            Ok(v["value"].clone())
+        } else {
+            Err(format!("{method} {path}: {}", v["value"]["message"].as_str().unwrap_or(&v.to_string())))
         }
-        assert!(Instant::now() < deadline, "tauri-driver did not become ready");
-        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+
+    fn find_all(&self, using: &str, value: &str) -> Vec<String> {
+        self.call("POST", "/elements", Some(json!({ "using": using, "value": value })))
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e[ELEMENT].as_str().map(str::to_string))
+            .collect()
+    }
+
+    fn element(&self, id: &str, what: &str, body: Option<Value>) -> Result<Value, String> {
+        self.call(if body.is_some() { "POST" } else { "GET" }, &format!("/element/{id}/{what}"), body)
     }
 }
 
-async fn connect() -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert("tauri:options".into(), json!({ "application": app_binary() }));
-    caps.insert("browserName".into(), json!("wry"));
-    let mut last = None;
-    for _ in 0..20 {
-        match ClientBuilder::native().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{PORT}")).await {
-            Ok(c) => return c,
-            Err(e) => last = Some(e),
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-    panic!("no WebDriver session: {last:?}");
-}
-
-/// A session on the app with helpers that wait the way a person does.
+/// The app as a person drives it: find by test id, wait, click, type, read.
 struct Ui {
-    c: Client,
+    s: Session,
     shots: PathBuf,
 }
 
@@ -96,92 +144,341 @@ fn tid(id: &str) -> String {
 }
 
 impl Ui {
-    async fn wait(&self, css: &str) -> Element {
-        self.c
-            .wait()
-            .at_most(Duration::from_secs(30))
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
-    }
-
-    async fn by(&self, id: &str) -> Element {
-        self.wait(&tid(id)).await
-    }
-
-    async fn click(&self, id: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
+    fn poll<T>(&self, what: &str, secs: u64, mut f: impl FnMut() -> Option<T>) -> T {
+        let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
-            let el = self.by(id).await;
-            match el.click().await {
-                Ok(()) => return,
-                Err(e) if Instant::now() < deadline => {
-                    let _ = e;
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-                Err(e) => panic!("click {id}: {e}"),
+            if let Some(v) = f() {
+                return v;
             }
+            if Instant::now() > deadline {
+                self.shot("failure");
+                panic!("timed out: {what}");
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn wait(&self, css: &str) -> String {
+        self.poll(&format!("waiting for {css}"), 30, || self.s.find_all("css selector", css).into_iter().next())
+    }
+
+    fn by(&self, id: &str) -> String {
+        self.wait(&tid(id))
+    }
+
+    fn exists(&self, id: &str) -> bool {
+        !self.s.find_all("css selector", &tid(id)).is_empty()
+    }
+
+    fn click(&self, id: &str) {
+        self.click_css(&tid(id));
+    }
+
+    fn click_css(&self, css: &str) {
+        let mut last = String::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(el) = self.s.find_all("css selector", css).into_iter().next() {
+                match self.s.element(&el, "click", Some(json!({}))) {
+                    Ok(_) => return,
+                    Err(e) => last = e,
+                }
+            }
+            if Instant::now() > deadline {
+                self.shot("failure");
+                panic!("clicking {css}: {last}");
+            }
+            std::thread::sleep(Duration::from_millis(200));
         }
     }
 
     /// Types into the input or textarea inside (or at) a test id.
-    async fn fill(&self, id: &str, text: &str) {
+    fn fill(&self, id: &str, text: &str) {
         let css = format!("{t} input, {t} textarea, input{t}, textarea{t}", t = tid(id));
-        let el = self.wait(&css).await;
-        el.clear().await.ok();
-        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {id}: {e}"));
+        let el = self.wait(&css);
+        let _ = self.s.element(&el, "clear", Some(json!({})));
+        if !text.is_empty() {
+            self.s.element(&el, "value", Some(json!({ "text": text }))).unwrap_or_else(|e| panic!("type into {id}: {e}"));
+        }
     }
 
-    async fn text(&self, id: &str) -> String {
-        self.by(id).await.text().await.unwrap()
+    fn press_enter(&self, id: &str) {
+        let css = format!("{t} input, {t} textarea, input{t}, textarea{t}", t = tid(id));
+        let el = self.wait(&css);
+        self.s.element(&el, "value", Some(json!({ "text": "\u{E007}" }))).unwrap();
+    }
+
+    fn text(&self, id: &str) -> String {
+        let el = self.by(id);
+        self.s.element(&el, "text", None).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
     }
 
     /// Waits until the element's text contains `want`.
-    async fn wait_text(&self, id: &str, want: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Ok(el) = self.c.find(Locator::Css(&tid(id))).await {
-                if let Ok(t) = el.text().await {
-                    if t.contains(want) {
-                        return t;
-                    }
-                    if Instant::now() > deadline {
-                        self.shot("failure").await;
-                        panic!("{id} shows {t:?}, expected {want:?}");
-                    }
-                }
-            }
-            assert!(Instant::now() < deadline, "{id} never appeared");
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
+    fn wait_text(&self, id: &str, want: &str) -> String {
+        self.poll(&format!("{id} showing {want:?}"), 30, || {
+            let el = self.s.find_all("css selector", &tid(id)).into_iter().next()?;
+            let t = self.s.element(&el, "text", None).ok()?.as_str()?.to_string();
+            t.contains(want).then_some(t)
+        })
     }
 
     /// Opens a select (by test id) and clicks the visible option with this exact text.
-    async fn choose(&self, id: &str, option_text: &str) {
-        self.click(id).await;
-        let xpath = format!(
-            "//li[contains(@class,'el-select-dropdown__item')][normalize-space(.)='{option_text}']"
-        );
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            for el in self.c.find_all(Locator::XPath(&xpath)).await.unwrap_or_default() {
-                if el.is_displayed().await.unwrap_or(false) && el.click().await.is_ok() {
-                    // Close a multi-select's dropdown.
-                    let _ = self.c.execute("document.activeElement && document.activeElement.blur()", vec![]).await;
-                    return;
+    fn choose(&self, id: &str, option_text: &str) {
+        self.click(id);
+        let xpath = format!("//li[contains(@class,'el-select-dropdown__item')][normalize-space(.)='{option_text}']");
+        self.poll(&format!("option {option_text:?} in {id}"), 10, || {
+            for el in self.s.find_all("xpath", &xpath) {
+                let shown = self.s.element(&el, "displayed", None).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+                if shown && self.s.element(&el, "click", Some(json!({}))).is_ok() {
+                    return Some(());
                 }
             }
-            if Instant::now() > deadline {
-                self.shot("failure").await;
-                panic!("no visible option {option_text:?} in {id}");
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
+            None
+        });
+        // Close a multi-select's dropdown so it does not cover the next field.
+        let _ = self.s.call("POST", "/execute/sync", Some(json!({ "script": "document.body.click()", "args": [] })));
+    }
+
+    /// A screenshot of the virtual display. (WebKitWebDriver's own screenshot command can hang
+    /// under Xvfb, so ImageMagick grabs the screen instead.)
+    fn shot(&self, name: &str) {
+        std::thread::sleep(Duration::from_millis(400));
+        let file = self.shots.join(format!("{name}.png"));
+        let status = Command::new("timeout").args(["20", "import", "-window", "root"]).arg(&file).status();
+        if !status.is_ok_and(|s| s.success()) {
+            eprintln!("screenshot {name} failed");
         }
     }
 
-    async fn shot(&self, name: &str) {
-        if let Ok(png) = self.c.screenshot().await {
-            let _ = std::fs::write(self.shots.join(format!("{name}.png")), png);
-        }
+    fn sign_in(&self, login: &str) {
+        self.click(&format!("signin-user-{login}"));
+        self.click("signin-submit");
+        self.by("header-user");
     }
+
+    fn switch_user(&self, login: &str) {
+        self.click("header-switch-user");
+        self.sign_in(login);
+    }
+
+    fn open_problem(&self, number: &str) {
+        self.click("nav-ledger");
+        self.fill("ledger-search", number);
+        self.click_css(&format!("{} td:nth-child(1)", tid(&format!("ledger-row-{number}"))));
+        self.wait_text("problem-number", number);
+    }
+
+    /// Opens an action's dialog (from the buttons the core allowed).
+    fn act(&self, action: &str) {
+        self.click(&format!("action-{action}"));
+        self.by("action-dialog");
+    }
+
+    /// Submits the open action dialog and waits until it closes with the problem in `status`.
+    fn submit(&self, status: &str) {
+        self.click("action-submit");
+        self.poll(&format!("status {status}"), 30, || {
+            if let Some(err) = self.s.find_all("css selector", &tid("action-error")).into_iter().next() {
+                let t = self.s.element(&err, "text", None).ok()?.as_str()?.to_string();
+                if !t.is_empty() {
+                    self.shot("failure");
+                    panic!("the action was refused: {t}");
+                }
+            }
+            let open = self
+                .s
+                .find_all("css selector", &tid("action-dialog"))
+                .into_iter()
+                .any(|d| self.s.element(&d, "displayed", None).ok().and_then(|v| v.as_bool()).unwrap_or(false));
+            let el = self.s.find_all("css selector", &tid("problem-status")).into_iter().next()?;
+            let t = self.s.element(&el, "text", None).ok()?.as_str()?.to_string();
+            (!open && t.contains(status)).then_some(())
+        });
+    }
+
+    fn timeline_kinds(&self) -> Vec<String> {
+        self.s
+            .find_all("css selector", "[data-testid=\"timeline\"] > li")
+            .iter()
+            .filter_map(|el| self.s.element(el, "attribute/data-testid", None).ok()?.as_str().map(str::to_string))
+            .map(|k| k.trim_start_matches("timeline-").to_string())
+            .collect()
+    }
+
+    /// Calls a Rust command the way the UI would, bypassing the UI: the core must still refuse.
+    fn invoke_directly(&self, cmd: &str, args: Value) -> Value {
+        let script = "const [cmd, args, done] = arguments;
+            window.__TAURI_INTERNALS__.invoke(cmd, args).then(v => done({ ok: v }), e => done({ err: e }));";
+        self.s.call("POST", "/execute/async", Some(json!({ "script": script, "args": [cmd, args] }))).unwrap()
+    }
+}
+
+fn beijing_today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+#[test]
+#[ignore = "drives the real window: needs the built app, tauri-driver and a display (make test runs it)"]
+fn one_problem_through_its_whole_life_across_users() {
+    let data = tempfile::tempdir().unwrap();
+    let shots = workspace().join("target/e2e-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let port = free_port();
+    let _driver = start_driver(data.path(), port);
+    let ui = Ui { s: Session::open(port), shots };
+
+    // Start page → the demo district (generated on first open, with progress).
+    ui.by("start-demo");
+    ui.shot("01-start");
+    ui.click("start-demo");
+    ui.by("signin-user-cg_zhang");
+    ui.shot("02-sign-in");
+
+    // The township registers a problem; its text carries markup that must stay text.
+    ui.sign_in("cg_zhang");
+    ui.wait_text("header-user", "张伟");
+    ui.shot("03-dashboard");
+    ui.click("nav-register");
+    ui.fill("reg-enterprise", "城关");
+    ui.click("reg-enterprise-option-0");
+    ui.choose("reg-category", "融资");
+    let description = "扩产急需流动资金 <script>alert('x')</script><b>加粗</b>";
+    ui.fill("reg-description", description);
+    ui.fill("reg-demand", "协调银行加快授信");
+    ui.click("reg-submit");
+    let number = ui.poll("the new problem number", 30, || {
+        if ui.exists("reg-error") {
+            panic!("registration refused: {}", ui.text("reg-error"));
+        }
+        ui.exists("reg-result").then(|| ui.text("reg-result").trim().to_string()).filter(|n| n.contains("-城关-"))
+    });
+    ui.open_problem(&number);
+    assert_eq!(ui.text("problem-description"), description, "markup is shown as typed");
+    assert!(ui.s.find_all("css selector", "[data-testid=\"problem-description\"] b, [data-testid=\"problem-description\"] script").is_empty());
+    // A township may not assign: not offered, and refused when called directly.
+    assert!(!ui.exists("action-assign"), "a township is not offered assign");
+    let problem_id = {
+        let r = ui.invoke_directly("problem_detail", json!({ "problem": number }));
+        r["ok"]["problem"]["id"].as_str().unwrap().to_string()
+    };
+    let r = ui
+        .invoke_directly(
+            "execute",
+            json!({ "command": { "action": "assign", "problem_id": problem_id, "request": { "lead_unit_id": "x", "handler": "",
+                "supporters": [], "sign_deadline": null, "handling_deadline": null } } }),
+        )
+        ;
+    assert_eq!(r["err"]["code"], "auth.forbidden", "{r}");
+
+    // The office assigns it with a supporter.
+    ui.switch_user("office_wang");
+    ui.open_problem(&number);
+    ui.act("assign");
+    ui.by("suggested-deadlines");
+    ui.choose("field-lead_unit_id", "区工业和信息化局");
+    ui.choose("field-supporters", "区自然资源局");
+    ui.submit("待签收");
+
+    // The lead returns it inside the objection window; the office upholds.
+    ui.switch_user("gxj_wang");
+    ui.open_problem(&number);
+    ui.act("return");
+    ui.fill("field-reason", "融资协调属金融工作局职责");
+    ui.choose("field-proposed_unit_id", "区金融工作局");
+    ui.submit("退回待裁定");
+    ui.switch_user("office_wang");
+    ui.open_problem(&number);
+    ui.act("rule_return");
+    ui.click("option-uphold");
+    ui.fill("field-note", "企业扩产属工信局服务范围，维持交办");
+    ui.submit("待签收");
+
+    // The lead signs; the supporter gives its opinion.
+    ui.switch_user("gxj_wang");
+    ui.open_problem(&number);
+    ui.act("sign");
+    ui.submit("办理中");
+    ui.switch_user("zrj_zhou");
+    ui.open_problem(&number);
+    ui.act("submit_opinion");
+    ui.fill("field-opinion", "企业用地手续齐全，可支持抵押融资");
+    ui.submit("办理中");
+
+    // An extension asked and approved.
+    ui.switch_user("gxj_wang");
+    ui.open_problem(&number);
+    ui.act("request_extension");
+    let new_deadline = (beijing_today() + chrono::Duration::days(60)).to_string();
+    ui.fill("field-new_deadline", &new_deadline);
+    ui.press_enter("field-new_deadline");
+    ui.fill("field-reason", "授信需上级行审批");
+    ui.submit("办理中");
+    ui.switch_user("office_wang");
+    ui.open_problem(&number);
+    ui.act("rule_extension");
+    ui.click("option-approve");
+    ui.submit("办理中");
+    ui.wait_text("problem-deadline", &new_deadline);
+
+    // Resolved, 不满意 reopens it, resolved again, 满意, closed out.
+    ui.switch_user("gxj_wang");
+    ui.open_problem(&number);
+    ui.act("resolve");
+    ui.fill("field-result_text", "已协调银行授信300万元");
+    ui.submit("已办结待评价");
+    ui.switch_user("cg_zhang");
+    ui.open_problem(&number);
+    ui.act("evaluate");
+    ui.click("option-unsatisfied");
+    ui.fill("field-comment", "授信额度不足，企业仍有缺口");
+    ui.submit("办理中");
+    ui.switch_user("gxj_wang");
+    ui.open_problem(&number);
+    ui.act("resolve");
+    ui.fill("field-result_text", "追加授信200万元，已放款");
+    ui.submit("已办结待评价");
+    ui.switch_user("cg_zhang");
+    ui.open_problem(&number);
+    ui.act("evaluate");
+    ui.click("option-satisfied");
+    ui.submit("已办结待评价");
+    ui.switch_user("office_wang");
+    ui.open_problem(&number);
+    ui.act("close");
+    ui.submit("已销号");
+    ui.shot("04-problem-closed");
+
+    // The timeline holds every step with its actor.
+    let kinds = ui.timeline_kinds();
+    let expected = [
+        "problem_registered", "assigned", "returned", "return_upheld", "signed", "opinion_submitted", "extension_requested",
+        "extension_ruled", "resolved", "evaluated", "resolved", "evaluated", "closed",
+    ];
+    assert_eq!(kinds, expected, "timeline");
+    let timeline = ui.text("timeline");
+    for who in ["张伟", "王敏", "王志刚", "周永明"] {
+        assert!(timeline.contains(who), "the timeline names {who}");
+    }
+
+    // The figures count it; the chain verifies.
+    ui.click("nav-scorecards");
+    ui.wait_text("scorecard-table", "区工业和信息化局");
+    ui.shot("05-scorecards");
+    ui.click("nav-ledger");
+    ui.fill("ledger-search", "");
+    ui.by("ledger-total");
+    ui.shot("06-ledger");
+    ui.click("nav-console");
+    std::thread::sleep(Duration::from_millis(800));
+    ui.shot("07-console");
+    ui.click("nav-dashboard");
+    std::thread::sleep(Duration::from_millis(1500));
+    ui.shot("08-dashboard-office");
+    ui.click("nav-audit");
+    ui.click("audit-verify");
+    let result = ui.wait(&format!("{}[data-ok]", tid("audit-result")));
+    let ok = ui.s.element(&result, "attribute/data-ok", None).unwrap();
+    assert_eq!(ok, json!("true"), "the chain verifies");
+    ui.shot("09-audit");
+    let _ = ui.s.call("DELETE", "", None);
 }

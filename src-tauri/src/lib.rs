@@ -62,9 +62,11 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, context: Context<R>) -> tauri:
 
 pub fn run() {
     let mut builder = tauri::Builder::default();
+    // A second launch focuses the running window instead of opening the same files twice.
+    // An explicit TAIZHANG_DATA_DIR is a separate set of files (tests, a second district), so
+    // it gets its own instance.
     #[cfg(desktop)]
-    {
-        // A second launch focuses the running window instead of opening the file twice.
+    if std::env::var_os("TAIZHANG_DATA_DIR").is_none() {
         builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(w) = app.get_webview_window("main") {
                 let _ = w.unminimize();

@@ -1,0 +1,148 @@
+// The one door to the Rust side. Every screen calls these typed wrappers; nothing else
+// calls `invoke`. Argument names are the Rust parameters, in snake_case, exactly. To talk
+// to an HTTP server later, swap this module and keep its exports.
+
+import { Channel, invoke } from '@tauri-apps/api/core'
+
+import type { AppInfo } from '../bindings/AppInfo'
+import type { ApiError as ApiErrorBody } from '../bindings/ApiError'
+import type { CalendarFormat } from '../bindings/CalendarFormat'
+import type { CalendarYear } from '../bindings/CalendarYear'
+import type { Command } from '../bindings/Command'
+import type { CreditCodeCheck } from '../bindings/CreditCodeCheck'
+import type { Dashboard } from '../bindings/Dashboard'
+import type { Enterprise } from '../bindings/Enterprise'
+import type { Inbox } from '../bindings/Inbox'
+import type { LedgerInfo } from '../bindings/LedgerInfo'
+import type { OfficeConsole } from '../bindings/OfficeConsole'
+import type { PageRequest } from '../bindings/PageRequest'
+import type { ProblemDetail } from '../bindings/ProblemDetail'
+import type { ProblemFilter } from '../bindings/ProblemFilter'
+import type { ProblemPage } from '../bindings/ProblemPage'
+import type { Progress } from '../bindings/Progress'
+import type { RebuildReport } from '../bindings/RebuildReport'
+import type { Scorecard } from '../bindings/Scorecard'
+import type { SessionInfo } from '../bindings/SessionInfo'
+import type { Settings } from '../bindings/Settings'
+import type { Sort } from '../bindings/Sort'
+import type { StoredEvent } from '../bindings/StoredEvent'
+import type { SuggestedDeadlines } from '../bindings/SuggestedDeadlines'
+import type { Unit } from '../bindings/Unit'
+import type { UserView } from '../bindings/UserView'
+import type { VerifyReport } from '../bindings/VerifyReport'
+import type { Visit } from '../bindings/Visit'
+
+/** A refused or failed call: the stable `code`, the English `message` (for logs) and the
+ * `params` that fill the localized message (see `errorText` in ../i18n). */
+export class ApiError extends Error {
+  readonly code: string
+  readonly params: Record<string, unknown>
+
+  constructor(code: string, message: string, params: Record<string, unknown> = {}) {
+    super(message)
+    this.name = 'ApiError'
+    this.code = code
+    this.params = params
+  }
+
+  /** Whatever `invoke` rejected with, as an ApiError. */
+  static from(e: unknown): ApiError {
+    if (e instanceof ApiError) return e
+    if (e && typeof e === 'object' && typeof (e as ApiErrorBody).code === 'string') {
+      const body = e as ApiErrorBody
+      const params = body.params && typeof body.params === 'object' && !Array.isArray(body.params) ? body.params : {}
+      return new ApiError(body.code, String(body.message ?? body.code), params)
+    }
+    if (typeof e === 'string') return new ApiError('internal', e)
+    if (e instanceof Error) return new ApiError('internal', e.message)
+    return new ApiError('internal', String(e))
+  }
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args)
+  } catch (e) {
+    throw ApiError.from(e)
+  }
+}
+
+export type ProgressHandler = (p: Progress) => void
+
+function progressChannel(onProgress?: ProgressHandler): Channel<Progress> {
+  return new Channel<Progress>((p) => onProgress?.(p))
+}
+
+// ---- files and session ----
+export const appInfo = () => call<AppInfo>('app_info')
+export const ledgerCreate = (path: string) => call<LedgerInfo>('ledger_create', { path })
+export const ledgerOpen = (path: string) => call<LedgerInfo>('ledger_open', { path })
+export const ledgerOpenDefault = () => call<LedgerInfo>('ledger_open_default')
+export const ledgerOpenDemo = (onProgress?: ProgressHandler) =>
+  call<LedgerInfo>('ledger_open_demo', { on_progress: progressChannel(onProgress) })
+export const ledgerClose = () => call<null>('ledger_close')
+export const signInOptions = () => call<UserView[]>('sign_in_options')
+export const signIn = (login: string, password: string | null) => call<SessionInfo>('sign_in', { login, password })
+export const signOut = () => call<null>('sign_out')
+export const session = () => call<SessionInfo | null>('session')
+
+// ---- writes ----
+/** The one write path: a command run as the signed-in user. */
+export const execute = (command: Command) => call<StoredEvent[]>('execute', { command })
+/** Several commands in one transaction: all or nothing. */
+export const executeAll = (commands: Command[]) => call<StoredEvent[]>('execute_all', { commands })
+/** Sets (or with null clears) a password; hashing happens in Rust. */
+export const setPassword = (userId: string, password: string | null) =>
+  call<null>('set_password', { user_id: userId, password })
+/** A fresh UUIDv7 for an entity about to be created. */
+export const newId = () => call<string>('new_id')
+
+// ---- reads ----
+export const listProblems = (filter: ProblemFilter, sort: Sort, page: PageRequest) =>
+  call<ProblemPage>('list_problems', { filter, sort, page })
+export const problemDetail = (problem: string) => call<ProblemDetail>('problem_detail', { problem })
+export const inbox = (unitId: string | null = null) => call<Inbox>('inbox', { unit_id: unitId })
+export const officeConsole = () => call<OfficeConsole>('office_console')
+export const suggestDeadlines = (problem: string) => call<SuggestedDeadlines>('suggest_deadlines', { problem })
+export const scorecard = (period: string) => call<Scorecard>('scorecard', { period })
+export const dashboard = (period: string) => call<Dashboard>('dashboard', { period })
+export const listUnits = () => call<Unit[]>('list_units')
+export const listUsers = () => call<UserView[]>('list_users')
+export const listEnterprises = () => call<Enterprise[]>('list_enterprises')
+export const searchEnterprises = (text: string) => call<Enterprise[]>('search_enterprises', { text })
+export const checkCreditCode = (code: string) => call<CreditCodeCheck>('check_credit_code_cmd', { code })
+export const listVisits = () => call<Visit[]>('list_visits')
+export const calendarYears = () => call<CalendarYear[]>('calendar_years')
+export const parseCalendarYear = (text: string, format: CalendarFormat, notice: string) =>
+  call<CalendarYear>('parse_calendar_year', { text, format, notice })
+export const getSettings = () => call<Settings>('get_settings')
+
+// ---- audit (long work, with progress) ----
+export const verifyChain = (onProgress?: ProgressHandler) =>
+  call<VerifyReport>('verify_chain', { on_progress: progressChannel(onProgress) })
+export const rebuildProjections = (onProgress?: ProgressHandler) =>
+  call<RebuildReport>('rebuild_projections', { on_progress: progressChannel(onProgress) })
+
+/** Empty filter: every problem. */
+export function emptyFilter(): ProblemFilter {
+  return {
+    statuses: [],
+    township_id: null,
+    lead_unit_id: null,
+    supporter_unit_id: null,
+    enterprise_id: null,
+    category: null,
+    priority: null,
+    overdue: null,
+    escalation: null,
+    registered_from: null,
+    registered_to: null,
+    deadline_from: null,
+    deadline_to: null,
+    text: null,
+    supporter_unsettled: false,
+    extension_pending: null,
+    withdrawal_pending: null,
+    evaluated: null,
+  }
+}

@@ -1,0 +1,40 @@
+import type { SortKey } from '../bindings/SortKey'
+
+/** Columns of the problem table; `sort` names the server-side sort key, if any. */
+export const COLUMNS = [
+  { key: 'number', sort: 'number' },
+  { key: 'enterprise' },
+  { key: 'township' },
+  { key: 'category' },
+  { key: 'priority' },
+  { key: 'status', sort: 'status' },
+  { key: 'description' },
+  { key: 'lead' },
+  { key: 'supporters' },
+  { key: 'registered', sort: 'registered' },
+  { key: 'signDeadline' },
+  { key: 'deadline', sort: 'deadline' },
+  { key: 'escalation', sort: 'escalation' },
+  { key: 'lateness' },
+  { key: 'flags' },
+] as const satisfies readonly { key: string; sort?: SortKey }[]
+
+export type ColumnKey = (typeof COLUMNS)[number]['key']
+
+export const DEFAULT_COLUMNS: ColumnKey[] = [
+  'number',
+  'enterprise',
+  'township',
+  'category',
+  'priority',
+  'status',
+  'description',
+  'lead',
+  'registered',
+  'deadline',
+  'escalation',
+  'lateness',
+  'flags',
+]
+
+export const COMPACT_COLUMNS: ColumnKey[] = ['number', 'enterprise', 'status', 'lead', 'deadline', 'escalation', 'lateness']

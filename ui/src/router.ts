@@ -1,0 +1,48 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+
+import type { Capabilities } from './bindings/Capabilities'
+import { app, can } from './stores/app'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** The capability a screen needs (from SessionInfo.capabilities). */
+    cap?: keyof Capabilities
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'start', component: () => import('./views/StartView.vue') },
+  { path: '/signin', name: 'signin', component: () => import('./views/SignInView.vue') },
+  {
+    path: '/app',
+    component: () => import('./components/AppLayout.vue'),
+    children: [
+      { path: '', redirect: { name: 'dashboard' } },
+      { path: 'dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue') },
+      { path: 'ledger', name: 'ledger', component: () => import('./views/LedgerView.vue') },
+      { path: 'problem/:id', name: 'problem', component: () => import('./views/ProblemView.vue'), props: true },
+      { path: 'register', name: 'register', component: () => import('./views/RegisterView.vue'), meta: { cap: 'register' } },
+      { path: 'inbox', name: 'inbox', component: () => import('./views/InboxView.vue'), meta: { cap: 'handle' } },
+      { path: 'console', name: 'console', component: () => import('./views/ConsoleView.vue'), meta: { cap: 'supervise' } },
+      { path: 'scorecards', name: 'scorecards', component: () => import('./views/ScorecardsView.vue') },
+      { path: 'enterprises', name: 'enterprises', component: () => import('./views/EnterprisesView.vue'), meta: { cap: 'register' } },
+      { path: 'visits', name: 'visits', component: () => import('./views/VisitsView.vue'), meta: { cap: 'register' } },
+      { path: 'admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { cap: 'administer' } },
+      { path: 'calendar', name: 'calendar', component: () => import('./views/CalendarView.vue'), meta: { cap: 'administer' } },
+      { path: 'settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { cap: 'administer' } },
+      { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { cap: 'audit' } },
+    ],
+  },
+  { path: '/:rest(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({ history: createWebHashHistory(), routes })
+
+router.beforeEach((to) => {
+  if (to.name === 'start') return app.ledger && app.session ? { name: 'dashboard' } : app.ledger ? { name: 'signin' } : true
+  if (!app.ledger) return { name: 'start' }
+  if (to.name === 'signin') return true
+  if (!app.session) return { name: 'signin' }
+  if (to.meta.cap && !can(to.meta.cap)) return { name: 'dashboard' }
+  return true
+})

@@ -1,0 +1,116 @@
+// What the whole UI shares: the open ledger, the session, units and settings (cached), and
+// whether the last chain verification failed (the red banner).
+
+import { reactive } from 'vue'
+
+import * as api from '../api'
+import type { AppInfo } from '../bindings/AppInfo'
+import type { Capabilities } from '../bindings/Capabilities'
+import type { LedgerInfo } from '../bindings/LedgerInfo'
+import type { SessionInfo } from '../bindings/SessionInfo'
+import type { Settings } from '../bindings/Settings'
+import type { Unit } from '../bindings/Unit'
+
+export const AUDIT_KEY = 'taizhang.audit.broken'
+
+export const app = reactive({
+  info: null as AppInfo | null,
+  ledger: null as LedgerInfo | null,
+  session: null as SessionInfo | null,
+  units: [] as Unit[],
+  settings: null as Settings | null,
+  /** Path of a ledger whose last verification failed; the banner shows while it is open. */
+  auditBrokenPath: readBroken(),
+})
+
+function readBroken(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(AUDIT_KEY) ?? null
+  } catch {
+    return null
+  }
+}
+
+export function setAuditBroken(broken: boolean) {
+  app.auditBrokenPath = broken ? (app.ledger?.path ?? null) : null
+  try {
+    if (app.auditBrokenPath) globalThis.localStorage?.setItem(AUDIT_KEY, app.auditBrokenPath)
+    else globalThis.localStorage?.removeItem(AUDIT_KEY)
+  } catch {
+    // ignore
+  }
+}
+
+export function auditBroken(): boolean {
+  return !!app.ledger && app.auditBrokenPath === app.ledger.path
+}
+
+export function can(cap: keyof Capabilities): boolean {
+  return !!app.session?.capabilities[cap]
+}
+
+export async function loadInfo() {
+  app.info = await api.appInfo()
+  return app.info
+}
+
+/** After a ledger was opened (or found open at start-up). */
+export async function ledgerOpened(info: LedgerInfo) {
+  app.ledger = info
+  app.session = null
+  app.units = []
+  app.settings = null
+}
+
+/** Re-attaches to a ledger the shell already has open (e.g. after a reload). */
+export async function restore(): Promise<void> {
+  const info = await loadInfo()
+  if (!info.current) {
+    app.ledger = null
+    app.session = null
+    return
+  }
+  const settings = await api.getSettings()
+  app.ledger = { path: info.current, district_name: settings.district_name }
+  app.settings = settings
+  app.session = await api.session()
+  if (app.session) await refreshUnits()
+}
+
+export async function signedIn(s: SessionInfo) {
+  app.session = s
+  await Promise.all([refreshUnits(), refreshSettings()])
+}
+
+export async function refreshUnits() {
+  app.units = await api.listUnits()
+  return app.units
+}
+
+export async function refreshSettings() {
+  app.settings = await api.getSettings()
+  if (app.ledger) app.ledger.district_name = app.settings.district_name
+  return app.settings
+}
+
+export async function closeLedger() {
+  await api.ledgerClose()
+  app.ledger = null
+  app.session = null
+  app.units = []
+  app.settings = null
+}
+
+export async function signOut() {
+  await api.signOut()
+  app.session = null
+}
+
+export function unitName(id: string | null | undefined): string {
+  if (!id) return ''
+  return app.units.find((u) => u.id === id)?.name ?? id
+}
+
+export function unitsOfKind(kind: Unit['kind'], activeOnly = true): Unit[] {
+  return app.units.filter((u) => u.kind === kind && (!activeOnly || u.active))
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+
+import { ApiError } from '../src/api'
+import { domainErrorText, errorText } from '../src/i18n'
+
+describe('errorText', () => {
+  it('fills the Chinese message of a code with its params', () => {
+    const e = new ApiError('return.window_closed', 'the objection window closed on 2026-03-03', { deadline: '2026-03-03' })
+    expect(errorText(e, 'zh-CN')).toBe('异议期已于 2026-03-03 结束，不能再退回')
+  })
+
+  it('shows status and action params as their labels', () => {
+    const e = new ApiError('workflow.invalid_state', 'cannot sign a problem that is closed', { action: 'sign', status: 'closed' })
+    expect(errorText(e, 'zh-CN')).toBe('当前状态（已销号）不能执行“签收”')
+    expect(errorText(e, 'en')).toBe('cannot Sign a problem that is Closed')
+  })
+
+  it('translates field names and known English reasons', () => {
+    expect(errorText(new ApiError('input.required', 'reason is required', { field: 'reason' }), 'zh-CN')).toBe('请填写：理由')
+    const forbidden = new ApiError('auth.forbidden', 'x', {
+      user: 'gx',
+      action: 'assign',
+      reason: 'only the coordinating office may do this',
+    })
+    expect(errorText(forbidden, 'zh-CN')).toBe('用户 gx 无权执行“交办”：只有服务年办公室可以执行此操作')
+  })
+
+  it('falls back to the English message for unknown codes', () => {
+    const e = new ApiError('brand.new_code', 'something new went wrong', { a: 1 })
+    expect(errorText(e, 'zh-CN')).toBe('something new went wrong')
+  })
+
+  it('knows the shell codes that are not in the shared catalogue', () => {
+    expect(errorText(new ApiError('ledger.not_open', 'open a ledger first'), 'zh-CN')).toBe('请先打开台账')
+    expect(errorText(new ApiError('auth.not_signed_in', 'sign in first'), 'en')).toBe('Sign in first')
+  })
+
+  it('accepts what invoke rejects with: an error body, a string, an Error', () => {
+    expect(errorText({ code: 'extension.pending', message: 'x', params: {} }, 'zh-CN')).toBe('已有延期申请等待办公室审批')
+    expect(errorText('invalid args `command`', 'zh-CN')).toBe('内部错误：invalid args `command`')
+    expect(ApiError.from(new Error('boom')).code).toBe('internal')
+  })
+
+  it('leaves a placeholder alone when its param is missing', () => {
+    expect(errorText(new ApiError('input.too_long', 'x', { field: 'description' }), 'zh-CN')).toBe('问题描述 超过 {max} 个字符')
+  })
+
+  it('localizes a DomainError value from ActionCheck.error', () => {
+    expect(domainErrorText({ code: 'extension.too_late', deadline: '2026-04-01', notice_days: 2 }, 'zh-CN')).toBe(
+      '延期须在办理时限 2026-04-01 前至少 2 个工作日申请',
+    )
+  })
+})

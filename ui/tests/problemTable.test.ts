@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { mount } from '@vue/test-utils'
+import ElementPlus from 'element-plus'
+import { createMemoryHistory, createRouter } from 'vue-router'
+
+import type { ProblemRow } from '../src/bindings/ProblemRow'
+import ProblemTable from '../src/components/ProblemTable.vue'
+import { i18n, setLocale } from '../src/i18n'
+
+function row(number: string, level: ProblemRow['lateness']['level'], description: string): ProblemRow {
+  return {
+    id: `id-${number}`,
+    number,
+    enterprise_name: '示范区恒达精密机械有限公司',
+    township_name: '城关街道',
+    category: '用地',
+    priority: 'urgent',
+    status: 'in_progress',
+    description,
+    lead_unit_name: '工信局',
+    supporter_names: [],
+    registered_on: '2026-03-01',
+    sign_deadline: '2026-03-03',
+    handling_deadline: '2026-03-20',
+    extension_pending: false,
+    withdrawal_pending: false,
+    reopen_count: 0,
+    lateness: { sign_overdue: false, handling_overdue: level === 'yellow' || level === 'red', days_overdue: level === 'red' ? 6 : 0, days_left: null, level },
+  }
+}
+
+describe('ProblemTable', () => {
+  it('renders rows with test ids, escalation colours and user text as text', async () => {
+    setLocale('zh-CN')
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div/>' } }, { path: '/p/:id', name: 'problem', component: { template: '<div/>' } }] })
+    const w = mount(ProblemTable, {
+      props: { rows: [row('2026-城关-0001', 'red', '<script>alert(1)</script>'), row('2026-城关-0002', 'reminder', '正常')] },
+      global: { plugins: [ElementPlus, i18n, router] },
+    })
+    const r1 = w.get('[data-testid="ledger-row-2026-城关-0001"]')
+    expect(r1.classes()).toContain('tz-row-red')
+    expect(w.get('[data-testid="ledger-row-2026-城关-0002"]').classes()).toContain('tz-row-reminder')
+    expect(r1.text()).toContain('<script>alert(1)</script>')
+    expect(w.find('script').exists()).toBe(false)
+    expect(r1.text()).toContain('逾期 6 个工作日')
+    expect(r1.text()).toContain('红牌')
+    expect(r1.text()).toContain('办理中')
+    await r1.trigger('click')
+    await new Promise((r) => setTimeout(r, 0))
+    expect(router.currentRoute.value.params.id).toBe('id-2026-城关-0001')
+  })
+})

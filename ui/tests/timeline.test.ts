@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+
+import { setLocale } from '../src/i18n'
+import { eventKindLabel, summarizeEvent } from '../src/logic/timeline'
+
+const names: Record<string, string> = { gx: '工信局', zj: '住建局', zr: '自然资源局' }
+const unitName = (id: string) => names[id] ?? id
+
+beforeEach(() => setLocale('zh-CN'))
+afterEach(() => setLocale('zh-CN'))
+
+describe('timeline summaries', () => {
+  it('summarizes an assignment with unit names and supporter sub-deadlines', () => {
+    const s = summarizeEvent(
+      'assigned',
+      {
+        problem_id: 'p',
+        terms: {
+          lead_unit_id: 'gx',
+          handler: '李四',
+          supporters: [{ unit_id: 'zj', sub_deadline: '2026-03-10' }],
+          sign_deadline: '2026-03-06',
+          objection_deadline: '2026-03-06',
+          handling_deadline: '2026-03-20',
+        },
+      },
+      unitName,
+    )
+    expect(s).toBe('交办给 工信局，承办人 李四；签收时限 2026-03-06，办理时限 2026-03-20；配合单位：住建局（2026-03-10）')
+  })
+
+  it('names the proposed unit of a return and the level of an urge', () => {
+    expect(summarizeEvent('returned', { unit_id: 'gx', reason: '不属于本部门职责', proposed_unit_id: 'zr' }, unitName)).toBe(
+      '工信局 退回，建议由 自然资源局 承办。理由：不属于本部门职责',
+    )
+    expect(summarizeEvent('urged', { level: 'red', notice: '限三日内办结' }, unitName)).toBe('督办（红牌）：限三日内办结')
+  })
+
+  it('tells approval from refusal and a reopening evaluation', () => {
+    expect(summarizeEvent('extension_ruled', { approved: false, note: '理由不充分' }, unitName)).toBe('不同意延期。理由不充分')
+    expect(summarizeEvent('evaluated', { satisfaction: 'unsatisfied', comment: '未落实', reopen_deadline: '2026-04-01' }, unitName)).toBe(
+      '企业评价：不满意。未落实（重办，新的办理时限 2026-04-01）',
+    )
+    expect(summarizeEvent('progress_noted', { unit_id: 'gx', text: '已协调', stage_reply: true }, unitName)).toBe('工信局 阶段性答复：已协调')
+  })
+
+  it('keeps user text literal, markup included', () => {
+    const s = summarizeEvent('instructed', { text: '<script>alert(1)</script>' }, unitName)
+    expect(s).toBe('批示：<script>alert(1)</script>')
+  })
+
+  it('speaks English too, and falls back to the kind for unknown events', () => {
+    setLocale('en')
+    expect(summarizeEvent('signed', { unit_id: 'gx', handler: 'Li' }, unitName)).toBe('工信局 signed, handler Li')
+    expect(eventKindLabel('closed')).toBe('Closed out')
+    expect(summarizeEvent('some_future_kind', {}, unitName)).toBe('some_future_kind')
+  })
+})
