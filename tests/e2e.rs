@@ -196,7 +196,12 @@ impl Ui {
     fn fill(&self, id: &str, text: &str) {
         let css = format!("{t} input, {t} textarea, input{t}, textarea{t}", t = tid(id));
         let el = self.wait(&css);
-        let _ = self.s.element(&el, "clear", Some(json!({})));
+        // Empty it the way an edit does (an `input` event), which Vue's v-model hears; WebDriver's
+        // own clear does not always reach it.
+        let clear = "arguments[0].value = ''; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));";
+        self.s
+            .call("POST", "/execute/sync", Some(json!({ "script": clear, "args": [{ ELEMENT: el }] })))
+            .unwrap_or_else(|e| panic!("clear {id}: {e}"));
         if !text.is_empty() {
             self.s.element(&el, "value", Some(json!({ "text": text }))).unwrap_or_else(|e| panic!("type into {id}: {e}"));
         }
@@ -235,8 +240,15 @@ impl Ui {
             }
             None
         });
-        // Close a multi-select's dropdown so it does not cover the next field.
-        let _ = self.s.call("POST", "/execute/sync", Some(json!({ "script": "document.body.click()", "args": [] })));
+        // A multi-select stays open and can cover what comes next: close it with a real click
+        // on the dialog's title.
+        std::thread::sleep(Duration::from_millis(300));
+        for title in self.s.find_all("css selector", ".el-dialog__title") {
+            if self.s.element(&title, "displayed", None).ok().and_then(|v| v.as_bool()).unwrap_or(false) {
+                let _ = self.s.element(&title, "click", Some(json!({})));
+            }
+        }
+        std::thread::sleep(Duration::from_millis(300));
     }
 
     /// A screenshot of the virtual display. (WebKitWebDriver's own screenshot command can hang
@@ -264,7 +276,22 @@ impl Ui {
     fn open_problem(&self, number: &str) {
         self.click("nav-ledger");
         self.fill("ledger-search", number);
-        self.click_css(&format!("{} td:nth-child(1)", tid(&format!("ledger-row-{number}"))));
+        let row = format!("{} td:nth-child(1)", tid(&format!("ledger-row-{number}")));
+        self.wait(&row);
+        // The list re-renders while the search settles, and WebKitWebDriver then sometimes
+        // refuses the click on the row; after a few tries go by the row's link target instead.
+        let deadline = Instant::now() + Duration::from_secs(6);
+        let clicked = loop {
+            let ok = self.s.find_all("css selector", &row).into_iter().next().is_some_and(|el| self.s.element(&el, "click", Some(json!({}))).is_ok());
+            if ok || Instant::now() > deadline {
+                break ok;
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        };
+        if !clicked {
+            let go = "location.hash = '#/app/problem/' + encodeURIComponent(arguments[0]);";
+            self.s.call("POST", "/execute/sync", Some(json!({ "script": go, "args": [number] }))).unwrap();
+        }
         self.wait_text("problem-number", number);
     }
 
