@@ -295,6 +295,13 @@ impl Ui {
         self.wait_text("problem-number", number);
     }
 
+    /// Signs in as `login`, opens the problem and starts `action` on it.
+    fn begin(&self, login: &str, number: &str, action: &str) {
+        self.switch_user(login);
+        self.open_problem(number);
+        self.act(action);
+    }
+
     /// Opens an action's dialog (from the buttons the core allowed).
     fn act(&self, action: &str) {
         self.click(&format!("action-{action}"));
@@ -398,80 +405,56 @@ fn one_problem_through_its_whole_life_across_users() {
     assert_eq!(r["err"]["code"], "auth.forbidden", "{r}");
 
     // The office assigns it with a supporter.
-    ui.switch_user("office_wang");
-    ui.open_problem(&number);
-    ui.act("assign");
+    ui.begin("office_wang", &number, "assign");
     ui.by("suggested-deadlines");
     ui.choose("field-lead_unit_id", "区工业和信息化局");
     ui.choose("field-supporters", "区自然资源局");
     ui.submit("待签收");
 
     // The lead returns it inside the objection window; the office upholds.
-    ui.switch_user("gxj_wang");
-    ui.open_problem(&number);
-    ui.act("return");
+    ui.begin("gxj_wang", &number, "return");
     ui.fill("field-reason", "融资协调属金融工作局职责");
     ui.choose("field-proposed_unit_id", "区金融工作局");
     ui.submit("退回待裁定");
-    ui.switch_user("office_wang");
-    ui.open_problem(&number);
-    ui.act("rule_return");
+    ui.begin("office_wang", &number, "rule_return");
     ui.click("option-uphold");
     ui.fill("field-note", "企业扩产属工信局服务范围，维持交办");
     ui.submit("待签收");
 
     // The lead signs; the supporter gives its opinion.
-    ui.switch_user("gxj_wang");
-    ui.open_problem(&number);
-    ui.act("sign");
+    ui.begin("gxj_wang", &number, "sign");
     ui.submit("办理中");
-    ui.switch_user("zrj_zhou");
-    ui.open_problem(&number);
-    ui.act("submit_opinion");
+    ui.begin("zrj_zhou", &number, "submit_opinion");
     ui.fill("field-opinion", "企业用地手续齐全，可支持抵押融资");
     ui.submit("办理中");
 
     // An extension asked and approved.
-    ui.switch_user("gxj_wang");
-    ui.open_problem(&number);
-    ui.act("request_extension");
+    ui.begin("gxj_wang", &number, "request_extension");
     let new_deadline = (beijing_today() + chrono::Duration::days(60)).to_string();
     ui.fill("field-new_deadline", &new_deadline);
     ui.press_enter("field-new_deadline");
     ui.fill("field-reason", "授信需上级行审批");
     ui.submit("办理中");
-    ui.switch_user("office_wang");
-    ui.open_problem(&number);
-    ui.act("rule_extension");
+    ui.begin("office_wang", &number, "rule_extension");
     ui.click("option-approve");
     ui.submit("办理中");
     ui.wait_text("problem-deadline", &new_deadline);
 
     // Resolved, 不满意 reopens it, resolved again, 满意, closed out.
-    ui.switch_user("gxj_wang");
-    ui.open_problem(&number);
-    ui.act("resolve");
+    ui.begin("gxj_wang", &number, "resolve");
     ui.fill("field-result_text", "已协调银行授信300万元");
     ui.submit("已办结待评价");
-    ui.switch_user("cg_zhang");
-    ui.open_problem(&number);
-    ui.act("evaluate");
+    ui.begin("cg_zhang", &number, "evaluate");
     ui.click("option-unsatisfied");
     ui.fill("field-comment", "授信额度不足，企业仍有缺口");
     ui.submit("办理中");
-    ui.switch_user("gxj_wang");
-    ui.open_problem(&number);
-    ui.act("resolve");
+    ui.begin("gxj_wang", &number, "resolve");
     ui.fill("field-result_text", "追加授信200万元，已放款");
     ui.submit("已办结待评价");
-    ui.switch_user("cg_zhang");
-    ui.open_problem(&number);
-    ui.act("evaluate");
+    ui.begin("cg_zhang", &number, "evaluate");
     ui.click("option-satisfied");
     ui.submit("已办结待评价");
-    ui.switch_user("office_wang");
-    ui.open_problem(&number);
-    ui.act("close");
+    ui.begin("office_wang", &number, "close");
     ui.submit("已销号");
     ui.shot("04-problem-closed");
 

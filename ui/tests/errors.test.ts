@@ -30,9 +30,10 @@ describe('errorText', () => {
     expect(errorText(e, 'zh-CN')).toBe('something new went wrong')
   })
 
-  it('knows the shell codes that are not in the shared catalogue', () => {
+  it('takes the shell codes from the shared catalogue too', () => {
     expect(errorText(new ApiError('ledger.not_open', 'open a ledger first'), 'zh-CN')).toBe('请先打开台账')
-    expect(errorText(new ApiError('auth.not_signed_in', 'sign in first'), 'en')).toBe('Sign in first')
+    expect(errorText(new ApiError('auth.not_signed_in', 'x'), 'zh-CN')).toBe('请先登录')
+    expect(errorText(new ApiError('auth.not_signed_in', 'x'), 'en')).toBe('sign in first')
   })
 
   it('accepts what invoke rejects with: an error body, a string, an Error', () => {

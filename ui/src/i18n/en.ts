@@ -194,9 +194,6 @@ const en: typeof zh = {
     'not an argon2 hash': 'not an argon2 hash',
   },
   shellErrors: {
-    not_signed_in: 'Sign in first',
-    not_open: 'Open a ledger first',
-    no_campaign: 'No campaign period is set in the settings',
     internal: 'Internal error: {message}',
   },
   start: {

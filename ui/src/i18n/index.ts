@@ -114,9 +114,6 @@ function fill(template: string, params: Record<string, unknown>, locale: Locale)
 }
 
 const SHELL_CODES: Record<string, keyof typeof zh.shellErrors> = {
-  'auth.not_signed_in': 'not_signed_in',
-  'ledger.not_open': 'not_open',
-  'period.no_campaign': 'no_campaign',
   internal: 'internal',
 }
 

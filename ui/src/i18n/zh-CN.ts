@@ -196,9 +196,6 @@ export default {
   },
   // Errors raised by the desktop shell itself (not in the shared catalogue).
   shellErrors: {
-    not_signed_in: '请先登录',
-    not_open: '请先打开台账',
-    no_campaign: '尚未在参数设置中设置服务年起止日期',
     internal: '内部错误：{message}',
   },
   start: {
