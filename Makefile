@@ -18,14 +18,15 @@ ui: deps
 app: ui
 	$(CARGO) build -p taizhang-desktop $(APP_FEATURES)
 
-run: ui
-	$(CARGO) build --release -p taizhang-desktop $(APP_FEATURES)
+run:
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
-	  echo "No display here, so the window cannot open."; \
-	  echo "  With a virtual display:  xvfb-run -a ./target/release/taizhang-desktop"; \
+	  echo "No display here, so the desktop window cannot open."; \
+	  echo "  With a virtual display:  xvfb-run -a make run"; \
 	  echo "  Or the command line:     make demo   (then ./target/release/taizhang --help)"; \
 	  exit 1; \
 	fi
+	$(MAKE) ui
+	$(CARGO) build --release -p taizhang-desktop $(APP_FEATURES)
 	./target/release/taizhang-desktop
 
 # The CLI on the demo district: ledger and figures in the terminal.
