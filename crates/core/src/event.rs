@@ -84,14 +84,6 @@ pub enum EventBody {
 }
 
 impl EventBody {
-    /// The stable kind string stored in the `kind` column.
-    pub fn kind(&self) -> String {
-        match serde_json::to_value(self) {
-            Ok(serde_json::Value::Object(m)) => m.get("kind").and_then(|k| k.as_str()).unwrap_or_default().to_string(),
-            _ => String::new(),
-        }
-    }
-
     /// Splits into (kind, payload) for storage.
     pub fn to_parts(&self) -> (String, serde_json::Value) {
         let v = serde_json::to_value(self).expect("event bodies always serialize");

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value as SqlValue;
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use taizhang_core::escalation::{escalation_cutoffs, lateness, EscalationCutoffs, Lateness};
 use taizhang_core::problem::Problem;
@@ -429,7 +430,7 @@ impl Ledger {
     /// The dashboard for a period.
     pub fn dashboard(&self, period: &taizhang_core::period::Period, now: DateTime<Utc>) -> Result<Dashboard> {
         let problems = read::all_problems(&self.conn)?;
-        let scorecard = self.scorecard(period, now)?;
+        let scorecard = self.scorecard_of(&problems, period, now)?;
         let (cal, settings) = self.context_parts()?;
         let today = local_date(now);
         let units = read::units(&self.conn)?;
@@ -496,9 +497,17 @@ impl Ledger {
     /// An enterprise by id, credit code or exact name.
     pub fn find_enterprise(&self, key: &str) -> Result<Option<Enterprise>> {
         let code = taizhang_core::credit_code::normalize_credit_code(key);
-        Ok(read::all_enterprises(&self.conn)?
-            .into_iter()
-            .find(|e| e.id == key || e.credit_code.as_deref() == Some(code.as_str()) || e.name == key.trim()))
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {} FROM enterprises WHERE id = ?1 OR credit_code = ?2 OR name = ?3 ORDER BY rowid LIMIT 1",
+                    read::ENTERPRISE_COLS
+                ),
+                rusqlite::params![key, code, key.trim()],
+                read::enterprise_row,
+            )
+            .optional()?)
     }
 
     /// The actor for a login or id (for the UI's header and the CLI's `--as`).
