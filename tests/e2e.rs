@@ -230,16 +230,32 @@ impl Ui {
     /// Opens a select (by test id) and clicks the visible option with this exact text.
     fn choose(&self, id: &str, option_text: &str) {
         self.click(id);
+        // Let the dropdown finish opening: a click during its animation can land on a neighbour.
+        std::thread::sleep(Duration::from_millis(500));
         let xpath = format!("//li[contains(@class,'el-select-dropdown__item')][normalize-space(.)='{option_text}']");
         self.poll(&format!("option {option_text:?} in {id}"), 10, || {
             for el in self.s.find_all("xpath", &xpath) {
                 let shown = self.s.element(&el, "displayed", None).ok().and_then(|v| v.as_bool()).unwrap_or(false);
-                if shown && self.s.element(&el, "click", Some(json!({}))).is_ok() {
+                if !shown {
+                    continue;
+                }
+                let center = "arguments[0].scrollIntoView({ block: 'center' });";
+                let _ = self.s.call("POST", "/execute/sync", Some(json!({ "script": center, "args": [{ ELEMENT: el }] })));
+                std::thread::sleep(Duration::from_millis(200));
+                if self.s.element(&el, "click", Some(json!({}))).is_ok() {
                     return Some(());
                 }
             }
             None
         });
+        // What the select now holds (textContent: a multi-select's tags are not all "visible" text).
+        let el = self.by(id);
+        let read = "return arguments[0].textContent;";
+        let held = self.s.call("POST", "/execute/sync", Some(json!({ "script": read, "args": [{ ELEMENT: el }] }))).unwrap_or_default();
+        if !held.as_str().unwrap_or_default().contains(option_text) {
+            self.shot("failure");
+            panic!("{id} holds {held} after choosing {option_text:?}");
+        }
         // A multi-select stays open and can cover what comes next: close it with a real click
         // on the dialog's title.
         std::thread::sleep(Duration::from_millis(300));
