@@ -33,6 +33,7 @@ pub enum Field {
     Satisfaction,
     ClosedOn,
     Done,
+    Status,
     Remarks,
 }
 
@@ -65,6 +66,7 @@ const SYNONYMS: &[(Field, &[&str])] = &[
     (Field::Satisfaction, &["企业评价", "企业满意度", "满意度", "企业满意度评价", "回访情况"]),
     (Field::ClosedOn, &["销号时间", "销号日期"]),
     (Field::Done, &["是否办结", "是否解决", "办结情况", "是否销号"]),
+    (Field::Status, &["办理状态", "当前状态", "问题状态", "状态"]),
     (Field::Remarks, &["备注"]),
 ];
 

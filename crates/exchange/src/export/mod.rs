@@ -1,0 +1,1 @@
+//! Writing the ledger and periodic reports as .xlsx and CSV.

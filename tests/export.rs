@@ -1,0 +1,1 @@
+//! Exports on real files, read back by LibreOffice.

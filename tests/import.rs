@@ -1,0 +1,1 @@
+//! Imports of generated workbooks and CSV files into real ledger files.
