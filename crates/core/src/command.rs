@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::CalendarYear;
+use crate::import::ImportedProblem;
 use crate::model::*;
 use crate::settings::Settings;
 
@@ -79,6 +80,9 @@ pub enum Command {
         #[serde(default)]
         responsible_leader: String,
     },
+    /// One row of an office's existing ledger (office only). Refused as a duplicate when the
+    /// row's number or import key is already in the ledger.
+    ImportProblem { problem: ImportedProblem },
     ResolveLocally { problem_id: Id, result_text: String },
     Assign { problem_id: Id, request: AssignRequest },
     Sign {
@@ -282,6 +286,7 @@ impl Command {
             | RequestWithdrawal { problem_id, .. }
             | RuleWithdrawal { problem_id, .. }
             | Instruct { problem_id, .. } => Some(problem_id),
+            ImportProblem { problem } => Some(&problem.problem_id),
             _ => None,
         }
     }

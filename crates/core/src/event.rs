@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::CalendarYear;
+use crate::import::ImportedProblem;
 use crate::model::*;
 use crate::settings::Settings;
 
@@ -62,6 +63,8 @@ pub enum EventBody {
         priority: Priority,
         responsible_leader: String,
     },
+    /// A row of an office's existing ledger, with the number and assignment terms decided here.
+    ProblemImported { number: String, township_id: Id, terms: Option<AssignmentTerms>, row: ImportedProblem },
     ResolvedLocally { problem_id: Id, result_text: String },
     Assigned { problem_id: Id, terms: AssignmentTerms },
     Signed { problem_id: Id, unit_id: Id, handler: String },
@@ -121,6 +124,7 @@ impl EventBody {
             | WithdrawalRequested { problem_id, .. }
             | WithdrawalRuled { problem_id, .. }
             | Instructed { problem_id, .. } => Some(problem_id),
+            ProblemImported { row, .. } => Some(&row.problem_id),
             _ => None,
         }
     }

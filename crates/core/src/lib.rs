@@ -12,6 +12,7 @@ pub mod error;
 pub mod escalation;
 pub mod event;
 pub mod figures;
+pub mod import;
 pub mod model;
 pub mod period;
 pub mod problem;

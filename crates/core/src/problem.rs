@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::event::{AssignmentTerms, EventBody, EventMeta, SupporterTerms};
+use crate::import::{start_of_day, ImportOrigin, ImportedProblem};
 use crate::model::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -169,11 +170,17 @@ pub struct Problem {
     pub resolutions: Vec<ResolutionRecord>,
     pub evaluations: Vec<EvaluationRecord>,
     pub updated_at: DateTime<Utc>,
+    /// Where the problem came from when it was imported from a sheet.
+    #[serde(default)]
+    pub imported: Option<ImportOrigin>,
 }
 
 impl Problem {
-    /// Starts the aggregate from its registration event.
+    /// Starts the aggregate from its registration or import event.
     pub fn from_registration(body: &EventBody, meta: &EventMeta) -> Option<Problem> {
+        if let EventBody::ProblemImported { number, township_id, terms, row } = body {
+            return Some(Problem::from_import(number, township_id, terms.as_ref(), row, meta));
+        }
         let EventBody::ProblemRegistered {
             problem_id, number, enterprise_id, township_id, visit_id, source, category, description, demand, raised_on,
             priority, responsible_leader,
@@ -214,7 +221,84 @@ impl Problem {
             resolutions: vec![],
             evaluations: vec![],
             updated_at: meta.occurred_at,
+            imported: None,
         })
+    }
+
+    /// A problem as an imported sheet row states it (see `crate::import` for what counts).
+    /// The sheet's dates place it in time; no sign, resolution or evaluation record is made,
+    /// so department figures count only what is done in this ledger.
+    fn from_import(
+        number: &str,
+        township_id: &str,
+        terms: Option<&AssignmentTerms>,
+        row: &ImportedProblem,
+        meta: &EventMeta,
+    ) -> Problem {
+        let assigned_at = start_of_day(row.assigned_on.unwrap_or(row.raised_on));
+        let assignment = terms.map(|t| Assignment {
+            lead_unit_id: t.lead_unit_id.clone(),
+            handler: t.handler.clone(),
+            assigned_at,
+            sign_deadline: t.sign_deadline,
+            objection_deadline: t.objection_deadline,
+            original_deadline: t.handling_deadline,
+            handling_deadline: t.handling_deadline,
+            supporters: t
+                .supporters
+                .iter()
+                .map(|s| Supporter {
+                    unit_id: s.unit_id.clone(),
+                    sub_deadline: s.sub_deadline,
+                    acknowledged_at: None,
+                    opinion: None,
+                    opinion_at: None,
+                    waived_reason: None,
+                })
+                .collect(),
+        });
+        let status = row.status;
+        let past_signing = !matches!(status, Status::Registered | Status::Assigned);
+        let resolved = matches!(status, Status::Resolved | Status::Closed);
+        Problem {
+            id: row.problem_id.clone(),
+            number: number.to_string(),
+            enterprise_id: row.enterprise_id.clone(),
+            township_id: township_id.to_string(),
+            visit_id: None,
+            source: row.source,
+            category: row.category.clone(),
+            description: row.description.clone(),
+            demand: row.demand.clone(),
+            raised_on: row.raised_on,
+            priority: row.priority,
+            responsible_leader: row.responsible_leader.clone(),
+            status,
+            registered_at: start_of_day(row.raised_on),
+            registered_by: meta.actor.clone(),
+            round_started_at: assignment.as_ref().map(|_| assigned_at),
+            signed_at: if past_signing && assignment.is_some() {
+                Some(start_of_day(row.signed_on.unwrap_or(row.assigned_on.unwrap_or(row.raised_on))))
+            } else {
+                None
+            },
+            assignment,
+            resolved_at: if resolved { row.resolved_on.or(row.closed_on).map(start_of_day) } else { None },
+            closed_at: if status == Status::Closed { Some(start_of_day(row.closed_on.unwrap_or(meta.local_date()))) } else { None },
+            withdrawn_at: None,
+            pending_withdrawal: None,
+            evaluation: row.satisfaction.filter(|s| resolved && s.is_positive()),
+            reopen_count: 0,
+            assignments: vec![],
+            signs: vec![],
+            returns: vec![],
+            extensions: vec![],
+            urges: vec![],
+            resolutions: vec![],
+            evaluations: vec![],
+            updated_at: meta.occurred_at,
+            imported: Some(row.origin.clone()),
+        }
     }
 
     pub fn lead_unit_id(&self) -> Option<&str> {
@@ -281,7 +365,7 @@ impl Problem {
         let at = meta.occurred_at;
         let today = meta.local_date();
         match body {
-            ProblemRegistered { .. } => {}
+            ProblemRegistered { .. } | ProblemImported { .. } => {}
             ResolvedLocally { result_text, .. } => {
                 self.status = Status::Resolved;
                 self.resolved_at = Some(at);

@@ -29,6 +29,10 @@ pub trait World {
     fn enterprise_by_credit_code(&self, code: &str) -> Option<Enterprise>;
     fn visit(&self, id: &str) -> Option<Visit>;
     fn problem(&self, id: &str) -> Option<Problem>;
+    /// The problem with this number, if any.
+    fn problem_id_by_number(&self, number: &str) -> Option<Id>;
+    /// The problem imported under this key (`ImportOrigin::key`), if any.
+    fn problem_id_by_import_key(&self, key: &str) -> Option<Id>;
     /// The next free sequence number for problem numbers of this year and township.
     fn next_problem_seq(&self, year: i32, township_id: &str) -> u32;
 }
@@ -262,7 +266,7 @@ pub fn gate(action: Action, p: &Problem, actor: &Actor, ctx: &Context) -> Result
     }
 }
 
-fn text(field: &str, value: &str, required: bool, max: usize) -> Result<String, DomainError> {
+pub(crate) fn text(field: &str, value: &str, required: bool, max: usize) -> Result<String, DomainError> {
     let v = value.trim();
     if required && v.is_empty() {
         return Err(DomainError::required(field));
@@ -273,7 +277,7 @@ fn text(field: &str, value: &str, required: bool, max: usize) -> Result<String, 
     Ok(v.to_string())
 }
 
-fn require_office(actor: &Actor, what: &str) -> Result<(), DomainError> {
+pub(crate) fn require_office(actor: &Actor, what: &str) -> Result<(), DomainError> {
     if actor.user.role == Role::Office {
         Ok(())
     } else {
@@ -302,7 +306,7 @@ fn role_fits_unit(role: Role, kind: UnitKind) -> bool {
     )
 }
 
-fn active_department(world: &dyn World, id: &str) -> Result<Unit, DomainError> {
+pub(crate) fn active_department(world: &dyn World, id: &str) -> Result<Unit, DomainError> {
     let unit = world.unit(id).ok_or_else(|| DomainError::not_found("unit", id))?;
     if unit.kind != UnitKind::Department || !unit.active {
         return Err(DomainError::NotADepartment { unit: unit.name });
@@ -390,7 +394,7 @@ fn assignment_terms(
     })
 }
 
-fn validate_enterprise(
+pub(crate) fn validate_enterprise(
     e: &Enterprise,
     existing_id: Option<&str>,
     actor: &Actor,
@@ -629,6 +633,7 @@ pub fn decide(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn World) ->
             });
             events
         }
+        C::ImportProblem { problem } => crate::import::decide_import(problem, actor, ctx, world)?,
         _ => unreachable!("problem actions are decided above"),
     })
 }

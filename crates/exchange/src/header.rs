@@ -1,10 +1,11 @@
 //! Finding the header row under title and 填报 rows, and matching header names that differ
 //! from office to office (牵头单位/主办单位/责任单位…) to the ledger's fields.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The ledger fields a sheet's columns can map to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     SerialNo,
@@ -35,6 +36,13 @@ pub enum Field {
     Done,
     Status,
     Remarks,
+    // Enterprise lists.
+    Industry,
+    Scale,
+    KeyLevel,
+    Address,
+    Phone,
+    Steward,
 }
 
 /// Header names seen in published tables (domain-notes), most specific first. Matching
@@ -45,7 +53,7 @@ const SYNONYMS: &[(Field, &[&str])] = &[
     (Field::CreditCode, &["统一社会信用代码", "信用代码", "社会信用代码"]),
     (Field::Enterprise, &["企业名称", "企业", "单位名称", "企业全称", "诉求企业"]),
     (Field::Township, &["所属镇街", "所属镇(街道)", "所属镇（街道）", "所属镇街道", "镇街", "镇办", "乡镇", "镇(街道)", "属地"]),
-    (Field::Contact, &["企业联系人/电话", "企业联系人", "联系人及电话", "联系人", "联系电话"]),
+    (Field::Contact, &["企业联系人/电话", "企业联系人", "联系人及电话", "联系人"]),
     (Field::Source, &["问题来源", "来源", "诉求来源"]),
     (Field::Category, &["问题类别", "问题类型", "类别", "诉求类型"]),
     (Field::Description, &["问题描述", "存在问题", "困难问题", "存在的问题", "问题内容", "问题及诉求", "反映问题"]),
@@ -68,6 +76,12 @@ const SYNONYMS: &[(Field, &[&str])] = &[
     (Field::Done, &["是否办结", "是否解决", "办结情况", "是否销号"]),
     (Field::Status, &["办理状态", "当前状态", "问题状态", "状态"]),
     (Field::Remarks, &["备注"]),
+    (Field::Industry, &["所属行业", "行业", "行业类别", "行业分类"]),
+    (Field::Scale, &["企业规模", "规模", "是否规上", "规上/规下"]),
+    (Field::KeyLevel, &["重点企业", "重点类别", "是否重点企业", "重点企业类别", "企业类型"]),
+    (Field::Address, &["企业地址", "地址", "注册地址", "生产经营地址"]),
+    (Field::Phone, &["联系电话", "电话", "手机", "联系方式"]),
+    (Field::Steward, &["包联干部", "包联领导", "联系干部", "服务专员", "包挂干部"]),
 ];
 
 /// A header cell as compared: no spaces or line breaks, brackets normalized.

@@ -11,3 +11,5 @@
 pub mod cells;
 pub mod export;
 pub mod header;
+pub mod import;
+pub mod sheet;

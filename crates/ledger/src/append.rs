@@ -151,26 +151,43 @@ impl Ledger {
     /// Runs several commands in one transaction: all are recorded, or none (bulk assign, bulk
     /// urge). Each is decided against the state the previous ones left.
     pub fn execute_all(&mut self, user: &str, cmds: &[Command], now: DateTime<Utc>) -> Result<Vec<StoredEvent>> {
+        self.execute_batch(user, cmds, now, &mut |_, _| {}).map_err(|(_, e)| e)
+    }
+
+    /// `execute_all` for long batches (imports): reports progress after each command and, when
+    /// one is refused, which one (its index) so the caller can point at the row it came from.
+    pub fn execute_batch(
+        &mut self,
+        user: &str,
+        cmds: &[Command],
+        now: DateTime<Utc>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> std::result::Result<Vec<StoredEvent>, (usize, LedgerError)> {
         let device = self.device_id.clone();
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let actor = read::actor(&tx, user)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
+        let actor = read::actor(&tx, user).map_err(|e| (0, e))?;
         let mut stored = Vec::new();
-        for cmd in cmds {
-            // Calendar and settings commands change the context of the ones after them.
-            let calendar = read::calendar(&tx)?;
-            let settings = read::settings(&tx)?;
+        let mut calendar = read::calendar(&tx).map_err(|e| (0, e))?;
+        let mut settings = read::settings(&tx).map_err(|e| (0, e))?;
+        for (i, cmd) in cmds.iter().enumerate() {
             let ctx = Context { now, calendar: &calendar, settings: &settings };
             let bodies = {
                 let world = SqlWorld::new(&tx);
                 let decided = decide(cmd, &actor, &ctx, &world);
-                world.into_result()?;
-                decided?
+                world.into_result().map_err(|e| (i, e))?;
+                decided.map_err(|e| (i, e.into()))?
             };
             for body in &bodies {
-                stored.push(append(&tx, &device, &actor.user.id, now, body)?);
+                stored.push(append(&tx, &device, &actor.user.id, now, body).map_err(|e| (i, e))?);
             }
+            // Calendar and settings commands change the context of the ones after them.
+            if bodies.iter().any(|b| matches!(b, EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } | EventBody::SettingsChanged { .. })) {
+                calendar = read::calendar(&tx).map_err(|e| (i, e))?;
+                settings = read::settings(&tx).map_err(|e| (i, e))?;
+            }
+            progress(i + 1, cmds.len());
         }
-        tx.commit()?;
+        tx.commit().map_err(|e| (cmds.len(), e.into()))?;
         Ok(stored)
     }
 }

@@ -9,6 +9,7 @@ pub mod demo;
 mod error;
 pub mod figures;
 mod file;
+mod imports;
 pub mod password;
 mod project;
 pub mod queries;

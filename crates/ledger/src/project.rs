@@ -12,6 +12,7 @@ use crate::read;
 /// Projection tables, children before parents (the order to empty them in).
 pub const PROJECTION_TABLES: &[&str] = &[
     "problem_search",
+    "problem_imports",
     "problem_supporters",
     "problems",
     "visits",
@@ -124,7 +125,7 @@ pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()
                 [serde_json::to_string(settings)?],
             )?;
         }
-        E::ProblemRegistered { .. } => {
+        E::ProblemRegistered { .. } | E::ProblemImported { .. } => {
             let p = Problem::from_registration(body, meta).expect("a registration event");
             save_problem(conn, &p)?;
             let enterprise_name: String =
@@ -134,6 +135,12 @@ pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()
                  SELECT rowid, ?2, ?3, ?4, ?5 FROM problems WHERE id = ?1",
                 params![p.id, p.number, enterprise_name, p.description, p.demand],
             )?;
+            if let Some(o) = &p.imported {
+                conn.execute(
+                    "INSERT INTO problem_imports (problem_id, import_key, file, sheet, row) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![p.id, o.key, o.file, o.sheet, o.row],
+                )?;
+            }
         }
         _ => {
             let pid = body.problem_id().expect("every other event is about a problem");

@@ -64,6 +64,12 @@ impl World for SqlWorld<'_> {
     fn problem(&self, id: &str) -> Option<Problem> {
         self.keep(read::problem(self.conn, id))
     }
+    fn problem_id_by_number(&self, number: &str) -> Option<Id> {
+        self.one("SELECT id FROM problems WHERE number = ?1", number, |r| r.get(0))
+    }
+    fn problem_id_by_import_key(&self, key: &str) -> Option<Id> {
+        self.one("SELECT problem_id FROM problem_imports WHERE import_key = ?1", key, |r| r.get(0))
+    }
     fn next_problem_seq(&self, year: i32, township_id: &str) -> u32 {
         let r = self.conn.query_row(
             "SELECT coalesce(max(number_seq), 0) + 1 FROM problems WHERE number_year = ?1 AND township_id = ?2",

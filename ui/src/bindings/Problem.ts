@@ -3,6 +3,7 @@ import type { Assignment } from "./Assignment";
 import type { AssignmentRecord } from "./AssignmentRecord";
 import type { EvaluationRecord } from "./EvaluationRecord";
 import type { ExtensionRecord } from "./ExtensionRecord";
+import type { ImportOrigin } from "./ImportOrigin";
 import type { PendingRequest } from "./PendingRequest";
 import type { Priority } from "./Priority";
 import type { ResolutionRecord } from "./ResolutionRecord";
@@ -21,4 +22,8 @@ round_started_at: string | null, signed_at: string | null, resolved_at: string |
 /**
  * The evaluation of the latest resolution, if given.
  */
-evaluation: Satisfaction | null, reopen_count: number, assignments: Array<AssignmentRecord>, signs: Array<SignRecord>, returns: Array<ReturnRecord>, extensions: Array<ExtensionRecord>, urges: Array<UrgeRecord>, resolutions: Array<ResolutionRecord>, evaluations: Array<EvaluationRecord>, updated_at: string, };
+evaluation: Satisfaction | null, reopen_count: number, assignments: Array<AssignmentRecord>, signs: Array<SignRecord>, returns: Array<ReturnRecord>, extensions: Array<ExtensionRecord>, urges: Array<UrgeRecord>, resolutions: Array<ResolutionRecord>, evaluations: Array<EvaluationRecord>, updated_at: string, 
+/**
+ * Where the problem came from when it was imported from a sheet.
+ */
+imported: ImportOrigin | null, };

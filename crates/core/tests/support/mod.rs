@@ -93,6 +93,12 @@ impl World for MemWorld {
     fn problem(&self, id: &str) -> Option<Problem> {
         self.problems.get(id).cloned()
     }
+    fn problem_id_by_number(&self, number: &str) -> Option<Id> {
+        self.problems.values().find(|p| p.number == number).map(|p| p.id.clone())
+    }
+    fn problem_id_by_import_key(&self, key: &str) -> Option<Id> {
+        self.problems.values().find(|p| p.imported.as_ref().is_some_and(|o| o.key == key)).map(|p| p.id.clone())
+    }
     fn next_problem_seq(&self, year: i32, township_id: &str) -> u32 {
         let prefix = format!("{year}-");
         self.problems
@@ -136,9 +142,9 @@ impl MemWorld {
             E::CalendarYearSet { year } => self.calendar.set_year(year),
             E::CalendarDaySet { date, off, name } => self.calendar.set_day(*date, *off, name),
             E::SettingsChanged { settings } => self.settings = settings.clone(),
-            E::ProblemRegistered { problem_id, .. } => {
+            E::ProblemRegistered { .. } | E::ProblemImported { .. } => {
                 let p = Problem::from_registration(body, meta).expect("a registration");
-                assert!(self.problems.insert(problem_id.clone(), p).is_none(), "problem registered twice");
+                assert!(self.problems.insert(p.id.clone(), p).is_none(), "problem registered twice");
             }
             other => {
                 let pid = other.problem_id().expect("every remaining event is a problem event");

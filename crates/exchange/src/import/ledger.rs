@@ -1,0 +1,463 @@
+//! Importing a problem ledger (问题台账): one `ImportProblem` command per row, after the units
+//! and enterprises the rows name.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sha2::{Digest, Sha256};
+use taizhang_core::credit_code::{check_credit_code, normalize_credit_code, CreditCodeCheck};
+use taizhang_core::import::{fitting_status, parse_done, parse_satisfaction, ImportOrigin, ImportedProblem, SheetStatusFacts};
+use taizhang_core::model::*;
+use taizhang_core::Command;
+use taizhang_ledger::{new_id, Ledger};
+
+use super::plan::{cell, SheetPlan};
+use super::units::UnitResolver;
+use super::{ImportError, ImportKind, ImportOptions, ImportOutcome, ImportPreview, Severity, SkippedRow, StatusCount};
+use crate::cells::{parse_date, parse_time_limit, split_units, TimeLimit};
+use crate::header::Field;
+
+type UnitKey = (UnitKind, String);
+
+enum EnterpriseRef {
+    Existing(Enterprise),
+    New(usize),
+}
+
+struct NewEnterprise {
+    name: String,
+    credit_code: Option<String>,
+    township: UnitKey,
+    contact: String,
+    phone: String,
+}
+
+struct ParsedRow {
+    row: u32,
+    enterprise: EnterpriseRef,
+    lead: Option<UnitKey>,
+    supporters: Vec<UnitKey>,
+    problem: ImportedProblem,
+}
+
+pub(super) struct Planned {
+    pub preview: ImportPreview,
+    pub commands: Vec<Command>,
+    /// The sheet row each command came from (`None` for units and enterprises).
+    pub rows: Vec<Option<u32>>,
+}
+
+/// Reads and checks the file without writing anything.
+pub fn preview_ledger(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) -> Result<ImportPreview, ImportError> {
+    Ok(plan(ledger, path, opts, now)?.preview)
+}
+
+/// Imports the file as `user`: every new row, or nothing.
+pub fn commit_ledger(
+    ledger: &mut Ledger,
+    user: &str,
+    path: &Path,
+    opts: &ImportOptions,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportOutcome, ImportError> {
+    let planned = plan(ledger, path, opts, now)?;
+    super::commit(ledger, user, planned, now, progress)
+}
+
+fn content_key(enterprise: &str, description: &str) -> String {
+    let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation()).collect::<String>();
+    let digest = Sha256::digest(format!("{}\u{1f}{}", norm(enterprise), norm(description)).as_bytes());
+    format!("text:{}", &hex::encode(digest)[..32])
+}
+
+/// The category in the ledger's list a sheet's text means: exact, or a list entry it contains
+/// ("融资问题" → 融资); `None` when nothing fits.
+fn match_category(text: &str, categories: &[String]) -> Option<String> {
+    let t = text.trim();
+    if let Some(c) = categories.iter().find(|c| c.as_str() == t) {
+        return Some(c.clone());
+    }
+    categories.iter().filter(|c| !c.is_empty() && t.contains(c.as_str())).max_by_key(|c| c.chars().count()).cloned()
+}
+
+fn parse_source(text: &str) -> Option<Source> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    Source::parse(t).or_else(|| {
+        Some(if t.contains("走访") {
+            Source::Visit
+        } else if t.contains("座谈") {
+            Source::Forum
+        } else if t.contains("12345") || t.contains("热线") {
+            Source::Hotline
+        } else if t.contains("来函") || t.contains("来信") {
+            Source::Letter
+        } else {
+            Source::Other
+        })
+    })
+}
+
+/// A date inside a cell such as "是（2026-04-30）" or "延期至2026年4月30日".
+fn date_inside(text: &str) -> Option<NaiveDate> {
+    if let Some(d) = parse_date(text) {
+        return Some(d);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    for start in 0..chars.len() {
+        if !chars[start].is_ascii_digit() || (start > 0 && chars[start - 1].is_ascii_digit()) {
+            continue;
+        }
+        for end in (start + 8..=chars.len().min(start + 11)).rev() {
+            let candidate: String = chars[start..end].iter().collect();
+            if let Some(d) = parse_date(&candidate) {
+                return Some(d);
+            }
+        }
+    }
+    None
+}
+
+pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) -> Result<Planned, ImportError> {
+    let mut sp = SheetPlan::open(path, opts)?;
+    sp.require(Field::Enterprise)?;
+    sp.require(Field::Description)?;
+    let units = ledger.units()?;
+    let settings = ledger.settings()?;
+    let calendar = ledger.calendar()?;
+    let today = local_date(now);
+    let mut resolver = UnitResolver::new(&units, &opts.units);
+    let mut new_enterprises: Vec<NewEnterprise> = Vec::new();
+    let mut new_by_key: BTreeMap<String, usize> = BTreeMap::new();
+    let mut enterprises_matched: BTreeMap<Id, ()> = BTreeMap::new();
+    let mut seen_keys: BTreeMap<String, u32> = BTreeMap::new();
+    let mut parsed: Vec<ParsedRow> = Vec::new();
+    let mut duplicates = 0u32;
+    let sheet_name = sp.workbook.sheet.name.clone();
+    let file = sp.file.clone();
+    let header = sp.header.clone();
+    let done_means_closed = sp.header_text(Field::Done).contains("销号");
+
+    for (row, cells) in sp.data_rows() {
+        let get = |f: Field| cell(&header, &cells, f).to_string();
+        let errors_before = sp.errors();
+        let name = get(Field::Enterprise);
+        let raw_code = get(Field::CreditCode);
+        let mut code = Some(normalize_credit_code(&raw_code)).filter(|c| !c.is_empty());
+        if let Some(c) = &code {
+            match check_credit_code(c) {
+                CreditCodeCheck::Valid => {}
+                CreditCodeCheck::BadCheckChar { .. } => sp.issue(row, Field::CreditCode, &raw_code, "import.row.credit_code_check", Severity::Warning),
+                CreditCodeCheck::Malformed { .. } => {
+                    sp.issue(row, Field::CreditCode, &raw_code, "import.row.credit_code_malformed", Severity::Warning);
+                    code = None;
+                }
+            }
+        }
+        if name.is_empty() && code.is_none() {
+            sp.issue(row, Field::Enterprise, "", "import.row.missing_enterprise", Severity::Error);
+        }
+        let description = get(Field::Description);
+        if description.is_empty() {
+            sp.issue(row, Field::Description, "", "import.row.missing_description", Severity::Error);
+        }
+
+        // Dates: a cell that holds something that is not a date is an error, not a guess.
+        let date = |f: Field, sp: &mut SheetPlan| -> Option<NaiveDate> {
+            let text = cell(&header, &cells, f);
+            if text.is_empty() {
+                return None;
+            }
+            match parse_date(text) {
+                Some(d) if d > today => {
+                    sp.issue(row, f, text, "import.row.future_date", Severity::Error);
+                    None
+                }
+                Some(d) => Some(d),
+                None => {
+                    sp.issue(row, f, text, "import.row.bad_date", Severity::Error);
+                    None
+                }
+            }
+        };
+        let raised = date(Field::RaisedOn, &mut sp);
+        let assigned_on = date(Field::AssignedOn, &mut sp);
+        let signed_on = date(Field::SignedOn, &mut sp);
+        let resolved_on = date(Field::ResolvedOn, &mut sp);
+        let closed_on = date(Field::ClosedOn, &mut sp);
+        let raised_on = match raised.or(assigned_on) {
+            Some(d) => d,
+            None => {
+                if get(Field::RaisedOn).is_empty() {
+                    sp.issue(row, Field::RaisedOn, "", "import.row.missing_raised_on", Severity::Warning);
+                }
+                today
+            }
+        };
+
+        // Units: the first of several leads leads, the others support.
+        let mut leads = split_units(&get(Field::LeadUnit));
+        if leads.len() > 1 {
+            sp.issue(row, Field::LeadUnit, &get(Field::LeadUnit), "import.row.several_leads", Severity::Warning);
+        }
+        let lead_name = if leads.is_empty() { None } else { Some(leads.remove(0)) };
+        let mut supporter_names = leads;
+        for s in split_units(&get(Field::SupportUnits)) {
+            if Some(&s) != lead_name.as_ref() && !supporter_names.contains(&s) {
+                supporter_names.push(s);
+            }
+        }
+
+        // The deadline in force: an extension's new date, else the time limit.
+        let base = assigned_on.unwrap_or(raised_on);
+        let limit_text = get(Field::TimeLimit);
+        let mut handling_deadline = match parse_time_limit(&limit_text) {
+            Some(TimeLimit::Date(d)) => Some(d),
+            Some(TimeLimit::WorkingDays(n)) => Some(calendar.add_working_days(base, n)),
+            Some(TimeLimit::CalendarDays(n)) => base.checked_add_signed(Duration::days(n as i64)),
+            None if limit_text.is_empty() => None,
+            None => {
+                sp.issue(row, Field::TimeLimit, &limit_text, "import.row.bad_time_limit", Severity::Error);
+                None
+            }
+        };
+        if let Some(d) = date_inside(&get(Field::Extension)) {
+            handling_deadline = Some(d);
+        }
+
+        // Status: the most advanced fact the sheet states.
+        let status_text = get(Field::Status);
+        let stated = Status::parse(&status_text);
+        let done = parse_done(&get(Field::Done)).or_else(|| parse_done(&status_text));
+        let satisfaction_text = get(Field::Satisfaction);
+        let satisfaction = parse_satisfaction(&satisfaction_text);
+        if satisfaction.is_none() && !satisfaction_text.is_empty() {
+            sp.issue(row, Field::Satisfaction, &satisfaction_text, "import.row.bad_satisfaction", Severity::Warning);
+        }
+        let closed = closed_on.is_some()
+            || stated == Some(Status::Closed)
+            || status_text.contains("销号") && done == Some(true)
+            || done_means_closed && done == Some(true);
+        let resolved = resolved_on.is_some() || done == Some(true) || stated == Some(Status::Resolved);
+        let facts = SheetStatusFacts {
+            has_lead: lead_name.is_some(),
+            signed: signed_on.is_some() || stated == Some(Status::InProgress),
+            has_progress: !get(Field::Progress).is_empty(),
+            resolved,
+            closed,
+            satisfaction,
+        };
+        let status = if closed && lead_name.is_none() && !resolved { Status::Closed } else { fitting_status(&facts) };
+
+        let category_text = get(Field::Category);
+        let category = match match_category(&category_text, &settings.categories) {
+            Some(c) => c,
+            None => {
+                if !category_text.is_empty() {
+                    sp.issue(row, Field::Category, &category_text, "import.row.unknown_category", Severity::Warning);
+                }
+                settings.categories.iter().find(|c| c.as_str() == "其他").cloned().unwrap_or_else(|| {
+                    settings.categories.last().cloned().unwrap_or_else(|| "其他".into())
+                })
+            }
+        };
+
+        // Already here? By number first, then by the row's content.
+        let number = Some(get(Field::Number)).filter(|n| !n.is_empty());
+        let text_key = content_key(code.as_deref().unwrap_or(&name), &description);
+        let key = number.as_ref().map(|n| format!("no:{n}")).unwrap_or_else(|| text_key.clone());
+        let existing = match &number {
+            Some(n) if ledger.problem_number_exists(n)? => Some(n.clone()),
+            _ => match ledger.problem_number_by_import_key(&key)? {
+                Some(n) => Some(n),
+                None => ledger.problem_number_by_import_key(&text_key)?,
+            },
+        };
+        if let Some(n) = existing {
+            duplicates += 1;
+            sp.skipped.push(SkippedRow { row, reason: "duplicate".into(), detail: n });
+            continue;
+        }
+        if let Some(first) = seen_keys.get(&key).or_else(|| seen_keys.get(&text_key)) {
+            duplicates += 1;
+            sp.skipped.push(SkippedRow { row, reason: "duplicate_in_file".into(), detail: first.to_string() });
+            continue;
+        }
+        seen_keys.insert(key.clone(), row);
+        seen_keys.insert(text_key, row);
+
+        if sp.errors() > errors_before {
+            continue;
+        }
+
+        // The enterprise: credit code, then name; else one to create in its township.
+        let found = match &code {
+            Some(c) => ledger.find_enterprise(c)?.filter(|e| e.credit_code.as_deref() == Some(c.as_str())),
+            None => None,
+        };
+        let found = match found {
+            Some(e) => Some(e),
+            None if !name.is_empty() => ledger.find_enterprise(&name)?.filter(|e| e.name == name),
+            None => None,
+        };
+        let enterprise = match found {
+            Some(e) => {
+                enterprises_matched.insert(e.id.clone(), ());
+                EnterpriseRef::Existing(e)
+            }
+            None => {
+                let k = code.clone().unwrap_or_else(|| name.clone());
+                match new_by_key.get(&k).or_else(|| new_by_key.get(&name)) {
+                    Some(i) => EnterpriseRef::New(*i),
+                    None => {
+                        let township_name = get(Field::Township);
+                        if township_name.is_empty() {
+                            sp.issue(row, Field::Township, "", "import.row.missing_township", Severity::Error);
+                            continue;
+                        }
+                        let township = resolver.note(&township_name, UnitKind::Township);
+                        new_enterprises.push(NewEnterprise {
+                            name: if name.is_empty() { raw_code.clone() } else { name.clone() },
+                            credit_code: code.clone(),
+                            township,
+                            contact: get(Field::Contact),
+                            phone: get(Field::Phone),
+                        });
+                        let i = new_enterprises.len() - 1;
+                        new_by_key.insert(k, i);
+                        if !name.is_empty() {
+                            new_by_key.insert(name.clone(), i);
+                        }
+                        EnterpriseRef::New(i)
+                    }
+                }
+            }
+        };
+        let lead = lead_name.map(|n| resolver.note(&n, UnitKind::Department));
+        let supporters = supporter_names.iter().map(|n| resolver.note(n, UnitKind::Department)).collect();
+        let result_text = get(Field::Result);
+        parsed.push(ParsedRow {
+            row,
+            enterprise,
+            lead,
+            supporters,
+            problem: ImportedProblem {
+                problem_id: new_id(now),
+                number,
+                enterprise_id: String::new(),
+                source: parse_source(&get(Field::Source)).unwrap_or(Source::Visit),
+                category,
+                description,
+                demand: get(Field::Demand),
+                raised_on,
+                priority: Priority::Normal,
+                responsible_leader: get(Field::ResponsibleLeader),
+                lead_unit_id: None,
+                handler: get(Field::Handler),
+                supporter_unit_ids: vec![],
+                assigned_on,
+                handling_deadline,
+                signed_on,
+                progress: get(Field::Progress),
+                resolved_on,
+                result_type: matches!(status, Status::Resolved | Status::Closed).then_some(ResultType::Solved),
+                result_text,
+                satisfaction,
+                closed_on,
+                status,
+                origin: ImportOrigin { file: file.clone(), sheet: sheet_name.clone(), row, key },
+            },
+        });
+    }
+
+    let (unit_commands, unit_ids, unit_mappings) = resolver.finish(now);
+    let mut commands = unit_commands;
+    let mut rows: Vec<Option<u32>> = vec![None; commands.len()];
+    let mut enterprise_ids = Vec::new();
+    for e in &new_enterprises {
+        let id = new_id(now);
+        commands.push(Command::CreateEnterprise {
+            enterprise: Enterprise {
+                id: id.clone(),
+                name: e.name.clone(),
+                credit_code: e.credit_code.clone(),
+                township_id: unit_ids[&e.township].clone(),
+                industry: String::new(),
+                scale: Scale::Below,
+                key_level: KeyLevel::General,
+                address: String::new(),
+                contact: e.contact.clone(),
+                phone: e.phone.clone(),
+                steward: String::new(),
+            },
+        });
+        rows.push(None);
+        enterprise_ids.push(id);
+    }
+    let mut statuses: BTreeMap<Status, u32> = BTreeMap::new();
+    let rows_new = parsed.len() as u32;
+    for p in parsed {
+        let mut problem = p.problem;
+        problem.enterprise_id = match p.enterprise {
+            EnterpriseRef::Existing(e) => e.id,
+            EnterpriseRef::New(i) => enterprise_ids[i].clone(),
+        };
+        problem.lead_unit_id = p.lead.map(|k| unit_ids[&k].clone());
+        problem.supporter_unit_ids = p.supporters.iter().map(|k| unit_ids[k].clone()).collect();
+        *statuses.entry(problem.status).or_default() += 1;
+        commands.push(Command::ImportProblem { problem });
+        rows.push(Some(p.row));
+    }
+    let errors = sp.errors();
+    let preview = ImportPreview {
+        kind: ImportKind::Ledger,
+        file: sp.file.clone(),
+        sheet: sheet_name,
+        sheets: sp.workbook.sheet_names.clone(),
+        header_row: sp.header.row as u32 + 1,
+        columns: sp.columns.clone(),
+        rows_read: sp.rows_read(),
+        rows_new,
+        rows_updated: 0,
+        rows_duplicate: duplicates,
+        skipped: std::mem::take(&mut sp.skipped),
+        issues: std::mem::take(&mut sp.issues),
+        units: unit_mappings,
+        enterprises_new: new_enterprises.len() as u32,
+        enterprises_matched: enterprises_matched.len() as u32,
+        statuses: statuses.into_iter().map(|(status, count)| StatusCount { status, count }).collect(),
+        can_commit: errors == 0,
+        file_sha256: sp.file_sha256.clone(),
+    };
+    Ok(Planned { preview, commands, rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_match_by_containment() {
+        let cats: Vec<String> = ["融资", "用地", "用工", "其他"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(match_category("融资", &cats).as_deref(), Some("融资"));
+        assert_eq!(match_category("融资难问题", &cats).as_deref(), Some("融资"));
+        assert_eq!(match_category("天气", &cats), None);
+    }
+
+    #[test]
+    fn a_date_is_found_inside_an_extension_cell() {
+        assert_eq!(date_inside("是（2026-04-30）"), NaiveDate::from_ymd_opt(2026, 4, 30));
+        assert_eq!(date_inside("延期至2026年4月30日"), NaiveDate::from_ymd_opt(2026, 4, 30));
+        assert_eq!(date_inside("否"), None);
+    }
+
+    #[test]
+    fn content_keys_ignore_spacing_and_punctuation() {
+        assert_eq!(content_key("甲公司", "用地 指标未落实."), content_key("甲公司", "用地指标未落实"));
+        assert_ne!(content_key("甲公司", "用地指标未落实"), content_key("乙公司", "用地指标未落实"));
+    }
+}

@@ -1,0 +1,134 @@
+//! What every import shares: reading the sheet, finding and correcting the header, reading a
+//! row's cells by field, and collecting row issues.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::{column_letter, file_name, ColumnMapping, ImportError, ImportOptions, RowIssue, Severity, SkippedRow};
+use crate::cells::{is_blank_row, is_footer_row};
+use crate::header::{field_of, find_header, Field, HeaderMatch};
+use crate::sheet::{read_workbook_bytes, Workbook};
+
+/// How many rows from the top are searched for the header.
+pub const HEADER_SCAN: usize = 30;
+
+pub struct SheetPlan {
+    pub file: String,
+    pub file_sha256: String,
+    pub workbook: Workbook,
+    pub header: HeaderMatch,
+    pub columns: Vec<ColumnMapping>,
+    pub issues: Vec<RowIssue>,
+    pub skipped: Vec<SkippedRow>,
+}
+
+impl SheetPlan {
+    pub fn open(path: &Path, opts: &ImportOptions) -> Result<SheetPlan, ImportError> {
+        let bytes = std::fs::read(path).map_err(|e| crate::sheet::ReadError::Io {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let workbook = read_workbook_bytes(path, &bytes, opts.sheet.as_deref())?;
+        let rows = &workbook.sheet.rows;
+        let mut header = match opts.header_row {
+            Some(r) if r >= 1 && (r as usize) <= rows.len() => header_at(rows, r as usize - 1),
+            _ => find_header(rows, HEADER_SCAN).ok_or(ImportError::NoHeader { scanned: HEADER_SCAN as u32 })?,
+        };
+        for choice in &opts.columns {
+            let c = choice.column as usize;
+            header.columns.retain(|(col, f)| *col != c && Some(*f) != choice.field);
+            if let Some(f) = choice.field {
+                header.columns.push((c, f));
+            }
+        }
+        header.columns.sort();
+        let header_cells = rows.get(header.row).cloned().unwrap_or_default();
+        let width = header_cells.len().max(header.columns.iter().map(|(c, _)| c + 1).max().unwrap_or(0));
+        let columns = (0..width)
+            .map(|c| ColumnMapping {
+                column: c as u32,
+                letter: column_letter(c as u32),
+                header: header_cells.get(c).cloned().unwrap_or_default(),
+                field: header.columns.iter().find(|(col, _)| *col == c).map(|(_, f)| *f),
+            })
+            .collect();
+        Ok(SheetPlan {
+            file: file_name(path),
+            file_sha256: hex::encode(Sha256::digest(&bytes)),
+            workbook,
+            header,
+            columns,
+            issues: Vec::new(),
+            skipped: Vec::new(),
+        })
+    }
+
+    pub fn require(&self, field: Field) -> Result<(), ImportError> {
+        match self.header.column(field) {
+            Some(_) => Ok(()),
+            None => Err(ImportError::MissingColumn { field }),
+        }
+    }
+
+    /// The data rows under the header with their 1-based row numbers; blank and footer rows
+    /// are recorded as skipped and not returned.
+    pub fn data_rows(&mut self) -> Vec<(u32, Vec<String>)> {
+        let mut out = Vec::new();
+        let serial_col = self.header.column(Field::SerialNo);
+        for (i, cells) in self.workbook.sheet.rows.iter().enumerate().skip(self.header.row + 1) {
+            let row = (i + 1) as u32;
+            // A row holding only its 序号 is a blank line of a pre-numbered form.
+            let content: Vec<String> =
+                cells.iter().enumerate().filter(|(c, _)| Some(*c) != serial_col).map(|(_, v)| v.clone()).collect();
+            if is_blank_row(&content) {
+                self.skipped.push(SkippedRow { row, reason: "blank".into(), detail: String::new() });
+            } else if is_footer_row(cells) {
+                self.skipped.push(SkippedRow { row, reason: "footer".into(), detail: cells.iter().find(|c| !c.is_empty()).cloned().unwrap_or_default() });
+            } else {
+                out.push((row, cells.clone()));
+            }
+        }
+        out
+    }
+
+    pub fn rows_read(&self) -> u32 {
+        self.workbook.sheet.rows.len().saturating_sub(self.header.row + 1) as u32
+    }
+
+    pub fn header_text(&self, field: Field) -> String {
+        self.header
+            .column(field)
+            .and_then(|c| self.columns.get(c))
+            .map(|m| m.header.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn issue(&mut self, row: u32, field: Field, value: &str, code: &str, severity: Severity) {
+        let column = self.header_text(field);
+        self.issues.push(RowIssue { row, column, value: value.to_string(), code: code.to_string(), severity });
+    }
+
+    pub fn errors(&self) -> u32 {
+        self.issues.iter().filter(|i| i.severity == Severity::Error).count() as u32
+    }
+}
+
+/// A row's cell for a field ("" when the sheet has no such column).
+pub fn cell<'a>(header: &HeaderMatch, cells: &'a [String], field: Field) -> &'a str {
+    header.column(field).and_then(|c| cells.get(c)).map(|s| s.as_str()).unwrap_or("")
+}
+
+fn header_at(rows: &[Vec<String>], row: usize) -> HeaderMatch {
+    let mut columns: Vec<(usize, Field)> = Vec::new();
+    let mut unknown = Vec::new();
+    for (c, text) in rows[row].iter().enumerate() {
+        match field_of(text) {
+            Some(f) if !columns.iter().any(|(_, g)| *g == f) => columns.push((c, f)),
+            Some(_) => {}
+            None if !text.trim().is_empty() => unknown.push((c, text.trim().to_string())),
+            None => {}
+        }
+    }
+    HeaderMatch { row, columns, unknown }
+}

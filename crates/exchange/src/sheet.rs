@@ -1,0 +1,233 @@
+//! Reading a spreadsheet file into rows of cell text: .xlsx and legacy .xls through calamine,
+//! .csv as UTF-8 (with or without BOM) or GBK/GB18030 as Excel saves it in China.
+//!
+//! Every cell becomes text so that one set of rules (`cells`, `header`) reads all three
+//! formats; a real date cell becomes `YYYY-MM-DD`, which `cells::parse_date` reads back.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Reader};
+
+use crate::cells::date_from_serial;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xls,
+    Csv,
+}
+
+/// One sheet as rows of trimmed cell text. Row `i` is spreadsheet row `i + 1`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A workbook's sheet names and the one sheet read.
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub format: Format,
+    pub sheet_names: Vec<String>,
+    pub sheet: Sheet,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot read {path}: {reason}")]
+    Io { path: String, reason: String },
+    #[error("{path} is not an Excel or CSV file")]
+    NotASpreadsheet { path: String },
+    #[error("{path} could not be read as a spreadsheet: {reason}")]
+    Damaged { path: String, reason: String },
+    #[error("the workbook has no sheet named {sheet}")]
+    NoSuchSheet { sheet: String, available: Vec<String> },
+    #[error("{path} is neither UTF-8 nor GBK text")]
+    Encoding { path: String },
+}
+
+impl ReadError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReadError::Io { .. } => "import.io",
+            ReadError::NotASpreadsheet { .. } => "import.not_a_spreadsheet",
+            ReadError::Damaged { .. } => "import.damaged",
+            ReadError::NoSuchSheet { .. } => "import.no_such_sheet",
+            ReadError::Encoding { .. } => "import.encoding",
+        }
+    }
+}
+
+/// What the bytes are, by their signature first (a renamed file is still read right), then by
+/// the extension for text.
+pub fn detect_format(path: &Path, bytes: &[u8]) -> Option<Format> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some(Format::Xlsx);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Some(Format::Xls);
+    }
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if matches!(ext.as_str(), "csv" | "txt" | "tsv") && !bytes.contains(&0) {
+        return Some(Format::Csv);
+    }
+    None
+}
+
+/// Reads one sheet (the named one, or the first) of the file at `path`.
+pub fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Workbook, ReadError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io { path: shown.clone(), reason: e.to_string() })?;
+    read_workbook_bytes(path, &bytes, sheet)
+}
+
+/// As `read_workbook`, over bytes already read; `path` gives the name and extension.
+pub fn read_workbook_bytes(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Workbook, ReadError> {
+    let shown = path.display().to_string();
+    let format = detect_format(path, bytes).ok_or_else(|| ReadError::NotASpreadsheet { path: shown.clone() })?;
+    // A malformed file must come back as an error, never as a panic in a parser.
+    let read = std::panic::catch_unwind(|| match format {
+        Format::Csv => read_csv(path, bytes).map(|s| (vec![s.name.clone()], s)),
+        Format::Xlsx | Format::Xls => read_excel(path, bytes, format, sheet),
+    });
+    let (sheet_names, sheet_read) = match read {
+        Ok(r) => r?,
+        Err(_) => return Err(ReadError::Damaged { path: shown, reason: "the parser failed on this file".into() }),
+    };
+    Ok(Workbook { format, sheet_names, sheet: sheet_read })
+}
+
+fn read_excel(path: &Path, bytes: &[u8], format: Format, wanted: Option<&str>) -> Result<(Vec<String>, Sheet), ReadError> {
+    let shown = path.display().to_string();
+    let damaged = |e: calamine::Error| ReadError::Damaged { path: shown.clone(), reason: e.to_string() };
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(damaged)?;
+    let _ = format;
+    let names = book.sheet_names();
+    let name = match wanted {
+        Some(w) => names
+            .iter()
+            .find(|n| n.trim() == w.trim())
+            .cloned()
+            .ok_or_else(|| ReadError::NoSuchSheet { sheet: w.to_string(), available: names.clone() })?,
+        None => names.first().cloned().ok_or_else(|| ReadError::Damaged { path: shown.clone(), reason: "no sheets".into() })?,
+    };
+    let range = book.worksheet_range(&name).map_err(damaged)?;
+    // Keep absolute row numbers: a sheet whose used range starts below row 1 still reports
+    // the row numbers a spreadsheet program shows.
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    let mut rows: Vec<Vec<String>> = vec![Vec::new(); first_row as usize];
+    for r in range.rows() {
+        let mut cells = vec![String::new(); first_col as usize];
+        cells.extend(r.iter().map(cell_text));
+        while cells.last().is_some_and(|c| c.is_empty()) {
+            cells.pop();
+        }
+        rows.push(cells);
+    }
+    Ok((names, Sheet { name, rows }))
+}
+
+/// A cell's text as a user would read it: integers without ".0", date cells as ISO dates.
+pub fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        Data::Float(f) => float_text(*f),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            date_from_serial(dt.as_f64()).map(|d| d.to_string()).unwrap_or_else(|| float_text(dt.as_f64()))
+        }
+        Data::DateTime(dt) => float_text(dt.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.split('T').next().unwrap_or(s).to_string(),
+    }
+}
+
+fn float_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// Decodes CSV bytes: a UTF-8 BOM or valid UTF-8 is UTF-8; anything else is tried as GB18030
+/// (a superset of GBK), which is what Excel writes for "CSV" on a Chinese system.
+pub fn decode_text(bytes: &[u8]) -> Option<String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8(rest.to_vec()).ok();
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Some(s.to_string());
+    }
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    (!had_errors).then(|| text.into_owned())
+}
+
+fn read_csv(path: &Path, bytes: &[u8]) -> Result<Sheet, ReadError> {
+    let shown = path.display().to_string();
+    let text = decode_text(bytes).ok_or_else(|| ReadError::Encoding { path: shown.clone() })?;
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let delimiter = [b',', b'\t', b';']
+        .into_iter()
+        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for rec in reader.records() {
+        let rec = rec.map_err(|e| ReadError::Damaged { path: shown.clone(), reason: e.to_string() })?;
+        let mut cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
+        while cells.last().is_some_and(|c| c.is_empty()) {
+            cells.pop();
+        }
+        rows.push(cells);
+    }
+    let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("CSV").to_string();
+    Ok(Sheet { name, rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_in_utf8_with_and_without_bom_and_in_gbk_reads_the_same() {
+        let text = "企业名称,问题描述\n示范区恒达精密机械有限公司,用地指标未落实\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(text.as_bytes());
+        for bytes in [text.as_bytes().to_vec(), bom, gbk.into_owned()] {
+            let wb = read_workbook_bytes(Path::new("台账.csv"), &bytes, None).unwrap();
+            assert_eq!(wb.format, Format::Csv);
+            assert_eq!(wb.sheet.rows[1], vec!["示范区恒达精密机械有限公司".to_string(), "用地指标未落实".to_string()]);
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_no_spreadsheet_is_named_as_such() {
+        let e = read_workbook_bytes(Path::new("x.pdf"), b"%PDF-1.4", None).unwrap_err();
+        assert_eq!(e.code(), "import.not_a_spreadsheet");
+        let e = read_workbook_bytes(Path::new("x.xlsx"), b"PK\x03\x04garbage", None).unwrap_err();
+        assert_eq!(e.code(), "import.damaged");
+        let e = read_workbook_bytes(Path::new("x.csv"), &[0xff, 0xfe, 0x00, 0x41], None).unwrap_err();
+        assert_eq!(e.code(), "import.not_a_spreadsheet");
+    }
+
+    #[test]
+    fn tab_separated_text_is_split_on_tabs() {
+        let wb = read_workbook_bytes(Path::new("a.txt"), "企业名称\t问题描述\n甲\t乙\n".as_bytes(), None).unwrap();
+        assert_eq!(wb.sheet.rows[1], vec!["甲".to_string(), "乙".to_string()]);
+    }
+
+    #[test]
+    fn cells_read_as_a_user_reads_them() {
+        assert_eq!(cell_text(&Data::Float(13800000000.0)), "13800000000");
+        assert_eq!(cell_text(&Data::Float(1.5)), "1.5");
+        assert_eq!(cell_text(&Data::String(" 甲 ".into())), "甲");
+    }
+}
