@@ -33,4 +33,6 @@ pub const COMMANDS: &[&str] = &[
     "get_settings",
     "verify_chain",
     "rebuild_projections",
+    "import_preview",
+    "import_commit",
 ];

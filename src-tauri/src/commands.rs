@@ -16,6 +16,9 @@ use taizhang_ledger::demo::{generate, DemoOptions};
 use taizhang_ledger::figures::PeriodLookupError;
 use taizhang_ledger::password::hash_password;
 use taizhang_ledger::*;
+use taizhang_exchange::import::{
+    commit_enterprises, commit_ledger, preview_enterprises, preview_ledger, ImportKind, ImportOptions, ImportOutcome, ImportPreview,
+};
 
 use crate::error::{with_params, ApiError, ApiResult};
 use crate::state::{AppState, Open};
@@ -373,3 +376,43 @@ pub fn rebuild_projections(state: State<'_, AppState>, on_progress: Channel<Prog
     })
 }
 
+
+/// Reads a spreadsheet and says what importing it would do; writes nothing.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn import_preview(state: State<'_, AppState>, kind: ImportKind, path: String, options: ImportOptions) -> ApiResult<ImportPreview> {
+    state.with(|o| {
+        session_user(o)?;
+        let path = PathBuf::from(path);
+        Ok(match kind {
+            ImportKind::Ledger => preview_ledger(&o.ledger, &path, &options, Utc::now())?,
+            ImportKind::Enterprises => preview_enterprises(&o.ledger, &path, &options, Utc::now())?,
+        })
+    })
+}
+
+/// Imports a spreadsheet as the signed-in user: every new row in one transaction, or nothing.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn import_commit(
+    state: State<'_, AppState>,
+    kind: ImportKind,
+    path: String,
+    options: ImportOptions,
+    on_progress: Channel<Progress>,
+) -> ApiResult<ImportOutcome> {
+    state.with(|o| {
+        let user = session_user(o)?;
+        let path = PathBuf::from(path);
+        let mut progress = |done: usize, total: usize| {
+            // One message per row would flood the channel on a 100,000-row sheet.
+            if done == total || done % 200 == 0 {
+                let _ = on_progress.send(Progress { stage: "import".into(), done: done as i64, total: total as i64 });
+            }
+        };
+        let outcome = match kind {
+            ImportKind::Ledger => commit_ledger(&mut o.ledger, &user, &path, &options, Utc::now(), &mut progress)?,
+            ImportKind::Enterprises => commit_enterprises(&mut o.ledger, &user, &path, &options, Utc::now(), &mut progress)?,
+        };
+        log::info!("imported {} ({} new rows, {} events)", outcome.preview.file, outcome.preview.rows_new, outcome.events);
+        Ok(outcome)
+    })
+}

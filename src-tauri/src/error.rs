@@ -39,6 +39,15 @@ impl From<LedgerError> for ApiError {
     }
 }
 
+impl From<taizhang_exchange::import::ImportError> for ApiError {
+    fn from(e: taizhang_exchange::import::ImportError) -> Self {
+        if let taizhang_exchange::import::ImportError::Ledger(l) = e {
+            return l.into();
+        }
+        ApiError { code: e.code().into(), message: e.to_string(), params: e.params() }
+    }
+}
+
 impl From<taizhang_core::DomainError> for ApiError {
     fn from(e: taizhang_core::DomainError) -> Self {
         LedgerError::from(e).into()

@@ -45,6 +45,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, context: Context<R>) -> tauri:
             commands::get_settings,
             commands::verify_chain,
             commands::rebuild_projections,
+            commands::import_preview,
+            commands::import_commit,
         ])
         .build(context)
         .expect("error while building the Taizhang app");
