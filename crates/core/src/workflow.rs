@@ -98,6 +98,10 @@ pub struct Capabilities {
     pub instruct: bool,
     /// Verify the chain, rebuild projections.
     pub audit: bool,
+    /// Import an office's existing ledger and enterprise lists from spreadsheets.
+    pub import: bool,
+    /// Periodic reports (export and print). Any signed-in user may export the ledger view.
+    pub report: bool,
 }
 
 pub fn capabilities(role: Role) -> Capabilities {
@@ -109,6 +113,8 @@ pub fn capabilities(role: Role) -> Capabilities {
         administer: office,
         instruct: role == Role::Leader,
         audit: matches!(role, Role::Office | Role::Leader),
+        import: office,
+        report: matches!(role, Role::Office | Role::Leader),
     }
 }
 

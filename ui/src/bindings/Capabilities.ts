@@ -27,4 +27,12 @@ instruct: boolean,
 /**
  * Verify the chain, rebuild projections.
  */
-audit: boolean, };
+audit: boolean, 
+/**
+ * Import an office's existing ledger and enterprise lists from spreadsheets.
+ */
+import: boolean, 
+/**
+ * Periodic reports (export and print). Any signed-in user may export the ledger view.
+ */
+report: boolean, };
