@@ -24,7 +24,10 @@ function session(role: SessionInfo['user']['role'], caps: Partial<SessionInfo['c
   return {
     user: { id: 'u1', login: 'gx', name: '李四', unit_id: 'gx', unit_name: '工业和信息化局', role, active: true, has_password: false },
     unit: { ...units[1] },
-    capabilities: { register: false, supervise: false, handle: false, administer: false, instruct: false, audit: false, ...caps },
+    capabilities: {
+      register: false, supervise: false, handle: false, administer: false, instruct: false, audit: false, import: false, report: false,
+      ...caps,
+    },
   }
 }
 
@@ -41,6 +44,7 @@ const detail: ProblemDetail = {
     round_started_at: '2026-03-02T02:00:00Z', signed_at: null, resolved_at: null, closed_at: null, withdrawn_at: null, pending_withdrawal: null,
     evaluation: null, reopen_count: 0, assignments: [], signs: [], returns: [], extensions: [], urges: [], resolutions: [], evaluations: [],
     updated_at: '2026-03-02T02:00:00Z',
+    imported: null,
   },
   enterprise: {
     id: 'e1', name: '示范区恒达精密机械有限公司', credit_code: '91350100M000100Y43', township_id: 'cg', industry: '机械', scale: 'above',
