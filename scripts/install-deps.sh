@@ -25,6 +25,14 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y $missing
 fi
 
+# LibreOffice reads the exported workbooks back and makes the legacy .xls fixture; Calc
+# without its GUI and recommends is enough.
+if ! dpkg-query -W -f='${Status}' libreoffice-calc-nogui 2>/dev/null | grep -q "install ok installed"; then
+  echo "Installing LibreOffice Calc (headless)"
+  [ -n "$missing" ] || $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends libreoffice-calc-nogui
+fi
+
 if ! need_cmd node || ! need_cmd npm; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y nodejs npm
 fi

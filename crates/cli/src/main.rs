@@ -1,6 +1,7 @@
 //! `taizhang`: the ledger from the command line. Every subcommand goes through the same
 //! library the desktop app uses; writes go through `Ledger::execute` and record `--as`.
 
+mod exchange;
 mod messages;
 mod render;
 
@@ -55,6 +56,9 @@ enum Cmd {
     },
     /// Check every hash chain; exit 1 and name the first broken link if one fails.
     Verify,
+    /// Import an office's existing spreadsheet: a problem ledger or an enterprise list.
+    #[command(subcommand)]
+    Import(exchange::ImportCmd),
     /// Rebuild the read tables from the events and say whether they came out identical.
     Rebuild,
     /// The date N working days after DATE (counting from the day after).
@@ -584,16 +588,16 @@ fn parse_enum<T>(field: &str, s: &str, parse: fn(&str) -> Option<T>) -> Result<T
     parse(s).ok_or_else(|| CliError::Ledger(LedgerError::bad_input(field, format!("unknown value {s:?}"))))
 }
 
-struct Session {
-    ledger: Ledger,
-    json: bool,
+pub(crate) struct Session {
+    pub(crate) ledger: Ledger,
+    pub(crate) json: bool,
     as_user: Option<String>,
     password: Option<String>,
 }
 
 impl Session {
     /// The acting user's login, checked against their password if they have one.
-    fn actor(&self) -> Result<Actor, CliError> {
+    pub(crate) fn actor(&self) -> Result<Actor, CliError> {
         let login = self
             .as_user
             .as_deref()
@@ -601,7 +605,7 @@ impl Session {
         Ok(self.ledger.sign_in(login, self.password.as_deref())?)
     }
 
-    fn unit(&self, key: &str) -> Result<Unit, CliError> {
+    pub(crate) fn unit(&self, key: &str) -> Result<Unit, CliError> {
         self.ledger.find_unit(key)?.ok_or_else(|| DomainError::not_found("unit", key).into())
     }
 
@@ -935,6 +939,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             return s.exec(Command::RuleWithdrawal { problem_id: s.problem_id(&problem)?, approve: decision.approve, note })
         }
         Cmd::Instruct { problem, text } => return s.exec(Command::Instruct { problem_id: s.problem_id(&problem)?, text }),
+        Cmd::Import(cmd) => return exchange::import(&mut s, cmd),
         Cmd::Unit(cmd) => return unit_cmd(&mut s, cmd),
         Cmd::User(cmd) => return user_cmd(&mut s, cmd),
         Cmd::Enterprise(cmd) => return enterprise_cmd(&mut s, cmd),

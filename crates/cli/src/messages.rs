@@ -11,10 +11,17 @@ use taizhang_ledger::LedgerError;
 static ZH: LazyLock<Value> = LazyLock::new(|| serde_json::from_str(include_str!("../../../i18n/zh-CN.json")).expect("zh-CN.json"));
 static EN: LazyLock<Value> = LazyLock::new(|| serde_json::from_str(include_str!("../../../i18n/en.json")).expect("en.json"));
 
+/// A text of the shared catalogue (`section.key`) in the user's language.
+pub fn catalog_text(section: &str, key: &str) -> Option<String> {
+    let catalog = if std::env::var("TAIZHANG_LANG").is_ok_and(|l| l.starts_with("en")) { &*EN } else { &*ZH };
+    catalog[section][key].as_str().map(String::from)
+}
+
 /// Everything the CLI can fail with.
 #[derive(Debug)]
 pub enum CliError {
     Ledger(LedgerError),
+    Import(taizhang_exchange::import::ImportError),
     Period(PeriodError),
     Calendar(CalendarError),
     BadDate(String),
@@ -29,6 +36,14 @@ impl From<LedgerError> for CliError {
 impl From<taizhang_core::DomainError> for CliError {
     fn from(e: taizhang_core::DomainError) -> Self {
         CliError::Ledger(e.into())
+    }
+}
+impl From<taizhang_exchange::import::ImportError> for CliError {
+    fn from(e: taizhang_exchange::import::ImportError) -> Self {
+        match e {
+            taizhang_exchange::import::ImportError::Ledger(l) => CliError::Ledger(l),
+            e => CliError::Import(e),
+        }
     }
 }
 impl From<PeriodError> for CliError {
@@ -62,6 +77,7 @@ impl CliError {
     pub fn code(&self) -> &'static str {
         match self {
             CliError::Ledger(e) => e.code(),
+            CliError::Import(e) => e.code(),
             CliError::Period(e) => e.code(),
             CliError::Calendar(e) => e.code(),
             CliError::BadDate(_) => "input.bad_date",
@@ -73,6 +89,7 @@ impl CliError {
     pub fn to_json(&self) -> Value {
         let (mut m, message) = match self {
             CliError::Ledger(e) => (fields(e.to_json()), e.to_string()),
+            CliError::Import(e) => (fields(e.params()), e.to_string()),
             CliError::Period(e) => (fields(serde_json::to_value(e).unwrap_or_default()), e.to_string()),
             CliError::Calendar(e) => (fields(serde_json::to_value(e).unwrap_or_default()), e.to_string()),
             CliError::BadDate(v) => (serde_json::json!({ "value": v }).as_object().cloned().unwrap_or_default(), format!("malformed date {v}")),

@@ -168,11 +168,11 @@ pub fn decode_text(bytes: &[u8]) -> Option<String> {
 fn read_csv(path: &Path, bytes: &[u8]) -> Result<Sheet, ReadError> {
     let shown = path.display().to_string();
     let text = decode_text(bytes).ok_or_else(|| ReadError::Encoding { path: shown.clone() })?;
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = [b',', b'\t', b';']
-        .into_iter()
-        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',');
+    // A title line above the header has no delimiters, so look at the first lines together;
+    // a comma wins ties.
+    let head: Vec<&str> = text.lines().take(10).collect();
+    let count = |d: u8| head.iter().map(|l| l.bytes().filter(|b| *b == d).count()).sum::<usize>();
+    let delimiter = [b'\t', b';'].into_iter().filter(|d| count(*d) > count(b',')).max_by_key(|d| count(*d)).unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

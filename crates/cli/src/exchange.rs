@@ -1,0 +1,210 @@
+//! `taizhang import …` and `taizhang export …`: spreadsheets in and out.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use taizhang_exchange::header::Field;
+use taizhang_exchange::import::{
+    commit_enterprises, commit_ledger, preview_enterprises, preview_ledger, ColumnChoice, ImportOptions, ImportPreview,
+    Severity, UnitChoice,
+};
+
+use crate::messages::{catalog_text, CliError};
+use crate::{now, print, Session};
+
+#[derive(Subcommand)]
+pub enum ImportCmd {
+    /// A problem ledger (问题台账) from .xlsx, .xls or .csv.
+    Ledger(ImportArgs),
+    /// An enterprise list (企业名录) from .xlsx, .xls or .csv.
+    Enterprises(ImportArgs),
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    file: PathBuf,
+    /// The sheet to read (default: the first).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// The header's row number, when detection picks the wrong one.
+    #[arg(long, value_name = "ROW")]
+    header_row: Option<u32>,
+    /// Correct the column mapping: `C=lead_unit` (column letter = field key), `C=-` to ignore.
+    #[arg(long = "column", value_name = "COL=FIELD")]
+    columns: Vec<String>,
+    /// Say which unit a name in the sheet means: `规划局=区自然资源局`, or `规划局=new` to create it.
+    #[arg(long = "unit", value_name = "NAME=UNIT")]
+    units: Vec<String>,
+    /// Show what would be imported; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+fn column_index(letters: &str) -> Option<u32> {
+    let mut n: u32 = 0;
+    for c in letters.trim().chars() {
+        let c = c.to_ascii_uppercase();
+        if !c.is_ascii_uppercase() {
+            return None;
+        }
+        n = n.checked_mul(26)?.checked_add(c as u32 - 'A' as u32 + 1)?;
+    }
+    n.checked_sub(1)
+}
+
+fn field_of_key(key: &str) -> Option<Field> {
+    serde_json::from_value(serde_json::Value::String(key.trim().to_string())).ok()
+}
+
+fn options(s: &Session, a: &ImportArgs) -> Result<ImportOptions, CliError> {
+    let mut columns = Vec::new();
+    for c in &a.columns {
+        let (col, field) = c.split_once('=').ok_or_else(|| CliError::Usage(format!("--column takes COL=FIELD, not {c:?}")))?;
+        let column = column_index(col).ok_or_else(|| CliError::Usage(format!("not a column letter: {col:?}")))?;
+        let field = match field.trim() {
+            "-" | "" => None,
+            f => Some(field_of_key(f).ok_or_else(|| CliError::Usage(format!("unknown field {f:?}")))?),
+        };
+        columns.push(ColumnChoice { column, field });
+    }
+    let mut units = Vec::new();
+    for u in &a.units {
+        let (name, unit) = u.split_once('=').ok_or_else(|| CliError::Usage(format!("--unit takes NAME=UNIT, not {u:?}")))?;
+        let unit_id = match unit.trim() {
+            "new" | "新建" => None,
+            key => Some(s.unit(key)?.id),
+        };
+        units.push(UnitChoice { name: name.trim().to_string(), unit_id });
+    }
+    Ok(ImportOptions { sheet: a.sheet.clone(), header_row: a.header_row, columns, units })
+}
+
+pub fn import(s: &mut Session, cmd: ImportCmd) -> Result<ExitCode, CliError> {
+    let (ledger_kind, a) = match &cmd {
+        ImportCmd::Ledger(a) => (true, a),
+        ImportCmd::Enterprises(a) => (false, a),
+    };
+    let opts = options(s, a)?;
+    let t = now()?;
+    if a.dry_run {
+        let preview = if ledger_kind {
+            preview_ledger(&s.ledger, &a.file, &opts, t)?
+        } else {
+            preview_enterprises(&s.ledger, &a.file, &opts, t)?
+        };
+        print(s.json, &preview, || render_preview(&preview, None));
+        return Ok(if preview.can_commit { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+    }
+    let actor = s.actor()?;
+    let json = s.json;
+    let mut last = 0;
+    let mut progress = |done: usize, total: usize| {
+        let pct = if total == 0 { 100 } else { done * 100 / total };
+        if !json && total >= 500 && pct >= last + 10 {
+            eprintln!("导入中… {pct}%（{done}/{total}）");
+            last = pct;
+        }
+    };
+    let outcome = if ledger_kind {
+        commit_ledger(&mut s.ledger, &actor.user.id, &a.file, &opts, t, &mut progress)?
+    } else {
+        commit_enterprises(&mut s.ledger, &actor.user.id, &a.file, &opts, t, &mut progress)?
+    };
+    print(json, &outcome, || render_preview(&outcome.preview, Some(outcome.events)));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn field_label(f: Option<Field>) -> String {
+    match f {
+        None => "（不导入）".into(),
+        Some(f) => {
+            let key = serde_json::to_value(f).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            catalog_text("import_fields", &key).unwrap_or(key)
+        }
+    }
+}
+
+/// The preview as an office clerk reads it; `events` is set once committed.
+fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let _ = writeln!(o, "文件：{}　工作表：{}　表头在第 {} 行", p.file, p.sheet, p.header_row);
+    if p.sheets.len() > 1 {
+        let _ = writeln!(o, "工作簿中的工作表：{}（用 --sheet 选择）", p.sheets.join("、"));
+    }
+    let _ = writeln!(o, "列对应（用 --column 列=字段 修改）：");
+    for c in &p.columns {
+        if c.header.is_empty() && c.field.is_none() {
+            continue;
+        }
+        let _ = writeln!(o, "  {:>3} {} → {}", c.letter, c.header.replace('\n', " "), field_label(c.field));
+    }
+    if !p.units.is_empty() {
+        let _ = writeln!(o, "单位对应（用 --unit 名称=单位 修改）：");
+        for u in &p.units {
+            let target = match (&u.unit_name, u.create) {
+                (Some(n), _) => n.clone(),
+                (None, _) => format!("新建（{}）", u.kind.label_zh()),
+            };
+            let _ = writeln!(o, "  {} → {}（{} 行）", u.name, target, u.rows);
+        }
+    }
+    let kind_new = if p.statuses.is_empty() { "企业" } else { "问题" };
+    let _ = writeln!(
+        o,
+        "数据行 {}：新增{} {}，更新 {}，已有（跳过）{}；新企业 {}，匹配到已有企业 {}",
+        p.rows_read, kind_new, p.rows_new, p.rows_updated, p.rows_duplicate, p.enterprises_new, p.enterprises_matched
+    );
+    if !p.statuses.is_empty() {
+        let parts: Vec<String> = p.statuses.iter().map(|s| format!("{} {}", s.status.label_zh(), s.count)).collect();
+        let _ = writeln!(o, "导入后状态：{}", parts.join("，"));
+    }
+    let others: Vec<String> = p
+        .skipped
+        .iter()
+        .filter(|s| s.reason != "duplicate")
+        .map(|s| {
+            let reason = catalog_text("import_skip", &s.reason).unwrap_or_else(|| s.reason.clone()).replace("{detail}", &s.detail);
+            format!("第{}行（{}）", s.row, reason)
+        })
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(o, "跳过：{}", others.join("；"));
+    }
+    let errors = p.issues.iter().filter(|i| i.severity == Severity::Error).count();
+    let warnings = p.issues.len() - errors;
+    if !p.issues.is_empty() {
+        let _ = writeln!(o, "问题：错误 {errors} 处，提示 {warnings} 处");
+        for i in &p.issues {
+            let tag = if i.severity == Severity::Error { "错误" } else { "提示" };
+            let msg = catalog_text("errors", &i.code).unwrap_or_else(|| i.code.clone());
+            let col = if i.column.is_empty() { String::new() } else { format!("［{}］", i.column) };
+            let val = if i.value.is_empty() { String::new() } else { format!("“{}”", i.value) };
+            let _ = writeln!(o, "  第{}行{}{} {}：{} [{}]", i.row, col, val, tag, msg, i.code);
+        }
+    }
+    match events {
+        Some(n) => {
+            let _ = writeln!(o, "已导入：{} 行，写入事件 {} 个（一次事务）。", p.rows_new + p.rows_updated, n);
+        }
+        None if p.can_commit => {
+            let _ = writeln!(o, "预览完毕，未写入。去掉 --dry-run 即导入。");
+        }
+        None => {
+            let _ = writeln!(o, "有错误，不能导入；请修改表格或列对应后重试。");
+        }
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn column_letters_read_back() {
+        assert_eq!(super::column_index("A"), Some(0));
+        assert_eq!(super::column_index("z"), Some(25));
+        assert_eq!(super::column_index("AA"), Some(26));
+        assert_eq!(super::column_index("1"), None);
+    }
+}
