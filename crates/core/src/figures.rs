@@ -386,3 +386,81 @@ pub fn monthly_trend(problems: &[Problem], now: DateTime<Utc>, months: u32) -> V
     }
     points
 }
+
+/// One problem category over a period (the report's 问题类别 sheet). Period counts follow the
+/// scorecard's rules: `registered` matches `Summary::by_category`, `resolved` counts
+/// resolutions (local ones included) dated in the period, `closed` close-outs in the period;
+/// `open_now` and `overdue_now` are at the moment the figures are made.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CategoryFigures {
+    pub category: String,
+    pub registered: u32,
+    /// This category's part of all problems registered in the period.
+    pub share: Option<f64>,
+    pub resolved: u32,
+    pub solved: u32,
+    /// 解决率 = solved ÷ resolved
+    pub resolution_rate: Option<f64>,
+    pub closed: u32,
+    pub open_now: u32,
+    pub overdue_now: u32,
+    pub evaluated: u32,
+    pub satisfied: u32,
+    /// 满意率
+    pub satisfaction_rate: Option<f64>,
+}
+
+/// Figures per category: the configured categories in their configured order (listed even
+/// when empty, so reports of different periods line up), then any other category met in the
+/// problems (renamed or removed from the list since) that has something to show, by name.
+pub fn category_breakdown(
+    problems: &[Problem],
+    period: &Period,
+    now: DateTime<Utc>,
+    calendar: &Calendar,
+    settings: &Settings,
+) -> Vec<CategoryFigures> {
+    let today = local_date(now);
+    let inp = |t: DateTime<Utc>| period.contains(local_date(t));
+    let mut by: BTreeMap<&str, CategoryFigures> = BTreeMap::new();
+    let mut registered_total = 0;
+    for p in problems {
+        let f = by.entry(p.category.as_str()).or_default();
+        if inp(p.registered_at) {
+            f.registered += 1;
+            registered_total += 1;
+        }
+        for r in p.resolutions.iter().filter(|r| inp(r.at)) {
+            f.resolved += 1;
+            f.solved += (r.result_type == ResultType::Solved) as u32;
+        }
+        f.closed += p.closed_at.is_some_and(inp) as u32;
+        f.open_now += p.status.is_open() as u32;
+        let late = lateness(p, today, calendar, settings);
+        f.overdue_now += (late.handling_overdue || late.sign_overdue) as u32;
+        for ev in p.evaluations.iter().filter(|e| inp(e.at)) {
+            f.evaluated += 1;
+            f.satisfied += ev.satisfaction.is_positive() as u32;
+        }
+    }
+    let finish = |name: &str, f: Option<&CategoryFigures>| {
+        let mut f = f.cloned().unwrap_or_default();
+        f.category = name.to_string();
+        f.share = rate(f.registered, registered_total);
+        f.resolution_rate = rate(f.solved, f.resolved);
+        f.satisfaction_rate = rate(f.satisfied, f.evaluated);
+        f
+    };
+    let configured: BTreeSet<&str> = settings.categories.iter().map(String::as_str).collect();
+    let mut out: Vec<CategoryFigures> = settings.categories.iter().map(|c| finish(c, by.get(c.as_str()))).collect();
+    out.extend(
+        by.iter()
+            .filter(|(c, f)| {
+                !configured.contains(*c)
+                    && (f.registered + f.resolved + f.closed + f.open_now + f.overdue_now + f.evaluated) > 0
+            })
+            .map(|(c, f)| finish(c, Some(f))),
+    );
+    out
+}

@@ -7,6 +7,7 @@
 pub mod append;
 pub mod demo;
 mod error;
+mod export_rows;
 pub mod figures;
 mod file;
 mod imports;
@@ -15,6 +16,7 @@ mod project;
 pub mod queries;
 mod read;
 mod rebuild;
+pub mod report;
 mod verify;
 mod world;
 
@@ -25,6 +27,7 @@ use rusqlite::Connection;
 
 pub use error::{LedgerError, Result};
 pub use append::{new_id, StoredEvent};
+pub use export_rows::{ExportRow, RowSink};
 pub use file::{APPLICATION_ID, SCHEMA_VERSION};
 pub use queries::*;
 pub use rebuild::RebuildReport;

@@ -245,8 +245,8 @@ const LEVEL_SQL: &str = "(CASE WHEN p.status NOT IN ('assigned', 'in_progress', 
 const OVERDUE_SQL: &str = "(p.status IN ('assigned', 'in_progress', 'disputed') AND (p.handling_deadline < :today
   OR (p.status = 'assigned' AND p.sign_deadline < :today)))";
 
-struct Query {
-    wheres: Vec<String>,
+pub(crate) struct Query {
+    pub(crate) wheres: Vec<String>,
     params: Vec<(String, SqlValue)>,
 }
 
@@ -273,7 +273,7 @@ impl Query {
         self.wheres.push(sql.replace('?', &p));
     }
 
-    fn used_params(&self, sql: &str) -> Vec<(&str, &dyn rusqlite::ToSql)> {
+    pub(crate) fn used_params(&self, sql: &str) -> Vec<(&str, &dyn rusqlite::ToSql)> {
         self.params
             .iter()
             .filter(|(n, _)| sql.contains(n.as_str()))
@@ -282,7 +282,7 @@ impl Query {
     }
 }
 
-fn build_where(f: &ProblemFilter, cut: &EscalationCutoffs) -> Query {
+pub(crate) fn build_where(f: &ProblemFilter, cut: &EscalationCutoffs) -> Query {
     let mut q = Query::new(cut);
     if !f.statuses.is_empty() {
         let list: Vec<String> = f.statuses.iter().map(|s| format!("'{}'", s.key())).collect();
@@ -350,6 +350,19 @@ fn build_where(f: &ProblemFilter, cut: &EscalationCutoffs) -> Query {
         }
     }
     q
+}
+
+/// The ORDER BY of the ledger list (shared with the export so both list rows alike).
+pub(crate) fn order_sql(sort: Sort) -> String {
+    let dir = if sort.descending { "DESC" } else { "ASC" };
+    match sort.key {
+        SortKey::Registered => format!("p.registered_at {dir}, p.number {dir}"),
+        SortKey::Number => format!("p.number {dir}"),
+        SortKey::Deadline => format!("p.handling_deadline IS NULL, p.handling_deadline {dir}, p.number"),
+        SortKey::Status => format!("p.status {dir}, p.number"),
+        SortKey::Escalation => format!("{LEVEL_SQL} {dir}, p.handling_deadline, p.number"),
+        SortKey::Updated => format!("p.updated_at {dir}"),
+    }
 }
 
 impl Ledger {
@@ -545,15 +558,7 @@ impl Ledger {
         let count_sql = format!("SELECT count(*) FROM problems p {where_sql}");
         let total: i64 = self.conn.query_row(&count_sql, q.used_params(&count_sql).as_slice(), |r| r.get(0))?;
         let total = total as u64;
-        let dir = if sort.descending { "DESC" } else { "ASC" };
-        let order = match sort.key {
-            SortKey::Registered => format!("p.registered_at {dir}, p.number {dir}"),
-            SortKey::Number => format!("p.number {dir}"),
-            SortKey::Deadline => format!("p.handling_deadline IS NULL, p.handling_deadline {dir}, p.number"),
-            SortKey::Status => format!("p.status {dir}, p.number"),
-            SortKey::Escalation => format!("{LEVEL_SQL} {dir}, p.handling_deadline, p.number"),
-            SortKey::Updated => format!("p.updated_at {dir}"),
-        };
+        let order = order_sql(sort);
         let limit = page.limit.clamp(1, 1000);
         let sql = format!(
             "SELECT p.state, e.name, t.name, l.name FROM problems p
