@@ -1,1 +1,123 @@
 //! Writing the ledger and periodic reports as .xlsx and CSV.
+//!
+//! - `ledger`: the ledger (or any filtered view of it) in the usual 台账 layout as .xlsx, and
+//!   the same columns as CSV (UTF-8 with BOM, so Excel and WPS open it as Chinese text). The
+//!   rows stream from the ledger into a constant-memory worksheet.
+//! - `report`: the periodic report workbook (汇总, 部门考核, 镇街情况, 问题类别, 超期清单) from
+//!   `Ledger::report`.
+//!
+//! Every export writes a temporary file beside the target and renames it over the target only
+//! once it is complete, so a failed export never leaves a half-written file behind (and never
+//! destroys the previous export of the same name).
+
+mod file;
+pub mod ledger;
+pub mod report;
+mod style;
+
+use serde::Serialize;
+use taizhang_ledger::{ChainHead, LedgerError};
+
+pub use ledger::{describe_filter, export_ledger_csv, export_ledger_xlsx, LEDGER_HEADERS, LEDGER_SHEET};
+pub use report::{export_report_xlsx, REPORT_SHEETS};
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ExportSummary {
+    /// Data rows written: problems for a ledger export, lines of the overdue list for a report.
+    #[ts(type = "number")]
+    pub rows: u64,
+    pub path: String,
+    /// The chain heads of the ledger at the moment of the export. Kept elsewhere, they let a
+    /// later copy of the file be checked for deleted events (see `verify`).
+    pub chain_heads: Vec<ChainHead>,
+}
+
+/// The most data rows one worksheet holds below the ledger layout's three top rows.
+pub const MAX_XLSX_ROWS: u64 = 1_048_576 - 3;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error("the folder to save in does not exist: {path}")]
+    NoDirectory { path: String },
+    #[error("{path} is open in another program; close it and try again")]
+    FileInUse { path: String },
+    #[error("cannot write {path}: {reason}")]
+    Write { path: String, reason: String },
+    #[error("{rows} rows do not fit in one worksheet (at most {max})")]
+    TooManyRows { rows: u64, max: u64 },
+    #[error("could not build the spreadsheet: {reason}")]
+    Spreadsheet { reason: String },
+}
+
+impl ExportError {
+    /// The stable code the UI and the CLI translate (i18n/*.json); a ledger error keeps its own.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ExportError::Ledger(e) => e.code(),
+            ExportError::NoDirectory { .. } => "export.no_directory",
+            ExportError::FileInUse { .. } => "export.file_in_use",
+            ExportError::Write { .. } => "export.write_failed",
+            ExportError::TooManyRows { .. } => "export.too_many_rows",
+            ExportError::Spreadsheet { .. } => "export.spreadsheet",
+        }
+    }
+
+    /// `{code, message, ...params}`, like `LedgerError::to_json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = match self {
+            ExportError::Ledger(e) => return e.to_json(),
+            ExportError::NoDirectory { path } | ExportError::FileInUse { path } => serde_json::json!({ "path": path }),
+            ExportError::Write { path, reason } => serde_json::json!({ "path": path, "reason": reason }),
+            ExportError::TooManyRows { rows, max } => serde_json::json!({ "rows": rows, "max": max }),
+            ExportError::Spreadsheet { reason } => serde_json::json!({ "reason": reason }),
+        };
+        if let serde_json::Value::Object(m) = &mut v {
+            m.insert("code".into(), self.code().into());
+            m.insert("message".into(), self.to_string().into());
+        }
+        v
+    }
+
+    fn spreadsheet(e: rust_xlsxwriter::XlsxError, path: &std::path::Path) -> ExportError {
+        match e {
+            rust_xlsxwriter::XlsxError::IoError(io) => ExportError::Write { path: path.display().to_string(), reason: io.to_string() },
+            rust_xlsxwriter::XlsxError::TempFileError(dir, io) => {
+                ExportError::Write { path: dir.display().to_string(), reason: io.to_string() }
+            }
+            other => ExportError::Spreadsheet { reason: other.to_string() },
+        }
+    }
+}
+
+/// "2026-06-15 10:00", the Beijing wall-clock time of an instant.
+pub(crate) fn beijing_minute(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&taizhang_core::china_offset()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn beijing_time_is_eight_hours_ahead() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-06-14T18:30:00Z").unwrap().to_utc();
+        assert_eq!(beijing_minute(t), "2026-06-15 02:30");
+    }
+
+    #[test]
+    fn errors_have_codes_and_params() {
+        let e = ExportError::Write { path: "/x/a.xlsx".into(), reason: "disk full".into() };
+        assert_eq!(e.code(), "export.write_failed");
+        let v = e.to_json();
+        assert_eq!(v["code"], "export.write_failed");
+        assert_eq!(v["path"], "/x/a.xlsx");
+        assert_eq!(v["reason"], "disk full");
+        let e = ExportError::from(LedgerError::Busy);
+        assert_eq!(e.code(), "ledger.busy");
+        assert_eq!(e.to_json()["code"], "ledger.busy");
+    }
+}
