@@ -174,3 +174,48 @@ fn demo_district_verifies_and_rebuilds() {
     assert!(list["total"].as_u64().unwrap() > 0);
     cli.ok("", &["figures", "--period", "2026"]);
 }
+
+#[test]
+fn import_a_ledger_sheet_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(dir.path());
+    cli.ok("", &["init"]);
+    let sheet = dir.path().join("城关台账.csv");
+    std::fs::write(
+        &sheet,
+        "2026年城关街道企业问题台账\n序号,企业名称,所属镇(街道),存在问题,问题类别,反映时间,主办单位,协办单位,办理时限,是否办结\n\
+         1,示范区恒达精密机械有限公司,城关街道,扩建厂房用地指标未落实,用地,2026年2月25日,区自然资源局,区工信局、区住建局,15个工作日,否\n\
+         2,东湖食品有限公司,城关街道,招工难,用工,2026/2/26,区人社局,,10个工作日,是\n\
+         合计,2\n",
+    )
+    .unwrap();
+    let file = sheet.display().to_string();
+
+    let preview = cli.json("admin", &["import", "ledger", &file, "--dry-run"]);
+    assert_eq!(preview["rows_new"], 2);
+    assert_eq!(preview["header_row"], 2);
+    assert_eq!(preview["can_commit"], true);
+    let human = cli.ok("admin", &["import", "ledger", &file, "--dry-run"]);
+    assert!(human.contains("主办单位 → 牵头单位"), "{human}");
+    assert!(human.contains("区自然资源局 → 新建（部门）"), "{human}");
+    assert!(human.contains("未写入"), "{human}");
+    assert_eq!(cli.json("admin", &["problems", "list"])["total"], 0, "a dry run writes nothing");
+
+    let done = cli.json("admin", &["import", "ledger", &file]);
+    assert_eq!(done["preview"]["rows_new"], 2);
+    let list = cli.json("admin", &["problems", "list"]);
+    assert_eq!(list["total"], 2);
+    let again = cli.ok("admin", &["import", "ledger", &file]);
+    assert!(again.contains("已有（跳过）2"), "{again}");
+    assert_eq!(cli.json("admin", &["problems", "list"])["total"], 2);
+    assert!(cli.ok("", &["verify"]).contains("链完整"));
+
+    // A township may not import; a file that is no sheet is named as such; the file is untouched.
+    let before = std::fs::read(&cli.db).unwrap();
+    cli.fails("cg_none", &["import", "ledger", &file], "auth.unknown_user");
+    let pdf = dir.path().join("通知.pdf");
+    std::fs::write(&pdf, "%PDF").unwrap();
+    cli.fails("admin", &["import", "ledger", &pdf.display().to_string()], "import.not_a_spreadsheet");
+    cli.fails("admin", &["import", "ledger", &file, "--column", "9=lead_unit"], "input.invalid");
+    assert_eq!(std::fs::read(&cli.db).unwrap(), before);
+}
