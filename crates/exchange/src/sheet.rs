@@ -98,20 +98,26 @@ pub fn read_workbook_bytes(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Re
     Ok(Workbook { format, sheet_names, sheet: sheet_read })
 }
 
-fn read_excel(path: &Path, bytes: &[u8], format: Format, wanted: Option<&str>) -> Result<(Vec<String>, Sheet), ReadError> {
-    let shown = path.display().to_string();
-    let damaged = |e: calamine::Error| ReadError::Damaged { path: shown.clone(), reason: e.to_string() };
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(damaged)?;
-    let _ = format;
-    let names = book.sheet_names();
-    let name = match wanted {
+fn pick_sheet(names: &[String], wanted: Option<&str>, shown: &str) -> Result<String, ReadError> {
+    match wanted {
         Some(w) => names
             .iter()
             .find(|n| n.trim() == w.trim())
             .cloned()
-            .ok_or_else(|| ReadError::NoSuchSheet { sheet: w.to_string(), available: names.clone() })?,
-        None => names.first().cloned().ok_or_else(|| ReadError::Damaged { path: shown.clone(), reason: "no sheets".into() })?,
-    };
+            .ok_or_else(|| ReadError::NoSuchSheet { sheet: w.to_string(), available: names.to_vec() }),
+        None => names.first().cloned().ok_or_else(|| ReadError::Damaged { path: shown.to_string(), reason: "no sheets".into() }),
+    }
+}
+
+fn read_excel(path: &Path, bytes: &[u8], format: Format, wanted: Option<&str>) -> Result<(Vec<String>, Sheet), ReadError> {
+    if format == Format::Xlsx {
+        return read_xlsx_streaming(path, bytes, wanted);
+    }
+    let shown = path.display().to_string();
+    let damaged = |e: calamine::Error| ReadError::Damaged { path: shown.clone(), reason: e.to_string() };
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(damaged)?;
+    let names = book.sheet_names();
+    let name = pick_sheet(&names, wanted, &shown)?;
     let range = book.worksheet_range(&name).map_err(damaged)?;
     // Keep absolute row numbers: a sheet whose used range starts below row 1 still reports
     // the row numbers a spreadsheet program shows.
@@ -124,6 +130,35 @@ fn read_excel(path: &Path, bytes: &[u8], format: Format, wanted: Option<&str>) -
             cells.pop();
         }
         rows.push(cells);
+    }
+    Ok((names, Sheet { name, rows }))
+}
+
+/// An .xlsx sheet read cell by cell, so a 100,000-row ledger is held once, as rows of text,
+/// and not also as calamine's whole-sheet range.
+fn read_xlsx_streaming(path: &Path, bytes: &[u8], wanted: Option<&str>) -> Result<(Vec<String>, Sheet), ReadError> {
+    let shown = path.display().to_string();
+    let damaged = |e: calamine::XlsxError| ReadError::Damaged { path: shown.clone(), reason: e.to_string() };
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(damaged)?;
+    let names = book.sheet_names();
+    let name = pick_sheet(&names, wanted, &shown)?;
+    let mut reader = book.worksheet_cells_reader(&name).map_err(damaged)?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(damaged)? {
+        let (r, c) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        let (r, c) = (r as usize, c as usize);
+        if rows.len() <= r {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        let row = &mut rows[r];
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
     }
     Ok((names, Sheet { name, rows }))
 }
