@@ -392,3 +392,69 @@ fn the_report_workbook_states_its_period_and_figures() {
     let lo_overdue = read_csv(&lo.join("月报-超期清单.csv"));
     assert_eq!(lo_overdue.len(), 4 + report.overdue.len());
 }
+
+/// Peak resident memory of this process since the last reset, in MiB (Linux).
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn reset_peak_rss() {
+    // Writing 5 to clear_refs resets VmHWM to the current RSS (Linux ≥ 4.0).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// A 100,000-row ledger exports with flat memory. Slow in debug builds; run with
+/// `cargo test --release -p taizhang-tests --test export -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn a_hundred_thousand_rows_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.db");
+    let opts = DemoOptions { problems: 520, seed: 7, end: now(), days: 150 };
+    let mut l = Ledger::create(&path, opts.start()).unwrap();
+    generate(&mut l, &opts, &mut |_, _| {}).unwrap();
+    drop(l);
+    // Copies of the demo's problems under new ids and numbers, straight into the projection:
+    // the export reads only the projection, and 100,000 problems through the workflow would
+    // take far longer than the export being measured.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let copies = 100_000 / 520 + 1;
+    conn.execute_batch(&format!(
+        "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < {copies})
+         INSERT INTO problems
+         SELECT p.id || '-' || k.n, p.number || '-' || k.n, number_year, number_seq, enterprise_id, township_id, visit_id, source,
+                category, description, demand, raised_on, priority, responsible_leader, status, registered_at, registered_on,
+                lead_unit_id, handler, assigned_on, sign_deadline, handling_deadline, original_deadline, signed_on, resolved_on,
+                closed_on, evaluation, reopen_count, urge_count, urge_level, extension_pending, withdrawal_pending, updated_at,
+                json_set(state, '$.id', p.id || '-' || k.n, '$.number', p.number || '-' || k.n)
+         FROM problems p, k;"
+    ))
+    .unwrap();
+    drop(conn);
+    let l = Ledger::open(&path).unwrap();
+    let total = l.list_problems(&ProblemFilter::default(), Sort::default(), PageRequest { offset: 0, limit: 1 }, now()).unwrap().total;
+    assert!(total >= 100_000, "{total}");
+
+    for (name, csv) in [("big.xlsx", false), ("big.csv", true)] {
+        let out = dir.path().join(name);
+        reset_peak_rss();
+        let before = peak_rss_mib();
+        let started = std::time::Instant::now();
+        let s = if csv {
+            export_ledger_csv(&l, &ProblemFilter::default(), Sort::default(), now(), &out, &mut |_, _| {}).unwrap()
+        } else {
+            export_ledger_xlsx(&l, &ProblemFilter::default(), Sort::default(), now(), &out, &mut |_, _| {}).unwrap()
+        };
+        let took = started.elapsed();
+        let peak = peak_rss_mib();
+        assert_eq!(s.rows, total);
+        let size = std::fs::metadata(&out).unwrap().len() as f64 / 1024.0 / 1024.0;
+        let mib = |v: Option<f64>| v.map(|v| format!("{v:.0} MiB")).unwrap_or_else(|| "?".into());
+        println!("{name}: {total} rows in {took:.1?}, {size:.1} MiB on disk; peak RSS {} (at start {})", mib(peak), mib(before));
+        if let (Some(b), Some(p)) = (before, peak) {
+            assert!(p - b < 200.0, "memory grew by {:.0} MiB", p - b);
+        }
+    }
+}
