@@ -458,3 +458,32 @@ fn a_hundred_thousand_rows_stream() {
         }
     }
 }
+
+/// Round trip: the importer finds the header under the title rows and maps every column.
+#[test]
+fn the_importer_reads_an_export_back() {
+    use taizhang_exchange::import::{preview_ledger, ImportOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("台账.xlsx");
+    let csv_path = dir.path().join("台账.csv");
+    {
+        let l = ledger();
+        export_ledger_xlsx(&l, &ProblemFilter::default(), Sort::default(), now(), &xlsx, &mut |_, _| {}).unwrap();
+        export_ledger_csv(&l, &ProblemFilter::default(), Sort::default(), now(), &csv_path, &mut |_, _| {}).unwrap();
+    }
+    let fresh = Ledger::create_in_memory(now()).unwrap();
+    for (path, header_row) in [(&xlsx, 3), (&csv_path, 1)] {
+        let p = preview_ledger(&fresh, path, &ImportOptions::default(), now()).unwrap();
+        if header_row == 3 {
+            assert_eq!(p.sheet, LEDGER_SHEET, "the ledger sheet comes first");
+        }
+        assert_eq!(p.header_row, header_row);
+        let headers: Vec<&str> = p.columns.iter().map(|c| c.header.as_str()).collect();
+        assert_eq!(headers, LEDGER_HEADERS);
+        let unmapped: Vec<&str> = p.columns.iter().filter(|c| c.field.is_none()).map(|c| c.header.as_str()).collect();
+        assert!(unmapped.is_empty(), "every exported column is understood: {unmapped:?}");
+        assert_eq!(p.rows_read, 520);
+        assert_eq!(p.rows_new + p.skipped.len() as u32, 520);
+        assert!(p.can_commit, "{:?}", p.issues.iter().find(|i| format!("{:?}", i.severity) == "Error"));
+    }
+}
