@@ -52,3 +52,29 @@ describe('errorText', () => {
     )
   })
 })
+
+describe('import texts', () => {
+  it('translates row issue codes, skip reasons and field names', async () => {
+    const { importFieldLabel, importIssueText, importSkipText } = await import('../src/i18n')
+    expect(importIssueText('import.row.bad_date', 'zh-CN')).toBe('无法识别的日期')
+    expect(importIssueText('import.row.bad_date', 'en')).toBe('Not a date')
+    expect(importSkipText('duplicate', '2026-城关-0001', 'zh-CN')).toBe('台账中已有（2026-城关-0001）')
+    expect(importSkipText('duplicate_in_file', '7', 'en')).toBe('repeats row 7')
+    expect(importSkipText('blank', '', 'zh-CN')).toBe('空行')
+    expect(importSkipText('brand_new', 'x', 'zh-CN')).toBe('brand_new (x)')
+    expect(importFieldLabel('lead_unit', 'zh-CN')).toBe('牵头单位')
+    expect(importFieldLabel('lead_unit', 'en')).toBe('Lead unit')
+  })
+
+  it('names the missing column by its import label', () => {
+    expect(errorText(new ApiError('import.missing_column', 'x', { field: 'description' }), 'zh-CN')).toBe('表格缺少必需的列：问题描述')
+    expect(errorText(new ApiError('import.missing_column', 'x', { field: 'enterprise' }), 'zh-CN')).toBe('表格缺少必需的列：企业名称')
+  })
+
+  it('localizes the reason of a refused row when its code needs no parameters', () => {
+    const refused = new ApiError('import.refused', 'x', { row: 7, reason_code: 'auth.not_signed_in', reason: 'sign in first' })
+    expect(errorText(refused, 'zh-CN')).toBe('第 7 行被拒绝：请先登录；未导入任何数据')
+    const other = new ApiError('import.refused', 'x', { row: 8, reason_code: 'return.window_closed', reason: 'the window closed' })
+    expect(errorText(other, 'zh-CN')).toBe('第 8 行被拒绝：the window closed；未导入任何数据')
+  })
+})

@@ -12,6 +12,11 @@ import type { Command } from '../bindings/Command'
 import type { CreditCodeCheck } from '../bindings/CreditCodeCheck'
 import type { Dashboard } from '../bindings/Dashboard'
 import type { Enterprise } from '../bindings/Enterprise'
+import type { ExportSummary } from '../bindings/ExportSummary'
+import type { ImportKind } from '../bindings/ImportKind'
+import type { ImportOptions } from '../bindings/ImportOptions'
+import type { ImportOutcome } from '../bindings/ImportOutcome'
+import type { ImportPreview } from '../bindings/ImportPreview'
 import type { Inbox } from '../bindings/Inbox'
 import type { LedgerInfo } from '../bindings/LedgerInfo'
 import type { OfficeConsole } from '../bindings/OfficeConsole'
@@ -21,6 +26,7 @@ import type { ProblemFilter } from '../bindings/ProblemFilter'
 import type { ProblemPage } from '../bindings/ProblemPage'
 import type { Progress } from '../bindings/Progress'
 import type { RebuildReport } from '../bindings/RebuildReport'
+import type { Report } from '../bindings/Report'
 import type { Scorecard } from '../bindings/Scorecard'
 import type { SessionInfo } from '../bindings/SessionInfo'
 import type { Settings } from '../bindings/Settings'
@@ -106,6 +112,8 @@ export const officeConsole = () => call<OfficeConsole>('office_console')
 export const suggestDeadlines = (problem: string) => call<SuggestedDeadlines>('suggest_deadlines', { problem })
 export const scorecard = (period: string) => call<Scorecard>('scorecard', { period })
 export const dashboard = (period: string) => call<Dashboard>('dashboard', { period })
+/** The periodic report (the printable view and the report workbook say the same). */
+export const report = (period: string) => call<Report>('report', { period })
 export const listUnits = () => call<Unit[]>('list_units')
 export const listUsers = () => call<UserView[]>('list_users')
 export const listEnterprises = () => call<Enterprise[]>('list_enterprises')
@@ -122,6 +130,22 @@ export const verifyChain = (onProgress?: ProgressHandler) =>
   call<VerifyReport>('verify_chain', { on_progress: progressChannel(onProgress) })
 export const rebuildProjections = (onProgress?: ProgressHandler) =>
   call<RebuildReport>('rebuild_projections', { on_progress: progressChannel(onProgress) })
+
+// ---- spreadsheets in and out (paths come from the native dialogs, or are typed) ----
+/** What a sheet would import, with the user's corrections; writes nothing. */
+export const importPreview = (kind: ImportKind, path: string, options: ImportOptions) =>
+  call<ImportPreview>('import_preview', { kind, path, options })
+/** Imports every new row in one transaction (or nothing), as the signed-in user. */
+export const importCommit = (kind: ImportKind, path: string, options: ImportOptions, onProgress?: ProgressHandler) =>
+  call<ImportOutcome>('import_commit', { kind, path, options, on_progress: progressChannel(onProgress) })
+
+export type ExportFormat = 'xlsx' | 'csv'
+/** The ledger list exactly as filtered and sorted on screen, every page. */
+export const exportLedger = (path: string, format: ExportFormat, filter: ProblemFilter, sort: Sort, onProgress?: ProgressHandler) =>
+  call<ExportSummary>('export_ledger', { path, format, filter, sort, on_progress: progressChannel(onProgress) })
+/** The periodic report workbook for a period string (see logic/period). */
+export const exportReport = (path: string, period: string, onProgress?: ProgressHandler) =>
+  call<ExportSummary>('export_report', { path, period, on_progress: progressChannel(onProgress) })
 
 /** Empty filter: every problem. */
 export function emptyFilter(): ProblemFilter {

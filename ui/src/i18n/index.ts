@@ -83,9 +83,43 @@ const ERROR_CATALOGUES: Record<Locale, Record<string, string>> = {
 }
 const UI: Record<Locale, typeof zh> = { 'zh-CN': zh, en }
 
+// The import sections of the shared catalogue: a label for every column field key, and the
+// reasons a row is skipped.
+const IMPORT_FIELDS: Record<Locale, Record<string, string>> = {
+  'zh-CN': zhErrors.import_fields as Record<string, string>,
+  en: enErrors.import_fields as Record<string, string>,
+}
+const IMPORT_SKIP: Record<Locale, Record<string, string>> = {
+  'zh-CN': zhErrors.import_skip as Record<string, string>,
+  en: enErrors.import_skip as Record<string, string>,
+}
+
+function has(table: Record<string, string>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(table, key)
+}
+
+/** The label of an import column field (`Field`), e.g. lead_unit → 牵头单位. */
+export function importFieldLabel(field: string, locale: Locale = currentLocale()): string {
+  const table = IMPORT_FIELDS[locale]
+  return has(table, field) ? table[field] : field
+}
+
+/** Why a row was skipped, e.g. duplicate + "2026-城关-0001" → 台账中已有（2026-城关-0001）. */
+export function importSkipText(reason: string, detail: string, locale: Locale = currentLocale()): string {
+  const table = IMPORT_SKIP[locale]
+  if (!has(table, reason)) return detail ? `${reason} (${detail})` : reason
+  return table[reason].replace(/\{detail\}/g, detail)
+}
+
+/** A row issue's code (`import.row.bad_date`…) as a sentence; the code itself if unknown. */
+export function importIssueText(code: string, locale: Locale = currentLocale()): string {
+  return errorText(new ApiError(code, code), locale)
+}
+
 /** A parameter value as people read it: enum keys become labels, field names and known
- * English reasons are translated; everything else is shown as given. */
-function paramText(locale: Locale, name: string, value: unknown): string {
+ * English reasons are translated; everything else is shown as given. Import errors name
+ * spreadsheet fields (`Field`), labelled from the import catalogue. */
+function paramText(locale: Locale, name: string, value: unknown, code = ''): string {
   if (value === null || value === undefined) return ''
   if (typeof value !== 'string') return typeof value === 'object' ? JSON.stringify(value) : String(value)
   const ui = UI[locale]
@@ -98,7 +132,7 @@ function paramText(locale: Locale, name: string, value: unknown): string {
     case 'entity':
       return pick(ui.enums.entity)
     case 'field':
-      return pick(ui.fieldNames)
+      return code.startsWith('import.') ? pick(IMPORT_FIELDS[locale]) : pick(ui.fieldNames)
     case 'reason':
     case 'what':
       return pick(ui.reasons)
@@ -107,10 +141,23 @@ function paramText(locale: Locale, name: string, value: unknown): string {
   }
 }
 
-function fill(template: string, params: Record<string, unknown>, locale: Locale): string {
+function fill(template: string, params: Record<string, unknown>, locale: Locale, code = ''): string {
   return template.replace(/\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? paramText(locale, name, params[name]) : whole,
+    Object.prototype.hasOwnProperty.call(params, name) ? paramText(locale, name, params[name], code) : whole,
   )
+}
+
+const PLACEHOLDER = /\{[a-zA-Z_][a-zA-Z0-9_]*\}/
+
+/** import.refused carries the refusal's own code (`reason_code`) and English text: the
+ * localized sentence of that code when it needs no parameters, else the English text. */
+function refusalParams(params: Record<string, unknown>, locale: Locale): Record<string, unknown> {
+  const code = params.reason_code
+  if (typeof code !== 'string') return params
+  const template = ERROR_CATALOGUES[locale][code]
+  if (template === undefined) return params
+  const text = fill(template, params, locale, code)
+  return PLACEHOLDER.test(text) ? params : { ...params, reason: text }
 }
 
 const SHELL_CODES: Record<string, keyof typeof zh.shellErrors> = {
@@ -123,7 +170,10 @@ const SHELL_CODES: Record<string, keyof typeof zh.shellErrors> = {
 export function errorText(err: unknown, locale: Locale = currentLocale()): string {
   const e = ApiError.from(err)
   const template = ERROR_CATALOGUES[locale][e.code]
-  if (template !== undefined) return fill(template, e.params, locale)
+  if (template !== undefined) {
+    const params = e.code === 'import.refused' ? refusalParams(e.params, locale) : e.params
+    return fill(template, params, locale, e.code)
+  }
   const shell = SHELL_CODES[e.code]
   if (shell) return fill(UI[locale].shellErrors[shell], { message: e.message, ...e.params }, locale)
   return e.message || e.code

@@ -28,3 +28,8 @@ export function isFullDate(s: string): boolean {
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]))
   return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3]
 }
+
+/** A percentage for el-progress from `done` of `total` (0 while the total is not known). */
+export function percentOf(done: number, total: number): number {
+  return total > 0 ? Math.min(100, Math.max(0, Math.round((done * 100) / total))) : 0
+}

@@ -41,6 +41,18 @@ export function summarizeEvent(kind: string, payload: JsonValue, unitName: (id: 
         priority: label('priority', str(p.priority)),
         description: str(p.description),
       })
+    case 'problem_imported': {
+      const row = obj(p.row)
+      const origin = obj(row.origin)
+      return S('problem_imported', {
+        number: str(p.number),
+        file: str(origin.file),
+        sheet: str(origin.sheet),
+        row: str(origin.row),
+        status: label('status', str(row.status)),
+        description: str(row.description),
+      })
+    }
     case 'resolved_locally':
       return S('resolved_locally', { text: str(p.result_text) })
     case 'assigned':
