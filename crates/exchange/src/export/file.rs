@@ -49,6 +49,11 @@ impl PendingFile {
         &self.target
     }
 
+    /// The folder the file is written in (known to exist and to be writable).
+    pub(crate) fn dir(&self) -> &Path {
+        self.tmp.parent().unwrap_or(Path::new("."))
+    }
+
     /// Flushes the finished file to disk and puts it in place of the target.
     pub(crate) fn commit(mut self, file: File) -> Result<(), ExportError> {
         file.sync_all().map_err(|e| write_error(&self.target, e))?;

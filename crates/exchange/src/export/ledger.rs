@@ -465,6 +465,9 @@ pub fn export_ledger_xlsx(
     let heading = Heading::read(ledger, filter, sort, now)?;
     let mut wb = Workbook::new();
     let x = |e: rust_xlsxwriter::XlsxError| ExportError::spreadsheet(e, pending.target());
+    // The rows spill to a temporary file; beside the target rather than in the system temp
+    // folder, which is often a RAM disk on Linux and would defeat the purpose.
+    wb.set_tempdir(pending.dir()).map_err(x)?;
     let sheet = wb.add_worksheet_with_constant_memory().map_err(x)?;
     let mut sink = XlsxSink {
         sheet,
