@@ -29,6 +29,21 @@ describe('timeline summaries', () => {
     expect(s).toBe('交办给 工信局，承办人 李四；签收时限 2026-03-06，办理时限 2026-03-20；配合单位：住建局（2026-03-10）')
   })
 
+  it('summarizes an imported problem with the file, sheet and row it came from', () => {
+    const s = summarizeEvent(
+      'problem_imported',
+      {
+        number: '2025-城关-0007',
+        township_id: 'cg',
+        terms: null,
+        row: { status: 'in_progress', description: '厂房用地手续', origin: { file: '台账.xlsx', sheet: '2025年', row: 12, key: 'k' } },
+      },
+      unitName,
+    )
+    expect(s).toBe('从 台账.xlsx（2025年 第 12 行）导入问题 2025-城关-0007（办理中）：厂房用地手续')
+    expect(eventKindLabel('problem_imported')).toBe('导入')
+  })
+
   it('names the proposed unit of a return and the level of an urge', () => {
     expect(summarizeEvent('returned', { unit_id: 'gx', reason: '不属于本部门职责', proposed_unit_id: 'zr' }, unitName)).toBe(
       '工信局 退回，建议由 自然资源局 承办。理由：不属于本部门职责',

@@ -317,6 +317,8 @@ const en: typeof zh = {
     visit: 'Visit',
     evaluation: 'Evaluation',
     reopenCount: 'Reopened',
+    imported: 'Imported from',
+    importedFrom: '{file} ({sheet}, row {row})',
     assignment: 'Assignment',
     lead: 'Lead unit',
     handler: 'Handler',

@@ -319,6 +319,8 @@ export default {
     visit: '关联走访',
     evaluation: '评价',
     reopenCount: '重办次数',
+    imported: '导入来源',
+    importedFrom: '{file}（{sheet} 第 {row} 行）',
     assignment: '交办情况',
     lead: '牵头单位',
     handler: '承办人',
