@@ -266,29 +266,28 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
             }
         };
 
-        // Already here? By number first, then by the row's content.
+        // Already here? A row with a 问题编号 is that number (two problems may share a text);
+        // a row without one is its enterprise and description.
         let number = Some(get(Field::Number)).filter(|n| !n.is_empty());
-        let text_key = content_key(code.as_deref().unwrap_or(&name), &description);
-        let key = number.as_ref().map(|n| format!("no:{n}")).unwrap_or_else(|| text_key.clone());
+        let key = match &number {
+            Some(n) => format!("no:{n}"),
+            None => content_key(code.as_deref().unwrap_or(&name), &description),
+        };
         let existing = match &number {
             Some(n) if ledger.problem_number_exists(n)? => Some(n.clone()),
-            _ => match ledger.problem_number_by_import_key(&key)? {
-                Some(n) => Some(n),
-                None => ledger.problem_number_by_import_key(&text_key)?,
-            },
+            _ => ledger.problem_number_by_import_key(&key)?,
         };
         if let Some(n) = existing {
             duplicates += 1;
             sp.skipped.push(SkippedRow { row, reason: "duplicate".into(), detail: n });
             continue;
         }
-        if let Some(first) = seen_keys.get(&key).or_else(|| seen_keys.get(&text_key)) {
+        if let Some(first) = seen_keys.get(&key) {
             duplicates += 1;
             sp.skipped.push(SkippedRow { row, reason: "duplicate_in_file".into(), detail: first.to_string() });
             continue;
         }
         seen_keys.insert(key.clone(), row);
-        seen_keys.insert(text_key, row);
 
         if sp.errors() > errors_before {
             continue;
