@@ -200,6 +200,36 @@ describe('import wizard', () => {
   })
 })
 
+describe('import wizard without a header found', () => {
+  it('asks for the header row and previews again with it', async () => {
+    let n = 0
+    shell((cmd, args) => {
+      if (cmd === 'list_units') return units
+      if (cmd === 'import_preview') {
+        n++
+        if (n === 1) throw { code: 'import.no_header', message: 'x', params: { scanned: 30 } }
+        expect((args.options as { header_row: number }).header_row).toBe(4)
+        return preview({ header_row: 4 })
+      }
+      return null
+    })
+    const w = mount(ImportView, { global: { plugins: [ElementPlus, i18n, router()] }, attachTo: document.body })
+    expect(w.find('[data-testid="import-header-row-first"]').exists()).toBe(false)
+    await w.get('[data-testid="import-path"]').setValue('/data/无表头.xlsx')
+    await w.get('[data-testid="import-next"]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid="import-error"]').text()).toContain('前 30 行中找不到表头')
+    const input = w.findAllComponents({ name: 'ElInputNumber' }).find((c) => c.attributes('data-testid') === 'import-header-row-first')!
+    input.vm.$emit('change', 4)
+    await flushPromises()
+    await w.get('[data-testid="import-next"]').trigger('click')
+    await flushPromises()
+    expect(n).toBe(2)
+    expect(w.find('[data-testid="import-step-mapping"]').exists()).toBe(true)
+    w.unmount()
+  })
+})
+
 describe('exports', () => {
   it('exports the ledger with the filter and sort on screen to a typed path', async () => {
     ledgerState.filter = { ...api.emptyFilter(), statuses: ['in_progress'], township_id: 'cg' }

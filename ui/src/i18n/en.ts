@@ -626,6 +626,7 @@ const en: typeof zh = {
     fileLine: 'File: {file}',
     sheet: 'Sheet',
     headerRow: 'Header row',
+    headerRowHint: 'When the header was not found, give its row number in the sheet (from 1) and press Next.',
     mappingSummary: '{rows} data rows; {errors} error(s), {warnings} warning(s)',
     mappingHint: 'Which ledger field each column holds was detected; correct it where wrong, and the preview runs again. Unit names are matched to units of the ledger; those that match none are created.',
     columns: 'Columns',

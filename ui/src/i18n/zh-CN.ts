@@ -628,6 +628,7 @@ export default {
     fileLine: '文件：{file}',
     sheet: '工作表',
     headerRow: '表头所在行',
+    headerRowHint: '没有自动找到表头时，请填写表头在表格中的行号（从 1 起），再点“下一步”。',
     mappingSummary: '数据 {rows} 行；错误 {errors} 处，提示 {warnings} 处',
     mappingHint: '每一列对应台账的哪个字段已自动识别，如有不对请修改；修改后立即重新预览。单位名称按台账中已有的单位匹配，匹配不上的将新建。',
     columns: '列对应',
