@@ -35,4 +35,7 @@ pub const COMMANDS: &[&str] = &[
     "rebuild_projections",
     "import_preview",
     "import_commit",
+    "export_ledger",
+    "export_report",
+    "report",
 ];

@@ -15,7 +15,9 @@ use taizhang_core::*;
 use taizhang_ledger::demo::{generate, DemoOptions};
 use taizhang_ledger::figures::PeriodLookupError;
 use taizhang_ledger::password::hash_password;
+use taizhang_ledger::report::Report;
 use taizhang_ledger::*;
+use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, export_report_xlsx, ExportSummary};
 use taizhang_exchange::import::{
     commit_enterprises, commit_ledger, preview_enterprises, preview_ledger, ImportKind, ImportOptions, ImportOutcome, ImportPreview,
 };
@@ -415,4 +417,70 @@ pub fn import_commit(
         log::info!("imported {} ({} new rows, {} events)", outcome.preview.file, outcome.preview.rows_new, outcome.events);
         Ok(outcome)
     })
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Xlsx,
+    Csv,
+}
+
+/// Writes the ledger view the user is looking at (its filter and sort) to a file.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn export_ledger(
+    state: State<'_, AppState>,
+    path: String,
+    format: ExportFormat,
+    filter: ProblemFilter,
+    sort: Sort,
+    on_progress: Channel<Progress>,
+) -> ApiResult<ExportSummary> {
+    state.with(|o| {
+        session_user(o)?;
+        let path = PathBuf::from(path);
+        let mut progress = |done: u64, total: u64| {
+            let _ = on_progress.send(Progress { stage: "export".into(), done: done as i64, total: total as i64 });
+        };
+        let summary = match format {
+            ExportFormat::Xlsx => export_ledger_xlsx(&o.ledger, &filter, sort, Utc::now(), &path, &mut progress)?,
+            ExportFormat::Csv => export_ledger_csv(&o.ledger, &filter, sort, Utc::now(), &path, &mut progress)?,
+        };
+        log::info!("exported {} rows of the ledger", summary.rows);
+        Ok(summary)
+    })
+}
+
+/// The periodic report for a period, as one workbook.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn export_report(state: State<'_, AppState>, path: String, period: String, on_progress: Channel<Progress>) -> ApiResult<ExportSummary> {
+    state.with(|o| {
+        require_report(o)?;
+        let p = crate::commands::period(&o.ledger, &period)?;
+        let _ = on_progress.send(Progress { stage: "report".into(), done: 0, total: 1 });
+        let summary = export_report_xlsx(&o.ledger, &p, Utc::now(), &PathBuf::from(path))?;
+        let _ = on_progress.send(Progress { stage: "report".into(), done: 1, total: 1 });
+        Ok(summary)
+    })
+}
+
+/// The same report, for the printable view.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn report(state: State<'_, AppState>, period: String) -> ApiResult<Report> {
+    state.with(|o| {
+        require_report(o)?;
+        let p = crate::commands::period(&o.ledger, &period)?;
+        Ok(o.ledger.report(&p, Utc::now())?)
+    })
+}
+
+/// Reports are for the office and leaders (the core's capabilities say so; the shell only asks).
+fn require_report(o: &Open) -> ApiResult<()> {
+    let user = session_user(o)?;
+    let actor = o.ledger.actor(&user)?;
+    if !capabilities(actor.user.role).report {
+        return Err(DomainError::forbidden(&actor.user.login, "report", "reports are for the office and leaders").into());
+    }
+    Ok(())
 }

@@ -48,6 +48,17 @@ impl From<taizhang_exchange::import::ImportError> for ApiError {
     }
 }
 
+impl From<taizhang_exchange::export::ExportError> for ApiError {
+    fn from(e: taizhang_exchange::export::ExportError) -> Self {
+        let mut params = e.to_json();
+        if let Some(m) = params.as_object_mut() {
+            m.remove("code");
+            m.remove("message");
+        }
+        ApiError { code: e.code().into(), message: e.to_string(), params }
+    }
+}
+
 impl From<taizhang_core::DomainError> for ApiError {
     fn from(e: taizhang_core::DomainError) -> Self {
         LedgerError::from(e).into()

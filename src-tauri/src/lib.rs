@@ -47,6 +47,9 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, context: Context<R>) -> tauri:
             commands::rebuild_projections,
             commands::import_preview,
             commands::import_commit,
+            commands::export_ledger,
+            commands::export_report,
+            commands::report,
         ])
         .build(context)
         .expect("error while building the Taizhang app");
