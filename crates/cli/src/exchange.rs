@@ -10,8 +10,10 @@ use taizhang_exchange::import::{
     Severity, UnitChoice,
 };
 
+use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, export_report_xlsx, ExportSummary};
+
 use crate::messages::{catalog_text, CliError};
-use crate::{now, print, Session};
+use crate::{now, print, Session, ViewArgs};
 
 #[derive(Subcommand)]
 pub enum ImportCmd {
@@ -196,6 +198,60 @@ fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
         }
     }
     o
+}
+
+#[derive(Subcommand)]
+pub enum ExportCmd {
+    /// The ledger in the usual 台账 layout: `.xlsx`, or CSV (UTF-8 with BOM) when OUT ends in
+    /// `.csv`. Takes the same filters and sort as `problems list`.
+    Ledger {
+        out: PathBuf,
+        #[command(flatten)]
+        view: ViewArgs,
+    },
+    /// The periodic report workbook: summary, department scorecard, townships, categories and
+    /// the overdue list for a 督办通报.
+    Report {
+        /// 2026-03, 2026-03-上旬 (or 2026-03-x1), 2026-Q1, 2026, 2026-01-01..2026-03-31, campaign.
+        #[arg(long)]
+        period: String,
+        out: PathBuf,
+    },
+}
+
+pub fn export(s: &mut Session, cmd: ExportCmd) -> Result<ExitCode, CliError> {
+    let json = s.json;
+    let t = now()?;
+    let mut last = 0;
+    let mut progress = |done: u64, total: u64| {
+        let pct = if total == 0 { 100 } else { done * 100 / total };
+        if !json && total >= 5000 && pct >= last + 10 {
+            eprintln!("导出中… {pct}%（{done}/{total}）");
+            last = pct;
+        }
+    };
+    let summary: ExportSummary = match cmd {
+        ExportCmd::Ledger { out, view } => {
+            let (filter, sort) = s.view(&view)?;
+            let csv = out.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            if csv {
+                export_ledger_csv(&s.ledger, &filter, sort, t, &out, &mut progress)?
+            } else {
+                export_ledger_xlsx(&s.ledger, &filter, sort, t, &out, &mut progress)?
+            }
+        }
+        ExportCmd::Report { period, out } => {
+            let p = s.period(&period)?;
+            export_report_xlsx(&s.ledger, &p, t, &out)?
+        }
+    };
+    print(json, &summary, || {
+        let heads: Vec<String> = summary.chain_heads.iter().map(|h| format!("{}…", &h.head_hash[..16.min(h.head_hash.len())])).collect();
+        format!("已导出 {} 行：{}
+链头：{}（凭此可与台账文件核对）
+", summary.rows, summary.path, heads.join("、"))
+    });
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

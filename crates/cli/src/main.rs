@@ -59,6 +59,9 @@ enum Cmd {
     /// Import an office's existing spreadsheet: a problem ledger or an enterprise list.
     #[command(subcommand)]
     Import(exchange::ImportCmd),
+    /// Export the ledger (any filtered view) or a periodic report as .xlsx or CSV.
+    #[command(subcommand)]
+    Export(exchange::ExportCmd),
     /// Rebuild the read tables from the events and say whether they came out identical.
     Rebuild,
     /// The date N working days after DATE (counting from the day after).
@@ -351,6 +354,17 @@ enum ProblemsCmd {
 
 #[derive(Args)]
 struct ListArgs {
+    #[command(flatten)]
+    view: ViewArgs,
+    #[arg(long, default_value_t = 1)]
+    page: u64,
+    #[arg(long, default_value_t = 50)]
+    page_size: u64,
+}
+
+/// The filters and sort of a ledger view (the list, and the export of it).
+#[derive(Args)]
+pub(crate) struct ViewArgs {
     /// Status key or Chinese label; repeatable.
     #[arg(long)]
     status: Vec<String>,
@@ -386,10 +400,48 @@ struct ListArgs {
     sort: SortArg,
     #[arg(long)]
     asc: bool,
-    #[arg(long, default_value_t = 1)]
-    page: u64,
-    #[arg(long, default_value_t = 50)]
-    page_size: u64,
+}
+
+impl Session {
+    pub(crate) fn period(&self, text: &str) -> Result<taizhang_core::period::Period, CliError> {
+        match self.ledger.period(text) {
+            Ok(p) => Ok(p),
+            Err(PeriodLookupError::Period(e)) => Err(e.into()),
+            Err(PeriodLookupError::Ledger(e)) => Err(e.into()),
+            Err(PeriodLookupError::NoCampaign) => {
+                Err(CliError::Ledger(LedgerError::bad_input("period", "服务年期间未设置（settings 中的 campaign_start / campaign_end）")))
+            }
+        }
+    }
+
+    pub(crate) fn view(&self, a: &ViewArgs) -> Result<(ProblemFilter, Sort), CliError> {
+        let s = self;
+        let mut f = ProblemFilter::default();
+        for st in &a.status {
+            f.statuses.push(parse_enum("status", st, Status::parse)?);
+        }
+        f.township_id = a.township.as_deref().map(|u| s.unit(u).map(|u| u.id)).transpose()?;
+        f.lead_unit_id = a.lead.as_deref().map(|u| s.unit(u).map(|u| u.id)).transpose()?;
+        f.supporter_unit_id = a.supporter.as_deref().map(|u| s.unit(u).map(|u| u.id)).transpose()?;
+        f.category = a.category.clone();
+        f.priority = a.priority.as_deref().map(|p| parse_enum("priority", p, Priority::parse)).transpose()?;
+        f.overdue = a.overdue.then_some(true);
+        f.escalation = a.escalation.as_deref().map(|e| parse_enum("escalation", e, Escalation::parse)).transpose()?;
+        f.registered_from = opt_date(&a.from)?;
+        f.registered_to = opt_date(&a.to)?;
+        f.deadline_from = opt_date(&a.deadline_from)?;
+        f.deadline_to = opt_date(&a.deadline_to)?;
+        f.text = a.search.clone();
+        let key = match a.sort {
+            SortArg::Registered => SortKey::Registered,
+            SortArg::Number => SortKey::Number,
+            SortArg::Deadline => SortKey::Deadline,
+            SortArg::Status => SortKey::Status,
+            SortArg::Escalation => SortKey::Escalation,
+            SortArg::Updated => SortKey::Updated,
+        };
+        Ok((f, Sort { key, descending: !a.asc }))
+    }
 }
 
 #[derive(Subcommand)]
@@ -755,33 +807,10 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             });
         }
         Cmd::Problems(ProblemsCmd::List(a)) => {
-            let mut f = ProblemFilter::default();
-            for st in &a.status {
-                f.statuses.push(parse_enum("status", st, Status::parse)?);
-            }
-            f.township_id = a.township.as_deref().map(|u| s.unit(u).map(|u| u.id)).transpose()?;
-            f.lead_unit_id = a.lead.as_deref().map(|u| s.unit(u).map(|u| u.id)).transpose()?;
-            f.supporter_unit_id = a.supporter.as_deref().map(|u| s.unit(u).map(|u| u.id)).transpose()?;
-            f.category = a.category.clone();
-            f.priority = a.priority.as_deref().map(|p| parse_enum("priority", p, Priority::parse)).transpose()?;
-            f.overdue = a.overdue.then_some(true);
-            f.escalation = a.escalation.as_deref().map(|e| parse_enum("escalation", e, Escalation::parse)).transpose()?;
-            f.registered_from = opt_date(&a.from)?;
-            f.registered_to = opt_date(&a.to)?;
-            f.deadline_from = opt_date(&a.deadline_from)?;
-            f.deadline_to = opt_date(&a.deadline_to)?;
-            f.text = a.search.clone();
-            let key = match a.sort {
-                SortArg::Registered => SortKey::Registered,
-                SortArg::Number => SortKey::Number,
-                SortArg::Deadline => SortKey::Deadline,
-                SortArg::Status => SortKey::Status,
-                SortArg::Escalation => SortKey::Escalation,
-                SortArg::Updated => SortKey::Updated,
-            };
+            let (f, sort) = s.view(&a.view)?;
             let size = a.page_size.clamp(1, 1000);
             let page = PageRequest { offset: (a.page.max(1) - 1) * size, limit: size };
-            let result = s.ledger.list_problems(&f, Sort { key, descending: !a.asc }, page, now()?)?;
+            let result = s.ledger.list_problems(&f, sort, page, now()?)?;
             print(json, &result, || {
                 format!(
                     "{}共 {} 件，第 {} 页（每页 {} 件）\n",
@@ -798,14 +827,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             print(json, &detail, || render::detail(&detail));
         }
         Cmd::Figures { period } => {
-            let period = match s.ledger.period(&period) {
-                Ok(p) => p,
-                Err(PeriodLookupError::Period(e)) => return Err(e.into()),
-                Err(PeriodLookupError::Ledger(e)) => return Err(e.into()),
-                Err(PeriodLookupError::NoCampaign) => {
-                    return Err(CliError::Ledger(LedgerError::bad_input("period", "服务年期间未设置（settings 中的 campaign_start / campaign_end）")))
-                }
-            };
+            let period = s.period(&period)?;
             let card = s.ledger.scorecard(&period, now()?)?;
             print(json, &card, || render::scorecard(&card));
         }
@@ -940,6 +962,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         }
         Cmd::Instruct { problem, text } => return s.exec(Command::Instruct { problem_id: s.problem_id(&problem)?, text }),
         Cmd::Import(cmd) => return exchange::import(&mut s, cmd),
+        Cmd::Export(cmd) => return exchange::export(&mut s, cmd),
         Cmd::Unit(cmd) => return unit_cmd(&mut s, cmd),
         Cmd::User(cmd) => return user_cmd(&mut s, cmd),
         Cmd::Enterprise(cmd) => return enterprise_cmd(&mut s, cmd),

@@ -22,6 +22,7 @@ pub fn catalog_text(section: &str, key: &str) -> Option<String> {
 pub enum CliError {
     Ledger(LedgerError),
     Import(taizhang_exchange::import::ImportError),
+    Export(taizhang_exchange::export::ExportError),
     Period(PeriodError),
     Calendar(CalendarError),
     BadDate(String),
@@ -43,6 +44,14 @@ impl From<taizhang_exchange::import::ImportError> for CliError {
         match e {
             taizhang_exchange::import::ImportError::Ledger(l) => CliError::Ledger(l),
             e => CliError::Import(e),
+        }
+    }
+}
+impl From<taizhang_exchange::export::ExportError> for CliError {
+    fn from(e: taizhang_exchange::export::ExportError) -> Self {
+        match e {
+            taizhang_exchange::export::ExportError::Ledger(l) => CliError::Ledger(l),
+            e => CliError::Export(e),
         }
     }
 }
@@ -78,6 +87,7 @@ impl CliError {
         match self {
             CliError::Ledger(e) => e.code(),
             CliError::Import(e) => e.code(),
+            CliError::Export(e) => e.code(),
             CliError::Period(e) => e.code(),
             CliError::Calendar(e) => e.code(),
             CliError::BadDate(_) => "input.bad_date",
@@ -90,6 +100,7 @@ impl CliError {
         let (mut m, message) = match self {
             CliError::Ledger(e) => (fields(e.to_json()), e.to_string()),
             CliError::Import(e) => (fields(e.params()), e.to_string()),
+            CliError::Export(e) => (fields(e.to_json()), e.to_string()),
             CliError::Period(e) => (fields(serde_json::to_value(e).unwrap_or_default()), e.to_string()),
             CliError::Calendar(e) => (fields(serde_json::to_value(e).unwrap_or_default()), e.to_string()),
             CliError::BadDate(v) => (serde_json::json!({ "value": v }).as_object().cloned().unwrap_or_default(), format!("malformed date {v}")),

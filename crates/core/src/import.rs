@@ -223,8 +223,8 @@ pub(crate) fn decide_import(
             })
         }
     };
-    if row.status == Status::Withdrawn || row.status == Status::Disputed {
-        return Err(DomainError::invalid("status", "an import cannot state a withdrawal or a pending return"));
+    if row.status == Status::Disputed {
+        return Err(DomainError::invalid("status", "an import cannot state a pending return; the office rules on returns here"));
     }
     let mut row = row.clone();
     row.number = Some(number.clone());

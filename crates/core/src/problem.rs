@@ -285,7 +285,7 @@ impl Problem {
             assignment,
             resolved_at: if resolved { row.resolved_on.or(row.closed_on).map(start_of_day) } else { None },
             closed_at: if status == Status::Closed { Some(start_of_day(row.closed_on.unwrap_or(meta.local_date()))) } else { None },
-            withdrawn_at: None,
+            withdrawn_at: (status == Status::Withdrawn).then_some(meta.occurred_at),
             pending_withdrawal: None,
             evaluation: row.satisfaction.filter(|s| resolved && s.is_positive()),
             reopen_count: 0,

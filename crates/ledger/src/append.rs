@@ -151,22 +151,37 @@ impl Ledger {
     /// Runs several commands in one transaction: all are recorded, or none (bulk assign, bulk
     /// urge). Each is decided against the state the previous ones left.
     pub fn execute_all(&mut self, user: &str, cmds: &[Command], now: DateTime<Utc>) -> Result<Vec<StoredEvent>> {
-        self.execute_batch(user, cmds, now, &mut |_, _| {}).map_err(|(_, e)| e)
+        let mut stored = Vec::new();
+        self.run_batch(user, cmds, now, &mut |_, _| {}, &mut |e| stored.push(e)).map_err(|(_, e)| e)?;
+        Ok(stored)
     }
 
-    /// `execute_all` for long batches (imports): reports progress after each command and, when
-    /// one is refused, which one (its index) so the caller can point at the row it came from.
+    /// `execute_all` for long batches (imports): reports progress after each command, returns
+    /// how many events were appended (not the events: a 100,000-row import would hold them all)
+    /// and, when a command is refused, which one (its index) so the caller can name its row.
     pub fn execute_batch(
         &mut self,
         user: &str,
         cmds: &[Command],
         now: DateTime<Utc>,
         progress: &mut dyn FnMut(usize, usize),
-    ) -> std::result::Result<Vec<StoredEvent>, (usize, LedgerError)> {
+    ) -> std::result::Result<u64, (usize, LedgerError)> {
+        let mut count = 0u64;
+        self.run_batch(user, cmds, now, progress, &mut |_| count += 1)?;
+        Ok(count)
+    }
+
+    fn run_batch(
+        &mut self,
+        user: &str,
+        cmds: &[Command],
+        now: DateTime<Utc>,
+        progress: &mut dyn FnMut(usize, usize),
+        on_event: &mut dyn FnMut(StoredEvent),
+    ) -> std::result::Result<(), (usize, LedgerError)> {
         let device = self.device_id.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
         let actor = read::actor(&tx, user).map_err(|e| (0, e))?;
-        let mut stored = Vec::new();
         let mut calendar = read::calendar(&tx).map_err(|e| (0, e))?;
         let mut settings = read::settings(&tx).map_err(|e| (0, e))?;
         for (i, cmd) in cmds.iter().enumerate() {
@@ -178,7 +193,7 @@ impl Ledger {
                 decided.map_err(|e| (i, e.into()))?
             };
             for body in &bodies {
-                stored.push(append(&tx, &device, &actor.user.id, now, body).map_err(|e| (i, e))?);
+                on_event(append(&tx, &device, &actor.user.id, now, body).map_err(|e| (i, e))?);
             }
             // Calendar and settings commands change the context of the ones after them.
             if bodies.iter().any(|b| matches!(b, EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } | EventBody::SettingsChanged { .. })) {
@@ -188,7 +203,7 @@ impl Ledger {
             progress(i + 1, cmds.len());
         }
         tx.commit().map_err(|e| (cmds.len(), e.into()))?;
-        Ok(stored)
+        Ok(())
     }
 }
 

@@ -251,7 +251,15 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
             closed,
             satisfaction,
         };
-        let status = if closed && lead_name.is_none() && !resolved { Status::Closed } else { fitting_status(&facts) };
+        let status = match stated {
+            Some(Status::Withdrawn) => Status::Withdrawn,
+            _ if closed && lead_name.is_none() && !resolved => Status::Closed,
+            _ => fitting_status(&facts),
+        };
+        if stated == Some(Status::Disputed) {
+            // A return awaiting the office's ruling: the lead keeps it until the office rules here.
+            sp.issue(row, Field::Status, &status_text, "import.row.return_pending", Severity::Warning);
+        }
 
         let category_text = get(Field::Category);
         let category = match match_category(&category_text, &settings.categories) {

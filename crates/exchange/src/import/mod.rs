@@ -255,11 +255,11 @@ fn commit(
     if errors > 0 {
         return Err(ImportError::HasErrors { errors });
     }
-    let stored = ledger.execute_batch(user, &planned.commands, now, progress).map_err(|(i, e)| {
+    let events = ledger.execute_batch(user, &planned.commands, now, progress).map_err(|(i, e)| {
         match planned.rows.get(i).copied().flatten() {
             Some(row) => ImportError::Refused { row, source: e },
             None => ImportError::Ledger(e),
         }
     })?;
-    Ok(ImportOutcome { preview: planned.preview, events: stored.len() as u64 })
+    Ok(ImportOutcome { preview: planned.preview, events })
 }
