@@ -219,3 +219,26 @@ fn import_a_ledger_sheet_from_the_cli() {
     cli.fails("admin", &["import", "ledger", &file, "--column", "9=lead_unit"], "input.invalid");
     assert_eq!(std::fs::read(&cli.db).unwrap(), before);
 }
+
+#[test]
+fn export_the_ledger_and_a_report_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cli = Cli::new(dir.path());
+    cli.now = "2026-06-15T10:00:00+08:00".into();
+    cli.ok("", &["demo", "--problems", "80", "--seed", "5", "--days", "90"]);
+    let xlsx = dir.path().join("台账.xlsx").display().to_string();
+    let out = cli.ok("admin", &["export", "ledger", &xlsx]);
+    assert!(out.contains("已导出 80 行"), "{out}");
+    let overdue = dir.path().join("超期.csv").display().to_string();
+    let summary = cli.json("admin", &["export", "ledger", &overdue, "--overdue"]);
+    let listed = cli.json("admin", &["problems", "list", "--overdue", "--page-size", "1000"]);
+    assert_eq!(summary["rows"], listed["total"]);
+    let text = std::fs::read(&overdue).unwrap();
+    assert!(text.starts_with(b"\xEF\xBB\xBF"), "CSV carries a BOM for Excel");
+    let report = dir.path().join("月报.xlsx").display().to_string();
+    cli.ok("admin", &["export", "report", "--period", "2026-05", &report]);
+    assert!(std::fs::metadata(&report).unwrap().len() > 0);
+    let missing = dir.path().join("没有的目录").join("x.xlsx").display().to_string();
+    cli.fails("admin", &["export", "ledger", &missing], "export.no_directory");
+    cli.fails("admin", &["export", "report", "--period", "2026-13", &report], "period.bad_format");
+}
