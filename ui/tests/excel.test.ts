@@ -267,6 +267,28 @@ describe('exports', () => {
     ledgerState.sort = { key: 'registered', descending: true }
   })
 
+  it('shows a refused export as the localized error and keeps the dialog open', async () => {
+    shell((cmd) => {
+      if (cmd === 'list_problems') return { total: 3, offset: 0, rows: [] }
+      if (cmd === 'export_ledger') throw { code: 'export.file_in_use', message: 'x', params: { path: '/tmp/a.xlsx' } }
+      return null
+    })
+    const w = mount(LedgerView, { global: { plugins: [ElementPlus, i18n, router()] }, attachTo: document.body })
+    await flushPromises()
+    await w.get('[data-testid="ledger-export-xlsx"]').trigger('click')
+    await flushPromises()
+    const input = document.querySelector('[data-testid="export-path"]') as HTMLInputElement
+    input.value = '/tmp/a.xlsx'
+    input.dispatchEvent(new Event('input'))
+    await flushPromises()
+    ;(document.querySelector('[data-testid="export-start"]') as HTMLElement).click()
+    await flushPromises()
+    expect(calls.find((x) => x.cmd === 'export_ledger')!.args.format).toBe('xlsx')
+    expect(document.querySelector('[data-testid="export-error"]')?.textContent).toContain('/tmp/a.xlsx 正被其他程序（如 Excel、WPS）打开，请关闭后重试')
+    expect(document.querySelector('[data-testid="export-result"]')).toBeNull()
+    w.unmount()
+  })
+
   it('passes the snake_case arguments of the report commands', async () => {
     shell(() => ({ rows: 0, path: '/tmp/r.xlsx', chain_heads: [] }))
     await api.exportReport('/tmp/r.xlsx', '2026-03')

@@ -12,6 +12,7 @@ import type { Command } from '../bindings/Command'
 import type { CreditCodeCheck } from '../bindings/CreditCodeCheck'
 import type { Dashboard } from '../bindings/Dashboard'
 import type { Enterprise } from '../bindings/Enterprise'
+import type { ExportFormat } from '../bindings/ExportFormat'
 import type { ExportSummary } from '../bindings/ExportSummary'
 import type { ImportKind } from '../bindings/ImportKind'
 import type { ImportOptions } from '../bindings/ImportOptions'
@@ -139,7 +140,7 @@ export const importPreview = (kind: ImportKind, path: string, options: ImportOpt
 export const importCommit = (kind: ImportKind, path: string, options: ImportOptions, onProgress?: ProgressHandler) =>
   call<ImportOutcome>('import_commit', { kind, path, options, on_progress: progressChannel(onProgress) })
 
-export type ExportFormat = 'xlsx' | 'csv'
+export type { ExportFormat }
 /** The ledger list exactly as filtered and sorted on screen, every page. */
 export const exportLedger = (path: string, format: ExportFormat, filter: ProblemFilter, sort: Sort, onProgress?: ProgressHandler) =>
   call<ExportSummary>('export_ledger', { path, format, filter, sort, on_progress: progressChannel(onProgress) })
