@@ -53,11 +53,8 @@ pub(crate) fn append(
     body: &EventBody,
 ) -> Result<StoredEvent> {
     let (last_seq, prev_hash): (i64, String) = tx
-        .query_row(
-            "SELECT device_seq, hash FROM events WHERE device_id = ?1 ORDER BY device_seq DESC LIMIT 1",
-            [device_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT device_seq, hash FROM events WHERE device_id = ?1 ORDER BY device_seq DESC LIMIT 1")?
+        .query_row([device_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .unwrap_or((0, GENESIS_HASH.to_string()));
     let (kind, payload) = body.to_parts();
@@ -78,11 +75,11 @@ pub(crate) fn append(
         schema_version,
         payload: &payload_text,
     });
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO events (id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind, payload, schema_version, subject_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![id, device_id, device_seq, prev_hash, hash, actor, occurred, kind, payload_text, schema_version, body.subject_id()],
-    )?;
+    )?
+    .execute(params![id, device_id, device_seq, prev_hash, hash, actor, occurred, kind, payload_text, schema_version, body.subject_id()])?;
     let meta = EventMeta { actor: actor.to_string(), occurred_at: now };
     project::apply(tx, body, &meta)?;
     Ok(StoredEvent {

@@ -38,30 +38,30 @@ pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()
     match body {
         E::LedgerInitialized { .. } => {}
         E::UnitCreated { unit } | E::UnitUpdated { unit } => {
-            conn.execute(
+            exec(conn, 
                 "INSERT INTO units (id, name, short_name, kind, active) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, active = excluded.active",
                 params![unit.id, unit.name, unit.short_name, unit.kind.key(), unit.active],
             )?;
         }
         E::UserCreated { user } => {
-            conn.execute(
+            exec(conn, 
                 "INSERT INTO users (id, login, name, unit_id, role, active, password_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![user.id, user.login, user.name, user.unit_id, user.role.key(), user.active, user.password_hash],
             )?;
         }
         E::UserUpdated { user_id, name, unit_id, role, active } => {
-            conn.execute(
+            exec(conn, 
                 "UPDATE users SET name = ?2, unit_id = ?3, role = ?4, active = ?5 WHERE id = ?1",
                 params![user_id, name, unit_id, role.key(), active],
             )?;
         }
         E::PasswordSet { user_id, password_hash } => {
-            conn.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![user_id, password_hash])?;
+            exec(conn, "UPDATE users SET password_hash = ?2 WHERE id = ?1", params![user_id, password_hash])?;
         }
         E::EnterpriseCreated { enterprise: e } | E::EnterpriseUpdated { enterprise: e } => {
             let ok = e.credit_code.as_deref().map(|c| check_credit_code(c).is_valid());
-            conn.execute(
+            exec(conn, 
                 "INSERT INTO enterprises (id, name, credit_code, credit_code_ok, township_id, industry, scale, key_level,
                                           address, contact, phone, steward, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
@@ -76,7 +76,7 @@ pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()
                 ],
             )?;
             if matches!(body, E::EnterpriseUpdated { .. }) {
-                conn.execute(
+                exec(conn, 
                     "UPDATE problem_search SET enterprise_name = ?2
                      WHERE rowid IN (SELECT rowid FROM problems WHERE enterprise_id = ?1)",
                     params![e.id, e.name],
@@ -84,7 +84,7 @@ pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()
             }
         }
         E::VisitRecorded { visit: v } => {
-            conn.execute(
+            exec(conn, 
                 "INSERT INTO visits (id, enterprise_id, township_id, date, visitors, form, notes, recorded_by, recorded_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
@@ -95,24 +95,24 @@ pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()
         }
         E::CalendarYearSet { year } => {
             let (from, to) = (format!("{}-01-01", year.year), format!("{}-12-31", year.year));
-            conn.execute("DELETE FROM calendar_days WHERE date BETWEEN ?1 AND ?2", [&from, &to])?;
+            exec(conn, "DELETE FROM calendar_days WHERE date BETWEEN ?1 AND ?2", [&from, &to])?;
             for d in &year.days {
-                conn.execute(
+                exec(conn, 
                     "INSERT INTO calendar_days (date, off, name) VALUES (?1, ?2, ?3)",
                     params![d.date.to_string(), d.off, d.name],
                 )?;
             }
-            conn.execute(
+            exec(conn, 
                 "INSERT INTO calendar_years (year, notice) VALUES (?1, ?2) ON CONFLICT (year) DO UPDATE SET notice = excluded.notice",
                 params![year.year, year.notice],
             )?;
         }
         E::CalendarDaySet { date, off, name } => match off {
             None => {
-                conn.execute("DELETE FROM calendar_days WHERE date = ?1", [date.to_string()])?;
+                exec(conn, "DELETE FROM calendar_days WHERE date = ?1", [date.to_string()])?;
             }
             Some(off) => {
-                conn.execute(
+                exec(conn, 
                     "INSERT INTO calendar_days (date, off, name) VALUES (?1, ?2, ?3)
                      ON CONFLICT (date) DO UPDATE SET off = excluded.off, name = excluded.name",
                     params![date.to_string(), off, name],
@@ -120,7 +120,7 @@ pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()
             }
         },
         E::SettingsChanged { settings } => {
-            conn.execute(
+            exec(conn, 
                 "INSERT INTO settings (id, json) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET json = excluded.json",
                 [serde_json::to_string(settings)?],
             )?;
@@ -129,14 +129,14 @@ pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()
             let p = Problem::from_registration(body, meta).expect("a registration event");
             save_problem(conn, &p)?;
             let enterprise_name: String =
-                conn.query_row("SELECT name FROM enterprises WHERE id = ?1", [&p.enterprise_id], |r| r.get(0))?;
-            conn.execute(
+                query_row(conn, "SELECT name FROM enterprises WHERE id = ?1", [&p.enterprise_id], |r| r.get(0))?;
+            exec(conn, 
                 "INSERT INTO problem_search (rowid, number, enterprise_name, description, demand)
                  SELECT rowid, ?2, ?3, ?4, ?5 FROM problems WHERE id = ?1",
                 params![p.id, p.number, enterprise_name, p.description, p.demand],
             )?;
             if let Some(o) = &p.imported {
-                conn.execute(
+                exec(conn, 
                     "INSERT INTO problem_imports (problem_id, import_key, file, sheet, row) VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![p.id, o.key, o.file, o.sheet, o.row],
                 )?;
@@ -165,7 +165,7 @@ fn save_problem(conn: &Connection, p: &Problem) -> Result<()> {
     let urge_level = p.urges.iter().map(|u| escalation_rank(u.level)).max().unwrap_or(0);
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
     let local = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| local_date(t).to_string());
-    conn.execute(
+    exec(conn, 
         "INSERT INTO problems (id, number, number_year, number_seq, enterprise_id, township_id, visit_id, source, category,
             description, demand, raised_on, priority, responsible_leader, status, registered_at, registered_on,
             lead_unit_id, handler, assigned_on, sign_deadline, handling_deadline, original_deadline, signed_on,
@@ -217,14 +217,24 @@ fn save_problem(conn: &Connection, p: &Problem) -> Result<()> {
             serde_json::to_string(p)?,
         ],
     )?;
-    conn.execute("DELETE FROM problem_supporters WHERE problem_id = ?1", [&p.id])?;
+    exec(conn, "DELETE FROM problem_supporters WHERE problem_id = ?1", [&p.id])?;
     if let Some(a) = a {
         for s in &a.supporters {
-            conn.execute(
+            exec(conn, 
                 "INSERT INTO problem_supporters (problem_id, unit_id, sub_deadline, acknowledged, settled) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![p.id, s.unit_id, s.sub_deadline.to_string(), s.acknowledged_at.is_some(), s.is_settled()],
             )?;
         }
     }
     Ok(())
+}
+
+/// A statement from the connection's cache: an import folds 100,000 events through the same
+/// dozen statements, and parsing each anew costs more than running it.
+fn exec(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+    Ok(conn.prepare_cached(sql)?.execute(params)?)
+}
+
+fn query_row<T>(conn: &Connection, sql: &str, params: impl rusqlite::Params, f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, f)
 }

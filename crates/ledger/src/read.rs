@@ -76,7 +76,7 @@ pub fn problem_state(json: &str) -> Result<Problem> {
 }
 
 pub fn unit(conn: &Connection, id: &str) -> Result<Option<Unit>> {
-    Ok(conn.query_row(&format!("SELECT {UNIT_COLS} FROM units WHERE id = ?1"), [id], unit_row).optional()?)
+    Ok(conn.prepare_cached(&format!("SELECT {UNIT_COLS} FROM units WHERE id = ?1"))?.query_row([id], unit_row).optional()?)
 }
 
 pub fn units(conn: &Connection) -> Result<Vec<Unit>> {
@@ -131,7 +131,7 @@ pub fn settings(conn: &Connection) -> Result<Settings> {
 }
 
 pub fn problem(conn: &Connection, id: &str) -> Result<Option<Problem>> {
-    let json: Option<String> = conn.query_row("SELECT state FROM problems WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let json: Option<String> = conn.prepare_cached("SELECT state FROM problems WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
     json.map(|j| problem_state(&j)).transpose()
 }
 

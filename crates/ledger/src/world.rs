@@ -35,7 +35,7 @@ impl<'c> SqlWorld<'c> {
     }
 
     fn one<T>(&self, sql: &str, arg: &str, f: fn(&rusqlite::Row) -> rusqlite::Result<T>) -> Option<T> {
-        self.keep(self.conn.query_row(sql, [arg], f).optional().map_err(LedgerError::from))
+        self.keep(self.conn.prepare_cached(sql).and_then(|mut st| st.query_row([arg], f).optional()).map_err(LedgerError::from))
     }
 }
 
@@ -71,11 +71,10 @@ impl World for SqlWorld<'_> {
         self.one("SELECT problem_id FROM problem_imports WHERE import_key = ?1", key, |r| r.get(0))
     }
     fn next_problem_seq(&self, year: i32, township_id: &str) -> u32 {
-        let r = self.conn.query_row(
-            "SELECT coalesce(max(number_seq), 0) + 1 FROM problems WHERE number_year = ?1 AND township_id = ?2",
-            rusqlite::params![year, township_id],
-            |r| r.get::<_, u32>(0),
-        );
+        let r = self
+            .conn
+            .prepare_cached("SELECT coalesce(max(number_seq), 0) + 1 FROM problems WHERE number_year = ?1 AND township_id = ?2")
+            .and_then(|mut st| st.query_row(rusqlite::params![year, township_id], |r| r.get::<_, u32>(0)));
         self.keep(r.map(Some).map_err(LedgerError::from)).unwrap_or(1)
     }
 }
