@@ -415,8 +415,13 @@ fn a_file_that_is_not_a_spreadsheet_or_has_no_ledger_header_is_refused() {
     assert_eq!(preview_ledger(&f.ledger, &contacts, &ImportOptions::default(), now()).unwrap_err().code(), "import.no_header");
     let missing = f.dir.join("缺少问题列.csv");
     std::fs::write(&missing, "企业名称,所属镇街,牵头单位,办理时限\n甲,城关街道,工信局,5个工作日\n").unwrap();
-    let e = preview_ledger(&f.ledger, &missing, &ImportOptions::default(), now()).unwrap_err();
-    assert_eq!(e.code(), "import.missing_column");
+    // A missing required column blocks the import but still shows the columns, so the user
+    // can say which one holds it.
+    let p = preview_ledger(&f.ledger, &missing, &ImportOptions::default(), now()).unwrap();
+    assert!(!p.can_commit);
+    assert_eq!(p.columns.len(), 4);
+    let codes: Vec<(&str, &str)> = p.issues.iter().map(|i| (i.code.as_str(), i.value.as_str())).collect();
+    assert_eq!(codes, vec![("import.missing_column", "description")]);
     let opts = ImportOptions { sheet: Some("没有这张表".into()), ..ImportOptions::default() };
     let xlsx = f.dir.join("台账.xlsx");
     write_xlsx(&xlsx, &good_rows());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ApiError } from '../src/api'
-import { domainErrorText, errorText } from '../src/i18n'
+import { domainErrorText, errorText, importIssueText } from '../src/i18n'
 
 describe('errorText', () => {
   it('fills the Chinese message of a code with its params', () => {
@@ -55,7 +55,7 @@ describe('errorText', () => {
 
 describe('import texts', () => {
   it('translates row issue codes, skip reasons and field names', async () => {
-    const { importFieldLabel, importIssueText, importSkipText } = await import('../src/i18n')
+    const { importFieldLabel, importSkipText } = await import('../src/i18n')
     expect(importIssueText('import.row.bad_date', 'zh-CN')).toBe('无法识别的日期')
     expect(importIssueText('import.row.bad_date', 'en')).toBe('Not a date')
     expect(importSkipText('duplicate', '2026-城关-0001', 'zh-CN')).toBe('台账中已有（2026-城关-0001）')
@@ -66,9 +66,8 @@ describe('import texts', () => {
     expect(importFieldLabel('lead_unit', 'en')).toBe('Lead unit')
   })
 
-  it('names the missing column by its import label', () => {
-    expect(errorText(new ApiError('import.missing_column', 'x', { field: 'description' }), 'zh-CN')).toBe('表格缺少必需的列：问题描述')
-    expect(errorText(new ApiError('import.missing_column', 'x', { field: 'enterprise' }), 'zh-CN')).toBe('表格缺少必需的列：企业名称')
+  it('explains a missing required column as a row issue', () => {
+    expect(importIssueText('import.missing_column', 'zh-CN')).toBe('表格中没有这一必需的列，请在列对应中指定哪一列是它')
   })
 
   it('localizes the reason of a refused row when its code needs no parameters', () => {

@@ -182,7 +182,12 @@ fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
             let tag = if i.severity == Severity::Error { "错误" } else { "提示" };
             let msg = catalog_text("errors", &i.code).unwrap_or_else(|| i.code.clone());
             let col = if i.column.is_empty() { String::new() } else { format!("［{}］", i.column) };
-            let val = if i.value.is_empty() { String::new() } else { format!("“{}”", i.value) };
+            let value = if i.code == "import.missing_column" {
+                catalog_text("import_fields", &i.value).unwrap_or_else(|| i.value.clone())
+            } else {
+                i.value.clone()
+            };
+            let val = if value.is_empty() { String::new() } else { format!("“{value}”") };
             let _ = writeln!(o, "  第{}行{}{} {}：{} [{}]", i.row, col, val, tag, msg, i.code);
         }
     }

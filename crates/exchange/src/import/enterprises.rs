@@ -55,7 +55,7 @@ fn parse_key_level(text: &str) -> Option<KeyLevel> {
 
 fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) -> Result<Planned, ImportError> {
     let mut sp = SheetPlan::open(path, opts)?;
-    sp.require(Field::Enterprise)?;
+    let complete = sp.require(&[Field::Enterprise]);
     let units = ledger.units()?;
     let mut resolver = UnitResolver::new(&units, &opts.units);
     let header = sp.header.clone();
@@ -63,7 +63,8 @@ fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) 
     let mut pending: Vec<(u32, Enterprise, Option<(UnitKind, String)>, bool)> = Vec::new();
     let mut unchanged = 0u32;
 
-    for (row, cells) in sp.data_rows() {
+    let rows = if complete { sp.data_rows() } else { Vec::new() };
+    for (row, cells) in rows {
         let get = |f: Field| cell(&header, &cells, f).to_string();
         let name = get(Field::Enterprise);
         if name.is_empty() {

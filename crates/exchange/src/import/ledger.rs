@@ -124,8 +124,7 @@ fn date_inside(text: &str) -> Option<NaiveDate> {
 
 pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) -> Result<Planned, ImportError> {
     let mut sp = SheetPlan::open(path, opts)?;
-    sp.require(Field::Enterprise)?;
-    sp.require(Field::Description)?;
+    let complete = sp.require(&[Field::Enterprise, Field::Description]);
     let units = ledger.units()?;
     let settings = ledger.settings()?;
     let calendar = ledger.calendar()?;
@@ -142,7 +141,8 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
     let header = sp.header.clone();
     let done_means_closed = sp.header_text(Field::Done).contains("销号");
 
-    for (row, cells) in sp.data_rows() {
+    let rows = if complete { sp.data_rows() } else { Vec::new() };
+    for (row, cells) in rows {
         let get = |f: Field| cell(&header, &cells, f).to_string();
         let errors_before = sp.errors();
         let name = get(Field::Enterprise);

@@ -166,8 +166,6 @@ pub enum ImportError {
     Read(#[from] ReadError),
     #[error("no header row was found in the first {scanned} rows (a ledger header names the enterprise or the problem and at least three ledger columns)")]
     NoHeader { scanned: u32 },
-    #[error("the sheet has no column for {field:?}")]
-    MissingColumn { field: Field },
     #[error("{errors} row(s) have errors; fix them or the mapping and preview again")]
     HasErrors { errors: u32 },
     #[error("row {row}: {source}")]
@@ -181,7 +179,6 @@ impl ImportError {
         match self {
             ImportError::Read(e) => e.code(),
             ImportError::NoHeader { .. } => "import.no_header",
-            ImportError::MissingColumn { .. } => "import.missing_column",
             ImportError::HasErrors { .. } => "import.has_errors",
             ImportError::Refused { .. } => "import.refused",
             ImportError::Ledger(e) => e.code(),
@@ -201,7 +198,6 @@ impl ImportError {
                 serde_json::json!({ "path": path })
             }
             ImportError::NoHeader { scanned } => serde_json::json!({ "scanned": scanned }),
-            ImportError::MissingColumn { field } => serde_json::json!({ "field": field }),
             ImportError::HasErrors { errors } => serde_json::json!({ "errors": errors }),
             ImportError::Refused { row, source } => {
                 serde_json::json!({ "row": row, "reason_code": source.code(), "reason": source.to_string() })

@@ -64,11 +64,25 @@ impl SheetPlan {
         })
     }
 
-    pub fn require(&self, field: Field) -> Result<(), ImportError> {
-        match self.header.column(field) {
-            Some(_) => Ok(()),
-            None => Err(ImportError::MissingColumn { field }),
+    /// Records a blocking issue (on the header row) for each required field no column holds,
+    /// so the user sees the columns and can map one; true when all are there.
+    pub fn require(&mut self, fields: &[Field]) -> bool {
+        let row = self.header.row as u32 + 1;
+        let mut ok = true;
+        for f in fields {
+            if self.header.column(*f).is_none() {
+                let key = serde_json::to_value(f).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                self.issues.push(RowIssue {
+                    row,
+                    column: String::new(),
+                    value: key,
+                    code: "import.missing_column".into(),
+                    severity: Severity::Error,
+                });
+                ok = false;
+            }
         }
+        ok
     }
 
     /// The data rows under the header with their 1-based row numbers; blank and footer rows
