@@ -242,3 +242,24 @@ fn export_the_ledger_and_a_report_from_the_cli() {
     cli.fails("admin", &["export", "ledger", &missing], "export.no_directory");
     cli.fails("admin", &["export", "report", "--period", "2026-13", &report], "period.bad_format");
 }
+
+#[test]
+fn back_up_and_restore_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(dir.path());
+    cli.ok("", &["init"]);
+    cli.ok("admin", &["unit", "add", "城关街道", "--short", "城关", "--kind", "township"]);
+    let backup = dir.path().join("备份 2026-03-02.db").display().to_string();
+    let out = cli.ok("", &["backup", &backup]);
+    assert!(out.contains("已备份到"), "{out}");
+    cli.ok("admin", &["unit", "add", "西山镇", "--short", "西山", "--kind", "township"]);
+    let restored = cli.json("", &["restore", &backup]);
+    assert!(restored["kept_as"].as_str().unwrap().contains("ledger.replaced-"));
+    let units = cli.ok("", &["unit", "list"]);
+    assert!(units.contains("城关街道") && !units.contains("西山镇"), "{units}");
+    let not_a_backup = dir.path().join("x.db");
+    std::fs::write(&not_a_backup, "not sqlite").unwrap();
+    let before = std::fs::read(&cli.db).unwrap();
+    cli.fails("", &["restore", &not_a_backup.display().to_string()], "ledger.not_a_ledger");
+    assert_eq!(std::fs::read(&cli.db).unwrap(), before);
+}

@@ -56,6 +56,11 @@ enum Cmd {
     },
     /// Check every hash chain; exit 1 and name the first broken link if one fails.
     Verify,
+    /// Write a consistent copy of the ledger to OUT (SQLite's online backup; the copy is verified).
+    Backup { out: PathBuf },
+    /// Replace the ledger with the backup FROM, after checking it; the replaced file is kept
+    /// beside it as `<name>.replaced-<time>.db`.
+    Restore { from: PathBuf },
     /// Import an office's existing spreadsheet: a problem ledger or an enterprise list.
     #[command(subcommand)]
     Import(exchange::ImportCmd),
@@ -761,6 +766,18 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             });
             return Ok(ExitCode::SUCCESS);
         }
+        Cmd::Restore { from } => {
+            let report = taizhang_ledger::backup::restore(&from, &db, now()?)?;
+            print(json, &report, || {
+                format!(
+                    "已从 {} 恢复台账（{} 个事件，链校验通过）。{}\n",
+                    report.restored_from,
+                    report.events,
+                    report.kept_as.as_deref().map(|k| format!("原台账已保留为 {k}。")).unwrap_or_default()
+                )
+            });
+            return Ok(ExitCode::SUCCESS);
+        }
         Cmd::Deadline { date, days } => {
             let start = parse_date(&date)?;
             let calendar = if db.exists() {
@@ -795,6 +812,10 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             if !report.ok {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Cmd::Backup { out } => {
+            let info = s.ledger.backup_to(&out)?;
+            print(json, &info, || format!("已备份到 {}（{} 个事件，{} 字节，链校验通过）\n", info.path, info.events, info.bytes));
         }
         Cmd::Rebuild => {
             let report = s.ledger.rebuild()?;
@@ -978,7 +999,9 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 .map_err(|e| CliError::Ledger(LedgerError::bad_input("settings", e.to_string())))?;
             return s.exec(Command::UpdateSettings { settings });
         }
-        Cmd::Init | Cmd::Demo { .. } | Cmd::Deadline { .. } | Cmd::CreditCode { .. } => unreachable!("handled above"),
+        Cmd::Init | Cmd::Demo { .. } | Cmd::Deadline { .. } | Cmd::CreditCode { .. } | Cmd::Restore { .. } => {
+            unreachable!("handled above")
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -42,6 +42,11 @@ pub struct Settings {
     /// The campaign (服务年) period, for the "campaign" report period.
     pub campaign_start: Option<NaiveDate>,
     pub campaign_end: Option<NaiveDate>,
+    /// The desktop app backs the ledger up when it opens it and after this many minutes of
+    /// work (0: only when it opens it).
+    pub backup_every_minutes: u32,
+    /// Automatic backups kept per ledger (the oldest go first).
+    pub backup_keep: u32,
 }
 
 /// Composite score = Σ weight × rate over the rates defined for the unit (weights renormalized
@@ -96,6 +101,8 @@ impl Default for Settings {
             categories: DEFAULT_CATEGORIES.iter().map(|s| s.to_string()).collect(),
             campaign_start: None,
             campaign_end: None,
+            backup_every_minutes: 30,
+            backup_keep: 10,
         }
     }
 }
@@ -131,6 +138,12 @@ impl Settings {
             if v == 0 || v > 365 {
                 return Err(DomainError::invalid(field, "must be between 1 and 365"));
             }
+        }
+        if self.backup_keep == 0 || self.backup_keep > 1000 {
+            return Err(DomainError::invalid("backup_keep", "must be between 1 and 1000"));
+        }
+        if self.backup_every_minutes > 24 * 60 {
+            return Err(DomainError::invalid("backup_every_minutes", "must be at most a day (1440)"));
         }
         for (cat, d) in &self.category_handling_days {
             if *d == 0 || *d > 365 {

@@ -17,6 +17,8 @@ pub enum LedgerError {
     NewerVersion { path: String, found: i64, supported: i64 },
     #[error("the ledger is busy: another program is writing to it; try again")]
     Busy,
+    #[error("{path} is not a usable backup: {reason}")]
+    BackupBroken { path: String, reason: String },
     #[error("unknown user: {0}")]
     UnknownUser(String),
     #[error("wrong password for {0}")]
@@ -60,6 +62,7 @@ impl LedgerError {
             LedgerError::NotALedger { .. } => "ledger.not_a_ledger",
             LedgerError::NewerVersion { .. } => "ledger.newer_version",
             LedgerError::Busy => "ledger.busy",
+            LedgerError::BackupBroken { .. } => "backup.broken",
             LedgerError::UnknownUser(_) => "auth.unknown_user",
             LedgerError::BadPassword(_) => "auth.bad_password",
             LedgerError::BadInput { .. } => "input.invalid",
@@ -81,7 +84,9 @@ impl LedgerError {
             LedgerError::NewerVersion { path, found, supported } => {
                 serde_json::json!({ "path": path, "found": found, "supported": supported })
             }
-            LedgerError::NotALedger { path, reason } => serde_json::json!({ "path": path, "reason": reason }),
+            LedgerError::NotALedger { path, reason } | LedgerError::BackupBroken { path, reason } => {
+                serde_json::json!({ "path": path, "reason": reason })
+            }
             LedgerError::NoSuchFile { path } | LedgerError::AlreadyExists { path } => serde_json::json!({ "path": path }),
             LedgerError::UnknownUser(u) | LedgerError::BadPassword(u) => serde_json::json!({ "user": u }),
             LedgerError::BadInput { field, reason } => serde_json::json!({ "field": field, "reason": reason }),

@@ -69,6 +69,31 @@ pub fn create_in_memory() -> Result<Connection> {
 }
 
 pub fn open(path: &Path) -> Result<Connection> {
+    check(path, false)?;
+    let mut conn = Connection::open(path)?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Opens a file strictly for reading and leaves no trace: `immutable` keeps SQLite from
+/// creating the -wal and -shm files it otherwise makes beside a WAL database, even read-only.
+/// Only for files nothing else is writing (a backup being restored).
+pub fn open_immutable(path: &Path) -> rusqlite::Result<Connection> {
+    let mut uri = String::from("file:");
+    for b in path.to_string_lossy().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => uri.push(b as char),
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri.push_str("?immutable=1");
+    Connection::open_with_flags(uri, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+}
+
+/// The identity checks of `open`, read-only: a ledger, of a schema this program knows.
+/// `immutable`: see `open_immutable`.
+pub fn check(path: &Path, immutable: bool) -> Result<()> {
     let p = path.display().to_string();
     let not_ledger = |reason: &str| LedgerError::NotALedger { path: p.clone(), reason: reason.into() };
     if !path.exists() {
@@ -84,8 +109,12 @@ pub fn open(path: &Path) -> Result<Connection> {
         return Err(not_ledger("not a SQLite database"));
     }
     {
-        let ro = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|_| not_ledger("cannot be read as SQLite"))?;
+        let ro = if immutable {
+            open_immutable(path)
+        } else {
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        }
+        .map_err(|_| not_ledger("cannot be read as SQLite"))?;
         let app: i32 = ro.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|_| not_ledger("damaged header"))?;
         if app != APPLICATION_ID {
             return Err(not_ledger("a SQLite file of another program"));
@@ -102,10 +131,7 @@ pub fn open(path: &Path) -> Result<Connection> {
             return Err(not_ledger("missing the ledger tables"));
         }
     }
-    let mut conn = Connection::open(path)?;
-    configure(&conn)?;
-    migrate(&mut conn)?;
-    Ok(conn)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,11 +5,12 @@
 //! transaction. Everything else here reads.
 
 pub mod append;
+pub mod backup;
 pub mod demo;
 mod error;
 mod export_rows;
 pub mod figures;
-mod file;
+pub(crate) mod file;
 mod imports;
 pub mod password;
 mod project;
@@ -57,6 +58,12 @@ impl Ledger {
     pub fn open(path: &Path) -> Result<Ledger> {
         let conn = file::open(path)?;
         Ledger::from_conn(conn, Some(path.to_path_buf()))
+    }
+
+    /// Checks, without writing or leaving sidecar files, that `path` is a ledger this program
+    /// can open (for a file nothing else is writing, such as a backup).
+    pub fn check_file(path: &Path) -> Result<()> {
+        file::check(path, true)
     }
 
     /// A fresh ledger in memory, for tests.

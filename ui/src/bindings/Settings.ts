@@ -49,4 +49,13 @@ min_sample: number, categories: Array<string>,
 /**
  * The campaign (服务年) period, for the "campaign" report period.
  */
-campaign_start: string | null, campaign_end: string | null, };
+campaign_start: string | null, campaign_end: string | null, 
+/**
+ * The desktop app backs the ledger up when it opens it and after this many minutes of
+ * work (0: only when it opens it).
+ */
+backup_every_minutes: number, 
+/**
+ * Automatic backups kept per ledger (the oldest go first).
+ */
+backup_keep: number, };

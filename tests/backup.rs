@@ -1,0 +1,148 @@
+//! Backups and restore on real files: online copies while the ledger is open, rotation, and a
+//! restore that checks the backup before it replaces anything and keeps what it replaced.
+
+use std::path::Path;
+
+use taizhang_core::*;
+use taizhang_ledger::backup::restore;
+use taizhang_ledger::{Ledger, LedgerError};
+use taizhang_tests::{assign, at, district, register};
+
+/// The file and its WAL sidecars, as (name, length, a digest): compared, never printed whole.
+fn bytes(path: &Path) -> Vec<(String, usize, u64)> {
+    use std::hash::{Hash, Hasher};
+    ["", "-wal", "-shm"]
+        .iter()
+        .filter_map(|e| {
+            let b = std::fs::read(format!("{}{e}", path.display())).ok()?;
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            b.hash(&mut h);
+            Some((e.to_string(), b.len(), h.finish()))
+        })
+        .collect()
+}
+
+fn events(ledger: &Ledger) -> i64 {
+    ledger.connection().query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap()
+}
+
+/// A ledger with a district and two problems, one assigned.
+fn ledger_at(path: &Path) -> Ledger {
+    let mut l = Ledger::create(path, at(2026, 3, 2)).unwrap();
+    let d = district(&mut l, at(2026, 3, 2));
+    let p = register(&mut l, &d, "p1", at(2026, 3, 2));
+    l.execute("admin", &Command::Assign { problem_id: p, request: assign(&d.dept_a, &[&d.dept_b]) }, at(2026, 3, 2)).unwrap();
+    register(&mut l, &d, "p2", at(2026, 3, 3));
+    l
+}
+
+#[test]
+fn a_backup_is_a_verified_copy_made_while_the_ledger_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = ledger_at(&dir.path().join("ledger.db"));
+    let out = dir.path().join("备份.db");
+    let info = l.backup_to(&out).unwrap();
+    assert_eq!(info.events, events(&l));
+    assert_eq!(info.chain_heads, l.verify().unwrap().chains);
+    let mut copy = Ledger::open(&out).unwrap();
+    assert_eq!(events(&copy), events(&l));
+    assert!(copy.rebuild().unwrap().equal);
+    // The ledger goes on being written after the backup; the backup stays as it was.
+    l.execute("admin", &Command::Close { problem_id: "p1".into(), note: String::new() }, at(2026, 3, 4)).unwrap_err();
+    l.execute("gx", &Command::Sign { problem_id: "p1".into(), handler: String::new() }, at(2026, 3, 3)).unwrap();
+    assert_eq!(events(&copy) + 1, events(&l));
+    // No partial file is left beside it.
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn automatic_backups_rotate_and_keep_the_newest() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = ledger_at(&dir.path().join("城关台账.db"));
+    let backups = dir.path().join("backups");
+    std::fs::create_dir_all(&backups).unwrap();
+    std::fs::write(backups.join("别的文件.db"), b"not ours").unwrap();
+    let mut made = Vec::new();
+    for minute in 0..5 {
+        let t = at(2026, 3, 5) + chrono::Duration::minutes(minute * 30);
+        made.push(l.backup_rotating(&backups, t, 3).unwrap().path);
+    }
+    let mut left: Vec<String> =
+        std::fs::read_dir(&backups).unwrap().filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
+    left.sort();
+    assert_eq!(
+        left,
+        vec!["别的文件.db", "城关台账-20260305-110000.db", "城关台账-20260305-113000.db", "城关台账-20260305-120000.db"]
+    );
+    assert!(made[4].ends_with("城关台账-20260305-120000.db"));
+}
+
+#[test]
+fn restore_checks_the_backup_first_and_keeps_the_replaced_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let mut l = ledger_at(&path);
+    let backup = dir.path().join("backup.db");
+    l.backup_to(&backup).unwrap();
+    let at_backup = events(&l);
+    l.execute("gx", &Command::Sign { problem_id: "p1".into(), handler: String::new() }, at(2026, 3, 3)).unwrap();
+    let after = events(&l);
+    drop(l);
+    let backup_bytes = bytes(&backup);
+
+    let report = restore(&backup, &path, at(2026, 3, 6)).unwrap();
+    assert_eq!(report.events, at_backup);
+    let kept = report.kept_as.clone().unwrap();
+    assert!(kept.ends_with("ledger.replaced-20260306-100000.db"), "{kept}");
+    assert_eq!(events(&Ledger::open(&path).unwrap()), at_backup);
+    assert_eq!(events(&Ledger::open(Path::new(&kept)).unwrap()), after, "the replaced ledger is kept whole");
+    assert_eq!(bytes(&backup), backup_bytes, "the backup itself is never written to");
+}
+
+#[test]
+fn a_broken_or_foreign_backup_is_refused_and_nothing_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let l = ledger_at(&path);
+    let backup = dir.path().join("backup.db");
+    l.backup_to(&backup).unwrap();
+    drop(l);
+    // Someone edits the backup with sqlite3: drops the guards and rewrites a payload.
+    {
+        let c = rusqlite::Connection::open(&backup).unwrap();
+        let triggers: Vec<String> = {
+            let mut st = c.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").unwrap();
+            st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+        };
+        for t in triggers {
+            c.execute_batch(&format!("DROP TRIGGER \"{t}\"")).unwrap();
+        }
+        c.execute("UPDATE events SET payload = replace(payload, '扩建厂房', '改建厂房') WHERE kind = 'problem_registered'", [])
+            .unwrap();
+    }
+    let before = bytes(&path);
+    let tampered = bytes(&backup);
+    let err = restore(&backup, &path, at(2026, 3, 6)).unwrap_err();
+    assert_eq!(err.code(), "backup.broken", "{err}");
+    assert_eq!(bytes(&path), before);
+    assert_eq!(bytes(&backup), tampered);
+
+    let foreign = dir.path().join("other.db");
+    rusqlite::Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+    let err = restore(&foreign, &path, at(2026, 3, 6)).unwrap_err();
+    assert!(matches!(err, LedgerError::NotALedger { .. }), "{err}");
+    let err = restore(&dir.path().join("missing.db"), &path, at(2026, 3, 6)).unwrap_err();
+    assert_eq!(err.code(), "ledger.no_such_file");
+    assert_eq!(bytes(&path), before);
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.contains(".part") || n.contains("replaced"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
