@@ -38,4 +38,6 @@ pub const COMMANDS: &[&str] = &[
     "export_ledger",
     "export_report",
     "report",
+    "backup_now",
+    "restore_ledger",
 ];

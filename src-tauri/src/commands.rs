@@ -15,6 +15,7 @@ use taizhang_core::*;
 use taizhang_ledger::demo::{generate, DemoOptions};
 use taizhang_ledger::figures::PeriodLookupError;
 use taizhang_ledger::password::hash_password;
+use taizhang_ledger::backup::{BackupInfo, RestoreReport};
 use taizhang_ledger::report::Report;
 use taizhang_ledger::*;
 use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, export_report_xlsx, ExportSummary};
@@ -29,6 +30,8 @@ use crate::state::{AppState, Open};
 #[ts(export)]
 pub struct AppInfo {
     pub version: String,
+    /// Where automatic backups are kept.
+    pub backups_dir: String,
     pub default_path: String,
     pub demo_path: String,
     pub recent: Vec<String>,
@@ -96,7 +99,9 @@ fn opened<R: Runtime>(app: &AppHandle<R>, state: &AppState, ledger: Ledger, path
     state.remember(&path);
     set_title(app, Some(&path));
     log::info!("opened ledger {}", path.display());
-    *state.lock() = Some(Open { ledger, path: path.clone(), user: None });
+    let mut open = Open { ledger, path: path.clone(), user: None, last_backup: None };
+    state.auto_backup(&mut open, true);
+    *state.lock() = Some(open);
     Ok(LedgerInfo { path: path.display().to_string(), district_name })
 }
 
@@ -104,6 +109,7 @@ fn opened<R: Runtime>(app: &AppHandle<R>, state: &AppState, ledger: Ledger, path
 pub fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").into(),
+        backups_dir: state.backups_dir().display().to_string(),
         default_path: state.default_path().display().to_string(),
         demo_path: state.demo_path().display().to_string(),
         recent: state.recent(),
@@ -218,7 +224,9 @@ pub fn session(state: State<'_, AppState>) -> ApiResult<Option<SessionInfo>> {
 pub fn execute(state: State<'_, AppState>, command: Command) -> ApiResult<Vec<StoredEvent>> {
     state.with(|o| {
         let user = session_user(o)?;
-        Ok(o.ledger.execute(&user, &command, Utc::now())?)
+        let events = o.ledger.execute(&user, &command, Utc::now())?;
+        state.auto_backup(o, false);
+        Ok(events)
     })
 }
 
@@ -227,7 +235,9 @@ pub fn execute(state: State<'_, AppState>, command: Command) -> ApiResult<Vec<St
 pub fn execute_all(state: State<'_, AppState>, commands: Vec<Command>) -> ApiResult<Vec<StoredEvent>> {
     state.with(|o| {
         let user = session_user(o)?;
-        Ok(o.ledger.execute_all(&user, &commands, Utc::now())?)
+        let events = o.ledger.execute_all(&user, &commands, Utc::now())?;
+        state.auto_backup(o, false);
+        Ok(events)
     })
 }
 
@@ -415,6 +425,7 @@ pub fn import_commit(
             ImportKind::Enterprises => commit_enterprises(&mut o.ledger, &user, &path, &options, Utc::now(), &mut progress)?,
         };
         log::info!("imported {} ({} new rows, {} events)", outcome.preview.file, outcome.preview.rows_new, outcome.events);
+        state.auto_backup(o, false);
         Ok(outcome)
     })
 }
@@ -481,6 +492,52 @@ fn require_report(o: &Open) -> ApiResult<()> {
     let actor = o.ledger.actor(&user)?;
     if !capabilities(actor.user.role).report {
         return Err(DomainError::forbidden(&actor.user.login, "report", "reports are for the office and leaders").into());
+    }
+    Ok(())
+}
+
+/// Backs the ledger up now: to `path`, or (without one) as the next automatic backup.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn backup_now(state: State<'_, AppState>, path: Option<String>) -> ApiResult<BackupInfo> {
+    state.with(|o| {
+        require_administer(o, "backup")?;
+        let info = match path {
+            Some(p) => o.ledger.backup_to(&PathBuf::from(p))?,
+            None => {
+                let keep = o.ledger.settings()?.backup_keep;
+                o.ledger.backup_rotating(&state.backups_dir(), Utc::now(), keep)?
+            }
+        };
+        o.last_backup = Some(std::time::Instant::now());
+        log::info!("backed up to {}", info.path);
+        Ok(info)
+    })
+}
+
+/// Replaces the open ledger with a backup after checking it; the replaced file is kept beside
+/// it. Everyone is signed out: the restored ledger may not know the same users.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn restore_ledger(state: State<'_, AppState>, from: String) -> ApiResult<RestoreReport> {
+    let mut guard = state.lock();
+    let open = guard.as_mut().ok_or_else(ApiError::no_ledger)?;
+    require_administer(open, "restore")?;
+    let path = open.path.clone();
+    // The ledger must be closed for its file to be replaced; it is reopened either way.
+    let current = guard.take().expect("checked above");
+    drop(current.ledger);
+    let result = taizhang_ledger::backup::restore(&PathBuf::from(&from), &path, Utc::now());
+    let ledger = Ledger::open(&path)?;
+    *guard = Some(Open { ledger, path: path.clone(), user: None, last_backup: current.last_backup });
+    let report = result?;
+    log::info!("restored {} from {} (kept the replaced file as {:?})", path.display(), report.restored_from, report.kept_as);
+    Ok(report)
+}
+
+fn require_administer(o: &Open, what: &str) -> ApiResult<()> {
+    let user = session_user(o)?;
+    let actor = o.ledger.actor(&user)?;
+    if !capabilities(actor.user.role).administer {
+        return Err(DomainError::forbidden(&actor.user.login, what, "backups are for the office").into());
     }
     Ok(())
 }

@@ -50,6 +50,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, context: Context<R>) -> tauri:
             commands::export_ledger,
             commands::export_report,
             commands::report,
+            commands::backup_now,
+            commands::restore_ledger,
         ])
         .build(context)
         .expect("error while building the Taizhang app");

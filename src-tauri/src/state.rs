@@ -12,6 +12,8 @@ pub struct Open {
     pub path: PathBuf,
     /// The signed-in user's id.
     pub user: Option<String>,
+    /// When the last automatic backup was made (on open, then after writes).
+    pub last_backup: Option<std::time::Instant>,
 }
 
 pub struct AppState {
@@ -39,6 +41,30 @@ impl AppState {
 
     pub fn default_path(&self) -> PathBuf {
         self.data_dir.join("ledger.db")
+    }
+
+    /// Where automatic backups go, per user data directory.
+    pub fn backups_dir(&self) -> PathBuf {
+        self.data_dir.join("backups")
+    }
+
+    /// The automatic backup: made when a ledger is opened and after writes once the settings'
+    /// interval has passed. A failed backup is logged, never allowed to fail the user's work.
+    pub fn auto_backup(&self, open: &mut Open, on_open: bool) {
+        let Ok(settings) = open.ledger.settings() else { return };
+        let due = match open.last_backup {
+            None => true,
+            Some(_) if on_open => true,
+            Some(t) => settings.backup_every_minutes > 0 && t.elapsed().as_secs() >= settings.backup_every_minutes as u64 * 60,
+        };
+        if !due {
+            return;
+        }
+        match open.ledger.backup_rotating(&self.backups_dir(), chrono::Utc::now(), settings.backup_keep) {
+            Ok(info) => log::info!("backed up {} to {} ({} events)", open.path.display(), info.path, info.events),
+            Err(e) => log::warn!("automatic backup of {} failed: {e}", open.path.display()),
+        }
+        open.last_backup = Some(std::time::Instant::now());
     }
 
     pub fn demo_path(&self) -> PathBuf {

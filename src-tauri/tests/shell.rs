@@ -108,3 +108,65 @@ fn the_csp_forbids_eval_and_inline_scripts() {
     assert!(csp.contains("script-src 'self'"));
     assert!(!csp.contains("unsafe-eval") && !csp.contains("unsafe-inline"), "{csp}");
 }
+
+#[test]
+fn import_export_report_and_backup_reach_the_ledger_with_their_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var("TAIZHANG_DATA_DIR", dir.path());
+    let app = taizhang_desktop::build_app(mock_builder(), mock_context(noop_assets()));
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let path = dir.path().join("t.db").display().to_string();
+    invoke(&w, "ledger_create", json!({ "path": path })).unwrap();
+    invoke(&w, "sign_in", json!({ "login": "admin", "password": null })).unwrap();
+
+    let sheet = dir.path().join("台账.csv");
+    std::fs::write(&sheet, "企业名称,所属镇街,问题描述,问题类别,牵头单位\n示范区恒达精密机械有限公司,城关街道,用地指标未落实,用地,区自然资源局\n").unwrap();
+    let sheet = sheet.display().to_string();
+    let preview = invoke(&w, "import_preview", json!({ "kind": "ledger", "path": sheet, "options": {} })).unwrap();
+    assert_eq!(preview["rows_new"], 1, "{preview}");
+    let outcome =
+        invoke(&w, "import_commit", json!({ "kind": "ledger", "path": sheet, "options": {}, "on_progress": "__CHANNEL__:9" })).unwrap();
+    assert_eq!(outcome["preview"]["rows_new"], 1);
+    let err = invoke(&w, "import_preview", json!({ "kind": "ledger", "path": "/nonexistent/x.xlsx", "options": {} })).unwrap_err();
+    assert_eq!(err["code"], "import.io", "{err}");
+
+    let out = dir.path().join("台账.xlsx").display().to_string();
+    let summary = invoke(
+        &w,
+        "export_ledger",
+        json!({ "path": out, "format": "xlsx", "filter": {}, "sort": {}, "on_progress": "__CHANNEL__:9" }),
+    )
+    .unwrap();
+    assert_eq!(summary["rows"], 1);
+    let report = invoke(&w, "report", json!({ "period": "2026" })).unwrap();
+    assert!(report["departments"].is_array());
+
+    // Backups: into the data folder by default; a restore signs everyone out.
+    let info = invoke(&w, "backup_now", json!({ "path": null })).unwrap();
+    let backup = info["path"].as_str().unwrap().to_string();
+    // (The data folder comes from TAIZHANG_DATA_DIR, which tests running alongside also set.)
+    let backups_dir = invoke(&w, "app_info", json!({})).unwrap()["backups_dir"].as_str().unwrap().to_string();
+    assert!(backup.starts_with(&backups_dir), "{backup} in {backups_dir}");
+    let restored = invoke(&w, "restore_ledger", json!({ "from": backup })).unwrap();
+    assert!(restored["kept_as"].as_str().unwrap().contains("t.replaced-"));
+    let err = invoke(&w, "backup_now", json!({ "path": null })).unwrap_err();
+    assert_eq!(err["code"], "auth.not_signed_in");
+
+    // Only the office backs up, restores or imports; only the office and leaders get reports.
+    invoke(&w, "sign_in", json!({ "login": "admin", "password": null })).unwrap();
+    let units = invoke(&w, "list_units", json!({})).unwrap();
+    let township = units.as_array().unwrap().iter().find(|u| u["kind"] == "township").unwrap()["id"].clone();
+    invoke(&w, "execute", json!({ "command": { "action": "create_user", "user_id": "cg", "login": "cg", "name": "张三", "unit_id": township, "role": "township" } })).unwrap();
+    invoke(&w, "sign_in", json!({ "login": "cg", "password": null })).unwrap();
+    for (cmd, args) in [
+        ("backup_now", json!({ "path": null })),
+        ("restore_ledger", json!({ "from": path })),
+        ("report", json!({ "period": "2026" })),
+    ] {
+        let err = invoke(&w, cmd, args).unwrap_err();
+        assert_eq!(err["code"], "auth.forbidden", "{cmd}: {err}");
+    }
+    let err =
+        invoke(&w, "import_commit", json!({ "kind": "ledger", "path": sheet, "options": {}, "on_progress": "__CHANNEL__:9" })).unwrap_err();
+    assert_eq!(err["code"], "auth.forbidden", "{err}");
+}

@@ -5,6 +5,8 @@
 import { Channel, invoke } from '@tauri-apps/api/core'
 
 import type { AppInfo } from '../bindings/AppInfo'
+import type { BackupInfo } from '../bindings/BackupInfo'
+import type { RestoreReport } from '../bindings/RestoreReport'
 import type { ApiError as ApiErrorBody } from '../bindings/ApiError'
 import type { CalendarFormat } from '../bindings/CalendarFormat'
 import type { CalendarYear } from '../bindings/CalendarYear'
@@ -125,6 +127,10 @@ export const calendarYears = () => call<CalendarYear[]>('calendar_years')
 export const parseCalendarYear = (text: string, format: CalendarFormat, notice: string) =>
   call<CalendarYear>('parse_calendar_year', { text, format, notice })
 export const getSettings = () => call<Settings>('get_settings')
+/** A verified copy of the ledger: to `path`, or (null) as the next automatic backup. */
+export const backupNow = (path: string | null) => call<BackupInfo>('backup_now', { path })
+/** Replaces the open ledger with a checked backup; signs everyone out. */
+export const restoreLedger = (from: string) => call<RestoreReport>('restore_ledger', { from })
 
 // ---- audit (long work, with progress) ----
 export const verifyChain = (onProgress?: ProgressHandler) =>

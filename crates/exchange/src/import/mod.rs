@@ -247,6 +247,14 @@ fn commit(
     now: chrono::DateTime<chrono::Utc>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportOutcome, ImportError> {
+    // Every command is decided by the core, but an import with nothing new has no command to
+    // refuse: who may import at all is asked first.
+    let actor = ledger.actor(user)?;
+    if !taizhang_core::workflow::capabilities(actor.user.role).import {
+        return Err(ImportError::Ledger(
+            taizhang_core::DomainError::forbidden(&actor.user.login, "import", "only the coordinating office imports").into(),
+        ));
+    }
     let errors = planned.preview.issues.iter().filter(|i| i.severity == Severity::Error).count() as u32;
     if errors > 0 {
         return Err(ImportError::HasErrors { errors });
