@@ -508,3 +508,67 @@ fn one_problem_through_its_whole_life_across_users() {
     ui.shot("09-audit");
     let _ = ui.s.call("DELETE", "", None);
 }
+
+#[test]
+#[ignore = "drives the real window: needs the built app, tauri-driver and a display (make test runs it)"]
+fn excel_in_and_out_through_the_window() {
+    use calamine::Reader;
+    let data = tempfile::tempdir().unwrap();
+    let shots = workspace().join("target/e2e-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let port = free_port();
+    let _driver = start_driver(data.path(), port);
+    let ui = Ui { s: Session::open(port), shots };
+    ui.click("start-demo");
+    ui.sign_in("office_wang");
+
+    // An office's sheet: a title row, synonyms, a new enterprise, a footer row.
+    let sheet = data.path().join("城关街道问题台账.csv");
+    std::fs::write(
+        &sheet,
+        "城关街道企业问题台账（3月）\n序号,企业名称,所属镇(街道),存在问题,问题类别,反映时间,主办单位,协办单位,办理时限\n\
+         1,城关云帆物流有限公司,城关街道,冷链仓库用电增容审批慢,水电气等要素,2026/3/5,区自然资源局,区工业和信息化局,15个工作日\n\
+         2,城关云帆物流有限公司,城关街道,货车通行证办理难,其他,2026年3月6日,,,\n\
+         合计,2\n",
+    )
+    .unwrap();
+    ui.click("nav-import");
+    ui.click("import-kind-ledger");
+    ui.fill("import-path", &sheet.display().to_string());
+    ui.click("import-next");
+    ui.by("import-mapping-summary");
+    ui.click("import-next");
+    ui.wait_text("import-count-new", "2");
+    ui.shot("10-import-preview");
+    ui.click("import-commit");
+    ui.wait_text("import-result-new", "2");
+
+    // The imported rows are in the ledger; the ledger view exports to a real workbook.
+    ui.click("nav-ledger");
+    ui.fill("ledger-search", "冷链仓库");
+    ui.poll("the imported problem in the ledger", 30, || {
+        let t = ui.text("ledger-total");
+        t.contains('1').then_some(t)
+    });
+    let out = data.path().join("导出台账.xlsx");
+    ui.click("ledger-export-xlsx");
+    ui.fill("export-path", &out.display().to_string());
+    ui.click("export-start");
+    ui.wait_text("export-result-rows", "1");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).expect("the export is a workbook");
+    let range = book.worksheet_range("问题台账").unwrap();
+    let header: Vec<String> = range.rows().nth(2).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(&header[..3], ["序号", "问题编号", "企业名称"]);
+    let row: Vec<String> = range.rows().nth(3).unwrap().iter().map(|c| c.to_string()).collect();
+    assert!(row.contains(&"冷链仓库用电增容审批慢".to_string()), "{row:?}");
+    ui.shot("11-export");
+    ui.click("export-close");
+
+    // The printable report.
+    ui.click("nav-report");
+    ui.by("report-title");
+    ui.by("report-departments");
+    std::thread::sleep(Duration::from_millis(800));
+    ui.shot("12-report");
+    let _ = ui.s.call("DELETE", "", None);
+}

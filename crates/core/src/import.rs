@@ -25,6 +25,9 @@ pub struct ImportOrigin {
     pub sheet: String,
     /// 1-based row number as a spreadsheet program shows it.
     pub row: u32,
+    /// SHA-256 of the file as read, so the chain names the exact file a row came from.
+    #[serde(default)]
+    pub file_sha256: String,
     /// What makes a row the same problem on a later import: the sheet's 问题编号 when it has
     /// one, else a digest of the enterprise and the description.
     pub key: String,

@@ -13,6 +13,10 @@ file: string, sheet: string,
  */
 row: number, 
 /**
+ * SHA-256 of the file as read, so the chain names the exact file a row came from.
+ */
+file_sha256: string, 
+/**
  * What makes a row the same problem on a later import: the sheet's 问题编号 when it has
  * one, else a digest of the enterprise and the description.
  */

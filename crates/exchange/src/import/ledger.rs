@@ -138,6 +138,7 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
     let mut duplicates = 0u32;
     let sheet_name = sp.workbook.sheet.name.clone();
     let file = sp.file.clone();
+    let file_sha256 = sp.file_sha256.clone();
     let header = sp.header.clone();
     let done_means_closed = sp.header_text(Field::Done).contains("销号");
 
@@ -376,7 +377,7 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
                 satisfaction,
                 closed_on,
                 status,
-                origin: ImportOrigin { file: file.clone(), sheet: sheet_name.clone(), row, key },
+                origin: ImportOrigin { file: file.clone(), sheet: sheet_name.clone(), row, key, file_sha256: file_sha256.clone() },
             },
         });
     }
