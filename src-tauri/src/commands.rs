@@ -43,6 +43,9 @@ pub struct AppInfo {
 pub struct LedgerInfo {
     pub path: String,
     pub district_name: String,
+    /// The chain checked when the file was opened: the UI shows a red banner when it is broken.
+    pub chain_ok: bool,
+    pub first_break: Option<BrokenLink>,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -96,13 +99,21 @@ fn set_title<R: Runtime>(app: &AppHandle<R>, path: Option<&std::path::Path>) {
 
 fn opened<R: Runtime>(app: &AppHandle<R>, state: &AppState, ledger: Ledger, path: PathBuf) -> ApiResult<LedgerInfo> {
     let district_name = ledger.settings()?.district_name;
+    // Every open checks the whole chain: a file edited behind the app's back is flagged before
+    // anyone works on it (and before it is backed up as if it were sound).
+    let check = ledger.verify()?;
+    if !check.ok {
+        log::warn!("the chain of {} is broken: {:?}", path.display(), check.first_break);
+    }
     state.remember(&path);
     set_title(app, Some(&path));
     log::info!("opened ledger {}", path.display());
     let mut open = Open { ledger, path: path.clone(), user: None, last_backup: None };
-    state.auto_backup(&mut open, true);
+    if check.ok {
+        state.auto_backup(&mut open, true);
+    }
     *state.lock() = Some(open);
-    Ok(LedgerInfo { path: path.display().to_string(), district_name })
+    Ok(LedgerInfo { path: path.display().to_string(), district_name, chain_ok: check.ok, first_break: check.first_break })
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

@@ -170,3 +170,39 @@ fn import_export_report_and_backup_reach_the_ledger_with_their_rules() {
         invoke(&w, "import_commit", json!({ "kind": "ledger", "path": sheet, "options": {}, "on_progress": "__CHANNEL__:9" })).unwrap_err();
     assert_eq!(err["code"], "auth.forbidden", "{err}");
 }
+
+#[test]
+fn a_ledger_edited_behind_the_apps_back_opens_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var("TAIZHANG_DATA_DIR", dir.path());
+    let path = dir.path().join("t.db");
+    {
+        let mut l = taizhang_ledger::Ledger::create(&path, chrono::Utc::now()).unwrap();
+        l.execute(
+            "admin",
+            &taizhang_core::Command::CreateUnit {
+                unit_id: "t1".into(),
+                name: "城关街道".into(),
+                short_name: "城关".into(),
+                kind: taizhang_core::UnitKind::Township,
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    }
+    let app = taizhang_desktop::build_app(mock_builder(), mock_context(noop_assets()));
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let p = path.display().to_string();
+    let info = invoke(&w, "ledger_open", json!({ "path": p })).unwrap();
+    assert_eq!(info["chain_ok"], true);
+    invoke(&w, "ledger_close", json!({})).unwrap();
+
+    // With sqlite3: drop the guards, rename the township in its creation event.
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch("DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete;").unwrap();
+    c.execute("UPDATE events SET payload = replace(payload, '城关街道', '城东街道') WHERE kind = 'unit_created'", []).unwrap();
+    drop(c);
+    let info = invoke(&w, "ledger_open", json!({ "path": p })).unwrap();
+    assert_eq!(info["chain_ok"], false, "{info}");
+    assert!(info["first_break"]["seq"].as_i64().is_some(), "{info}");
+}

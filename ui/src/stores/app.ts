@@ -57,6 +57,8 @@ export async function loadInfo() {
 /** After a ledger was opened (or found open at start-up). */
 export async function ledgerOpened(info: LedgerInfo) {
   app.ledger = info
+  // The shell verified the chain on open: a break raises the red banner until an audit passes.
+  setAuditBroken(!info.chain_ok)
   app.session = null
   app.units = []
   app.settings = null
@@ -71,7 +73,8 @@ export async function restore(): Promise<void> {
     return
   }
   const settings = await api.getSettings()
-  app.ledger = { path: info.current, district_name: settings.district_name }
+  // Re-attaching does not re-verify; the banner keeps what the last check said.
+  app.ledger = { path: info.current, district_name: settings.district_name, chain_ok: true, first_break: null }
   app.settings = settings
   app.session = await api.session()
   if (app.session) await refreshUnits()
