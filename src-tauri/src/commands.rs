@@ -380,6 +380,7 @@ pub fn get_settings(state: State<'_, AppState>) -> ApiResult<Settings> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn verify_chain(state: State<'_, AppState>, on_progress: Channel<Progress>) -> ApiResult<VerifyReport> {
     state.with(|o| {
+        require(o, "verify", |c| c.audit, "the audit is for the office and leaders")?;
         let report = o.ledger.verify_with_progress(&mut |done, total| {
             let _ = on_progress.send(Progress { stage: "verify".into(), done, total });
         })?;
@@ -393,6 +394,7 @@ pub fn verify_chain(state: State<'_, AppState>, on_progress: Channel<Progress>) 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn rebuild_projections(state: State<'_, AppState>, on_progress: Channel<Progress>) -> ApiResult<RebuildReport> {
     state.with(|o| {
+        require(o, "rebuild", |c| c.audit, "the audit is for the office and leaders")?;
         Ok(o.ledger.rebuild_with_progress(&mut |done, total| {
             let _ = on_progress.send(Progress { stage: "rebuild".into(), done, total });
         })?)
@@ -497,14 +499,19 @@ pub fn report(state: State<'_, AppState>, period: String) -> ApiResult<Report> {
     })
 }
 
-/// Reports are for the office and leaders (the core's capabilities say so; the shell only asks).
-fn require_report(o: &Open) -> ApiResult<()> {
+/// Refuses a signed-in user whose role lacks a capability. The core's `capabilities` says who
+/// has what; the shell only asks.
+fn require(o: &Open, what: &str, has: fn(&Capabilities) -> bool, reason: &str) -> ApiResult<()> {
     let user = session_user(o)?;
     let actor = o.ledger.actor(&user)?;
-    if !capabilities(actor.user.role).report {
-        return Err(DomainError::forbidden(&actor.user.login, "report", "reports are for the office and leaders").into());
+    if !has(&capabilities(actor.user.role)) {
+        return Err(DomainError::forbidden(&actor.user.login, what, reason).into());
     }
     Ok(())
+}
+
+fn require_report(o: &Open) -> ApiResult<()> {
+    require(o, "report", |c| c.report, "reports are for the office and leaders")
 }
 
 /// Backs the ledger up now: to `path`, or (without one) as the next automatic backup.
@@ -545,10 +552,5 @@ pub fn restore_ledger(state: State<'_, AppState>, from: String) -> ApiResult<Res
 }
 
 fn require_administer(o: &Open, what: &str) -> ApiResult<()> {
-    let user = session_user(o)?;
-    let actor = o.ledger.actor(&user)?;
-    if !capabilities(actor.user.role).administer {
-        return Err(DomainError::forbidden(&actor.user.login, what, "backups are for the office").into());
-    }
-    Ok(())
+    require(o, what, |c| c.administer, "backups are for the office")
 }
