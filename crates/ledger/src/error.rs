@@ -31,14 +31,30 @@ pub enum LedgerError {
     Sqlite(rusqlite::Error),
     #[error("migration failed: {0}")]
     Migration(String),
+    #[error("the disk is full: nothing was written")]
+    DiskFull,
+    #[error("the ledger file or its folder is read-only: nothing was written")]
+    ReadOnly,
     #[error("file error: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for LedgerError {
+    fn from(e: std::io::Error) -> Self {
+        match e.kind() {
+            std::io::ErrorKind::StorageFull => LedgerError::DiskFull,
+            std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => LedgerError::ReadOnly,
+            _ => LedgerError::Io(e),
+        }
+    }
 }
 
 impl From<rusqlite::Error> for LedgerError {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => LedgerError::Busy,
+            Some(rusqlite::ErrorCode::DiskFull) => LedgerError::DiskFull,
+            Some(rusqlite::ErrorCode::ReadOnly) => LedgerError::ReadOnly,
             Some(rusqlite::ErrorCode::NotADatabase) => {
                 LedgerError::NotALedger { path: String::new(), reason: "not a SQLite database".into() }
             }
@@ -70,6 +86,8 @@ impl LedgerError {
             LedgerError::Sqlite(_) => "ledger.database",
             LedgerError::Migration(_) => "ledger.migration",
             LedgerError::Io(_) => "ledger.io",
+            LedgerError::DiskFull => "ledger.disk_full",
+            LedgerError::ReadOnly => "ledger.read_only",
         }
     }
 

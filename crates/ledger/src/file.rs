@@ -69,7 +69,17 @@ pub fn create_in_memory() -> Result<Connection> {
 }
 
 pub fn open(path: &Path) -> Result<Connection> {
-    check(path, false)?;
+    if let Err(e) = check(path, false) {
+        // A ledger in WAL mode cannot even be read where its side files cannot be made (a
+        // read-only disk or folder): name that, rather than calling the file foreign.
+        if matches!(e, LedgerError::NotALedger { .. }) && check(path, true).is_ok() {
+            std::fs::OpenOptions::new().append(true).open(path)?;
+            let probe = path.with_file_name(format!(".{}.probe", std::process::id()));
+            std::fs::File::create(&probe)?;
+            let _ = std::fs::remove_file(&probe);
+        }
+        return Err(e);
+    }
     let mut conn = Connection::open(path)?;
     configure(&conn)?;
     migrate(&mut conn)?;
