@@ -134,6 +134,15 @@ fn read_excel(path: &Path, bytes: &[u8], format: Format, wanted: Option<&str>) -
     Ok((names, Sheet { name, rows }))
 }
 
+/// The last row and column a worksheet can have (XFD1048576).
+const MAX_ROWS: usize = 1_048_576;
+const MAX_COLUMNS: usize = 16_384;
+/// Rows are held dense, so empty cells before a filled one are held too. A small file must not
+/// make us hold millions of them (one cell in column XFD on every row would pad 16,383 a row):
+/// up to a million, and beyond that at most 64 per filled cell, which no real ledger reaches.
+const MAX_PADDING: usize = 1_000_000;
+const PADDING_PER_CELL: usize = 64;
+
 /// An .xlsx sheet read cell by cell, so a 100,000-row ledger is held once, as rows of text,
 /// and not also as calamine's whole-sheet range.
 fn read_xlsx_streaming(path: &Path, bytes: &[u8], wanted: Option<&str>) -> Result<(Vec<String>, Sheet), ReadError> {
@@ -144,6 +153,7 @@ fn read_xlsx_streaming(path: &Path, bytes: &[u8], wanted: Option<&str>) -> Resul
     let name = pick_sheet(&names, wanted, &shown)?;
     let mut reader = book.worksheet_cells_reader(&name).map_err(damaged)?;
     let mut rows: Vec<Vec<String>> = Vec::new();
+    let (mut filled, mut padding) = (0usize, 0usize);
     while let Some(cell) = reader.next_cell().map_err(damaged)? {
         let (r, c) = cell.get_position();
         let text = cell_text(&Data::from(cell.get_value().clone()));
@@ -151,10 +161,25 @@ fn read_xlsx_streaming(path: &Path, bytes: &[u8], wanted: Option<&str>) -> Resul
             continue;
         }
         let (r, c) = (r as usize, c as usize);
+        // The position comes from the file: a cell beyond the last row or column a sheet can
+        // have is damage, and must not make us allocate rows up to it.
+        if r >= MAX_ROWS || c >= MAX_COLUMNS {
+            let reason = format!("a cell lies outside the sheet (row {}, column {})", r as u64 + 1, c as u64 + 1);
+            return Err(ReadError::Damaged { path: shown, reason });
+        }
         if rows.len() <= r {
             rows.resize_with(r + 1, Vec::new);
         }
         let row = &mut rows[r];
+        match row.get(c) {
+            None => (padding, filled) = (padding + (c - row.len()), filled + 1),
+            Some(t) if t.is_empty() => (padding, filled) = (padding - 1, filled + 1),
+            Some(_) => {} // the same cell twice: the later one wins
+        }
+        if padding > MAX_PADDING + PADDING_PER_CELL * filled {
+            let reason = format!("its {filled} cells lie too far apart to be held as rows");
+            return Err(ReadError::Damaged { path: shown, reason });
+        }
         if row.len() <= c {
             row.resize(c + 1, String::new());
         }
