@@ -225,14 +225,32 @@ pub fn decode_text(bytes: &[u8]) -> Option<String> {
     (!had_errors).then(|| text.into_owned())
 }
 
+/// The delimiter that splits the most of the first ten records into the same number of fields
+/// (two or more): a header and its rows agree on it, where cell text does not (a comma CSV
+/// whose cells hold semicolons or tabs is still a comma CSV). A title line above the header
+/// splits into nothing and counts for none; a comma wins ties.
+fn sniff_delimiter(text: &str) -> u8 {
+    let mut best = (b',', (0usize, 0usize));
+    for d in [b',', b'\t', b';'] {
+        let mut widths: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(d).from_reader(text.as_bytes());
+        for record in reader.records().take(10).map_while(Result::ok) {
+            if record.len() > 1 {
+                *widths.entry(record.len()).or_default() += 1;
+            }
+        }
+        let agreed = widths.into_iter().map(|(fields, records)| (records, fields)).max().unwrap_or_default();
+        if agreed > best.1 {
+            best = (d, agreed);
+        }
+    }
+    best.0
+}
+
 fn read_csv(path: &Path, bytes: &[u8]) -> Result<Sheet, ReadError> {
     let shown = path.display().to_string();
     let text = decode_text(bytes).ok_or_else(|| ReadError::Encoding { path: shown.clone() })?;
-    // A title line above the header has no delimiters, so look at the first lines together;
-    // a comma wins ties.
-    let head: Vec<&str> = text.lines().take(10).collect();
-    let count = |d: u8| head.iter().map(|l| l.bytes().filter(|b| *b == d).count()).sum::<usize>();
-    let delimiter = [b'\t', b';'].into_iter().filter(|d| count(*d) > count(b',')).max_by_key(|d| count(*d)).unwrap_or(b',');
+    let delimiter = sniff_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -282,6 +300,19 @@ mod tests {
     fn tab_separated_text_is_split_on_tabs() {
         let wb = read_workbook_bytes(Path::new("a.txt"), "企业名称\t问题描述\n甲\t乙\n".as_bytes(), None).unwrap();
         assert_eq!(wb.sheet.rows[1], vec!["甲".to_string(), "乙".to_string()]);
+    }
+
+    #[test]
+    fn delimiters_inside_cells_do_not_decide_the_delimiter() {
+        // Nine semicolons in one cell outnumber the header's commas; the records still agree
+        // on commas.
+        let text = "台账\n企业名称,问题描述,所属镇街\n甲,用地;用工;融资;税费;环保;其他;物流;审批;市场;政策,城关\n乙,a\tb\tc\td\te,西山\n";
+        let wb = read_workbook_bytes(Path::new("a.csv"), text.as_bytes(), None).unwrap();
+        assert_eq!(wb.sheet.rows[1], ["企业名称", "问题描述", "所属镇街"]);
+        assert_eq!(wb.sheet.rows[2][1], "用地;用工;融资;税费;环保;其他;物流;审批;市场;政策");
+        let semicolons = "企业名称;问题描述;所属镇街\n甲,乙;用地,用工;城关\n";
+        let wb = read_workbook_bytes(Path::new("b.csv"), semicolons.as_bytes(), None).unwrap();
+        assert_eq!(wb.sheet.rows[1], ["甲,乙", "用地,用工", "城关"]);
     }
 
     #[test]
