@@ -140,8 +140,8 @@ fn cli_writer(db: PathBuf, user: &'static str, enterprise: &'static str, rounds:
 }
 
 /// The in-process writer: registrations in both townships, and every third one assigned and
-/// signed, each in its own transaction.
-fn ledger_writer(db: PathBuf, rounds: usize) -> Outcome {
+/// signed, each in its own transaction; at least `rounds`, and on until the CLI loops are done.
+fn ledger_writer(db: PathBuf, rounds: usize, clis_done: Arc<AtomicBool>) -> Outcome {
     let mut out = Outcome::default();
     let mut l = Ledger::open(&db).unwrap();
     let record = |r: taizhang_ledger::Result<()>, out: &mut Outcome, what: &str| match r {
@@ -155,7 +155,12 @@ fn ledger_writer(db: PathBuf, rounds: usize) -> Outcome {
             false
         }
     };
-    for i in 0..rounds {
+    for i in 0.. {
+        if i >= rounds && clis_done.load(Ordering::Relaxed) {
+            break;
+        }
+        // About the pace of a CLI loop, so that neither side has the file to itself.
+        std::thread::sleep(Duration::from_millis(4));
         let (user, enterprise) = if i % 2 == 0 { ("xs", "e-xs") } else { ("cg", "e-cg") };
         let id = taizhang_ledger::new_id(Utc::now());
         let r = l.execute(user, &register_cmd(&id, enterprise), now()).map(drop);
@@ -219,12 +224,18 @@ fn two_clis_and_the_ledger_write_at_once_and_nothing_is_lost() {
         let (db, stop) = (db.clone(), stop.clone());
         std::thread::spawn(move || reader(db, stop))
     };
-    let writers = vec![
+    let clis_done = Arc::new(AtomicBool::new(false));
+    let in_process = {
+        let (db, clis_done) = (db.clone(), clis_done.clone());
+        std::thread::spawn(move || ledger_writer(db, rounds, clis_done))
+    };
+    let clis = vec![
         ("cli cg (城关)", { let db = db.clone(); std::thread::spawn(move || cli_writer(db, "cg", "e-cg", rounds)) }),
         ("cli cg2 (城关)", { let db = db.clone(); std::thread::spawn(move || cli_writer(db, "cg2", "e-cg", rounds)) }),
-        ("ledger (城关, 西山)", { let db = db.clone(); std::thread::spawn(move || ledger_writer(db, rounds)) }),
     ];
-    let outcomes: Vec<(&str, Outcome)> = writers.into_iter().map(|(name, h)| (name, h.join().unwrap())).collect();
+    let mut outcomes: Vec<(&str, Outcome)> = clis.into_iter().map(|(name, h)| (name, h.join().unwrap())).collect();
+    clis_done.store(true, Ordering::Relaxed);
+    outcomes.push(("ledger (城关, 西山)", in_process.join().unwrap()));
     stop.store(true, Ordering::Relaxed);
     let (reads, read_failures) = reading.join().unwrap();
     let elapsed = started.elapsed();
@@ -278,7 +289,9 @@ fn two_clis_and_the_ledger_write_at_once_and_nothing_is_lost() {
     }
     let busy: usize = outcomes.iter().map(|(_, o)| o.busy).sum();
     let registered = outcomes.iter().map(|(_, o)| o.acked.len()).sum::<usize>();
-    assert!(registered + busy >= 3 * rounds, "every attempt is acknowledged or refused as busy");
+    assert_eq!(outcomes[0].1.acked.len() + outcomes[0].1.busy, rounds, "every attempt is acknowledged or refused as busy");
+    assert_eq!(outcomes[1].1.acked.len() + outcomes[1].1.busy, rounds, "every attempt is acknowledged or refused as busy");
+    assert!(registered + busy >= 3 * rounds);
 }
 
 /// Another program holding a lock on `db` until dropped: this test binary run again as
