@@ -528,7 +528,7 @@ fn excel_in_and_out_through_the_window() {
         &sheet,
         "城关街道企业问题台账（3月）\n序号,企业名称,所属镇(街道),存在问题,问题类别,反映时间,主办单位,协办单位,办理时限\n\
          1,城关云帆物流有限公司,城关街道,冷链仓库用电增容审批慢,水电气等要素,2026/3/5,区自然资源局,区工业和信息化局,15个工作日\n\
-         2,城关云帆物流有限公司,城关街道,货车通行证办理难,其他,2026年3月6日,,,\n\
+         2,城关云帆物流有限公司,城关街道,\"货车通行证办理难 <script>alert(1)</script><b>粗</b> \u{202e}RTL 😀👨\u{200d}👩\u{200d}👧 '; DROP TABLE events; --\",其他,2026年3月6日,,,\n\
          合计,2\n",
     )
     .unwrap();
@@ -564,6 +564,28 @@ fn excel_in_and_out_through_the_window() {
     ui.shot("11-export");
     ui.click("export-close");
 
+    // Hostile text arrives as typed and is shown as text.
+    let hostile = "货车通行证办理难 <script>alert(1)</script><b>粗</b> \u{202e}RTL 😀👨\u{200d}👩\u{200d}👧 '; DROP TABLE events; --";
+    let found = ui.invoke_directly("list_problems", json!({ "filter": { "text": "货车通行证" }, "sort": {}, "page": { "offset": 0, "limit": 5 } }));
+    let number = found["ok"]["rows"][0]["number"].as_str().expect("the imported problem").to_string();
+    ui.open_problem(&number);
+    ui.by("problem-description");
+    let shown = ui
+        .s
+        .call("POST", "/execute/sync", Some(json!({ "script": "return document.querySelector(arguments[0]).textContent", "args": [tid("problem-description")] })))
+        .unwrap();
+    assert_eq!(shown.as_str().map(str::trim), Some(hostile), "the description is shown exactly as typed");
+    assert!(ui.s.find_all("css selector", "[data-testid=\"problem-description\"] b, [data-testid=\"problem-description\"] script").is_empty());
+
+    // A password set through the app never reaches the logs, nor does its hash.
+    let me = ui.invoke_directly("session", json!({}));
+    let user_id = me["ok"]["user"]["id"].as_str().unwrap().to_string();
+    let secret = "Tz-秘密-2026!";
+    let r = ui.invoke_directly("set_password", json!({ "user_id": user_id, "password": secret }));
+    assert!(r.get("ok").is_some(), "{r}");
+    let r = ui.invoke_directly("sign_in", json!({ "login": "office_wang", "password": secret }));
+    assert!(r.get("ok").is_some(), "{r}");
+
     // The printable report.
     ui.click("nav-report");
     ui.by("report-title");
@@ -571,4 +593,10 @@ fn excel_in_and_out_through_the_window() {
     std::thread::sleep(Duration::from_millis(800));
     ui.shot("12-report");
     let _ = ui.s.call("DELETE", "", None);
+    let logs: String = std::fs::read_dir(data.path().join("logs"))
+        .expect("the app logs into the data folder")
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .collect();
+    assert!(logs.contains("opened ledger"), "the log is the app's");
+    assert!(!logs.contains(secret) && !logs.contains("$argon2"), "no password or hash in the logs");
 }

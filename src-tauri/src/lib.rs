@@ -81,12 +81,21 @@ pub fn run() {
             }
         }));
     }
+    use tauri_plugin_log::{Target, TargetKind};
+    // Logs go beside the data an explicit TAIZHANG_DATA_DIR names (so a test can read them and
+    // check that no password or hash ever reaches them), else to the system's log folder.
+    let file_target = match std::env::var_os("TAIZHANG_DATA_DIR") {
+        Some(d) => TargetKind::Folder { path: std::path::PathBuf::from(d).join("logs"), file_name: None },
+        None => TargetKind::LogDir { file_name: None },
+    };
     let builder = builder
         .plugin(
             tauri_plugin_log::Builder::new()
                 .level(log::LevelFilter::Info)
                 .max_file_size(1_000_000)
                 .rotation_strategy(tauri_plugin_log::RotationStrategy::KeepSome(5))
+                .clear_targets()
+                .targets([Target::new(TargetKind::Stdout), Target::new(file_target)])
                 .build(),
         )
         .plugin(tauri_plugin_window_state::Builder::default().build())
