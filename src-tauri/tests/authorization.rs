@@ -6,6 +6,9 @@
 //!
 //! The core's own matrix (every state × relationship × action) is crates/core/tests/workflow.rs.
 
+mod common;
+use common::invoke;
+
 use std::path::Path;
 
 use chrono::{TimeZone, Utc};
@@ -13,26 +16,9 @@ use serde_json::{json, Value};
 use taizhang_core::command::{AssignRequest, SupporterRequest};
 use taizhang_core::*;
 use taizhang_ledger::Ledger;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
+use tauri::test::{mock_builder, mock_context, noop_assets};
+use tauri::WebviewWindowBuilder;
 
-fn invoke(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        w,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|r| r.deserialize::<Value>().unwrap())
-}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Rel {

@@ -3,27 +3,12 @@
 //! when called directly, and the capability grants nothing beyond the app's own commands and
 //! the native dialogs.
 
-use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindowBuilder;
+mod common;
+use common::invoke;
 
-fn invoke(w: &tauri::WebviewWindow<tauri::test::MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        w,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|r| r.deserialize::<Value>().unwrap())
-}
+use serde_json::{json, Value};
+use tauri::test::{mock_builder, mock_context, noop_assets};
+use tauri::WebviewWindowBuilder;
 
 #[test]
 fn commands_reach_the_ledger_and_errors_keep_their_codes() {

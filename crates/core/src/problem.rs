@@ -43,6 +43,33 @@ pub struct Assignment {
     pub supporters: Vec<Supporter>,
 }
 
+impl Assignment {
+    /// The assignment the terms give, from `at`, with no supporter's part done yet.
+    fn new(terms: &AssignmentTerms, at: DateTime<Utc>) -> Assignment {
+        Assignment {
+            lead_unit_id: terms.lead_unit_id.clone(),
+            handler: terms.handler.clone(),
+            assigned_at: at,
+            sign_deadline: terms.sign_deadline,
+            objection_deadline: terms.objection_deadline,
+            original_deadline: terms.handling_deadline,
+            handling_deadline: terms.handling_deadline,
+            supporters: terms
+                .supporters
+                .iter()
+                .map(|s| Supporter {
+                    unit_id: s.unit_id.clone(),
+                    sub_deadline: s.sub_deadline,
+                    acknowledged_at: None,
+                    opinion: None,
+                    opinion_at: None,
+                    waived_reason: None,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One assignment of the item to a lead unit (the first, or after a reassigning ruling).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
@@ -236,27 +263,7 @@ impl Problem {
         meta: &EventMeta,
     ) -> Problem {
         let assigned_at = start_of_day(row.assigned_on.unwrap_or(row.raised_on));
-        let assignment = terms.map(|t| Assignment {
-            lead_unit_id: t.lead_unit_id.clone(),
-            handler: t.handler.clone(),
-            assigned_at,
-            sign_deadline: t.sign_deadline,
-            objection_deadline: t.objection_deadline,
-            original_deadline: t.handling_deadline,
-            handling_deadline: t.handling_deadline,
-            supporters: t
-                .supporters
-                .iter()
-                .map(|s| Supporter {
-                    unit_id: s.unit_id.clone(),
-                    sub_deadline: s.sub_deadline,
-                    acknowledged_at: None,
-                    opinion: None,
-                    opinion_at: None,
-                    waived_reason: None,
-                })
-                .collect(),
-        });
+        let assignment = terms.map(|t| Assignment::new(t, assigned_at));
         let status = row.status;
         let past_signing = !matches!(status, Status::Registered | Status::Assigned);
         let resolved = matches!(status, Status::Resolved | Status::Closed);
@@ -323,27 +330,7 @@ impl Problem {
     }
 
     fn set_assignment(&mut self, terms: &AssignmentTerms, at: DateTime<Utc>, reassigned: bool) {
-        self.assignment = Some(Assignment {
-            lead_unit_id: terms.lead_unit_id.clone(),
-            handler: terms.handler.clone(),
-            assigned_at: at,
-            sign_deadline: terms.sign_deadline,
-            objection_deadline: terms.objection_deadline,
-            original_deadline: terms.handling_deadline,
-            handling_deadline: terms.handling_deadline,
-            supporters: terms
-                .supporters
-                .iter()
-                .map(|s| Supporter {
-                    unit_id: s.unit_id.clone(),
-                    sub_deadline: s.sub_deadline,
-                    acknowledged_at: None,
-                    opinion: None,
-                    opinion_at: None,
-                    waived_reason: None,
-                })
-                .collect(),
-        });
+        self.assignment = Some(Assignment::new(terms, at));
         self.assignments.push(AssignmentRecord {
             at,
             lead_unit_id: terms.lead_unit_id.clone(),
