@@ -225,19 +225,29 @@ pub fn decode_text(bytes: &[u8]) -> Option<String> {
     (!had_errors).then(|| text.into_owned())
 }
 
-/// The delimiter that splits the most of the first ten records into the same number of fields
-/// (two or more): a header and its rows agree on it, where cell text does not (a comma CSV
-/// whose cells hold semicolons or tabs is still a comma CSV). A title line above the header
-/// splits into nothing and counts for none; a comma wins ties.
+/// The delimiter of a CSV file, from its first records: the one under which a header row is
+/// found naming the most ledger or enterprise-list fields; for a file without one, the one that
+/// splits the most of the first ten records into the same number of fields (two or more). Cell
+/// text does not decide it (a comma CSV whose cells hold semicolons, tabs or line breaks is
+/// still a comma CSV); a title line counts for none; a comma wins ties.
 fn sniff_delimiter(text: &str) -> u8 {
-    let mut best = (b',', (0usize, 0usize));
-    for d in [b',', b'\t', b';'] {
-        let mut widths: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    let head = |d: u8, n: usize| -> Vec<Vec<String>> {
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(d).from_reader(text.as_bytes());
-        for record in reader.records().take(10).map_while(Result::ok) {
-            if record.len() > 1 {
-                *widths.entry(record.len()).or_default() += 1;
-            }
+        reader.records().take(n).map_while(Result::ok).map(|r| r.iter().map(|c| c.trim().to_string()).collect()).collect()
+    };
+    let candidates = [b',', b'\t', b';'];
+    let by_header = candidates
+        .iter()
+        .filter_map(|d| crate::header::find_header(&head(*d, 30), 30).map(|h| ((h.columns.len(), *d == b','), *d)))
+        .max();
+    if let Some((_, d)) = by_header {
+        return d;
+    }
+    let mut best = (b',', (0usize, 0usize));
+    for d in candidates {
+        let mut widths: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+        for record in head(d, 10).into_iter().filter(|r| r.len() > 1) {
+            *widths.entry(record.len()).or_default() += 1;
         }
         let agreed = widths.into_iter().map(|(fields, records)| (records, fields)).max().unwrap_or_default();
         if agreed > best.1 {
@@ -310,6 +320,12 @@ mod tests {
         let wb = read_workbook_bytes(Path::new("a.csv"), text.as_bytes(), None).unwrap();
         assert_eq!(wb.sheet.rows[1], ["企业名称", "问题描述", "所属镇街"]);
         assert_eq!(wb.sheet.rows[2][1], "用地;用工;融资;税费;环保;其他;物流;审批;市场;政策");
+        // A tab and line breaks inside quoted cells, repeated, outnumber the header's records.
+        let cell = "\"甲\t乙\r\n丙\r丁\"";
+        let multiline = format!("企业名称,问题描述,企业诉求,办理结果,备注,所属镇街\n{}\n", vec![format!("甲,{cell},{cell},{cell},{cell},城关"); 2].join("\n"));
+        let wb = read_workbook_bytes(Path::new("c.csv"), multiline.as_bytes(), None).unwrap();
+        assert_eq!(wb.sheet.rows[0], ["企业名称", "问题描述", "企业诉求", "办理结果", "备注", "所属镇街"]);
+        assert_eq!(wb.sheet.rows[2][4], "甲\t乙\r\n丙\r丁");
         let semicolons = "企业名称;问题描述;所属镇街\n甲,乙;用地,用工;城关\n";
         let wb = read_workbook_bytes(Path::new("b.csv"), semicolons.as_bytes(), None).unwrap();
         assert_eq!(wb.sheet.rows[1], ["甲,乙", "用地,用工", "城关"]);
