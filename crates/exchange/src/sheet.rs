@@ -69,7 +69,10 @@ pub fn detect_format(path: &Path, bytes: &[u8]) -> Option<Format> {
         return Some(Format::Xls);
     }
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    if matches!(ext.as_str(), "csv" | "txt" | "tsv") && !bytes.contains(&0) {
+    // A NUL byte marks a binary file renamed .csv, unless the file starts as UTF-8 text (our
+    // CSV export does: the ledger keeps control characters typed into a text, NUL included).
+    let text = bytes.starts_with(b"\xEF\xBB\xBF") || !bytes.contains(&0);
+    if matches!(ext.as_str(), "csv" | "txt" | "tsv") && text {
         return Some(Format::Csv);
     }
     None
@@ -304,6 +307,12 @@ mod tests {
         assert_eq!(e.code(), "import.damaged");
         let e = read_workbook_bytes(Path::new("x.csv"), &[0xff, 0xfe, 0x00, 0x41], None).unwrap_err();
         assert_eq!(e.code(), "import.not_a_spreadsheet");
+    }
+
+    #[test]
+    fn a_nul_in_a_utf8_csv_with_a_bom_is_text() {
+        let wb = read_workbook_bytes(Path::new("a.csv"), "\u{feff}企业名称,问题描述\n甲,前\0后\n".as_bytes(), None).unwrap();
+        assert_eq!(wb.sheet.rows[1][1], "前\0后");
     }
 
     #[test]
