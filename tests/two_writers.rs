@@ -399,14 +399,11 @@ fn a_write_lock_held_past_the_timeout_is_ledger_busy_and_changes_nothing() {
     println!("the CLI waited {:.1} s before saying ledger.busy", waited.as_secs_f64());
 }
 
-
 /// Another program holding the file in exclusive locking mode (`PRAGMA locking_mode =
-/// EXCLUSIVE`, as some tools do) blocks readers too. Opening the ledger then waits about five
-/// seconds and should say `ledger.busy`; it says `ledger.not_a_ledger` ("damaged header")
-/// instead, because `file::check` maps every error of its read-only probe to NotALedger.
-/// The file is left alone either way. Run with `--ignored` once that is fixed.
+/// EXCLUSIVE`, as some tools do) blocks readers too. Opening the ledger then waits and says
+/// `ledger.busy` (it used to say `ledger.not_a_ledger`, "damaged header"); the file is left
+/// alone.
 #[test]
-#[ignore = "known bug: an exclusively locked ledger is reported as not a ledger (docs/reliability.md)"]
 fn an_exclusively_locked_file_is_busy_not_foreign() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ledger.db");
