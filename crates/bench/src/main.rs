@@ -1,0 +1,682 @@
+//! `make bench`: Taizhang's figures beside a reference measured in the same run, written to
+//! docs/benchmarks.md. Whole operations are timed in process with `Instant`; the Python
+//! references (pandas, openpyxl) run as child processes that time only their own work.
+//!
+//! taizhang-bench --scale N [--import-rows N] [--dir D] [--out F] [--python P] [--sheet-bin B] [--reuse]
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Proc;
+use std::time::Instant;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rusqlite::{params, Connection};
+use taizhang_core::command::AssignRequest;
+use taizhang_core::period::Period;
+use taizhang_core::{Command, Priority, Source, Status};
+use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx};
+use taizhang_exchange::import::{commit_ledger, ImportOptions};
+use taizhang_ledger::demo::{generate, DemoOptions};
+use taizhang_ledger::{Ledger, PageRequest, ProblemFilter, Sort, SortKey};
+
+type Res<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+struct Args {
+    scale: usize,
+    import_rows: usize,
+    dir: PathBuf,
+    out: PathBuf,
+    python: String,
+    sheet_bin: PathBuf,
+    reuse: bool,
+    notes: PathBuf,
+    bench_dir: PathBuf,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        scale: 100_000,
+        import_rows: 100_000,
+        dir: "target/bench".into(),
+        out: "docs/benchmarks.md".into(),
+        python: "python3".into(),
+        sheet_bin: "target/release/examples/ledger_sheet".into(),
+        reuse: false,
+        notes: "bench/notes.md".into(),
+        bench_dir: "bench".into(),
+    };
+    let v: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < v.len() {
+        let next = || v.get(i + 1).cloned().unwrap_or_default();
+        match v[i].as_str() {
+            "--scale" => a.scale = next().parse().expect("--scale N"),
+            "--import-rows" => a.import_rows = next().parse().expect("--import-rows N"),
+            "--dir" => a.dir = next().into(),
+            "--out" => a.out = next().into(),
+            "--python" => a.python = next(),
+            "--sheet-bin" => a.sheet_bin = next().into(),
+            "--notes" => a.notes = next().into(),
+            "--bench-dir" => a.bench_dir = next().into(),
+            "--reuse" => {
+                a.reuse = true;
+                i += 1;
+                continue;
+            }
+            other => panic!("unknown argument {other}"),
+        }
+        i += 2;
+    }
+    a
+}
+
+struct Row {
+    name: String,
+    ours: String,
+    reference: String,
+    ratio: String,
+    target: String,
+    met: Option<bool>,
+}
+
+fn row(name: &str, ours: String, reference: String, ratio: String, target: &str, met: Option<bool>) -> Row {
+    let r = Row { name: name.into(), ours, reference, ratio, target: target.into(), met };
+    eprintln!("  {} | {} | {} | {} | {} | {}", r.name, r.ours, r.reference, r.ratio, r.target, verdict(r.met));
+    r
+}
+
+fn verdict(m: Option<bool>) -> &'static str {
+    match m {
+        Some(true) => "met",
+        Some(false) => "**missed**",
+        None => "—",
+    }
+}
+
+fn pct(v: &[f64], p: f64) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let idx = ((s.len() as f64 - 1.0) * p).round() as usize;
+    s[idx.min(s.len() - 1)]
+}
+
+fn ms(s: f64) -> String {
+    format!("{:.2} ms", s * 1000.0)
+}
+
+fn secs(s: f64) -> String {
+    format!("{s:.2} s")
+}
+
+fn thousands(n: f64) -> String {
+    let s = format!("{:.0}", n);
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn bare_conn(path: &Path) -> Res<Connection> {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let c = Connection::open(path)?;
+    // The ledger's own pragmas (crates/ledger/src/file.rs), so the two differ only in what they do.
+    c.pragma_update(None, "journal_mode", "WAL")?;
+    c.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(c)
+}
+
+fn file_len(p: &Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
+fn remove_db(p: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+    }
+}
+
+/// Runs a Python reference script; it prints one JSON object with "seconds".
+fn python(a: &Args, script: &str, args: &[&Path]) -> Res<f64> {
+    let out = Proc::new(&a.python).arg(a.bench_dir.join(script)).args(args).output()?;
+    if !out.status.success() {
+        return Err(format!("{script} failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    Ok(v["seconds"].as_f64().ok_or("no seconds")?)
+}
+
+fn sh(cmd: &str) -> String {
+    Proc::new("sh").arg("-c").arg(cmd).output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default()
+}
+
+fn main() -> Res<()> {
+    let a = args();
+    std::fs::create_dir_all(&a.dir)?;
+    let started = Instant::now();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut facts: Vec<String> = Vec::new();
+    // The ledger's "now": Monday 2026-11-30, 10:00 Beijing time; a history of 300 days.
+    let end: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 11, 30, 2, 0, 0).unwrap();
+    let opts = DemoOptions { problems: a.scale, seed: 2026, end, days: 300 };
+
+    // --- 1. The generator -----------------------------------------------------------------
+    let db = a.dir.join(format!("ledger-{}.db", a.scale));
+    let mut ledger = if a.reuse && db.exists() {
+        eprintln!("reusing {}", db.display());
+        Ledger::open(&db)?
+    } else {
+        remove_db(&db);
+        eprintln!("generating {} problems into {}", a.scale, db.display());
+        let t = Instant::now();
+        let mut ledger = Ledger::create(&db, opts.start())?;
+        let mut last = 0;
+        let report = generate(&mut ledger, &opts, &mut |done, total| {
+            let pc = done * 100 / total.max(1);
+            if pc >= last + 10 {
+                last = pc;
+                eprintln!("  generated {pc}%");
+            }
+        })?;
+        let s = t.elapsed().as_secs_f64();
+        let eps = report.events as f64 / s;
+        facts.push(format!(
+            "Generator: {} problems, {} visits, {} enterprises, {} events in {} = **{} events/s** ({} problems/s).",
+            thousands(report.problems as f64),
+            thousands(report.visits as f64),
+            report.enterprises,
+            thousands(report.events as f64),
+            secs(s),
+            thousands(eps),
+            thousands(report.problems as f64 / s)
+        ));
+        rows.push(row(
+            &format!("Generate a {}-problem ledger (events/s, every event through decide → chain → projections)", thousands(a.scale as f64)),
+            format!("{} events/s ({})", thousands(eps), secs(s)),
+            "—".into(),
+            "—".into(),
+            "1M problems in well under an hour",
+            Some(eps * 3600.0 > 9.6e6),
+        ));
+        ledger
+    };
+    ledger.connection().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    let problems: i64 = ledger.connection().query_row("SELECT count(*) FROM problems", [], |r| r.get(0))?;
+    let events: i64 = ledger.connection().query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+
+    // --- 8. File size ------------------------------------------------------------------------
+    {
+        let size = file_len(&db) as f64;
+        let per = size / problems as f64;
+        let (payload, state, fts): (i64, i64, i64) = ledger.connection().query_row(
+            "SELECT (SELECT total(length(payload) + length(hash) + length(prev_hash) + length(id)) FROM events),
+                    (SELECT total(length(state)) FROM problems),
+                    (SELECT total(length(description) + length(demand) + length(enterprise_name) + length(number)) FROM problem_search)",
+            [],
+            |r| Ok((r.get::<_, f64>(0)? as i64, r.get::<_, f64>(1)? as i64, r.get::<_, f64>(2)? as i64)),
+        )?;
+        facts.push(format!(
+            "File: {:.1} MB for {} problems and {} events ({:.1} events per problem). Per problem: events (payload, ids, hashes) {:.1} KB, the problem aggregate as JSON (`problems.state`) {:.1} KB, searchable text {:.1} KB before the trigram index; the rest is indexes and the other projections.",
+            size / 1e6,
+            thousands(problems as f64),
+            thousands(events as f64),
+            events as f64 / problems as f64,
+            payload as f64 / problems as f64 / 1024.0,
+            state as f64 / problems as f64 / 1024.0,
+            fts as f64 / problems as f64 / 1024.0,
+        ));
+        rows.push(row(
+            "File size per problem (with its visits and every event)",
+            format!("{:.1} KB", per / 1024.0),
+            "—".into(),
+            "—".into(),
+            "≤ 2 KB",
+            Some(per <= 2048.0),
+        ));
+    }
+
+    // A bare copy of the same rows: one flat table, the ledger's indexes on it.
+    let bare_path = a.dir.join("bare-rows.db");
+    {
+        let c = bare_conn(&bare_path)?;
+        c.execute_batch(&format!(
+            "ATTACH '{}' AS l;
+             CREATE TABLE flat AS SELECT p.id, p.number, e.name AS enterprise_name, t.name AS township_name, p.township_id,
+                    p.category, p.priority, p.status, p.description, p.demand, l2.name AS lead_unit_name, p.registered_at,
+                    p.registered_on, p.sign_deadline, p.handling_deadline
+               FROM l.problems p JOIN l.enterprises e ON e.id = p.enterprise_id JOIN l.units t ON t.id = p.township_id
+               LEFT JOIN l.units l2 ON l2.id = p.lead_unit_id;
+             DETACH l;
+             CREATE INDEX flat_status ON flat (status, handling_deadline);
+             CREATE INDEX flat_township ON flat (township_id, registered_on);
+             CREATE INDEX flat_registered ON flat (registered_at);
+             ANALYZE;",
+            db.display()
+        ))?;
+    }
+    let bare = Connection::open(&bare_path)?;
+    let towns: Vec<String> = {
+        let mut st = ledger.connection().prepare("SELECT id FROM units WHERE kind = 'township' ORDER BY name")?;
+        let v = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        v
+    };
+    let statuses = [Status::InProgress, Status::Assigned, Status::Resolved];
+
+    // --- 2. Ledger page ------------------------------------------------------------------------
+    {
+        let n = 120;
+        let (mut ours, mut refs) = (Vec::new(), Vec::new());
+        let mut total_rows = 0;
+        for i in 0..n + 5 {
+            let town = &towns[i % towns.len()];
+            let status = statuses[i % statuses.len()];
+            let f = ProblemFilter { township_id: Some(town.clone()), statuses: vec![status], ..Default::default() };
+            let t = Instant::now();
+            let page = ledger.list_problems(&f, Sort { key: SortKey::Deadline, descending: false }, PageRequest { offset: 0, limit: 50 }, end)?;
+            let s = t.elapsed().as_secs_f64();
+            total_rows += page.total;
+            let t = Instant::now();
+            let total: i64 =
+                bare.prepare_cached("SELECT count(*) FROM flat WHERE township_id = ?1 AND status = ?2")?.query_row(params![town, status.key()], |r| r.get(0))?;
+            let mut st = bare.prepare_cached(
+                "SELECT id, number, enterprise_name, township_name, category, priority, status, description, lead_unit_name,
+                        registered_on, sign_deadline, handling_deadline
+                   FROM flat WHERE township_id = ?1 AND status = ?2
+                  ORDER BY handling_deadline IS NULL, handling_deadline ASC, number LIMIT 50",
+            )?;
+            let got: Vec<Vec<Option<String>>> = st
+                .query_map(params![town, status.key()], |r| (0..12).map(|c| r.get::<_, Option<String>>(c)).collect())?
+                .collect::<rusqlite::Result<_>>()?;
+            let r = t.elapsed().as_secs_f64();
+            assert_eq!(total as u64, page.total, "the bare table holds the same rows");
+            assert_eq!(got.len(), page.rows.len());
+            if i >= 5 {
+                ours.push(s);
+                refs.push(r);
+            }
+        }
+        let (p50, p95, r50, r95) = (pct(&ours, 0.5), pct(&ours, 0.95), pct(&refs, 0.5), pct(&refs, 0.95));
+        facts.push(format!(
+            "Ledger page: township × status (in progress / to sign / resolved), sorted by deadline, 50 rows; {n} runs; on average {} rows matched the filters.",
+            total_rows / (n as u64 + 5)
+        ));
+        rows.push(row(
+            &format!("Ledger page, 50 rows, two filters + sort, at {} problems (p50 / p95)", thousands(problems as f64)),
+            format!("{} / {}", ms(p50), ms(p95)),
+            format!("bare table: {} / {}", ms(r50), ms(r95)),
+            format!("{:.2}×", p95 / r95),
+            "p95 ≤ 10 ms and ≤ 1.5× bare",
+            Some(p95 <= 0.010 && p95 / r95 <= 1.5),
+        ));
+    }
+
+    // --- 3. Chinese search -------------------------------------------------------------------
+    {
+        let terms = ["授信审批", "不动产权证", "应收账款", "工业用地", "环评批复", "熟练工人", "历史遗留", "出口退税", "政策兑现", "用电增容"];
+        let (mut ours, mut refs) = (Vec::new(), Vec::new());
+        let rounds = 4;
+        let mut hits = 0u64;
+        for round in 0..rounds + 1 {
+            for term in terms {
+                let f = ProblemFilter { text: Some(term.to_string()), ..Default::default() };
+                let t = Instant::now();
+                let page = ledger.list_problems(&f, Sort::default(), PageRequest { offset: 0, limit: 50 }, end)?;
+                let s = t.elapsed().as_secs_f64();
+                let like = format!("%{term}%");
+                let t = Instant::now();
+                let total: i64 = bare
+                    .prepare_cached(
+                        "SELECT count(*) FROM flat WHERE number LIKE ?1 OR enterprise_name LIKE ?1 OR description LIKE ?1 OR demand LIKE ?1",
+                    )?
+                    .query_row([&like], |r| r.get(0))?;
+                let mut st = bare.prepare_cached(
+                    "SELECT id, number, enterprise_name, township_name, category, priority, status, description, lead_unit_name,
+                            registered_on, sign_deadline, handling_deadline
+                       FROM flat WHERE number LIKE ?1 OR enterprise_name LIKE ?1 OR description LIKE ?1 OR demand LIKE ?1
+                      ORDER BY registered_at DESC, number DESC LIMIT 50",
+                )?;
+                let got: Vec<Vec<Option<String>>> =
+                    st.query_map([&like], |r| (0..12).map(|c| r.get::<_, Option<String>>(c)).collect())?.collect::<rusqlite::Result<_>>()?;
+                let r = t.elapsed().as_secs_f64();
+                assert_eq!(total as u64, page.total, "search and LIKE find the same rows for {term}");
+                assert_eq!(got.len(), page.rows.len());
+                if round > 0 {
+                    hits += page.total;
+                    ours.push(s);
+                    refs.push(r);
+                }
+            }
+        }
+        let (p50, p95, r50, r95) = (pct(&ours, 0.5), pct(&ours, 0.95), pct(&refs, 0.5), pct(&refs, 0.95));
+        facts.push(format!(
+            "Search: {} terms of 4–5 characters ({}), {rounds} rounds; on average {} matching problems per term (count + first page of 50).",
+            terms.len(),
+            terms.join("、"),
+            hits / (rounds * terms.len()) as u64
+        ));
+        rows.push(row(
+            "Chinese substring search, FTS5 trigram (p50 / p95)",
+            format!("{} / {}", ms(p50), ms(p95)),
+            format!("LIKE '%…%': {} / {}", ms(r50), ms(r95)),
+            format!("{:.1}× faster (p50), {:.1}× (p95)", r50 / p50, r95 / p95),
+            "p95 ≤ 30 ms and ≥ 20× faster than LIKE",
+            Some(p95 <= 0.030 && r95 / p95 >= 20.0),
+        ));
+    }
+    drop(bare);
+
+    // --- 4. Scorecards -------------------------------------------------------------------------
+    {
+        let period = Period::year(2026)?;
+        let mut v = Vec::new();
+        let mut depts = 0;
+        for i in 0..6 {
+            let t = Instant::now();
+            let sc = ledger.scorecard(&period, end)?;
+            if i > 0 {
+                v.push(t.elapsed().as_secs_f64());
+            }
+            depts = sc.departments.len();
+        }
+        let (p50, worst) = (pct(&v, 0.5), pct(&v, 1.0));
+        rows.push(row(
+            &format!("All {depts} department scorecards (and townships) for the year 2026 (median / worst of 5)"),
+            format!("{} / {}", ms(p50), ms(worst)),
+            "—".into(),
+            "—".into(),
+            "≤ 200 ms",
+            Some(worst <= 0.200),
+        ));
+    }
+
+    // --- 6. Export (read-only; before the writes below) --------------------------------------
+    let export_from_main = a.scale <= 150_000;
+    let mut export_done = false;
+    if export_from_main {
+        export_bench(&a, &ledger, end, &mut rows)?;
+        export_done = true;
+    }
+
+    // --- 1b. Workflow commands -----------------------------------------------------------------
+    {
+        let k = 500usize;
+        let conn = ledger.connection();
+        let (ent, town_user): (String, String) = conn.query_row(
+            "SELECT e.id, us.login FROM enterprises e JOIN users us ON us.unit_id = e.township_id
+              WHERE us.role = 'township' AND us.active ORDER BY e.name LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let (lead, dept_user, handler): (String, String, String) = conn.query_row(
+            "SELECT u.id, us.login, us.name FROM units u JOIN users us ON us.unit_id = u.id WHERE u.kind = 'department' AND us.active ORDER BY u.name LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let office: String =
+            conn.query_row("SELECT login FROM users WHERE role = 'office' AND login <> 'admin' AND active ORDER BY login LIMIT 1", [], |r| r.get(0))?;
+        let mut payloads: Vec<Vec<(String, String)>> = Vec::new();
+        let start = end + Duration::minutes(5);
+        let today = start.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).date_naive();
+        let t = Instant::now();
+        let mut n = 0usize;
+        for i in 0..k {
+            let pid = taizhang_ledger::new_id(start);
+            let at = start + Duration::milliseconds(i as i64 * 10);
+            let cmds = [
+                (
+                    town_user.as_str(),
+                    Command::Register {
+                        problem_id: pid.clone(),
+                        enterprise_id: Some(ent.clone()),
+                        new_enterprise: None,
+                        visit_id: None,
+                        source: Source::Letter,
+                        category: "融资".into(),
+                        description: format!("企业来函反映扩产需流动资金约{}00万元，现有银行授信额度不足，新增授信审批周期长（基准测试第{i}项）", i % 9 + 1),
+                        demand: "协调银行加快授信审批，争取纳入政银企对接名单".into(),
+                        raised_on: today,
+                        priority: Priority::Normal,
+                        responsible_leader: String::new(),
+                    },
+                ),
+                (
+                    office.as_str(),
+                    Command::Assign {
+                        problem_id: pid.clone(),
+                        request: AssignRequest {
+                            lead_unit_id: lead.clone(),
+                            handler: handler.clone(),
+                            supporters: vec![],
+                            sign_deadline: None,
+                            handling_deadline: None,
+                        },
+                    },
+                ),
+                (dept_user.as_str(), Command::Sign { problem_id: pid.clone(), handler: handler.clone() }),
+            ];
+            for (user, cmd) in &cmds {
+                let evs = ledger.execute(user, cmd, at)?;
+                payloads.push(evs.iter().map(|e| (e.kind.clone(), e.payload.to_string())).collect());
+                n += 1;
+            }
+        }
+        let s = t.elapsed().as_secs_f64();
+        let path = a.dir.join("bare-commands.db");
+        let mut c = bare_conn(&path)?;
+        c.execute_batch("CREATE TABLE log (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL);")?;
+        let t = Instant::now();
+        for evs in &payloads {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            for (kind, payload) in evs {
+                tx.prepare_cached("INSERT INTO log (kind, payload) VALUES (?1, ?2)")?.execute(params![kind, payload])?;
+            }
+            tx.commit()?;
+        }
+        let r = t.elapsed().as_secs_f64();
+        drop(c);
+        remove_db(&path);
+        let (ours, refr) = (n as f64 / s, n as f64 / r);
+        facts.push(format!(
+            "Workflow commands: {k} problems registered (township), assigned (office) and signed (department) = {n} commands, each `Ledger::execute` in its own transaction, on the {}-problem ledger. Reference: the same events' payloads inserted into a one-table SQLite file with the same pragmas (WAL, synchronous=NORMAL), one transaction per command.",
+            thousands(problems as f64)
+        ));
+        rows.push(row(
+            "Workflow commands/s (decide + append + hash + projections, one transaction each)",
+            format!("{}/s", thousands(ours)),
+            format!("bare INSERTs: {}/s", thousands(refr)),
+            format!("{:.2}× slower", refr / ours),
+            "≥ 5,000/s and ≤ 3× bare",
+            Some(ours >= 5000.0 && refr / ours <= 3.0),
+        ));
+    }
+
+    // --- 5. Rebuild ----------------------------------------------------------------------------
+    {
+        let t = Instant::now();
+        let report = ledger.rebuild()?;
+        let s = t.elapsed().as_secs_f64();
+        let _ = report;
+        rows.push(row(
+            &format!("Rebuild all projections from {} events", thousands(events as f64)),
+            format!("{} ({} events/s)", secs(s), thousands(events as f64 / s)),
+            "—".into(),
+            "—".into(),
+            "(no target)",
+            None,
+        ));
+    }
+    drop(ledger);
+
+    // --- 7. Import -----------------------------------------------------------------------------
+    let imported = import_bench(&a, end, &mut rows, &mut facts)?;
+    if !export_done {
+        let l = Ledger::open(&imported)?;
+        export_bench(&a, &l, end, &mut rows)?;
+    }
+
+    rows.push(row("Desktop cold start with a 100k ledger", "not measured yet".into(), "—".into(), "—".into(), "", None));
+    rows.push(row("Memory with a 100k ledger open", "not measured yet".into(), "—".into(), "—".into(), "", None));
+
+    write_doc(&a, &rows, &facts, started.elapsed().as_secs_f64())?;
+    eprintln!("wrote {}", a.out.display());
+    Ok(())
+}
+
+fn import_bench(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut Vec<String>) -> Res<PathBuf> {
+    let n = a.import_rows;
+    let sheet = a.dir.join(format!("sheet-{n}.xlsx"));
+    if !sheet.exists() {
+        let st = Proc::new(&a.sheet_bin).arg(n.to_string()).arg(&sheet).status()?;
+        if !st.success() {
+            return Err("ledger_sheet failed".into());
+        }
+    }
+    let db = a.dir.join(format!("imported-{n}.db"));
+    remove_db(&db);
+    let mut l = Ledger::create(&db, end - Duration::days(400))?;
+    let t = Instant::now();
+    let out = commit_ledger(&mut l, "admin", &sheet, &ImportOptions::default(), end, &mut |_, _| {})
+        .map_err(|e| format!("import: {e:?}"))?;
+    let ours = t.elapsed().as_secs_f64();
+    drop(l);
+    // The floor: calamine parse + bare inserts of the same cells in one transaction.
+    let floor_db = a.dir.join("floor-import.db");
+    let t = Instant::now();
+    let mut c = bare_conn(&floor_db)?;
+    let cols = 12;
+    c.execute_batch(&format!(
+        "CREATE TABLE sheet ({});",
+        (0..cols).map(|i| format!("c{i} TEXT")).collect::<Vec<_>>().join(", ")
+    ))?;
+    {
+        use calamine::{open_workbook_auto, Reader};
+        let mut wb = open_workbook_auto(&sheet)?;
+        let name = wb.sheet_names()[0].clone();
+        let range = wb.worksheet_range(&name)?;
+        let tx = c.transaction()?;
+        {
+            let sql = format!("INSERT INTO sheet VALUES ({})", (1..=cols).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "));
+            let mut st = tx.prepare(&sql)?;
+            for r in range.rows().skip(2) {
+                let cells: Vec<String> = (0..cols).map(|i| r.get(i).map(|d| d.to_string()).unwrap_or_default()).collect();
+                st.execute(rusqlite::params_from_iter(cells.iter()))?;
+            }
+        }
+        tx.commit()?;
+    }
+    let floor = t.elapsed().as_secs_f64();
+    drop(c);
+    remove_db(&floor_db);
+    let pandas_db = a.dir.join("pandas-import.db");
+    remove_db(&pandas_db);
+    let pandas = python(a, "import_ref.py", &[&sheet, &pandas_db])?;
+    remove_db(&pandas_db);
+    facts.push(format!(
+        "Import: {} rows ({} new problems, {} events) from `{}` (written by `crates/exchange/examples/ledger_sheet.rs`: title row, synonyms, three date forms, supporters), committed as one transaction into a fresh ledger.",
+        thousands(n as f64),
+        thousands(out.preview.rows_new as f64),
+        thousands(out.events as f64),
+        sheet.file_name().unwrap().to_string_lossy()
+    ));
+    rows.push(row(
+        &format!("Import a {}-row .xlsx ledger (plan + checks + one command per row)", thousands(n as f64)),
+        secs(ours),
+        format!("pandas.read_excel + sqlite3.executemany: {}; floor (calamine + bare INSERTs): {}", secs(pandas), secs(floor)),
+        format!("{:.1}× faster than pandas; {:.2}× the floor", pandas / ours, ours / floor),
+        "≥ 5× faster than pandas, ≤ 3× the floor",
+        Some(pandas / ours >= 5.0 && ours / floor <= 3.0),
+    ));
+    Ok(db)
+}
+
+fn export_bench(a: &Args, l: &Ledger, end: DateTime<Utc>, rows: &mut Vec<Row>) -> Res<()> {
+    let out = a.dir.join("export.xlsx");
+    let t = Instant::now();
+    let summary = export_ledger_xlsx(l, &ProblemFilter::default(), Sort::default(), end, &out, &mut |_, _| {})?;
+    let ours = t.elapsed().as_secs_f64();
+    // The same rows and columns as CSV (untimed), for the references to write as cells.
+    let csv_path = a.dir.join("export.csv");
+    export_ledger_csv(l, &ProblemFilter::default(), Sort::default(), end, &csv_path, &mut |_, _| {})?;
+    let mut reader = csv::Reader::from_path(&csv_path)?;
+    let header: Vec<String> = reader.headers()?.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect();
+    let data: Vec<Vec<String>> =
+        reader.records().map(|r| r.map(|r| r.iter().map(str::to_string).collect())).collect::<Result<_, _>>()?;
+    let floor_path = a.dir.join("floor-export.xlsx");
+    let t = Instant::now();
+    {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        wb.set_tempdir(&a.dir)?;
+        let ws = wb.add_worksheet_with_constant_memory()?;
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, h)?;
+        }
+        for (r, rec) in data.iter().enumerate() {
+            for (c, v) in rec.iter().enumerate() {
+                if !v.is_empty() {
+                    ws.write_string(r as u32 + 1, c as u16, v)?;
+                }
+            }
+        }
+        wb.save(&floor_path)?;
+    }
+    let floor = t.elapsed().as_secs_f64();
+    let py_out = a.dir.join("openpyxl-export.xlsx");
+    let openpyxl = python(a, "export_ref.py", &[&csv_path, &py_out])?;
+    let sizes = (file_len(&out), file_len(&floor_path), file_len(&py_out));
+    for p in [&floor_path, &py_out, &csv_path] {
+        let _ = std::fs::remove_file(p);
+    }
+    rows.push(row(
+        &format!("Export {} rows × {} columns to .xlsx", thousands(summary.rows as f64), header.len()),
+        format!("{} ({:.1} MB)", secs(ours), sizes.0 as f64 / 1e6),
+        format!(
+            "openpyxl write-only: {} ({:.1} MB); floor (rust_xlsxwriter, same cells as text): {} ({:.1} MB)",
+            secs(openpyxl),
+            sizes.2 as f64 / 1e6,
+            secs(floor),
+            sizes.1 as f64 / 1e6
+        ),
+        format!("{:.1}× faster than openpyxl; {:.2}× the floor", openpyxl / ours, ours / floor),
+        "≥ 5× faster than openpyxl, ≤ 1.5× the floor",
+        Some(openpyxl / ours >= 5.0 && ours / floor <= 1.5),
+    ));
+    Ok(())
+}
+
+fn write_doc(a: &Args, rows: &[Row], facts: &[String], total: f64) -> Res<()> {
+    let mut s = String::new();
+    s.push_str("# Benchmarks\n\n");
+    s.push_str("Generated by `make bench` (`crates/bench/src/main.rs`); the notes after the table come from `bench/notes.md`.\n\n");
+    s.push_str(&format!(
+        "Run: `make bench SCALE={}` (import of {} rows) on {}, commit {}; {} in all.\n\n",
+        a.scale,
+        a.import_rows,
+        Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        sh("git rev-parse --short HEAD"),
+        secs(total)
+    ));
+    s.push_str("Machine:\n\n```\n");
+    s.push_str(&format!("nproc: {}\n", sh("nproc")));
+    s.push_str(&format!("cpu: {}\n", sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")));
+    s.push_str(&format!("{}\n", sh("free -g")));
+    s.push_str(&format!("{}\n", sh("uname -sr; rustc --version; python3 --version")));
+    s.push_str("```\n\n");
+    s.push_str("| measure | Taizhang | reference (same run) | ratio | target | |\n|---|---|---|---|---|---|\n");
+    for r in rows {
+        s.push_str(&format!("| {} | {} | {} | {} | {} | {} |\n", r.name, r.ours, r.reference, r.ratio, r.target, verdict(r.met)));
+    }
+    s.push_str("\n## What was measured\n\n");
+    for f in facts {
+        s.push_str(&format!("- {f}\n"));
+    }
+    s.push('\n');
+    if let Ok(notes) = std::fs::read_to_string(&a.notes) {
+        s.push_str(&notes);
+    }
+    std::fs::write(&a.out, s)?;
+    Ok(())
+}
