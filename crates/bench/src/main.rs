@@ -30,6 +30,14 @@ struct Args {
     reuse: bool,
     notes: PathBuf,
     bench_dir: PathBuf,
+    /// Runs only these phases (comma-separated), e.g. to profile one: page,search,scorecard,export,workflow,rebuild,import,size.
+    only: Option<String>,
+}
+
+impl Args {
+    fn want(&self, phase: &str) -> bool {
+        self.only.as_deref().map_or(true, |o| o.split(',').any(|p| p == phase))
+    }
 }
 
 fn args() -> Args {
@@ -43,6 +51,7 @@ fn args() -> Args {
         reuse: false,
         notes: "bench/notes.md".into(),
         bench_dir: "bench".into(),
+        only: None,
     };
     let v: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -57,6 +66,7 @@ fn args() -> Args {
             "--sheet-bin" => a.sheet_bin = next().into(),
             "--notes" => a.notes = next().into(),
             "--bench-dir" => a.bench_dir = next().into(),
+            "--only" => a.only = Some(next()),
             "--reuse" => {
                 a.reuse = true;
                 i += 1;
@@ -209,7 +219,7 @@ fn main() -> Res<()> {
     let events: i64 = ledger.connection().query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
 
     // --- 8. File size ------------------------------------------------------------------------
-    {
+    if a.want("size") {
         let size = file_len(&db) as f64;
         let per = size / problems as f64;
         let (payload, state, fts): (i64, i64, i64) = ledger.connection().query_row(
@@ -241,7 +251,7 @@ fn main() -> Res<()> {
 
     // A bare copy of the same rows: one flat table, the ledger's indexes on it.
     let bare_path = a.dir.join("bare-rows.db");
-    {
+    if a.want("page") || a.want("search") {
         let c = bare_conn(&bare_path)?;
         c.execute_batch(&format!(
             "ATTACH '{}' AS l;
@@ -258,7 +268,7 @@ fn main() -> Res<()> {
             db.display()
         ))?;
     }
-    let bare = Connection::open(&bare_path)?;
+    let bare = Connection::open(&bare_path)?; // (empty when neither page nor search runs)
     let towns: Vec<String> = {
         let mut st = ledger.connection().prepare("SELECT id FROM units WHERE kind = 'township' ORDER BY name")?;
         let v = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
@@ -267,7 +277,7 @@ fn main() -> Res<()> {
     let statuses = [Status::InProgress, Status::Assigned, Status::Resolved];
 
     // --- 2. Ledger page ------------------------------------------------------------------------
-    {
+    if a.want("page") {
         let n = 120;
         let (mut ours, mut refs) = (Vec::new(), Vec::new());
         let mut total_rows = 0;
@@ -315,7 +325,7 @@ fn main() -> Res<()> {
     }
 
     // --- 3. Chinese search -------------------------------------------------------------------
-    {
+    if a.want("search") {
         let terms = ["授信审批", "不动产权证", "应收账款", "工业用地", "环评批复", "熟练工人", "历史遗留", "出口退税", "政策兑现", "用电增容"];
         let (mut ours, mut refs) = (Vec::new(), Vec::new());
         let rounds = 4;
@@ -370,7 +380,7 @@ fn main() -> Res<()> {
     drop(bare);
 
     // --- 4. Scorecards -------------------------------------------------------------------------
-    {
+    if a.want("scorecard") {
         let period = Period::year(2026)?;
         let mut v = Vec::new();
         let mut depts = 0;
@@ -396,13 +406,13 @@ fn main() -> Res<()> {
     // --- 6. Export (read-only; before the writes below) --------------------------------------
     let export_from_main = a.scale <= 150_000;
     let mut export_done = false;
-    if export_from_main {
+    if export_from_main && a.want("export") {
         export_bench(&a, &ledger, end, &mut rows)?;
         export_done = true;
     }
 
     // --- 1b. Workflow commands -----------------------------------------------------------------
-    {
+    if a.want("workflow") {
         let k = 500usize;
         let conn = ledger.connection();
         let (ent, town_user): (String, String) = conn.query_row(
@@ -495,7 +505,7 @@ fn main() -> Res<()> {
     }
 
     // --- 5. Rebuild ----------------------------------------------------------------------------
-    {
+    if a.want("rebuild") {
         let t = Instant::now();
         let report = ledger.rebuild()?;
         let s = t.elapsed().as_secs_f64();
@@ -512,15 +522,21 @@ fn main() -> Res<()> {
     drop(ledger);
 
     // --- 7. Import -----------------------------------------------------------------------------
-    let imported = import_bench(&a, end, &mut rows, &mut facts)?;
-    if !export_done {
+    if a.want("import") {
+        let imported = import_bench(&a, end, &mut rows, &mut facts)?;
+        if !export_done && a.want("export") {
         let l = Ledger::open(&imported)?;
         export_bench(&a, &l, end, &mut rows)?;
+        }
     }
 
     rows.push(row("Desktop cold start with a 100k ledger", "not measured yet".into(), "—".into(), "—".into(), "", None));
     rows.push(row("Memory with a 100k ledger open", "not measured yet".into(), "—".into(), "—".into(), "", None));
 
+    if a.only.is_some() {
+        eprintln!("--only: {} not written", a.out.display());
+        return Ok(());
+    }
     write_doc(&a, &rows, &facts, started.elapsed().as_secs_f64())?;
     eprintln!("wrote {}", a.out.display());
     Ok(())
