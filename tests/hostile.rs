@@ -2564,9 +2564,9 @@ fn ledger_with_explained_result(text: &str) -> (Ledger, String) {
     (l, number)
 }
 
+/// Was refused whole (export.spreadsheet); the cell is now cut with a note.
 #[test]
-#[ignore = "known: the .xlsx export fails (export.spreadsheet) when 办理结果 exceeds Excel's 32,767 UTF-16 units"]
-fn known_export_of_a_long_explained_result() {
+fn the_export_of_a_result_too_long_for_one_excel_cell_succeeds() {
     // 10,000 emoji are within the core's limit for each text; 【类型】text（说明：explanation）
     // is 40,000+ UTF-16 code units, over what one Excel cell holds.
     let (l, _) = ledger_with_explained_result(&"🙂".repeat(10_000));
@@ -2576,9 +2576,9 @@ fn known_export_of_a_long_explained_result() {
     assert!(r.is_ok(), "{:?}", r.map_err(|e| format!("{}: {e}", e.code())));
 }
 
+/// Was refused at commit (input.too_long); the import now cuts such history with a warning.
 #[test]
-#[ignore = "known: an export whose 办理结果 cell is over 10,000 characters cannot be imported again (import.refused, input.too_long)"]
-fn known_reimport_of_a_long_explained_result() {
+fn an_export_whose_result_is_over_10000_characters_imports_again() {
     let (l, number) = ledger_with_explained_result(&"长".repeat(6_000));
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("台账.csv");

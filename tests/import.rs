@@ -528,3 +528,28 @@ fn an_exported_ledger_imports_into_a_new_file_as_the_same_ledger() {
         assert_eq!((again.rows_new, again.rows_duplicate), (0, 160), "{name}");
     }
 }
+
+#[test]
+fn what_the_core_would_refuse_is_named_in_the_preview() {
+    let f = fixture();
+    let long = "很长的问题描述".repeat(1500);
+    let text = format!(
+        "企业名称,所属镇街,问题描述,问题类别,牵头单位,配合单位,办理结果\n\
+         示范区恒达精密机械有限公司,城关街道,{long},用地,工业和信息化局,,\n\
+         示范区恒达精密机械有限公司,城关街道,只有配合单位,用地,,自然资源局,\n\
+         西山新材料科技有限公司,西山镇,牵头单位填成了镇街,用地,城关街道,,\n\
+         东湖新企业有限公司,工业和信息化局,镇街填成了部门,用地,,,\n\
+         西山新材料科技有限公司,西山镇,办理结果很长,用地,人社局,,{}\n",
+        "已办理".repeat(4000)
+    );
+    let file = f.dir.join("会被拒绝的行.csv");
+    std::fs::write(&file, text).unwrap();
+    let p = preview_ledger(&f.ledger, &file, &ImportOptions::default(), now()).unwrap();
+    let issues: Vec<(u32, &str, Severity)> = p.issues.iter().map(|i| (i.row, i.code.as_str(), i.severity)).collect();
+    assert!(issues.contains(&(2, "import.row.too_long", Severity::Error)), "{issues:?}");
+    assert!(issues.contains(&(3, "import.row.supporters_without_lead", Severity::Error)), "{issues:?}");
+    assert!(issues.contains(&(4, "import.row.unit_kind_mismatch", Severity::Error)), "{issues:?}");
+    assert!(issues.contains(&(5, "import.row.unit_kind_mismatch", Severity::Error)), "{issues:?}");
+    assert!(issues.contains(&(6, "import.row.truncated", Severity::Warning)), "{issues:?}");
+    assert!(!p.can_commit);
+}

@@ -142,6 +142,28 @@ impl Value {
 }
 
 /// The 办理结果 cell: the result text, marked with its type unless it is plainly 已解决.
+/// Excel holds at most 32,767 UTF-16 units in a cell and refuses the whole workbook otherwise;
+/// a longer text is cut with a note (the ledger and the CSV keep it whole).
+fn excel_cell_text(s: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 32_767;
+    const NOTE: &str = "…（超出 Excel 单元格长度上限，全文见台账）";
+    if s.encode_utf16().count() <= MAX {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let room = MAX - NOTE.encode_utf16().count();
+    let mut used = 0;
+    let mut cut = String::new();
+    for c in s.chars() {
+        used += c.len_utf16();
+        if used > room {
+            break;
+        }
+        cut.push(c);
+    }
+    cut.push_str(NOTE);
+    std::borrow::Cow::Owned(cut)
+}
+
 fn result_cell(r: &ExportRow) -> String {
     let Some(text) = &r.result_text else { return String::new() };
     match r.result_type {
@@ -392,7 +414,7 @@ impl RowSink for XlsxSink<'_> {
             match v {
                 Value::Number(n) => ws.write_number_with_format(row, col, n as f64, fmt),
                 Value::Text(s) if s.is_empty() => ws.write_blank(row, col, fmt),
-                Value::Text(s) => ws.write_string_with_format(row, col, s, fmt),
+                Value::Text(s) => ws.write_string_with_format(row, col, excel_cell_text(&s).as_ref(), fmt),
                 Value::Date(None) => ws.write_blank(row, col, fmt),
                 Value::Date(Some(d)) if i == DEADLINE_COL && r.lateness.handling_overdue => ws.write_date_with_format(row, col, d, &f.overdue_deadline),
                 Value::Date(Some(d)) => ws.write_date_with_format(row, col, d, fmt),
@@ -546,6 +568,16 @@ pub fn export_ledger_csv(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_cell_too_long_for_excel_is_cut_with_a_note() {
+        let short = "办理结果";
+        assert_eq!(super::excel_cell_text(short), short);
+        let long = "😀".repeat(20_000);
+        let cut = super::excel_cell_text(&long);
+        assert!(cut.encode_utf16().count() <= 32_767);
+        assert!(cut.ends_with("全文见台账）"));
+    }
+
     use super::*;
 
     fn unit(id: &str, name: &str, kind: UnitKind) -> Unit {

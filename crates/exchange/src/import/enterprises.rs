@@ -109,7 +109,7 @@ fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) 
             None => ledger.find_enterprise(&name)?.filter(|e| e.name == name),
         };
         let township_name = get(Field::Township);
-        let township = (!township_name.is_empty()).then(|| resolver.note(&township_name, UnitKind::Township));
+        let township = (!township_name.is_empty()).then(|| resolver.note(&township_name, UnitKind::Township, row));
         // A blank cell keeps what the ledger has; the sheet only overrides what it states.
         let pick = |f: Field, old: &str| {
             let v = get(f);
@@ -155,6 +155,15 @@ fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) 
         }
     }
 
+    for clash in resolver.clashes() {
+        sp.issues.push(super::RowIssue {
+            row: clash.row,
+            column: String::new(),
+            value: clash.name,
+            code: "import.row.unit_kind_mismatch".into(),
+            severity: Severity::Error,
+        });
+    }
     let (unit_commands, unit_ids, unit_mappings) = resolver.finish(now);
     let mut commands = unit_commands;
     let mut rows: Vec<Option<u32>> = vec![None; commands.len()];

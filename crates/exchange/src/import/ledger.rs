@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use taizhang_core::credit_code::{check_credit_code, normalize_credit_code, CreditCodeCheck};
 use taizhang_core::import::{fitting_status, parse_done, parse_satisfaction, ImportOrigin, ImportedProblem, SheetStatusFacts};
 use taizhang_core::model::*;
+use taizhang_core::workflow::{MAX_SHORT, MAX_TEXT};
 use taizhang_core::Command;
 use taizhang_ledger::{new_id, Ledger};
 
@@ -213,6 +214,29 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
             }
         }
 
+        if lead_name.is_none() && !supporter_names.is_empty() {
+            sp.issue(row, Field::SupportUnits, &get(Field::SupportUnits), "import.row.supporters_without_lead", Severity::Error);
+        }
+        // What the core would refuse as too long is named here, in the preview.
+        for (field, max) in [
+            (Field::Enterprise, MAX_SHORT),
+            (Field::Number, 60),
+            (Field::Township, MAX_SHORT),
+            (Field::ResponsibleLeader, MAX_SHORT),
+            (Field::Handler, MAX_SHORT),
+            (Field::Description, MAX_TEXT),
+            (Field::Demand, MAX_TEXT),
+        ] {
+            let v = get(field);
+            if v.trim().chars().count() > max {
+                let shown: String = v.chars().take(40).chain("…".chars()).collect();
+                sp.issue(row, field, &shown, "import.row.too_long", Severity::Error);
+            }
+        }
+        if lead_name.iter().chain(supporter_names.iter()).any(|n| n.chars().count() > MAX_SHORT) {
+            sp.issue(row, Field::LeadUnit, "", "import.row.too_long", Severity::Error);
+        }
+
         // The deadline in force: an extension's new date, else the time limit.
         let base = assigned_on.unwrap_or(raised_on);
         let limit_text = get(Field::TimeLimit);
@@ -327,7 +351,7 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
                             sp.issue(row, Field::Township, "", "import.row.missing_township", Severity::Error);
                             continue;
                         }
-                        let township = resolver.note(&township_name, UnitKind::Township);
+                        let township = resolver.note(&township_name, UnitKind::Township, row);
                         new_enterprises.push(NewEnterprise {
                             name: if name.is_empty() { raw_code.clone() } else { name.clone() },
                             credit_code: code.clone(),
@@ -345,9 +369,21 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
                 }
             }
         };
-        let lead = lead_name.map(|n| resolver.note(&n, UnitKind::Department));
-        let supporters = supporter_names.iter().map(|n| resolver.note(n, UnitKind::Department)).collect();
-        let result_text = get(Field::Result);
+        let lead = lead_name.map(|n| resolver.note(&n, UnitKind::Department, row));
+        let supporters = supporter_names.iter().map(|n| resolver.note(n, UnitKind::Department, row)).collect();
+        // History texts longer than the ledger keeps (an export joins result and explanation)
+        // are cut, with a warning, rather than refusing the row.
+        let history = |field: Field, sp: &mut SheetPlan| -> String {
+            let v = get(field);
+            if v.trim().chars().count() > MAX_TEXT {
+                sp.issue(row, field, "", "import.row.truncated", Severity::Warning);
+                v.trim().chars().take(MAX_TEXT).collect()
+            } else {
+                v
+            }
+        };
+        let result_text = history(Field::Result, &mut sp);
+        let progress = history(Field::Progress, &mut sp);
         parsed.push(ParsedRow {
             row,
             enterprise,
@@ -370,7 +406,7 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
                 assigned_on,
                 handling_deadline,
                 signed_on,
-                progress: get(Field::Progress),
+                progress,
                 resolved_on,
                 result_type: matches!(status, Status::Resolved | Status::Closed).then_some(ResultType::Solved),
                 result_text,
@@ -382,6 +418,15 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
         });
     }
 
+    for clash in resolver.clashes() {
+        sp.issues.push(super::RowIssue {
+            row: clash.row,
+            column: String::new(),
+            value: clash.name,
+            code: "import.row.unit_kind_mismatch".into(),
+            severity: Severity::Error,
+        });
+    }
     let (unit_commands, unit_ids, unit_mappings) = resolver.finish(now);
     let mut commands = unit_commands;
     let mut rows: Vec<Option<u32>> = vec![None; commands.len()];

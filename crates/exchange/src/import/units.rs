@@ -15,6 +15,15 @@ pub struct UnitResolver<'a> {
     units: &'a [Unit],
     choices: &'a [UnitChoice],
     mappings: BTreeMap<(UnitKind, String), UnitMapping>,
+    first_rows: BTreeMap<(UnitKind, String), u32>,
+}
+
+/// A name the sheet uses as one kind of unit while a unit of another kind bears it: creating it
+/// would be refused, and taking the other unit would put, say, a township in the lead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindClash {
+    pub row: u32,
+    pub name: String,
 }
 
 fn normalize(name: &str) -> String {
@@ -46,13 +55,14 @@ fn short_name(name: &str, kind: UnitKind) -> String {
 
 impl<'a> UnitResolver<'a> {
     pub fn new(units: &'a [Unit], choices: &'a [UnitChoice]) -> Self {
-        UnitResolver { units, choices, mappings: BTreeMap::new() }
+        UnitResolver { units, choices, mappings: BTreeMap::new(), first_rows: BTreeMap::new() }
     }
 
-    /// Notes that a row names this unit; returns the key to look it up after `finish`.
-    pub fn note(&mut self, name: &str, kind: UnitKind) -> (UnitKind, String) {
+    /// Notes that `row` names this unit; returns the key to look it up after `finish`.
+    pub fn note(&mut self, name: &str, kind: UnitKind, row: u32) -> (UnitKind, String) {
         let name = normalize(name);
         let key = (kind, name.clone());
+        self.first_rows.entry(key.clone()).or_insert(row);
         if let Some(m) = self.mappings.get_mut(&key) {
             m.rows += 1;
             return key;
@@ -98,6 +108,23 @@ impl<'a> UnitResolver<'a> {
             [one] => Some(one),
             _ => None,
         }
+    }
+
+    /// Names to be created that a unit of another kind already bears, or that the sheet uses
+    /// as two kinds: each with the first row that names it.
+    pub fn clashes(&self) -> Vec<KindClash> {
+        let mut out = Vec::new();
+        for ((kind, name), m) in &self.mappings {
+            if !m.create {
+                continue;
+            }
+            let taken = self.units.iter().any(|u| normalize(&u.name) == *name);
+            let twice = self.mappings.keys().any(|(k, n)| n == name && k != kind);
+            if taken || twice {
+                out.push(KindClash { row: self.first_rows[&(*kind, name.clone())], name: name.clone() });
+            }
+        }
+        out
     }
 
     /// The CreateUnit commands for unmatched names, the id of every noted name, and the
@@ -150,11 +177,11 @@ mod tests {
             unit("cg", "城关街道", "城关", UnitKind::Township),
         ];
         let mut r = UnitResolver::new(&units, &[]);
-        let a = r.note("区自然资源局", UnitKind::Department);
-        let b = r.note("自然资源局", UnitKind::Department);
-        let c = r.note("工信局", UnitKind::Department);
-        let d = r.note("城关", UnitKind::Township);
-        let e = r.note("区税务局", UnitKind::Department);
+        let a = r.note("区自然资源局", UnitKind::Department, 2);
+        let b = r.note("自然资源局", UnitKind::Department, 3);
+        let c = r.note("工信局", UnitKind::Department, 4);
+        let d = r.note("城关", UnitKind::Township, 5);
+        let e = r.note("区税务局", UnitKind::Department, 6);
         let (creates, ids, shown) = r.finish(Utc::now());
         assert_eq!(ids[&a], "zr");
         assert_eq!(ids[&b], "zr");
@@ -170,7 +197,7 @@ mod tests {
         let units = vec![unit("zr", "区自然资源局", "自然资源局", UnitKind::Department)];
         let choices = vec![UnitChoice { name: "规划局".into(), unit_id: Some("zr".into()) }];
         let mut r = UnitResolver::new(&units, &choices);
-        let k = r.note("规划局", UnitKind::Department);
+        let k = r.note("规划局", UnitKind::Department, 2);
         let (creates, ids, _) = r.finish(Utc::now());
         assert!(creates.is_empty());
         assert_eq!(ids[&k], "zr");
