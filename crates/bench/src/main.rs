@@ -215,6 +215,7 @@ fn main() -> Res<()> {
         ledger
     };
     ledger.connection().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    cache_experiment(&ledger)?;
     let problems: i64 = ledger.connection().query_row("SELECT count(*) FROM problems", [], |r| r.get(0))?;
     let events: i64 = ledger.connection().query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
 
@@ -413,7 +414,7 @@ fn main() -> Res<()> {
 
     // --- 1b. Workflow commands -----------------------------------------------------------------
     if a.want("workflow") {
-        let k = 500usize;
+        let k: usize = std::env::var("BENCH_WORKFLOW_K").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
         let conn = ledger.connection();
         let (ent, town_user): (String, String) = conn.query_row(
             "SELECT e.id, us.login FROM enterprises e JOIN users us ON us.unit_id = e.township_id
@@ -542,6 +543,16 @@ fn main() -> Res<()> {
     Ok(())
 }
 
+/// BENCH_CACHE_MB=N: an experiment, not the default — gives the ledger's connection an N MB
+/// page cache (SQLite's default is 2 MB) to measure what a larger cache would gain.
+fn cache_experiment(l: &Ledger) -> Res<()> {
+    if let Some(mb) = std::env::var("BENCH_CACHE_MB").ok().and_then(|v| v.parse::<i64>().ok()) {
+        eprintln!("experiment: cache_size = {mb} MB");
+        l.connection().pragma_update(None, "cache_size", -mb * 1024)?;
+    }
+    Ok(())
+}
+
 fn import_bench(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut Vec<String>) -> Res<PathBuf> {
     let n = a.import_rows;
     let sheet = a.dir.join(format!("sheet-{n}.xlsx"));
@@ -554,6 +565,7 @@ fn import_bench(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut V
     let db = a.dir.join(format!("imported-{n}.db"));
     remove_db(&db);
     let mut l = Ledger::create(&db, end - Duration::days(400))?;
+    cache_experiment(&l)?;
     let t = Instant::now();
     let out = commit_ledger(&mut l, "admin", &sheet, &ImportOptions::default(), end, &mut |_, _| {})
         .map_err(|e| format!("import: {e:?}"))?;
