@@ -11,7 +11,7 @@ use calamine::{Data, Reader};
 
 use crate::cells::date_from_serial;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     Xlsx,
     Xls,
@@ -19,21 +19,21 @@ pub enum Format {
 }
 
 /// One sheet as rows of trimmed cell text. Row `i` is spreadsheet row `i + 1`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sheet {
     pub name: String,
     pub rows: Vec<Vec<String>>,
 }
 
 /// A workbook's sheet names and the one sheet read.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Workbook {
     pub format: Format,
     pub sheet_names: Vec<String>,
     pub sheet: Sheet,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum ReadError {
     #[error("cannot read {path}: {reason}")]
     Io { path: String, reason: String },
@@ -57,6 +57,56 @@ impl ReadError {
             ReadError::Encoding { .. } => "import.encoding",
         }
     }
+}
+
+/// The program to read spreadsheets in a child process of (see `isolate_reading`).
+static READER: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// The argument that makes a program built with `serve_read_request` a sheet reader.
+pub const READ_SHEET_ARG: &str = "--taizhang-read-sheet";
+
+/// From now on, read spreadsheets in a child process: `exe READ_SHEET_ARG path [sheet]`.
+/// A parser that aborts (calamine 0.38 allocates by counts read from the file before checking
+/// them, tafia/calamine#684) then takes down the child, not the desktop app, and the user gets
+/// `import.damaged`. `exe` must call `serve_read_request` first thing in `main`.
+pub fn isolate_reading(exe: std::path::PathBuf) {
+    let _ = READER.set(exe);
+}
+
+/// In `main`, before anything else: when started as a sheet reader, reads the file, writes the
+/// result as JSON to stdout and returns the exit code; otherwise `None`.
+pub fn serve_read_request(args: &[String]) -> Option<i32> {
+    if args.get(1).map(String::as_str) != Some(READ_SHEET_ARG) {
+        return None;
+    }
+    let path = Path::new(args.get(2)?);
+    let result: Result<Workbook, ReadError> = read_workbook(path, args.get(3).map(String::as_str));
+    let out = serde_json::to_vec(&result).unwrap_or_default();
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    Some(if stdout.write_all(&out).and_then(|_| stdout.flush()).is_ok() { 0 } else { 1 })
+}
+
+/// Reads `path` (whose bytes the caller has already read, for its digest) in the child
+/// process when reading is isolated, else here.
+pub fn read_workbook_checked(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Workbook, ReadError> {
+    let Some(exe) = READER.get() else { return read_workbook_bytes(path, bytes, sheet) };
+    let shown = path.display().to_string();
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg(READ_SHEET_ARG).arg(path);
+    if let Some(s) = sheet {
+        cmd.arg(s);
+    }
+    let out = cmd
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .map_err(|e| ReadError::Io { path: shown.clone(), reason: e.to_string() })?;
+    if !out.status.success() {
+        return Err(ReadError::Damaged { path: shown, reason: "the spreadsheet reader stopped on this file".into() });
+    }
+    serde_json::from_slice::<Result<Workbook, ReadError>>(&out.stdout)
+        .map_err(|e| ReadError::Damaged { path: shown, reason: format!("the spreadsheet reader answered badly: {e}") })?
 }
 
 /// What the bytes are, by their signature first (a renamed file is still read right), then by

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use super::{column_letter, file_name, ColumnMapping, ImportError, ImportOptions, RowIssue, Severity, SkippedRow};
 use crate::cells::{is_blank_row, is_footer_row};
 use crate::header::{field_of, find_header, Field, HeaderMatch};
-use crate::sheet::{read_workbook_bytes, Workbook};
+use crate::sheet::{read_workbook_checked, Workbook};
 
 /// How many rows from the top are searched for the header.
 pub const HEADER_SCAN: usize = 30;
@@ -29,7 +29,7 @@ impl SheetPlan {
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
-        let workbook = read_workbook_bytes(path, &bytes, opts.sheet.as_deref())?;
+        let workbook = read_workbook_checked(path, &bytes, opts.sheet.as_deref())?;
         let rows = &workbook.sheet.rows;
         let mut header = match opts.header_row {
             Some(r) if r >= 1 && (r as usize) <= rows.len() => header_at(rows, r as usize - 1),
