@@ -209,8 +209,8 @@ fn main() -> Res<()> {
             format!("{} events/s ({})", thousands(eps), secs(s)),
             "—".into(),
             "—".into(),
-            "1M problems in well under an hour",
-            Some(eps * 3600.0 > 9.6e6),
+            "(none set; 1M problems must be practical)",
+            None,
         ));
         ledger
     };
@@ -224,9 +224,9 @@ fn main() -> Res<()> {
         let size = file_len(&db) as f64;
         let per = size / problems as f64;
         let (payload, state, fts): (i64, i64, i64) = ledger.connection().query_row(
-            "SELECT (SELECT total(length(payload) + length(hash) + length(prev_hash) + length(id)) FROM events),
-                    (SELECT total(length(state)) FROM problems),
-                    (SELECT total(length(description) + length(demand) + length(enterprise_name) + length(number)) FROM problem_search)",
+            "SELECT (SELECT total(length(CAST(payload AS BLOB)) + length(hash) + length(prev_hash) + length(id)) FROM events),
+                    (SELECT total(length(CAST(state AS BLOB))) FROM problems),
+                    (SELECT total(length(CAST(description AS BLOB)) + length(CAST(demand AS BLOB)) + length(CAST(enterprise_name AS BLOB)) + length(CAST(number AS BLOB))) FROM problem_search)",
             [],
             |r| Ok((r.get::<_, f64>(0)? as i64, r.get::<_, f64>(1)? as i64, r.get::<_, f64>(2)? as i64)),
         )?;
