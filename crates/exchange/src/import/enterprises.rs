@@ -155,15 +155,7 @@ fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) 
         }
     }
 
-    for clash in resolver.clashes() {
-        sp.issues.push(super::RowIssue {
-            row: clash.row,
-            column: String::new(),
-            value: clash.name,
-            code: "import.row.unit_kind_mismatch".into(),
-            severity: Severity::Error,
-        });
-    }
+    sp.flag_unit_clashes(resolver.clashes());
     let (unit_commands, unit_ids, unit_mappings) = resolver.finish(now);
     let mut commands = unit_commands;
     let mut rows: Vec<Option<u32>> = vec![None; commands.len()];

@@ -123,6 +123,20 @@ impl SheetPlan {
         self.issues.push(RowIssue { row, column, value: value.to_string(), code: code.to_string(), severity });
     }
 
+    /// A unit name the sheet uses as one kind while it is another's is an error on the first
+    /// row that names it (see `UnitResolver::clashes`).
+    pub fn flag_unit_clashes(&mut self, clashes: Vec<super::units::KindClash>) {
+        for clash in clashes {
+            self.issues.push(RowIssue {
+                row: clash.row,
+                column: String::new(),
+                value: clash.name,
+                code: "import.row.unit_kind_mismatch".into(),
+                severity: Severity::Error,
+            });
+        }
+    }
+
     pub fn errors(&self) -> u32 {
         self.issues.iter().filter(|i| i.severity == Severity::Error).count() as u32
     }
