@@ -66,6 +66,28 @@ impl Ledger {
         file::check(path, true)
     }
 
+    /// Opens a ledger for reading only, beside the connection that writes it: nothing is
+    /// migrated or written (the desktop app verifies the chain and makes the backup on open on
+    /// one of these, in the background). Reads see committed data, the WAL included; the file
+    /// must already be at this program's schema (open it with `open` first).
+    pub fn open_read_only(path: &Path) -> Result<Ledger> {
+        file::check(path, false)?;
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version != file::SCHEMA_VERSION {
+            return Err(LedgerError::Migration(format!(
+                "{} is at schema {version}, not {}: open it for writing first",
+                path.display(),
+                file::SCHEMA_VERSION
+            )));
+        }
+        Ledger::from_conn(conn, Some(path.to_path_buf()))
+    }
+
     /// A fresh ledger in memory, for tests.
     pub fn create_in_memory(now: DateTime<Utc>) -> Result<Ledger> {
         let conn = file::create_in_memory()?;
