@@ -263,3 +263,75 @@ fn back_up_and_restore_from_the_cli() {
     cli.fails("", &["restore", &not_a_backup.display().to_string()], "ledger.not_a_ledger");
     assert_eq!(std::fs::read(&cli.db).unwrap(), before);
 }
+
+/// Long work draws a progress bar only on a terminal. Through a pipe (as here, in scripts and
+/// CI) stderr holds at most plain progress lines, never a cursor movement or a carriage
+/// return, and with `--json` stdout is one JSON document and stderr is empty.
+#[test]
+fn long_work_prints_plain_progress_or_nothing_through_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cli = Cli { db: dir.path().join("demo.db").display().to_string(), now: "2026-06-15T10:00:00+08:00".into() };
+    let clean = |bytes: &[u8]| {
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        assert!(!text.contains('\u{1b}') && !text.contains('\r'), "terminal control in {text:?}");
+        text
+    };
+    let run = |cli: &Cli, user: &str, args: &[&str]| {
+        let out = cli.cmd(user, args).env_remove("TAIZHANG_PROGRESS").assert().success();
+        let o = out.get_output();
+        (clean(&o.stdout), clean(&o.stderr))
+    };
+
+    let (_, err) = run(&cli, "", &["demo", "--problems", "120", "--seed", "7", "--days", "90"]);
+    assert!(err.lines().all(|l| l.starts_with("生成演示数据… ") && l.contains('%')), "{err}");
+    assert!(err.contains("生成演示数据… 100%"), "{err}");
+
+    let sheet = dir.path().join("大表.csv");
+    let mut csv = String::from("序号,企业名称,所属镇(街道),存在问题,问题类别,反映时间,主办单位,办理时限\n");
+    for i in 1..=600 {
+        csv.push_str(&format!("{i},测试企业{i}有限公司,城关街道,第{i}个问题,用地,2026-05-20,区自然资源局,15个工作日\n"));
+    }
+    std::fs::write(&sheet, csv).unwrap();
+    let sheet = sheet.display().to_string();
+    let xlsx = dir.path().join("台账.xlsx").display().to_string();
+    let csv_out = dir.path().join("台账.csv").display().to_string();
+
+    for json in [false, true] {
+        let with = |args: &[&str]| {
+            let mut a = args.to_vec();
+            if json {
+                a.push("--json");
+            }
+            a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+        };
+        let mut results = Vec::new();
+        for (user, args) in [
+            ("", with(&["verify"])),
+            ("", with(&["rebuild"])),
+            ("admin", with(&["import", "ledger", &sheet, "--dry-run"])),
+            ("admin", with(&["export", "ledger", &xlsx])),
+            ("admin", with(&["export", "ledger", &csv_out])),
+            ("admin", with(&["export", "report", "--period", "2026-05", &xlsx])),
+        ] {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            results.push((args.join(" "), run(&cli, user, &args)));
+        }
+        if !json {
+            let (_, err) = run(&cli, "admin", &["import", "ledger", &sheet]);
+            assert!(err.contains("导入中… 100%"), "an import of 600 rows says how far it is: {err}");
+            assert!(err.lines().all(|l| l.starts_with("导入中… ")), "{err}");
+        }
+        for (what, (out, err)) in results {
+            if json {
+                serde_json::from_str::<Value>(&out).unwrap_or_else(|e| panic!("{what}: stdout is not JSON ({e}): {out}"));
+                assert_eq!(err, "", "{what}: nothing on stderr with --json");
+            } else {
+                // Below the sizes worth a line (a few thousand rows, 100,000 events) stderr is empty.
+                assert_eq!(err, "", "{what}");
+                assert!(!out.is_empty(), "{what}");
+            }
+        }
+    }
+    cli.now = "2026-06-16T10:00:00+08:00".into();
+    assert!(cli.ok("", &["verify"]).contains("链完整"));
+}

@@ -13,6 +13,7 @@ use taizhang_exchange::import::{
 use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, export_report_xlsx, ExportSummary};
 
 use crate::messages::{catalog_text, CliError};
+use crate::progress::Progress;
 use crate::{now, print, Session, ViewArgs};
 
 #[derive(Subcommand)]
@@ -89,30 +90,28 @@ pub fn import(s: &mut Session, cmd: ImportCmd) -> Result<ExitCode, CliError> {
     };
     let opts = options(s, a)?;
     let t = now()?;
+    let json = s.json;
+    // Reading and checking the sheet has no count to show; writing counts the sheet's commands.
+    let mut bar = Progress::new(json, "导入中", 500);
+    bar.phase("读取并核对表格");
     if a.dry_run {
         let preview = if ledger_kind {
             preview_ledger(&s.ledger, &a.file, &opts, t)?
         } else {
             preview_enterprises(&s.ledger, &a.file, &opts, t)?
         };
-        print(s.json, &preview, || render_preview(&preview, None));
+        drop(bar);
+        print(json, &preview, || render_preview(&preview, None));
         return Ok(if preview.can_commit { ExitCode::SUCCESS } else { ExitCode::FAILURE });
     }
     let actor = s.actor()?;
-    let json = s.json;
-    let mut last = 0;
-    let mut progress = |done: usize, total: usize| {
-        let pct = if total == 0 { 100 } else { done * 100 / total };
-        if !json && total >= 500 && pct >= last + 10 {
-            eprintln!("导入中… {pct}%（{done}/{total}）");
-            last = pct;
-        }
-    };
+    let mut progress = |done: usize, total: usize| bar.update("写入台账", done as u64, total as u64);
     let outcome = if ledger_kind {
         commit_ledger(&mut s.ledger, &actor.user.id, &a.file, &opts, t, &mut progress)?
     } else {
         commit_enterprises(&mut s.ledger, &actor.user.id, &a.file, &opts, t, &mut progress)?
     };
+    drop(bar);
     print(json, &outcome, || render_preview(&outcome.preview, Some(outcome.events)));
     Ok(ExitCode::SUCCESS)
 }
@@ -227,18 +226,19 @@ pub enum ExportCmd {
 pub fn export(s: &mut Session, cmd: ExportCmd) -> Result<ExitCode, CliError> {
     let json = s.json;
     let t = now()?;
-    let mut last = 0;
-    let mut progress = |done: u64, total: u64| {
-        let pct = if total == 0 { 100 } else { done * 100 / total };
-        if !json && total >= 5000 && pct >= last + 10 {
-            eprintln!("导出中… {pct}%（{done}/{total}）");
-            last = pct;
-        }
-    };
+    let mut bar = Progress::new(json, "导出中", 5000);
     let summary: ExportSummary = match cmd {
         ExportCmd::Ledger { out, view } => {
             let (filter, sort) = s.view(&view)?;
             let csv = out.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            bar.phase("查询台账");
+            // After the last row an .xlsx is still compressed and saved: say so rather than sit at 100 %.
+            let mut progress = |done: u64, total: u64| {
+                bar.update("写入行", done, total);
+                if done >= total && total > 0 {
+                    bar.phase("保存文件");
+                }
+            };
             if csv {
                 export_ledger_csv(&s.ledger, &filter, sort, t, &out, &mut progress)?
             } else {
@@ -247,9 +247,11 @@ pub fn export(s: &mut Session, cmd: ExportCmd) -> Result<ExitCode, CliError> {
         }
         ExportCmd::Report { period, out } => {
             let p = s.period(&period)?;
+            bar.phase("汇总并写入报表");
             export_report_xlsx(&s.ledger, &p, t, &out)?
         }
     };
+    drop(bar);
     print(json, &summary, || {
         let heads: Vec<String> = summary.chain_heads.iter().map(|h| format!("{}…", &h.head_hash[..16.min(h.head_hash.len())])).collect();
         format!("已导出 {} 行：{}

@@ -3,6 +3,7 @@
 
 mod exchange;
 mod messages;
+mod progress;
 mod render;
 
 use std::path::PathBuf;
@@ -742,14 +743,11 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             }
             let opts = DemoOptions { problems, seed, end: now()?, days };
             let mut ledger = Ledger::create(&db, opts.start())?;
-            let mut last = 0;
-            let report = generate(&mut ledger, &opts, &mut |done, total| {
-                let pct = if total == 0 { 100 } else { done * 100 / total };
-                if !json && pct >= last + 10 {
-                    eprintln!("生成演示数据… {pct}%");
-                    last = pct;
-                }
-            })?;
+            // Planning the district has no count; then every command of its history is a step.
+            let mut bar = progress::Progress::new(json, "生成演示数据", 0);
+            bar.phase("规划演示区县");
+            let report = generate(&mut ledger, &opts, &mut |done, total| bar.update("生成演示数据", done as u64, total as u64))?;
+            drop(bar);
             print(json, &report, || {
                 format!(
                     "已生成演示区县：{}\n镇街 {}，部门 {}，用户 {}，企业 {}，走访 {}，问题 {}，事件 {}\n用户示例：admin（办公室）、leader_zhao（领导）；`taizhang --db {} user list` 列出全部。\n",
@@ -796,7 +794,10 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let mut s = Session { ledger, json, as_user: cli.as_user, password: cli.password };
     match cli.cmd {
         Cmd::Verify => {
-            let report = s.ledger.verify()?;
+            let mut bar = progress::Progress::new(json, "校验中", 100_000);
+            bar.phase("校验哈希链");
+            let report = s.ledger.verify_with_progress(&mut |done, total| bar.update("校验哈希链", done as u64, total as u64))?;
+            drop(bar);
             print(json, &report, || match &report.first_break {
                 None => format!(
                     "链完整：{} 个事件，{} 条设备链。\n{}",
@@ -818,7 +819,16 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             print(json, &info, || format!("已备份到 {}（{} 个事件，{} 字节，链校验通过）\n", info.path, info.events, info.bytes));
         }
         Cmd::Rebuild => {
-            let report = s.ledger.rebuild()?;
+            // Digest the tables as they are, fold every event again, then digest and compare.
+            let mut bar = progress::Progress::new(json, "重建中", 100_000);
+            bar.phase("读取现有投影表");
+            let report = s.ledger.rebuild_with_progress(&mut |done, total| {
+                bar.update("重建投影表", done as u64, total as u64);
+                if done >= total {
+                    bar.phase("比对重建结果");
+                }
+            })?;
+            drop(bar);
             print(json, &report, || {
                 if report.equal {
                     format!("已由 {} 个事件重建投影表：与原有内容完全一致。\n", report.events)

@@ -2100,7 +2100,10 @@ pub fn generate(ledger: &mut Ledger, opts: &DemoOptions, progress: &mut dyn FnMu
     let steps: Vec<(&str, &Command, DateTime<Utc>)> =
         setup_steps.chain(schedule.iter().map(|s| (s.login.as_str(), &s.cmd, s.at))).collect();
     let mut done = 0;
-    for chunk in steps.chunks(BATCH) {
+    // A small district in smaller transactions, so its progress moves in about a hundred steps;
+    // a large one in BATCH-sized ones.
+    let batch = BATCH.min((total / 100).max(50));
+    for chunk in steps.chunks(batch) {
         execute_steps(ledger, chunk).map_err(|(i, e)| {
             if cfg!(test) {
                 let (login, cmd, at) = chunk[i.min(chunk.len() - 1)];

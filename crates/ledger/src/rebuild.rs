@@ -42,12 +42,22 @@ pub fn projection_digests(conn: &Connection) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
+/// How many events between two progress reports: about 200 reports in all, so a bar moves
+/// smoothly on a small ledger and the callback costs nothing on a large one.
+pub(crate) fn progress_step(total: i64) -> i64 {
+    (total / 200).max(1)
+}
+
 impl Ledger {
     pub fn rebuild(&mut self) -> Result<RebuildReport> {
         self.rebuild_with_progress(&mut |_, _| {})
     }
 
     /// Empties every projection and folds the whole log again, in one transaction.
+    ///
+    /// `progress(done, total)` counts events folded: `(0, total)` once the tables as they were
+    /// are digested and emptied, then about every half per cent, and `(total, total)` when the
+    /// fold is done and the new tables are being digested and compared.
     pub fn rebuild_with_progress(&mut self, progress: &mut dyn FnMut(i64, i64)) -> Result<RebuildReport> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let before = projection_digests(&tx)?;
@@ -55,7 +65,9 @@ impl Ledger {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
         let total: i64 = tx.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+        let step = progress_step(total);
         let mut count = 0;
+        progress(0, total);
         {
             let mut st = tx.prepare("SELECT actor, occurred_at, kind, payload FROM events ORDER BY seq")?;
             let mut rows = st.query([])?;
@@ -70,14 +82,14 @@ impl Ledger {
                 let body = EventBody::from_parts(&kind, serde_json::from_str(&payload)?)?;
                 project::apply(&tx, &body, &EventMeta { actor, occurred_at })?;
                 count += 1;
-                if count % 10_000 == 0 {
+                if count % step == 0 && count < total {
                     progress(count, total);
                 }
             }
         }
+        progress(count, total);
         let after = projection_digests(&tx)?;
         tx.commit()?;
-        progress(count, total);
         let differing_tables =
             before.iter().zip(&after).filter(|(b, a)| b.1 != a.1).map(|(b, _)| b.0.clone()).collect::<Vec<_>>();
         Ok(RebuildReport { events: total, equal: differing_tables.is_empty(), differing_tables })

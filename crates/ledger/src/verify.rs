@@ -47,8 +47,13 @@ impl Ledger {
         self.verify_with_progress(&mut |_, _| {})
     }
 
+    /// `verify`, reporting `progress(done, total)` in events checked: `(0, total)` first, then
+    /// about every half per cent, and `(checked, total)` at the end (fewer than `total` when
+    /// the chain breaks).
     pub fn verify_with_progress(&self, progress: &mut dyn FnMut(i64, i64)) -> Result<VerifyReport> {
         let total: i64 = self.conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+        let step = crate::rebuild::progress_step(total);
+        progress(0, total);
         let mut st = self.conn.prepare(
             "SELECT seq, id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind, payload, schema_version, subject_id
              FROM events ORDER BY seq",
@@ -59,7 +64,7 @@ impl Ledger {
         let mut first_break = None;
         while let Some(r) = rows.next()? {
             count += 1;
-            if count % 10_000 == 0 {
+            if count % step == 0 && count < total {
                 progress(count, total);
             }
             let seq: i64 = r.get(0)?;
