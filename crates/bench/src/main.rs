@@ -225,13 +225,13 @@ fn main() -> Res<()> {
         let per = size / problems as f64;
         let (payload, state, fts): (i64, i64, i64) = ledger.connection().query_row(
             "SELECT (SELECT total(length(CAST(payload AS BLOB)) + length(hash) + length(prev_hash) + length(id)) FROM events),
-                    (SELECT total(length(CAST(state AS BLOB))) FROM problems),
+                    (SELECT total(length(CAST(state AS BLOB))) FROM problem_states),
                     (SELECT total(length(CAST(description AS BLOB)) + length(CAST(demand AS BLOB)) + length(CAST(enterprise_name AS BLOB)) + length(CAST(number AS BLOB))) FROM problem_search)",
             [],
             |r| Ok((r.get::<_, f64>(0)? as i64, r.get::<_, f64>(1)? as i64, r.get::<_, f64>(2)? as i64)),
         )?;
         facts.push(format!(
-            "File: {:.1} MB for {} problems and {} events ({:.1} events per problem). Per problem: events (payload, ids, hashes) {:.1} KB, the problem aggregate as JSON (`problems.state`) {:.1} KB, searchable text {:.1} KB before the trigram index; the rest is indexes and the other projections.",
+            "File: {:.1} MB for {} problems and {} events ({:.1} events per problem). Per problem: events (payload, ids, hashes) {:.1} KB, the problem aggregate as JSON (`problem_states.state`) {:.1} KB, searchable text {:.1} KB before the trigram index; the rest is indexes and the other projections.",
             size / 1e6,
             thousands(problems as f64),
             thousands(events as f64),
@@ -264,7 +264,8 @@ fn main() -> Res<()> {
              DETACH l;
              CREATE INDEX flat_status ON flat (status, handling_deadline);
              CREATE INDEX flat_township ON flat (township_id, registered_on);
-             CREATE INDEX flat_registered ON flat (registered_at);
+             CREATE INDEX flat_township_status ON flat (township_id, status, handling_deadline, number);
+             CREATE INDEX flat_registered ON flat (registered_at, number);
              ANALYZE;",
             db.display()
         ))?;

@@ -137,6 +137,7 @@ impl Ledger {
             append(&tx, &device, &admin.id, now, body)?;
         }
         tx.commit()?;
+        self.cache.borrow_mut().clear();
         Ok(())
     }
 
@@ -178,29 +179,39 @@ impl Ledger {
     ) -> std::result::Result<(), (usize, LedgerError)> {
         let device = self.device_id.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
-        let actor = read::actor(&tx, user).map_err(|e| (0, e))?;
-        let mut calendar = read::calendar(&tx).map_err(|e| (0, e))?;
-        let mut settings = read::settings(&tx).map_err(|e| (0, e))?;
-        for (i, cmd) in cmds.iter().enumerate() {
-            let ctx = Context { now, calendar: &calendar, settings: &settings };
-            let bodies = {
-                let world = SqlWorld::new(&tx);
-                let decided = decide(cmd, &actor, &ctx, &world);
-                world.into_result().map_err(|e| (i, e))?;
-                decided.map_err(|e| (i, e.into()))?
-            };
-            for body in &bodies {
-                on_event(append(&tx, &device, &actor.user.id, now, body).map_err(|e| (i, e))?);
+        // Read inside the write lock, so what is cached is what this transaction sees.
+        let cached = crate::context::Cached { conn: &tx, cache: &self.cache };
+        let actor = cached.actor(user).map_err(|e| (0, e))?;
+        let mut calendar = cached.calendar().map_err(|e| (0, e))?;
+        let mut settings = cached.settings().map_err(|e| (0, e))?;
+        let mut context_changed = false;
+        let result = (|| {
+            for (i, cmd) in cmds.iter().enumerate() {
+                let ctx = Context { now, calendar: &calendar, settings: &settings };
+                let bodies = {
+                    let world = SqlWorld::new(&tx);
+                    let decided = decide(cmd, &actor, &ctx, &world);
+                    world.into_result().map_err(|e| (i, e))?;
+                    decided.map_err(|e| (i, e.into()))?
+                };
+                for body in &bodies {
+                    on_event(append(&tx, &device, &actor.user.id, now, body).map_err(|e| (i, e))?);
+                }
+                // Calendar and settings commands change the context of the ones after them.
+                if bodies.iter().any(crate::context::changes_context) {
+                    context_changed = true;
+                    calendar = std::sync::Arc::new(read::calendar(&tx).map_err(|e| (i, e))?);
+                    settings = std::sync::Arc::new(read::settings(&tx).map_err(|e| (i, e))?);
+                }
+                progress(i + 1, cmds.len());
             }
-            // Calendar and settings commands change the context of the ones after them.
-            if bodies.iter().any(|b| matches!(b, EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } | EventBody::SettingsChanged { .. })) {
-                calendar = read::calendar(&tx).map_err(|e| (i, e))?;
-                settings = read::settings(&tx).map_err(|e| (i, e))?;
-            }
-            progress(i + 1, cmds.len());
+            Ok(())
+        })();
+        let result = result.and_then(|()| tx.commit().map_err(|e| (cmds.len(), e.into())));
+        if context_changed {
+            self.cache.borrow_mut().clear();
         }
-        tx.commit().map_err(|e| (cmds.len(), e.into()))?;
-        Ok(())
+        result
     }
 }
 

@@ -1863,6 +1863,7 @@ fn execute_steps(
         }
     }
     tx.commit().map_err(|e| (steps.len(), e.into()))?;
+    ledger.cache.borrow_mut().clear();
     Ok(())
 }
 

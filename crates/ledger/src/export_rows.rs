@@ -92,10 +92,8 @@ impl Ledger {
         sink: &mut S,
     ) -> std::result::Result<u64, S::Error> {
         let snapshot = self.conn.unchecked_transaction().map_err(LedgerError::from)?;
-        let cal = read::calendar(&self.conn)?;
-        let settings = read::settings(&self.conn)?;
-        let unit_names: std::collections::HashMap<String, String> =
-            read::units(&self.conn)?.into_iter().map(|u| (u.id, u.name)).collect();
+        let (cal, settings) = self.context_parts()?;
+        let unit_names = self.cached().unit_names()?;
         let today = local_date(now);
         let cut = escalation_cutoffs(today, &cal, &settings);
         let q = build_where(filter, &cut);
@@ -118,8 +116,8 @@ impl Ledger {
         let mut st = self
             .conn
             .prepare(
-                "SELECT p.state, e.name, e.credit_code, t.name FROM problems p
-                 JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
+                "SELECT s.state, e.name, e.credit_code, t.name FROM problems p
+                 JOIN problem_states s ON s.problem_id = p.id JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
                  WHERE p.rowid = ?1",
             )
             .map_err(LedgerError::from)?;

@@ -15,11 +15,10 @@ impl Ledger {
 
     /// The scorecard over problem aggregates the caller has already loaded.
     pub(crate) fn scorecard_of(&self, problems: &[Problem], period: &Period, now: DateTime<Utc>) -> Result<Scorecard> {
-        let units = read::units(&self.conn)?;
+        let units = self.cached().units()?;
         let enterprises = read::all_enterprises(&self.conn)?;
         let visits = read::all_visits(&self.conn)?;
-        let calendar = read::calendar(&self.conn)?;
-        let settings = read::settings(&self.conn)?;
+        let (calendar, settings) = self.context_parts()?;
         Ok(scorecard(
             FigureInputs { units: &units, problems, enterprises: &enterprises, visits: &visits },
             period,
@@ -35,7 +34,7 @@ impl Ledger {
     pub fn period(&self, text: &str) -> std::result::Result<Period, PeriodLookupError> {
         let t = text.trim();
         if t == "campaign" || t == "服务年" {
-            let s = read::settings(&self.conn).map_err(PeriodLookupError::Ledger)?;
+            let s = self.cached().settings().map_err(PeriodLookupError::Ledger)?;
             let (Some(start), Some(end)) = (s.campaign_start, s.campaign_end) else {
                 return Err(PeriodLookupError::NoCampaign);
             };

@@ -6,6 +6,7 @@
 
 pub mod append;
 pub mod backup;
+mod context;
 pub mod demo;
 mod error;
 mod export_rows;
@@ -41,6 +42,7 @@ pub struct Ledger {
     conn: Connection,
     path: Option<PathBuf>,
     device_id: String,
+    cache: std::cell::RefCell<context::ContextCache>,
 }
 
 impl Ledger {
@@ -98,7 +100,12 @@ impl Ledger {
 
     fn from_conn(conn: Connection, path: Option<PathBuf>) -> Result<Ledger> {
         let device_id: String = conn.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| r.get(0))?;
-        Ok(Ledger { conn, path, device_id })
+        Ok(Ledger { conn, path, device_id, cache: Default::default() })
+    }
+
+    /// The calendar, settings, units and actors, read once and kept while nothing changes them.
+    pub(crate) fn cached(&self) -> context::Cached<'_> {
+        context::Cached { conn: &self.conn, cache: &self.cache }
     }
 
     pub fn path(&self) -> Option<&Path> {

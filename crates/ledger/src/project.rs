@@ -14,6 +14,7 @@ pub const PROJECTION_TABLES: &[&str] = &[
     "problem_search",
     "problem_imports",
     "problem_supporters",
+    "problem_states",
     "problems",
     "visits",
     "enterprises",
@@ -170,16 +171,16 @@ fn save_problem(conn: &Connection, p: &Problem) -> Result<()> {
             description, demand, raised_on, priority, responsible_leader, status, registered_at, registered_on,
             lead_unit_id, handler, assigned_on, sign_deadline, handling_deadline, original_deadline, signed_on,
             resolved_on, closed_on, evaluation, reopen_count, urge_count, urge_level, extension_pending,
-            withdrawal_pending, updated_at, state)
+            withdrawal_pending, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
-            ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)
+            ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, lead_unit_id = excluded.lead_unit_id,
             handler = excluded.handler, assigned_on = excluded.assigned_on, sign_deadline = excluded.sign_deadline,
             handling_deadline = excluded.handling_deadline, original_deadline = excluded.original_deadline,
             signed_on = excluded.signed_on, resolved_on = excluded.resolved_on, closed_on = excluded.closed_on,
             evaluation = excluded.evaluation, reopen_count = excluded.reopen_count, urge_count = excluded.urge_count,
             urge_level = excluded.urge_level, extension_pending = excluded.extension_pending,
-            withdrawal_pending = excluded.withdrawal_pending, updated_at = excluded.updated_at, state = excluded.state",
+            withdrawal_pending = excluded.withdrawal_pending, updated_at = excluded.updated_at",
         params![
             p.id,
             p.number,
@@ -214,8 +215,12 @@ fn save_problem(conn: &Connection, p: &Problem) -> Result<()> {
             p.pending_extension().is_some(),
             p.pending_withdrawal.is_some(),
             format_instant(p.updated_at),
-            serde_json::to_string(p)?,
         ],
+    )?;
+    exec(conn,
+        "INSERT INTO problem_states (problem_id, state) VALUES (?1, ?2)
+         ON CONFLICT (problem_id) DO UPDATE SET state = excluded.state",
+        params![p.id, serde_json::to_string(p)?],
     )?;
     exec(conn, "DELETE FROM problem_supporters WHERE problem_id = ?1", [&p.id])?;
     if let Some(a) = a {

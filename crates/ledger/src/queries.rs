@@ -1,6 +1,8 @@
 //! Read models for the UI and the CLI: the ledger list with filters, sort and paging, Chinese
 //! search, a unit's inbox, a problem's detail and timeline, sign-in.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::OptionalExtension;
@@ -366,25 +368,26 @@ pub(crate) fn order_sql(sort: Sort) -> String {
 }
 
 impl Ledger {
-    fn context_parts(&self) -> Result<(taizhang_core::calendar::Calendar, Settings)> {
-        Ok((read::calendar(&self.conn)?, read::settings(&self.conn)?))
+    pub(crate) fn context_parts(&self) -> Result<(Arc<taizhang_core::calendar::Calendar>, Arc<Settings>)> {
+        let c = self.cached();
+        Ok((c.calendar()?, c.settings()?))
     }
 
     pub fn settings(&self) -> Result<Settings> {
-        read::settings(&self.conn)
+        Ok((*self.cached().settings()?).clone())
     }
 
     pub fn calendar(&self) -> Result<taizhang_core::calendar::Calendar> {
-        read::calendar(&self.conn)
+        Ok((*self.cached().calendar()?).clone())
     }
 
     pub fn units(&self) -> Result<Vec<Unit>> {
-        read::units(&self.conn)
+        Ok((*self.cached().units()?).clone())
     }
 
     /// Users without their password hashes, with their unit's name.
     pub fn user_views(&self) -> Result<Vec<UserView>> {
-        let units = read::units(&self.conn)?;
+        let units = self.cached().units()?;
         Ok(self
             .users()?
             .into_iter()
@@ -446,7 +449,7 @@ impl Ledger {
         let scorecard = self.scorecard_of(&problems, period, now)?;
         let (cal, settings) = self.context_parts()?;
         let today = local_date(now);
-        let units = read::units(&self.conn)?;
+        let units = self.cached().units()?;
         let mut township: std::collections::BTreeMap<&str, (u32, u32)> = Default::default();
         let mut department: std::collections::BTreeMap<&str, (u32, u32)> = Default::default();
         let mut due_soon = 0;
@@ -504,7 +507,7 @@ impl Ledger {
 
     /// A unit by id, exact name or short name.
     pub fn find_unit(&self, key: &str) -> Result<Option<Unit>> {
-        Ok(read::units(&self.conn)?.into_iter().find(|u| u.id == key || u.name == key || u.short_name == key))
+        Ok(self.cached().units()?.iter().find(|u| u.id == key || u.name == key || u.short_name == key).cloned())
     }
 
     /// An enterprise by id, credit code or exact name.
@@ -525,7 +528,7 @@ impl Ledger {
 
     /// The actor for a login or id (for the UI's header and the CLI's `--as`).
     pub fn actor(&self, user: &str) -> Result<Actor> {
-        read::actor(&self.conn, user)
+        self.cached().actor(user)
     }
 
     /// Checks a sign-in. A user without a password signs in by choosing their name.
@@ -556,36 +559,42 @@ impl Ledger {
         let q = build_where(f, &cut);
         let where_sql = if q.wheres.is_empty() { String::new() } else { format!("WHERE {}", q.wheres.join(" AND ")) };
         let count_sql = format!("SELECT count(*) FROM problems p {where_sql}");
-        let total: i64 = self.conn.query_row(&count_sql, q.used_params(&count_sql).as_slice(), |r| r.get(0))?;
+        let total: i64 = self.conn.prepare_cached(&count_sql)?.query_row(q.used_params(&count_sql).as_slice(), |r| r.get(0))?;
         let total = total as u64;
         let order = order_sql(sort);
         let limit = page.limit.clamp(1, 1000);
-        let sql = format!(
-            "SELECT p.state, e.name, t.name, l.name FROM problems p
+        // The page's ids first, from the small `problems` rows and their indexes; then the
+        // aggregates of those rows only (filtering or sorting beside the states read them all).
+        let ids_sql = format!("SELECT p.id FROM problems p {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {}", page.offset);
+        let ids: Vec<String> = {
+            let mut st = self.conn.prepare_cached(&ids_sql)?;
+            let ids = st.query_map(q.used_params(&ids_sql).as_slice(), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            ids
+        };
+        let mut st = self.conn.prepare_cached(
+            "SELECT s.state, e.name, t.name, l.name FROM problems p JOIN problem_states s ON s.problem_id = p.id
              JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
              LEFT JOIN units l ON l.id = p.lead_unit_id
-             {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {}",
-            page.offset
-        );
-        let mut st = self.conn.prepare(&sql)?;
-        let mut rows = st.query(q.used_params(&sql).as_slice())?;
-        let unit_names: std::collections::HashMap<String, String> =
-            read::units(&self.conn)?.into_iter().map(|u| (u.id, u.name)).collect();
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let p = read::problem_state(&r.get::<_, String>(0)?)?;
+             WHERE p.id = ?1",
+        )?;
+        let unit_names = self.cached().unit_names()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in &ids {
+            let (state, enterprise_name, township_name, lead_unit_name): (String, String, String, Option<String>) =
+                st.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            let p = read::problem_state(&state)?;
             let lateness = lateness(&p, today, &cal, &settings);
             let a = p.assignment.as_ref();
             out.push(ProblemRow {
                 id: p.id.clone(),
                 number: p.number.clone(),
-                enterprise_name: r.get(1)?,
-                township_name: r.get(2)?,
+                enterprise_name,
+                township_name,
                 category: p.category.clone(),
                 priority: p.priority,
                 status: p.status,
                 description: p.description.clone(),
-                lead_unit_name: r.get(3)?,
+                lead_unit_name,
                 supporter_names: a
                     .map(|a| a.supporters.iter().map(|s| unit_names.get(&s.unit_id).cloned().unwrap_or_default()).collect())
                     .unwrap_or_default(),
@@ -664,13 +673,12 @@ impl Ledger {
         let p = self.problem(number_or_id)?;
         let (cal, settings) = self.context_parts()?;
         let today = local_date(now);
-        let units: std::collections::HashMap<String, String> =
-            read::units(&self.conn)?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units = self.cached().unit_names()?;
         let name = |id: &str| units.get(id).cloned().unwrap_or_else(|| id.to_string());
         let enterprise = self.find_enterprise(&p.enterprise_id)?.ok_or_else(|| DomainError::not_found("enterprise", &p.enterprise_id))?;
         let actions = match viewer {
             Some(v) => {
-                let actor = read::actor(&self.conn, v)?;
+                let actor = self.cached().actor(v)?;
                 available_actions(&p, &actor, &Context { now, calendar: &cal, settings: &settings })
             }
             None => vec![],

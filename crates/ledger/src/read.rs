@@ -131,7 +131,7 @@ pub fn settings(conn: &Connection) -> Result<Settings> {
 }
 
 pub fn problem(conn: &Connection, id: &str) -> Result<Option<Problem>> {
-    let json: Option<String> = conn.prepare_cached("SELECT state FROM problems WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
+    let json: Option<String> = conn.prepare_cached("SELECT state FROM problem_states WHERE problem_id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
     json.map(|j| problem_state(&j)).transpose()
 }
 
@@ -146,7 +146,7 @@ pub fn problem_id_by_number(conn: &Connection, number_or_id: &str) -> Result<Opt
 }
 
 pub fn all_problems(conn: &Connection) -> Result<Vec<Problem>> {
-    let mut st = conn.prepare("SELECT state FROM problems ORDER BY rowid")?;
+    let mut st = conn.prepare("SELECT s.state FROM problems p JOIN problem_states s ON s.problem_id = p.id ORDER BY p.rowid")?;
     let mut rows = st.query([])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {

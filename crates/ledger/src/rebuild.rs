@@ -90,6 +90,7 @@ impl Ledger {
         progress(count, total);
         let after = projection_digests(&tx)?;
         tx.commit()?;
+        self.cache.borrow_mut().clear();
         let differing_tables =
             before.iter().zip(&after).filter(|(b, a)| b.1 != a.1).map(|(b, _)| b.0.clone()).collect::<Vec<_>>();
         Ok(RebuildReport { events: total, equal: differing_tables.is_empty(), differing_tables })

@@ -69,10 +69,8 @@ impl Ledger {
         let _snapshot = self.conn.unchecked_transaction().map_err(LedgerError::from)?;
         let problems = read::all_problems(&self.conn)?;
         let card = self.scorecard_of(&problems, period, now)?;
-        let calendar = read::calendar(&self.conn)?;
-        let settings = read::settings(&self.conn)?;
-        let units: std::collections::HashMap<String, String> =
-            read::units(&self.conn)?.into_iter().map(|u| (u.id, u.name)).collect();
+        let (calendar, settings) = self.context_parts()?;
+        let units = self.cached().unit_names()?;
         let name = |id: &str| units.get(id).cloned().unwrap_or_else(|| id.to_string());
         let enterprises: std::collections::HashMap<String, String> =
             read::all_enterprises(&self.conn)?.into_iter().map(|e| (e.id, e.name)).collect();
