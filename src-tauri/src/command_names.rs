@@ -7,6 +7,7 @@ pub const COMMANDS: &[&str] = &[
     "ledger_open_default",
     "ledger_open_demo",
     "ledger_close",
+    "chain_check",
     "sign_in_options",
     "sign_in",
     "sign_out",

@@ -24,7 +24,7 @@ use taizhang_exchange::import::{
 };
 
 use crate::error::{with_params, ApiError, ApiResult};
-use crate::state::{AppState, Open};
+use crate::state::{AppState, ChainCheck, Open};
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -43,9 +43,6 @@ pub struct AppInfo {
 pub struct LedgerInfo {
     pub path: String,
     pub district_name: String,
-    /// The chain checked when the file was opened: the UI shows a red banner when it is broken.
-    pub chain_ok: bool,
-    pub first_break: Option<BrokenLink>,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -99,21 +96,72 @@ fn set_title<R: Runtime>(app: &AppHandle<R>, path: Option<&std::path::Path>) {
 
 fn opened<R: Runtime>(app: &AppHandle<R>, state: &AppState, ledger: Ledger, path: PathBuf) -> ApiResult<LedgerInfo> {
     let district_name = ledger.settings()?.district_name;
-    // Every open checks the whole chain: a file edited behind the app's back is flagged before
-    // anyone works on it (and before it is backed up as if it were sound).
-    let check = ledger.verify()?;
-    if !check.ok {
-        log::warn!("the chain of {} is broken: {:?}", path.display(), check.first_break);
-    }
     state.remember(&path);
     set_title(app, Some(&path));
     log::info!("opened ledger {}", path.display());
-    let mut open = Open { ledger, path: path.clone(), user: None, last_backup: None };
-    if check.ok {
-        state.auto_backup(&mut open, true);
-    }
+    let generation = state.next_generation();
+    // The backup on open is made by the background check (below) once the chain verifies;
+    // writes meanwhile do not start another.
+    let open = Open { ledger, path: path.clone(), user: None, last_backup: Some(std::time::Instant::now()), generation };
     *state.lock() = Some(open);
-    Ok(LedgerInfo { path: path.display().to_string(), district_name, chain_ok: check.ok, first_break: check.first_break })
+    check_in_background(app, path.clone(), generation, true);
+    Ok(LedgerInfo { path: path.display().to_string(), district_name })
+}
+
+/// Every open checks the whole chain, so a file edited behind the app's back is flagged (the
+/// UI's red banner, from `chain_check`) and is not backed up as if it were sound. At 100,000
+/// problems that takes seconds, so it runs on a thread of its own, on its own read-only
+/// connection, at low priority, while the ledger is already shown; then, if the chain is
+/// sound and `backup` asks for it, the backup on open is made from the same connection.
+fn check_in_background<R: Runtime>(app: &AppHandle<R>, path: PathBuf, generation: u64, backup: bool) {
+    let app = app.clone();
+    let spawned = std::thread::Builder::new().name("chain-check".into()).spawn(move || {
+        lower_priority();
+        let state = app.state::<AppState>();
+        let started = std::time::Instant::now();
+        let result = Ledger::open_read_only(&path).and_then(|l| l.verify().map(|r| (l, r)));
+        let shown = path.display().to_string();
+        let (check, ledger) = match result {
+            Ok((l, r)) => {
+                if r.ok {
+                    log::info!("the chain of {shown} verifies ({} events, {:.1} s)", r.events, started.elapsed().as_secs_f64());
+                } else {
+                    log::warn!("the chain of {shown} is broken: {:?}", r.first_break);
+                }
+                (ChainCheck { path: shown, ok: r.ok, first_break: r.first_break }, r.ok.then_some(l))
+            }
+            Err(e) => {
+                log::warn!("could not check the chain of {shown}: {e}");
+                (ChainCheck { path: shown, ok: false, first_break: None }, None)
+            }
+        };
+        if state.set_chain(generation, check) && backup {
+            if let Some(l) = ledger {
+                state.backup_on_open(&l, generation);
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        log::error!("cannot start the chain check: {e}");
+    }
+}
+
+/// The check and the backup are background work: on a two-core office PC they must not take
+/// the processor from the window and the user's queries.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority on the calling thread's own id; no memory is passed.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+    }
+}
+
+/// What the background check of the open ledger's chain found; `None` while it runs. The UI
+/// asks after opening a ledger until it has an answer.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn chain_check(state: State<'_, AppState>) -> Option<ChainCheck> {
+    state.chain()
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
@@ -182,6 +230,7 @@ pub fn ledger_open_demo<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn ledger_close<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> ApiResult<()> {
     *state.lock() = None;
+    state.next_generation();
     set_title(&app, None);
     Ok(())
 }
@@ -236,7 +285,7 @@ pub fn execute(state: State<'_, AppState>, command: Command) -> ApiResult<Vec<St
     state.with(|o| {
         let user = session_user(o)?;
         let events = o.ledger.execute(&user, &command, Utc::now())?;
-        state.auto_backup(o, false);
+        state.auto_backup(o);
         Ok(events)
     })
 }
@@ -247,7 +296,7 @@ pub fn execute_all(state: State<'_, AppState>, commands: Vec<Command>) -> ApiRes
     state.with(|o| {
         let user = session_user(o)?;
         let events = o.ledger.execute_all(&user, &commands, Utc::now())?;
-        state.auto_backup(o, false);
+        state.auto_backup(o);
         Ok(events)
     })
 }
@@ -438,7 +487,7 @@ pub fn import_commit(
             ImportKind::Enterprises => commit_enterprises(&mut o.ledger, &user, &path, &options, Utc::now(), &mut progress)?,
         };
         log::info!("imported {} ({} new rows, {} events)", outcome.preview.file, outcome.preview.rows_new, outcome.events);
-        state.auto_backup(o, false);
+        state.auto_backup(o);
         Ok(outcome)
     })
 }
@@ -519,6 +568,7 @@ fn require_report(o: &Open) -> ApiResult<()> {
 pub fn backup_now(state: State<'_, AppState>, path: Option<String>) -> ApiResult<BackupInfo> {
     state.with(|o| {
         require_administer(o, "backup")?;
+        let _one = state.backup_guard();
         let info = match path {
             Some(p) => o.ledger.backup_to(&PathBuf::from(p))?,
             None => {
@@ -535,7 +585,7 @@ pub fn backup_now(state: State<'_, AppState>, path: Option<String>) -> ApiResult
 /// Replaces the open ledger with a backup after checking it; the replaced file is kept beside
 /// it. Everyone is signed out: the restored ledger may not know the same users.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn restore_ledger(state: State<'_, AppState>, from: String) -> ApiResult<RestoreReport> {
+pub fn restore_ledger<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, from: String) -> ApiResult<RestoreReport> {
     let mut guard = state.lock();
     let open = guard.as_mut().ok_or_else(ApiError::no_ledger)?;
     require_administer(open, "restore")?;
@@ -545,7 +595,12 @@ pub fn restore_ledger(state: State<'_, AppState>, from: String) -> ApiResult<Res
     drop(current.ledger);
     let result = taizhang_ledger::backup::restore(&PathBuf::from(&from), &path, Utc::now());
     let ledger = Ledger::open(&path)?;
-    *guard = Some(Open { ledger, path: path.clone(), user: None, last_backup: current.last_backup });
+    let generation = state.next_generation();
+    *guard = Some(Open { ledger, path: path.clone(), user: None, last_backup: current.last_backup, generation });
+    drop(guard);
+    // The file now open is checked again like any other that is opened (no backup of it: the
+    // replaced file was kept).
+    check_in_background(&app, path.clone(), generation, false);
     let report = result?;
     log::info!("restored {} from {} (kept the replaced file as {:?})", path.display(), report.restored_from, report.kept_as);
     Ok(report)

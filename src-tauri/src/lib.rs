@@ -19,6 +19,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, context: Context<R>) -> tauri:
             commands::ledger_open_default,
             commands::ledger_open_demo,
             commands::ledger_close,
+            commands::chain_check,
             commands::sign_in_options,
             commands::sign_in,
             commands::sign_out,

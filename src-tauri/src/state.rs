@@ -1,11 +1,25 @@
-//! What the shell holds between calls: the open ledger, who is signed in, recent files.
+//! What the shell holds between calls: the open ledger, who is signed in, recent files, and
+//! the chain check that runs in the background after a ledger is opened.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use taizhang_ledger::Ledger;
+use serde::Serialize;
+use taizhang_ledger::{BrokenLink, Ledger};
 
 use crate::error::{ApiError, ApiResult};
+
+/// What the background check of an opened ledger's chain found.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ChainCheck {
+    /// The ledger checked (the UI ignores a result for another file).
+    pub path: String,
+    pub ok: bool,
+    /// The first broken link; `None` with `ok: false` when the check itself failed (logged).
+    pub first_break: Option<BrokenLink>,
+}
 
 pub struct Open {
     pub ledger: Ledger,
@@ -14,16 +28,54 @@ pub struct Open {
     pub user: Option<String>,
     /// When the last automatic backup was made (on open, then after writes).
     pub last_backup: Option<std::time::Instant>,
+    /// Which opening of a file this is: a background check's result counts only for the
+    /// opening it was started for.
+    pub generation: u64,
 }
 
 pub struct AppState {
     open: Mutex<Option<Open>>,
+    /// The chain check of the current opening: (generation, result once known). Apart from
+    /// `open` so that asking for it never waits behind a long command.
+    chain: Mutex<(u64, Option<ChainCheck>)>,
+    generations: AtomicU64,
+    /// Held while a backup is written: the one on open runs on its own thread and must not
+    /// write the same file as one asked for meanwhile.
+    backing_up: Mutex<()>,
     pub data_dir: PathBuf,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf) -> Self {
-        AppState { open: Mutex::new(None), data_dir }
+        AppState {
+            open: Mutex::new(None),
+            chain: Mutex::new((0, None)),
+            generations: AtomicU64::new(0),
+            backing_up: Mutex::new(()),
+            data_dir,
+        }
+    }
+
+    /// A new opening (or closing): results of checks started for earlier ones are dropped.
+    pub fn next_generation(&self) -> u64 {
+        let g = self.generations.fetch_add(1, Ordering::SeqCst) + 1;
+        *self.chain.lock().unwrap_or_else(|p| p.into_inner()) = (g, None);
+        g
+    }
+
+    /// Records a check's result; false when the ledger it was for is no longer the open one.
+    pub fn set_chain(&self, generation: u64, check: ChainCheck) -> bool {
+        let mut c = self.chain.lock().unwrap_or_else(|p| p.into_inner());
+        if c.0 != generation {
+            return false;
+        }
+        c.1 = Some(check);
+        true
+    }
+
+    /// The current opening's check: `None` while it runs (or when no ledger is open).
+    pub fn chain(&self) -> Option<ChainCheck> {
+        self.chain.lock().unwrap_or_else(|p| p.into_inner()).1.clone()
     }
 
     pub fn lock(&self) -> MutexGuard<'_, Option<Open>> {
@@ -43,28 +95,50 @@ impl AppState {
         self.data_dir.join("ledger.db")
     }
 
+    /// One backup at a time (see `backing_up`).
+    pub fn backup_guard(&self) -> MutexGuard<'_, ()> {
+        self.backing_up.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Where automatic backups go, per user data directory.
     pub fn backups_dir(&self) -> PathBuf {
         self.data_dir.join("backups")
     }
 
-    /// The automatic backup: made when a ledger is opened and after writes once the settings'
-    /// interval has passed. A failed backup is logged, never allowed to fail the user's work.
-    pub fn auto_backup(&self, open: &mut Open, on_open: bool) {
+    /// The automatic backup after writes, once the settings' interval has passed since the
+    /// last one (the one on open is `backup_on_open`). A failed backup is logged, never allowed
+    /// to fail the user's work.
+    pub fn auto_backup(&self, open: &mut Open) {
         let Ok(settings) = open.ledger.settings() else { return };
         let due = match open.last_backup {
             None => true,
-            Some(_) if on_open => true,
             Some(t) => settings.backup_every_minutes > 0 && t.elapsed().as_secs() >= settings.backup_every_minutes as u64 * 60,
         };
         if !due {
             return;
         }
+        let _one = self.backup_guard();
         match open.ledger.backup_rotating(&self.backups_dir(), chrono::Utc::now(), settings.backup_keep) {
             Ok(info) => log::info!("backed up {} to {} ({} events)", open.path.display(), info.path, info.events),
             Err(e) => log::warn!("automatic backup of {} failed: {e}", open.path.display()),
         }
         open.last_backup = Some(std::time::Instant::now());
+    }
+
+    /// The backup made when a ledger is opened, once its chain has verified: made from the
+    /// background check's own read-only connection, so the open ledger stays free for the user.
+    pub fn backup_on_open(&self, ledger: &Ledger, generation: u64) {
+        let Ok(settings) = ledger.settings() else { return };
+        let path = ledger.path().map(|p| p.display().to_string()).unwrap_or_default();
+        let one = self.backup_guard();
+        match ledger.backup_rotating(&self.backups_dir(), chrono::Utc::now(), settings.backup_keep) {
+            Ok(info) => log::info!("backed up {path} to {} ({} events)", info.path, info.events),
+            Err(e) => log::warn!("automatic backup of {path} failed: {e}"),
+        }
+        drop(one);
+        if let Some(open) = self.lock().as_mut().filter(|o| o.generation == generation) {
+            open.last_backup = Some(std::time::Instant::now());
+        }
     }
 
     pub fn demo_path(&self) -> PathBuf {

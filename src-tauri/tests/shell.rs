@@ -10,8 +10,17 @@ use serde_json::{json, Value};
 use tauri::test::{mock_builder, mock_context, noop_assets};
 use tauri::WebviewWindowBuilder;
 
+/// The tests that set TAIZHANG_DATA_DIR and build an app take turns: the app reads the
+/// variable when it is built, and another test's folder may be gone before this one ends.
+static DATA_DIR_ENV: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn data_dir_env() -> std::sync::MutexGuard<'static, ()> {
+    DATA_DIR_ENV.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 #[test]
 fn commands_reach_the_ledger_and_errors_keep_their_codes() {
+    let _env = data_dir_env();
     let dir = tempfile::tempdir().unwrap();
     std::env::set_var("TAIZHANG_DATA_DIR", dir.path());
     let app = taizhang_desktop::build_app(mock_builder(), mock_context(noop_assets()));
@@ -96,6 +105,7 @@ fn the_csp_forbids_eval_and_inline_scripts() {
 
 #[test]
 fn import_export_report_and_backup_reach_the_ledger_with_their_rules() {
+    let _env = data_dir_env();
     let dir = tempfile::tempdir().unwrap();
     std::env::set_var("TAIZHANG_DATA_DIR", dir.path());
     let app = taizhang_desktop::build_app(mock_builder(), mock_context(noop_assets()));
@@ -158,9 +168,10 @@ fn import_export_report_and_backup_reach_the_ledger_with_their_rules() {
 
 #[test]
 fn a_ledger_edited_behind_the_apps_back_opens_flagged() {
+    let _env = data_dir_env();
     let dir = tempfile::tempdir().unwrap();
     std::env::set_var("TAIZHANG_DATA_DIR", dir.path());
-    let path = dir.path().join("t.db");
+    let path = dir.path().join("tampered.db");
     {
         let mut l = taizhang_ledger::Ledger::create(&path, chrono::Utc::now()).unwrap();
         l.execute(
@@ -178,16 +189,52 @@ fn a_ledger_edited_behind_the_apps_back_opens_flagged() {
     let app = taizhang_desktop::build_app(mock_builder(), mock_context(noop_assets()));
     let w = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     let p = path.display().to_string();
+    // The open returns at once; the chain is checked in the background and asked for after.
     let info = invoke(&w, "ledger_open", json!({ "path": p })).unwrap();
-    assert_eq!(info["chain_ok"], true);
+    assert_eq!(info["path"], p);
+    let check = chain_check(&w);
+    assert_eq!(check["ok"], true, "{check}");
+    assert_eq!(check["path"], p);
+    // A sound chain is then backed up, still in the background.
+    // (The data folder comes from TAIZHANG_DATA_DIR, which tests running alongside also set.)
+    let backups = std::path::PathBuf::from(invoke(&w, "app_info", json!({})).unwrap()["backups_dir"].as_str().unwrap());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while backups_in(&backups) < 1 {
+        assert!(std::time::Instant::now() < deadline, "no backup on open");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     invoke(&w, "ledger_close", json!({})).unwrap();
+    assert_eq!(invoke(&w, "chain_check", json!({})).unwrap(), Value::Null, "no ledger, no check");
 
     // With sqlite3: drop the guards, rename the township in its creation event.
     let c = rusqlite::Connection::open(&path).unwrap();
     c.execute_batch("DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete;").unwrap();
     c.execute("UPDATE events SET payload = replace(payload, '城关街道', '城东街道') WHERE kind = 'unit_created'", []).unwrap();
     drop(c);
-    let info = invoke(&w, "ledger_open", json!({ "path": p })).unwrap();
-    assert_eq!(info["chain_ok"], false, "{info}");
-    assert!(info["first_break"]["seq"].as_i64().is_some(), "{info}");
+    invoke(&w, "ledger_open", json!({ "path": p })).unwrap();
+    let check = chain_check(&w);
+    assert_eq!(check["ok"], false, "{check}");
+    assert!(check["first_break"]["seq"].as_i64().is_some(), "{check}");
+    // A broken chain is not backed up on open.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(backups_in(&backups), 1);
+}
+
+fn backups_in(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()?.file_name().into_string().ok()).filter(|n| n.starts_with("tampered-") && n.ends_with(".db")).count())
+        .unwrap_or(0)
+}
+
+/// Asks for the background chain check until it has an answer.
+fn chain_check(w: &tauri::WebviewWindow<tauri::test::MockRuntime>) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let v = invoke(w, "chain_check", json!({})).unwrap();
+        if !v.is_null() {
+            return v;
+        }
+        assert!(std::time::Instant::now() < deadline, "the chain check never answered");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }

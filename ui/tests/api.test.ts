@@ -72,7 +72,7 @@ describe('api module', () => {
         .__TAURI_INTERNALS__.runCallback
       run(ch.id, { index: 0, message: { stage: 'demo', done: 1, total: 2 } })
       run(ch.id, { index: 1, message: { stage: 'demo', done: 2, total: 2 } })
-      return { path: '/tmp/demo.db', district_name: '示范区', chain_ok: true, first_break: null }
+      return { path: '/tmp/demo.db', district_name: '示范区' }
     })
     const info = await api.ledgerOpenDemo((p) => seen.push(p.done))
     expect(info.district_name).toBe('示范区')

@@ -63,7 +63,7 @@ beforeEach(() => {
   setLocale('zh-CN')
   calls.length = 0
   app.units = units.map((u) => ({ ...u }))
-  app.ledger = { path: '/tmp/t.db', district_name: '示范区', chain_ok: true, first_break: null }
+  app.ledger = { path: '/tmp/t.db', district_name: '示范区' }
   app.session = session({ import: true, report: true, register: true, supervise: true })
 })
 afterEach(() => {

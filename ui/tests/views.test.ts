@@ -8,7 +8,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import type { ProblemDetail } from '../src/bindings/ProblemDetail'
 import type { SessionInfo } from '../src/bindings/SessionInfo'
 import { i18n, setLocale } from '../src/i18n'
-import { app } from '../src/stores/app'
+import { app, CHAIN_POLL_MS, closeLedger, ledgerOpened, setAuditBroken } from '../src/stores/app'
 import ProblemView from '../src/views/ProblemView.vue'
 import LedgerView from '../src/views/LedgerView.vue'
 import SignInView from '../src/views/SignInView.vue'
@@ -91,7 +91,7 @@ beforeEach(() => {
   setLocale('zh-CN')
   calls.length = 0
   app.units = units.map((u) => ({ ...u }))
-  app.ledger = { path: '/tmp/t.db', district_name: '示范区', chain_ok: true, first_break: null }
+  app.ledger = { path: '/tmp/t.db', district_name: '示范区' }
 })
 afterEach(() => clearMocks())
 
@@ -167,5 +167,42 @@ describe('screens on a mocked shell', () => {
     expect(w.get('[data-testid="header-user"]').text()).toContain('李四')
     expect(w.get('[data-testid="header-user"]').text()).toContain('工业和信息化局')
     w.unmount()
+  })
+
+  it('the red banner appears when the background chain check reports a break', async () => {
+    setAuditBroken(false)
+    let answer: unknown = null
+    mockIPC((cmd) => {
+      calls.push({ cmd, args: {} })
+      if (cmd === 'chain_check') return answer
+      return null
+    })
+    await ledgerOpened({ path: '/tmp/t.db', district_name: '示范区' })
+    app.session = session('office', { audit: true })
+    const w = mount(AppLayout, { global: { plugins: [ElementPlus, i18n, router()] } })
+    await flushPromises()
+    // Still checking: the ledger is in use, no banner yet.
+    expect(calls.filter((c) => c.cmd === 'chain_check').length).toBe(1)
+    expect(w.find('[data-testid="audit-banner"]').exists()).toBe(false)
+    answer = { path: '/tmp/t.db', ok: false, first_break: { seq: 3, event_id: 'e3', device_id: 'd', device_seq: 3, reason: 'hash' } }
+    await new Promise((r) => setTimeout(r, CHAIN_POLL_MS + 100))
+    await flushPromises()
+    expect(w.get('[data-testid="audit-banner"]').text()).toContain('事件哈希链校验未通过')
+    // The answer arrived: no more asking.
+    const asked = calls.filter((c) => c.cmd === 'chain_check').length
+    await new Promise((r) => setTimeout(r, CHAIN_POLL_MS + 100))
+    expect(calls.filter((c) => c.cmd === 'chain_check').length).toBe(asked)
+    await closeLedger()
+    setAuditBroken(false)
+    w.unmount()
+  })
+
+  it('a sound chain clears the banner a previous check left for the same file', async () => {
+    app.ledger = { path: '/tmp/t.db', district_name: '示范区' }
+    setAuditBroken(true)
+    mockIPC((cmd) => (cmd === 'chain_check' ? { path: '/tmp/t.db', ok: true, first_break: null } : null))
+    await ledgerOpened({ path: '/tmp/t.db', district_name: '示范区' })
+    await flushPromises()
+    expect(app.auditBrokenPath).toBe(null)
   })
 })

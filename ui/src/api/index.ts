@@ -9,6 +9,7 @@ import type { BackupInfo } from '../bindings/BackupInfo'
 import type { RestoreReport } from '../bindings/RestoreReport'
 import type { ApiError as ApiErrorBody } from '../bindings/ApiError'
 import type { CalendarFormat } from '../bindings/CalendarFormat'
+import type { ChainCheck } from '../bindings/ChainCheck'
 import type { CalendarYear } from '../bindings/CalendarYear'
 import type { Command } from '../bindings/Command'
 import type { CreditCodeCheck } from '../bindings/CreditCodeCheck'
@@ -90,6 +91,8 @@ export const ledgerOpenDefault = () => call<LedgerInfo>('ledger_open_default')
 export const ledgerOpenDemo = (onProgress?: ProgressHandler) =>
   call<LedgerInfo>('ledger_open_demo', { on_progress: progressChannel(onProgress) })
 export const ledgerClose = () => call<null>('ledger_close')
+/** The background check of the open ledger's chain: null while it runs. */
+export const chainCheck = () => call<ChainCheck | null>('chain_check')
 export const signInOptions = () => call<UserView[]>('sign_in_options')
 export const signIn = (login: string, password: string | null) => call<SessionInfo>('sign_in', { login, password })
 export const signOut = () => call<null>('sign_out')

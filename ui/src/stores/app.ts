@@ -57,11 +57,37 @@ export async function loadInfo() {
 /** After a ledger was opened (or found open at start-up). */
 export async function ledgerOpened(info: LedgerInfo) {
   app.ledger = info
-  // The shell verified the chain on open: a break raises the red banner until an audit passes.
-  setAuditBroken(!info.chain_ok)
   app.session = null
   app.units = []
   app.settings = null
+  watchChain(info.path)
+}
+
+export const CHAIN_POLL_MS = 500
+let chainTimer: ReturnType<typeof setTimeout> | undefined
+
+/**
+ * The shell checks the chain of every ledger it opens, in the background (seconds at 100,000
+ * problems), while the ledger is already in use: ask until the answer for this file arrives.
+ * A break raises the red banner until an audit passes; a sound chain clears an old flag.
+ */
+export function watchChain(path: string) {
+  clearTimeout(chainTimer)
+  const ask = async () => {
+    if (app.ledger?.path !== path) return
+    try {
+      const check = await api.chainCheck()
+      if (app.ledger?.path !== path) return
+      if (check && check.path === path) {
+        setAuditBroken(!check.ok)
+        return
+      }
+    } catch {
+      return
+    }
+    chainTimer = setTimeout(() => void ask(), CHAIN_POLL_MS)
+  }
+  void ask()
 }
 
 /** Re-attaches to a ledger the shell already has open (e.g. after a reload). */
@@ -73,9 +99,10 @@ export async function restore(): Promise<void> {
     return
   }
   const settings = await api.getSettings()
-  // Re-attaching does not re-verify; the banner keeps what the last check said.
-  app.ledger = { path: info.current, district_name: settings.district_name, chain_ok: true, first_break: null }
+  // Re-attaching does not re-verify: it picks up the check of this opening (perhaps still running).
+  app.ledger = { path: info.current, district_name: settings.district_name }
   app.settings = settings
+  watchChain(info.current)
   app.session = await api.session()
   if (app.session) await refreshUnits()
 }
@@ -97,6 +124,7 @@ export async function refreshSettings() {
 }
 
 export async function closeLedger() {
+  clearTimeout(chainTimer)
   await api.ledgerClose()
   app.ledger = null
   app.session = null
