@@ -70,27 +70,62 @@ impl Lateness {
 }
 
 pub fn lateness(p: &Problem, today: NaiveDate, calendar: &Calendar, settings: &Settings) -> Lateness {
-    let Some(a) = p.assignment.as_ref().filter(|_| p.status.clock_runs()) else {
+    lateness_of(ClockFacts::of(p).as_ref(), calendar, &escalation_cutoffs(today, calendar, settings))
+}
+
+/// The few facts of a problem its lateness depends on. The ledger list reads them from its
+/// columns, so a page of rows needs no aggregate parsed and gets the same answer as `lateness`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockFacts {
+    pub status: Status,
+    pub sign_deadline: NaiveDate,
+    pub handling_deadline: NaiveDate,
+    /// The highest level among the urges (`Escalation::None` when never urged).
+    pub urged: Escalation,
+    pub urge_count: u32,
+}
+
+impl ClockFacts {
+    /// None while the clock does not run (not assigned yet, resolved, closed…).
+    pub fn of(p: &Problem) -> Option<ClockFacts> {
+        let a = p.assignment.as_ref()?;
+        ClockFacts {
+            status: p.status,
+            sign_deadline: a.sign_deadline,
+            handling_deadline: a.handling_deadline,
+            urged: p.urges.iter().map(|u| u.level).max().unwrap_or(Escalation::None),
+            urge_count: p.urges.len() as u32,
+        }
+        .running()
+    }
+
+    /// These facts if the clock runs in their status.
+    pub fn running(self) -> Option<ClockFacts> {
+        self.status.clock_runs().then_some(self)
+    }
+}
+
+/// `lateness` from its facts and cut-offs computed once for a whole list.
+pub fn lateness_of(facts: Option<&ClockFacts>, calendar: &Calendar, cut: &EscalationCutoffs) -> Lateness {
+    let Some(f) = facts.filter(|f| f.status.clock_runs()) else {
         return Lateness::NONE;
     };
-    let cut = escalation_cutoffs(today, calendar, settings);
-    let sign_overdue = p.status == Status::Assigned && today > a.sign_deadline;
-    let handling_overdue = today > a.handling_deadline;
-    let mut level = cut.time_level(a.handling_deadline);
-    if p.status == Status::Assigned {
-        level = level.max(cut.time_level(a.sign_deadline));
+    let today = cut.today;
+    let sign_overdue = f.status == Status::Assigned && today > f.sign_deadline;
+    let handling_overdue = today > f.handling_deadline;
+    let mut level = cut.time_level(f.handling_deadline);
+    if f.status == Status::Assigned {
+        level = level.max(cut.time_level(f.sign_deadline));
     }
-    if let Some(urged) = p.urges.iter().map(|u| u.level).max() {
-        level = level.max(urged);
-    }
-    if p.urges.len() as u32 >= cut.red_urges {
+    level = level.max(f.urged);
+    if f.urge_count >= cut.red_urges {
         level = Escalation::Red;
     }
     Lateness {
         sign_overdue,
         handling_overdue,
-        days_overdue: if handling_overdue { calendar.working_days_between(a.handling_deadline, today) } else { 0 },
-        days_left: if handling_overdue { None } else { Some(calendar.working_days_between(today, a.handling_deadline)) },
+        days_overdue: if handling_overdue { calendar.working_days_between(f.handling_deadline, today) } else { 0 },
+        days_left: if handling_overdue { None } else { Some(calendar.working_days_between(today, f.handling_deadline)) },
         level,
     }
 }

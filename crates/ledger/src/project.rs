@@ -34,6 +34,16 @@ pub fn escalation_rank(e: Escalation) -> i64 {
     }
 }
 
+/// The inverse of `escalation_rank` (the `urge_level` column).
+pub fn escalation_of_rank(rank: i64) -> Escalation {
+    match rank {
+        1 => Escalation::Reminder,
+        2 => Escalation::Yellow,
+        3 => Escalation::Red,
+        _ => Escalation::None,
+    }
+}
+
 pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()> {
     use EventBody as E;
     match body {

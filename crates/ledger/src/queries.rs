@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
-use taizhang_core::escalation::{escalation_cutoffs, lateness, EscalationCutoffs, Lateness};
+use taizhang_core::escalation::{escalation_cutoffs, lateness, lateness_of, ClockFacts, EscalationCutoffs, Lateness};
 use taizhang_core::problem::Problem;
 use taizhang_core::workflow::{available_actions, ActionCheck, Context};
 use taizhang_core::*;
@@ -563,48 +563,60 @@ impl Ledger {
         let total = total as u64;
         let order = order_sql(sort);
         let limit = page.limit.clamp(1, 1000);
-        // The page's ids first, from the small `problems` rows and their indexes; then the
-        // aggregates of those rows only (filtering or sorting beside the states read them all).
-        let ids_sql = format!("SELECT p.id FROM problems p {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {}", page.offset);
-        let ids: Vec<String> = {
-            let mut st = self.conn.prepare_cached(&ids_sql)?;
-            let ids = st.query_map(q.used_params(&ids_sql).as_slice(), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-            ids
-        };
-        let mut st = self.conn.prepare_cached(
-            "SELECT s.state, e.name, t.name, l.name FROM problems p JOIN problem_states s ON s.problem_id = p.id
-             JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
-             LEFT JOIN units l ON l.id = p.lead_unit_id
-             WHERE p.id = ?1",
-        )?;
-        let unit_names = self.cached().unit_names()?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in &ids {
-            let (state, enterprise_name, township_name, lead_unit_name): (String, String, String, Option<String>) =
-                st.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-            let p = read::problem_state(&state)?;
-            let lateness = lateness(&p, today, &cal, &settings);
-            let a = p.assignment.as_ref();
+        // A row is made from the projection's columns alone: parsing 50 aggregates cost more
+        // than the query (docs/benchmarks.md). Lateness comes from the same core rule.
+        let sql = format!(
+            "SELECT p.id, p.number, e.name, t.name, p.category, p.priority, p.status, p.description, l.name,
+                    (SELECT group_concat(u.name, char(31) ORDER BY s.rowid) FROM problem_supporters s
+                       JOIN units u ON u.id = s.unit_id WHERE s.problem_id = p.id),
+                    p.registered_on, p.sign_deadline, p.handling_deadline, p.extension_pending, p.withdrawal_pending,
+                    p.reopen_count, p.urge_level, p.urge_count
+               FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
+               LEFT JOIN units l ON l.id = p.lead_unit_id
+             {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {}",
+            page.offset
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let mut rows = st.query(q.used_params(&sql).as_slice())?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let status = read::parse_enum(r.get(6)?, Status::parse)?;
+            let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
+                r.get::<_, Option<String>>(i)?.map(|d| read::date(&d)).transpose()
+            };
+            let (sign_deadline, handling_deadline) = (day(11)?, day(12)?);
+            let clock = match (sign_deadline, handling_deadline) {
+                (Some(sign_deadline), Some(handling_deadline)) => ClockFacts {
+                    status,
+                    sign_deadline,
+                    handling_deadline,
+                    urged: crate::project::escalation_of_rank(r.get(16)?),
+                    urge_count: r.get(17)?,
+                }
+                .running(),
+                _ => None,
+            };
             out.push(ProblemRow {
-                id: p.id.clone(),
-                number: p.number.clone(),
-                enterprise_name,
-                township_name,
-                category: p.category.clone(),
-                priority: p.priority,
-                status: p.status,
-                description: p.description.clone(),
-                lead_unit_name,
-                supporter_names: a
-                    .map(|a| a.supporters.iter().map(|s| unit_names.get(&s.unit_id).cloned().unwrap_or_default()).collect())
+                id: r.get(0)?,
+                number: r.get(1)?,
+                enterprise_name: r.get(2)?,
+                township_name: r.get(3)?,
+                category: r.get(4)?,
+                priority: read::parse_enum(r.get(5)?, Priority::parse)?,
+                status,
+                description: r.get(7)?,
+                lead_unit_name: r.get(8)?,
+                supporter_names: r
+                    .get::<_, Option<String>>(9)?
+                    .map(|names| names.split('\u{1f}').map(str::to_string).collect())
                     .unwrap_or_default(),
-                registered_on: local_date(p.registered_at),
-                sign_deadline: a.map(|a| a.sign_deadline),
-                handling_deadline: a.map(|a| a.handling_deadline),
-                extension_pending: p.pending_extension().is_some(),
-                withdrawal_pending: p.pending_withdrawal.is_some(),
-                reopen_count: p.reopen_count,
-                lateness,
+                registered_on: day(10)?.unwrap_or_default(),
+                sign_deadline,
+                handling_deadline,
+                extension_pending: r.get(13)?,
+                withdrawal_pending: r.get(14)?,
+                reopen_count: r.get(15)?,
+                lateness: lateness_of(clock.as_ref(), &cal, &cut),
             });
         }
         Ok(ProblemPage { total, offset: page.offset, rows: out })

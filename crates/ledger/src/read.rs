@@ -7,7 +7,7 @@ use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
 
-fn parse_enum<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+pub(crate) fn parse_enum<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     parse(&s).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, format!("unknown value {s:?}"), rusqlite::types::Type::Text))
 }
 
