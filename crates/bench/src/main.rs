@@ -18,6 +18,8 @@ use taizhang_exchange::import::{commit_ledger, ImportOptions};
 use taizhang_ledger::demo::{generate, DemoOptions};
 use taizhang_ledger::{Ledger, PageRequest, ProblemFilter, Sort, SortKey};
 
+mod desktop;
+
 type Res<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 struct Args {
@@ -30,7 +32,7 @@ struct Args {
     reuse: bool,
     notes: PathBuf,
     bench_dir: PathBuf,
-    /// Runs only these phases (comma-separated), e.g. to profile one: page,search,scorecard,export,workflow,rebuild,import,size.
+    /// Runs only these phases (comma-separated), e.g. to profile one: page,search,scorecard,export,workflow,rebuild,import,size,desktop.
     only: Option<String>,
 }
 
@@ -532,8 +534,10 @@ fn main() -> Res<()> {
         }
     }
 
-    rows.push(row("Desktop cold start with a 100k ledger", "not measured yet".into(), "—".into(), "—".into(), "", None));
-    rows.push(row("Memory with a 100k ledger open", "not measured yet".into(), "—".into(), "—".into(), "", None));
+    // --- 9. Desktop: cold start and memory of the real app with this ledger (desktop.rs) -----
+    if a.want("desktop") {
+        desktop::bench(&a, &db, problems, &mut rows, &mut facts);
+    }
 
     if a.only.is_some() {
         eprintln!("--only: {} not written", a.out.display());

@@ -1,0 +1,425 @@
+//! The desktop rows: cold start of the real app to the ledger shown, and its memory, with the
+//! benchmark's ledger open. The app (`target/release/taizhang-desktop`, built with
+//! `custom-protocol`) is driven as in `tests/e2e.rs`: tauri-driver + WebKitWebDriver, under
+//! Xvfb when there is no display, through a few plain W3C WebDriver calls.
+//!
+//! One launch: a fresh data folder whose recent list names the ledger; tauri-driver started and
+//! ready; the page cache dropped (cold; warm when that is not allowed); then timed from the
+//! new-session request (which starts the app) to
+//!   1. the start screen listing the ledger,
+//!   2. the sign-in screen listing its users, after clicking the ledger,
+//!   3. the first rows of the ledger page, after signing in (the app lands on the dashboard)
+//!      and clicking 台账 as soon as the menu shows.
+//! Memory: PSS and RSS (`/proc/PID/smaps_rollup`) of the app and every process under it
+//! (WebKitWebProcess, WebKitNetworkProcess), two seconds after the rows show.
+//!
+//! Without the app, the drivers or a display the rows say why they were not measured.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use super::{pct, row, secs, Args, Row};
+
+const START: &str = "Desktop cold start to the ledger shown";
+const MEMORY: &str = "Memory with the ledger open";
+
+fn names(problems: i64) -> (String, String) {
+    let n = super::thousands(problems as f64);
+    (
+        format!("{START} ({n} problems): launch → first rows of the ledger page, through the start screen, sign-in and the dashboard (median)"),
+        format!("{MEMORY} ({n} problems): PSS of the app and its WebKit processes (RSS sum)"),
+    )
+}
+
+pub fn bench(a: &Args, ledger: &Path, problems: i64, rows: &mut Vec<Row>, facts: &mut Vec<String>) {
+    let (start_name, memory_name) = names(problems);
+    match measure(a, ledger) {
+        Ok(m) => {
+            let n = m.launches.len();
+            let med = |f: fn(&Launch) -> f64| pct(&m.launches.iter().map(f).collect::<Vec<_>>(), 0.5);
+            let (screen, signin, ledger_rows, total) =
+                (med(|l| l.start_screen), med(|l| l.signin_screen - l.start_screen), med(|l| l.rows - l.signin_screen), med(|l| l.rows));
+            let (pss, rss) = (med(|l| l.pss_mb), med(|l| l.rss_mb));
+            let cache = if m.cold { "cold: page cache dropped before each launch" } else { "warm: the page cache could not be dropped (not root)" };
+            rows.push(row(
+                &start_name,
+                format!(
+                    "{} (start screen {}; open → sign-in screen {}; sign-in → ledger rows {}) — {cache}",
+                    secs(total),
+                    secs(screen),
+                    secs(signin),
+                    secs(ledger_rows)
+                ),
+                "—".into(),
+                "—".into(),
+                "≤ 1 s",
+                Some(total <= 1.0),
+            ));
+            rows.push(row(
+                &memory_name,
+                format!("{pss:.0} MB PSS ({rss:.0} MB RSS) in {} processes", m.launches[0].processes),
+                "—".into(),
+                "—".into(),
+                "≤ 200 MB",
+                Some(pss <= 200.0),
+            ));
+            let each: Vec<String> = m
+                .launches
+                .iter()
+                .map(|l| format!("{:.2} s / {:.0} MB", l.rows, l.pss_mb))
+                .collect();
+            facts.push(format!(
+                "Desktop: {n} launches of `target/release/taizhang-desktop` ({cache}) through tauri-driver + WebKitWebDriver{}, each with a fresh data folder whose recent list names `{}`; timed from the WebDriver new-session request that starts the app to: the start screen listing the ledger, the sign-in screen after clicking it (`ledger_open`: identity check, migrations, settings — the chain check and the backup on open run afterwards in the background), and the first of 50 rows of the ledger page after signing in as office_wang (the app lands on the dashboard, which reads every problem; 台账 is clicked as soon as the menu shows). Clicks and polls are WebDriver round trips (polled every 25 ms), included. Memory two seconds after the rows show: PSS and RSS from `/proc/PID/smaps_rollup`, summed over the app and every process under it. Each launch (rows / PSS): {}.{}",
+                if m.xvfb { " under Xvfb (1600×1000)" } else { "" },
+                ledger.display(),
+                each.join(", "),
+                m.chain_note.as_deref().map(|s| format!(" {s}")).unwrap_or_default()
+            ));
+        }
+        Err(why) => {
+            eprintln!("desktop: not measured: {why}");
+            rows.push(row(&start_name, format!("not measured: {why}"), "—".into(), "—".into(), "≤ 1 s", None));
+            rows.push(row(&memory_name, format!("not measured: {why}"), "—".into(), "—".into(), "≤ 200 MB", None));
+        }
+    }
+}
+
+struct Launch {
+    start_screen: f64,
+    signin_screen: f64,
+    rows: f64,
+    pss_mb: f64,
+    rss_mb: f64,
+    processes: usize,
+}
+
+struct Measured {
+    launches: Vec<Launch>,
+    cold: bool,
+    xvfb: bool,
+    chain_note: Option<String>,
+}
+
+fn on_path(cmd: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(cmd).is_file()))
+}
+
+fn measure(a: &Args, ledger: &Path) -> Result<Measured, String> {
+    let app = std::env::var_os("BENCH_DESKTOP_APP").map(PathBuf::from).unwrap_or_else(|| "target/release/taizhang-desktop".into());
+    let app = app.canonicalize().map_err(|_| format!("the desktop app is not built ({}; make bench builds it)", app.display()))?;
+    let ledger = ledger.canonicalize().map_err(|e| format!("{}: {e}", ledger.display()))?;
+    for tool in ["tauri-driver", "WebKitWebDriver"] {
+        if !on_path(tool) {
+            return Err(format!("{tool} is not installed (scripts/install-deps.sh installs it)"));
+        }
+    }
+    let display = Display::get()?;
+    let runs: usize = std::env::var("BENCH_DESKTOP_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5).max(1);
+    let mut launches = Vec::new();
+    let mut cold = true;
+    let mut chain_note = None;
+    for i in 0..runs {
+        let last = i + 1 == runs;
+        let (l, was_cold, note) = launch(a, &app, &ledger, &display.name, i, last).map_err(|e| format!("launch {}: {e}", i + 1))?;
+        eprintln!(
+            "  desktop launch {}: start screen {:.2} s, sign-in screen {:.2} s, ledger rows {:.2} s; PSS {:.0} MB, RSS {:.0} MB ({} processes){}",
+            i + 1,
+            l.start_screen,
+            l.signin_screen,
+            l.rows,
+            l.pss_mb,
+            l.rss_mb,
+            l.processes,
+            if was_cold { "" } else { " (warm)" }
+        );
+        cold &= was_cold;
+        if note.is_some() {
+            chain_note = note;
+        }
+        launches.push(l);
+    }
+    Ok(Measured { launches, cold, xvfb: display.xvfb.is_some(), chain_note })
+}
+
+/// The display to run on: the session's, or an Xvfb of our own.
+struct Display {
+    name: String,
+    xvfb: Option<Child>,
+}
+
+impl Display {
+    fn get() -> Result<Display, String> {
+        if let Ok(d) = std::env::var("DISPLAY") {
+            if !d.is_empty() {
+                return Ok(Display { name: d, xvfb: None });
+            }
+        }
+        if !on_path("Xvfb") {
+            return Err("no display (DISPLAY is unset) and no Xvfb to make one".into());
+        }
+        // -displayfd: Xvfb picks a free display number and writes it to our pipe when ready.
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("Xvfb: {e}"))?;
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).map_err(|e| format!("Xvfb: {e}"))?;
+        let n = line.trim();
+        if n.is_empty() {
+            let _ = child.kill();
+            return Err("Xvfb did not start".into());
+        }
+        Ok(Display { name: format!(":{n}"), xvfb: Some(child) })
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        if let Some(c) = self.xvfb.as_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// tauri-driver in a process group of its own; WebKitWebDriver, the app and WebKit's
+/// processes go with it when dropped.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-s", "KILL", "--", &format!("-{}", self.0.id())]).status();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+struct Session {
+    agent: ureq::Agent,
+    base: String,
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(90))).build().into()
+}
+
+impl Session {
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+        let url = format!("{}{}", self.base, path);
+        let resp = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            ("DELETE", _) => self.agent.delete(&url).call(),
+            (_, b) => self.agent.post(&url).send_json(b.unwrap_or(json!({}))),
+        };
+        let mut resp = resp.map_err(|e| format!("{method} {path}: {e}"))?;
+        let ok = resp.status().is_success();
+        let v: Value = resp.body_mut().read_json().map_err(|e| format!("{method} {path}: {e}"))?;
+        if ok {
+            Ok(v["value"].clone())
+        } else {
+            Err(format!("{method} {path}: {}", v["value"]["message"].as_str().unwrap_or(&v.to_string())))
+        }
+    }
+
+    fn find(&self, css: &str) -> Option<String> {
+        self.call("POST", "/elements", Some(json!({ "using": "css selector", "value": css })))
+            .ok()?
+            .as_array()?
+            .iter()
+            .find_map(|e| e[ELEMENT].as_str().map(str::to_string))
+    }
+
+    /// Polls every 25 ms until `css` is in the page.
+    fn wait(&self, css: &str, secs: u64) -> Result<String, String> {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Some(el) = self.find(css) {
+                return Ok(el);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("timed out waiting for {css}"));
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    fn click(&self, css: &str, secs: u64) -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let last = match self.find(css) {
+                Some(el) => match self.call("POST", &format!("/element/{el}/click"), Some(json!({}))) {
+                    Ok(_) => return Ok(()),
+                    Err(e) => e,
+                },
+                None => format!("{css} not found"),
+            };
+            if Instant::now() > deadline {
+                return Err(format!("clicking {css}: {last}"));
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+/// Drops the page cache (as root); false when not allowed.
+fn drop_caches() -> bool {
+    let _ = Command::new("sync").status();
+    std::fs::write("/proc/sys/vm/drop_caches", "3").is_ok()
+}
+
+fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bool) -> Result<(Launch, bool, Option<String>), String> {
+    use std::os::unix::process::CommandExt;
+    let data = std::path::absolute(a.dir.join(format!("desktop-data-{i}"))).map_err(|e| format!("data folder: {e}"))?;
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).map_err(|e| format!("data folder: {e}"))?;
+    struct Cleanup(PathBuf);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _cleanup = Cleanup(data.clone());
+    std::fs::write(data.join("recent.json"), serde_json::to_string(&[ledger.display().to_string()]).unwrap())
+        .map_err(|e| format!("recent.json: {e}"))?;
+
+    let port = free_port();
+    let driver = Command::new("tauri-driver")
+        .process_group(0)
+        .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
+        .env("TAIZHANG_DATA_DIR", &data)
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .env("DISPLAY", display)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("tauri-driver: {e}"))?;
+    let driver = Driver(driver);
+    let agent = agent();
+    let root = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let ready = agent
+            .get(&format!("{root}/status"))
+            .call()
+            .ok()
+            .and_then(|mut r| r.body_mut().read_json::<Value>().ok())
+            .is_some_and(|v| v["value"]["ready"] == true);
+        if ready {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err("tauri-driver never became ready".into());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let cold = drop_caches();
+    let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "wry", "tauri:options": { "application": app } } } });
+    let t0 = Instant::now();
+    let s = loop {
+        if let Ok(mut r) = agent.post(&format!("{root}/session")).send_json(&caps) {
+            let v: Value = r.body_mut().read_json().unwrap_or_default();
+            if let Some(id) = v["value"]["sessionId"].as_str() {
+                break Session { agent: agent.clone(), base: format!("{root}/session/{id}") };
+            }
+        }
+        if t0.elapsed() > Duration::from_secs(60) {
+            return Err("no WebDriver session".into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    s.wait("[data-testid=\"recent-0\"]", 60)?;
+    let start_screen = t0.elapsed().as_secs_f64();
+    s.click("[data-testid=\"recent-0\"]", 30)?;
+    s.wait("[data-testid=\"signin-user-office_wang\"]", 120)?;
+    let signin_screen = t0.elapsed().as_secs_f64();
+    s.click("[data-testid=\"signin-user-office_wang\"]", 30)?;
+    s.click("[data-testid=\"signin-submit\"]", 30)?;
+    s.click("[data-testid=\"nav-ledger\"]", 120)?;
+    s.wait("[data-testid^=\"ledger-row-\"]", 180)?;
+    let rows = t0.elapsed().as_secs_f64();
+
+    std::thread::sleep(Duration::from_secs(2));
+    let (pss_mb, rss_mb, processes) = memory(driver.0.id(), app)?;
+
+    // Once: how long the background chain check took (it goes on after the rows show).
+    let mut note = None;
+    if last {
+        let deadline = Instant::now() + Duration::from_secs(180);
+        while Instant::now() < deadline {
+            if let Some(line) = log_line(&data.join("logs"), "verifies (") {
+                note = Some(format!(
+                    "The chain check on open, in the background, finished {:.1} s after the rows showed: \"{}\".",
+                    t0.elapsed().as_secs_f64() - rows,
+                    line.split("] ").last().unwrap_or(&line).trim()
+                ));
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+    let _ = s.call("DELETE", "", None);
+    drop(driver);
+    Ok((Launch { start_screen, signin_screen, rows, pss_mb, rss_mb, processes }, cold, note))
+}
+
+fn log_line(dir: &Path, needle: &str) -> Option<String> {
+    for e in std::fs::read_dir(dir).ok()? {
+        let text = std::fs::read_to_string(e.ok()?.path()).ok()?;
+        if let Some(l) = text.lines().find(|l| l.contains(needle)) {
+            return Some(l.to_string());
+        }
+    }
+    None
+}
+
+/// PSS and RSS in MB of the app under `root` (found by its executable) and all its descendants.
+fn memory(root: u32, app: &Path) -> Result<(f64, f64, usize), String> {
+    let mut parent: Vec<(u32, u32)> = Vec::new();
+    for e in std::fs::read_dir("/proc").map_err(|e| e.to_string())?.flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        // pid (comm) state ppid …: comm may hold spaces, so read after the last ')'.
+        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else { continue };
+        if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
+            parent.push((pid, ppid));
+        }
+    }
+    let below = |top: u32| -> Vec<u32> {
+        let mut out = vec![top];
+        let mut i = 0;
+        while i < out.len() {
+            let p = out[i];
+            out.extend(parent.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+            i += 1;
+        }
+        out
+    };
+    let app_pid = below(root)
+        .into_iter()
+        .find(|p| std::fs::read_link(format!("/proc/{p}/exe")).is_ok_and(|exe| exe == app))
+        .ok_or("the app's process was not found under tauri-driver")?;
+    let (mut pss, mut rss) = (0u64, 0u64);
+    let pids = below(app_pid);
+    for p in &pids {
+        let Ok(t) = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")) else { continue };
+        let kb = |key: &str| -> u64 {
+            t.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
+        };
+        pss += kb("Pss:");
+        rss += kb("Rss:");
+    }
+    Ok((pss as f64 / 1024.0, rss as f64 / 1024.0, pids.len()))
+}
