@@ -102,7 +102,8 @@ fn opened<R: Runtime>(app: &AppHandle<R>, state: &AppState, ledger: Ledger, path
     let generation = state.next_generation();
     // The backup on open is made by the background check (below) once the chain verifies;
     // writes meanwhile do not start another.
-    let open = Open { ledger, path: path.clone(), user: None, last_backup: Some(std::time::Instant::now()), generation };
+    let reader = AppState::reader(&path);
+    let open = Open { ledger, reader, path: path.clone(), user: None, last_backup: Some(std::time::Instant::now()), generation };
     *state.lock() = Some(open);
     check_in_background(app, path.clone(), generation, true);
     Ok(LedgerInfo { path: path.display().to_string(), district_name })
@@ -352,17 +353,19 @@ pub fn suggest_deadlines(state: State<'_, AppState>, problem: String) -> ApiResu
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn scorecard(state: State<'_, AppState>, period: String) -> ApiResult<Scorecard> {
-    state.with(|o| {
-        let p = crate::commands::period(&o.ledger, &period)?;
-        Ok(o.ledger.scorecard(&p, Utc::now())?)
+    state.read_whole(|l| {
+        let p = crate::commands::period(l, &period)?;
+        Ok(l.scorecard(&p, Utc::now())?)
     })
 }
 
+/// The landing page after sign-in; it folds every problem, so it runs beside the list
+/// (`read_whole`) rather than in front of it.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn dashboard(state: State<'_, AppState>, period: String) -> ApiResult<Dashboard> {
-    state.with(|o| {
-        let p = crate::commands::period(&o.ledger, &period)?;
-        Ok(o.ledger.dashboard(&p, Utc::now())?)
+    state.read_whole(|l| {
+        let p = crate::commands::period(l, &period)?;
+        Ok(l.dashboard(&p, Utc::now())?)
     })
 }
 
@@ -596,7 +599,8 @@ pub fn restore_ledger<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>,
     let result = taizhang_ledger::backup::restore(&PathBuf::from(&from), &path, Utc::now());
     let ledger = Ledger::open(&path)?;
     let generation = state.next_generation();
-    *guard = Some(Open { ledger, path: path.clone(), user: None, last_backup: current.last_backup, generation });
+    let reader = AppState::reader(&path);
+    *guard = Some(Open { ledger, reader, path: path.clone(), user: None, last_backup: current.last_backup, generation });
     drop(guard);
     // The file now open is checked again like any other that is opened (no backup of it: the
     // replaced file was kept).

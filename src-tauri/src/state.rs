@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 use taizhang_ledger::{BrokenLink, Ledger};
@@ -23,6 +23,10 @@ pub struct ChainCheck {
 
 pub struct Open {
     pub ledger: Ledger,
+    /// A read-only connection to the same file for the reads that fold the whole ledger
+    /// (dashboard, scorecards): seconds at 100,000 problems, during which the list, a problem
+    /// and every write stay free on `ledger`. `None` if it could not be opened.
+    pub reader: Option<Arc<Mutex<Ledger>>>,
     pub path: PathBuf,
     /// The signed-in user's id.
     pub user: Option<String>,
@@ -84,6 +88,21 @@ impl AppState {
         self.open.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Runs a read of the whole ledger on the open ledger's read-only connection (see
+    /// `Open::reader`), without holding the open ledger meanwhile.
+    pub fn read_whole<T>(&self, f: impl FnOnce(&Ledger) -> ApiResult<T>) -> ApiResult<T> {
+        let reader = {
+            let guard = self.lock();
+            let open = guard.as_ref().ok_or_else(ApiError::no_ledger)?;
+            match &open.reader {
+                Some(r) => r.clone(),
+                None => return f(&open.ledger),
+            }
+        };
+        let ledger = reader.lock().unwrap_or_else(|p| p.into_inner());
+        f(&ledger)
+    }
+
     /// Runs `f` with the open ledger.
     pub fn with<T>(&self, f: impl FnOnce(&mut Open) -> ApiResult<T>) -> ApiResult<T> {
         let mut guard = self.lock();
@@ -138,6 +157,17 @@ impl AppState {
         drop(one);
         if let Some(open) = self.lock().as_mut().filter(|o| o.generation == generation) {
             open.last_backup = Some(std::time::Instant::now());
+        }
+    }
+
+    /// The read-only companion of a ledger just opened (see `Open::reader`).
+    pub fn reader(path: &Path) -> Option<Arc<Mutex<Ledger>>> {
+        match Ledger::open_read_only(path) {
+            Ok(l) => Some(Arc::new(Mutex::new(l))),
+            Err(e) => {
+                log::warn!("no read-only connection to {}: {e}", path.display());
+                None
+            }
         }
     }
 
