@@ -139,6 +139,7 @@ fn bare_conn(path: &Path) -> Res<Connection> {
     // The ledger's own pragmas (crates/ledger/src/file.rs), so the two differ only in what they do.
     c.pragma_update(None, "journal_mode", "WAL")?;
     c.pragma_update(None, "synchronous", "NORMAL")?;
+    c.pragma_update(None, "cache_size", taizhang_ledger::CACHE_SIZE_KIB)?;
     Ok(c)
 }
 
@@ -273,6 +274,7 @@ fn main() -> Res<()> {
         ))?;
     }
     let bare = Connection::open(&bare_path)?; // (empty when neither page nor search runs)
+    bare.pragma_update(None, "cache_size", taizhang_ledger::CACHE_SIZE_KIB)?; // the ledger's own
     let towns: Vec<String> = {
         let mut st = ledger.connection().prepare("SELECT id FROM units WHERE kind = 'township' ORDER BY name")?;
         let v = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;

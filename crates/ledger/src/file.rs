@@ -21,6 +21,10 @@ static MIGRATIONS: LazyLock<Migrations<'static>> =
 /// The schema version this program writes (= number of migrations, kept in `user_version`).
 pub const SCHEMA_VERSION: i64 = 3;
 
+/// `PRAGMA cache_size` of every ledger connection (negative: KiB). Public so the benchmark's
+/// bare SQLite references run with the same pragmas.
+pub const CACHE_SIZE_KIB: i64 = -65536;
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -28,6 +32,10 @@ fn configure(conn: &Connection) -> Result<()> {
     // NORMAL in WAL mode survives a crash of the program; only a power cut can lose the
     // last commits, never corrupt the file.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // 64 MB of page cache (SQLite's default is 2 MB): at city scale the rows a search or a
+    // list touches are spread over tens of MB, and reading each page from the OS again cost
+    // more than the query itself (docs/benchmarks.md). Filled only as pages are read.
+    conn.pragma_update(None, "cache_size", CACHE_SIZE_KIB)?;
     // The write path reuses about thirty statements (append, projections, the core's lookups).
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())

@@ -30,7 +30,7 @@ use rusqlite::Connection;
 pub use error::{LedgerError, Result};
 pub use append::{new_id, StoredEvent};
 pub use export_rows::{ExportRow, RowSink};
-pub use file::{APPLICATION_ID, SCHEMA_VERSION};
+pub use file::{APPLICATION_ID, CACHE_SIZE_KIB, SCHEMA_VERSION};
 pub use queries::*;
 pub use rebuild::RebuildReport;
 pub use verify::{BrokenLink, ChainHead, VerifyReport};

@@ -250,6 +250,8 @@ const OVERDUE_SQL: &str = "(p.status IN ('assigned', 'in_progress', 'disputed') 
 pub(crate) struct Query {
     pub(crate) wheres: Vec<String>,
     params: Vec<(String, SqlValue)>,
+    /// The text search alone (`SELECT rowid FROM problem_search …`), when there is one.
+    search: Option<String>,
 }
 
 impl Query {
@@ -260,7 +262,7 @@ impl Query {
             (":red".into(), SqlValue::Text(cut.red_on_or_before.to_string())),
             (":red_urges".into(), SqlValue::Integer(cut.red_urges as i64)),
         ];
-        Query { wheres: vec![], params }
+        Query { wheres: vec![], params, search: None }
     }
 
     fn bind(&mut self, value: SqlValue) -> String {
@@ -338,18 +340,20 @@ pub(crate) fn build_where(f: &ProblemFilter, cut: &EscalationCutoffs) -> Query {
         }
     }
     if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        if t.chars().count() >= 3 {
+        let search = if t.chars().count() >= 3 {
             // A quoted FTS5 phrase on the trigram index is a substring match.
-            let phrase = format!("\"{}\"", t.replace('"', "\"\""));
-            q.text("p.rowid IN (SELECT rowid FROM problem_search WHERE problem_search MATCH ?)", &phrase);
+            let phrase = q.bind(SqlValue::Text(format!("\"{}\"", t.replace('"', "\"\""))));
+            format!("SELECT rowid FROM problem_search WHERE problem_search MATCH {phrase}")
         } else {
             // The trigram index cannot serve 1–2 characters: scan the same columns.
-            q.text(
-                "p.rowid IN (SELECT rowid FROM problem_search WHERE number LIKE ? ESCAPE '\\'
-                   OR enterprise_name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\' OR demand LIKE ? ESCAPE '\\')",
-                &like_pattern(t),
-            );
-        }
+            let p = q.bind(SqlValue::Text(like_pattern(t)));
+            format!(
+                "SELECT rowid FROM problem_search WHERE number LIKE {p} ESCAPE '\\'
+                   OR enterprise_name LIKE {p} ESCAPE '\\' OR description LIKE {p} ESCAPE '\\' OR demand LIKE {p} ESCAPE '\\'"
+            )
+        };
+        q.wheres.push(format!("p.rowid IN ({search})"));
+        q.search = Some(search);
     }
     q
 }
@@ -558,13 +562,19 @@ impl Ledger {
         let cut = escalation_cutoffs(today, &cal, &settings);
         let q = build_where(f, &cut);
         let where_sql = if q.wheres.is_empty() { String::new() } else { format!("WHERE {}", q.wheres.join(" AND ")) };
-        let count_sql = format!("SELECT count(*) FROM problems p {where_sql}");
+        let count_sql = match &q.search {
+            // Search alone: every problem has exactly one `problem_search` row, so the search
+            // index counts without visiting the matched problems.
+            Some(search) if q.wheres.len() == 1 => format!("SELECT count(*) FROM ({search})"),
+            _ => format!("SELECT count(*) FROM problems p {where_sql}"),
+        };
         let total: i64 = self.conn.prepare_cached(&count_sql)?.query_row(q.used_params(&count_sql).as_slice(), |r| r.get(0))?;
         let total = total as u64;
         let order = order_sql(sort);
         let limit = page.limit.clamp(1, 1000);
-        // A row is made from the projection's columns alone: parsing 50 aggregates cost more
-        // than the query (docs/benchmarks.md). Lateness comes from the same core rule.
+        // The page is chosen and sorted on the bare `problems` columns first, so only its own
+        // rows pay for the joins and the supporters; a row is made from the projection's
+        // columns alone (no aggregate parsed), and lateness comes from the same core rule.
         let sql = format!(
             "SELECT p.id, p.number, e.name, t.name, p.category, p.priority, p.status, p.description, l.name,
                     (SELECT group_concat(u.name, char(31) ORDER BY s.rowid) FROM problem_supporters s
@@ -573,7 +583,8 @@ impl Ledger {
                     p.reopen_count, p.urge_level, p.urge_count
                FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
                LEFT JOIN units l ON l.id = p.lead_unit_id
-             {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {}",
+             WHERE p.rowid IN (SELECT p.rowid FROM problems p {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {})
+             ORDER BY {order}",
             page.offset
         );
         let mut st = self.conn.prepare_cached(&sql)?;
