@@ -100,7 +100,16 @@ impl AppState {
             }
         };
         let ledger = reader.lock().unwrap_or_else(|p| p.into_inner());
-        f(&ledger)
+        let out = f(&ledger);
+        drop(ledger);
+        // The fold parsed every problem into many small allocations, freed again by now;
+        // hand the memory back to the system instead of keeping it in the allocator's arenas.
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        // SAFETY: malloc_trim only releases free memory of the allocator.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+        out
     }
 
     /// Runs `f` with the open ledger.

@@ -73,10 +73,11 @@ pub fn bench(a: &Args, ledger: &Path, problems: i64, rows: &mut Vec<Row>, facts:
                 .map(|l| format!("{:.2} s / {:.0} MB", l.rows, l.pss_mb))
                 .collect();
             facts.push(format!(
-                "Desktop: {n} launches of `target/release/taizhang-desktop` ({cache}) through tauri-driver + WebKitWebDriver{}, each with a fresh data folder whose recent list names `{}`; timed from the WebDriver new-session request that starts the app to: the start screen listing the ledger, the sign-in screen after clicking it (`ledger_open`: identity check, migrations, settings — the chain check and the backup on open run afterwards in the background), and the first of 50 rows of the ledger page after signing in as office_wang (the app lands on the dashboard, which reads every problem; 台账 is clicked as soon as the menu shows). Clicks and polls are WebDriver round trips (polled every 25 ms), included. Memory two seconds after the rows show: PSS and RSS from `/proc/PID/smaps_rollup`, summed over the app and every process under it. Each launch (rows / PSS): {}.{}",
+                "Desktop: {n} launches of `target/release/taizhang-desktop` ({cache}) through tauri-driver + WebKitWebDriver{}, each with a fresh data folder whose recent list names `{}`; timed from the WebDriver new-session request that starts the app to: the start screen listing the ledger, the sign-in screen after clicking it (`ledger_open`: identity check, migrations, settings — the chain check and the backup on open run afterwards in the background), and the first of 50 rows of the ledger page after signing in as office_wang (the app lands on the dashboard, which reads every problem; 台账 is clicked as soon as the menu shows). Clicks and polls are WebDriver round trips (polled every 25 ms), included. Memory two seconds after the rows show: PSS and RSS from `/proc/PID/smaps_rollup`, summed over the app and every process under it. Each launch (rows / PSS): {}; PSS by process in the last: {}.{}",
                 if m.xvfb { " under Xvfb (1600×1000)" } else { "" },
                 ledger.display(),
                 each.join(", "),
+                m.launches.last().map(|l| l.by_process.as_str()).unwrap_or_default(),
                 m.chain_note.as_deref().map(|s| format!(" {s}")).unwrap_or_default()
             ));
         }
@@ -95,6 +96,8 @@ struct Launch {
     pss_mb: f64,
     rss_mb: f64,
     processes: usize,
+    /// PSS of each process, for the notes.
+    by_process: String,
 }
 
 struct Measured {
@@ -352,7 +355,7 @@ fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bo
     let rows = t0.elapsed().as_secs_f64();
 
     std::thread::sleep(Duration::from_secs(2));
-    let (pss_mb, rss_mb, processes) = memory(driver.0.id(), app)?;
+    let (pss_mb, rss_mb, processes, by_process) = memory(driver.0.id(), app)?;
 
     // Once: how long the background chain check took (it goes on after the rows show).
     let mut note = None;
@@ -365,14 +368,25 @@ fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bo
                     t0.elapsed().as_secs_f64() - rows,
                     line.split("] ").last().unwrap_or(&line).trim()
                 ));
+                eprintln!("    {}", note.as_deref().unwrap_or_default());
                 break;
             }
             std::thread::sleep(Duration::from_millis(250));
         }
     }
+    if last {
+        if let Ok((pss, rss, _, by)) = memory(driver.0.id(), app) {
+            let settled = format!(
+                "Memory later in the same launch, {:.0} s after the rows showed (the dashboard and the chain check done): {pss:.0} MB PSS ({rss:.0} MB RSS; {by}).",
+                t0.elapsed().as_secs_f64() - rows
+            );
+            eprintln!("    {settled}");
+            note = Some(format!("{} {settled}", note.unwrap_or_default()).trim().to_string());
+        }
+    }
     let _ = s.call("DELETE", "", None);
     drop(driver);
-    Ok((Launch { start_screen, signin_screen, rows, pss_mb, rss_mb, processes }, cold, note))
+    Ok((Launch { start_screen, signin_screen, rows, pss_mb, rss_mb, processes, by_process }, cold, note))
 }
 
 fn log_line(dir: &Path, needle: &str) -> Option<String> {
@@ -386,7 +400,7 @@ fn log_line(dir: &Path, needle: &str) -> Option<String> {
 }
 
 /// PSS and RSS in MB of the app under `root` (found by its executable) and all its descendants.
-fn memory(root: u32, app: &Path) -> Result<(f64, f64, usize), String> {
+fn memory(root: u32, app: &Path) -> Result<(f64, f64, usize, String), String> {
     let mut parent: Vec<(u32, u32)> = Vec::new();
     for e in std::fs::read_dir("/proc").map_err(|e| e.to_string())?.flatten() {
         let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
@@ -413,6 +427,7 @@ fn memory(root: u32, app: &Path) -> Result<(f64, f64, usize), String> {
         .ok_or("the app's process was not found under tauri-driver")?;
     let (mut pss, mut rss) = (0u64, 0u64);
     let pids = below(app_pid);
+    let mut each = Vec::new();
     for p in &pids {
         let Ok(t) = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")) else { continue };
         let kb = |key: &str| -> u64 {
@@ -420,6 +435,10 @@ fn memory(root: u32, app: &Path) -> Result<(f64, f64, usize), String> {
         };
         pss += kb("Pss:");
         rss += kb("Rss:");
+        let comm = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
+        each.push(format!("{} {:.0} MB", comm.trim(), kb("Pss:") as f64 / 1024.0));
     }
-    Ok((pss as f64 / 1024.0, rss as f64 / 1024.0, pids.len()))
+    let by = each.join(", ");
+    eprintln!("    PSS by process: {by}");
+    Ok((pss as f64 / 1024.0, rss as f64 / 1024.0, pids.len(), by))
 }
