@@ -327,6 +327,44 @@ fn list_rows_equal_their_aggregates() {
         }
     }
     assert!(late_seen > 0, "the demo has overdue problems to compare");
+
+    // The export reads the same columns, and the result through SQLite's JSON functions.
+    struct Rows(Vec<taizhang_ledger::ExportRow>);
+    impl taizhang_ledger::RowSink for Rows {
+        type Error = LedgerError;
+        fn begin(&mut self, _: u64, _: &[taizhang_ledger::ChainHead]) -> Result<(), LedgerError> {
+            Ok(())
+        }
+        fn row(&mut self, row: taizhang_ledger::ExportRow) -> Result<(), LedgerError> {
+            self.0.push(row);
+            Ok(())
+        }
+    }
+    let mut rows = Rows(vec![]);
+    l.export_rows(&ProblemFilter::default(), Sort::default(), end, &mut rows).unwrap();
+    assert_eq!(rows.0.len(), 300);
+    let mut results_seen = 0;
+    for row in &rows.0 {
+        let p = l.problem(&row.id).unwrap();
+        let a = p.assignment.as_ref();
+        let result = p.resolved_at.and(p.resolutions.last());
+        results_seen += result.is_some() as u32;
+        assert_eq!(row.lateness, lateness(&p, local_date(end), &cal, &settings), "{}", p.number);
+        assert_eq!(row.result_type, result.map(|r| r.result_type));
+        assert_eq!(row.result_text, result.map(|r| r.result_text.clone()));
+        assert_eq!(row.result_explanation, result.map(|r| r.explanation.clone()).filter(|e| !e.is_empty()));
+        assert_eq!(row.satisfaction, p.evaluation);
+        assert_eq!(row.assigned_on, a.map(|a| local_date(a.assigned_at)));
+        assert_eq!(row.handler, a.map(|a| a.handler.clone()).filter(|h| !h.is_empty()));
+        assert_eq!((row.signed_on, row.resolved_on, row.closed_on), (p.signed_at.map(local_date), p.resolved_at.map(local_date), p.closed_at.map(local_date)));
+        assert_eq!((row.source, row.priority, row.raised_on, row.urge_count), (p.source, p.priority, p.raised_on, p.urges.len() as u32));
+        assert_eq!((&row.demand, &row.responsible_leader), (&p.demand, &p.responsible_leader));
+        let supporters: Vec<String> =
+            a.map(|a| a.supporters.iter().map(|s| names[&s.unit_id].clone()).collect()).unwrap_or_default();
+        assert_eq!(row.supporter_names, supporters);
+        assert_eq!(row.lead_unit_name.as_deref(), a.map(|a| names[&a.lead_unit_id].as_str()));
+    }
+    assert!(results_seen > 50, "the demo has resolved problems to compare");
 }
 
 /// Migration 03 moves every aggregate out of `problems` into `problem_states`. A version-2

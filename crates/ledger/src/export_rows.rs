@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use taizhang_core::escalation::{escalation_cutoffs, lateness, Lateness};
+use taizhang_core::escalation::{escalation_cutoffs, lateness_of, Lateness};
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
@@ -93,7 +93,6 @@ impl Ledger {
     ) -> std::result::Result<u64, S::Error> {
         let snapshot = self.conn.unchecked_transaction().map_err(LedgerError::from)?;
         let (cal, settings) = self.context_parts()?;
-        let unit_names = self.cached().unit_names()?;
         let today = local_date(now);
         let cut = escalation_cutoffs(today, &cal, &settings);
         let q = build_where(filter, &cut);
@@ -113,52 +112,70 @@ impl Ledger {
         };
         sink.begin(rowids.len() as u64, &self.chain_heads()?)?;
 
+        // Every column but the result comes from the projection's own columns; the result
+        // (the last resolution, while resolved) from the aggregate through SQLite's JSON
+        // functions, so no aggregate is parsed (docs/benchmarks.md).
         let mut st = self
             .conn
             .prepare(
-                "SELECT s.state, e.name, e.credit_code, t.name FROM problems p
-                 JOIN problem_states s ON s.problem_id = p.id JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
-                 WHERE p.rowid = ?1",
+                "SELECT p.id, p.number, e.name, e.credit_code, t.name, p.source, p.category, p.priority, p.description,
+                        p.demand, p.raised_on, p.assigned_on, l.name, p.lead_unit_id,
+                        (SELECT group_concat(u.name, char(31) ORDER BY s.rowid) FROM problem_supporters s
+                           JOIN units u ON u.id = s.unit_id WHERE s.problem_id = p.id),
+                        p.responsible_leader, p.handler, p.sign_deadline, p.handling_deadline, p.signed_on, p.status,
+                        p.resolved_on, p.evaluation, p.closed_on, p.urge_count, p.urge_level,
+                        CASE WHEN p.resolved_on IS NOT NULL THEN json_extract(st.state, '$.resolutions[#-1].result_type') END,
+                        CASE WHEN p.resolved_on IS NOT NULL THEN json_extract(st.state, '$.resolutions[#-1].result_text') END,
+                        CASE WHEN p.resolved_on IS NOT NULL THEN json_extract(st.state, '$.resolutions[#-1].explanation') END
+                   FROM problems p JOIN problem_states st ON st.problem_id = p.id
+                   JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
+                   LEFT JOIN units l ON l.id = p.lead_unit_id
+                  WHERE p.rowid = ?1",
             )
             .map_err(LedgerError::from)?;
-        let name = |id: &str| unit_names.get(id).cloned().unwrap_or_else(|| id.to_string());
         for rowid in &rowids {
-            let (state, enterprise_name, credit_code, township_name): (String, String, Option<String>, String) = st
-                .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                .map_err(LedgerError::from)?;
-            let p = read::problem_state(&state)?;
-            let a = p.assignment.as_ref();
-            let result = p.resolved_at.and(p.resolutions.last());
-            sink.row(ExportRow {
-                lateness: lateness(&p, today, &cal, &settings),
-                enterprise_name,
-                credit_code,
-                township_name,
-                source: p.source,
-                priority: p.priority,
-                raised_on: p.raised_on,
-                assigned_on: a.map(|a| local_date(a.assigned_at)),
-                lead_unit_name: a.map(|a| name(&a.lead_unit_id)),
-                supporter_names: a.map(|a| a.supporters.iter().map(|s| name(&s.unit_id)).collect()).unwrap_or_default(),
-                handler: a.map(|a| a.handler.clone()).filter(|h| !h.is_empty()),
-                sign_deadline: a.map(|a| a.sign_deadline),
-                handling_deadline: a.map(|a| a.handling_deadline),
-                signed_on: p.signed_at.map(local_date),
-                status: p.status,
-                resolved_on: p.resolved_at.map(local_date),
-                result_type: result.map(|r| r.result_type),
-                result_text: result.map(|r| r.result_text.clone()),
-                result_explanation: result.map(|r| r.explanation.clone()).filter(|e| !e.is_empty()),
-                satisfaction: p.evaluation,
-                closed_on: p.closed_at.map(local_date),
-                urge_count: p.urges.len() as u32,
-                id: p.id,
-                number: p.number,
-                category: p.category,
-                description: p.description,
-                demand: p.demand,
-                responsible_leader: p.responsible_leader,
-            })?;
+            let row = st.query_row([rowid], |r| {
+                let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
+                    r.get::<_, Option<String>>(i)?.map(|d| read::date(&d)).transpose()
+                };
+                let status = read::parse_enum(r.get(20)?, Status::parse)?;
+                let (sign_deadline, handling_deadline) = (day(17)?, day(18)?);
+                let urge_count: u32 = r.get(24)?;
+                let clock = read::clock_facts(status, sign_deadline, handling_deadline, r.get(25)?, urge_count);
+                let lead_unit_id: Option<String> = r.get(13)?;
+                let resolved_on = day(21)?;
+                Ok(ExportRow {
+                    id: r.get(0)?,
+                    number: r.get(1)?,
+                    enterprise_name: r.get(2)?,
+                    credit_code: r.get(3)?,
+                    township_name: r.get(4)?,
+                    source: read::parse_enum(r.get(5)?, Source::parse)?,
+                    category: r.get(6)?,
+                    priority: read::parse_enum(r.get(7)?, Priority::parse)?,
+                    description: r.get(8)?,
+                    demand: r.get(9)?,
+                    raised_on: day(10)?.unwrap_or_default(),
+                    assigned_on: day(11)?,
+                    lead_unit_name: r.get::<_, Option<String>>(12)?.or(lead_unit_id),
+                    supporter_names: read::name_list(r.get(14)?),
+                    responsible_leader: r.get(15)?,
+                    handler: r.get::<_, Option<String>>(16)?.filter(|h| !h.is_empty()),
+                    sign_deadline,
+                    handling_deadline,
+                    signed_on: day(19)?,
+                    status,
+                    lateness: lateness_of(clock.as_ref(), &cal, &cut),
+                    resolved_on,
+                    result_type: r.get::<_, Option<String>>(26)?.map(|k| read::parse_enum(k, ResultType::parse)).transpose()?,
+                    result_text: r.get(27)?,
+                    result_explanation: r.get::<_, Option<String>>(28)?.filter(|e| !e.is_empty()),
+                    satisfaction: r.get::<_, Option<String>>(22)?.map(|k| read::parse_enum(k, Satisfaction::parse)).transpose()?,
+                    closed_on: day(23)?,
+                    urge_count,
+                })
+            });
+            sink.row(row.map_err(LedgerError::from)?)?;
         }
         drop(st);
         // Read only: ending the snapshot has nothing to commit.

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
-use taizhang_core::escalation::{escalation_cutoffs, lateness, lateness_of, ClockFacts, EscalationCutoffs, Lateness};
+use taizhang_core::escalation::{escalation_cutoffs, lateness, lateness_of, EscalationCutoffs, Lateness};
 use taizhang_core::problem::Problem;
 use taizhang_core::workflow::{available_actions, ActionCheck, Context};
 use taizhang_core::*;
@@ -596,17 +596,7 @@ impl Ledger {
                 r.get::<_, Option<String>>(i)?.map(|d| read::date(&d)).transpose()
             };
             let (sign_deadline, handling_deadline) = (day(11)?, day(12)?);
-            let clock = match (sign_deadline, handling_deadline) {
-                (Some(sign_deadline), Some(handling_deadline)) => ClockFacts {
-                    status,
-                    sign_deadline,
-                    handling_deadline,
-                    urged: crate::project::escalation_of_rank(r.get(16)?),
-                    urge_count: r.get(17)?,
-                }
-                .running(),
-                _ => None,
-            };
+            let clock = read::clock_facts(status, sign_deadline, handling_deadline, r.get(16)?, r.get(17)?);
             out.push(ProblemRow {
                 id: r.get(0)?,
                 number: r.get(1)?,
@@ -617,10 +607,7 @@ impl Ledger {
                 status,
                 description: r.get(7)?,
                 lead_unit_name: r.get(8)?,
-                supporter_names: r
-                    .get::<_, Option<String>>(9)?
-                    .map(|names| names.split('\u{1f}').map(str::to_string).collect())
-                    .unwrap_or_default(),
+                supporter_names: read::name_list(r.get(9)?),
                 registered_on: day(10)?.unwrap_or_default(),
                 sign_deadline,
                 handling_deadline,

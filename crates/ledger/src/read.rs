@@ -71,6 +71,31 @@ pub fn visit_row(r: &Row) -> rusqlite::Result<Visit> {
     })
 }
 
+/// The facts lateness needs, from a `problems` row's columns (`urge_level` as ranked by
+/// `project::escalation_rank`). None while no assignment is in force or the clock is stopped.
+pub fn clock_facts(
+    status: Status,
+    sign_deadline: Option<NaiveDate>,
+    handling_deadline: Option<NaiveDate>,
+    urge_level: i64,
+    urge_count: u32,
+) -> Option<taizhang_core::escalation::ClockFacts> {
+    let (sign_deadline, handling_deadline) = (sign_deadline?, handling_deadline?);
+    taizhang_core::escalation::ClockFacts {
+        status,
+        sign_deadline,
+        handling_deadline,
+        urged: crate::project::escalation_of_rank(urge_level),
+        urge_count,
+    }
+    .running()
+}
+
+/// Unit names joined with U+001F by the list and export queries (`group_concat`), split again.
+pub fn name_list(joined: Option<String>) -> Vec<String> {
+    joined.map(|names| names.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default()
+}
+
 pub fn problem_state(json: &str) -> Result<Problem> {
     serde_json::from_str(json).map_err(|e| LedgerError::Corrupt(format!("problem state: {e}")))
 }
