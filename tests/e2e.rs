@@ -600,3 +600,44 @@ fn excel_in_and_out_through_the_window() {
     assert!(logs.contains("opened ledger"), "the log is the app's");
     assert!(!logs.contains(secret) && !logs.contains("$argon2"), "no password or hash in the logs");
 }
+
+#[test]
+#[ignore = "drives the real window: needs the built app, tauri-driver and a display (make test runs it)"]
+fn a_ledger_edited_behind_the_apps_back_raises_the_red_banner() {
+    use taizhang_core::{Command as Cmd, UnitKind};
+    let data = tempfile::tempdir().unwrap();
+    let shots = workspace().join("target/e2e-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    // A ledger, then an event edited with sqlite behind the app's back.
+    let path = data.path().join("tampered.db");
+    {
+        let mut l = taizhang_ledger::Ledger::create(&path, chrono::Utc::now()).unwrap();
+        let unit = Cmd::CreateUnit { unit_id: "t1".into(), name: "城关街道".into(), short_name: "城关".into(), kind: UnitKind::Township };
+        l.execute("admin", &unit, chrono::Utc::now()).unwrap();
+    }
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch("DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete;").unwrap();
+    c.execute("UPDATE events SET payload = replace(payload, '城关街道', '城东街道') WHERE kind = 'unit_created'", []).unwrap();
+    drop(c);
+    std::fs::write(data.path().join("recent.json"), serde_json::to_string(&[path.display().to_string()]).unwrap()).unwrap();
+
+    let port = free_port();
+    let _driver = start_driver(data.path(), port);
+    let ui = Ui { s: Session::open(port), shots };
+    // The ledger opens at once; the chain is checked in the background and the banner follows.
+    ui.click("recent-0");
+    ui.sign_in("admin");
+    ui.by("audit-banner");
+    ui.shot("13-tampered-banner");
+    ui.click("nav-audit");
+    ui.click("audit-verify");
+    let result = ui.wait(&format!("{}[data-ok]", tid("audit-result")));
+    assert_eq!(ui.s.element(&result, "attribute/data-ok", None).unwrap(), json!("false"), "the audit finds the break too");
+    let _ = ui.s.call("DELETE", "", None);
+    let logs: String = std::fs::read_dir(data.path().join("logs"))
+        .expect("the app logs into the data folder")
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .collect();
+    assert!(logs.contains("is broken"), "the background check logged the break");
+    assert!(!data.path().join("backups").exists() || std::fs::read_dir(data.path().join("backups")).unwrap().next().is_none(), "no backup of a broken chain");
+}
