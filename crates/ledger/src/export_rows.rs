@@ -112,9 +112,8 @@ impl Ledger {
         };
         sink.begin(rowids.len() as u64, &self.chain_heads()?)?;
 
-        // Every column but the result comes from the projection's own columns; the result
-        // (the last resolution, while resolved) from the aggregate through SQLite's JSON
-        // functions, so no aggregate is parsed (docs/benchmarks.md).
+        // Every column comes from the projection's own columns: parsing each aggregate was
+        // the largest part of an export (docs/benchmarks.md).
         let mut st = self
             .conn
             .prepare(
@@ -124,11 +123,8 @@ impl Ledger {
                            JOIN units u ON u.id = s.unit_id WHERE s.problem_id = p.id),
                         p.responsible_leader, p.handler, p.sign_deadline, p.handling_deadline, p.signed_on, p.status,
                         p.resolved_on, p.evaluation, p.closed_on, p.urge_count, p.urge_level,
-                        CASE WHEN p.resolved_on IS NOT NULL THEN json_extract(st.state, '$.resolutions[#-1].result_type') END,
-                        CASE WHEN p.resolved_on IS NOT NULL THEN json_extract(st.state, '$.resolutions[#-1].result_text') END,
-                        CASE WHEN p.resolved_on IS NOT NULL THEN json_extract(st.state, '$.resolutions[#-1].explanation') END
-                   FROM problems p JOIN problem_states st ON st.problem_id = p.id
-                   JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
+                        p.result_type, p.result_text, p.result_explanation
+                   FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
                    LEFT JOIN units l ON l.id = p.lead_unit_id
                   WHERE p.rowid = ?1",
             )
@@ -169,7 +165,7 @@ impl Ledger {
                     resolved_on,
                     result_type: r.get::<_, Option<String>>(26)?.map(|k| read::parse_enum(k, ResultType::parse)).transpose()?,
                     result_text: r.get(27)?,
-                    result_explanation: r.get::<_, Option<String>>(28)?.filter(|e| !e.is_empty()),
+                    result_explanation: r.get(28)?,
                     satisfaction: r.get::<_, Option<String>>(22)?.map(|k| read::parse_enum(k, Satisfaction::parse)).transpose()?,
                     closed_on: day(23)?,
                     urge_count,

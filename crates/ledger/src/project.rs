@@ -174,6 +174,8 @@ fn save_problem(conn: &Connection, p: &Problem) -> Result<()> {
     let a = p.assignment.as_ref();
     let (year, seq) = number_parts(&p.number);
     let urge_level = p.urges.iter().map(|u| escalation_rank(u.level)).max().unwrap_or(0);
+    // The result shown beside a resolved problem: its last resolution.
+    let result = p.resolved_at.and(p.resolutions.last());
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
     let local = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| local_date(t).to_string());
     exec(conn, 
@@ -181,16 +183,18 @@ fn save_problem(conn: &Connection, p: &Problem) -> Result<()> {
             description, demand, raised_on, priority, responsible_leader, status, registered_at, registered_on,
             lead_unit_id, handler, assigned_on, sign_deadline, handling_deadline, original_deadline, signed_on,
             resolved_on, closed_on, evaluation, reopen_count, urge_count, urge_level, extension_pending,
-            withdrawal_pending, updated_at)
+            withdrawal_pending, updated_at, result_type, result_text, result_explanation)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
-            ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)
+            ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, lead_unit_id = excluded.lead_unit_id,
             handler = excluded.handler, assigned_on = excluded.assigned_on, sign_deadline = excluded.sign_deadline,
             handling_deadline = excluded.handling_deadline, original_deadline = excluded.original_deadline,
             signed_on = excluded.signed_on, resolved_on = excluded.resolved_on, closed_on = excluded.closed_on,
             evaluation = excluded.evaluation, reopen_count = excluded.reopen_count, urge_count = excluded.urge_count,
             urge_level = excluded.urge_level, extension_pending = excluded.extension_pending,
-            withdrawal_pending = excluded.withdrawal_pending, updated_at = excluded.updated_at",
+            withdrawal_pending = excluded.withdrawal_pending, updated_at = excluded.updated_at,
+            result_type = excluded.result_type, result_text = excluded.result_text,
+            result_explanation = excluded.result_explanation",
         params![
             p.id,
             p.number,
@@ -225,6 +229,9 @@ fn save_problem(conn: &Connection, p: &Problem) -> Result<()> {
             p.pending_extension().is_some(),
             p.pending_withdrawal.is_some(),
             format_instant(p.updated_at),
+            result.map(|r| r.result_type.key()),
+            result.map(|r| r.result_text.as_str()),
+            result.map(|r| r.explanation.as_str()).filter(|e| !e.is_empty()),
         ],
     )?;
     exec(conn,
