@@ -11,9 +11,17 @@ pub(crate) fn parse_enum<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite
     parse(&s).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, format!("unknown value {s:?}"), rusqlite::types::Type::Text))
 }
 
+/// A `YYYY-MM-DD` column. Read for every row of a list or an export, so the fixed form is
+/// taken apart by hand (chrono's format parser was a tenth of an export).
 pub fn date(s: &str) -> rusqlite::Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| rusqlite::Error::InvalidColumnType(0, format!("bad date {s:?}"), rusqlite::types::Type::Text))
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    let parsed = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
+        .then(|| NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?))
+        .flatten();
+    parsed.ok_or_else(|| rusqlite::Error::InvalidColumnType(0, format!("bad date {s:?}"), rusqlite::types::Type::Text))
 }
 
 pub const UNIT_COLS: &str = "id, name, short_name, kind, active";
@@ -94,6 +102,18 @@ pub fn clock_facts(
 /// Unit names joined with U+001F by the list and export queries (`group_concat`), split again.
 pub fn name_list(joined: Option<String>) -> Vec<String> {
     joined.map(|names| names.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_are_read_exactly() {
+        let d = super::date("2026-02-28").unwrap();
+        assert_eq!(d, chrono::NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
+        for bad in ["2026-02-30", "2026-2-28", "2026/02/28", "20260228", "2026-02-2x", "", "２０２６-02-28", "2026-02-28 "] {
+            assert!(super::date(bad).is_err(), "{bad:?}");
+        }
+    }
 }
 
 pub fn problem_state(json: &str) -> Result<Problem> {
