@@ -190,14 +190,47 @@ pub fn problem_id_by_number(conn: &Connection, number_or_id: &str) -> Result<Opt
         .optional()?)
 }
 
+/// Every aggregate, in registration order. Parsing the JSON is most of the time of a scorecard
+/// over the whole ledger, so texts are read in batches and each batch is parsed on every core
+/// (in batches, so the texts of a whole city never sit in memory at once).
 pub fn all_problems(conn: &Connection) -> Result<Vec<Problem>> {
+    const BATCH: usize = 4096;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let mut st = conn.prepare("SELECT s.state FROM problems p JOIN problem_states s ON s.problem_id = p.id ORDER BY p.rowid")?;
     let mut rows = st.query([])?;
     let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push(problem_state(&r.get::<_, String>(0)?)?);
+    let mut texts: Vec<String> = Vec::with_capacity(BATCH);
+    loop {
+        let row = rows.next()?;
+        if let Some(r) = row {
+            texts.push(r.get(0)?);
+        }
+        if texts.len() == BATCH || (row.is_none() && !texts.is_empty()) {
+            out.extend(parse_states(&texts, threads)?);
+            texts.clear();
+        }
+        if row.is_none() {
+            return Ok(out);
+        }
     }
-    Ok(out)
+}
+
+fn parse_states(texts: &[String], threads: usize) -> Result<Vec<Problem>> {
+    if threads < 2 {
+        return texts.iter().map(|t| problem_state(t)).collect();
+    }
+    let chunk = texts.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = texts
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|t| problem_state(t)).collect::<Result<Vec<Problem>>>()))
+            .collect();
+        let mut out = Vec::with_capacity(texts.len());
+        for part in parts {
+            out.extend(part.join().expect("parsing an aggregate does not panic")?);
+        }
+        Ok(out)
+    })
 }
 
 pub fn all_enterprises(conn: &Connection) -> Result<Vec<Enterprise>> {
