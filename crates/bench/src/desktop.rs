@@ -44,6 +44,7 @@ pub fn bench(a: &Args, ledger: &Path, problems: i64, rows: &mut Vec<Row>, facts:
             let (screen, signin, ledger_rows, total) =
                 (med(|l| l.start_screen), med(|l| l.signin_screen - l.start_screen), med(|l| l.rows - l.signin_screen), med(|l| l.rows));
             let (pss, rss) = (med(|l| l.pss_mb), med(|l| l.rss_mb));
+            let session = med(|l| l.session);
             let cache = if m.cold { "cold: page cache dropped before each launch" } else { "warm: the page cache could not be dropped (not root)" };
             rows.push(row(
                 &start_name,
@@ -73,9 +74,10 @@ pub fn bench(a: &Args, ledger: &Path, problems: i64, rows: &mut Vec<Row>, facts:
                 .map(|l| format!("{:.2} s / {:.0} MB", l.rows, l.pss_mb))
                 .collect();
             facts.push(format!(
-                "Desktop: {n} launches of `target/release/taizhang-desktop` ({cache}) through tauri-driver + WebKitWebDriver{}, each with a fresh data folder whose recent list names `{}`; timed from the WebDriver new-session request that starts the app to: the start screen listing the ledger, the sign-in screen after clicking it (`ledger_open`: identity check, migrations, settings — the chain check and the backup on open run afterwards in the background), and the first of 50 rows of the ledger page after signing in as office_wang (the app lands on the dashboard, which reads every problem; 台账 is clicked as soon as the menu shows). Clicks and polls are WebDriver round trips (polled every 25 ms), included. Memory two seconds after the rows show: PSS and RSS from `/proc/PID/smaps_rollup`, summed over the app and every process under it. Each launch (rows / PSS): {}; PSS by process in the last: {}.{}",
+                "Desktop: {n} launches of `target/release/taizhang-desktop` ({cache}) through tauri-driver + WebKitWebDriver{}, each with a fresh data folder whose recent list names `{}`; timed from the WebDriver new-session request that starts the app to: the start screen listing the ledger, the sign-in screen after clicking it (`ledger_open`: identity check, migrations, settings — the chain check and the backup on open run afterwards in the background), and the first of 50 rows of the ledger page after signing in as office_wang (the app lands on the dashboard, which reads every problem; 台账 is clicked as soon as the menu shows). Clicks and polls are WebDriver round trips (polled every 25 ms), included. Memory two seconds after the rows show: PSS and RSS from `/proc/PID/smaps_rollup`, summed over the app and every process under it. The new-session request itself (WebKitWebDriver starting the app and its webview) was answered after {} (median). Each launch (rows / PSS): {}; PSS by process in the last: {}.{}",
                 if m.xvfb { " under Xvfb (1600×1000)" } else { "" },
                 ledger.display(),
+                secs(session),
                 each.join(", "),
                 m.launches.last().map(|l| l.by_process.as_str()).unwrap_or_default(),
                 m.chain_note.as_deref().map(|s| format!(" {s}")).unwrap_or_default()
@@ -90,6 +92,8 @@ pub fn bench(a: &Args, ledger: &Path, problems: i64, rows: &mut Vec<Row>, facts:
 }
 
 struct Launch {
+    /// The new-session request answered: WebKitWebDriver has started the app and its webview.
+    session: f64,
     start_screen: f64,
     signin_screen: f64,
     rows: f64,
@@ -129,8 +133,9 @@ fn measure(a: &Args, ledger: &Path) -> Result<Measured, String> {
         let last = i + 1 == runs;
         let (l, was_cold, note) = launch(a, &app, &ledger, &display.name, i, last).map_err(|e| format!("launch {}: {e}", i + 1))?;
         eprintln!(
-            "  desktop launch {}: start screen {:.2} s, sign-in screen {:.2} s, ledger rows {:.2} s; PSS {:.0} MB, RSS {:.0} MB ({} processes){}",
+            "  desktop launch {}: session {:.2} s, start screen {:.2} s, sign-in screen {:.2} s, ledger rows {:.2} s; PSS {:.0} MB, RSS {:.0} MB ({} processes){}",
             i + 1,
+            l.session,
             l.start_screen,
             l.signin_screen,
             l.rows,
@@ -328,7 +333,8 @@ fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bo
         std::thread::sleep(Duration::from_millis(100));
     }
 
-    let cold = drop_caches();
+    // BENCH_DESKTOP_WARM=1 keeps the page cache, to see what the disk costs.
+    let cold = std::env::var_os("BENCH_DESKTOP_WARM").is_none() && drop_caches();
     let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "wry", "tauri:options": { "application": app } } } });
     let t0 = Instant::now();
     let s = loop {
@@ -343,16 +349,32 @@ fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bo
         }
         std::thread::sleep(Duration::from_millis(50));
     };
+    let session = t0.elapsed().as_secs_f64();
     s.wait("[data-testid=\"recent-0\"]", 60)?;
     let start_screen = t0.elapsed().as_secs_f64();
+    // Once: the memory before any ledger is open (the floor of the app and WebKit with this UI).
+    // The time it takes is left out of the steps after it.
+    let mut baseline = None;
+    let mut paused = Duration::ZERO;
+    if last {
+        let t = Instant::now();
+        if let Ok((pss, rss, _, by)) = memory(driver.0.id(), app) {
+            baseline = Some(format!("At the start screen, before any ledger is open: {pss:.0} MB PSS ({rss:.0} MB RSS; {by})."));
+        }
+        paused = t.elapsed();
+    }
     s.click("[data-testid=\"recent-0\"]", 30)?;
-    s.wait("[data-testid=\"signin-user-office_wang\"]", 120)?;
-    let signin_screen = t0.elapsed().as_secs_f64();
+    s.wait("[data-testid=\"signin-user-office_wang\"], [data-testid=\"start-error\"]", 120)?;
+    if let Some(el) = s.find("[data-testid=\"start-error\"]") {
+        let text = s.call("GET", &format!("/element/{el}/text"), None).unwrap_or_default();
+        return Err(format!("the app could not open the ledger: {}", text.as_str().unwrap_or_default()));
+    }
+    let signin_screen = (t0.elapsed() - paused).as_secs_f64();
     s.click("[data-testid=\"signin-user-office_wang\"]", 30)?;
     s.click("[data-testid=\"signin-submit\"]", 30)?;
     s.click("[data-testid=\"nav-ledger\"]", 120)?;
     s.wait("[data-testid^=\"ledger-row-\"]", 180)?;
-    let rows = t0.elapsed().as_secs_f64();
+    let rows = (t0.elapsed() - paused).as_secs_f64();
 
     std::thread::sleep(Duration::from_secs(2));
     let (pss_mb, rss_mb, processes, by_process) = memory(driver.0.id(), app)?;
@@ -365,7 +387,7 @@ fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bo
             if let Some(line) = log_line(&data.join("logs"), "verifies (") {
                 note = Some(format!(
                     "The chain check on open, in the background, finished {:.1} s after the rows showed: \"{}\".",
-                    t0.elapsed().as_secs_f64() - rows,
+                    (t0.elapsed() - paused).as_secs_f64() - rows,
                     line.split("] ").last().unwrap_or(&line).trim()
                 ));
                 eprintln!("    {}", note.as_deref().unwrap_or_default());
@@ -378,15 +400,15 @@ fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bo
         if let Ok((pss, rss, _, by)) = memory(driver.0.id(), app) {
             let settled = format!(
                 "Memory later in the same launch, {:.0} s after the rows showed (the dashboard and the chain check done): {pss:.0} MB PSS ({rss:.0} MB RSS; {by}).",
-                t0.elapsed().as_secs_f64() - rows
+                (t0.elapsed() - paused).as_secs_f64() - rows
             );
             eprintln!("    {settled}");
-            note = Some(format!("{} {settled}", note.unwrap_or_default()).trim().to_string());
+            note = Some(format!("{} {settled} {}", note.unwrap_or_default(), baseline.unwrap_or_default()).trim().to_string());
         }
     }
     let _ = s.call("DELETE", "", None);
     drop(driver);
-    Ok((Launch { start_screen, signin_screen, rows, pss_mb, rss_mb, processes, by_process }, cold, note))
+    Ok((Launch { session, start_screen, signin_screen, rows, pss_mb, rss_mb, processes, by_process }, cold, note))
 }
 
 fn log_line(dir: &Path, needle: &str) -> Option<String> {
@@ -436,7 +458,7 @@ fn memory(root: u32, app: &Path) -> Result<(f64, f64, usize, String), String> {
         pss += kb("Pss:");
         rss += kb("Rss:");
         let comm = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
-        each.push(format!("{} {:.0} MB", comm.trim(), kb("Pss:") as f64 / 1024.0));
+        each.push(format!("{} {:.0} MB (anonymous {:.0} MB)", comm.trim(), kb("Pss:") as f64 / 1024.0, kb("Pss_Anon:") as f64 / 1024.0));
     }
     let by = each.join(", ");
     eprintln!("    PSS by process: {by}");
