@@ -24,7 +24,7 @@ use taizhang_exchange::import::{
 };
 
 use crate::error::{with_params, ApiError, ApiResult};
-use crate::state::{AppState, ChainCheck, Open};
+use crate::state::{lower_priority, AppState, ChainCheck, Open};
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -144,17 +144,6 @@ fn check_in_background<R: Runtime>(app: &AppHandle<R>, path: PathBuf, generation
     });
     if let Err(e) = spawned {
         log::error!("cannot start the chain check: {e}");
-    }
-}
-
-/// The check and the backup are background work: on a two-core office PC they must not take
-/// the processor from the window and the user's queries.
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority on the calling thread's own id; no memory is passed.
-    unsafe {
-        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, tid, 10);
     }
 }
 

@@ -89,8 +89,9 @@ impl AppState {
     }
 
     /// Runs a read of the whole ledger on the open ledger's read-only connection (see
-    /// `Open::reader`), without holding the open ledger meanwhile.
-    pub fn read_whole<T>(&self, f: impl FnOnce(&Ledger) -> ApiResult<T>) -> ApiResult<T> {
+    /// `Open::reader`), without holding the open ledger meanwhile, on a thread of low priority:
+    /// the list, a problem and the window come first on a two-core office PC.
+    pub fn read_whole<T: Send>(&self, f: impl FnOnce(&Ledger) -> ApiResult<T> + Send) -> ApiResult<T> {
         let reader = {
             let guard = self.lock();
             let open = guard.as_ref().ok_or_else(ApiError::no_ledger)?;
@@ -99,9 +100,17 @@ impl AppState {
                 None => return f(&open.ledger),
             }
         };
-        let ledger = reader.lock().unwrap_or_else(|p| p.into_inner());
-        let out = f(&ledger);
-        drop(ledger);
+        let out = std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new().name("whole-ledger-read".into()).spawn_scoped(scope, || {
+                lower_priority();
+                let ledger = reader.lock().unwrap_or_else(|p| p.into_inner());
+                f(&ledger)
+            });
+            match worker {
+                Ok(w) => w.join().unwrap_or_else(|_| Err(ApiError::new("internal", "the read of the whole ledger failed"))),
+                Err(e) => Err(ApiError::new("internal", format!("cannot start a thread: {e}"))),
+            }
+        });
         // The fold parsed every problem into many small allocations, freed again by now;
         // hand the memory back to the system instead of keeping it in the allocator's arenas.
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -208,5 +217,17 @@ impl AppState {
         if let Err(e) = std::fs::write(self.recent_file(), serde_json::to_string_pretty(&list).unwrap_or_default()) {
             log::warn!("could not save the recent ledgers list: {e}");
         }
+    }
+}
+
+/// Background work (the chain check and backup on open, whole-ledger reads) runs at nice 10 on
+/// its own thread: on a two-core office PC it must not take the processor from the window and
+/// the user's queries.
+pub(crate) fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority on the calling thread's own id; no memory is passed.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 10);
     }
 }
