@@ -224,8 +224,22 @@ fn main() -> Res<()> {
 
     // --- 8. File size ------------------------------------------------------------------------
     if a.want("size") {
-        let size = file_len(&db) as f64;
+        // Pages in use: a file upgraded in place (a migration that moved columns) keeps its
+        // freed pages until VACUUM; a fresh file has none.
+        let (pages, free, page_size): (i64, i64, i64) = ledger.connection().query_row(
+            "SELECT (SELECT page_count FROM pragma_page_count), (SELECT freelist_count FROM pragma_freelist_count), (SELECT page_size FROM pragma_page_size)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let size = ((pages - free) * page_size) as f64;
         let per = size / problems as f64;
+        if free > 0 {
+            facts.push(format!(
+                "File: {:.1} MB on disk, of which {:.1} MB free pages (left by an in-place upgrade; VACUUM returns them); the size below counts pages in use.",
+                file_len(&db) as f64 / 1e6,
+                (free * page_size) as f64 / 1e6
+            ));
+        }
         let (payload, state, fts): (i64, i64, i64) = ledger.connection().query_row(
             "SELECT (SELECT total(length(CAST(payload AS BLOB)) + length(hash) + length(prev_hash) + length(id)) FROM events),
                     (SELECT total(length(CAST(state AS BLOB))) FROM problem_states),
@@ -234,7 +248,7 @@ fn main() -> Res<()> {
             |r| Ok((r.get::<_, f64>(0)? as i64, r.get::<_, f64>(1)? as i64, r.get::<_, f64>(2)? as i64)),
         )?;
         facts.push(format!(
-            "File: {:.1} MB for {} problems and {} events ({:.1} events per problem). Per problem: events (payload, ids, hashes) {:.1} KB, the problem aggregate as JSON (`problem_states.state`) {:.1} KB, searchable text {:.1} KB before the trigram index; the rest is indexes and the other projections.",
+            "File: {:.1} MB in use for {} problems and {} events ({:.1} events per problem). Per problem: events (payload, ids, hashes) {:.1} KB, the problem aggregate as JSON (`problem_states.state`) {:.1} KB, searchable text {:.1} KB before the trigram index; the rest is indexes and the other projections.",
             size / 1e6,
             thousands(problems as f64),
             thousands(events as f64),
@@ -284,7 +298,7 @@ fn main() -> Res<()> {
 
     // --- 2. Ledger page ------------------------------------------------------------------------
     if a.want("page") {
-        let n = 120;
+        let n = 400;
         let (mut ours, mut refs) = (Vec::new(), Vec::new());
         let mut total_rows = 0;
         for i in 0..n + 5 {
