@@ -435,3 +435,54 @@ fn search_pages_are_the_same_whichever_way_they_are_found() {
     }
     assert!(walked >= 3, "a term matches enough problems to walk the index");
 }
+
+/// Calendar, settings, units and actors are cached per connection. A change made through the
+/// same connection, or committed by another one (the CLI beside the desktop), must be seen by
+/// the next read and the next command.
+#[test]
+fn cached_context_follows_changes_from_any_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, _d) = new_ledger(dir.path());
+    let mut b = Ledger::open(&dir.path().join("t.db")).unwrap();
+    assert_eq!(a.settings().unwrap().red_urges, 2);
+    assert_eq!(b.settings().unwrap().red_urges, 2);
+
+    let mut s = a.settings().unwrap();
+    s.red_urges = 5;
+    a.execute("admin", &Command::UpdateSettings { settings: s }, at(2026, 3, 3)).unwrap();
+    assert_eq!(a.settings().unwrap().red_urges, 5, "this connection's own change");
+    assert_eq!(b.settings().unwrap().red_urges, 5, "another connection's change");
+
+    let mut s = b.settings().unwrap();
+    s.red_urges = 7;
+    b.execute("admin", &Command::UpdateSettings { settings: s }, at(2026, 3, 4)).unwrap();
+    assert_eq!(a.settings().unwrap().red_urges, 7);
+    let units_before = a.units().unwrap().len();
+    b.execute(
+        "admin",
+        &Command::CreateUnit {
+            unit_id: taizhang_ledger::new_id(at(2026, 3, 4)),
+            name: "区新设局".into(),
+            short_name: "新设局".into(),
+            kind: UnitKind::Department,
+        },
+        at(2026, 3, 4),
+    )
+    .unwrap();
+    assert_eq!(a.units().unwrap().len(), units_before + 1);
+    assert!(a.find_unit("新设局").unwrap().is_some());
+
+    // An actor deactivated by the other connection may no longer act through this one.
+    let gx = a.actor("gx").unwrap();
+    assert!(gx.user.active);
+    b.execute(
+        "admin",
+        &Command::UpdateUser { user_id: gx.user.id.clone(), name: gx.user.name.clone(), unit_id: gx.user.unit_id.clone(), role: gx.user.role, active: false },
+        at(2026, 3, 5),
+    )
+    .unwrap();
+    assert!(!a.actor("gx").unwrap().user.active);
+    let p = register(&mut a, &_d, "after deactivation", at(2026, 3, 5));
+    let refused = a.execute("gx", &Command::Sign { problem_id: p, handler: String::new() }, at(2026, 3, 5)).unwrap_err();
+    assert_eq!(refused.code(), "auth.inactive");
+}
