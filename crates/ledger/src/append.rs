@@ -197,9 +197,9 @@ impl Ledger {
                 for body in &bodies {
                     on_event(append(&tx, &device, &actor.user.id, now, body).map_err(|e| (i, e))?);
                 }
+                context_changed |= bodies.iter().any(crate::context::changes_context);
                 // Calendar and settings commands change the context of the ones after them.
-                if bodies.iter().any(crate::context::changes_context) {
-                    context_changed = true;
+                if bodies.iter().any(|b| matches!(b, EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } | EventBody::SettingsChanged { .. })) {
                     calendar = std::sync::Arc::new(read::calendar(&tx).map_err(|e| (i, e))?);
                     settings = std::sync::Arc::new(read::settings(&tx).map_err(|e| (i, e))?);
                 }

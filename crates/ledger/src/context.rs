@@ -67,31 +67,32 @@ pub(crate) struct Cached<'a> {
 }
 
 impl Cached<'_> {
-    pub fn calendar(&self) -> Result<Arc<Calendar>> {
+    /// The value in `slot`, read with `read` when the cache does not hold it.
+    fn get<T>(
+        &self,
+        slot: fn(&mut ContextCache) -> &mut Option<Arc<T>>,
+        read: fn(&Connection) -> Result<T>,
+    ) -> Result<Arc<T>> {
         let mut c = self.cache.borrow_mut();
         c.check(self.conn)?;
-        if c.calendar.is_none() {
-            c.calendar = Some(Arc::new(read::calendar(self.conn)?));
+        if let Some(v) = slot(&mut c) {
+            return Ok(v.clone());
         }
-        Ok(c.calendar.clone().expect("filled above"))
+        let v = Arc::new(read(self.conn)?);
+        *slot(&mut c) = Some(v.clone());
+        Ok(v)
+    }
+
+    pub fn calendar(&self) -> Result<Arc<Calendar>> {
+        self.get(|c| &mut c.calendar, read::calendar)
     }
 
     pub fn settings(&self) -> Result<Arc<Settings>> {
-        let mut c = self.cache.borrow_mut();
-        c.check(self.conn)?;
-        if c.settings.is_none() {
-            c.settings = Some(Arc::new(read::settings(self.conn)?));
-        }
-        Ok(c.settings.clone().expect("filled above"))
+        self.get(|c| &mut c.settings, read::settings)
     }
 
     pub fn units(&self) -> Result<Arc<Vec<Unit>>> {
-        let mut c = self.cache.borrow_mut();
-        c.check(self.conn)?;
-        if c.units.is_none() {
-            c.units = Some(Arc::new(read::units(self.conn)?));
-        }
-        Ok(c.units.clone().expect("filled above"))
+        self.get(|c| &mut c.units, read::units)
     }
 
     /// The unit names by id (list rows name supporters by unit).

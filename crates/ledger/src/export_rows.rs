@@ -116,24 +116,21 @@ impl Ledger {
         // the largest part of an export (docs/benchmarks.md).
         let mut st = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT p.id, p.number, e.name, e.credit_code, t.name, p.source, p.category, p.priority, p.description,
-                        p.demand, p.raised_on, p.assigned_on, l.name, p.lead_unit_id,
-                        (SELECT group_concat(u.name, char(31) ORDER BY s.rowid) FROM problem_supporters s
-                           JOIN units u ON u.id = s.unit_id WHERE s.problem_id = p.id),
+                        p.demand, p.raised_on, p.assigned_on, l.name, p.lead_unit_id, {supporters},
                         p.responsible_leader, p.handler, p.sign_deadline, p.handling_deadline, p.signed_on, p.status,
                         p.resolved_on, p.evaluation, p.closed_on, p.urge_count, p.urge_level,
                         p.result_type, p.result_text, p.result_explanation
                    FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
                    LEFT JOIN units l ON l.id = p.lead_unit_id
                   WHERE p.rowid = ?1",
-            )
+                supporters = read::SUPPORTER_NAMES_SQL,
+            ))
             .map_err(LedgerError::from)?;
         for rowid in &rowids {
             let row = st.query_row([rowid], |r| {
-                let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
-                    r.get::<_, Option<String>>(i)?.map(|d| read::date(&d)).transpose()
-                };
+                let day = |i: usize| read::opt_date(r, i);
                 let status = read::parse_enum(r.get(20)?, Status::parse)?;
                 let (sign_deadline, handling_deadline) = (day(17)?, day(18)?);
                 let urge_count: u32 = r.get(24)?;
@@ -151,7 +148,7 @@ impl Ledger {
                     priority: read::parse_enum(r.get(7)?, Priority::parse)?,
                     description: r.get(8)?,
                     demand: r.get(9)?,
-                    raised_on: day(10)?.unwrap_or_default(),
+                    raised_on: read::date(&r.get::<_, String>(10)?)?,
                     assigned_on: day(11)?,
                     lead_unit_name: r.get::<_, Option<String>>(12)?.or(lead_unit_id),
                     supporter_names: read::name_list(r.get(14)?),

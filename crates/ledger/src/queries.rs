@@ -591,25 +591,21 @@ impl Ledger {
         // columns alone (no aggregate parsed), and lateness comes from the same core rule.
         let sql = format!(
             "SELECT p.id, p.number, e.name, t.name, p.category, p.priority, p.status, p.description, l.name,
-                    (SELECT group_concat(u.name, char(31) ORDER BY s.rowid) FROM problem_supporters s
-                       JOIN units u ON u.id = s.unit_id WHERE s.problem_id = p.id),
-                    p.registered_on, p.sign_deadline, p.handling_deadline, p.extension_pending, p.withdrawal_pending,
+                    {supporters}, p.registered_on, p.sign_deadline, p.handling_deadline, p.extension_pending, p.withdrawal_pending,
                     p.reopen_count, p.urge_level, p.urge_count
                FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
                LEFT JOIN units l ON l.id = p.lead_unit_id
              WHERE p.rowid IN (SELECT p.rowid FROM {from} {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {})
              ORDER BY {order}",
-            page.offset
+            page.offset,
+            supporters = read::SUPPORTER_NAMES_SQL,
         );
         let mut st = self.conn.prepare_cached(&sql)?;
         let mut rows = st.query(q.used_params(&sql).as_slice())?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let status = read::parse_enum(r.get(6)?, Status::parse)?;
-            let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
-                r.get::<_, Option<String>>(i)?.map(|d| read::date(&d)).transpose()
-            };
-            let (sign_deadline, handling_deadline) = (day(11)?, day(12)?);
+            let (sign_deadline, handling_deadline) = (read::opt_date(r, 11)?, read::opt_date(r, 12)?);
             let clock = read::clock_facts(status, sign_deadline, handling_deadline, r.get(16)?, r.get(17)?);
             out.push(ProblemRow {
                 id: r.get(0)?,
@@ -622,7 +618,7 @@ impl Ledger {
                 description: r.get(7)?,
                 lead_unit_name: r.get(8)?,
                 supporter_names: read::name_list(r.get(9)?),
-                registered_on: day(10)?.unwrap_or_default(),
+                registered_on: read::date(&r.get::<_, String>(10)?)?,
                 sign_deadline,
                 handling_deadline,
                 extension_pending: r.get(13)?,

@@ -99,7 +99,17 @@ pub fn clock_facts(
     .running()
 }
 
-/// Unit names joined with U+001F by the list and export queries (`group_concat`), split again.
+/// A nullable `YYYY-MM-DD` column.
+pub fn opt_date(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    r.get::<_, Option<String>>(i)?.map(|d| date(&d)).transpose()
+}
+
+/// A problem's supporters' unit names in assignment order, joined with U+001F (`name_list`
+/// splits them); a column of the list and export queries over `problems p`.
+pub const SUPPORTER_NAMES_SQL: &str = "(SELECT group_concat(u.name, char(31) ORDER BY s.rowid) FROM problem_supporters s
+                       JOIN units u ON u.id = s.unit_id WHERE s.problem_id = p.id)";
+
+/// Unit names joined with U+001F by `SUPPORTER_NAMES_SQL`, split again.
 pub fn name_list(joined: Option<String>) -> Vec<String> {
     joined.map(|names| names.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default()
 }
