@@ -393,6 +393,7 @@ fn a_version_2_file_is_migrated_with_nothing_lost() {
          CREATE INDEX problems_lead ON problems (lead_unit_id, status);
          ALTER TABLE problems DROP COLUMN result_type; ALTER TABLE problems DROP COLUMN result_text;
          ALTER TABLE problems DROP COLUMN result_explanation;
+         DROP TABLE figure_counts; DROP INDEX visits_date;
          PRAGMA user_version = 2;",
     )
     .unwrap();
@@ -407,6 +408,47 @@ fn a_version_2_file_is_migrated_with_nothing_lost() {
     assert_eq!(migrated, problems);
     assert!(l.verify().unwrap().ok);
     assert!(l.rebuild().unwrap().equal, "the migrated projections are what the events give");
+}
+
+/// The scorecard and the dashboard read the `figure_counts` projection and the open
+/// problems' columns. They must equal the core's figures over every aggregate for any period
+/// and any moment, on the file as the workflow left it, after a rebuild, and after the table
+/// is filled again from the aggregates (what migration 05 does).
+#[test]
+fn figures_from_the_counts_equal_the_figures_over_aggregates() {
+    use taizhang_ledger::demo::{generate, DemoOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.db");
+    let end = at(2026, 11, 30);
+    let opts = DemoOptions { problems: 400, seed: 3, end, days: 240 };
+    let mut l = Ledger::create(&path, opts.start()).unwrap();
+    generate(&mut l, &opts, &mut |_, _| {}).unwrap();
+    let compare = |l: &Ledger, stage: &str| {
+        let mut resolved = 0;
+        for period in ["2026", "2026-Q2", "2026-07", "2026-09-中旬", "2026-04-03..2026-10-17", "2025"] {
+            let p = l.period(period).unwrap();
+            for now in [end, at(2026, 8, 1), at(2027, 2, 1)] {
+                let counted = l.scorecard(&p, now).unwrap();
+                assert_eq!(counted, l.scorecard_of_aggregates(&p, now).unwrap(), "{stage}: {period} at {now}");
+                resolved += counted.summary.resolved;
+            }
+        }
+        assert!(resolved > 300, "{stage}: the demo resolves problems ({resolved})");
+        let p = l.period("2026").unwrap();
+        let problems: Vec<Problem> = l.all_problems().unwrap();
+        assert_eq!(l.dashboard(&p, end).unwrap().trend, taizhang_core::figures::monthly_trend(&problems, end, 12), "{stage}");
+    };
+    compare(&l, "as written");
+    let counts = taizhang_ledger::figure_counts::all_counts(l.connection()).unwrap();
+    assert!(counts.len() > 500, "the projection has rows ({})", counts.len());
+    assert!(l.rebuild().unwrap().equal, "a rebuild gives the same counts");
+    drop(l);
+    let c = Connection::open(&path).unwrap();
+    c.execute_batch("DELETE FROM figure_counts; INSERT INTO meta (key, value) VALUES ('figure_counts', 'to_fill');").unwrap();
+    drop(c);
+    let l = Ledger::open(&path).unwrap();
+    assert_eq!(taizhang_ledger::figure_counts::all_counts(l.connection()).unwrap(), counts, "filled from the aggregates");
+    compare(&l, "filled");
 }
 
 /// A search matching many problems, newest first, walks the registration index instead of

@@ -19,8 +19,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use chrono::NaiveDate;
+
 use crate::calendar::Calendar;
-use crate::escalation::lateness;
+use crate::escalation::{escalation_cutoffs, lateness, lateness_of, ClockFacts};
+use crate::figure_facts::{facts_of, FactKind, PeriodTallies};
 use crate::model::*;
 use crate::period::Period;
 use crate::problem::Problem;
@@ -154,6 +157,8 @@ pub fn composite_score(f: &LeadFigures, settings: &Settings) -> Option<f64> {
     Some(round2(base - penalty))
 }
 
+/// The scorecard over problem aggregates: the facts of every problem (`figure_facts`) and
+/// the open problems as they stand, handed to [`scorecard_from`].
 pub fn scorecard(
     inputs: FigureInputs<'_>,
     period: &Period,
@@ -161,97 +166,196 @@ pub fn scorecard(
     calendar: &Calendar,
     settings: &Settings,
 ) -> Scorecard {
+    let mut tallies = PeriodTallies::default();
+    for p in inputs.problems {
+        tallies.add_facts(&facts_of(p), period.start, period.end);
+    }
+    let visits = inputs.visits.iter().filter(|v| period.contains(v.date));
+    let townships =
+        township_bases(inputs.units, inputs.enterprises, visits.map(|v| (v.township_id.as_str(), v.enterprise_id.as_str(), 1)));
+    scorecard_from(
+        ScorecardParts { units: inputs.units, tallies: &tallies, now: &NowFacts::of(inputs.problems), townships: &townships },
+        period,
+        now,
+        calendar,
+        settings,
+    )
+}
+
+/// An open problem as the "now" figures need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenProblem {
+    pub township_id: Id,
+    pub lead_unit_id: Option<Id>,
+    /// `None` while its clock does not run.
+    pub clock: Option<ClockFacts>,
+}
+
+/// The figures' inputs that are not dated acts but the state at the moment they are made.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NowFacts {
+    /// Every problem by status.
+    pub by_status: BTreeMap<Status, u32>,
+    /// The open problems (`Status::is_open`).
+    pub open: Vec<OpenProblem>,
+    /// (supporter unit, sub-deadline) of every supporter part not settled yet on a problem
+    /// whose clock runs.
+    pub unsettled_supports: Vec<(Id, NaiveDate)>,
+}
+
+impl NowFacts {
+    pub fn of(problems: &[Problem]) -> NowFacts {
+        let mut now = NowFacts::default();
+        for p in problems {
+            *now.by_status.entry(p.status).or_default() += 1;
+            if p.status.is_open() {
+                now.open.push(OpenProblem {
+                    township_id: p.township_id.clone(),
+                    lead_unit_id: p.lead_unit_id().map(str::to_string),
+                    clock: ClockFacts::of(p),
+                });
+            }
+            if let Some(a) = p.assignment.as_ref().filter(|_| p.status.clock_runs()) {
+                now.unsettled_supports
+                    .extend(a.supporters.iter().filter(|s| !s.is_settled()).map(|s| (s.unit_id.clone(), s.sub_deadline)));
+            }
+        }
+        now
+    }
+}
+
+/// A township's visiting figures over a period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TownshipBase {
+    pub visits: u32,
+    pub key_enterprises: u32,
+    pub key_enterprises_visited: u32,
+}
+
+/// Visits, key enterprises and key enterprises visited, per township, from the enterprises
+/// and the period's visits counted per (township, enterprise).
+pub fn township_bases<'a>(
+    units: &[Unit],
+    enterprises: &[Enterprise],
+    visits: impl IntoIterator<Item = (&'a str, &'a str, u32)>,
+) -> BTreeMap<Id, TownshipBase> {
+    let mut out: BTreeMap<Id, TownshipBase> =
+        units.iter().filter(|u| u.kind == UnitKind::Township).map(|u| (u.id.clone(), TownshipBase::default())).collect();
+    let key: BTreeMap<&str, &str> = enterprises
+        .iter()
+        .filter(|e| e.key_level.is_key())
+        .map(|e| (e.id.as_str(), e.township_id.as_str()))
+        .collect();
+    for township in key.values() {
+        if let Some(b) = out.get_mut(*township) {
+            b.key_enterprises += 1;
+        }
+    }
+    let mut visited: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for (township, enterprise, count) in visits {
+        let Some(b) = out.get_mut(township) else { continue };
+        b.visits += count;
+        if key.get(enterprise) == Some(&township) && visited.insert((township, enterprise)) {
+            b.key_enterprises_visited += 1;
+        }
+    }
+    out
+}
+
+/// What a scorecard is made of, however it was gathered: from aggregates ([`scorecard`]) or
+/// from the ledger's projections.
+#[derive(Debug, Clone, Copy)]
+pub struct ScorecardParts<'a> {
+    pub units: &'a [Unit],
+    /// The facts dated in the period.
+    pub tallies: &'a PeriodTallies,
+    pub now: &'a NowFacts,
+    pub townships: &'a BTreeMap<Id, TownshipBase>,
+}
+
+pub fn scorecard_from(
+    parts: ScorecardParts<'_>,
+    period: &Period,
+    now: DateTime<Utc>,
+    calendar: &Calendar,
+    settings: &Settings,
+) -> Scorecard {
     let today = local_date(now);
-    let inp = |t: DateTime<Utc>| period.contains(local_date(t));
+    let t = parts.tallies;
     let mut lead: BTreeMap<&str, LeadFigures> = BTreeMap::new();
     let mut support: BTreeMap<&str, SupportFigures> = BTreeMap::new();
-    let mut days_to_resolve: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
-    let mut summary = Summary::default();
-
-    for p in inputs.problems {
-        if inp(p.registered_at) {
-            summary.registered += 1;
-            *summary.by_category.entry(p.category.clone()).or_default() += 1;
-        }
-        *summary.by_status.entry(p.status).or_default() += 1;
-        if p.status.is_open() {
-            summary.open_now += 1;
-        }
-        if p.closed_at.is_some_and(inp) {
-            summary.closed += 1;
-        }
-        for a in &p.assignments {
-            if inp(a.at) {
-                summary.assigned += 1;
-                lead.entry(&a.lead_unit_id).or_default().assigned += 1;
-                for s in &a.supporters {
-                    support.entry(&s.unit_id).or_default().tasks += 1;
-                }
+    let mut summary = Summary {
+        registered: t.total(FactKind::Registered).n as u32,
+        assigned: t.total(FactKind::Assigned).n as u32,
+        resolved: (t.total(FactKind::Resolved).n + t.total(FactKind::ResolvedLocally).n) as u32,
+        closed: t.total(FactKind::Closed).n as u32,
+        by_status: parts.now.by_status.clone(),
+        ..Summary::default()
+    };
+    summary.open_now = parts.now.by_status.iter().filter(|(s, _)| s.is_open()).map(|(_, n)| n).sum();
+    for ((kind, unit, category), v) in &t.by_kind {
+        let (n, yes, solved) = (v.n as u32, v.yes as u32, v.solved as u32);
+        let unit = unit.as_str();
+        match kind {
+            FactKind::Registered => *summary.by_category.entry(category.clone()).or_default() += n,
+            FactKind::Assigned => lead.entry(unit).or_default().assigned += n,
+            FactKind::Signed => {
+                let f = lead.entry(unit).or_default();
+                f.signed += n;
+                f.signed_on_time += yes;
             }
-        }
-        for s in p.signs.iter().filter(|s| inp(s.at)) {
-            let f = lead.entry(&s.unit_id).or_default();
-            f.signed += 1;
-            f.signed_on_time += s.on_time as u32;
-        }
-        for r in p.resolutions.iter().filter(|r| inp(r.at)) {
-            summary.resolved += 1;
-            let Some(unit) = r.unit_id.as_deref() else { continue };
-            let f = lead.entry(unit).or_default();
-            f.resolved += 1;
-            f.resolved_on_time += r.on_time as u32;
-            f.solved += (r.result_type == ResultType::Solved) as u32;
-            days_to_resolve
-                .entry(unit)
-                .or_default()
-                .push(calendar.working_days_between(local_date(r.started_at), local_date(r.at)));
-        }
-        for r in &p.returns {
-            if inp(r.at) {
-                lead.entry(&r.unit_id).or_default().returns_made += 1;
+            FactKind::Resolved => {
+                let f = lead.entry(unit).or_default();
+                f.resolved += n;
+                f.resolved_on_time += yes;
+                f.solved += solved;
             }
-            if r.upheld == Some(true) && r.ruled_at.is_some_and(inp) {
-                lead.entry(&r.unit_id).or_default().returns_upheld += 1;
+            FactKind::ReturnMade => lead.entry(unit).or_default().returns_made += n,
+            FactKind::ReturnUpheld => lead.entry(unit).or_default().returns_upheld += n,
+            FactKind::ExtensionAsked => lead.entry(unit).or_default().extensions_asked += n,
+            FactKind::ExtensionGranted => lead.entry(unit).or_default().extensions_granted += n,
+            FactKind::Evaluated => {
+                let f = lead.entry(unit).or_default();
+                f.evaluated += n;
+                f.satisfied += yes;
+                f.reopened += n - yes;
             }
+            FactKind::SupportTask => support.entry(unit).or_default().tasks += n,
+            FactKind::Opinion => {
+                let f = support.entry(unit).or_default();
+                f.opinions += n;
+                f.opinions_on_time += yes;
+            }
+            FactKind::Closed | FactKind::ResolvedLocally | FactKind::Callback => {}
         }
-        for e in &p.extensions {
-            if inp(e.at) {
-                lead.entry(&e.unit_id).or_default().extensions_asked += 1;
-            }
-            if e.approved == Some(true) && e.ruled_at.is_some_and(inp) {
-                lead.entry(&e.unit_id).or_default().extensions_granted += 1;
-            }
+    }
+    // Working days are additive, so the days of every resolution sum to the days from a fixed
+    // day to each end minus the days from it to each start.
+    let running = |d: NaiveDate| calendar.working_days_between(period.start, d);
+    let mut days_to_resolve: BTreeMap<&str, i64> = BTreeMap::new();
+    for ((unit, day), n) in &t.resolution_ends {
+        *days_to_resolve.entry(unit).or_default() += n * running(*day);
+    }
+    for ((unit, day), n) in &t.resolution_starts {
+        *days_to_resolve.entry(unit).or_default() -= n * running(*day);
+    }
+    for &(ref unit, sub_deadline) in &parts.now.unsettled_supports {
+        if today > sub_deadline {
+            support.entry(unit).or_default().overdue_now += 1;
         }
-        for ev in p.evaluations.iter().filter(|e| inp(e.at)) {
-            let Some(unit) = ev.lead_unit_id.as_deref() else { continue };
-            let f = lead.entry(unit).or_default();
-            f.evaluated += 1;
-            if ev.satisfaction.is_positive() {
-                f.satisfied += 1;
-            } else {
-                f.reopened += 1;
-            }
-        }
-        if let Some(a) = &p.assignment {
-            for s in &a.supporters {
-                if let Some(at) = s.opinion_at.filter(|t| inp(*t)) {
-                    let f = support.entry(&s.unit_id).or_default();
-                    f.opinions += 1;
-                    f.opinions_on_time += (local_date(at) <= s.sub_deadline) as u32;
-                }
-                if p.status.clock_runs() && !s.is_settled() && today > s.sub_deadline {
-                    support.entry(&s.unit_id).or_default().overdue_now += 1;
-                }
-            }
-            let late = lateness(p, today, calendar, settings);
-            if late.handling_overdue || late.sign_overdue {
-                summary.overdue_now += 1;
-                lead.entry(&a.lead_unit_id).or_default().overdue_now += 1;
+    }
+    let cut = escalation_cutoffs(today, calendar, settings);
+    for p in &parts.now.open {
+        let late = lateness_of(p.clock.as_ref(), calendar, &cut);
+        if late.handling_overdue || late.sign_overdue {
+            summary.overdue_now += 1;
+            if let Some(unit) = &p.lead_unit_id {
+                lead.entry(unit).or_default().overdue_now += 1;
             }
         }
     }
 
-    let mut departments: Vec<DepartmentFigures> = inputs
+    let mut departments: Vec<DepartmentFigures> = parts
         .units
         .iter()
         .filter(|u| u.kind == UnitKind::Department)
@@ -264,7 +368,8 @@ pub fn scorecard(
             f.satisfaction_rate = rate(f.satisfied, f.evaluated);
             f.avg_days_to_resolve = days_to_resolve
                 .get(u.id.as_str())
-                .map(|d| round2(d.iter().sum::<i64>() as f64 / d.len() as f64));
+                .filter(|_| f.resolved > 0)
+                .map(|days| round2(*days as f64 / f.resolved as f64));
             let mut s = support.get(u.id.as_str()).cloned().unwrap_or_default();
             s.on_time_rate = rate(s.opinions_on_time, s.opinions);
             let ranked = f.assigned >= settings.min_sample;
@@ -302,36 +407,25 @@ pub fn scorecard(
         prev = Some((score, rank));
     }
 
-    let townships = inputs
+    let of_township = |kind: FactKind, unit: &str| -> u32 {
+        t.by_kind.range((kind, unit.to_string(), String::new())..).take_while(|((k, u, _), _)| *k == kind && u == unit).map(|(_, v)| v.n as u32).sum()
+    };
+    let townships = parts
         .units
         .iter()
         .filter(|u| u.kind == UnitKind::Township)
         .map(|u| {
-            let key: BTreeSet<&str> = inputs
-                .enterprises
-                .iter()
-                .filter(|e| e.township_id == u.id && e.key_level.is_key())
-                .map(|e| e.id.as_str())
-                .collect();
-            let visits: Vec<&Visit> =
-                inputs.visits.iter().filter(|v| v.township_id == u.id && period.contains(v.date)).collect();
-            let visited: BTreeSet<&str> =
-                visits.iter().map(|v| v.enterprise_id.as_str()).filter(|id| key.contains(id)).collect();
-            let own: Vec<&Problem> = inputs.problems.iter().filter(|p| p.township_id == u.id).collect();
+            let base = parts.townships.get(&u.id).copied().unwrap_or_default();
             TownshipFigures {
                 unit_id: u.id.clone(),
                 unit_name: u.name.clone(),
-                visits: visits.len() as u32,
-                key_enterprises: key.len() as u32,
-                key_enterprises_visited: visited.len() as u32,
-                coverage_rate: rate(visited.len() as u32, key.len() as u32),
-                problems_registered: own.iter().filter(|p| inp(p.registered_at)).count() as u32,
-                resolved_locally: own
-                    .iter()
-                    .flat_map(|p| &p.resolutions)
-                    .filter(|r| r.unit_id.is_none() && inp(r.at))
-                    .count() as u32,
-                callbacks: own.iter().flat_map(|p| &p.evaluations).filter(|e| inp(e.at)).count() as u32,
+                visits: base.visits,
+                key_enterprises: base.key_enterprises,
+                key_enterprises_visited: base.key_enterprises_visited,
+                coverage_rate: rate(base.key_enterprises_visited, base.key_enterprises),
+                problems_registered: of_township(FactKind::Registered, &u.id),
+                resolved_locally: of_township(FactKind::ResolvedLocally, &u.id),
+                callbacks: of_township(FactKind::Callback, &u.id),
             }
         })
         .collect();
@@ -360,6 +454,13 @@ pub struct MonthPoint {
 /// Problems registered, resolved and closed per month, for the `months` months ending with the
 /// month of `now` (oldest first).
 pub fn monthly_trend(problems: &[Problem], now: DateTime<Utc>, months: u32) -> Vec<MonthPoint> {
+    let facts = problems.iter().map(facts_of).collect::<Vec<_>>();
+    monthly_trend_of(facts.iter().flatten().map(|(k, t)| (k.kind, k.on, t.n)), now, months)
+}
+
+/// `monthly_trend` from dated fact counts (kind, a day of the month, count); kinds other than
+/// registrations, resolutions and close-outs are ignored.
+pub fn monthly_trend_of(counts: impl IntoIterator<Item = (FactKind, NaiveDate, i64)>, now: DateTime<Utc>, months: u32) -> Vec<MonthPoint> {
     use chrono::Datelike;
     let today = local_date(now);
     let index = |y: i32, m: u32| y * 12 + m as i32 - 1;
@@ -368,23 +469,28 @@ pub fn monthly_trend(problems: &[Problem], now: DateTime<Utc>, months: u32) -> V
     let mut points: Vec<MonthPoint> = (first..=last)
         .map(|i| MonthPoint { month: format!("{:04}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1), registered: 0, resolved: 0, closed: 0 })
         .collect();
-    let mut bump = |t: DateTime<Utc>, f: fn(&mut MonthPoint)| {
-        let d = local_date(t);
-        let i = index(d.year(), d.month());
-        if (first..=last).contains(&i) {
-            f(&mut points[(i - first) as usize]);
+    for (kind, day, n) in counts {
+        let i = index(day.year(), day.month());
+        if !(first..=last).contains(&i) {
+            continue;
         }
-    };
-    for p in problems {
-        bump(p.registered_at, |m| m.registered += 1);
-        for r in &p.resolutions {
-            bump(r.at, |m| m.resolved += 1);
-        }
-        if let Some(t) = p.closed_at {
-            bump(t, |m| m.closed += 1);
+        let m = &mut points[(i - first) as usize];
+        match kind {
+            FactKind::Registered => m.registered += n as u32,
+            FactKind::Resolved | FactKind::ResolvedLocally => m.resolved += n as u32,
+            FactKind::Closed => m.closed += n as u32,
+            _ => {}
         }
     }
     points
+}
+
+/// The first day of the oldest month `monthly_trend_of` shows.
+pub fn trend_start(now: DateTime<Utc>, months: u32) -> NaiveDate {
+    use chrono::{Datelike, Months};
+    let today = local_date(now);
+    let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("first of a month");
+    first - Months::new(months.max(1) - 1)
 }
 
 /// One problem category over a period (the report's 问题类别 sheet). Period counts follow the

@@ -11,6 +11,7 @@ pub mod credit_code;
 pub mod error;
 pub mod escalation;
 pub mod event;
+pub mod figure_facts;
 pub mod figures;
 pub mod import;
 pub mod model;

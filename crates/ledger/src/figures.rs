@@ -1,15 +1,45 @@
-//! Figures over the file: loads the aggregates and hands them to `core::figures`.
+//! Figures over the file: the period's fact counts and the open problems, handed to
+//! `core::figures`.
 
 use chrono::{DateTime, Utc};
-use taizhang_core::figures::{scorecard, FigureInputs, Scorecard};
+use taizhang_core::figures::{scorecard, scorecard_from, township_bases, FigureInputs, NowFacts, Scorecard, ScorecardParts};
 use taizhang_core::period::Period;
 use taizhang_core::Problem;
 
 use crate::error::Result;
-use crate::{read, Ledger};
+use crate::{figure_counts, read, Ledger};
 
 impl Ledger {
+    /// The scorecard from the `figure_counts` projection and the open problems' columns: no
+    /// aggregate is parsed, so it costs the rows of the period's days, not the ledger's size.
     pub fn scorecard(&self, period: &Period, now: DateTime<Utc>) -> Result<Scorecard> {
+        self.scorecard_with(&figure_counts::now_facts(&self.conn)?, period, now)
+    }
+
+    /// `scorecard` with the open problems already read.
+    pub(crate) fn scorecard_with(&self, now_facts: &NowFacts, period: &Period, now: DateTime<Utc>) -> Result<Scorecard> {
+        let units = self.cached().units()?;
+        let (calendar, settings) = self.context_parts()?;
+        let tallies = figure_counts::period_tallies(&self.conn, period.start, period.end)?;
+        let enterprises = read::all_enterprises(&self.conn)?;
+        let visits = figure_counts::visits_between(&self.conn, period.start, period.end)?;
+        let townships = township_bases(
+            &units,
+            &enterprises,
+            visits.iter().flat_map(|(t, by)| by.iter().map(move |(e, n)| (t.as_str(), e.as_str(), *n))),
+        );
+        Ok(scorecard_from(
+            ScorecardParts { units: &units, tallies: &tallies, now: now_facts, townships: &townships },
+            period,
+            now,
+            &calendar,
+            &settings,
+        ))
+    }
+
+    /// The scorecard over every problem aggregate (`core::figures::scorecard`): the reference
+    /// the projection's scorecard is tested against, and what reports built on aggregates use.
+    pub fn scorecard_of_aggregates(&self, period: &Period, now: DateTime<Utc>) -> Result<Scorecard> {
         self.scorecard_of(&read::all_problems(&self.conn)?, period, now)
     }
 

@@ -10,6 +10,7 @@ mod context;
 pub mod demo;
 mod error;
 mod export_rows;
+pub mod figure_counts;
 pub mod figures;
 pub(crate) mod file;
 mod imports;

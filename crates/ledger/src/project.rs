@@ -7,7 +7,7 @@ use taizhang_core::credit_code::check_credit_code;
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
-use crate::read;
+use crate::{figure_counts, read};
 
 /// Projection tables, children before parents (the order to empty them in).
 pub const PROJECTION_TABLES: &[&str] = &[
@@ -15,6 +15,7 @@ pub const PROJECTION_TABLES: &[&str] = &[
     "problem_imports",
     "problem_supporters",
     "problem_states",
+    "figure_counts",
     "problems",
     "visits",
     "enterprises",
@@ -139,6 +140,7 @@ pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()
         E::ProblemRegistered { .. } | E::ProblemImported { .. } => {
             let p = Problem::from_registration(body, meta).expect("a registration event");
             save_problem(conn, &p)?;
+            figure_counts::record(conn, &Default::default(), &p)?;
             let enterprise_name: String =
                 query_row(conn, "SELECT name FROM enterprises WHERE id = ?1", [&p.enterprise_id], |r| r.get(0))?;
             exec(conn, 
@@ -157,8 +159,10 @@ pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()
             let pid = body.problem_id().expect("every other event is about a problem");
             let mut p = read::problem(conn, pid)?
                 .ok_or_else(|| LedgerError::Corrupt(format!("event for unknown problem {pid}")))?;
+            let before = taizhang_core::figure_facts::facts_of(&p);
             p.apply(body, meta);
             save_problem(conn, &p)?;
+            figure_counts::record(conn, &before, &p)?;
         }
     }
     Ok(())

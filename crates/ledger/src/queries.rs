@@ -449,28 +449,28 @@ impl Ledger {
 
     /// The dashboard for a period.
     pub fn dashboard(&self, period: &taizhang_core::period::Period, now: DateTime<Utc>) -> Result<Dashboard> {
-        let problems = read::all_problems(&self.conn)?;
-        let scorecard = self.scorecard_of(&problems, period, now)?;
+        let open = crate::figure_counts::now_facts(&self.conn)?;
+        let scorecard = self.scorecard_with(&open, period, now)?;
         let (cal, settings) = self.context_parts()?;
-        let today = local_date(now);
+        let cut = taizhang_core::escalation::escalation_cutoffs(local_date(now), &cal, &settings);
         let units = self.cached().units()?;
-        let mut township: std::collections::BTreeMap<&str, (u32, u32)> = Default::default();
-        let mut department: std::collections::BTreeMap<&str, (u32, u32)> = Default::default();
+        let mut township: std::collections::BTreeMap<String, (u32, u32)> = Default::default();
+        let mut department: std::collections::BTreeMap<String, (u32, u32)> = Default::default();
         let mut due_soon = 0;
-        for p in problems.iter().filter(|p| p.status.is_open()) {
-            let late = lateness(&p, today, &cal, &settings);
+        for p in &open.open {
+            let late = taizhang_core::escalation::lateness_of(p.clock.as_ref(), &cal, &cut);
             let overdue = (late.handling_overdue || late.sign_overdue) as u32;
             due_soon += (late.level == Escalation::Reminder) as u32;
-            let t = township.entry(&p.township_id).or_default();
+            let t = township.entry(p.township_id.clone()).or_default();
             t.0 += 1;
             t.1 += overdue;
-            if let Some(lead) = p.lead_unit_id() {
+            if let Some(lead) = p.lead_unit_id.clone() {
                 let d = department.entry(lead).or_default();
                 d.0 += 1;
                 d.1 += overdue;
             }
         }
-        let load = |kind: UnitKind, map: &std::collections::BTreeMap<&str, (u32, u32)>| -> Vec<UnitLoad> {
+        let load = |kind: UnitKind, map: &std::collections::BTreeMap<String, (u32, u32)>| -> Vec<UnitLoad> {
             units
                 .iter()
                 .filter(|u| u.kind == kind)
@@ -485,7 +485,11 @@ impl Ledger {
             Ok(self.list_problems(&f, Sort { key: SortKey::Deadline, descending: false }, PageRequest { offset: 0, limit: 200 }, now)?.rows)
         };
         Ok(Dashboard {
-            trend: taizhang_core::figures::monthly_trend(&problems, now, 12),
+            trend: taizhang_core::figures::monthly_trend_of(
+                crate::figure_counts::monthly_counts(&self.conn, taizhang_core::figures::trend_start(now, 12))?,
+                now,
+                12,
+            ),
             due_soon,
             red_cards: cards(Escalation::Red)?,
             yellow_cards: cards(Escalation::Yellow)?,
@@ -547,6 +551,12 @@ impl Ledger {
             }
         }
         Ok(actor)
+    }
+
+    /// Every problem aggregate (parsed on every core): for reports and checks over the whole
+    /// ledger, never for a screen that opens often.
+    pub fn all_problems(&self) -> Result<Vec<Problem>> {
+        read::all_problems(&self.conn)
     }
 
     pub fn problem(&self, number_or_id: &str) -> Result<Problem> {

@@ -26,7 +26,12 @@ pub struct RebuildReport {
 pub fn projection_digests(conn: &Connection) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for table in PROJECTION_TABLES {
-        let mut st = conn.prepare(&format!("SELECT rowid, * FROM {table} ORDER BY rowid"))?;
+        // A WITHOUT ROWID table is in its key's order whatever order its rows were written in.
+        let sql = match *table {
+            "figure_counts" => "SELECT * FROM figure_counts ORDER BY on_date, kind, unit_id, category, started_on".to_string(),
+            _ => format!("SELECT rowid, * FROM {table} ORDER BY rowid"),
+        };
+        let mut st = conn.prepare(&sql)?;
         let cols = st.column_count();
         let mut rows = st.query([])?;
         let mut h = Sha256::new();
