@@ -393,7 +393,9 @@ fn a_version_2_file_is_migrated_with_nothing_lost() {
          CREATE INDEX problems_lead ON problems (lead_unit_id, status);
          ALTER TABLE problems DROP COLUMN result_type; ALTER TABLE problems DROP COLUMN result_text;
          ALTER TABLE problems DROP COLUMN result_explanation;
-         DROP TABLE figure_counts; DROP INDEX visits_date;
+         DROP TABLE figure_counts; DROP INDEX problem_supporters_open;
+         ALTER TABLE problem_supporters DROP COLUMN clock_runs;
+         DROP INDEX problems_status; CREATE INDEX problems_status ON problems (status, handling_deadline);
          PRAGMA user_version = 2;",
     )
     .unwrap();

@@ -18,7 +18,7 @@ use crate::problem::Problem;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FactKind {
-    /// Unit: the township; category: the problem's. Dated when registered.
+    /// Unit: the township; detail: the problem's category. Dated when registered.
     Registered,
     /// Unit: the township. Dated when closed out.
     Closed,
@@ -45,10 +45,14 @@ pub enum FactKind {
     Callback,
     /// Unit: a supporter of the current assignment; `yes`: on or before its sub-deadline.
     Opinion,
+    /// A visit (走访) recorded: unit the township, detail the enterprise, dated the visit's day.
+    Visit,
+    /// Undated: the problem as it stands, detail its status (the summary's count per status).
+    Status,
 }
 
 impl FactKind {
-    pub const ALL: [FactKind; 14] = [
+    pub const ALL: [FactKind; 16] = [
         FactKind::Registered,
         FactKind::Closed,
         FactKind::Assigned,
@@ -63,6 +67,8 @@ impl FactKind {
         FactKind::Evaluated,
         FactKind::Callback,
         FactKind::Opinion,
+        FactKind::Visit,
+        FactKind::Status,
     ];
 
     pub fn key(self) -> &'static str {
@@ -81,6 +87,8 @@ impl FactKind {
             FactKind::Evaluated => "evaluated",
             FactKind::Callback => "callback",
             FactKind::Opinion => "opinion",
+            FactKind::Visit => "visit",
+            FactKind::Status => "status",
         }
     }
 
@@ -89,15 +97,15 @@ impl FactKind {
     }
 }
 
-/// What identifies a tally: the day, the kind of act, the unit credited (empty when none),
-/// the category (registrations only, empty otherwise) and the day the clock started
-/// (resolutions by a department only).
+/// What identifies a tally: the day (none for a fact about the present), the kind of act, the unit credited (empty when none),
+/// a detail (the category of a registration, the enterprise of a visit, empty otherwise) and
+/// the day the clock started (resolutions by a department only).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FactKey {
-    pub on: NaiveDate,
+    pub on: Option<NaiveDate>,
     pub kind: FactKind,
     pub unit_id: Id,
-    pub category: String,
+    pub detail: String,
     pub started_on: Option<NaiveDate>,
 }
 
@@ -132,12 +140,12 @@ pub type Facts = BTreeMap<FactKey, FactTally>;
 pub fn facts_of(p: &Problem) -> Facts {
     type At = chrono::DateTime<chrono::Utc>;
     let mut out = Facts::new();
-    let mut put = |at: At, kind: FactKind, unit: &str, yes: bool, solved: bool, category: &str, started: Option<At>| {
+    let mut put = |at: At, kind: FactKind, unit: &str, yes: bool, solved: bool, detail: &str, started: Option<At>| {
         let key = FactKey {
-            on: local_date(at),
+            on: Some(local_date(at)),
             kind,
             unit_id: unit.to_string(),
-            category: category.to_string(),
+            detail: detail.to_string(),
             started_on: started.map(local_date),
         };
         out.entry(key).or_default().add(FactTally { n: 1, yes: yes as i64, solved: solved as i64 });
@@ -189,7 +197,15 @@ pub fn facts_of(p: &Problem) -> Facts {
             None => put(r.at, FactKind::ResolvedLocally, &p.township_id, false, solved, "", None),
         }
     }
+    let status = FactKey { on: None, kind: FactKind::Status, unit_id: String::new(), detail: p.status.key().to_string(), started_on: None };
+    out.insert(status, FactTally { n: 1, yes: 0, solved: 0 });
     out
+}
+
+/// The fact of one visit.
+pub fn visit_fact(v: &Visit) -> (FactKey, FactTally) {
+    let key = FactKey { on: Some(v.date), kind: FactKind::Visit, unit_id: v.township_id.clone(), detail: v.enterprise_id.clone(), started_on: None };
+    (key, FactTally { n: 1, yes: 0, solved: 0 })
 }
 
 /// What changes in the tallies when a problem's facts go from `before` to `after`: the
@@ -205,7 +221,7 @@ pub fn fact_changes(before: &Facts, after: &Facts) -> Vec<(FactKey, FactTally)> 
     diff.into_iter().filter(|(_, t)| !t.is_zero()).map(|(k, t)| (k.clone(), t)).collect()
 }
 
-/// The facts of a period, summed: per kind, unit and category, plus the resolutions by a
+/// The facts of a period, summed: per kind, unit and detail, plus the resolutions by a
 /// department counted per day they started and per day they ended. Working days between two
 /// dates are a difference of a running count (`Calendar::working_days_between` is additive),
 /// so the average days to resolve needs only those two day counts, not every resolution.
@@ -222,18 +238,16 @@ impl PeriodTallies {
     /// Adds the tallies of facts dated from `start` to `end` (inclusive).
     pub fn add_facts<'a>(&mut self, facts: impl IntoIterator<Item = (&'a FactKey, &'a FactTally)>, start: NaiveDate, end: NaiveDate) {
         for (k, t) in facts {
-            if k.on < start || k.on > end {
-                continue;
-            }
-            self.by_kind.entry((k.kind, k.unit_id.clone(), k.category.clone())).or_default().add(*t);
+            let Some(on) = k.on.filter(|on| (start..=end).contains(on)) else { continue };
+            self.by_kind.entry((k.kind, k.unit_id.clone(), k.detail.clone())).or_default().add(*t);
             if let (FactKind::Resolved, Some(started)) = (k.kind, k.started_on) {
                 *self.resolution_starts.entry((k.unit_id.clone(), started)).or_default() += t.n;
-                *self.resolution_ends.entry((k.unit_id.clone(), k.on)).or_default() += t.n;
+                *self.resolution_ends.entry((k.unit_id.clone(), on)).or_default() += t.n;
             }
         }
     }
 
-    /// The tally of one kind summed over units and categories.
+    /// The tally of one kind summed over units and details.
     pub fn total(&self, kind: FactKind) -> FactTally {
         let mut t = FactTally::default();
         for ((k, _, _), v) in &self.by_kind {
@@ -251,10 +265,10 @@ mod tests {
 
     fn key(kind: FactKind, unit: &str) -> FactKey {
         FactKey {
-            on: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            on: NaiveDate::from_ymd_opt(2026, 3, 2),
             kind,
             unit_id: unit.into(),
-            category: String::new(),
+            detail: String::new(),
             started_on: None,
         }
     }
@@ -283,7 +297,7 @@ mod tests {
         t.add_facts(&facts, NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
         assert_eq!(t.total(FactKind::Resolved), FactTally { n: 2, yes: 1, solved: 2 });
         assert_eq!(t.resolution_starts.get(&("d".to_string(), k.started_on.unwrap())), Some(&2));
-        assert_eq!(t.resolution_ends.get(&("d".to_string(), k.on)), Some(&2));
+        assert_eq!(t.resolution_ends.get(&("d".to_string(), k.on.unwrap())), Some(&2));
         let mut april = PeriodTallies::default();
         april.add_facts(&facts, NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 4, 30).unwrap());
         assert_eq!(april, PeriodTallies::default());

@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
 use crate::escalation::{escalation_cutoffs, lateness, lateness_of, ClockFacts};
-use crate::figure_facts::{facts_of, FactKind, PeriodTallies};
+use crate::figure_facts::{facts_of, visit_fact, FactKind, PeriodTallies};
 use crate::model::*;
 use crate::period::Period;
 use crate::problem::Problem;
@@ -170,11 +170,12 @@ pub fn scorecard(
     for p in inputs.problems {
         tallies.add_facts(&facts_of(p), period.start, period.end);
     }
-    let visits = inputs.visits.iter().filter(|v| period.contains(v.date));
-    let townships =
-        township_bases(inputs.units, inputs.enterprises, visits.map(|v| (v.township_id.as_str(), v.enterprise_id.as_str(), 1)));
+    for v in inputs.visits {
+        let (k, t) = visit_fact(v);
+        tallies.add_facts([(&k, &t)], period.start, period.end);
+    }
     scorecard_from(
-        ScorecardParts { units: inputs.units, tallies: &tallies, now: &NowFacts::of(inputs.problems), townships: &townships },
+        ScorecardParts { units: inputs.units, enterprises: inputs.enterprises, tallies: &tallies, now: &NowFacts::of(inputs.problems) },
         period,
         now,
         calendar,
@@ -226,19 +227,14 @@ impl NowFacts {
 
 /// A township's visiting figures over a period.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TownshipBase {
-    pub visits: u32,
-    pub key_enterprises: u32,
-    pub key_enterprises_visited: u32,
+struct TownshipBase {
+    visits: u32,
+    key_enterprises: u32,
+    key_enterprises_visited: u32,
 }
 
-/// Visits, key enterprises and key enterprises visited, per township, from the enterprises
-/// and the period's visits counted per (township, enterprise).
-pub fn township_bases<'a>(
-    units: &[Unit],
-    enterprises: &[Enterprise],
-    visits: impl IntoIterator<Item = (&'a str, &'a str, u32)>,
-) -> BTreeMap<Id, TownshipBase> {
+/// Visits, key enterprises and key enterprises visited in the period, per township.
+fn township_bases(units: &[Unit], enterprises: &[Enterprise], tallies: &PeriodTallies) -> BTreeMap<Id, TownshipBase> {
     let mut out: BTreeMap<Id, TownshipBase> =
         units.iter().filter(|u| u.kind == UnitKind::Township).map(|u| (u.id.clone(), TownshipBase::default())).collect();
     let key: BTreeMap<&str, &str> = enterprises
@@ -251,11 +247,12 @@ pub fn township_bases<'a>(
             b.key_enterprises += 1;
         }
     }
-    let mut visited: BTreeSet<(&str, &str)> = BTreeSet::new();
-    for (township, enterprise, count) in visits {
+    let visits = tallies.by_kind.iter().filter(|((k, _, _), _)| *k == FactKind::Visit);
+    for ((_, township, enterprise), t) in visits {
         let Some(b) = out.get_mut(township) else { continue };
-        b.visits += count;
-        if key.get(enterprise) == Some(&township) && visited.insert((township, enterprise)) {
+        b.visits += t.n as u32;
+        // One tally per (township, enterprise): a key enterprise visited counts once.
+        if t.n > 0 && key.get(enterprise.as_str()) == Some(&township.as_str()) {
             b.key_enterprises_visited += 1;
         }
     }
@@ -267,10 +264,10 @@ pub fn township_bases<'a>(
 #[derive(Debug, Clone, Copy)]
 pub struct ScorecardParts<'a> {
     pub units: &'a [Unit],
+    pub enterprises: &'a [Enterprise],
     /// The facts dated in the period.
     pub tallies: &'a PeriodTallies,
     pub now: &'a NowFacts,
-    pub townships: &'a BTreeMap<Id, TownshipBase>,
 }
 
 pub fn scorecard_from(
@@ -326,7 +323,7 @@ pub fn scorecard_from(
                 f.opinions += n;
                 f.opinions_on_time += yes;
             }
-            FactKind::Closed | FactKind::ResolvedLocally | FactKind::Callback => {}
+            FactKind::Closed | FactKind::ResolvedLocally | FactKind::Callback | FactKind::Visit | FactKind::Status => {}
         }
     }
     // Working days are additive, so the days of every resolution sum to the days from a fixed
@@ -410,12 +407,13 @@ pub fn scorecard_from(
     let of_township = |kind: FactKind, unit: &str| -> u32 {
         t.by_kind.range((kind, unit.to_string(), String::new())..).take_while(|((k, u, _), _)| *k == kind && u == unit).map(|(_, v)| v.n as u32).sum()
     };
+    let bases = township_bases(parts.units, parts.enterprises, t);
     let townships = parts
         .units
         .iter()
         .filter(|u| u.kind == UnitKind::Township)
         .map(|u| {
-            let base = parts.townships.get(&u.id).copied().unwrap_or_default();
+            let base = bases.get(&u.id).copied().unwrap_or_default();
             TownshipFigures {
                 unit_id: u.id.clone(),
                 unit_name: u.name.clone(),
@@ -455,7 +453,7 @@ pub struct MonthPoint {
 /// month of `now` (oldest first).
 pub fn monthly_trend(problems: &[Problem], now: DateTime<Utc>, months: u32) -> Vec<MonthPoint> {
     let facts = problems.iter().map(facts_of).collect::<Vec<_>>();
-    monthly_trend_of(facts.iter().flatten().map(|(k, t)| (k.kind, k.on, t.n)), now, months)
+    monthly_trend_of(facts.iter().flatten().filter_map(|(k, t)| Some((k.kind, k.on?, t.n))), now, months)
 }
 
 /// `monthly_trend` from dated fact counts (kind, a day of the month, count); kinds other than

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use taizhang_core::figure_facts::{fact_changes, facts_of, FactKey, FactKind, FactTally, Facts, PeriodTallies};
+use taizhang_core::figure_facts::{fact_changes, facts_of, visit_fact, FactKey, FactKind, FactTally, Facts, PeriodTallies};
 use taizhang_core::figures::{NowFacts, OpenProblem};
-use taizhang_core::{Problem, Status};
+use taizhang_core::{Problem, Status, Visit};
 
 
 use crate::error::{LedgerError, Result};
@@ -20,30 +20,36 @@ pub(crate) fn record(conn: &Connection, before: &Facts, after: &Problem) -> Resu
     add(conn, fact_changes(before, &facts_of(after)))
 }
 
+/// Counts a visit recorded (visits are never changed once recorded).
+pub(crate) fn record_visit(conn: &Connection, visit: &Visit) -> Result<()> {
+    add(conn, [visit_fact(visit)])
+}
+
 fn add(conn: &Connection, changes: impl IntoIterator<Item = (FactKey, FactTally)>) -> Result<()> {
     let mut upsert = conn.prepare_cached(
-        "INSERT INTO figure_counts (on_date, kind, unit_id, category, started_on, n, yes, solved)
+        "INSERT INTO figure_counts (on_date, kind, unit_id, detail, started_on, n, yes, solved)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT DO UPDATE SET n = n + excluded.n, yes = yes + excluded.yes, solved = solved + excluded.solved
          RETURNING n",
     )?;
     let mut delete = conn.prepare_cached(
-        "DELETE FROM figure_counts WHERE on_date = ?1 AND kind = ?2 AND unit_id = ?3 AND category = ?4 AND started_on = ?5",
+        "DELETE FROM figure_counts WHERE on_date = ?1 AND kind = ?2 AND unit_id = ?3 AND detail = ?4 AND started_on = ?5",
     )?;
     for (k, t) in changes {
+        let on = k.on.map(|d| d.to_string()).unwrap_or_default();
         let key = params![
-            k.on.to_string(),
+            on,
             k.kind.key(),
             k.unit_id,
-            k.category,
+            k.detail,
             k.started_on.map(|d| d.to_string()).unwrap_or_default()
         ];
         let n: i64 = upsert.query_row(
             params![
-                k.on.to_string(),
+                on,
                 k.kind.key(),
                 k.unit_id,
-                k.category,
+                k.detail,
                 k.started_on.map(|d| d.to_string()).unwrap_or_default(),
                 t.n,
                 t.yes,
@@ -60,8 +66,9 @@ fn add(conn: &Connection, changes: impl IntoIterator<Item = (FactKey, FactTally)
     Ok(())
 }
 
-/// Fills the table from the aggregates when migration 05 has just made it (or a fill was cut
-/// short): one transaction, reading the aggregates one by one.
+/// Fills the table from the aggregates and the visits, and `problem_supporters.clock_runs`
+/// from the problems' status, when migration 05 has just made them (or a fill was cut short):
+/// one transaction, reading the aggregates one by one.
 pub(crate) fn fill_if_pending(conn: &mut Connection) -> Result<()> {
     let pending = |c: &Connection| -> Result<bool> {
         Ok(c.query_row("SELECT 1 FROM meta WHERE key = 'figure_counts'", [], |_| Ok(())).optional()?.is_some())
@@ -82,8 +89,20 @@ pub(crate) fn fill_if_pending(conn: &mut Connection) -> Result<()> {
                 }
             }
         }
+        for v in read::all_visits(&tx)? {
+            let (k, t) = visit_fact(&v);
+            sums.entry(k).or_default().add(t);
+        }
         tx.execute("DELETE FROM figure_counts", [])?;
         add(&tx, sums)?;
+        tx.execute(
+            &format!(
+                "UPDATE problem_supporters SET clock_runs = 1
+                 WHERE problem_id IN (SELECT id FROM problems WHERE status IN ({}))",
+                status_keys(Status::clock_runs)
+            ),
+            [],
+        )?;
         tx.execute("DELETE FROM meta WHERE key = 'figure_counts'", [])?;
     }
     tx.commit()?;
@@ -108,7 +127,7 @@ pub fn period_tallies(conn: &Connection, start: NaiveDate, end: NaiveDate) -> Re
     let mut starts: HashMap<(usize, NaiveDate), i64> = HashMap::new();
     let mut ends: HashMap<(usize, NaiveDate), i64> = HashMap::new();
     let mut st = conn.prepare_cached(
-        "SELECT kind, unit_id, category, on_date, started_on, n, yes, solved FROM figure_counts
+        "SELECT kind, unit_id, detail, on_date, started_on, n, yes, solved FROM figure_counts
          WHERE on_date BETWEEN ?1 AND ?2",
     )?;
     let mut rows = st.query([start.to_string(), end.to_string()])?;
@@ -116,9 +135,9 @@ pub fn period_tallies(conn: &Connection, start: NaiveDate, end: NaiveDate) -> Re
         let text = |i: usize| text_at(r, i);
         let kind = FactKind::from_key(text(0)?)
             .ok_or_else(|| LedgerError::Corrupt(format!("figure_counts kind {:?}", text(0))))?;
-        let (unit, category) = (intern(text(1)?), intern(text(2)?));
+        let (unit, detail) = (intern(text(1)?), intern(text(2)?));
         let tally = FactTally { n: r.get(5)?, yes: r.get(6)?, solved: r.get(7)? };
-        by_kind.entry((kind, unit, category)).or_default().add(tally);
+        by_kind.entry((kind, unit, detail)).or_default().add(tally);
         if kind == FactKind::Resolved {
             *starts.entry((unit, read::date(text(4)?)?)).or_default() += tally.n;
             *ends.entry((unit, read::date(text(3)?)?)).or_default() += tally.n;
@@ -151,11 +170,9 @@ pub fn monthly_counts(conn: &Connection, start: NaiveDate) -> Result<Vec<(FactKi
 
 /// `NowFacts` from the problem columns and the supporters table.
 pub fn now_facts(conn: &Connection) -> Result<NowFacts> {
-    let keys = |f: fn(Status) -> bool| {
-        Status::ALL.iter().filter(|s| f(**s)).map(|s| format!("'{}'", s.key())).collect::<Vec<_>>().join(", ")
-    };
     let mut now = NowFacts::default();
-    let mut st = conn.prepare_cached("SELECT status, count(*) FROM problems GROUP BY status")?;
+    // Undated status facts: one row per status, kept by every event.
+    let mut st = conn.prepare_cached("SELECT detail, n FROM figure_counts WHERE on_date = '' AND kind = 'status'")?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         now.by_status.insert(read::parse_enum(r.get(0)?, Status::parse)?, r.get(1)?);
@@ -163,7 +180,7 @@ pub fn now_facts(conn: &Connection) -> Result<NowFacts> {
     let mut st = conn.prepare_cached(&format!(
         "SELECT township_id, lead_unit_id, status, sign_deadline, handling_deadline, urge_level, urge_count
          FROM problems WHERE status IN ({})",
-        keys(Status::is_open)
+        status_keys(Status::is_open)
     ))?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
@@ -174,11 +191,9 @@ pub fn now_facts(conn: &Connection) -> Result<NowFacts> {
             clock: read::clock_facts(status, read::opt_date(r, 3)?, read::opt_date(r, 4)?, r.get(5)?, r.get(6)?),
         });
     }
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT s.unit_id, s.sub_deadline FROM problem_supporters s JOIN problems p ON p.id = s.problem_id
-         WHERE NOT s.settled AND p.status IN ({})",
-        keys(Status::clock_runs)
-    ))?;
+    let mut st = conn.prepare_cached(
+        "SELECT unit_id, sub_deadline FROM problem_supporters INDEXED BY problem_supporters_open WHERE clock_runs AND NOT settled",
+    )?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         now.unsettled_supports.push((r.get(0)?, read::date(&r.get::<_, String>(1)?)?));
@@ -186,26 +201,9 @@ pub fn now_facts(conn: &Connection) -> Result<NowFacts> {
     Ok(now)
 }
 
-/// Visits from `start` to `end` counted per township and enterprise (from the `visits_date`
-/// index alone).
-pub fn visits_between(conn: &Connection, start: NaiveDate, end: NaiveDate) -> Result<HashMap<String, HashMap<String, u32>>> {
-    let mut st = conn.prepare_cached("SELECT township_id, enterprise_id FROM visits WHERE date BETWEEN ?1 AND ?2")?;
-    let mut rows = st.query([start.to_string(), end.to_string()])?;
-    let mut out: HashMap<String, HashMap<String, u32>> = HashMap::new();
-    while let Some(r) = rows.next()? {
-        let (t, e) = (text_at(r, 0)?, text_at(r, 1)?);
-        let by = match out.get_mut(t) {
-            Some(by) => by,
-            None => out.entry(t.to_string()).or_default(),
-        };
-        match by.get_mut(e) {
-            Some(n) => *n += 1,
-            None => {
-                by.insert(e.to_string(), 1);
-            }
-        }
-    }
-    Ok(out)
+/// The SQL list of the keys of the statuses `f` holds for: `'assigned', 'in_progress'`.
+fn status_keys(f: fn(Status) -> bool) -> String {
+    Status::ALL.iter().filter(|s| f(**s)).map(|s| format!("'{}'", s.key())).collect::<Vec<_>>().join(", ")
 }
 
 /// A text column borrowed from its row (no copy).
@@ -213,12 +211,12 @@ fn text_at<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
     Ok(r.get_ref(i)?.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))?)
 }
 
-/// A row's key (day, kind, unit, category, start day) and its (n, yes, solved).
+/// A row's key (day, kind, unit, detail, start day) and its (n, yes, solved).
 pub type CountRows = BTreeMap<(String, String, String, String, String), (i64, i64, i64)>;
 
 /// Every row of the table, for tests and checks: what the projection holds.
 pub fn all_counts(conn: &Connection) -> Result<CountRows> {
-    let mut st = conn.prepare("SELECT on_date, kind, unit_id, category, started_on, n, yes, solved FROM figure_counts")?;
+    let mut st = conn.prepare("SELECT on_date, kind, unit_id, detail, started_on, n, yes, solved FROM figure_counts")?;
     let rows = st.query_map([], |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?), (r.get(5)?, r.get(6)?, r.get(7)?))))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -2,7 +2,7 @@
 //! `core::figures`.
 
 use chrono::{DateTime, Utc};
-use taizhang_core::figures::{scorecard, scorecard_from, township_bases, FigureInputs, NowFacts, Scorecard, ScorecardParts};
+use taizhang_core::figures::{scorecard, scorecard_from, FigureInputs, NowFacts, Scorecard, ScorecardParts};
 use taizhang_core::period::Period;
 use taizhang_core::Problem;
 
@@ -22,14 +22,8 @@ impl Ledger {
         let (calendar, settings) = self.context_parts()?;
         let tallies = figure_counts::period_tallies(&self.conn, period.start, period.end)?;
         let enterprises = read::all_enterprises(&self.conn)?;
-        let visits = figure_counts::visits_between(&self.conn, period.start, period.end)?;
-        let townships = township_bases(
-            &units,
-            &enterprises,
-            visits.iter().flat_map(|(t, by)| by.iter().map(move |(e, n)| (t.as_str(), e.as_str(), *n))),
-        );
         Ok(scorecard_from(
-            ScorecardParts { units: &units, tallies: &tallies, now: now_facts, townships: &townships },
+            ScorecardParts { units: &units, enterprises: &enterprises, tallies: &tallies, now: now_facts },
             period,
             now,
             &calendar,

@@ -104,6 +104,7 @@ pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()
                     meta.actor, format_instant(meta.occurred_at)
                 ],
             )?;
+            figure_counts::record_visit(conn, v)?;
         }
         E::CalendarYearSet { year } => {
             let (from, to) = (format!("{}-01-01", year.year), format!("{}-12-31", year.year));
@@ -247,8 +248,9 @@ fn save_problem(conn: &Connection, p: &Problem) -> Result<()> {
     if let Some(a) = a {
         for s in &a.supporters {
             exec(conn, 
-                "INSERT INTO problem_supporters (problem_id, unit_id, sub_deadline, acknowledged, settled) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![p.id, s.unit_id, s.sub_deadline.to_string(), s.acknowledged_at.is_some(), s.is_settled()],
+                "INSERT INTO problem_supporters (problem_id, unit_id, sub_deadline, acknowledged, settled, clock_runs)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![p.id, s.unit_id, s.sub_deadline.to_string(), s.acknowledged_at.is_some(), s.is_settled(), p.status.clock_runs()],
             )?;
         }
     }

@@ -28,7 +28,7 @@ pub fn projection_digests(conn: &Connection) -> Result<Vec<(String, String)>> {
     for table in PROJECTION_TABLES {
         // A WITHOUT ROWID table is in its key's order whatever order its rows were written in.
         let sql = match *table {
-            "figure_counts" => "SELECT * FROM figure_counts ORDER BY on_date, kind, unit_id, category, started_on".to_string(),
+            "figure_counts" => "SELECT * FROM figure_counts ORDER BY on_date, kind, unit_id, detail, started_on".to_string(),
             _ => format!("SELECT rowid, * FROM {table} ORDER BY rowid"),
         };
         let mut st = conn.prepare(&sql)?;
