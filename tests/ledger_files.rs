@@ -229,6 +229,28 @@ fn search_finds_chinese_text_of_any_length() {
     assert_eq!(find(&l, "宏远机械"), 1);
     assert_eq!(find(&l, "恒达精密"), 0);
     assert!(l.rebuild().unwrap().equal);
+    // Search rows are written when the transaction ends: a problem registered and its
+    // enterprise renamed in one batch is found by the new name only.
+    let mut e = l.find_enterprise(&d.enterprise).unwrap().unwrap();
+    e.name = "示范区瑞丰食品有限公司".into();
+    let register = Command::Register {
+        problem_id: "p2".into(),
+        enterprise_id: Some(d.enterprise.clone()),
+        new_enterprise: None,
+        visit_id: None,
+        source: Source::Visit,
+        category: "用工".into(),
+        description: "旺季缺少熟练工人".into(),
+        demand: "协助招工".into(),
+        raised_on: taizhang_core::local_date(at(2026, 3, 3)),
+        priority: Priority::Normal,
+        responsible_leader: String::new(),
+    };
+    l.execute_all("admin", &[register, Command::UpdateEnterprise { enterprise: e }], at(2026, 3, 3)).unwrap();
+    assert_eq!(find(&l, "瑞丰食品"), 2);
+    assert_eq!(find(&l, "宏远机械"), 0);
+    assert_eq!(find(&l, "熟练工人"), 1);
+    assert!(l.rebuild().unwrap().equal);
 }
 
 #[test]

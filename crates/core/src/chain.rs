@@ -64,7 +64,9 @@ fn write_canonical(v: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&Value::String(k.clone()).to_string());
+                // The key as a JSON string: the same escaping as a string value, without
+                // copying the key into a `Value` first.
+                out.push_str(&serde_json::to_string(k.as_str()).expect("a string serializes"));
                 out.push(':');
                 write_canonical(&map[k], out);
             }

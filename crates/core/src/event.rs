@@ -89,10 +89,15 @@ pub enum EventBody {
 impl EventBody {
     /// Splits into (kind, payload) for storage.
     pub fn to_parts(&self) -> (String, serde_json::Value) {
-        let v = serde_json::to_value(self).expect("event bodies always serialize");
-        let kind = v.get("kind").and_then(|k| k.as_str()).unwrap_or_default().to_string();
-        let payload = v.get("payload").cloned().unwrap_or(serde_json::Value::Null);
-        (kind, payload)
+        // Taken apart, not cloned: a registration's payload is most of an import's bytes.
+        let serde_json::Value::Object(mut v) = serde_json::to_value(self).expect("event bodies always serialize") else {
+            unreachable!("an adjacently tagged enum serializes to an object")
+        };
+        let kind = match v.remove("kind") {
+            Some(serde_json::Value::String(k)) => k,
+            _ => String::new(),
+        };
+        (kind, v.remove("payload").unwrap_or(serde_json::Value::Null))
     }
 
     /// Reassembles a stored event.

@@ -136,6 +136,7 @@ impl Ledger {
         for body in &bodies {
             append(&tx, &device, &admin.id, now, body)?;
         }
+        project::write_search_since(&tx, 0)?;
         tx.commit()?;
         self.cache.borrow_mut().clear();
         Ok(())
@@ -185,6 +186,7 @@ impl Ledger {
         let mut calendar = cached.calendar().map_err(|e| (0, e))?;
         let mut settings = cached.settings().map_err(|e| (0, e))?;
         let mut context_changed = false;
+        let search_mark = project::search_mark(&tx).map_err(|e| (0, e))?;
         let result = (|| {
             for (i, cmd) in cmds.iter().enumerate() {
                 let ctx = Context { now, calendar: &calendar, settings: &settings };
@@ -207,7 +209,9 @@ impl Ledger {
             }
             Ok(())
         })();
-        let result = result.and_then(|()| tx.commit().map_err(|e| (cmds.len(), e.into())));
+        let result = result
+            .and_then(|()| project::write_search_since(&tx, search_mark).map_err(|e| (cmds.len(), e)))
+            .and_then(|()| tx.commit().map_err(|e| (cmds.len(), e.into())));
         if context_changed {
             self.cache.borrow_mut().clear();
         }

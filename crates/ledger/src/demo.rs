@@ -1840,6 +1840,7 @@ fn execute_steps(
     let mut settings = crate::read::settings(&tx).map_err(|e| (0, e))?;
     // Demo users never change unit or role once created, so an actor read once stays true.
     let mut actors: HashMap<&str, Actor> = HashMap::new();
+    let search_mark = crate::project::search_mark(&tx).map_err(|e| (0, e))?;
     for (i, (login, cmd, now)) in steps.iter().enumerate() {
         if !actors.contains_key(login) {
             actors.insert(login, crate::read::actor(&tx, login).map_err(|e| (i, e))?);
@@ -1862,6 +1863,7 @@ fn execute_steps(
             settings = crate::read::settings(&tx).map_err(|e| (i, e))?;
         }
     }
+    crate::project::write_search_since(&tx, search_mark).map_err(|e| (steps.len(), e))?;
     tx.commit().map_err(|e| (steps.len(), e.into()))?;
     ledger.cache.borrow_mut().clear();
     Ok(())

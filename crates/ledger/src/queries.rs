@@ -521,16 +521,14 @@ impl Ledger {
     /// An enterprise by id, credit code or exact name.
     pub fn find_enterprise(&self, key: &str) -> Result<Option<Enterprise>> {
         let code = taizhang_core::credit_code::normalize_credit_code(key);
+        // Cached: an import looks up the enterprise of every row.
         Ok(self
             .conn
-            .query_row(
-                &format!(
-                    "SELECT {} FROM enterprises WHERE id = ?1 OR credit_code = ?2 OR name = ?3 ORDER BY rowid LIMIT 1",
-                    read::ENTERPRISE_COLS
-                ),
-                rusqlite::params![key, code, key.trim()],
-                read::enterprise_row,
-            )
+            .prepare_cached(&format!(
+                "SELECT {} FROM enterprises WHERE id = ?1 OR credit_code = ?2 OR name = ?3 ORDER BY rowid LIMIT 1",
+                read::ENTERPRISE_COLS
+            ))?
+            .query_row(rusqlite::params![key, code, key.trim()], read::enterprise_row)
             .optional()?)
     }
 

@@ -92,6 +92,7 @@ impl Ledger {
                 }
             }
         }
+        project::write_search_since(&tx, 0)?;
         progress(count, total);
         let after = projection_digests(&tx)?;
         tx.commit()?;
