@@ -461,6 +461,29 @@ fn figures_from_the_counts_equal_the_figures_over_aggregates() {
         let p = l.period("2026").unwrap();
         let problems: Vec<Problem> = l.all_problems().unwrap();
         assert_eq!(l.dashboard(&p, end).unwrap().trend, taizhang_core::figures::monthly_trend(&problems, end, 12), "{stage}");
+        // The report: its category sheet and overdue list, against the same over aggregates.
+        let (cal, settings) = (l.calendar().unwrap(), l.settings().unwrap());
+        let mut overdue_seen = 0;
+        for (period, now) in [("2026-Q3", end), ("2026-10", at(2026, 8, 1)), ("2026", at(2027, 2, 1))] {
+            let p = l.period(period).unwrap();
+            let report = l.report(&p, now).unwrap();
+            let expected = taizhang_core::figures::category_breakdown(&problems, &p, now, &cal, &settings);
+            assert_eq!(report.categories, expected, "{stage}: categories of {period} at {now}");
+            let today = local_date(now);
+            let mut late: Vec<(String, bool, bool, taizhang_core::Escalation)> = problems
+                .iter()
+                .map(|q| (q, taizhang_core::escalation::lateness(q, today, &cal, &settings)))
+                .filter(|(_, z)| z.sign_overdue || z.handling_overdue)
+                .map(|(q, z)| (q.id.clone(), z.sign_overdue, z.handling_overdue, z.level))
+                .collect();
+            let mut listed: Vec<_> =
+                report.overdue.iter().map(|o| (o.problem_id.clone(), o.sign_overdue, o.handling_overdue, o.level)).collect();
+            late.sort();
+            listed.sort();
+            assert_eq!(listed, late, "{stage}: overdue list at {now}");
+            overdue_seen += listed.len();
+        }
+        assert!(overdue_seen > 20, "{stage}: the demo has overdue problems ({overdue_seen})");
     };
     compare(&l, "as written");
     let counts = taizhang_ledger::figure_counts::all_counts(l.connection()).unwrap();

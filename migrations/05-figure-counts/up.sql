@@ -16,12 +16,12 @@ CREATE TABLE figure_counts (
     PRIMARY KEY (on_date, kind, unit_id, detail, started_on)
 ) WITHOUT ROWID;
 
--- The open problems as the figures read them (status, deadlines, urges, township, lead),
--- from the index alone; it keeps the (status, handling_deadline) prefix of the index it
--- replaces, which the list's escalation filters use.
+-- The open problems as the figures read them (status, deadlines, urges, township, lead,
+-- category), from the index alone; it keeps the (status, handling_deadline) prefix of the
+-- index it replaces, which the list's escalation filters use.
 DROP INDEX problems_status;
 CREATE INDEX problems_status ON problems
-    (status, handling_deadline, sign_deadline, urge_level, urge_count, township_id, lead_unit_id);
+    (status, handling_deadline, sign_deadline, urge_level, urge_count, township_id, lead_unit_id, category);
 
 -- Supporter parts still to settle on a problem whose clock runs (the supporters' "overdue
 -- now"): few, whatever the size of the ledger, and read from this index alone.

@@ -49,10 +49,15 @@ pub enum FactKind {
     Visit,
     /// Undated: the problem as it stands, detail its status (the summary's count per status).
     Status,
+    /// Per category (detail; no unit), for the report's category sheet: a resolution of any
+    /// kind (`solved`: 已解决), a close-out, an evaluation (`yes`: positive).
+    CategoryResolved,
+    CategoryClosed,
+    CategoryEvaluated,
 }
 
 impl FactKind {
-    pub const ALL: [FactKind; 16] = [
+    pub const ALL: [FactKind; 19] = [
         FactKind::Registered,
         FactKind::Closed,
         FactKind::Assigned,
@@ -69,6 +74,9 @@ impl FactKind {
         FactKind::Opinion,
         FactKind::Visit,
         FactKind::Status,
+        FactKind::CategoryResolved,
+        FactKind::CategoryClosed,
+        FactKind::CategoryEvaluated,
     ];
 
     pub fn key(self) -> &'static str {
@@ -89,6 +97,9 @@ impl FactKind {
             FactKind::Opinion => "opinion",
             FactKind::Visit => "visit",
             FactKind::Status => "status",
+            FactKind::CategoryResolved => "category_resolved",
+            FactKind::CategoryClosed => "category_closed",
+            FactKind::CategoryEvaluated => "category_evaluated",
         }
     }
 
@@ -190,8 +201,16 @@ pub fn facts_of(p: &Problem) -> Facts {
             }
         }
     }
+    let category = p.category.as_str();
+    if let Some(t) = p.closed_at {
+        put(t, FactKind::CategoryClosed, "", false, false, category, None);
+    }
+    for ev in &p.evaluations {
+        put(ev.at, FactKind::CategoryEvaluated, "", ev.satisfaction.is_positive(), false, category, None);
+    }
     for r in &p.resolutions {
         let solved = r.result_type == ResultType::Solved;
+        put(r.at, FactKind::CategoryResolved, "", false, solved, category, None);
         match &r.unit_id {
             Some(unit) => put(r.at, FactKind::Resolved, unit, r.on_time, solved, "", Some(r.started_at)),
             None => put(r.at, FactKind::ResolvedLocally, &p.township_id, false, solved, "", None),

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
-use crate::escalation::{escalation_cutoffs, lateness, lateness_of, ClockFacts};
+use crate::escalation::{escalation_cutoffs, lateness_of, ClockFacts};
 use crate::figure_facts::{facts_of, visit_fact, FactKind, PeriodTallies};
 use crate::model::*;
 use crate::period::Period;
@@ -188,6 +188,7 @@ pub fn scorecard(
 pub struct OpenProblem {
     pub township_id: Id,
     pub lead_unit_id: Option<Id>,
+    pub category: String,
     /// `None` while its clock does not run.
     pub clock: Option<ClockFacts>,
 }
@@ -213,6 +214,7 @@ impl NowFacts {
                 now.open.push(OpenProblem {
                     township_id: p.township_id.clone(),
                     lead_unit_id: p.lead_unit_id().map(str::to_string),
+                    category: p.category.clone(),
                     clock: ClockFacts::of(p),
                 });
             }
@@ -323,7 +325,14 @@ pub fn scorecard_from(
                 f.opinions += n;
                 f.opinions_on_time += yes;
             }
-            FactKind::Closed | FactKind::ResolvedLocally | FactKind::Callback | FactKind::Visit | FactKind::Status => {}
+            FactKind::Closed
+            | FactKind::ResolvedLocally
+            | FactKind::Callback
+            | FactKind::Visit
+            | FactKind::Status
+            | FactKind::CategoryResolved
+            | FactKind::CategoryClosed
+            | FactKind::CategoryEvaluated => {}
         }
     }
     // Working days are additive, so the days of every resolution sum to the days from a fixed
@@ -525,28 +534,50 @@ pub fn category_breakdown(
     calendar: &Calendar,
     settings: &Settings,
 ) -> Vec<CategoryFigures> {
-    let today = local_date(now);
-    let inp = |t: DateTime<Utc>| period.contains(local_date(t));
+    let mut tallies = PeriodTallies::default();
+    for p in problems {
+        tallies.add_facts(&facts_of(p), period.start, period.end);
+    }
+    category_breakdown_from(&tallies, &NowFacts::of(problems), now, calendar, settings)
+}
+
+/// `category_breakdown` from a period's fact tallies and the open problems.
+pub fn category_breakdown_from(
+    tallies: &PeriodTallies,
+    open: &NowFacts,
+    now: DateTime<Utc>,
+    calendar: &Calendar,
+    settings: &Settings,
+) -> Vec<CategoryFigures> {
     let mut by: BTreeMap<&str, CategoryFigures> = BTreeMap::new();
     let mut registered_total = 0;
-    for p in problems {
-        let f = by.entry(p.category.as_str()).or_default();
-        if inp(p.registered_at) {
-            f.registered += 1;
-            registered_total += 1;
+    for ((kind, _, category), t) in &tallies.by_kind {
+        let (n, yes, solved) = (t.n as u32, t.yes as u32, t.solved as u32);
+        match kind {
+            FactKind::Registered => {
+                by.entry(category).or_default().registered += n;
+                registered_total += n;
+            }
+            FactKind::CategoryResolved => {
+                let f = by.entry(category).or_default();
+                f.resolved += n;
+                f.solved += solved;
+            }
+            FactKind::CategoryClosed => by.entry(category).or_default().closed += n,
+            FactKind::CategoryEvaluated => {
+                let f = by.entry(category).or_default();
+                f.evaluated += n;
+                f.satisfied += yes;
+            }
+            _ => {}
         }
-        for r in p.resolutions.iter().filter(|r| inp(r.at)) {
-            f.resolved += 1;
-            f.solved += (r.result_type == ResultType::Solved) as u32;
-        }
-        f.closed += p.closed_at.is_some_and(inp) as u32;
-        f.open_now += p.status.is_open() as u32;
-        let late = lateness(p, today, calendar, settings);
+    }
+    let cut = escalation_cutoffs(local_date(now), calendar, settings);
+    for p in &open.open {
+        let f = by.entry(&p.category).or_default();
+        f.open_now += 1;
+        let late = lateness_of(p.clock.as_ref(), calendar, &cut);
         f.overdue_now += (late.handling_overdue || late.sign_overdue) as u32;
-        for ev in p.evaluations.iter().filter(|e| inp(e.at)) {
-            f.evaluated += 1;
-            f.satisfied += ev.satisfaction.is_positive() as u32;
-        }
     }
     let finish = |name: &str, f: Option<&CategoryFigures>| {
         let mut f = f.cloned().unwrap_or_default();

@@ -178,7 +178,7 @@ pub fn now_facts(conn: &Connection) -> Result<NowFacts> {
         now.by_status.insert(read::parse_enum(r.get(0)?, Status::parse)?, r.get(1)?);
     }
     let mut st = conn.prepare_cached(&format!(
-        "SELECT township_id, lead_unit_id, status, sign_deadline, handling_deadline, urge_level, urge_count
+        "SELECT township_id, lead_unit_id, status, sign_deadline, handling_deadline, urge_level, urge_count, category
          FROM problems WHERE status IN ({})",
         status_keys(Status::is_open)
     ))?;
@@ -188,6 +188,7 @@ pub fn now_facts(conn: &Connection) -> Result<NowFacts> {
         now.open.push(OpenProblem {
             township_id: r.get(0)?,
             lead_unit_id: r.get(1)?,
+            category: r.get(7)?,
             clock: read::clock_facts(status, read::opt_date(r, 3)?, read::opt_date(r, 4)?, r.get(5)?, r.get(6)?),
         });
     }
@@ -202,7 +203,7 @@ pub fn now_facts(conn: &Connection) -> Result<NowFacts> {
 }
 
 /// The SQL list of the keys of the statuses `f` holds for: `'assigned', 'in_progress'`.
-fn status_keys(f: fn(Status) -> bool) -> String {
+pub(crate) fn status_keys(f: fn(Status) -> bool) -> String {
     Status::ALL.iter().filter(|s| f(**s)).map(|s| format!("'{}'", s.key())).collect::<Vec<_>>().join(", ")
 }
 

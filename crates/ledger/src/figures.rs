@@ -2,6 +2,7 @@
 //! `core::figures`.
 
 use chrono::{DateTime, Utc};
+use taizhang_core::figure_facts::PeriodTallies;
 use taizhang_core::figures::{scorecard, scorecard_from, FigureInputs, NowFacts, Scorecard, ScorecardParts};
 use taizhang_core::period::Period;
 use taizhang_core::Problem;
@@ -18,12 +19,23 @@ impl Ledger {
 
     /// `scorecard` with the open problems already read.
     pub(crate) fn scorecard_with(&self, now_facts: &NowFacts, period: &Period, now: DateTime<Utc>) -> Result<Scorecard> {
+        let tallies = figure_counts::period_tallies(&self.conn, period.start, period.end)?;
+        self.scorecard_from_parts(&tallies, now_facts, period, now)
+    }
+
+    /// `scorecard` with the period's tallies and the open problems already read.
+    pub(crate) fn scorecard_from_parts(
+        &self,
+        tallies: &PeriodTallies,
+        now_facts: &NowFacts,
+        period: &Period,
+        now: DateTime<Utc>,
+    ) -> Result<Scorecard> {
         let units = self.cached().units()?;
         let (calendar, settings) = self.context_parts()?;
-        let tallies = figure_counts::period_tallies(&self.conn, period.start, period.end)?;
         let enterprises = read::all_enterprises(&self.conn)?;
         Ok(scorecard_from(
-            ScorecardParts { units: &units, enterprises: &enterprises, tallies: &tallies, now: now_facts },
+            ScorecardParts { units: &units, enterprises: &enterprises, tallies, now: now_facts },
             period,
             now,
             &calendar,

@@ -1,20 +1,21 @@
 //! The periodic report (旬报、月报、季报、年报): one struct holding everything the report
 //! workbook and the app's printable view show, so both say the same.
 //!
-//! Period figures come from the scorecard and `core::figures::category_breakdown`; the overdue
-//! list (for a 督办通报) is the open problems overdue at the moment the report is made, with the
-//! same lateness the ledger list shows. All of it is read from one snapshot of the file.
+//! Period figures come from the scorecard and `core::figures::category_breakdown_from`, both
+//! over the `figure_counts` projection; the overdue list (for a 督办通报) is the open problems
+//! overdue at the moment the report is made, with the same lateness the ledger list shows
+//! (`lateness_of` over their columns). All of it is read from one snapshot of the file.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-use taizhang_core::escalation::lateness;
-use taizhang_core::figures::{category_breakdown, CategoryFigures, DepartmentFigures, Summary, TownshipFigures};
+use taizhang_core::escalation::{escalation_cutoffs, lateness_of};
+use taizhang_core::figures::{category_breakdown_from, CategoryFigures, DepartmentFigures, Summary, TownshipFigures};
 use taizhang_core::period::Period;
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
 use crate::verify::ChainHead;
-use crate::{read, Ledger};
+use crate::{figure_counts, read, Ledger};
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -63,51 +64,60 @@ pub struct OverdueItem {
 }
 
 impl Ledger {
-    /// The report for `period`, made at `now`.
+    /// The report for `period`, made at `now`: the period's figure counts, the open problems'
+    /// columns and the overdue ones' rows; no aggregate is read.
     pub fn report(&self, period: &Period, now: DateTime<Utc>) -> Result<Report> {
         // One snapshot: the figures, the overdue list and the chain heads describe the same file.
         let _snapshot = self.conn.unchecked_transaction().map_err(LedgerError::from)?;
-        let problems = read::all_problems(&self.conn)?;
-        let card = self.scorecard_of(&problems, period, now)?;
+        let tallies = figure_counts::period_tallies(&self.conn, period.start, period.end)?;
+        let open = figure_counts::now_facts(&self.conn)?;
+        let card = self.scorecard_from_parts(&tallies, &open, period, now)?;
         let (calendar, settings) = self.context_parts()?;
         let units = self.cached().unit_names()?;
         let name = |id: &str| units.get(id).cloned().unwrap_or_else(|| id.to_string());
-        let enterprises: std::collections::HashMap<String, String> =
-            read::all_enterprises(&self.conn)?.into_iter().map(|e| (e.id, e.name)).collect();
-        let today = local_date(now);
+        let cut = escalation_cutoffs(local_date(now), &calendar, &settings);
+        let today = cut.today;
 
-        let mut overdue: Vec<OverdueItem> = problems
-            .iter()
-            .filter_map(|p| {
-                let late = lateness(p, today, &calendar, &settings);
-                if !(late.sign_overdue || late.handling_overdue) {
-                    return None;
-                }
-                let a = p.assignment.as_ref()?;
-                let days_overdue = if late.handling_overdue {
-                    late.days_overdue
-                } else {
-                    calendar.working_days_between(a.sign_deadline, today)
-                };
-                Some(OverdueItem {
-                    problem_id: p.id.clone(),
-                    number: p.number.clone(),
-                    enterprise_name: enterprises.get(&p.enterprise_id).cloned().unwrap_or_default(),
-                    township_name: name(&p.township_id),
-                    category: p.category.clone(),
-                    priority: p.priority,
-                    lead_unit_name: Some(name(&a.lead_unit_id)),
-                    status: p.status,
-                    sign_deadline: Some(a.sign_deadline),
-                    handling_deadline: Some(a.handling_deadline),
-                    sign_overdue: late.sign_overdue,
-                    handling_overdue: late.handling_overdue,
-                    days_overdue,
-                    level: late.level,
-                    urge_count: p.urges.len() as u32,
-                })
-            })
-            .collect();
+        let mut overdue: Vec<OverdueItem> = Vec::new();
+        let mut st = self.conn.prepare(&format!(
+            "SELECT p.id, p.number, e.name, p.township_id, p.category, p.priority, p.lead_unit_id, p.status,
+                    p.sign_deadline, p.handling_deadline, p.urge_level, p.urge_count
+               FROM problems p JOIN enterprises e ON e.id = p.enterprise_id
+              WHERE p.status IN ({})",
+            figure_counts::status_keys(Status::clock_runs)
+        ))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let status = read::parse_enum(r.get(7)?, Status::parse)?;
+            let (sign_deadline, handling_deadline) = (read::opt_date(r, 8)?, read::opt_date(r, 9)?);
+            let urge_count: u32 = r.get(11)?;
+            let clock = read::clock_facts(status, sign_deadline, handling_deadline, r.get(10)?, urge_count);
+            let late = lateness_of(clock.as_ref(), &calendar, &cut);
+            let (Some(clock), true) = (clock, late.sign_overdue || late.handling_overdue) else { continue };
+            let days_overdue = if late.handling_overdue {
+                late.days_overdue
+            } else {
+                calendar.working_days_between(clock.sign_deadline, today)
+            };
+            let lead: Option<String> = r.get(6)?;
+            overdue.push(OverdueItem {
+                problem_id: r.get(0)?,
+                number: r.get(1)?,
+                enterprise_name: r.get(2)?,
+                township_name: name(&r.get::<_, String>(3)?),
+                category: r.get(4)?,
+                priority: read::parse_enum(r.get(5)?, Priority::parse)?,
+                lead_unit_name: lead.as_deref().map(name),
+                status,
+                sign_deadline: Some(clock.sign_deadline),
+                handling_deadline: Some(clock.handling_deadline),
+                sign_overdue: late.sign_overdue,
+                handling_overdue: late.handling_overdue,
+                days_overdue,
+                level: late.level,
+                urge_count,
+            });
+        }
         overdue.sort_by(|a, b| {
             b.level
                 .cmp(&a.level)
@@ -117,7 +127,7 @@ impl Ledger {
         });
 
         Ok(Report {
-            categories: category_breakdown(&problems, period, now, &calendar, &settings),
+            categories: category_breakdown_from(&tallies, &open, now, &calendar, &settings),
             chain_heads: self.chain_heads()?,
             period: card.period,
             generated_at: card.generated_at,
