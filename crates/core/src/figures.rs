@@ -1,5 +1,8 @@
-//! Figures of DESIGN §6, per unit and period, computed from problem aggregates (which are a
-//! fold of the events), so anyone with the file can reproduce them.
+//! Figures of DESIGN §6, per unit and period: sums of the dated facts of each problem
+//! (`figure_facts`, a function of the aggregate, itself a fold of the events) plus the open
+//! problems as they stand, so anyone with the file can reproduce them. `scorecard` and
+//! `category_breakdown` take aggregates; `scorecard_from` and `category_breakdown_from` take
+//! the same facts already summed for a period, as the ledger's `figure_counts` keeps them.
 //!
 //! Counting rules (every date is the Beijing date of the event):
 //! - a department's *lead* figures count its own acts in the period: assignments it received,
