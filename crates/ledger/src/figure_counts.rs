@@ -10,7 +10,6 @@ use taizhang_core::figure_facts::{fact_changes, facts_of, visit_fact, FactKey, F
 use taizhang_core::figures::{NowFacts, OpenProblem};
 use taizhang_core::{Problem, Status, Visit};
 
-
 use crate::error::{LedgerError, Result};
 use crate::read;
 
@@ -37,28 +36,12 @@ fn add(conn: &Connection, changes: impl IntoIterator<Item = (FactKey, FactTally)
     )?;
     for (k, t) in changes {
         let on = k.on.map(|d| d.to_string()).unwrap_or_default();
-        let key = params![
-            on,
-            k.kind.key(),
-            k.unit_id,
-            k.detail,
-            k.started_on.map(|d| d.to_string()).unwrap_or_default()
-        ];
-        let n: i64 = upsert.query_row(
-            params![
-                on,
-                k.kind.key(),
-                k.unit_id,
-                k.detail,
-                k.started_on.map(|d| d.to_string()).unwrap_or_default(),
-                t.n,
-                t.yes,
-                t.solved
-            ],
-            |r| r.get(0),
-        )?;
+        let started = k.started_on.map(|d| d.to_string()).unwrap_or_default();
+        let (kind, unit, detail) = (k.kind.key(), k.unit_id.as_str(), k.detail.as_str());
+        let n: i64 =
+            upsert.query_row(params![on, kind, unit, detail, started, t.n, t.yes, t.solved], |r| r.get(0))?;
         if n == 0 {
-            delete.execute(key)?;
+            delete.execute(params![on, kind, unit, detail, started])?;
         } else if n < 0 {
             return Err(LedgerError::Corrupt(format!("figure count below zero for {k:?}")));
         }
