@@ -19,10 +19,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-
-use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
 use crate::escalation::{escalation_cutoffs, lateness_of, ClockFacts};

@@ -44,7 +44,7 @@ impl Ledger {
     }
 
     /// The scorecard over every problem aggregate (`core::figures::scorecard`): the reference
-    /// the projection's scorecard is tested against, and what reports built on aggregates use.
+    /// the projection's scorecard is tested against.
     pub fn scorecard_of_aggregates(&self, period: &Period, now: DateTime<Utc>) -> Result<Scorecard> {
         self.scorecard_of(&read::all_problems(&self.conn)?, period, now)
     }

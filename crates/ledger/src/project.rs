@@ -166,7 +166,7 @@ pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()
 /// The `problems` rowid every problem registered from now on will be above: taken when a
 /// transaction begins, and handed to `write_search_since` before it commits.
 pub fn search_mark(conn: &Connection) -> Result<i64> {
-    Ok(query_row(conn, "SELECT coalesce(max(rowid), 0) FROM problems", [], |r| r.get(0))?)
+    read::last_problem_rowid(conn)
 }
 
 /// Writes the search rows of the problems registered since `mark`, at the end of the
@@ -279,8 +279,4 @@ fn save_problem(conn: &Connection, p: &Problem) -> Result<()> {
 /// dozen statements, and parsing each anew costs more than running it.
 fn exec(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
     Ok(conn.prepare_cached(sql)?.execute(params)?)
-}
-
-fn query_row<T>(conn: &Connection, sql: &str, params: impl rusqlite::Params, f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>) -> rusqlite::Result<T> {
-    conn.prepare_cached(sql)?.query_row(params, f)
 }

@@ -590,7 +590,7 @@ impl Ledger {
             && sort.descending
             && page.offset < 1000
             && {
-                let n: i64 = self.conn.prepare_cached("SELECT ifnull(max(rowid), 0) FROM problems")?.query_row([], |r| r.get(0))?;
+                let n = read::last_problem_rowid(&self.conn)?;
                 (total as i64).saturating_mul(total as i64) > 10 * n
             };
         let from = if walk { "problems p INDEXED BY problems_registered_at" } else { "problems p" };

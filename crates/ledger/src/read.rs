@@ -190,6 +190,12 @@ pub fn problem(conn: &Connection, id: &str) -> Result<Option<Problem>> {
     json.map(|j| problem_state(&j)).transpose()
 }
 
+/// The highest `problems` rowid (0 when empty). Problems are never deleted, so it is also
+/// the number of problems, and every problem registered later gets a higher one.
+pub fn last_problem_rowid(conn: &Connection) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT ifnull(max(rowid), 0) FROM problems")?.query_row([], |r| r.get(0))?)
+}
+
 pub fn problem_id_by_number(conn: &Connection, number_or_id: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row(
