@@ -575,3 +575,30 @@ fn cached_context_follows_changes_from_any_connection() {
     let refused = a.execute("gx", &Command::Sign { problem_id: p, handler: String::new() }, at(2026, 3, 5)).unwrap_err();
     assert_eq!(refused.code(), "auth.inactive");
 }
+
+/// Within one transaction the problems an event changed are held in memory and written back
+/// when it ends: each command of a batch is decided against the state the ones before it
+/// left, a refused batch leaves nothing behind, and the file equals its rebuild.
+#[test]
+fn a_batch_decides_each_command_on_the_state_the_previous_ones_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut l, d) = new_ledger(dir.path());
+    let p = register(&mut l, &d, "p1", at(2026, 3, 2));
+    let assign_p = Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[&d.dept_c]) };
+    let urge_p = Command::Urge { problem_id: p.clone(), level: Escalation::Yellow, notice: "请加快办理".into() };
+    // Urging needs an assigned problem: only the first command of the batch assigned it.
+    l.execute_all("admin", &[assign_p.clone(), urge_p.clone(), urge_p], at(2026, 3, 3)).unwrap();
+    let q = l.problem(&p).unwrap();
+    assert_eq!((q.status, q.urges.len()), (Status::Assigned, 2));
+    let row = l.list_problems(&ProblemFilter::default(), Sort::default(), PageRequest::default(), at(2026, 3, 3)).unwrap();
+    let r = &row.rows[0];
+    assert_eq!((r.status, r.lead_unit_name.as_deref(), r.supporter_names.len()), (Status::Assigned, Some("工业和信息化局"), 1));
+    // The second assignment sees the first one's assignment, so the whole batch is refused.
+    let p2 = register(&mut l, &d, "p2", at(2026, 3, 3));
+    let events_before = l.verify().unwrap().events;
+    let assign_p2 = Command::Assign { problem_id: p2.clone(), request: assign(&d.dept_a, &[]) };
+    assert!(l.execute_all("admin", &[assign_p2.clone(), assign_p2], at(2026, 3, 4)).is_err());
+    assert_eq!(l.problem(&p2).unwrap().status, Status::Registered);
+    assert_eq!(l.verify().unwrap().events, events_before);
+    assert!(l.rebuild().unwrap().equal);
+}

@@ -13,7 +13,8 @@ use taizhang_core::*;
 use crate::error::{LedgerError, Result};
 use crate::read;
 use crate::world::SqlWorld;
-use crate::{project, Ledger};
+use crate::project::Projector;
+use crate::Ledger;
 
 /// An event as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -47,6 +48,7 @@ impl StoredEvent {
 /// Appends one event to this device's chain and folds it into the projections.
 pub(crate) fn append(
     tx: &Transaction<'_>,
+    projector: &mut Projector,
     device_id: &str,
     actor: &str,
     now: DateTime<Utc>,
@@ -81,7 +83,7 @@ pub(crate) fn append(
     )?
     .execute(params![id, device_id, device_seq, prev_hash, hash, actor, occurred, kind, payload_text, schema_version, body.subject_id()])?;
     let meta = EventMeta { actor: actor.to_string(), occurred_at: now };
-    project::apply(tx, body, &meta)?;
+    projector.apply(tx, body, &meta)?;
     Ok(StoredEvent {
         seq: tx.last_insert_rowid(),
         id,
@@ -133,10 +135,11 @@ impl Ledger {
         ];
         bodies.extend(builtin_years().into_iter().map(|year| EventBody::CalendarYearSet { year }));
         bodies.push(EventBody::SettingsChanged { settings });
+        let mut projector = Projector::begin(&tx)?;
         for body in &bodies {
-            append(&tx, &device, &admin.id, now, body)?;
+            append(&tx, &mut projector, &device, &admin.id, now, body)?;
         }
-        project::write_search_since(&tx, 0)?;
+        projector.finish(&tx)?;
         tx.commit()?;
         self.cache.borrow_mut().clear();
         Ok(())
@@ -186,18 +189,18 @@ impl Ledger {
         let mut calendar = cached.calendar().map_err(|e| (0, e))?;
         let mut settings = cached.settings().map_err(|e| (0, e))?;
         let mut context_changed = false;
-        let search_mark = project::search_mark(&tx).map_err(|e| (0, e))?;
+        let projector = std::cell::RefCell::new(Projector::begin(&tx).map_err(|e| (0, e))?);
         let result = (|| {
             for (i, cmd) in cmds.iter().enumerate() {
                 let ctx = Context { now, calendar: &calendar, settings: &settings };
                 let bodies = {
-                    let world = SqlWorld::new(&tx);
+                    let world = SqlWorld::new(&tx, &projector);
                     let decided = decide(cmd, &actor, &ctx, &world);
                     world.into_result().map_err(|e| (i, e))?;
                     decided.map_err(|e| (i, e.into()))?
                 };
                 for body in &bodies {
-                    on_event(append(&tx, &device, &actor.user.id, now, body).map_err(|e| (i, e))?);
+                    on_event(append(&tx, &mut projector.borrow_mut(), &device, &actor.user.id, now, body).map_err(|e| (i, e))?);
                 }
                 context_changed |= bodies.iter().any(crate::context::changes_context);
                 // Calendar and settings commands change the context of the ones after them.
@@ -210,7 +213,7 @@ impl Ledger {
             Ok(())
         })();
         let result = result
-            .and_then(|()| project::write_search_since(&tx, search_mark).map_err(|e| (cmds.len(), e)))
+            .and_then(|()| projector.into_inner().finish(&tx).map_err(|e| (cmds.len(), e)))
             .and_then(|()| tx.commit().map_err(|e| (cmds.len(), e.into())));
         if context_changed {
             self.cache.borrow_mut().clear();

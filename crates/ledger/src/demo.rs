@@ -1821,8 +1821,13 @@ struct Scheduled {
 
 /// Commands per transaction when generating. Each command is still decided, appended to the
 /// chain and folded exactly as `Ledger::execute` does; only the commit is shared, which takes
-/// a 1M-problem ledger from hours to minutes (one WAL commit per command dominated).
-const BATCH: usize = 5_000;
+/// a 1M-problem ledger from hours to minutes (one WAL commit per command dominated). Long
+/// transactions also let a problem's events of several weeks fold into one aggregate held in
+/// memory, written back once (`project::Projector`).
+const BATCH: usize = 100_000;
+
+/// Problems a generating transaction holds in memory (a few KB each).
+const HELD: usize = 100_000;
 
 /// `Ledger::execute` for a run of (login, command, time) steps in one IMMEDIATE transaction:
 /// the same decide → append → project as `execute_all`, but each step with its own actor and
@@ -1830,6 +1835,7 @@ const BATCH: usize = 5_000;
 fn execute_steps(
     ledger: &mut Ledger,
     steps: &[(&str, &Command, DateTime<Utc>)],
+    progress: &mut dyn FnMut(usize),
 ) -> std::result::Result<(), (usize, LedgerError)> {
     use rusqlite::TransactionBehavior;
     use std::collections::HashMap;
@@ -1840,21 +1846,25 @@ fn execute_steps(
     let mut settings = crate::read::settings(&tx).map_err(|e| (0, e))?;
     // Demo users never change unit or role once created, so an actor read once stays true.
     let mut actors: HashMap<&str, Actor> = HashMap::new();
-    let search_mark = crate::project::search_mark(&tx).map_err(|e| (0, e))?;
+    let projector = std::cell::RefCell::new(crate::project::Projector::with_capacity(&tx, HELD).map_err(|e| (0, e))?);
+    let every = (steps.len() / 50).max(1);
     for (i, (login, cmd, now)) in steps.iter().enumerate() {
+        if i % every == 0 && i > 0 {
+            progress(i);
+        }
         if !actors.contains_key(login) {
             actors.insert(login, crate::read::actor(&tx, login).map_err(|e| (i, e))?);
         }
         let actor = &actors[login];
         let ctx = Context { now: *now, calendar: &calendar, settings: &settings };
         let bodies = {
-            let world = crate::world::SqlWorld::new(&tx);
+            let world = crate::world::SqlWorld::new(&tx, &projector);
             let decided = decide(cmd, actor, &ctx, &world);
             world.into_result().map_err(|e| (i, e))?;
             decided.map_err(|e| (i, e.into()))?
         };
         for body in &bodies {
-            crate::append::append(&tx, &device, &actor.user.id, *now, body).map_err(|e| (i, e))?;
+            crate::append::append(&tx, &mut projector.borrow_mut(), &device, &actor.user.id, *now, body).map_err(|e| (i, e))?;
         }
         if bodies.iter().any(|b| {
             matches!(b, EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } | EventBody::SettingsChanged { .. })
@@ -1863,7 +1873,7 @@ fn execute_steps(
             settings = crate::read::settings(&tx).map_err(|e| (i, e))?;
         }
     }
-    crate::project::write_search_since(&tx, search_mark).map_err(|e| (steps.len(), e))?;
+    projector.into_inner().finish(&tx).map_err(|e| (steps.len(), e))?;
     tx.commit().map_err(|e| (steps.len(), e.into()))?;
     ledger.cache.borrow_mut().clear();
     Ok(())
@@ -2107,7 +2117,7 @@ pub fn generate(ledger: &mut Ledger, opts: &DemoOptions, progress: &mut dyn FnMu
     // a large one in BATCH-sized ones.
     let batch = BATCH.min((total / 100).max(50));
     for chunk in steps.chunks(batch) {
-        execute_steps(ledger, chunk).map_err(|(i, e)| {
+        execute_steps(ledger, chunk, &mut |i| progress(done + i, total)).map_err(|(i, e)| {
             if cfg!(test) {
                 let (login, cmd, at) = chunk[i.min(chunk.len() - 1)];
                 eprintln!("demo step refused at {at} by {login}: {cmd:?}\n  -> {e}");

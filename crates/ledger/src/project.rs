@@ -1,9 +1,19 @@
-//! Projections: the read tables as a pure fold of the events. `apply` is called for every
-//! event appended and, in order, for every event on rebuild; nothing else writes these tables.
+//! Projections: the read tables as a pure fold of the events. `Projector::apply` is called
+//! for every event appended and, in order, for every event on rebuild; nothing else writes
+//! these tables.
+//!
+//! A problem's rows (`problems`, `problem_states`, `problem_supporters`) and its figure counts
+//! are a function of its aggregate alone, so within one transaction the aggregates an event
+//! changes are held in memory and written back once, when the transaction ends (or when too
+//! many are held). A problem that gets ten events in one transaction is parsed once and
+//! written once instead of ten times; the file at commit is the same.
+
+use std::collections::HashMap;
 
 use rusqlite::{params, Connection};
 use taizhang_core::chain::format_instant;
 use taizhang_core::credit_code::check_credit_code;
+use taizhang_core::figure_facts::{facts_of, Facts};
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
@@ -45,7 +55,129 @@ pub fn escalation_of_rank(rank: i64) -> Escalation {
     }
 }
 
-pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()> {
+/// The projections' side of one write transaction: the problems changed and not yet written
+/// back, and the first `problems` rowid this transaction's registrations get.
+pub(crate) struct Projector {
+    held: HashMap<Id, Held>,
+    capacity: usize,
+    clock: u64,
+    search_mark: i64,
+}
+
+/// A problem as this transaction left it so far.
+struct Held {
+    problem: Problem,
+    /// Its facts as `figure_counts` holds them now.
+    counted: Facts,
+    /// Whether its rows are older than `problem`.
+    rows_stale: bool,
+    /// When it was last read or changed (the `clock`), to write back the least recent first.
+    touched: u64,
+}
+
+/// How many aggregates a transaction holds before it writes the least recently used back. A
+/// problem in memory is a few KB; a busy district's generator touches about this many in a
+/// month of its history.
+pub(crate) const HELD_PROBLEMS: usize = 20_000;
+
+impl Projector {
+    /// Called once the transaction has begun (IMMEDIATE), before any event is appended.
+    pub(crate) fn begin(conn: &Connection) -> Result<Projector> {
+        Self::with_capacity(conn, HELD_PROBLEMS)
+    }
+
+    pub(crate) fn with_capacity(conn: &Connection, capacity: usize) -> Result<Projector> {
+        Ok(Projector { held: HashMap::new(), capacity: capacity.max(1), clock: 0, search_mark: read::last_problem_rowid(conn)? })
+    }
+
+    /// The problem as this transaction has made it so far (what `decide` must see).
+    pub(crate) fn problem(&mut self, conn: &Connection, id: &str) -> Result<Option<Problem>> {
+        Ok(self.hold(conn, id)?.map(|h| h.problem.clone()))
+    }
+
+    fn hold(&mut self, conn: &Connection, id: &str) -> Result<Option<&mut Held>> {
+        self.clock += 1;
+        if !self.held.contains_key(id) {
+            let Some(problem) = read::problem(conn, id)? else { return Ok(None) };
+            self.make_room(conn)?;
+            let counted = facts_of(&problem);
+            self.held.insert(problem.id.clone(), Held { problem, counted, rows_stale: false, touched: 0 });
+        }
+        let h = self.held.get_mut(id).expect("held above");
+        h.touched = self.clock;
+        Ok(Some(h))
+    }
+
+    /// Writes back the least recently touched quarter when the transaction holds too many.
+    fn make_room(&mut self, conn: &Connection) -> Result<()> {
+        if self.held.len() < self.capacity {
+            return Ok(());
+        }
+        let mut by_age: Vec<(u64, Id)> = self.held.iter().map(|(id, h)| (h.touched, id.clone())).collect();
+        by_age.sort_unstable();
+        for (_, id) in by_age.into_iter().take((self.capacity / 4).max(1)) {
+            let h = self.held.remove(&id).expect("listed above");
+            write_back(conn, &h)?;
+        }
+        Ok(())
+    }
+
+    /// Writes back every problem held and the search rows of the problems registered in this
+    /// transaction. Every writer calls it last, before COMMIT.
+    pub(crate) fn finish(mut self, conn: &Connection) -> Result<()> {
+        // In the order they were last touched, so the same history writes the same file.
+        let mut held: Vec<Held> = self.held.drain().map(|(_, h)| h).collect();
+        held.sort_unstable_by_key(|h| h.touched);
+        for h in &held {
+            write_back(conn, h)?;
+        }
+        write_search_since(conn, self.search_mark)
+    }
+
+    pub(crate) fn apply(&mut self, conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()> {
+        use EventBody as E;
+        match body {
+            E::ProblemRegistered { .. } | E::ProblemImported { .. } => {
+                let p = Problem::from_registration(body, meta).expect("a registration event");
+                // Its row now: the numbering of the next registration and the order of the
+                // rowids (the search rows' keys) come from it. Its counts are written back.
+                save_problem(conn, &p)?;
+                if let Some(o) = &p.imported {
+                    exec(conn,
+                        "INSERT INTO problem_imports (problem_id, import_key, file, sheet, row) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![p.id, o.key, o.file, o.sheet, o.row],
+                    )?;
+                }
+                self.make_room(conn)?;
+                self.clock += 1;
+                self.held.insert(p.id.clone(), Held { problem: p, counted: Facts::new(), rows_stale: false, touched: self.clock });
+                Ok(())
+            }
+            _ => match body.problem_id() {
+                Some(pid) => {
+                    let h = self
+                        .hold(conn, pid)?
+                        .ok_or_else(|| LedgerError::Corrupt(format!("event for unknown problem {pid}")))?;
+                    h.problem.apply(body, meta);
+                    h.rows_stale = true;
+                    Ok(())
+                }
+                None => apply_other(conn, body, meta),
+            },
+        }
+    }
+}
+
+/// Writes a held problem's rows, if they are stale, and the change of its facts.
+fn write_back(conn: &Connection, h: &Held) -> Result<()> {
+    if h.rows_stale {
+        save_problem(conn, &h.problem)?;
+    }
+    figure_counts::record(conn, &h.counted, &h.problem)
+}
+
+/// Every event that is not about one problem.
+fn apply_other(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()> {
     use EventBody as E;
     match body {
         E::LedgerInitialized { .. } => {}
@@ -138,39 +270,16 @@ pub fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()
                 [serde_json::to_string(settings)?],
             )?;
         }
-        E::ProblemRegistered { .. } | E::ProblemImported { .. } => {
-            let p = Problem::from_registration(body, meta).expect("a registration event");
-            save_problem(conn, &p)?;
-            figure_counts::record(conn, &Default::default(), &p)?;
-            // Its search row is written by `write_search_since` when the transaction ends.
-            if let Some(o) = &p.imported {
-                exec(conn, 
-                    "INSERT INTO problem_imports (problem_id, import_key, file, sheet, row) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![p.id, o.key, o.file, o.sheet, o.row],
-                )?;
-            }
-        }
         _ => {
-            let pid = body.problem_id().expect("every other event is about a problem");
-            let mut p = read::problem(conn, pid)?
-                .ok_or_else(|| LedgerError::Corrupt(format!("event for unknown problem {pid}")))?;
-            let before = taizhang_core::figure_facts::facts_of(&p);
-            p.apply(body, meta);
-            save_problem(conn, &p)?;
-            figure_counts::record(conn, &before, &p)?;
+            // `Projector::apply` hands every event about a problem to the held aggregate.
+            return Err(LedgerError::Corrupt("an event about a problem outside the projector".into()));
         }
     }
     Ok(())
 }
 
-/// The `problems` rowid every problem registered from now on will be above: taken when a
-/// transaction begins, and handed to `write_search_since` before it commits.
-pub fn search_mark(conn: &Connection) -> Result<i64> {
-    read::last_problem_rowid(conn)
-}
-
 /// Writes the search rows of the problems registered since `mark`, at the end of the
-/// transaction that registered them (every writer calls it before committing). FTS5 writes
+/// transaction that registered them (`Projector::finish` calls it). FTS5 writes
 /// its pending rows out at every statement savepoint, so a row written per registration cost
 /// about 15% of a 100,000-row import in small segments and their merges. Late is the same as
 /// early: a problem's number and texts never change after registration, and its enterprise's

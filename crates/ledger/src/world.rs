@@ -8,16 +8,19 @@ use taizhang_core::workflow::World;
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
+use crate::project::Projector;
 use crate::read;
 
 pub struct SqlWorld<'c> {
     conn: &'c Connection,
+    /// The problems as this transaction has changed them so far (not yet written back).
+    projector: &'c RefCell<Projector>,
     error: RefCell<Option<LedgerError>>,
 }
 
 impl<'c> SqlWorld<'c> {
-    pub fn new(conn: &'c Connection) -> Self {
-        SqlWorld { conn, error: RefCell::new(None) }
+    pub fn new(conn: &'c Connection, projector: &'c RefCell<Projector>) -> Self {
+        SqlWorld { conn, projector, error: RefCell::new(None) }
     }
 
     pub fn into_result(self) -> Result<()> {
@@ -62,7 +65,7 @@ impl World for SqlWorld<'_> {
         self.one(&format!("SELECT {} FROM visits WHERE id = ?1", read::VISIT_COLS), id, read::visit_row)
     }
     fn problem(&self, id: &str) -> Option<Problem> {
-        self.keep(read::problem(self.conn, id))
+        self.keep(self.projector.borrow_mut().problem(self.conn, id))
     }
     fn problem_id_by_number(&self, number: &str) -> Option<Id> {
         self.one("SELECT id FROM problems WHERE number = ?1", number, |r| r.get(0))
