@@ -9,7 +9,9 @@
 //! written once instead of ten times; the file at commit is the same.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
+use rusqlite::types::Value;
 use rusqlite::{params, Connection};
 use taizhang_core::chain::format_instant;
 use taizhang_core::credit_code::check_credit_code;
@@ -141,7 +143,7 @@ impl Projector {
                 let p = Problem::from_registration(body, meta).expect("a registration event");
                 // Its row now: the numbering of the next registration and the order of the
                 // rowids (the search rows' keys) come from it. Its counts are written back.
-                save_problem(conn, &p)?;
+                insert_problem(conn, &p)?;
                 if let Some(o) = &p.imported {
                     exec(conn,
                         "INSERT INTO problem_imports (problem_id, import_key, file, sheet, row) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -171,7 +173,7 @@ impl Projector {
 /// Writes a held problem's rows, if they are stale, and the change of its facts.
 fn write_back(conn: &Connection, h: &Held) -> Result<()> {
     if h.rows_stale {
-        save_problem(conn, &h.problem)?;
+        update_problem(conn, &h.problem)?;
     }
     figure_counts::record(conn, &h.counted, &h.problem)
 }
@@ -302,79 +304,104 @@ fn number_parts(number: &str) -> (i64, i64) {
     (year, seq)
 }
 
-fn save_problem(conn: &Connection, p: &Problem) -> Result<()> {
-    let a = p.assignment.as_ref();
+/// The `problems` columns fixed at registration, then the ones later events change.
+const FIXED_COLS: [&str; 16] = [
+    "id", "number", "number_year", "number_seq", "enterprise_id", "township_id", "visit_id", "source", "category",
+    "description", "demand", "raised_on", "priority", "responsible_leader", "registered_at", "registered_on",
+];
+const CHANGING_COLS: [&str; 20] = [
+    "status", "lead_unit_id", "handler", "assigned_on", "sign_deadline", "handling_deadline", "original_deadline",
+    "signed_on", "resolved_on", "closed_on", "evaluation", "reopen_count", "urge_count", "urge_level",
+    "extension_pending", "withdrawal_pending", "updated_at", "result_type", "result_text", "result_explanation",
+];
+
+fn fixed_values(p: &Problem) -> [Value; 16] {
     let (year, seq) = number_parts(&p.number);
+    [
+        p.id.clone().into(),
+        p.number.clone().into(),
+        year.into(),
+        seq.into(),
+        p.enterprise_id.clone().into(),
+        p.township_id.clone().into(),
+        p.visit_id.clone().into(),
+        p.source.key().to_string().into(),
+        p.category.clone().into(),
+        p.description.clone().into(),
+        p.demand.clone().into(),
+        p.raised_on.to_string().into(),
+        p.priority.key().to_string().into(),
+        p.responsible_leader.clone().into(),
+        format_instant(p.registered_at).into(),
+        local_date(p.registered_at).to_string().into(),
+    ]
+}
+
+fn changing_values(p: &Problem) -> [Value; 20] {
+    let a = p.assignment.as_ref();
     let urge_level = p.urges.iter().map(|u| escalation_rank(u.level)).max().unwrap_or(0);
     // The result shown beside a resolved problem: its last resolution.
     let result = p.resolved_at.and(p.resolutions.last());
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
-    let local = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| local_date(t).to_string());
-    exec(conn, 
-        "INSERT INTO problems (id, number, number_year, number_seq, enterprise_id, township_id, visit_id, source, category,
-            description, demand, raised_on, priority, responsible_leader, status, registered_at, registered_on,
-            lead_unit_id, handler, assigned_on, sign_deadline, handling_deadline, original_deadline, signed_on,
-            resolved_on, closed_on, evaluation, reopen_count, urge_count, urge_level, extension_pending,
-            withdrawal_pending, updated_at, result_type, result_text, result_explanation)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
-            ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, lead_unit_id = excluded.lead_unit_id,
-            handler = excluded.handler, assigned_on = excluded.assigned_on, sign_deadline = excluded.sign_deadline,
-            handling_deadline = excluded.handling_deadline, original_deadline = excluded.original_deadline,
-            signed_on = excluded.signed_on, resolved_on = excluded.resolved_on, closed_on = excluded.closed_on,
-            evaluation = excluded.evaluation, reopen_count = excluded.reopen_count, urge_count = excluded.urge_count,
-            urge_level = excluded.urge_level, extension_pending = excluded.extension_pending,
-            withdrawal_pending = excluded.withdrawal_pending, updated_at = excluded.updated_at,
-            result_type = excluded.result_type, result_text = excluded.result_text,
-            result_explanation = excluded.result_explanation",
-        params![
-            p.id,
-            p.number,
-            year,
-            seq,
-            p.enterprise_id,
-            p.township_id,
-            p.visit_id,
-            p.source.key(),
-            p.category,
-            p.description,
-            p.demand,
-            p.raised_on.to_string(),
-            p.priority.key(),
-            p.responsible_leader,
-            p.status.key(),
-            format_instant(p.registered_at),
-            local_date(p.registered_at).to_string(),
-            a.map(|a| a.lead_unit_id.as_str()),
-            a.map(|a| a.handler.as_str()),
-            local(a.map(|a| a.assigned_at)),
-            date(a.map(|a| a.sign_deadline)),
-            date(a.map(|a| a.handling_deadline)),
-            date(a.map(|a| a.original_deadline)),
-            local(p.signed_at),
-            local(p.resolved_at),
-            local(p.closed_at),
-            p.evaluation.map(|e| e.key()),
-            p.reopen_count,
-            p.urges.len() as i64,
-            urge_level,
-            p.pending_extension().is_some(),
-            p.pending_withdrawal.is_some(),
-            format_instant(p.updated_at),
-            result.map(|r| r.result_type.key()),
-            result.map(|r| r.result_text.as_str()),
-            result.map(|r| r.explanation.as_str()).filter(|e| !e.is_empty()),
-        ],
-    )?;
-    exec(conn,
-        "INSERT INTO problem_states (problem_id, state) VALUES (?1, ?2)
-         ON CONFLICT (problem_id) DO UPDATE SET state = excluded.state",
-        params![p.id, serde_json::to_string(p)?],
-    )?;
+    let text = |s: Option<&str>| Value::from(s.map(str::to_string));
+    let date = |d: Option<chrono::NaiveDate>| Value::from(d.map(|d| d.to_string()));
+    let local = |t: Option<chrono::DateTime<chrono::Utc>>| Value::from(t.map(|t| local_date(t).to_string()));
+    [
+        p.status.key().to_string().into(),
+        text(a.map(|a| a.lead_unit_id.as_str())),
+        text(a.map(|a| a.handler.as_str())),
+        local(a.map(|a| a.assigned_at)),
+        date(a.map(|a| a.sign_deadline)),
+        date(a.map(|a| a.handling_deadline)),
+        date(a.map(|a| a.original_deadline)),
+        local(p.signed_at),
+        local(p.resolved_at),
+        local(p.closed_at),
+        text(p.evaluation.map(|e| e.key())),
+        i64::from(p.reopen_count).into(),
+        (p.urges.len() as i64).into(),
+        urge_level.into(),
+        p.pending_extension().is_some().into(),
+        p.pending_withdrawal.is_some().into(),
+        format_instant(p.updated_at).into(),
+        text(result.map(|r| r.result_type.key())),
+        text(result.map(|r| r.result_text.as_str())),
+        text(result.map(|r| r.explanation.as_str()).filter(|e| !e.is_empty())),
+    ]
+}
+
+/// A registered problem's rows.
+fn insert_problem(conn: &Connection, p: &Problem) -> Result<()> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let cols: Vec<&str> = FIXED_COLS.iter().chain(&CHANGING_COLS).copied().collect();
+        let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+        format!("INSERT INTO problems ({}) VALUES ({})", cols.join(", "), marks.join(", "))
+    });
+    let values = fixed_values(p).into_iter().chain(changing_values(p));
+    exec(conn, &SQL, rusqlite::params_from_iter(values))?;
+    exec(conn, "INSERT INTO problem_states (problem_id, state) VALUES (?1, ?2)", params![p.id, serde_json::to_string(p)?])?;
+    insert_supporters(conn, p)
+}
+
+/// A problem's rows after events changed it: a plain UPDATE of the changing columns (an
+/// upsert first tries the insert, probing every unique index, under a statement journal).
+fn update_problem(conn: &Connection, p: &Problem) -> Result<()> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let sets: Vec<String> = CHANGING_COLS.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 2)).collect();
+        format!("UPDATE problems SET {} WHERE id = ?1", sets.join(", "))
+    });
+    let values = std::iter::once(Value::from(p.id.clone())).chain(changing_values(p));
+    if exec(conn, &SQL, rusqlite::params_from_iter(values))? != 1 {
+        return Err(LedgerError::Corrupt(format!("no row for problem {}", p.id)));
+    }
+    exec(conn, "UPDATE problem_states SET state = ?2 WHERE problem_id = ?1", params![p.id, serde_json::to_string(p)?])?;
     exec(conn, "DELETE FROM problem_supporters WHERE problem_id = ?1", [&p.id])?;
-    if let Some(a) = a {
+    insert_supporters(conn, p)
+}
+
+fn insert_supporters(conn: &Connection, p: &Problem) -> Result<()> {
+    if let Some(a) = &p.assignment {
         for s in &a.supporters {
-            exec(conn, 
+            exec(conn,
                 "INSERT INTO problem_supporters (problem_id, unit_id, sub_deadline, acknowledged, settled, clock_runs)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![p.id, s.unit_id, s.sub_deadline.to_string(), s.acknowledged_at.is_some(), s.is_settled(), p.status.clock_runs()],
