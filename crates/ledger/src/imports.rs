@@ -8,18 +8,16 @@ use crate::Ledger;
 impl Ledger {
     /// The number of the problem imported under this key, if any.
     pub fn problem_number_by_import_key(&self, key: &str) -> Result<Option<String>> {
+        // A cached statement: an import's plan asks once per row.
         Ok(self
             .connection()
-            .query_row(
-                "SELECT p.number FROM problem_imports i JOIN problems p ON p.id = i.problem_id WHERE i.import_key = ?1",
-                [key],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT p.number FROM problem_imports i JOIN problems p ON p.id = i.problem_id WHERE i.import_key = ?1")?
+            .query_row([key], |r| r.get(0))
             .optional()?)
     }
 
     /// Whether a problem has this number.
     pub fn problem_number_exists(&self, number: &str) -> Result<bool> {
-        Ok(self.connection().query_row("SELECT EXISTS (SELECT 1 FROM problems WHERE number = ?1)", [number], |r| r.get(0))?)
+        Ok(self.connection().prepare_cached("SELECT EXISTS (SELECT 1 FROM problems WHERE number = ?1)")?.query_row([number], |r| r.get(0))?)
     }
 }

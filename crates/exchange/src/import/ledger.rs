@@ -135,6 +135,9 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
     let mut new_by_key: BTreeMap<String, usize> = BTreeMap::new();
     let mut enterprises_matched: BTreeMap<Id, ()> = BTreeMap::new();
     let mut seen_keys: BTreeMap<String, u32> = BTreeMap::new();
+    // The ledger's enterprise for a (credit code, name): a sheet names a few hundred
+    // enterprises over its many rows.
+    let mut found_by_key: BTreeMap<(Option<String>, String), Option<Enterprise>> = BTreeMap::new();
     let mut parsed: Vec<ParsedRow> = Vec::new();
     let mut duplicates = 0u32;
     let sheet_name = sp.workbook.sheet.name.clone();
@@ -327,14 +330,21 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
         }
 
         // The enterprise: credit code, then name; else one to create in its township.
-        let found = match &code {
-            Some(c) => ledger.find_enterprise(c)?.filter(|e| e.credit_code.as_deref() == Some(c.as_str())),
-            None => None,
-        };
-        let found = match found {
-            Some(e) => Some(e),
-            None if !name.is_empty() => ledger.find_enterprise(&name)?.filter(|e| e.name == name),
-            None => None,
+        let found = match found_by_key.get(&(code.clone(), name.clone())) {
+            Some(found) => found.clone(),
+            None => {
+                let by_code = match &code {
+                    Some(c) => ledger.find_enterprise(c)?.filter(|e| e.credit_code.as_deref() == Some(c.as_str())),
+                    None => None,
+                };
+                let found = match by_code {
+                    Some(e) => Some(e),
+                    None if !name.is_empty() => ledger.find_enterprise(&name)?.filter(|e| e.name == name),
+                    None => None,
+                };
+                found_by_key.insert((code.clone(), name.clone()), found.clone());
+                found
+            }
         };
         let enterprise = match found {
             Some(e) => {
