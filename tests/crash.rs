@@ -71,7 +71,7 @@ fn seed() -> u64 {
             let s = s.trim();
             s.strip_prefix("0x").map(|h| u64::from_str_radix(h, 16).ok()).unwrap_or_else(|| s.parse().ok())
         })
-        .unwrap_or(0xC0FFEE_2026)
+        .unwrap_or(0xC0_FFEE_2026)
 }
 
 /// The start of the ledger's clock: Monday 2026-03-02, 10:00 Beijing time.

@@ -101,7 +101,7 @@ enum Kind {
     PayloadByte,
     Actor,
     OccurredAt,
-    EventKind,
+    EventType,
     PrevHash,
     Hash,
     DeviceSeq,
@@ -137,7 +137,7 @@ impl Kind {
         Kind::PayloadByte,
         Kind::Actor,
         Kind::OccurredAt,
-        Kind::EventKind,
+        Kind::EventType,
         Kind::PrevHash,
         Kind::Hash,
         Kind::DeviceSeq,
@@ -170,7 +170,7 @@ impl Kind {
             Kind::PayloadByte => "one byte of a payload (may be invalid UTF-8)",
             Kind::Actor => "actor (another user, or one character)",
             Kind::OccurredAt => "occurred_at (another valid instant)",
-            Kind::EventKind => "kind (another event kind)",
+            Kind::EventType => "kind (another event kind)",
             Kind::PrevHash => "prev_hash (one hex digit)",
             Kind::Hash => "hash (one hex digit)",
             Kind::DeviceSeq => "device_seq (moved, or two swapped)",
@@ -295,7 +295,7 @@ fn mutate(kind: Kind, rng: &mut Rng, path: &Path) -> String {
             set("occurred_at", &moved, e.seq);
             format!("occurred_at of seq {} by {shift} µs", e.seq)
         }
-        Kind::EventKind => {
+        Kind::EventType => {
             let e = middle(rng, &all);
             let mut kinds: Vec<&String> = all.iter().map(|r| &r.kind).filter(|k| **k != e.kind).collect();
             kinds.sort();

@@ -470,7 +470,7 @@ pub fn import_commit(
         let path = PathBuf::from(path);
         let mut progress = |done: usize, total: usize| {
             // One message per row would flood the channel on a 100,000-row sheet.
-            if done == total || done % 200 == 0 {
+            if done == total || done.is_multiple_of(200) {
                 let _ = on_progress.send(Progress { stage: "import".into(), done: done as i64, total: total as i64 });
             }
         };

@@ -10,6 +10,7 @@
 //!   2. the sign-in screen listing its users, after clicking the ledger,
 //!   3. the first rows of the ledger page, after signing in (the app lands on the dashboard)
 //!      and clicking 台账 as soon as the menu shows.
+//!
 //! Memory: PSS and RSS (`/proc/PID/smaps_rollup`) of the app and every process under it
 //! (WebKitWebProcess, WebKitNetworkProcess), two seconds after the rows show.
 //!

@@ -38,7 +38,7 @@ struct Args {
 
 impl Args {
     fn want(&self, phase: &str) -> bool {
-        self.only.as_deref().map_or(true, |o| o.split(',').any(|p| p == phase))
+        self.only.as_deref().is_none_or(|o| o.split(',').any(|p| p == phase))
     }
 }
 

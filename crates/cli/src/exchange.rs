@@ -204,6 +204,7 @@ fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
     o
 }
 
+#[allow(clippy::large_enum_variant)] // parsed once per run
 #[derive(Subcommand)]
 pub enum ExportCmd {
     /// The ledger in the usual 台账 layout: `.xlsx`, or CSV (UTF-8 with BOM) when OUT ends in

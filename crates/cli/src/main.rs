@@ -350,6 +350,8 @@ enum SortArg {
     Updated,
 }
 
+// Clap's commands are parsed once per run: the size of their largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum ProblemsCmd {
     /// The ledger list with filters, sort and paging.
@@ -506,6 +508,7 @@ enum UserCmd {
     },
 }
 
+#[allow(clippy::large_enum_variant)] // parsed once per run
 #[derive(Subcommand)]
 enum EnterpriseCmd {
     List,

@@ -64,7 +64,8 @@ pub enum EventBody {
         responsible_leader: String,
     },
     /// A row of an office's existing ledger, with the number and assignment terms decided here.
-    ProblemImported { number: String, township_id: Id, terms: Option<AssignmentTerms>, row: ImportedProblem },
+    // Boxed: an imported row is four times the size of any other event.
+    ProblemImported { number: String, township_id: Id, terms: Option<AssignmentTerms>, row: Box<ImportedProblem> },
     ResolvedLocally { problem_id: Id, result_text: String },
     Assigned { problem_id: Id, terms: AssignmentTerms },
     Signed { problem_id: Id, unit_id: Id, handler: String },

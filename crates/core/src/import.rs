@@ -240,7 +240,7 @@ pub(crate) fn decide_import(
     row.result_text = text("result_text", &row.result_text, false, MAX_TEXT)?;
     row.origin.file = text("file", &row.origin.file, false, MAX_SHORT)?;
     row.origin.sheet = text("sheet", &row.origin.sheet, false, MAX_SHORT)?;
-    Ok(vec![EventBody::ProblemImported { number, township_id: township.id, terms, row }])
+    Ok(vec![EventBody::ProblemImported { number, township_id: township.id, terms, row: Box::new(row) }])
 }
 
 #[cfg(test)]

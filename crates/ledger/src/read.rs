@@ -114,17 +114,6 @@ pub fn name_list(joined: Option<String>) -> Vec<String> {
     joined.map(|names| names.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default()
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn dates_are_read_exactly() {
-        let d = super::date("2026-02-28").unwrap();
-        assert_eq!(d, chrono::NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
-        for bad in ["2026-02-30", "2026-2-28", "2026/02/28", "20260228", "2026-02-2x", "", "２０２６-02-28", "2026-02-28 "] {
-            assert!(super::date(bad).is_err(), "{bad:?}");
-        }
-    }
-}
 
 pub fn problem_state(json: &str) -> Result<Problem> {
     serde_json::from_str(json).map_err(|e| LedgerError::Corrupt(format!("problem state: {e}")))
@@ -259,4 +248,16 @@ pub fn all_visits(conn: &Connection) -> Result<Vec<Visit>> {
     let mut st = conn.prepare(&format!("SELECT {VISIT_COLS} FROM visits ORDER BY rowid"))?;
     let rows = st.query_map([], visit_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_are_read_exactly() {
+        let d = super::date("2026-02-28").unwrap();
+        assert_eq!(d, chrono::NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
+        for bad in ["2026-02-30", "2026-2-28", "2026/02/28", "20260228", "2026-02-2x", "", "２０２６-02-28", "2026-02-28 "] {
+            assert!(super::date(bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -60,7 +60,9 @@ fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) 
     let mut resolver = UnitResolver::new(&units, &opts.units);
     let header = sp.header.clone();
     let mut seen: BTreeMap<String, u32> = BTreeMap::new();
-    let mut pending: Vec<(u32, Enterprise, Option<(UnitKind, String)>, bool)> = Vec::new();
+    // (row, the enterprise as it will be, its township's (kind, name), whether it is new)
+    type PendingRow = (u32, Enterprise, Option<(UnitKind, String)>, bool);
+    let mut pending: Vec<PendingRow> = Vec::new();
     let mut unchanged = 0u32;
 
     let rows = if complete { sp.data_rows() } else { Vec::new() };

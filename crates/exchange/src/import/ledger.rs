@@ -22,7 +22,7 @@ use crate::header::Field;
 type UnitKey = (UnitKind, String);
 
 enum EnterpriseRef {
-    Existing(Enterprise),
+    Existing(Box<Enterprise>),
     New(usize),
 }
 
@@ -349,7 +349,7 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
         let enterprise = match found {
             Some(e) => {
                 enterprises_matched.insert(e.id.clone(), ());
-                EnterpriseRef::Existing(e)
+                EnterpriseRef::Existing(Box::new(e))
             }
             None => {
                 let k = code.clone().unwrap_or_else(|| name.clone());

@@ -225,18 +225,6 @@ fn file_name(path: &Path) -> String {
     path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn column_letters() {
-        assert_eq!(super::column_letter(0), "A");
-        assert_eq!(super::column_letter(25), "Z");
-        assert_eq!(super::column_letter(26), "AA");
-        assert_eq!(super::column_letter(27), "AB");
-        assert_eq!(super::column_letter(701), "ZZ");
-        assert_eq!(super::column_letter(702), "AAA");
-    }
-}
 
 /// Runs a planned import: refused while any row has an error; otherwise every command in one
 /// transaction, with progress, and a refusal pointed at the row it came from.
@@ -266,4 +254,17 @@ fn commit(
         }
     })?;
     Ok(ImportOutcome { preview: planned.preview, events })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn column_letters() {
+        assert_eq!(super::column_letter(0), "A");
+        assert_eq!(super::column_letter(25), "Z");
+        assert_eq!(super::column_letter(26), "AA");
+        assert_eq!(super::column_letter(27), "AB");
+        assert_eq!(super::column_letter(701), "ZZ");
+        assert_eq!(super::column_letter(702), "AAA");
+    }
 }

@@ -11,6 +11,9 @@ use taizhang_ledger::new_id;
 
 use super::{UnitChoice, UnitMapping};
 
+/// The unit each (kind, name) noted in a sheet stands for.
+pub type UnitIds = BTreeMap<(UnitKind, String), Id>;
+
 pub struct UnitResolver<'a> {
     units: &'a [Unit],
     choices: &'a [UnitChoice],
@@ -129,7 +132,7 @@ impl<'a> UnitResolver<'a> {
 
     /// The CreateUnit commands for unmatched names, the id of every noted name, and the
     /// mapping to show.
-    pub fn finish(self, now: DateTime<Utc>) -> (Vec<Command>, BTreeMap<(UnitKind, String), Id>, Vec<UnitMapping>) {
+    pub fn finish(self, now: DateTime<Utc>) -> (Vec<Command>, UnitIds, Vec<UnitMapping>) {
         let mut creates = Vec::new();
         let mut ids = BTreeMap::new();
         let mut shown = Vec::new();
@@ -188,7 +191,8 @@ mod tests {
         assert_eq!(ids[&c], "gx");
         assert_eq!(ids[&d], "cg");
         assert_eq!(creates.len(), 1);
-        assert!(matches!(&creates[0], Command::CreateUnit { name, short_name, .. } if name == "区税务局" && short_name == "税务局"));
+        assert!(matches!(&creates[0], Command::CreateUnit { unit_id, name, short_name, .. }
+            if name == "区税务局" && short_name == "税务局" && ids[&e] == *unit_id));
         assert!(shown.iter().any(|m| m.name == "区税务局" && m.create));
     }
 
