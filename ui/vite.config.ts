@@ -1,10 +1,18 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import Components from 'unplugin-vue-components/vite'
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 
 export default defineConfig({
   base: './',
-  plugins: [vue()],
+  plugins: [
+    vue(),
+    // Element Plus on demand: each view's chunk imports the components (and their CSS) its
+    // template uses, so the start screen loads a fraction of the library (docs/benchmarks.md).
+    // (Tests mount components in Node, which cannot import CSS files: no styles there.)
+    Components({ resolvers: [ElementPlusResolver({ importStyle: process.env.VITEST ? false : 'css' })], dts: false }),
+  ],
   clearScreen: false,
   define: {
     __VUE_OPTIONS_API__: 'true',

@@ -1,6 +1,8 @@
 import { createApp } from 'vue'
-import ElementPlus from 'element-plus'
-import 'element-plus/dist/index.css'
+// Element Plus components come on demand (vite.config.ts); these are used from scripts, not
+// templates, so their styles are imported here.
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
 import 'vue-echarts/style.css'
 
 import App from './App.vue'
@@ -25,7 +27,7 @@ async function boot() {
   } catch {
     // No shell state: start page.
   }
-  const app = createApp(App).use(ElementPlus).use(i18n).use(router)
+  const app = createApp(App).use(i18n).use(router)
   app.mount('#app')
   window.__tzMounted = true
 }
