@@ -15,7 +15,7 @@
 //! For a given seed and end time the distribution of states is always the same; ids differ
 //! between runs (UUIDv7 with random bits).
 
-use std::collections::HashSet;
+use std::collections::{BinaryHeap, HashSet};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use rand::rngs::StdRng;
@@ -1545,6 +1545,41 @@ impl Gen<'_> {
 
     /// An anchored fate: timed backwards from the end so that the situation is on screen at the
     /// end. `None` when the history is too short for it.
+    /// The plan of the `i`th natural problem, registered on day `reg`; the first `n_new` are
+    /// companies new to the ledger, registered from a 12345 call in the same step.
+    fn natural_plan(
+        &mut self,
+        reg: usize,
+        i: usize,
+        n_new: usize,
+        names: &mut HashSet<String>,
+        codes: &mut HashSet<String>,
+    ) -> Vec<Step> {
+        let mut b = self.base(reg, false);
+        if i < n_new {
+            b.source = Source::Hotline;
+            b.with_visit = None;
+            b.by_township = false;
+            b.registrar = self.office();
+            let code = if i == 0 {
+                None
+            } else {
+                Some(loop {
+                    let c = credit_code(&mut self.rng, false);
+                    if codes.insert(c.clone()) {
+                        break c;
+                    }
+                })
+            };
+            let mut e = self.new_enterprise(b.town, names, code);
+            e.id = new_id(instant(self.date(reg), 9 * 60));
+            e.key_level = KeyLevel::General;
+            b.new_enterprise = Some(e);
+        }
+        let k = self.natural(&b, reg);
+        self.plan(&b, &k)
+    }
+
     fn anchor(&mut self, which: usize) -> Option<(Base, Knobs)> {
         let last = self.last as i64;
         let local = matches!(which, 1 | 41 | 42);
@@ -1819,11 +1854,73 @@ struct Scheduled {
     cmd: Command,
 }
 
+/// Steps in the order they happen: by time, then problem (its plan's number), then its order
+/// in the plan.
+struct Due(Scheduled);
+
+impl Due {
+    fn key(&self) -> (DateTime<Utc>, usize, usize) {
+        (self.0.at, self.0.group, self.0.seq)
+    }
+}
+
+impl PartialEq for Due {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+impl Eq for Due {}
+impl PartialOrd for Due {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Due {
+    /// Reversed: `BinaryHeap` pops its greatest, the clock wants the earliest.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.key().cmp(&self.key())
+    }
+}
+
+/// The steps planned and not yet run, earliest first.
+struct Clock {
+    heap: BinaryHeap<Due>,
+    end: DateTime<Utc>,
+    /// Plans added so far (the next plan's group).
+    groups: usize,
+}
+
+impl Clock {
+    fn push(&mut self, s: Scheduled) {
+        // Nothing is recorded after the demo's "now".
+        if s.at <= self.end {
+            self.heap.push(Due(s));
+        }
+    }
+
+    /// One problem's plan on the clock: a time of day for each step, later steps of the
+    /// same day a few minutes apart.
+    fn add(&mut self, gen: &mut Gen<'_>, steps: Vec<Step>) {
+        let group = self.groups;
+        self.groups += 1;
+        let mut prev: Option<(usize, u32)> = None;
+        for (seq, st) in steps.into_iter().enumerate() {
+            let minute = match prev {
+                Some((d, m)) if d == st.day => (m + gen.rng.random_range(3..=40)).min(23 * 60 + 50),
+                _ => gen.rng.random_range(9 * 60..=16 * 60 + 30),
+            };
+            prev = Some((st.day, minute));
+            self.push(Scheduled { at: instant(gen.date(st.day), minute), group, seq, login: st.login, cmd: st.cmd });
+        }
+    }
+}
+
 /// Commands per transaction when generating. Each command is still decided, appended to the
 /// chain and folded exactly as `Ledger::execute` does; only the commit is shared, which takes
 /// a 1M-problem ledger from hours to minutes (one WAL commit per command dominated). Long
 /// transactions also let a problem's events of several weeks fold into one aggregate held in
-/// memory, written back once (`project::Projector`).
+/// memory, written back once (`project::Projector`). 400,000 was no faster at 100k problems
+/// and held twice the memory.
 const BATCH: usize = 100_000;
 
 /// Problems a generating transaction holds in memory (a few KB each).
@@ -1881,6 +1978,7 @@ fn execute_steps(
 
 /// Fills a freshly created ledger with the demo district. Every fact goes through
 /// `Ledger::execute`; a refused step is a bug in the script and is returned as the error.
+/// `progress(done, total)` counts the days of history generated.
 pub fn generate(ledger: &mut Ledger, opts: &DemoOptions, progress: &mut dyn FnMut(usize, usize)) -> Result<DemoReport> {
     let existing: i64 = ledger.connection().query_row("SELECT count(*) FROM problems", [], |r| r.get(0))?;
     if existing > 0 || ledger.units()?.len() > 1 {
@@ -2000,43 +2098,6 @@ pub fn generate(ledger: &mut Ledger, opts: &DemoOptions, progress: &mut dyn FnMu
         setup.push((by, Command::CreateEnterprise { enterprise: e }));
     }
 
-    // --- Problems: anchored fates first, then natural ones ----------------------------------
-    let mut plans: Vec<Vec<Step>> = Vec::new();
-    let mut anchors = 0;
-    for which in 0..ANCHORS.min(opts.problems) {
-        if let Some((b, k)) = gen.anchor(which) {
-            plans.push(gen.plan(&b, &k));
-            anchors += 1;
-        }
-    }
-    for i in 0..opts.problems - anchors {
-        let reg = gen.rng.random_range(0..=last);
-        let mut b = gen.base(reg, false);
-        if i < n_new {
-            // A company new to the ledger, registered from a 12345 call in the same step.
-            b.source = Source::Hotline;
-            b.with_visit = None;
-            b.by_township = false;
-            b.registrar = gen.office();
-            let code = if i == 0 {
-                None
-            } else {
-                Some(loop {
-                    let c = credit_code(&mut gen.rng, false);
-                    if codes.insert(c.clone()) {
-                        break c;
-                    }
-                })
-            };
-            let mut e = gen.new_enterprise(b.town, &mut names, code);
-            e.id = new_id(instant(gen.date(reg), 9 * 60));
-            e.key_level = KeyLevel::General;
-            b.new_enterprise = Some(e);
-        }
-        let k = gen.natural(&b, reg);
-        plans.push(gen.plan(&b, &k));
-    }
-
     // --- Visits without a problem, for the coverage figures ---------------------------------
     let mut visits: Vec<(usize, String, Visit)> = Vec::new();
     let n_visits = 150 * opts.problems.max(100) / 520;
@@ -2075,57 +2136,84 @@ pub fn generate(ledger: &mut Ledger, opts: &DemoOptions, progress: &mut dyn FnMu
     }
 
     // --- One clock ------------------------------------------------------------------------
-    let mut schedule: Vec<Scheduled> = Vec::new();
-    for (group, steps) in plans.into_iter().enumerate() {
-        let mut prev: Option<(usize, u32)> = None;
-        for (seq, st) in steps.into_iter().enumerate() {
-            let minute = match prev {
-                Some((d, m)) if d == st.day => (m + gen.rng.random_range(3..=40)).min(23 * 60 + 50),
-                _ => gen.rng.random_range(9 * 60..=16 * 60 + 30),
-            };
-            prev = Some((st.day, minute));
-            schedule.push(Scheduled {
-                at: instant(gen.date(st.day), minute),
-                group,
-                seq,
-                login: st.login,
-                cmd: st.cmd,
-            });
+    // A problem's steps are planned on the day it is registered, not all at the start: only
+    // the steps of the problems under way are held (a 1M-problem district planned whole held
+    // about 11 GB of commands). Every step of a problem is on or after its registration day,
+    // so the steps before the next registration day are final and run in time order.
+    let mut clock = Clock { heap: BinaryHeap::new(), end: opts.end, groups: 0 };
+    for which in 0..ANCHORS.min(opts.problems) {
+        if let Some((b, k)) = gen.anchor(which) {
+            let steps = gen.plan(&b, &k);
+            clock.add(&mut gen, steps);
         }
     }
-    let groups = schedule.iter().map(|s| s.group + 1).max().unwrap_or(0);
+    let anchors = clock.groups;
+    let first_visit_group = opts.problems + ANCHORS;
     for (i, (day, login, visit)) in visits.into_iter().enumerate() {
         let minute = gen.rng.random_range(9 * 60..=17 * 60);
-        schedule.push(Scheduled {
+        clock.push(Scheduled {
             at: instant(gen.date(day), minute),
-            group: groups + i,
+            group: first_visit_group + i,
             seq: 0,
             login,
             cmd: Command::RecordVisit { visit },
         });
     }
-    schedule.retain(|s| s.at <= opts.end);
-    schedule.sort_by_key(|s| (s.at, s.group, s.seq));
+    // The natural problems by registration day (and their draw, so a seed gives one district).
+    let mut natural: Vec<(usize, usize)> =
+        (0..opts.problems - anchors).map(|i| (gen.rng.random_range(0..=last), i)).collect();
+    natural.sort_unstable();
+    let mut natural = natural.into_iter().peekable();
 
-    let total = setup.len() + schedule.len();
+    // Progress counts days of history: the number of steps is known only once all are planned.
+    let total = (end_date - start_date).num_days().max(1) as usize;
+    let day_of = |at: DateTime<Utc>| ((local_date(at) - start_date).num_days().max(0) as usize).min(total);
     progress(0, total);
-    let setup_steps = setup.iter().enumerate().map(|(i, (login, cmd))| (login.as_str(), cmd, setup_at + Duration::seconds(i as i64)));
-    let steps: Vec<(&str, &Command, DateTime<Utc>)> =
-        setup_steps.chain(schedule.iter().map(|s| (s.login.as_str(), &s.cmd, s.at))).collect();
-    let mut done = 0;
-    // A small district in smaller transactions, so its progress moves in about a hundred steps;
-    // a large one in BATCH-sized ones.
-    let batch = BATCH.min((total / 100).max(50));
-    for chunk in steps.chunks(batch) {
-        execute_steps(ledger, chunk, &mut |i| progress(done + i, total)).map_err(|(i, e)| {
-            if cfg!(test) {
-                let (login, cmd, at) = chunk[i.min(chunk.len() - 1)];
-                eprintln!("demo step refused at {at} by {login}: {cmd:?}\n  -> {e}");
+    let setup_steps: Vec<(&str, &Command, DateTime<Utc>)> = setup
+        .iter()
+        .enumerate()
+        .map(|(i, (login, cmd))| (login.as_str(), cmd, setup_at + Duration::seconds(i as i64)))
+        .collect();
+    execute_steps(ledger, &setup_steps, &mut |_| {}).map_err(|(_, e)| e)?;
+    // Progress is reported from inside a transaction, so even a small district runs in
+    // BATCH-sized ones: 20,000 problems took 22 s in transactions of 2,000 commands and 8.5 s
+    // in ones of 100,000 (a problem's later events find its aggregate held).
+    let batch_size = BATCH;
+    let mut batch: Vec<Scheduled> = Vec::with_capacity(batch_size);
+    loop {
+        // Plan every problem registered on or before the day of the next step.
+        let horizon = loop {
+            let next_reg = natural.peek().map(|(reg, _)| *reg);
+            let next_step = clock.heap.peek().map(|s| s.0.at);
+            match (next_reg, next_step) {
+                (Some(reg), Some(at)) if local_date(at) < gen.date(reg) => break Some(at),
+                (Some(_), _) => {
+                    let (reg, i) = natural.next().expect("peeked");
+                    let steps = gen.natural_plan(reg, i, n_new, &mut names, &mut codes);
+                    clock.add(&mut gen, steps);
+                }
+                (None, at) => break at,
             }
-            e
-        })?;
-        done += chunk.len();
-        progress(done, total);
+        };
+        if let Some(_at) = horizon {
+            batch.push(clock.heap.pop().expect("peeked").0);
+        }
+        if batch.len() >= batch_size || (horizon.is_none() && !batch.is_empty()) {
+            let steps: Vec<(&str, &Command, DateTime<Utc>)> =
+                batch.iter().map(|s| (s.login.as_str(), &s.cmd, s.at)).collect();
+            execute_steps(ledger, &steps, &mut |i| progress(day_of(steps[i].2), total)).map_err(|(i, e)| {
+                if cfg!(test) {
+                    let (login, cmd, at) = steps[i.min(steps.len() - 1)];
+                    eprintln!("demo step refused at {at} by {login}: {cmd:?}\n  -> {e}");
+                }
+                e
+            })?;
+            progress(day_of(batch.last().expect("not empty").at), total);
+            batch.clear();
+        }
+        if horizon.is_none() {
+            break;
+        }
     }
     progress(total, total);
 

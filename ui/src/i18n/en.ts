@@ -711,7 +711,7 @@ const en: typeof zh = {
       rebuild: 'Rebuild projections',
       work: 'Working',
     },
-    demo: { start: 'Preparing the demo district…', counting: 'Generating the demo data: {done} / {total} steps', end: 'Opening the demo district…' },
+    demo: { start: 'Preparing the demo district…', counting: 'Generating the demo data: day {done} of {total}', end: 'Opening the demo district…' },
     import: { start: 'Reading and checking the sheet…', counting: 'Writing to the ledger: {done} / {total}', end: 'Committing…' },
     export: { start: 'Querying the ledger…', counting: 'Writing: {done} / {total} rows', end: 'Saving the file…' },
     report: { start: 'Summing up and writing the report…', counting: 'Writing: {done} / {total}', end: 'Saving the file…' },

@@ -713,7 +713,7 @@ export default {
       rebuild: '重建投影',
       work: '处理中',
     },
-    demo: { start: '正在准备演示区县…', counting: '正在生成演示数据：{done} / {total} 步', end: '正在打开演示区县…' },
+    demo: { start: '正在准备演示区县…', counting: '正在生成演示数据：第 {done} / {total} 天', end: '正在打开演示区县…' },
     import: { start: '正在读取并核对表格…', counting: '正在写入台账：{done} / {total} 条', end: '正在提交…' },
     export: { start: '正在查询台账…', counting: '正在写入：{done} / {total} 行', end: '正在保存文件…' },
     report: { start: '正在汇总并写入报表…', counting: '正在写入：{done} / {total}', end: '正在保存文件…' },
