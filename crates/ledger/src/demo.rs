@@ -1543,8 +1543,6 @@ impl Gen<'_> {
         }
     }
 
-    /// An anchored fate: timed backwards from the end so that the situation is on screen at the
-    /// end. `None` when the history is too short for it.
     /// The plan of the `i`th natural problem, registered on day `reg`; the first `n_new` are
     /// companies new to the ledger, registered from a 12345 call in the same step.
     fn natural_plan(
@@ -1580,6 +1578,8 @@ impl Gen<'_> {
         self.plan(&b, &k)
     }
 
+    /// An anchored fate: timed backwards from the end so that the situation is on screen at the
+    /// end. `None` when the history is too short for it.
     fn anchor(&mut self, which: usize) -> Option<(Base, Knobs)> {
         let last = self.last as i64;
         let local = matches!(which, 1 | 41 | 42);
@@ -2178,27 +2178,27 @@ pub fn generate(ledger: &mut Ledger, opts: &DemoOptions, progress: &mut dyn FnMu
     // Progress is reported from inside a transaction, so even a small district runs in
     // BATCH-sized ones: 20,000 problems took 22 s in transactions of 2,000 commands and 8.5 s
     // in ones of 100,000 (a problem's later events find its aggregate held).
-    let batch_size = BATCH;
-    let mut batch: Vec<Scheduled> = Vec::with_capacity(batch_size);
+    let mut batch: Vec<Scheduled> = Vec::new();
     loop {
-        // Plan every problem registered on or before the day of the next step.
-        let horizon = loop {
+        // Plan every problem registered on or before the day of the next step; then is there
+        // a next step?
+        let more = loop {
             let next_reg = natural.peek().map(|(reg, _)| *reg);
             let next_step = clock.heap.peek().map(|s| s.0.at);
             match (next_reg, next_step) {
-                (Some(reg), Some(at)) if local_date(at) < gen.date(reg) => break Some(at),
+                (Some(reg), Some(at)) if local_date(at) < gen.date(reg) => break true,
                 (Some(_), _) => {
                     let (reg, i) = natural.next().expect("peeked");
                     let steps = gen.natural_plan(reg, i, n_new, &mut names, &mut codes);
                     clock.add(&mut gen, steps);
                 }
-                (None, at) => break at,
+                (None, next_step) => break next_step.is_some(),
             }
         };
-        if let Some(_at) = horizon {
+        if more {
             batch.push(clock.heap.pop().expect("peeked").0);
         }
-        if batch.len() >= batch_size || (horizon.is_none() && !batch.is_empty()) {
+        if batch.len() >= BATCH || (!more && !batch.is_empty()) {
             let steps: Vec<(&str, &Command, DateTime<Utc>)> =
                 batch.iter().map(|s| (s.login.as_str(), &s.cmd, s.at)).collect();
             execute_steps(ledger, &steps, &mut |i| progress(day_of(steps[i].2), total)).map_err(|(i, e)| {
@@ -2211,7 +2211,7 @@ pub fn generate(ledger: &mut Ledger, opts: &DemoOptions, progress: &mut dyn FnMu
             progress(day_of(batch.last().expect("not empty").at), total);
             batch.clear();
         }
-        if horizon.is_none() {
+        if !more {
             break;
         }
     }

@@ -97,17 +97,25 @@ impl Projector {
         Ok(self.hold(conn, id)?.map(|h| h.problem.clone()))
     }
 
+    /// The held problem, read from its stored state the first time.
     fn hold(&mut self, conn: &Connection, id: &str) -> Result<Option<&mut Held>> {
-        self.clock += 1;
         if !self.held.contains_key(id) {
             let Some(problem) = read::problem(conn, id)? else { return Ok(None) };
-            self.make_room(conn)?;
             let counted = facts_of(&problem);
-            self.held.insert(problem.id.clone(), Held { problem, counted, rows_stale: false, touched: 0 });
+            self.keep(conn, problem, counted)?;
         }
+        self.clock += 1;
         let h = self.held.get_mut(id).expect("held above");
         h.touched = self.clock;
         Ok(Some(h))
+    }
+
+    /// Starts holding a problem whose rows are as stored and whose counted facts are `counted`.
+    fn keep(&mut self, conn: &Connection, problem: Problem, counted: Facts) -> Result<()> {
+        self.make_room(conn)?;
+        self.clock += 1;
+        self.held.insert(problem.id.clone(), Held { problem, counted, rows_stale: false, touched: self.clock });
+        Ok(())
     }
 
     /// Writes back the least recently touched quarter when the transaction holds too many.
@@ -150,10 +158,7 @@ impl Projector {
                         params![p.id, o.key, o.file, o.sheet, o.row],
                     )?;
                 }
-                self.make_room(conn)?;
-                self.clock += 1;
-                self.held.insert(p.id.clone(), Held { problem: p, counted: Facts::new(), rows_stale: false, touched: self.clock });
-                Ok(())
+                self.keep(conn, p, Facts::new())
             }
             _ => match body.problem_id() {
                 Some(pid) => {
