@@ -6,25 +6,16 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use taizhang_core::figure_facts::{fact_changes, facts_of, visit_fact, FactKey, FactKind, FactTally, Facts, PeriodTallies};
+use taizhang_core::figure_facts::{facts_of, visit_fact, FactKey, FactKind, FactTally, Facts, PeriodTallies};
 use taizhang_core::figures::{NowFacts, OpenProblem};
-use taizhang_core::{Problem, Status, Visit};
+use taizhang_core::Status;
 
 use crate::error::{LedgerError, Result};
 use crate::read;
 
-/// Folds the change of one problem's facts into the counts: `before` are its facts before
-/// the event (none for a new problem), `after` the problem after it.
-pub(crate) fn record(conn: &Connection, before: &Facts, after: &Problem) -> Result<()> {
-    add(conn, fact_changes(before, &facts_of(after)))
-}
-
-/// Counts a visit recorded (visits are never changed once recorded).
-pub(crate) fn record_visit(conn: &Connection, visit: &Visit) -> Result<()> {
-    add(conn, [visit_fact(visit)])
-}
-
-fn add(conn: &Connection, changes: impl IntoIterator<Item = (FactKey, FactTally)>) -> Result<()> {
+/// Adds tallies to the counts (the projector sums a transaction's changes per key and calls
+/// it once, at the end), deleting the rows whose count falls to 0.
+pub(crate) fn add(conn: &Connection, changes: impl IntoIterator<Item = (FactKey, FactTally)>) -> Result<()> {
     let mut upsert = conn.prepare_cached(
         "INSERT INTO figure_counts (on_date, kind, unit_id, detail, started_on, n, yes, solved)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)

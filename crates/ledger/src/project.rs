@@ -6,7 +6,9 @@
 //! are a function of its aggregate alone, so within one transaction the aggregates an event
 //! changes are held in memory and written back once, when the transaction ends (or when too
 //! many are held). A problem that gets ten events in one transaction is parsed once and
-//! written once instead of ten times; the file at commit is the same.
+//! written once instead of ten times; the file at commit is the same. Likewise the figure
+//! counts: the changes of a transaction are summed per key in memory and written once, in key
+//! order, so a busy day's counts are one row update per key instead of one per event.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -15,7 +17,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, Connection};
 use taizhang_core::chain::format_instant;
 use taizhang_core::credit_code::check_credit_code;
-use taizhang_core::figure_facts::{facts_of, Facts};
+use taizhang_core::figure_facts::{fact_changes, facts_of, visit_fact, Facts};
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
@@ -64,6 +66,8 @@ pub(crate) struct Projector {
     capacity: usize,
     clock: u64,
     search_mark: i64,
+    /// Changes to `figure_counts` not yet written (written back problems' and visits').
+    counts: Facts,
 }
 
 /// A problem as this transaction left it so far.
@@ -73,6 +77,9 @@ struct Held {
     counted: Facts,
     /// Whether its rows are older than `problem`.
     rows_stale: bool,
+    /// Its `problems` columns and supporter rows as stored, so a write-back touches only what
+    /// changed (an index whose columns did not change is not rewritten).
+    stored: StoredRows,
     /// When it was last read or changed (the `clock`), to write back the least recent first.
     touched: u64,
 }
@@ -89,7 +96,13 @@ impl Projector {
     }
 
     pub(crate) fn with_capacity(conn: &Connection, capacity: usize) -> Result<Projector> {
-        Ok(Projector { held: HashMap::new(), capacity: capacity.max(1), clock: 0, search_mark: read::last_problem_rowid(conn)? })
+        Ok(Projector {
+            held: HashMap::new(),
+            capacity: capacity.max(1),
+            clock: 0,
+            search_mark: read::last_problem_rowid(conn)?,
+            counts: Facts::new(),
+        })
     }
 
     /// The problem as this transaction has made it so far (what `decide` must see).
@@ -114,7 +127,8 @@ impl Projector {
     fn keep(&mut self, conn: &Connection, problem: Problem, counted: Facts) -> Result<()> {
         self.make_room(conn)?;
         self.clock += 1;
-        self.held.insert(problem.id.clone(), Held { problem, counted, rows_stale: false, touched: self.clock });
+        let stored = StoredRows::of(&problem);
+        self.held.insert(problem.id.clone(), Held { problem, counted, rows_stale: false, stored, touched: self.clock });
         Ok(())
     }
 
@@ -125,23 +139,39 @@ impl Projector {
         }
         let mut by_age: Vec<(u64, Id)> = self.held.iter().map(|(id, h)| (h.touched, id.clone())).collect();
         by_age.sort_unstable();
-        for (_, id) in by_age.into_iter().take((self.capacity / 4).max(1)) {
-            let h = self.held.remove(&id).expect("listed above");
-            write_back(conn, &h)?;
-        }
-        Ok(())
+        let mut out: Vec<Held> = by_age
+            .into_iter()
+            .take((self.capacity / 4).max(1))
+            .map(|(_, id)| self.held.remove(&id).expect("listed above"))
+            .collect();
+        self.write_back(conn, &mut out)
     }
 
     /// Writes back every problem held and the search rows of the problems registered in this
     /// transaction. Every writer calls it last, before COMMIT.
     pub(crate) fn finish(mut self, conn: &Connection) -> Result<()> {
-        // In the order they were last touched, so the same history writes the same file.
         let mut held: Vec<Held> = self.held.drain().map(|(_, h)| h).collect();
-        held.sort_unstable_by_key(|h| h.touched);
-        for h in &held {
-            write_back(conn, h)?;
-        }
+        self.write_back(conn, &mut held)?;
+        let counts = std::mem::take(&mut self.counts);
+        figure_counts::add(conn, counts.into_iter().filter(|(_, t)| !t.is_zero()))?;
         write_search_since(conn, self.search_mark)
+    }
+
+    /// Writes held problems' rows, if stale, in id order: ids are UUIDv7, so that is the order
+    /// of registration and of the rows on disk, and consecutive write-backs land on the same
+    /// pages (and the same history always writes the same file). Their facts' changes join
+    /// the pending counts.
+    fn write_back(&mut self, conn: &Connection, held: &mut [Held]) -> Result<()> {
+        held.sort_unstable_by(|a, b| a.problem.id.cmp(&b.problem.id));
+        for h in held.iter() {
+            if h.rows_stale {
+                update_problem(conn, &h.problem, &h.stored)?;
+            }
+            for (k, t) in fact_changes(&h.counted, &facts_of(&h.problem)) {
+                self.counts.entry(k).or_default().add(t);
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn apply(&mut self, conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<()> {
@@ -169,18 +199,16 @@ impl Projector {
                     h.rows_stale = true;
                     Ok(())
                 }
-                None => apply_other(conn, body, meta),
+                None => {
+                    if let E::VisitRecorded { visit } = body {
+                        let (k, t) = visit_fact(visit);
+                        self.counts.entry(k).or_default().add(t);
+                    }
+                    apply_other(conn, body, meta)
+                }
             },
         }
     }
-}
-
-/// Writes a held problem's rows, if they are stale, and the change of its facts.
-fn write_back(conn: &Connection, h: &Held) -> Result<()> {
-    if h.rows_stale {
-        update_problem(conn, &h.problem)?;
-    }
-    figure_counts::record(conn, &h.counted, &h.problem)
 }
 
 /// Every event that is not about one problem.
@@ -243,7 +271,6 @@ fn apply_other(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<
                     meta.actor, format_instant(meta.occurred_at)
                 ],
             )?;
-            figure_counts::record_visit(conn, v)?;
         }
         E::CalendarYearSet { year } => {
             let (from, to) = (format!("{}-01-01", year.year), format!("{}-12-31", year.year));
@@ -384,34 +411,64 @@ fn insert_problem(conn: &Connection, p: &Problem) -> Result<()> {
     let values = fixed_values(p).into_iter().chain(changing_values(p));
     exec(conn, &SQL, rusqlite::params_from_iter(values))?;
     exec(conn, "INSERT INTO problem_states (problem_id, state) VALUES (?1, ?2)", params![p.id, serde_json::to_string(p)?])?;
-    insert_supporters(conn, p)
+    insert_supporters(conn, &p.id, &supporter_rows(p))
 }
 
-/// A problem's rows after events changed it: a plain UPDATE of the changing columns (an
-/// upsert first tries the insert, probing every unique index, under a statement journal).
-fn update_problem(conn: &Connection, p: &Problem) -> Result<()> {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        let sets: Vec<String> = CHANGING_COLS.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 2)).collect();
-        format!("UPDATE problems SET {} WHERE id = ?1", sets.join(", "))
-    });
-    let values = std::iter::once(Value::from(p.id.clone())).chain(changing_values(p));
-    if exec(conn, &SQL, rusqlite::params_from_iter(values))? != 1 {
-        return Err(LedgerError::Corrupt(format!("no row for problem {}", p.id)));
+/// A problem's rows after events changed it: an UPDATE of the columns that differ from
+/// `stored` (SQLite rewrites the entry of every index that has a column in the SET list, so
+/// setting all twenty would move a problem in all nine indexes at every write-back), and its
+/// supporter rows only if they changed.
+fn update_problem(conn: &Connection, p: &Problem, stored: &StoredRows) -> Result<()> {
+    let values = changing_values(p);
+    let changed: Vec<usize> = (0..CHANGING_COLS.len()).filter(|&i| values[i] != stored.columns[i]).collect();
+    if !changed.is_empty() {
+        let sets: Vec<String> = changed.iter().enumerate().map(|(n, &i)| format!("{} = ?{}", CHANGING_COLS[i], n + 2)).collect();
+        let sql = format!("UPDATE problems SET {} WHERE id = ?1", sets.join(", "));
+        let args = std::iter::once(Value::from(p.id.clone())).chain(changed.iter().map(|&i| values[i].clone()));
+        if exec(conn, &sql, rusqlite::params_from_iter(args))? != 1 {
+            return Err(LedgerError::Corrupt(format!("no row for problem {}", p.id)));
+        }
     }
     exec(conn, "UPDATE problem_states SET state = ?2 WHERE problem_id = ?1", params![p.id, serde_json::to_string(p)?])?;
-    exec(conn, "DELETE FROM problem_supporters WHERE problem_id = ?1", [&p.id])?;
-    insert_supporters(conn, p)
+    let supporters = supporter_rows(p);
+    if supporters != stored.supporters {
+        exec(conn, "DELETE FROM problem_supporters WHERE problem_id = ?1", [&p.id])?;
+        insert_supporters(conn, &p.id, &supporters)?;
+    }
+    Ok(())
 }
 
-fn insert_supporters(conn: &Connection, p: &Problem) -> Result<()> {
-    if let Some(a) = &p.assignment {
-        for s in &a.supporters {
-            exec(conn,
-                "INSERT INTO problem_supporters (problem_id, unit_id, sub_deadline, acknowledged, settled, clock_runs)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![p.id, s.unit_id, s.sub_deadline.to_string(), s.acknowledged_at.is_some(), s.is_settled(), p.status.clock_runs()],
-            )?;
-        }
+/// What a problem's rows hold of the columns and tables a write-back may change.
+struct StoredRows {
+    columns: [Value; 20],
+    supporters: Vec<SupporterRow>,
+}
+
+impl StoredRows {
+    fn of(p: &Problem) -> StoredRows {
+        StoredRows { columns: changing_values(p), supporters: supporter_rows(p) }
+    }
+}
+
+/// One `problem_supporters` row after its problem id: unit, sub-deadline, acknowledged,
+/// settled, clock runs.
+type SupporterRow = (Id, String, bool, bool, bool);
+
+fn supporter_rows(p: &Problem) -> Vec<SupporterRow> {
+    let Some(a) = &p.assignment else { return Vec::new() };
+    a.supporters
+        .iter()
+        .map(|s| (s.unit_id.clone(), s.sub_deadline.to_string(), s.acknowledged_at.is_some(), s.is_settled(), p.status.clock_runs()))
+        .collect()
+}
+
+fn insert_supporters(conn: &Connection, problem_id: &str, rows: &[SupporterRow]) -> Result<()> {
+    for (unit, sub_deadline, acknowledged, settled, clock_runs) in rows {
+        exec(conn,
+            "INSERT INTO problem_supporters (problem_id, unit_id, sub_deadline, acknowledged, settled, clock_runs)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![problem_id, unit, sub_deadline, acknowledged, settled, clock_runs],
+        )?;
     }
     Ok(())
 }
