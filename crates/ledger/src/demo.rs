@@ -1915,63 +1915,75 @@ impl Clock {
     }
 }
 
-/// Commands per transaction when generating. Each command is still decided, appended to the
-/// chain and folded exactly as `Ledger::execute` does; only the commit is shared, which takes
-/// a 1M-problem ledger from hours to minutes (one WAL commit per command dominated). Long
-/// transactions also let a problem's events of several weeks fold into one aggregate held in
-/// memory, written back once (`project::Projector`). 400,000 was no faster at 100k problems
-/// and held twice the memory.
-const BATCH: usize = 100_000;
+/// Days of history per transaction when generating. Each command is still decided, appended
+/// to the chain and folded exactly as `Ledger::execute` does; only the commit is shared, which
+/// takes a 1M-problem ledger from hours to minutes (one WAL commit per command dominated). A
+/// transaction as long as a problem's life also lets its events fold into one aggregate held
+/// in memory and written back about once (`project::Projector`). Measured in days, not
+/// commands, so that holds at every scale: transactions of 100,000 commands were a month of a
+/// 100k district's history but three days of a 1M one, whose problems were then written back
+/// ten times each (300k problems: 261 s in 100,000-command transactions, 187 s in
+/// 1,000,000-command ones). The price is the WAL, which grows to the pages a window dirties.
+const WINDOW_DAYS: i64 = 60;
 
 /// Problems a generating transaction holds in memory (a few KB each).
 const HELD: usize = 100_000;
 
-/// `Ledger::execute` for a run of (login, command, time) steps in one IMMEDIATE transaction:
-/// the same decide → append → project as `execute_all`, but each step with its own actor and
-/// time. All are recorded or none; the error names the index of the refused step.
+/// `Ledger::execute` for a run of steps in one IMMEDIATE transaction: the same decide →
+/// append → project as `execute_all`, but each step with its own actor and time. The steps
+/// are taken as they come, so a long transaction holds none of its commands. All are recorded
+/// or none; a refused step is a bug in the script and is returned as the error.
 fn execute_steps(
     ledger: &mut Ledger,
-    steps: &[(&str, &Command, DateTime<Utc>)],
-    progress: &mut dyn FnMut(usize),
-) -> std::result::Result<(), (usize, LedgerError)> {
+    steps: impl Iterator<Item = Scheduled>,
+    progress: &mut dyn FnMut(DateTime<Utc>),
+) -> Result<()> {
     use rusqlite::TransactionBehavior;
     use std::collections::HashMap;
     use taizhang_core::workflow::{decide, Context};
     let device = ledger.device_id.clone();
-    let tx = ledger.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
-    let mut calendar = crate::read::calendar(&tx).map_err(|e| (0, e))?;
-    let mut settings = crate::read::settings(&tx).map_err(|e| (0, e))?;
+    let tx = ledger.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut calendar = crate::read::calendar(&tx)?;
+    let mut settings = crate::read::settings(&tx)?;
     // Demo users never change unit or role once created, so an actor read once stays true.
-    let mut actors: HashMap<&str, Actor> = HashMap::new();
-    let projector = std::cell::RefCell::new(crate::project::Projector::with_capacity(&tx, HELD).map_err(|e| (0, e))?);
-    let every = (steps.len() / 50).max(1);
-    for (i, (login, cmd, now)) in steps.iter().enumerate() {
-        if i % every == 0 && i > 0 {
-            progress(i);
+    let mut actors: HashMap<String, Actor> = HashMap::new();
+    let projector = std::cell::RefCell::new(crate::project::Projector::with_capacity(&tx, HELD)?);
+    let mut day = None;
+    for Scheduled { login, cmd, at: now, .. } in steps {
+        if day != Some(local_date(now)) {
+            day = Some(local_date(now));
+            progress(now);
         }
-        if !actors.contains_key(login) {
-            actors.insert(login, crate::read::actor(&tx, login).map_err(|e| (i, e))?);
+        if !actors.contains_key(&login) {
+            let actor = crate::read::actor(&tx, &login)?;
+            actors.insert(login.clone(), actor);
         }
-        let actor = &actors[login];
-        let ctx = Context { now: *now, calendar: &calendar, settings: &settings };
-        let bodies = {
+        let actor = &actors[&login];
+        let ctx = Context { now, calendar: &calendar, settings: &settings };
+        let decided = {
             let world = crate::world::SqlWorld::new(&tx, &projector);
-            let decided = decide(cmd, actor, &ctx, &world);
-            world.into_result().map_err(|e| (i, e))?;
-            decided.map_err(|e| (i, e.into()))?
+            let decided = decide(&cmd, actor, &ctx, &world);
+            world.into_result()?;
+            decided
         };
+        let bodies = decided.map_err(|e| {
+            if cfg!(test) {
+                eprintln!("demo step refused at {now} by {login}: {cmd:?}\n  -> {e}");
+            }
+            LedgerError::from(e)
+        })?;
         for body in &bodies {
-            crate::append::append(&tx, &mut projector.borrow_mut(), &device, &actor.user.id, *now, body).map_err(|e| (i, e))?;
+            crate::append::append(&tx, &mut projector.borrow_mut(), &device, &actor.user.id, now, body)?;
         }
         if bodies.iter().any(|b| {
             matches!(b, EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } | EventBody::SettingsChanged { .. })
         }) {
-            calendar = crate::read::calendar(&tx).map_err(|e| (i, e))?;
-            settings = crate::read::settings(&tx).map_err(|e| (i, e))?;
+            calendar = crate::read::calendar(&tx)?;
+            settings = crate::read::settings(&tx)?;
         }
     }
-    projector.into_inner().finish(&tx).map_err(|e| (steps.len(), e))?;
-    tx.commit().map_err(|e| (steps.len(), e.into()))?;
+    projector.into_inner().finish(&tx)?;
+    tx.commit()?;
     ledger.cache.borrow_mut().clear();
     Ok(())
 }
@@ -2169,51 +2181,46 @@ pub fn generate(ledger: &mut Ledger, opts: &DemoOptions, progress: &mut dyn FnMu
     let total = (end_date - start_date).num_days().max(1) as usize;
     let day_of = |at: DateTime<Utc>| ((local_date(at) - start_date).num_days().max(0) as usize).min(total);
     progress(0, total);
-    let setup_steps: Vec<(&str, &Command, DateTime<Utc>)> = setup
-        .iter()
-        .enumerate()
-        .map(|(i, (login, cmd))| (login.as_str(), cmd, setup_at + Duration::seconds(i as i64)))
-        .collect();
-    execute_steps(ledger, &setup_steps, &mut |_| {}).map_err(|(_, e)| e)?;
-    // Progress is reported from inside a transaction, so even a small district runs in
-    // BATCH-sized ones: 20,000 problems took 22 s in transactions of 2,000 commands and 8.5 s
-    // in ones of 100,000 (a problem's later events find its aggregate held).
-    let mut batch: Vec<Scheduled> = Vec::new();
-    loop {
-        // Plan every problem registered on or before the day of the next step; then is there
-        // a next step?
-        let more = loop {
+    let setup_steps = setup.into_iter().enumerate().map(|(i, (login, cmd))| Scheduled {
+        at: setup_at + Duration::seconds(i as i64),
+        group: 0,
+        seq: i,
+        login,
+        cmd,
+    });
+    execute_steps(ledger, setup_steps, &mut |_| {})?;
+    // The next step in time order, once every problem registered on or before its day is
+    // planned.
+    let mut next_step = || -> Option<Scheduled> {
+        loop {
             let next_reg = natural.peek().map(|(reg, _)| *reg);
-            let next_step = clock.heap.peek().map(|s| s.0.at);
-            match (next_reg, next_step) {
-                (Some(reg), Some(at)) if local_date(at) < gen.date(reg) => break true,
+            let next_at = clock.heap.peek().map(|s| s.0.at);
+            match (next_reg, next_at) {
+                (Some(reg), Some(at)) if local_date(at) < gen.date(reg) => break,
                 (Some(_), _) => {
                     let (reg, i) = natural.next().expect("peeked");
                     let steps = gen.natural_plan(reg, i, n_new, &mut names, &mut codes);
                     clock.add(&mut gen, steps);
                 }
-                (None, next_step) => break next_step.is_some(),
+                (None, _) => break,
             }
-        };
-        if more {
-            batch.push(clock.heap.pop().expect("peeked").0);
         }
-        if batch.len() >= BATCH || (!more && !batch.is_empty()) {
-            let steps: Vec<(&str, &Command, DateTime<Utc>)> =
-                batch.iter().map(|s| (s.login.as_str(), &s.cmd, s.at)).collect();
-            execute_steps(ledger, &steps, &mut |i| progress(day_of(steps[i].2), total)).map_err(|(i, e)| {
-                if cfg!(test) {
-                    let (login, cmd, at) = steps[i.min(steps.len() - 1)];
-                    eprintln!("demo step refused at {at} by {login}: {cmd:?}\n  -> {e}");
-                }
-                e
-            })?;
-            progress(day_of(batch.last().expect("not empty").at), total);
-            batch.clear();
-        }
-        if !more {
-            break;
-        }
+        clock.heap.pop().map(|d| d.0)
+    };
+    // One transaction per WINDOW_DAYS of history, fed step by step.
+    let mut first = next_step();
+    while let Some(step) = first.take() {
+        let window_end = local_date(step.at) + Duration::days(WINDOW_DAYS);
+        let window = std::iter::once(step).chain(std::iter::from_fn(|| {
+            let s = next_step()?;
+            if local_date(s.at) < window_end {
+                Some(s)
+            } else {
+                first = Some(s);
+                None
+            }
+        }));
+        execute_steps(ledger, window, &mut |at| progress(day_of(at), total))?;
     }
     progress(total, total);
 
