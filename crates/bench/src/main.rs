@@ -479,7 +479,7 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
 
     // --- 1b. Workflow commands -----------------------------------------------------------------
     if a.want("workflow") {
-        let k: usize = std::env::var("BENCH_WORKFLOW_K").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
+        let k: usize = std::env::var("BENCH_WORKFLOW_K").ok().and_then(|v| v.parse().ok()).unwrap_or(2_700);
         let conn = ledger.connection();
         let (ent, town_user): (String, String) = conn.query_row(
             "SELECT e.id, us.login FROM enterprises e JOIN users us ON us.unit_id = e.township_id
@@ -573,6 +573,8 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
 
     // --- 5. Rebuild ----------------------------------------------------------------------------
     if a.want("rebuild") {
+        // After the workflow row, whose 8,100 commands take the district past a million events.
+        let events: i64 = ledger.connection().query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
         let t = Instant::now();
         let report = ledger.rebuild()?;
         let s = t.elapsed().as_secs_f64();
@@ -604,12 +606,16 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
     Ok(())
 }
 
-/// BENCH_CACHE_MB=N: an experiment, not the default — gives the ledger's connection an N MB
-/// page cache (SQLite's default is 2 MB) to measure what a larger cache would gain.
+/// BENCH_CACHE_MB=N, BENCH_MMAP_MB=N: experiments, not the default — give the ledger's
+/// connection an N MB page cache or memory map, to measure what they would gain.
 fn cache_experiment(l: &Ledger) -> Res<()> {
     if let Some(mb) = std::env::var("BENCH_CACHE_MB").ok().and_then(|v| v.parse::<i64>().ok()) {
         eprintln!("experiment: cache_size = {mb} MB");
         l.connection().pragma_update(None, "cache_size", -mb * 1024)?;
+    }
+    if let Some(mb) = std::env::var("BENCH_MMAP_MB").ok().and_then(|v| v.parse::<i64>().ok()) {
+        eprintln!("experiment: mmap_size = {mb} MB");
+        l.connection().pragma_update(None, "mmap_size", mb * 1024 * 1024)?;
     }
     Ok(())
 }
