@@ -264,8 +264,8 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
 
     // --- 8. File size ------------------------------------------------------------------------
     if a.want("size") {
-        // Pages in use: a file upgraded in place (a migration that moved columns) keeps its
-        // freed pages until VACUUM; a fresh file has none.
+        // Pages in use: pages freed by deleted rows (supporters and counts rewritten, or a
+        // migration that moved columns) stay in the file until VACUUM.
         let (pages, free, page_size): (i64, i64, i64) = ledger.connection().query_row(
             "SELECT (SELECT page_count FROM pragma_page_count), (SELECT freelist_count FROM pragma_freelist_count), (SELECT page_size FROM pragma_page_size)",
             [],
@@ -275,7 +275,7 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
         let per = size / problems as f64;
         if free > 0 {
             facts.push(format!(
-                "File: {:.1} MB on disk, of which {:.1} MB free pages (left by an in-place upgrade; VACUUM returns them); the size below counts pages in use.",
+                "File: {:.1} MB on disk, of which {:.1} MB free pages (left by rows deleted or rewritten smaller; VACUUM returns them); the size below counts pages in use.",
                 file_len(&db) as f64 / 1e6,
                 (free * page_size) as f64 / 1e6
             ));
