@@ -114,8 +114,8 @@ impl Projector {
     fn hold(&mut self, conn: &Connection, id: &str) -> Result<Option<&mut Held>> {
         if !self.held.contains_key(id) {
             let Some(problem) = read::problem(conn, id)? else { return Ok(None) };
-            let counted = facts_of(&problem);
-            self.keep(conn, problem, counted)?;
+            let (counted, stored) = (facts_of(&problem), StoredRows::of(&problem));
+            self.keep(conn, problem, counted, stored)?;
         }
         self.clock += 1;
         let h = self.held.get_mut(id).expect("held above");
@@ -123,11 +123,10 @@ impl Projector {
         Ok(Some(h))
     }
 
-    /// Starts holding a problem whose rows are as stored and whose counted facts are `counted`.
-    fn keep(&mut self, conn: &Connection, problem: Problem, counted: Facts) -> Result<()> {
+    /// Starts holding a problem whose rows hold `stored` and whose counted facts are `counted`.
+    fn keep(&mut self, conn: &Connection, problem: Problem, counted: Facts, stored: StoredRows) -> Result<()> {
         self.make_room(conn)?;
         self.clock += 1;
-        let stored = StoredRows::of(&problem);
         self.held.insert(problem.id.clone(), Held { problem, counted, rows_stale: false, stored, touched: self.clock });
         Ok(())
     }
@@ -181,14 +180,14 @@ impl Projector {
                 let p = Problem::from_registration(body, meta).expect("a registration event");
                 // Its row now: the numbering of the next registration and the order of the
                 // rowids (the search rows' keys) come from it. Its counts are written back.
-                insert_problem(conn, &p)?;
+                let stored = insert_problem(conn, &p)?;
                 if let Some(o) = &p.imported {
                     exec(conn,
                         "INSERT INTO problem_imports (problem_id, import_key, file, sheet, row) VALUES (?1, ?2, ?3, ?4, ?5)",
                         params![p.id, o.key, o.file, o.sheet, o.row],
                     )?;
                 }
-                self.keep(conn, p, Facts::new())
+                self.keep(conn, p, Facts::new(), stored)
             }
             _ => match body.problem_id() {
                 Some(pid) => {
@@ -401,17 +400,19 @@ fn changing_values(p: &Problem) -> [Value; 20] {
     ]
 }
 
-/// A registered problem's rows.
-fn insert_problem(conn: &Connection, p: &Problem) -> Result<()> {
+/// A registered problem's rows; returns what they hold of the changing ones.
+fn insert_problem(conn: &Connection, p: &Problem) -> Result<StoredRows> {
     static SQL: LazyLock<String> = LazyLock::new(|| {
         let cols: Vec<&str> = FIXED_COLS.iter().chain(&CHANGING_COLS).copied().collect();
         let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
         format!("INSERT INTO problems ({}) VALUES ({})", cols.join(", "), marks.join(", "))
     });
-    let values = fixed_values(p).into_iter().chain(changing_values(p));
+    let stored = StoredRows::of(p);
+    let values = fixed_values(p).into_iter().chain(stored.columns.iter().cloned());
     exec(conn, &SQL, rusqlite::params_from_iter(values))?;
     exec(conn, "INSERT INTO problem_states (problem_id, state) VALUES (?1, ?2)", params![p.id, serde_json::to_string(p)?])?;
-    insert_supporters(conn, &p.id, &supporter_rows(p))
+    insert_supporters(conn, &p.id, &stored.supporters)?;
+    Ok(stored)
 }
 
 /// A problem's rows after events changed it: an UPDATE of the columns that differ from
