@@ -60,7 +60,6 @@ pub fn bench(a: &Args, ledger: &Path, problems: i64, rows: &mut Vec<Row>, facts:
                 "—".into(),
                 "≤ 1 s",
                 Some(total <= 1.0),
-           
             ).limited_by("WebKitGTK starting its web and network processes from a cold page cache: ≈ 0.6 s before the webview answers"));
             rows.push(row(
                 &memory_name,
@@ -69,7 +68,6 @@ pub fn bench(a: &Args, ledger: &Path, problems: i64, rows: &mut Vec<Row>, facts:
                 "—".into(),
                 "≤ 200 MB",
                 Some(pss <= 200.0),
-           
             ).limited_by("WebKitGTK's own floor: ≈ 250 MB PSS at the start screen, before any ledger is open"));
             let each: Vec<String> = m
                 .launches

@@ -304,7 +304,6 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
             "—".into(),
             "≤ 2 KB",
             Some(per <= 2048.0),
-       
         ).limited_by("every event is kept and chained (≈ 10 a problem, ≈ 580 B each with ids and hex hashes) beside a 2 KB JSON state a problem"));
     }
 
@@ -567,7 +566,6 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
             format!("{:.2}× slower", refr / ours),
             "≥ 5,000/s and ≤ 3× bare",
             Some(ours >= 5000.0 && refr / ours <= 3.0),
-       
         ).limited_by("one transaction per command: its COMMIT writes a WAL frame for each of the 15–25 pages it dirtied (about half the time); the bare insert dirties one row"));
     }
 
@@ -607,7 +605,9 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
 }
 
 /// BENCH_CACHE_MB=N, BENCH_MMAP_MB=N: experiments, not the default — give the ledger's
-/// connection an N MB page cache or memory map, to measure what they would gain.
+/// connection an N MB page cache or memory map, to measure what they would gain. The demo
+/// generator sets its own page cache while it runs (`demo::generate`), so BENCH_CACHE_MB counts
+/// for the rows measured after it; the memory map counts for the generator too.
 fn cache_experiment(l: &Ledger) -> Res<()> {
     if let Some(mb) = std::env::var("BENCH_CACHE_MB").ok().and_then(|v| v.parse::<i64>().ok()) {
         eprintln!("experiment: cache_size = {mb} MB");
