@@ -44,6 +44,28 @@ describe('timeline summaries', () => {
     expect(eventKindLabel('problem_imported')).toBe('导入')
   })
 
+  it('shows the handler and the progress an imported row carried, as from the sheet with its row', () => {
+    const s = summarizeEvent(
+      'problem_imported',
+      {
+        number: '2025-城关-0008',
+        township_id: 'cg',
+        terms: { lead_unit_id: 'gx', handler: '王五', supporters: [], sign_deadline: '2025-03-02', objection_deadline: '2025-03-02', handling_deadline: '2025-03-20' },
+        row: {
+          status: 'in_progress',
+          description: '厂房用地手续',
+          handler: '王五',
+          progress: '已与自然资源局对接，正在办理规划许可',
+          origin: { file: '台账.xlsx', sheet: '2025年', row: 13, key: 'k' },
+        },
+      },
+      unitName,
+    )
+    expect(s).toBe(
+      '从 台账.xlsx（2025年 第 13 行）导入问题 2025-城关-0008（办理中）：厂房用地手续；牵头单位 工信局，承办人 王五。表格所记办理进展（2025年 第 13 行）：已与自然资源局对接，正在办理规划许可',
+    )
+  })
+
   it('names the proposed unit of a return and the level of an urge', () => {
     expect(summarizeEvent('returned', { unit_id: 'gx', reason: '不属于本部门职责', proposed_unit_id: 'zr' }, unitName)).toBe(
       '工信局 退回，建议由 自然资源局 承办。理由：不属于本部门职责',

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use taizhang_exchange::header::Field;
 use taizhang_exchange::import::{
-    commit_enterprises, commit_ledger, preview_enterprises, preview_ledger, ColumnChoice, ImportOptions, ImportPreview,
-    Severity, UnitChoice,
+    commit_enterprises, commit_ledger, preview_enterprises, preview_ledger, CategoryChoice, CategoryMatch, ColumnChoice,
+    ImportOptions, ImportPreview, Severity, UnitChoice,
 };
 
 use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, export_report_xlsx, ExportSummary};
@@ -39,6 +39,14 @@ pub struct ImportArgs {
     /// Say which unit a name in the sheet means: `规划局=区自然资源局`, or `规划局=new` to create it.
     #[arg(long = "unit", value_name = "NAME=UNIT")]
     units: Vec<String>,
+    /// Say which configured category a value of the sheet's category column means:
+    /// `科创=市场开拓` (the category must be in the list or added with --add-category).
+    #[arg(long = "category", value_name = "NAME=CATEGORY")]
+    categories: Vec<String>,
+    /// Add a category to the list in the same import (the office's settings change, in the
+    /// import's transaction); a value of the sheet equal to it maps to it.
+    #[arg(long = "add-category", value_name = "CATEGORY")]
+    add_categories: Vec<String>,
     /// Show what would be imported; write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -80,7 +88,23 @@ fn options(s: &Session, a: &ImportArgs) -> Result<ImportOptions, CliError> {
         };
         units.push(UnitChoice { name: name.trim().to_string(), unit_id });
     }
-    Ok(ImportOptions { sheet: a.sheet.clone(), header_row: a.header_row, columns, units })
+    let mut categories = Vec::new();
+    for c in &a.categories {
+        let (name, category) =
+            c.split_once('=').ok_or_else(|| CliError::Usage(format!("--category takes NAME=CATEGORY, not {c:?}")))?;
+        if name.trim().is_empty() || category.trim().is_empty() {
+            return Err(CliError::Usage(format!("--category takes NAME=CATEGORY, not {c:?}")));
+        }
+        categories.push(CategoryChoice { name: name.trim().to_string(), category: category.trim().to_string() });
+    }
+    Ok(ImportOptions {
+        sheet: a.sheet.clone(),
+        header_row: a.header_row,
+        columns,
+        units,
+        categories,
+        add_categories: a.add_categories.clone(),
+    })
 }
 
 pub fn import(s: &mut Session, cmd: ImportCmd) -> Result<ExitCode, CliError> {
@@ -139,7 +163,48 @@ fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
         if c.header.is_empty() && c.field.is_none() {
             continue;
         }
-        let _ = writeln!(o, "  {:>3} {} → {}", c.letter, c.header.replace('\n', " "), field_label(c.field));
+        let how = match (c.matched, c.also) {
+            (Some(m), also) => {
+                let key = serde_json::to_value(m).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                let how = catalog_text("import_match", &key).unwrap_or(key);
+                match also {
+                    Some(a) => format!("（{how}；另含“{}”，未导入）", field_label(Some(a))),
+                    None => format!("（{how}）"),
+                }
+            }
+            (None, _) => String::new(),
+        };
+        let _ = writeln!(o, "  {:>3} {} → {}{}", c.letter, c.header.replace('\n', " "), field_label(c.field), how);
+    }
+    if !p.unimported.is_empty() {
+        let _ = writeln!(o, "有数据但不导入的列（用 --column 列=字段 导入）：");
+        for u in &p.unimported {
+            let reason = catalog_text("import_unimported", &u.reason)
+                .unwrap_or_else(|| u.reason.clone())
+                .replace("{held_by}", u.held_by.as_deref().unwrap_or(""))
+                .replace("{suggestion}", &field_label(u.suggestion));
+            let hint = match u.suggestion {
+                Some(f) => {
+                    let key = serde_json::to_value(f).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                    format!("，可用 --column {}={key}", u.letter)
+                }
+                None => String::new(),
+            };
+            let _ = writeln!(o, "  {:>3} {}（{} 行有数据）：{}{}", u.letter, u.header.replace('\n', " "), u.rows, reason, hint);
+        }
+    }
+    if p.categories.iter().any(|c| c.matched != CategoryMatch::Exact) {
+        let _ = writeln!(o, "类别对应（用 --category 原名=类别 修改，--add-category 类别 加入类别表）：");
+        for c in p.categories.iter().filter(|c| c.matched != CategoryMatch::Exact) {
+            let key = serde_json::to_value(c.matched).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            let how = catalog_text("import_category_match", &key).unwrap_or(key);
+            let target = match &c.category {
+                Some(t) => t.clone(),
+                None if c.candidates.is_empty() => "？".into(),
+                None => format!("？（可能是：{}）", c.candidates.join("、")),
+            };
+            let _ = writeln!(o, "  {} → {}（{}，{} 行）", c.value, target, how, c.rows);
+        }
     }
     if !p.units.is_empty() {
         let _ = writeln!(o, "单位对应（用 --unit 名称=单位 修改）：");

@@ -804,6 +804,8 @@ const en: typeof zh = {
     },
     summary: {
       problem_imported: 'Imported {number} from {file} ({sheet}, row {row}; {status}): {description}',
+      importedLeadPart: '; lead {lead}, handler {handler}',
+      importedProgressPart: '. Progress as the sheet records it ({sheet}, row {row}): {progress}',
       problem_registered: 'Registered {number} ({source}, {category}, {priority}): {description}',
       resolved_locally: 'Resolved locally: {text}',
       assigned: 'Assigned to {lead}, handler {handler}; sign by {sign}, deadline {handling}',

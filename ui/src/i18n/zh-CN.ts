@@ -806,6 +806,8 @@ export default {
     },
     summary: {
       problem_imported: '从 {file}（{sheet} 第 {row} 行）导入问题 {number}（{status}）：{description}',
+      importedLeadPart: '；牵头单位 {lead}，承办人 {handler}',
+      importedProgressPart: '。表格所记办理进展（{sheet} 第 {row} 行）：{progress}',
       problem_registered: '登记问题 {number}（{source}，{category}，{priority}）：{description}',
       resolved_locally: '就地解决：{text}',
       assigned: '交办给 {lead}，承办人 {handler}；签收时限 {sign}，办理时限 {handling}',

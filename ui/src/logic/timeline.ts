@@ -44,14 +44,22 @@ export function summarizeEvent(kind: string, payload: JsonValue, unitName: (id: 
     case 'problem_imported': {
       const row = obj(p.row)
       const origin = obj(row.origin)
-      return S('problem_imported', {
-        number: str(p.number),
-        file: str(origin.file),
-        sheet: str(origin.sheet),
-        row: str(origin.row),
-        status: label('status', str(row.status)),
-        description: str(row.description),
-      })
+      // The handler and the progress text come from the sheet's row: said so, with the row.
+      const lead = str(terms.lead_unit_id)
+      const handler = str(terms.handler) || str(row.handler)
+      const progress = str(row.progress).trim()
+      return (
+        S('problem_imported', {
+          number: str(p.number),
+          file: str(origin.file),
+          sheet: str(origin.sheet),
+          row: str(origin.row),
+          status: label('status', str(row.status)),
+          description: str(row.description),
+        }) +
+        (lead && handler ? S('importedLeadPart', { lead: unitName(lead), handler }) : '') +
+        (progress ? S('importedProgressPart', { sheet: str(origin.sheet), row: str(origin.row), progress }) : '')
+      )
     }
     case 'resolved_locally':
       return S('resolved_locally', { text: str(p.result_text) })

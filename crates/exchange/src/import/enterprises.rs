@@ -53,6 +53,20 @@ fn parse_key_level(text: &str) -> Option<KeyLevel> {
     }
 }
 
+/// The fields an enterprise list import reads; a column holding another is listed as not imported.
+const READ: &[Field] = &[
+    Field::Enterprise,
+    Field::CreditCode,
+    Field::Township,
+    Field::Industry,
+    Field::Scale,
+    Field::KeyLevel,
+    Field::Address,
+    Field::Contact,
+    Field::Phone,
+    Field::Steward,
+];
+
 fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) -> Result<Planned, ImportError> {
     let mut sp = SheetPlan::open(path, opts)?;
     let complete = sp.require(&[Field::Enterprise]);
@@ -196,6 +210,8 @@ fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) 
         skipped: std::mem::take(&mut sp.skipped),
         issues: std::mem::take(&mut sp.issues),
         units: unit_mappings,
+        unimported: sp.unimported(READ, opts),
+        categories: vec![],
         enterprises_new: created,
         enterprises_matched: updated + unchanged,
         statuses: vec![],

@@ -13,6 +13,7 @@ use taizhang_core::workflow::{MAX_SHORT, MAX_TEXT};
 use taizhang_core::Command;
 use taizhang_ledger::{new_id, Ledger};
 
+use super::categories::CategoryResolver;
 use super::plan::{cell, SheetPlan};
 use super::units::UnitResolver;
 use super::{ImportError, ImportKind, ImportOptions, ImportOutcome, ImportPreview, Severity, SkippedRow, StatusCount};
@@ -73,16 +74,6 @@ fn content_key(enterprise: &str, description: &str) -> String {
     format!("text:{}", &hex::encode(digest)[..32])
 }
 
-/// The category in the ledger's list a sheet's text means: exact, or a list entry it contains
-/// ("融资问题" → 融资); `None` when nothing fits.
-fn match_category(text: &str, categories: &[String]) -> Option<String> {
-    let t = text.trim();
-    if let Some(c) = categories.iter().find(|c| c.as_str() == t) {
-        return Some(c.clone());
-    }
-    categories.iter().filter(|c| !c.is_empty() && t.contains(c.as_str())).max_by_key(|c| c.chars().count()).cloned()
-}
-
 fn parse_source(text: &str) -> Option<Source> {
     let t = text.trim();
     if t.is_empty() {
@@ -123,6 +114,64 @@ fn date_inside(text: &str) -> Option<NaiveDate> {
     None
 }
 
+/// The fields a problem ledger import reads; a column holding another is listed as not imported.
+const READ: &[Field] = &[
+    Field::Number,
+    Field::Enterprise,
+    Field::CreditCode,
+    Field::Township,
+    Field::Contact,
+    Field::Phone,
+    Field::Source,
+    Field::Category,
+    Field::Description,
+    Field::Demand,
+    Field::RaisedOn,
+    Field::AssignedOn,
+    Field::LeadUnit,
+    Field::SupportUnits,
+    Field::ResponsibleLeader,
+    Field::Handler,
+    Field::TimeLimit,
+    Field::SignedOn,
+    Field::Progress,
+    Field::Result,
+    Field::Extension,
+    Field::ResolvedOn,
+    Field::Satisfaction,
+    Field::ClosedOn,
+    Field::Done,
+    Field::Status,
+];
+
+/// The categories the import adds, trimmed, without repeats or ones already listed; a bad name
+/// or a mapping to a category that is neither listed nor added is an error on the header row.
+fn check_categories(sp: &mut SheetPlan, opts: &ImportOptions, configured: &[String]) -> Vec<String> {
+    let row = sp.header.row as u32 + 1;
+    let mut added: Vec<String> = Vec::new();
+    for a in &opts.add_categories {
+        let a = a.trim();
+        if a.is_empty() || a.chars().count() > MAX_SHORT {
+            sp.issues.push(super::RowIssue { row, column: String::new(), value: a.to_string(), code: "import.bad_category_name".into(), severity: Severity::Error });
+        } else if !configured.iter().any(|c| c == a) && !added.iter().any(|c| c == a) {
+            added.push(a.to_string());
+        }
+    }
+    for choice in &opts.categories {
+        let c = choice.category.trim();
+        if !configured.iter().any(|x| x == c) && !added.iter().any(|x| x == c) {
+            sp.issues.push(super::RowIssue {
+                row,
+                column: String::new(),
+                value: format!("{}={}", choice.name.trim(), c),
+                code: "import.category_not_listed".into(),
+                severity: Severity::Error,
+            });
+        }
+    }
+    added
+}
+
 pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) -> Result<Planned, ImportError> {
     let mut sp = SheetPlan::open(path, opts)?;
     let complete = sp.require(&[Field::Enterprise, Field::Description]);
@@ -131,6 +180,15 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
     let calendar = ledger.calendar()?;
     let today = local_date(now);
     let mut resolver = UnitResolver::new(&units, &opts.units);
+    let added = check_categories(&mut sp, opts, &settings.categories);
+    let mut category_resolver = CategoryResolver::new(&settings.categories, added.clone(), &opts.categories);
+    let fallback_category = settings
+        .categories
+        .iter()
+        .find(|c| c.as_str() == "其他")
+        .or(settings.categories.last())
+        .cloned()
+        .unwrap_or_else(|| "其他".into());
     let mut new_enterprises: Vec<NewEnterprise> = Vec::new();
     let mut new_by_key: BTreeMap<String, usize> = BTreeMap::new();
     let mut enterprises_matched: BTreeMap<Id, ()> = BTreeMap::new();
@@ -289,16 +347,19 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
             sp.issue(row, Field::Status, &status_text, "import.row.return_pending", Severity::Warning);
         }
 
+        // A category the sheet states is taken by meaning, by the user's mapping or to a category
+        // added now; one that fits nothing holds the row back (see `categories`). Only a row
+        // that states none goes to the list's catch-all.
         let category_text = get(Field::Category);
-        let category = match match_category(&category_text, &settings.categories) {
-            Some(c) => c,
-            None => {
-                if !category_text.is_empty() {
-                    sp.issue(row, Field::Category, &category_text, "import.row.unknown_category", Severity::Warning);
+        let category = if category_text.trim().is_empty() {
+            fallback_category.clone()
+        } else {
+            match category_resolver.resolve(&category_text) {
+                Some(c) => c,
+                None => {
+                    sp.issue(row, Field::Category, &category_text, "import.row.unmapped_category", Severity::Error);
+                    fallback_category.clone()
                 }
-                settings.categories.iter().find(|c| c.as_str() == "其他").cloned().unwrap_or_else(|| {
-                    settings.categories.last().cloned().unwrap_or_else(|| "其他".into())
-                })
             }
         };
 
@@ -430,7 +491,14 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
 
     sp.flag_unit_clashes(resolver.clashes());
     let (unit_commands, unit_ids, unit_mappings) = resolver.finish(now);
-    let mut commands = unit_commands;
+    let mut commands = Vec::new();
+    // Categories the office adds come first, so the rows after them may use them.
+    if !added.is_empty() {
+        let mut settings = settings.clone();
+        settings.categories.extend(added.iter().cloned());
+        commands.push(Command::UpdateSettings { settings });
+    }
+    commands.extend(unit_commands);
     let mut rows: Vec<Option<u32>> = vec![None; commands.len()];
     let mut enterprise_ids = Vec::new();
     for e in &new_enterprises {
@@ -482,6 +550,8 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
         skipped: std::mem::take(&mut sp.skipped),
         issues: std::mem::take(&mut sp.issues),
         units: unit_mappings,
+        unimported: sp.unimported(READ, opts),
+        categories: category_resolver.finish(),
         enterprises_new: new_enterprises.len() as u32,
         enterprises_matched: enterprises_matched.len() as u32,
         statuses: statuses.into_iter().map(|(status, count)| StatusCount { status, count }).collect(),
@@ -494,14 +564,6 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn categories_match_by_containment() {
-        let cats: Vec<String> = ["融资", "用地", "用工", "其他"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(match_category("融资", &cats).as_deref(), Some("融资"));
-        assert_eq!(match_category("融资难问题", &cats).as_deref(), Some("融资"));
-        assert_eq!(match_category("天气", &cats), None);
-    }
 
     #[test]
     fn a_date_is_found_inside_an_extension_cell() {

@@ -7,6 +7,7 @@
 //! enterprise and description) are counted as duplicates and skipped, so importing the same
 //! file again, or a later version of it, adds only what is new.
 
+mod categories;
 mod enterprises;
 mod ledger;
 mod plan;
@@ -18,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use taizhang_core::model::{Id, Status, UnitKind};
 use taizhang_ledger::LedgerError;
 
-use crate::header::Field;
+use crate::header::{Field, MatchKind};
 use crate::sheet::ReadError;
 
 pub use enterprises::{commit_enterprises, preview_enterprises};
@@ -36,6 +37,21 @@ pub struct ImportOptions {
     pub columns: Vec<ColumnChoice>,
     /// Unit corrections: which existing unit a name in the sheet means (`None` creates it).
     pub units: Vec<UnitChoice>,
+    /// Category corrections: which configured category a value of the sheet's 问题类别
+    /// column means (`--category 原名=类别`).
+    pub categories: Vec<CategoryChoice>,
+    /// Categories the office adds to the list in the same step (one settings change in the
+    /// import's transaction); a value of the sheet equal to one of them maps to it.
+    pub add_categories: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CategoryChoice {
+    /// The value as the sheet writes it.
+    pub name: String,
+    /// A configured category, or one of `add_categories`.
+    pub category: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -69,6 +85,61 @@ pub struct ColumnMapping {
     pub letter: String,
     pub header: String,
     pub field: Option<Field>,
+    /// How the header was matched (`None` when the column is not imported).
+    #[serde(default)]
+    pub matched: Option<MatchKind>,
+    /// The other field a compound header names, which this column does not fill.
+    #[serde(default)]
+    pub also: Option<Field>,
+}
+
+/// A column that holds data but will not be imported, and what it could be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct UnimportedColumn {
+    pub column: u32,
+    pub letter: String,
+    pub header: String,
+    /// Data rows with a value in it.
+    pub rows: u32,
+    /// Why: `field_taken` (another column holds the field it names), `resembles` (its header
+    /// only resembles a field's name), `unrecognized`, `not_read` (mapped to a field this
+    /// kind of import does not read), `ignored` (the user chose not to import it).
+    pub reason: String,
+    /// The field it could be mapped to.
+    pub suggestion: Option<Field>,
+    /// For `field_taken`: the letter of the column that holds the field.
+    pub held_by: Option<String>,
+}
+
+/// How a value of the sheet's category column is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryMatch {
+    /// The value is a configured category.
+    Exact,
+    /// A short form, a "…类" form, one part of a slash-joined category, or a longer name
+    /// holding a category.
+    Meaning,
+    /// The user's choice (`categories` in the options).
+    ByHand,
+    /// Added to the list by this import.
+    Added,
+    /// Nothing fits: the rows holding it cannot be imported until it is mapped or added.
+    Unmatched,
+}
+
+/// A distinct value of the category column, with the rows that hold it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CategoryMapping {
+    pub value: String,
+    pub rows: u32,
+    pub matched: CategoryMatch,
+    pub category: Option<String>,
+    /// Configured categories it could mean (several short-form matches, or none).
+    pub candidates: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -143,6 +214,12 @@ pub struct ImportPreview {
     pub skipped: Vec<SkippedRow>,
     pub issues: Vec<RowIssue>,
     pub units: Vec<UnitMapping>,
+    /// Columns holding data that will not be imported, each with a suggestion.
+    #[serde(default)]
+    pub unimported: Vec<UnimportedColumn>,
+    /// The category column's values, grouped (problem ledgers only).
+    #[serde(default)]
+    pub categories: Vec<CategoryMapping>,
     pub enterprises_new: u32,
     pub enterprises_matched: u32,
     pub statuses: Vec<StatusCount>,

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::{column_letter, file_name, ColumnMapping, ImportError, ImportOptions, RowIssue, Severity, SkippedRow};
+use super::{column_letter, file_name, ColumnMapping, ImportError, ImportOptions, RowIssue, Severity, SkippedRow, UnimportedColumn};
 use crate::cells::{is_blank_row, is_footer_row};
-use crate::header::{field_of, find_header, Field, HeaderMatch};
+use crate::header::{find_header, header_at, resemblance, Field, HeaderMatch};
 use crate::sheet::{read_workbook_checked, Workbook};
 
 /// How many rows from the top are searched for the header.
@@ -36,13 +36,8 @@ impl SheetPlan {
             _ => find_header(rows, HEADER_SCAN).ok_or(ImportError::NoHeader { scanned: HEADER_SCAN as u32 })?,
         };
         for choice in &opts.columns {
-            let c = choice.column as usize;
-            header.columns.retain(|(col, f)| *col != c && Some(*f) != choice.field);
-            if let Some(f) = choice.field {
-                header.columns.push((c, f));
-            }
+            header.choose(choice.column as usize, choice.field);
         }
-        header.columns.sort();
         let header_cells = rows.get(header.row).cloned().unwrap_or_default();
         let width = header_cells.len().max(header.columns.iter().map(|(c, _)| c + 1).max().unwrap_or(0));
         let columns = (0..width)
@@ -51,6 +46,8 @@ impl SheetPlan {
                 letter: column_letter(c as u32),
                 header: header_cells.get(c).cloned().unwrap_or_default(),
                 field: header.columns.iter().find(|(col, _)| *col == c).map(|(_, f)| *f),
+                matched: header.kind(c).map(|(k, _)| k),
+                also: header.kind(c).and_then(|(_, a)| a),
             })
             .collect();
         Ok(SheetPlan {
@@ -106,6 +103,54 @@ impl SheetPlan {
         out
     }
 
+    /// Every column that holds data under the header but will not be imported (its field is not in
+    /// `read`, or it has none), with a suggestion: the field its header names when another
+    /// column holds that field, or a field its header resembles.
+    pub fn unimported(&self, read: &[Field], chosen: &ImportOptions) -> Vec<UnimportedColumn> {
+        let rows: Vec<&Vec<String>> = self.workbook.sheet.rows[(self.header.row + 1).min(self.workbook.sheet.rows.len())..]
+            .iter()
+            .filter(|r| !is_blank_row(r) && !is_footer_row(r))
+            .collect();
+        let width = rows.iter().map(|r| r.len()).max().unwrap_or(0).max(self.columns.len());
+        let mut out = Vec::new();
+        for c in 0..width {
+            let field = self.header.columns.iter().find(|(col, _)| *col == c).map(|(_, f)| *f);
+            if field.is_some_and(|f| f == Field::SerialNo || read.contains(&f)) {
+                continue;
+            }
+            let filled = rows.iter().filter(|r| r.get(c).is_some_and(|v| !v.trim().is_empty())).count() as u32;
+            if filled == 0 {
+                continue;
+            }
+            let header = self.columns.get(c).map(|m| m.header.clone()).unwrap_or_default();
+            let by_hand = chosen.columns.iter().any(|k| k.column as usize == c && k.field.is_none());
+            let taken = self.header.passed_over.iter().find(|(col, _)| *col == c).map(|(_, f)| *f);
+            let (reason, suggestion, held_by) = if field.is_some() {
+                ("not_read", None, None)
+            } else if let Some(f) = taken {
+                let holder = self.header.column(f).map(|h| column_letter(h as u32));
+                (if by_hand { "ignored" } else { "field_taken" }, Some(f), holder)
+            } else if by_hand {
+                ("ignored", crate::header::field_of(&header).or_else(|| resemblance(&header)).filter(|f| read.contains(f)), None)
+            } else {
+                match resemblance(&header).filter(|f| read.contains(f)) {
+                    Some(f) => ("resembles", Some(f), self.header.column(f).map(|h| column_letter(h as u32))),
+                    None => ("unrecognized", None, None),
+                }
+            };
+            out.push(UnimportedColumn {
+                column: c as u32,
+                letter: column_letter(c as u32),
+                header,
+                rows: filled,
+                reason: reason.to_string(),
+                suggestion,
+                held_by,
+            });
+        }
+        out
+    }
+
     pub fn rows_read(&self) -> u32 {
         self.workbook.sheet.rows.len().saturating_sub(self.header.row + 1) as u32
     }
@@ -145,18 +190,4 @@ impl SheetPlan {
 /// A row's cell for a field ("" when the sheet has no such column).
 pub fn cell<'a>(header: &HeaderMatch, cells: &'a [String], field: Field) -> &'a str {
     header.column(field).and_then(|c| cells.get(c)).map(|s| s.as_str()).unwrap_or("")
-}
-
-fn header_at(rows: &[Vec<String>], row: usize) -> HeaderMatch {
-    let mut columns: Vec<(usize, Field)> = Vec::new();
-    let mut unknown = Vec::new();
-    for (c, text) in rows[row].iter().enumerate() {
-        match field_of(text) {
-            Some(f) if !columns.iter().any(|(_, g)| *g == f) => columns.push((c, f)),
-            Some(_) => {}
-            None if !text.trim().is_empty() => unknown.push((c, text.trim().to_string())),
-            None => {}
-        }
-    }
-    HeaderMatch { row, columns, unknown }
 }
