@@ -221,6 +221,45 @@ fn import_a_ledger_sheet_from_the_cli() {
 }
 
 #[test]
+fn import_a_sheet_in_its_own_words_from_the_cli_mapping_categories_by_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(dir.path());
+    cli.ok("", &["init"]);
+    let sheet = dir.path().join("西山台账.csv");
+    std::fs::write(
+        &sheet,
+        "序号,企业名称,所属乡镇,企业提出的困难问题和诉求,问题归类,反映日期,区级牵头单位,主要承办人,完成期限,目前推进情况,联络员\n\
+         1,示范区恒达精密机械有限公司,城关街道,扩建厂房用地指标未落实,园区配套类,2026-02-25 00:00:00,区自然资源局,李明,2026-04-23 00:00:00,已现场踏勘,王五\n\
+         2,东湖食品有限公司,城关街道,招工难,人才引进,20260226,区人社局,,15个工作日,,王五\n\
+         3,东湖食品有限公司,城关街道,冷库用电增容,科技创新,2026/2/27 0:00,区发改局,张华,2026/4/30,,王五\n",
+    )
+    .unwrap();
+    let file = sheet.display().to_string();
+
+    // The headers need no --column; the preview says how each was matched and what is left out.
+    let human = cli.ok("admin", &["import", "ledger", &file, "--dry-run", "--category", "人才引进=用工", "--add-category", "科技创新"]);
+    assert!(human.contains("企业提出的困难问题和诉求 → 问题描述（合并列；另含“企业诉求”，未导入）"), "{human}");
+    assert!(human.contains("主要承办人 → 承办人（按含义）"), "{human}");
+    assert!(human.contains("联络员（3 行有数据）：无法识别表头"), "{human}");
+    assert!(human.contains("园区配套类 → 基础设施/园区配套（按含义，1 行）"), "{human}");
+
+    // Unmapped categories refuse the import and write nothing.
+    let before = std::fs::read(&cli.db).unwrap();
+    cli.fails("admin", &["import", "ledger", &file], "import.has_errors");
+    assert_eq!(std::fs::read(&cli.db).unwrap(), before);
+    cli.fails("admin", &["import", "ledger", &file, "--category", "人才引进"], "input.invalid");
+
+    let done = cli.json("admin", &["import", "ledger", &file, "--category", "人才引进=用工", "--add-category", "科技创新"]);
+    assert_eq!(done["preview"]["rows_new"], 3);
+    let list = cli.json("admin", &["problems", "list"]);
+    let mut categories: Vec<String> =
+        list["rows"].as_array().unwrap().iter().map(|p| p["category"].as_str().unwrap().to_string()).collect();
+    categories.sort();
+    assert_eq!(categories, vec!["基础设施/园区配套", "用工", "科技创新"]);
+    assert!(cli.ok("", &["verify"]).contains("链完整"));
+}
+
+#[test]
 fn export_the_ledger_and_a_report_from_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     let mut cli = Cli::new(dir.path());

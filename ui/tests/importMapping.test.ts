@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest'
 
 import type { RowIssue } from '../src/bindings/RowIssue'
 import {
+  ADD_CATEGORY,
   CREATE_UNIT,
   ENTERPRISE_FIELDS,
   LEDGER_FIELDS,
   NOT_IMPORTED,
+  chooseCategory,
   chooseColumn,
   chooseHeaderRow,
   chooseSheet,
@@ -26,7 +28,7 @@ import { percentOf } from '../src/logic/format'
 
 describe('import mapping → ImportOptions', () => {
   it('sends nothing but nulls and empty lists when nothing was changed', () => {
-    expect(toOptions(emptyMapping())).toEqual({ sheet: null, header_row: null, columns: [], units: [] })
+    expect(toOptions(emptyMapping())).toEqual({ sheet: null, header_row: null, columns: [], units: [], categories: [], add_categories: [] })
   })
 
   it('keeps column corrections in order, one per column, the latest winning', () => {
@@ -53,10 +55,24 @@ describe('import mapping → ImportOptions', () => {
     let s = chooseColumn(emptyMapping(), 1, 'enterprise')
     s = chooseUnit(s, '区工信局', 'gx')
     s = chooseHeaderRow(s, 3)
-    expect(toOptions(s)).toEqual({ sheet: null, header_row: 3, columns: [], units: [{ name: '区工信局', unit_id: 'gx' }] })
+    expect(toOptions(s)).toEqual({ sheet: null, header_row: 3, columns: [], units: [{ name: '区工信局', unit_id: 'gx' }], categories: [], add_categories: [] })
     s = chooseColumn(s, 1, 'enterprise')
     s = chooseSheet(s, '2025年')
-    expect(toOptions(s)).toEqual({ sheet: '2025年', header_row: null, columns: [], units: [{ name: '区工信局', unit_id: 'gx' }] })
+    expect(toOptions(s)).toEqual({ sheet: '2025年', header_row: null, columns: [], units: [{ name: '区工信局', unit_id: 'gx' }], categories: [], add_categories: [] })
+  })
+
+  it('a category value is mapped to a listed category or added to the list, one choice per value', () => {
+    let s = chooseCategory(emptyMapping(), '人才引进', '用工')
+    s = chooseCategory(s, '科技创新', ADD_CATEGORY)
+    expect(toOptions(s).categories).toEqual([{ name: '人才引进', category: '用工' }])
+    expect(toOptions(s).add_categories).toEqual(['科技创新'])
+    // Choosing again replaces: an added value mapped instead is no longer added, and back.
+    s = chooseCategory(s, '科技创新', '其他')
+    s = chooseCategory(s, '人才引进', ADD_CATEGORY)
+    expect(toOptions(s).categories).toEqual([{ name: '科技创新', category: '其他' }])
+    expect(toOptions(s).add_categories).toEqual(['人才引进'])
+    // The choices survive another header row (the values are the sheet's, not a column's).
+    expect(toOptions(chooseHeaderRow(s, 2)).add_categories).toEqual(['人才引进'])
   })
 
   it('ignores a header row that is not a positive whole number', () => {

@@ -2,6 +2,7 @@
 // and how it becomes the `ImportOptions` the preview and the commit are asked with. Only the
 // user's corrections are sent: an empty option means "as the Rust side detected".
 
+import type { CategoryChoice } from '../bindings/CategoryChoice'
 import type { ColumnChoice } from '../bindings/ColumnChoice'
 import type { ColumnMapping } from '../bindings/ColumnMapping'
 import type { Field } from '../bindings/Field'
@@ -19,10 +20,14 @@ export interface MappingState {
   columns: ColumnChoice[]
   /** Unit corrections by the name in the sheet; unit_id null = create the unit. */
   units: UnitChoice[]
+  /** Category corrections: a value of the sheet's category column means this category. */
+  categories: CategoryChoice[]
+  /** Categories the office adds to the list in the same import. */
+  addCategories: string[]
 }
 
 export function emptyMapping(): MappingState {
-  return { sheet: null, headerRow: null, columns: [], units: [] }
+  return { sheet: null, headerRow: null, columns: [], units: [], categories: [], addCategories: [] }
 }
 
 /** Another sheet: its header and columns are its own, so column corrections are dropped. */
@@ -54,12 +59,28 @@ export function chooseUnit(s: MappingState, name: string, unitId: string | null)
   return { ...s, units }
 }
 
+/** Select value for "add this value to the category list". */
+export const ADD_CATEGORY = '__add__'
+
+/** A value of the sheet's category column means `choice`: a configured category, or
+ * `ADD_CATEGORY` to add the value itself to the list (the office's settings change, made in
+ * the import's transaction). Choosing again replaces the earlier choice for that value. */
+export function chooseCategory(s: MappingState, value: string, choice: string): MappingState {
+  const categories = s.categories.filter((c) => c.name !== value)
+  const addCategories = s.addCategories.filter((a) => a !== value)
+  if (choice === ADD_CATEGORY) addCategories.push(value)
+  else if (choice) categories.push({ name: value, category: choice })
+  return { ...s, categories, addCategories }
+}
+
 export function toOptions(s: MappingState): ImportOptions {
   return {
     sheet: s.sheet,
     header_row: s.headerRow,
     columns: s.columns.map((c) => ({ ...c })),
     units: s.units.map((u) => ({ ...u })),
+    categories: s.categories.map((c) => ({ ...c })),
+    add_categories: [...s.addCategories],
   }
 }
 
