@@ -239,7 +239,7 @@ fn import_a_sheet_in_its_own_words_from_the_cli_mapping_categories_by_flag() {
     // The headers need no --column; the preview says how each was matched and what is left out.
     let human = cli.ok("admin", &["import", "ledger", &file, "--dry-run", "--category", "人才引进=用工", "--add-category", "科技创新"]);
     assert!(human.contains("企业提出的困难问题和诉求 → 问题描述（合并列；另含“企业诉求”，未导入）"), "{human}");
-    assert!(human.contains("主要承办人 → 承办人（按含义）"), "{human}");
+    assert!(human.contains("主要承办人 → 责任人（按含义）"), "{human}");
     assert!(human.contains("联络员（3 行有数据）：无法识别表头"), "{human}");
     assert!(human.contains("园区配套类 → 基础设施/园区配套（按含义，1 行）"), "{human}");
 
