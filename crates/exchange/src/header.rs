@@ -165,16 +165,17 @@ pub fn header_core(h: &str) -> String {
     let mut s = without_notes(h);
     loop {
         let before = s.clone();
-        for q in QUALIFIERS {
-            if let Some(rest) = s.strip_prefix(q) {
+        // Suffixes first: "责任人姓名" is 责任人, not 责任 + "人姓名".
+        for x in SUFFIXES {
+            if let Some(rest) = s.strip_suffix(x) {
                 if rest.chars().count() >= 2 && !GENERIC.contains(&rest) {
                     s = rest.to_string();
                     break;
                 }
             }
         }
-        for x in SUFFIXES {
-            if let Some(rest) = s.strip_suffix(x) {
+        for q in QUALIFIERS {
+            if let Some(rest) = s.strip_prefix(q) {
                 if rest.chars().count() >= 2 && !GENERIC.contains(&rest) {
                     s = rest.to_string();
                     break;
