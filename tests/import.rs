@@ -431,8 +431,8 @@ fn a_file_that_is_not_a_spreadsheet_or_has_no_ledger_header_is_refused() {
 #[test]
 fn the_user_can_correct_the_column_mapping_and_the_header_row() {
     let f = fixture();
-    // A header the synonyms do not know: 问题 (not 问题描述) and 负责部门.
-    let text = "企业名称,问题,负责部门,所属镇街\n示范区恒达精密机械有限公司,厂区路灯不亮,区住建局,城关街道\n";
+    // Headers no field's name means: 事由 and 对口科室.
+    let text = "企业名称,事由,对口科室,所属镇街\n示范区恒达精密机械有限公司,厂区路灯不亮,区住建局,城关街道\n";
     let file = f.dir.join("自定义列.csv");
     std::fs::write(&file, text).unwrap();
     // Detection finds no header (two fields only); the user names the row and the columns.
@@ -450,6 +450,8 @@ fn the_user_can_correct_the_column_mapping_and_the_header_row() {
     let p = preview_ledger(&f.ledger, &file, &opts, now()).unwrap();
     assert_eq!(p.rows_new, 1);
     assert_eq!(p.columns[2].field, Some(Field::LeadUnit));
+    assert_eq!(p.columns[2].matched, Some(taizhang_exchange::header::MatchKind::ByHand));
+    assert_eq!(p.columns[0].matched, Some(taizhang_exchange::header::MatchKind::Exact));
     assert!(p.units.iter().any(|u| u.name == "区住建局" && u.create));
 }
 
