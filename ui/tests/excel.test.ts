@@ -75,10 +75,10 @@ function preview(over: Partial<ImportPreview> = {}): ImportPreview {
   return {
     kind: 'ledger', file: '台账.xlsx', sheet: '台账', sheets: ['台账', '说明'], header_row: 3,
     columns: [
-      { column: 0, letter: 'A', header: '序号', field: 'serial_no' },
-      { column: 1, letter: 'B', header: '企业名称', field: 'enterprise' },
-      { column: 2, letter: 'C', header: '存在问题', field: 'description' },
-      { column: 3, letter: 'D', header: '<b>诉求</b>', field: null },
+      { column: 0, letter: 'A', header: '序号', field: 'serial_no', matched: 'exact', also: null },
+      { column: 1, letter: 'B', header: '企业名称', field: 'enterprise', matched: 'exact', also: null },
+      { column: 2, letter: 'C', header: '存在问题', field: 'description', matched: 'exact', also: null },
+      { column: 3, letter: 'D', header: '<b>诉求</b>', field: null, matched: null, also: null },
     ],
     rows_read: 12, rows_new: 9, rows_updated: 0, rows_duplicate: 1,
     skipped: [{ row: 16, reason: 'footer', detail: '合计' }, { row: 8, reason: 'duplicate', detail: '2026-城关-0001' }],
@@ -87,6 +87,7 @@ function preview(over: Partial<ImportPreview> = {}): ImportPreview {
       { row: 6, column: '企业名称', value: '', code: 'import.row.missing_enterprise', severity: 'error' },
     ],
     units: [{ name: '区工信局', kind: 'department', unit_id: 'gx', unit_name: '工业和信息化局', create: false, rows: 4 }],
+    unimported: [], categories: [],
     enterprises_new: 3, enterprises_matched: 6,
     statuses: [{ status: 'in_progress', count: 5 }, { status: 'closed', count: 4 }],
     can_commit: false, file_sha256: 'abc',
@@ -116,7 +117,7 @@ describe('import wizard', () => {
     await w.get('[data-testid="import-next"]').trigger('click')
     await flushPromises()
     const first = calls.find((c) => c.cmd === 'import_preview')!
-    expect(first.args).toEqual({ kind: 'ledger', path: '/data/台账.xlsx', options: { sheet: null, header_row: null, columns: [], units: [] } })
+    expect(first.args).toEqual({ kind: 'ledger', path: '/data/台账.xlsx', options: { sheet: null, header_row: null, columns: [], units: [], categories: [], add_categories: [] } })
 
     // Mapping: header text as text, a sheet selector, the unit table.
     expect(w.find('[data-testid="import-step-mapping"]').exists()).toBe(true)
@@ -157,11 +158,75 @@ describe('import wizard', () => {
     const c = calls.find((x) => x.cmd === 'import_commit')!
     expect(c.args.kind).toBe('ledger')
     expect(c.args.path).toBe('/data/台账.xlsx')
-    expect(c.args.options).toEqual({ sheet: null, header_row: null, columns: [{ column: 3, field: 'demand' }], units: [{ name: '区工信局', unit_id: null }] })
+    expect(c.args.options).toEqual({
+      sheet: null,
+      header_row: null,
+      columns: [{ column: 3, field: 'demand' }],
+      units: [{ name: '区工信局', unit_id: null }],
+      categories: [],
+      add_categories: [],
+    })
     expect(c.args.on_progress).toBeInstanceOf(Channel)
     expect(w.get('[data-testid="import-result"]').text()).toContain('新增问题 9 条')
     expect(w.get('[data-testid="import-result-events"]').text()).toBe('31')
     expect(w.find('[data-testid="import-go-ledger"]').exists()).toBe(true)
+    w.unmount()
+  })
+
+  it('shows how each column was matched, the columns left out with a suggestion, and maps or adds categories', async () => {
+    const messy = preview({
+      columns: [
+        { column: 0, letter: 'A', header: '企业名称', field: 'enterprise', matched: 'exact', also: null },
+        { column: 1, letter: 'B', header: '企业提出的问题和诉求', field: 'description', matched: 'compound', also: 'demand' },
+        { column: 2, letter: 'C', header: '主要承办人', field: 'handler', matched: 'meaning', also: null },
+        { column: 3, letter: 'D', header: '最新进展', field: null, matched: null, also: null },
+      ],
+      unimported: [{ column: 3, letter: 'D', header: '最新进展', rows: 7, reason: 'resembles', suggestion: 'progress', held_by: null }],
+      categories: [
+        { value: '科技创新', rows: 3, matched: 'unmatched', category: null, candidates: [] },
+        { value: '人才', rows: 2, matched: 'unmatched', category: null, candidates: ['用工'] },
+        { value: '要素', rows: 9, matched: 'meaning', category: '水电气等要素', candidates: [] },
+      ],
+    })
+    shell((cmd) => {
+      if (cmd === 'list_units') return units
+      if (cmd === 'get_settings') return { categories: ['融资', '用工', '水电气等要素', '其他'] }
+      if (cmd === 'import_preview') return messy
+      throw { code: 'test.unexpected', message: cmd, params: {} }
+    })
+    const w = mount(ImportView, { global: { plugins: [ElementPlus, i18n, router()] }, attachTo: document.body })
+    await flushPromises()
+    await w.get('[data-testid="import-path"]').setValue('/data/西山.xlsx')
+    await w.get('[data-testid="import-next"]').trigger('click')
+    await flushPromises()
+
+    expect(w.get('[data-testid="import-column-match-A"]').text()).toContain('名称一致')
+    expect(w.get('[data-testid="import-column-match-B"]').text()).toContain('合并列')
+    expect(w.get('[data-testid="import-column-match-B"]').text()).toContain('另含“企业诉求”')
+    expect(w.get('[data-testid="import-column-match-C"]').text()).toContain('按含义')
+    expect(w.get('[data-testid="import-unimported-D"]').text()).toContain('7 行有数据')
+    expect(w.get('[data-testid="import-unimported-D"]').text()).toContain('表头近似“办理进展”')
+    const rows = w.get('[data-testid="import-categories"]').text()
+    expect(rows).toContain('科技创新')
+    expect(rows).toContain('未对应')
+    expect(rows).toContain('按含义')
+
+    // "Import as the suggestion" maps the column by hand and previews again.
+    await w.get('[data-testid="import-unimported-use-D"]').trigger('click')
+    await flushPromises()
+    let last = calls.filter((c) => c.cmd === 'import_preview').slice(-1)[0]
+    expect((last.args.options as { columns: unknown }).columns).toEqual([{ column: 3, field: 'progress' }])
+
+    // One value mapped to a listed category, another added to the list.
+    const selects = w.findAllComponents({ name: 'ElSelect' })
+    selects.find((s) => s.attributes('data-testid') === 'import-category-人才')!.vm.$emit('update:modelValue', '用工')
+    await flushPromises()
+    selects.find((s) => s.attributes('data-testid') === 'import-category-科技创新')!.vm.$emit('update:modelValue', '__add__')
+    await flushPromises()
+    last = calls.filter((c) => c.cmd === 'import_preview').slice(-1)[0]
+    const options = last.args.options as { categories: unknown; add_categories: unknown }
+    expect(options.categories).toEqual([{ name: '人才', category: '用工' }])
+    expect(options.add_categories).toEqual(['科技创新'])
     w.unmount()
   })
 

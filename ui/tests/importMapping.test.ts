@@ -117,9 +117,9 @@ describe('import mapping → ImportOptions', () => {
 
   it('finds the other column holding a field', () => {
     const cols = [
-      { column: 0, letter: 'A', header: '企业名称', field: 'enterprise' as const },
-      { column: 1, letter: 'B', header: '企业', field: 'enterprise' as const },
-      { column: 2, letter: 'C', header: '备注', field: null },
+      { column: 0, letter: 'A', header: '企业名称', field: 'enterprise' as const, matched: 'exact' as const, also: null },
+      { column: 1, letter: 'B', header: '企业', field: 'enterprise' as const, matched: 'by_hand' as const, also: null },
+      { column: 2, letter: 'C', header: '备注', field: null, matched: null, also: null },
     ]
     expect(columnHolding(cols, 'enterprise', 1)?.letter).toBe('A')
     expect(columnHolding(cols, 'remarks', 1)).toBeNull()
