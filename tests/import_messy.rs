@@ -66,7 +66,7 @@ fn raised(i: usize) -> (NaiveDate, String, bool) {
         4 => d.format("%Y%m%d").to_string(),
         _ => d.format("%Y.%-m.%-d").to_string(),
     };
-    (d, text, i % 5 == 0)
+    (d, text, i.is_multiple_of(5))
 }
 
 /// The time limit of row `i`: a working-day count, or a date with a time part as spreadsheets
