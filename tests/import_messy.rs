@@ -381,6 +381,12 @@ fn categories_that_fit_nothing_are_grouped_and_mapped_or_added_by_the_office_in_
     assert_eq!(category_of("类别测试问题6"), "其他", "a row stating no category goes to the catch-all");
     assert!(ledger.rebuild().unwrap().equal);
 
+    // Importing the same file again without the mapping: every row is already there, so no
+    // category of a skipped row holds the import back.
+    let again = preview_ledger(&ledger, &file, &ImportOptions::default(), now()).unwrap();
+    assert_eq!((again.rows_new, again.rows_duplicate), (0, 8));
+    assert!(again.can_commit && again.categories.is_empty(), "{:?}", again.issues);
+
     // A township user cannot add categories through an import: refused, nothing written.
     let mut other = fresh(dir.path(), "d.db");
     let size = other.connection().query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0)).unwrap();

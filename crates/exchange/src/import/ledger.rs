@@ -347,22 +347,6 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
             sp.issue(row, Field::Status, &status_text, "import.row.return_pending", Severity::Warning);
         }
 
-        // A category the sheet states is taken by meaning, by the user's mapping or to a category
-        // added now; one that fits nothing holds the row back (see `categories`). Only a row
-        // that states none goes to the list's catch-all.
-        let category_text = get(Field::Category);
-        let category = if category_text.trim().is_empty() {
-            fallback_category.clone()
-        } else {
-            match category_resolver.resolve(&category_text) {
-                Some(c) => c,
-                None => {
-                    sp.issue(row, Field::Category, &category_text, "import.row.unmapped_category", Severity::Error);
-                    fallback_category.clone()
-                }
-            }
-        };
-
         // Already here? A row with a 问题编号 is that number (two problems may share a text);
         // a row without one is its enterprise and description.
         let number = Some(get(Field::Number)).filter(|n| !n.is_empty());
@@ -385,6 +369,23 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
             continue;
         }
         seen_keys.insert(key.clone(), row);
+
+        // A category the sheet states is taken by meaning, by the user's mapping or to a category
+        // added now; one that fits nothing holds the row back (see `categories`). Only a row
+        // that states none goes to the list's catch-all. Rows already in the ledger are not
+        // asked: a re-import is not held back by a category of a row it skips.
+        let category_text = get(Field::Category);
+        let category = if category_text.trim().is_empty() {
+            fallback_category.clone()
+        } else {
+            match category_resolver.resolve(&category_text) {
+                Some(c) => c,
+                None => {
+                    sp.issue(row, Field::Category, &category_text, "import.row.unmapped_category", Severity::Error);
+                    fallback_category.clone()
+                }
+            }
+        };
 
         if sp.errors() > errors_before {
             continue;
