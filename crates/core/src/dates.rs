@@ -26,6 +26,9 @@ pub const DEFAULT_LAST_YEAR: i32 = 2099;
 /// and the last a spreadsheet date cell holds.
 pub const MAX_LAST_YEAR: i32 = 9999;
 
+/// Why a `last_year` at or before the current year is refused (translated in the UI).
+pub const LAST_YEAR_NOT_AHEAD: &str = "must be after the current year, or every later command is refused";
+
 /// The dates a ledger accepts, first and last included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateRange {
@@ -159,12 +162,8 @@ pub(crate) fn check_decided(now: DateTime<Utc>, settings: &Settings, events: &[E
     for body in events {
         match body {
             EventBody::SettingsChanged { settings: new } => {
-                let year = local_date(now).year();
-                if new.last_year <= year {
-                    return Err(DomainError::invalid(
-                        "last_year",
-                        &format!("must be after the current year {year}, or every later command is refused"),
-                    ));
+                if new.last_year <= local_date(now).year() {
+                    return Err(DomainError::invalid("last_year", LAST_YEAR_NOT_AHEAD));
                 }
                 DateRange::of(new).check_event(body)?;
             }

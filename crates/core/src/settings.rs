@@ -172,8 +172,7 @@ impl Settings {
             }
         }
         if !(crate::dates::FIRST_YEAR..=crate::dates::MAX_LAST_YEAR).contains(&self.last_year) {
-            let (first, max) = (crate::dates::FIRST_YEAR, crate::dates::MAX_LAST_YEAR);
-            return Err(DomainError::invalid("last_year", &format!("must be between {first} and {max}")));
+            return Err(DomainError::invalid("last_year", "must be between 2000 and 9999"));
         }
         if let (Some(a), Some(b)) = (self.campaign_start, self.campaign_end) {
             if b < a {
