@@ -197,7 +197,7 @@ fn every_reader_survives_dates_a_forger_stored() {
     let report = ledger.verify().unwrap();
     assert!(report.ok, "{report:?}");
     // The forged events were never projected; a rebuild folds them, and a second rebuild
-    // finds the first one's tables (nothing in the fold depends on how it failed).
+    // changes nothing.
     ledger.rebuild().unwrap();
     let again = ledger.rebuild().unwrap();
     assert!(again.differing_tables.is_empty(), "{again:?}");
