@@ -65,18 +65,11 @@ pub struct ImportedProblem {
     pub origin: ImportOrigin,
 }
 
-/// The import key of a row the sheet numbered: `no:` and the number.
+/// The import key of a row the sheet numbered: `no:` and the number. A problem whose key is
+/// its own number's kept the sheet's number, which has no place in the ledger's sequence
+/// (`Problem::number_place`).
 pub fn sheet_number_key(number: &str) -> String {
     format!("no:{number}")
-}
-
-impl ImportedProblem {
-    /// Whether the problem registered as `number` by this row keeps the sheet's own number
-    /// (its import key is that number's), rather than one the ledger gave it. Only numbers
-    /// the ledger gave have a place in its sequence (`Problem::number_place`).
-    pub fn keeps_sheet_number(&self, number: &str) -> bool {
-        self.origin.key == sheet_number_key(number)
-    }
 }
 
 /// The Beijing midnight starting a date, as an instant: how a sheet's date enters the fold.
@@ -166,7 +159,7 @@ pub(crate) fn decide_import(
         None => None,
     };
     // A numbered row is known by its number on a later import; the key says so in a form
-    // the projection can read back (`keeps_sheet_number`).
+    // the projection can read back (`Problem::number_place`).
     let key = match &sheet_number {
         Some(n) => sheet_number_key(n),
         None => text("import_key", &row.origin.key, true, MAX_SHORT)?,
