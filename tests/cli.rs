@@ -374,3 +374,67 @@ fn long_work_prints_plain_progress_or_nothing_through_a_pipe() {
     cli.now = "2026-06-16T10:00:00+08:00".into();
     assert!(cli.ok("", &["verify"]).contains("链完整"));
 }
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// Dates out of range, a deactivated unit's users and an imported number, from the CLI
+/// (docs/reliability.md, "Dates out of range, inactive units, imported numbers").
+#[test]
+fn dates_out_of_range_inactive_units_and_imported_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cli = Cli::new(dir.path());
+    // A ledger begun with the clock at year 9999 or −1 is refused before the file exists.
+    for bad in ["9999-06-01T10:00:00+08:00", "-0001-06-01"] {
+        cli.now = bad.into();
+        cli.fails("", &["init"], "clock.out_of_range");
+        assert!(!Path::new(&cli.db).exists(), "no file is left behind");
+    }
+    cli.now = "2026-03-02T10:00:00+08:00".into();
+    cli.ok("", &["init"]);
+    cli.ok("admin", &["unit", "add", "城关街道", "--short", "城关", "--kind", "township"]);
+    cli.ok("admin", &["user", "add", "cg", "--name", "张三", "--unit", "城关", "--role", "township"]);
+    let register = |raised: Option<&str>| {
+        let mut a = vec!["register", "--new-enterprise", "示范区恒达精密机械有限公司", "--category", "用地", "--description", "用地指标未落实"];
+        if let Some(r) = raised {
+            a.push(r);
+        }
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let before = std::fs::read(&cli.db).unwrap();
+    for raised in ["--raised-on=-0001-01-01", "--raised-on=1999-12-31"] {
+        cli.fails("cg", &args(&register(Some(raised))), "input.date_out_of_range");
+    }
+    // A date after today is refused by the earlier rule.
+    cli.fails("cg", &args(&register(Some("--raised-on=+10000-01-01"))), "input.invalid");
+    // Any write with the clock outside the range.
+    cli.now = "9999-06-01T10:00:00+08:00".into();
+    cli.fails("cg", &args(&register(None)), "clock.out_of_range");
+    cli.fails("admin", &["unit", "add", "西山镇", "--short", "西山", "--kind", "township"], "clock.out_of_range");
+    cli.now = "2026-03-02T10:00:00+08:00".into();
+    assert_eq!(std::fs::read(&cli.db).unwrap(), before, "a refused command writes nothing");
+
+    // The sheet's own numbers, one far ahead in this year and one of next year.
+    let sheet = dir.path().join("台账.csv");
+    std::fs::write(
+        &sheet,
+        "问题编号,企业名称,所属镇(街道),存在问题,问题类别,反映时间\n\
+         2026-城关-9999,示范区恒达精密机械有限公司,城关街道,招工难,用工,2026/2/26\n\
+         2027-城关-0001,示范区恒达精密机械有限公司,城关街道,融资难,融资,2026/2/27\n",
+    )
+    .unwrap();
+    cli.ok("admin", &["import", "ledger", &sheet.display().to_string()]);
+    let out = cli.json("cg", &args(&register(None)));
+    assert_eq!(out["problem"], "2026-城关-0001", "an imported number does not steer the sequence");
+    cli.now = "2027-01-04T10:00:00+08:00".into();
+    let out = cli.json("cg", &args(&register(None)));
+    assert_eq!(out["problem"], "2027-城关-0002", "the imported 2027-城关-0001 keeps its number");
+    cli.now = "2026-03-02T10:00:00+08:00".into();
+
+    // A deactivated unit's users are refused, in sign-in (`--as`) and in every command.
+    cli.ok("admin", &["unit", "update", "城关", "--active", "false"]);
+    cli.fails("cg", &args(&register(None)), "auth.unit_inactive");
+    cli.ok("admin", &["unit", "update", "城关", "--active", "true"]);
+    cli.ok("cg", &args(&register(None)));
+}

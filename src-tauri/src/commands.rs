@@ -225,10 +225,15 @@ pub fn ledger_close<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -
     Ok(())
 }
 
-/// The users one may sign in as (the sign-in picker).
+/// The users one may sign in as (the sign-in picker): active users of active units, the
+/// ones `sign_in` accepts.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn sign_in_options(state: State<'_, AppState>) -> ApiResult<Vec<UserView>> {
-    state.with(|o| Ok(o.ledger.user_views()?.into_iter().filter(|u| u.active).collect()))
+    state.with(|o| {
+        let active_units: std::collections::HashSet<String> =
+            o.ledger.units()?.into_iter().filter(|u| u.active).map(|u| u.id).collect();
+        Ok(o.ledger.user_views()?.into_iter().filter(|u| u.active && active_units.contains(&u.unit_id)).collect())
+    })
 }
 
 fn session_info(open: &Open, user_id: &str) -> ApiResult<SessionInfo> {

@@ -28,6 +28,14 @@ pub fn format_instant(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
+/// Reads an instant as `format_instant` writes it, for every instant it can write: RFC 3339
+/// for years 0 to 9999, and chrono's signed form (`-0001-…`, `+10000-…`) outside them, which
+/// RFC 3339 cannot express. Events made before the clock was checked (`core::dates`) may
+/// carry such a time, and folding them must not fail.
+pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().or_else(|| s.parse::<DateTime<chrono::FixedOffset>>().ok()).map(|t| t.to_utc())
+}
+
 pub fn canonical_encoding(f: &ChainFields<'_>) -> Vec<u8> {
     let mut out = Vec::with_capacity(256 + f.payload.len());
     out.extend_from_slice(b"taizhang/event/v1\n");

@@ -22,6 +22,12 @@ pub enum DomainError {
     #[error("user {user} is deactivated")]
     Inactive { user: String },
 
+    /// The user is active but their unit has been deactivated: a unit that no longer takes
+    /// part (merged, abolished) acts through no one.
+    #[serde(rename = "auth.unit_inactive")]
+    #[error("user {user} belongs to the deactivated unit {unit}")]
+    UnitInactive { user: String, unit: String },
+
     #[serde(rename = "workflow.invalid_state")]
     #[error("cannot {action} a problem that is {status}")]
     InvalidState { action: String, status: Status },
@@ -102,6 +108,16 @@ pub enum DomainError {
     #[error("{field} is invalid: {reason}")]
     Invalid { field: String, reason: String },
 
+    /// A date outside the range the ledger accepts (`dates::DateRange`).
+    #[serde(rename = "input.date_out_of_range")]
+    #[error("{field} {date} is outside the dates this ledger accepts ({first} to {last})")]
+    DateOutOfRange { field: String, date: String, first: String, last: String },
+
+    /// The clock of the machine acting is outside that range: nothing is recorded with it.
+    #[serde(rename = "clock.out_of_range")]
+    #[error("the clock says {now}, outside the dates this ledger accepts ({first} to {last})")]
+    ClockOutOfRange { now: String, first: String, last: String },
+
     #[serde(rename = "input.duplicate")]
     #[error("{field} already in use: {value}")]
     Duplicate { field: String, value: String },
@@ -123,6 +139,7 @@ impl DomainError {
             NotFound { .. } => "not_found",
             Forbidden { .. } => "auth.forbidden",
             Inactive { .. } => "auth.inactive",
+            UnitInactive { .. } => "auth.unit_inactive",
             InvalidState { .. } => "workflow.invalid_state",
             ReturnWindowClosed { .. } => "return.window_closed",
             ReturnAlreadyRuled => "return.already_ruled",
@@ -143,6 +160,8 @@ impl DomainError {
             Required { .. } => "input.required",
             TooLong { .. } => "input.too_long",
             Invalid { .. } => "input.invalid",
+            DateOutOfRange { .. } => "input.date_out_of_range",
+            ClockOutOfRange { .. } => "clock.out_of_range",
             Duplicate { .. } => "input.duplicate",
             CreditCodeMalformed { .. } => "enterprise.credit_code_malformed",
             WrongTownship => "enterprise.wrong_township",
@@ -173,9 +192,12 @@ mod tests {
             DomainError::not_found("problem", "x"),
             DomainError::forbidden("u", "sign", "not the lead"),
             DomainError::ReturnAlreadyRuled,
+            DomainError::UnitInactive { user: "u".into(), unit: "x".into() },
             DomainError::InvalidState { action: "sign".into(), status: Status::Closed },
             DomainError::required("reason"),
             DomainError::SupporterIsLead,
+            DomainError::DateOutOfRange { field: "raised_on".into(), date: "-0001-01-01".into(), first: "2000-01-01".into(), last: "2099-12-31".into() },
+            DomainError::ClockOutOfRange { now: "9999-01-01T00:00:00Z".into(), first: "2000-01-01".into(), last: "2099-12-31".into() },
         ];
         for e in samples {
             let v = serde_json::to_value(&e).unwrap();

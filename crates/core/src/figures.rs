@@ -497,8 +497,9 @@ pub fn monthly_trend_of(counts: impl IntoIterator<Item = (FactKind, NaiveDate, i
 pub fn trend_start(now: DateTime<Utc>, months: u32) -> NaiveDate {
     use chrono::{Datelike, Months};
     let today = local_date(now);
-    let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("first of a month");
-    first - Months::new(months.max(1) - 1)
+    let first = today.with_day(1).unwrap_or(today);
+    // Total: a clock near chrono's first day starts the trend there instead of panicking.
+    first.checked_sub_months(Months::new(months.max(1) - 1)).unwrap_or(NaiveDate::MIN)
 }
 
 /// One problem category over a period (the report's 问题类别 sheet). Period counts follow the

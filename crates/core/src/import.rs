@@ -65,14 +65,19 @@ pub struct ImportedProblem {
     pub origin: ImportOrigin,
 }
 
+/// The import key of a row the sheet numbered: `no:` and the number. A problem whose key is
+/// its own number's kept the sheet's number, which has no place in the ledger's sequence
+/// (`Problem::number_place`).
+pub fn sheet_number_key(number: &str) -> String {
+    format!("no:{number}")
+}
+
 /// The Beijing midnight starting a date, as an instant: how a sheet's date enters the fold.
+/// Total: at the first representable day, whose Beijing midnight has no UTC instant, it is
+/// that day's UTC midnight (a stored event may carry any date; folding it must not panic).
 pub fn start_of_day(d: NaiveDate) -> DateTime<Utc> {
-    d.and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_local_timezone(china_offset())
-        .single()
-        .expect("a fixed offset has one midnight")
-        .with_timezone(&Utc)
+    let midnight = d.and_time(chrono::NaiveTime::MIN);
+    midnight.and_local_timezone(china_offset()).single().map(|t| t.with_timezone(&Utc)).unwrap_or_else(|| midnight.and_utc())
 }
 
 /// The workflow state that fits what a sheet says about a row, most advanced fact first:
@@ -149,7 +154,16 @@ pub(crate) fn decide_import(
     if world.problem(&row.problem_id).is_some() {
         return Err(DomainError::Duplicate { field: "problem_id".into(), value: row.problem_id.clone() });
     }
-    let key = text("import_key", &row.origin.key, true, MAX_SHORT)?;
+    let sheet_number = match row.number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => Some(text("number", n, true, 60)?),
+        None => None,
+    };
+    // A numbered row is known by its number on a later import; the key says so in a form
+    // the projection can read back (`Problem::number_place`).
+    let key = match &sheet_number {
+        Some(n) => sheet_number_key(n),
+        None => text("import_key", &row.origin.key, true, MAX_SHORT)?,
+    };
     if world.problem_id_by_import_key(&key).is_some() {
         return Err(DomainError::Duplicate { field: "import_key".into(), value: key });
     }
@@ -170,18 +184,17 @@ pub(crate) fn decide_import(
             return Err(DomainError::invalid(field, "cannot be in the future"));
         }
     }
-    let number = match row.number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+    // The sheet's own number is kept as the problem's identity but takes no place in the
+    // ledger's sequence (docs/import.md); a row without one is numbered like a registration,
+    // in the year it was raised.
+    let number = match sheet_number {
         Some(n) => {
-            let n = text("number", n, true, 60)?;
             if world.problem_id_by_number(&n).is_some() {
                 return Err(DomainError::Duplicate { field: "number".into(), value: n });
             }
             n
         }
-        None => {
-            let year = row.raised_on.year();
-            format!("{}-{}-{:04}", year, township.short_name, world.next_problem_seq(year, &township.id))
-        }
+        None => crate::workflow::next_number(world, row.raised_on.year(), &township),
     };
     let open = row.status.is_open() && row.status != Status::Resolved;
     let terms = match &row.lead_unit_id {

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod chain;
 pub mod command;
 pub mod credit_code;
+pub mod dates;
 pub mod error;
 pub mod escalation;
 pub mod event;

@@ -13,9 +13,11 @@ pub fn china_offset() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("valid offset")
 }
 
-/// The local (Beijing) date of an instant.
+/// The local (Beijing) date of an instant. Total: at the last representable instants, whose
+/// Beijing date does not exist, it is the UTC date (a stored event may carry any instant).
 pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
-    t.with_timezone(&china_offset()).date_naive()
+    let utc = t.naive_utc();
+    utc.checked_add_signed(chrono::TimeDelta::hours(8)).unwrap_or(utc).date()
 }
 
 macro_rules! labelled_enum {

@@ -203,6 +203,19 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// The problem's place in its township's numbering, (year, sequence), parsed from
+    /// `2026-城关-0007`. Only a number the ledger gave has one: a number an import kept from
+    /// its sheet is its identity but must not steer the sequence (`2026-城关-9999` would make
+    /// the next registration `…-10000`), so it has none.
+    pub fn number_place(&self) -> Option<(i64, i64)> {
+        if self.imported.as_ref().is_some_and(|o| o.key == crate::import::sheet_number_key(&self.number)) {
+            return None;
+        }
+        let year = self.number.split('-').next().and_then(|y| y.parse().ok()).unwrap_or(0);
+        let seq = self.number.rsplit('-').next().and_then(|s| s.parse().ok()).unwrap_or(0);
+        Some((year, seq))
+    }
+
     /// Starts the aggregate from its registration or import event.
     pub fn from_registration(body: &EventBody, meta: &EventMeta) -> Option<Problem> {
         if let EventBody::ProblemImported { number, township_id, terms, row } = body {

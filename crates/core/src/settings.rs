@@ -47,6 +47,9 @@ pub struct Settings {
     pub backup_every_minutes: u32,
     /// Automatic backups kept per ledger (the oldest go first).
     pub backup_keep: u32,
+    /// The last year a date may fall in (typed, imported, computed or the clock's); the first
+    /// is `dates::FIRST_YEAR`. Commands carrying a date outside are refused (`core::dates`).
+    pub last_year: i32,
 }
 
 /// Composite score = Σ weight × rate over the rates defined for the unit (weights renormalized
@@ -103,6 +106,7 @@ impl Default for Settings {
             campaign_end: None,
             backup_every_minutes: 30,
             backup_keep: 10,
+            last_year: crate::dates::DEFAULT_LAST_YEAR,
         }
     }
 }
@@ -166,6 +170,9 @@ impl Settings {
             if c.trim().is_empty() || !seen.insert(c.trim()) {
                 return Err(DomainError::invalid("categories", &format!("empty or duplicate category: {c:?}")));
             }
+        }
+        if !(crate::dates::FIRST_YEAR..=crate::dates::MAX_LAST_YEAR).contains(&self.last_year) {
+            return Err(DomainError::invalid("last_year", "must be between 2000 and 9999"));
         }
         if let (Some(a), Some(b)) = (self.campaign_start, self.campaign_end) {
             if b < a {

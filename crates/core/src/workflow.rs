@@ -63,8 +63,8 @@ pub struct ActionCheck {
 /// The actions this actor's role and unit could ever take on this problem, each with whether
 /// the rules allow it now. Actions the role may never take are left out.
 pub fn available_actions(p: &Problem, actor: &Actor, ctx: &Context) -> Vec<ActionCheck> {
-    // A deactivated user may do nothing, so nothing is offered.
-    if !actor.user.active {
+    // A deactivated user, or a user of a deactivated unit, may do nothing: nothing is offered.
+    if actor_may_act(actor).is_err() {
         return vec![];
     }
     Action::ALL
@@ -320,6 +320,21 @@ pub(crate) fn active_department(world: &dyn World, id: &str) -> Result<Unit, Dom
     Ok(unit)
 }
 
+/// The number the ledger gives the next problem of this township raised in `year`:
+/// `2026-城关-0001`, the sequence continuing from the highest number the ledger itself gave.
+/// A number an import kept from its sheet takes no place in the sequence, so the one it would
+/// reach may already be taken by such a problem: that one is passed over.
+pub(crate) fn next_number(world: &dyn World, year: i32, township: &Unit) -> String {
+    let mut seq = world.next_problem_seq(year, &township.id);
+    loop {
+        let number = format!("{}-{}-{:04}", year, township.short_name, seq);
+        if world.problem_id_by_number(&number).is_none() {
+            return number;
+        }
+        seq += 1;
+    }
+}
+
 fn get_problem(world: &dyn World, id: &str) -> Result<Problem, DomainError> {
     world.problem(id).ok_or_else(|| DomainError::not_found("problem", id))
 }
@@ -440,13 +455,32 @@ pub(crate) fn validate_enterprise(
     Ok(e)
 }
 
-/// Decides a command: every rule is checked here, and a refused command yields no events.
-pub fn decide(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn World) -> Result<Vec<EventBody>, DomainError> {
-    use Command as C;
-    use EventBody as E;
+/// Whether this user may act at all: the user and their unit must both be active. Sign-in
+/// (in the ledger) and `decide` ask the same question, so a deactivated unit's users are
+/// refused everywhere alike.
+pub fn actor_may_act(actor: &Actor) -> Result<(), DomainError> {
     if !actor.user.active {
         return Err(DomainError::Inactive { user: actor.user.login.clone() });
     }
+    if !actor.unit.active {
+        return Err(DomainError::UnitInactive { user: actor.user.login.clone(), unit: actor.unit.name.clone() });
+    }
+    Ok(())
+}
+
+/// Decides a command: every rule is checked here, and a refused command yields no events.
+pub fn decide(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn World) -> Result<Vec<EventBody>, DomainError> {
+    actor_may_act(actor)?;
+    crate::dates::DateRange::of(ctx.settings).check_clock(ctx.now)?;
+    let events = decide_unchecked(cmd, actor, ctx, world)?;
+    crate::dates::check_decided(ctx.now, ctx.settings, &events)?;
+    Ok(events)
+}
+
+/// `decide` without the date-range checks it makes around it.
+fn decide_unchecked(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn World) -> Result<Vec<EventBody>, DomainError> {
+    use Command as C;
+    use EventBody as E;
     let today = ctx.today();
 
     if let (Some(action), Some(pid)) = (cmd.action(), cmd.problem_id()) {
@@ -622,10 +656,9 @@ pub fn decide(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn World) ->
                 return Err(DomainError::invalid("raised_on", "cannot be in the future"));
             }
             let township = world.unit(&enterprise.township_id).ok_or_else(|| DomainError::not_found("unit", &enterprise.township_id))?;
-            let seq = world.next_problem_seq(today.year(), &township.id);
             events.push(E::ProblemRegistered {
                 problem_id: problem_id.clone(),
-                number: format!("{}-{}-{:04}", today.year(), township.short_name, seq),
+                number: next_number(world, today.year(), &township),
                 enterprise_id: enterprise.id.clone(),
                 township_id: township.id.clone(),
                 visit_id: visit_id.clone(),

@@ -50,6 +50,7 @@ impl Ledger {
     /// Creates a new ledger holding the office unit and an office user `admin` without a
     /// password. Refuses to touch an existing non-empty file.
     pub fn create(path: &Path, now: DateTime<Utc>) -> Result<Ledger> {
+        genesis_clock(now)?;
         let conn = file::create(path)?;
         let mut ledger = Ledger::from_conn(conn, Some(path.to_path_buf()))?;
         ledger.bootstrap(now)?;
@@ -93,6 +94,7 @@ impl Ledger {
 
     /// A fresh ledger in memory, for tests.
     pub fn create_in_memory(now: DateTime<Utc>) -> Result<Ledger> {
+        genesis_clock(now)?;
         let conn = file::create_in_memory()?;
         let mut ledger = Ledger::from_conn(conn, None)?;
         ledger.bootstrap(now)?;
@@ -121,4 +123,11 @@ impl Ledger {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// The genesis is appended without `decide`, so it checks the clock itself, before the file
+/// exists: a ledger begun at year 9999 would carry that date in its first events for good.
+fn genesis_clock(now: DateTime<Utc>) -> Result<()> {
+    let range = taizhang_core::dates::DateRange::of(&taizhang_core::Settings::default());
+    Ok(range.check_clock(now)?)
 }

@@ -329,12 +329,6 @@ pub fn write_search_since(conn: &Connection, mark: i64) -> Result<()> {
     Ok(())
 }
 
-fn number_parts(number: &str) -> (i64, i64) {
-    let year = number.split('-').next().and_then(|y| y.parse().ok()).unwrap_or(0);
-    let seq = number.rsplit('-').next().and_then(|s| s.parse().ok()).unwrap_or(0);
-    (year, seq)
-}
-
 /// The `problems` columns fixed at registration, then the ones later events change.
 const FIXED_COLS: [&str; 16] = [
     "id", "number", "number_year", "number_seq", "enterprise_id", "township_id", "visit_id", "source", "category",
@@ -347,7 +341,9 @@ const CHANGING_COLS: [&str; 20] = [
 ];
 
 fn fixed_values(p: &Problem) -> [Value; 16] {
-    let (year, seq) = number_parts(&p.number);
+    // A number with no place in the sequence (kept from a sheet) is year 0, sequence 0: in no
+    // township's year, so `next_problem_seq` never counts it.
+    let (year, seq) = p.number_place().unwrap_or((0, 0));
     [
         p.id.clone().into(),
         p.number.clone().into(),

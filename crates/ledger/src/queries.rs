@@ -540,9 +540,7 @@ impl Ledger {
     /// Checks a sign-in. A user without a password signs in by choosing their name.
     pub fn sign_in(&self, login: &str, password: Option<&str>) -> Result<Actor> {
         let actor = read::actor(&self.conn, login)?;
-        if !actor.user.active {
-            return Err(DomainError::Inactive { user: actor.user.login }.into());
-        }
+        taizhang_core::workflow::actor_may_act(&actor)?;
         if let Some(hash) = &actor.user.password_hash {
             if !password.is_some_and(|p| verify_password(hash, p)) {
                 return Err(LedgerError::BadPassword(actor.user.login));

@@ -12,8 +12,25 @@ pub(crate) fn parse_enum<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite
 }
 
 /// A `YYYY-MM-DD` column. Read for every row of a list or an export, so the fixed form is
-/// taken apart by hand (chrono's format parser was a tenth of an export).
+/// taken apart by hand (chrono's format parser was a tenth of an export). A date outside
+/// years 0 to 9999 is stored in chrono's signed form (`-0001-01-01`, `+10000-01-01`); the
+/// ledger refuses such dates now (`core::dates`), but a file may hold older or forged ones,
+/// and one of them must not fail a whole list: those are read by chrono's parser.
 pub fn date(s: &str) -> rusqlite::Result<NaiveDate> {
+    if let Ok(d) = four_digit_date(s) {
+        return Ok(d);
+    }
+    match s.as_bytes().first() {
+        Some(b'-' | b'+') => s.parse::<NaiveDate>().map_err(|_| bad_date(s)),
+        _ => Err(bad_date(s)),
+    }
+}
+
+fn bad_date(s: &str) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnType(0, format!("bad date {s:?}"), rusqlite::types::Type::Text)
+}
+
+fn four_digit_date(s: &str) -> rusqlite::Result<NaiveDate> {
     let b = s.as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
         b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
@@ -21,7 +38,7 @@ pub fn date(s: &str) -> rusqlite::Result<NaiveDate> {
     let parsed = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
         .then(|| NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?))
         .flatten();
-    parsed.ok_or_else(|| rusqlite::Error::InvalidColumnType(0, format!("bad date {s:?}"), rusqlite::types::Type::Text))
+    parsed.ok_or_else(|| bad_date(s))
 }
 
 pub const UNIT_COLS: &str = "id, name, short_name, kind, active";
@@ -256,8 +273,23 @@ mod tests {
     fn dates_are_read_exactly() {
         let d = super::date("2026-02-28").unwrap();
         assert_eq!(d, chrono::NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
-        for bad in ["2026-02-30", "2026-2-28", "2026/02/28", "20260228", "2026-02-2x", "", "２０２６-02-28", "2026-02-28 "] {
+        for bad in ["2026-02-30", "2026-2-28", "2026/02/28", "20260228", "2026-02-2x", "", "２０２６-02-28", "2026-02-28 ", "-2026-02-30", "+"] {
             assert!(super::date(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn every_date_chrono_writes_reads_back() {
+        use chrono::NaiveDate;
+        for d in [
+            NaiveDate::from_ymd_opt(-1, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(0, 2, 29).unwrap(),
+            NaiveDate::from_ymd_opt(9999, 12, 31).unwrap(),
+            NaiveDate::from_ymd_opt(10000, 1, 1).unwrap(),
+            NaiveDate::MIN,
+            NaiveDate::MAX,
+        ] {
+            assert_eq!(super::date(&d.to_string()).unwrap(), d, "{d}");
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Rebuilding the projections from the event log, and telling whether the result equals what
 //! was there (a digest per table over every row in rowid order).
 
-use chrono::DateTime;
 use rusqlite::{Connection, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -96,9 +95,8 @@ impl Ledger {
                 let occurred: String = r.get(1)?;
                 let kind: String = r.get(2)?;
                 let payload: String = r.get(3)?;
-                let occurred_at = DateTime::parse_from_rfc3339(&occurred)
-                    .map_err(|e| LedgerError::Corrupt(format!("event time {occurred:?}: {e}")))?
-                    .to_utc();
+                let occurred_at = taizhang_core::chain::parse_instant(&occurred)
+                    .ok_or_else(|| LedgerError::Corrupt(format!("event time {occurred:?} is not an instant")))?;
                 let body = EventBody::from_parts(&kind, serde_json::from_str(&payload)?)?;
                 projector.apply(&tx, &body, &EventMeta { actor, occurred_at })?;
                 count += 1;

@@ -58,4 +58,9 @@ backup_every_minutes: number,
 /**
  * Automatic backups kept per ledger (the oldest go first).
  */
-backup_keep: number, };
+backup_keep: number, 
+/**
+ * The last year a date may fall in (typed, imported, computed or the clock's); the first
+ * is `dates::FIRST_YEAR`. Commands carrying a date outside are refused (`core::dates`).
+ */
+last_year: number, };

@@ -100,11 +100,13 @@ impl World for MemWorld {
         self.problems.values().find(|p| p.imported.as_ref().is_some_and(|o| o.key == key)).map(|p| p.id.clone())
     }
     fn next_problem_seq(&self, year: i32, township_id: &str) -> u32 {
-        let prefix = format!("{year}-");
+        // As the ledger's projection: only numbers the ledger gave have a place.
         self.problems
             .values()
-            .filter(|p| p.township_id == township_id && p.number.starts_with(&prefix))
-            .filter_map(|p| p.number.rsplit('-').next()?.parse::<u32>().ok())
+            .filter(|p| p.township_id == township_id)
+            .filter_map(|p| p.number_place())
+            .filter(|(y, _)| *y == i64::from(year))
+            .map(|(_, seq)| seq as u32)
             .max()
             .unwrap_or(0)
             + 1

@@ -22,7 +22,7 @@ use taizhang_ledger::{ChainHead, ExportRow, Ledger, LedgerError, ProblemFilter, 
 
 use super::file::PendingFile;
 use super::style;
-use super::{beijing_minute, ExportError, ExportSummary, MAX_XLSX_ROWS};
+use super::{beijing_minute, write_date_cell, ExportError, ExportSummary, MAX_XLSX_ROWS};
 
 pub const LEDGER_SHEET: &str = "问题台账";
 pub const INFO_SHEET: &str = "导出信息";
@@ -416,8 +416,8 @@ impl RowSink for XlsxSink<'_> {
                 Value::Text(s) if s.is_empty() => ws.write_blank(row, col, fmt),
                 Value::Text(s) => ws.write_string_with_format(row, col, excel_cell_text(&s).as_ref(), fmt),
                 Value::Date(None) => ws.write_blank(row, col, fmt),
-                Value::Date(Some(d)) if i == DEADLINE_COL && r.lateness.handling_overdue => ws.write_date_with_format(row, col, d, &f.overdue_deadline),
-                Value::Date(Some(d)) => ws.write_date_with_format(row, col, d, fmt),
+                Value::Date(Some(d)) if i == DEADLINE_COL && r.lateness.handling_overdue => write_date_cell(ws, row, col, d, &f.overdue_deadline),
+                Value::Date(Some(d)) => write_date_cell(ws, row, col, d, fmt),
                 Value::Status(s) => {
                     let sf = f.status.iter().find(|(k, _)| *k == s).map(|(_, f)| f).unwrap_or(fmt);
                     ws.write_string_with_format(row, col, s.label_zh(), sf)

@@ -93,6 +93,24 @@ impl ExportError {
     }
 }
 
+/// A date cell, or the date as text when a spreadsheet cannot hold it as a date (before 1900
+/// or after 9999). The ledger refuses such dates now (`core::dates`), but a file may carry
+/// older or forged ones, and one of them must not fail the whole export: it is shown as stored.
+pub(crate) fn write_date_cell<'a>(
+    ws: &'a mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    col: u16,
+    d: chrono::NaiveDate,
+    fmt: &rust_xlsxwriter::Format,
+) -> Result<&'a mut rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError> {
+    use chrono::Datelike;
+    if (1900..=9999).contains(&d.year()) {
+        ws.write_date_with_format(row, col, d, fmt)
+    } else {
+        ws.write_string_with_format(row, col, d.to_string(), fmt)
+    }
+}
+
 /// "2026-06-15 10:00", the Beijing wall-clock time of an instant.
 pub(crate) fn beijing_minute(t: chrono::DateTime<chrono::Utc>) -> String {
     t.with_timezone(&taizhang_core::china_offset()).format("%Y-%m-%d %H:%M").to_string()

@@ -17,7 +17,7 @@ use taizhang_ledger::Ledger;
 
 use super::file::PendingFile;
 use super::style;
-use super::{beijing_minute, ExportError, ExportSummary};
+use super::{beijing_minute, write_date_cell, ExportError, ExportSummary};
 
 pub const REPORT_SHEETS: [&str; 5] = ["汇总", "部门考核", "镇街情况", "问题类别", "超期清单"];
 
@@ -415,7 +415,7 @@ fn overdue_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
         ws.write_string_with_format(r, 7, overdue_kind(o), &c.center)?;
         for (col, d, late) in [(8, o.sign_deadline, o.sign_overdue), (9, o.handling_deadline, o.handling_overdue)] {
             match d {
-                Some(d) => ws.write_date_with_format(r, col, d, if late { &late_date } else { &c.date })?,
+                Some(d) => write_date_cell(ws, r, col, d, if late { &late_date } else { &c.date })?,
                 None => ws.write_blank(r, col, &c.date)?,
             };
         }

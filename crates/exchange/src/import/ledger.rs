@@ -351,7 +351,7 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
         // a row without one is its enterprise and description.
         let number = Some(get(Field::Number)).filter(|n| !n.is_empty());
         let key = match &number {
-            Some(n) => format!("no:{n}"),
+            Some(n) => taizhang_core::import::sheet_number_key(n),
             None => content_key(code.as_deref().unwrap_or(&name), &description),
         };
         let existing = match &number {
