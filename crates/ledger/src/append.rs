@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
-use taizhang_core::calendar::builtin_years;
 use taizhang_core::chain::{canonical_json, event_hash, format_instant, ChainFields, GENESIS_HASH};
 use taizhang_core::event::EVENT_SCHEMA_VERSION;
 use taizhang_core::workflow::{decide, Context};
@@ -111,33 +110,12 @@ impl Ledger {
             return Err(LedgerError::AlreadyExists { path: "ledger already initialized".into() });
         }
         let ledger_id: String = tx.query_row("SELECT value FROM meta WHERE key = 'ledger_id'", [], |r| r.get(0))?;
-        let office = Unit {
-            id: new_id(now),
-            name: "区企业服务年办公室".into(),
-            short_name: "办公室".into(),
-            kind: UnitKind::Office,
-            active: true,
-        };
-        let admin = User {
-            id: new_id(now),
-            login: "admin".into(),
-            name: "管理员".into(),
-            unit_id: office.id.clone(),
-            role: Role::Office,
-            active: true,
-            password_hash: None,
-        };
-        let settings = Settings::default();
-        let mut bodies = vec![
-            EventBody::LedgerInitialized { ledger_id, district_name: settings.district_name.clone() },
-            EventBody::UnitCreated { unit: office },
-            EventBody::UserCreated { user: admin.clone() },
-        ];
-        bodies.extend(builtin_years().into_iter().map(|year| EventBody::CalendarYearSet { year }));
-        bodies.push(EventBody::SettingsChanged { settings });
+        let office_id = new_id(now);
+        let admin_id = new_id(now);
+        let bodies = taizhang_core::genesis::genesis_events(&ledger_id, &office_id, &admin_id);
         let mut projector = Projector::begin(&tx)?;
         for body in &bodies {
-            append(&tx, &mut projector, &device, &admin.id, now, body)?;
+            append(&tx, &mut projector, &device, &admin_id, now, body)?;
         }
         projector.finish(&tx)?;
         tx.commit()?;
