@@ -37,7 +37,7 @@ pub enum ServerError {
     AlreadyInitialized,
     #[error(transparent)]
     Domain(#[from] DomainError),
-    #[error("database error: {0}")]
+    #[error("database error: {}", db_message(.0))]
     Database(#[from] postgres::Error),
     #[error("internal error: {0}")]
     Internal(String),
@@ -126,6 +126,14 @@ impl ServerError {
         m.insert("code".into(), self.code().into());
         m.insert("message".into(), self.to_string().into());
         v
+    }
+}
+
+/// The server's own words for a database error ("db error" alone says nothing).
+pub fn db_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => format!("{}: {}", d.code().code(), d.message()),
+        None => e.to_string(),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::body::{to_bytes, Body};
+use axum::body::to_bytes;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method};
 use axum::routing::{get, post};
@@ -52,19 +52,11 @@ fn check_protocol(headers: &HeaderMap) -> Result<()> {
     Ok(())
 }
 
-/// The request's protocol, then its body read whole within `MAX_BODY`.
+/// The request's protocol, then its body read whole within `MAX_BODY` (reading stops at the
+/// limit, so an oversized body is refused after at most `MAX_BODY` bytes).
 async fn read(req: Request) -> Result<(Method, String, HeaderMap, Vec<u8>)> {
     let (parts, body) = req.into_parts();
     check_protocol(&parts.headers)?;
-    if parts
-        .headers
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n > MAX_BODY)
-    {
-        return Err(ServerError::BodyTooLarge { max: MAX_BODY });
-    }
     let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| ServerError::BodyTooLarge { max: MAX_BODY })?;
     let path = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_string(), |p| p.as_str().to_string());
     Ok((parts.method, path, parts.headers, bytes.to_vec()))

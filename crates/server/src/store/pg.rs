@@ -97,28 +97,28 @@ impl PgStore {
 
 impl Store for PgStore {
     fn device(&self, id: &str) -> Result<Option<DeviceRow>> {
-        devices::one(&mut self.conn()?, id)
+        devices::one(&mut *self.conn()?, id)
     }
     fn devices(&self) -> Result<Vec<DeviceRow>> {
-        devices::all(&mut self.conn()?)
+        devices::all(&mut *self.conn()?)
     }
     fn join(&self, req: &crate::protocol::JoinRequest, now: DateTime<Utc>) -> Result<crate::protocol::DeviceReply> {
-        devices::join(&mut self.conn()?, req, now)
+        devices::join(&mut *self.conn()?, req, now)
     }
     fn decide_device(&self, id: &str, approve: bool, by: &str, now: DateTime<Utc>) -> Result<DeviceRow> {
-        devices::decide(&mut self.conn()?, id, approve, by, now)
+        devices::decide(&mut *self.conn()?, id, approve, by, now)
     }
     fn push(&self, device: &DeviceRow, events: &[crate::protocol::WireEvent], now: DateTime<Utc>) -> Result<crate::protocol::PushReply> {
-        push::push(&mut self.conn()?, &device.id, events, now)
+        push::push(&mut *self.conn()?, &device.id, events, now)
     }
     fn pull(&self, device: &DeviceRow, cursor: crate::protocol::Cursor, limit: i64) -> Result<crate::protocol::PullReply> {
-        pull::pull(&mut self.conn()?, device, cursor, limit)
+        pull::pull(&mut *self.conn()?, device, cursor, limit)
     }
     fn verify(&self) -> Result<VerifyReport> {
-        verify::verify(&mut self.conn()?)
+        verify::verify(&mut *self.conn()?)
     }
     fn execute(&self, login: &str, cmds: &[Command], now: DateTime<Utc>) -> Result<Vec<crate::protocol::EventOutcome>> {
-        office::execute(&mut self.conn()?, login, cmds, now)
+        office::execute(&mut *self.conn()?, login, cmds, now)
     }
 }
 

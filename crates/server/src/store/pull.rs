@@ -55,10 +55,11 @@ pub fn pull(c: &mut Client, device: &DeviceRow, cursor: Cursor, limit: i64) -> R
                      SELECT CASE
                          WHEN e.actor = $2 THEN e.server_seq
                          WHEN e.township_id = $1 THEN e.server_seq
+                         -- No grant, no row, NULL: not visible (greatest() alone would skip the NULL).
                          WHEN e.problem_id IS NOT NULL THEN
-                             greatest(e.server_seq, (SELECT since_seq FROM vis WHERE vis.problem_id = e.problem_id))
+                             (SELECT greatest(e.server_seq, since_seq) FROM vis WHERE vis.problem_id = e.problem_id)
                          WHEN e.kind IN ('enterprise_created', 'enterprise_updated') THEN
-                             greatest(e.server_seq, (SELECT since FROM ent WHERE ent.enterprise_id = e.enterprise_id))
+                             (SELECT greatest(e.server_seq, since) FROM ent WHERE ent.enterprise_id = e.enterprise_id)
                          WHEN e.township_id IS NULL AND e.enterprise_id IS NULL THEN e.server_seq
                          ELSE NULL END AS delivery, {EVENT_COLS}
                      FROM events e)

@@ -17,7 +17,6 @@ pub const ADMIN_PASSWORD: &str = "admin-secret";
 
 pub struct Cluster {
     pub port: u16,
-    pub dir: PathBuf,
 }
 
 static CLUSTER: OnceLock<Cluster> = OnceLock::new();
@@ -126,7 +125,7 @@ pub fn cluster() -> &'static Cluster {
             .stderr(Stdio::null())
             .spawn()
             .expect("the cluster's watchdog");
-        let cluster = Cluster { port, dir };
+        let cluster = Cluster { port };
         // The template: a fresh district, copied for every test.
         admin_exec(&cluster, "CREATE DATABASE tmpl");
         drop(PgStore::init(&cluster.url("tmpl"), ADMIN_PASSWORD, t0()).expect("init of the template district"));

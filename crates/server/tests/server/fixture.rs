@@ -24,11 +24,6 @@ pub struct District {
     pub e2: String,
 }
 
-pub struct Person {
-    pub login: &'static str,
-    pub user_id: String,
-}
-
 impl District {
     pub fn new() -> District {
         let url = fresh_db();

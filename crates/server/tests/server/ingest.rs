@@ -208,7 +208,8 @@ fn bad_input_is_refused_whole_with_its_code() {
     let many: Vec<_> = (0..=MAX_BATCH).map(|_| dev.event(&visit(&d), t0())).collect();
     let (s, v) = dev.push(base, &many);
     assert_eq!((s, code(&v)), (413, "sync.batch_too_large"), "{v}");
-    let huge = serde_json::to_vec(&json!({ "events": [], "pad": "x".repeat(MAX_BODY) })).unwrap();
+    let huge = serde_json::to_vec(&json!({ "events": [], "pad": "x".repeat(MAX_BODY - 10) })).unwrap();
+    assert!(huge.len() > MAX_BODY && huge.len() < MAX_BODY + 100);
     let (s, v) = dev.signed(base, "POST", "/v1/push", Some(huge));
     assert_eq!((s, code(&v)), (413, "sync.body_too_large"), "{v}");
     let (s, v) = send(base, "POST", "/v1/join", 1, &[], Some(b"[]".to_vec()));

@@ -73,7 +73,7 @@ fn each_unit_pulls_what_it_may_see() {
     assert_eq!(enterprises(&page.events), set(&[&d.e2]));
     let registration = page.events.iter().find(|e| e.event.kind == "problem_registered").unwrap();
     assert!(registration.server_seq <= cursor["after"].as_i64().unwrap(), "older than the cursor, delivered now");
-    // Reassigning p2 away from d2 later never takes it back: grants are never removed.
+    // The grant is recorded once, and stays.
     assert_eq!(count(&d.url, &format!("SELECT count(*) FROM visibility WHERE unit_id = '{}'", d.d2)), 1);
 }
 
