@@ -4,6 +4,7 @@
 //! and lateness (`escalation`) and figures (`figures`) are derived from state, the calendar and
 //! the settings. Nothing here touches files, databases or the clock: time is passed in.
 
+pub mod admit;
 pub mod calendar;
 pub mod chain;
 pub mod command;
@@ -17,6 +18,7 @@ pub mod import;
 pub mod model;
 pub mod period;
 pub mod problem;
+pub mod replay;
 pub mod settings;
 pub mod workflow;
 
