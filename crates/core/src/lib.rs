@@ -4,6 +4,7 @@
 //! and lateness (`escalation`) and figures (`figures`) are derived from state, the calendar and
 //! the settings. Nothing here touches files, databases or the clock: time is passed in.
 
+pub mod admit;
 pub mod calendar;
 pub mod chain;
 pub mod command;
@@ -19,6 +20,7 @@ pub mod model;
 pub mod password;
 pub mod period;
 pub mod problem;
+pub mod replay;
 pub mod settings;
 pub mod workflow;
 

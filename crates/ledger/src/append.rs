@@ -6,7 +6,8 @@ use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use taizhang_core::chain::{canonical_json, event_hash, format_instant, ChainFields, GENESIS_HASH};
 use taizhang_core::event::EVENT_SCHEMA_VERSION;
-use taizhang_core::workflow::{decide, Context};
+use taizhang_core::admit::check_time;
+use taizhang_core::workflow::{decide, Context, World};
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
@@ -167,11 +168,20 @@ impl Ledger {
         let mut calendar = cached.calendar().map_err(|e| (0, e))?;
         let mut settings = cached.settings().map_err(|e| (0, e))?;
         let mut context_changed = false;
+        // The time rule: read inside the write lock, so nothing can be appended in between.
+        let latest = crate::clock::latest_event_time(&tx, &self.high_water).map_err(|e| (0, e))?;
         let projector = std::cell::RefCell::new(Projector::begin(&tx).map_err(|e| (0, e))?);
         let result = (|| {
             for (i, cmd) in cmds.iter().enumerate() {
                 let ctx = Context { now, calendar: &calendar, settings: &settings };
                 let bodies = {
+                    let world = SqlWorld::new(&tx, &projector);
+                    // No act may be dated before the ledger's history (beyond the clock
+                    // tolerance) or before the problem's own latest event, whatever clock
+                    // `now` came from (`TAIZHANG_NOW` included).
+                    let problem_latest = cmd.problem_id().and_then(|id| world.problem(id)).map(|p| p.updated_at);
+                    world.into_result().map_err(|e| (i, e))?;
+                    check_time(now, latest, problem_latest, settings.clock_tolerance_seconds).map_err(|e| (i, e.into()))?;
                     let world = SqlWorld::new(&tx, &projector);
                     let decided = decide(cmd, &actor, &ctx, &world);
                     world.into_result().map_err(|e| (i, e))?;

@@ -58,4 +58,10 @@ backup_every_minutes: number,
 /**
  * Automatic backups kept per ledger (the oldest go first).
  */
-backup_keep: number, };
+backup_keep: number, 
+/**
+ * How far (in seconds) an act may be dated before the ledger's latest event and still be
+ * recorded: a computer's clock jitters and is corrected. Such an act is marked ("clock
+ * behind by N s") by `verify`; anything earlier is refused (`event.time_before_history`).
+ */
+clock_tolerance_seconds: number, };
