@@ -9,14 +9,14 @@ use postgres::Transaction;
 use taizhang_core::calendar::Calendar;
 use taizhang_core::chain::GENESIS_HASH;
 use taizhang_core::event::EVENT_SCHEMA_VERSION;
-use taizhang_core::workflow::Context;
+use taizhang_core::admit::{admit, AdmitContext};
 use taizhang_core::{DomainError, EventBody, EventMeta, Settings};
 
 use crate::error::{reason_json, Result};
 use crate::protocol::{EventOutcome, WireEvent};
 use crate::sign::chain_link;
 use crate::store::{fold, world};
-use crate::verdict::{judge, Verdict};
+use crate::verdict::{outcome as outcome_of, Verdict};
 
 /// Key of the appender's advisory lock (the schema migration uses (7242, 1)).
 const APPEND_LOCK: (i32, i32) = (7242, 2);
@@ -63,17 +63,18 @@ impl Appender {
                 if self.context.is_none() {
                     self.context = Some(world::context(tx)?);
                 }
+                let latest = device_latest(tx, ev)?;
                 let (calendar, settings) = self.context.as_ref().expect("just read");
-                let ctx = Context { now: self.now, calendar, settings };
+                let ctx = AdmitContext { calendar, settings, position: (server_seq - 1) as u64, latest };
                 let w = world::PgWorld::new(tx);
-                let v = judge(body, meta, &ctx, &w);
+                let v = admit(body, meta, &ctx, &w);
                 w.into_result()?;
                 Some(v)
             }
         };
         let (outcome, reason, flag) = match (&pre, &verdict) {
             (Precheck::Refuse { code, flag }, _) => ("refused", Some(serde_json::json!({ "code": code })), *flag),
-            (_, Some(v)) => (v.outcome(), v.reason().map(reason_json), ""),
+            (_, Some(v)) => (outcome_of(v), v.error().map(reason_json), ""),
             (_, None) => unreachable!("a verdict unless refused up front"),
         };
         let reason_code = reason.as_ref().and_then(|r| r["code"].as_str()).unwrap_or("").to_string();
@@ -129,6 +130,19 @@ fn parse(ev: &WireEvent) -> std::result::Result<(EventBody, EventMeta), DomainEr
         .map_err(|_| unreadable("occurred_at is not an RFC 3339 instant"))?
         .with_timezone(&Utc);
     Ok((body, EventMeta { actor: ev.actor.clone(), occurred_at }))
+}
+
+/// The time of the device's previous event: the core's time rule reads "the latest event
+/// before this one" as the device's own history. Devices' clocks differ and an offline device's
+/// acts arrive late, so the district's latest time would refuse honest late arrivals; order
+/// across devices is `server_seq`, and the problem-level rule (no act before its problem's
+/// latest event) is the core's own.
+fn device_latest(tx: &mut Transaction<'_>, ev: &WireEvent) -> Result<Option<DateTime<Utc>>> {
+    let row = tx.query_opt(
+        "SELECT occurred_at FROM events WHERE device_id = $1 AND device_seq = $2",
+        &[&ev.device_id, &(ev.device_seq - 1)],
+    )?;
+    Ok(row.and_then(|r| DateTime::parse_from_rfc3339(r.get::<_, &str>(0)).ok()).map(|t| t.with_timezone(&Utc)))
 }
 
 /// An outcome as stored, for the reply to a retried event.

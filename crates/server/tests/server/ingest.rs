@@ -134,6 +134,7 @@ fn a_retry_gets_the_same_reply_and_an_id_with_another_hash_raises_an_alarm() {
     let base = &d.server.base;
     let mut dev = d.device("t1");
     let unknown = EventBody::Signed { problem_id: "no-such-problem".into(), unit_id: d.t1.clone(), handler: String::new() };
+    // (Refused by the core: a retry must repeat the refusal, not decide it again.)
     let e = vec![dev.event(&visit(&d), t0()), dev.event(&unknown, t0()), dev.event(&visit(&d), t0())];
     let (_, first) = dev.push(base, &e);
     assert_eq!(first["outcomes"].as_array().unwrap().len(), 3, "{first}");
@@ -184,15 +185,47 @@ fn every_event_gets_an_outcome_and_only_applied_ones_change_projections() {
     assert_eq!(o.len(), 4, "{v}");
     assert_eq!(o[0]["outcome"], "applied");
     assert_eq!(o[0]["reason"], Value::Null);
-    assert_eq!((o[1]["outcome"].as_str(), o[1]["reason"]["code"].as_str()), (Some("no_effect"), Some("not_found")));
+    assert_eq!((o[1]["outcome"].as_str(), o[1]["reason"]["code"].as_str()), (Some("refused"), Some("not_found")));
     assert_eq!((o[2]["outcome"].as_str(), o[2]["reason"]["code"].as_str()), (Some("refused"), Some("sync.actor_not_device_user")));
     assert_eq!((o[3]["outcome"].as_str(), o[3]["reason"]["code"].as_str()), (Some("refused"), Some("input.invalid")));
     assert_eq!(count(&d.url, "SELECT count(*) FROM visits"), visits + 1, "only the applied visit is folded");
     // The author sees all four outcomes on pull.
     let (all, _) = dev.pull_all(base, 100);
     let mine: Vec<_> = all.iter().filter(|e| e.event.device_id == dev.id).map(|e| e.outcome.as_str()).collect();
-    assert_eq!(mine, ["applied", "no_effect", "refused", "refused"]);
+    assert_eq!(mine, ["applied", "refused", "refused", "refused"]);
     assert_eq!(d.store.verify().unwrap().broken, None);
+}
+
+/// The core re-decides every pushed act against the district's state: the lead department's
+/// sign is applied; the same sign again arrives after the state moved on (no effect); another
+/// department's sign is not allowed for it (refused). Only the first changes the problem.
+#[test]
+fn the_core_re_decides_each_act_against_the_district() {
+    let d = District::new();
+    let base = &d.server.base;
+    let p = d.problem("t1", &d.e1, Some(&d.d1));
+    let later = t0() + chrono::Duration::hours(1);
+    let sign = |unit: &str| EventBody::Signed { problem_id: p.clone(), unit_id: unit.into(), handler: "李四".into() };
+    let mut lead = d.device("d1");
+    let mut other = d.device("d2");
+    let first = lead.event(&sign(&d.d1), later);
+    let again = lead.event(&sign(&d.d1), later);
+    let (_, v) = lead.push(base, &[first, again]);
+    assert_eq!(v["outcomes"][0]["outcome"], "applied", "{v}");
+    assert_eq!(v["outcomes"][1]["outcome"], "no_effect", "{v}");
+    assert_eq!(v["outcomes"][1]["reason"]["code"], "workflow.invalid_state", "{v}");
+    let foreign = other.event(&sign(&d.d2), later);
+    let (_, v) = other.push(base, &[foreign]);
+    assert_eq!(v["outcomes"][0]["outcome"], "refused", "{v}");
+    assert_eq!(v["outcomes"][0]["reason"]["code"], "auth.forbidden", "{v}");
+    let status = count(&d.url, &format!("SELECT count(*) FROM problems WHERE id = '{p}' AND body->>'status' = 'in_progress'"));
+    assert_eq!(status, 1, "the applied sign is folded");
+    let signs = count(&d.url, &format!("SELECT jsonb_array_length(body->'signs')::bigint FROM problems WHERE id = '{p}'"));
+    assert_eq!(signs, 1, "the refused and no-effect signs are not");
+    // Both departments see the outcomes of their own acts; d2 sees nothing else of the problem.
+    let (seen, _) = other.pull_all(base, 100);
+    let of_p: Vec<_> = seen.iter().filter(|e| e.event.payload.contains(&p)).map(|e| e.outcome.as_str()).collect();
+    assert_eq!(of_p, ["refused"]);
 }
 
 #[test]
