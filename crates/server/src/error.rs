@@ -35,6 +35,8 @@ pub enum ServerError {
     NotADistrict { reason: String },
     #[error("already initialized")]
     AlreadyInitialized,
+    #[error("plain HTTP is served on loopback addresses only (TLS is not built yet): {listen}")]
+    PlainHttpOffLoopback { listen: String },
     #[error(transparent)]
     Domain(#[from] DomainError),
     #[error("database error: {}", db_message(.0))]
@@ -67,6 +69,7 @@ impl ServerError {
             ChainBroken { .. } => "server.chain_broken",
             NotADistrict { .. } => "server.not_a_district",
             AlreadyInitialized => "server.already_initialized",
+            PlainHttpOffLoopback { .. } => "server.plain_http_off_loopback",
             Domain(d) => d.code(),
             Database(_) => "server.database",
             Internal(_) => "server.internal",
@@ -82,6 +85,7 @@ impl ServerError {
             BadLogin | BadSignature | UnknownDevice { .. } => StatusCode::UNAUTHORIZED,
             DevicePending { .. } | DeviceRevoked { .. } => StatusCode::FORBIDDEN,
             DeviceConflict { .. } | AlreadyInitialized => StatusCode::CONFLICT,
+            PlainHttpOffLoopback { .. } => StatusCode::BAD_REQUEST,
             Domain(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ChainBroken { .. } | NotADistrict { .. } | Database(_) | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -121,6 +125,7 @@ impl ServerError {
                 put("reason", reason.as_str().into())
             }
             NotADistrict { reason } => put("reason", reason.as_str().into()),
+            PlainHttpOffLoopback { listen } => put("listen", listen.as_str().into()),
             _ => {}
         }
         m.insert("code".into(), self.code().into());
@@ -194,6 +199,7 @@ mod tests {
             ServerError::ChainBroken { server_seq: 1, reason: "r".into() },
             ServerError::NotADistrict { reason: "r".into() },
             ServerError::AlreadyInitialized,
+            ServerError::PlainHttpOffLoopback { listen: "0.0.0.0:1".into() },
             ServerError::Internal("x".into()),
         ];
         let codes = errors.iter().map(|e| e.code()).chain(REPLY_CODES.iter().copied()).chain(["server.database"]);

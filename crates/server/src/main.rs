@@ -142,7 +142,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         }
         Cmd::Serve { listen } => {
             if !listen.ip().is_loopback() {
-                return Err(ServerError::malformed("plain HTTP only on a loopback address (TLS is not built yet)"));
+                return Err(ServerError::PlainHttpOffLoopback { listen: listen.to_string() });
             }
             let store: Arc<dyn Store> = Arc::new(PgStore::open(url(cli)?)?);
             let rt = tokio::runtime::Runtime::new().map_err(|e| ServerError::Internal(e.to_string()))?;
