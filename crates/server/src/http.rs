@@ -143,7 +143,7 @@ fn pull_query(query: &str) -> Result<(Cursor, i64)> {
             _ => return Err(ServerError::malformed(format!("unknown parameter {k}"))),
         }
     }
-    if limit < 1 || limit > MAX_PAGE {
+    if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ServerError::malformed(format!("limit must be 1 to {MAX_PAGE}")));
     }
     Ok((Cursor { after, after_event: after_event.unwrap_or(after) }, limit))

@@ -99,7 +99,7 @@ pub fn genesis(c: &mut Client, admin_password: &str, now: DateTime<Utc>) -> Resu
     let (office_id, admin_id) = (new_id(now), new_id(now));
     let mut bodies = genesis_events(&ledger_id, &office_id, &admin_id);
     let salt: [u8; 16] = rand::random();
-    let hash = hash_password_with_salt(admin_password, &salt).map_err(|e| ServerError::Internal(e))?;
+    let hash = hash_password_with_salt(admin_password, &salt).map_err(ServerError::Internal)?;
     bodies.push(EventBody::PasswordSet { user_id: admin_id.clone(), password_hash: Some(hash) });
     for body in &bodies {
         let ev = dev.event(&admin_id, now, body);

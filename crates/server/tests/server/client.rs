@@ -63,8 +63,7 @@ impl Device {
 
     /// The next event of this device's chain, signed.
     pub fn event(&mut self, body: &EventBody, at: DateTime<Utc>) -> WireEvent {
-        let ev = self.event_as(&self.user_id.clone(), body, at);
-        ev
+        self.event_as(&self.user_id.clone(), body, at)
     }
 
     pub fn event_as(&mut self, actor: &str, body: &EventBody, at: DateTime<Utc>) -> WireEvent {

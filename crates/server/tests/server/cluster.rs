@@ -118,6 +118,8 @@ pub fn cluster() -> &'static Cluster {
             data = data.display(),
             dir = dir.display()
         );
+        // Left running on purpose: it outlives this process to stop the cluster.
+        #[allow(clippy::zombie_processes)]
         Command::new("sh")
             .args(["-c", &watchdog])
             .stdin(Stdio::null())
