@@ -96,6 +96,14 @@ pub enum DomainError {
     #[error("no withdrawal request is waiting")]
     NoWithdrawalPending,
 
+    #[serde(rename = "event.time_before_history")]
+    #[error("the act is dated {at}, before the ledger's latest event at {latest} by more than the {tolerance_seconds} s clock tolerance")]
+    TimeBeforeHistory { at: String, latest: String, tolerance_seconds: u32 },
+
+    #[serde(rename = "event.time_before_problem")]
+    #[error("the act is dated {at}, before the problem's latest event at {latest}")]
+    TimeBeforeProblem { at: String, latest: String },
+
     #[serde(rename = "input.required")]
     #[error("{field} is required")]
     Required { field: String },
@@ -157,6 +165,8 @@ impl DomainError {
             NotEvaluated => "close.not_evaluated",
             WithdrawalPending => "withdraw.pending",
             NoWithdrawalPending => "withdraw.none_pending",
+            TimeBeforeHistory { .. } => "event.time_before_history",
+            TimeBeforeProblem { .. } => "event.time_before_problem",
             Required { .. } => "input.required",
             TooLong { .. } => "input.too_long",
             Invalid { .. } => "input.invalid",

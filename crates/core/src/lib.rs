@@ -4,6 +4,7 @@
 //! and lateness (`escalation`) and figures (`figures`) are derived from state, the calendar and
 //! the settings. Nothing here touches files, databases or the clock: time is passed in.
 
+pub mod admit;
 pub mod calendar;
 pub mod chain;
 pub mod command;
@@ -14,10 +15,13 @@ pub mod escalation;
 pub mod event;
 pub mod figure_facts;
 pub mod figures;
+pub mod genesis;
 pub mod import;
 pub mod model;
+pub mod password;
 pub mod period;
 pub mod problem;
+pub mod replay;
 pub mod settings;
 pub mod workflow;
 

@@ -50,6 +50,10 @@ pub struct Settings {
     /// The last year a date may fall in (typed, imported, computed or the clock's); the first
     /// is `dates::FIRST_YEAR`. Commands carrying a date outside are refused (`core::dates`).
     pub last_year: i32,
+    /// How far (in seconds) an act may be dated before the ledger's latest event and still be
+    /// recorded: a computer's clock jitters and is corrected. Such an act is marked ("clock
+    /// behind by N s") by `verify`; anything earlier is refused (`event.time_before_history`).
+    pub clock_tolerance_seconds: u32,
 }
 
 /// Composite score = Σ weight × rate over the rates defined for the unit (weights renormalized
@@ -84,6 +88,9 @@ pub const DEFAULT_CATEGORIES: &[&str] = &[
     "物流交通", "税费", "环保", "安全生产", "市场监管/执法", "其他",
 ];
 
+/// Five minutes: more than a clock corrected by the network drifts, far less than a working day.
+pub const DEFAULT_CLOCK_TOLERANCE_SECONDS: u32 = 300;
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -107,6 +114,7 @@ impl Default for Settings {
             backup_every_minutes: 30,
             backup_keep: 10,
             last_year: crate::dates::DEFAULT_LAST_YEAR,
+            clock_tolerance_seconds: DEFAULT_CLOCK_TOLERANCE_SECONDS,
         }
     }
 }
@@ -148,6 +156,9 @@ impl Settings {
         }
         if self.backup_every_minutes > 24 * 60 {
             return Err(DomainError::invalid("backup_every_minutes", "must be at most a day (1440)"));
+        }
+        if self.clock_tolerance_seconds > 24 * 3600 {
+            return Err(DomainError::invalid("clock_tolerance_seconds", "must be at most a day (86400)"));
         }
         for (cat, d) in &self.category_handling_days {
             if *d == 0 || *d > 365 {

@@ -292,7 +292,7 @@ pub(crate) fn require_office(actor: &Actor, what: &str) -> Result<(), DomainErro
 }
 
 /// Townships act within their own area; the office acts anywhere.
-fn require_township_or_office(actor: &Actor, township_id: &str, what: &str) -> Result<(), DomainError> {
+pub(crate) fn require_township_or_office(actor: &Actor, township_id: &str, what: &str) -> Result<(), DomainError> {
     match actor.user.role {
         Role::Office => Ok(()),
         Role::Township if actor.unit.id == township_id => Ok(()),
@@ -301,7 +301,7 @@ fn require_township_or_office(actor: &Actor, township_id: &str, what: &str) -> R
     }
 }
 
-fn role_fits_unit(role: Role, kind: UnitKind) -> bool {
+pub(crate) fn role_fits_unit(role: Role, kind: UnitKind) -> bool {
     matches!(
         (role, kind),
         (Role::Office, UnitKind::Office)
@@ -310,6 +310,40 @@ fn role_fits_unit(role: Role, kind: UnitKind) -> bool {
             | (Role::Leader, UnitKind::Leadership)
             | (Role::Leader, UnitKind::Office)
     )
+}
+
+/// Who may change a unit: the office, and not so as to deactivate its own unit.
+pub(crate) fn may_update_unit(actor: &Actor, unit_id: &str, active: bool) -> Result<(), DomainError> {
+    require_office(actor, "update_unit")?;
+    if unit_id == actor.unit.id && !active {
+        return Err(DomainError::invalid("active", "the office cannot deactivate its own unit"));
+    }
+    Ok(())
+}
+
+/// Who may change a user: the office, and not so as to lock itself out of the office role.
+pub(crate) fn may_update_user(actor: &Actor, user_id: &str, role: Role, active: bool) -> Result<(), DomainError> {
+    require_office(actor, "update_user")?;
+    if user_id == actor.user.id && (!active || role != Role::Office) {
+        return Err(DomainError::invalid("active", "you cannot lock yourself out of the office role"));
+    }
+    Ok(())
+}
+
+/// A user sets their own password; only the office sets anyone else's.
+pub(crate) fn may_set_password(actor: &Actor, user_id: &str) -> Result<(), DomainError> {
+    if user_id != actor.user.id {
+        require_office(actor, "set_password")?;
+    }
+    Ok(())
+}
+
+/// Townships register problems of their own enterprises; the office registers any.
+pub(crate) fn may_register(actor: &Actor, township_id: &str) -> Result<(), DomainError> {
+    if !matches!(actor.user.role, Role::Township | Role::Office) {
+        return Err(DomainError::forbidden(&actor.user.login, "register", "only a township or the office may register problems"));
+    }
+    require_township_or_office(actor, township_id, "register")
 }
 
 pub(crate) fn active_department(world: &dyn World, id: &str) -> Result<Unit, DomainError> {
@@ -339,7 +373,7 @@ fn get_problem(world: &dyn World, id: &str) -> Result<Problem, DomainError> {
     world.problem(id).ok_or_else(|| DomainError::not_found("problem", id))
 }
 
-fn not_before_today(d: NaiveDate, today: NaiveDate) -> Result<NaiveDate, DomainError> {
+pub(crate) fn not_before_today(d: NaiveDate, today: NaiveDate) -> Result<NaiveDate, DomainError> {
     if d < today {
         return Err(DomainError::DeadlineInPast { deadline: d.to_string(), today: today.to_string() });
     }
@@ -509,9 +543,7 @@ fn decide_unchecked(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn Wor
             if world.unit_by_name(&name).is_some_and(|u| u.id != *unit_id) {
                 return Err(DomainError::Duplicate { field: "name".into(), value: name });
             }
-            if unit.id == actor.unit.id && !active {
-                return Err(DomainError::invalid("active", "the office cannot deactivate its own unit"));
-            }
+            may_update_unit(actor, &unit.id, *active)?;
             let short_name = text("short_name", short_name, true, 20)?;
             vec![E::UnitUpdated { unit: Unit { id: unit.id, name, short_name, kind: unit.kind, active: *active } }]
         }
@@ -551,16 +583,12 @@ fn decide_unchecked(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn Wor
             if !role_fits_unit(*role, unit.kind) {
                 return Err(DomainError::invalid("role", "the role does not fit the kind of unit"));
             }
-            if *user_id == actor.user.id && (!active || *role != Role::Office) {
-                return Err(DomainError::invalid("active", "you cannot lock yourself out of the office role"));
-            }
+            may_update_user(actor, user_id, *role, *active)?;
             let name = text("name", name, true, MAX_SHORT)?;
             vec![E::UserUpdated { user_id: user_id.clone(), name, unit_id: unit.id, role: *role, active: *active }]
         }
         C::SetPassword { user_id, password_hash } => {
-            if *user_id != actor.user.id {
-                require_office(actor, "set_password")?;
-            }
+            may_set_password(actor, user_id)?;
             world.user(user_id).ok_or_else(|| DomainError::not_found("user", user_id))?;
             if password_hash.as_deref().is_some_and(|h| !h.starts_with("$argon2")) {
                 return Err(DomainError::invalid("password_hash", "not an argon2 hash"));
@@ -641,7 +669,7 @@ fn decide_unchecked(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn Wor
                 }
                 _ => return Err(DomainError::invalid("enterprise", "name an existing enterprise or create one, not both")),
             };
-            require_township_or_office(actor, &enterprise.township_id, "register")?;
+            may_register(actor, &enterprise.township_id)?;
             if let Some(vid) = visit_id {
                 let v = world.visit(vid).ok_or_else(|| DomainError::not_found("visit", vid))?;
                 if v.enterprise_id != enterprise.id {

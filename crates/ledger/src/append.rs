@@ -4,10 +4,10 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
-use taizhang_core::calendar::builtin_years;
 use taizhang_core::chain::{canonical_json, event_hash, format_instant, ChainFields, GENESIS_HASH};
 use taizhang_core::event::EVENT_SCHEMA_VERSION;
-use taizhang_core::workflow::{decide, Context};
+use taizhang_core::admit::check_time;
+use taizhang_core::workflow::{decide, Context, World};
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
@@ -111,33 +111,12 @@ impl Ledger {
             return Err(LedgerError::AlreadyExists { path: "ledger already initialized".into() });
         }
         let ledger_id: String = tx.query_row("SELECT value FROM meta WHERE key = 'ledger_id'", [], |r| r.get(0))?;
-        let office = Unit {
-            id: new_id(now),
-            name: "区企业服务年办公室".into(),
-            short_name: "办公室".into(),
-            kind: UnitKind::Office,
-            active: true,
-        };
-        let admin = User {
-            id: new_id(now),
-            login: "admin".into(),
-            name: "管理员".into(),
-            unit_id: office.id.clone(),
-            role: Role::Office,
-            active: true,
-            password_hash: None,
-        };
-        let settings = Settings::default();
-        let mut bodies = vec![
-            EventBody::LedgerInitialized { ledger_id, district_name: settings.district_name.clone() },
-            EventBody::UnitCreated { unit: office },
-            EventBody::UserCreated { user: admin.clone() },
-        ];
-        bodies.extend(builtin_years().into_iter().map(|year| EventBody::CalendarYearSet { year }));
-        bodies.push(EventBody::SettingsChanged { settings });
+        let office_id = new_id(now);
+        let admin_id = new_id(now);
+        let bodies = taizhang_core::genesis::genesis_events(&ledger_id, &office_id, &admin_id);
         let mut projector = Projector::begin(&tx)?;
         for body in &bodies {
-            append(&tx, &mut projector, &device, &admin.id, now, body)?;
+            append(&tx, &mut projector, &device, &admin_id, now, body)?;
         }
         projector.finish(&tx)?;
         tx.commit()?;
@@ -189,11 +168,20 @@ impl Ledger {
         let mut calendar = cached.calendar().map_err(|e| (0, e))?;
         let mut settings = cached.settings().map_err(|e| (0, e))?;
         let mut context_changed = false;
+        // The time rule: read inside the write lock, so nothing can be appended in between.
+        let latest = crate::clock::latest_event_time(&tx, &self.high_water).map_err(|e| (0, e))?;
         let projector = std::cell::RefCell::new(Projector::begin(&tx).map_err(|e| (0, e))?);
         let result = (|| {
             for (i, cmd) in cmds.iter().enumerate() {
                 let ctx = Context { now, calendar: &calendar, settings: &settings };
                 let bodies = {
+                    let world = SqlWorld::new(&tx, &projector);
+                    // No act may be dated before the ledger's history (beyond the clock
+                    // tolerance) or before the problem's own latest event, whatever clock
+                    // `now` came from (`TAIZHANG_NOW` included).
+                    let problem_latest = cmd.problem_id().and_then(|id| world.problem(id)).map(|p| p.updated_at);
+                    world.into_result().map_err(|e| (i, e))?;
+                    check_time(now, latest, problem_latest, settings.clock_tolerance_seconds).map_err(|e| (i, e.into()))?;
                     let world = SqlWorld::new(&tx, &projector);
                     let decided = decide(cmd, &actor, &ctx, &world);
                     world.into_result().map_err(|e| (i, e))?;

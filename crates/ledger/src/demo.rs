@@ -1956,6 +1956,8 @@ fn execute_steps(
     // Demo users never change unit or role once created, so an actor read once stays true.
     let mut actors: HashMap<String, Actor> = HashMap::new();
     let projector = std::cell::RefCell::new(crate::project::Projector::with_capacity(&tx, HELD)?);
+    // The time rule of the write path holds here too: the script runs on one clock.
+    let mut latest = crate::clock::latest_event_time(&tx, &ledger.high_water)?;
     let mut day = None;
     for Scheduled { login, cmd, at: now, .. } in steps {
         if day != Some(local_date(now)) {
@@ -1970,6 +1972,10 @@ fn execute_steps(
         let ctx = Context { now, calendar: &calendar, settings: &settings };
         let decided = {
             let world = crate::world::SqlWorld::new(&tx, &projector);
+            use taizhang_core::workflow::World;
+            let problem_latest = cmd.problem_id().and_then(|id| world.problem(id)).map(|p| p.updated_at);
+            taizhang_core::admit::check_time(now, latest, problem_latest, settings.clock_tolerance_seconds)?;
+            latest = Some(latest.map_or(now, |l| l.max(now)));
             let decided = decide(&cmd, actor, &ctx, &world);
             world.into_result()?;
             decided

@@ -50,6 +50,29 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     crate::figure_counts::fill_if_pending(conn)
 }
 
+/// The statements that create each of `tables` (the table, then its indexes and triggers), as
+/// the migrations leave them: taken from a blank in-memory database migrated to the latest
+/// version, never from the file, so a rebuild recreates tables whose schema or shadow tables
+/// (the full-text index's) were tampered with.
+pub(crate) fn creation_ddl(tables: &[&str]) -> Result<Vec<(String, Vec<String>)>> {
+    let mut blank = Connection::open_in_memory()?;
+    MIGRATIONS.to_latest(&mut blank).map_err(|e| LedgerError::Migration(e.to_string()))?;
+    let mut st = blank.prepare(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = ?1 AND sql IS NOT NULL
+         ORDER BY CASE type WHEN 'table' THEN 0 ELSE 1 END, rowid",
+    )?;
+    tables
+        .iter()
+        .map(|t| {
+            let sql = st.query_map([t], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            if sql.is_empty() {
+                return Err(LedgerError::Migration(format!("the migrations create no table {t}")));
+            }
+            Ok((t.to_string(), sql))
+        })
+        .collect()
+}
+
 fn init_meta(conn: &Connection) -> Result<()> {
     let device_id = uuid::Uuid::now_v7().to_string();
     let ledger_id = uuid::Uuid::now_v7().to_string();

@@ -6,6 +6,7 @@
 
 pub mod append;
 pub mod backup;
+mod clock;
 mod context;
 pub mod demo;
 mod error;
@@ -21,6 +22,7 @@ mod read;
 mod rebuild;
 pub mod report;
 mod verify;
+mod verify_full;
 mod world;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +37,7 @@ pub use file::{APPLICATION_ID, CACHE_SIZE_KIB, SCHEMA_VERSION};
 pub use queries::*;
 pub use rebuild::RebuildReport;
 pub use verify::{BrokenLink, ChainHead, VerifyReport};
+pub use verify_full::{ClockBehind, FullVerifyReport, NotAdmitted};
 
 pub use taizhang_core as core;
 
@@ -44,6 +47,8 @@ pub struct Ledger {
     path: Option<PathBuf>,
     device_id: String,
     cache: std::cell::RefCell<context::ContextCache>,
+    /// The latest event time, kept up to date incrementally (`clock`).
+    high_water: std::cell::Cell<clock::HighWater>,
 }
 
 impl Ledger {
@@ -103,7 +108,7 @@ impl Ledger {
 
     fn from_conn(conn: Connection, path: Option<PathBuf>) -> Result<Ledger> {
         let device_id: String = conn.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| r.get(0))?;
-        Ok(Ledger { conn, path, device_id, cache: Default::default() })
+        Ok(Ledger { conn, path, device_id, cache: Default::default(), high_water: Default::default() })
     }
 
     /// The calendar, settings, units and actors, read once and kept while nothing changes them.

@@ -1,8 +1,7 @@
-//! Password hashing with argon2 (PHC strings). Hashes are made here, outside the core,
-//! because salting needs randomness.
+//! Password hashing with argon2 (PHC strings). The salt is drawn here, outside the core,
+//! because it needs randomness; the hashing and the check are the core's (`core::password`).
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
 
 use crate::error::{LedgerError, Result};
 
@@ -10,16 +9,13 @@ pub fn hash_password(password: &str) -> Result<String> {
     if password.chars().count() < 6 {
         return Err(LedgerError::bad_input("password", "at least 6 characters"));
     }
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| LedgerError::bad_input("password", e.to_string()))
+    let mut salt = [0u8; 16];
+    OsRng.fill_bytes(&mut salt);
+    taizhang_core::password::hash_password_with_salt(password, &salt).map_err(|e| LedgerError::bad_input("password", e))
 }
 
-pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-}
+/// The check lives in the core, so the district server checks a sign-in the same way.
+pub use taizhang_core::password::verify_password;
 
 #[cfg(test)]
 mod tests {

@@ -38,20 +38,27 @@ pub fn projection_digests(conn: &Connection) -> Result<Vec<(String, String)>> {
             "problem_supporters" => "SELECT * FROM problem_supporters ORDER BY problem_id, rowid".to_string(),
             _ => format!("SELECT rowid, * FROM {table} ORDER BY rowid"),
         };
-        let mut st = conn.prepare(&sql)?;
-        let cols = st.column_count();
-        let mut rows = st.query([])?;
-        let mut h = Sha256::new();
-        while let Some(r) = rows.next()? {
-            for i in 0..cols {
-                let v: rusqlite::types::Value = r.get(i)?;
-                h.update(format!("{v:?}\u{1f}").as_bytes());
-            }
-            h.update(b"\x1e");
-        }
-        out.push((table.to_string(), hex::encode(h.finalize())));
+        // A table that cannot be read (a tampered full-text index reads as "database disk
+        // image is malformed") has no digest: it differs from whatever the rebuild makes.
+        let digest = table_digest(conn, &sql).unwrap_or_else(|e| format!("unreadable: {e}"));
+        out.push((table.to_string(), digest));
     }
     Ok(out)
+}
+
+fn table_digest(conn: &Connection, sql: &str) -> rusqlite::Result<String> {
+    let mut st = conn.prepare(sql)?;
+    let cols = st.column_count();
+    let mut rows = st.query([])?;
+    let mut h = Sha256::new();
+    while let Some(r) = rows.next()? {
+        for i in 0..cols {
+            let v: rusqlite::types::Value = r.get(i)?;
+            h.update(format!("{v:?}\u{1f}").as_bytes());
+        }
+        h.update(b"\x1e");
+    }
+    Ok(hex::encode(h.finalize()))
 }
 
 /// How many events between two progress reports: about 200 reports in all, so a bar moves
@@ -65,7 +72,7 @@ impl Ledger {
         self.rebuild_with_progress(&mut |_, _| {})
     }
 
-    /// Empties every projection and folds the whole log again, in one transaction.
+    /// Drops every projection, creates it again and folds the whole log again, in one transaction.
     ///
     /// `progress(done, total)` counts events folded: `(0, total)` once the tables as they were
     /// are digested and emptied, then about every half per cent, and `(total, total)` when the
@@ -78,9 +85,25 @@ impl Ledger {
     /// problems are written back and read again many times).
     pub(crate) fn rebuild_holding(&mut self, held: usize, progress: &mut dyn FnMut(i64, i64)) -> Result<RebuildReport> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let before = projection_digests(&tx)?;
+        let mut before = projection_digests(&tx)?;
+        // The search index's rows read the same through a damaged index (a scan reads its
+        // content table); FTS5's own check reads the index itself.
+        if let Err(e) = tx.execute("INSERT INTO problem_search(problem_search) VALUES ('integrity-check')", []) {
+            if let Some(d) = before.iter_mut().find(|(t, _)| t == "problem_search") {
+                d.1 = format!("damaged index: {e}");
+            }
+        }
+        // Dropped and created again from the migrations' DDL, not emptied: DELETE reads what
+        // it deletes, and a damaged table (the full-text index's shadow tables) cannot be read.
+        // Children first, so no foreign key points at a dropped table's rows.
+        let ddl = crate::file::creation_ddl(PROJECTION_TABLES)?;
         for table in PROJECTION_TABLES {
-            tx.execute(&format!("DELETE FROM {table}"), [])?;
+            tx.execute_batch(&format!("DROP TABLE IF EXISTS \"{table}\""))?;
+        }
+        for (_, statements) in ddl.iter().rev() {
+            for sql in statements {
+                tx.execute_batch(sql)?;
+            }
         }
         let total: i64 = tx.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
         let step = progress_step(total);

@@ -1,0 +1,151 @@
+//! The full check (`verify --full`): the chain check, then every event replayed in append
+//! order through the core's rules (`core::admit`) from the state the events before it made
+//! (`core::replay::Replay`, in memory: nothing is read from the projections). It names the
+//! first event the rules would not have produced — a forged actor, a role or unit that may
+//! not, a state that did not allow it, a time before what precedes it — and lists the events
+//! admitted within the clock tolerance though dated before the latest one ("clock behind").
+
+use chrono::DateTime;
+use serde::Serialize;
+use taizhang_core::admit::{clock_behind, Verdict};
+use taizhang_core::replay::Replay;
+use taizhang_core::{DomainError, EventBody, EventMeta};
+
+use crate::error::{LedgerError, Result};
+use crate::verify::VerifyReport;
+use crate::Ledger;
+
+/// The first event the rules would not have produced.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct NotAdmitted {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub event_id: String,
+    pub device_id: String,
+    pub kind: String,
+    pub actor: String,
+    pub occurred_at: String,
+    /// `refused` (never allowed) or `no_effect` (allowed to this actor, not in that state).
+    pub verdict: String,
+    /// Why, as the core's error (its `code` and fields).
+    pub error: DomainError,
+}
+
+/// An event admitted within the clock tolerance though dated before the latest event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ClockBehind {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub event_id: String,
+    #[ts(type = "number")]
+    pub seconds: i64,
+}
+
+/// At most this many clock-behind events are listed (all are counted).
+const CLOCK_BEHIND_LISTED: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct FullVerifyReport {
+    /// Chain sound and every event admitted.
+    pub ok: bool,
+    pub chain: VerifyReport,
+    /// Events replayed through the rules (all of them when `ok`).
+    #[ts(type = "number")]
+    pub replayed: i64,
+    pub first_not_admitted: Option<NotAdmitted>,
+    #[ts(type = "number")]
+    pub clock_behind_count: i64,
+    pub clock_behind: Vec<ClockBehind>,
+    #[ts(type = "number")]
+    pub millis: i64,
+}
+
+impl Ledger {
+    pub fn verify_full(&self) -> Result<FullVerifyReport> {
+        self.verify_full_with_progress(&mut |_, _, _| {})
+    }
+
+    /// `verify --full`. `progress(stage, done, total)`: stage `chain` while the chain is
+    /// checked, then `rules` while events are replayed. The replay runs only on a sound chain
+    /// (a broken chain is already the answer), in one read transaction, so a writer beside it
+    /// cannot make it see half a command.
+    pub fn verify_full_with_progress(&self, progress: &mut dyn FnMut(&str, i64, i64)) -> Result<FullVerifyReport> {
+        let started = std::time::Instant::now();
+        self.conn.execute_batch("BEGIN")?;
+        let result = self.verify_full_inner(progress);
+        let _ = self.conn.execute_batch("COMMIT");
+        let mut report = result?;
+        report.millis = started.elapsed().as_millis() as i64;
+        Ok(report)
+    }
+
+    fn verify_full_inner(&self, progress: &mut dyn FnMut(&str, i64, i64)) -> Result<FullVerifyReport> {
+        let chain = self.verify_with_progress(&mut |d, t| progress("chain", d, t))?;
+        let mut report = FullVerifyReport {
+            ok: false,
+            chain,
+            replayed: 0,
+            first_not_admitted: None,
+            clock_behind_count: 0,
+            clock_behind: Vec::new(),
+            millis: 0,
+        };
+        if !report.chain.ok {
+            return Ok(report);
+        }
+        let total = report.chain.events;
+        let step = crate::rebuild::progress_step(total);
+        progress("rules", 0, total);
+        let mut st = self.conn.prepare("SELECT seq, id, device_id, actor, occurred_at, kind, payload FROM events ORDER BY seq")?;
+        let mut rows = st.query([])?;
+        let mut replay = Replay::new();
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let id: String = r.get(1)?;
+            let actor: String = r.get(3)?;
+            let occurred: String = r.get(4)?;
+            let kind: String = r.get(5)?;
+            let payload: String = r.get(6)?;
+            let occurred_at = DateTime::parse_from_rfc3339(&occurred)
+                .map_err(|e| LedgerError::Corrupt(format!("event time {occurred:?}: {e}")))?
+                .to_utc();
+            let body = EventBody::from_parts(&kind, serde_json::from_str(&payload)?)?;
+            let meta = EventMeta { actor: actor.clone(), occurred_at };
+            let (verdict, error) = match replay.admit(&body, &meta) {
+                Verdict::Admitted => ("admitted", None),
+                Verdict::NoEffect(e) => ("no_effect", Some(e)),
+                Verdict::Refused(e) => ("refused", Some(e)),
+            };
+            if let Some(error) = error {
+                report.first_not_admitted = Some(NotAdmitted {
+                    seq,
+                    event_id: id,
+                    device_id: r.get(2)?,
+                    kind,
+                    actor,
+                    occurred_at: occurred,
+                    verdict: verdict.into(),
+                    error,
+                });
+                break;
+            }
+            if let Some(seconds) = clock_behind(occurred_at, replay.latest) {
+                report.clock_behind_count += 1;
+                if report.clock_behind.len() < CLOCK_BEHIND_LISTED {
+                    report.clock_behind.push(ClockBehind { seq, event_id: id, seconds });
+                }
+            }
+            replay.apply(&body, &meta);
+            report.replayed += 1;
+            if report.replayed % step == 0 && report.replayed < total {
+                progress("rules", report.replayed, total);
+            }
+        }
+        progress("rules", report.replayed, total);
+        report.ok = report.first_not_admitted.is_none();
+        Ok(report)
+    }
+}

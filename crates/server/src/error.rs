@@ -1,0 +1,212 @@
+//! Server errors. Each has a stable code (messages in i18n/*.json) and an HTTP status; the body
+//! is `{code, message, ...fields}` like the ledger's errors.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use taizhang_core::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("malformed request: {reason}")]
+    Malformed { reason: String },
+    #[error("batch of {count} events is over the limit of {max}")]
+    BatchTooLarge { count: usize, max: usize },
+    #[error("request body over {max} bytes")]
+    BodyTooLarge { max: usize },
+    #[error("client speaks protocol {client}, this server {server}")]
+    ProtocolNewer { client: u32, server: u32 },
+    #[error("wrong login or password")]
+    BadLogin,
+    #[error("unknown device {device}")]
+    UnknownDevice { device: String },
+    #[error("device {device} is waiting for the office's approval")]
+    DevicePending { device: String },
+    #[error("device {device} is revoked")]
+    DeviceRevoked { device: String },
+    #[error("device {device} is already joined with another key or user")]
+    DeviceConflict { device: String },
+    #[error("bad request signature")]
+    BadSignature,
+    #[error("unsupported signature algorithm {alg}")]
+    UnsupportedAlgorithm { alg: String },
+    #[error("the server chain is broken at server_seq {server_seq}: {reason}")]
+    ChainBroken { server_seq: i64, reason: String },
+    #[error("the database is not a Taizhang district (schema missing or newer: {reason})")]
+    NotADistrict { reason: String },
+    #[error("already initialized")]
+    AlreadyInitialized,
+    #[error("plain HTTP is served on loopback addresses only (TLS is not built yet): {listen}")]
+    PlainHttpOffLoopback { listen: String },
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("database error: {}", db_message(.0))]
+    Database(#[from] postgres::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type Result<T> = std::result::Result<T, ServerError>;
+
+impl ServerError {
+    pub fn malformed(reason: impl Into<String>) -> Self {
+        ServerError::Malformed { reason: reason.into() }
+    }
+
+    pub fn code(&self) -> &'static str {
+        use ServerError::*;
+        match self {
+            Malformed { .. } => "sync.malformed",
+            BatchTooLarge { .. } => "sync.batch_too_large",
+            BodyTooLarge { .. } => "sync.body_too_large",
+            ProtocolNewer { .. } => "sync.protocol_newer",
+            BadLogin => "sync.bad_login",
+            UnknownDevice { .. } => "sync.device_unknown",
+            DevicePending { .. } => "sync.device_pending",
+            DeviceRevoked { .. } => "sync.device_revoked",
+            DeviceConflict { .. } => "sync.device_conflict",
+            BadSignature => "sync.bad_signature",
+            UnsupportedAlgorithm { .. } => "sync.unsupported_algorithm",
+            ChainBroken { .. } => "server.chain_broken",
+            NotADistrict { .. } => "server.not_a_district",
+            AlreadyInitialized => "server.already_initialized",
+            PlainHttpOffLoopback { .. } => "server.plain_http_off_loopback",
+            Domain(d) => d.code(),
+            Database(_) => "server.database",
+            Internal(_) => "server.internal",
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        use ServerError::*;
+        match self {
+            Malformed { .. } | UnsupportedAlgorithm { .. } => StatusCode::BAD_REQUEST,
+            BatchTooLarge { .. } | BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ProtocolNewer { .. } => StatusCode::UPGRADE_REQUIRED,
+            BadLogin | BadSignature | UnknownDevice { .. } => StatusCode::UNAUTHORIZED,
+            DevicePending { .. } | DeviceRevoked { .. } => StatusCode::FORBIDDEN,
+            DeviceConflict { .. } | AlreadyInitialized => StatusCode::CONFLICT,
+            PlainHttpOffLoopback { .. } => StatusCode::BAD_REQUEST,
+            Domain(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ChainBroken { .. } | NotADistrict { .. } | Database(_) | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// `{code, message, ...fields}`; a domain error keeps its own fields.
+    pub fn to_json(&self) -> serde_json::Value {
+        use ServerError::*;
+        let mut v = match self {
+            Domain(d) => serde_json::to_value(d).unwrap_or_default(),
+            _ => serde_json::json!({}),
+        };
+        if !v.is_object() {
+            v = serde_json::json!({});
+        }
+        let m = v.as_object_mut().expect("an object");
+        let mut put = |k: &str, x: serde_json::Value| {
+            m.insert(k.into(), x);
+        };
+        match self {
+            Malformed { reason } => put("reason", reason.as_str().into()),
+            BatchTooLarge { count, max } => {
+                put("count", (*count).into());
+                put("max", (*max).into())
+            }
+            BodyTooLarge { max } => put("max", (*max).into()),
+            ProtocolNewer { client, server } => {
+                put("client", (*client).into());
+                put("server", (*server).into())
+            }
+            UnknownDevice { device } | DevicePending { device } | DeviceRevoked { device } | DeviceConflict { device } => {
+                put("device", device.as_str().into())
+            }
+            UnsupportedAlgorithm { alg } => put("alg", alg.as_str().into()),
+            ChainBroken { server_seq, reason } => {
+                put("server_seq", (*server_seq).into());
+                put("reason", reason.as_str().into())
+            }
+            NotADistrict { reason } => put("reason", reason.as_str().into()),
+            PlainHttpOffLoopback { listen } => put("listen", listen.as_str().into()),
+            _ => {}
+        }
+        m.insert("code".into(), self.code().into());
+        m.insert("message".into(), self.to_string().into());
+        v
+    }
+}
+
+/// The server's own words for a database error ("db error" alone says nothing).
+pub fn db_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => format!("{}: {}", d.code().code(), d.message()),
+        None => e.to_string(),
+    }
+}
+
+/// A domain error as an event's recorded reason: its code and fields.
+pub fn reason_json(e: &DomainError) -> serde_json::Value {
+    let mut v = serde_json::to_value(e).unwrap_or_default();
+    if let Some(m) = v.as_object_mut() {
+        m.insert("code".into(), e.code().into());
+    } else {
+        v = serde_json::json!({ "code": e.code() });
+    }
+    v
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        if matches!(self, ServerError::Database(_) | ServerError::Internal(_)) {
+            eprintln!("taizhang-server: {self}");
+        }
+        (self.status(), axum::Json(self.to_json())).into_response()
+    }
+}
+
+/// Codes the server puts in replies that are not `ServerError`s: where a push stopped, and why
+/// an event was refused before the core was asked.
+pub const REPLY_CODES: &[&str] = &[
+    "sync.wrong_device",
+    "sync.id_conflict",
+    "sync.chain_fork",
+    "sync.chain_gap",
+    "sync.prev_hash_mismatch",
+    "sync.hash_mismatch",
+    "sync.bad_event_signature",
+    "sync.actor_not_device_user",
+    "sync.device_revoked",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_message_in_both_languages() {
+        let en: serde_json::Value = serde_json::from_str(include_str!("../../../i18n/en.json")).unwrap();
+        let zh: serde_json::Value = serde_json::from_str(include_str!("../../../i18n/zh-CN.json")).unwrap();
+        let errors = [
+            ServerError::malformed("x"),
+            ServerError::BatchTooLarge { count: 1, max: 1 },
+            ServerError::BodyTooLarge { max: 1 },
+            ServerError::ProtocolNewer { client: 2, server: 1 },
+            ServerError::BadLogin,
+            ServerError::UnknownDevice { device: "d".into() },
+            ServerError::DevicePending { device: "d".into() },
+            ServerError::DeviceRevoked { device: "d".into() },
+            ServerError::DeviceConflict { device: "d".into() },
+            ServerError::BadSignature,
+            ServerError::UnsupportedAlgorithm { alg: "a".into() },
+            ServerError::ChainBroken { server_seq: 1, reason: "r".into() },
+            ServerError::NotADistrict { reason: "r".into() },
+            ServerError::AlreadyInitialized,
+            ServerError::PlainHttpOffLoopback { listen: "0.0.0.0:1".into() },
+            ServerError::Internal("x".into()),
+        ];
+        let codes = errors.iter().map(|e| e.code()).chain(REPLY_CODES.iter().copied()).chain(["server.database"]);
+        for code in codes {
+            for (lang, m) in [("en", &en), ("zh-CN", &zh)] {
+                assert!(m["errors"][code].is_string(), "{code} has no {lang} message");
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The server's store: a trait the HTTP handlers and the CLI call, and its PostgreSQL
+//! implementation (`PgStore`). Handlers stay thin; every decision and fold is the core's.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use taizhang_core::Command;
+
+use crate::error::Result;
+use crate::protocol::{Cursor, DeviceReply, EventOutcome, JoinRequest, PullReply, PushReply, WireEvent};
+
+pub mod append;
+mod devices;
+pub mod fold;
+pub mod office;
+mod pg;
+mod pull;
+mod push;
+pub mod schema;
+mod verify;
+pub mod world;
+
+pub use pg::PgStore;
+
+/// A device as the server knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceRow {
+    pub id: String,
+    pub user_id: Option<String>,
+    pub login: Option<String>,
+    pub kind: String,
+    pub name: String,
+    pub key_alg: String,
+    pub public_key: String,
+    pub state: String,
+    pub joined_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by: Option<String>,
+    pub last_seq: i64,
+    pub last_hash: String,
+}
+
+impl DeviceRow {
+    pub fn reply(&self) -> DeviceReply {
+        DeviceReply {
+            device_id: self.id.clone(),
+            user_id: self.user_id.clone().unwrap_or_default(),
+            state: self.state.clone(),
+            last_seq: self.last_seq,
+            last_hash: self.last_hash.clone(),
+        }
+    }
+}
+
+/// What `verify` found: the number of events checked and the first break, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub events: i64,
+    pub head: String,
+    pub broken: Option<(i64, String)>,
+}
+
+pub trait Store: Send + Sync + 'static {
+    fn device(&self, id: &str) -> Result<Option<DeviceRow>>;
+    fn devices(&self) -> Result<Vec<DeviceRow>>;
+    /// Records a device joining with a user's login and password; it waits for approval.
+    fn join(&self, req: &JoinRequest, now: DateTime<Utc>) -> Result<DeviceReply>;
+    /// The office approves (`approve`) or revokes a device.
+    fn decide_device(&self, id: &str, approve: bool, by: &str, now: DateTime<Utc>) -> Result<DeviceRow>;
+    /// Ingests a batch of one device's events, in its order.
+    fn push(&self, device: &DeviceRow, events: &[WireEvent], now: DateTime<Utc>) -> Result<PushReply>;
+    /// A page of what the device's user may see after `cursor`.
+    fn pull(&self, device: &DeviceRow, cursor: Cursor, limit: i64) -> Result<PullReply>;
+    /// Checks the server chain, every device chain and every signature.
+    fn verify(&self) -> Result<VerifyReport>;
+    /// Runs the office's commands (CLI `user`, `unit`) as `login`, decided by the core and
+    /// appended by the server's own device, in one transaction.
+    fn execute(&self, login: &str, cmds: &[Command], now: DateTime<Utc>) -> Result<Vec<EventOutcome>>;
+}

@@ -1,0 +1,135 @@
+//! `PgStore`: PostgreSQL through the `postgres` client (the blocking face of tokio-postgres),
+//! called from the async handlers on blocking threads. The core's `World` is synchronous, so
+//! deciding inside a transaction is plain code this way. A small pool keeps connections.
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use postgres::{Client, NoTls};
+use taizhang_core::Command;
+
+use super::*;
+use crate::error::{Result, ServerError};
+
+pub struct PgStore {
+    url: String,
+    idle: Mutex<Vec<Client>>,
+}
+
+/// A pooled connection; back to the pool when dropped, unless it broke.
+pub struct Conn<'a> {
+    store: &'a PgStore,
+    client: Option<Client>,
+}
+
+impl std::ops::Deref for Conn<'_> {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        self.client.as_ref().expect("held until drop")
+    }
+}
+impl std::ops::DerefMut for Conn<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.client.as_mut().expect("held until drop")
+    }
+}
+impl Drop for Conn<'_> {
+    fn drop(&mut self) {
+        if let Some(c) = self.client.take() {
+            if !c.is_closed() {
+                if let Ok(mut idle) = self.store.idle.lock() {
+                    if idle.len() < 16 {
+                        idle.push(c);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A connection acting as `taizhang_app` when it may: the role that has no UPDATE, DELETE or
+/// TRUNCATE on the log.
+pub fn connect(url: &str) -> Result<Client> {
+    let mut c = Client::connect(url, NoTls)?;
+    c.batch_execute(
+        "DO $$ BEGIN
+             IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'taizhang_app')
+                AND pg_has_role(current_user, 'taizhang_app', 'MEMBER') THEN
+                 SET ROLE taizhang_app;
+             END IF;
+         END $$;",
+    )?;
+    Ok(c)
+}
+
+impl PgStore {
+    /// Opens a district that `init` made; refuses a database without the schema or from a
+    /// newer server.
+    pub fn open(url: &str) -> Result<PgStore> {
+        let mut c = connect(url)?;
+        schema::check(&mut c)?;
+        let initialized: bool = c.query_one("SELECT EXISTS (SELECT 1 FROM server_identity)", &[])?.get(0);
+        if !initialized {
+            return Err(ServerError::NotADistrict { reason: "no genesis: run taizhang-server init".into() });
+        }
+        Ok(PgStore { url: url.to_string(), idle: Mutex::new(vec![c]) })
+    }
+
+    /// Creates the schema (or migrates it) and the district's genesis. Runs as whoever the URL
+    /// names (the owner), not as the app role.
+    pub fn init(url: &str, admin_password: &str, now: DateTime<Utc>) -> Result<PgStore> {
+        let mut c = Client::connect(url, NoTls)?;
+        schema::migrate(&mut c)?;
+        office::genesis(&mut c, admin_password, now)?;
+        drop(c);
+        PgStore::open(url)
+    }
+
+    pub fn conn(&self) -> Result<Conn<'_>> {
+        let pooled = self.idle.lock().map_err(|_| ServerError::Internal("pool poisoned".into()))?.pop();
+        let client = match pooled {
+            Some(c) if !c.is_closed() => c,
+            _ => connect(&self.url)?,
+        };
+        Ok(Conn { store: self, client: Some(client) })
+    }
+}
+
+impl Store for PgStore {
+    fn device(&self, id: &str) -> Result<Option<DeviceRow>> {
+        devices::one(&mut *self.conn()?, id)
+    }
+    fn devices(&self) -> Result<Vec<DeviceRow>> {
+        devices::all(&mut *self.conn()?)
+    }
+    fn join(&self, req: &crate::protocol::JoinRequest, now: DateTime<Utc>) -> Result<crate::protocol::DeviceReply> {
+        devices::join(&mut *self.conn()?, req, now)
+    }
+    fn decide_device(&self, id: &str, approve: bool, by: &str, now: DateTime<Utc>) -> Result<DeviceRow> {
+        devices::decide(&mut *self.conn()?, id, approve, by, now)
+    }
+    fn push(&self, device: &DeviceRow, events: &[crate::protocol::WireEvent], now: DateTime<Utc>) -> Result<crate::protocol::PushReply> {
+        push::push(&mut *self.conn()?, &device.id, events, now)
+    }
+    fn pull(&self, device: &DeviceRow, cursor: crate::protocol::Cursor, limit: i64) -> Result<crate::protocol::PullReply> {
+        pull::pull(&mut *self.conn()?, device, cursor, limit)
+    }
+    fn verify(&self) -> Result<VerifyReport> {
+        verify::verify(&mut *self.conn()?)
+    }
+    fn execute(&self, login: &str, cmds: &[Command], now: DateTime<Utc>) -> Result<Vec<crate::protocol::EventOutcome>> {
+        office::execute(&mut *self.conn()?, login, cmds, now)
+    }
+}
+
+impl PgStore {
+    /// The unit with this id or name.
+    pub fn unit_id(&self, id_or_name: &str) -> Result<Option<String>> {
+        Ok(self.conn()?.query_opt("SELECT id FROM units WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1", &[&id_or_name])?.map(|r| r.get(0)))
+    }
+
+    /// The user with this login.
+    pub fn user_id(&self, login: &str) -> Result<Option<String>> {
+        Ok(self.conn()?.query_opt("SELECT id FROM users WHERE login = $1", &[&login])?.map(|r| r.get(0)))
+    }
+}

@@ -1,0 +1,100 @@
+//! Push: a batch of one device's events in its order, ingested in one transaction under the
+//! append lock. Each event is checked (same device, not seen before or seen with the same hash,
+//! next in the device chain, hash recomputed, signature) and appended with its outcome; the
+//! first event that fails a check stops the batch, and the reply says from where to resend.
+//! The reply for an event already stored is read back from its row, so a retry gets the same
+//! answer.
+
+use chrono::{DateTime, Utc};
+use postgres::Client;
+
+use super::append::{stored_outcome, Appender, Precheck};
+use super::DeviceRow;
+use crate::error::{Result, ServerError};
+use crate::protocol::{PushReply, Stop, WireEvent, MAX_BATCH};
+use crate::sign::{event_message, public_key, recompute_hash, verify};
+
+const STORED_COLS: &str = "id, device_id, device_seq, hash, server_seq, outcome, reason, flag";
+
+pub fn push(c: &mut Client, device_id: &str, events: &[WireEvent], now: DateTime<Utc>) -> Result<PushReply> {
+    if events.len() > MAX_BATCH {
+        return Err(ServerError::BatchTooLarge { count: events.len(), max: MAX_BATCH });
+    }
+    let mut tx = c.transaction()?;
+    let mut appender = Appender::lock(&mut tx, now)?;
+    // Read under the lock: the device's chain head cannot move under this batch.
+    let mut device = super::devices::one(&mut tx, device_id)?
+        .ok_or_else(|| ServerError::UnknownDevice { device: device_id.to_string() })?;
+    match device.state.as_str() {
+        "pending" => return Err(ServerError::DevicePending { device: device.id }),
+        "approved" | "revoked" => {}
+        _ => return Err(ServerError::UnknownDevice { device: device.id }),
+    }
+    let key = public_key(&device.key_alg, &device.public_key)?;
+    let mut outcomes = Vec::with_capacity(events.len());
+    let mut stopped = None;
+    for (index, ev) in events.iter().enumerate() {
+        let stop = |code: &str, device: &DeviceRow| Stop {
+            index,
+            device_seq: ev.device_seq,
+            code: code.to_string(),
+            resend_from: device.last_seq + 1,
+        };
+        if ev.device_id != device.id {
+            stopped = Some(stop("sync.wrong_device", &device));
+            break;
+        }
+        let sql = format!("SELECT {STORED_COLS} FROM events WHERE id = $1 OR (device_id = $2 AND device_seq = $3)");
+        let seen = tx.query(&sql, &[&ev.id, &ev.device_id, &ev.device_seq])?;
+        if let Some(row) = seen.first() {
+            let same = seen.len() == 1
+                && row.get::<_, String>("id") == ev.id
+                && row.get::<_, String>("device_id") == ev.device_id
+                && row.get::<_, i64>("device_seq") == ev.device_seq
+                && row.get::<_, String>("hash") == ev.hash;
+            if same {
+                outcomes.push(stored_outcome(row));
+                continue;
+            }
+            // The same id with another hash, or another event where this device's chain already
+            // has one: never an overwrite. Kept as an alarm for the office.
+            let code = if row.get::<_, String>("id") == ev.id { "sync.id_conflict" } else { "sync.chain_fork" };
+            tx.execute(
+                "INSERT INTO alarms (raised_at, code, device_id, device_seq, event_id, stored_hash, offered_hash)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[&now, &code, &ev.device_id, &ev.device_seq, &ev.id, &row.get::<_, String>("hash"), &ev.hash],
+            )?;
+            stopped = Some(stop(code, &device));
+            break;
+        }
+        let check = if ev.device_seq != device.last_seq + 1 {
+            Some("sync.chain_gap")
+        } else if ev.prev_hash != device.last_hash {
+            Some("sync.prev_hash_mismatch")
+        } else if recompute_hash(ev) != ev.hash {
+            Some("sync.hash_mismatch")
+        } else if ev.sig_alg != device.key_alg || !event_message(&ev.hash).is_some_and(|m| verify(&key, &m, &ev.sig)) {
+            Some("sync.bad_event_signature")
+        } else {
+            None
+        };
+        if let Some(code) = check {
+            stopped = Some(stop(code, &device));
+            break;
+        }
+        let pre = if device.state == "revoked" {
+            Precheck::Refuse { code: "sync.device_revoked", flag: "device_revoked" }
+        } else if device.user_id.as_deref() != Some(ev.actor.as_str()) {
+            // A desktop device acts for the user who joined it and no one else.
+            Precheck::Refuse { code: "sync.actor_not_device_user", flag: "" }
+        } else {
+            Precheck::Decide
+        };
+        outcomes.push(appender.append(&mut tx, ev, pre)?);
+        device.last_seq = ev.device_seq;
+        device.last_hash = ev.hash.clone();
+    }
+    tx.commit()?;
+    Ok(PushReply { outcomes, stopped })
+}
+

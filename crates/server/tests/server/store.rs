@@ -1,0 +1,149 @@
+//! The store itself: init, the append-only log, the server chain and `verify`, ordering.
+
+use taizhang_server::{PgStore, ServerError, Store};
+
+use crate::cluster::{empty_db, t0, ADMIN_PASSWORD};
+use crate::fixture::District;
+use crate::{count, sql, visit};
+
+#[test]
+fn init_creates_the_district_once_and_open_refuses_an_empty_database() {
+    let url = empty_db();
+    assert!(matches!(PgStore::open(&url), Err(ServerError::NotADistrict { .. })));
+    let store = PgStore::init(&url, ADMIN_PASSWORD, t0()).unwrap();
+    assert!(matches!(PgStore::init(&url, ADMIN_PASSWORD, t0()), Err(ServerError::AlreadyInitialized)));
+    let r = store.verify().unwrap();
+    assert_eq!(r.broken, None);
+    // The core's genesis (ledger, office, admin, calendar years, settings) and admin's password.
+    let kinds = count(&url, "SELECT count(DISTINCT kind) FROM events WHERE kind IN
+        ('ledger_initialized','unit_created','user_created','calendar_year_set','settings_changed','password_set')");
+    assert_eq!(kinds, 6);
+    assert_eq!(r.events, count(&url, "SELECT count(*) FROM events"));
+    assert_eq!(count(&url, "SELECT count(*) FROM schema_migrations"), 2);
+    assert!(matches!(
+        PgStore::init(&empty_db(), "short", t0()),
+        Err(ServerError::Domain(taizhang_core::DomainError::Invalid { .. }))
+    ));
+}
+
+#[test]
+fn events_are_append_only_for_everyone_and_the_app_role_has_no_grant() {
+    let d = District::new();
+    for q in ["UPDATE events SET payload = '{}' WHERE server_seq = 1", "DELETE FROM events WHERE server_seq = 1", "TRUNCATE events CASCADE"] {
+        let e = sql(&d.url, q).expect_err(q);
+        let e = taizhang_server::error::db_message(&e);
+        assert!(e.contains("append-only"), "{q}: {e}");
+    }
+    // As the application role the privilege itself is missing (the trigger never runs).
+    let mut c = postgres::Client::connect(&d.url, postgres::NoTls).unwrap();
+    c.batch_execute("SET ROLE taizhang_app").unwrap();
+    for q in ["UPDATE events SET payload = '{}' WHERE server_seq = 1", "DELETE FROM events", "TRUNCATE events"] {
+        let e = taizhang_server::error::db_message(&c.execute(q, &[]).expect_err(q));
+        assert!(e.contains("permission denied"), "{q}: {e}");
+    }
+    assert!(c.execute("SELECT 1 FROM events LIMIT 1", &[]).is_ok());
+}
+
+#[test]
+fn verify_names_a_tampered_or_missing_row() {
+    let d = District::new();
+    assert_eq!(d.store.verify().unwrap().broken, None);
+    let n = count(&d.url, "SELECT max(server_seq) FROM events");
+    // Tampering needs the owner to switch the guard off: exactly what verify must still catch.
+    let last = format!("DELETE FROM events WHERE server_seq = {n}");
+    for (tamper, at) in [
+        ("UPDATE events SET payload = replace(payload, '一镇', '三镇') WHERE server_seq = 8", 8),
+        ("UPDATE events SET outcome = 'refused' WHERE server_seq = 5", 5),
+        ("DELETE FROM events WHERE server_seq = 7", 7),
+        (last.as_str(), n),
+    ] {
+        let d = District::new();
+        let mut c = postgres::Client::connect(&d.url, postgres::NoTls).unwrap();
+        c.batch_execute(&format!("ALTER TABLE events DISABLE TRIGGER USER; {tamper}; ALTER TABLE events ENABLE TRIGGER USER"))
+            .unwrap();
+        let r = d.store.verify().unwrap();
+        assert_eq!(r.broken.as_ref().map(|b| b.0), Some(at), "{tamper}: {r:?}");
+    }
+    assert!(n > 9);
+}
+
+#[test]
+fn a_refused_office_command_writes_nothing() {
+    let d = District::new();
+    let before = count(&d.url, "SELECT count(*) FROM events");
+    let cmd = taizhang_core::Command::CreateUnit {
+        unit_id: "x".into(),
+        name: "三镇".into(),
+        short_name: "三镇".into(),
+        kind: taizhang_core::UnitKind::Township,
+    };
+    let e = d.store.execute("t1", &[cmd], t0()).unwrap_err();
+    assert_eq!(e.code(), "auth.forbidden");
+    assert_eq!(count(&d.url, "SELECT count(*) FROM events"), before);
+}
+
+/// Concurrent pushers, each its own device, while a reader polls: server_seq has no gap, each
+/// device's events are in its order, and the reader, following its cursor, sees every event
+/// exactly once (no late commit slips under a cursor).
+#[test]
+fn server_seq_is_commit_order_under_concurrent_pushers() {
+    let d = District::new();
+    let (pushers, each) = (6, 15);
+    let mut devices: Vec<_> = (0..pushers).map(|_| d.device("t1")).collect();
+    let reader = d.device("admin");
+    let base = d.server.base.clone();
+    let start = count(&d.url, "SELECT max(server_seq) FROM events");
+    let batches: Vec<Vec<_>> = devices
+        .iter_mut()
+        .map(|dev| (0..each).map(|_| dev.event(&visit(&d), t0())).collect())
+        .collect();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let poll = {
+        let (base, done) = (base.clone(), done.clone());
+        std::thread::spawn(move || {
+            let (mut after, mut seen) = (start, Vec::new());
+            loop {
+                let finished = done.load(std::sync::atomic::Ordering::SeqCst);
+                let (s, v) = reader.pull(&base, after, after, 7);
+                assert_eq!(s, 200, "{v}");
+                let page: taizhang_server::protocol::PullReply = serde_json::from_value(v).unwrap();
+                seen.extend(page.events.iter().map(|e| e.server_seq));
+                after = page.next.after;
+                if finished && !page.more {
+                    return seen;
+                }
+            }
+        })
+    };
+    let handles: Vec<_> = devices
+        .into_iter()
+        .zip(batches)
+        .map(|(dev, events)| {
+            let base = base.clone();
+            // One event per request, so the pushers interleave as much as they can.
+            std::thread::spawn(move || {
+                for ev in events {
+                    let (s, v) = dev.push(&base, std::slice::from_ref(&ev));
+                    assert_eq!(s, 200, "{v}");
+                    assert_eq!(v["outcomes"][0]["outcome"], "applied", "{v}");
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let seen = poll.join().unwrap();
+    let total = (pushers * each) as i64;
+    assert_eq!(seen, ((start + 1)..=(start + total)).collect::<Vec<_>>(), "the reader saw every event once, in order");
+    assert_eq!(count(&d.url, "SELECT max(server_seq) - min(server_seq) + 1 - count(*) FROM events"), 0);
+    // Within each device, server order is device order.
+    let disorder = count(
+        &d.url,
+        "SELECT count(*) FROM (SELECT device_seq, lag(device_seq) OVER (PARTITION BY device_id ORDER BY server_seq) AS prev
+                              FROM events) s WHERE prev IS NOT NULL AND device_seq <> prev + 1",
+    );
+    assert_eq!(disorder, 0);
+    assert_eq!(d.store.verify().unwrap().broken, None);
+}
