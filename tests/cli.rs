@@ -430,11 +430,44 @@ fn dates_out_of_range_inactive_units_and_imported_numbers() {
     cli.now = "2027-01-04T10:00:00+08:00".into();
     let out = cli.json("cg", &args(&register(None)));
     assert_eq!(out["problem"], "2027-城关-0002", "the imported 2027-城关-0001 keeps its number");
-    cli.now = "2026-03-02T10:00:00+08:00".into();
+    // The clock stays in 2027: an act dated before the ledger's latest event is refused.
 
     // A deactivated unit's users are refused, in sign-in (`--as`) and in every command.
     cli.ok("admin", &["unit", "update", "城关", "--active", "false"]);
     cli.fails("cg", &args(&register(None)), "auth.unit_inactive");
     cli.ok("admin", &["unit", "update", "城关", "--active", "true"]);
     cli.ok("cg", &args(&register(None)));
+}
+
+/// `TAIZHANG_NOW` pins the clock for tests and examples; it cannot date an act before the
+/// ledger's history (docs/reliability.md, "History that can be bent"). `verify --full`
+/// replays every event through the rules.
+#[test]
+fn the_pinned_clock_cannot_backdate_and_the_full_verify_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cli = Cli::new(dir.path());
+    cli.now = "2026-02-02T10:00:00+08:00".into();
+    cli.ok("", &["init"]);
+    for (name, short, kind) in [("城关街道", "城关", "township"), ("工业和信息化局", "工信局", "department")] {
+        cli.ok("admin", &["unit", "add", name, "--short", short, "--kind", kind]);
+    }
+    cli.ok("admin", &["user", "add", "cg", "--name", "张三", "--unit", "城关", "--role", "township"]);
+    cli.ok("admin", &["user", "add", "gx", "--name", "李四", "--unit", "工信局", "--role", "department"]);
+    cli.now = "2026-02-03T10:00:00+08:00".into();
+    let out = cli.json("cg", &["register", "--new-enterprise", "示范区恒达精密机械有限公司", "--category", "用地", "--description", "扩建用地指标未落实"]);
+    let number = out["problem"].as_str().unwrap().to_string();
+    cli.ok("admin", &["assign", &number, "--lead", "工信局"]);
+    cli.ok("gx", &["sign", &number]);
+    cli.now = "2026-02-28".into();
+    cli.ok("admin", &["urge", &number, "--level", "yellow", "--notice", "请加快办理"]);
+    cli.now = "2026-03-05".into();
+    cli.ok("admin", &["urge", &number, "--level", "red", "--notice", "已逾期"]);
+    cli.now = "2026-02-20".into();
+    cli.fails("gx", &["resolve", &number, "--result", "已落实用地指标"], "event.time_before_history");
+    cli.now = "2026-03-06".into();
+    cli.ok("gx", &["resolve", &number, "--result", "已落实用地指标"]);
+    let report = cli.json("", &["verify", "--full"]);
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(report["replayed"], report["chain"]["events"]);
+    assert!(cli.ok("", &["verify", "--full"]).contains("规则重放通过"));
 }

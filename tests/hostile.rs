@@ -2188,9 +2188,16 @@ fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError> {
             raised_on: date(2026, 3, 2), priority: Priority::Major, responsible_leader: short.clone(),
         };
         exec(&mut l, "th", register, t)?;
+    }
+    // Day by day, both problems (an act dated before the ledger's history is refused).
+    for p in ["p1", "p2"] {
         let request = AssignRequest { lead_unit_id: "d-h".into(), handler: short.clone(), supporters: vec![], sign_deadline: None, handling_deadline: None };
         exec(&mut l, "admin", Command::Assign { problem_id: p.into(), request }, at(2026, 3, 3))?;
+    }
+    for p in ["p1", "p2"] {
         exec(&mut l, "dh", Command::Sign { problem_id: p.into(), handler: short.clone() }, at(2026, 3, 4))?;
+    }
+    for p in ["p1", "p2"] {
         exec(&mut l, "dh", Command::NoteProgress { problem_id: p.into(), text: long.clone(), stage_reply: true }, at(2026, 3, 5))?;
         exec(&mut l, "admin", Command::Urge { problem_id: p.into(), level: Escalation::Yellow, notice: long.clone() }, at(2026, 3, 5))?;
     }

@@ -207,6 +207,8 @@ fn a_messy_workbook_is_read_as_an_office_means_it() {
     // The chain is whole, the projections rebuild to the same tables, and the imported
     // history gives no department a sign or a resolution it did not make here.
     assert!(f.ledger.verify().unwrap().ok);
+    let full = f.ledger.verify_full().unwrap();
+    assert!(full.ok, "an import is admitted by the rules: {:?}", full.first_not_admitted);
     assert!(f.ledger.rebuild().unwrap().equal);
     for p in [&p1, &p2, &p3, &p4, &p5] {
         assert!(p.signs.is_empty() && p.resolutions.is_empty() && p.evaluations.is_empty());

@@ -257,12 +257,13 @@ fn search_finds_chinese_text_of_any_length() {
 fn inbox_and_filters_follow_the_core() {
     let dir = tempfile::tempdir().unwrap();
     let (mut l, d) = new_ledger(dir.path());
+    // Acts are recorded in time order (an act dated before the ledger's history is refused).
     for i in 0..4 {
         let p = register(&mut l, &d, &format!("p{i}"), at(2026, 3, 2));
         l.execute("admin", &Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[&d.dept_c]) }, at(2026, 3, 2)).unwrap();
-        if i > 0 {
-            l.execute("gx", &Command::Sign { problem_id: p, handler: String::new() }, at(2026, 3, 3)).unwrap();
-        }
+    }
+    for i in 1..4 {
+        l.execute("gx", &Command::Sign { problem_id: format!("p{i}"), handler: String::new() }, at(2026, 3, 3)).unwrap();
     }
     let now = at(2026, 3, 25); // after the 2026-03-23 deadline
     let inbox = l.inbox(&d.dept_a, now).unwrap();

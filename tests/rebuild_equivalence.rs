@@ -135,5 +135,8 @@ proptest! {
         let report = l.rebuild().unwrap();
         prop_assert!(report.equal, "differing: {:?} after {} accepted commands", report.differing_tables, accepted);
         prop_assert!(l.verify().unwrap().ok);
+        // Every event the write path accepted is one the rules admit when replayed.
+        let full = l.verify_full().unwrap();
+        prop_assert!(full.ok, "not admitted: {:?}", full.first_not_admitted);
     }
 }

@@ -56,7 +56,12 @@ enum Cmd {
         days: u32,
     },
     /// Check every hash chain; exit 1 and name the first broken link if one fails.
-    Verify,
+    Verify {
+        /// Also replay every event through the core's rules from the state the events before it
+        /// made, and name the first event the rules would not have produced.
+        #[arg(long)]
+        full: bool,
+    },
     /// Write a consistent copy of the ledger to OUT (SQLite's online backup; the copy is verified).
     Backup { out: PathBuf },
     /// Replace the ledger with the backup FROM, after checking it; the replaced file is kept
@@ -796,7 +801,19 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let ledger = Ledger::open(&db)?;
     let mut s = Session { ledger, json, as_user: cli.as_user, password: cli.password };
     match cli.cmd {
-        Cmd::Verify => {
+        Cmd::Verify { full: true } => {
+            let mut bar = progress::Progress::new(json, "校验中", 100_000);
+            let report = s.ledger.verify_full_with_progress(&mut |stage, done, total| {
+                let label = if stage == "chain" { "校验哈希链" } else { "按规则重放事件" };
+                bar.update(label, done as u64, total as u64)
+            })?;
+            drop(bar);
+            print(json, &report, || render::full_verify(&report));
+            if !report.ok {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Cmd::Verify { full: false } => {
             let mut bar = progress::Progress::new(json, "校验中", 100_000);
             bar.phase("校验哈希链");
             let report = s.ledger.verify_with_progress(&mut |done, total| bar.update("校验哈希链", done as u64, total as u64))?;

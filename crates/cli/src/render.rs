@@ -220,3 +220,34 @@ pub fn detail(d: &ProblemDetail) -> String {
     }
     out
 }
+
+/// `verify --full` for people: the chain, then the first event the rules would not have
+/// produced (with the reason in the user's language), and the events dated a little behind.
+pub fn full_verify(r: &taizhang_ledger::FullVerifyReport) -> String {
+    let mut out = String::new();
+    if let Some(b) = &r.chain.first_break {
+        return format!("链已断开！第一个断点：事件 #{}（{}），设备 {} 序号 {}：{}\n", b.seq, b.event_id, b.device_id, b.device_seq, b.reason);
+    }
+    out.push_str(&format!("链完整：{} 个事件，{} 条设备链。\n", r.chain.events, r.chain.chains.len()));
+    for c in &r.chain.chains {
+        out.push_str(&format!("  设备 {}：{} 个事件，链头 {}\n", c.device_id, c.events, c.head_hash));
+    }
+    match &r.first_not_admitted {
+        None => out.push_str(&format!("规则重放通过：{} 个事件均符合规则（用时 {} 毫秒）。\n", r.replayed, r.millis)),
+        Some(n) => {
+            let reason = crate::messages::CliError::from(n.error.clone()).localized();
+            let verdict = if n.verdict == "no_effect" { "当时的状态不允许此操作" } else { "规则不允许此操作" };
+            out.push_str(&format!(
+                "规则重放未通过！第一个不符合规则的事件：#{}（{}，{}），操作人 {}，时间 {}：{}——{}（{}）\n",
+                n.seq, n.event_id, n.kind, n.actor, n.occurred_at, verdict, reason, n.error.code()
+            ));
+        }
+    }
+    if r.clock_behind_count > 0 {
+        out.push_str(&format!("另有 {} 个事件的时间略早于此前最晚的事件（在允许的时钟误差内）：\n", r.clock_behind_count));
+        for c in &r.clock_behind {
+            out.push_str(&format!("  事件 #{}（{}）：时钟落后 {} 秒\n", c.seq, c.event_id, c.seconds));
+        }
+    }
+    out
+}
