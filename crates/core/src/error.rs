@@ -106,6 +106,18 @@ pub enum DomainError {
     #[error("{field} already in use: {value}")]
     Duplicate { field: String, value: String },
 
+    #[serde(rename = "user.login_confusable")]
+    #[error("login {value} looks the same as the existing login {existing}")]
+    LoginConfusable { value: String, existing: String },
+
+    #[serde(rename = "unit.name_confusable")]
+    #[error("unit name {value} looks the same as the existing unit {existing}")]
+    UnitNameConfusable { value: String, existing: String },
+
+    #[serde(rename = "unit.short_name_confusable")]
+    #[error("short name {value} looks the same as the short name {existing} of another unit")]
+    UnitShortNameConfusable { value: String, existing: String },
+
     #[serde(rename = "enterprise.credit_code_malformed")]
     #[error("malformed credit code {value}: {reason}")]
     CreditCodeMalformed { value: String, reason: String },
@@ -144,6 +156,9 @@ impl DomainError {
             TooLong { .. } => "input.too_long",
             Invalid { .. } => "input.invalid",
             Duplicate { .. } => "input.duplicate",
+            LoginConfusable { .. } => "user.login_confusable",
+            UnitNameConfusable { .. } => "unit.name_confusable",
+            UnitShortNameConfusable { .. } => "unit.short_name_confusable",
             CreditCodeMalformed { .. } => "enterprise.credit_code_malformed",
             WrongTownship => "enterprise.wrong_township",
         }
@@ -176,6 +191,9 @@ mod tests {
             DomainError::InvalidState { action: "sign".into(), status: Status::Closed },
             DomainError::required("reason"),
             DomainError::SupporterIsLead,
+            DomainError::LoginConfusable { value: "аdmin".into(), existing: "admin".into() },
+            DomainError::UnitNameConfusable { value: "a".into(), existing: "b".into() },
+            DomainError::UnitShortNameConfusable { value: "a".into(), existing: "b".into() },
         ];
         for e in samples {
             let v = serde_json::to_value(&e).unwrap();

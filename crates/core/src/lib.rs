@@ -18,6 +18,7 @@ pub mod model;
 pub mod period;
 pub mod problem;
 pub mod settings;
+pub mod text;
 pub mod workflow;
 
 pub use command::{Action, Command};
