@@ -40,7 +40,7 @@ pub fn normalize_name(s: &str) -> String {
 
 /// What a name looks like: its normal form without whitespace, case-folded, with letters of
 /// other scripts that look like Latin ones (Cyrillic а, е, о, р, с…, Greek ο, ρ, τ…), digits
-/// that look like letters (0, 1), dashes and middle dots folded to one of each, and `rn`, `vv`
+/// that look like letters (0 as o; 1, I, i and l as one stroke), dashes and middle dots folded to one of each, and `rn`, `vv`
 /// read as `m`, `w`. Two names with one skeleton look the same in a list.
 pub fn skeleton(s: &str) -> String {
     let mut out = String::new();
@@ -65,10 +65,11 @@ fn look_alike(c: char) -> Option<char> {
         'ԁ' => 'd',
         'Е' | 'е' | 'Ѐ' | 'ѐ' => 'e',
         'Н' | 'һ' | 'Һ' => 'h',
-        'і' | 'ι' | 'ı' => 'i',
         'Ј' | 'ј' | 'ϳ' => 'j',
         'К' | 'к' | 'Κ' | 'κ' => 'k',
-        'Ӏ' | 'ӏ' | 'І' | 'Ι' | 'I' | '1' | '|' | 'ǀ' => 'l',
+        // I, l, 1 and | are one stroke in many fonts; i folds with them so that case folding
+        // (I → i) and the stroke agree.
+        'Ӏ' | 'ӏ' | 'І' | 'і' | 'Ι' | 'ι' | 'ı' | 'I' | 'i' | 'l' | '1' | '|' | 'ǀ' => 'l',
         'М' | 'Μ' => 'm',
         'Ν' => 'n',
         'О' | 'о' | 'Ο' | 'ο' | 'σ' | '0' => 'o',

@@ -290,9 +290,12 @@ fn check_xlsx_parts(shown: &str, bytes: &[u8]) -> Result<(), ReadError> {
     let too_large = || ReadError::TooLarge { path: shown.to_string(), limit_mb: (MAX_SHEET_TEXT_BYTES >> 20) as u64 };
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
     for i in 0..zip.len() {
-        let mut part = zip.by_index(i).map_err(|e| damaged(e.to_string()))?;
-        let shared_strings = part.name().to_ascii_lowercase().ends_with("sharedstrings.xml");
-        let size = part.size();
+        // Sizes from the directory, without inflating parts calamine may never read.
+        let (shared_strings, size) = {
+            let raw = zip.by_index_raw(i).map_err(|e| damaged(e.to_string()))?;
+            let name = raw.name().map_err(|e| damaged(e.to_string()))?;
+            (name.to_ascii_lowercase().ends_with("sharedstrings.xml"), raw.size())
+        };
         let limit = if shared_strings { MAX_SHARED_STRINGS_BYTES } else { MAX_PART_BYTES };
         if size > limit {
             return Err(too_large());
@@ -301,9 +304,10 @@ fn check_xlsx_parts(shown: &str, bytes: &[u8]) -> Result<(), ReadError> {
             continue;
         }
         // The table's root element opens its first bytes; its `uniqueCount` is read there.
+        let part = zip.by_index(i).map_err(|e| damaged(e.to_string()))?;
         let mut head = Vec::new();
         use std::io::Read;
-        let _ = (&mut part).take(64 << 10).read_to_end(&mut head);
+        let _ = part.take(64 << 10).read_to_end(&mut head);
         // Each string is at least `<si></si>`: a count beyond that is a lie about the table.
         let most = size / 9 + 1;
         match declared_unique_count(&head) {
