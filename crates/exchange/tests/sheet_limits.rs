@@ -28,7 +28,7 @@ fn with_shared_strings(path: &Path, sst: &str) {
     let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for i in 0..old.len() {
         let mut f = old.by_index(i).unwrap();
-        let name = f.name().to_string();
+        let name = f.name().unwrap().to_string();
         let mut body = Vec::new();
         f.read_to_end(&mut body).unwrap();
         out.start_file(name.as_str(), opts).unwrap();
