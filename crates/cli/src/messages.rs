@@ -94,7 +94,7 @@ impl CliError {
             CliError::Calendar(e) => e.code(),
             CliError::BadDate(_) => "input.bad_date",
             CliError::Usage(_) => "input.invalid",
-            CliError::Secret(code) => *code,
+            CliError::Secret(code) => code,
         }
     }
 
