@@ -2140,7 +2140,10 @@ fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError> {
     }
     // Over a field's limit the core refuses with input.too_long (and writes nothing); the rest
     // of the case types what fits.
-    if typed.chars().count() > MAX_SHORT {
+    // Unit names are stored in their normal form (`text::normalize_name`: no invisible or
+    // control characters, NFKC, single spaces), and may not look like another unit's.
+    let hn = taizhang_core::text::normalize_name(h);
+    if hn.chars().count() > MAX_SHORT {
         let cmd = Command::CreateUnit { unit_id: "u-long".into(), name: h.into(), short_name: "长".into(), kind: UnitKind::Township };
         refused(&mut l, "admin", cmd, t, "input.too_long")?;
         rec.note("name over 200 chars refused");
@@ -2156,16 +2159,17 @@ fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError> {
     }
     let short = truncate(h, MAX_SHORT);
     let long = truncate(h, MAX_TEXT);
-    let short_name = Some(truncate(h, 20)).filter(|s| !s.is_empty()).unwrap_or_else(|| "镇".into());
+    let unit_name = |max: usize, suffix: &str| taizhang_core::text::normalize_name(&format!("{}{suffix}", truncate(&hn, max - 1)));
+    let (short_name, dept_short_name) = (unit_name(20, "镇"), unit_name(20, "局"));
     let x = Typed {
-        township: format!("{}镇", truncate(h, MAX_SHORT - 1)),
-        dept: short.clone(),
+        township: unit_name(MAX_SHORT, "镇"),
+        dept: unit_name(MAX_SHORT, "局"),
         short: short.clone(),
         category: short.clone(),
         long: long.clone(),
     };
     exec(&mut l, "admin", Command::CreateUnit { unit_id: "t-h".into(), name: x.township.clone(), short_name: short_name.clone(), kind: UnitKind::Township }, t)?;
-    exec(&mut l, "admin", Command::CreateUnit { unit_id: "d-h".into(), name: x.dept.clone(), short_name, kind: UnitKind::Department }, t)?;
+    exec(&mut l, "admin", Command::CreateUnit { unit_id: "d-h".into(), name: x.dept.clone(), short_name: dept_short_name, kind: UnitKind::Department }, t)?;
     exec(&mut l, "admin", Command::CreateUser { user_id: "u-th".into(), login: "th".into(), name: short.clone(), unit_id: "t-h".into(), role: Role::Township }, t)?;
     exec(&mut l, "admin", Command::CreateUser { user_id: "u-dh".into(), login: "dh".into(), name: short.clone(), unit_id: "d-h".into(), role: Role::Department }, t)?;
     let mut settings = l.settings().unwrap();

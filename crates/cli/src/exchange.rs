@@ -150,13 +150,15 @@ fn field_label(f: Option<Field>) -> String {
     }
 }
 
-/// The preview as an office clerk reads it; `events` is set once committed.
+/// The preview as an office clerk reads it; `events` is set once committed. Text from the
+/// file (names, headers, cell values) is `escape`d: a sheet is hostile input too.
 fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
+    use crate::render::escape;
     use std::fmt::Write;
     let mut o = String::new();
-    let _ = writeln!(o, "文件：{}　工作表：{}　表头在第 {} 行", p.file, p.sheet, p.header_row);
+    let _ = writeln!(o, "文件：{}　工作表：{}　表头在第 {} 行", escape(&p.file), escape(&p.sheet), p.header_row);
     if p.sheets.len() > 1 {
-        let _ = writeln!(o, "工作簿中的工作表：{}（用 --sheet 选择）", p.sheets.join("、"));
+        let _ = writeln!(o, "工作簿中的工作表：{}（用 --sheet 选择）", escape(&p.sheets.join("、")));
     }
     let _ = writeln!(o, "列对应（用 --column 列=字段 修改）：");
     for c in &p.columns {
@@ -174,7 +176,7 @@ fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
             }
             (None, _) => String::new(),
         };
-        let _ = writeln!(o, "  {:>3} {} → {}{}", c.letter, c.header.replace('\n', " "), field_label(c.field), how);
+        let _ = writeln!(o, "  {:>3} {} → {}{}", c.letter, escape(&c.header.replace('\n', " ")), field_label(c.field), how);
     }
     if !p.unimported.is_empty() {
         let _ = writeln!(o, "有数据但不导入的列（用 --column 列=字段 导入）：");
@@ -190,7 +192,7 @@ fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
                 }
                 None => String::new(),
             };
-            let _ = writeln!(o, "  {:>3} {}（{} 行有数据）：{}{}", u.letter, u.header.replace('\n', " "), u.rows, reason, hint);
+            let _ = writeln!(o, "  {:>3} {}（{} 行有数据）：{}{}", u.letter, escape(&u.header.replace('\n', " ")), u.rows, reason, hint);
         }
     }
     if p.categories.iter().any(|c| c.matched != CategoryMatch::Exact) {
@@ -203,17 +205,17 @@ fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
                 None if c.candidates.is_empty() => "？".into(),
                 None => format!("？（可能是：{}）", c.candidates.join("、")),
             };
-            let _ = writeln!(o, "  {} → {}（{}，{} 行）", c.value, target, how, c.rows);
+            let _ = writeln!(o, "  {} → {}（{}，{} 行）", escape(&c.value), escape(&target), how, c.rows);
         }
     }
     if !p.units.is_empty() {
         let _ = writeln!(o, "单位对应（用 --unit 名称=单位 修改）：");
         for u in &p.units {
             let target = match (&u.unit_name, u.create) {
-                (Some(n), _) => n.clone(),
+                (Some(n), _) => escape(n),
                 (None, _) => format!("新建（{}）", u.kind.label_zh()),
             };
-            let _ = writeln!(o, "  {} → {}（{} 行）", u.name, target, u.rows);
+            let _ = writeln!(o, "  {} → {}（{} 行）", escape(&u.name), target, u.rows);
         }
     }
     let kind_new = if p.statuses.is_empty() { "企业" } else { "问题" };
@@ -231,7 +233,7 @@ fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
         .iter()
         .filter(|s| s.reason != "duplicate")
         .map(|s| {
-            let reason = catalog_text("import_skip", &s.reason).unwrap_or_else(|| s.reason.clone()).replace("{detail}", &s.detail);
+            let reason = catalog_text("import_skip", &s.reason).unwrap_or_else(|| s.reason.clone()).replace("{detail}", &escape(&s.detail));
             format!("第{}行（{}）", s.row, reason)
         })
         .collect();
@@ -251,7 +253,7 @@ fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
             } else {
                 i.value.clone()
             };
-            let val = if value.is_empty() { String::new() } else { format!("“{value}”") };
+            let val = if value.is_empty() { String::new() } else { format!("“{}”", escape(&value)) };
             let _ = writeln!(o, "  第{}行{}{} {}：{} [{}]", i.row, col, val, tag, msg, i.code);
         }
     }

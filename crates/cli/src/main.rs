@@ -5,6 +5,7 @@ mod exchange;
 mod messages;
 mod progress;
 mod render;
+mod secrets;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,9 +32,6 @@ struct Cli {
     /// Who acts: a login. Every write records this user.
     #[arg(long = "as", global = true, env = "TAIZHANG_AS", value_name = "USER")]
     as_user: Option<String>,
-    /// Password of the acting user, when one is set.
-    #[arg(long, global = true, env = "TAIZHANG_PASSWORD", hide_env_values = true)]
-    password: Option<String>,
     /// Machine-readable output.
     #[arg(long, global = true)]
     json: bool,
@@ -503,12 +501,12 @@ enum UserCmd {
         #[arg(long)]
         active: Option<bool>,
     },
-    /// Set a user's password (read from TAIZHANG_NEW_PASSWORD or --new), or clear it with --clear.
+    /// Set a user's password, or clear it with --clear. The new password is typed at a prompt
+    /// (twice, not shown) or read as a line of standard input (after the acting user's own,
+    /// when they have one), or taken from TAIZHANG_NEW_PASSWORD; never from an argument.
     Passwd {
         login: String,
-        #[arg(long, env = "TAIZHANG_NEW_PASSWORD", hide_env_values = true)]
-        new: Option<String>,
-        #[arg(long, conflicts_with = "new")]
+        #[arg(long)]
         clear: bool,
     },
 }
@@ -594,6 +592,16 @@ enum SettingsCmd {
 }
 
 fn main() -> ExitCode {
+    // Spreadsheets are read in a child copy of this program with a memory limit
+    // (`sheet::serve_read_request`), as in the desktop app: a file that makes the parser
+    // allocate without bound or abort is refused with a code, and this process stays whole.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(code) = taizhang_exchange::sheet::serve_read_request(&args) {
+        return ExitCode::from(code as u8);
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        taizhang_exchange::sheet::isolate_reading(exe);
+    }
     let cli = Cli::parse();
     let json = cli.json;
     match run(cli) {
@@ -602,7 +610,7 @@ fn main() -> ExitCode {
             if json {
                 eprintln!("{}", e.to_json());
             } else {
-                eprintln!("错误 [{}]：{}", e.code(), e.localized());
+                eprintln!("{}", render::terminal_safe(&format!("错误 [{}]：{}", e.code(), e.localized())));
             }
             ExitCode::FAILURE
         }
@@ -646,7 +654,7 @@ fn print<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) {
     if json {
         println!("{}", serde_json::to_string_pretty(value).expect("serializable"));
     } else {
-        print!("{}", human());
+        print!("{}", render::terminal_safe(&human()));
     }
 }
 
@@ -658,17 +666,29 @@ pub(crate) struct Session {
     pub(crate) ledger: Ledger,
     pub(crate) json: bool,
     as_user: Option<String>,
-    password: Option<String>,
+    /// The acting user's password, once asked for (`secrets`).
+    password: std::cell::OnceCell<String>,
 }
 
 impl Session {
-    /// The acting user's login, checked against their password if they have one.
+    /// The acting user's login, checked against their password if they have one. The password
+    /// is asked for only then (`secrets::acting_password`), and once.
     pub(crate) fn actor(&self) -> Result<Actor, CliError> {
         let login = self
             .as_user
             .as_deref()
             .ok_or_else(|| CliError::Usage("name the acting user with --as USER (or TAIZHANG_AS)".into()))?;
-        Ok(self.ledger.sign_in(login, self.password.as_deref())?)
+        if self.ledger.actor(login)?.user.password_hash.is_none() {
+            return Ok(self.ledger.sign_in(login, None)?);
+        }
+        let password = match self.password.get() {
+            Some(p) => p,
+            None => {
+                let p = secrets::acting_password(login)?;
+                self.password.get_or_init(|| p)
+            }
+        };
+        Ok(self.ledger.sign_in(login, Some(password))?)
     }
 
     pub(crate) fn unit(&self, key: &str) -> Result<Unit, CliError> {
@@ -687,9 +707,9 @@ impl Session {
         print(self.json, &serde_json::json!({ "ok": true, "problem": subject, "events": events }), || {
             format!(
                 "已记录：{}{}（操作人 {}，事件 #{}）\n",
-                kinds.join("、"),
-                subject.as_deref().map(|n| format!(" {n}")).unwrap_or_default(),
-                actor.user.login,
+                render::escape(&kinds.join("、")),
+                subject.as_deref().map(|n| format!(" {}", render::escape(n))).unwrap_or_default(),
+                render::escape(&actor.user.login),
                 events.last().map(|e| e.seq).unwrap_or_default()
             )
         });
@@ -799,7 +819,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     }
 
     let ledger = Ledger::open(&db)?;
-    let mut s = Session { ledger, json, as_user: cli.as_user, password: cli.password };
+    let mut s = Session { ledger, json, as_user: cli.as_user, password: std::cell::OnceCell::new() };
     match cli.cmd {
         Cmd::Verify { full: true } => {
             let mut bar = progress::Progress::new(json, "校验中", 100_000);
@@ -889,7 +909,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             };
             let inbox = s.ledger.inbox(&unit.id, now()?)?;
             print(json, &inbox, || {
-                let mut out = format!("{} 待办\n", unit.name);
+                let mut out = format!("{} 待办\n", render::escape(&unit.name));
                 for (title, rows) in [
                     ("待签收", &inbox.to_sign),
                     ("办理中", &inbox.to_handle),
@@ -943,7 +963,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             s.ledger.execute(&actor.user.id, &cmd, now()?)?;
             let p = s.ledger.problem(&problem_id)?;
             print(json, &serde_json::json!({ "ok": true, "problem": p.number, "id": p.id }), || {
-                format!("已登记问题：{}\n", p.number)
+                format!("已登记问题：{}\n", render::escape(&p.number))
             });
         }
         Cmd::ResolveLocally { problem, result } => {
@@ -1098,7 +1118,11 @@ fn unit_cmd(s: &mut Session, cmd: UnitCmd) -> Result<ExitCode, CliError> {
 
 fn user_cmd(s: &mut Session, cmd: UserCmd) -> Result<ExitCode, CliError> {
     let find = |s: &Session, login: &str| -> Result<User, CliError> {
-        s.ledger.users()?.into_iter().find(|u| u.login == login).ok_or_else(|| LedgerError::UnknownUser(login.into()).into())
+        // Logins are stored normalised (`text::normalize_name`); one typed otherwise finds its user.
+        let normal = taizhang_core::text::normalize_name(login);
+        let users = s.ledger.users()?;
+        let found = users.iter().find(|u| u.login == login).or_else(|| users.iter().find(|u| u.login == normal));
+        found.cloned().ok_or_else(|| LedgerError::UnknownUser(login.into()).into())
     };
     match cmd {
         UserCmd::List => {
@@ -1147,13 +1171,11 @@ fn user_cmd(s: &mut Session, cmd: UserCmd) -> Result<ExitCode, CliError> {
             };
             s.exec(Command::UpdateUser { user_id: u.id, name: name.unwrap_or(u.name), unit_id, role, active: active.unwrap_or(u.active) })
         }
-        UserCmd::Passwd { login, new, clear } => {
+        UserCmd::Passwd { login, clear } => {
             let u = find(s, &login)?;
-            let password_hash = match (new, clear) {
-                (_, true) => None,
-                (Some(p), false) => Some(hash_password(&p)?),
-                (None, false) => return Err(CliError::Usage("give the new password in TAIZHANG_NEW_PASSWORD or --new, or --clear".into())),
-            };
+            // The acting user's own password comes first (the first line of standard input).
+            s.actor()?;
+            let password_hash = if clear { None } else { Some(hash_password(&secrets::new_password(&u.login)?)?) };
             s.exec(Command::SetPassword { user_id: u.id, password_hash })
         }
     }
@@ -1246,7 +1268,8 @@ fn calendar_cmd(s: &mut Session, cmd: CalendarCmd) -> Result<ExitCode, CliError>
             print(s.json, &shown, || {
                 let mut out = String::new();
                 for y in &shown {
-                    out.push_str(&format!("{} 年（{}）\n", y.year, if y.notice.is_empty() { "未注明通知" } else { &y.notice }));
+                    let notice = if y.notice.is_empty() { "未注明通知".to_string() } else { render::escape(&y.notice) };
+                    out.push_str(&format!("{} 年（{}）\n", y.year, notice));
                     let rows: Vec<Vec<String>> =
                         y.days.iter().map(|d| vec![d.date.to_string(), if d.off { "放假" } else { "上班" }.into(), d.name.clone()]).collect();
                     out.push_str(&render::table(&["日期", "安排", "名称"], &rows));

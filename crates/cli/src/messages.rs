@@ -27,6 +27,8 @@ pub enum CliError {
     Calendar(CalendarError),
     BadDate(String),
     Usage(String),
+    /// A password could not be had (`secrets`): the code says why.
+    Secret(&'static str),
 }
 
 impl From<LedgerError> for CliError {
@@ -92,6 +94,7 @@ impl CliError {
             CliError::Calendar(e) => e.code(),
             CliError::BadDate(_) => "input.bad_date",
             CliError::Usage(_) => "input.invalid",
+            CliError::Secret(code) => code,
         }
     }
 
@@ -104,6 +107,7 @@ impl CliError {
             CliError::Period(e) => (fields(serde_json::to_value(e).unwrap_or_default()), e.to_string()),
             CliError::Calendar(e) => (fields(serde_json::to_value(e).unwrap_or_default()), e.to_string()),
             CliError::BadDate(v) => (serde_json::json!({ "value": v }).as_object().cloned().unwrap_or_default(), format!("malformed date {v}")),
+            CliError::Secret(code) => (Default::default(), format!("password: {code}")),
             CliError::Usage(r) => {
                 (serde_json::json!({ "field": "arguments", "reason": r }).as_object().cloned().unwrap_or_default(), r.clone())
             }
@@ -131,6 +135,8 @@ impl CliError {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
                 };
+                // Parameters carry stored and typed text: escaped like every output.
+                let text = crate::render::escape(&text);
                 out = out.replace(&format!("{{{k}}}"), &text);
             }
         }

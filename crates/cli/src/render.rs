@@ -6,7 +6,62 @@ use taizhang_core::Escalation;
 use taizhang_ledger::{ProblemDetail, ProblemRow};
 use unicode_width::UnicodeWidthStr;
 
+/// Text from the ledger (or a file) made safe to print on a terminal, on one line: control
+/// characters (ESC, BEL, CR, LF, TAB, DEL, the C1 set) and invisible format characters (bidi
+/// overrides and isolates, zero-width characters: `taizhang_core::text::is_invisible`) become
+/// visible escapes (`\n`, `\r`, `\t`, `\u{1b}`, `\u{202e}`). Stored text then cannot clear
+/// the screen, retitle the window, reorder a line, or start a line of its own that reads as
+/// output (a fake `状态：已销号`). Every human-readable output passes stored text through it.
+pub fn escape(s: &str) -> String {
+    if !s.chars().any(needs_escape) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        push_escaped(&mut out, c);
+    }
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || taizhang_core::text::is_invisible(c)
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        c => out.push(c),
+    }
+}
+
+/// A whole output made safe, keeping its own line breaks: the last guard, at the point where
+/// text is printed, for anything a field-level `escape` did not see (a path, a device id read
+/// from a damaged file).
+pub fn terminal_safe(s: &str) -> String {
+    if !s.chars().any(|c| c != '\n' && needs_escape(c)) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c == '\n' {
+            out.push(c);
+        } else {
+            push_escaped(&mut out, c);
+        }
+    }
+    out
+}
+
+/// An aligned table; every header and cell is `escape`d.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let headers: Vec<String> = headers.iter().map(|h| escape(h)).collect();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| escape(c)).collect()).collect();
+    let headers = headers.as_slice();
+    let rows = rows.as_slice();
     let cols = headers.len();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for r in rows {
@@ -37,7 +92,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 
 /// Cuts long text for a table cell.
 pub fn clip(s: &str, max_width: usize) -> String {
-    let one_line: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let one_line = escape(s);
     if one_line.width() <= max_width {
         return one_line;
     }
@@ -175,7 +230,7 @@ pub fn scorecard(s: &Scorecard) -> String {
 pub fn detail(d: &ProblemDetail) -> String {
     let p = &d.problem;
     let mut out = String::new();
-    let mut kv = |k: &str, v: String| out.push_str(&format!("{k}：{v}\n"));
+    let mut kv = |k: &str, v: String| out.push_str(&format!("{k}：{}\n", escape(&v)));
     kv("编号", p.number.clone());
     kv("状态", p.status.label_zh().into());
     kv("企业", format!("{}（{}）", d.enterprise.name, d.enterprise.credit_code.clone().unwrap_or_else(|| "无信用代码".into())));
@@ -209,13 +264,20 @@ pub fn detail(d: &ProblemDetail) -> String {
         let when = chrono::DateTime::parse_from_rfc3339(&e.occurred_at)
             .map(|t| t.with_timezone(&taizhang_core::china_offset()).format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_else(|_| e.occurred_at.clone());
-        out.push_str(&format!("  {when}  {}（{}）  {}  {}\n", e.actor_name, e.actor_unit, e.kind, clip(&e.payload.to_string(), 100)));
+        out.push_str(&format!(
+            "  {}  {}（{}）  {}  {}\n",
+            escape(&when),
+            escape(&e.actor_name),
+            escape(&e.actor_unit),
+            escape(&e.kind),
+            clip(&e.payload.to_string(), 100)
+        ));
     }
     if !d.actions.is_empty() {
         out.push_str("\n可执行操作\n");
         for a in &d.actions {
             let why = a.error.as_ref().map(|e| format!("（暂不可：{}）", e)).unwrap_or_default();
-            out.push_str(&format!("  {} {}{}\n", a.action.key(), a.action.label_zh(), why));
+            out.push_str(&format!("  {} {}{}\n", a.action.key(), a.action.label_zh(), escape(&why)));
         }
     }
     out

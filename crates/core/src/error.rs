@@ -130,6 +130,18 @@ pub enum DomainError {
     #[error("{field} already in use: {value}")]
     Duplicate { field: String, value: String },
 
+    #[serde(rename = "user.login_confusable")]
+    #[error("login {value} looks the same as the existing login {existing}")]
+    LoginConfusable { value: String, existing: String },
+
+    #[serde(rename = "unit.name_confusable")]
+    #[error("unit name {value} looks the same as the existing unit {existing}")]
+    UnitNameConfusable { value: String, existing: String },
+
+    #[serde(rename = "unit.short_name_confusable")]
+    #[error("short name {value} looks the same as the short name {existing} of another unit")]
+    UnitShortNameConfusable { value: String, existing: String },
+
     #[serde(rename = "enterprise.credit_code_malformed")]
     #[error("malformed credit code {value}: {reason}")]
     CreditCodeMalformed { value: String, reason: String },
@@ -173,6 +185,9 @@ impl DomainError {
             DateOutOfRange { .. } => "input.date_out_of_range",
             ClockOutOfRange { .. } => "clock.out_of_range",
             Duplicate { .. } => "input.duplicate",
+            LoginConfusable { .. } => "user.login_confusable",
+            UnitNameConfusable { .. } => "unit.name_confusable",
+            UnitShortNameConfusable { .. } => "unit.short_name_confusable",
             CreditCodeMalformed { .. } => "enterprise.credit_code_malformed",
             WrongTownship => "enterprise.wrong_township",
         }
@@ -208,6 +223,9 @@ mod tests {
             DomainError::SupporterIsLead,
             DomainError::DateOutOfRange { field: "raised_on".into(), date: "-0001-01-01".into(), first: "2000-01-01".into(), last: "2099-12-31".into() },
             DomainError::ClockOutOfRange { now: "9999-01-01T00:00:00Z".into(), first: "2000-01-01".into(), last: "2099-12-31".into() },
+            DomainError::LoginConfusable { value: "аdmin".into(), existing: "admin".into() },
+            DomainError::UnitNameConfusable { value: "a".into(), existing: "b".into() },
+            DomainError::UnitShortNameConfusable { value: "a".into(), existing: "b".into() },
         ];
         for e in samples {
             let v = serde_json::to_value(&e).unwrap();

@@ -23,6 +23,7 @@ pub mod period;
 pub mod problem;
 pub mod replay;
 pub mod settings;
+pub mod text;
 pub mod workflow;
 
 pub use command::{Action, Command};

@@ -13,6 +13,7 @@ use crate::event::{AssignmentTerms, EventBody, SupporterTerms};
 use crate::model::*;
 use crate::problem::Problem;
 use crate::settings::Settings;
+use crate::text::{first_look_alike, normalize_name};
 
 /// Longest single-line field (names, reasons are long text).
 pub const MAX_SHORT: usize = 200;
@@ -25,6 +26,10 @@ pub trait World {
     fn unit_by_name(&self, name: &str) -> Option<Unit>;
     fn user(&self, id: &str) -> Option<User>;
     fn user_by_login(&self, login: &str) -> Option<User>;
+    /// Every unit, active or not (a district has dozens): a new name is checked against all.
+    fn all_units(&self) -> Vec<Unit>;
+    /// Every login in use (a district has hundreds).
+    fn all_logins(&self) -> Vec<String>;
     fn enterprise(&self, id: &str) -> Option<Enterprise>;
     fn enterprise_by_credit_code(&self, code: &str) -> Option<Enterprise>;
     fn visit(&self, id: &str) -> Option<Visit>;
@@ -283,6 +288,33 @@ pub(crate) fn text(field: &str, value: &str, required: bool, max: usize) -> Resu
     Ok(v.to_string())
 }
 
+/// A unit's name and short name as stored (`text::normalize_name`), refused when either is
+/// taken or looks like another unit's (`text::skeleton`); `this` is the unit being renamed.
+fn unit_names(name: &str, short_name: &str, this: Option<&Unit>, world: &dyn World) -> Result<(String, String), DomainError> {
+    let name = text("name", &normalize_name(name), true, MAX_SHORT)?;
+    let short_name = text("short_name", &normalize_name(short_name), true, 20)?;
+    let this_id = this.map(|u| u.id.as_str());
+    if world.unit_by_name(&name).is_some_and(|u| Some(u.id.as_str()) != this_id) {
+        return Err(DomainError::Duplicate { field: "name".into(), value: name });
+    }
+    let others: Vec<Unit> = world.all_units().into_iter().filter(|u| Some(u.id.as_str()) != this_id).collect();
+    // A unit keeps a look-alike it already had (ledgers made before this check), so renaming
+    // one of two such units for another reason is not refused for the part it did not change.
+    let keeps_name = this.is_some_and(|u| u.name == name);
+    let keeps_short_name = this.is_some_and(|u| u.short_name == short_name);
+    if !keeps_name {
+        if let Some(existing) = first_look_alike(&name, others.iter().map(|u| u.name.as_str())) {
+            return Err(DomainError::UnitNameConfusable { value: name, existing: existing.to_string() });
+        }
+    }
+    if !keeps_short_name {
+        if let Some(existing) = first_look_alike(&short_name, others.iter().map(|u| u.short_name.as_str())) {
+            return Err(DomainError::UnitShortNameConfusable { value: short_name, existing: existing.to_string() });
+        }
+    }
+    Ok((name, short_name))
+}
+
 pub(crate) fn require_office(actor: &Actor, what: &str) -> Result<(), DomainError> {
     if actor.user.role == Role::Office {
         Ok(())
@@ -529,22 +561,14 @@ fn decide_unchecked(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn Wor
             if world.unit(unit_id).is_some() {
                 return Err(DomainError::Duplicate { field: "unit_id".into(), value: unit_id.clone() });
             }
-            let name = text("name", name, true, MAX_SHORT)?;
-            if world.unit_by_name(&name).is_some() {
-                return Err(DomainError::Duplicate { field: "name".into(), value: name });
-            }
-            let short_name = text("short_name", short_name, true, 20)?;
+            let (name, short_name) = unit_names(name, short_name, None, world)?;
             vec![E::UnitCreated { unit: Unit { id: unit_id.clone(), name, short_name, kind: *kind, active: true } }]
         }
         C::UpdateUnit { unit_id, name, short_name, active } => {
             require_office(actor, "update_unit")?;
             let unit = world.unit(unit_id).ok_or_else(|| DomainError::not_found("unit", unit_id))?;
-            let name = text("name", name, true, MAX_SHORT)?;
-            if world.unit_by_name(&name).is_some_and(|u| u.id != *unit_id) {
-                return Err(DomainError::Duplicate { field: "name".into(), value: name });
-            }
+            let (name, short_name) = unit_names(name, short_name, Some(&unit), world)?;
             may_update_unit(actor, &unit.id, *active)?;
-            let short_name = text("short_name", short_name, true, 20)?;
             vec![E::UnitUpdated { unit: Unit { id: unit.id, name, short_name, kind: unit.kind, active: *active } }]
         }
         C::CreateUser { user_id, login, name, unit_id, role } => {
@@ -552,12 +576,16 @@ fn decide_unchecked(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn Wor
             if world.user(user_id).is_some() {
                 return Err(DomainError::Duplicate { field: "user_id".into(), value: user_id.clone() });
             }
-            let login = text("login", login, true, 64)?;
+            let login = text("login", &normalize_name(login), true, 64)?;
             if login.chars().any(|c| c.is_whitespace() || c.is_control()) {
                 return Err(DomainError::invalid("login", "no spaces or control characters"));
             }
             if world.user_by_login(&login).is_some() {
                 return Err(DomainError::Duplicate { field: "login".into(), value: login });
+            }
+            let logins = world.all_logins();
+            if let Some(existing) = first_look_alike(&login, logins.iter().map(String::as_str)) {
+                return Err(DomainError::LoginConfusable { value: login, existing: existing.to_string() });
             }
             let unit = world.unit(unit_id).ok_or_else(|| DomainError::not_found("unit", unit_id))?;
             if !role_fits_unit(*role, unit.kind) {

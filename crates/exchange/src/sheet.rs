@@ -7,7 +7,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{Data, Reader};
+use calamine::{Data, DataRef, Reader};
 
 use crate::cells::date_from_serial;
 
@@ -45,6 +45,10 @@ pub enum ReadError {
     NoSuchSheet { sheet: String, available: Vec<String> },
     #[error("{path} is neither UTF-8 nor GBK text")]
     Encoding { path: String },
+    #[error("{path} holds more text than a sheet may ({limit_mb} MB, a shared text counted in every cell that shows it)")]
+    TooLarge { path: String, limit_mb: u64 },
+    #[error("{path}: cell {cell} holds {chars} characters, more than the {max} a cell may hold")]
+    CellTooLong { path: String, cell: String, chars: usize, max: usize },
 }
 
 impl ReadError {
@@ -55,7 +59,60 @@ impl ReadError {
             ReadError::Damaged { .. } => "import.damaged",
             ReadError::NoSuchSheet { .. } => "import.no_such_sheet",
             ReadError::Encoding { .. } => "import.encoding",
+            ReadError::TooLarge { .. } => "import.sheet_too_large",
+            ReadError::CellTooLong { .. } => "import.cell_too_long",
         }
+    }
+}
+
+/// The longest text one cell of a workbook may hold: Excel's own limit (our .xlsx export cuts
+/// there). A CSV has no shared text, so its cells are bounded by the file and the sheet total.
+pub const MAX_CELL_CHARS: usize = 32_767;
+/// The most text one sheet may hold, in bytes of UTF-8, counting a shared string once for
+/// every cell that shows it: the rows are held as text, so this bounds what a preview holds.
+/// A 100,000-row ledger in the benchmark's layout holds about 22 MB.
+pub const MAX_SHEET_TEXT_BYTES: usize = 128 << 20;
+/// The largest shared-string table (`sharedStrings.xml`, uncompressed) an .xlsx may have:
+/// calamine holds it whole before the first cell is read. A table holds each text once, so
+/// it is never larger than the text of its sheets plus its markup.
+pub const MAX_SHARED_STRINGS_BYTES: u64 = MAX_SHEET_TEXT_BYTES as u64 + (MAX_SHEET_TEXT_BYTES as u64 >> 1);
+/// The largest part of any other kind (a worksheet's XML, uncompressed). Worksheets are read
+/// cell by cell, but a cell's own text is allocated whole before it can be measured.
+pub const MAX_PART_BYTES: u64 = 1 << 30;
+/// The address space a sheet-reading child process may use (`serve_read_request`): a parser
+/// that allocates by counts read from the file stops there, not in the machine's swap.
+pub const READER_MEMORY_LIMIT: u64 = 4 << 30;
+
+/// The text a sheet is read into, counted as it is read, so a file refused for its size is
+/// refused before its text is held (`MAX_CELL_CHARS`, `MAX_SHEET_TEXT_BYTES`).
+struct TextBudget<'p> {
+    path: &'p str,
+    used: usize,
+    /// Whether a cell over `MAX_CELL_CHARS` is refused (workbooks; not CSV).
+    cell_limit: bool,
+}
+
+impl<'p> TextBudget<'p> {
+    fn new(path: &'p str) -> Self {
+        TextBudget { path, used: 0, cell_limit: true }
+    }
+
+    /// Counts one cell's text (at zero-based row `r`, column `c`) before it is copied.
+    fn take(&mut self, r: usize, c: usize, text: &str) -> Result<(), ReadError> {
+        let text = text.trim();
+        // Bytes bound characters: count characters only for a cell that may be too long.
+        if self.cell_limit && text.len() > MAX_CELL_CHARS {
+            let chars = text.chars().count();
+            if chars > MAX_CELL_CHARS {
+                let cell = format!("{}{}", crate::import::column_letter(c.min(u32::MAX as usize) as u32), r as u64 + 1);
+                return Err(ReadError::CellTooLong { path: self.path.to_string(), cell, chars, max: MAX_CELL_CHARS });
+            }
+        }
+        self.used = self.used.saturating_add(text.len());
+        if self.used > MAX_SHEET_TEXT_BYTES {
+            return Err(ReadError::TooLarge { path: self.path.to_string(), limit_mb: (MAX_SHEET_TEXT_BYTES >> 20) as u64 });
+        }
+        Ok(())
     }
 }
 
@@ -80,6 +137,7 @@ pub fn serve_read_request(args: &[String]) -> Option<i32> {
         return None;
     }
     let path = Path::new(args.get(2)?);
+    limit_memory(READER_MEMORY_LIMIT);
     let result: Result<Workbook, ReadError> = read_workbook(path, args.get(3).map(String::as_str));
     let out = serde_json::to_vec(&result).unwrap_or_default();
     use std::io::Write;
@@ -99,14 +157,33 @@ pub fn read_workbook_checked(path: &Path, bytes: &[u8], sheet: Option<&str>) -> 
     }
     let out = cmd
         .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .output()
         .map_err(|e| ReadError::Io { path: shown.clone(), reason: e.to_string() })?;
     if !out.status.success() {
+        // Rust's allocator reports a refused allocation on stderr, then aborts: the reader ran
+        // into `READER_MEMORY_LIMIT`, which only a sheet too large to hold does.
+        if String::from_utf8_lossy(&out.stderr).contains("memory allocation of") {
+            return Err(ReadError::TooLarge { path: shown, limit_mb: (MAX_SHEET_TEXT_BYTES >> 20) as u64 });
+        }
         return Err(ReadError::Damaged { path: shown, reason: "the spreadsheet reader stopped on this file".into() });
     }
     serde_json::from_slice::<Result<Workbook, ReadError>>(&out.stdout)
         .map_err(|e| ReadError::Damaged { path: shown, reason: format!("the spreadsheet reader answered badly: {e}") })?
+}
+
+/// Caps the address space of this process (a sheet-reading child) at `bytes`, so an
+/// allocation sized by a hostile file fails (and the child aborts, which its parent reports)
+/// instead of exhausting the machine. Unix only; elsewhere the child still isolates a crash.
+fn limit_memory(bytes: u64) {
+    #[cfg(unix)]
+    {
+        let limit = libc::rlimit { rlim_cur: bytes as libc::rlim_t, rlim_max: bytes as libc::rlim_t };
+        // SAFETY: setrlimit reads the struct we pass and changes only this process's limit.
+        let _ = unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) };
+    }
+    #[cfg(not(unix))]
+    let _ = bytes;
 }
 
 /// What the bytes are, by their signature first (a renamed file is still read right), then by
@@ -175,6 +252,17 @@ fn read_excel(path: &Path, bytes: &[u8], format: Format, wanted: Option<&str>) -
     // Keep absolute row numbers: a sheet whose used range starts below row 1 still reports
     // the row numbers a spreadsheet program shows.
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    // calamine has read the whole workbook by now (a legacy file is small, and a hostile one
+    // meets `READER_MEMORY_LIMIT` in the reading child); the rows made from it are bounded
+    // like every other format's.
+    let mut budget = TextBudget::new(&shown);
+    for (r, row) in range.rows().enumerate() {
+        for (c, d) in row.iter().enumerate() {
+            if let Data::String(t) | Data::DateTimeIso(t) | Data::DurationIso(t) = d {
+                budget.take(first_row as usize + r, first_col as usize + c, t)?;
+            }
+        }
+    }
     let mut rows: Vec<Vec<String>> = vec![Vec::new(); first_row as usize];
     for r in range.rows() {
         let mut cells = vec![String::new(); first_col as usize];
@@ -196,19 +284,105 @@ const MAX_COLUMNS: usize = 16_384;
 const MAX_PADDING: usize = 1_000_000;
 const PADDING_PER_CELL: usize = 64;
 
+/// What an .xlsx holds, checked from its zip directory before calamine reads any of it: the
+/// declared uncompressed sizes bound what can be read (the zip reader stops a part that
+/// inflates past its declared size), so a small file cannot unpack into a shared-string
+/// table or a cell of gigabytes; and the count of shared strings the table declares, which
+/// calamine reserves room for before reading one, must fit in the table.
+fn check_xlsx_parts(shown: &str, bytes: &[u8]) -> Result<(), ReadError> {
+    let damaged = |reason: String| ReadError::Damaged { path: shown.to_string(), reason };
+    let too_large = || ReadError::TooLarge { path: shown.to_string(), limit_mb: (MAX_SHEET_TEXT_BYTES >> 20) as u64 };
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
+    for i in 0..zip.len() {
+        // Sizes from the directory, without inflating parts calamine may never read.
+        let (shared_strings, size) = {
+            let raw = zip.by_index_raw(i).map_err(|e| damaged(e.to_string()))?;
+            let name = raw.name().map_err(|e| damaged(e.to_string()))?;
+            (name.to_ascii_lowercase().ends_with("sharedstrings.xml"), raw.size())
+        };
+        let limit = if shared_strings { MAX_SHARED_STRINGS_BYTES } else { MAX_PART_BYTES };
+        if size > limit {
+            return Err(too_large());
+        }
+        if !shared_strings {
+            continue;
+        }
+        // The table's root element opens its first bytes; its `uniqueCount` is read there.
+        let part = zip.by_index(i).map_err(|e| damaged(e.to_string()))?;
+        let mut head = Vec::new();
+        use std::io::Read;
+        let _ = part.take(64 << 10).read_to_end(&mut head);
+        // Each string is at least `<si></si>`: a count beyond that is a lie about the table.
+        let most = size / 9 + 1;
+        match declared_unique_count(&head) {
+            None if size > head.len() as u64 => {
+                return Err(damaged("its shared-string table does not open in its first 64 KB".into()));
+            }
+            Some(Some(n)) if n > most as u128 => {
+                return Err(damaged(format!("its shared-string table declares more strings than its {size} bytes can hold")));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The largest `uniqueCount` on the `sst` element that opens `head` (any namespace prefix):
+/// calamine reserves room for that many strings. `None` when no `sst` element starts in
+/// `head`; `Some(None)` when it declares no count.
+fn declared_unique_count(head: &[u8]) -> Option<Option<u128>> {
+    let text = String::from_utf8_lossy(head);
+    let mut rest = text.as_ref();
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        // A comment may hold anything, a fake `<sst …>` included; the parser skips it.
+        if let Some(after) = rest.strip_prefix("!--") {
+            rest = after.find("-->").map_or("", |j| &after[j + 3..]);
+            continue;
+        }
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        let name = tag.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+        if name.rsplit(':').next() != Some("sst") {
+            continue;
+        }
+        let mut most: Option<u128> = None;
+        let mut attrs = tag;
+        while let Some(j) = attrs.find("uniqueCount") {
+            attrs = &attrs[j + "uniqueCount".len()..];
+            let value = attrs.trim_start().strip_prefix('=').map(str::trim_start).unwrap_or("");
+            let digits: String = value.trim_start_matches(['"', '\'']).chars().take_while(|c| c.is_ascii_digit()).collect();
+            // More digits than any count: as large as can be.
+            let n = if digits.len() > 38 { u128::MAX } else { digits.parse().unwrap_or(0) };
+            most = Some(most.map_or(n, |m| m.max(n)));
+        }
+        return Some(most);
+    }
+    None
+}
+
 /// An .xlsx sheet read cell by cell, so a 100,000-row ledger is held once, as rows of text,
 /// and not also as calamine's whole-sheet range.
 fn read_xlsx_streaming(path: &Path, bytes: &[u8], wanted: Option<&str>) -> Result<(Vec<String>, Sheet), ReadError> {
     let shown = path.display().to_string();
     let damaged = |e: calamine::XlsxError| ReadError::Damaged { path: shown.clone(), reason: e.to_string() };
+    check_xlsx_parts(&shown, bytes)?;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(damaged)?;
     let names = book.sheet_names();
     let name = pick_sheet(&names, wanted, &shown)?;
     let mut reader = book.worksheet_cells_reader(&name).map_err(damaged)?;
     let mut rows: Vec<Vec<String>> = Vec::new();
     let (mut filled, mut padding) = (0usize, 0usize);
+    let mut budget = TextBudget::new(&shown);
     while let Some(cell) = reader.next_cell().map_err(damaged)? {
         let (r, c) = cell.get_position();
+        // A shared string is one text in the file and a copy in every cell that shows it:
+        // counted here, before the copy is made.
+        if let DataRef::SharedString(t) = cell.get_value() {
+            budget.take(r as usize, c as usize, t)?;
+        } else if let DataRef::String(t) | DataRef::DateTimeIso(t) | DataRef::DurationIso(t) = cell.get_value() {
+            budget.take(r as usize, c as usize, t)?;
+        }
         let text = cell_text(&Data::from(cell.get_value().clone()));
         if text.is_empty() {
             continue;
@@ -320,8 +494,13 @@ fn read_csv(path: &Path, bytes: &[u8]) -> Result<Sheet, ReadError> {
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    // A CSV cell's text is in the file once (no shared strings): only the total is bounded.
+    let mut budget = TextBudget { cell_limit: false, ..TextBudget::new(&shown) };
     for rec in reader.records() {
         let rec = rec.map_err(|e| ReadError::Damaged { path: shown.clone(), reason: e.to_string() })?;
+        for (c, text) in rec.iter().enumerate() {
+            budget.take(rows.len(), c, text)?;
+        }
         let mut cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
         while cells.last().is_some_and(|c| c.is_empty()) {
             cells.pop();

@@ -22,7 +22,7 @@ fn a_reader_that_dies_gives_damaged_and_an_answer_crosses_intact() {
     // with a fixed workbook otherwise, after checking it was asked the protocol's way.
     let answer = r#"{"Ok":{"format":"Csv","sheet_names":["台账"],"sheet":{"name":"台账","rows":[["企业名称","问题描述"],["甲","乙"]]}}}"#;
     let body = format!(
-        "[ \"$1\" = \"{READ_SHEET_ARG}\" ] || exit 3\ncase \"$2\" in *abort*) kill -ABRT $$ ;; esac\nprintf '%s' '{answer}'"
+        "[ \"$1\" = \"{READ_SHEET_ARG}\" ] || exit 3\ncase \"$2\" in *abort*) kill -ABRT $$ ;; *oom*) echo 'memory allocation of 2400000000000 bytes failed' >&2; kill -ABRT $$ ;; esac\nprintf '%s' '{answer}'"
     );
     isolate_reading(script(dir.path(), &body));
 
@@ -30,6 +30,13 @@ fn a_reader_that_dies_gives_damaged_and_an_answer_crosses_intact() {
     std::fs::write(&bomb, b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1").unwrap();
     let err = read_workbook_checked(&bomb, &std::fs::read(&bomb).unwrap(), None).unwrap_err();
     assert_eq!(err.code(), "import.damaged", "{err}");
+
+    // Stopped by its memory limit (Rust's allocator says so on stderr, then aborts): the
+    // sheet is too large to hold, which the user is told as such.
+    let oom = dir.path().join("oom.xlsx");
+    std::fs::write(&oom, b"PK\x03\x04").unwrap();
+    let err = read_workbook_checked(&oom, &std::fs::read(&oom).unwrap(), None).unwrap_err();
+    assert_eq!(err.code(), "import.sheet_too_large", "{err}");
 
     let fine = dir.path().join("台账.csv");
     std::fs::write(&fine, "企业名称,问题描述\n甲,乙\n").unwrap();

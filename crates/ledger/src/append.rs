@@ -16,8 +16,9 @@ use crate::world::SqlWorld;
 use crate::project::Projector;
 use crate::Ledger;
 
-/// An event as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+/// An event as stored. What it serializes to (the CLI's `--json`, the app's answer to a
+/// command) carries no password hash: see `redact_secrets`.
+#[derive(Debug, Clone, PartialEq, ts_rs::TS)]
 #[ts(export)]
 pub struct StoredEvent {
     #[ts(type = "number")]
@@ -34,6 +35,47 @@ pub struct StoredEvent {
     pub payload: serde_json::Value,
     #[ts(type = "number")]
     pub schema_version: i64,
+}
+
+/// What stands for a password hash in anything shown or handed out.
+pub const REDACTED: &str = "[redacted]";
+
+/// A payload with every `password_hash` that holds a hash replaced by `REDACTED` (a cleared
+/// password stays `null`). A hash lets anyone who reads it test guesses offline, and no
+/// reader of an event needs it: only sign-in does, from the users table.
+pub fn redact_secrets(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| match v {
+                    Value::String(_) if k == "password_hash" => (k.clone(), Value::String(REDACTED.into())),
+                    _ => (k.clone(), redact_secrets(v)),
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(redact_secrets).collect()),
+        other => other.clone(),
+    }
+}
+
+impl Serialize for StoredEvent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("StoredEvent", 11)?;
+        st.serialize_field("seq", &self.seq)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("device_id", &self.device_id)?;
+        st.serialize_field("device_seq", &self.device_seq)?;
+        st.serialize_field("prev_hash", &self.prev_hash)?;
+        st.serialize_field("hash", &self.hash)?;
+        st.serialize_field("actor", &self.actor)?;
+        st.serialize_field("occurred_at", &self.occurred_at)?;
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("payload", &redact_secrets(&self.payload))?;
+        st.serialize_field("schema_version", &self.schema_version)?;
+        st.end()
+    }
 }
 
 impl StoredEvent {
@@ -82,10 +124,13 @@ pub(crate) fn append(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![id, device_id, device_seq, prev_hash, hash, actor, occurred, kind, payload_text, schema_version, body.subject_id()])?;
+    // The event's own row id, read before the projector inserts rows of its own (a unit, a
+    // visit, a calendar day…), after which `last_insert_rowid` names one of those instead.
+    let seq = tx.last_insert_rowid();
     let meta = EventMeta { actor: actor.to_string(), occurred_at: now };
     projector.apply(tx, body, &meta)?;
     Ok(StoredEvent {
-        seq: tx.last_insert_rowid(),
+        seq,
         id,
         device_id: device_id.to_string(),
         device_seq,

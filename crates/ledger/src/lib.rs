@@ -31,7 +31,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 pub use error::{LedgerError, Result};
-pub use append::{new_id, StoredEvent};
+pub use append::{new_id, redact_secrets, StoredEvent, REDACTED};
 pub use export_rows::{ExportRow, RowSink};
 pub use file::{APPLICATION_ID, CACHE_SIZE_KIB, SCHEMA_VERSION};
 pub use queries::*;

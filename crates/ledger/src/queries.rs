@@ -515,7 +515,12 @@ impl Ledger {
 
     /// A unit by id, exact name or short name.
     pub fn find_unit(&self, key: &str) -> Result<Option<Unit>> {
-        Ok(self.cached().units()?.iter().find(|u| u.id == key || u.name == key || u.short_name == key).cloned())
+        // Names are stored normalised (`text::normalize_name`): a key typed with full-width
+        // characters or invisible ones finds the unit it looks like.
+        let units = self.cached().units()?;
+        let normal = taizhang_core::text::normalize_name(key);
+        let find = |k: &str| units.iter().find(|u| u.id == k || u.name == k || u.short_name == k).cloned();
+        Ok(find(key).or_else(|| find(&normal)))
     }
 
     /// An enterprise by id, credit code or exact name.

@@ -146,14 +146,23 @@ pub fn units(conn: &Connection) -> Result<Vec<Unit>> {
     Ok(rows)
 }
 
+/// A user by login or id. A login is also looked up in its stored form
+/// (`text::normalize_name`), so one typed with full-width letters or a stray zero-width
+/// character signs in as the user it looks like, never as another.
 pub fn user(conn: &Connection, login_or_id: &str) -> Result<Option<User>> {
-    Ok(conn
-        .query_row(
+    let by = |key: &str| {
+        conn.query_row(
             &format!("SELECT {USER_COLS} FROM users WHERE login = ?1 UNION ALL SELECT {USER_COLS} FROM users WHERE id = ?1 LIMIT 1"),
-            [login_or_id],
+            [key],
             user_row,
         )
-        .optional()?)
+        .optional()
+    };
+    let normal = taizhang_core::text::normalize_name(login_or_id);
+    match by(login_or_id)? {
+        None if normal != login_or_id => Ok(by(&normal)?),
+        found => Ok(found),
+    }
 }
 
 /// The acting user and their unit, by login or id.

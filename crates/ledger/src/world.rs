@@ -55,6 +55,17 @@ impl World for SqlWorld<'_> {
     fn user_by_login(&self, login: &str) -> Option<User> {
         self.one(&format!("SELECT {} FROM users WHERE login = ?1", read::USER_COLS), login, read::user_row)
     }
+    fn all_units(&self) -> Vec<Unit> {
+        let r = read::units(self.conn);
+        self.keep(r.map(Some)).unwrap_or_default()
+    }
+    fn all_logins(&self) -> Vec<String> {
+        let r = self
+            .conn
+            .prepare_cached("SELECT login FROM users")
+            .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>());
+        self.keep(r.map(Some).map_err(LedgerError::from)).unwrap_or_default()
+    }
     fn enterprise(&self, id: &str) -> Option<Enterprise> {
         self.one(&format!("SELECT {} FROM enterprises WHERE id = ?1", read::ENTERPRISE_COLS), id, read::enterprise_row)
     }

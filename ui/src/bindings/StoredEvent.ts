@@ -2,6 +2,7 @@
 import type { JsonValue } from "./serde_json/JsonValue";
 
 /**
- * An event as stored.
+ * An event as stored. What it serializes to (the CLI's `--json`, the app's answer to a
+ * command) carries no password hash: see `redact_secrets`.
  */
 export type StoredEvent = { seq: number, id: string, device_id: string, device_seq: number, prev_hash: string, hash: string, actor: string, occurred_at: string, kind: string, payload: JsonValue, schema_version: number, };

@@ -81,6 +81,12 @@ impl World for MemWorld {
     fn user_by_login(&self, login: &str) -> Option<User> {
         self.users.values().find(|u| u.login == login).cloned()
     }
+    fn all_units(&self) -> Vec<Unit> {
+        self.units.values().cloned().collect()
+    }
+    fn all_logins(&self) -> Vec<String> {
+        self.users.values().map(|u| u.login.clone()).collect()
+    }
     fn enterprise(&self, id: &str) -> Option<Enterprise> {
         self.enterprises.get(id).cloned()
     }

@@ -274,6 +274,10 @@ impl ImportError {
             ImportError::Read(ReadError::NotASpreadsheet { path }) | ImportError::Read(ReadError::Encoding { path }) => {
                 serde_json::json!({ "path": path })
             }
+            ImportError::Read(ReadError::TooLarge { path, limit_mb }) => serde_json::json!({ "path": path, "limit_mb": limit_mb }),
+            ImportError::Read(ReadError::CellTooLong { path, cell, chars, max }) => {
+                serde_json::json!({ "path": path, "cell": cell, "chars": chars, "max": max })
+            }
             ImportError::NoHeader { scanned } => serde_json::json!({ "scanned": scanned }),
             ImportError::HasErrors { errors } => serde_json::json!({ "errors": errors }),
             ImportError::Refused { row, source } => {
