@@ -102,9 +102,10 @@ impl Replay {
                     if let Some(key) = p.imported.as_ref().map(|o| o.key.clone()) {
                         self.problem_by_import_key.insert(key, p.id.clone());
                     }
-                    if let Some((year, seq)) = number_parts(&p.number) {
-                        let e = self.number_seq.entry((year, p.township_id.clone())).or_default();
-                        *e = (*e).max(seq);
+                    // Only a number the ledger gave steers the sequence (`Problem::number_place`).
+                    if let Some((year, seq)) = p.number_place() {
+                        let e = self.number_seq.entry((year as i32, p.township_id.clone())).or_default();
+                        *e = (*e).max(seq as u32);
                     }
                     self.problem_by_number.insert(p.number.clone(), p.id.clone());
                     self.problems.insert(p.id.clone(), p);
@@ -125,13 +126,6 @@ impl Replay {
     }
 }
 
-/// The year and sequence of a number `YYYY-<township>-NNNN`.
-fn number_parts(number: &str) -> Option<(i32, u32)> {
-    let year = number.split('-').next()?.parse().ok()?;
-    let seq = number.rsplit('-').next()?.parse().ok()?;
-    Some((year, seq))
-}
-
 impl World for Replay {
     fn unit(&self, id: &str) -> Option<Unit> {
         self.units.get(id).cloned()
@@ -144,6 +138,12 @@ impl World for Replay {
     }
     fn user_by_login(&self, login: &str) -> Option<User> {
         self.user_by_login.get(login).and_then(|id| self.users.get(id)).cloned()
+    }
+    fn all_units(&self) -> Vec<Unit> {
+        self.units.values().cloned().collect()
+    }
+    fn all_logins(&self) -> Vec<String> {
+        self.users.values().map(|u| u.login.clone()).collect()
     }
     fn enterprise(&self, id: &str) -> Option<Enterprise> {
         self.enterprises.get(id).cloned()

@@ -23,8 +23,9 @@ pub fn apply(tx: &mut Transaction<'_>, body: &EventBody, meta: &EventMeta, serve
     match body {
         E::ProblemRegistered { .. } | E::ProblemImported { .. } => {
             let p = Problem::from_registration(body, meta).expect("a registration event");
-            let year: i32 = p.number.split('-').next().and_then(|y| y.parse().ok()).unwrap_or(0);
-            let seq: i32 = p.number.rsplit('-').next().and_then(|s| s.parse().ok()).unwrap_or(0);
+            // A number kept from a sheet is the problem's identity but not a place in the
+            // township's sequence (`Problem::number_place`): year 0, sequence 0.
+            let (year, seq) = p.number_place().map_or((0, 0), |(y, s)| (y as i32, s as i32));
             tx.execute(
                 "INSERT INTO problems (id, number, number_year, number_seq, township_id, enterprise_id, body)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -44,6 +44,17 @@ impl<'a, 't> PgWorld<'a, 't> {
         self.keep(r)
     }
 
+    fn bodies<T: DeserializeOwned>(&self, sql: &str) -> Vec<T> {
+        let r = (|| {
+            let rows = self.tx.borrow_mut().query(sql, &[])?;
+            rows.iter()
+                .map(|r| serde_json::from_value(r.get(0)).map_err(|e| ServerError::Internal(format!("stored aggregate: {e}"))))
+                .collect::<Result<Vec<T>>>()
+                .map(Some)
+        })();
+        self.keep(r).unwrap_or_default()
+    }
+
     fn text(&self, sql: &str, args: &[&(dyn ToSql + Sync)]) -> Option<String> {
         let r = self.tx.borrow_mut().query_opt(sql, args).map(|row| row.map(|r| r.get(0))).map_err(ServerError::from);
         self.keep(r)
@@ -62,6 +73,12 @@ impl World for PgWorld<'_, '_> {
     }
     fn user_by_login(&self, login: &str) -> Option<User> {
         self.body("SELECT body FROM users WHERE login = $1", login)
+    }
+    fn all_units(&self) -> Vec<Unit> {
+        self.bodies("SELECT body FROM units ORDER BY id")
+    }
+    fn all_logins(&self) -> Vec<String> {
+        self.bodies::<User>("SELECT body FROM users ORDER BY id").into_iter().map(|u| u.login).collect()
     }
     fn enterprise(&self, id: &str) -> Option<Enterprise> {
         self.body("SELECT body FROM enterprises WHERE id = $1", id)
