@@ -214,7 +214,7 @@ impl Ledger {
         let mut settings = cached.settings().map_err(|e| (0, e))?;
         let mut context_changed = false;
         // The time rule: read inside the write lock, so nothing can be appended in between.
-        let latest = crate::clock::latest_event_time(&tx, &self.high_water).map_err(|e| (0, e))?;
+        let latest = crate::clock::latest_event_time(&tx, &self.high_water, &taizhang_core::dates::DateRange::of(&settings)).map_err(|e| (0, e))?;
         let projector = std::cell::RefCell::new(Projector::begin(&tx).map_err(|e| (0, e))?);
         let result = (|| {
             for (i, cmd) in cmds.iter().enumerate() {

@@ -1957,7 +1957,7 @@ fn execute_steps(
     let mut actors: HashMap<String, Actor> = HashMap::new();
     let projector = std::cell::RefCell::new(crate::project::Projector::with_capacity(&tx, HELD)?);
     // The time rule of the write path holds here too: the script runs on one clock.
-    let mut latest = crate::clock::latest_event_time(&tx, &ledger.high_water)?;
+    let mut latest = crate::clock::latest_event_time(&tx, &ledger.high_water, &taizhang_core::dates::DateRange::of(&settings))?;
     let mut day = None;
     for Scheduled { login, cmd, at: now, .. } in steps {
         if day != Some(local_date(now)) {
