@@ -121,10 +121,13 @@ impl AppState {
         out
     }
 
-    /// Runs `f` with the open ledger.
+    /// Runs `f` with the open ledger; refuses with `ledger.replaced` when its file was swapped
+    /// under the app (see `Ledger::check_not_replaced`): what it would read or write is the
+    /// moved-aside copy, not the ledger at its path.
     pub fn with<T>(&self, f: impl FnOnce(&mut Open) -> ApiResult<T>) -> ApiResult<T> {
         let mut guard = self.lock();
         let open = guard.as_mut().ok_or_else(ApiError::no_ledger)?;
+        open.ledger.check_not_replaced()?;
         f(open)
     }
 
