@@ -509,13 +509,14 @@ pub fn export_ledger(
     format: ExportFormat,
     filter: ProblemFilter,
     sort: Sort,
-    overwrite: bool,
+    overwrite: Option<bool>,
     on_progress: Channel<Progress>,
 ) -> ApiResult<ExportSummary> {
     state.with(|o| {
         session_user(o)?;
         let path = PathBuf::from(path);
-        let target = OutputTarget { path: &path, overwrite };
+        // The save dialog asked before replacing a file; a typed path is asked about by the UI.
+        let target = OutputTarget { path: &path, overwrite: overwrite.unwrap_or(false) };
         let mut progress = |done: u64, total: u64| {
             let _ = on_progress.send(Progress { stage: "export".into(), done: done as i64, total: total as i64 });
         };
@@ -534,7 +535,7 @@ pub fn export_report(
     state: State<'_, AppState>,
     path: String,
     period: String,
-    overwrite: bool,
+    overwrite: Option<bool>,
     on_progress: Channel<Progress>,
 ) -> ApiResult<ExportSummary> {
     state.with(|o| {
@@ -542,7 +543,7 @@ pub fn export_report(
         let p = crate::commands::period(&o.ledger, &period)?;
         let _ = on_progress.send(Progress { stage: "report".into(), done: 0, total: 1 });
         let path = PathBuf::from(path);
-        let summary = export_report_xlsx(&o.ledger, &p, Utc::now(), OutputTarget { path: &path, overwrite })?;
+        let summary = export_report_xlsx(&o.ledger, &p, Utc::now(), OutputTarget { path: &path, overwrite: overwrite.unwrap_or(false) })?;
         let _ = on_progress.send(Progress { stage: "report".into(), done: 1, total: 1 });
         Ok(summary)
     })
@@ -577,12 +578,12 @@ fn require_report(o: &Open) -> ApiResult<()> {
 /// `overwrite`: the user confirmed replacing an existing file at `path` (the save dialog asks);
 /// a ledger or backup there is refused all the same.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn backup_now(state: State<'_, AppState>, path: Option<String>, overwrite: bool) -> ApiResult<BackupInfo> {
+pub fn backup_now(state: State<'_, AppState>, path: Option<String>, overwrite: Option<bool>) -> ApiResult<BackupInfo> {
     state.with(|o| {
         require_administer(o, "backup")?;
         let _one = state.backup_guard();
         let info = match path {
-            Some(p) => o.ledger.backup_to(OutputTarget { path: &PathBuf::from(p), overwrite })?,
+            Some(p) => o.ledger.backup_to(OutputTarget { path: &PathBuf::from(p), overwrite: overwrite.unwrap_or(false) })?,
             None => {
                 let keep = o.ledger.settings()?.backup_keep;
                 o.ledger.backup_rotating(&state.backups_dir(), Utc::now(), keep)?
@@ -600,7 +601,7 @@ pub fn backup_now(state: State<'_, AppState>, path: Option<String>, overwrite: b
 /// unless `force`: the window asks the user and calls again with it. Another program holding
 /// the ledger makes it refuse with `ledger.busy`.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn restore_ledger<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, from: String, force: bool) -> ApiResult<RestoreReport> {
+pub fn restore_ledger<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, from: String, force: Option<bool>) -> ApiResult<RestoreReport> {
     let mut guard = state.lock();
     let open = guard.as_mut().ok_or_else(ApiError::no_ledger)?;
     require_administer(open, "restore")?;
@@ -611,7 +612,7 @@ pub fn restore_ledger<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>,
     let current = guard.take().expect("checked above");
     let last_backup = current.last_backup;
     drop(current);
-    let result = taizhang_ledger::backup::restore(&PathBuf::from(&from), &path, Utc::now(), force);
+    let result = taizhang_ledger::backup::restore(&PathBuf::from(&from), &path, Utc::now(), force.unwrap_or(false));
     let ledger = Ledger::open(&path)?;
     let generation = state.next_generation();
     let reader = AppState::reader(&path);

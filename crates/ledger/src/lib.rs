@@ -133,12 +133,7 @@ impl Ledger {
     /// its writes would land in the moved-aside copy. Cheap (one `stat`); the write path asks
     /// inside its lock, the desktop app also on a timer and when the window gets focus.
     pub fn check_not_replaced(&self) -> Result<()> {
-        match (&self.path, &self.identity) {
-            (Some(p), Some(id)) if output::FileIdentity::of(p).as_ref() != Some(id) => {
-                Err(LedgerError::Replaced { path: p.display().to_string() })
-            }
-            _ => Ok(()),
-        }
+        output::check_same_file(self.path.as_deref(), self.identity.as_ref())
     }
 
     pub fn device_id(&self) -> &str {

@@ -66,6 +66,14 @@ impl FileIdentity {
     }
 }
 
+/// `ledger.replaced` when `path` no longer names the file whose identity was `opened`.
+pub(crate) fn check_same_file(path: Option<&Path>, opened: Option<&FileIdentity>) -> Result<()> {
+    match (path, opened) {
+        (Some(p), Some(id)) if FileIdentity::of(p).as_ref() != Some(id) => Err(LedgerError::Replaced { path: p.display().to_string() }),
+        _ => Ok(()),
+    }
+}
+
 /// The same file on disk: same device and inode (Unix), so hard links, symlinks and `./x` all
 /// compare equal; elsewhere the canonical paths.
 fn same_file(a: &Path, b: &Path) -> bool {
