@@ -138,7 +138,7 @@ fn check_in_background<R: Runtime>(app: &AppHandle<R>, path: PathBuf, generation
         };
         if state.set_chain(generation, check) && backup {
             if let Some(l) = ledger {
-                state.backup_on_open(&l, generation);
+                state.backup_on_open(l, generation);
             }
         }
     });

@@ -185,14 +185,19 @@ fn hold_exclusively(target: &Path) -> Result<Option<Connection>> {
     }
     let conn = Connection::open_with_flags(target, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    let locked = conn.pragma_update(None, "locking_mode", "EXCLUSIVE").and_then(|()| conn.execute_batch("BEGIN EXCLUSIVE"));
-    match locked {
-        Ok(()) => Ok(Some(conn)),
-        Err(e) => match LedgerError::from(e) {
-            LedgerError::Busy => Err(LedgerError::Busy),
+    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+    // SQLite does not always wait on its busy handler for this lock (a connection that only
+    // reads holds no lock it will give up for one), so a short-lived reader (the app's own
+    // chain check right after opening) is waited out here, for as long as the busy timeout.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match conn.execute_batch("BEGIN EXCLUSIVE").map_err(LedgerError::from) {
+            Ok(()) => return Ok(Some(conn)),
+            Err(LedgerError::Busy) if std::time::Instant::now() < deadline => std::thread::sleep(std::time::Duration::from_millis(50)),
+            Err(LedgerError::Busy) => return Err(LedgerError::Busy),
             // A damaged file: restoring is the remedy, and nothing can be writing it.
-            _ => Ok(None),
-        },
+            Err(_) => return Ok(None),
+        }
     }
 }
 
