@@ -127,7 +127,7 @@ fn one_problem_through_the_cli() {
     cli.fails("", &["figures", "--period", "2026-13"], "period.bad_format");
 
     assert!(cli.ok("", &["verify"]).contains("链完整"));
-    assert!(cli.ok("", &["rebuild"]).contains("完全一致"));
+    assert!(cli.ok("admin", &["rebuild"]).contains("完全一致"));
     assert!(cli.ok("", &["problems", "list"]).contains(&number));
 }
 
@@ -169,7 +169,7 @@ fn demo_district_verifies_and_rebuilds() {
     assert!(report["problems"].as_u64().unwrap() >= 500);
     assert!(report["enterprises"].as_u64().unwrap() >= 100);
     cli.ok("", &["verify"]);
-    assert!(cli.ok("", &["rebuild"]).contains("完全一致"));
+    assert!(cli.ok("admin", &["rebuild"]).contains("完全一致"));
     let list = cli.json("", &["problems", "list", "--overdue"]);
     assert!(list["total"].as_u64().unwrap() > 0);
     cli.ok("", &["figures", "--period", "2026"]);
@@ -289,17 +289,19 @@ fn back_up_and_restore_from_the_cli() {
     cli.ok("", &["init"]);
     cli.ok("admin", &["unit", "add", "城关街道", "--short", "城关", "--kind", "township"]);
     let backup = dir.path().join("备份 2026-03-02.db").display().to_string();
-    let out = cli.ok("", &["backup", &backup]);
+    let out = cli.ok("admin", &["backup", &backup]);
     assert!(out.contains("已备份到"), "{out}");
     cli.ok("admin", &["unit", "add", "西山镇", "--short", "西山", "--kind", "township"]);
-    let restored = cli.json("", &["restore", &backup]);
+    // The backup lacks the unit added since: said so, and restored only when confirmed.
+    cli.fails("admin", &["restore", &backup], "restore.older_backup");
+    let restored = cli.json("admin", &["restore", &backup, "--yes"]);
     assert!(restored["kept_as"].as_str().unwrap().contains("ledger.replaced-"));
     let units = cli.ok("", &["unit", "list"]);
     assert!(units.contains("城关街道") && !units.contains("西山镇"), "{units}");
     let not_a_backup = dir.path().join("x.db");
     std::fs::write(&not_a_backup, "not sqlite").unwrap();
     let before = std::fs::read(&cli.db).unwrap();
-    cli.fails("", &["restore", &not_a_backup.display().to_string()], "ledger.not_a_ledger");
+    cli.fails("admin", &["restore", &not_a_backup.display().to_string()], "ledger.not_a_ledger");
     assert_eq!(std::fs::read(&cli.db).unwrap(), before);
 }
 
@@ -346,11 +348,11 @@ fn long_work_prints_plain_progress_or_nothing_through_a_pipe() {
         let mut results = Vec::new();
         for (user, args) in [
             ("", with(&["verify"])),
-            ("", with(&["rebuild"])),
+            ("admin", with(&["rebuild"])),
             ("admin", with(&["import", "ledger", &sheet, "--dry-run"])),
-            ("admin", with(&["export", "ledger", &xlsx])),
-            ("admin", with(&["export", "ledger", &csv_out])),
-            ("admin", with(&["export", "report", "--period", "2026-05", &xlsx])),
+            ("admin", with(&["export", "ledger", &xlsx, "--force"])),
+            ("admin", with(&["export", "ledger", &csv_out, "--force"])),
+            ("admin", with(&["export", "report", "--period", "2026-05", &xlsx, "--force"])),
         ] {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             results.push((args.join(" "), run(&cli, user, &args)));
@@ -470,4 +472,93 @@ fn the_pinned_clock_cannot_backdate_and_the_full_verify_passes() {
     assert_eq!(report["ok"], true, "{report}");
     assert_eq!(report["replayed"], report["chain"]["events"]);
     assert!(cli.ok("", &["verify", "--full"]).contains("规则重放通过"));
+}
+
+/// Issue 14: an export aimed at the ledger (by any name), a FIFO or an existing file is refused
+/// and leaves it as it was; `--force` replaces a plain file, never the ledger.
+#[test]
+fn exports_and_backups_never_destroy_the_ledger_or_a_non_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(dir.path());
+    cli.ok("", &["init"]);
+    let before = std::fs::read(&cli.db).unwrap();
+    let dotted = dir.path().join(".").join("ledger.db").display().to_string();
+    let wal = format!("{}-wal", cli.db);
+    for target in [cli.db.as_str(), dotted.as_str(), wal.as_str()] {
+        cli.fails("", &["export", "ledger", target], "output.target_is_open_ledger");
+        cli.fails("", &["export", "ledger", target, "--force"], "output.target_is_open_ledger");
+        cli.fails("admin", &["export", "report", "--period", "2026-03", target, "--force"], "output.target_is_open_ledger");
+        cli.fails("admin", &["backup", target, "--force"], "output.target_is_open_ledger");
+    }
+    assert_eq!(std::fs::read(&cli.db).unwrap(), before, "the ledger is untouched");
+    let backup = dir.path().join("b.db").display().to_string();
+    cli.ok("admin", &["backup", &backup]);
+    cli.fails("admin", &["backup", &backup, "--force"], "output.target_is_ledger");
+    cli.fails("", &["export", "ledger", &backup, "--force"], "output.target_is_ledger");
+    #[cfg(unix)]
+    {
+        let fifo = dir.path().join("pipe.xlsx");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let fifo = fifo.display().to_string();
+        cli.fails("", &["export", "ledger", &fifo, "--force"], "output.not_a_regular_file");
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still a FIFO");
+    }
+    let existing = dir.path().join("台账.csv");
+    std::fs::write(&existing, "mine").unwrap();
+    let existing = existing.display().to_string();
+    cli.fails("", &["export", "ledger", &existing], "output.exists");
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "mine");
+    cli.ok("", &["export", "ledger", &existing, "--force"]);
+    assert!(std::fs::read(&existing).unwrap().starts_with(b"\xEF\xBB\xBF"), "replaced by the export");
+}
+
+/// Issue 14: backup, restore, rebuild and the report ask the core's capabilities of the acting
+/// user, as the window does.
+#[test]
+fn office_tools_ask_who_acts() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(dir.path());
+    cli.ok("", &["init"]);
+    cli.ok("admin", &["unit", "add", "城关街道", "--short", "城关", "--kind", "township"]);
+    cli.ok("admin", &["unit", "add", "区政府领导", "--short", "区领导", "--kind", "leadership"]);
+    cli.ok("admin", &["user", "add", "cg", "--name", "张三", "--unit", "城关", "--role", "township"]);
+    cli.ok("admin", &["user", "add", "ld", "--name", "孙区长", "--unit", "区领导", "--role", "leader"]);
+    let backup = dir.path().join("b.db").display().to_string();
+    let report = dir.path().join("r.xlsx").display().to_string();
+    cli.fails("", &["backup", &backup], "input.invalid");
+    for args in [
+        vec!["backup", backup.as_str()],
+        vec!["rebuild"],
+        vec!["export", "report", "--period", "2026-03", report.as_str()],
+    ] {
+        cli.fails("cg", &args, "auth.forbidden");
+    }
+    assert!(!Path::new(&backup).exists() && !Path::new(&report).exists());
+    cli.fails("ld", &["backup", &backup], "auth.forbidden");
+    cli.ok("ld", &["rebuild"]);
+    cli.ok("ld", &["export", "report", "--period", "2026-03", &report]);
+    cli.ok("admin", &["backup", &backup]);
+    let before = std::fs::read(&cli.db).unwrap();
+    cli.fails("cg", &["restore", &backup, "--force"], "auth.forbidden");
+    cli.fails("", &["restore", &backup, "--force"], "input.invalid");
+    assert_eq!(std::fs::read(&cli.db).unwrap(), before);
+    cli.ok("admin", &["restore", &backup]);
+}
+
+/// Issue 14: a backup of another district's ledger is refused without --force.
+#[test]
+fn restoring_another_districts_backup_needs_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::new(dir.path());
+    cli.ok("", &["init"]);
+    let other = Cli { db: dir.path().join("other.db").display().to_string(), now: cli.now.clone() };
+    other.ok("", &["init"]);
+    let foreign = dir.path().join("other-backup.db").display().to_string();
+    other.ok("admin", &["backup", &foreign]);
+    let before = std::fs::read(&cli.db).unwrap();
+    cli.fails("admin", &["restore", &foreign], "restore.foreign_ledger");
+    assert_eq!(std::fs::read(&cli.db).unwrap(), before);
+    let out = cli.json("admin", &["restore", &foreign, "--force"]);
+    assert!(out["kept_as"].as_str().is_some());
 }

@@ -282,7 +282,7 @@ fn a_failed_export_leaves_no_file() {
     let taken = dir.path().join("taken.xlsx");
     std::fs::create_dir(&taken).unwrap();
     let e = export_ledger_xlsx(&l, &f, Sort::default(), now(), &taken, &mut |_, _| {}).unwrap_err();
-    assert_eq!(e.code(), "export.write_failed");
+    assert_eq!(e.code(), "output.not_a_regular_file");
     assert!(taken.is_dir());
     assert_eq!(files_in(dir.path()), vec!["taken.xlsx"], "no temporary file is left behind");
 }

@@ -8,6 +8,7 @@ pub const COMMANDS: &[&str] = &[
     "ledger_open_demo",
     "ledger_close",
     "chain_check",
+    "ledger_replaced",
     "sign_in_options",
     "sign_in",
     "sign_out",

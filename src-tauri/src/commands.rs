@@ -138,13 +138,22 @@ fn check_in_background<R: Runtime>(app: &AppHandle<R>, path: PathBuf, generation
         };
         if state.set_chain(generation, check) && backup {
             if let Some(l) = ledger {
-                state.backup_on_open(&l, generation);
+                state.backup_on_open(l, generation);
             }
         }
     });
     if let Err(e) = spawned {
         log::error!("cannot start the chain check: {e}");
     }
+}
+
+/// Whether the open ledger's file was replaced or moved under the app (another program restored
+/// it): its path no longer names the file this connection has open. The UI asks on a timer and
+/// when the window gets focus, and shows a banner offering to open the file again; meanwhile
+/// every command refuses with `ledger.replaced` (`AppState::with`).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn ledger_replaced(state: State<'_, AppState>) -> bool {
+    state.lock().as_ref().is_some_and(|o| o.ledger.check_not_replaced().is_err())
 }
 
 /// What the background check of the open ledger's chain found; `None` while it runs. The UI
@@ -505,17 +514,20 @@ pub fn export_ledger(
     format: ExportFormat,
     filter: ProblemFilter,
     sort: Sort,
+    overwrite: Option<bool>,
     on_progress: Channel<Progress>,
 ) -> ApiResult<ExportSummary> {
     state.with(|o| {
         session_user(o)?;
         let path = PathBuf::from(path);
+        // The save dialog asked before replacing a file; a typed path is asked about by the UI.
+        let target = OutputTarget { path: &path, overwrite: overwrite.unwrap_or(false) };
         let mut progress = |done: u64, total: u64| {
             let _ = on_progress.send(Progress { stage: "export".into(), done: done as i64, total: total as i64 });
         };
         let summary = match format {
-            ExportFormat::Xlsx => export_ledger_xlsx(&o.ledger, &filter, sort, Utc::now(), &path, &mut progress)?,
-            ExportFormat::Csv => export_ledger_csv(&o.ledger, &filter, sort, Utc::now(), &path, &mut progress)?,
+            ExportFormat::Xlsx => export_ledger_xlsx(&o.ledger, &filter, sort, Utc::now(), target, &mut progress)?,
+            ExportFormat::Csv => export_ledger_csv(&o.ledger, &filter, sort, Utc::now(), target, &mut progress)?,
         };
         log::info!("exported {} rows of the ledger", summary.rows);
         Ok(summary)
@@ -524,12 +536,19 @@ pub fn export_ledger(
 
 /// The periodic report for a period, as one workbook.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn export_report(state: State<'_, AppState>, path: String, period: String, on_progress: Channel<Progress>) -> ApiResult<ExportSummary> {
+pub fn export_report(
+    state: State<'_, AppState>,
+    path: String,
+    period: String,
+    overwrite: Option<bool>,
+    on_progress: Channel<Progress>,
+) -> ApiResult<ExportSummary> {
     state.with(|o| {
         require_report(o)?;
         let p = crate::commands::period(&o.ledger, &period)?;
         let _ = on_progress.send(Progress { stage: "report".into(), done: 0, total: 1 });
-        let summary = export_report_xlsx(&o.ledger, &p, Utc::now(), &PathBuf::from(path))?;
+        let path = PathBuf::from(path);
+        let summary = export_report_xlsx(&o.ledger, &p, Utc::now(), OutputTarget { path: &path, overwrite: overwrite.unwrap_or(false) })?;
         let _ = on_progress.send(Progress { stage: "report".into(), done: 1, total: 1 });
         Ok(summary)
     })
@@ -561,13 +580,15 @@ fn require_report(o: &Open) -> ApiResult<()> {
 }
 
 /// Backs the ledger up now: to `path`, or (without one) as the next automatic backup.
+/// `overwrite`: the user confirmed replacing an existing file at `path` (the save dialog asks);
+/// a ledger or backup there is refused all the same.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn backup_now(state: State<'_, AppState>, path: Option<String>) -> ApiResult<BackupInfo> {
+pub fn backup_now(state: State<'_, AppState>, path: Option<String>, overwrite: Option<bool>) -> ApiResult<BackupInfo> {
     state.with(|o| {
         require_administer(o, "backup")?;
         let _one = state.backup_guard();
         let info = match path {
-            Some(p) => o.ledger.backup_to(&PathBuf::from(p))?,
+            Some(p) => o.ledger.backup_to(OutputTarget { path: &PathBuf::from(p), overwrite: overwrite.unwrap_or(false) })?,
             None => {
                 let keep = o.ledger.settings()?.backup_keep;
                 o.ledger.backup_rotating(&state.backups_dir(), Utc::now(), keep)?
@@ -580,21 +601,27 @@ pub fn backup_now(state: State<'_, AppState>, path: Option<String>) -> ApiResult
 }
 
 /// Replaces the open ledger with a backup after checking it; the replaced file is kept beside
-/// it. Everyone is signed out: the restored ledger may not know the same users.
+/// it. Everyone is signed out: the restored ledger may not know the same users. A backup of
+/// another ledger or an older one is refused (`restore.foreign_ledger`, `restore.older_backup`)
+/// unless `force`: the window asks the user and calls again with it. Another program holding
+/// the ledger makes it refuse with `ledger.busy`.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn restore_ledger<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, from: String) -> ApiResult<RestoreReport> {
+pub fn restore_ledger<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, from: String, force: Option<bool>) -> ApiResult<RestoreReport> {
     let mut guard = state.lock();
     let open = guard.as_mut().ok_or_else(ApiError::no_ledger)?;
     require_administer(open, "restore")?;
     let path = open.path.clone();
-    // The ledger must be closed for its file to be replaced; it is reopened either way.
+    // The ledger must be closed for its file to be replaced (the restore takes it exclusively,
+    // and refuses while any connection has it open: this app's reader too); it is reopened
+    // either way.
     let current = guard.take().expect("checked above");
-    drop(current.ledger);
-    let result = taizhang_ledger::backup::restore(&PathBuf::from(&from), &path, Utc::now());
+    let last_backup = current.last_backup;
+    drop(current);
+    let result = taizhang_ledger::backup::restore(&PathBuf::from(&from), &path, Utc::now(), force.unwrap_or(false));
     let ledger = Ledger::open(&path)?;
     let generation = state.next_generation();
     let reader = AppState::reader(&path);
-    *guard = Some(Open { ledger, reader, path: path.clone(), user: None, last_backup: current.last_backup, generation });
+    *guard = Some(Open { ledger, reader, path: path.clone(), user: None, last_backup, generation });
     drop(guard);
     // The file now open is checked again like any other that is opened (no backup of it: the
     // replaced file was kept).

@@ -20,6 +20,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, context: Context<R>) -> tauri:
             commands::ledger_open_demo,
             commands::ledger_close,
             commands::chain_check,
+            commands::ledger_replaced,
             commands::sign_in_options,
             commands::sign_in,
             commands::sign_out,

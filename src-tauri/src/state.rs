@@ -121,10 +121,13 @@ impl AppState {
         out
     }
 
-    /// Runs `f` with the open ledger.
+    /// Runs `f` with the open ledger; refuses with `ledger.replaced` when its file was swapped
+    /// under the app (see `Ledger::check_not_replaced`): what it would read or write is the
+    /// moved-aside copy, not the ledger at its path.
     pub fn with<T>(&self, f: impl FnOnce(&mut Open) -> ApiResult<T>) -> ApiResult<T> {
         let mut guard = self.lock();
         let open = guard.as_mut().ok_or_else(ApiError::no_ledger)?;
+        open.ledger.check_not_replaced()?;
         f(open)
     }
 
@@ -164,7 +167,9 @@ impl AppState {
 
     /// The backup made when a ledger is opened, once its chain has verified: made from the
     /// background check's own read-only connection, so the open ledger stays free for the user.
-    pub fn backup_on_open(&self, ledger: &Ledger, generation: u64) {
+    /// The connection is closed before the open ledger's lock is taken: a restore holds that
+    /// lock while it waits for every connection to the file to close.
+    pub fn backup_on_open(&self, ledger: Ledger, generation: u64) {
         let Ok(settings) = ledger.settings() else { return };
         let path = ledger.path().map(|p| p.display().to_string()).unwrap_or_default();
         let one = self.backup_guard();
@@ -173,6 +178,7 @@ impl AppState {
             Err(e) => log::warn!("automatic backup of {path} failed: {e}"),
         }
         drop(one);
+        drop(ledger);
         if let Some(open) = self.lock().as_mut().filter(|o| o.generation == generation) {
             open.last_backup = Some(std::time::Instant::now());
         }

@@ -217,10 +217,10 @@ fn the_shells_own_commands_ask_the_core_who_may_use_them() {
         ("import_commit", json!({ "kind": "ledger", "path": sheet, "options": {}, "on_progress": channel }), [true, false, false, false]),
         ("backup_now", json!({ "path": null }), [true, false, false, false]),
         ("report", json!({ "period": "2026" }), [true, true, false, false]),
-        ("export_report", json!({ "path": dir.path().join("r.xlsx").display().to_string(), "period": "2026", "on_progress": channel }), [true, true, false, false]),
+        ("export_report", json!({ "path": dir.path().join("r.xlsx").display().to_string(), "period": "2026", "overwrite": true, "on_progress": channel }), [true, true, false, false]),
         ("verify_chain", json!({ "on_progress": channel }), [true, true, false, false]),
         ("rebuild_projections", json!({ "on_progress": channel }), [true, true, false, false]),
-        ("export_ledger", json!({ "path": dir.path().join("l.xlsx").display().to_string(), "format": "xlsx", "filter": {}, "sort": {}, "on_progress": channel }), [true, true, true, true]),
+        ("export_ledger", json!({ "path": dir.path().join("l.xlsx").display().to_string(), "format": "xlsx", "filter": {}, "sort": {}, "overwrite": true, "on_progress": channel }), [true, true, true, true]),
     ];
     for (i, (login, _)) in [("admin", 0), ("ld", 1), ("cg", 2), ("gx", 3)].iter().enumerate() {
         for (cmd, args, who) in &table {

@@ -238,3 +238,60 @@ fn chain_check(w: &tauri::WebviewWindow<tauri::test::MockRuntime>) -> Value {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// Issue 14: the window's exports and backups refuse the open ledger; a restore refuses while
+/// another program holds the ledger; a file swapped under the app is noticed and refused.
+#[test]
+fn the_open_ledger_is_never_a_target_and_a_swapped_file_is_noticed() {
+    let _env = data_dir_env();
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var("TAIZHANG_DATA_DIR", dir.path());
+    let app = taizhang_desktop::build_app(mock_builder(), mock_context(noop_assets()));
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let path = dir.path().join("t.db");
+    let shown = path.display().to_string();
+    invoke(&w, "ledger_create", json!({ "path": shown })).unwrap();
+    invoke(&w, "sign_in", json!({ "login": "admin", "password": null })).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let err = invoke(
+        &w,
+        "export_ledger",
+        json!({ "path": shown, "format": "csv", "filter": {}, "sort": {}, "overwrite": true, "on_progress": "__CHANNEL__:9" }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "output.target_is_open_ledger", "{err}");
+    let err = invoke(&w, "export_report", json!({ "path": shown, "period": "2026", "overwrite": true, "on_progress": "__CHANNEL__:9" })).unwrap_err();
+    assert_eq!(err["code"], "output.target_is_open_ledger", "{err}");
+    let err = invoke(&w, "backup_now", json!({ "path": shown, "overwrite": true })).unwrap_err();
+    assert_eq!(err["code"], "output.target_is_open_ledger", "{err}");
+    let existing = dir.path().join("a.csv");
+    std::fs::write(&existing, "mine").unwrap();
+    let args = json!({ "path": existing.display().to_string(), "format": "csv", "filter": {}, "sort": {}, "on_progress": "__CHANNEL__:9" });
+    assert_eq!(invoke(&w, "export_ledger", args).unwrap_err()["code"], "output.exists");
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "mine");
+    assert_eq!(std::fs::read(&path).unwrap().len(), before.len());
+
+    // Another program holds the ledger open: the restore refuses and moves nothing.
+    let backup = dir.path().join("b.db");
+    invoke(&w, "backup_now", json!({ "path": backup.display().to_string() })).unwrap();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0)).unwrap();
+    let err = invoke(&w, "restore_ledger", json!({ "from": backup.display().to_string() })).unwrap_err();
+    assert_eq!(err["code"], "ledger.busy", "{err}");
+    let kept = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()?.file_name().into_string().ok()).any(|n| n.contains("replaced"));
+    assert!(!kept, "nothing was moved aside");
+    drop(other);
+
+    // Another program swaps the file under the app: noticed, and every command refuses.
+    invoke(&w, "sign_in", json!({ "login": "admin", "password": null })).unwrap();
+    assert_eq!(invoke(&w, "ledger_replaced", json!({})).unwrap(), json!(false));
+    std::fs::rename(&path, dir.path().join("aside.db")).unwrap();
+    std::fs::copy(&backup, &path).unwrap();
+    assert_eq!(invoke(&w, "ledger_replaced", json!({})).unwrap(), json!(true));
+    let err = invoke(&w, "list_units", json!({})).unwrap_err();
+    assert_eq!(err["code"], "ledger.replaced", "{err}");
+    // Opened again, it is the file at the path.
+    invoke(&w, "ledger_open", json!({ "path": shown })).unwrap();
+    assert_eq!(invoke(&w, "ledger_replaced", json!({})).unwrap(), json!(false));
+    invoke(&w, "list_units", json!({})).unwrap();
+}

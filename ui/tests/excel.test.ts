@@ -1,8 +1,8 @@
 // The Excel screens on a mocked shell: the import wizard, the export dialog of the ledger, the
 // printable report.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
+import ElementPlus, { ElMessageBox } from 'element-plus'
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
 import { Channel } from '@tauri-apps/api/core'
 import { createMemoryHistory, createRouter } from 'vue-router'
@@ -351,6 +351,41 @@ describe('exports', () => {
     expect(calls.find((x) => x.cmd === 'export_ledger')!.args.format).toBe('xlsx')
     expect(document.querySelector('[data-testid="export-error"]')?.textContent).toContain('/tmp/a.xlsx 正被其他程序（如 Excel、WPS）打开，请关闭后重试')
     expect(document.querySelector('[data-testid="export-result"]')).toBeNull()
+    w.unmount()
+  })
+
+  it('replaces an existing typed path only after the user confirms (issue 14)', async () => {
+    shell((cmd, args) => {
+      if (cmd === 'list_problems') return { total: 3, offset: 0, rows: [] }
+      if (cmd === 'export_ledger' && !args.overwrite) throw { code: 'output.exists', message: 'x', params: { path: '/tmp/a.xlsx' } }
+      if (cmd === 'export_ledger') return { rows: 3, path: '/tmp/a.xlsx', chain_heads: [] }
+      return null
+    })
+    const ask = vi.spyOn(ElMessageBox, 'confirm')
+    const w = mount(LedgerView, { global: { plugins: [ElementPlus, i18n, router()] }, attachTo: document.body })
+    await flushPromises()
+    const start = async () => {
+      await w.get('[data-testid="ledger-export-xlsx"]').trigger('click')
+      await flushPromises()
+      const input = document.querySelector('[data-testid="export-path"]') as HTMLInputElement
+      input.value = '/tmp/a.xlsx'
+      input.dispatchEvent(new Event('input'))
+      await flushPromises()
+      ;(document.querySelector('[data-testid="export-start"]') as HTMLElement).click()
+      await flushPromises()
+    }
+    // Declined: nothing is replaced, the refusal is shown.
+    ask.mockRejectedValueOnce('cancel')
+    await start()
+    expect(calls.filter((x) => x.cmd === 'export_ledger').map((x) => x.args.overwrite)).toEqual([false])
+    expect(document.querySelector('[data-testid="export-error"]')?.textContent).toContain('/tmp/a.xlsx 已存在')
+    // Confirmed: sent again with overwrite.
+    ask.mockResolvedValueOnce('confirm' as never)
+    ;(document.querySelector('[data-testid="export-start"]') as HTMLElement).click()
+    await flushPromises()
+    expect(calls.filter((x) => x.cmd === 'export_ledger').map((x) => x.args.overwrite)).toEqual([false, false, true])
+    expect(document.querySelector('[data-testid="export-result-rows"]')?.textContent).toBe('3')
+    ask.mockRestore()
     w.unmount()
   })
 

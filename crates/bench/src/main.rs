@@ -16,7 +16,7 @@ use taizhang_core::{Command, Priority, Source, Status};
 use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx};
 use taizhang_exchange::import::{commit_ledger, ImportOptions};
 use taizhang_ledger::demo::{generate, DemoOptions};
-use taizhang_ledger::{Ledger, PageRequest, ProblemFilter, Sort, SortKey};
+use taizhang_ledger::{Ledger, OutputTarget, PageRequest, ProblemFilter, Sort, SortKey};
 
 mod desktop;
 
@@ -692,11 +692,12 @@ fn import_bench(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut V
 fn export_bench(a: &Args, l: &Ledger, end: DateTime<Utc>, rows: &mut Vec<Row>) -> Res<()> {
     let out = a.dir.join("export.xlsx");
     let t = Instant::now();
-    let summary = export_ledger_xlsx(l, &ProblemFilter::default(), Sort::default(), end, &out, &mut |_, _| {})?;
+    // The bench's own output files, replaced on every run.
+    let summary = export_ledger_xlsx(l, &ProblemFilter::default(), Sort::default(), end, OutputTarget::replacing(&out), &mut |_, _| {})?;
     let ours = t.elapsed().as_secs_f64();
     // The same rows and columns as CSV (untimed), for the references to write as cells.
     let csv_path = a.dir.join("export.csv");
-    export_ledger_csv(l, &ProblemFilter::default(), Sort::default(), end, &csv_path, &mut |_, _| {})?;
+    export_ledger_csv(l, &ProblemFilter::default(), Sort::default(), end, OutputTarget::replacing(&csv_path), &mut |_, _| {})?;
     let mut reader = csv::Reader::from_path(&csv_path)?;
     let header: Vec<String> = reader.headers()?.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect();
     let data: Vec<Vec<String>> =

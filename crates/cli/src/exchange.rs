@@ -12,6 +12,8 @@ use taizhang_exchange::import::{
 
 use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, export_report_xlsx, ExportSummary};
 
+use taizhang_ledger::OutputTarget;
+
 use crate::messages::{catalog_text, CliError};
 use crate::progress::Progress;
 use crate::{now, print, Session, ViewArgs};
@@ -278,6 +280,9 @@ pub enum ExportCmd {
     /// `.csv`. Takes the same filters and sort as `problems list`.
     Ledger {
         out: PathBuf,
+        /// Replace OUT if it exists (never the ledger, a backup, a device or a folder).
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         view: ViewArgs,
     },
@@ -288,6 +293,9 @@ pub enum ExportCmd {
         #[arg(long)]
         period: String,
         out: PathBuf,
+        /// Replace OUT if it exists (never the ledger, a backup, a device or a folder).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -296,7 +304,8 @@ pub fn export(s: &mut Session, cmd: ExportCmd) -> Result<ExitCode, CliError> {
     let t = now()?;
     let mut bar = Progress::new(json, "导出中", 5000);
     let summary: ExportSummary = match cmd {
-        ExportCmd::Ledger { out, view } => {
+        ExportCmd::Ledger { out, force, view } => {
+            let target = OutputTarget { path: &out, overwrite: force };
             let (filter, sort) = s.view(&view)?;
             let csv = out.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
             bar.phase("查询台账");
@@ -308,15 +317,16 @@ pub fn export(s: &mut Session, cmd: ExportCmd) -> Result<ExitCode, CliError> {
                 }
             };
             if csv {
-                export_ledger_csv(&s.ledger, &filter, sort, t, &out, &mut progress)?
+                export_ledger_csv(&s.ledger, &filter, sort, t, target, &mut progress)?
             } else {
-                export_ledger_xlsx(&s.ledger, &filter, sort, t, &out, &mut progress)?
+                export_ledger_xlsx(&s.ledger, &filter, sort, t, target, &mut progress)?
             }
         }
-        ExportCmd::Report { period, out } => {
+        ExportCmd::Report { period, out, force } => {
+            s.require("report", |c| c.report, "reports are for the office and leaders")?;
             let p = s.period(&period)?;
             bar.phase("汇总并写入报表");
-            export_report_xlsx(&s.ledger, &p, t, &out)?
+            export_report_xlsx(&s.ledger, &p, t, OutputTarget { path: &out, overwrite: force })?
         }
     };
     drop(bar);

@@ -17,11 +17,12 @@ use serde::Serialize;
 use taizhang_core::calendar::{parse_year_csv, parse_year_json, Calendar};
 use taizhang_core::command::{AssignRequest, ReturnRuling, SupporterRequest};
 use taizhang_core::credit_code::{check_credit_code, CreditCodeCheck};
+use taizhang_core::workflow::{capabilities, Capabilities};
 use taizhang_core::*;
 use taizhang_ledger::demo::{generate, DemoOptions};
 use taizhang_ledger::figures::PeriodLookupError;
 use taizhang_ledger::password::hash_password;
-use taizhang_ledger::{Ledger, LedgerError, PageRequest, ProblemFilter, Sort, SortKey};
+use taizhang_ledger::{Ledger, LedgerError, OutputTarget, PageRequest, ProblemFilter, Sort, SortKey};
 
 #[derive(Parser)]
 #[command(name = "taizhang", version, about = "企业服务台账：企业问题台账命令行工具 (the enterprise problem ledger)")]
@@ -60,11 +61,24 @@ enum Cmd {
         #[arg(long)]
         full: bool,
     },
-    /// Write a consistent copy of the ledger to OUT (SQLite's online backup; the copy is verified).
-    Backup { out: PathBuf },
+    /// Write a consistent copy of the ledger to OUT (SQLite's online backup; the copy is
+    /// verified). The office only (--as). Never onto a ledger or backup.
+    Backup {
+        out: PathBuf,
+        /// Replace OUT if it exists (never a ledger or backup, whatever this says).
+        #[arg(long)]
+        force: bool,
+    },
     /// Replace the ledger with the backup FROM, after checking it; the replaced file is kept
-    /// beside it as `<name>.replaced-<time>.db`.
-    Restore { from: PathBuf },
+    /// beside it as `<name>.replaced-<time>.db`. The office only (--as). Refused while another
+    /// program has the ledger open.
+    Restore {
+        from: PathBuf,
+        /// Restore even a backup of another ledger (another genesis) or one older than the
+        /// ledger (its newer events leave the ledger; the replaced file is kept).
+        #[arg(long, visible_alias = "yes")]
+        force: bool,
+    },
     /// Import an office's existing spreadsheet: a problem ledger or an enterprise list.
     #[command(subcommand)]
     Import(exchange::ImportCmd),
@@ -691,6 +705,16 @@ impl Session {
         Ok(self.ledger.sign_in(login, Some(password))?)
     }
 
+    /// The acting user, refused when their role lacks a capability. The core's
+    /// `capabilities` says who has what (as in the desktop app); the CLI only asks.
+    pub(crate) fn require(&self, what: &str, has: fn(&Capabilities) -> bool, reason: &str) -> Result<Actor, CliError> {
+        let actor = self.actor()?;
+        if !has(&capabilities(actor.user.role)) {
+            return Err(DomainError::forbidden(&actor.user.login, what, reason).into());
+        }
+        Ok(actor)
+    }
+
     pub(crate) fn unit(&self, key: &str) -> Result<Unit, CliError> {
         self.ledger.find_unit(key)?.ok_or_else(|| DomainError::not_found("unit", key).into())
     }
@@ -792,8 +816,20 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             });
             return Ok(ExitCode::SUCCESS);
         }
-        Cmd::Restore { from } => {
-            let report = taizhang_ledger::backup::restore(&from, &db, now()?)?;
+        Cmd::Restore { from, force } => {
+            // Who may restore is asked of the ledger being replaced; of the backup only when
+            // that ledger is missing or cannot be opened (a damaged ledger is why one restores).
+            // Closed again before the restore, which needs the file to itself.
+            {
+                let ledger = match Ledger::open(&db) {
+                    Ok(l) => l,
+                    Err(LedgerError::Busy) => return Err(LedgerError::Busy.into()),
+                    Err(_) => Ledger::open_immutable(&from)?,
+                };
+                let s = Session { ledger, json, as_user: cli.as_user.clone(), password: std::cell::OnceCell::new() };
+                s.require("restore", |c| c.administer, "backups are for the office")?;
+            }
+            let report = taizhang_ledger::backup::restore(&from, &db, now()?, force)?;
             print(json, &report, || {
                 format!(
                     "已从 {} 恢复台账（{} 个事件，链校验通过）。{}\n",
@@ -854,11 +890,13 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Cmd::Backup { out } => {
-            let info = s.ledger.backup_to(&out)?;
+        Cmd::Backup { out, force } => {
+            s.require("backup", |c| c.administer, "backups are for the office")?;
+            let info = s.ledger.backup_to(OutputTarget { path: &out, overwrite: force })?;
             print(json, &info, || format!("已备份到 {}（{} 个事件，{} 字节，链校验通过）\n", info.path, info.events, info.bytes));
         }
         Cmd::Rebuild => {
+            s.require("rebuild", |c| c.audit, "the audit is for the office and leaders")?;
             // Digest the tables as they are, fold every event again, then digest and compare.
             let mut bar = progress::Progress::new(json, "重建中", 100_000);
             bar.phase("读取现有投影表");

@@ -207,6 +207,8 @@ impl Ledger {
     ) -> std::result::Result<(), (usize, LedgerError)> {
         let device = self.device_id.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
+        // Inside the lock: a restore that swapped the file while this one waited is seen here.
+        crate::output::check_same_file(self.path.as_deref(), self.identity.as_ref()).map_err(|e| (0, e))?;
         // Read inside the write lock, so what is cached is what this transaction sees.
         let cached = crate::context::Cached { conn: &tx, cache: &self.cache };
         let actor = cached.actor(user).map_err(|e| (0, e))?;

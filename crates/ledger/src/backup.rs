@@ -1,14 +1,17 @@
 //! Backups and restore. A backup is a consistent copy of the whole file made with SQLite's
 //! online backup API while the ledger stays open (and may be written to); a restore checks the
-//! backup before anything is replaced and keeps the file it replaces.
+//! backup before anything is replaced, takes the ledger's exclusive lock (so no other program
+//! holds it), and keeps the file it replaces under a name no other kept copy has.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::MAIN_DB;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, MAIN_DB};
 use serde::Serialize;
 
 use crate::error::{LedgerError, Result};
+use crate::output::{check_output_target, clean_stale_parts, OutputTarget};
 use crate::verify::ChainHead;
 use crate::Ledger;
 
@@ -34,11 +37,11 @@ pub struct RestoreReport {
     pub events: i64,
 }
 
-/// `dir/file.db` → `dir/.file.db.<tag>.part`: beside the target, so the final rename stays on
-/// one file system and is atomic.
+/// `dir/file.db` → `dir/.file.db.<tag>-<pid>.part`: beside the target, so the final rename
+/// stays on one file system and is atomic; the pid tells a later run whether it is stale.
 fn partial_path(target: &Path, tag: &str) -> PathBuf {
     let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("ledger.db");
-    target.with_file_name(format!(".{name}.{tag}.part"))
+    target.with_file_name(format!(".{name}.{tag}-{}.part", std::process::id()))
 }
 
 fn remove_with_sidecars(path: &Path) {
@@ -47,11 +50,43 @@ fn remove_with_sidecars(path: &Path) {
     }
 }
 
+/// Creates `dir/<stem><suffix>.db` (or `…-2.db`, `…-3.db`, …) empty and new, and returns its
+/// path: a name no other file has, claimed atomically, so two copies made in the same second
+/// never overwrite each other.
+fn claim_unique(dir: &Path, stem: &str, suffix: &str) -> Result<PathBuf> {
+    for n in 1..10_000u32 {
+        let name = if n == 1 { format!("{stem}{suffix}.db") } else { format!("{stem}{suffix}-{n}.db") };
+        let p = dir.join(name);
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&p) {
+            Ok(_) => return Ok(p),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(LedgerError::Io(std::io::Error::other("no free name for the copy")))
+}
+
+/// Each device's last sequence number in a ledger: its chain heads, as far as order goes.
+fn heads(conn: &Connection) -> rusqlite::Result<HashMap<String, i64>> {
+    let mut st = conn.prepare("SELECT device_id, max(device_seq) FROM events GROUP BY device_id")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    rows.collect()
+}
+
+fn ledger_id(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM meta WHERE key = 'ledger_id'", [], |r| r.get(0)).optional()
+}
+
 impl Ledger {
     /// Writes a consistent copy of the ledger to `out` (replacing it only once the copy is
-    /// whole and has been checked).
-    pub fn backup_to(&self, out: &Path) -> Result<BackupInfo> {
-        let tmp = partial_path(out, &format!("backup-{}", std::process::id()));
+    /// whole and has been checked). `out` is vetted first (`check_output_target`): never the
+    /// ledger itself or another ledger or backup, and an existing file only when overwriting.
+    pub fn backup_to<'a>(&self, out: impl Into<OutputTarget<'a>>) -> Result<BackupInfo> {
+        let target = out.into();
+        let out = target.path;
+        check_output_target(target, self.path())?;
+        clean_stale_parts(out, "backup");
+        let tmp = partial_path(out, "backup");
         remove_with_sidecars(&tmp);
         let result = (|| {
             self.connection().backup(MAIN_DB, &tmp, None)?;
@@ -62,6 +97,8 @@ impl Ledger {
                 return Err(LedgerError::BackupBroken { path: out.display().to_string(), reason: "the copy does not verify".into() });
             }
             drop(copy);
+            // Vetted again: the copy took a while, and something may have appeared there.
+            check_output_target(target, self.path())?;
             Ok(report)
         })();
         let report = match result {
@@ -71,8 +108,13 @@ impl Ledger {
                 return Err(e);
             }
         };
-        remove_with_sidecars(out);
-        std::fs::rename(&tmp, out)?;
+        for ext in ["-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", out.display()));
+        }
+        if let Err(e) = std::fs::rename(&tmp, out) {
+            remove_with_sidecars(&tmp);
+            return Err(e.into());
+        }
         remove_with_sidecars(&tmp);
         Ok(BackupInfo {
             path: out.display().to_string(),
@@ -82,44 +124,101 @@ impl Ledger {
         })
     }
 
-    /// The automatic backup: `dir/<stem>-YYYYMMDD-HHMMSS.db`, keeping the newest `keep` of
-    /// this ledger's backups in `dir`.
+    /// The automatic backup: `dir/<stem>-YYYYMMDD-HHMMSS.db` (`…-2.db` and on when that second
+    /// already has one), keeping the newest `keep` of this ledger's backups in `dir`.
     pub fn backup_rotating(&self, dir: &Path, now: DateTime<Utc>, keep: u32) -> Result<BackupInfo> {
         std::fs::create_dir_all(dir)?;
         let stem = self.path().and_then(|p| p.file_stem()).and_then(|s| s.to_str()).unwrap_or("ledger").to_string();
         let stamp = now.with_timezone(&taizhang_core::china_offset()).format("%Y%m%d-%H%M%S");
-        let info = self.backup_to(&dir.join(format!("{stem}-{stamp}.db")))?;
-        let mut ours: Vec<PathBuf> = std::fs::read_dir(dir)?
+        let claimed = claim_unique(dir, &stem, &format!("-{stamp}"))?;
+        let info = match self.backup_to(OutputTarget::replacing(&claimed)) {
+            Ok(info) => info,
+            Err(e) => {
+                let _ = std::fs::remove_file(&claimed);
+                return Err(e);
+            }
+        };
+        let mut ours: Vec<((String, u32), PathBuf)> = std::fs::read_dir(dir)?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                    n.strip_prefix(&format!("{stem}-")).is_some_and(|rest| is_stamp(rest.trim_end_matches(".db"))) && n.ends_with(".db")
-                })
+            .filter_map(|p| {
+                let n = p.file_name()?.to_str()?;
+                let key = rotation_key(n.strip_prefix(&format!("{stem}-"))?.strip_suffix(".db")?)?;
+                Some((key, p))
             })
             .collect();
-        // The stamp sorts by time.
+        // By time, then by the counter of copies made in the same second.
         ours.sort();
         let excess = ours.len().saturating_sub(keep.max(1) as usize);
-        for old in &ours[..excess] {
+        for (_, old) in &ours[..excess] {
             remove_with_sidecars(old);
         }
         Ok(info)
     }
 }
 
+/// `20260305-110000` → (stamp, 1); `20260305-110000-2` → (stamp, 2); anything else is not an
+/// automatic backup of this ledger.
+fn rotation_key(rest: &str) -> Option<(String, u32)> {
+    let (stamp, n) = match rest.get(15..) {
+        Some("") => (rest, 1),
+        Some(tail) => (&rest[..15], tail.strip_prefix('-')?.parse::<u32>().ok().filter(|n| *n >= 2)?),
+        None => return None,
+    };
+    is_stamp(stamp).then(|| (stamp.to_string(), n))
+}
+
 fn is_stamp(s: &str) -> bool {
     s.len() == 15 && s.chars().enumerate().all(|(i, c)| if i == 8 { c == '-' } else { c.is_ascii_digit() })
 }
 
+/// The ledger at `target` held for a restore: a connection in SQLite's exclusive locking mode
+/// inside `BEGIN EXCLUSIVE`, which no other connection can have open alongside (an idle one
+/// included: in WAL mode every open connection holds a shared lock). `None` when there is no
+/// file, or it is not a SQLite database at all (nothing can be using it as one).
+fn hold_exclusively(target: &Path) -> Result<Option<Connection>> {
+    let mut head = [0u8; 16];
+    let is_sqlite = std::fs::File::open(target)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok_and(|()| &head == b"SQLite format 3\0");
+    if !is_sqlite {
+        return Ok(None);
+    }
+    let conn = Connection::open_with_flags(target, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+    // SQLite does not always wait on its busy handler for this lock (a connection that only
+    // reads holds no lock it will give up for one), so a short-lived reader (the app's own
+    // chain check right after opening) is waited out here, for as long as the busy timeout.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match conn.execute_batch("BEGIN EXCLUSIVE").map_err(LedgerError::from) {
+            Ok(()) => return Ok(Some(conn)),
+            Err(LedgerError::Busy) if std::time::Instant::now() < deadline => std::thread::sleep(std::time::Duration::from_millis(50)),
+            Err(LedgerError::Busy) => return Err(LedgerError::Busy),
+            // A damaged file: restoring is the remedy, and nothing can be writing it.
+            Err(_) => return Ok(None),
+        }
+    }
+}
+
 /// Replaces the ledger at `target` with the backup `from`. The backup is copied and checked
-/// first (a ledger, not from a newer version, every chain verifies); only then is the file at
-/// `target` moved aside to `<target>.replaced-<time>.db` and the checked copy put in its place.
-/// `target` must not be open. The backup file itself is never written to.
-pub fn restore(from: &Path, target: &Path, now: DateTime<Utc>) -> Result<RestoreReport> {
+/// first (a ledger, not from a newer version, every chain verifies). Then the ledger is taken
+/// exclusively: another program holding it makes the restore refuse with `ledger.busy`, and
+/// nothing is moved. Unless `force`, a backup of another ledger (another genesis,
+/// `restore.foreign_ledger`) or one that lacks events the ledger has (`restore.older_backup`)
+/// is refused. Only then is the file at `target` moved aside to
+/// `<target>.replaced-<time>.db` (a fresh name: kept copies never overwrite each other) and the
+/// checked copy put in its place. The backup file itself is never written to.
+pub fn restore(from: &Path, target: &Path, now: DateTime<Utc>, force: bool) -> Result<RestoreReport> {
     let shown = from.display().to_string();
     // Checks the backup read-only (identity and version) before copying anything.
     Ledger::check_file(from)?;
-    let tmp = partial_path(target, &format!("restore-{}", std::process::id()));
+    if target.exists() && crate::output::FileIdentity::of(from) == crate::output::FileIdentity::of(target) {
+        return Err(LedgerError::BackupBroken { path: shown, reason: "it is the ledger itself".into() });
+    }
+    // A restore killed midway left its copy behind: remove it, if its process is gone.
+    clean_stale_parts(target, "restore");
+    let tmp = partial_path(target, "restore");
     remove_with_sidecars(&tmp);
     let checked = (|| {
         let src = crate::file::open_immutable(from)?;
@@ -131,32 +230,81 @@ pub fn restore(from: &Path, target: &Path, now: DateTime<Utc>) -> Result<Restore
             let reason = report.first_break.map(|b| format!("event #{}: {}", b.seq, b.reason)).unwrap_or_default();
             return Err(LedgerError::BackupBroken { path: shown.clone(), reason });
         }
-        Ok(report.events)
+        let id = ledger_id(copy.connection())?;
+        let backup_heads = heads(copy.connection())?;
+        drop(copy);
+        let lock = hold_exclusively(target)?;
+        if let (Some(live), false) = (&lock, force) {
+            // A live file whose identity cannot be read is damaged: nothing to compare.
+            if let (Ok(Some(live_id)), Some(id)) = (ledger_id(live), &id) {
+                if &live_id != id {
+                    return Err(LedgerError::RestoreForeign { path: shown.clone() });
+                }
+            }
+            if let Ok(live_heads) = heads(live) {
+                let missing: i64 = live_heads.iter().map(|(d, n)| (n - backup_heads.get(d).copied().unwrap_or(0)).max(0)).sum();
+                if missing > 0 {
+                    return Err(LedgerError::RestoreOlder { path: shown.clone(), missing });
+                }
+            }
+        }
+        Ok((report.events, lock))
     })();
-    let events = match checked {
-        Ok(n) => n,
+    let (events, lock) = match checked {
+        Ok(x) => x,
         Err(e) => {
             remove_with_sidecars(&tmp);
             return Err(e);
         }
     };
+    let swapped = swap_in(&tmp, target, now, lock);
+    remove_with_sidecars(&tmp);
+    let kept_as = swapped?;
+    Ok(RestoreReport { restored_from: shown, kept_as, events })
+}
+
+/// Moves the ledger at `target` aside (while `lock` holds it) and the checked copy `tmp` into
+/// its place. Returns where the replaced file was kept.
+fn swap_in(tmp: &Path, target: &Path, now: DateTime<Utc>, lock: Option<Connection>) -> Result<Option<String>> {
+    if let Some(conn) = &lock {
+        // Out of WAL mode, so the file alone holds every commit (the WAL is checkpointed and
+        // removed); the exclusive locking mode keeps the lock across the change.
+        conn.execute_batch("ROLLBACK")?;
+        conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0))?;
+        conn.execute_batch("BEGIN EXCLUSIVE")?;
+    }
+    // Windows cannot rename a file that is open; there the lock is let go just before (and any
+    // other program that opened it since makes the rename fail, which is reported as busy).
+    #[cfg(windows)]
+    drop(lock);
     let kept_as = if target.exists() {
         let stamp = now.with_timezone(&taizhang_core::china_offset()).format("%Y%m%d-%H%M%S");
-        let kept = target.with_file_name(format!(
-            "{}.replaced-{stamp}.db",
-            target.file_stem().and_then(|s| s.to_str()).unwrap_or("ledger")
-        ));
-        for ext in ["", "-wal", "-shm"] {
-            let from = PathBuf::from(format!("{}{ext}", target.display()));
-            if from.exists() {
-                std::fs::rename(&from, format!("{}{ext}", kept.display()))?;
+        let stem = target.file_stem().and_then(|s| s.to_str()).unwrap_or("ledger");
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let kept = claim_unique(dir, stem, &format!(".replaced-{stamp}"))?;
+        let moved = (|| {
+            std::fs::rename(target, &kept)?;
+            for ext in ["-wal", "-shm"] {
+                let side = PathBuf::from(format!("{}{ext}", target.display()));
+                if side.exists() {
+                    std::fs::rename(&side, format!("{}{ext}", kept.display()))?;
+                }
             }
+            Ok::<_, std::io::Error>(())
+        })();
+        if let Err(e) = moved {
+            let _ = std::fs::remove_file(&kept);
+            return Err(if e.kind() == std::io::ErrorKind::PermissionDenied && cfg!(windows) { LedgerError::Busy } else { e.into() });
         }
         Some(kept.display().to_string())
     } else {
         None
     };
-    std::fs::rename(&tmp, target)?;
-    remove_with_sidecars(&tmp);
-    Ok(RestoreReport { restored_from: shown, kept_as, events })
+    std::fs::rename(tmp, target)?;
+    #[cfg(not(windows))]
+    drop(lock);
+    Ok(kept_as)
 }

@@ -19,6 +19,20 @@ pub enum LedgerError {
     Busy,
     #[error("{path} is not a usable backup: {reason}")]
     BackupBroken { path: String, reason: String },
+    #[error("{path} is the open ledger or one of its side files: nothing was written")]
+    OutputIsOpenLedger { path: String },
+    #[error("{path} is a ledger, a backup or a ledger's side file: it is never overwritten")]
+    OutputIsLedger { path: String },
+    #[error("{path} is not a regular file (a folder, device, FIFO or broken link): nothing was written")]
+    OutputNotRegular { path: String },
+    #[error("{path} already exists: choose to replace it (--force) or another name")]
+    OutputExists { path: String },
+    #[error("{path} is a backup of another ledger (another district's genesis): confirm to replace this ledger with it")]
+    RestoreForeign { path: String },
+    #[error("{path} is older than the ledger: {missing} events of the ledger are not in it; confirm to go back")]
+    RestoreOlder { path: String, missing: i64 },
+    #[error("the file {path} was replaced or moved since it was opened: nothing was written; open it again")]
+    Replaced { path: String },
     #[error("unknown user: {0}")]
     UnknownUser(String),
     #[error("wrong password for {0}")]
@@ -79,6 +93,13 @@ impl LedgerError {
             LedgerError::NewerVersion { .. } => "ledger.newer_version",
             LedgerError::Busy => "ledger.busy",
             LedgerError::BackupBroken { .. } => "backup.broken",
+            LedgerError::OutputIsOpenLedger { .. } => "output.target_is_open_ledger",
+            LedgerError::OutputIsLedger { .. } => "output.target_is_ledger",
+            LedgerError::OutputNotRegular { .. } => "output.not_a_regular_file",
+            LedgerError::OutputExists { .. } => "output.exists",
+            LedgerError::RestoreForeign { .. } => "restore.foreign_ledger",
+            LedgerError::RestoreOlder { .. } => "restore.older_backup",
+            LedgerError::Replaced { .. } => "ledger.replaced",
             LedgerError::UnknownUser(_) => "auth.unknown_user",
             LedgerError::BadPassword(_) => "auth.bad_password",
             LedgerError::BadInput { .. } => "input.invalid",
@@ -105,7 +126,15 @@ impl LedgerError {
             LedgerError::NotALedger { path, reason } | LedgerError::BackupBroken { path, reason } => {
                 serde_json::json!({ "path": path, "reason": reason })
             }
-            LedgerError::NoSuchFile { path } | LedgerError::AlreadyExists { path } => serde_json::json!({ "path": path }),
+            LedgerError::NoSuchFile { path }
+            | LedgerError::AlreadyExists { path }
+            | LedgerError::OutputIsOpenLedger { path }
+            | LedgerError::OutputIsLedger { path }
+            | LedgerError::OutputNotRegular { path }
+            | LedgerError::OutputExists { path }
+            | LedgerError::RestoreForeign { path }
+            | LedgerError::Replaced { path } => serde_json::json!({ "path": path }),
+            LedgerError::RestoreOlder { path, missing } => serde_json::json!({ "path": path, "missing": missing }),
             LedgerError::UnknownUser(u) | LedgerError::BadPassword(u) => serde_json::json!({ "user": u }),
             LedgerError::BadInput { field, reason } => serde_json::json!({ "field": field, "reason": reason }),
             _ => serde_json::json!({}),

@@ -15,6 +15,7 @@ pub mod figure_counts;
 pub mod figures;
 pub(crate) mod file;
 mod imports;
+pub mod output;
 pub mod password;
 mod project;
 pub mod queries;
@@ -34,6 +35,7 @@ pub use error::{LedgerError, Result};
 pub use append::{new_id, redact_secrets, StoredEvent, REDACTED};
 pub use export_rows::{ExportRow, RowSink};
 pub use file::{APPLICATION_ID, CACHE_SIZE_KIB, SCHEMA_VERSION};
+pub use output::{check_output_target, OutputTarget};
 pub use queries::*;
 pub use rebuild::RebuildReport;
 pub use verify::{BrokenLink, ChainHead, VerifyReport};
@@ -49,6 +51,9 @@ pub struct Ledger {
     cache: std::cell::RefCell<context::ContextCache>,
     /// The latest event time, kept up to date incrementally (`clock`).
     high_water: std::cell::Cell<clock::HighWater>,
+    /// Which file the connection opened (see `output::FileIdentity`): a write refuses when the
+    /// path has come to name another file since (a restore swapped it in).
+    identity: Option<output::FileIdentity>,
 }
 
 impl Ledger {
@@ -97,6 +102,15 @@ impl Ledger {
         Ledger::from_conn(conn, Some(path.to_path_buf()))
     }
 
+    /// Opens a file nothing else is writing (a backup) for reading, leaving no trace on disk
+    /// (see `file::open_immutable`): who may restore it is asked of it when the ledger it would
+    /// replace cannot be opened.
+    pub fn open_immutable(path: &Path) -> Result<Ledger> {
+        file::check(path, true)?;
+        let conn = file::open_immutable(path)?;
+        Ledger::from_conn(conn, None)
+    }
+
     /// A fresh ledger in memory, for tests.
     pub fn create_in_memory(now: DateTime<Utc>) -> Result<Ledger> {
         genesis_clock(now)?;
@@ -108,7 +122,8 @@ impl Ledger {
 
     fn from_conn(conn: Connection, path: Option<PathBuf>) -> Result<Ledger> {
         let device_id: String = conn.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| r.get(0))?;
-        Ok(Ledger { conn, path, device_id, cache: Default::default(), high_water: Default::default() })
+        let identity = path.as_deref().and_then(output::FileIdentity::of);
+        Ok(Ledger { conn, path, device_id, cache: Default::default(), high_water: Default::default(), identity })
     }
 
     /// The calendar, settings, units and actors, read once and kept while nothing changes them.
@@ -118,6 +133,14 @@ impl Ledger {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Refuses with `ledger.replaced` when the ledger's path no longer names the file this
+    /// connection opened (a restore elsewhere moved it aside and put another in its place):
+    /// its writes would land in the moved-aside copy. Cheap (one `stat`); the write path asks
+    /// inside its lock, the desktop app also on a timer and when the window gets focus.
+    pub fn check_not_replaced(&self) -> Result<()> {
+        output::check_same_file(self.path.as_deref(), self.identity.as_ref())
     }
 
     pub fn device_id(&self) -> &str {

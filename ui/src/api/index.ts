@@ -131,9 +131,12 @@ export const parseCalendarYear = (text: string, format: CalendarFormat, notice: 
   call<CalendarYear>('parse_calendar_year', { text, format, notice })
 export const getSettings = () => call<Settings>('get_settings')
 /** A verified copy of the ledger: to `path`, or (null) as the next automatic backup. */
-export const backupNow = (path: string | null) => call<BackupInfo>('backup_now', { path })
-/** Replaces the open ledger with a checked backup; signs everyone out. */
-export const restoreLedger = (from: string) => call<RestoreReport>('restore_ledger', { from })
+export const backupNow = (path: string | null, overwrite = false) => call<BackupInfo>('backup_now', { path, overwrite })
+/** Replaces the open ledger with a checked backup; signs everyone out. `force`: the user
+ * confirmed restoring a backup of another ledger or an older one. */
+export const restoreLedger = (from: string, force = false) => call<RestoreReport>('restore_ledger', { from, force })
+/** Whether the open ledger's file was replaced or moved under the app (a restore elsewhere). */
+export const ledgerReplaced = () => call<boolean>('ledger_replaced')
 
 // ---- audit (long work, with progress) ----
 export const verifyChain = (onProgress?: ProgressHandler) =>
@@ -151,11 +154,18 @@ export const importCommit = (kind: ImportKind, path: string, options: ImportOpti
 
 export type { ExportFormat }
 /** The ledger list exactly as filtered and sorted on screen, every page. */
-export const exportLedger = (path: string, format: ExportFormat, filter: ProblemFilter, sort: Sort, onProgress?: ProgressHandler) =>
-  call<ExportSummary>('export_ledger', { path, format, filter, sort, on_progress: progressChannel(onProgress) })
+/** `overwrite`: the user confirmed replacing an existing file (a ledger or backup is refused all the same). */
+export const exportLedger = (
+  path: string,
+  format: ExportFormat,
+  filter: ProblemFilter,
+  sort: Sort,
+  overwrite = false,
+  onProgress?: ProgressHandler,
+) => call<ExportSummary>('export_ledger', { path, format, filter, sort, overwrite, on_progress: progressChannel(onProgress) })
 /** The periodic report workbook for a period string (see logic/period). */
-export const exportReport = (path: string, period: string, onProgress?: ProgressHandler) =>
-  call<ExportSummary>('export_report', { path, period, on_progress: progressChannel(onProgress) })
+export const exportReport = (path: string, period: string, overwrite = false, onProgress?: ProgressHandler) =>
+  call<ExportSummary>('export_report', { path, period, overwrite, on_progress: progressChannel(onProgress) })
 
 /** Empty filter: every problem. */
 export function emptyFilter(): ProblemFilter {

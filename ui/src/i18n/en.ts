@@ -12,6 +12,8 @@ const en: typeof zh = {
     signOut: 'Sign out',
     auditBroken: 'The event hash chain failed verification: records may have been altered. See the Audit page for the broken link.',
     goAudit: 'Go to Audit',
+    ledgerReplaced: 'The ledger file was replaced or moved since this app opened it (restored by another program, for instance): what is shown is no longer the ledger at that path, and nothing will be written. Open it again.',
+    reopen: 'Open the ledger again',
   },
   nav: {
     dashboard: 'Dashboard',
@@ -607,6 +609,7 @@ const en: typeof zh = {
     restore: 'Restore from a backup…',
     backupDone: 'Backed up: {path} ({events} events)',
     restoreConfirm: 'The chosen backup will replace this ledger. It is checked first; the current ledger is kept beside it. You will need to sign in again. Continue?',
+    restoreForceConfirm: 'Replace the ledger with this backup all the same? (The current ledger is kept.)',
     restoreDone: 'Restored ({events} events). The replaced ledger was kept as: {kept}',
     backupHint: 'Backed up automatically on open and at the interval above, to: {dir}',
     category: 'Category',
@@ -719,6 +722,7 @@ const en: typeof zh = {
     again: 'Import another file',
   },
   export: {
+    overwriteConfirm: '{path} already exists. Replace it with this export?',
     path: 'Save to',
     pathPlaceholder: 'Full path of the file, named e.g. {name}',
     choose: 'Choose…',

@@ -11,6 +11,8 @@ export default {
     signOut: '退出登录',
     auditBroken: '事件哈希链校验未通过：台账记录可能被改动。请到“审计”页面查看断点并处理。',
     goAudit: '前往审计',
+    ledgerReplaced: '台账文件在本程序打开后被替换或移动（例如被另一程序恢复），当前显示的已不是该路径下的台账，任何操作都不会写入。请重新打开。',
+    reopen: '重新打开台账',
   },
   nav: {
     dashboard: '工作台',
@@ -611,6 +613,7 @@ export default {
     restore: '从备份恢复…',
     backupDone: '已备份：{path}（{events} 个事件）',
     restoreConfirm: '将用所选备份替换当前台账。备份会先校验；当前台账将另存保留。恢复后需重新登录。继续吗？',
+    restoreForceConfirm: '仍要用该备份替换当前台账吗？（当前台账将另存保留）',
     restoreDone: '已恢复（{events} 个事件）。原台账保留为：{kept}',
     backupHint: '打开台账时及每隔上述时间自动备份到：{dir}',
     category: '类别',
@@ -723,6 +726,7 @@ export default {
     again: '再导入一个文件',
   },
   export: {
+    overwriteConfirm: '{path} 已存在。要用本次导出覆盖它吗？',
     path: '保存到',
     pathPlaceholder: '文件的完整路径，文件名如 {name}',
     choose: '选择位置…',

@@ -21,6 +21,9 @@ export const app = reactive({
   settings: null as Settings | null,
   /** Path of a ledger whose last verification failed; the banner shows while it is open. */
   auditBrokenPath: readBroken(),
+  /** The open ledger's file was replaced or moved under the app (the shell refuses every
+   * command until it is opened again); the banner offers to reopen it. */
+  ledgerReplaced: false,
 })
 
 function readBroken(): string | null {
@@ -60,7 +63,35 @@ export async function ledgerOpened(info: LedgerInfo) {
   app.session = null
   app.units = []
   app.settings = null
+  app.ledgerReplaced = false
   watchChain(info.path)
+  watchFile()
+}
+
+export const FILE_POLL_MS = 15000
+let fileTimer: ReturnType<typeof setInterval> | undefined
+
+/** Asks the shell whether the open ledger's file was swapped under it. */
+export async function checkFile() {
+  if (!app.ledger) return
+  try {
+    app.ledgerReplaced = await api.ledgerReplaced()
+  } catch {
+    // the next check will tell
+  }
+}
+
+/** Checks the file on a timer and whenever the window gets the focus back (the moment another
+ * program's restore is most likely to have happened). */
+export function watchFile() {
+  clearInterval(fileTimer)
+  fileTimer = setInterval(() => void checkFile(), FILE_POLL_MS)
+  globalThis.removeEventListener?.('focus', onFocus)
+  globalThis.addEventListener?.('focus', onFocus)
+}
+
+function onFocus() {
+  void checkFile()
 }
 
 export const CHAIN_POLL_MS = 500
@@ -103,6 +134,7 @@ export async function restore(): Promise<void> {
   app.ledger = { path: info.current, district_name: settings.district_name }
   app.settings = settings
   watchChain(info.current)
+  watchFile()
   app.session = await api.session()
   if (app.session) await refreshUnits()
 }
@@ -125,6 +157,8 @@ export async function refreshSettings() {
 
 export async function closeLedger() {
   clearTimeout(chainTimer)
+  clearInterval(fileTimer)
+  app.ledgerReplaced = false
   await api.ledgerClose()
   app.ledger = null
   app.session = null

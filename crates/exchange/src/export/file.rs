@@ -1,16 +1,22 @@
-//! All-or-nothing output: write a temporary file in the target's directory (same file system,
-//! so the final rename is atomic), rename it over the target when complete, delete it on any
-//! failure.
+//! All-or-nothing output: vet the target (`taizhang_ledger::check_output_target`: never the
+//! open ledger, another ledger, a device, FIFO or folder; an existing file only when the user
+//! chose to replace it), write a temporary file in the target's directory (same file system,
+//! so the final rename is atomic), vet the target again and rename the file over it when
+//! complete, delete it on any failure.
 
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
+
+use taizhang_ledger::{check_output_target, OutputTarget};
 
 use super::ExportError;
 
 pub(crate) struct PendingFile {
     tmp: PathBuf,
     target: PathBuf,
+    overwrite: bool,
+    open_ledger: Option<PathBuf>,
     done: bool,
 }
 
@@ -21,7 +27,8 @@ fn write_error(path: &Path, e: io::Error) -> ExportError {
 impl PendingFile {
     /// Creates the temporary file beside `target`. Fails before anything is written when the
     /// directory is missing or `target` is a directory.
-    pub(crate) fn create(target: &Path) -> Result<(PendingFile, File), ExportError> {
+    pub(crate) fn create(out: OutputTarget<'_>, open_ledger: Option<&Path>) -> Result<(PendingFile, File), ExportError> {
+        let target = out.path;
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
@@ -29,15 +36,22 @@ impl PendingFile {
         if !dir.is_dir() {
             return Err(ExportError::NoDirectory { path: dir.display().to_string() });
         }
-        if target.is_dir() {
-            return Err(write_error(target, io::Error::other("a folder of that name exists")));
-        }
+        check_output_target(out, open_ledger)?;
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
         let pid = std::process::id();
         for n in 0..1000u32 {
             let tmp = dir.join(format!(".{name}.{pid}-{n}.part"));
             match OpenOptions::new().write(true).create_new(true).open(&tmp) {
-                Ok(file) => return Ok((PendingFile { tmp, target: target.to_path_buf(), done: false }, file)),
+                Ok(file) => {
+                    let pending = PendingFile {
+                        tmp,
+                        target: target.to_path_buf(),
+                        overwrite: out.overwrite,
+                        open_ledger: open_ledger.map(Path::to_path_buf),
+                        done: false,
+                    };
+                    return Ok((pending, file));
+                }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(write_error(target, e)),
             }
@@ -58,6 +72,9 @@ impl PendingFile {
     pub(crate) fn commit(mut self, file: File) -> Result<(), ExportError> {
         file.sync_all().map_err(|e| write_error(&self.target, e))?;
         drop(file);
+        // Vetted again: the export took a while, and something may have appeared there.
+        let again = OutputTarget { path: &self.target, overwrite: self.overwrite };
+        check_output_target(again, self.open_ledger.as_deref())?;
         std::fs::rename(&self.tmp, &self.target).map_err(|e| {
             // Windows refuses to replace a file another program (Excel, WPS) holds open.
             if e.kind() == io::ErrorKind::PermissionDenied && self.target.exists() {
@@ -96,7 +113,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("台账.csv");
         std::fs::write(&target, "old").unwrap();
-        let (pending, mut file) = PendingFile::create(&target).unwrap();
+        let (pending, mut file) = PendingFile::create(OutputTarget::replacing(&target), None).unwrap();
         file.write_all(b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "old", "the target is untouched until commit");
         pending.commit(file).unwrap();
@@ -110,7 +127,7 @@ mod tests {
         let target = dir.path().join("a.xlsx");
         std::fs::write(&target, "old").unwrap();
         {
-            let (_pending, mut file) = PendingFile::create(&target).unwrap();
+            let (_pending, mut file) = PendingFile::create(OutputTarget::replacing(&target), None).unwrap();
             file.write_all(b"half").unwrap();
         }
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
@@ -120,9 +137,9 @@ mod tests {
     #[test]
     fn a_missing_directory_is_refused_before_writing() {
         let dir = tempfile::tempdir().unwrap();
-        let err = PendingFile::create(&dir.path().join("nope/a.xlsx")).err().unwrap();
+        let err = PendingFile::create(dir.path().join("nope/a.xlsx").as_path().into(), None).err().unwrap();
         assert_eq!(err.code(), "export.no_directory");
-        let err = PendingFile::create(dir.path()).err().unwrap();
-        assert_eq!(err.code(), "export.write_failed");
+        let err = PendingFile::create(OutputTarget::replacing(dir.path()), None).err().unwrap();
+        assert_eq!(err.code(), "output.not_a_regular_file");
     }
 }

@@ -21,6 +21,7 @@ use taizhang_core::*;
 use taizhang_ledger::{ChainHead, ExportRow, Ledger, LedgerError, ProblemFilter, RowSink, Sort, SortKey};
 
 use super::file::PendingFile;
+use taizhang_ledger::OutputTarget;
 use super::style;
 use super::{beijing_minute, write_date_cell, ExportError, ExportSummary, MAX_XLSX_ROWS};
 
@@ -474,16 +475,19 @@ fn write_info_sheet(wb: &mut Workbook, heading: &Heading, rows: u64, heads: &[Ch
 
 /// Writes the problems `filter` selects, in `sort` order, as an .xlsx ledger at `out`.
 /// `progress(done, total)` is called as rows are written. Nothing is left at `out` unless the
-/// whole file was written; a previous file there is replaced only then.
-pub fn export_ledger_xlsx(
+/// whole file was written; a previous file there is replaced only then, and only when `out`
+/// says so (`OutputTarget::replacing`; see `check_output_target` for what is never replaced).
+pub fn export_ledger_xlsx<'a>(
     ledger: &Ledger,
     filter: &ProblemFilter,
     sort: Sort,
     now: DateTime<Utc>,
-    out: &Path,
+    out: impl Into<OutputTarget<'a>>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ExportSummary, ExportError> {
-    let (pending, file) = PendingFile::create(out)?;
+    let target = out.into();
+    let out = target.path;
+    let (pending, file) = PendingFile::create(target, ledger.path())?;
     let heading = Heading::read(ledger, filter, sort, now)?;
     let mut wb = Workbook::new();
     let x = |e: rust_xlsxwriter::XlsxError| ExportError::spreadsheet(e, pending.target());
@@ -544,15 +548,17 @@ impl RowSink for CsvSink<'_> {
 /// The same rows and columns as `export_ledger_xlsx`, as CSV: UTF-8 with a BOM (Excel and WPS
 /// take BOM-less files for the local code page), the header row only, dates as YYYY-MM-DD,
 /// CRLF line ends.
-pub fn export_ledger_csv(
+pub fn export_ledger_csv<'a>(
     ledger: &Ledger,
     filter: &ProblemFilter,
     sort: Sort,
     now: DateTime<Utc>,
-    out: &Path,
+    out: impl Into<OutputTarget<'a>>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ExportSummary, ExportError> {
-    let (pending, file) = PendingFile::create(out)?;
+    let target = out.into();
+    let out = target.path;
+    let (pending, file) = PendingFile::create(target, ledger.path())?;
     let io_fail = |e: std::io::Error| ExportError::Write { path: out.display().to_string(), reason: e.to_string() };
     let mut buf = BufWriter::new(file);
     buf.write_all("\u{FEFF}".as_bytes()).map_err(io_fail)?;

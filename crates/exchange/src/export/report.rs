@@ -16,6 +16,7 @@ use taizhang_ledger::report::{OverdueItem, Report};
 use taizhang_ledger::Ledger;
 
 use super::file::PendingFile;
+use taizhang_ledger::OutputTarget;
 use super::style;
 use super::{beijing_minute, write_date_cell, ExportError, ExportSummary};
 
@@ -443,9 +444,16 @@ fn build(rep: &Report) -> X<Workbook> {
     Ok(wb)
 }
 
-/// Writes an already made report (e.g. the one the app is showing) as a workbook at `out`.
-pub fn write_report_xlsx(report: &Report, out: &Path) -> Result<ExportSummary, ExportError> {
-    let (pending, file) = PendingFile::create(out)?;
+/// Writes an already made report (e.g. the one the app is showing) as a workbook at `out`,
+/// vetted against the ledger `open_ledger` the report was made from (`check_output_target`).
+pub fn write_report_xlsx<'a>(
+    report: &Report,
+    out: impl Into<OutputTarget<'a>>,
+    open_ledger: Option<&Path>,
+) -> Result<ExportSummary, ExportError> {
+    let target = out.into();
+    let out = target.path;
+    let (pending, file) = PendingFile::create(target, open_ledger)?;
     let x = |e: XlsxError| ExportError::spreadsheet(e, pending.target());
     let mut wb = build(report).map_err(x)?;
     let mut writer = BufWriter::new(file);
@@ -456,11 +464,17 @@ pub fn write_report_xlsx(report: &Report, out: &Path) -> Result<ExportSummary, E
 }
 
 /// Makes the report for `period` at `now` and writes it at `out`.
-pub fn export_report_xlsx(ledger: &Ledger, period: &Period, now: DateTime<Utc>, out: &Path) -> Result<ExportSummary, ExportError> {
+pub fn export_report_xlsx<'a>(
+    ledger: &Ledger,
+    period: &Period,
+    now: DateTime<Utc>,
+    out: impl Into<OutputTarget<'a>>,
+) -> Result<ExportSummary, ExportError> {
+    let target = out.into();
     // Refuse a bad target before the figures are computed.
-    drop(PendingFile::create(out)?);
+    drop(PendingFile::create(target, ledger.path())?);
     let report = ledger.report(period, now)?;
-    write_report_xlsx(&report, out)
+    write_report_xlsx(&report, target, ledger.path())
 }
 
 #[cfg(test)]
