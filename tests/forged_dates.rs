@@ -254,12 +254,13 @@ fn every_reader_survives_dates_a_forger_stored() {
 
     // Figures and the report over ordinary periods, and over one reaching the odd dates.
     let periods = [Period::year(2026).unwrap(), Period::month(2026, 3).unwrap(), Period::custom(ymd(1000, 1, 1), ymd(9999, 12, 31)).unwrap()];
+    let report_path = dir.path().join("报表.xlsx");
     for p in &periods {
         ledger.scorecard(p, now).unwrap();
         ledger.scorecard_of_aggregates(p, now).unwrap();
         ledger.dashboard(p, now).unwrap();
         ledger.report(p, now).unwrap();
-        export_report_xlsx(&ledger, p, now, &dir.path().join("报表.xlsx")).unwrap();
+        export_report_xlsx(&ledger, p, now, taizhang_ledger::OutputTarget::replacing(&report_path)).unwrap();
     }
 
     // The exports, with the odd dates as text where a spreadsheet cannot hold them.

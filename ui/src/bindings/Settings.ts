@@ -63,4 +63,10 @@ backup_keep: number,
  * The last year a date may fall in (typed, imported, computed or the clock's); the first
  * is `dates::FIRST_YEAR`. Commands carrying a date outside are refused (`core::dates`).
  */
-last_year: number, };
+last_year: number, 
+/**
+ * How far (in seconds) an act may be dated before the ledger's latest event and still be
+ * recorded: a computer's clock jitters and is corrected. Such an act is marked ("clock
+ * behind by N s") by `verify`; anything earlier is refused (`event.time_before_history`).
+ */
+clock_tolerance_seconds: number, };
