@@ -206,6 +206,8 @@ const en: typeof zh = {
     'the visit is of another enterprise': 'the visit is of another enterprise',
     'an urge has a level: reminder, yellow or red': 'an urge has a level: reminder, yellow or red',
     'must be between 2000 and 2100': 'must be between 2000 and 2100',
+    'must be between 2000 and 9999': 'must be between 2000 and 9999',
+    'must be after the current year, or every later command is refused': 'must be after the current year, or every later command is refused',
     'a date is listed twice': 'a date is listed twice',
     'not an argon2 hash': 'not an argon2 hash',
   },
