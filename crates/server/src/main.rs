@@ -26,10 +26,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// Create (or migrate) the schema and the district's genesis: office unit and `admin`.
-    Init {
-        #[arg(long, env = "TAIZHANG_ADMIN_PASSWORD")]
-        admin_password: String,
-    },
+    /// admin's password comes from TAIZHANG_ADMIN_PASSWORD or the first line of standard
+    /// input, never from an argument (other users can read a process's arguments).
+    Init,
     /// Serve the sync protocol over HTTP. Plain HTTP is allowed on loopback addresses only
     /// until TLS lands.
     Serve {
@@ -75,16 +74,17 @@ enum UserCmd {
         /// office | township | department | leader
         #[arg(long)]
         role: String,
-        #[arg(long, env = "TAIZHANG_NEW_PASSWORD")]
-        password: Option<String>,
+        /// Also set the user's password, read from TAIZHANG_NEW_PASSWORD or the first line of
+        /// standard input (never an argument).
+        #[arg(long)]
+        with_password: bool,
         #[arg(long = "as", default_value = "admin")]
         by: String,
     },
     Password {
         #[arg(long)]
         login: String,
-        #[arg(long, env = "TAIZHANG_NEW_PASSWORD")]
-        password: String,
+
         #[arg(long = "as", default_value = "admin")]
         by: String,
     },
@@ -129,6 +129,23 @@ fn url(cli: &Cli) -> Result<&str> {
     cli.database_url.as_deref().ok_or_else(|| ServerError::malformed("--database-url (or TAIZHANG_DATABASE_URL) is required"))
 }
 
+/// A password from the environment variable `var`, else the first line of standard input.
+/// Never an argument: any user of the machine can read a process's arguments.
+fn secret(var: &str) -> Result<String> {
+    if let Ok(p) = std::env::var(var) {
+        if !p.is_empty() {
+            return Ok(p);
+        }
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| ServerError::malformed(format!("reading the password: {e}")))?;
+    let p = line.trim_end_matches(['\r', '\n']).to_string();
+    if p.is_empty() {
+        return Err(ServerError::malformed(format!("no password: set {var} or give it on standard input")));
+    }
+    Ok(p)
+}
+
 fn bad(what: &str, v: &str) -> ServerError {
     ServerError::malformed(format!("unknown {what}: {v}"))
 }
@@ -136,8 +153,9 @@ fn bad(what: &str, v: &str) -> ServerError {
 fn run(cli: &Cli) -> Result<serde_json::Value> {
     let now = Utc::now();
     match &cli.cmd {
-        Cmd::Init { admin_password } => {
-            PgStore::init(url(cli)?, admin_password, now)?;
+        Cmd::Init => {
+            let admin_password = secret("TAIZHANG_ADMIN_PASSWORD")?;
+            PgStore::init(url(cli)?, &admin_password, now)?;
             Ok("district initialized: office unit and user admin created".into())
         }
         Cmd::Serve { listen } => {
@@ -172,7 +190,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Cmd::User { cmd } => {
             let store = PgStore::open(url(cli)?)?;
             let (by, cmds) = match cmd {
-                UserCmd::Add { login, name, unit, role, password, by } => {
+                UserCmd::Add { login, name, unit, role, with_password, by } => {
                     let role = Role::parse(role).ok_or_else(|| bad("role", role))?;
                     let user_id = new_id(now);
                     let mut cmds = vec![Command::CreateUser {
@@ -182,14 +200,16 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
                         unit_id: unit_id(&store, unit)?,
                         role,
                     }];
-                    if let Some(p) = password {
-                        cmds.push(Command::SetPassword { user_id, password_hash: Some(password_hash(p)?) });
+                    if *with_password {
+                        let p = secret("TAIZHANG_NEW_PASSWORD")?;
+                        cmds.push(Command::SetPassword { user_id, password_hash: Some(password_hash(&p)?) });
                     }
                     (by, cmds)
                 }
-                UserCmd::Password { login, password, by } => {
+                UserCmd::Password { login, by } => {
+                    let password = secret("TAIZHANG_NEW_PASSWORD")?;
                     let user_id = store.user_id(login)?.ok_or_else(|| bad("login", login))?;
-                    (by, vec![Command::SetPassword { user_id, password_hash: Some(password_hash(password)?) }])
+                    (by, vec![Command::SetPassword { user_id, password_hash: Some(password_hash(&password)?) }])
                 }
             };
             Ok(serde_json::to_value(store.execute(by, &cmds, now)?).unwrap_or_default())
