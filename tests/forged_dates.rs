@@ -196,6 +196,12 @@ fn every_reader_survives_dates_a_forger_stored() {
     // The chain is sound: the forger recomputed the hashes.
     let report = ledger.verify().unwrap();
     assert!(report.ok, "{report:?}");
+    // The rules' replay does not pass them: it names the first forged event.
+    let full = ledger.verify_full().unwrap();
+    let first = full.first_not_admitted.as_ref().expect("a forged date is not admitted");
+    assert!(!full.ok);
+    assert_eq!((first.kind.as_str(), first.verdict.as_str()), ("problem_registered", "refused"), "{first:?}");
+    assert!(first.occurred_at.starts_with("-0001-"), "{first:?}");
     // The forged events were never projected; a rebuild folds them, and a second rebuild
     // changes nothing.
     ledger.rebuild().unwrap();

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::command::Action;
+use crate::dates::{check_decided, DateRange};
 use crate::error::DomainError;
 use crate::event::{AssignmentTerms, EventBody, EventMeta};
 use crate::model::*;
@@ -141,6 +142,11 @@ pub fn admit(body: &EventBody, meta: &EventMeta, ctx: &AdmitContext, world: &dyn
     if let Err(e) = check_time(meta.occurred_at, ctx.latest, problem_latest, ctx.settings.clock_tolerance_seconds) {
         return Verdict::Refused(e);
     }
+    // The date range, as `decide` checks it: the clock, and every date the event carries.
+    let range = DateRange::of(ctx.settings).check_clock(meta.occurred_at);
+    if let Err(e) = range.and_then(|()| check_decided(meta.occurred_at, ctx.settings, std::slice::from_ref(body))) {
+        return Verdict::Refused(e);
+    }
     let wctx = Context { now: meta.occurred_at, calendar: ctx.calendar, settings: ctx.settings };
     if let Some(action) = action_of(body) {
         let pid = body.problem_id().unwrap_or_default();
@@ -197,14 +203,14 @@ fn genesis(body: &EventBody, meta: &EventMeta, ctx: &AdmitContext, world: &dyn W
     }
 }
 
-/// The acting user as the events made them: known, active, in a known unit.
+/// The acting user as the events made them: known, in a known unit, and allowed to act at all
+/// (`workflow::actor_may_act`, the same question `decide` asks: user and unit both active).
 fn actor_of(meta: &EventMeta, world: &dyn World) -> Result<Actor, DomainError> {
     let user = world.user(&meta.actor).ok_or_else(|| DomainError::not_found("user", &meta.actor))?;
-    if !user.active {
-        return Err(DomainError::Inactive { user: user.login });
-    }
     let unit = world.unit(&user.unit_id).ok_or_else(|| DomainError::not_found("unit", &user.unit_id))?;
-    Ok(Actor { user, unit })
+    let actor = Actor { user, unit };
+    workflow::actor_may_act(&actor)?;
+    Ok(actor)
 }
 
 fn own_unit(actor: &Actor, unit_id: &str, what: &str) -> Result<(), DomainError> {

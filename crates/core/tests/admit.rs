@@ -167,6 +167,28 @@ fn a_deactivated_user_may_do_nothing() {
 }
 
 #[test]
+fn a_deactivated_units_user_may_do_nothing() {
+    // The same question `decide` asks (`actor_may_act`): user and unit both active.
+    let mut d = busy_district();
+    d.ok(
+        OFFICE,
+        Command::UpdateUnit { unit_id: U_LEAD.into(), name: "区领导".into(), short_name: "领导".into(), active: false },
+        at(2025, 2, 1),
+    );
+    let v = verdict_of(&d, "user-leader", at(2025, 2, 2), EventBody::Instructed { problem_id: "p-run".into(), text: "x".into() });
+    assert_eq!(refused_code(&v), "auth.unit_inactive");
+}
+
+#[test]
+fn an_act_dated_outside_the_date_range_is_refused() {
+    // The clock's year, as `decide` checks it, whatever the history before it says.
+    let d = busy_district();
+    let far = DateTime::parse_from_rfc3339("9999-06-01T02:00:00Z").unwrap().to_utc();
+    let v = verdict_of(&d, "user-leader", far, EventBody::Instructed { problem_id: "p-run".into(), text: "x".into() });
+    assert_eq!(refused_code(&v), "clock.out_of_range");
+}
+
+#[test]
 fn backdating_is_refused_and_jitter_within_the_tolerance_is_admitted() {
     let d = busy_district();
     let latest = d.w.log.last().unwrap().0.occurred_at;

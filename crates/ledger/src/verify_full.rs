@@ -5,7 +5,6 @@
 //! not, a state that did not allow it, a time before what precedes it — and lists the events
 //! admitted within the clock tolerance though dated before the latest one ("clock behind").
 
-use chrono::DateTime;
 use serde::Serialize;
 use taizhang_core::admit::{clock_behind, Verdict};
 use taizhang_core::replay::Replay;
@@ -109,9 +108,10 @@ impl Ledger {
             let occurred: String = r.get(4)?;
             let kind: String = r.get(5)?;
             let payload: String = r.get(6)?;
-            let occurred_at = DateTime::parse_from_rfc3339(&occurred)
-                .map_err(|e| LedgerError::Corrupt(format!("event time {occurred:?}: {e}")))?
-                .to_utc();
+            // Any stored time, chrono's signed years included (`chain::parse_instant`, as
+            // rebuild reads them): a forged one is named by the rules below, not fatal here.
+            let occurred_at = taizhang_core::chain::parse_instant(&occurred)
+                .ok_or_else(|| LedgerError::Corrupt(format!("event time {occurred:?} is not an instant")))?;
             let body = EventBody::from_parts(&kind, serde_json::from_str(&payload)?)?;
             let meta = EventMeta { actor: actor.clone(), occurred_at };
             let (verdict, error) = match replay.admit(&body, &meta) {
