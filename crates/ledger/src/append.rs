@@ -227,10 +227,9 @@ impl Ledger {
                     // tolerance) or before the problem's own latest event, whatever clock
                     // `now` came from (`TAIZHANG_NOW` included).
                     let problem_latest = cmd.problem_id().and_then(|id| world.problem(id)).map(|p| p.updated_at);
-                    world.into_result().map_err(|e| (i, e))?;
-                    check_time(now, latest, problem_latest, settings.clock_tolerance_seconds).map_err(|e| (i, e.into()))?;
-                    let world = SqlWorld::new(&tx, &projector);
-                    let decided = decide(cmd, &actor, &ctx, &world);
+                    let decided = check_time(now, latest, problem_latest, settings.clock_tolerance_seconds)
+                        .and_then(|()| decide(cmd, &actor, &ctx, &world));
+                    // A failed read comes first: what was decided on it is not to be trusted.
                     world.into_result().map_err(|e| (i, e))?;
                     decided.map_err(|e| (i, e.into()))?
                 };
