@@ -11,7 +11,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, MAIN_DB};
 use serde::Serialize;
 
 use crate::error::{LedgerError, Result};
-use crate::output::{check_output_target, clean_stale_parts, OutputTarget};
+use crate::output::{check_output_target, clean_stale_parts, folder_of, is_sqlite_database, remove_sidecars, OutputTarget};
 use crate::verify::ChainHead;
 use crate::Ledger;
 
@@ -45,9 +45,8 @@ fn partial_path(target: &Path, tag: &str) -> PathBuf {
 }
 
 fn remove_with_sidecars(path: &Path) {
-    for ext in ["", "-wal", "-shm", "-journal"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
-    }
+    let _ = std::fs::remove_file(path);
+    remove_sidecars(path);
 }
 
 /// Creates `dir/<stem><suffix>.db` (or `…-2.db`, `…-3.db`, …) empty and new, and returns its
@@ -108,9 +107,7 @@ impl Ledger {
                 return Err(e);
             }
         };
-        for ext in ["-wal", "-shm", "-journal"] {
-            let _ = std::fs::remove_file(format!("{}{ext}", out.display()));
-        }
+        remove_sidecars(out);
         if let Err(e) = std::fs::rename(&tmp, out) {
             remove_with_sidecars(&tmp);
             return Err(e.into());
@@ -176,11 +173,7 @@ fn is_stamp(s: &str) -> bool {
 /// included: in WAL mode every open connection holds a shared lock). `None` when there is no
 /// file, or it is not a SQLite database at all (nothing can be using it as one).
 fn hold_exclusively(target: &Path) -> Result<Option<Connection>> {
-    let mut head = [0u8; 16];
-    let is_sqlite = std::fs::File::open(target)
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-        .is_ok_and(|()| &head == b"SQLite format 3\0");
-    if !is_sqlite {
+    if !is_sqlite_database(target) {
         return Ok(None);
     }
     let conn = Connection::open_with_flags(target, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
@@ -280,10 +273,7 @@ fn swap_in(tmp: &Path, target: &Path, now: DateTime<Utc>, lock: Option<Connectio
     let kept_as = if target.exists() {
         let stamp = now.with_timezone(&taizhang_core::china_offset()).format("%Y%m%d-%H%M%S");
         let stem = target.file_stem().and_then(|s| s.to_str()).unwrap_or("ledger");
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
+        let dir = folder_of(target);
         let kept = claim_unique(dir, stem, &format!(".replaced-{stamp}"))?;
         let moved = (|| {
             std::fs::rename(target, &kept)?;

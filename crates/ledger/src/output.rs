@@ -90,16 +90,21 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// The folder a file of `path` is in: its parent, or `.` for a bare name (whose parent is empty).
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
 /// The canonical form of a path that may not exist yet: its folder resolved, its name kept.
 fn canonical(p: &Path) -> Option<PathBuf> {
     if let Ok(c) = std::fs::canonicalize(p) {
         return Some(c);
     }
     let name = p.file_name()?;
-    let dir = match p.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(p);
     Some(std::fs::canonicalize(dir).ok()?.join(name))
 }
 
@@ -115,6 +120,8 @@ enum Header {
     Ledger,
     /// A SQLite write-ahead log (the `-wal` of some database).
     Wal,
+    /// Another SQLite database.
+    Sqlite,
     Other,
 }
 
@@ -128,11 +135,26 @@ fn header(path: &Path) -> Header {
     if n >= 4 && buf[..3] == [0x37, 0x7f, 0x06] && (buf[3] == 0x82 || buf[3] == 0x83) {
         return Header::Wal;
     }
+    if n < 16 || &buf[..16] != b"SQLite format 3\0" {
+        return Header::Other;
+    }
     // application_id is the big-endian integer at offset 68 of the database header.
-    if n == 100 && &buf[..16] == b"SQLite format 3\0" && i32::from_be_bytes([buf[68], buf[69], buf[70], buf[71]]) == APPLICATION_ID {
+    if n == 100 && i32::from_be_bytes([buf[68], buf[69], buf[70], buf[71]]) == APPLICATION_ID {
         return Header::Ledger;
     }
-    Header::Other
+    Header::Sqlite
+}
+
+/// Whether `path` is a SQLite database (a ledger or any other), by its first bytes.
+pub(crate) fn is_sqlite_database(path: &Path) -> bool {
+    matches!(header(path), Header::Ledger | Header::Sqlite)
+}
+
+/// Removes SQLite's side files of `path` (`SIDECARS`), where there are any.
+pub(crate) fn remove_sidecars(path: &Path) {
+    for s in SIDECARS {
+        let _ = std::fs::remove_file(with_suffix(path, s));
+    }
 }
 
 /// Vets `target` before anything is written. Refuses, with its own code each:
@@ -149,7 +171,7 @@ pub fn check_output_target(target: OutputTarget<'_>, open_ledger: Option<&Path>)
     if let Some(ledger) = open_ledger {
         let own = std::iter::once(ledger.to_path_buf()).chain(SIDECARS.iter().map(|s| with_suffix(ledger, s)));
         for f in own {
-            if same_file(path, &f) || (canonical(path).is_some() && canonical(path) == canonical(&f)) {
+            if same_file(path, &f) {
                 return Err(LedgerError::OutputIsOpenLedger { path: shown });
             }
         }
@@ -170,7 +192,7 @@ pub fn check_output_target(target: OutputTarget<'_>, open_ledger: Option<&Path>)
     }
     match header(path) {
         Header::Ledger | Header::Wal => return Err(LedgerError::OutputIsLedger { path: shown }),
-        Header::Other => {}
+        Header::Sqlite | Header::Other => {}
     }
     // The side file of some ledger (its -shm has no header of its own to tell).
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
@@ -192,10 +214,7 @@ pub fn check_output_target(target: OutputTarget<'_>, open_ledger: Option<&Path>)
 /// files) whose process is gone, or which nothing has touched for an hour.
 pub(crate) fn clean_stale_parts(target: &Path, tag: &str) {
     let Some(name) = target.file_name().and_then(|n| n.to_str()) else { return };
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(target);
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let prefix = format!(".{name}.{tag}-");
     for entry in entries.flatten() {

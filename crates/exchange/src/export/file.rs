@@ -29,10 +29,7 @@ impl PendingFile {
     /// directory is missing or `target` is a directory.
     pub(crate) fn create(out: OutputTarget<'_>, open_ledger: Option<&Path>) -> Result<(PendingFile, File), ExportError> {
         let target = out.path;
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let dir = taizhang_ledger::output::folder_of(target).to_path_buf();
         if !dir.is_dir() {
             return Err(ExportError::NoDirectory { path: dir.display().to_string() });
         }
