@@ -133,3 +133,23 @@ impl PgStore {
         Ok(self.conn()?.query_opt("SELECT id FROM users WHERE login = $1", &[&login])?.map(|r| r.get(0)))
     }
 }
+
+/// An event as it travels, from a row of `events` that has its wire columns (id, device_id,
+/// device_seq, prev_hash, hash, actor, occurred_at, kind, schema_version, payload, sig_alg,
+/// sig): one mapping for pull and verify.
+pub(crate) fn wire_event(r: &postgres::Row) -> WireEvent {
+    WireEvent {
+        id: r.get("id"),
+        device_id: r.get("device_id"),
+        device_seq: r.get("device_seq"),
+        prev_hash: r.get("prev_hash"),
+        hash: r.get("hash"),
+        actor: r.get("actor"),
+        occurred_at: r.get("occurred_at"),
+        kind: r.get("kind"),
+        schema_version: r.get("schema_version"),
+        payload: r.get("payload"),
+        sig_alg: r.get("sig_alg"),
+        sig: r.get("sig"),
+    }
+}

@@ -16,7 +16,7 @@ use taizhang_core::{Role, User};
 
 use super::DeviceRow;
 use crate::error::{Result, ServerError};
-use crate::protocol::{Cursor, PullReply, PulledEvent, WireEvent, MAX_PAGE};
+use crate::protocol::{Cursor, PullReply, PulledEvent, MAX_PAGE};
 
 const EVENT_COLS: &str = "e.server_seq, e.id, e.device_id, e.device_seq, e.prev_hash, e.hash, e.actor, e.occurred_at, e.kind,
      e.schema_version, e.payload, e.sig_alg, e.sig, e.outcome, e.reason, e.flag";
@@ -88,20 +88,7 @@ fn pulled(r: &postgres::Row) -> PulledEvent {
     PulledEvent {
         delivery: r.get("delivery"),
         server_seq: r.get("server_seq"),
-        event: WireEvent {
-            id: r.get("id"),
-            device_id: r.get("device_id"),
-            device_seq: r.get("device_seq"),
-            prev_hash: r.get("prev_hash"),
-            hash: r.get("hash"),
-            actor: r.get("actor"),
-            occurred_at: r.get("occurred_at"),
-            kind: r.get("kind"),
-            schema_version: r.get("schema_version"),
-            payload: r.get("payload"),
-            sig_alg: r.get("sig_alg"),
-            sig: r.get("sig"),
-        },
+        event: super::pg::wire_event(r),
         outcome: r.get("outcome"),
         reason: r.get("reason"),
         flag: (!flag.is_empty()).then_some(flag),

@@ -11,7 +11,6 @@ use taizhang_core::chain::GENESIS_HASH;
 use super::VerifyReport;
 use crate::error::Result;
 use crate::sign::{chain_link, event_message, public_key, recompute_hash, verify as verify_sig};
-use crate::protocol::WireEvent;
 
 pub fn verify(c: &mut Client) -> Result<VerifyReport> {
     let mut tx = c.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start()?;
@@ -38,20 +37,7 @@ pub fn verify(c: &mut Client) -> Result<VerifyReport> {
         }
         for r in &rows {
             let seq: i64 = r.get("server_seq");
-            let ev = WireEvent {
-                id: r.get("id"),
-                device_id: r.get("device_id"),
-                device_seq: r.get("device_seq"),
-                prev_hash: r.get("prev_hash"),
-                hash: r.get("hash"),
-                actor: r.get("actor"),
-                occurred_at: r.get("occurred_at"),
-                kind: r.get("kind"),
-                schema_version: r.get("schema_version"),
-                payload: r.get("payload"),
-                sig_alg: r.get("sig_alg"),
-                sig: r.get("sig"),
-            };
+            let ev = super::pg::wire_event(r);
             let broken = |why: String| Ok(VerifyReport { events: count, head: prev_chain.clone(), broken: Some((seq, why)) });
             if seq != expected_seq {
                 return Ok(VerifyReport {
