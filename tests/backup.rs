@@ -36,6 +36,14 @@ fn ledger_at(path: &Path) -> Ledger {
     l
 }
 
+/// `dir/ledger.db` (closed again) and its backup `dir/backup.db`.
+fn closed_ledger_and_backup(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let path = dir.join("ledger.db");
+    let backup = dir.join("backup.db");
+    ledger_at(&path).backup_to(&backup).unwrap();
+    (path, backup)
+}
+
 #[test]
 fn a_backup_is_a_verified_copy_made_while_the_ledger_is_open() {
     let dir = tempfile::tempdir().unwrap();
@@ -112,11 +120,7 @@ fn restore_checks_the_backup_first_and_keeps_the_replaced_ledger() {
 #[test]
 fn a_broken_or_foreign_backup_is_refused_and_nothing_is_replaced() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.db");
-    let l = ledger_at(&path);
-    let backup = dir.path().join("backup.db");
-    l.backup_to(&backup).unwrap();
-    drop(l);
+    let (path, backup) = closed_ledger_and_backup(dir.path());
     // Someone edits the backup with sqlite3: drops the guards and rewrites a payload.
     {
         let c = rusqlite::Connection::open(&backup).unwrap();
@@ -205,11 +209,7 @@ fn a_connection_whose_file_was_swapped_refuses_to_write() {
 #[test]
 fn two_restores_in_one_second_keep_both_replaced_files() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.db");
-    let l = ledger_at(&path);
-    let backup = dir.path().join("backup.db");
-    l.backup_to(&backup).unwrap();
-    drop(l);
+    let (path, backup) = closed_ledger_and_backup(dir.path());
     let t = at(2026, 3, 6);
     let first = restore(&backup, &path, t, false).unwrap().kept_as.unwrap();
     let second = restore(&backup, &path, t, false).unwrap().kept_as.unwrap();
@@ -224,11 +224,7 @@ fn two_restores_in_one_second_keep_both_replaced_files() {
 #[test]
 fn a_stale_part_of_a_killed_restore_is_cleaned_and_a_live_one_is_not() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.db");
-    let l = ledger_at(&path);
-    let backup = dir.path().join("backup.db");
-    l.backup_to(&backup).unwrap();
-    drop(l);
+    let (path, backup) = closed_ledger_and_backup(dir.path());
     // A restore killed midway (its process is gone: no pid is that high) left its copy.
     let stale = dir.path().join(".ledger.db.restore-4999999.part");
     std::fs::copy(&backup, &stale).unwrap();
