@@ -1,7 +1,7 @@
 //! The authorization matrix through the shell: every workflow action, invoked through IPC by a
 //! user of every relationship to the problem (office, leader, the problem's township, another
 //! township, the lead, a supporter, another department), and the shell's own gated commands by
-//! every role. Nothing DESIGN §2/§4 does not allow gets through; what it allows is never
+//! every role. Nothing docs/design.md §2/§4 does not allow gets through; what it allows is never
 //! refused for authorization (it may still be refused for the state or the input).
 //!
 //! The core's own matrix (every state × relationship × action) is crates/core/tests/workflow.rs.
@@ -42,7 +42,7 @@ const USERS: &[(&str, Rel)] = &[
     ("rs", Rel::OtherDept),
 ];
 
-/// DESIGN §4: who may take each action on a problem.
+/// docs/design.md §4: who may take each action on a problem.
 fn may(action: &str, rel: Rel) -> bool {
     use Rel::*;
     let who: &[Rel] = match action {

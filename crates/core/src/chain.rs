@@ -1,4 +1,4 @@
-//! The hash chain over events (DESIGN §5). The encoding is length-prefixed so no field can
+//! The hash chain over events (docs/design.md §5). The encoding is length-prefixed so no field can
 //! bleed into its neighbour, and the payload is hashed as the exact stored text, so any byte
 //! changed in the file changes the hash.
 

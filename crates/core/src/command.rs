@@ -142,7 +142,7 @@ pub enum Command {
     Instruct { problem_id: Id, text: String },
 }
 
-/// The workflow actions of DESIGN §4 that act on an existing problem: what
+/// The workflow actions of docs/design.md §4 that act on an existing problem: what
 /// `workflow::allowed_actions` answers with, and what the UI shows as buttons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]

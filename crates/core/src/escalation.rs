@@ -1,4 +1,4 @@
-//! Lateness, derived and never stored (DESIGN §4): overdue to sign, overdue to handle, working
+//! Lateness, derived and never stored (docs/design.md §4): overdue to sign, overdue to handle, working
 //! days overdue or left, and the escalation level 提醒 → 黄牌 → 红牌.
 //!
 //! The level of one deadline depends only on where it falls against three cut-off dates

@@ -1,4 +1,4 @@
-//! Events: the source of truth (DESIGN §5). A command is decided into event bodies; the ledger
+//! Events: the source of truth (docs/design.md §5). A command is decided into event bodies; the ledger
 //! wraps each in an envelope (id, device, sequence, chain hash) and folds it into projections.
 //! Changing a payload shape means a new `schema_version` and an upcaster, never an edit.
 

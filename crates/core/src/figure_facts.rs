@@ -1,6 +1,6 @@
 //! The countable acts of a problem, dated and credited to a unit: what the scorecard sums.
 //!
-//! Every period figure of DESIGN §6 is a count of acts whose Beijing date falls in the
+//! Every period figure of docs/design.md §6 is a count of acts whose Beijing date falls in the
 //! period (an assignment received, a sign on time, a resolution, a return upheld…). So a
 //! problem contributes a fixed set of [`Fact`]s whatever the period, and a period's figures
 //! are sums over the facts dated in it. The ledger keeps those sums per day as a projection

@@ -1,4 +1,4 @@
-//! Figures of DESIGN §6, per unit and period: sums of the dated facts of each problem
+//! Figures of docs/design.md §6, per unit and period: sums of the dated facts of each problem
 //! (`figure_facts`, a function of the aggregate, itself a fold of the events) plus the open
 //! problems as they stand, so anyone with the file can reproduce them. `scorecard` and
 //! `category_breakdown` take aggregates; `scorecard_from` and `category_breakdown_from` take
@@ -140,7 +140,7 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// The composite score of DESIGN §6 with the configured weights.
+/// The composite score of docs/design.md §6 with the configured weights.
 pub fn composite_score(f: &LeadFigures, settings: &Settings) -> Option<f64> {
     let w = &settings.weights;
     let parts = [

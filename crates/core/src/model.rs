@@ -1,4 +1,4 @@
-//! Domain types of DESIGN §3. Enums serialize as stable snake_case keys; Chinese labels live in
+//! Domain types of docs/design.md §3. Enums serialize as stable snake_case keys; Chinese labels live in
 //! the i18n files and in `label_zh` for the CLI, never in stored data.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -50,11 +50,11 @@ labelled_enum!(
     UnitKind { Office = "office" / "办公室", Township = "township" / "镇街", Department = "department" / "部门", Leadership = "leadership" / "区领导" }
 );
 labelled_enum!(
-    /// DESIGN §2 roles.
+    /// docs/design.md §2 roles.
     Role { Office = "office" / "办公室", Township = "township" / "镇街", Department = "department" / "部门", Leader = "leader" / "领导" }
 );
 labelled_enum!(
-    /// DESIGN §4 states.
+    /// docs/design.md §4 states.
     Status {
         Registered = "registered" / "待交办",
         Assigned = "assigned" / "待签收",
@@ -73,7 +73,7 @@ labelled_enum!(Scale { Above = "above" / "规上", Below = "below" / "规下" })
 labelled_enum!(Satisfaction { Satisfied = "satisfied" / "满意", Basic = "basic" / "基本满意", Unsatisfied = "unsatisfied" / "不满意" });
 labelled_enum!(ResultType { Solved = "solved" / "已解决", Explained = "explained" / "已答复暂不能解决", LongTerm = "long_term" / "纳入长期推进" });
 labelled_enum!(
-    /// Escalation level, derived from deadlines and urges (DESIGN §4). Ordered: higher is worse.
+    /// Escalation level, derived from deadlines and urges (docs/design.md §4). Ordered: higher is worse.
     Escalation { None = "none" / "正常", Reminder = "reminder" / "提醒", Yellow = "yellow" / "黄牌", Red = "red" / "红牌" }
 );
 

@@ -425,7 +425,7 @@ impl Problem {
                     r.upheld = Some(true);
                     r.ruled_at = Some(at);
                 }
-                // The handling deadline does NOT move (DESIGN §4); only signing gets a fresh day.
+                // The handling deadline does NOT move (docs/design.md §4); only signing gets a fresh day.
                 if let Some(a) = self.assignment.as_mut() {
                     a.sign_deadline = *sign_deadline;
                 }

@@ -1,4 +1,4 @@
-//! Deciding commands: authorization, state rules and input checks (DESIGN §2, §4). `decide`
+//! Deciding commands: authorization, state rules and input checks (docs/design.md §2, §4). `decide`
 //! turns a command into events or refuses it; `available_actions` answers "which actions may
 //! this user take on this problem now" with the same gate, so the UI never re-implements a rule.
 

@@ -1,4 +1,4 @@
-//! Lateness and escalation (DESIGN §4): derived from deadlines, the calendar, the settings and
+//! Lateness and escalation (docs/design.md §4): derived from deadlines, the calendar, the settings and
 //! the urges, never stored. 提醒 within 2 WD of the deadline; 黄牌 once overdue; 红牌 at 5 WD
 //! overdue or after a second urge.
 

@@ -1,4 +1,4 @@
-//! Figures of DESIGN §6 on a small hand-built ledger: every number below was worked out by
+//! Figures of docs/design.md §6 on a small hand-built ledger: every number below was worked out by
 //! hand from the story, not from the code.
 //!
 //! The story (2026; March has no holidays; all times 10:00 Beijing unless noted; settings are

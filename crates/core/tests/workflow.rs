@@ -1,8 +1,8 @@
-//! The workflow of DESIGN §2 and §4: who may do what, in which state, and what each refusal's
+//! The workflow of docs/design.md §2 and §4: who may do what, in which state, and what each refusal's
 //! stable code is. The first tests are table-driven over Role × relationship × Action × state;
 //! the rest pin down single rules with real 2026 dates.
 //!
-//! Implemented interpretation being tested (DESIGN §2 read together with §4):
+//! Implemented interpretation being tested (docs/design.md §2 read together with §4):
 //! - the office does NOT sign, return, request extensions or resolve on behalf of departments;
 //! - "evaluate" and "request withdrawal" belong to the problem's own township or the office;
 //! - "resolve locally" belongs to the problem's own township only;
@@ -33,7 +33,7 @@ enum Rel {
     OtherDept,
 }
 
-/// Who may ever take each action (role + relationship), from DESIGN §2/§4.
+/// Who may ever take each action (role + relationship), from docs/design.md §2/§4.
 const PERMITTED: &[(Action, &[Rel])] = &[
     (Action::ResolveLocally, &[Rel::OwnTownship]),
     (Action::Assign, &[Rel::Office]),
@@ -274,7 +274,7 @@ fn command_for(action: Action) -> Command {
     }
 }
 
-/// DESIGN §4 "from → to" of each action when it is accepted.
+/// docs/design.md §4 "from → to" of each action when it is accepted.
 fn status_after(action: Action, before: Status) -> Status {
     use Action as A;
     match action {
@@ -364,7 +364,7 @@ fn gate_and_allowed_actions_match_the_permission_matrix() {
 }
 
 /// `decide` refuses with the same code as the gate, appends nothing when refused, and moves
-/// the state as DESIGN §4 says when accepted.
+/// the state as docs/design.md §4 says when accepted.
 #[test]
 fn decide_matches_the_permission_matrix_and_the_transitions() {
     let now = check_time();
@@ -1406,7 +1406,7 @@ fn a_registered_or_resolved_item_can_be_withdrawn_too() {
     }
 }
 
-/// Every reason, result and comment DESIGN §4 requires, refused when blank (whitespace only).
+/// Every reason, result and comment docs/design.md §4 requires, refused when blank (whitespace only).
 #[test]
 fn every_required_text_is_required() {
     let blank = " \n\t ";

@@ -22,7 +22,7 @@ use super::{beijing_minute, write_date_cell, ExportError, ExportSummary};
 
 pub const REPORT_SHEETS: [&str; 5] = ["汇总", "部门考核", "镇街情况", "问题类别", "超期清单"];
 
-/// Shown for a rate with no denominator (DESIGN §6: "—", never 0%).
+/// Shown for a rate with no denominator (docs/design.md §6: "—", never 0%).
 pub const NO_RATE: &str = "—";
 
 /// "统计期间：2026年5月（2026-05-01至2026-05-31）" — the range is left out when the label
