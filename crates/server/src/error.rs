@@ -35,8 +35,10 @@ pub enum ServerError {
     NotADistrict { reason: String },
     #[error("already initialized")]
     AlreadyInitialized,
-    #[error("plain HTTP is served on loopback addresses only (TLS is not built yet): {listen}")]
+    #[error("plain HTTP is served on loopback addresses only; to listen on {listen} give a certificate (--tls-cert and --tls-key) or --tls-self-signed DIR")]
     PlainHttpOffLoopback { listen: String },
+    #[error(transparent)]
+    Tls(#[from] taizhang_tls::TlsError),
     #[error(transparent)]
     Domain(#[from] DomainError),
     #[error("database error: {}", db_message(.0))]
@@ -70,6 +72,7 @@ impl ServerError {
             NotADistrict { .. } => "server.not_a_district",
             AlreadyInitialized => "server.already_initialized",
             PlainHttpOffLoopback { .. } => "server.plain_http_off_loopback",
+            Tls(t) => t.code(),
             Domain(d) => d.code(),
             Database(_) => "server.database",
             Internal(_) => "server.internal",
@@ -86,6 +89,7 @@ impl ServerError {
             DevicePending { .. } | DeviceRevoked { .. } => StatusCode::FORBIDDEN,
             DeviceConflict { .. } | AlreadyInitialized => StatusCode::CONFLICT,
             PlainHttpOffLoopback { .. } => StatusCode::BAD_REQUEST,
+            Tls(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Domain(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ChainBroken { .. } | NotADistrict { .. } | Database(_) | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -96,6 +100,7 @@ impl ServerError {
         use ServerError::*;
         let mut v = match self {
             Domain(d) => serde_json::to_value(d).unwrap_or_default(),
+            Tls(t) => t.to_json(),
             _ => serde_json::json!({}),
         };
         if !v.is_object() {
@@ -202,7 +207,8 @@ mod tests {
             ServerError::PlainHttpOffLoopback { listen: "0.0.0.0:1".into() },
             ServerError::Internal("x".into()),
         ];
-        let codes = errors.iter().map(|e| e.code()).chain(REPLY_CODES.iter().copied()).chain(["server.database"]);
+        let tls = taizhang_tls::TlsError::examples().into_iter().map(ServerError::Tls).collect::<Vec<_>>();
+        let codes = errors.iter().chain(&tls).map(|e| e.code()).chain(REPLY_CODES.iter().copied()).chain(["server.database"]);
         for code in codes {
             for (lang, m) in [("en", &en), ("zh-CN", &zh)] {
                 assert!(m["errors"][code].is_string(), "{code} has no {lang} message");

@@ -8,6 +8,7 @@ pub mod http;
 pub mod protocol;
 pub mod sign;
 pub mod store;
+pub mod transport;
 pub mod verdict;
 
 pub use error::{Result, ServerError};

@@ -1,6 +1,7 @@
 //! `taizhang-server`: init, serve, verify, and the office's device, user and unit commands.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -8,6 +9,7 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use taizhang_core::{Command, Role, UnitKind};
 use taizhang_server::store::office::{new_id, password_hash};
+use taizhang_server::transport::{self, TlsSource};
 use taizhang_server::{PgStore, Result, ServerError, Store};
 
 #[derive(Parser)]
@@ -29,11 +31,18 @@ enum Cmd {
     /// admin's password comes from TAIZHANG_ADMIN_PASSWORD or the first line of standard
     /// input, never from an argument (other users can read a process's arguments).
     Init,
-    /// Serve the sync protocol over HTTP. Plain HTTP is allowed on loopback addresses only
-    /// until TLS lands.
+    /// Serve the sync protocol: over TLS with --tls-cert/--tls-key or --tls-self-signed (its
+    /// fingerprint is printed at start), or plain HTTP on a loopback address only.
     Serve {
         #[arg(long, default_value = "127.0.0.1:7878")]
         listen: SocketAddr,
+        #[command(flatten)]
+        tls: TlsArgs,
+    },
+    /// The server's TLS certificate.
+    Tls {
+        #[command(subcommand)]
+        cmd: TlsCmd,
     },
     /// Check the server chain, every device chain and every signature.
     Verify,
@@ -51,6 +60,45 @@ enum Cmd {
     Unit {
         #[command(subcommand)]
         cmd: UnitCmd,
+    },
+}
+
+/// Where the server's TLS certificate comes from (none: plain HTTP, loopback only).
+#[derive(clap::Args)]
+struct TlsArgs {
+    /// PEM certificate chain, leaf first (e.g. from the district's CA).
+    #[arg(long, value_name = "FILE", requires = "tls_key", conflicts_with = "tls_self_signed")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Directory of the self-signed certificate: made there on first use (key file mode 0600)
+    /// and reused on every start, so the fingerprint clients pinned stays the same.
+    #[arg(long, value_name = "DIR")]
+    tls_self_signed: Option<PathBuf>,
+    /// A DNS name or IP address the self-signed certificate is made for (repeat for more; only
+    /// used when it is made). Default: localhost and the listen address.
+    #[arg(long = "tls-name", value_name = "NAME", requires = "tls_self_signed")]
+    tls_names: Vec<String>,
+}
+
+impl TlsArgs {
+    fn source(&self) -> Option<TlsSource> {
+        match (&self.tls_cert, &self.tls_key, &self.tls_self_signed) {
+            (Some(cert), Some(key), _) => Some(TlsSource::Files { cert: cert.clone(), key: key.clone() }),
+            (_, _, Some(dir)) => Some(TlsSource::SelfSigned { dir: dir.clone(), names: self.tls_names.clone() }),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum TlsCmd {
+    /// Print the SHA-256 fingerprint of the certificate `serve` would use with these options
+    /// (making the self-signed one if it is not there yet), for the office to hand out.
+    Fingerprint {
+        #[command(flatten)]
+        tls: TlsArgs,
     },
 }
 
@@ -158,18 +206,42 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             PgStore::init(url(cli)?, &admin_password, now)?;
             Ok("district initialized: office unit and user admin created".into())
         }
-        Cmd::Serve { listen } => {
-            if !listen.ip().is_loopback() {
-                return Err(ServerError::PlainHttpOffLoopback { listen: listen.to_string() });
-            }
+        Cmd::Serve { listen, tls } => {
+            // Decided before anything is opened or bound.
+            let source = tls.source();
+            transport::check_listen(listen, source.is_some())?;
+            let identity = source.map(|s| transport::identity(&s, Some(listen))).transpose()?;
+            let config = identity.as_ref().map(|(id, _)| id.server_config()).transpose()?;
             let store: Arc<dyn Store> = Arc::new(PgStore::open(url(cli)?)?);
-            let rt = tokio::runtime::Runtime::new().map_err(|e| ServerError::Internal(e.to_string()))?;
+            let internal = |e: std::io::Error| ServerError::Internal(e.to_string());
+            let rt = tokio::runtime::Runtime::new().map_err(internal)?;
             rt.block_on(async {
-                let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| ServerError::Internal(e.to_string()))?;
-                eprintln!("taizhang-server: serving on http://{}", listener.local_addr().map_err(|e| ServerError::Internal(e.to_string()))?);
-                taizhang_server::http::serve(listener, store).await.map_err(|e| ServerError::Internal(e.to_string()))
+                let listener = tokio::net::TcpListener::bind(listen).await.map_err(internal)?;
+                let addr = listener.local_addr().map_err(internal)?;
+                match &identity {
+                    Some((id, made)) => {
+                        if *made {
+                            eprintln!("taizhang-server: made a new self-signed certificate");
+                        }
+                        eprintln!("taizhang-server: certificate SHA-256 fingerprint {}", id.fingerprint());
+                        eprintln!("taizhang-server: serving on https://{addr}");
+                    }
+                    None => eprintln!("taizhang-server: serving on http://{addr} (plain HTTP, this machine only)"),
+                }
+                transport::serve(listener, store, config).await.map_err(internal)
             })?;
             Ok("stopped".into())
+        }
+        Cmd::Tls { cmd: TlsCmd::Fingerprint { tls } } => {
+            let source = tls.source().ok_or_else(|| ServerError::malformed("give --tls-cert and --tls-key, or --tls-self-signed DIR"))?;
+            let (id, made) = transport::identity(&source, None)?;
+            let fingerprint = id.fingerprint();
+            Ok(if cli.json {
+                serde_json::json!({ "fingerprint": fingerprint, "lines": fingerprint.to_lines(), "made": made })
+            } else {
+                let made = if made { "\n(a new self-signed certificate was made)" } else { "" };
+                format!("SHA-256 {fingerprint}\n\n{}{made}", fingerprint.to_lines().join("\n")).into()
+            })
         }
         Cmd::Verify => {
             let r = PgStore::open(url(cli)?)?.verify()?;
