@@ -8,6 +8,7 @@ mod fixture;
 mod ingest;
 mod pull;
 mod store;
+mod tls;
 
 use chrono::NaiveDate;
 use taizhang_core::*;
