@@ -2,7 +2,7 @@
 --
 -- These queries read only the `events` table of a ledger file (not the projections the app
 -- computes its figures from), with :start and :end the first and last day of the period
--- (YYYY-MM-DD, Beijing dates). `tests/figures_sql.rs` runs every query below against the
+-- (YYYY-MM-DD, Beijing dates). `tests/it/figures_sql.rs` runs every query below against the
 -- demo district and requires the results to equal `taizhang figures` for several periods,
 -- so the app's figures can be checked by anyone with sqlite3 and the file:
 --

@@ -2,14 +2,16 @@
 //! app (`taizhang-desktop`, built with `custom-protocol`) under Xvfb. `make test` builds the app,
 //! installs the driver and runs this with `--ignored` inside `xvfb-run`.
 //!
-//! The WebDriver client is a few plain HTTP calls (W3C classic protocol), blocking and with
-//! explicit timeouts, so a stuck call fails the test instead of hanging it.
+//! The WebDriver client (`taizhang_testsupport::webdriver`, shared with the bench) is a few
+//! plain HTTP calls (W3C classic protocol), blocking and with explicit timeouts, so a stuck
+//! call fails the test instead of hanging it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use taizhang_testsupport::webdriver::{self, free_port, Session, TauriDriver, ELEMENT};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -23,113 +25,24 @@ fn app_binary() -> PathBuf {
     p
 }
 
-/// A port nobody listens on now (tauri-driver and WebKitWebDriver get one each, so a
-/// leftover driver from another run cannot answer in their place).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+fn start_driver(data_dir: &Path, port: u16) -> TauriDriver {
+    TauriDriver::start(port, data_dir, None, false).expect("tauri-driver on PATH (cargo install tauri-driver --locked)")
 }
 
-/// tauri-driver in a process group of its own, killed with WebKitWebDriver and the app when
-/// dropped (killing only tauri-driver would leave them running).
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // `--` matters: without it procps `kill` may read the negative group id as an option.
-        let _ = Command::new("kill").args(["-s", "KILL", "--", &format!("-{}", self.0.id())]).status();
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_driver(data_dir: &Path, port: u16) -> Driver {
-    use std::os::unix::process::CommandExt;
-    let child = Command::new("tauri-driver")
-        .process_group(0)
-        .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
-        .env("TAIZHANG_DATA_DIR", data_dir)
-        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("tauri-driver on PATH (cargo install tauri-driver --locked)");
-    Driver(child)
-}
-
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-/// One WebDriver session.
-struct Session {
-    agent: ureq::Agent,
-    base: String,
-}
-
-impl Session {
-    fn agent() -> ureq::Agent {
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(90)))
-            .build()
-            .into()
-    }
-
-    /// tauri-driver accepts connections before WebKitWebDriver listens: poll /status, then
-    /// retry opening the session.
-    fn open(port: u16) -> Session {
-        let agent = Session::agent();
-        let root = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let ready = agent
-                .get(&format!("{root}/status"))
-                .call()
-                .ok()
-                .and_then(|mut r| r.body_mut().read_json::<Value>().ok())
-                .is_some_and(|v| v["value"]["ready"] == true);
-            if ready {
-                let caps = json!({ "capabilities": { "alwaysMatch": {
-                    "browserName": "wry", "tauri:options": { "application": app_binary() } } } });
-                if let Ok(mut r) = agent.post(&format!("{root}/session")).send_json(&caps) {
-                    let v: Value = r.body_mut().read_json().unwrap_or_default();
-                    if let Some(id) = v["value"]["sessionId"].as_str() {
-                        return Session { agent, base: format!("{root}/session/{id}") };
-                    }
-                }
+/// tauri-driver accepts connections before WebKitWebDriver listens: poll /status, then retry
+/// opening the session.
+fn open_session(driver: &TauriDriver) -> Session {
+    let agent = webdriver::agent();
+    let root = driver.root();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if webdriver::ready(&agent, &root) {
+            if let Some(s) = webdriver::try_session(&agent, &root, &app_binary()) {
+                return s;
             }
-            assert!(Instant::now() < deadline, "no WebDriver session from tauri-driver");
-            std::thread::sleep(Duration::from_millis(300));
         }
-    }
-
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
-        let url = format!("{}{}", self.base, path);
-        let resp = match (method, body) {
-            ("GET", _) => self.agent.get(&url).call(),
-            ("DELETE", _) => self.agent.delete(&url).call(),
-            (_, b) => self.agent.post(&url).send_json(b.unwrap_or(json!({}))),
-        };
-        let mut resp = resp.map_err(|e| format!("{method} {path}: {e}"))?;
-        let ok = resp.status().is_success();
-        let v: Value = resp.body_mut().read_json().map_err(|e| format!("{method} {path}: {e}"))?;
-        if ok {
-            Ok(v["value"].clone())
-        } else {
-            Err(format!("{method} {path}: {}", v["value"]["message"].as_str().unwrap_or(&v.to_string())))
-        }
-    }
-
-    fn find_all(&self, using: &str, value: &str) -> Vec<String> {
-        self.call("POST", "/elements", Some(json!({ "using": using, "value": value })))
-            .ok()
-            .and_then(|v| v.as_array().cloned())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|e| e[ELEMENT].as_str().map(str::to_string))
-            .collect()
-    }
-
-    fn element(&self, id: &str, what: &str, body: Option<Value>) -> Result<Value, String> {
-        self.call(if body.is_some() { "POST" } else { "GET" }, &format!("/element/{id}/{what}"), body)
+        assert!(Instant::now() < deadline, "no WebDriver session from tauri-driver");
+        std::thread::sleep(Duration::from_millis(300));
     }
 }
 
@@ -374,8 +287,8 @@ fn one_problem_through_its_whole_life_across_users() {
     let shots = workspace().join("target/e2e-screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let port = free_port();
-    let _driver = start_driver(data.path(), port);
-    let ui = Ui { s: Session::open(port), shots };
+    let driver = start_driver(data.path(), port);
+    let ui = Ui { s: open_session(&driver), shots };
 
     // Start page → the demo district (generated on first open, with progress).
     ui.by("start-demo");
@@ -517,8 +430,8 @@ fn excel_in_and_out_through_the_window() {
     let shots = workspace().join("target/e2e-screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let port = free_port();
-    let _driver = start_driver(data.path(), port);
-    let ui = Ui { s: Session::open(port), shots };
+    let driver = start_driver(data.path(), port);
+    let ui = Ui { s: open_session(&driver), shots };
     ui.click("start-demo");
     ui.sign_in("office_wang");
 
@@ -622,8 +535,8 @@ fn a_ledger_edited_behind_the_apps_back_raises_the_red_banner() {
     std::fs::write(data.path().join("recent.json"), serde_json::to_string(&[path.display().to_string()]).unwrap()).unwrap();
 
     let port = free_port();
-    let _driver = start_driver(data.path(), port);
-    let ui = Ui { s: Session::open(port), shots };
+    let driver = start_driver(data.path(), port);
+    let ui = Ui { s: open_session(&driver), shots };
     // The ledger opens at once; the chain is checked in the background and the banner follows.
     ui.click("recent-0");
     ui.sign_in("admin");

@@ -1,7 +1,8 @@
 //! The desktop rows: cold start of the real app to the ledger shown, and its memory, with the
 //! benchmark's ledger open. The app (`target/release/taizhang-desktop`, built with
 //! `custom-protocol`) is driven as in `tests/e2e.rs`: tauri-driver + WebKitWebDriver, under
-//! Xvfb when there is no display, through a few plain W3C WebDriver calls.
+//! Xvfb when there is no display, through the small W3C WebDriver client of
+//! `taizhang-testsupport` (`webdriver`), the one the e2e test uses.
 //!
 //! One launch: a fresh data folder whose recent list names the ledger; tauri-driver started and
 //! ready; the page cache dropped (cold; warm when that is not allowed); then timed from the
@@ -21,12 +22,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use taizhang_testsupport::webdriver::{self, free_port, TauriDriver};
 
 use super::{pct, row, secs, Args, Row};
 
 const START: &str = "Desktop cold start to the ledger shown";
 const MEMORY: &str = "Memory with the ledger open";
+/// How often a wait or a click polls the page.
+const POLL: Duration = Duration::from_millis(25);
 
 fn names(problems: i64) -> (String, String) {
     let n = super::thousands(problems as f64);
@@ -197,91 +200,6 @@ impl Drop for Display {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// tauri-driver in a process group of its own; WebKitWebDriver, the app and WebKit's
-/// processes go with it when dropped.
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-s", "KILL", "--", &format!("-{}", self.0.id())]).status();
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-struct Session {
-    agent: ureq::Agent,
-    base: String,
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(90))).build().into()
-}
-
-impl Session {
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
-        let url = format!("{}{}", self.base, path);
-        let resp = match (method, body) {
-            ("GET", _) => self.agent.get(&url).call(),
-            ("DELETE", _) => self.agent.delete(&url).call(),
-            (_, b) => self.agent.post(&url).send_json(b.unwrap_or(json!({}))),
-        };
-        let mut resp = resp.map_err(|e| format!("{method} {path}: {e}"))?;
-        let ok = resp.status().is_success();
-        let v: Value = resp.body_mut().read_json().map_err(|e| format!("{method} {path}: {e}"))?;
-        if ok {
-            Ok(v["value"].clone())
-        } else {
-            Err(format!("{method} {path}: {}", v["value"]["message"].as_str().unwrap_or(&v.to_string())))
-        }
-    }
-
-    fn find(&self, css: &str) -> Option<String> {
-        self.call("POST", "/elements", Some(json!({ "using": "css selector", "value": css })))
-            .ok()?
-            .as_array()?
-            .iter()
-            .find_map(|e| e[ELEMENT].as_str().map(str::to_string))
-    }
-
-    /// Polls every 25 ms until `css` is in the page.
-    fn wait(&self, css: &str, secs: u64) -> Result<String, String> {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        loop {
-            if let Some(el) = self.find(css) {
-                return Ok(el);
-            }
-            if Instant::now() > deadline {
-                return Err(format!("timed out waiting for {css}"));
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
-
-    fn click(&self, css: &str, secs: u64) -> Result<(), String> {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let last = match self.find(css) {
-                Some(el) => match self.call("POST", &format!("/element/{el}/click"), Some(json!({}))) {
-                    Ok(_) => return Ok(()),
-                    Err(e) => e,
-                },
-                None => format!("{css} not found"),
-            };
-            if Instant::now() > deadline {
-                return Err(format!("clicking {css}: {last}"));
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
-}
-
 /// Drops the page cache (as root); false when not allowed.
 fn drop_caches() -> bool {
     let _ = Command::new("sync").status();
@@ -289,7 +207,6 @@ fn drop_caches() -> bool {
 }
 
 fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bool) -> Result<(Launch, bool, Option<String>), String> {
-    use std::os::unix::process::CommandExt;
     let data = std::path::absolute(a.dir.join(format!("desktop-data-{i}"))).map_err(|e| format!("data folder: {e}"))?;
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data).map_err(|e| format!("data folder: {e}"))?;
@@ -304,30 +221,11 @@ fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bo
         .map_err(|e| format!("recent.json: {e}"))?;
 
     let port = free_port();
-    let driver = Command::new("tauri-driver")
-        .process_group(0)
-        .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
-        .env("TAIZHANG_DATA_DIR", &data)
-        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-        .env("DISPLAY", display)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("tauri-driver: {e}"))?;
-    let driver = Driver(driver);
-    let agent = agent();
-    let root = format!("http://127.0.0.1:{port}");
+    let driver = TauriDriver::start(port, &data, Some(display), true).map_err(|e| format!("tauri-driver: {e}"))?;
+    let agent = webdriver::agent();
+    let root = driver.root();
     let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let ready = agent
-            .get(&format!("{root}/status"))
-            .call()
-            .ok()
-            .and_then(|mut r| r.body_mut().read_json::<Value>().ok())
-            .is_some_and(|v| v["value"]["ready"] == true);
-        if ready {
-            break;
-        }
+    while !webdriver::ready(&agent, &root) {
         if Instant::now() > deadline {
             return Err("tauri-driver never became ready".into());
         }
@@ -336,14 +234,10 @@ fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bo
 
     // BENCH_DESKTOP_WARM=1 keeps the page cache, to see what the disk costs.
     let cold = std::env::var_os("BENCH_DESKTOP_WARM").is_none() && drop_caches();
-    let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "wry", "tauri:options": { "application": app } } } });
     let t0 = Instant::now();
     let s = loop {
-        if let Ok(mut r) = agent.post(&format!("{root}/session")).send_json(&caps) {
-            let v: Value = r.body_mut().read_json().unwrap_or_default();
-            if let Some(id) = v["value"]["sessionId"].as_str() {
-                break Session { agent: agent.clone(), base: format!("{root}/session/{id}") };
-            }
+        if let Some(s) = webdriver::try_session(&agent, &root, app) {
+            break s;
         }
         if t0.elapsed() > Duration::from_secs(60) {
             return Err("no WebDriver session".into());
@@ -351,7 +245,7 @@ fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bo
         std::thread::sleep(Duration::from_millis(50));
     };
     let session = t0.elapsed().as_secs_f64();
-    s.wait("[data-testid=\"recent-0\"]", 60)?;
+    s.wait("[data-testid=\"recent-0\"]", Duration::from_secs(60), POLL)?;
     let start_screen = t0.elapsed().as_secs_f64();
     // Once: the memory before any ledger is open (the floor of the app and WebKit with this UI).
     // The time it takes is left out of the steps after it.
@@ -359,26 +253,26 @@ fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bo
     let mut paused = Duration::ZERO;
     if last {
         let t = Instant::now();
-        if let Ok((pss, rss, _, by)) = memory(driver.0.id(), app) {
+        if let Ok((pss, rss, _, by)) = memory(driver.pid(), app) {
             baseline = Some(format!("At the start screen, before any ledger is open: {pss:.0} MB PSS ({rss:.0} MB RSS; {by})."));
         }
         paused = t.elapsed();
     }
-    s.click("[data-testid=\"recent-0\"]", 30)?;
-    s.wait("[data-testid=\"signin-user-office_wang\"], [data-testid=\"start-error\"]", 120)?;
+    s.click("[data-testid=\"recent-0\"]", Duration::from_secs(30), POLL)?;
+    s.wait("[data-testid=\"signin-user-office_wang\"], [data-testid=\"start-error\"]", Duration::from_secs(120), POLL)?;
     if let Some(el) = s.find("[data-testid=\"start-error\"]") {
         let text = s.call("GET", &format!("/element/{el}/text"), None).unwrap_or_default();
         return Err(format!("the app could not open the ledger: {}", text.as_str().unwrap_or_default()));
     }
     let signin_screen = (t0.elapsed() - paused).as_secs_f64();
-    s.click("[data-testid=\"signin-user-office_wang\"]", 30)?;
-    s.click("[data-testid=\"signin-submit\"]", 30)?;
-    s.click("[data-testid=\"nav-ledger\"]", 120)?;
-    s.wait("[data-testid^=\"ledger-row-\"]", 180)?;
+    s.click("[data-testid=\"signin-user-office_wang\"]", Duration::from_secs(30), POLL)?;
+    s.click("[data-testid=\"signin-submit\"]", Duration::from_secs(30), POLL)?;
+    s.click("[data-testid=\"nav-ledger\"]", Duration::from_secs(120), POLL)?;
+    s.wait("[data-testid^=\"ledger-row-\"]", Duration::from_secs(180), POLL)?;
     let rows = (t0.elapsed() - paused).as_secs_f64();
 
     std::thread::sleep(Duration::from_secs(2));
-    let (pss_mb, rss_mb, processes, by_process) = memory(driver.0.id(), app)?;
+    let (pss_mb, rss_mb, processes, by_process) = memory(driver.pid(), app)?;
 
     // Once: how long the background chain check took (it goes on after the rows show).
     let mut note = None;
@@ -398,7 +292,7 @@ fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bo
         }
     }
     if last {
-        if let Ok((pss, rss, _, by)) = memory(driver.0.id(), app) {
+        if let Ok((pss, rss, _, by)) = memory(driver.pid(), app) {
             let settled = format!(
                 "Memory later in the same launch, {:.0} s after the rows showed (the dashboard and the chain check done): {pss:.0} MB PSS ({rss:.0} MB RSS; {by}).",
                 (t0.elapsed() - paused).as_secs_f64() - rows

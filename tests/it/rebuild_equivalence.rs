@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use taizhang_core::command::{AssignRequest, ReturnRuling, SupporterRequest};
 use taizhang_core::*;
 use taizhang_ledger::Ledger;
-use taizhang_tests::*;
+use taizhang_testsupport::*;
 
 #[derive(Debug, Clone)]
 enum Step {

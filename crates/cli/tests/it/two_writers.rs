@@ -9,7 +9,7 @@
 //! was.
 //!
 //! Rounds per writer: `TAIZHANG_WRITERS_ROUNDS` (default 100):
-//! `TAIZHANG_WRITERS_ROUNDS=500 cargo test --release -p taizhang-cli --test two_writers -- --nocapture`.
+//! `TAIZHANG_WRITERS_ROUNDS=500 cargo test --release -p taizhang-cli --test it two_writers:: -- --nocapture`.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -23,6 +23,7 @@ use rusqlite::Connection;
 use taizhang_ledger::core::command::AssignRequest;
 use taizhang_ledger::core::*;
 use taizhang_ledger::Ledger;
+use taizhang_testsupport::{enterprise, test_name};
 
 const NOW: &str = "2026-03-02T10:00:00+08:00";
 
@@ -51,19 +52,7 @@ fn create_district(path: &Path) {
         l.execute("admin", &cmd, t).unwrap();
     }
     for (id, township) in [("e-cg", "u-cg"), ("e-xs", "u-xs")] {
-        let enterprise = Enterprise {
-            id: id.into(),
-            name: format!("{id}有限公司"),
-            credit_code: None,
-            township_id: township.into(),
-            industry: "制造业".into(),
-            scale: Scale::Above,
-            key_level: KeyLevel::General,
-            address: String::new(),
-            contact: String::new(),
-            phone: String::new(),
-            steward: String::new(),
-        };
+        let enterprise = enterprise(id, &format!("{id}有限公司"), township);
         l.execute("admin", &Command::CreateEnterprise { enterprise }, t).unwrap();
     }
 }
@@ -303,7 +292,7 @@ struct Holder(std::process::Child, std::io::BufReader<std::process::ChildStdout>
 impl Holder {
     fn begin(db: &Path, sql: &str) -> Holder {
         let mut child = Process::new(std::env::current_exe().unwrap())
-            .args(["lock_holder_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .args([&test_name(module_path!(), "lock_holder_child"), "--exact", "--ignored", "--nocapture", "--test-threads=1"])
             .env(HOLD_DB, db)
             .env(HOLD_SQL, sql)
             .stdin(Stdio::piped())

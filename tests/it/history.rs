@@ -5,13 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
-use taizhang_core::chain::{canonical_json, event_hash, format_instant, ChainFields, GENESIS_HASH};
-use taizhang_core::event::EVENT_SCHEMA_VERSION;
+use chrono::Duration;
+use rusqlite::Connection;
 use taizhang_core::*;
 use taizhang_ledger::{Ledger, LedgerError};
-use taizhang_tests::{assign, at, district, register, District};
+use taizhang_testsupport::forge::forge;
+use taizhang_testsupport::{assign, at, district, register, District};
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -117,41 +116,6 @@ fn the_tolerance_is_a_setting() {
 }
 
 // ---- forged events ----------------------------------------------------------------------
-
-/// Appends an event at the end of `device`'s chain, with a correct hash: what someone with the
-/// file and this program's source can do.
-fn forge(conn: &Connection, seq: Option<i64>, device: &str, actor: &str, at_: DateTime<Utc>, body: &EventBody) -> i64 {
-    let (last, prev): (i64, String) = conn
-        .query_row("SELECT device_seq, hash FROM events WHERE device_id = ?1 ORDER BY device_seq DESC LIMIT 1", [device], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()
-        .unwrap()
-        .unwrap_or((0, GENESIS_HASH.into()));
-    let (kind, payload) = body.to_parts();
-    let payload = canonical_json(&payload);
-    let id = format!("forged-{}-{}", device, last + 1);
-    let occurred = format_instant(at_);
-    let schema_version = EVENT_SCHEMA_VERSION as i64;
-    let hash = event_hash(&ChainFields {
-        id: &id,
-        device_id: device,
-        device_seq: last + 1,
-        prev_hash: &prev,
-        actor,
-        occurred_at: &occurred,
-        kind: &kind,
-        schema_version,
-        payload: &payload,
-    });
-    conn.execute(
-        "INSERT INTO events (seq, id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind, payload, schema_version, subject_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![seq, id, device, last + 1, prev, hash, actor, occurred, kind, payload, schema_version, body.subject_id()],
-    )
-    .unwrap();
-    conn.last_insert_rowid()
-}
 
 fn tamper(path: &Path) -> Connection {
     let c = Connection::open(path).unwrap();
@@ -275,10 +239,10 @@ fn a_damaged_search_index_is_rebuilt() {
 
 #[test]
 fn the_demo_district_passes_the_full_verify() {
-    use taizhang_ledger::demo::{generate, DemoOptions};
+    use taizhang_testsupport::demo::{self, DemoOptions};
     let opts = DemoOptions { problems: 120, seed: 7, end: at(2026, 6, 15), days: 90 };
     let mut ledger = Ledger::create_in_memory(opts.start()).unwrap();
-    generate(&mut ledger, &opts, &mut |_, _| {}).unwrap();
+    demo::generate(&mut ledger, &opts);
     let report = ledger.verify_full().unwrap();
     assert!(report.ok, "{:?}", report.first_not_admitted);
     assert_eq!(report.replayed, report.chain.events);

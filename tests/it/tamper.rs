@@ -5,7 +5,7 @@
 //! caught only against a chain head recorded elsewhere, which is what every export carries.
 //!
 //! Rounds per kind: `TAIZHANG_TAMPER_ROUNDS` (default 12); the seed: `TAIZHANG_TAMPER_SEED`.
-//! `cargo test -p taizhang-tests --test tamper -- --nocapture` prints the table.
+//! `cargo test -p taizhang-tests --test it tamper:: -- --nocapture` prints the table.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,37 +14,10 @@ use calamine::{Data, Reader};
 use rusqlite::{params, Connection, OptionalExtension};
 use taizhang_core::chain::{event_hash, ChainFields};
 use taizhang_exchange::export::export_ledger_xlsx;
-use taizhang_ledger::demo::{generate, DemoOptions};
+use taizhang_testsupport::demo::{self, DemoOptions};
 use taizhang_ledger::{ChainHead, Ledger, ProblemFilter, Sort};
-use taizhang_tests::at;
-
-/// splitmix64: small, deterministic, good enough to pick targets.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        assert!(n > 0);
-        self.next() % n
-    }
-    /// In `lo..=hi`.
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(default)
-}
+use taizhang_testsupport::at;
+use taizhang_testsupport::rng::{env_seed, env_u64, Rng};
 
 /// The untouched ledger every mutation starts from, and what an export recorded about it.
 struct Base {
@@ -60,7 +33,7 @@ fn base() -> Base {
     let path = dir.path().join("base.db");
     let opts = DemoOptions { problems: 45, seed: 5, end: at(2026, 6, 15), days: 60 };
     let mut ledger = Ledger::create(&path, opts.start()).unwrap();
-    generate(&mut ledger, &opts, &mut |_, _| {}).unwrap();
+    demo::generate(&mut ledger, &opts);
     let report = ledger.verify().unwrap();
     assert!(report.ok);
 
@@ -488,8 +461,8 @@ struct Tally {
 
 #[test]
 fn every_single_change_to_the_file_is_caught() {
-    let rounds = env_u64("TAIZHANG_TAMPER_ROUNDS", 12);
-    let seed = env_u64("TAIZHANG_TAMPER_SEED", 0x7A1_2026);
+    let rounds = env_u64("TAIZHANG_TAMPER_ROUNDS").unwrap_or(12);
+    let seed = env_seed("TAIZHANG_TAMPER_SEED", 0x7A1_2026);
     let base = base();
     let work = tempfile::tempdir().unwrap();
     let mut rng = Rng(seed);

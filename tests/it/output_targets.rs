@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use taizhang_core::period::Period;
 use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, export_report_xlsx};
 use taizhang_ledger::{Ledger, OutputTarget, ProblemFilter, Sort};
-use taizhang_tests::{at, district, register};
+use taizhang_testsupport::ledger::district_ledger;
+use taizhang_testsupport::{at, district, register};
 
 fn ledger_at(path: &Path) -> Ledger {
-    let mut l = Ledger::create(path, at(2026, 3, 2)).unwrap();
-    let d = district(&mut l, at(2026, 3, 2));
+    let (mut l, d) = district_ledger(path);
     register(&mut l, &d, "p1", at(2026, 3, 2));
     l
 }

@@ -6,7 +6,8 @@ use std::path::Path;
 use taizhang_core::*;
 use taizhang_ledger::backup::restore;
 use taizhang_ledger::{Ledger, LedgerError};
-use taizhang_tests::{assign, at, district, register};
+use taizhang_testsupport::ledger::district_ledger;
+use taizhang_testsupport::{assign, at, register};
 
 /// The file and its WAL sidecars, as (name, length, a digest): compared, never printed whole.
 fn bytes(path: &Path) -> Vec<(String, usize, u64)> {
@@ -28,8 +29,7 @@ fn events(ledger: &Ledger) -> i64 {
 
 /// A ledger with a district and two problems, one assigned.
 fn ledger_at(path: &Path) -> Ledger {
-    let mut l = Ledger::create(path, at(2026, 3, 2)).unwrap();
-    let d = district(&mut l, at(2026, 3, 2));
+    let (mut l, d) = district_ledger(path);
     let p = register(&mut l, &d, "p1", at(2026, 3, 2));
     l.execute("admin", &Command::Assign { problem_id: p, request: assign(&d.dept_a, &[&d.dept_b]) }, at(2026, 3, 2)).unwrap();
     register(&mut l, &d, "p2", at(2026, 3, 3));

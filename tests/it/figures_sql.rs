@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 
 use taizhang_core::figures::Scorecard;
-use taizhang_ledger::demo::{generate, DemoOptions};
+use taizhang_testsupport::demo::{self, DemoOptions};
 use taizhang_ledger::Ledger;
-use taizhang_tests::at;
+use taizhang_testsupport::at;
 
-const SQL: &str = include_str!("../docs/figures.sql");
+const SQL: &str = include_str!("../../docs/figures.sql");
 
 /// `(name, sql)` for every `-- name:` block.
 fn queries() -> Vec<(String, String)> {
@@ -74,7 +74,7 @@ fn every_documented_query_reproduces_the_scorecard() {
     let end = at(2026, 6, 15);
     let opts = DemoOptions { problems: 520, seed: 7, end, days: 150 };
     let mut ledger = Ledger::create_in_memory(opts.start()).unwrap();
-    generate(&mut ledger, &opts, &mut |_, _| {}).unwrap();
+    demo::generate(&mut ledger, &opts);
     let qs = queries();
     assert_eq!(qs.len(), 12, "every query in docs/figures.sql is checked");
     let mut compared = 0;

@@ -7,13 +7,10 @@ use rusqlite::Connection;
 use taizhang_core::command::ReturnRuling;
 use taizhang_core::*;
 use taizhang_ledger::{Ledger, LedgerError, PageRequest, ProblemFilter, Sort};
-use taizhang_tests::*;
+use taizhang_testsupport::*;
 
 fn new_ledger(dir: &Path) -> (Ledger, District) {
-    let path = dir.join("t.db");
-    let mut ledger = Ledger::create(&path, at(2026, 3, 2)).unwrap();
-    let d = district(&mut ledger, at(2026, 3, 2));
-    (ledger, d)
+    taizhang_testsupport::ledger::district_ledger(&dir.join("t.db"))
 }
 
 fn file_bytes(path: &Path) -> Vec<u8> {
@@ -320,12 +317,12 @@ fn passwords_are_argon2_and_checked_at_sign_in() {
 #[test]
 fn list_rows_equal_their_aggregates() {
     use taizhang_core::escalation::lateness;
-    use taizhang_ledger::demo::{generate, DemoOptions};
+    use taizhang_testsupport::demo::{self, DemoOptions};
     let dir = tempfile::tempdir().unwrap();
     let end = at(2026, 11, 30);
     let opts = DemoOptions { problems: 300, seed: 7, end, days: 200 };
     let mut l = Ledger::create(&dir.path().join("demo.db"), opts.start()).unwrap();
-    generate(&mut l, &opts, &mut |_, _| {}).unwrap();
+    demo::generate(&mut l, &opts);
     let (cal, settings) = (l.calendar().unwrap(), l.settings().unwrap());
     let names: std::collections::HashMap<String, String> = l.units().unwrap().into_iter().map(|u| (u.id, u.name)).collect();
     let all = PageRequest { offset: 0, limit: 1000 };
@@ -395,14 +392,14 @@ fn list_rows_equal_their_aggregates() {
 /// every problem, list row and the chain as they were, and a rebuild must agree.
 #[test]
 fn a_version_2_file_is_migrated_with_nothing_lost() {
-    use taizhang_ledger::demo::{generate, DemoOptions};
+    use taizhang_testsupport::demo::{self, DemoOptions};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v2.db");
     let end = at(2026, 11, 30);
     let opts = DemoOptions { problems: 120, seed: 11, end, days: 120 };
     let (problems, page) = {
         let mut l = Ledger::create(&path, opts.start()).unwrap();
-        generate(&mut l, &opts, &mut |_, _| {}).unwrap();
+        demo::generate(&mut l, &opts);
         let page = l.list_problems(&ProblemFilter::default(), Sort::default(), PageRequest { offset: 0, limit: 1000 }, end).unwrap();
         let problems: Vec<Problem> = page.rows.iter().map(|r| l.problem(&r.id).unwrap()).collect();
         (problems, page)
@@ -441,13 +438,13 @@ fn a_version_2_file_is_migrated_with_nothing_lost() {
 /// is filled again from the aggregates (what migration 05 does).
 #[test]
 fn figures_from_the_counts_equal_the_figures_over_aggregates() {
-    use taizhang_ledger::demo::{generate, DemoOptions};
+    use taizhang_testsupport::demo::{self, DemoOptions};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("f.db");
     let end = at(2026, 11, 30);
     let opts = DemoOptions { problems: 400, seed: 3, end, days: 240 };
     let mut l = Ledger::create(&path, opts.start()).unwrap();
-    generate(&mut l, &opts, &mut |_, _| {}).unwrap();
+    demo::generate(&mut l, &opts);
     let compare = |l: &Ledger, stage: &str| {
         let mut resolved = 0;
         for period in ["2026", "2026-Q2", "2026-07", "2026-09-中旬", "2026-04-03..2026-10-17", "2025"] {
@@ -504,12 +501,12 @@ fn figures_from_the_counts_equal_the_figures_over_aggregates() {
 /// here with the same search plus a filter that keeps every row (so the other plan is used).
 #[test]
 fn search_pages_are_the_same_whichever_way_they_are_found() {
-    use taizhang_ledger::demo::{generate, DemoOptions};
+    use taizhang_testsupport::demo::{self, DemoOptions};
     use taizhang_ledger::SortKey;
     let end = at(2026, 11, 30);
     let opts = DemoOptions { problems: 300, seed: 5, end, days: 200 };
     let mut l = Ledger::create_in_memory(opts.start()).unwrap();
-    generate(&mut l, &opts, &mut |_, _| {}).unwrap();
+    demo::generate(&mut l, &opts);
     let sort = Sort { key: SortKey::Registered, descending: true };
     let mut walked = 0;
     for term in ["有限公司", "公司", "授信审批", "用地", "不存在的词语"] {

@@ -12,7 +12,7 @@ use taizhang_exchange::import::{
     commit_enterprises, commit_ledger, preview_enterprises, preview_ledger, ImportError, ImportOptions, Severity, UnitChoice,
 };
 use taizhang_ledger::Ledger;
-use taizhang_tests::{at, date, district};
+use taizhang_testsupport::{at, date, district};
 
 fn now() -> DateTime<Utc> {
     at(2026, 3, 31)
@@ -501,13 +501,13 @@ fn sheet_view(ledger: &Ledger) -> std::collections::BTreeMap<String, String> {
 #[test]
 fn an_exported_ledger_imports_into_a_new_file_as_the_same_ledger() {
     use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx};
-    use taizhang_ledger::demo::{generate, DemoOptions};
+    use taizhang_testsupport::demo::{self, DemoOptions};
     use taizhang_ledger::{ProblemFilter, Sort};
     let dir = tempfile::tempdir().unwrap();
     let t = at(2026, 6, 15);
     let opts = DemoOptions { problems: 160, seed: 11, end: t, days: 120 };
     let mut source = Ledger::create(&dir.path().join("source.db"), opts.start()).unwrap();
-    generate(&mut source, &opts, &mut |_, _| {}).unwrap();
+    demo::generate(&mut source, &opts);
     let expected = sheet_view(&source);
     assert_eq!(expected.len(), 160);
 

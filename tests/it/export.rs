@@ -11,9 +11,9 @@ use taizhang_core::*;
 use taizhang_exchange::export::{
     export_ledger_csv, export_ledger_xlsx, export_report_xlsx, LEDGER_HEADERS, LEDGER_SHEET, REPORT_SHEETS,
 };
-use taizhang_ledger::demo::{generate, DemoOptions};
+use taizhang_testsupport::demo::{self, DemoOptions};
 use taizhang_ledger::{Ledger, PageRequest, ProblemFilter, ProblemRow, Sort, SortKey};
-use taizhang_tests::at;
+use taizhang_testsupport::at;
 
 fn now() -> chrono::DateTime<chrono::Utc> {
     at(2026, 6, 15)
@@ -28,7 +28,7 @@ fn ledger() -> MutexGuard<'static, Ledger> {
         .get_or_init(|| {
             let opts = DemoOptions { problems: 520, seed: 7, end: now(), days: 150 };
             let mut ledger = Ledger::create_in_memory(opts.start()).unwrap();
-            generate(&mut ledger, &opts, &mut |_, _| {}).unwrap();
+            demo::generate(&mut ledger, &opts);
             Mutex::new(ledger)
         })
         .lock()
@@ -406,7 +406,7 @@ fn reset_peak_rss() {
 }
 
 /// A 100,000-row ledger exports with flat memory. Slow in debug builds; run with
-/// `cargo test --release -p taizhang-tests --test export -- --ignored --nocapture`.
+/// `cargo test --release -p taizhang-tests --test it export:: -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn a_hundred_thousand_rows_stream() {
@@ -414,7 +414,7 @@ fn a_hundred_thousand_rows_stream() {
     let path = dir.path().join("big.db");
     let opts = DemoOptions { problems: 520, seed: 7, end: now(), days: 150 };
     let mut l = Ledger::create(&path, opts.start()).unwrap();
-    generate(&mut l, &opts, &mut |_, _| {}).unwrap();
+    demo::generate(&mut l, &opts);
     drop(l);
     // Copies of the demo's problems under new ids and numbers, straight into the projection:
     // the export reads only the projection, and 100,000 problems through the workflow would

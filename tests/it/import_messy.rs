@@ -14,7 +14,7 @@ use taizhang_exchange::import::{
     commit_ledger, preview_ledger, CategoryChoice, CategoryMatch, ImportError, ImportOptions, ImportPreview, Severity,
 };
 use taizhang_ledger::Ledger;
-use taizhang_tests::{at, date, district};
+use taizhang_testsupport::{at, date, district};
 
 fn now() -> DateTime<Utc> {
     at(2026, 3, 31)

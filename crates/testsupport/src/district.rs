@@ -1,20 +1,14 @@
-//! Shared fixtures for the integration tests: a small district on a real ledger file.
+//! The fixture district: a small district on a ledger, and the problem steps tests start from.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use taizhang_core::command::{AssignRequest, SupporterRequest};
 use taizhang_core::*;
 use taizhang_ledger::Ledger;
 
-/// 10:00 Beijing time on the given day.
-pub fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-    china_offset().with_ymd_and_hms(y, m, d, 10, 0, 0).unwrap().to_utc()
-}
-
-pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
+use crate::enterprise::enterprise;
 
 /// Ids of the fixture district.
+#[derive(Clone, Debug)]
 pub struct District {
     pub township: String,
     pub township2: String,
@@ -25,7 +19,8 @@ pub struct District {
     pub enterprise2: String,
 }
 
-fn id(n: &str) -> String {
+/// The id the fixture gives to its unit, user or enterprise `n` (`t1`, `cg`, `e1`…).
+pub fn id(n: &str) -> String {
     format!("fixture-{n}")
 }
 
@@ -67,20 +62,19 @@ pub fn district(ledger: &mut Ledger, now: DateTime<Utc>) -> District {
         ("e2", "西山新材料科技有限公司", "91330106673959654P", "t2"),
     ] {
         let enterprise = Enterprise {
-            id: id(key),
-            name: name.into(),
             credit_code: Some(code.into()),
-            township_id: id(township),
-            industry: "制造业".into(),
-            scale: Scale::Above,
             key_level: KeyLevel::District,
-            address: String::new(),
             contact: "陈经理".into(),
             phone: "13800000000".into(),
-            steward: String::new(),
+            ..enterprise(&id(key), name, &id(township))
         };
         ledger.execute("admin", &Command::CreateEnterprise { enterprise }, now).unwrap();
     }
+    ids()
+}
+
+/// The ids of the fixture district, without writing it (for a ledger `district` filled earlier).
+pub fn ids() -> District {
     District {
         township: id("t1"),
         township2: id("t2"),

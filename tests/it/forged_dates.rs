@@ -8,15 +8,13 @@
 //! figures, the report, rebuild) and show the odd date as it is stored, never fail the whole.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension};
-use taizhang_core::chain::{canonical_json, event_hash, format_instant, ChainFields, GENESIS_HASH};
-use taizhang_core::event::{AssignmentTerms, SupporterTerms, EVENT_SCHEMA_VERSION};
+use taizhang_core::event::{AssignmentTerms, SupporterTerms};
 use taizhang_core::import::{ImportOrigin, ImportedProblem};
 use taizhang_core::period::Period;
 use taizhang_core::*;
 use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, export_report_xlsx};
 use taizhang_ledger::{Ledger, PageRequest, ProblemFilter, Sort, SortKey};
-use taizhang_tests::{assign, at, date, district, register, District};
+use taizhang_testsupport::{assign, at, date, district, register, District};
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -25,36 +23,7 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 /// Appends an event to the ledger's own chain the way a forger would: with `sqlite3`, the
 /// right previous hash and a valid hash of its own, bypassing `decide`.
 fn forge(ledger: &Ledger, actor: &str, occurred_at: DateTime<Utc>, body: &EventBody) {
-    let conn = ledger.connection();
-    let device = ledger.device_id().to_string();
-    let (last, prev): (i64, String) = conn
-        .query_row("SELECT device_seq, hash FROM events WHERE device_id = ?1 ORDER BY device_seq DESC LIMIT 1", [&device], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()
-        .unwrap()
-        .unwrap_or((0, GENESIS_HASH.into()));
-    let (kind, payload) = body.to_parts();
-    let payload = canonical_json(&payload);
-    let occurred = format_instant(occurred_at);
-    let id = format!("forged-{}", last + 1);
-    let hash = event_hash(&ChainFields {
-        id: &id,
-        device_id: &device,
-        device_seq: last + 1,
-        prev_hash: &prev,
-        actor,
-        occurred_at: &occurred,
-        kind: &kind,
-        schema_version: i64::from(EVENT_SCHEMA_VERSION),
-        payload: &payload,
-    });
-    conn.execute(
-        "INSERT INTO events (id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind, payload, schema_version, subject_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![id, device, last + 1, prev, hash, actor, occurred, kind, payload, EVENT_SCHEMA_VERSION, body.subject_id()],
-    )
-    .unwrap();
+    taizhang_testsupport::forge::forge(ledger.connection(), None, ledger.device_id(), actor, occurred_at, body);
 }
 
 fn registered(pid: &str, number: &str, d: &District, raised_on: NaiveDate) -> EventBody {

@@ -17,7 +17,7 @@
 //! dead process left, with its stale `-shm`.
 //!
 //! `TAIZHANG_CRASH_CYCLES` (default 50; the CLI gets twice as many), `TAIZHANG_CRASH_SEED` (default fixed):
-//! `TAIZHANG_CRASH_CYCLES=500 cargo test --release -p taizhang-cli --test crash -- --nocapture`.
+//! `TAIZHANG_CRASH_CYCLES=500 cargo test --release -p taizhang-cli --test it -- crash:: --nocapture`.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
@@ -32,46 +32,18 @@ use rusqlite::{params, Connection, OptionalExtension};
 use taizhang_ledger::core::command::AssignRequest;
 use taizhang_ledger::core::*;
 use taizhang_ledger::Ledger;
+use taizhang_testsupport::rng::{env_seed, env_u64, Rng};
+use taizhang_testsupport::{enterprise, test_name};
 
 // ---------------------------------------------------------------------------------------------
 // Shared bits
 
-/// splitmix64: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        if n == 0 {
-            0
-        } else {
-            self.next() % n
-        }
-    }
-}
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(default)
-}
-
 fn cycles() -> u64 {
-    env_u64("TAIZHANG_CRASH_CYCLES", 50)
+    env_u64("TAIZHANG_CRASH_CYCLES").unwrap_or(50)
 }
 
 fn seed() -> u64 {
-    std::env::var("TAIZHANG_CRASH_SEED")
-        .ok()
-        .and_then(|s| {
-            let s = s.trim();
-            s.strip_prefix("0x").map(|h| u64::from_str_radix(h, 16).ok()).unwrap_or_else(|| s.parse().ok())
-        })
-        .unwrap_or(0xC0_FFEE_2026)
+    env_seed("TAIZHANG_CRASH_SEED", 0xC0_FFEE_2026)
 }
 
 /// The start of the ledger's clock: Monday 2026-03-02, 10:00 Beijing time.
@@ -98,19 +70,7 @@ fn create_district(path: &Path) -> Known {
         l.execute("admin", &cmd, now).unwrap();
     }
     for (id, township, _) in ENTERPRISES {
-        let enterprise = Enterprise {
-            id: id.into(),
-            name: format!("{id}有限公司"),
-            credit_code: None,
-            township_id: township.into(),
-            industry: "制造业".into(),
-            scale: Scale::Above,
-            key_level: KeyLevel::General,
-            address: String::new(),
-            contact: String::new(),
-            phone: String::new(),
-            steward: String::new(),
-        };
+        let enterprise = enterprise(id, &format!("{id}有限公司"), township);
         l.execute("admin", &Command::CreateEnterprise { enterprise }, now).unwrap();
     }
     let head = l.verify().unwrap().chains.remove(0);
@@ -318,7 +278,7 @@ fn check_image(image: &Path, known: &Known, acks: &Acks, stats: &mut Stats) -> R
 fn fail(test: &str, seed: u64, cycle: u64, dir: tempfile::TempDir, msg: String) -> ! {
     let kept = dir.keep();
     panic!(
-        "{test}: seed {seed:#x}, cycle {cycle}: {msg}\nfiles kept in {}\nrerun: TAIZHANG_CRASH_SEED={seed:#x} TAIZHANG_CRASH_CYCLES={} cargo test -p taizhang-cli --test crash {test} -- --nocapture",
+        "{test}: seed {seed:#x}, cycle {cycle}: {msg}\nfiles kept in {}\nrerun: TAIZHANG_CRASH_SEED={seed:#x} TAIZHANG_CRASH_CYCLES={} cargo test -p taizhang-cli --test it crash::{test} -- --nocapture",
         kept.display(),
         cycle + 1
     );
@@ -356,10 +316,10 @@ const CHILD_CHECKPOINT: &str = "TAIZHANG_CRASH_CHILD_CHECKPOINT";
 #[ignore = "the child process of the crash test; runs only when started by it"]
 fn crash_child() {
     let Ok(db) = std::env::var(CHILD_DB) else { return };
-    let mut rng = Rng(env_u64(CHILD_SEED, 1));
+    let mut rng = Rng(env_u64(CHILD_SEED).unwrap_or(1));
     let mut ledger = Ledger::open(Path::new(&db)).unwrap();
     // A small auto-checkpoint makes kills during a checkpoint likely.
-    let checkpoint = env_u64(CHILD_CHECKPOINT, 1000);
+    let checkpoint = env_u64(CHILD_CHECKPOINT).unwrap_or(1000);
     ledger.connection().pragma_update(None, "wal_autocheckpoint", checkpoint as i64).unwrap();
     let mut out = std::io::stdout().lock();
     // The test harness may have begun a line ("test crash_child ... "): start a fresh one.
@@ -428,7 +388,7 @@ fn crash_child() {
 
 fn spawn_worker(db: &Path, seed: u64, checkpoint: u64, stderr: &Path) -> Child {
     Process::new(std::env::current_exe().unwrap())
-        .args(["crash_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .args([&test_name(module_path!(), "crash_child"), "--exact", "--ignored", "--nocapture", "--test-threads=1"])
         .env(CHILD_DB, db)
         .env(CHILD_SEED, seed.to_string())
         .env(CHILD_CHECKPOINT, checkpoint.to_string())

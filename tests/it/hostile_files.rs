@@ -3,14 +3,15 @@
 //! stable error, loses nothing already committed, and leaves the file usable.
 //!
 //! Not SQLite, truncated, zero bytes, another program's SQLite file and a newer schema are in
-//! tests/ledger_files.rs; a file locked by another writer is in tests/two_writers.rs.
+//! tests/it/ledger_files.rs; a file locked by another writer is in crates/cli/tests/it/two_writers.rs.
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use taizhang_core::*;
 use taizhang_ledger::Ledger;
-use taizhang_tests::{at, district};
+use taizhang_testsupport::ledger::district_ledger;
+use taizhang_testsupport::at;
 
 /// A size-limited tmpfs, unmounted when dropped. `None` when this process may not mount
 /// (not root): the tests then say so and use SQLite's page limit instead.
@@ -80,7 +81,7 @@ fn register(l: &mut Ledger, i: usize, text: &str) -> Result<(), taizhang_ledger:
 }
 
 fn date_of() -> chrono::NaiveDate {
-    taizhang_tests::date(2026, 3, 2)
+    taizhang_testsupport::date(2026, 3, 2)
 }
 
 /// Registers problems with large texts until the disk gives out; returns how many made it.
@@ -106,8 +107,7 @@ fn after_full(path: &Path, committed: usize) {
 fn a_full_disk_refuses_the_write_clearly_and_loses_nothing() {
     let Some(disk) = Tmpfs::mount("2m") else { return };
     let path = disk.dir.join("ledger.db");
-    let mut l = Ledger::create(&path, at(2026, 3, 2)).unwrap();
-    district(&mut l, at(2026, 3, 2));
+    let (mut l, _) = district_ledger(&path);
     let (committed, err) = fill_until_full(&mut l);
     assert!(committed > 0);
     assert_eq!(err.code(), "ledger.disk_full", "{err}");
@@ -121,8 +121,7 @@ fn a_full_disk_refuses_the_write_clearly_and_loses_nothing() {
 fn a_full_database_by_page_limit_refuses_the_write_clearly_and_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.db");
-    let mut l = Ledger::create(&path, at(2026, 3, 2)).unwrap();
-    district(&mut l, at(2026, 3, 2));
+    let (mut l, _) = district_ledger(&path);
     let pages: i64 = l.connection().query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
     l.connection().execute_batch(&format!("PRAGMA max_page_count = {}", pages + 40)).unwrap();
     let (committed, err) = fill_until_full(&mut l);
@@ -136,8 +135,7 @@ fn exports_and_backups_to_a_full_disk_fail_whole_and_leave_no_partial_file() {
     let Some(disk) = Tmpfs::mount("300k") else { return };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.db");
-    let mut l = Ledger::create(&path, at(2026, 3, 2)).unwrap();
-    district(&mut l, at(2026, 3, 2));
+    let (mut l, _) = district_ledger(&path);
     let big = "企业反映的问题描述较长。".repeat(300);
     for i in 0..60 {
         register(&mut l, i, &format!("{i} {big}")).unwrap();
@@ -165,8 +163,7 @@ fn a_read_only_disk_is_named_and_the_file_is_untouched() {
     let Some(disk) = Tmpfs::mount("4m") else { return };
     let path = disk.dir.join("ledger.db");
     {
-        let mut l = Ledger::create(&path, at(2026, 3, 2)).unwrap();
-        district(&mut l, at(2026, 3, 2));
+        let (mut l, _) = district_ledger(&path);
         register(&mut l, 1, "扩建厂房用地指标未落实").unwrap();
     }
     let before = std::fs::read(&path).unwrap();

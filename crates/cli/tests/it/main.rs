@@ -1,0 +1,7 @@
+//! The CLI's tests, run against the `taizhang` binary Cargo builds for them
+//! (`CARGO_BIN_EXE_taizhang`), compiled into one binary (`--test it`).
+
+mod cli;
+mod cli_input;
+mod crash;
+mod two_writers;

@@ -1,0 +1,19 @@
+//! The integration tests: the ledger on real files, imports and exports, tampering and
+//! hostile input, one module a concern, compiled into one binary (`--test it`). The end to end
+//! test through the real window is its own binary (`--test e2e`, run under Xvfb by `make e2e`);
+//! the CLI's tests live with the CLI (`crates/cli/tests`). Shared fixtures come from
+//! `taizhang-testsupport`.
+
+mod backup;
+mod export;
+mod figures_sql;
+mod forged_dates;
+mod history;
+mod hostile;
+mod hostile_files;
+mod import;
+mod import_messy;
+mod ledger_files;
+mod output_targets;
+mod rebuild_equivalence;
+mod tamper;
