@@ -12,7 +12,7 @@ fn field(key: &str) -> Field {
 
 #[test]
 fn every_header_in_the_corpus_maps_as_it_should() {
-    let text = include_str!("data/header_corpus.tsv");
+    let text = include_str!("../data/header_corpus.tsv");
     let mut per_field: BTreeMap<String, usize> = BTreeMap::new();
     let mut negatives = 0;
     let mut failures = Vec::new();

@@ -22,3 +22,11 @@ pub fn invoke(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<
     )
     .map(|r| r.deserialize::<Value>().unwrap())
 }
+
+/// The tests that set TAIZHANG_DATA_DIR and build an app take turns: the app reads the
+/// variable when it is built, and another test's folder may be gone before this one ends.
+static DATA_DIR_ENV: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+pub fn data_dir_env() -> std::sync::MutexGuard<'static, ()> {
+    DATA_DIR_ENV.lock().unwrap_or_else(|p| p.into_inner())
+}

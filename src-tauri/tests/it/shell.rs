@@ -3,20 +3,12 @@
 //! when called directly, and the capability grants nothing beyond the app's own commands and
 //! the native dialogs.
 
-mod common;
-use common::invoke;
+use crate::common::{data_dir_env, invoke};
 
 use serde_json::{json, Value};
 use tauri::test::{mock_builder, mock_context, noop_assets};
 use tauri::WebviewWindowBuilder;
 
-/// The tests that set TAIZHANG_DATA_DIR and build an app take turns: the app reads the
-/// variable when it is built, and another test's folder may be gone before this one ends.
-static DATA_DIR_ENV: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn data_dir_env() -> std::sync::MutexGuard<'static, ()> {
-    DATA_DIR_ENV.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 #[test]
 fn commands_reach_the_ledger_and_errors_keep_their_codes() {
@@ -77,7 +69,7 @@ fn commands_reach_the_ledger_and_errors_keep_their_codes() {
 
 #[test]
 fn the_capability_grants_only_app_commands_and_dialogs() {
-    let cap: Value = serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+    let cap: Value = serde_json::from_str(include_str!("../../capabilities/default.json")).unwrap();
     let granted: Vec<&str> = cap["permissions"].as_array().unwrap().iter().map(|p| p.as_str().expect("plain identifiers only")).collect();
     let mut expected: Vec<String> = ["core:default", "dialog:allow-open", "dialog:allow-save", "dialog:allow-ask", "dialog:allow-message"]
         .iter()
@@ -88,7 +80,7 @@ fn the_capability_grants_only_app_commands_and_dialogs() {
     g.sort();
     expected.sort();
     assert_eq!(g, expected, "capabilities/default.json must grant exactly the app's commands and the dialogs");
-    let arch = include_str!("../../ARCHITECTURE.md");
+    let arch = include_str!("../../../ARCHITECTURE.md");
     for p in ["core:default", "dialog:allow-open", "dialog:allow-save", "dialog:allow-ask", "dialog:allow-message"] {
         assert!(arch.contains(p), "ARCHITECTURE.md must list the granted permission {p}");
     }
@@ -97,7 +89,7 @@ fn the_capability_grants_only_app_commands_and_dialogs() {
 
 #[test]
 fn the_csp_forbids_eval_and_inline_scripts() {
-    let conf: Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    let conf: Value = serde_json::from_str(include_str!("../../tauri.conf.json")).unwrap();
     let csp = conf["app"]["security"]["csp"].as_str().unwrap();
     assert!(csp.contains("script-src 'self'"));
     assert!(!csp.contains("unsafe-eval") && !csp.contains("unsafe-inline"), "{csp}");

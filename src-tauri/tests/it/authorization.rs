@@ -6,8 +6,7 @@
 //!
 //! The core's own matrix (every state × relationship × action) is crates/core/tests/workflow.rs.
 
-mod common;
-use common::invoke;
+use crate::common::{data_dir_env, invoke};
 
 use std::path::Path;
 
@@ -158,6 +157,7 @@ fn base_ledger(path: &Path) {
 #[test]
 fn every_workflow_action_through_the_shell_obeys_the_matrix() {
     let dir = tempfile::tempdir().unwrap();
+    let _env = data_dir_env();
     std::env::set_var("TAIZHANG_DATA_DIR", dir.path());
     let base = dir.path().join("base.db");
     base_ledger(&base);
@@ -203,6 +203,7 @@ fn every_workflow_action_through_the_shell_obeys_the_matrix() {
 #[test]
 fn the_shells_own_commands_ask_the_core_who_may_use_them() {
     let dir = tempfile::tempdir().unwrap();
+    let _env = data_dir_env();
     std::env::set_var("TAIZHANG_DATA_DIR", dir.path());
     let base = dir.path().join("base.db");
     base_ledger(&base);
