@@ -18,13 +18,9 @@ use crate::event::{AssignmentTerms, EventBody};
 use crate::model::local_date;
 use crate::settings::Settings;
 
-/// No date before 1 January of this year enters the ledger.
-pub const FIRST_YEAR: i32 = 2000;
-/// The default last year (`Settings::last_year`).
-pub const DEFAULT_LAST_YEAR: i32 = 2099;
-/// The latest `Settings::last_year` may be: the last year a date is written with four digits,
-/// and the last a spreadsheet date cell holds.
-pub const MAX_LAST_YEAR: i32 = 9999;
+// The year bounds belong to the setting they bound (`Settings::last_year`), so `settings` needs
+// nothing from this module; they stay reachable here, where the range is.
+pub use crate::settings::{DEFAULT_LAST_YEAR, FIRST_YEAR, MAX_LAST_YEAR};
 
 /// Why a `last_year` at or before the current year is refused (translated in the UI).
 pub const LAST_YEAR_NOT_AHEAD: &str = "must be after the current year, or every later command is refused";

@@ -9,6 +9,14 @@ use serde::{Deserialize, Serialize};
 use crate::error::DomainError;
 use crate::model::Priority;
 
+/// No date before 1 January of this year enters the ledger (`core::dates`).
+pub const FIRST_YEAR: i32 = 2000;
+/// The default last year (`Settings::last_year`).
+pub const DEFAULT_LAST_YEAR: i32 = 2099;
+/// The latest `Settings::last_year` may be: the last year a date is written with four digits,
+/// and the last a spreadsheet date cell holds.
+pub const MAX_LAST_YEAR: i32 = 9999;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 #[serde(default)]
@@ -113,7 +121,7 @@ impl Default for Settings {
             campaign_end: None,
             backup_every_minutes: 30,
             backup_keep: 10,
-            last_year: crate::dates::DEFAULT_LAST_YEAR,
+            last_year: DEFAULT_LAST_YEAR,
             clock_tolerance_seconds: DEFAULT_CLOCK_TOLERANCE_SECONDS,
         }
     }
@@ -182,7 +190,7 @@ impl Settings {
                 return Err(DomainError::invalid("categories", &format!("empty or duplicate category: {c:?}")));
             }
         }
-        if !(crate::dates::FIRST_YEAR..=crate::dates::MAX_LAST_YEAR).contains(&self.last_year) {
+        if !(FIRST_YEAR..=MAX_LAST_YEAR).contains(&self.last_year) {
             return Err(DomainError::invalid("last_year", "must be between 2000 and 9999"));
         }
         if let (Some(a), Some(b)) = (self.campaign_start, self.campaign_end) {

@@ -40,25 +40,6 @@ pub const PROJECTION_TABLES: &[&str] = &[
     "settings",
 ];
 
-pub fn escalation_rank(e: Escalation) -> i64 {
-    match e {
-        Escalation::None => 0,
-        Escalation::Reminder => 1,
-        Escalation::Yellow => 2,
-        Escalation::Red => 3,
-    }
-}
-
-/// The inverse of `escalation_rank` (the `urge_level` column).
-pub fn escalation_of_rank(rank: i64) -> Escalation {
-    match rank {
-        1 => Escalation::Reminder,
-        2 => Escalation::Yellow,
-        3 => Escalation::Red,
-        _ => Escalation::None,
-    }
-}
-
 /// The projections' side of one write transaction: the problems changed and not yet written
 /// back, and the first `problems` rowid this transaction's registrations get.
 pub(crate) struct Projector {
@@ -366,7 +347,7 @@ fn fixed_values(p: &Problem) -> [Value; 16] {
 
 fn changing_values(p: &Problem) -> [Value; 20] {
     let a = p.assignment.as_ref();
-    let urge_level = p.urges.iter().map(|u| escalation_rank(u.level)).max().unwrap_or(0);
+    let urge_level = p.urges.iter().map(|u| read::escalation_rank(u.level)).max().unwrap_or(0);
     // The result shown beside a resolved problem: its last resolution.
     let result = p.resolved_at.and(p.resolutions.last());
     let text = |s: Option<&str>| Value::from(s.map(str::to_string));

@@ -327,7 +327,7 @@ pub(crate) fn build_where(f: &ProblemFilter, cut: &EscalationCutoffs) -> Query {
         None => {}
     }
     if let Some(level) = f.escalation {
-        q.wheres.push(format!("{LEVEL_SQL} = {}", crate::project::escalation_rank(level)));
+        q.wheres.push(format!("{LEVEL_SQL} = {}", read::escalation_rank(level)));
     }
     for (sql, d) in [
         ("p.registered_on >= ?", f.registered_from),

@@ -96,8 +96,29 @@ pub fn visit_row(r: &Row) -> rusqlite::Result<Visit> {
     })
 }
 
+/// An escalation as the `urge_level` column stores it (the highest urge so far; the list's
+/// escalation filter and sort compare these numbers).
+pub fn escalation_rank(e: Escalation) -> i64 {
+    match e {
+        Escalation::None => 0,
+        Escalation::Reminder => 1,
+        Escalation::Yellow => 2,
+        Escalation::Red => 3,
+    }
+}
+
+/// The inverse of `escalation_rank` (the `urge_level` column).
+pub fn escalation_of_rank(rank: i64) -> Escalation {
+    match rank {
+        1 => Escalation::Reminder,
+        2 => Escalation::Yellow,
+        3 => Escalation::Red,
+        _ => Escalation::None,
+    }
+}
+
 /// The facts lateness needs, from a `problems` row's columns (`urge_level` as ranked by
-/// `project::escalation_rank`). None while no assignment is in force or the clock is stopped.
+/// `escalation_rank`). None while no assignment is in force or the clock is stopped.
 pub fn clock_facts(
     status: Status,
     sign_deadline: Option<NaiveDate>,
@@ -110,7 +131,7 @@ pub fn clock_facts(
         status,
         sign_deadline,
         handling_deadline,
-        urged: crate::project::escalation_of_rank(urge_level),
+        urged: escalation_of_rank(urge_level),
         urge_count,
     }
     .running()
