@@ -4,7 +4,7 @@
 //! every role. Nothing docs/design.md §2/§4 does not allow gets through; what it allows is never
 //! refused for authorization (it may still be refused for the state or the input).
 //!
-//! The core's own matrix (every state × relationship × action) is crates/core/tests/workflow.rs.
+//! The core's own matrix (every state × relationship × action) is crates/core/tests/it/workflow.rs.
 
 use crate::common::{data_dir_env, invoke};
 

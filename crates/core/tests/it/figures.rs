@@ -60,11 +60,11 @@
 //! P3×2 P5 P6 P8); closed 2 (P1 P6); by status now: closed 2, resolved 4 (P2 P3 P5 P8),
 //! in_progress 2 (P4 P7), withdrawn 1, registered 1; open now 7; overdue now 1 (P4).
 
-mod support;
+
 
 use std::collections::BTreeMap;
 
-use support::*;
+use crate::support::*;
 use taizhang_core::figures::{self, DepartmentFigures, FigureInputs, Scorecard, TownshipFigures};
 use taizhang_core::period::parse_period;
 use taizhang_core::*;

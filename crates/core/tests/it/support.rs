@@ -1,7 +1,7 @@
 //! Test fixture for the pure core: an in-memory `World` that folds the events it is given, a
 //! standard district, `exec` (decide + fold), and drivers that bring a problem to each state.
 //!
-//! Every integration test file does `mod support;`, so not every helper is used by every file.
+//! Every test module uses what it needs, so not every helper is used by every module.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;

@@ -2,10 +2,10 @@
 //! forged ones — an unknown or deactivated actor, a role that may not, a state that does not
 //! allow, a unit acting in another's name, a time before what precedes it — are not.
 
-mod support;
+
 
 use chrono::{DateTime, Duration, Utc};
-use support::*;
+use crate::support::*;
 use taizhang_core::admit::{check_time, clock_behind, Verdict};
 use taizhang_core::replay::Replay;
 use taizhang_core::*;
@@ -65,7 +65,7 @@ fn busy_district() -> District {
     d.disputed("p-reassigned", next());
     d.ok(OFFICE, cmds::reassign("p-reassigned", U_D3, &[U_D4]), next());
     d.ok(D4, cmds::acknowledge("p-reassigned"), next());
-    d.ok(T1, cmds::visit("v1", E1, support::d(2025, 1, 20)), at(2025, 1, 25));
+    d.ok(T1, cmds::visit("v1", E1, crate::support::d(2025, 1, 20)), at(2025, 1, 25));
     d.ok(OFFICE, Command::SetPassword { user_id: "user-t1".into(), password_hash: Some("$argon2id$x".into()) }, at(2025, 1, 26));
     d.ok(T1, Command::SetPassword { user_id: "user-t1".into(), password_hash: Some("$argon2id$y".into()) }, at(2025, 1, 26));
     d

@@ -8,9 +8,9 @@
 //! - "resolve locally" belongs to the problem's own township only;
 //! - "instruct" (批示) belongs to district leaders only, in any state.
 
-mod support;
 
-use support::*;
+
+use crate::support::*;
 use taizhang_core::command::ReturnRuling;
 use taizhang_core::workflow::MAX_TEXT;
 use taizhang_core::*;

@@ -5,10 +5,10 @@
 //! would carry (typed, imported, computed from the calendar) and the clock itself must be in
 //! the ledger's range, or the command is refused before any event exists.
 
-mod support;
 
-use support::cmds::*;
-use support::*;
+
+use crate::support::cmds::*;
+use crate::support::*;
 use taizhang_core::command::SupporterRequest;
 use taizhang_core::dates::{event_dates, DateRange};
 use taizhang_core::import::{ImportOrigin, ImportedProblem};

@@ -2,13 +2,13 @@
 //! the urges, never stored. 提醒 within 2 WD of the deadline; 黄牌 once overdue; 红牌 at 5 WD
 //! overdue or after a second urge.
 
-mod support;
+
 
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use support::*;
+use crate::support::*;
 use taizhang_core::calendar::Calendar;
 use taizhang_core::escalation::{escalation_cutoffs, Lateness};
 use taizhang_core::*;

@@ -3,9 +3,9 @@
 //! or Greek letter, full-width letters or a space cannot make a second `admin` or a second
 //! 城关镇 that no list can tell apart.
 
-mod support;
 
-use support::*;
+
+use crate::support::*;
 use taizhang_core::*;
 
 fn create_user(login: &str) -> Command {

@@ -1,0 +1,11 @@
+//! The core's integration tests, one binary: each module drives the pure core through the
+//! shared fixture in `support` (an in-memory world and a standard district).
+//! The tidy checks on the source tree are a binary of their own (`tests/tidy`).
+
+mod admit;
+mod dates;
+mod escalation;
+mod figures;
+mod names;
+mod support;
+mod workflow;
