@@ -12,7 +12,7 @@ use taizhang_core::credit_code::{check_credit_code, CreditCodeCheck};
 use taizhang_core::figures::Scorecard;
 use taizhang_core::workflow::{capabilities, Capabilities, SuggestedDeadlines};
 use taizhang_core::*;
-use taizhang_ledger::demo::{generate, DemoOptions};
+use taizhang_demo::{generate, DemoOptions};
 use taizhang_ledger::figures::PeriodLookupError;
 use taizhang_ledger::password::hash_password;
 use taizhang_ledger::backup::{BackupInfo, RestoreReport};

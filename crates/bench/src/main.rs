@@ -15,7 +15,7 @@ use taizhang_core::period::Period;
 use taizhang_core::{Command, Priority, Source, Status};
 use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx};
 use taizhang_exchange::import::{commit_ledger, ImportOptions};
-use taizhang_ledger::demo::{generate, DemoOptions};
+use taizhang_demo::{generate, DemoOptions};
 use taizhang_ledger::{Ledger, OutputTarget, PageRequest, ProblemFilter, Sort, SortKey};
 
 mod desktop;
@@ -606,7 +606,7 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
 
 /// BENCH_CACHE_MB=N, BENCH_MMAP_MB=N: experiments, not the default — give the ledger's
 /// connection an N MB page cache or memory map, to measure what they would gain. The demo
-/// generator sets its own page cache while it runs (`demo::generate`), so BENCH_CACHE_MB counts
+/// generator sets its own page cache while it runs (`taizhang_demo::generate`), so BENCH_CACHE_MB counts
 /// for the rows measured after it; the memory map counts for the generator too.
 fn cache_experiment(l: &Ledger) -> Res<()> {
     if let Some(mb) = std::env::var("BENCH_CACHE_MB").ok().and_then(|v| v.parse::<i64>().ok()) {

@@ -1,18 +1,14 @@
-//! The one write path: decide → append to the chain → fold into projections, in one
-//! IMMEDIATE transaction. A refused command rolls back and leaves the file as it was.
+//! Appending to the chain: the stored event, the append of one event and its fold into the
+//! projections (called only by the write path, `write.rs`, and the genesis `bootstrap`).
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use taizhang_core::chain::{canonical_json, event_hash, format_instant, ChainFields, GENESIS_HASH};
 use taizhang_core::event::EVENT_SCHEMA_VERSION;
-use taizhang_core::admit::check_time;
-use taizhang_core::workflow::{decide, Context, World};
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
-use crate::read;
-use crate::world::SqlWorld;
 use crate::project::Projector;
 use crate::Ledger;
 
@@ -167,92 +163,6 @@ impl Ledger {
         tx.commit()?;
         self.cache.borrow_mut().clear();
         Ok(())
-    }
-
-    /// Runs a command as the user with this login (or id). The only write path.
-    pub fn execute(&mut self, user: &str, cmd: &Command, now: DateTime<Utc>) -> Result<Vec<StoredEvent>> {
-        self.execute_all(user, std::slice::from_ref(cmd), now)
-    }
-
-    /// Runs several commands in one transaction: all are recorded, or none (bulk assign, bulk
-    /// urge). Each is decided against the state the previous ones left.
-    pub fn execute_all(&mut self, user: &str, cmds: &[Command], now: DateTime<Utc>) -> Result<Vec<StoredEvent>> {
-        let mut stored = Vec::new();
-        self.run_batch(user, cmds, now, &mut |_, _| {}, &mut |e| stored.push(e)).map_err(|(_, e)| e)?;
-        Ok(stored)
-    }
-
-    /// `execute_all` for long batches (imports): reports progress after each command, returns
-    /// how many events were appended (not the events: a 100,000-row import would hold them all)
-    /// and, when a command is refused, which one (its index) so the caller can name its row.
-    pub fn execute_batch(
-        &mut self,
-        user: &str,
-        cmds: &[Command],
-        now: DateTime<Utc>,
-        progress: &mut dyn FnMut(usize, usize),
-    ) -> std::result::Result<u64, (usize, LedgerError)> {
-        let mut count = 0u64;
-        self.run_batch(user, cmds, now, progress, &mut |_| count += 1)?;
-        Ok(count)
-    }
-
-    fn run_batch(
-        &mut self,
-        user: &str,
-        cmds: &[Command],
-        now: DateTime<Utc>,
-        progress: &mut dyn FnMut(usize, usize),
-        on_event: &mut dyn FnMut(StoredEvent),
-    ) -> std::result::Result<(), (usize, LedgerError)> {
-        let device = self.device_id.clone();
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| (0, e.into()))?;
-        // Inside the lock: a restore that swapped the file while this one waited is seen here.
-        crate::output::check_same_file(self.path.as_deref(), self.identity.as_ref()).map_err(|e| (0, e))?;
-        // Read inside the write lock, so what is cached is what this transaction sees.
-        let cached = crate::context::Cached { conn: &tx, cache: &self.cache };
-        let actor = cached.actor(user).map_err(|e| (0, e))?;
-        let mut calendar = cached.calendar().map_err(|e| (0, e))?;
-        let mut settings = cached.settings().map_err(|e| (0, e))?;
-        let mut context_changed = false;
-        // The time rule: read inside the write lock, so nothing can be appended in between.
-        let latest = crate::clock::latest_event_time(&tx, &self.high_water, &taizhang_core::dates::DateRange::of(&settings)).map_err(|e| (0, e))?;
-        let projector = std::cell::RefCell::new(Projector::begin(&tx).map_err(|e| (0, e))?);
-        let result = (|| {
-            for (i, cmd) in cmds.iter().enumerate() {
-                let ctx = Context { now, calendar: &calendar, settings: &settings };
-                let bodies = {
-                    let world = SqlWorld::new(&tx, &projector);
-                    // No act may be dated before the ledger's history (beyond the clock
-                    // tolerance) or before the problem's own latest event, whatever clock
-                    // `now` came from (`TAIZHANG_NOW` included).
-                    let problem_latest = cmd.problem_id().and_then(|id| world.problem(id)).map(|p| p.updated_at);
-                    let decided = check_time(now, latest, problem_latest, settings.clock_tolerance_seconds)
-                        .and_then(|()| decide(cmd, &actor, &ctx, &world));
-                    // A failed read comes first: what was decided on it is not to be trusted.
-                    world.into_result().map_err(|e| (i, e))?;
-                    decided.map_err(|e| (i, e.into()))?
-                };
-                for body in &bodies {
-                    on_event(append(&tx, &mut projector.borrow_mut(), &device, &actor.user.id, now, body).map_err(|e| (i, e))?);
-                }
-                context_changed |= bodies.iter().any(crate::context::changes_context);
-                // Calendar and settings commands change the context of the ones after them.
-                if bodies.iter().any(|b| matches!(b, EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } | EventBody::SettingsChanged { .. })) {
-                    calendar = std::sync::Arc::new(read::calendar(&tx).map_err(|e| (i, e))?);
-                    settings = std::sync::Arc::new(read::settings(&tx).map_err(|e| (i, e))?);
-                }
-                progress(i + 1, cmds.len());
-            }
-            Ok(())
-        })();
-        let result = result
-            .and_then(|()| projector.into_inner().finish(&tx).map_err(|e| (cmds.len(), e)))
-            .and_then(|()| tx.commit().map_err(|e| (cmds.len(), e.into())));
-        if context_changed {
-            self.cache.borrow_mut().clear();
-        }
-        result
     }
 }
 

@@ -1,14 +1,14 @@
 //! taizhang-ledger: the local ledger on one SQLite file.
 //!
-//! One write path: `Ledger::execute` decides a command with the core, appends the resulting
-//! events to the hash chain and folds them into the projections, all in one IMMEDIATE
-//! transaction. Everything else here reads.
+//! One write path: `Ledger::write` (and `execute`, `execute_all`, `execute_batch` over it)
+//! decides each command with the core, appends the resulting events to the hash chain and
+//! folds them into the projections, all in one IMMEDIATE transaction. Everything else here
+//! reads.
 
 pub mod append;
 pub mod backup;
 mod clock;
 mod context;
-pub mod demo;
 mod error;
 mod export_rows;
 pub mod figure_counts;
@@ -25,6 +25,7 @@ pub mod report;
 mod verify;
 mod verify_full;
 mod world;
+pub mod write;
 
 use std::path::{Path, PathBuf};
 
@@ -40,6 +41,7 @@ pub use queries::*;
 pub use rebuild::RebuildReport;
 pub use verify::{BrokenLink, ChainHead, VerifyReport};
 pub use verify_full::{ClockBehind, FullVerifyReport, NotAdmitted};
+pub use write::{WriteError, WriteOptions, Writer};
 
 pub use taizhang_core as core;
 
@@ -145,6 +147,14 @@ impl Ledger {
 
     pub fn device_id(&self) -> &str {
         &self.device_id
+    }
+
+    /// Sets this connection's SQLite page cache to `kib` KiB (filled only as pages are read),
+    /// or back to the ledger's own (`CACHE_SIZE_KIB`) with `None`. A long writer that reads
+    /// back pages it dirtied long before (the demo generator) runs faster with more.
+    pub fn set_page_cache_kib(&self, kib: Option<i64>) -> Result<()> {
+        let size = kib.map_or(file::CACHE_SIZE_KIB, |k| -k);
+        Ok(self.conn.pragma_update(None, "cache_size", size)?)
     }
 
     /// Read access for queries outside this crate's helpers (tests, exports).

@@ -3,9 +3,9 @@
 
 use taizhang_ledger::Ledger;
 
-pub use taizhang_ledger::demo::DemoOptions;
+pub use taizhang_demo::DemoOptions;
 
 /// Fills `ledger` with the demo district described by `opts`, without progress output.
 pub fn generate(ledger: &mut Ledger, opts: &DemoOptions) {
-    taizhang_ledger::demo::generate(ledger, opts, &mut |_, _| {}).unwrap();
+    taizhang_demo::generate(ledger, opts, &mut |_, _| {}).unwrap();
 }

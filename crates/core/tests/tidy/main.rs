@@ -70,10 +70,10 @@ const LEDGER: &[Layering] = &[Layering {
         &["file", "project"],
         // Output targets; the core's `World` over a transaction; rebuilding projections.
         &["output", "world", "rebuild"],
-        // The write path; chain verification.
+        // Appending chained events; chain verification.
         &["append", "verify"],
-        // The demo generator (through the write path); the full verify; backups.
-        &["demo", "verify_full", "backup"],
+        // The one write path (decide, append, project in one transaction); the full verify; backups.
+        &["write", "verify_full", "backup"],
         // Queries, scorecards and reports for the screens.
         &["queries", "figures", "report"],
         &["export_rows"],
