@@ -7,6 +7,8 @@
 pub mod admit;
 pub mod calendar;
 pub mod chain;
+#[cfg(feature = "clap")]
+pub mod cli_value;
 pub mod coded;
 pub mod command;
 pub mod credit_code;
