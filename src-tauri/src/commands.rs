@@ -13,7 +13,6 @@ use taizhang_core::figures::Scorecard;
 use taizhang_core::workflow::{capabilities, Capabilities, SuggestedDeadlines};
 use taizhang_core::*;
 use taizhang_demo::{generate, DemoOptions};
-use taizhang_ledger::figures::PeriodLookupError;
 use taizhang_ledger::password::hash_password;
 use taizhang_ledger::backup::{BackupInfo, RestoreReport};
 use taizhang_ledger::report::Report;
@@ -23,7 +22,7 @@ use taizhang_exchange::import::{
     commit_enterprises, commit_ledger, preview_enterprises, preview_ledger, ImportKind, ImportOptions, ImportOutcome, ImportPreview,
 };
 
-use crate::error::{with_params, ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult};
 use crate::state::{lower_priority, AppState, ChainCheck, Open};
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -77,11 +76,7 @@ fn session_user(open: &Open) -> ApiResult<String> {
 }
 
 fn period(ledger: &Ledger, text: &str) -> ApiResult<taizhang_core::period::Period> {
-    ledger.period(text).map_err(|e| match e {
-        PeriodLookupError::Period(p) => with_params(p.code(), &p),
-        PeriodLookupError::NoCampaign => ApiError::new("period.no_campaign", e.to_string()),
-        PeriodLookupError::Ledger(l) => l.into(),
-    })
+    Ok(ledger.period(text)?)
 }
 
 fn set_title<R: Runtime>(app: &AppHandle<R>, path: Option<&std::path::Path>) {
@@ -424,7 +419,7 @@ pub fn parse_calendar_year(text: String, format: CalendarFormat, notice: String)
         }),
         CalendarFormat::Csv => parse_year_csv(&text, notice.trim()),
     };
-    parsed.map_err(|e| with_params(e.code(), &e))
+    Ok(parsed?)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

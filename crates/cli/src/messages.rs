@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use serde_json::Value;
 use taizhang_core::calendar::CalendarError;
+use taizhang_core::coded::{Coded, Params};
 use taizhang_core::period::PeriodError;
 use taizhang_ledger::LedgerError;
 
@@ -73,19 +74,24 @@ impl From<std::io::Error> for CliError {
     }
 }
 
-/// Fields of an externally tagged enum value (`{"Variant": {...}}`), or the object itself.
-fn fields(v: Value) -> serde_json::Map<String, Value> {
-    match v {
-        Value::Object(m) if m.len() == 1 && m.values().all(Value::is_object) => {
-            m.into_iter().next().and_then(|(_, v)| v.as_object().cloned()).unwrap_or_default()
+impl std::fmt::Display for CliError {
+    /// The English text, for logs and `--json`'s `message`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Ledger(e) => std::fmt::Display::fmt(e, f),
+            CliError::Import(e) => std::fmt::Display::fmt(e, f),
+            CliError::Export(e) => std::fmt::Display::fmt(e, f),
+            CliError::Period(e) => std::fmt::Display::fmt(e, f),
+            CliError::Calendar(e) => std::fmt::Display::fmt(e, f),
+            CliError::BadDate(v) => write!(f, "malformed date {v}"),
+            CliError::Secret(code) => write!(f, "password: {code}"),
+            CliError::Usage(reason) => f.write_str(reason),
         }
-        Value::Object(m) => m,
-        _ => Default::default(),
     }
 }
 
-impl CliError {
-    pub fn code(&self) -> &'static str {
+impl Coded for CliError {
+    fn code(&self) -> &'static str {
         match self {
             CliError::Ledger(e) => e.code(),
             CliError::Import(e) => e.code(),
@@ -98,47 +104,51 @@ impl CliError {
         }
     }
 
-    /// `{code, message, ...fields}` where `message` is the English text for logs.
-    pub fn to_json(&self) -> Value {
-        let (mut m, message) = match self {
-            CliError::Ledger(e) => (fields(e.to_json()), e.to_string()),
-            CliError::Import(e) => (fields(e.params()), e.to_string()),
-            CliError::Export(e) => (fields(e.to_json()), e.to_string()),
-            CliError::Period(e) => (fields(serde_json::to_value(e).unwrap_or_default()), e.to_string()),
-            CliError::Calendar(e) => (fields(serde_json::to_value(e).unwrap_or_default()), e.to_string()),
-            CliError::BadDate(v) => (serde_json::json!({ "value": v }).as_object().cloned().unwrap_or_default(), format!("malformed date {v}")),
-            CliError::Secret(code) => (Default::default(), format!("password: {code}")),
-            CliError::Usage(r) => {
-                (serde_json::json!({ "field": "arguments", "reason": r }).as_object().cloned().unwrap_or_default(), r.clone())
+    fn params(&self) -> Params {
+        let mut params = Params::new();
+        match self {
+            CliError::Ledger(e) => return e.params(),
+            CliError::Import(e) => return e.params(),
+            CliError::Export(e) => return e.params(),
+            CliError::Period(e) => return e.params(),
+            CliError::Calendar(e) => return e.params(),
+            CliError::BadDate(v) => {
+                params.insert("value".into(), v.as_str().into());
             }
-        };
-        m.insert("code".into(), self.code().into());
-        m.insert("message".into(), message.into());
-        Value::Object(m)
+            CliError::Secret(_) => {}
+            CliError::Usage(reason) => {
+                params.insert("field".into(), "arguments".into());
+                params.insert("reason".into(), reason.as_str().into());
+            }
+        }
+        params
     }
+}
 
+impl CliError {
     /// The message for people, in the user's language.
     pub fn localized(&self) -> String {
-        let json = self.to_json();
         let catalog = if std::env::var("TAIZHANG_LANG").is_ok_and(|l| l.starts_with("en")) { &*EN } else { &*ZH };
         let Some(template) = catalog["errors"][self.code()].as_str() else {
-            return json["message"].as_str().unwrap_or_default().to_string();
+            return self.to_string();
         };
         let mut out = template.to_string();
-        if let Value::Object(m) = &json {
-            for (k, v) in m {
-                let text = match v {
-                    Value::String(s) if k == "status" && !english(catalog) => {
-                        taizhang_core::Status::parse(s).map(|st| st.label_zh().to_string()).unwrap_or_else(|| s.clone())
-                    }
-                    Value::String(s) if k == "action" && !english(catalog) => action_label(s).unwrap_or(s).to_string(),
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                // Parameters carry stored and typed text: escaped like every output.
-                let text = crate::render::escape(&text);
-                out = out.replace(&format!("{{{k}}}"), &text);
-            }
+        // `{message}` (the English text) fills the templates of errors that carry only that.
+        let mut params = self.params();
+        params.insert("code".into(), self.code().into());
+        params.insert("message".into(), self.to_string().into());
+        for (k, v) in &params {
+            let text = match v {
+                Value::String(s) if k == "status" && !english(catalog) => {
+                    taizhang_core::Status::parse(s).map(|st| st.label_zh().to_string()).unwrap_or_else(|| s.clone())
+                }
+                Value::String(s) if k == "action" && !english(catalog) => action_label(s).unwrap_or(s).to_string(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            // Parameters carry stored and typed text: escaped like every output.
+            let text = crate::render::escape(&text);
+            out = out.replace(&format!("{{{k}}}"), &text);
         }
         out
     }

@@ -6,6 +6,16 @@ use taizhang_core::Escalation;
 use taizhang_ledger::{ProblemDetail, ProblemRow};
 use unicode_width::UnicodeWidthStr;
 
+/// A result: as pretty JSON with `--json`, else the human-readable text `human` makes (made
+/// only then), passed through `terminal_safe`.
+pub fn print<T: serde::Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(value).expect("serializable"));
+    } else {
+        print!("{}", terminal_safe(&human()));
+    }
+}
+
 /// Text from the ledger (or a file) made safe to print on a terminal, on one line: control
 /// characters (ESC, BEL, CR, LF, TAB, DEL, the C1 set) and invisible format characters (bidi
 /// overrides and isolates, zero-width characters: `taizhang_core::text::is_invisible`) become

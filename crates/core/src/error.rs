@@ -207,6 +207,16 @@ impl DomainError {
     }
 }
 
+/// The params are the serialized fields; the `code` tag is not one of them.
+impl crate::coded::Coded for DomainError {
+    fn code(&self) -> &'static str {
+        DomainError::code(self)
+    }
+    fn params(&self) -> crate::coded::Params {
+        crate::coded::serde_params(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +240,10 @@ mod tests {
         for e in samples {
             let v = serde_json::to_value(&e).unwrap();
             assert_eq!(v["code"], e.code(), "{e:?}");
+            let params = crate::coded::Coded::params(&e);
+            assert!(!params.contains_key("code"), "{e:?}");
+            let fields = v.as_object().unwrap().len() - 1;
+            assert_eq!(params.len(), fields, "{e:?}");
         }
     }
 }

@@ -7,6 +7,9 @@
 pub mod admit;
 pub mod calendar;
 pub mod chain;
+#[cfg(feature = "clap")]
+pub mod cli_value;
+pub mod coded;
 pub mod command;
 pub mod credit_code;
 pub mod dates;
@@ -26,6 +29,7 @@ pub mod settings;
 pub mod text;
 pub mod workflow;
 
+pub use coded::Coded;
 pub use command::{Action, Command};
 pub use error::DomainError;
 pub use event::{EventBody, EventMeta};

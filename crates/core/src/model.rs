@@ -42,6 +42,15 @@ macro_rules! labelled_enum {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.key()) }
         }
+        #[cfg(feature = "clap")]
+        impl clap::ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] { Self::ALL }
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                static VALUES: std::sync::OnceLock<Vec<clap::builder::PossibleValue>> = std::sync::OnceLock::new();
+                let values = VALUES.get_or_init(|| crate::cli_value::possible_values(Self::ALL.iter().map(|v| (v.key(), v.label_zh()))));
+                Self::ALL.iter().position(|v| v == self).map(|i| values[i].clone())
+            }
+        }
     };
 }
 

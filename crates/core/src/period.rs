@@ -26,6 +26,15 @@ impl PeriodError {
     }
 }
 
+impl crate::coded::Coded for PeriodError {
+    fn code(&self) -> &'static str {
+        PeriodError::code(self)
+    }
+    fn params(&self) -> crate::coded::Params {
+        crate::coded::serde_params(self)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 #[serde(rename_all = "snake_case")]

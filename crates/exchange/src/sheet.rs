@@ -65,6 +65,21 @@ impl ReadError {
     }
 }
 
+/// The params are the fields, except that the sheets a workbook has are one text (the message
+/// lists them).
+impl taizhang_core::coded::Coded for ReadError {
+    fn code(&self) -> &'static str {
+        ReadError::code(self)
+    }
+    fn params(&self) -> taizhang_core::coded::Params {
+        let mut params = taizhang_core::coded::serde_params(self);
+        if let ReadError::NoSuchSheet { available, .. } = self {
+            params.insert("available".into(), available.join("、").into());
+        }
+        params
+    }
+}
+
 /// The longest text one cell of a workbook may hold: Excel's own limit (our .xlsx export cuts
 /// there). A CSV has no shared text, so its cells are bounded by the file and the sheet total.
 pub const MAX_CELL_CHARS: usize = 32_767;

@@ -1,6 +1,7 @@
 //! Ledger errors: the core's domain errors plus what can go wrong with the file. Every variant
 //! has a stable code (see `code`), which the CLI prints and the UI translates.
 
+use taizhang_core::coded::{Coded, Params};
 use taizhang_core::DomainError;
 
 #[derive(Debug, thiserror::Error)]
@@ -115,11 +116,18 @@ impl LedgerError {
     pub fn bad_input(field: &str, reason: impl Into<String>) -> Self {
         LedgerError::BadInput { field: field.into(), reason: reason.into() }
     }
+}
 
-    /// `{code, message, ...params}` for scripts and the UI; domain errors keep their fields.
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut v = match self {
-            LedgerError::Domain(d) => serde_json::to_value(d).unwrap_or_default(),
+/// Not `Serialize` (it holds SQLite's and the OS's errors), so its params are named here; a
+/// domain error keeps its own.
+impl Coded for LedgerError {
+    fn code(&self) -> &'static str {
+        LedgerError::code(self)
+    }
+
+    fn params(&self) -> Params {
+        let v = match self {
+            LedgerError::Domain(d) => return d.params(),
             LedgerError::NewerVersion { path, found, supported } => {
                 serde_json::json!({ "path": path, "found": found, "supported": supported })
             }
@@ -137,13 +145,18 @@ impl LedgerError {
             LedgerError::RestoreOlder { path, missing } => serde_json::json!({ "path": path, "missing": missing }),
             LedgerError::UnknownUser(u) | LedgerError::BadPassword(u) => serde_json::json!({ "user": u }),
             LedgerError::BadInput { field, reason } => serde_json::json!({ "field": field, "reason": reason }),
-            _ => serde_json::json!({}),
+            LedgerError::Busy
+            | LedgerError::Corrupt(_)
+            | LedgerError::Sqlite(_)
+            | LedgerError::Migration(_)
+            | LedgerError::DiskFull
+            | LedgerError::ReadOnly
+            | LedgerError::Io(_) => return Params::new(),
         };
-        if let serde_json::Value::Object(m) = &mut v {
-            m.insert("code".into(), self.code().into());
-            m.insert("message".into(), self.to_string().into());
+        match v {
+            serde_json::Value::Object(m) => m,
+            _ => Params::new(),
         }
-        v
     }
 }
 

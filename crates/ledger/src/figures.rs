@@ -2,6 +2,7 @@
 //! `core::figures`.
 
 use chrono::{DateTime, Utc};
+use taizhang_core::coded::Coded;
 use taizhang_core::figure_facts::PeriodTallies;
 use taizhang_core::figures::{scorecard, scorecard_from, FigureInputs, NowFacts, Scorecard, ScorecardParts};
 use taizhang_core::period::Period;
@@ -91,4 +92,21 @@ pub enum PeriodLookupError {
     NoCampaign,
     #[error(transparent)]
     Ledger(crate::LedgerError),
+}
+
+impl Coded for PeriodLookupError {
+    fn code(&self) -> &'static str {
+        match self {
+            PeriodLookupError::Period(e) => e.code(),
+            PeriodLookupError::NoCampaign => "period.no_campaign",
+            PeriodLookupError::Ledger(e) => e.code(),
+        }
+    }
+    fn params(&self) -> taizhang_core::coded::Params {
+        match self {
+            PeriodLookupError::Period(e) => e.params(),
+            PeriodLookupError::NoCampaign => taizhang_core::coded::Params::new(),
+            PeriodLookupError::Ledger(e) => e.params(),
+        }
+    }
 }

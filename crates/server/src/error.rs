@@ -3,9 +3,11 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use taizhang_core::coded::{serde_params, Coded, Params};
 use taizhang_core::DomainError;
 
-#[derive(Debug, thiserror::Error)]
+/// Serialized only for its params (`Coded`); TLS and domain errors keep their own.
+#[derive(Debug, thiserror::Error, serde::Serialize)]
 pub enum ServerError {
     #[error("malformed request: {reason}")]
     Malformed { reason: String },
@@ -37,12 +39,16 @@ pub enum ServerError {
     AlreadyInitialized,
     #[error("plain HTTP is served on loopback addresses only; to listen on {listen} give a certificate (--tls-cert and --tls-key) or --tls-self-signed DIR")]
     PlainHttpOffLoopback { listen: String },
+    #[serde(skip)]
     #[error(transparent)]
     Tls(#[from] taizhang_tls::TlsError),
+    #[serde(skip)]
     #[error(transparent)]
     Domain(#[from] DomainError),
+    #[serde(skip)]
     #[error("database error: {}", db_message(.0))]
     Database(#[from] postgres::Error),
+    #[serde(skip)]
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -94,48 +100,19 @@ impl ServerError {
             ChainBroken { .. } | NotADistrict { .. } | Database(_) | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
+}
 
-    /// `{code, message, ...fields}`; a domain error keeps its own fields.
-    pub fn to_json(&self) -> serde_json::Value {
-        use ServerError::*;
-        let mut v = match self {
-            Domain(d) => serde_json::to_value(d).unwrap_or_default(),
-            Tls(t) => t.to_json(),
-            _ => serde_json::json!({}),
-        };
-        if !v.is_object() {
-            v = serde_json::json!({});
-        }
-        let m = v.as_object_mut().expect("an object");
-        let mut put = |k: &str, x: serde_json::Value| {
-            m.insert(k.into(), x);
-        };
+impl Coded for ServerError {
+    fn code(&self) -> &'static str {
+        ServerError::code(self)
+    }
+    fn params(&self) -> Params {
         match self {
-            Malformed { reason } => put("reason", reason.as_str().into()),
-            BatchTooLarge { count, max } => {
-                put("count", (*count).into());
-                put("max", (*max).into())
-            }
-            BodyTooLarge { max } => put("max", (*max).into()),
-            ProtocolNewer { client, server } => {
-                put("client", (*client).into());
-                put("server", (*server).into())
-            }
-            UnknownDevice { device } | DevicePending { device } | DeviceRevoked { device } | DeviceConflict { device } => {
-                put("device", device.as_str().into())
-            }
-            UnsupportedAlgorithm { alg } => put("alg", alg.as_str().into()),
-            ChainBroken { server_seq, reason } => {
-                put("server_seq", (*server_seq).into());
-                put("reason", reason.as_str().into())
-            }
-            NotADistrict { reason } => put("reason", reason.as_str().into()),
-            PlainHttpOffLoopback { listen } => put("listen", listen.as_str().into()),
-            _ => {}
+            ServerError::Tls(t) => t.params(),
+            ServerError::Domain(d) => d.params(),
+            ServerError::Database(_) | ServerError::Internal(_) => Params::new(),
+            other => serde_params(other),
         }
-        m.insert("code".into(), self.code().into());
-        m.insert("message".into(), self.to_string().into());
-        v
     }
 }
 
@@ -207,6 +184,16 @@ mod tests {
             ServerError::PlainHttpOffLoopback { listen: "0.0.0.0:1".into() },
             ServerError::Internal("x".into()),
         ];
+        // Each error's params are the placeholders of its message (serde names them).
+        for e in &errors {
+            for (lang, m) in [("en", &en), ("zh-CN", &zh)] {
+                let text = m["errors"][e.code()].as_str().unwrap_or_default();
+                for k in e.params().keys() {
+                    assert!(text.contains(&format!("{{{k}}}")), "{lang} {} does not show {k}", e.code());
+                }
+            }
+        }
+        assert_eq!(ServerError::ChainBroken { server_seq: 7, reason: "r".into() }.params()["server_seq"], 7);
         let tls = taizhang_tls::TlsError::examples().into_iter().map(ServerError::Tls).collect::<Vec<_>>();
         let codes = errors.iter().chain(&tls).map(|e| e.code()).chain(REPLY_CODES.iter().copied()).chain(["server.database"]);
         for code in codes {

@@ -167,7 +167,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{}", if cli.json { e.to_json().to_string() } else { format!("错误 [{}]: {e}", e.code()) });
+            eprintln!("{}", if cli.json { taizhang_core::Coded::to_json(&e).to_string() } else { format!("错误 [{}]: {e}", e.code()) });
             ExitCode::FAILURE
         }
     }

@@ -2,9 +2,12 @@
 //! parameters). `tls.*` are the server's (its certificate and key); `sync.tls_*` are what a
 //! client meets when it connects.
 
+use taizhang_core::coded::Coded;
+
 use crate::fingerprint::Fingerprint;
 
-#[derive(Debug, Clone, thiserror::Error)]
+/// Serialized only for its params (`Coded`): the fields, a fingerprint as its `AB:CD:…` text.
+#[derive(Debug, Clone, thiserror::Error, serde::Serialize)]
 pub enum TlsError {
     #[error("not a SHA-256 fingerprint (64 hex digits, e.g. AB:CD:…): {input}")]
     BadFingerprint { input: String },
@@ -51,28 +54,6 @@ impl TlsError {
         }
     }
 
-    /// `{code, message, ...fields}`: the fields are the i18n message's parameters.
-    pub fn to_json(&self) -> serde_json::Value {
-        use TlsError::*;
-        let mut v = match self {
-            BadFingerprint { input } => serde_json::json!({ "input": input }),
-            CertificateUnreadable { path, reason } | KeyUnreadable { path, reason } | WriteFailed { path, reason } => {
-                serde_json::json!({ "path": path, "reason": reason })
-            }
-            KeyTooOpen { path, mode } => serde_json::json!({ "path": path, "mode": mode }),
-            SelfSignedIncomplete { dir } => serde_json::json!({ "dir": dir }),
-            BadName { name } => serde_json::json!({ "name": name }),
-            BadIdentity { reason } | Untrusted { reason } | HandshakeFailed { reason } => serde_json::json!({ "reason": reason }),
-            FingerprintMismatch { expected, presented } => {
-                serde_json::json!({ "expected": expected.to_string(), "presented": presented.to_string() })
-            }
-            PinNeedsHttps { url } => serde_json::json!({ "url": url }),
-        };
-        v["code"] = self.code().into();
-        v["message"] = self.to_string().into();
-        v
-    }
-
     /// One of each, for checking that every code has its messages.
     pub fn examples() -> Vec<TlsError> {
         use TlsError::*;
@@ -95,6 +76,15 @@ impl TlsError {
     }
 }
 
+impl Coded for TlsError {
+    fn code(&self) -> &'static str {
+        TlsError::code(self)
+    }
+    fn params(&self) -> taizhang_core::coded::Params {
+        taizhang_core::coded::serde_params(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,10 +94,11 @@ mod tests {
         let en: serde_json::Value = serde_json::from_str(include_str!("../../../i18n/en.json")).unwrap();
         let zh: serde_json::Value = serde_json::from_str(include_str!("../../../i18n/zh-CN.json")).unwrap();
         for e in TlsError::examples() {
-            let j = e.to_json();
+            let params = e.params();
+            assert!(!params.is_empty(), "{} has no params", e.code());
             for (lang, m) in [("en", &en), ("zh-CN", &zh)] {
                 let text = m["errors"][e.code()].as_str().unwrap_or_else(|| panic!("{} has no {lang} message", e.code()));
-                for (k, _) in j.as_object().unwrap().iter().filter(|(k, _)| *k != "code" && *k != "message") {
+                for k in params.keys() {
                     assert!(text.contains(&format!("{{{k}}}")), "{lang} {} does not show {k}", e.code());
                 }
             }

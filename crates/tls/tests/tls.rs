@@ -81,7 +81,7 @@ fn another_certificate_is_refused_with_the_stable_code_and_both_fingerprints() {
         }
         e => panic!("{e:?}"),
     }
-    assert_eq!(tls_error(&e).unwrap().to_json()["code"], "sync.tls_fingerprint_mismatch");
+    assert_eq!(tls_error(&e).unwrap().code(), "sync.tls_fingerprint_mismatch");
 }
 
 #[test]

@@ -48,6 +48,15 @@ impl CalendarError {
     }
 }
 
+impl crate::coded::Coded for CalendarError {
+    fn code(&self) -> &'static str {
+        CalendarError::code(self)
+    }
+    fn params(&self) -> crate::coded::Params {
+        crate::coded::serde_params(self)
+    }
+}
+
 /// One day that departs from, or confirms, the Monday–Friday rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]

@@ -21,7 +21,9 @@ const CORE: &[Layering] = &[
     Layering {
         parent: "",
         layers: &[
-            // The vocabulary, needing nothing: units, users, labelled enums; names; codes;
+            // The one error contract; clap's reading of labelled enums (feature `clap`).
+            &["coded", "cli_value"],
+            // The vocabulary: units, users, labelled enums; names; codes;
             // the chain's encoding; periods; password hashes.
             &["model", "text", "credit_code", "chain", "period", "password"],
             // Errors; the working-day calendar.

@@ -16,6 +16,7 @@ pub mod report;
 mod style;
 
 use serde::Serialize;
+use taizhang_core::coded::{serde_params, Coded, Params};
 use taizhang_ledger::{ChainHead, LedgerError};
 
 pub use ledger::{describe_filter, export_ledger_csv, export_ledger_xlsx, LEDGER_HEADERS, LEDGER_SHEET};
@@ -37,9 +38,11 @@ pub struct ExportSummary {
 /// The most data rows one worksheet holds below the ledger layout's three top rows.
 pub const MAX_XLSX_ROWS: u64 = 1_048_576 - 3;
 
-#[derive(Debug, thiserror::Error)]
+/// Serialized only for its params (`Coded`); a ledger error keeps its own.
+#[derive(Debug, thiserror::Error, Serialize)]
 pub enum ExportError {
     #[error(transparent)]
+    #[serde(skip)]
     Ledger(#[from] LedgerError),
     #[error("the folder to save in does not exist: {path}")]
     NoDirectory { path: String },
@@ -66,22 +69,6 @@ impl ExportError {
         }
     }
 
-    /// `{code, message, ...params}`, like `LedgerError::to_json`.
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut v = match self {
-            ExportError::Ledger(e) => return e.to_json(),
-            ExportError::NoDirectory { path } | ExportError::FileInUse { path } => serde_json::json!({ "path": path }),
-            ExportError::Write { path, reason } => serde_json::json!({ "path": path, "reason": reason }),
-            ExportError::TooManyRows { rows, max } => serde_json::json!({ "rows": rows, "max": max }),
-            ExportError::Spreadsheet { reason } => serde_json::json!({ "reason": reason }),
-        };
-        if let serde_json::Value::Object(m) = &mut v {
-            m.insert("code".into(), self.code().into());
-            m.insert("message".into(), self.to_string().into());
-        }
-        v
-    }
-
     fn spreadsheet(e: rust_xlsxwriter::XlsxError, path: &std::path::Path) -> ExportError {
         match e {
             rust_xlsxwriter::XlsxError::IoError(io) => ExportError::Write { path: path.display().to_string(), reason: io.to_string() },
@@ -89,6 +76,18 @@ impl ExportError {
                 ExportError::Write { path: dir.display().to_string(), reason: io.to_string() }
             }
             other => ExportError::Spreadsheet { reason: other.to_string() },
+        }
+    }
+}
+
+impl Coded for ExportError {
+    fn code(&self) -> &'static str {
+        ExportError::code(self)
+    }
+    fn params(&self) -> Params {
+        match self {
+            ExportError::Ledger(e) => e.params(),
+            other => serde_params(other),
         }
     }
 }
@@ -134,8 +133,12 @@ mod tests {
         assert_eq!(v["code"], "export.write_failed");
         assert_eq!(v["path"], "/x/a.xlsx");
         assert_eq!(v["reason"], "disk full");
-        let e = ExportError::from(LedgerError::Busy);
-        assert_eq!(e.code(), "ledger.busy");
-        assert_eq!(e.to_json()["code"], "ledger.busy");
+        assert_eq!(e.params().len(), 2);
+        let e = ExportError::TooManyRows { rows: 2_000_000, max: MAX_XLSX_ROWS };
+        assert_eq!(e.params()["rows"], 2_000_000);
+        let e = ExportError::from(LedgerError::NoSuchFile { path: "/x/l.db".into() });
+        assert_eq!(e.code(), "ledger.no_such_file");
+        assert_eq!(e.to_json()["code"], "ledger.no_such_file");
+        assert_eq!(e.params()["path"], "/x/l.db");
     }
 }

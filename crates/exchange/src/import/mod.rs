@@ -17,6 +17,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use taizhang_core::model::{Id, Status, UnitKind};
+use taizhang_core::coded::{Coded, Params};
 use taizhang_ledger::LedgerError;
 
 use crate::header::{Field, MatchKind};
@@ -261,29 +262,27 @@ impl ImportError {
             ImportError::Ledger(e) => e.code(),
         }
     }
+}
 
-    /// Parameters for the message templates in the i18n files.
-    pub fn params(&self) -> serde_json::Value {
-        match self {
-            ImportError::Read(ReadError::NoSuchSheet { sheet, available }) => {
-                serde_json::json!({ "sheet": sheet, "available": available.join("、") })
-            }
-            ImportError::Read(ReadError::Io { path, reason }) | ImportError::Read(ReadError::Damaged { path, reason }) => {
-                serde_json::json!({ "path": path, "reason": reason })
-            }
-            ImportError::Read(ReadError::NotASpreadsheet { path }) | ImportError::Read(ReadError::Encoding { path }) => {
-                serde_json::json!({ "path": path })
-            }
-            ImportError::Read(ReadError::TooLarge { path, limit_mb }) => serde_json::json!({ "path": path, "limit_mb": limit_mb }),
-            ImportError::Read(ReadError::CellTooLong { path, cell, chars, max }) => {
-                serde_json::json!({ "path": path, "cell": cell, "chars": chars, "max": max })
-            }
+impl Coded for ImportError {
+    fn code(&self) -> &'static str {
+        ImportError::code(self)
+    }
+
+    /// A refused row names the ledger's reason (its code and English text) beside the row.
+    fn params(&self) -> Params {
+        let v = match self {
+            ImportError::Read(e) => return e.params(),
+            ImportError::Ledger(e) => return e.params(),
             ImportError::NoHeader { scanned } => serde_json::json!({ "scanned": scanned }),
             ImportError::HasErrors { errors } => serde_json::json!({ "errors": errors }),
             ImportError::Refused { row, source } => {
                 serde_json::json!({ "row": row, "reason_code": source.code(), "reason": source.to_string() })
             }
-            ImportError::Ledger(e) => e.to_json(),
+        };
+        match v {
+            serde_json::Value::Object(m) => m,
+            _ => Params::new(),
         }
     }
 }

@@ -7,6 +7,7 @@
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 
+use taizhang_core::coded::Coded;
 use taizhang_exchange::sheet::{read_workbook, MAX_CELL_CHARS, MAX_SHARED_STRINGS_BYTES, MAX_SHEET_TEXT_BYTES};
 
 /// A workbook of rust_xlsxwriter: `cells` cells of column B, each showing one shared text.

@@ -16,7 +16,12 @@ use taizhang_ledger::OutputTarget;
 
 use crate::messages::{catalog_text, CliError};
 use crate::progress::Progress;
-use crate::{now, print, Session, ViewArgs};
+use crate::args::Globals;
+use crate::cmd::figures;
+use crate::cmd::problems::ViewArgs;
+use crate::input::now;
+use crate::render::print;
+use crate::session::Session;
 
 #[derive(Subcommand)]
 pub enum ImportCmd {
@@ -109,7 +114,9 @@ fn options(s: &Session, a: &ImportArgs) -> Result<ImportOptions, CliError> {
     })
 }
 
-pub fn import(s: &mut Session, cmd: ImportCmd) -> Result<ExitCode, CliError> {
+pub fn import(g: &Globals, cmd: ImportCmd) -> Result<ExitCode, CliError> {
+    let mut s = Session::open(g)?;
+    let s = &mut s;
     let (ledger_kind, a) = match &cmd {
         ImportCmd::Ledger(a) => (true, a),
         ImportCmd::Enterprises(a) => (false, a),
@@ -299,14 +306,16 @@ pub enum ExportCmd {
     },
 }
 
-pub fn export(s: &mut Session, cmd: ExportCmd) -> Result<ExitCode, CliError> {
+pub fn export(g: &Globals, cmd: ExportCmd) -> Result<ExitCode, CliError> {
+    let mut s = Session::open(g)?;
+    let s = &mut s;
     let json = s.json;
     let t = now()?;
     let mut bar = Progress::new(json, "导出中", 5000);
     let summary: ExportSummary = match cmd {
         ExportCmd::Ledger { out, force, view } => {
             let target = OutputTarget { path: &out, overwrite: force };
-            let (filter, sort) = s.view(&view)?;
+            let (filter, sort) = view.resolve(s)?;
             let csv = out.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
             bar.phase("查询台账");
             // After the last row an .xlsx is still compressed and saved: say so rather than sit at 100 %.
@@ -324,7 +333,7 @@ pub fn export(s: &mut Session, cmd: ExportCmd) -> Result<ExitCode, CliError> {
         }
         ExportCmd::Report { period, out, force } => {
             s.require("report", |c| c.report, "reports are for the office and leaders")?;
-            let p = s.period(&period)?;
+            let p = figures::period(s, &period)?;
             bar.phase("汇总并写入报表");
             export_report_xlsx(&s.ledger, &p, t, OutputTarget { path: &out, overwrite: force })?
         }
