@@ -416,6 +416,7 @@ fn a_version_2_file_is_migrated_with_nothing_lost() {
          DROP TABLE figure_counts; DROP INDEX problem_supporters_open;
          ALTER TABLE problem_supporters DROP COLUMN clock_runs;
          DROP INDEX problems_status; CREATE INDEX problems_status ON problems (status, handling_deadline);
+         DROP TABLE replica_events; DROP TABLE replica;
          PRAGMA user_version = 2;",
     )
     .unwrap();

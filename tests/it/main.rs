@@ -16,4 +16,5 @@ mod import_messy;
 mod ledger_files;
 mod output_targets;
 mod rebuild_equivalence;
+mod replica_fold;
 mod tamper;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::cmd::{acts, calendar, demo, enterprises, exchange, figures, ledger_file, problems, settings, tools, units, users, visits};
+use crate::cmd::{acts, calendar, demo, enterprises, exchange, figures, ledger_file, problems, settings, sync, tools, units, users, visits};
 
 #[derive(Parser)]
 #[command(name = "taizhang", version, about = "企业服务台账：企业问题台账命令行工具 (the enterprise problem ledger)")]
@@ -49,6 +49,8 @@ impl Globals {
 pub enum Cmd {
     /// Create an empty ledger with the office unit and the office user `admin`.
     Init,
+    /// This ledger as a replica of the district server: join, sync (push then pull), status.
+    Sync(sync::SyncArgs),
     /// Create a realistic demo district (townships, departments, users, enterprises, problems).
     Demo(demo::DemoArgs),
     /// Check every hash chain; exit 1 and name the first broken link if one fails.

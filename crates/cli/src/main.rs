@@ -53,6 +53,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let g = &cli.globals;
     match cli.cmd {
         Cmd::Init => ledger_file::init(g),
+        Cmd::Sync(a) => sync::run(g, a),
         Cmd::Demo(a) => demo::run(g, a),
         Cmd::Verify(a) => ledger_file::verify(g, a),
         Cmd::Backup(a) => ledger_file::backup(g, a),

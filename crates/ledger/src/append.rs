@@ -123,6 +123,10 @@ pub(crate) fn append(
     // The event's own row id, read before the projector inserts rows of its own (a unit, a
     // visit, a calendar day…), after which `last_insert_rowid` names one of those instead.
     let seq = tx.last_insert_rowid();
+    // On a replica it waits in the outbox, folded on top of the server's applied events.
+    if crate::replica_log::is_replica(tx)? {
+        crate::replica_log::mark_pending(tx, &id)?;
+    }
     let meta = EventMeta { actor: actor.to_string(), occurred_at: now };
     projector.apply(tx, body, &meta)?;
     Ok(StoredEvent {

@@ -52,6 +52,12 @@ pub enum LedgerError {
     ReadOnly,
     #[error("file error: {0}")]
     Io(std::io::Error),
+    #[error("{path} is not a replica of a district server: join one first (taizhang sync join)")]
+    NotAReplica { path: String },
+    #[error("{path} cannot become a replica: only a new, empty file joins a district server")]
+    ReplicaNotFresh { path: String },
+    #[error("the server sent event {event_id} that does not check: {reason}; nothing of that page was kept")]
+    PulledEventInvalid { event_id: String, reason: String },
 }
 
 impl From<std::io::Error> for LedgerError {
@@ -110,6 +116,9 @@ impl LedgerError {
             LedgerError::Io(_) => "ledger.io",
             LedgerError::DiskFull => "ledger.disk_full",
             LedgerError::ReadOnly => "ledger.read_only",
+            LedgerError::NotAReplica { .. } => "sync.not_a_replica",
+            LedgerError::ReplicaNotFresh { .. } => "sync.replica_not_fresh",
+            LedgerError::PulledEventInvalid { .. } => "sync.pulled_event_invalid",
         }
     }
 
@@ -141,7 +150,10 @@ impl Coded for LedgerError {
             | LedgerError::OutputNotRegular { path }
             | LedgerError::OutputExists { path }
             | LedgerError::RestoreForeign { path }
-            | LedgerError::Replaced { path } => serde_json::json!({ "path": path }),
+            | LedgerError::Replaced { path }
+            | LedgerError::NotAReplica { path }
+            | LedgerError::ReplicaNotFresh { path } => serde_json::json!({ "path": path }),
+            LedgerError::PulledEventInvalid { event_id, reason } => serde_json::json!({ "event_id": event_id, "reason": reason }),
             LedgerError::RestoreOlder { path, missing } => serde_json::json!({ "path": path, "missing": missing }),
             LedgerError::UnknownUser(u) | LedgerError::BadPassword(u) => serde_json::json!({ "user": u }),
             LedgerError::BadInput { field, reason } => serde_json::json!({ "field": field, "reason": reason }),

@@ -68,6 +68,12 @@ pub(crate) fn progress_step(total: i64) -> i64 {
 }
 
 impl Ledger {
+    /// A digest of every projection table, in a fixed order: two ledgers whose digests are
+    /// equal show the same thing on every screen (a replica and the log it was fed, in tests).
+    pub fn projection_digests(&self) -> Result<Vec<(String, String)>> {
+        projection_digests(&self.conn)
+    }
+
     pub fn rebuild(&mut self) -> Result<RebuildReport> {
         self.rebuild_with_progress(&mut |_, _| {})
     }
@@ -93,42 +99,7 @@ impl Ledger {
                 d.1 = format!("damaged index: {e}");
             }
         }
-        // Dropped and created again from the migrations' DDL, not emptied: DELETE reads what
-        // it deletes, and a damaged table (the full-text index's shadow tables) cannot be read.
-        // Children first, so no foreign key points at a dropped table's rows.
-        let ddl = crate::file::creation_ddl(PROJECTION_TABLES)?;
-        for table in PROJECTION_TABLES {
-            tx.execute_batch(&format!("DROP TABLE IF EXISTS \"{table}\""))?;
-        }
-        for (_, statements) in ddl.iter().rev() {
-            for sql in statements {
-                tx.execute_batch(sql)?;
-            }
-        }
-        let total: i64 = tx.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
-        let step = progress_step(total);
-        let mut count = 0;
-        progress(0, total);
-        {
-            let mut st = tx.prepare("SELECT actor, occurred_at, kind, payload FROM events ORDER BY seq")?;
-            let mut rows = st.query([])?;
-            let mut projector = Projector::with_capacity(&tx, held)?;
-            while let Some(r) = rows.next()? {
-                let actor: String = r.get(0)?;
-                let occurred: String = r.get(1)?;
-                let kind: String = r.get(2)?;
-                let payload: String = r.get(3)?;
-                let occurred_at = taizhang_core::chain::parse_instant(&occurred)
-                    .ok_or_else(|| LedgerError::Corrupt(format!("event time {occurred:?} is not an instant")))?;
-                let body = EventBody::from_parts(&kind, serde_json::from_str(&payload)?)?;
-                projector.apply(&tx, &body, &EventMeta { actor, occurred_at })?;
-                count += 1;
-                if count % step == 0 && count < total {
-                    progress(count, total);
-                }
-            }
-            projector.finish(&tx)?;
-        }
+        let (count, total) = reproject(&tx, held, progress)?;
         progress(count, total);
         let after = projection_digests(&tx)?;
         tx.commit()?;
@@ -137,4 +108,91 @@ impl Ledger {
             before.iter().zip(&after).filter(|(b, a)| b.1 != a.1).map(|(b, _)| b.0.clone()).collect::<Vec<_>>();
         Ok(RebuildReport { events: total, equal: differing_tables.is_empty(), differing_tables })
     }
+}
+
+/// Drops every projection, creates it again from the migrations' DDL and folds the log into it
+/// inside `tx`: a standalone ledger in append order, a replica in its fold order
+/// (`fold_replica`). Returns the events folded, and how many there were to fold.
+pub(crate) fn reproject(tx: &Connection, held: usize, progress: &mut dyn FnMut(i64, i64)) -> Result<(i64, i64)> {
+    // Dropped and created again from the migrations' DDL, not emptied: DELETE reads what
+    // it deletes, and a damaged table (the full-text index's shadow tables) cannot be read.
+    // Children first, so no foreign key points at a dropped table's rows.
+    let ddl = crate::file::creation_ddl(PROJECTION_TABLES)?;
+    for table in PROJECTION_TABLES {
+        tx.execute_batch(&format!("DROP TABLE IF EXISTS \"{table}\""))?;
+    }
+    for (_, statements) in ddl.iter().rev() {
+        for sql in statements {
+            tx.execute_batch(sql)?;
+        }
+    }
+    if crate::replica_log::is_replica(tx)? {
+        let mut projector = Projector::with_capacity(tx, held)?;
+        let folded = fold_replica(tx, &mut projector, progress)?;
+        projector.finish(tx)?;
+        return Ok(folded);
+    }
+    let total: i64 = tx.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+    let step = progress_step(total);
+    let mut count = 0;
+    progress(0, total);
+    {
+        let mut st = tx.prepare("SELECT actor, occurred_at, kind, payload FROM events ORDER BY seq")?;
+        let mut rows = st.query([])?;
+        let mut projector = Projector::with_capacity(tx, held)?;
+        while let Some(r) = rows.next()? {
+            let (body, meta) = event_row(r)?;
+            projector.apply(tx, &body, &meta)?;
+            count += 1;
+            if count % step == 0 && count < total {
+                progress(count, total);
+            }
+        }
+        projector.finish(tx)?;
+    }
+    Ok((count, total))
+}
+
+/// Folds every event of a replica in fold order (the server's applied events in `server_seq`
+/// order, then this device's pending events in the order they were made) into empty projections. A pending event that
+/// no longer fits (its problem was registered by a pending event the server refused) is
+/// folded into nothing, as it will be once the server refuses it too; an applied event that
+/// does not fold is an error. Returns (folded, total).
+fn fold_replica(tx: &Connection, projector: &mut Projector, progress: &mut dyn FnMut(i64, i64)) -> Result<(i64, i64)> {
+    let total: i64 =
+        tx.query_row("SELECT count(*) FROM replica_events WHERE state IN ('applied', 'pending')", [], |r| r.get(0))?;
+    let step = progress_step(total);
+    progress(0, total);
+    let mut st = tx.prepare(
+        "SELECT e.actor, e.occurred_at, e.kind, e.payload, r.state FROM replica_events r JOIN events e ON e.id = r.event_id
+         WHERE r.state IN ('applied', 'pending')
+         ORDER BY r.state = 'pending', r.server_seq, e.seq",
+    )?;
+    let mut rows = st.query([])?;
+    let mut count = 0;
+    while let Some(r) = rows.next()? {
+        let (body, meta) = event_row(r)?;
+        let pending = r.get::<_, String>(4)? == "pending";
+        match projector.apply(tx, &body, &meta) {
+            Err(_) if pending => {}
+            other => other?,
+        }
+        count += 1;
+        if count % step == 0 && count < total {
+            progress(count, total);
+        }
+    }
+    Ok((count, total))
+}
+
+/// The body and meta of a row whose first columns are `actor, occurred_at, kind, payload`.
+pub(crate) fn event_row(r: &rusqlite::Row<'_>) -> Result<(EventBody, EventMeta)> {
+    let actor: String = r.get(0)?;
+    let occurred: String = r.get(1)?;
+    let kind: String = r.get(2)?;
+    let payload: String = r.get(3)?;
+    let occurred_at = taizhang_core::chain::parse_instant(&occurred)
+        .ok_or_else(|| LedgerError::Corrupt(format!("event time {occurred:?} is not an instant")))?;
+    let body = EventBody::from_parts(&kind, serde_json::from_str(&payload)?)?;
+    Ok((body, EventMeta { actor, occurred_at }))
 }

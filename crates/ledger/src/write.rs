@@ -70,6 +70,9 @@ pub struct Writer<'t> {
     /// The latest event time, for the time rule; advanced by each command recorded.
     latest: Option<DateTime<Utc>>,
     context_changed: bool,
+    /// Whether this file is a replica of a district server, whose registrations are numbered
+    /// in the device's own series (`replica::numbering`).
+    replica: bool,
     recorded: usize,
     progress: Option<&'t mut dyn FnMut(usize, DateTime<Utc>)>,
 }
@@ -174,6 +177,7 @@ impl<'t> Writer<'t> {
             actors: HashMap::new(),
             latest,
             context_changed: false,
+            replica: crate::replica_log::is_replica(tx)?,
             recorded: 0,
             progress,
         })
@@ -201,6 +205,10 @@ impl<'t> Writer<'t> {
             world.into_result()?;
             decided?
         };
+        // Registrations on a replica are numbered in the device's own series, so two desktops
+        // offline never take the same number.
+        let bodies =
+            if self.replica { crate::replica::numbering::renumber(self.tx, self.device_id, bodies)? } else { bodies };
         let mut stored = Vec::with_capacity(bodies.len());
         for body in &bodies {
             stored.push(append(self.tx, &mut self.projector.borrow_mut(), self.device_id, &actor.user.id, at, body)?);

@@ -10,6 +10,7 @@ pub mod figures;
 pub mod ledger_file;
 pub mod problems;
 pub mod settings;
+pub mod sync;
 pub mod tools;
 pub mod units;
 pub mod users;

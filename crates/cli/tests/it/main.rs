@@ -3,5 +3,6 @@
 
 mod cli;
 mod cli_input;
+mod cli_sync;
 mod crash;
 mod two_writers;

@@ -58,6 +58,8 @@ struct Module {
     paths: Vec<PathRef>,
     /// Names of the items the file defines.
     defines: BTreeSet<String>,
+    /// Names of the items the file defines, tests included.
+    declared_in_tests: BTreeSet<String>,
     /// Inline modules outside tests (`mod x { … }`), with their lines.
     inline_mods: Vec<(String, usize)>,
 }
@@ -94,7 +96,9 @@ impl Checker {
         let mut modules = BTreeMap::new();
         for s in sources {
             let Some(path) = module_path(&s.path) else { continue };
-            let toks = without_tests(tokens(&s.text));
+            let all = tokens(&s.text);
+            let (declared, _) = definitions(&all);
+            let toks = without_tests(all);
             let (uses, paths) = references(&toks);
             let (defines, inline_mods) = definitions(&toks);
             let module = Module {
@@ -103,9 +107,26 @@ impl Checker {
                 uses,
                 paths,
                 defines,
+                declared_in_tests: declared,
                 inline_mods,
             };
             modules.insert(path, module);
+        }
+        // A file whose parent declares it only under `#[cfg(test)]` (`mod tests;`) is a test
+        // module: like tests inside a module, it may use anything of the crate.
+        let test_only: Vec<ModPath> = modules
+            .keys()
+            .filter(|path| {
+                path.split_last().is_some_and(|(name, parent)| {
+                    modules
+                        .get(parent)
+                        .is_some_and(|p: &Module| p.declared_in_tests.contains(name) && !p.defines.contains(name))
+                })
+            })
+            .cloned()
+            .collect();
+        for path in test_only {
+            modules.remove(&path);
         }
         let mut ranks: BTreeMap<ModPath, BTreeMap<String, usize>> = BTreeMap::new();
         for l in layering {
@@ -419,6 +440,9 @@ mod tests {
         assert_eq!(whys.len(), 2, "{f:?}");
         assert!(whys[0].contains("`extra` is in no layer: place it in the layers of the crate root"), "{whys:?}");
         assert!(whys[1].contains("`high::side` is in no layer: place it in the layers of `high`"), "{whys:?}");
+        // A file its parent declares only under `#[cfg(test)]` is a test module, placed nowhere.
+        let f = faults(&[("high/mod.rs", "mod base;\nmod top;\n#[cfg(test)]\nmod tests;\n"), ("high/tests.rs", "use crate::mid_a::Thing;\n")]);
+        assert_eq!(f, []);
         let layers = [Layering { parent: "", layers: &[&["low", "gone"], &["mid_a", "mid_b", "low"], &["high"]] }, LAYERS[1]];
         let v = check(&tree(&[]), &layers);
         let whys: Vec<String> = v.iter().map(|v| v.to_string()).collect();

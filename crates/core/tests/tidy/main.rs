@@ -60,27 +60,35 @@ const CORE: &[Layering] = &[
 
 /// `taizhang-ledger`: rows and files first, then the projections, the write path, the checks
 /// over the chain, and the readers the screens use. `lib.rs` (the `Ledger` type) is the root.
-const LEDGER: &[Layering] = &[Layering {
+const LEDGER: &[Layering] = &[
+    Layering {
     parent: "",
     layers: &[
         &["error"],
-        // Row readers and column encodings; password hashes; the high-water mark; import lookups.
-        &["read", "password", "clock", "imports"],
+        // Row readers and column encodings; password hashes; the high-water mark; import lookups;
+        // whether the file is a replica.
+        &["read", "password", "clock", "imports", "replica_log"],
         // The figure counts projection; the per-connection context cache.
         &["figure_counts", "context"],
         // Opening and migrating files; the projector.
         &["file", "project"],
         // Output targets; the core's `World` over a transaction; rebuilding projections.
         &["output", "world", "rebuild"],
-        // Appending chained events; chain verification.
-        &["append", "verify"],
+        // Appending chained events; chain verification; the replica's outbox, pulls and re-folds.
+        &["append", "verify", "replica"],
         // The one write path (decide, append, project in one transaction); the full verify; backups.
         &["write", "verify_full", "backup"],
         // Queries, scorecards and reports for the screens.
         &["queries", "figures", "report"],
         &["export_rows"],
     ],
-}];
+    },
+    Layering {
+        parent: "replica",
+        // The device's number series and the re-fold; then joining, the outbox and pulls.
+        layers: &[&["numbering", "fold"], &["state", "outbox", "ingest"]],
+    },
+];
 
 /// Every `.rs` file under `dir`, with its path below it.
 fn sources(dir: &Path) -> Vec<Source> {

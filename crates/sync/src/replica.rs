@@ -1,0 +1,190 @@
+//! What the CLI and the window call: join a server (a new replica file), sync (push the
+//! outbox, then pull to the end), and the replica's status. A sync that fails leaves the file
+//! as it was before the step that failed: each pushed batch's outcomes and each pulled page
+//! are one transaction of the ledger.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use taizhang_ledger::{Joined, Ledger, LedgerError, ReplicaStatus};
+use taizhang_protocol::sign::{public_key_hex, sign_event, SigningKey};
+use taizhang_protocol::{JoinRequest, DEFAULT_PAGE, ED25519, MAX_BATCH};
+use taizhang_tls::Fingerprint;
+
+use crate::client::{Client, Signer};
+use crate::error::{Result, SyncError};
+use crate::key;
+
+/// How to reach the server.
+#[derive(Debug, Clone, Default)]
+pub struct JoinOptions {
+    pub url: String,
+    /// The SHA-256 of the server's certificate, as the office hands it out.
+    pub fingerprint: Option<String>,
+    pub login: String,
+    pub password: String,
+    /// A name for this desktop in the office's device list.
+    pub device_name: String,
+}
+
+/// Where a sync is, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncProgress {
+    Pushing { done: usize, total: usize },
+    Pulling { received: usize, position: i64, high_water: i64 },
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncSummary {
+    pub pushed: usize,
+    pub applied: usize,
+    pub no_effect: usize,
+    pub refused: usize,
+    /// Events new to this file.
+    pub received: usize,
+    /// This device's events whose outcome came with the pull (a push whose reply was lost).
+    pub settled: usize,
+    pub pending: i64,
+    pub high_water: i64,
+    pub device_state: String,
+}
+
+fn parse_pin(fingerprint: Option<&str>) -> Result<Option<Fingerprint>> {
+    fingerprint.map(|f| f.parse::<Fingerprint>().map_err(SyncError::Tls)).transpose()
+}
+
+/// Registers this desktop with the server and makes `path` a new replica ledger (the file must
+/// not exist or be empty; the district's history comes with the first sync, once the office
+/// has approved the device). The device key is written beside it (0600). On any failure
+/// neither the file nor the key is left behind.
+pub fn join(path: &Path, opts: &JoinOptions, now: DateTime<Utc>) -> Result<Ledger> {
+    if path.exists() && std::fs::metadata(path).map_err(LedgerError::from)?.len() > 0 {
+        return Err(LedgerError::ReplicaNotFresh { path: path.display().to_string() }.into());
+    }
+    let pin = parse_pin(opts.fingerprint.as_deref())?;
+    let client = Client::new(&opts.url, pin.as_ref())?;
+    let key_file = key::key_path(path);
+    let device_id = uuid::Uuid::now_v7().to_string();
+    let signing = key::create(&key_file)?;
+    let result = (|| -> Result<Ledger> {
+        let reply = client.join(&JoinRequest {
+            login: opts.login.clone(),
+            password: opts.password.clone(),
+            device_id: device_id.clone(),
+            key_alg: ED25519.into(),
+            public_key: public_key_hex(&signing),
+            name: opts.device_name.clone(),
+        })?;
+        let joined = Joined {
+            device_id: reply.device_id.clone(),
+            server_url: client.url().to_string(),
+            fingerprint: pin.map(|p| p.to_string()),
+            user_id: reply.user_id.clone(),
+            login: opts.login.clone(),
+            key_file: key_file.display().to_string(),
+            device_state: reply.state.clone(),
+        };
+        Ok(Ledger::create_replica(path, &joined, now)?)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&key_file);
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) && Ledger::open(path).is_ok_and(|l| l.replica().is_err()) {
+            for side in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{side}", path.display()));
+            }
+        }
+    }
+    result
+}
+
+/// The client and key of a replica.
+fn connect(ledger: &Ledger) -> Result<(Client, SigningKey)> {
+    let info = ledger.replica()?;
+    let pin = parse_pin(info.fingerprint.as_deref())?;
+    let client = Client::new(&info.server_url, pin.as_ref())?;
+    let key = key::load(Path::new(&info.key_file))?;
+    Ok((client, key))
+}
+
+/// Push then pull, to the end. `client` is normally `None` (the replica's own server);
+/// tests pass one that pretends to be another client.
+pub fn sync(ledger: &mut Ledger, now: DateTime<Utc>, progress: &mut dyn FnMut(SyncProgress)) -> Result<SyncSummary> {
+    let (client, key) = connect(ledger)?;
+    sync_with(ledger, &client, &key, now, progress)
+}
+
+pub fn sync_with(
+    ledger: &mut Ledger,
+    client: &Client,
+    key: &SigningKey,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<SyncSummary> {
+    let device_id = ledger.device_id().to_string();
+    let who = Signer { device_id: &device_id, key };
+    let device = client.device(&who)?;
+    if device.state != ledger.replica()?.device_state {
+        ledger.set_device_state(&device.state)?;
+    }
+    let mut summary = SyncSummary { device_state: device.state.clone(), ..Default::default() };
+    if device.state == "pending" {
+        return Err(SyncError::Server {
+            code: "sync.device_pending".into(),
+            message: format!("device {device_id} is waiting for the office's approval"),
+            fields: serde_json::json!({ "device": device_id }),
+        });
+    }
+    // Push: the outbox in device order, a batch at a time.
+    let total = ledger.pending_count()? as usize;
+    loop {
+        let mut batch = ledger.pending_events(MAX_BATCH)?;
+        if batch.is_empty() {
+            break;
+        }
+        for e in &mut batch {
+            sign_event(key, e);
+        }
+        let reply = client.push(&who, &batch)?;
+        let record = ledger.record_push_outcomes(&reply.outcomes)?;
+        summary.pushed += reply.outcomes.len();
+        summary.applied += record.applied;
+        summary.no_effect += record.no_effect;
+        summary.refused += record.refused;
+        progress(SyncProgress::Pushing { done: summary.pushed, total });
+        if let Some(stop) = reply.stopped {
+            return Err(SyncError::PushStopped { device_seq: stop.device_seq, reason_code: stop.code });
+        }
+        if reply.outcomes.is_empty() {
+            return Err(SyncError::BadReply { reason: "the server settled none of the events pushed".into() });
+        }
+    }
+    // A revoked device may push (its events are stored flagged) but not pull.
+    if device.state == "approved" {
+        let mut cursor = ledger.pull_cursor()?;
+        loop {
+            let page = client.pull(&who, cursor, DEFAULT_PAGE)?;
+            if page.next.after < cursor.after || (page.next.after == cursor.after && page.next.after_event < cursor.after_event) {
+                return Err(SyncError::BadReply { reason: "the pull cursor went back".into() });
+            }
+            let got = ledger.ingest_pulled(&page.events, page.next, page.high_water)?;
+            summary.received += got.received;
+            summary.settled += got.settled;
+            summary.high_water = page.high_water;
+            cursor = page.next;
+            progress(SyncProgress::Pulling { received: summary.received, position: cursor.after, high_water: page.high_water });
+            if !page.more {
+                break;
+            }
+        }
+    }
+    ledger.record_sync(now)?;
+    summary.pending = ledger.pending_count()?;
+    Ok(summary)
+}
+
+/// The replica's state as this file knows it (no network).
+pub fn status(ledger: &Ledger) -> Result<ReplicaStatus> {
+    Ok(ledger.replica_status()?)
+}
