@@ -42,11 +42,10 @@ demo: cli
 	./target/release/taizhang --db target/demo/demo.db figures --period $$(date +%Y-%m)
 
 test: app
+	npm --prefix ui run lint
 	npm --prefix ui test
+	@# Includes src-tauri/tests/it/bindings.rs, which fails when ui/src/bindings differs from the Rust types.
 	$(CARGO) test --workspace --locked $(APP_FEATURES)
-	@# ts-rs regenerated ui/src/bindings while the tests ran: the committed copy must match.
-	@git diff --exit-code --stat -- ui/src/bindings || (echo "ui/src/bindings is stale: commit the regenerated files" >&2; exit 1)
-	@test -z "$$(git ls-files --others --exclude-standard ui/src/bindings)" || (echo "new generated bindings are not committed:" >&2; git ls-files --others --exclude-standard ui/src/bindings >&2; exit 1)
 	$(MAKE) e2e
 
 # End to end through the real window, under a virtual display.

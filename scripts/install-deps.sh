@@ -37,9 +37,13 @@ fi
 if ! need_cmd node || ! need_cmd npm; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y nodejs npm
 fi
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$node_major" -lt 20 ]; then
-  echo "Node.js 20 or newer is needed for the UI build (found $(node --version))." >&2
+# ui/package.json's "engines" is the one statement of the Node versions the locked packages
+# run on (vite and rolldown: ^20.19.0 || >=22.12.0); ui/.npmrc sets engine-strict, so `npm ci`
+# also refuses any locked package whose own engines exclude this Node.
+if ! node -e '
+  const [major, minor] = process.versions.node.split(".").map(Number)
+  process.exit((major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major > 22 ? 0 : 1)'; then
+  echo "Node.js ^20.19.0 or >=22.12.0 is needed for the UI build (found $(node --version)); see ui/package.json \"engines\"." >&2
   exit 1
 fi
 

@@ -1,45 +1,62 @@
-// The app's commands: the permission manifest (build.rs), the invoke handler and the
-// capability test are all checked against this one list.
-pub const COMMANDS: &[&str] = &[
-    "app_info",
-    "ledger_create",
-    "ledger_open",
-    "ledger_open_default",
-    "ledger_open_demo",
-    "ledger_close",
-    "chain_check",
-    "ledger_replaced",
-    "sign_in_options",
-    "sign_in",
-    "sign_out",
-    "session",
-    "execute",
-    "execute_all",
-    "set_password",
-    "new_id",
-    "list_problems",
-    "problem_detail",
-    "inbox",
-    "office_console",
-    "suggest_deadlines",
-    "scorecard",
-    "dashboard",
-    "list_units",
-    "list_users",
-    "list_enterprises",
-    "search_enterprises",
-    "check_credit_code_cmd",
-    "list_visits",
-    "calendar_years",
-    "parse_calendar_year",
-    "get_settings",
-    "verify_chain",
-    "rebuild_projections",
-    "import_preview",
-    "import_commit",
-    "export_ledger",
-    "export_report",
-    "report",
-    "backup_now",
-    "restore_ledger",
-];
+// The app's commands, listed once. `app_commands!(m)` hands the list to the macro `m`: the
+// permission manifest (build.rs), the invoke handler (lib.rs), the `COMMANDS` table the
+// capability test checks, and ui/src/bindings/commands.ts (tests/it/bindings.rs) all come from it.
+// Each name is a `#[tauri::command]` fn in commands.rs; a name missing there fails the build.
+// This file is `include!`d by build.rs, so it holds nothing but the list and the table.
+#[allow(unused_macros)]
+macro_rules! app_commands {
+    ($then:ident) => {
+        $then! {
+            app_info,
+            ledger_create,
+            ledger_open,
+            ledger_open_default,
+            ledger_open_demo,
+            ledger_close,
+            chain_check,
+            ledger_replaced,
+            sign_in_options,
+            sign_in,
+            sign_out,
+            session,
+            execute,
+            execute_all,
+            set_password,
+            new_id,
+            list_problems,
+            problem_detail,
+            inbox,
+            office_console,
+            suggest_deadlines,
+            scorecard,
+            dashboard,
+            list_units,
+            list_users,
+            list_enterprises,
+            search_enterprises,
+            check_credit_code_cmd,
+            list_visits,
+            calendar_years,
+            parse_calendar_year,
+            get_settings,
+            verify_chain,
+            rebuild_projections,
+            import_preview,
+            import_commit,
+            export_ledger,
+            export_report,
+            report,
+            backup_now,
+            restore_ledger,
+        }
+    };
+}
+
+macro_rules! command_name_table {
+    ($($name:ident),* $(,)?) => {
+        /// Every command's name, as the UI invokes it.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+app_commands!(command_name_table);

@@ -7,54 +7,19 @@ pub mod state;
 
 include!("command_names.rs");
 
+/// The invoke handler over the list in command_names.rs.
+macro_rules! command_handler {
+    ($($name:ident),* $(,)?) => {
+        tauri::generate_handler![$(commands::$name),*]
+    };
+}
+
 use tauri::{Builder, Context, Manager, Runtime};
 
 /// Wires commands, state and plugins; shared by `run` and the tests.
 pub fn build_app<R: Runtime>(builder: Builder<R>, context: Context<R>) -> tauri::App<R> {
     let app = builder
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::ledger_create,
-            commands::ledger_open,
-            commands::ledger_open_default,
-            commands::ledger_open_demo,
-            commands::ledger_close,
-            commands::chain_check,
-            commands::ledger_replaced,
-            commands::sign_in_options,
-            commands::sign_in,
-            commands::sign_out,
-            commands::session,
-            commands::execute,
-            commands::execute_all,
-            commands::set_password,
-            commands::new_id,
-            commands::list_problems,
-            commands::problem_detail,
-            commands::inbox,
-            commands::office_console,
-            commands::suggest_deadlines,
-            commands::scorecard,
-            commands::dashboard,
-            commands::list_units,
-            commands::list_users,
-            commands::list_enterprises,
-            commands::search_enterprises,
-            commands::check_credit_code_cmd,
-            commands::list_visits,
-            commands::calendar_years,
-            commands::parse_calendar_year,
-            commands::get_settings,
-            commands::verify_chain,
-            commands::rebuild_projections,
-            commands::import_preview,
-            commands::import_commit,
-            commands::export_ledger,
-            commands::export_report,
-            commands::report,
-            commands::backup_now,
-            commands::restore_ledger,
-        ])
+        .invoke_handler(app_commands!(command_handler))
         .build(context)
         .expect("error while building the Taizhang app");
     // Managed right after build (not in `setup`) so the state exists before any command runs.

@@ -258,9 +258,9 @@ fn check_ledger(ledger: &Ledger, rows: &[Row]) -> Vec<(String, String, NaiveDate
         }
         // The progress text is on the timeline, in the imported event, with its row.
         let timeline = ledger.timeline(&id).unwrap();
-        let imported = timeline.iter().find(|e| e.kind == "problem_imported").unwrap();
-        assert_eq!(imported.payload["row"]["progress"], serde_json::json!(r.progress), "row {i}");
-        assert!(imported.payload["row"]["origin"]["row"].as_u64().is_some());
+        let (_, imported) = timeline.iter().map(|e| e.event.to_parts()).find(|(kind, _)| kind == "problem_imported").unwrap();
+        assert_eq!(imported["row"]["progress"], serde_json::json!(r.progress), "row {i}");
+        assert!(imported["row"]["origin"]["row"].as_u64().is_some());
         if !r.progress.is_empty() {
             assert_eq!(p.status, Status::InProgress, "row {i}: a progress note means the work is under way");
         }

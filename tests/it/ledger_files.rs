@@ -68,7 +68,7 @@ fn a_problem_lives_its_whole_life_on_a_file() {
     assert_eq!(l.problem(&p).unwrap().status, Status::Closed);
 
     let timeline = l.timeline(&p).unwrap();
-    let kinds: Vec<&str> = timeline.iter().map(|e| e.kind.as_str()).collect();
+    let kinds: Vec<String> = timeline.iter().map(|e| e.event.to_parts().0).collect();
     assert_eq!(
         kinds,
         [

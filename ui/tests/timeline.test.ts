@@ -1,7 +1,40 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
+import type { EventBody } from '../src/bindings/EventBody'
+import type { ImportedProblem } from '../src/bindings/ImportedProblem'
 import { setLocale } from '../src/i18n'
 import { eventKindLabel, summarizeEvent } from '../src/logic/timeline'
+
+/** A sheet row as the importer resolves it, with what a test states. */
+function importedRow(part: Partial<ImportedProblem>): ImportedProblem {
+  return {
+    problem_id: 'p',
+    number: null,
+    enterprise_id: 'e',
+    source: 'visit',
+    category: '其他',
+    description: '',
+    demand: '',
+    raised_on: '2025-03-01',
+    priority: 'normal',
+    responsible_leader: '',
+    lead_unit_id: null,
+    handler: '',
+    supporter_unit_ids: [],
+    assigned_on: null,
+    handling_deadline: null,
+    signed_on: null,
+    progress: '',
+    resolved_on: null,
+    result_type: null,
+    result_text: '',
+    satisfaction: null,
+    closed_on: null,
+    status: 'registered',
+    origin: { file: '', sheet: '', row: 0, key: 'k', file_sha256: '' },
+    ...part,
+  }
+}
 
 const names: Record<string, string> = { gx: '工信局', zj: '住建局', zr: '自然资源局' }
 const unitName = (id: string) => names[id] ?? id
@@ -12,8 +45,9 @@ afterEach(() => setLocale('zh-CN'))
 describe('timeline summaries', () => {
   it('summarizes an assignment with unit names and supporter sub-deadlines', () => {
     const s = summarizeEvent(
-      'assigned',
       {
+        kind: 'assigned',
+        payload: {
         problem_id: 'p',
         terms: {
           lead_unit_id: 'gx',
@@ -23,6 +57,7 @@ describe('timeline summaries', () => {
           objection_deadline: '2026-03-06',
           handling_deadline: '2026-03-20',
         },
+        },
       },
       unitName,
     )
@@ -31,12 +66,14 @@ describe('timeline summaries', () => {
 
   it('summarizes an imported problem with the file, sheet and row it came from', () => {
     const s = summarizeEvent(
-      'problem_imported',
       {
-        number: '2025-城关-0007',
-        township_id: 'cg',
-        terms: null,
-        row: { status: 'in_progress', description: '厂房用地手续', origin: { file: '台账.xlsx', sheet: '2025年', row: 12, key: 'k' } },
+        kind: 'problem_imported',
+        payload: {
+          number: '2025-城关-0007',
+          township_id: 'cg',
+          terms: null,
+          row: importedRow({ status: 'in_progress', description: '厂房用地手续', origin: { file: '台账.xlsx', sheet: '2025年', row: 12, key: 'k', file_sha256: '' } }),
+        },
       },
       unitName,
     )
@@ -46,17 +83,19 @@ describe('timeline summaries', () => {
 
   it('shows the handler and the progress an imported row carried, as from the sheet with its row', () => {
     const s = summarizeEvent(
-      'problem_imported',
       {
-        number: '2025-城关-0008',
-        township_id: 'cg',
-        terms: { lead_unit_id: 'gx', handler: '王五', supporters: [], sign_deadline: '2025-03-02', objection_deadline: '2025-03-02', handling_deadline: '2025-03-20' },
-        row: {
-          status: 'in_progress',
-          description: '厂房用地手续',
-          handler: '王五',
-          progress: '已与自然资源局对接，正在办理规划许可',
-          origin: { file: '台账.xlsx', sheet: '2025年', row: 13, key: 'k' },
+        kind: 'problem_imported',
+        payload: {
+          number: '2025-城关-0008',
+          township_id: 'cg',
+          terms: { lead_unit_id: 'gx', handler: '王五', supporters: [], sign_deadline: '2025-03-02', objection_deadline: '2025-03-02', handling_deadline: '2025-03-20' },
+          row: importedRow({
+            status: 'in_progress',
+            description: '厂房用地手续',
+            handler: '王五',
+            progress: '已与自然资源局对接，正在办理规划许可',
+            origin: { file: '台账.xlsx', sheet: '2025年', row: 13, key: 'k', file_sha256: '' },
+          }),
         },
       },
       unitName,
@@ -67,29 +106,32 @@ describe('timeline summaries', () => {
   })
 
   it('names the proposed unit of a return and the level of an urge', () => {
-    expect(summarizeEvent('returned', { unit_id: 'gx', reason: '不属于本部门职责', proposed_unit_id: 'zr' }, unitName)).toBe(
+    expect(summarizeEvent({ kind: 'returned', payload: { problem_id: 'p', unit_id: 'gx', reason: '不属于本部门职责', proposed_unit_id: 'zr' } }, unitName)).toBe(
       '工信局 退回，建议由 自然资源局 承办。理由：不属于本部门职责',
     )
-    expect(summarizeEvent('urged', { level: 'red', notice: '限三日内办结' }, unitName)).toBe('督办（红牌）：限三日内办结')
+    expect(summarizeEvent({ kind: 'urged', payload: { problem_id: 'p', level: 'red', notice: '限三日内办结' } }, unitName)).toBe('督办（红牌）：限三日内办结')
   })
 
   it('tells approval from refusal and a reopening evaluation', () => {
-    expect(summarizeEvent('extension_ruled', { approved: false, note: '理由不充分' }, unitName)).toBe('不同意延期。理由不充分')
-    expect(summarizeEvent('evaluated', { satisfaction: 'unsatisfied', comment: '未落实', reopen_deadline: '2026-04-01' }, unitName)).toBe(
+    expect(summarizeEvent({ kind: 'extension_ruled', payload: { problem_id: 'p', approved: false, note: '理由不充分' } }, unitName)).toBe('不同意延期。理由不充分')
+    expect(summarizeEvent(
+        { kind: 'evaluated', payload: { problem_id: 'p', satisfaction: 'unsatisfied', comment: '未落实', reopen_deadline: '2026-04-01' } },
+        unitName,
+      )).toBe(
       '企业评价：不满意。未落实（重办，新的办理时限 2026-04-01）',
     )
-    expect(summarizeEvent('progress_noted', { unit_id: 'gx', text: '已协调', stage_reply: true }, unitName)).toBe('工信局 阶段性答复：已协调')
+    expect(summarizeEvent({ kind: 'progress_noted', payload: { problem_id: 'p', unit_id: 'gx', text: '已协调', stage_reply: true } }, unitName)).toBe('工信局 阶段性答复：已协调')
   })
 
   it('keeps user text literal, markup included', () => {
-    const s = summarizeEvent('instructed', { text: '<script>alert(1)</script>' }, unitName)
+    const s = summarizeEvent({ kind: 'instructed', payload: { problem_id: 'p', text: '<script>alert(1)</script>' } }, unitName)
     expect(s).toBe('批示：<script>alert(1)</script>')
   })
 
   it('speaks English too, and falls back to the kind for unknown events', () => {
     setLocale('en')
-    expect(summarizeEvent('signed', { unit_id: 'gx', handler: 'Li' }, unitName)).toBe('工信局 signed, handler Li')
+    expect(summarizeEvent({ kind: 'signed', payload: { problem_id: 'p', unit_id: 'gx', handler: 'Li' } }, unitName)).toBe('工信局 signed, handler Li')
     expect(eventKindLabel('closed')).toBe('Closed out')
-    expect(summarizeEvent('some_future_kind', {}, unitName)).toBe('some_future_kind')
+    expect(summarizeEvent({ kind: 'some_future_kind', payload: {} } as unknown as EventBody, unitName)).toBe('some_future_kind')
   })
 })

@@ -271,6 +271,7 @@ pub fn detail(d: &ProblemDetail) -> String {
     }
     out.push_str("\n办理过程\n");
     for e in &d.timeline {
+        let (kind, payload) = e.event.to_parts();
         let when = chrono::DateTime::parse_from_rfc3339(&e.occurred_at)
             .map(|t| t.with_timezone(&taizhang_core::china_offset()).format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_else(|_| e.occurred_at.clone());
@@ -279,8 +280,8 @@ pub fn detail(d: &ProblemDetail) -> String {
             escape(&when),
             escape(&e.actor_name),
             escape(&e.actor_unit),
-            escape(&e.kind),
-            clip(&e.payload.to_string(), 100)
+            escape(&kind),
+            clip(&payload.to_string(), 100)
         ));
     }
     if !d.actions.is_empty() {

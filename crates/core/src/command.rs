@@ -213,27 +213,17 @@ impl Action {
         }
     }
 
+    /// The section of the i18n catalogue's `labels` that names these keys.
+    pub const LABELS: &'static str = "action";
+
+    /// The Chinese label shown to users (i18n/zh-CN.json).
     pub fn label_zh(self) -> &'static str {
-        match self {
-            Action::ResolveLocally => "就地解决",
-            Action::Assign => "交办",
-            Action::Sign => "签收",
-            Action::Acknowledge => "协办签收",
-            Action::Return => "退回",
-            Action::RuleReturn => "裁定退回",
-            Action::NoteProgress => "报送进展",
-            Action::SubmitOpinion => "提交协办意见",
-            Action::WaiveOpinion => "免予协办意见",
-            Action::RequestExtension => "申请延期",
-            Action::RuleExtension => "审批延期",
-            Action::Urge => "督办",
-            Action::Resolve => "办结",
-            Action::Evaluate => "评价",
-            Action::Close => "销号",
-            Action::RequestWithdrawal => "申请撤回",
-            Action::RuleWithdrawal => "审批撤回",
-            Action::Instruct => "批示",
-        }
+        crate::labels::zh(Self::LABELS, self.key())
+    }
+
+    /// The English label (i18n/en.json).
+    pub fn label_en(self) -> &'static str {
+        crate::labels::en(Self::LABELS, self.key())
     }
 }
 

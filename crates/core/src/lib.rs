@@ -20,6 +20,7 @@ pub mod figure_facts;
 pub mod figures;
 pub mod genesis;
 pub mod import;
+pub mod labels;
 pub mod model;
 pub mod password;
 pub mod period;

@@ -1,5 +1,6 @@
-//! Domain types of docs/design.md §3. Enums serialize as stable snake_case keys; Chinese labels live in
-//! the i18n files and in `label_zh` for the CLI, never in stored data.
+//! Domain types of docs/design.md §3. Enums serialize as stable snake_case keys; their labels live
+//! once, in the i18n catalogue's `labels` section (`label_zh`/`label_en`, see `labels`), never in
+//! stored data.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,22 +22,25 @@ pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
 }
 
 macro_rules! labelled_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $key:literal / $zh:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident in $section:literal { $($variant:ident = $key:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
         #[ts(export)]
         pub enum $name { $( #[serde(rename = $key)] $variant ),+ }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The section of the i18n catalogue's `labels` that names these keys.
+            pub const LABELS: &'static str = $section;
             /// The stable key used in events, the database and JSON.
             pub fn key(self) -> &'static str { match self { $($name::$variant => $key),+ } }
-            /// The Chinese label shown to users.
-            pub fn label_zh(self) -> &'static str { match self { $($name::$variant => $zh),+ } }
+            /// The Chinese label shown to users (i18n/zh-CN.json).
+            pub fn label_zh(self) -> &'static str { crate::labels::zh($section, self.key()) }
+            /// The English label (i18n/en.json).
+            pub fn label_en(self) -> &'static str { crate::labels::en($section, self.key()) }
             /// Accepts the key or the Chinese label.
             pub fn parse(s: &str) -> Option<$name> {
                 let s = s.trim();
-                $( if s == $key || s == $zh { return Some($name::$variant); } )+
-                None
+                $name::ALL.iter().copied().find(|v| s == v.key() || s == v.label_zh())
             }
         }
         impl std::fmt::Display for $name {
@@ -56,34 +60,34 @@ macro_rules! labelled_enum {
 
 labelled_enum!(
     /// What kind of body a unit is.
-    UnitKind { Office = "office" / "办公室", Township = "township" / "镇街", Department = "department" / "部门", Leadership = "leadership" / "区领导" }
+    UnitKind in "unitKind" { Office = "office", Township = "township", Department = "department", Leadership = "leadership" }
 );
 labelled_enum!(
     /// docs/design.md §2 roles.
-    Role { Office = "office" / "办公室", Township = "township" / "镇街", Department = "department" / "部门", Leader = "leader" / "领导" }
+    Role in "role" { Office = "office", Township = "township", Department = "department", Leader = "leader" }
 );
 labelled_enum!(
     /// docs/design.md §4 states.
-    Status {
-        Registered = "registered" / "待交办",
-        Assigned = "assigned" / "待签收",
-        InProgress = "in_progress" / "办理中",
-        Disputed = "disputed" / "退回待裁定",
-        Resolved = "resolved" / "已办结待评价",
-        Closed = "closed" / "已销号",
-        Withdrawn = "withdrawn" / "已撤回",
+    Status in "status" {
+        Registered = "registered",
+        Assigned = "assigned",
+        InProgress = "in_progress",
+        Disputed = "disputed",
+        Resolved = "resolved",
+        Closed = "closed",
+        Withdrawn = "withdrawn",
     }
 );
-labelled_enum!(Priority { Normal = "normal" / "一般", Urgent = "urgent" / "紧急", Major = "major" / "重大" });
-labelled_enum!(Source { Visit = "visit" / "走访", Forum = "forum" / "座谈会", Hotline = "hotline_12345" / "12345", Letter = "letter" / "企业来函", Other = "other" / "其他" });
-labelled_enum!(VisitForm { OnSite = "on_site" / "实地走访", Forum = "forum" / "座谈会", Phone = "phone" / "电话", Online = "online" / "线上" });
-labelled_enum!(KeyLevel { District = "district" / "区级重点", Town = "town" / "镇级重点", General = "general" / "一般" });
-labelled_enum!(Scale { Above = "above" / "规上", Below = "below" / "规下" });
-labelled_enum!(Satisfaction { Satisfied = "satisfied" / "满意", Basic = "basic" / "基本满意", Unsatisfied = "unsatisfied" / "不满意" });
-labelled_enum!(ResultType { Solved = "solved" / "已解决", Explained = "explained" / "已答复暂不能解决", LongTerm = "long_term" / "纳入长期推进" });
+labelled_enum!(Priority in "priority" { Normal = "normal", Urgent = "urgent", Major = "major" });
+labelled_enum!(Source in "source" { Visit = "visit", Forum = "forum", Hotline = "hotline_12345", Letter = "letter", Other = "other" });
+labelled_enum!(VisitForm in "visitForm" { OnSite = "on_site", Forum = "forum", Phone = "phone", Online = "online" });
+labelled_enum!(KeyLevel in "keyLevel" { District = "district", Town = "town", General = "general" });
+labelled_enum!(Scale in "scale" { Above = "above", Below = "below" });
+labelled_enum!(Satisfaction in "satisfaction" { Satisfied = "satisfied", Basic = "basic", Unsatisfied = "unsatisfied" });
+labelled_enum!(ResultType in "resultType" { Solved = "solved", Explained = "explained", LongTerm = "long_term" });
 labelled_enum!(
     /// Escalation level, derived from deadlines and urges (docs/design.md §4). Ordered: higher is worse.
-    Escalation { None = "none" / "正常", Reminder = "reminder" / "提醒", Yellow = "yellow" / "黄牌", Red = "red" / "红牌" }
+    Escalation in "escalation" { None = "none", Reminder = "reminder", Yellow = "yellow", Red = "red" }
 );
 
 impl Status {

@@ -138,12 +138,14 @@ pub struct TimelineEntry {
     #[ts(type = "number")]
     pub seq: i64,
     pub event_id: String,
-    pub kind: String,
     pub occurred_at: String,
     pub actor_id: String,
     pub actor_name: String,
     pub actor_unit: String,
-    pub payload: serde_json::Value,
+    /// The event itself, typed: `kind` and `payload` on the wire, as stored, so the UI reads
+    /// the generated `EventBody` union instead of picking keys out of raw JSON.
+    #[serde(flatten)]
+    pub event: EventBody,
     pub hash: String,
 }
 
@@ -682,22 +684,24 @@ impl Ledger {
              FROM events ev LEFT JOIN users u ON u.id = ev.actor LEFT JOIN units n ON n.id = u.unit_id
              WHERE ev.subject_id = ?1 ORDER BY ev.seq",
         )?;
-        let rows = st
-            .query_map([problem_id], |r| {
-                Ok(TimelineEntry {
-                    seq: r.get(0)?,
-                    event_id: r.get(1)?,
-                    kind: r.get(2)?,
-                    occurred_at: r.get(3)?,
-                    actor_id: r.get(4)?,
-                    actor_name: r.get(5)?,
-                    actor_unit: r.get(6)?,
-                    payload: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
-                    hash: r.get(8)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        let mut rows = st.query(rusqlite::params![problem_id])?;
+        let mut entries = Vec::new();
+        while let Some(r) = rows.next()? {
+            let kind: String = r.get(2)?;
+            let payload: serde_json::Value = serde_json::from_str(&r.get::<_, String>(7)?)?;
+            entries.push(TimelineEntry {
+                seq: r.get(0)?,
+                event_id: r.get(1)?,
+                occurred_at: r.get(3)?,
+                actor_id: r.get(4)?,
+                actor_name: r.get(5)?,
+                actor_unit: r.get(6)?,
+                // A payload the schema cannot read is an error, as it is to a rebuild.
+                event: EventBody::from_parts(&kind, payload)?,
+                hash: r.get(8)?,
+            });
+        }
+        Ok(entries)
     }
 
     /// Everything about one problem, and what `viewer` (a login or id) may do with it now.

@@ -1,6 +1,10 @@
-//! The shell's integration tests, one binary: IPC round trips and errors (`shell`), and the
-//! authorization matrix through IPC (`authorization`).
+//! The shell's integration tests, one binary: IPC round trips and errors (`shell`), the
+//! authorization matrix through IPC (`authorization`), and the generated TypeScript side of
+//! the boundary checked against the Rust (`bindings`, with `command_map` reading the command
+//! signatures).
 
 mod authorization;
+mod bindings;
+mod command_map;
 mod common;
 mod shell;

@@ -1,46 +1,21 @@
 // The one door to the Rust side. Every screen calls these typed wrappers; nothing else
-// calls `invoke`. Argument names are the Rust parameters, in snake_case, exactly. To talk
+// calls `invoke` (biome.jsonc refuses the import elsewhere). Names, arguments and results are
+// checked against ../bindings/commands.ts, generated from the Rust signatures. To talk
 // to an HTTP server later, swap this module and keep its exports.
 
-import { Channel, invoke } from '@tauri-apps/api/core'
+import { Channel, type InvokeArgs, invoke } from '@tauri-apps/api/core'
 
-import type { AppInfo } from '../bindings/AppInfo'
-import type { BackupInfo } from '../bindings/BackupInfo'
-import type { RestoreReport } from '../bindings/RestoreReport'
 import type { ApiError as ApiErrorBody } from '../bindings/ApiError'
 import type { CalendarFormat } from '../bindings/CalendarFormat'
-import type { ChainCheck } from '../bindings/ChainCheck'
-import type { CalendarYear } from '../bindings/CalendarYear'
+import type { CommandName, Commands } from '../bindings/commands'
 import type { Command } from '../bindings/Command'
-import type { CreditCodeCheck } from '../bindings/CreditCodeCheck'
-import type { Dashboard } from '../bindings/Dashboard'
-import type { Enterprise } from '../bindings/Enterprise'
 import type { ExportFormat } from '../bindings/ExportFormat'
-import type { ExportSummary } from '../bindings/ExportSummary'
 import type { ImportKind } from '../bindings/ImportKind'
 import type { ImportOptions } from '../bindings/ImportOptions'
-import type { ImportOutcome } from '../bindings/ImportOutcome'
-import type { ImportPreview } from '../bindings/ImportPreview'
-import type { Inbox } from '../bindings/Inbox'
-import type { LedgerInfo } from '../bindings/LedgerInfo'
-import type { OfficeConsole } from '../bindings/OfficeConsole'
 import type { PageRequest } from '../bindings/PageRequest'
-import type { ProblemDetail } from '../bindings/ProblemDetail'
 import type { ProblemFilter } from '../bindings/ProblemFilter'
-import type { ProblemPage } from '../bindings/ProblemPage'
 import type { Progress } from '../bindings/Progress'
-import type { RebuildReport } from '../bindings/RebuildReport'
-import type { Report } from '../bindings/Report'
-import type { Scorecard } from '../bindings/Scorecard'
-import type { SessionInfo } from '../bindings/SessionInfo'
-import type { Settings } from '../bindings/Settings'
 import type { Sort } from '../bindings/Sort'
-import type { StoredEvent } from '../bindings/StoredEvent'
-import type { SuggestedDeadlines } from '../bindings/SuggestedDeadlines'
-import type { Unit } from '../bindings/Unit'
-import type { UserView } from '../bindings/UserView'
-import type { VerifyReport } from '../bindings/VerifyReport'
-import type { Visit } from '../bindings/Visit'
 
 /** A refused or failed call: the stable `code`, the English `message` (for logs) and the
  * `params` that fill the localized message (see `errorText` in ../i18n). */
@@ -69,9 +44,17 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+type Args<C extends CommandName> = Commands[C]['args']
+type Returns<C extends CommandName> = Commands[C]['returns']
+
+/** Calls a command by its name in the generated map (../bindings/commands, made from the Rust
+ * list and signatures): a renamed command or argument, or a changed type, does not compile. */
+async function call<C extends CommandName>(
+  cmd: C,
+  ...args: keyof Args<C> extends never ? [] : [Args<C>]
+): Promise<Returns<C>> {
   try {
-    return await invoke<T>(cmd, args)
+    return await invoke<Returns<C>>(cmd, (args as unknown[])[0] as InvokeArgs | undefined)
   } catch (e) {
     throw ApiError.from(e)
   }
@@ -84,73 +67,73 @@ function progressChannel(onProgress?: ProgressHandler): Channel<Progress> {
 }
 
 // ---- files and session ----
-export const appInfo = () => call<AppInfo>('app_info')
-export const ledgerCreate = (path: string) => call<LedgerInfo>('ledger_create', { path })
-export const ledgerOpen = (path: string) => call<LedgerInfo>('ledger_open', { path })
-export const ledgerOpenDefault = () => call<LedgerInfo>('ledger_open_default')
+export const appInfo = () => call('app_info')
+export const ledgerCreate = (path: string) => call('ledger_create', { path })
+export const ledgerOpen = (path: string) => call('ledger_open', { path })
+export const ledgerOpenDefault = () => call('ledger_open_default')
 export const ledgerOpenDemo = (onProgress?: ProgressHandler) =>
-  call<LedgerInfo>('ledger_open_demo', { on_progress: progressChannel(onProgress) })
-export const ledgerClose = () => call<null>('ledger_close')
+  call('ledger_open_demo', { on_progress: progressChannel(onProgress) })
+export const ledgerClose = () => call('ledger_close')
 /** The background check of the open ledger's chain: null while it runs. */
-export const chainCheck = () => call<ChainCheck | null>('chain_check')
-export const signInOptions = () => call<UserView[]>('sign_in_options')
-export const signIn = (login: string, password: string | null) => call<SessionInfo>('sign_in', { login, password })
-export const signOut = () => call<null>('sign_out')
-export const session = () => call<SessionInfo | null>('session')
+export const chainCheck = () => call('chain_check')
+export const signInOptions = () => call('sign_in_options')
+export const signIn = (login: string, password: string | null) => call('sign_in', { login, password })
+export const signOut = () => call('sign_out')
+export const session = () => call('session')
 
 // ---- writes ----
 /** The one write path: a command run as the signed-in user. */
-export const execute = (command: Command) => call<StoredEvent[]>('execute', { command })
+export const execute = (command: Command) => call('execute', { command })
 /** Several commands in one transaction: all or nothing. */
-export const executeAll = (commands: Command[]) => call<StoredEvent[]>('execute_all', { commands })
+export const executeAll = (commands: Command[]) => call('execute_all', { commands })
 /** Sets (or with null clears) a password; hashing happens in Rust. */
 export const setPassword = (userId: string, password: string | null) =>
-  call<null>('set_password', { user_id: userId, password })
+  call('set_password', { user_id: userId, password })
 /** A fresh UUIDv7 for an entity about to be created. */
-export const newId = () => call<string>('new_id')
+export const newId = () => call('new_id')
 
 // ---- reads ----
 export const listProblems = (filter: ProblemFilter, sort: Sort, page: PageRequest) =>
-  call<ProblemPage>('list_problems', { filter, sort, page })
-export const problemDetail = (problem: string) => call<ProblemDetail>('problem_detail', { problem })
-export const inbox = (unitId: string | null = null) => call<Inbox>('inbox', { unit_id: unitId })
-export const officeConsole = () => call<OfficeConsole>('office_console')
-export const suggestDeadlines = (problem: string) => call<SuggestedDeadlines>('suggest_deadlines', { problem })
-export const scorecard = (period: string) => call<Scorecard>('scorecard', { period })
-export const dashboard = (period: string) => call<Dashboard>('dashboard', { period })
+  call('list_problems', { filter, sort, page })
+export const problemDetail = (problem: string) => call('problem_detail', { problem })
+export const inbox = (unitId: string | null = null) => call('inbox', { unit_id: unitId })
+export const officeConsole = () => call('office_console')
+export const suggestDeadlines = (problem: string) => call('suggest_deadlines', { problem })
+export const scorecard = (period: string) => call('scorecard', { period })
+export const dashboard = (period: string) => call('dashboard', { period })
 /** The periodic report (the printable view and the report workbook say the same). */
-export const report = (period: string) => call<Report>('report', { period })
-export const listUnits = () => call<Unit[]>('list_units')
-export const listUsers = () => call<UserView[]>('list_users')
-export const listEnterprises = () => call<Enterprise[]>('list_enterprises')
-export const searchEnterprises = (text: string) => call<Enterprise[]>('search_enterprises', { text })
-export const checkCreditCode = (code: string) => call<CreditCodeCheck>('check_credit_code_cmd', { code })
-export const listVisits = () => call<Visit[]>('list_visits')
-export const calendarYears = () => call<CalendarYear[]>('calendar_years')
+export const report = (period: string) => call('report', { period })
+export const listUnits = () => call('list_units')
+export const listUsers = () => call('list_users')
+export const listEnterprises = () => call('list_enterprises')
+export const searchEnterprises = (text: string) => call('search_enterprises', { text })
+export const checkCreditCode = (code: string) => call('check_credit_code_cmd', { code })
+export const listVisits = () => call('list_visits')
+export const calendarYears = () => call('calendar_years')
 export const parseCalendarYear = (text: string, format: CalendarFormat, notice: string) =>
-  call<CalendarYear>('parse_calendar_year', { text, format, notice })
-export const getSettings = () => call<Settings>('get_settings')
+  call('parse_calendar_year', { text, format, notice })
+export const getSettings = () => call('get_settings')
 /** A verified copy of the ledger: to `path`, or (null) as the next automatic backup. */
-export const backupNow = (path: string | null, overwrite = false) => call<BackupInfo>('backup_now', { path, overwrite })
+export const backupNow = (path: string | null, overwrite = false) => call('backup_now', { path, overwrite })
 /** Replaces the open ledger with a checked backup; signs everyone out. `force`: the user
  * confirmed restoring a backup of another ledger or an older one. */
-export const restoreLedger = (from: string, force = false) => call<RestoreReport>('restore_ledger', { from, force })
+export const restoreLedger = (from: string, force = false) => call('restore_ledger', { from, force })
 /** Whether the open ledger's file was replaced or moved under the app (a restore elsewhere). */
-export const ledgerReplaced = () => call<boolean>('ledger_replaced')
+export const ledgerReplaced = () => call('ledger_replaced')
 
 // ---- audit (long work, with progress) ----
 export const verifyChain = (onProgress?: ProgressHandler) =>
-  call<VerifyReport>('verify_chain', { on_progress: progressChannel(onProgress) })
+  call('verify_chain', { on_progress: progressChannel(onProgress) })
 export const rebuildProjections = (onProgress?: ProgressHandler) =>
-  call<RebuildReport>('rebuild_projections', { on_progress: progressChannel(onProgress) })
+  call('rebuild_projections', { on_progress: progressChannel(onProgress) })
 
 // ---- spreadsheets in and out (paths come from the native dialogs, or are typed) ----
 /** What a sheet would import, with the user's corrections; writes nothing. */
 export const importPreview = (kind: ImportKind, path: string, options: ImportOptions) =>
-  call<ImportPreview>('import_preview', { kind, path, options })
+  call('import_preview', { kind, path, options })
 /** Imports every new row in one transaction (or nothing), as the signed-in user. */
 export const importCommit = (kind: ImportKind, path: string, options: ImportOptions, onProgress?: ProgressHandler) =>
-  call<ImportOutcome>('import_commit', { kind, path, options, on_progress: progressChannel(onProgress) })
+  call('import_commit', { kind, path, options, on_progress: progressChannel(onProgress) })
 
 export type { ExportFormat }
 /** The ledger list exactly as filtered and sorted on screen, every page. */
@@ -162,10 +145,10 @@ export const exportLedger = (
   sort: Sort,
   overwrite = false,
   onProgress?: ProgressHandler,
-) => call<ExportSummary>('export_ledger', { path, format, filter, sort, overwrite, on_progress: progressChannel(onProgress) })
+) => call('export_ledger', { path, format, filter, sort, overwrite, on_progress: progressChannel(onProgress) })
 /** The periodic report workbook for a period string (see logic/period). */
 export const exportReport = (path: string, period: string, overwrite = false, onProgress?: ProgressHandler) =>
-  call<ExportSummary>('export_report', { path, period, overwrite, on_progress: progressChannel(onProgress) })
+  call('export_report', { path, period, overwrite, on_progress: progressChannel(onProgress) })
 
 /** Empty filter: every problem. */
 export function emptyFilter(): ProblemFilter {

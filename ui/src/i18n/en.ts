@@ -1,5 +1,6 @@
 // English. Key-for-key the same as zh-CN.ts (tested).
 
+import catalogue from '../../../i18n/en.json'
 import type zh from './zh-CN'
 
 const en: typeof zh = {
@@ -70,45 +71,8 @@ const en: typeof zh = {
     period: 'Period',
   },
   enums: {
-    status: {
-      registered: 'To assign',
-      assigned: 'To sign',
-      in_progress: 'In progress',
-      disputed: 'Returned, awaiting ruling',
-      resolved: 'Resolved, awaiting evaluation',
-      closed: 'Closed',
-      withdrawn: 'Withdrawn',
-    },
-    priority: { normal: 'Normal', urgent: 'Urgent', major: 'Major' },
-    source: { visit: 'Visit', forum: 'Forum', hotline_12345: '12345 hotline', letter: 'Letter', other: 'Other' },
-    role: { office: 'Office', township: 'Township', department: 'Department', leader: 'Leader' },
-    unitKind: { office: 'Office', township: 'Township', department: 'Department', leadership: 'Leadership' },
-    escalation: { none: 'Normal', reminder: 'Reminder', yellow: 'Yellow card', red: 'Red card' },
-    satisfaction: { satisfied: 'Satisfied', basic: 'Basically satisfied', unsatisfied: 'Unsatisfied' },
-    resultType: { solved: 'Solved', explained: 'Answered, cannot be solved now', long_term: 'Long-term' },
-    visitForm: { on_site: 'On site', forum: 'Forum', phone: 'Phone', online: 'Online' },
-    keyLevel: { district: 'District key', town: 'Town key', general: 'General' },
-    scale: { above: 'Above scale', below: 'Below scale' },
-    action: {
-      resolve_locally: 'Resolve locally',
-      assign: 'Assign',
-      sign: 'Sign',
-      acknowledge: 'Acknowledge',
-      return: 'Return',
-      rule_return: 'Rule on return',
-      note_progress: 'Report progress',
-      submit_opinion: 'Submit opinion',
-      waive_opinion: 'Waive opinion',
-      request_extension: 'Request extension',
-      rule_extension: 'Rule on extension',
-      urge: 'Urge',
-      resolve: 'Resolve',
-      evaluate: 'Evaluate',
-      close: 'Close out',
-      request_withdrawal: 'Request withdrawal',
-      rule_withdrawal: 'Rule on withdrawal',
-      instruct: 'Instruct',
-    },
+    // Status, action, role… labels: the shared catalogue's, which the CLI, exports and reports read too.
+    ...catalogue.labels,
     periodKind: { xun: 'Ten days', month: 'Month', quarter: 'Quarter', year: 'Year', custom: 'Custom', campaign: 'Campaign' },
     xun: { '1': 'Days 1–10', '2': 'Days 11–20', '3': 'Days 21–end' },
     entity: {

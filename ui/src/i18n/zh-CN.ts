@@ -1,6 +1,8 @@
 // 简体中文（默认）。Error messages by code come from ../../../i18n/zh-CN.json (shared with the
 // CLI); everything else the UI says is here. Keep en.ts key-for-key identical (tested).
 
+import catalogue from '../../../i18n/zh-CN.json'
+
 export default {
   app: {
     title: '企业服务台账',
@@ -69,45 +71,8 @@ export default {
     period: '期间',
   },
   enums: {
-    status: {
-      registered: '待交办',
-      assigned: '待签收',
-      in_progress: '办理中',
-      disputed: '退回待裁定',
-      resolved: '已办结待评价',
-      closed: '已销号',
-      withdrawn: '已撤回',
-    },
-    priority: { normal: '一般', urgent: '紧急', major: '重大' },
-    source: { visit: '走访', forum: '座谈会', hotline_12345: '12345', letter: '企业来函', other: '其他' },
-    role: { office: '办公室', township: '镇街', department: '部门', leader: '领导' },
-    unitKind: { office: '办公室', township: '镇街', department: '部门', leadership: '区领导' },
-    escalation: { none: '正常', reminder: '提醒', yellow: '黄牌', red: '红牌' },
-    satisfaction: { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' },
-    resultType: { solved: '已解决', explained: '已答复暂不能解决', long_term: '纳入长期推进' },
-    visitForm: { on_site: '实地走访', forum: '座谈会', phone: '电话', online: '线上' },
-    keyLevel: { district: '区级重点', town: '镇级重点', general: '一般' },
-    scale: { above: '规上', below: '规下' },
-    action: {
-      resolve_locally: '就地解决',
-      assign: '交办',
-      sign: '签收',
-      acknowledge: '协办签收',
-      return: '退回',
-      rule_return: '裁定退回',
-      note_progress: '报送进展',
-      submit_opinion: '提交协办意见',
-      waive_opinion: '免予协办意见',
-      request_extension: '申请延期',
-      rule_extension: '审批延期',
-      urge: '督办',
-      resolve: '办结',
-      evaluate: '评价',
-      close: '销号',
-      request_withdrawal: '申请撤回',
-      rule_withdrawal: '审批撤回',
-      instruct: '批示',
-    },
+    // Status, action, role… labels: the shared catalogue's, which the CLI, exports and reports read too.
+    ...catalogue.labels,
     periodKind: { xun: '旬', month: '月', quarter: '季度', year: '年', custom: '自定义', campaign: '服务年' },
     xun: { '1': '上旬', '2': '中旬', '3': '下旬' },
     entity: {

@@ -5,6 +5,7 @@
 export function safeFileName(name: string): string {
   return name
     .replace(/\.\./g, '至')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes from a file name.
     .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '-')
     .trim()
 }

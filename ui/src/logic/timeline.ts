@@ -1,18 +1,10 @@
-// A human sentence for each timeline event, from its kind and payload. Unit ids are shown as
-// names through `unitName`; enum keys as labels.
+// A human sentence for each timeline event, from its typed body (the generated `EventBody`
+// union: `kind` says which payload it carries). Unit ids are shown as names through
+// `unitName`; enum keys as labels.
 
-import type { JsonValue } from '../bindings/serde_json/JsonValue'
+import type { AssignmentTerms } from '../bindings/AssignmentTerms'
+import type { EventBody } from '../bindings/EventBody'
 import { label, t } from '../i18n'
-
-type Obj = { [key: string]: JsonValue }
-
-function obj(v: JsonValue | undefined): Obj {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {}
-}
-function str(v: JsonValue | undefined): string {
-  if (v === null || v === undefined) return ''
-  return typeof v === 'string' ? v : String(v)
-}
 
 /** The timeline label of an event kind ("交办", "签收"…); the kind itself if unknown. */
 export function eventKindLabel(kind: string): string {
@@ -21,109 +13,113 @@ export function eventKindLabel(kind: string): string {
   return s === key ? kind : s
 }
 
-export function summarizeEvent(kind: string, payload: JsonValue, unitName: (id: string) => string): string {
-  const p = obj(payload)
-  const unit = (k = 'unit_id') => unitName(str(p[k]))
+export function summarizeEvent(event: EventBody, unitName: (id: string) => string): string {
   const S = (key: string, params: Record<string, unknown> = {}) => t(`timeline.summary.${key}`, params).trim()
-  const terms = obj(p.terms)
-  const supporters = Array.isArray(terms.supporters) ? terms.supporters.map((s) => obj(s)) : []
-  const supportersPart = supporters.length
-    ? S('supportersPart', {
-        list: supporters.map((s) => `${unitName(str(s.unit_id))}（${str(s.sub_deadline)}）`).join('、'),
-      })
-    : ''
-  switch (kind) {
-    case 'problem_registered':
+  const supportersPart = (terms: AssignmentTerms | null) =>
+    terms?.supporters.length
+      ? S('supportersPart', {
+          list: terms.supporters.map((s) => `${unitName(s.unit_id)}（${s.sub_deadline}）`).join('、'),
+        })
+      : ''
+  switch (event.kind) {
+    case 'problem_registered': {
+      const p = event.payload
       return S('problem_registered', {
-        number: str(p.number),
-        source: label('source', str(p.source)),
-        category: str(p.category),
-        priority: label('priority', str(p.priority)),
-        description: str(p.description),
+        number: p.number,
+        source: label('source', p.source),
+        category: p.category,
+        priority: label('priority', p.priority),
+        description: p.description,
       })
+    }
     case 'problem_imported': {
-      const row = obj(p.row)
-      const origin = obj(row.origin)
+      const { number, terms, row } = event.payload
       // The handler and the progress text come from the sheet's row: said so, with the row.
-      const lead = str(terms.lead_unit_id)
-      const handler = str(terms.handler) || str(row.handler)
-      const progress = str(row.progress).trim()
+      const lead = terms?.lead_unit_id ?? ''
+      const handler = terms?.handler || row.handler
+      const progress = row.progress.trim()
+      const { file, sheet } = row.origin
+      const rowNumber = row.origin.row
       return (
-        S('problem_imported', {
-          number: str(p.number),
-          file: str(origin.file),
-          sheet: str(origin.sheet),
-          row: str(origin.row),
-          status: label('status', str(row.status)),
-          description: str(row.description),
-        }) +
+        S('problem_imported', { number, file, sheet, row: rowNumber, status: label('status', row.status), description: row.description }) +
         (lead && handler ? S('importedLeadPart', { lead: unitName(lead), handler }) : '') +
-        (progress ? S('importedProgressPart', { sheet: str(origin.sheet), row: str(origin.row), progress }) : '')
+        (progress ? S('importedProgressPart', { sheet, row: rowNumber, progress }) : '')
       )
     }
     case 'resolved_locally':
-      return S('resolved_locally', { text: str(p.result_text) })
-    case 'assigned':
+      return S('resolved_locally', { text: event.payload.result_text })
+    case 'assigned': {
+      const { terms } = event.payload
       return (
         S('assigned', {
-          lead: unitName(str(terms.lead_unit_id)),
-          handler: str(terms.handler),
-          sign: str(terms.sign_deadline),
-          handling: str(terms.handling_deadline),
-        }) + supportersPart
+          lead: unitName(terms.lead_unit_id),
+          handler: terms.handler,
+          sign: terms.sign_deadline,
+          handling: terms.handling_deadline,
+        }) + supportersPart(terms)
       )
+    }
     case 'signed':
-      return S('signed', { unit: unit(), handler: str(p.handler) })
+      return S('signed', { unit: unitName(event.payload.unit_id), handler: event.payload.handler })
     case 'support_acknowledged':
-      return S('support_acknowledged', { unit: unit() })
-    case 'returned':
-      return S('returned', { unit: unit(), proposed: unit('proposed_unit_id'), reason: str(p.reason) })
+      return S('support_acknowledged', { unit: unitName(event.payload.unit_id) })
+    case 'returned': {
+      const p = event.payload
+      return S('returned', { unit: unitName(p.unit_id), proposed: unitName(p.proposed_unit_id), reason: p.reason })
+    }
     case 'return_upheld':
-      return S('return_upheld', { sign: str(p.sign_deadline), note: str(p.note) })
-    case 'reassigned':
+      return S('return_upheld', { sign: event.payload.sign_deadline, note: event.payload.note })
+    case 'reassigned': {
+      const { terms, note } = event.payload
       return (
         S('reassigned', {
-          lead: unitName(str(terms.lead_unit_id)),
-          sign: str(terms.sign_deadline),
-          handling: str(terms.handling_deadline),
-          note: str(p.note),
-        }) + supportersPart
+          lead: unitName(terms.lead_unit_id),
+          sign: terms.sign_deadline,
+          handling: terms.handling_deadline,
+          note,
+        }) + supportersPart(terms)
       )
-    case 'progress_noted':
-      return S(p.stage_reply === true ? 'progress_stage' : 'progress_noted', { unit: unit(), text: str(p.text) })
+    }
+    case 'progress_noted': {
+      const p = event.payload
+      return S(p.stage_reply ? 'progress_stage' : 'progress_noted', { unit: unitName(p.unit_id), text: p.text })
+    }
     case 'opinion_submitted':
-      return S('opinion_submitted', { unit: unit(), text: str(p.opinion) })
+      return S('opinion_submitted', { unit: unitName(event.payload.unit_id), text: event.payload.opinion })
     case 'opinion_waived':
-      return S('opinion_waived', { unit: unit(), reason: str(p.reason) })
-    case 'extension_requested':
-      return S('extension_requested', { unit: unit(), date: str(p.new_deadline), reason: str(p.reason) })
+      return S('opinion_waived', { unit: unitName(event.payload.unit_id), reason: event.payload.reason })
+    case 'extension_requested': {
+      const p = event.payload
+      return S('extension_requested', { unit: unitName(p.unit_id), date: p.new_deadline, reason: p.reason })
+    }
     case 'extension_ruled':
-      return S(p.approved === true ? 'extension_approved' : 'extension_refused', { note: str(p.note) })
+      return S(event.payload.approved ? 'extension_approved' : 'extension_refused', { note: event.payload.note })
     case 'urged':
-      return S('urged', { level: label('escalation', str(p.level)), notice: str(p.notice) })
+      return S('urged', { level: label('escalation', event.payload.level), notice: event.payload.notice })
     case 'resolved': {
-      const explanation = str(p.explanation)
+      const p = event.payload
       return (
-        S('resolved', { unit: unit(), type: label('resultType', str(p.result_type)), text: str(p.result_text) }) +
-        (explanation ? S('resolvedExplanation', { text: explanation }) : '')
+        S('resolved', { unit: unitName(p.unit_id), type: label('resultType', p.result_type), text: p.result_text }) +
+        (p.explanation ? S('resolvedExplanation', { text: p.explanation }) : '')
       )
     }
     case 'evaluated': {
-      const reopen = str(p.reopen_deadline)
+      const p = event.payload
       return (
-        S('evaluated', { satisfaction: label('satisfaction', str(p.satisfaction)), comment: str(p.comment) }) +
-        (reopen ? S('evaluatedReopen', { date: reopen }) : '')
+        S('evaluated', { satisfaction: label('satisfaction', p.satisfaction), comment: p.comment }) +
+        (p.reopen_deadline ? S('evaluatedReopen', { date: p.reopen_deadline }) : '')
       )
     }
     case 'closed':
-      return S('closed', { note: str(p.note) })
+      return S('closed', { note: event.payload.note })
     case 'withdrawal_requested':
-      return S('withdrawal_requested', { reason: str(p.reason) })
+      return S('withdrawal_requested', { reason: event.payload.reason })
     case 'withdrawal_ruled':
-      return S(p.approved === true ? 'withdrawal_approved' : 'withdrawal_refused', { note: str(p.note) })
+      return S(event.payload.approved ? 'withdrawal_approved' : 'withdrawal_refused', { note: event.payload.note })
     case 'instructed':
-      return S('instructed', { text: str(p.text) })
+      return S('instructed', { text: event.payload.text })
     default:
-      return eventKindLabel(kind)
+      // Not a problem event (a problem's timeline holds none), or a kind newer than this UI.
+      return eventKindLabel((event as { kind: string }).kind)
   }
 }

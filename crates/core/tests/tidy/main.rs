@@ -21,8 +21,9 @@ const CORE: &[Layering] = &[
     Layering {
         parent: "",
         layers: &[
-            // The one error contract; clap's reading of labelled enums (feature `clap`).
-            &["coded", "cli_value"],
+            // The one error contract; clap's reading of labelled enums (feature `clap`); the
+            // labels catalogue.
+            &["coded", "cli_value", "labels"],
             // The vocabulary: units, users, labelled enums; names; codes;
             // the chain's encoding; periods; password hashes.
             &["model", "text", "credit_code", "chain", "period", "password"],

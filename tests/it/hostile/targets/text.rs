@@ -165,7 +165,8 @@ pub(super) fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError>
         prop_assert_eq!(&detail.enterprise, &e);
         prop_assert_eq!(&detail.township_name, &x.township);
         prop_assert_eq!(detail.lead_unit_name.as_deref(), Some(x.dept.as_str()));
-        let texts: Vec<&Value> = detail.timeline.iter().filter_map(|t| t.payload.get("text")).collect();
+        let payloads: Vec<Value> = detail.timeline.iter().map(|t| t.event.to_parts().1).collect();
+        let texts: Vec<&Value> = payloads.iter().filter_map(|p| p.get("text")).collect();
         prop_assert!(texts.contains(&&json!(x.long)), "the progress note is in the timeline");
         let resolution = detail.problem.resolutions.last().unwrap();
         prop_assert_eq!(&resolution.result_text, &x.long);
@@ -173,7 +174,7 @@ pub(super) fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError>
             prop_assert_eq!(&resolution.explanation, &x.long);
         } else {
             prop_assert_eq!(&detail.problem.evaluations.last().unwrap().comment, &x.long);
-            let notes: Vec<&Value> = detail.timeline.iter().filter_map(|t| t.payload.get("note")).collect();
+            let notes: Vec<&Value> = payloads.iter().filter_map(|p| p.get("note")).collect();
             prop_assert!(notes.contains(&&json!(x.long)), "the close note is in the timeline");
         }
         numbers.push(problem.number);
