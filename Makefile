@@ -1,11 +1,13 @@
 # Taizhang — the two commands a newcomer needs:
 #   make run    build and launch the desktop app
 #   make test   install what the tests need, then run every test (Rust, UI, end to end)
+# and the fast checks CI runs first:
+#   make check  formatting, clippy (warnings are errors), the UI's linter, the manifests
 
 CARGO ?= cargo
 APP_FEATURES := --features taizhang-desktop/custom-protocol
 
-.PHONY: run test deps ui app cli demo e2e screenshots clean bench
+.PHONY: run test check deps ui app cli demo e2e screenshots clean bench
 
 deps:
 	./scripts/install-deps.sh
@@ -42,11 +44,20 @@ demo: cli
 	./target/release/taizhang --db target/demo/demo.db figures --period $$(date +%Y-%m)
 
 test: app
-	npm --prefix ui run lint
 	npm --prefix ui test
 	@# Includes src-tauri/tests/it/bindings.rs, which fails when ui/src/bindings differs from the Rust types.
 	$(CARGO) test --workspace --locked $(APP_FEATURES)
 	$(MAKE) e2e
+
+# The fast checks, run by CI before the long suite: formatting (rustfmt.toml), clippy with
+# warnings as errors (the lints are Cargo.toml's [workspace.lints]), the UI's linter (biome;
+# it also keeps Tauri's invoke inside ui/src/api), and every member's manifest (the lints and
+# one rust-version, checked against the locked dependencies).
+check: deps ui
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked $(APP_FEATURES) -- -D warnings
+	npm --prefix ui run lint
+	python3 scripts/check-manifests.py
 
 # End to end through the real window, under a virtual display.
 e2e:

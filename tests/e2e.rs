@@ -21,7 +21,11 @@ fn app_binary() -> PathBuf {
     let p = std::env::var_os("TAIZHANG_E2E_APP")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("target/debug/taizhang-desktop"));
-    assert!(p.exists(), "build the app first: cargo build -p taizhang-desktop --features custom-protocol ({})", p.display());
+    assert!(
+        p.exists(),
+        "build the app first: cargo build -p taizhang-desktop --features custom-protocol ({})",
+        p.display()
+    );
     p
 }
 
@@ -116,7 +120,9 @@ impl Ui {
             .call("POST", "/execute/sync", Some(json!({ "script": clear, "args": [{ ELEMENT: el }] })))
             .unwrap_or_else(|e| panic!("clear {id}: {e}"));
         if !text.is_empty() {
-            self.s.element(&el, "value", Some(json!({ "text": text }))).unwrap_or_else(|e| panic!("type into {id}: {e}"));
+            self.s
+                .element(&el, "value", Some(json!({ "text": text })))
+                .unwrap_or_else(|e| panic!("type into {id}: {e}"));
         }
     }
 
@@ -153,7 +159,8 @@ impl Ui {
                     continue;
                 }
                 let center = "arguments[0].scrollIntoView({ block: 'center' });";
-                let _ = self.s.call("POST", "/execute/sync", Some(json!({ "script": center, "args": [{ ELEMENT: el }] })));
+                let _ =
+                    self.s.call("POST", "/execute/sync", Some(json!({ "script": center, "args": [{ ELEMENT: el }] })));
                 std::thread::sleep(Duration::from_millis(200));
                 if self.s.element(&el, "click", Some(json!({}))).is_ok() {
                     return Some(());
@@ -164,7 +171,10 @@ impl Ui {
         // What the select now holds (textContent: a multi-select's tags are not all "visible" text).
         let el = self.by(id);
         let read = "return arguments[0].textContent;";
-        let held = self.s.call("POST", "/execute/sync", Some(json!({ "script": read, "args": [{ ELEMENT: el }] }))).unwrap_or_default();
+        let held = self
+            .s
+            .call("POST", "/execute/sync", Some(json!({ "script": read, "args": [{ ELEMENT: el }] })))
+            .unwrap_or_default();
         if !held.as_str().unwrap_or_default().contains(option_text) {
             self.shot("failure");
             panic!("{id} holds {held} after choosing {option_text:?}");
@@ -211,7 +221,12 @@ impl Ui {
         // refuses the click on the row; after a few tries go by the row's link target instead.
         let deadline = Instant::now() + Duration::from_secs(6);
         let clicked = loop {
-            let ok = self.s.find_all("css selector", &row).into_iter().next().is_some_and(|el| self.s.element(&el, "click", Some(json!({}))).is_ok());
+            let ok = self
+                .s
+                .find_all("css selector", &row)
+                .into_iter()
+                .next()
+                .is_some_and(|el| self.s.element(&el, "click", Some(json!({}))).is_ok());
             if ok || Instant::now() > deadline {
                 break ok;
             }
@@ -317,7 +332,13 @@ fn one_problem_through_its_whole_life_across_users() {
     });
     ui.open_problem(&number);
     assert_eq!(ui.text("problem-description"), description, "markup is shown as typed");
-    assert!(ui.s.find_all("css selector", "[data-testid=\"problem-description\"] b, [data-testid=\"problem-description\"] script").is_empty());
+    assert!(ui
+        .s
+        .find_all(
+            "css selector",
+            "[data-testid=\"problem-description\"] b, [data-testid=\"problem-description\"] script"
+        )
+        .is_empty());
     // A township may not assign: not offered, and refused when called directly.
     assert!(!ui.exists("action-assign"), "a township is not offered assign");
     let problem_id = {
@@ -390,8 +411,19 @@ fn one_problem_through_its_whole_life_across_users() {
     // The timeline holds every step with its actor.
     let kinds = ui.timeline_kinds();
     let expected = [
-        "problem_registered", "assigned", "returned", "return_upheld", "signed", "opinion_submitted", "extension_requested",
-        "extension_ruled", "resolved", "evaluated", "resolved", "evaluated", "closed",
+        "problem_registered",
+        "assigned",
+        "returned",
+        "return_upheld",
+        "signed",
+        "opinion_submitted",
+        "extension_requested",
+        "extension_ruled",
+        "resolved",
+        "evaluated",
+        "resolved",
+        "evaluated",
+        "closed",
     ];
     assert_eq!(kinds, expected, "timeline");
     let timeline = ui.text("timeline");
@@ -479,7 +511,10 @@ fn excel_in_and_out_through_the_window() {
 
     // Hostile text arrives as typed and is shown as text.
     let hostile = "货车通行证办理难 <script>alert(1)</script><b>粗</b> \u{202e}RTL 😀👨\u{200d}👩\u{200d}👧 '; DROP TABLE events; --";
-    let found = ui.invoke_directly("list_problems", json!({ "filter": { "text": "货车通行证" }, "sort": {}, "page": { "offset": 0, "limit": 5 } }));
+    let found = ui.invoke_directly(
+        "list_problems",
+        json!({ "filter": { "text": "货车通行证" }, "sort": {}, "page": { "offset": 0, "limit": 5 } }),
+    );
     let number = found["ok"]["rows"][0]["number"].as_str().expect("the imported problem").to_string();
     ui.open_problem(&number);
     ui.by("problem-description");
@@ -488,7 +523,13 @@ fn excel_in_and_out_through_the_window() {
         .call("POST", "/execute/sync", Some(json!({ "script": "return document.querySelector(arguments[0]).textContent", "args": [tid("problem-description")] })))
         .unwrap();
     assert_eq!(shown.as_str().map(str::trim), Some(hostile), "the description is shown exactly as typed");
-    assert!(ui.s.find_all("css selector", "[data-testid=\"problem-description\"] b, [data-testid=\"problem-description\"] script").is_empty());
+    assert!(ui
+        .s
+        .find_all(
+            "css selector",
+            "[data-testid=\"problem-description\"] b, [data-testid=\"problem-description\"] script"
+        )
+        .is_empty());
 
     // A password set through the app never reaches the logs, nor does its hash.
     let me = ui.invoke_directly("session", json!({}));
@@ -525,14 +566,21 @@ fn a_ledger_edited_behind_the_apps_back_raises_the_red_banner() {
     let path = data.path().join("tampered.db");
     {
         let mut l = taizhang_ledger::Ledger::create(&path, chrono::Utc::now()).unwrap();
-        let unit = Cmd::CreateUnit { unit_id: "t1".into(), name: "城关街道".into(), short_name: "城关".into(), kind: UnitKind::Township };
+        let unit = Cmd::CreateUnit {
+            unit_id: "t1".into(),
+            name: "城关街道".into(),
+            short_name: "城关".into(),
+            kind: UnitKind::Township,
+        };
         l.execute("admin", &unit, chrono::Utc::now()).unwrap();
     }
     let c = rusqlite::Connection::open(&path).unwrap();
     c.execute_batch("DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete;").unwrap();
-    c.execute("UPDATE events SET payload = replace(payload, '城关街道', '城东街道') WHERE kind = 'unit_created'", []).unwrap();
+    c.execute("UPDATE events SET payload = replace(payload, '城关街道', '城东街道') WHERE kind = 'unit_created'", [])
+        .unwrap();
     drop(c);
-    std::fs::write(data.path().join("recent.json"), serde_json::to_string(&[path.display().to_string()]).unwrap()).unwrap();
+    std::fs::write(data.path().join("recent.json"), serde_json::to_string(&[path.display().to_string()]).unwrap())
+        .unwrap();
 
     let port = free_port();
     let driver = start_driver(data.path(), port);
@@ -545,12 +593,20 @@ fn a_ledger_edited_behind_the_apps_back_raises_the_red_banner() {
     ui.click("nav-audit");
     ui.click("audit-verify");
     let result = ui.wait(&format!("{}[data-ok]", tid("audit-result")));
-    assert_eq!(ui.s.element(&result, "attribute/data-ok", None).unwrap(), json!("false"), "the audit finds the break too");
+    assert_eq!(
+        ui.s.element(&result, "attribute/data-ok", None).unwrap(),
+        json!("false"),
+        "the audit finds the break too"
+    );
     let _ = ui.s.call("DELETE", "", None);
     let logs: String = std::fs::read_dir(data.path().join("logs"))
         .expect("the app logs into the data folder")
         .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
         .collect();
     assert!(logs.contains("is broken"), "the background check logged the break");
-    assert!(!data.path().join("backups").exists() || std::fs::read_dir(data.path().join("backups")).unwrap().next().is_none(), "no backup of a broken chain");
+    assert!(
+        !data.path().join("backups").exists()
+            || std::fs::read_dir(data.path().join("backups")).unwrap().next().is_none(),
+        "no backup of a broken chain"
+    );
 }

@@ -5,22 +5,23 @@ use std::path::PathBuf;
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
-use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, Runtime, State};
 use taizhang_core::calendar::{parse_year_csv, parse_year_json, CalendarYear};
 use taizhang_core::credit_code::{check_credit_code, CreditCodeCheck};
 use taizhang_core::figures::Scorecard;
 use taizhang_core::workflow::{capabilities, Capabilities, SuggestedDeadlines};
 use taizhang_core::*;
 use taizhang_demo::{generate, DemoOptions};
-use taizhang_ledger::password::hash_password;
-use taizhang_ledger::backup::{BackupInfo, RestoreReport};
-use taizhang_ledger::report::Report;
-use taizhang_ledger::*;
 use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, export_report_xlsx, ExportSummary};
 use taizhang_exchange::import::{
-    commit_enterprises, commit_ledger, preview_enterprises, preview_ledger, ImportKind, ImportOptions, ImportOutcome, ImportPreview,
+    commit_enterprises, commit_ledger, preview_enterprises, preview_ledger, ImportKind, ImportOptions, ImportOutcome,
+    ImportPreview,
 };
+use taizhang_ledger::backup::{BackupInfo, RestoreReport};
+use taizhang_ledger::password::hash_password;
+use taizhang_ledger::report::Report;
+use taizhang_ledger::*;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::{lower_priority, AppState, ChainCheck, Open};
@@ -98,7 +99,14 @@ fn opened<R: Runtime>(app: &AppHandle<R>, state: &AppState, ledger: Ledger, path
     // The backup on open is made by the background check (below) once the chain verifies;
     // writes meanwhile do not start another.
     let reader = AppState::reader(&path);
-    let open = Open { ledger, reader, path: path.clone(), user: None, last_backup: Some(std::time::Instant::now()), generation };
+    let open = Open {
+        ledger,
+        reader,
+        path: path.clone(),
+        user: None,
+        last_backup: Some(std::time::Instant::now()),
+        generation,
+    };
     *state.lock() = Some(open);
     check_in_background(app, path.clone(), generation, true);
     Ok(LedgerInfo { path: path.display().to_string(), district_name })
@@ -120,7 +128,11 @@ fn check_in_background<R: Runtime>(app: &AppHandle<R>, path: PathBuf, generation
         let (check, ledger) = match result {
             Ok((l, r)) => {
                 if r.ok {
-                    log::info!("the chain of {shown} verifies ({} events, {:.1} s)", r.events, started.elapsed().as_secs_f64());
+                    log::info!(
+                        "the chain of {shown} verifies ({} events, {:.1} s)",
+                        r.events,
+                        started.elapsed().as_secs_f64()
+                    );
                 } else {
                     log::warn!("the chain of {shown} is broken: {:?}", r.first_break);
                 }
@@ -195,7 +207,11 @@ pub fn ledger_open_default<R: Runtime>(app: AppHandle<R>, state: State<'_, AppSt
 
 /// Opens the demo district, generating it the first time (with progress).
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn ledger_open_demo<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, on_progress: Channel<Progress>) -> ApiResult<LedgerInfo> {
+pub fn ledger_open_demo<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    on_progress: Channel<Progress>,
+) -> ApiResult<LedgerInfo> {
     let path = state.demo_path();
     std::fs::create_dir_all(&state.data_dir).map_err(taizhang_ledger::LedgerError::from)?;
     let ledger = if path.exists() {
@@ -213,7 +229,8 @@ pub fn ledger_open_demo<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState
         for ext in ["", "-wal", "-shm"] {
             let from = PathBuf::from(format!("{}{ext}", tmp.display()));
             if from.exists() {
-                std::fs::rename(&from, format!("{}{ext}", path.display())).map_err(taizhang_ledger::LedgerError::from)?;
+                std::fs::rename(&from, format!("{}{ext}", path.display()))
+                    .map_err(taizhang_ledger::LedgerError::from)?;
             }
         }
         Ledger::open(&path)?
@@ -242,12 +259,8 @@ pub fn sign_in_options(state: State<'_, AppState>) -> ApiResult<Vec<UserView>> {
 
 fn session_info(open: &Open, user_id: &str) -> ApiResult<SessionInfo> {
     let actor = open.ledger.actor(user_id)?;
-    let user = open
-        .ledger
-        .user_views()?
-        .into_iter()
-        .find(|u| u.id == actor.user.id)
-        .ok_or_else(ApiError::not_signed_in)?;
+    let user =
+        open.ledger.user_views()?.into_iter().find(|u| u.id == actor.user.id).ok_or_else(ApiError::not_signed_in)?;
     Ok(SessionInfo { capabilities: capabilities(actor.user.role), user, unit: actor.unit })
 }
 
@@ -318,7 +331,12 @@ pub fn new_id() -> String {
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn list_problems(state: State<'_, AppState>, filter: ProblemFilter, sort: Sort, page: PageRequest) -> ApiResult<ProblemPage> {
+pub fn list_problems(
+    state: State<'_, AppState>,
+    filter: ProblemFilter,
+    sort: Sort,
+    page: PageRequest,
+) -> ApiResult<ProblemPage> {
     state.with(|o| Ok(o.ledger.list_problems(&filter, sort, page, Utc::now())?))
 }
 
@@ -451,10 +469,14 @@ pub fn rebuild_projections(state: State<'_, AppState>, on_progress: Channel<Prog
     })
 }
 
-
 /// Reads a spreadsheet and says what importing it would do; writes nothing.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn import_preview(state: State<'_, AppState>, kind: ImportKind, path: String, options: ImportOptions) -> ApiResult<ImportPreview> {
+pub fn import_preview(
+    state: State<'_, AppState>,
+    kind: ImportKind,
+    path: String,
+    options: ImportOptions,
+) -> ApiResult<ImportPreview> {
     state.with(|o| {
         session_user(o)?;
         let path = PathBuf::from(path);
@@ -485,9 +507,16 @@ pub fn import_commit(
         };
         let outcome = match kind {
             ImportKind::Ledger => commit_ledger(&mut o.ledger, &user, &path, &options, Utc::now(), &mut progress)?,
-            ImportKind::Enterprises => commit_enterprises(&mut o.ledger, &user, &path, &options, Utc::now(), &mut progress)?,
+            ImportKind::Enterprises => {
+                commit_enterprises(&mut o.ledger, &user, &path, &options, Utc::now(), &mut progress)?
+            }
         };
-        log::info!("imported {} ({} new rows, {} events)", outcome.preview.file, outcome.preview.rows_new, outcome.events);
+        log::info!(
+            "imported {} ({} new rows, {} events)",
+            outcome.preview.file,
+            outcome.preview.rows_new,
+            outcome.events
+        );
         state.auto_backup(o);
         Ok(outcome)
     })
@@ -543,7 +572,12 @@ pub fn export_report(
         let p = crate::commands::period(&o.ledger, &period)?;
         let _ = on_progress.send(Progress { stage: "report".into(), done: 0, total: 1 });
         let path = PathBuf::from(path);
-        let summary = export_report_xlsx(&o.ledger, &p, Utc::now(), OutputTarget { path: &path, overwrite: overwrite.unwrap_or(false) })?;
+        let summary = export_report_xlsx(
+            &o.ledger,
+            &p,
+            Utc::now(),
+            OutputTarget { path: &path, overwrite: overwrite.unwrap_or(false) },
+        )?;
         let _ = on_progress.send(Progress { stage: "report".into(), done: 1, total: 1 });
         Ok(summary)
     })
@@ -583,7 +617,9 @@ pub fn backup_now(state: State<'_, AppState>, path: Option<String>, overwrite: O
         require_administer(o, "backup")?;
         let _one = state.backup_guard();
         let info = match path {
-            Some(p) => o.ledger.backup_to(OutputTarget { path: &PathBuf::from(p), overwrite: overwrite.unwrap_or(false) })?,
+            Some(p) => {
+                o.ledger.backup_to(OutputTarget { path: &PathBuf::from(p), overwrite: overwrite.unwrap_or(false) })?
+            }
             None => {
                 let keep = o.ledger.settings()?.backup_keep;
                 o.ledger.backup_rotating(&state.backups_dir(), Utc::now(), keep)?
@@ -601,7 +637,12 @@ pub fn backup_now(state: State<'_, AppState>, path: Option<String>, overwrite: O
 /// unless `force`: the window asks the user and calls again with it. Another program holding
 /// the ledger makes it refuse with `ledger.busy`.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn restore_ledger<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, from: String, force: Option<bool>) -> ApiResult<RestoreReport> {
+pub fn restore_ledger<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    from: String,
+    force: Option<bool>,
+) -> ApiResult<RestoreReport> {
     let mut guard = state.lock();
     let open = guard.as_mut().ok_or_else(ApiError::no_ledger)?;
     require_administer(open, "restore")?;
@@ -622,7 +663,12 @@ pub fn restore_ledger<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>,
     // replaced file was kept).
     check_in_background(&app, path.clone(), generation, false);
     let report = result?;
-    log::info!("restored {} from {} (kept the replaced file as {:?})", path.display(), report.restored_from, report.kept_as);
+    log::info!(
+        "restored {} from {} (kept the replaced file as {:?})",
+        path.display(),
+        report.restored_from,
+        report.kept_as
+    );
     Ok(report)
 }
 

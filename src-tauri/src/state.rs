@@ -107,7 +107,9 @@ impl AppState {
                 f(&ledger)
             });
             match worker {
-                Ok(w) => w.join().unwrap_or_else(|_| Err(ApiError::new("internal", "the read of the whole ledger failed"))),
+                Ok(w) => {
+                    w.join().unwrap_or_else(|_| Err(ApiError::new("internal", "the read of the whole ledger failed")))
+                }
                 Err(e) => Err(ApiError::new("internal", format!("cannot start a thread: {e}"))),
             }
         });
@@ -115,6 +117,7 @@ impl AppState {
         // hand the memory back to the system instead of keeping it in the allocator's arenas.
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
         // SAFETY: malloc_trim only releases free memory of the allocator.
+        #[allow(unsafe_code)]
         unsafe {
             libc::malloc_trim(0);
         }
@@ -152,7 +155,9 @@ impl AppState {
         let Ok(settings) = open.ledger.settings() else { return };
         let due = match open.last_backup {
             None => true,
-            Some(t) => settings.backup_every_minutes > 0 && t.elapsed().as_secs() >= settings.backup_every_minutes as u64 * 60,
+            Some(t) => {
+                settings.backup_every_minutes > 0 && t.elapsed().as_secs() >= settings.backup_every_minutes as u64 * 60
+            }
         };
         if !due {
             return;
@@ -232,6 +237,7 @@ impl AppState {
 pub(crate) fn lower_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: setpriority on the calling thread's own id; no memory is passed.
+    #[allow(unsafe_code)]
     unsafe {
         let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
         libc::setpriority(libc::PRIO_PROCESS, tid, 10);

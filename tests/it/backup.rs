@@ -31,7 +31,8 @@ fn events(ledger: &Ledger) -> i64 {
 fn ledger_at(path: &Path) -> Ledger {
     let (mut l, d) = district_ledger(path);
     let p = register(&mut l, &d, "p1", at(2026, 3, 2));
-    l.execute("admin", &Command::Assign { problem_id: p, request: assign(&d.dept_a, &[&d.dept_b]) }, at(2026, 3, 2)).unwrap();
+    l.execute("admin", &Command::Assign { problem_id: p, request: assign(&d.dept_a, &[&d.dept_b]) }, at(2026, 3, 2))
+        .unwrap();
     register(&mut l, &d, "p2", at(2026, 3, 3));
     l
 }
@@ -85,7 +86,12 @@ fn automatic_backups_rotate_and_keep_the_newest() {
     left.sort();
     assert_eq!(
         left,
-        vec!["别的文件.db", "城关台账-20260305-110000.db", "城关台账-20260305-113000.db", "城关台账-20260305-120000.db"]
+        vec![
+            "别的文件.db",
+            "城关台账-20260305-110000.db",
+            "城关台账-20260305-113000.db",
+            "城关台账-20260305-120000.db"
+        ]
     );
     assert!(made[4].ends_with("城关台账-20260305-120000.db"));
 }
@@ -131,8 +137,11 @@ fn a_broken_or_foreign_backup_is_refused_and_nothing_is_replaced() {
         for t in triggers {
             c.execute_batch(&format!("DROP TRIGGER \"{t}\"")).unwrap();
         }
-        c.execute("UPDATE events SET payload = replace(payload, '扩建厂房', '改建厂房') WHERE kind = 'problem_registered'", [])
-            .unwrap();
+        c.execute(
+            "UPDATE events SET payload = replace(payload, '扩建厂房', '改建厂房') WHERE kind = 'problem_registered'",
+            [],
+        )
+        .unwrap();
     }
     let before = bytes(&path);
     let tampered = bytes(&backup);
@@ -142,7 +151,10 @@ fn a_broken_or_foreign_backup_is_refused_and_nothing_is_replaced() {
     assert_eq!(bytes(&backup), tampered);
 
     let foreign = dir.path().join("other.db");
-    rusqlite::Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
     let err = restore(&foreign, &path, at(2026, 3, 6), true).unwrap_err();
     assert!(matches!(err, LedgerError::NotALedger { .. }), "{err}");
     let err = restore(&dir.path().join("missing.db"), &path, at(2026, 3, 6), true).unwrap_err();
@@ -157,7 +169,8 @@ fn a_broken_or_foreign_backup_is_refused_and_nothing_is_replaced() {
 }
 
 fn names_in(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
     v.sort();
     v
 }
@@ -199,7 +212,9 @@ fn a_connection_whose_file_was_swapped_refuses_to_write() {
         let _ = std::fs::rename(format!("{}{ext}", path.display()), format!("{}{ext}", aside.display()));
     }
     std::fs::rename(&other, &path).unwrap();
-    let err = l.execute("gx", &Command::Sign { problem_id: "p1".into(), handler: String::new() }, at(2026, 3, 3)).unwrap_err();
+    let err = l
+        .execute("gx", &Command::Sign { problem_id: "p1".into(), handler: String::new() }, at(2026, 3, 3))
+        .unwrap_err();
     assert_eq!(err.code(), "ledger.replaced", "{err}");
     assert!(l.check_not_replaced().is_err());
     drop(l);
@@ -305,6 +320,9 @@ fn two_automatic_backups_in_one_second_keep_both() {
     assert!(b.ends_with("城关台账-20260305-100000-2.db"), "{b}");
     // Rotation counts the second one as the newer of the two.
     let c = l.backup_rotating(&backups, t + chrono::Duration::seconds(1), 2).unwrap().path;
-    assert_eq!(names_in(&backups), vec!["城关台账-20260305-100000-2.db".to_string(), "城关台账-20260305-100001.db".to_string()]);
+    assert_eq!(
+        names_in(&backups),
+        vec!["城关台账-20260305-100000-2.db".to_string(), "城关台账-20260305-100001.db".to_string()]
+    );
     assert!(c.ends_with("城关台账-20260305-100001.db"));
 }

@@ -11,9 +11,9 @@ use taizhang_core::*;
 use taizhang_exchange::export::{
     export_ledger_csv, export_ledger_xlsx, export_report_xlsx, LEDGER_HEADERS, LEDGER_SHEET, REPORT_SHEETS,
 };
-use taizhang_testsupport::demo::{self, DemoOptions};
 use taizhang_ledger::{Ledger, PageRequest, ProblemFilter, ProblemRow, Sort, SortKey};
 use taizhang_testsupport::at;
+use taizhang_testsupport::demo::{self, DemoOptions};
 
 fn now() -> chrono::DateTime<chrono::Utc> {
     at(2026, 6, 15)
@@ -88,10 +88,15 @@ fn soffice_to_csv(file: &Path, outdir: &Path, all_sheets: bool) {
         .into_iter()
         .map(PathBuf::from)
         .find(|p| p.exists())
-        .expect("LibreOffice (soffice) is required by this test: install libreoffice-calc-nogui (scripts/install-deps.sh)");
+        .expect(
+            "LibreOffice (soffice) is required by this test: install libreoffice-calc-nogui (scripts/install-deps.sh)",
+        );
     let profile = tempfile::tempdir().unwrap();
     // Tokens: comma, double quote, UTF-8, from line 1, -, -, -, -, cells as shown, -, -, sheet.
-    let filter = format!("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,{}", if all_sheets { -1 } else { 1 });
+    let filter = format!(
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,{}",
+        if all_sheets { -1 } else { 1 }
+    );
     let out = Process::new(soffice)
         .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
         .args(["--headless", "--norestore", "--convert-to", &filter, "--outdir"])
@@ -99,11 +104,17 @@ fn soffice_to_csv(file: &Path, outdir: &Path, all_sheets: bool) {
         .arg(file)
         .output()
         .unwrap();
-    assert!(out.status.success(), "soffice failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "soffice failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     v.sort();
     v
 }
@@ -115,7 +126,10 @@ fn the_whole_ledger_exports_in_the_usual_layout() {
     let mut calls = vec![];
     let (summary, rows, heads) = {
         let l = ledger();
-        let summary = export_ledger_xlsx(&l, &ProblemFilter::default(), Sort::default(), now(), &out, &mut |d, t| calls.push((d, t))).unwrap();
+        let summary = export_ledger_xlsx(&l, &ProblemFilter::default(), Sort::default(), now(), &out, &mut |d, t| {
+            calls.push((d, t))
+        })
+        .unwrap();
         (summary, listed(&l, &ProblemFilter::default(), Sort::default()), l.verify().unwrap().chains)
     };
     assert_eq!(summary.rows, 520);
@@ -200,7 +214,8 @@ fn csv_has_the_same_rows_with_a_bom() {
     let records = read_csv(&csv_path);
     assert_eq!(records[0], LEDGER_HEADERS);
     assert_eq!(records.len(), 521);
-    let from_xlsx: Vec<Vec<String>> = sheet(&xlsx, LEDGER_SHEET)[2..].iter().map(|r| r.iter().map(text).collect()).collect();
+    let from_xlsx: Vec<Vec<String>> =
+        sheet(&xlsx, LEDGER_SHEET)[2..].iter().map(|r| r.iter().map(text).collect()).collect();
     assert_eq!(records, from_xlsx, "CSV and xlsx hold the same cells");
     let raised = &records[1][col("提出时间")];
     assert!(chrono::NaiveDate::parse_from_str(raised, "%Y-%m-%d").is_ok(), "dates as YYYY-MM-DD: {raised}");
@@ -237,7 +252,11 @@ fn a_filtered_view_exports_exactly_its_rows() {
     let views = [
         ProblemFilter { township_id: Some(township.id.clone()), ..Default::default() },
         ProblemFilter { overdue: Some(true), ..Default::default() },
-        ProblemFilter { statuses: vec![Status::InProgress, Status::Assigned], escalation: Some(Escalation::Yellow), ..Default::default() },
+        ProblemFilter {
+            statuses: vec![Status::InProgress, Status::Assigned],
+            escalation: Some(Escalation::Yellow),
+            ..Default::default()
+        },
         ProblemFilter { text: Some("用地".into()), ..Default::default() },
         ProblemFilter { category: Some("没有这一类".into()), ..Default::default() },
     ];
@@ -434,7 +453,10 @@ fn a_hundred_thousand_rows_stream() {
     .unwrap();
     drop(conn);
     let l = Ledger::open(&path).unwrap();
-    let total = l.list_problems(&ProblemFilter::default(), Sort::default(), PageRequest { offset: 0, limit: 1 }, now()).unwrap().total;
+    let total = l
+        .list_problems(&ProblemFilter::default(), Sort::default(), PageRequest { offset: 0, limit: 1 }, now())
+        .unwrap()
+        .total;
     assert!(total >= 100_000, "{total}");
 
     for (name, csv) in [("big.xlsx", false), ("big.csv", true)] {
@@ -452,7 +474,11 @@ fn a_hundred_thousand_rows_stream() {
         assert_eq!(s.rows, total);
         let size = std::fs::metadata(&out).unwrap().len() as f64 / 1024.0 / 1024.0;
         let mib = |v: Option<f64>| v.map(|v| format!("{v:.0} MiB")).unwrap_or_else(|| "?".into());
-        println!("{name}: {total} rows in {took:.1?}, {size:.1} MiB on disk; peak RSS {} (at start {})", mib(peak), mib(before));
+        println!(
+            "{name}: {total} rows in {took:.1?}, {size:.1} MiB on disk; peak RSS {} (at start {})",
+            mib(peak),
+            mib(before)
+        );
         if let (Some(b), Some(p)) = (before, peak) {
             assert!(p - b < 200.0, "memory grew by {:.0} MiB", p - b);
         }

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use taizhang_core::figures::Scorecard;
-use taizhang_testsupport::demo::{self, DemoOptions};
 use taizhang_ledger::Ledger;
 use taizhang_testsupport::at;
+use taizhang_testsupport::demo::{self, DemoOptions};
 
 const SQL: &str = include_str!("../../docs/figures.sql");
 

@@ -60,8 +60,11 @@ fn forged_ledger(dir: &std::path::Path) -> (Ledger, District, Vec<(String, Naive
     let mut ledger = Ledger::create(&dir.join("ledger.db"), now).unwrap();
     let d = district(&mut ledger, now);
     register(&mut ledger, &d, "ok-1", now);
-    ledger.execute("admin", &Command::Assign { problem_id: "ok-1".into(), request: assign(&d.dept_a, &[&d.dept_b]) }, now).unwrap();
-    let admin: String = ledger.connection().query_row("SELECT id FROM users WHERE login = 'admin'", [], |r| r.get(0)).unwrap();
+    ledger
+        .execute("admin", &Command::Assign { problem_id: "ok-1".into(), request: assign(&d.dept_a, &[&d.dept_b]) }, now)
+        .unwrap();
+    let admin: String =
+        ledger.connection().query_row("SELECT id FROM users WHERE login = 'admin'", [], |r| r.get(0)).unwrap();
 
     let year_minus_1 = ymd(-1, 1, 1);
     let year_9999 = ymd(9999, 12, 31);
@@ -82,15 +85,43 @@ fn forged_ledger(dir: &std::path::Path) -> (Ledger, District, Vec<(String, Naive
     forge(&ledger, &admin, clock_10000, &registered("f-3", &shown[2].0, &d, year_10000));
     forge(&ledger, &admin, now, &registered("f-4", &shown[3].0, &d, NaiveDate::MIN));
     // Assignments whose deadlines lie before 1900, after 9999, at the ends of chrono's range.
-    forge(&ledger, &admin, clock_minus_1, &EventBody::Assigned { problem_id: "f-1".into(), terms: terms(&d, year_minus_1, year_minus_1, year_minus_1) });
-    forge(&ledger, &admin, now, &EventBody::Assigned { problem_id: "f-2".into(), terms: terms(&d, year_9999, year_10000, NaiveDate::MAX) });
-    forge(&ledger, &admin, now, &EventBody::Assigned { problem_id: "f-4".into(), terms: terms(&d, NaiveDate::MIN, NaiveDate::MAX, NaiveDate::MIN) });
-    forge(&ledger, &admin, now, &EventBody::Signed { problem_id: "f-2".into(), unit_id: d.dept_a.clone(), handler: String::new() });
+    forge(
+        &ledger,
+        &admin,
+        clock_minus_1,
+        &EventBody::Assigned { problem_id: "f-1".into(), terms: terms(&d, year_minus_1, year_minus_1, year_minus_1) },
+    );
+    forge(
+        &ledger,
+        &admin,
+        now,
+        &EventBody::Assigned { problem_id: "f-2".into(), terms: terms(&d, year_9999, year_10000, NaiveDate::MAX) },
+    );
+    forge(
+        &ledger,
+        &admin,
+        now,
+        &EventBody::Assigned {
+            problem_id: "f-4".into(),
+            terms: terms(&d, NaiveDate::MIN, NaiveDate::MAX, NaiveDate::MIN),
+        },
+    );
+    forge(
+        &ledger,
+        &admin,
+        now,
+        &EventBody::Signed { problem_id: "f-2".into(), unit_id: d.dept_a.clone(), handler: String::new() },
+    );
     forge(
         &ledger,
         &admin,
         clock_9999,
-        &EventBody::ExtensionRequested { problem_id: "f-2".into(), unit_id: d.dept_a.clone(), new_deadline: NaiveDate::MAX, reason: "伪造".into() },
+        &EventBody::ExtensionRequested {
+            problem_id: "f-2".into(),
+            unit_id: d.dept_a.clone(),
+            new_deadline: NaiveDate::MAX,
+            reason: "伪造".into(),
+        },
     );
     forge(
         &ledger,
@@ -129,11 +160,27 @@ fn forged_ledger(dir: &std::path::Path) -> (Ledger, District, Vec<(String, Naive
         satisfaction: Some(Satisfaction::Satisfied),
         closed_on: Some(NaiveDate::MAX),
         status: Status::Closed,
-        origin: ImportOrigin { file: "x.xlsx".into(), sheet: "s".into(), row: 2, file_sha256: String::new(), key: "no:导入-9".into() },
+        origin: ImportOrigin {
+            file: "x.xlsx".into(),
+            sheet: "s".into(),
+            row: 2,
+            file_sha256: String::new(),
+            key: "no:导入-9".into(),
+        },
     };
     let t = terms(&d, NaiveDate::MIN, NaiveDate::MAX, NaiveDate::MAX);
     let t = AssignmentTerms { supporters: vec![], ..t };
-    forge(&ledger, &admin, clock_9999, &EventBody::ProblemImported { number: shown[4].0.clone(), township_id: d.township.clone(), terms: Some(t), row: Box::new(row) });
+    forge(
+        &ledger,
+        &admin,
+        clock_9999,
+        &EventBody::ProblemImported {
+            number: shown[4].0.clone(),
+            township_id: d.township.clone(),
+            terms: Some(t),
+            row: Box::new(row),
+        },
+    );
     // A visit, calendar days and a campaign at the odd dates.
     let visit = Visit {
         id: "f-visit".into(),
@@ -183,13 +230,26 @@ fn every_reader_survives_dates_a_forger_stored() {
     assert_eq!(ledger.settings().unwrap().campaign_start, Some(NaiveDate::MIN));
 
     // The list, in every order, each odd date shown as stored.
-    for key in [SortKey::Registered, SortKey::Number, SortKey::Deadline, SortKey::Status, SortKey::Escalation, SortKey::Updated] {
+    for key in [
+        SortKey::Registered,
+        SortKey::Number,
+        SortKey::Deadline,
+        SortKey::Status,
+        SortKey::Escalation,
+        SortKey::Updated,
+    ] {
         for descending in [false, true] {
-            let page = ledger.list_problems(&ProblemFilter::default(), Sort { key, descending }, PageRequest::default(), now).unwrap();
+            let page = ledger
+                .list_problems(&ProblemFilter::default(), Sort { key, descending }, PageRequest::default(), now)
+                .unwrap();
             assert_eq!(page.total, 6, "{key:?}");
             // Each row's registration day is its registration instant's, however odd.
             for row in &page.rows {
-                assert_eq!(row.registered_on, local_date(ledger.problem(&row.number).unwrap().registered_at), "{key:?}");
+                assert_eq!(
+                    row.registered_on,
+                    local_date(ledger.problem(&row.number).unwrap().registered_at),
+                    "{key:?}"
+                );
             }
         }
     }
@@ -197,7 +257,11 @@ fn every_reader_survives_dates_a_forger_stored() {
         ProblemFilter { overdue: Some(true), ..Default::default() },
         ProblemFilter { escalation: Some(Escalation::Red), ..Default::default() },
         ProblemFilter { escalation: Some(Escalation::Reminder), ..Default::default() },
-        ProblemFilter { registered_from: Some(date(2026, 1, 1)), registered_to: Some(date(2026, 12, 31)), ..Default::default() },
+        ProblemFilter {
+            registered_from: Some(date(2026, 1, 1)),
+            registered_to: Some(date(2026, 12, 31)),
+            ..Default::default()
+        },
         ProblemFilter { deadline_from: Some(NaiveDate::MIN), deadline_to: Some(NaiveDate::MAX), ..Default::default() },
         ProblemFilter { text: Some("伪造".into()), ..Default::default() },
     ];
@@ -228,7 +292,11 @@ fn every_reader_survives_dates_a_forger_stored() {
     ledger.all_problems().unwrap();
 
     // Figures and the report over ordinary periods, and over one reaching the odd dates.
-    let periods = [Period::year(2026).unwrap(), Period::month(2026, 3).unwrap(), Period::custom(ymd(1000, 1, 1), ymd(9999, 12, 31)).unwrap()];
+    let periods = [
+        Period::year(2026).unwrap(),
+        Period::month(2026, 3).unwrap(),
+        Period::custom(ymd(1000, 1, 1), ymd(9999, 12, 31)).unwrap(),
+    ];
     let report_path = dir.path().join("报表.xlsx");
     for p in &periods {
         ledger.scorecard(p, now).unwrap();
@@ -240,7 +308,8 @@ fn every_reader_survives_dates_a_forger_stored() {
 
     // The exports, with the odd dates as text where a spreadsheet cannot hold them.
     let xlsx = dir.path().join("台账.xlsx");
-    let summary = export_ledger_xlsx(&ledger, &ProblemFilter::default(), Sort::default(), now, &xlsx, &mut |_, _| {}).unwrap();
+    let summary =
+        export_ledger_xlsx(&ledger, &ProblemFilter::default(), Sort::default(), now, &xlsx, &mut |_, _| {}).unwrap();
     assert_eq!(summary.rows, 6);
     let csv = dir.path().join("台账.csv");
     export_ledger_csv(&ledger, &ProblemFilter::default(), Sort::default(), now, &csv, &mut |_, _| {}).unwrap();

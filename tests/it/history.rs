@@ -28,10 +28,14 @@ fn urged_problem() -> Fixture {
     let mut ledger = Ledger::create(&path, t0).unwrap();
     let d = district(&mut ledger, t0);
     register(&mut ledger, &d, "p1", at(2026, 2, 3));
-    ledger.execute("admin", &Command::Assign { problem_id: "p1".into(), request: assign(&d.dept_a, &[]) }, at(2026, 2, 3)).unwrap();
+    ledger
+        .execute("admin", &Command::Assign { problem_id: "p1".into(), request: assign(&d.dept_a, &[]) }, at(2026, 2, 3))
+        .unwrap();
     ledger.execute("gx", &Command::Sign { problem_id: "p1".into(), handler: String::new() }, at(2026, 2, 4)).unwrap();
     for (level, day) in [(Escalation::Yellow, at(2026, 2, 28)), (Escalation::Red, at(2026, 3, 5))] {
-        ledger.execute("admin", &Command::Urge { problem_id: "p1".into(), level, notice: "请加快办理".into() }, day).unwrap();
+        ledger
+            .execute("admin", &Command::Urge { problem_id: "p1".into(), level, notice: "请加快办理".into() }, day)
+            .unwrap();
     }
     Fixture { _dir: dir, path, ledger, d }
 }
@@ -97,7 +101,11 @@ fn jitter_within_the_tolerance_is_recorded_and_shown_by_the_full_verify() {
     let e = f.ledger.execute("gx", &resolve("p1"), latest - Duration::seconds(30)).unwrap_err();
     assert_eq!(code(e), "event.time_before_problem");
     // Beyond the tolerance, refused.
-    let e = f.ledger.execute("admin", &Command::Instruct { problem_id: "p2".into(), text: "x".into() }, latest - Duration::seconds(301));
+    let e = f.ledger.execute(
+        "admin",
+        &Command::Instruct { problem_id: "p2".into(), text: "x".into() },
+        latest - Duration::seconds(301),
+    );
     assert_eq!(code(e.unwrap_err()), "event.time_before_history");
     let report = f.ledger.verify_full().unwrap();
     assert!(report.ok, "{:?}", report.first_not_admitted);
@@ -111,7 +119,11 @@ fn the_tolerance_is_a_setting() {
     let mut s = f.ledger.settings().unwrap();
     s.clock_tolerance_seconds = 0;
     f.ledger.execute("admin", &Command::UpdateSettings { settings: s }, at(2026, 3, 6)).unwrap();
-    let e = f.ledger.execute("ld", &Command::Instruct { problem_id: "p1".into(), text: "x".into() }, at(2026, 3, 6) - Duration::seconds(1));
+    let e = f.ledger.execute(
+        "ld",
+        &Command::Instruct { problem_id: "p1".into(), text: "x".into() },
+        at(2026, 3, 6) - Duration::seconds(1),
+    );
     assert_eq!(code(e.unwrap_err()), "event.time_before_history");
 }
 
@@ -119,7 +131,10 @@ fn the_tolerance_is_a_setting() {
 
 fn tamper(path: &Path) -> Connection {
     let c = Connection::open(path).unwrap();
-    c.execute_batch("DROP TRIGGER IF EXISTS events_append_only_update; DROP TRIGGER IF EXISTS events_append_only_delete;").unwrap();
+    c.execute_batch(
+        "DROP TRIGGER IF EXISTS events_append_only_update; DROP TRIGGER IF EXISTS events_append_only_delete;",
+    )
+    .unwrap();
     c
 }
 
@@ -131,7 +146,14 @@ fn user_id(ledger: &Ledger, login: &str) -> String {
 fn a_close_by_a_user_who_does_not_exist_dated_25_years_back_is_named() {
     let f = urged_problem();
     let device = f.ledger.device_id().to_string();
-    let seq = forge(&tamper(&f.path), None, &device, "nobody", at(2001, 3, 1), &EventBody::Closed { problem_id: "p1".into(), note: String::new() });
+    let seq = forge(
+        &tamper(&f.path),
+        None,
+        &device,
+        "nobody",
+        at(2001, 3, 1),
+        &EventBody::Closed { problem_id: "p1".into(), note: String::new() },
+    );
     let ledger = Ledger::open(&f.path).unwrap();
     assert!(ledger.verify().unwrap().ok, "the chain alone cannot tell");
     let report = ledger.verify_full().unwrap();
@@ -143,12 +165,26 @@ fn a_close_by_a_user_who_does_not_exist_dated_25_years_back_is_named() {
     drop(ledger);
     let f = urged_problem();
     let admin = user_id(&f.ledger, "admin");
-    forge(&tamper(&f.path), None, &device_of(&f), &admin, at(2001, 3, 1), &EventBody::Closed { problem_id: "p1".into(), note: String::new() });
+    forge(
+        &tamper(&f.path),
+        None,
+        &device_of(&f),
+        &admin,
+        at(2001, 3, 1),
+        &EventBody::Closed { problem_id: "p1".into(), note: String::new() },
+    );
     let report = Ledger::open(&f.path).unwrap().verify_full().unwrap();
     assert_eq!(report.first_not_admitted.unwrap().error.code(), "event.time_before_history");
     // Dated now, by the office, on an item still in progress: the state did not allow it.
     let f = urged_problem();
-    forge(&tamper(&f.path), None, &device_of(&f), &admin_of(&f), at(2026, 3, 6), &EventBody::Closed { problem_id: "p1".into(), note: String::new() });
+    forge(
+        &tamper(&f.path),
+        None,
+        &device_of(&f),
+        &admin_of(&f),
+        at(2026, 3, 6),
+        &EventBody::Closed { problem_id: "p1".into(), note: String::new() },
+    );
     let n = Ledger::open(&f.path).unwrap().verify_full().unwrap().first_not_admitted.unwrap();
     assert_eq!((n.verdict.as_str(), n.error.code()), ("no_effect", "workflow.invalid_state"));
 }
@@ -165,7 +201,13 @@ fn admin_of(f: &Fixture) -> String {
 fn a_township_user_making_itself_office_is_named() {
     let f = urged_problem();
     let cg = user_id(&f.ledger, "cg");
-    let body = EventBody::UserUpdated { user_id: cg.clone(), name: "张镇街".into(), unit_id: f.d.township.clone(), role: Role::Office, active: true };
+    let body = EventBody::UserUpdated {
+        user_id: cg.clone(),
+        name: "张镇街".into(),
+        unit_id: f.d.township.clone(),
+        role: Role::Office,
+        active: true,
+    };
     let seq = forge(&tamper(&f.path), None, &device_of(&f), &cg, at(2026, 3, 6), &body);
     let mut ledger = Ledger::open(&f.path).unwrap();
     assert!(ledger.verify().unwrap().ok);
@@ -182,15 +224,19 @@ fn events_inserted_in_the_middle_under_a_new_device_are_named() {
     let heads = f.ledger.verify().unwrap().chains;
     // Before the yellow card (02-28), someone inserts a close by the office, under a device
     // of their own, and moves the later events on.
-    let card: i64 = f
-        .ledger
-        .connection()
-        .query_row("SELECT min(seq) FROM events WHERE kind = 'urged'", [], |r| r.get(0))
-        .unwrap();
+    let card: i64 =
+        f.ledger.connection().query_row("SELECT min(seq) FROM events WHERE kind = 'urged'", [], |r| r.get(0)).unwrap();
     let admin = admin_of(&f);
     let c = tamper(&f.path);
     c.execute("UPDATE events SET seq = seq + 1000000 WHERE seq >= ?1", [card]).unwrap();
-    let forged = forge(&c, Some(card), "device-of-the-forger", &admin, at(2026, 2, 27), &EventBody::Closed { problem_id: "p1".into(), note: "已办结".into() });
+    let forged = forge(
+        &c,
+        Some(card),
+        "device-of-the-forger",
+        &admin,
+        at(2026, 2, 27),
+        &EventBody::Closed { problem_id: "p1".into(), note: "已办结".into() },
+    );
     drop(c);
     let ledger = Ledger::open(&f.path).unwrap();
     let plain = ledger.verify().unwrap();
@@ -209,7 +255,9 @@ fn a_read_table_edited_and_put_back_does_not_launder_an_act() {
     let c = Connection::open(&f.path).unwrap();
     c.execute("UPDATE users SET role = 'office' WHERE login = 'cg'", []).unwrap();
     let hash = taizhang_ledger::password::hash_password("taken-over").unwrap();
-    f.ledger.execute("cg", &Command::SetPassword { user_id: admin.clone(), password_hash: Some(hash) }, at(2026, 3, 6)).unwrap();
+    f.ledger
+        .execute("cg", &Command::SetPassword { user_id: admin.clone(), password_hash: Some(hash) }, at(2026, 3, 6))
+        .unwrap();
     c.execute("UPDATE users SET role = 'township' WHERE login = 'cg'", []).unwrap();
     drop(c);
     assert!(f.ledger.verify().unwrap().ok);
@@ -231,7 +279,11 @@ fn a_damaged_search_index_is_rebuilt() {
     assert!(!report.equal);
     assert!(report.differing_tables.contains(&"problem_search".to_string()), "{:?}", report.differing_tables);
     // The index works again and equals a fresh fold.
-    let hits = f.ledger.connection().query_row("SELECT count(*) FROM problem_search WHERE problem_search MATCH '用地指标'", [], |r| r.get::<_, i64>(0));
+    let hits = f.ledger.connection().query_row(
+        "SELECT count(*) FROM problem_search WHERE problem_search MATCH '用地指标'",
+        [],
+        |r| r.get::<_, i64>(0),
+    );
     assert_eq!(hits.unwrap(), 2);
     assert!(f.ledger.rebuild().unwrap().equal);
     f.ledger.connection().execute("INSERT INTO problem_search(problem_search) VALUES ('integrity-check')", []).unwrap();

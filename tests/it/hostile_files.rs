@@ -10,8 +10,8 @@ use std::process::Command as Process;
 
 use taizhang_core::*;
 use taizhang_ledger::Ledger;
-use taizhang_testsupport::ledger::district_ledger;
 use taizhang_testsupport::at;
+use taizhang_testsupport::ledger::district_ledger;
 
 /// A size-limited tmpfs, unmounted when dropped. `None` when this process may not mount
 /// (not root): the tests then say so and use SQLite's page limit instead.
@@ -153,7 +153,8 @@ fn exports_and_backups_to_a_full_disk_fail_whole_and_leave_no_partial_file() {
     )
     .unwrap_err();
     assert!(err.code().starts_with("export."), "{err}");
-    let left: Vec<String> = std::fs::read_dir(&disk.dir).unwrap().filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
+    let left: Vec<String> =
+        std::fs::read_dir(&disk.dir).unwrap().filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
     assert!(left.is_empty(), "nothing half-written is left: {left:?}");
     assert!(l.verify().unwrap().ok);
 }

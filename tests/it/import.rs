@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use rust_xlsxwriter::{Format, Workbook};
 use taizhang_core::*;
 use taizhang_exchange::import::{
-    commit_enterprises, commit_ledger, preview_enterprises, preview_ledger, ImportError, ImportOptions, Severity, UnitChoice,
+    commit_enterprises, commit_ledger, preview_enterprises, preview_ledger, ImportError, ImportOptions, Severity,
+    UnitChoice,
 };
 use taizhang_ledger::Ledger;
 use taizhang_testsupport::{at, date, district};
@@ -27,8 +28,23 @@ enum Cell {
 use Cell::{D, N, T};
 
 const HEADER: &[&str] = &[
-    "序号", "企业名称", "统一社会信用代码", "所属镇(街道)", "存在问题", "企业诉求", "问题类别", "反映时间", "交办时间",
-    "主办单位", "协办单位", "办理时限", "办理进展", "是否办结", "办结时间", "企业满意度", "销号时间",
+    "序号",
+    "企业名称",
+    "统一社会信用代码",
+    "所属镇(街道)",
+    "存在问题",
+    "企业诉求",
+    "问题类别",
+    "反映时间",
+    "交办时间",
+    "主办单位",
+    "协办单位",
+    "办理时限",
+    "办理进展",
+    "是否办结",
+    "办结时间",
+    "企业满意度",
+    "销号时间",
 ];
 
 /// Five problems in the states a real ledger holds, under a title and a 填报 line, with a
@@ -36,16 +52,106 @@ const HEADER: &[&str] = &[
 fn good_rows() -> Vec<Vec<Cell>> {
     vec![
         // Existing enterprise; real date cell; lead + two supporters; working-day limit → 待签收.
-        vec![T("1"), T("示范区恒达精密机械有限公司"), T("91350100M000100Y43"), T("城关街道"), T("扩建厂房用地指标未落实"), T("协调用地指标"), T("用地"), D(2026, 3, 2), D(2026, 3, 3), T("工业和信息化局"), T("自然资源局、人社局"), T("15个工作日"), T(""), T("否"), T(""), T(""), T("")],
+        vec![
+            T("1"),
+            T("示范区恒达精密机械有限公司"),
+            T("91350100M000100Y43"),
+            T("城关街道"),
+            T("扩建厂房用地指标未落实"),
+            T("协调用地指标"),
+            T("用地"),
+            D(2026, 3, 2),
+            D(2026, 3, 3),
+            T("工业和信息化局"),
+            T("自然资源局、人社局"),
+            T("15个工作日"),
+            T(""),
+            T("否"),
+            T(""),
+            T(""),
+            T(""),
+        ],
         // New enterprise with a code whose check character is off; 2026/3/5; district-prefixed
         // lead; supporters split on a line break; a date as limit; progress → 办理中.
-        vec![T("2"), T("西山云帆物流有限公司"), T("91350100M000100Y44"), T("西山镇"), T("冷链仓库用电增容审批慢"), T(""), T("水电气等要素"), T("2026/3/5"), T("2026.3.6"), T("区自然资源局"), T("人力资源和社会保障局\n工信局"), T("2026年4月30日"), T("已现场对接"), T("否"), T(""), T(""), T("")],
+        vec![
+            T("2"),
+            T("西山云帆物流有限公司"),
+            T("91350100M000100Y44"),
+            T("西山镇"),
+            T("冷链仓库用电增容审批慢"),
+            T(""),
+            T("水电气等要素"),
+            T("2026/3/5"),
+            T("2026.3.6"),
+            T("区自然资源局"),
+            T("人力资源和社会保障局\n工信局"),
+            T("2026年4月30日"),
+            T("已现场对接"),
+            T("否"),
+            T(""),
+            T(""),
+            T(""),
+        ],
         // A lead no unit matches (created); resolved on an Excel serial; satisfied → 已办结待评价.
-        vec![T("3"), T("示范区恒达精密机械有限公司"), T(""), T("城关街道"), T("出口退税到账慢"), T(""), T("税费"), T("2026.3.6"), T(""), T("区税务局"), T(""), T("10个工作日"), T("已办理"), T("是"), N(46090.0), T("满意"), T("")],
+        vec![
+            T("3"),
+            T("示范区恒达精密机械有限公司"),
+            T(""),
+            T("城关街道"),
+            T("出口退税到账慢"),
+            T(""),
+            T("税费"),
+            T("2026.3.6"),
+            T(""),
+            T("区税务局"),
+            T(""),
+            T("10个工作日"),
+            T("已办理"),
+            T("是"),
+            N(46090.0),
+            T("满意"),
+            T(""),
+        ],
         // Closed out, with a text date and a year-month-day date.
-        vec![T("4"), T("西山新材料科技有限公司"), T("91330106673959654P"), T("西山镇"), T("招工难，缺熟练焊工"), T("组织专场招聘"), T("用工"), T("2026年3月7日"), T("2026-03-08"), T("人社局"), T(""), T("30天"), T("已组织招聘会"), T("已办结"), T("2026-03-18"), T("基本满意"), T("2026-03-20")],
+        vec![
+            T("4"),
+            T("西山新材料科技有限公司"),
+            T("91330106673959654P"),
+            T("西山镇"),
+            T("招工难，缺熟练焊工"),
+            T("组织专场招聘"),
+            T("用工"),
+            T("2026年3月7日"),
+            T("2026-03-08"),
+            T("人社局"),
+            T(""),
+            T("30天"),
+            T("已组织招聘会"),
+            T("已办结"),
+            T("2026-03-18"),
+            T("基本满意"),
+            T("2026-03-20"),
+        ],
         // Not assigned yet; a date with a time; no category stated → the list's 其他.
-        vec![T("5"), T("西山云帆物流有限公司"), T(""), T("西山镇"), T("门前道路破损影响货车通行"), T(""), T(""), T("2026-03-08 10:30"), T(""), T(""), T(""), T(""), T(""), T(""), T(""), T(""), T("")],
+        vec![
+            T("5"),
+            T("西山云帆物流有限公司"),
+            T(""),
+            T("西山镇"),
+            T("门前道路破损影响货车通行"),
+            T(""),
+            T(""),
+            T("2026-03-08 10:30"),
+            T(""),
+            T(""),
+            T(""),
+            T(""),
+            T(""),
+            T(""),
+            T(""),
+            T(""),
+            T(""),
+        ],
         vec![T("6")],
         vec![T("合计"), T("5 个问题")],
     ]
@@ -118,10 +224,7 @@ fn fixture() -> Fixture {
 }
 
 fn file_bytes(db: &Path) -> Vec<Vec<u8>> {
-    ["", "-wal", "-shm"]
-        .iter()
-        .map(|ext| std::fs::read(format!("{}{ext}", db.display())).unwrap_or_default())
-        .collect()
+    ["", "-wal", "-shm"].iter().map(|ext| std::fs::read(format!("{}{ext}", db.display())).unwrap_or_default()).collect()
 }
 
 fn problem_by_description(ledger: &Ledger, text: &str) -> Problem {
@@ -160,7 +263,8 @@ fn a_messy_workbook_is_read_as_an_office_means_it() {
     let created: Vec<&str> = p.units.iter().filter(|u| u.create).map(|u| u.name.as_str()).collect();
     assert_eq!(created, vec!["区税务局"]);
 
-    let outcome = commit_ledger(&mut f.ledger, "admin", &file, &ImportOptions::default(), now(), &mut no_progress()).unwrap();
+    let outcome =
+        commit_ledger(&mut f.ledger, "admin", &file, &ImportOptions::default(), now(), &mut no_progress()).unwrap();
     assert!(outcome.events > 5 + 1);
 
     let p1 = problem_by_description(&f.ledger, "扩建厂房用地指标未落实");
@@ -227,10 +331,12 @@ fn importing_the_same_file_again_or_a_later_version_adds_only_what_is_new() {
     let file = f.dir.join("台账.xlsx");
     write_xlsx(&file, &good_rows());
     commit_ledger(&mut f.ledger, "admin", &file, &ImportOptions::default(), now(), &mut no_progress()).unwrap();
-    let count = |l: &Ledger| l.connection().query_row("SELECT count(*) FROM problems", [], |r| r.get::<_, i64>(0)).unwrap();
+    let count =
+        |l: &Ledger| l.connection().query_row("SELECT count(*) FROM problems", [], |r| r.get::<_, i64>(0)).unwrap();
     assert_eq!(count(&f.ledger), 5);
 
-    let again = commit_ledger(&mut f.ledger, "admin", &file, &ImportOptions::default(), now(), &mut no_progress()).unwrap();
+    let again =
+        commit_ledger(&mut f.ledger, "admin", &file, &ImportOptions::default(), now(), &mut no_progress()).unwrap();
     assert_eq!((again.preview.rows_new, again.preview.rows_duplicate, again.events), (0, 5, 0));
     assert!(again.preview.skipped.iter().filter(|s| s.reason == "duplicate").all(|s| !s.detail.is_empty()));
     assert_eq!(count(&f.ledger), 5);
@@ -239,18 +345,56 @@ fn importing_the_same_file_again_or_a_later_version_adds_only_what_is_new() {
     let mut rows = good_rows();
     rows[0][4] = T("扩建厂房 用地指标未落实");
     rows[1][13] = T("是");
-    rows.insert(5, vec![T("6"), T("西山新材料科技有限公司"), T(""), T("西山镇"), T("环评批复等待时间长"), T(""), T("环保"), T("2026-03-25"), T(""), T("区生态环境局"), T(""), T("10个工作日"), T(""), T(""), T(""), T(""), T("")]);
+    rows.insert(
+        5,
+        vec![
+            T("6"),
+            T("西山新材料科技有限公司"),
+            T(""),
+            T("西山镇"),
+            T("环评批复等待时间长"),
+            T(""),
+            T("环保"),
+            T("2026-03-25"),
+            T(""),
+            T("区生态环境局"),
+            T(""),
+            T("10个工作日"),
+            T(""),
+            T(""),
+            T(""),
+            T(""),
+            T(""),
+        ],
+    );
     let later = f.dir.join("台账（3月31日更新）.xlsx");
     write_xlsx(&later, &rows);
-    let out = commit_ledger(&mut f.ledger, "admin", &later, &ImportOptions::default(), now(), &mut no_progress()).unwrap();
+    let out =
+        commit_ledger(&mut f.ledger, "admin", &later, &ImportOptions::default(), now(), &mut no_progress()).unwrap();
     assert_eq!((out.preview.rows_new, out.preview.rows_duplicate), (1, 5));
     assert_eq!(count(&f.ledger), 6);
 
     // The same rows twice in one file count once.
     let mut twice = good_rows();
     twice.truncate(1);
-    twice.push(vec![T("2"), T("示范区恒达精密机械有限公司"), T(""), T("城关街道"), T("新的问题：蒸汽供应不稳定"), T(""), T("水电气等要素")]);
-    twice.push(vec![T("3"), T("示范区恒达精密机械有限公司"), T(""), T("城关街道"), T("新的问题：蒸汽供应不稳定"), T(""), T("水电气等要素")]);
+    twice.push(vec![
+        T("2"),
+        T("示范区恒达精密机械有限公司"),
+        T(""),
+        T("城关街道"),
+        T("新的问题：蒸汽供应不稳定"),
+        T(""),
+        T("水电气等要素"),
+    ]);
+    twice.push(vec![
+        T("3"),
+        T("示范区恒达精密机械有限公司"),
+        T(""),
+        T("城关街道"),
+        T("新的问题：蒸汽供应不稳定"),
+        T(""),
+        T("水电气等要素"),
+    ]);
     let twice_file = f.dir.join("重复.xlsx");
     write_xlsx(&twice_file, &twice);
     let p = preview_ledger(&f.ledger, &twice_file, &ImportOptions::default(), now()).unwrap();
@@ -262,9 +406,40 @@ fn importing_the_same_file_again_or_a_later_version_adds_only_what_is_new() {
 fn bad_rows_are_named_and_nothing_is_written() {
     let f = fixture();
     let mut rows = good_rows();
-    rows.insert(5, vec![T("6"), T("示范区恒达精密机械有限公司"), T(""), T("城关街道"), T("用工登记系统无法登录"), T(""), T("用工"), T("三月初"), T(""), T("人社局"), T(""), T("尽快")]);
-    rows.insert(6, vec![T("7"), T("示范区恒达精密机械有限公司"), T(""), T("城关街道"), T(""), T("只有诉求没有问题"), T("其他"), T("2026-03-09")]);
-    rows.insert(7, vec![T("8"), T("东湖未登记企业"), T(""), T(""), T("新企业没有镇街"), T(""), T("其他"), T("2026-04-09")]);
+    rows.insert(
+        5,
+        vec![
+            T("6"),
+            T("示范区恒达精密机械有限公司"),
+            T(""),
+            T("城关街道"),
+            T("用工登记系统无法登录"),
+            T(""),
+            T("用工"),
+            T("三月初"),
+            T(""),
+            T("人社局"),
+            T(""),
+            T("尽快"),
+        ],
+    );
+    rows.insert(
+        6,
+        vec![
+            T("7"),
+            T("示范区恒达精密机械有限公司"),
+            T(""),
+            T("城关街道"),
+            T(""),
+            T("只有诉求没有问题"),
+            T("其他"),
+            T("2026-03-09"),
+        ],
+    );
+    rows.insert(
+        7,
+        vec![T("8"), T("东湖未登记企业"), T(""), T(""), T("新企业没有镇街"), T(""), T("其他"), T("2026-04-09")],
+    );
     let file = f.dir.join("有错误的台账.xlsx");
     write_xlsx(&file, &rows);
     let p = preview_ledger(&f.ledger, &file, &ImportOptions::default(), now()).unwrap();
@@ -288,7 +463,8 @@ fn bad_rows_are_named_and_nothing_is_written() {
     drop(f.ledger);
     let before = file_bytes(&f.db);
     let mut ledger = Ledger::open(&f.db).unwrap();
-    let err = commit_ledger(&mut ledger, "admin", &file, &ImportOptions::default(), now(), &mut no_progress()).unwrap_err();
+    let err =
+        commit_ledger(&mut ledger, "admin", &file, &ImportOptions::default(), now(), &mut no_progress()).unwrap_err();
     assert_eq!(err.code(), "import.has_errors");
     drop(ledger);
     assert_eq!(file_bytes(&f.db), before, "a refused import leaves the file byte for byte");
@@ -316,7 +492,8 @@ fn a_row_the_core_refuses_rolls_back_the_whole_import_and_names_its_row() {
         other => panic!("{other:?}"),
     }
     // Only the office imports.
-    let err = commit_ledger(&mut ledger, "cg", &file, &ImportOptions::default(), now(), &mut no_progress()).unwrap_err();
+    let err =
+        commit_ledger(&mut ledger, "cg", &file, &ImportOptions::default(), now(), &mut no_progress()).unwrap_err();
     assert_eq!(err.code(), "auth.forbidden", "{err}");
     drop(ledger);
     assert_eq!(file_bytes(&f.db), before);
@@ -394,11 +571,15 @@ fn an_enterprise_list_creates_new_ones_and_updates_known_ones() {
     assert_eq!((p.rows_new, p.rows_updated, p.rows_duplicate), (1, 1, 1), "{p:?}");
     commit_enterprises(&mut f.ledger, "admin", &file, &ImportOptions::default(), now(), &mut no_progress()).unwrap();
     let hengda = f.ledger.find_enterprise("91350100M000100Y43").unwrap().unwrap();
-    assert_eq!((hengda.industry.as_str(), hengda.phone.as_str(), hengda.steward.as_str()), ("装备制造", "13900000000", "刘干部"));
+    assert_eq!(
+        (hengda.industry.as_str(), hengda.phone.as_str(), hengda.steward.as_str()),
+        ("装备制造", "13900000000", "刘干部")
+    );
     let donghu = f.ledger.find_enterprise("东湖食品有限公司").unwrap().unwrap();
     assert_eq!((donghu.key_level, donghu.scale), (KeyLevel::Town, Scale::Below));
     assert_eq!(unit_name(&f.ledger, &donghu.township_id), "城关街道");
-    let again = commit_enterprises(&mut f.ledger, "admin", &file, &ImportOptions::default(), now(), &mut no_progress()).unwrap();
+    let again = commit_enterprises(&mut f.ledger, "admin", &file, &ImportOptions::default(), now(), &mut no_progress())
+        .unwrap();
     assert_eq!((again.preview.rows_new, again.preview.rows_updated, again.events), (0, 0, 0));
 }
 
@@ -411,10 +592,16 @@ fn a_file_that_is_not_a_spreadsheet_or_has_no_ledger_header_is_refused() {
     assert_eq!(e.code(), "import.not_a_spreadsheet");
     let renamed = f.dir.join("假的.xlsx");
     std::fs::write(&renamed, b"PK\x03\x04 but no zip after it").unwrap();
-    assert_eq!(preview_ledger(&f.ledger, &renamed, &ImportOptions::default(), now()).unwrap_err().code(), "import.damaged");
+    assert_eq!(
+        preview_ledger(&f.ledger, &renamed, &ImportOptions::default(), now()).unwrap_err().code(),
+        "import.damaged"
+    );
     let contacts = f.dir.join("通讯录.csv");
     std::fs::write(&contacts, "姓名,电话,地址\n张三,138,城关\n").unwrap();
-    assert_eq!(preview_ledger(&f.ledger, &contacts, &ImportOptions::default(), now()).unwrap_err().code(), "import.no_header");
+    assert_eq!(
+        preview_ledger(&f.ledger, &contacts, &ImportOptions::default(), now()).unwrap_err().code(),
+        "import.no_header"
+    );
     let missing = f.dir.join("缺少问题列.csv");
     std::fs::write(&missing, "企业名称,所属镇街,牵头单位,办理时限\n甲,城关街道,工信局,5个工作日\n").unwrap();
     // A missing required column blocks the import but still shows the columns, so the user
@@ -438,7 +625,10 @@ fn the_user_can_correct_the_column_mapping_and_the_header_row() {
     let file = f.dir.join("自定义列.csv");
     std::fs::write(&file, text).unwrap();
     // Detection finds no header (two fields only); the user names the row and the columns.
-    assert_eq!(preview_ledger(&f.ledger, &file, &ImportOptions::default(), now()).unwrap_err().code(), "import.no_header");
+    assert_eq!(
+        preview_ledger(&f.ledger, &file, &ImportOptions::default(), now()).unwrap_err().code(),
+        "import.no_header"
+    );
     use taizhang_exchange::header::Field;
     use taizhang_exchange::import::ColumnChoice;
     let opts = ImportOptions {
@@ -459,7 +649,8 @@ fn the_user_can_correct_the_column_mapping_and_the_header_row() {
 
 /// What a ledger sheet can carry of a problem, by number, with unit and enterprise names.
 fn sheet_view(ledger: &Ledger) -> std::collections::BTreeMap<String, String> {
-    let units: std::collections::BTreeMap<String, String> = ledger.units().unwrap().into_iter().map(|u| (u.id, u.name)).collect();
+    let units: std::collections::BTreeMap<String, String> =
+        ledger.units().unwrap().into_iter().map(|u| (u.id, u.name)).collect();
     let ids: Vec<String> = {
         let mut st = ledger.connection().prepare("SELECT id FROM problems").unwrap();
         st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
@@ -501,8 +692,8 @@ fn sheet_view(ledger: &Ledger) -> std::collections::BTreeMap<String, String> {
 #[test]
 fn an_exported_ledger_imports_into_a_new_file_as_the_same_ledger() {
     use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx};
-    use taizhang_testsupport::demo::{self, DemoOptions};
     use taizhang_ledger::{ProblemFilter, Sort};
+    use taizhang_testsupport::demo::{self, DemoOptions};
     let dir = tempfile::tempdir().unwrap();
     let t = at(2026, 6, 15);
     let opts = DemoOptions { problems: 160, seed: 11, end: t, days: 120 };

@@ -141,7 +141,16 @@ fn write_xlsx(path: &Path, rows: &[Row]) {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("2026年台账").unwrap();
-    sheet.merge_range(0, 0, 0, HEADER.len() as u16 - 1, "示范区2026年一季度企业问题诉求办理台账", &Format::new().set_bold()).unwrap();
+    sheet
+        .merge_range(
+            0,
+            0,
+            0,
+            HEADER.len() as u16 - 1,
+            "示范区2026年一季度企业问题诉求办理台账",
+            &Format::new().set_bold(),
+        )
+        .unwrap();
     sheet.write_string(1, 0, "填报单位（盖章）：区营商环境办").unwrap();
     sheet.write_string(1, 9, "截至2026年3月31日").unwrap();
     for (c, h) in HEADER.iter().enumerate() {
@@ -197,7 +206,10 @@ fn check_preview(p: &ImportPreview) {
     assert_eq!(p.rows_new as usize, ROWS);
 
     let desc = column(p, "企业提出的困难问题和诉求");
-    assert_eq!((desc.field, desc.matched, desc.also), (Some(Field::Description), Some(MatchKind::Compound), Some(Field::Demand)));
+    assert_eq!(
+        (desc.field, desc.matched, desc.also),
+        (Some(Field::Description), Some(MatchKind::Compound), Some(Field::Demand))
+    );
     assert_eq!(column(p, "企业名称（全称）").matched, Some(MatchKind::Exact));
     for (h, f) in [
         ("所属乡镇", Field::Township),
@@ -213,8 +225,11 @@ fn check_preview(p: &ImportPreview) {
     assert_eq!(column(p, "主要承办人").matched, Some(MatchKind::Meaning));
 
     // Every column with data that is not imported is listed, with why and what it could be.
-    let un: Vec<(&str, &str, Option<Field>, Option<&str>)> =
-        p.unimported.iter().map(|u| (u.header.as_str(), u.reason.as_str(), u.suggestion, u.held_by.as_deref())).collect();
+    let un: Vec<(&str, &str, Option<Field>, Option<&str>)> = p
+        .unimported
+        .iter()
+        .map(|u| (u.header.as_str(), u.reason.as_str(), u.suggestion, u.held_by.as_deref()))
+        .collect();
     assert_eq!(
         un,
         vec![
@@ -233,7 +248,11 @@ fn check_preview(p: &ImportPreview) {
     for (value, want) in CATEGORIES {
         let m = p.categories.iter().find(|m| m.value == *value).unwrap();
         assert_eq!(m.category.as_deref(), Some(*want), "{value}");
-        assert_eq!(m.rows as usize, ROWS / CATEGORIES.len() + usize::from(CATEGORIES.iter().position(|c| c.0 == *value).unwrap() < ROWS % CATEGORIES.len()));
+        assert_eq!(
+            m.rows as usize,
+            ROWS / CATEGORIES.len()
+                + usize::from(CATEGORIES.iter().position(|c| c.0 == *value).unwrap() < ROWS % CATEGORIES.len())
+        );
         assert_eq!(m.matched, if value == want { CategoryMatch::Exact } else { CategoryMatch::Meaning });
     }
 }
@@ -258,7 +277,8 @@ fn check_ledger(ledger: &Ledger, rows: &[Row]) -> Vec<(String, String, NaiveDate
         }
         // The progress text is on the timeline, in the imported event, with its row.
         let timeline = ledger.timeline(&id).unwrap();
-        let (_, imported) = timeline.iter().map(|e| e.event.to_parts()).find(|(kind, _)| kind == "problem_imported").unwrap();
+        let (_, imported) =
+            timeline.iter().map(|e| e.event.to_parts()).find(|(kind, _)| kind == "problem_imported").unwrap();
         assert_eq!(imported["row"]["progress"], serde_json::json!(r.progress), "row {i}");
         assert!(imported["row"]["origin"]["row"].as_u64().is_some());
         if !r.progress.is_empty() {
@@ -282,7 +302,10 @@ fn a_township_ledger_with_its_own_headers_and_short_categories_needs_no_hand_map
     commit_ledger(&mut ledger, "admin", &xlsx, &ImportOptions::default(), now(), &mut no_progress()).unwrap();
     let from_xlsx = check_ledger(&ledger, &data);
     // The imported row's place in the sheet is kept (row 5 is the first under the header).
-    let first = ledger.connection().query_row("SELECT id FROM problems WHERE description = ?1", [&data[0].description], |x| x.get::<_, String>(0)).unwrap();
+    let first = ledger
+        .connection()
+        .query_row("SELECT id FROM problems WHERE description = ?1", [&data[0].description], |x| x.get::<_, String>(0))
+        .unwrap();
     assert_eq!(ledger.problem(&first).unwrap().imported.unwrap().row, 5);
     assert!(ledger.verify().unwrap().ok);
     assert!(ledger.rebuild().unwrap().equal, "the imported progress and handler survive a rebuild");
@@ -335,7 +358,8 @@ fn categories_that_fit_nothing_are_grouped_and_mapped_or_added_by_the_office_in_
     // and hold their rows back.
     let p = preview_ledger(&ledger, &file, &ImportOptions::default(), now()).unwrap();
     assert!(!p.can_commit);
-    let groups: Vec<(&str, u32, CategoryMatch)> = p.categories.iter().map(|c| (c.value.as_str(), c.rows, c.matched)).collect();
+    let groups: Vec<(&str, u32, CategoryMatch)> =
+        p.categories.iter().map(|c| (c.value.as_str(), c.rows, c.matched)).collect();
     assert_eq!(
         groups,
         vec![
@@ -345,14 +369,19 @@ fn categories_that_fit_nothing_are_grouped_and_mapped_or_added_by_the_office_in_
             ("其他", 1, CategoryMatch::Exact),
         ]
     );
-    let unmapped = p.issues.iter().filter(|i| i.code == "import.row.unmapped_category" && i.severity == Severity::Error).count();
+    let unmapped =
+        p.issues.iter().filter(|i| i.code == "import.row.unmapped_category" && i.severity == Severity::Error).count();
     assert_eq!(unmapped, 5);
     let before = ledger.settings().unwrap().categories;
-    let err = commit_ledger(&mut ledger, "admin", &file, &ImportOptions::default(), now(), &mut no_progress()).unwrap_err();
+    let err =
+        commit_ledger(&mut ledger, "admin", &file, &ImportOptions::default(), now(), &mut no_progress()).unwrap_err();
     assert!(matches!(err, ImportError::HasErrors { errors: 5 }), "{err:?}");
 
     // A mapping to a category that is not in the list and not added is named, not guessed.
-    let bad = ImportOptions { categories: vec![CategoryChoice { name: "人才引进".into(), category: "人才".into() }], ..Default::default() };
+    let bad = ImportOptions {
+        categories: vec![CategoryChoice { name: "人才引进".into(), category: "人才".into() }],
+        ..Default::default()
+    };
     let p = preview_ledger(&ledger, &file, &bad, now()).unwrap();
     assert!(p.issues.iter().any(|i| i.code == "import.category_not_listed" && i.value == "人才引进=人才"));
 
@@ -373,7 +402,10 @@ fn categories_that_fit_nothing_are_grouped_and_mapped_or_added_by_the_office_in_
     assert_eq!(after.len(), before.len() + 1);
     assert_eq!(after.last().map(String::as_str), Some("科技创新"));
     let category_of = |d: &str| -> String {
-        ledger.connection().query_row("SELECT category FROM problems WHERE description = ?1", [d], |r| r.get(0)).unwrap()
+        ledger
+            .connection()
+            .query_row("SELECT category FROM problems WHERE description = ?1", [d], |r| r.get(0))
+            .unwrap()
     };
     assert_eq!(category_of("类别测试问题0"), "科技创新");
     assert_eq!(category_of("类别测试问题1"), "用工");

@@ -27,27 +27,58 @@ fn a_problem_lives_its_whole_life_on_a_file() {
     let (mut l, d) = new_ledger(dir.path());
     let p = register(&mut l, &d, "p1", at(2026, 3, 2));
     assert_eq!(l.problem("p1").unwrap().number, "2026-城关-0001");
-    l.execute("admin", &Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[&d.dept_b]) }, at(2026, 3, 2)).unwrap();
+    l.execute(
+        "admin",
+        &Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[&d.dept_b]) },
+        at(2026, 3, 2),
+    )
+    .unwrap();
     let a = l.problem(&p).unwrap().assignment.unwrap();
     assert_eq!(a.sign_deadline, date(2026, 3, 3));
     assert_eq!(a.handling_deadline, date(2026, 3, 23), "15 working days after Mon 2026-03-02");
-    l.execute("gx", &Command::Return { problem_id: p.clone(), reason: "属自然资源局职责".into(), proposed_unit_id: d.dept_b.clone() }, at(2026, 3, 3))
-        .unwrap();
-    assert_eq!(l.problem(&p).unwrap().status, Status::Disputed);
-    l.execute("admin", &Command::RuleReturn { problem_id: p.clone(), ruling: ReturnRuling::Uphold, note: "维持交办".into() }, at(2026, 3, 3))
-        .unwrap();
-    let after = l.problem(&p).unwrap();
-    assert_eq!(after.status, Status::Assigned);
-    assert_eq!(after.assignment.as_ref().unwrap().handling_deadline, date(2026, 3, 23), "upholding does not move the deadline");
-    l.execute("gx", &Command::Sign { problem_id: p.clone(), handler: "王五".into() }, at(2026, 3, 4)).unwrap();
-    l.execute("zr", &Command::SubmitOpinion { problem_id: p.clone(), opinion: "可调剂指标".into() }, at(2026, 3, 5)).unwrap();
     l.execute(
         "gx",
-        &Command::RequestExtension { problem_id: p.clone(), new_deadline: date(2026, 4, 3), reason: "需市级审批".into() },
+        &Command::Return {
+            problem_id: p.clone(),
+            reason: "属自然资源局职责".into(),
+            proposed_unit_id: d.dept_b.clone(),
+        },
+        at(2026, 3, 3),
+    )
+    .unwrap();
+    assert_eq!(l.problem(&p).unwrap().status, Status::Disputed);
+    l.execute(
+        "admin",
+        &Command::RuleReturn { problem_id: p.clone(), ruling: ReturnRuling::Uphold, note: "维持交办".into() },
+        at(2026, 3, 3),
+    )
+    .unwrap();
+    let after = l.problem(&p).unwrap();
+    assert_eq!(after.status, Status::Assigned);
+    assert_eq!(
+        after.assignment.as_ref().unwrap().handling_deadline,
+        date(2026, 3, 23),
+        "upholding does not move the deadline"
+    );
+    l.execute("gx", &Command::Sign { problem_id: p.clone(), handler: "王五".into() }, at(2026, 3, 4)).unwrap();
+    l.execute("zr", &Command::SubmitOpinion { problem_id: p.clone(), opinion: "可调剂指标".into() }, at(2026, 3, 5))
+        .unwrap();
+    l.execute(
+        "gx",
+        &Command::RequestExtension {
+            problem_id: p.clone(),
+            new_deadline: date(2026, 4, 3),
+            reason: "需市级审批".into(),
+        },
         at(2026, 3, 10),
     )
     .unwrap();
-    l.execute("admin", &Command::RuleExtension { problem_id: p.clone(), approve: true, note: String::new() }, at(2026, 3, 10)).unwrap();
+    l.execute(
+        "admin",
+        &Command::RuleExtension { problem_id: p.clone(), approve: true, note: String::new() },
+        at(2026, 3, 10),
+    )
+    .unwrap();
     let a = l.problem(&p).unwrap().assignment.unwrap();
     assert_eq!((a.original_deadline, a.handling_deadline), (date(2026, 3, 23), date(2026, 4, 3)));
     let resolve = Command::Resolve {
@@ -57,13 +88,25 @@ fn a_problem_lives_its_whole_life_on_a_file() {
         explanation: String::new(),
     };
     l.execute("gx", &resolve, at(2026, 3, 20)).unwrap();
-    l.execute("cg", &Command::Evaluate { problem_id: p.clone(), satisfaction: Satisfaction::Unsatisfied, comment: "指标面积不足".into() }, at(2026, 3, 23))
-        .unwrap();
+    l.execute(
+        "cg",
+        &Command::Evaluate {
+            problem_id: p.clone(),
+            satisfaction: Satisfaction::Unsatisfied,
+            comment: "指标面积不足".into(),
+        },
+        at(2026, 3, 23),
+    )
+    .unwrap();
     let reopened = l.problem(&p).unwrap();
     assert_eq!((reopened.status, reopened.reopen_count), (Status::InProgress, 1));
     l.execute("gx", &resolve, at(2026, 3, 27)).unwrap();
-    l.execute("cg", &Command::Evaluate { problem_id: p.clone(), satisfaction: Satisfaction::Satisfied, comment: String::new() }, at(2026, 3, 30))
-        .unwrap();
+    l.execute(
+        "cg",
+        &Command::Evaluate { problem_id: p.clone(), satisfaction: Satisfaction::Satisfied, comment: String::new() },
+        at(2026, 3, 30),
+    )
+    .unwrap();
     l.execute("admin", &Command::Close { problem_id: p.clone(), note: String::new() }, at(2026, 3, 30)).unwrap();
     assert_eq!(l.problem(&p).unwrap().status, Status::Closed);
 
@@ -72,8 +115,19 @@ fn a_problem_lives_its_whole_life_on_a_file() {
     assert_eq!(
         kinds,
         [
-            "problem_registered", "assigned", "returned", "return_upheld", "signed", "opinion_submitted", "extension_requested",
-            "extension_ruled", "resolved", "evaluated", "resolved", "evaluated", "closed"
+            "problem_registered",
+            "assigned",
+            "returned",
+            "return_upheld",
+            "signed",
+            "opinion_submitted",
+            "extension_requested",
+            "extension_ruled",
+            "resolved",
+            "evaluated",
+            "resolved",
+            "evaluated",
+            "closed"
         ]
     );
     assert_eq!(timeline[2].actor_name, "王工信");
@@ -109,8 +163,10 @@ fn verify_names_the_first_tampered_event() {
     let path = dir.path().join("t.db");
     let (mut l, d) = new_ledger(dir.path());
     let p = register(&mut l, &d, "p1", at(2026, 3, 2));
-    l.execute("admin", &Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[]) }, at(2026, 3, 2)).unwrap();
-    let target: i64 = l.connection().query_row("SELECT seq FROM events WHERE kind = 'problem_registered'", [], |r| r.get(0)).unwrap();
+    l.execute("admin", &Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[]) }, at(2026, 3, 2))
+        .unwrap();
+    let target: i64 =
+        l.connection().query_row("SELECT seq FROM events WHERE kind = 'problem_registered'", [], |r| r.get(0)).unwrap();
     let total: i64 = l.connection().query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap();
     assert!(l.verify().unwrap().ok);
     drop(l);
@@ -158,7 +214,11 @@ fn a_refused_command_leaves_the_file_unchanged() {
         ("gx", Command::Sign { problem_id: p.clone(), handler: String::new() }, "auth.forbidden"),
         ("admin", Command::Close { problem_id: p.clone(), note: String::new() }, "workflow.invalid_state"),
         ("cg", Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[]) }, "auth.forbidden"),
-        ("admin", Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[&d.dept_a]) }, "assign.supporter_is_lead"),
+        (
+            "admin",
+            Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[&d.dept_a]) },
+            "assign.supporter_is_lead",
+        ),
         ("admin", Command::Assign { problem_id: "nope".into(), request: assign(&d.dept_a, &[]) }, "not_found"),
         ("xs", Command::RequestWithdrawal { problem_id: p.clone(), reason: "x".into() }, "auth.forbidden"),
         ("cg", Command::RequestWithdrawal { problem_id: p.clone(), reason: "  ".into() }, "input.required"),
@@ -197,7 +257,9 @@ fn foreign_empty_and_newer_files_are_refused_untouched() {
     let newer = dir.path().join("newer.db");
     {
         let l = Ledger::create(&newer, at(2026, 3, 2)).unwrap();
-        l.connection().execute_batch("PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;").unwrap();
+        l.connection()
+            .execute_batch("PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")
+            .unwrap();
     }
     check(&newer, "ledger.newer_version");
     assert_eq!(Ledger::open(&dir.path().join("missing.db")).err().unwrap().code(), "ledger.no_such_file");
@@ -257,10 +319,16 @@ fn inbox_and_filters_follow_the_core() {
     // Acts are recorded in time order (an act dated before the ledger's history is refused).
     for i in 0..4 {
         let p = register(&mut l, &d, &format!("p{i}"), at(2026, 3, 2));
-        l.execute("admin", &Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[&d.dept_c]) }, at(2026, 3, 2)).unwrap();
+        l.execute(
+            "admin",
+            &Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[&d.dept_c]) },
+            at(2026, 3, 2),
+        )
+        .unwrap();
     }
     for i in 1..4 {
-        l.execute("gx", &Command::Sign { problem_id: format!("p{i}"), handler: String::new() }, at(2026, 3, 3)).unwrap();
+        l.execute("gx", &Command::Sign { problem_id: format!("p{i}"), handler: String::new() }, at(2026, 3, 3))
+            .unwrap();
     }
     let now = at(2026, 3, 25); // after the 2026-03-23 deadline
     let inbox = l.inbox(&d.dept_a, now).unwrap();
@@ -276,7 +344,11 @@ fn inbox_and_filters_follow_the_core() {
     let yellow = ProblemFilter { escalation: Some(Escalation::Yellow), ..Default::default() };
     assert_eq!(l.list_problems(&yellow, Sort::default(), PageRequest::default(), now).unwrap().total, 3);
     let red = ProblemFilter { escalation: Some(Escalation::Red), ..Default::default() };
-    assert_eq!(l.list_problems(&red, Sort::default(), PageRequest::default(), now).unwrap().total, 1, "unsigned for 16 WD");
+    assert_eq!(
+        l.list_problems(&red, Sort::default(), PageRequest::default(), now).unwrap().total,
+        1,
+        "unsigned for 16 WD"
+    );
 }
 
 #[test]
@@ -284,9 +356,20 @@ fn allowed_actions_are_asked_of_the_core() {
     let dir = tempfile::tempdir().unwrap();
     let (mut l, d) = new_ledger(dir.path());
     let p = register(&mut l, &d, "p1", at(2026, 3, 2));
-    l.execute("admin", &Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[&d.dept_b]) }, at(2026, 3, 2)).unwrap();
+    l.execute(
+        "admin",
+        &Command::Assign { problem_id: p.clone(), request: assign(&d.dept_a, &[&d.dept_b]) },
+        at(2026, 3, 2),
+    )
+    .unwrap();
     let allowed = |who: &str| -> Vec<Action> {
-        l.problem_detail(&p, Some(who), at(2026, 3, 2)).unwrap().actions.into_iter().filter(|a| a.allowed).map(|a| a.action).collect()
+        l.problem_detail(&p, Some(who), at(2026, 3, 2))
+            .unwrap()
+            .actions
+            .into_iter()
+            .filter(|a| a.allowed)
+            .map(|a| a.action)
+            .collect()
     };
     assert_eq!(allowed("gx"), [Action::Sign, Action::Return]);
     assert_eq!(allowed("zr"), [Action::Acknowledge, Action::NoteProgress, Action::SubmitOpinion]);
@@ -307,7 +390,8 @@ fn passwords_are_argon2_and_checked_at_sign_in() {
     assert_eq!(l.sign_in("cg", None).unwrap_err().code(), "auth.bad_password");
     assert_eq!(l.sign_in("cg", Some("wrong")).unwrap_err().code(), "auth.bad_password");
     assert!(l.sign_in("cg", Some("镇街密码123")).is_ok());
-    let stored: String = l.connection().query_row("SELECT password_hash FROM users WHERE login = 'cg'", [], |r| r.get(0)).unwrap();
+    let stored: String =
+        l.connection().query_row("SELECT password_hash FROM users WHERE login = 'cg'", [], |r| r.get(0)).unwrap();
     assert!(stored.starts_with("$argon2id$"));
 }
 
@@ -324,7 +408,8 @@ fn list_rows_equal_their_aggregates() {
     let mut l = Ledger::create(&dir.path().join("demo.db"), opts.start()).unwrap();
     demo::generate(&mut l, &opts);
     let (cal, settings) = (l.calendar().unwrap(), l.settings().unwrap());
-    let names: std::collections::HashMap<String, String> = l.units().unwrap().into_iter().map(|u| (u.id, u.name)).collect();
+    let names: std::collections::HashMap<String, String> =
+        l.units().unwrap().into_iter().map(|u| (u.id, u.name)).collect();
     let all = PageRequest { offset: 0, limit: 1000 };
     let mut late_seen = 0;
     for now in [at(2026, 6, 1), at(2026, 9, 15), end, at(2027, 2, 1)] {
@@ -338,11 +423,20 @@ fn list_rows_equal_their_aggregates() {
             let supporters: Vec<String> =
                 a.map(|a| a.supporters.iter().map(|s| names[&s.unit_id].clone()).collect()).unwrap_or_default();
             assert_eq!(row.supporter_names, supporters, "{}", p.number);
-            assert_eq!((row.sign_deadline, row.handling_deadline), (a.map(|a| a.sign_deadline), a.map(|a| a.handling_deadline)));
+            assert_eq!(
+                (row.sign_deadline, row.handling_deadline),
+                (a.map(|a| a.sign_deadline), a.map(|a| a.handling_deadline))
+            );
             assert_eq!(row.lead_unit_name.as_deref(), a.map(|a| names[&a.lead_unit_id].as_str()));
             assert_eq!(row.registered_on, local_date(p.registered_at));
-            assert_eq!((row.status, row.priority, &row.category, &row.description), (p.status, p.priority, &p.category, &p.description));
-            assert_eq!((row.extension_pending, row.withdrawal_pending), (p.pending_extension().is_some(), p.pending_withdrawal.is_some()));
+            assert_eq!(
+                (row.status, row.priority, &row.category, &row.description),
+                (p.status, p.priority, &p.category, &p.description)
+            );
+            assert_eq!(
+                (row.extension_pending, row.withdrawal_pending),
+                (p.pending_extension().is_some(), p.pending_withdrawal.is_some())
+            );
             assert_eq!(row.reopen_count, p.reopen_count);
         }
     }
@@ -376,8 +470,14 @@ fn list_rows_equal_their_aggregates() {
         assert_eq!(row.satisfaction, p.evaluation);
         assert_eq!(row.assigned_on, a.map(|a| local_date(a.assigned_at)));
         assert_eq!(row.handler, a.map(|a| a.handler.clone()).filter(|h| !h.is_empty()));
-        assert_eq!((row.signed_on, row.resolved_on, row.closed_on), (p.signed_at.map(local_date), p.resolved_at.map(local_date), p.closed_at.map(local_date)));
-        assert_eq!((row.source, row.priority, row.raised_on, row.urge_count), (p.source, p.priority, p.raised_on, p.urges.len() as u32));
+        assert_eq!(
+            (row.signed_on, row.resolved_on, row.closed_on),
+            (p.signed_at.map(local_date), p.resolved_at.map(local_date), p.closed_at.map(local_date))
+        );
+        assert_eq!(
+            (row.source, row.priority, row.raised_on, row.urge_count),
+            (p.source, p.priority, p.raised_on, p.urges.len() as u32)
+        );
         assert_eq!((&row.demand, &row.responsible_leader), (&p.demand, &p.responsible_leader));
         let supporters: Vec<String> =
             a.map(|a| a.supporters.iter().map(|s| names[&s.unit_id].clone()).collect()).unwrap_or_default();
@@ -400,7 +500,9 @@ fn a_version_2_file_is_migrated_with_nothing_lost() {
     let (problems, page) = {
         let mut l = Ledger::create(&path, opts.start()).unwrap();
         demo::generate(&mut l, &opts);
-        let page = l.list_problems(&ProblemFilter::default(), Sort::default(), PageRequest { offset: 0, limit: 1000 }, end).unwrap();
+        let page = l
+            .list_problems(&ProblemFilter::default(), Sort::default(), PageRequest { offset: 0, limit: 1000 }, end)
+            .unwrap();
         let problems: Vec<Problem> = page.rows.iter().map(|r| l.problem(&r.id).unwrap()).collect();
         (problems, page)
     };
@@ -425,7 +527,9 @@ fn a_version_2_file_is_migrated_with_nothing_lost() {
     let mut l = Ledger::open(&path).unwrap();
     let version: i64 = l.connection().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, taizhang_ledger::SCHEMA_VERSION);
-    let again = l.list_problems(&ProblemFilter::default(), Sort::default(), PageRequest { offset: 0, limit: 1000 }, end).unwrap();
+    let again = l
+        .list_problems(&ProblemFilter::default(), Sort::default(), PageRequest { offset: 0, limit: 1000 }, end)
+        .unwrap();
     assert_eq!(again, page);
     let migrated: Vec<Problem> = again.rows.iter().map(|r| l.problem(&r.id).unwrap()).collect();
     assert_eq!(migrated, problems);
@@ -459,7 +563,11 @@ fn figures_from_the_counts_equal_the_figures_over_aggregates() {
         assert!(resolved > 300, "{stage}: the demo resolves problems ({resolved})");
         let p = l.period("2026").unwrap();
         let problems: Vec<Problem> = l.all_problems().unwrap();
-        assert_eq!(l.dashboard(&p, end).unwrap().trend, taizhang_core::figures::monthly_trend(&problems, end, 12), "{stage}");
+        assert_eq!(
+            l.dashboard(&p, end).unwrap().trend,
+            taizhang_core::figures::monthly_trend(&problems, end, 12),
+            "{stage}"
+        );
         // The report: its category sheet and overdue list, against the same over aggregates.
         let (cal, settings) = (l.calendar().unwrap(), l.settings().unwrap());
         let mut overdue_seen = 0;
@@ -475,8 +583,11 @@ fn figures_from_the_counts_equal_the_figures_over_aggregates() {
                 .filter(|(_, z)| z.sign_overdue || z.handling_overdue)
                 .map(|(q, z)| (q.id.clone(), z.sign_overdue, z.handling_overdue, z.level))
                 .collect();
-            let mut listed: Vec<_> =
-                report.overdue.iter().map(|o| (o.problem_id.clone(), o.sign_overdue, o.handling_overdue, o.level)).collect();
+            let mut listed: Vec<_> = report
+                .overdue
+                .iter()
+                .map(|o| (o.problem_id.clone(), o.sign_overdue, o.handling_overdue, o.level))
+                .collect();
             late.sort();
             listed.sort();
             assert_eq!(listed, late, "{stage}: overdue list at {now}");
@@ -490,10 +601,15 @@ fn figures_from_the_counts_equal_the_figures_over_aggregates() {
     assert!(l.rebuild().unwrap().equal, "a rebuild gives the same counts");
     drop(l);
     let c = Connection::open(&path).unwrap();
-    c.execute_batch("DELETE FROM figure_counts; INSERT INTO meta (key, value) VALUES ('figure_counts', 'to_fill');").unwrap();
+    c.execute_batch("DELETE FROM figure_counts; INSERT INTO meta (key, value) VALUES ('figure_counts', 'to_fill');")
+        .unwrap();
     drop(c);
     let l = Ledger::open(&path).unwrap();
-    assert_eq!(taizhang_ledger::figure_counts::all_counts(l.connection()).unwrap(), counts, "filled from the aggregates");
+    assert_eq!(
+        taizhang_ledger::figure_counts::all_counts(l.connection()).unwrap(),
+        counts,
+        "filled from the aggregates"
+    );
     compare(&l, "filled");
 }
 
@@ -502,8 +618,8 @@ fn figures_from_the_counts_equal_the_figures_over_aggregates() {
 /// here with the same search plus a filter that keeps every row (so the other plan is used).
 #[test]
 fn search_pages_are_the_same_whichever_way_they_are_found() {
-    use taizhang_testsupport::demo::{self, DemoOptions};
     use taizhang_ledger::SortKey;
+    use taizhang_testsupport::demo::{self, DemoOptions};
     let end = at(2026, 11, 30);
     let opts = DemoOptions { problems: 300, seed: 5, end, days: 200 };
     let mut l = Ledger::create_in_memory(opts.start()).unwrap();
@@ -514,7 +630,10 @@ fn search_pages_are_the_same_whichever_way_they_are_found() {
         for offset in [0, 50, 280] {
             let page = PageRequest { offset, limit: 50 };
             let f = ProblemFilter { text: Some(term.into()), ..Default::default() };
-            let all_kept = ProblemFilter { registered_from: Some(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()), ..f.clone() };
+            let all_kept = ProblemFilter {
+                registered_from: Some(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()),
+                ..f.clone()
+            };
             let a = l.list_problems(&f, sort, page, end).unwrap();
             let b = l.list_problems(&all_kept, sort, page, end).unwrap();
             assert_eq!(a, b, "{term} at {offset}");
@@ -565,13 +684,20 @@ fn cached_context_follows_changes_from_any_connection() {
     assert!(gx.user.active);
     b.execute(
         "admin",
-        &Command::UpdateUser { user_id: gx.user.id.clone(), name: gx.user.name.clone(), unit_id: gx.user.unit_id.clone(), role: gx.user.role, active: false },
+        &Command::UpdateUser {
+            user_id: gx.user.id.clone(),
+            name: gx.user.name.clone(),
+            unit_id: gx.user.unit_id.clone(),
+            role: gx.user.role,
+            active: false,
+        },
         at(2026, 3, 5),
     )
     .unwrap();
     assert!(!a.actor("gx").unwrap().user.active);
     let p = register(&mut a, &_d, "after deactivation", at(2026, 3, 5));
-    let refused = a.execute("gx", &Command::Sign { problem_id: p, handler: String::new() }, at(2026, 3, 5)).unwrap_err();
+    let refused =
+        a.execute("gx", &Command::Sign { problem_id: p, handler: String::new() }, at(2026, 3, 5)).unwrap_err();
     assert_eq!(refused.code(), "auth.inactive");
 }
 
@@ -589,9 +715,13 @@ fn a_batch_decides_each_command_on_the_state_the_previous_ones_left() {
     l.execute_all("admin", &[assign_p.clone(), urge_p.clone(), urge_p], at(2026, 3, 3)).unwrap();
     let q = l.problem(&p).unwrap();
     assert_eq!((q.status, q.urges.len()), (Status::Assigned, 2));
-    let row = l.list_problems(&ProblemFilter::default(), Sort::default(), PageRequest::default(), at(2026, 3, 3)).unwrap();
+    let row =
+        l.list_problems(&ProblemFilter::default(), Sort::default(), PageRequest::default(), at(2026, 3, 3)).unwrap();
     let r = &row.rows[0];
-    assert_eq!((r.status, r.lead_unit_name.as_deref(), r.supporter_names.len()), (Status::Assigned, Some("工业和信息化局"), 1));
+    assert_eq!(
+        (r.status, r.lead_unit_name.as_deref(), r.supporter_names.len()),
+        (Status::Assigned, Some("工业和信息化局"), 1)
+    );
     // The second assignment sees the first one's assignment, so the whole batch is refused.
     let p2 = register(&mut l, &d, "p2", at(2026, 3, 3));
     let events_before = l.verify().unwrap().events;

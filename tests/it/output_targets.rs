@@ -97,8 +97,11 @@ fn exports_refuse_the_ledger_its_side_files_other_ledgers_and_non_files() {
             assert_eq!(state(target), before, "{} is as it was", target.display());
         }
     }
-    let leftovers: Vec<String> =
-        std::fs::read_dir(d).unwrap().filter_map(|e| e.ok()?.file_name().into_string().ok()).filter(|n| n.ends_with(".part")).collect();
+    let leftovers: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".part"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     assert_eq!(l.verify().unwrap().events, ledger_events);
     drop(l);
@@ -112,7 +115,9 @@ fn exports_refuse_the_ledger_its_side_files_other_ledgers_and_non_files() {
 fn an_existing_file_is_replaced_only_when_the_caller_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let l = ledger_at(&dir.path().join("p.db"));
-    for (name, run) in [("a.csv", csv as fn(&Ledger, OutputTarget<'_>) -> Result<(), String>), ("a.xlsx", xlsx), ("r.xlsx", report)] {
+    for (name, run) in
+        [("a.csv", csv as fn(&Ledger, OutputTarget<'_>) -> Result<(), String>), ("a.xlsx", xlsx), ("r.xlsx", report)]
+    {
         let out = dir.path().join(name);
         std::fs::write(&out, "the user's own file").unwrap();
         assert_eq!(run(&l, OutputTarget::new(&out)), Err("output.exists".to_string()), "{name}");

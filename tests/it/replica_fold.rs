@@ -59,7 +59,8 @@ fn as_pulled(path: &Path) -> Vec<PulledEvent> {
 
 /// A small demo district in `dir`, and every event of it as pulled.
 fn source(dir: &Path) -> (Ledger, Vec<PulledEvent>) {
-    let opts = DemoOptions { problems: 40, end: Utc.with_ymd_and_hms(2026, 5, 15, 2, 0, 0).unwrap(), ..Default::default() };
+    let opts =
+        DemoOptions { problems: 40, end: Utc.with_ymd_and_hms(2026, 5, 15, 2, 0, 0).unwrap(), ..Default::default() };
     let path = dir.join("source.db");
     let mut ledger = Ledger::create(&path, opts.start()).unwrap();
     generate(&mut ledger, &opts);
@@ -82,7 +83,12 @@ fn a_replica_of_a_log_in_order_or_reordered_equals_the_log() {
     // In order, two pages: the second folds on top.
     let mut in_order = Ledger::create_replica(&dir.path().join("a.db"), &joined(), Utc::now()).unwrap();
     let (first, second) = all.split_at(all.len() / 2);
-    assert!(!in_order.ingest_pulled(first, Cursor { after: first.len() as i64, after_event: 0 }, end.after).unwrap().refolded);
+    assert!(
+        !in_order
+            .ingest_pulled(first, Cursor { after: first.len() as i64, after_event: 0 }, end.after)
+            .unwrap()
+            .refolded
+    );
     let got = in_order.ingest_pulled(second, end, end.after).unwrap();
     assert!(!got.refolded && got.received == second.len());
     assert_equal_to(&mut in_order, &source);
@@ -93,11 +99,12 @@ fn a_replica_of_a_log_in_order_or_reordered_equals_the_log() {
 
     // One problem's whole history arrives after everything else: folded again, still equal.
     let late = all.iter().find(|p| p.event.kind == "problem_registered").unwrap().event.id.clone();
-    let late_problem = serde_json::from_str::<serde_json::Value>(&all.iter().find(|p| p.event.id == late).unwrap().event.payload)
-        .unwrap()["problem_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let late_problem =
+        serde_json::from_str::<serde_json::Value>(&all.iter().find(|p| p.event.id == late).unwrap().event.payload)
+            .unwrap()["problem_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
     let (history, rest): (Vec<_>, Vec<_>) =
         all.iter().cloned().partition(|p| p.event.payload.contains(&format!("\"problem_id\":\"{late_problem}\"")));
     assert!(!history.is_empty());
@@ -121,7 +128,12 @@ fn a_pending_event_folds_on_top_and_a_refused_one_is_undone() {
     let office = replica.units().unwrap().into_iter().next().unwrap();
     let now = Utc.with_ymd_and_hms(2026, 5, 15, 3, 0, 0).unwrap();
     let admin = "admin";
-    let cmd = taizhang_core::Command::UpdateUnit { unit_id: office.id.clone(), name: "改名后的单位".into(), short_name: office.short_name.clone(), active: true };
+    let cmd = taizhang_core::Command::UpdateUnit {
+        unit_id: office.id.clone(),
+        name: "改名后的单位".into(),
+        short_name: office.short_name.clone(),
+        active: true,
+    };
     let made = replica.execute(admin, &cmd, now).unwrap();
     assert_eq!(replica.pending_count().unwrap(), 1);
     assert_eq!(replica.pending_events(10).unwrap()[0].id, made[0].id);

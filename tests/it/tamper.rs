@@ -14,9 +14,9 @@ use calamine::{Data, Reader};
 use rusqlite::{params, Connection, OptionalExtension};
 use taizhang_core::chain::{event_hash, ChainFields};
 use taizhang_exchange::export::export_ledger_xlsx;
-use taizhang_testsupport::demo::{self, DemoOptions};
 use taizhang_ledger::{ChainHead, Ledger, ProblemFilter, Sort};
 use taizhang_testsupport::at;
+use taizhang_testsupport::demo::{self, DemoOptions};
 use taizhang_testsupport::rng::{env_seed, env_u64, Rng};
 
 /// The untouched ledger every mutation starts from, and what an export recorded about it.
@@ -38,12 +38,15 @@ fn base() -> Base {
     assert!(report.ok);
 
     let xlsx = dir.path().join("台账.xlsx");
-    let summary = export_ledger_xlsx(&ledger, &ProblemFilter::default(), Sort::default(), opts.end, &xlsx, &mut |_, _| {}).unwrap();
+    let summary =
+        export_ledger_xlsx(&ledger, &ProblemFilter::default(), Sort::default(), opts.end, &xlsx, &mut |_, _| {})
+            .unwrap();
     assert_eq!(summary.chain_heads, report.chains, "an export carries the verified heads");
     // And they are in the file itself, not only in the summary.
     let mut wb = calamine::open_workbook_auto(&xlsx).unwrap();
     let info = wb.worksheet_range("导出信息").unwrap();
-    let cells: Vec<String> = info.rows().flatten().filter_map(|c| if let Data::String(s) = c { Some(s.clone()) } else { None }).collect();
+    let cells: Vec<String> =
+        info.rows().flatten().filter_map(|c| if let Data::String(s) = c { Some(s.clone()) } else { None }).collect();
     for head in &summary.chain_heads {
         assert!(cells.contains(&head.head_hash), "导出信息 lists head {}", head.head_hash);
         assert!(cells.contains(&head.device_id));
@@ -60,7 +63,11 @@ fn heads_still_present(ledger: &Ledger, recorded: &[ChainHead]) -> bool {
     recorded.iter().all(|h| {
         let hash: Option<String> = ledger
             .connection()
-            .query_row("SELECT hash FROM events WHERE device_id = ?1 AND device_seq = ?2", params![h.device_id, h.events], |r| r.get(0))
+            .query_row(
+                "SELECT hash FROM events WHERE device_id = ?1 AND device_seq = ?2",
+                params![h.device_id, h.events],
+                |r| r.get(0),
+            )
             .optional()
             .unwrap();
         hash.as_deref() == Some(h.head_hash.as_str())
@@ -255,14 +262,27 @@ fn mutate(kind: Kind, rng: &mut Rng, path: &Path) -> String {
         Kind::Actor => {
             let e = middle(rng, &all);
             let others: Vec<&String> = all.iter().map(|r| &r.actor).filter(|a| **a != e.actor).collect();
-            let actor = if rng.below(2) == 0 && !others.is_empty() { rng.pick(&others).to_string() } else { change_char(rng, &e.actor, HEX) };
+            let actor = if rng.below(2) == 0 && !others.is_empty() {
+                rng.pick(&others).to_string()
+            } else {
+                change_char(rng, &e.actor, HEX)
+            };
             set("actor", &actor, e.seq);
             format!("actor of seq {}", e.seq)
         }
         Kind::OccurredAt => {
             let e = middle(rng, &all);
             let t = chrono::DateTime::parse_from_rfc3339(&e.occurred_at).unwrap().to_utc();
-            let shift = *rng.pick(&[-86_400_000_000i64, -3_600_000_000, -1_000_000, -1, 1, 1_000_000, 60_000_000, 86_400_000_000]);
+            let shift = *rng.pick(&[
+                -86_400_000_000i64,
+                -3_600_000_000,
+                -1_000_000,
+                -1,
+                1,
+                1_000_000,
+                60_000_000,
+                86_400_000_000,
+            ]);
             let moved = taizhang_core::chain::format_instant(t + chrono::Duration::microseconds(shift));
             assert_ne!(moved, e.occurred_at);
             set("occurred_at", &moved, e.seq);
@@ -337,7 +357,8 @@ fn mutate(kind: Kind, rng: &mut Rng, path: &Path) -> String {
         Kind::SwapPayloads => {
             let e = middle(rng, &all);
             // Prefer a twin of the same kind: the payload still fits the event.
-            let twins: Vec<&Row> = all.iter().filter(|r| r.kind == e.kind && r.payload != e.payload && r.seq > 1).collect();
+            let twins: Vec<&Row> =
+                all.iter().filter(|r| r.kind == e.kind && r.payload != e.payload && r.seq > 1).collect();
             let f = if twins.is_empty() {
                 all.iter().find(|r| r.payload != e.payload && r.seq > 1).unwrap().clone()
             } else {
@@ -394,7 +415,12 @@ fn mutate(kind: Kind, rng: &mut Rng, path: &Path) -> String {
             // after it. Only a head recorded elsewhere tells.
             let e = middle(rng, &all);
             let kinds = ["problem_registered", "resolved", "evaluated", "assigned"];
-            let target = all.iter().filter(|r| r.seq > 1 && kinds.contains(&r.kind.as_str())).nth(rng.below(20) as usize).unwrap_or(&e).clone();
+            let target = all
+                .iter()
+                .filter(|r| r.seq > 1 && kinds.contains(&r.kind.as_str()))
+                .nth(rng.below(20) as usize)
+                .unwrap_or(&e)
+                .clone();
             let mut payload: serde_json::Value = serde_json::from_str(&target.payload).unwrap();
             let mut changed = false;
             if let serde_json::Value::Object(m) = &mut payload {
@@ -423,7 +449,11 @@ fn mutate(kind: Kind, rng: &mut Rng, path: &Path) -> String {
                     schema_version: r.schema_version,
                     payload: p,
                 });
-                conn.execute("UPDATE events SET payload = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4", params![p, prev, hash, r.seq]).unwrap();
+                conn.execute(
+                    "UPDATE events SET payload = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4",
+                    params![p, prev, hash, r.seq],
+                )
+                .unwrap();
                 prev = hash;
             }
             format!("payload of seq {} rewritten, {} hashes recomputed", target.seq, all.len() as i64 - target.seq + 1)
@@ -443,7 +473,8 @@ fn mutate(kind: Kind, rng: &mut Rng, path: &Path) -> String {
             what.to_string()
         }
         Kind::SubjectId => {
-            let e = all.iter().filter(|r| r.kind == "resolved").nth(rng.below(5) as usize).or(all.get(10)).unwrap().clone();
+            let e =
+                all.iter().filter(|r| r.kind == "resolved").nth(rng.below(5) as usize).or(all.get(10)).unwrap().clone();
             conn.execute("UPDATE events SET subject_id = 'elsewhere' WHERE seq = ?1", [e.seq]).unwrap();
             format!("subject_id of seq {} ({})", e.seq, e.kind)
         }
@@ -480,9 +511,10 @@ fn every_single_change_to_the_file_is_caught() {
             let mut ledger = Ledger::open(&copy).unwrap();
             let verified = ledger.verify();
             let (caught, reason) = match (kind.expect(), &verified) {
-                (Expect::VerifyFails | Expect::Informational, Ok(r)) => {
-                    (!r.ok && r.first_break.is_some(), r.first_break.as_ref().map(|b| b.reason.clone()).unwrap_or_else(|| "verifies".into()))
-                }
+                (Expect::VerifyFails | Expect::Informational, Ok(r)) => (
+                    !r.ok && r.first_break.is_some(),
+                    r.first_break.as_ref().map(|b| b.reason.clone()).unwrap_or_else(|| "verifies".into()),
+                ),
                 (Expect::VerifyFails | Expect::Informational, Err(e)) => {
                     t.errors += 1;
                     (true, format!("verify error [{}]", e.code()))
@@ -493,8 +525,16 @@ fn every_single_change_to_the_file_is_caught() {
                     (true, r.first_break.as_ref().map(|b| b.reason.clone()).unwrap_or_default())
                 }
                 (Expect::HeadDiffers, Ok(r)) => {
-                    let differs = r.chains != base.exported_heads && !heads_still_present(&ledger, &base.exported_heads);
-                    (differs, format!("verifies ({} events); recorded head {}", r.events, if differs { "gone" } else { "still there" }))
+                    let differs =
+                        r.chains != base.exported_heads && !heads_still_present(&ledger, &base.exported_heads);
+                    (
+                        differs,
+                        format!(
+                            "verifies ({} events); recorded head {}",
+                            r.events,
+                            if differs { "gone" } else { "still there" }
+                        ),
+                    )
                 }
                 (Expect::RebuildDiffers, Ok(r)) => {
                     assert!(r.ok, "the events were not touched");
@@ -528,7 +568,11 @@ fn every_single_change_to_the_file_is_caught() {
         }
     }
 
-    println!("\nTamper evidence: {} events in the base ledger, {rounds} rounds, seed {seed:#x}, {:.1} s", base.events, started.elapsed().as_secs_f64());
+    println!(
+        "\nTamper evidence: {} events in the base ledger, {rounds} rounds, seed {seed:#x}, {:.1} s",
+        base.events,
+        started.elapsed().as_secs_f64()
+    );
     println!("{:<20} {:<48} {:>5} {:>6}  {:<16} how", "kind", "mutation", "tried", "caught", "required");
     for (kind, t) in &tally {
         let required = match kind.expect() {
@@ -538,7 +582,15 @@ fn every_single_change_to_the_file_is_caught() {
             Expect::Informational => "(not required)",
         };
         let how: Vec<String> = t.reasons.iter().map(|(r, n)| format!("{r} ×{n}")).collect();
-        println!("{:<20} {:<48} {:>5} {:>6}  {:<16} {}", format!("{kind:?}"), kind.describe(), t.tried, t.caught, required, how.join("; "));
+        println!(
+            "{:<20} {:<48} {:>5} {:>6}  {:<16} {}",
+            format!("{kind:?}"),
+            kind.describe(),
+            t.tried,
+            t.caught,
+            required,
+            how.join("; ")
+        );
         if t.errors > 0 {
             println!("{:<20} ({} of these made verify fail with an error instead of a report)", "", t.errors);
         }

@@ -45,11 +45,19 @@ pub fn bench(a: &Args, ledger: &Path, problems: i64, rows: &mut Vec<Row>, facts:
         Ok(m) => {
             let n = m.launches.len();
             let med = |f: fn(&Launch) -> f64| pct(&m.launches.iter().map(f).collect::<Vec<_>>(), 0.5);
-            let (screen, signin, ledger_rows, total) =
-                (med(|l| l.start_screen), med(|l| l.signin_screen - l.start_screen), med(|l| l.rows - l.signin_screen), med(|l| l.rows));
+            let (screen, signin, ledger_rows, total) = (
+                med(|l| l.start_screen),
+                med(|l| l.signin_screen - l.start_screen),
+                med(|l| l.rows - l.signin_screen),
+                med(|l| l.rows),
+            );
             let (pss, rss) = (med(|l| l.pss_mb), med(|l| l.rss_mb));
             let session = med(|l| l.session);
-            let cache = if m.cold { "cold: page cache dropped before each launch" } else { "warm: the page cache could not be dropped (not root)" };
+            let cache = if m.cold {
+                "cold: page cache dropped before each launch"
+            } else {
+                "warm: the page cache could not be dropped (not root)"
+            };
             rows.push(row(
                 &start_name,
                 format!(
@@ -64,19 +72,19 @@ pub fn bench(a: &Args, ledger: &Path, problems: i64, rows: &mut Vec<Row>, facts:
                 "≤ 1 s",
                 Some(total <= 1.0),
             ).limited_by("WebKitGTK starting its web and network processes from a cold page cache: ≈ 0.6 s before the webview answers"));
-            rows.push(row(
-                &memory_name,
-                format!("{pss:.0} MB PSS ({rss:.0} MB RSS) in {} processes", m.launches[0].processes),
-                "—".into(),
-                "—".into(),
-                "≤ 200 MB",
-                Some(pss <= 200.0),
-            ).limited_by("WebKitGTK's own floor: ≈ 250 MB PSS at the start screen, before any ledger is open"));
-            let each: Vec<String> = m
-                .launches
-                .iter()
-                .map(|l| format!("{:.2} s / {:.0} MB", l.rows, l.pss_mb))
-                .collect();
+            rows.push(
+                row(
+                    &memory_name,
+                    format!("{pss:.0} MB PSS ({rss:.0} MB RSS) in {} processes", m.launches[0].processes),
+                    "—".into(),
+                    "—".into(),
+                    "≤ 200 MB",
+                    Some(pss <= 200.0),
+                )
+                .limited_by("WebKitGTK's own floor: ≈ 250 MB PSS at the start screen, before any ledger is open"),
+            );
+            let each: Vec<String> =
+                m.launches.iter().map(|l| format!("{:.2} s / {:.0} MB", l.rows, l.pss_mb)).collect();
             facts.push(format!(
                 "Desktop: {n} launches of `target/release/taizhang-desktop` ({cache}) through tauri-driver + WebKitWebDriver{}, each with a fresh data folder whose recent list names `{}`; timed from the WebDriver new-session request that starts the app to: the start screen listing the ledger, the sign-in screen after clicking it (`ledger_open`: identity check, migrations, settings — the chain check and the backup on open run afterwards in the background), and the first of 50 rows of the ledger page after signing in as office_wang (the app lands on the dashboard: the year's figure counts and the open problems; 台账 is clicked as soon as the menu shows). Clicks and polls are WebDriver round trips (polled every 25 ms), included. Memory two seconds after the rows show: PSS and RSS from `/proc/PID/smaps_rollup`, summed over the app and every process under it. The new-session request itself (WebKitWebDriver starting the app and its webview) was answered after {} (median). Each launch (rows / PSS): {}; PSS by process in the last: {}.{}",
                 if m.xvfb { " under Xvfb (1600×1000)" } else { "" },
@@ -120,8 +128,12 @@ fn on_path(cmd: &str) -> bool {
 }
 
 fn measure(a: &Args, ledger: &Path) -> Result<Measured, String> {
-    let app = std::env::var_os("BENCH_DESKTOP_APP").map(PathBuf::from).unwrap_or_else(|| "target/release/taizhang-desktop".into());
-    let app = app.canonicalize().map_err(|_| format!("the desktop app is not built ({}; make bench builds it)", app.display()))?;
+    let app = std::env::var_os("BENCH_DESKTOP_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "target/release/taizhang-desktop".into());
+    let app = app
+        .canonicalize()
+        .map_err(|_| format!("the desktop app is not built ({}; make bench builds it)", app.display()))?;
     let ledger = ledger.canonicalize().map_err(|e| format!("{}: {e}", ledger.display()))?;
     for tool in ["tauri-driver", "WebKitWebDriver"] {
         if !on_path(tool) {
@@ -135,7 +147,8 @@ fn measure(a: &Args, ledger: &Path) -> Result<Measured, String> {
     let mut chain_note = None;
     for i in 0..runs {
         let last = i + 1 == runs;
-        let (l, was_cold, note) = launch(a, &app, &ledger, &display.name, i, last).map_err(|e| format!("launch {}: {e}", i + 1))?;
+        let (l, was_cold, note) =
+            launch(a, &app, &ledger, &display.name, i, last).map_err(|e| format!("launch {}: {e}", i + 1))?;
         eprintln!(
             "  desktop launch {}: session {:.2} s, start screen {:.2} s, sign-in screen {:.2} s, ledger rows {:.2} s; PSS {:.0} MB, RSS {:.0} MB ({} processes){}",
             i + 1,
@@ -206,7 +219,14 @@ fn drop_caches() -> bool {
     std::fs::write("/proc/sys/vm/drop_caches", "3").is_ok()
 }
 
-fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bool) -> Result<(Launch, bool, Option<String>), String> {
+fn launch(
+    a: &Args,
+    app: &Path,
+    ledger: &Path,
+    display: &str,
+    i: usize,
+    last: bool,
+) -> Result<(Launch, bool, Option<String>), String> {
     let data = std::path::absolute(a.dir.join(format!("desktop-data-{i}"))).map_err(|e| format!("data folder: {e}"))?;
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data).map_err(|e| format!("data folder: {e}"))?;
@@ -254,7 +274,9 @@ fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bo
     if last {
         let t = Instant::now();
         if let Ok((pss, rss, _, by)) = memory(driver.pid(), app) {
-            baseline = Some(format!("At the start screen, before any ledger is open: {pss:.0} MB PSS ({rss:.0} MB RSS; {by})."));
+            baseline = Some(format!(
+                "At the start screen, before any ledger is open: {pss:.0} MB PSS ({rss:.0} MB RSS; {by})."
+            ));
         }
         paused = t.elapsed();
     }
@@ -298,7 +320,9 @@ fn launch(a: &Args, app: &Path, ledger: &Path, display: &str, i: usize, last: bo
                 (t0.elapsed() - paused).as_secs_f64() - rows
             );
             eprintln!("    {settled}");
-            note = Some(format!("{} {settled} {}", note.unwrap_or_default(), baseline.unwrap_or_default()).trim().to_string());
+            note = Some(
+                format!("{} {settled} {}", note.unwrap_or_default(), baseline.unwrap_or_default()).trim().to_string(),
+            );
         }
     }
     let _ = s.call("DELETE", "", None);
@@ -348,12 +372,21 @@ fn memory(root: u32, app: &Path) -> Result<(f64, f64, usize, String), String> {
     for p in &pids {
         let Ok(t) = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")) else { continue };
         let kb = |key: &str| -> u64 {
-            t.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
+            t.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
         };
         pss += kb("Pss:");
         rss += kb("Rss:");
         let comm = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
-        each.push(format!("{} {:.0} MB (anonymous {:.0} MB)", comm.trim(), kb("Pss:") as f64 / 1024.0, kb("Pss_Anon:") as f64 / 1024.0));
+        each.push(format!(
+            "{} {:.0} MB (anonymous {:.0} MB)",
+            comm.trim(),
+            kb("Pss:") as f64 / 1024.0,
+            kb("Pss_Anon:") as f64 / 1024.0
+        ));
     }
     let by = each.join(", ");
     eprintln!("    PSS by process: {by}");

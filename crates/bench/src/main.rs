@@ -13,9 +13,9 @@ use rusqlite::{params, Connection};
 use taizhang_core::command::AssignRequest;
 use taizhang_core::period::Period;
 use taizhang_core::{Command, Priority, Source, Status};
+use taizhang_demo::{generate, DemoOptions};
 use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx};
 use taizhang_exchange::import::{commit_ledger, ImportOptions};
-use taizhang_demo::{generate, DemoOptions};
 use taizhang_ledger::{Ledger, OutputTarget, PageRequest, ProblemFilter, Sort, SortKey};
 
 mod desktop;
@@ -179,7 +179,12 @@ fn python(a: &Args, script: &str, args: &[&Path]) -> Res<f64> {
 }
 
 fn sh(cmd: &str) -> String {
-    Proc::new("sh").arg("-c").arg(cmd).output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default()
+    Proc::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
 }
 
 fn main() -> Res<()> {
@@ -209,7 +214,14 @@ fn main() -> Res<()> {
 
 /// The rows measured on a generated `scale`-problem ledger; `all` adds those measured at the
 /// district scale only (export, workflow, rebuild, import, desktop).
-fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut Vec<String>) -> Res<()> {
+fn measure(
+    a: &Args,
+    scale: usize,
+    all: bool,
+    end: DateTime<Utc>,
+    rows: &mut Vec<Row>,
+    facts: &mut Vec<String>,
+) -> Res<()> {
     let opts = DemoOptions { problems: scale, seed: 2026, end, days: 300 };
     eprintln!("— {} problems —", thousands(scale as f64));
 
@@ -245,7 +257,10 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
             thousands(report.problems as f64 / s)
         ));
         rows.push(row(
-            &format!("Generate a {}-problem ledger (events/s, every event through decide → chain → projections)", thousands(scale as f64)),
+            &format!(
+                "Generate a {}-problem ledger (events/s, every event through decide → chain → projections)",
+                thousands(scale as f64)
+            ),
             format!("{} events/s ({})", thousands(eps), secs(s)),
             "—".into(),
             "—".into(),
@@ -346,12 +361,18 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
             let status = statuses[i % statuses.len()];
             let f = ProblemFilter { township_id: Some(town.clone()), statuses: vec![status], ..Default::default() };
             let t = Instant::now();
-            let page = ledger.list_problems(&f, Sort { key: SortKey::Deadline, descending: false }, PageRequest { offset: 0, limit: 50 }, end)?;
+            let page = ledger.list_problems(
+                &f,
+                Sort { key: SortKey::Deadline, descending: false },
+                PageRequest { offset: 0, limit: 50 },
+                end,
+            )?;
             let s = t.elapsed().as_secs_f64();
             total_rows += page.total;
             let t = Instant::now();
-            let total: i64 =
-                bare.prepare_cached("SELECT count(*) FROM flat WHERE township_id = ?1 AND status = ?2")?.query_row(params![town, status.key()], |r| r.get(0))?;
+            let total: i64 = bare
+                .prepare_cached("SELECT count(*) FROM flat WHERE township_id = ?1 AND status = ?2")?
+                .query_row(params![town, status.key()], |r| r.get(0))?;
             let mut st = bare.prepare_cached(
                 "SELECT id, number, enterprise_name, township_name, category, priority, status, description, lead_unit_name,
                         registered_on, sign_deadline, handling_deadline
@@ -375,7 +396,10 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
             total_rows / (n as u64 + 5)
         ));
         rows.push(row(
-            &format!("Ledger page, 50 rows, two filters + sort, at {} problems (p50 / p95)", thousands(problems as f64)),
+            &format!(
+                "Ledger page, 50 rows, two filters + sort, at {} problems (p50 / p95)",
+                thousands(problems as f64)
+            ),
             format!("{} / {}", ms(p50), ms(p95)),
             format!("bare table: {} / {}", ms(r50), ms(r95)),
             format!("{:.2}×", p95 / r95),
@@ -386,7 +410,18 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
 
     // --- 3. Chinese search -------------------------------------------------------------------
     if a.want("search") {
-        let terms = ["授信审批", "不动产权证", "应收账款", "工业用地", "环评批复", "熟练工人", "历史遗留", "出口退税", "政策兑现", "用电增容"];
+        let terms = [
+            "授信审批",
+            "不动产权证",
+            "应收账款",
+            "工业用地",
+            "环评批复",
+            "熟练工人",
+            "历史遗留",
+            "出口退税",
+            "政策兑现",
+            "用电增容",
+        ];
         let (mut ours, mut refs) = (Vec::new(), Vec::new());
         // At a million problems each LIKE takes over a second; two rounds are 20 runs a side.
         let rounds = if problems > 300_000 { 2 } else { 4 };
@@ -410,8 +445,9 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
                        FROM flat WHERE number LIKE ?1 OR enterprise_name LIKE ?1 OR description LIKE ?1 OR demand LIKE ?1
                       ORDER BY registered_at DESC, number DESC LIMIT 50",
                 )?;
-                let got: Vec<Vec<Option<String>>> =
-                    st.query_map([&like], |r| (0..12).map(|c| r.get::<_, Option<String>>(c)).collect())?.collect::<rusqlite::Result<_>>()?;
+                let got: Vec<Vec<Option<String>>> = st
+                    .query_map([&like], |r| (0..12).map(|c| r.get::<_, Option<String>>(c)).collect())?
+                    .collect::<rusqlite::Result<_>>()?;
                 let r = t.elapsed().as_secs_f64();
                 assert_eq!(total as u64, page.total, "search and LIKE find the same rows for {term}");
                 assert_eq!(got.len(), page.rows.len());
@@ -491,8 +527,11 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        let office: String =
-            conn.query_row("SELECT login FROM users WHERE role = 'office' AND login <> 'admin' AND active ORDER BY login LIMIT 1", [], |r| r.get(0))?;
+        let office: String = conn.query_row(
+            "SELECT login FROM users WHERE role = 'office' AND login <> 'admin' AND active ORDER BY login LIMIT 1",
+            [],
+            |r| r.get(0),
+        )?;
         let mut payloads: Vec<Vec<(String, String)>> = Vec::new();
         let start = end + Duration::minutes(5);
         let today = start.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).date_naive();
@@ -547,7 +586,8 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
         for evs in &payloads {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for (kind, payload) in evs {
-                tx.prepare_cached("INSERT INTO log (kind, payload) VALUES (?1, ?2)")?.execute(params![kind, payload])?;
+                tx.prepare_cached("INSERT INTO log (kind, payload) VALUES (?1, ?2)")?
+                    .execute(params![kind, payload])?;
             }
             tx.commit()?;
         }
@@ -592,8 +632,8 @@ fn measure(a: &Args, scale: usize, all: bool, end: DateTime<Utc>, rows: &mut Vec
     if a.want("import") {
         let imported = import_bench(a, end, rows, facts)?;
         if !export_done && a.want("export") {
-        let l = Ledger::open(&imported)?;
-        export_bench(a, &l, end, rows)?;
+            let l = Ledger::open(&imported)?;
+            export_bench(a, &l, end, rows)?;
         }
     }
 
@@ -654,10 +694,14 @@ fn import_bench(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut V
         let range = wb.worksheet_range(&name)?;
         let tx = c.transaction()?;
         {
-            let sql = format!("INSERT INTO sheet VALUES ({})", (1..=cols).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "));
+            let sql = format!(
+                "INSERT INTO sheet VALUES ({})",
+                (1..=cols).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+            );
             let mut st = tx.prepare(&sql)?;
             for r in range.rows().skip(2) {
-                let cells: Vec<String> = (0..cols).map(|i| r.get(i).map(|d| d.to_string()).unwrap_or_default()).collect();
+                let cells: Vec<String> =
+                    (0..cols).map(|i| r.get(i).map(|d| d.to_string()).unwrap_or_default()).collect();
                 st.execute(rusqlite::params_from_iter(cells.iter()))?;
             }
         }
@@ -693,11 +737,25 @@ fn export_bench(a: &Args, l: &Ledger, end: DateTime<Utc>, rows: &mut Vec<Row>) -
     let out = a.dir.join("export.xlsx");
     let t = Instant::now();
     // The bench's own output files, replaced on every run.
-    let summary = export_ledger_xlsx(l, &ProblemFilter::default(), Sort::default(), end, OutputTarget::replacing(&out), &mut |_, _| {})?;
+    let summary = export_ledger_xlsx(
+        l,
+        &ProblemFilter::default(),
+        Sort::default(),
+        end,
+        OutputTarget::replacing(&out),
+        &mut |_, _| {},
+    )?;
     let ours = t.elapsed().as_secs_f64();
     // The same rows and columns as CSV (untimed), for the references to write as cells.
     let csv_path = a.dir.join("export.csv");
-    export_ledger_csv(l, &ProblemFilter::default(), Sort::default(), end, OutputTarget::replacing(&csv_path), &mut |_, _| {})?;
+    export_ledger_csv(
+        l,
+        &ProblemFilter::default(),
+        Sort::default(),
+        end,
+        OutputTarget::replacing(&csv_path),
+        &mut |_, _| {},
+    )?;
     let mut reader = csv::Reader::from_path(&csv_path)?;
     let header: Vec<String> = reader.headers()?.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect();
     let data: Vec<Vec<String>> =
@@ -766,7 +824,15 @@ fn write_doc(a: &Args, rows: &[Row], facts: &[String], total: f64) -> Res<()> {
     s.push_str("```\n\n");
     s.push_str("| measure | Taizhang | reference (same run) | ratio | target | |\n|---|---|---|---|---|---|\n");
     for r in rows {
-        s.push_str(&format!("| {} | {} | {} | {} | {} | {} |\n", r.name, r.ours, r.reference, r.ratio, r.target, r.verdict()));
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            r.name,
+            r.ours,
+            r.reference,
+            r.ratio,
+            r.target,
+            r.verdict()
+        ));
     }
     s.push_str("\n## What was measured\n\n");
     for f in facts {

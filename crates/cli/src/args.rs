@@ -7,7 +7,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::cmd::{acts, calendar, demo, enterprises, exchange, figures, ledger_file, problems, settings, sync, tools, units, users, visits};
+use crate::cmd::{
+    acts, calendar, demo, enterprises, exchange, figures, ledger_file, problems, settings, sync, tools, units, users,
+    visits,
+};
 
 #[derive(Parser)]
 #[command(name = "taizhang", version, about = "企业服务台账：企业问题台账命令行工具 (the enterprise problem ledger)")]

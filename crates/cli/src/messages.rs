@@ -9,8 +9,10 @@ use taizhang_core::coded::{Coded, Params};
 use taizhang_core::period::PeriodError;
 use taizhang_ledger::LedgerError;
 
-static ZH: LazyLock<Value> = LazyLock::new(|| serde_json::from_str(include_str!("../../../i18n/zh-CN.json")).expect("zh-CN.json"));
-static EN: LazyLock<Value> = LazyLock::new(|| serde_json::from_str(include_str!("../../../i18n/en.json")).expect("en.json"));
+static ZH: LazyLock<Value> =
+    LazyLock::new(|| serde_json::from_str(include_str!("../../../i18n/zh-CN.json")).expect("zh-CN.json"));
+static EN: LazyLock<Value> =
+    LazyLock::new(|| serde_json::from_str(include_str!("../../../i18n/en.json")).expect("en.json"));
 
 /// A text of the shared catalogue (`section.key`) in the user's language.
 pub fn catalog_text(section: &str, key: &str) -> Option<String> {

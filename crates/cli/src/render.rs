@@ -195,8 +195,20 @@ pub fn scorecard(s: &Scorecard) -> String {
         .collect();
     out.push_str(&table(
         &[
-            "名次", "单位", "交办", "及时签收率", "按期/办结", "按期办结率", "解决率", "满意率", "当前超期", "退回/维持",
-            "延期申请/批准", "重办", "平均办理工作日", "综合得分",
+            "名次",
+            "单位",
+            "交办",
+            "及时签收率",
+            "按期/办结",
+            "按期办结率",
+            "解决率",
+            "满意率",
+            "当前超期",
+            "退回/维持",
+            "延期申请/批准",
+            "重办",
+            "平均办理工作日",
+            "综合得分",
         ],
         &rows,
     ));
@@ -233,7 +245,10 @@ pub fn scorecard(s: &Scorecard) -> String {
             ]
         })
         .collect();
-    out.push_str(&table(&["镇街", "走访次数", "重点企业走访/总数", "走访覆盖率", "登记问题", "就地解决", "回访"], &rows));
+    out.push_str(&table(
+        &["镇街", "走访次数", "重点企业走访/总数", "走访覆盖率", "登记问题", "就地解决", "回访"],
+        &rows,
+    ));
     out
 }
 
@@ -243,7 +258,10 @@ pub fn detail(d: &ProblemDetail) -> String {
     let mut kv = |k: &str, v: String| out.push_str(&format!("{k}：{}\n", escape(&v)));
     kv("编号", p.number.clone());
     kv("状态", p.status.label_zh().into());
-    kv("企业", format!("{}（{}）", d.enterprise.name, d.enterprise.credit_code.clone().unwrap_or_else(|| "无信用代码".into())));
+    kv(
+        "企业",
+        format!("{}（{}）", d.enterprise.name, d.enterprise.credit_code.clone().unwrap_or_else(|| "无信用代码".into())),
+    );
     kv("镇街", d.township_name.clone());
     kv("来源 / 类别 / 紧急程度", format!("{} / {} / {}", p.source.label_zh(), p.category, p.priority.label_zh()));
     kv("问题描述", p.description.clone());
@@ -254,7 +272,10 @@ pub fn detail(d: &ProblemDetail) -> String {
     }
     if let Some(a) = &p.assignment {
         kv("牵头单位", format!("{}（承办人：{}）", d.lead_unit_name.clone().unwrap_or_default(), a.handler));
-        kv("签收时限 / 办理时限", format!("{} / {}（原时限 {}）", a.sign_deadline, a.handling_deadline, a.original_deadline));
+        kv(
+            "签收时限 / 办理时限",
+            format!("{} / {}（原时限 {}）", a.sign_deadline, a.handling_deadline, a.original_deadline),
+        );
     }
     for s in &d.supporters {
         let state = match (&s.opinion, &s.waived_reason) {
@@ -299,7 +320,10 @@ pub fn detail(d: &ProblemDetail) -> String {
 pub fn full_verify(r: &taizhang_ledger::FullVerifyReport) -> String {
     let mut out = String::new();
     if let Some(b) = &r.chain.first_break {
-        return format!("链已断开！第一个断点：事件 #{}（{}），设备 {} 序号 {}：{}\n", b.seq, b.event_id, b.device_id, b.device_seq, b.reason);
+        return format!(
+            "链已断开！第一个断点：事件 #{}（{}），设备 {} 序号 {}：{}\n",
+            b.seq, b.event_id, b.device_id, b.device_seq, b.reason
+        );
     }
     out.push_str(&format!("链完整：{} 个事件，{} 条设备链。\n", r.chain.events, r.chain.chains.len()));
     for c in &r.chain.chains {
@@ -309,15 +333,26 @@ pub fn full_verify(r: &taizhang_ledger::FullVerifyReport) -> String {
         None => out.push_str(&format!("规则重放通过：{} 个事件均符合规则（用时 {} 毫秒）。\n", r.replayed, r.millis)),
         Some(n) => {
             let reason = crate::messages::CliError::from(n.error.clone()).localized();
-            let verdict = if n.verdict == "no_effect" { "当时的状态不允许此操作" } else { "规则不允许此操作" };
+            let verdict =
+                if n.verdict == "no_effect" { "当时的状态不允许此操作" } else { "规则不允许此操作" };
             out.push_str(&format!(
                 "规则重放未通过！第一个不符合规则的事件：#{}（{}，{}），操作人 {}，时间 {}：{}——{}（{}）\n",
-                n.seq, n.event_id, n.kind, n.actor, n.occurred_at, verdict, reason, n.error.code()
+                n.seq,
+                n.event_id,
+                n.kind,
+                n.actor,
+                n.occurred_at,
+                verdict,
+                reason,
+                n.error.code()
             ));
         }
     }
     if r.clock_behind_count > 0 {
-        out.push_str(&format!("另有 {} 个事件的时间略早于此前最晚的事件（在允许的时钟误差内）：\n", r.clock_behind_count));
+        out.push_str(&format!(
+            "另有 {} 个事件的时间略早于此前最晚的事件（在允许的时钟误差内）：\n",
+            r.clock_behind_count
+        ));
         for c in &r.clock_behind {
             out.push_str(&format!("  事件 #{}（{}）：时钟落后 {} 秒\n", c.seq, c.event_id, c.seconds));
         }

@@ -15,13 +15,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
+use crate::chain::format_instant;
 use crate::command::Action;
 use crate::dates::{check_decided, DateRange};
 use crate::error::DomainError;
 use crate::event::{AssignmentTerms, EventBody, EventMeta};
 use crate::model::*;
 use crate::settings::Settings;
-use crate::chain::format_instant;
 use crate::workflow::{self, Context, World, MAX_SHORT};
 
 /// What the rules say of an event.
@@ -242,7 +242,13 @@ fn terms_fit(terms: &AssignmentTerms, ctx: &Context, world: &dyn World) -> Resul
 }
 
 /// The parts of a problem event the gate does not see: in whose name it acts and whom it names.
-fn problem_input(body: &EventBody, p: &crate::Problem, actor: &Actor, ctx: &Context, world: &dyn World) -> Result<(), DomainError> {
+fn problem_input(
+    body: &EventBody,
+    p: &crate::Problem,
+    actor: &Actor,
+    ctx: &Context,
+    world: &dyn World,
+) -> Result<(), DomainError> {
     use EventBody as E;
     match body {
         E::Signed { unit_id, .. } => own_unit(actor, unit_id, "sign"),
@@ -262,7 +268,10 @@ fn problem_input(body: &EventBody, p: &crate::Problem, actor: &Actor, ctx: &Cont
         E::Assigned { terms, .. } => terms_fit(terms, ctx, world),
         E::Reassigned { terms, .. } => {
             if p.lead_unit_id() == Some(terms.lead_unit_id.as_str()) {
-                return Err(DomainError::invalid("lead_unit_id", "reassigning to the same lead is upholding the assignment"));
+                return Err(DomainError::invalid(
+                    "lead_unit_id",
+                    "reassigning to the same lead is upholding the assignment",
+                ));
             }
             terms_fit(terms, ctx, world)
         }
@@ -334,12 +343,15 @@ fn other_event(body: &EventBody, actor: &Actor, ctx: &Context, world: &dyn World
             workflow::validate_enterprise(enterprise, None, actor, world).map(|_| ())
         }
         E::EnterpriseUpdated { enterprise } => {
-            let old = world.enterprise(&enterprise.id).ok_or_else(|| DomainError::not_found("enterprise", &enterprise.id))?;
+            let old =
+                world.enterprise(&enterprise.id).ok_or_else(|| DomainError::not_found("enterprise", &enterprise.id))?;
             workflow::require_township_or_office(actor, &old.township_id, "update_enterprise")?;
             workflow::validate_enterprise(enterprise, Some(&old.id), actor, world).map(|_| ())
         }
         E::VisitRecorded { visit } => {
-            let e = world.enterprise(&visit.enterprise_id).ok_or_else(|| DomainError::not_found("enterprise", &visit.enterprise_id))?;
+            let e = world
+                .enterprise(&visit.enterprise_id)
+                .ok_or_else(|| DomainError::not_found("enterprise", &visit.enterprise_id))?;
             workflow::require_township_or_office(actor, &e.township_id, "record_visit")?;
             if world.visit(&visit.id).is_some() {
                 return Err(DomainError::Duplicate { field: "visit_id".into(), value: visit.id.clone() });
@@ -357,11 +369,14 @@ fn other_event(body: &EventBody, actor: &Actor, ctx: &Context, world: &dyn World
             workflow::require_office(actor, "update_settings")?;
             settings.validate()
         }
-        E::ProblemRegistered { problem_id, number, enterprise_id, township_id, visit_id, category, raised_on, .. } => {
+        E::ProblemRegistered {
+            problem_id, number, enterprise_id, township_id, visit_id, category, raised_on, ..
+        } => {
             if world.problem(problem_id).is_some() {
                 return Err(DomainError::Duplicate { field: "problem_id".into(), value: problem_id.clone() });
             }
-            let e = world.enterprise(enterprise_id).ok_or_else(|| DomainError::not_found("enterprise", enterprise_id))?;
+            let e =
+                world.enterprise(enterprise_id).ok_or_else(|| DomainError::not_found("enterprise", enterprise_id))?;
             workflow::may_register(actor, &e.township_id)?;
             if *township_id != e.township_id {
                 return Err(DomainError::invalid("township_id", "a problem is in its enterprise's township"));
@@ -382,7 +397,9 @@ fn other_event(body: &EventBody, actor: &Actor, ctx: &Context, world: &dyn World
             if world.problem_id_by_import_key(&row.origin.key).is_some() {
                 return Err(DomainError::Duplicate { field: "import_key".into(), value: row.origin.key.clone() });
             }
-            world.enterprise(&row.enterprise_id).ok_or_else(|| DomainError::not_found("enterprise", &row.enterprise_id))?;
+            world
+                .enterprise(&row.enterprise_id)
+                .ok_or_else(|| DomainError::not_found("enterprise", &row.enterprise_id))?;
             registration_fits(number, &row.category, row.raised_on, ctx, world)
         }
         _ => unreachable!("problem actions are admitted by their gate"),

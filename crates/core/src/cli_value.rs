@@ -8,11 +8,14 @@ use clap::ValueEnum;
 /// One value per variant: shown in clap's usual spelling of its key (`long-term` for
 /// `long_term`, so the help reads as it always has), and accepted as that, as the key itself
 /// and as the Chinese label, like `parse`.
-pub(crate) fn possible_values(keys_and_labels: impl Iterator<Item = (&'static str, &'static str)>) -> Vec<PossibleValue> {
+pub(crate) fn possible_values(
+    keys_and_labels: impl Iterator<Item = (&'static str, &'static str)>,
+) -> Vec<PossibleValue> {
     keys_and_labels
         .map(|(key, label)| {
             // Built once per variant per run (`to_possible_value` keeps them), so leaking is bounded.
-            let shown: &'static str = if key.contains('_') { Box::leak(key.replace('_', "-").into_boxed_str()) } else { key };
+            let shown: &'static str =
+                if key.contains('_') { Box::leak(key.replace('_', "-").into_boxed_str()) } else { key };
             PossibleValue::new(shown).aliases([key, label])
         })
         .collect()

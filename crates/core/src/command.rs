@@ -47,18 +47,57 @@ pub enum ReturnRuling {
 #[ts(export)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Command {
-    CreateUnit { unit_id: Id, name: String, short_name: String, kind: UnitKind },
-    UpdateUnit { unit_id: Id, name: String, short_name: String, active: bool },
-    CreateUser { user_id: Id, login: String, name: String, unit_id: Id, role: Role },
-    UpdateUser { user_id: Id, name: String, unit_id: Id, role: Role, active: bool },
+    CreateUnit {
+        unit_id: Id,
+        name: String,
+        short_name: String,
+        kind: UnitKind,
+    },
+    UpdateUnit {
+        unit_id: Id,
+        name: String,
+        short_name: String,
+        active: bool,
+    },
+    CreateUser {
+        user_id: Id,
+        login: String,
+        name: String,
+        unit_id: Id,
+        role: Role,
+    },
+    UpdateUser {
+        user_id: Id,
+        name: String,
+        unit_id: Id,
+        role: Role,
+        active: bool,
+    },
     /// `password_hash` is an argon2 PHC string made by the ledger; `None` clears the password.
-    SetPassword { user_id: Id, password_hash: Option<String> },
-    CreateEnterprise { enterprise: Enterprise },
-    UpdateEnterprise { enterprise: Enterprise },
-    RecordVisit { visit: Visit },
-    SetCalendarYear { year: CalendarYear },
-    SetCalendarDay { date: NaiveDate, off: Option<bool>, name: String },
-    UpdateSettings { settings: Settings },
+    SetPassword {
+        user_id: Id,
+        password_hash: Option<String>,
+    },
+    CreateEnterprise {
+        enterprise: Enterprise,
+    },
+    UpdateEnterprise {
+        enterprise: Enterprise,
+    },
+    RecordVisit {
+        visit: Visit,
+    },
+    SetCalendarYear {
+        year: CalendarYear,
+    },
+    SetCalendarDay {
+        date: NaiveDate,
+        off: Option<bool>,
+        name: String,
+    },
+    UpdateSettings {
+        settings: Settings,
+    },
 
     /// 登记. Either `enterprise_id` names an existing enterprise or `new_enterprise` creates it
     /// in the same step.
@@ -82,16 +121,30 @@ pub enum Command {
     },
     /// One row of an office's existing ledger (office only). Refused as a duplicate when the
     /// row's number or import key is already in the ledger.
-    ImportProblem { problem: ImportedProblem },
-    ResolveLocally { problem_id: Id, result_text: String },
-    Assign { problem_id: Id, request: AssignRequest },
+    ImportProblem {
+        problem: ImportedProblem,
+    },
+    ResolveLocally {
+        problem_id: Id,
+        result_text: String,
+    },
+    Assign {
+        problem_id: Id,
+        request: AssignRequest,
+    },
     Sign {
         problem_id: Id,
         #[serde(default)]
         handler: String,
     },
-    Acknowledge { problem_id: Id },
-    Return { problem_id: Id, reason: String, proposed_unit_id: Id },
+    Acknowledge {
+        problem_id: Id,
+    },
+    Return {
+        problem_id: Id,
+        reason: String,
+        proposed_unit_id: Id,
+    },
     RuleReturn {
         problem_id: Id,
         ruling: ReturnRuling,
@@ -104,16 +157,31 @@ pub enum Command {
         #[serde(default)]
         stage_reply: bool,
     },
-    SubmitOpinion { problem_id: Id, opinion: String },
-    WaiveOpinion { problem_id: Id, unit_id: Id, reason: String },
-    RequestExtension { problem_id: Id, new_deadline: NaiveDate, reason: String },
+    SubmitOpinion {
+        problem_id: Id,
+        opinion: String,
+    },
+    WaiveOpinion {
+        problem_id: Id,
+        unit_id: Id,
+        reason: String,
+    },
+    RequestExtension {
+        problem_id: Id,
+        new_deadline: NaiveDate,
+        reason: String,
+    },
     RuleExtension {
         problem_id: Id,
         approve: bool,
         #[serde(default)]
         note: String,
     },
-    Urge { problem_id: Id, level: Escalation, notice: String },
+    Urge {
+        problem_id: Id,
+        level: Escalation,
+        notice: String,
+    },
     Resolve {
         problem_id: Id,
         result_type: ResultType,
@@ -132,14 +200,20 @@ pub enum Command {
         #[serde(default)]
         note: String,
     },
-    RequestWithdrawal { problem_id: Id, reason: String },
+    RequestWithdrawal {
+        problem_id: Id,
+        reason: String,
+    },
     RuleWithdrawal {
         problem_id: Id,
         approve: bool,
         #[serde(default)]
         note: String,
     },
-    Instruct { problem_id: Id, text: String },
+    Instruct {
+        problem_id: Id,
+        text: String,
+    },
 }
 
 /// The workflow actions of docs/design.md §4 that act on an existing problem: what

@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// Weights for positions 1–17: 3^(i−1) mod 31.
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 const CODE_LEN: usize = 18;
 
@@ -48,11 +46,7 @@ impl CreditCodeCheck {
 /// (codes are often pasted from documents with spaces or full-width spaces between groups),
 /// full-width ASCII turned half-width (Chinese input methods produce Ｕ+FF10..), uppercase.
 pub fn normalize_credit_code(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(to_half_width)
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    s.chars().filter(|c| !c.is_whitespace()).map(to_half_width).map(|c| c.to_ascii_uppercase()).collect()
 }
 
 fn to_half_width(c: char) -> char {
@@ -100,24 +94,15 @@ pub fn check_credit_code(code: &str) -> CreditCodeCheck {
     // The check position is judged separately: a letter there that the alphabet leaves out
     // (e.g. the documented `91350100M000100Y4Z`) is a wrong check character, not a broken code.
     let body = &chars[..CODE_LEN - 1];
-    if let Some((i, c)) = body
-        .iter()
-        .enumerate()
-        .find(|(_, c)| value_of(**c).is_none())
-    {
+    if let Some((i, c)) = body.iter().enumerate().find(|(_, c)| value_of(**c).is_none()) {
         return CreditCodeCheck::Malformed {
-            reason: format!(
-                "character {c:?} at position {} is not allowed (allowed: {ALPHABET})",
-                i + 1
-            ),
+            reason: format!("character {c:?} at position {} is not allowed (allowed: {ALPHABET})", i + 1),
         };
     }
     let found = chars[CODE_LEN - 1];
     if !found.is_ascii_alphanumeric() {
         return CreditCodeCheck::Malformed {
-            reason: format!(
-                "character {found:?} at position {CODE_LEN} is not allowed (allowed: {ALPHABET})"
-            ),
+            reason: format!("character {found:?} at position {CODE_LEN} is not allowed (allowed: {ALPHABET})"),
         };
     }
     let first17: String = body.iter().collect();
@@ -125,9 +110,7 @@ pub fn check_credit_code(code: &str) -> CreditCodeCheck {
         Some(expected) if expected == found => CreditCodeCheck::Valid,
         Some(expected) => CreditCodeCheck::BadCheckChar { expected, found },
         // Unreachable in practice: every character was validated above.
-        None => CreditCodeCheck::Malformed {
-            reason: "cannot compute the check character".to_string(),
-        },
+        None => CreditCodeCheck::Malformed { reason: "cannot compute the check character".to_string() },
     }
 }
 
@@ -158,14 +141,8 @@ mod tests {
 
     #[test]
     fn known_valid_codes() {
-        assert_eq!(
-            check_credit_code("91350100M000100Y43"),
-            CreditCodeCheck::Valid
-        );
-        assert_eq!(
-            check_credit_code("91330106673959654P"),
-            CreditCodeCheck::Valid
-        );
+        assert_eq!(check_credit_code("91350100M000100Y43"), CreditCodeCheck::Valid);
+        assert_eq!(check_credit_code("91330106673959654P"), CreditCodeCheck::Valid);
         assert_eq!(check_char("91350100M000100Y4"), Some('3'));
         assert_eq!(check_char("91330106673959654"), Some('P'));
     }
@@ -173,43 +150,21 @@ mod tests {
     #[test]
     fn documented_invalid_code_is_a_bad_check_char() {
         let r = check_credit_code("91350100M000100Y4Z");
-        assert_eq!(
-            r,
-            CreditCodeCheck::BadCheckChar {
-                expected: '3',
-                found: 'Z'
-            }
-        );
+        assert_eq!(r, CreditCodeCheck::BadCheckChar { expected: '3', found: 'Z' });
         assert!(r.is_warning());
         assert!(!r.is_valid());
         for found in ['A', 'I', 'O', 'S', 'V'] {
             let r = check_credit_code(&format!("91350100M000100Y4{found}"));
-            assert_eq!(
-                r,
-                CreditCodeCheck::BadCheckChar {
-                    expected: '3',
-                    found
-                }
-            );
+            assert_eq!(r, CreditCodeCheck::BadCheckChar { expected: '3', found });
         }
         // Lowercase is uppercased before the comparison.
         let r = check_credit_code("91350100M000100Y4z");
-        assert_eq!(
-            r,
-            CreditCodeCheck::BadCheckChar {
-                expected: '3',
-                found: 'Z'
-            }
-        );
+        assert_eq!(r, CreditCodeCheck::BadCheckChar { expected: '3', found: 'Z' });
     }
 
     #[test]
     fn non_alphanumeric_check_position_is_malformed() {
-        for s in [
-            "91350100M000100Y4-",
-            "91350100M000100Y4中",
-            "91350100M000100Y4*",
-        ] {
+        for s in ["91350100M000100Y4-", "91350100M000100Y4中", "91350100M000100Y4*"] {
             match check_credit_code(s) {
                 CreditCodeCheck::Malformed { reason } => {
                     assert!(reason.contains("position 18"), "{reason}")
@@ -221,55 +176,22 @@ mod tests {
 
     #[test]
     fn normalization_of_case_spaces_and_full_width() {
-        assert_eq!(
-            normalize_credit_code("  91350100m000100y43 "),
-            "91350100M000100Y43"
-        );
-        assert_eq!(
-            normalize_credit_code("9135 0100 M000 100Y 43"),
-            "91350100M000100Y43"
-        );
-        assert_eq!(
-            normalize_credit_code("９１３５０１００Ｍ０００１００Ｙ４３"),
-            "91350100M000100Y43"
-        );
-        assert_eq!(
-            normalize_credit_code("９１３３０１０６６７３９５９６５４ｐ"),
-            "91330106673959654P"
-        );
-        assert_eq!(
-            normalize_credit_code("9135\u{3000}0100M000100Y43\t"),
-            "91350100M000100Y43"
-        );
-        assert_eq!(
-            check_credit_code("91350100m000100y43"),
-            CreditCodeCheck::Valid
-        );
-        assert_eq!(
-            check_credit_code("９１３５０１００Ｍ０００１００Ｙ４３"),
-            CreditCodeCheck::Valid
-        );
-        assert_eq!(
-            check_credit_code(" 9133 0106 6739 5965 4p "),
-            CreditCodeCheck::Valid
-        );
+        assert_eq!(normalize_credit_code("  91350100m000100y43 "), "91350100M000100Y43");
+        assert_eq!(normalize_credit_code("9135 0100 M000 100Y 43"), "91350100M000100Y43");
+        assert_eq!(normalize_credit_code("９１３５０１００Ｍ０００１００Ｙ４３"), "91350100M000100Y43");
+        assert_eq!(normalize_credit_code("９１３３０１０６６７３９５９６５４ｐ"), "91330106673959654P");
+        assert_eq!(normalize_credit_code("9135\u{3000}0100M000100Y43\t"), "91350100M000100Y43");
+        assert_eq!(check_credit_code("91350100m000100y43"), CreditCodeCheck::Valid);
+        assert_eq!(check_credit_code("９１３５０１００Ｍ０００１００Ｙ４３"), CreditCodeCheck::Valid);
+        assert_eq!(check_credit_code(" 9133 0106 6739 5965 4p "), CreditCodeCheck::Valid);
         assert_eq!(check_char("91350100m000100y4"), Some('3'));
     }
 
     #[test]
     fn malformed_lengths() {
-        for s in [
-            "",
-            "   ",
-            "9135010",
-            "91350100M000100Y4",
-            "91350100M000100Y433",
-        ] {
+        for s in ["", "   ", "9135010", "91350100M000100Y4", "91350100M000100Y433"] {
             let r = check_credit_code(s);
-            assert!(
-                matches!(r, CreditCodeCheck::Malformed { .. }),
-                "{s:?}: {r:?}"
-            );
+            assert!(matches!(r, CreditCodeCheck::Malformed { .. }), "{s:?}: {r:?}");
             assert!(!r.is_valid() && !r.is_warning());
         }
         match check_credit_code("91350100M000100Y4") {
@@ -299,19 +221,10 @@ mod tests {
             }
             // Lowercase forms are rejected too, after uppercasing.
             let lower = code.to_lowercase();
-            assert!(matches!(
-                check_credit_code(&lower),
-                CreditCodeCheck::Malformed { .. }
-            ));
+            assert!(matches!(check_credit_code(&lower), CreditCodeCheck::Malformed { .. }));
         }
-        assert!(matches!(
-            check_credit_code("91350100-000100Y43"),
-            CreditCodeCheck::Malformed { .. }
-        ));
-        assert!(matches!(
-            check_credit_code("91350100中000100Y43"),
-            CreditCodeCheck::Malformed { .. }
-        ));
+        assert!(matches!(check_credit_code("91350100-000100Y43"), CreditCodeCheck::Malformed { .. }));
+        assert!(matches!(check_credit_code("91350100中000100Y43"), CreditCodeCheck::Malformed { .. }));
     }
 
     #[test]
@@ -326,15 +239,8 @@ mod tests {
     fn serde_shape_is_tagged() {
         let v = serde_json::to_value(CreditCodeCheck::Valid).unwrap();
         assert_eq!(v, serde_json::json!({"status": "valid"}));
-        let v = serde_json::to_value(CreditCodeCheck::BadCheckChar {
-            expected: '3',
-            found: 'A',
-        })
-        .unwrap();
-        assert_eq!(
-            v,
-            serde_json::json!({"status": "bad_check_char", "expected": "3", "found": "A"})
-        );
+        let v = serde_json::to_value(CreditCodeCheck::BadCheckChar { expected: '3', found: 'A' }).unwrap();
+        assert_eq!(v, serde_json::json!({"status": "bad_check_char", "expected": "3", "found": "A"}));
         let m = CreditCodeCheck::Malformed { reason: "x".into() };
         let v = serde_json::to_value(&m).unwrap();
         assert_eq!(v, serde_json::json!({"status": "malformed", "reason": "x"}));
@@ -344,8 +250,7 @@ mod tests {
 
     fn prefix_strategy() -> impl Strategy<Value = String> {
         let alphabet: Vec<char> = ALPHABET.chars().collect();
-        proptest::collection::vec(proptest::sample::select(alphabet), 17)
-            .prop_map(|v| v.into_iter().collect())
+        proptest::collection::vec(proptest::sample::select(alphabet), 17).prop_map(|v| v.into_iter().collect())
     }
 
     proptest! {

@@ -65,8 +65,13 @@ pub struct Lateness {
 }
 
 impl Lateness {
-    pub const NONE: Lateness =
-        Lateness { sign_overdue: false, handling_overdue: false, days_overdue: 0, days_left: None, level: Escalation::None };
+    pub const NONE: Lateness = Lateness {
+        sign_overdue: false,
+        handling_overdue: false,
+        days_overdue: 0,
+        days_left: None,
+        level: Escalation::None,
+    };
 }
 
 pub fn lateness(p: &Problem, today: NaiveDate, calendar: &Calendar, settings: &Settings) -> Lateness {
@@ -125,7 +130,11 @@ pub fn lateness_of(facts: Option<&ClockFacts>, calendar: &Calendar, cut: &Escala
         sign_overdue,
         handling_overdue,
         days_overdue: if handling_overdue { calendar.working_days_between(f.handling_deadline, today) } else { 0 },
-        days_left: if handling_overdue { None } else { Some(calendar.working_days_between(today, f.handling_deadline)) },
+        days_left: if handling_overdue {
+            None
+        } else {
+            Some(calendar.working_days_between(today, f.handling_deadline))
+        },
         level,
     }
 }

@@ -36,18 +36,50 @@ pub struct AssignmentTerms {
 #[ts(export)]
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
 pub enum EventBody {
-    LedgerInitialized { ledger_id: Id, district_name: String },
-    UnitCreated { unit: Unit },
-    UnitUpdated { unit: Unit },
-    UserCreated { user: User },
-    UserUpdated { user_id: Id, name: String, unit_id: Id, role: Role, active: bool },
-    PasswordSet { user_id: Id, password_hash: Option<String> },
-    EnterpriseCreated { enterprise: Enterprise },
-    EnterpriseUpdated { enterprise: Enterprise },
-    VisitRecorded { visit: Visit },
-    CalendarYearSet { year: CalendarYear },
-    CalendarDaySet { date: NaiveDate, off: Option<bool>, name: String },
-    SettingsChanged { settings: Settings },
+    LedgerInitialized {
+        ledger_id: Id,
+        district_name: String,
+    },
+    UnitCreated {
+        unit: Unit,
+    },
+    UnitUpdated {
+        unit: Unit,
+    },
+    UserCreated {
+        user: User,
+    },
+    UserUpdated {
+        user_id: Id,
+        name: String,
+        unit_id: Id,
+        role: Role,
+        active: bool,
+    },
+    PasswordSet {
+        user_id: Id,
+        password_hash: Option<String>,
+    },
+    EnterpriseCreated {
+        enterprise: Enterprise,
+    },
+    EnterpriseUpdated {
+        enterprise: Enterprise,
+    },
+    VisitRecorded {
+        visit: Visit,
+    },
+    CalendarYearSet {
+        year: CalendarYear,
+    },
+    CalendarDaySet {
+        date: NaiveDate,
+        off: Option<bool>,
+        name: String,
+    },
+    SettingsChanged {
+        settings: Settings,
+    },
 
     ProblemRegistered {
         problem_id: Id,
@@ -65,33 +97,115 @@ pub enum EventBody {
     },
     /// A row of an office's existing ledger, with the number and assignment terms decided here.
     // Boxed: an imported row is four times the size of any other event.
-    ProblemImported { number: String, township_id: Id, terms: Option<AssignmentTerms>, row: Box<ImportedProblem> },
-    ResolvedLocally { problem_id: Id, result_text: String },
-    Assigned { problem_id: Id, terms: AssignmentTerms },
-    Signed { problem_id: Id, unit_id: Id, handler: String },
-    SupportAcknowledged { problem_id: Id, unit_id: Id },
-    Returned { problem_id: Id, unit_id: Id, reason: String, proposed_unit_id: Id },
-    ReturnUpheld { problem_id: Id, note: String, sign_deadline: NaiveDate },
-    Reassigned { problem_id: Id, note: String, terms: AssignmentTerms },
-    ProgressNoted { problem_id: Id, unit_id: Id, text: String, stage_reply: bool },
-    OpinionSubmitted { problem_id: Id, unit_id: Id, opinion: String },
-    OpinionWaived { problem_id: Id, unit_id: Id, reason: String },
-    ExtensionRequested { problem_id: Id, unit_id: Id, new_deadline: NaiveDate, reason: String },
-    ExtensionRuled { problem_id: Id, approved: bool, note: String },
-    Urged { problem_id: Id, level: Escalation, notice: String },
-    Resolved { problem_id: Id, unit_id: Id, result_type: ResultType, result_text: String, explanation: String },
-    Evaluated { problem_id: Id, satisfaction: Satisfaction, comment: String, reopen_deadline: Option<NaiveDate> },
-    Closed { problem_id: Id, note: String },
-    WithdrawalRequested { problem_id: Id, reason: String },
-    WithdrawalRuled { problem_id: Id, approved: bool, note: String },
-    Instructed { problem_id: Id, text: String },
+    ProblemImported {
+        number: String,
+        township_id: Id,
+        terms: Option<AssignmentTerms>,
+        row: Box<ImportedProblem>,
+    },
+    ResolvedLocally {
+        problem_id: Id,
+        result_text: String,
+    },
+    Assigned {
+        problem_id: Id,
+        terms: AssignmentTerms,
+    },
+    Signed {
+        problem_id: Id,
+        unit_id: Id,
+        handler: String,
+    },
+    SupportAcknowledged {
+        problem_id: Id,
+        unit_id: Id,
+    },
+    Returned {
+        problem_id: Id,
+        unit_id: Id,
+        reason: String,
+        proposed_unit_id: Id,
+    },
+    ReturnUpheld {
+        problem_id: Id,
+        note: String,
+        sign_deadline: NaiveDate,
+    },
+    Reassigned {
+        problem_id: Id,
+        note: String,
+        terms: AssignmentTerms,
+    },
+    ProgressNoted {
+        problem_id: Id,
+        unit_id: Id,
+        text: String,
+        stage_reply: bool,
+    },
+    OpinionSubmitted {
+        problem_id: Id,
+        unit_id: Id,
+        opinion: String,
+    },
+    OpinionWaived {
+        problem_id: Id,
+        unit_id: Id,
+        reason: String,
+    },
+    ExtensionRequested {
+        problem_id: Id,
+        unit_id: Id,
+        new_deadline: NaiveDate,
+        reason: String,
+    },
+    ExtensionRuled {
+        problem_id: Id,
+        approved: bool,
+        note: String,
+    },
+    Urged {
+        problem_id: Id,
+        level: Escalation,
+        notice: String,
+    },
+    Resolved {
+        problem_id: Id,
+        unit_id: Id,
+        result_type: ResultType,
+        result_text: String,
+        explanation: String,
+    },
+    Evaluated {
+        problem_id: Id,
+        satisfaction: Satisfaction,
+        comment: String,
+        reopen_deadline: Option<NaiveDate>,
+    },
+    Closed {
+        problem_id: Id,
+        note: String,
+    },
+    WithdrawalRequested {
+        problem_id: Id,
+        reason: String,
+    },
+    WithdrawalRuled {
+        problem_id: Id,
+        approved: bool,
+        note: String,
+    },
+    Instructed {
+        problem_id: Id,
+        text: String,
+    },
 }
 
 impl EventBody {
     /// Splits into (kind, payload) for storage.
     pub fn to_parts(&self) -> (String, serde_json::Value) {
         // Taken apart, not cloned: a registration's payload is most of an import's bytes.
-        let serde_json::Value::Object(mut v) = serde_json::to_value(self).expect("event bodies always serialize") else {
+        let serde_json::Value::Object(mut v) = serde_json::to_value(self).expect("event bodies always serialize")
+        else {
             unreachable!("an adjacently tagged enum serializes to an object")
         };
         let kind = match v.remove("kind") {

@@ -216,14 +216,26 @@ pub fn facts_of(p: &Problem) -> Facts {
             None => put(r.at, FactKind::ResolvedLocally, &p.township_id, false, solved, "", None),
         }
     }
-    let status = FactKey { on: None, kind: FactKind::Status, unit_id: String::new(), detail: p.status.key().to_string(), started_on: None };
+    let status = FactKey {
+        on: None,
+        kind: FactKind::Status,
+        unit_id: String::new(),
+        detail: p.status.key().to_string(),
+        started_on: None,
+    };
     out.insert(status, FactTally { n: 1, yes: 0, solved: 0 });
     out
 }
 
 /// The fact of one visit.
 pub fn visit_fact(v: &Visit) -> (FactKey, FactTally) {
-    let key = FactKey { on: Some(v.date), kind: FactKind::Visit, unit_id: v.township_id.clone(), detail: v.enterprise_id.clone(), started_on: None };
+    let key = FactKey {
+        on: Some(v.date),
+        kind: FactKind::Visit,
+        unit_id: v.township_id.clone(),
+        detail: v.enterprise_id.clone(),
+        started_on: None,
+    };
     (key, FactTally { n: 1, yes: 0, solved: 0 })
 }
 
@@ -255,7 +267,12 @@ pub struct PeriodTallies {
 
 impl PeriodTallies {
     /// Adds the tallies of facts dated from `start` to `end` (inclusive).
-    pub fn add_facts<'a>(&mut self, facts: impl IntoIterator<Item = (&'a FactKey, &'a FactTally)>, start: NaiveDate, end: NaiveDate) {
+    pub fn add_facts<'a>(
+        &mut self,
+        facts: impl IntoIterator<Item = (&'a FactKey, &'a FactTally)>,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) {
         for (k, t) in facts {
             let Some(on) = k.on.filter(|on| (start..=end).contains(on)) else { continue };
             self.by_kind.entry((k.kind, k.unit_id.clone(), k.detail.clone())).or_default().add(*t);
@@ -311,14 +328,26 @@ mod tests {
     fn period_tallies_keep_only_dated_facts_and_count_resolution_days() {
         let mut k = key(FactKind::Resolved, "d");
         k.started_on = Some(NaiveDate::from_ymd_opt(2026, 2, 20).unwrap());
-        let facts: Facts = [(k.clone(), FactTally { n: 2, yes: 1, solved: 2 }), (key(FactKind::Assigned, "d"), FactTally { n: 1, ..Default::default() })].into();
+        let facts: Facts = [
+            (k.clone(), FactTally { n: 2, yes: 1, solved: 2 }),
+            (key(FactKind::Assigned, "d"), FactTally { n: 1, ..Default::default() }),
+        ]
+        .into();
         let mut t = PeriodTallies::default();
-        t.add_facts(&facts, NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
+        t.add_facts(
+            &facts,
+            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+        );
         assert_eq!(t.total(FactKind::Resolved), FactTally { n: 2, yes: 1, solved: 2 });
         assert_eq!(t.resolution_starts.get(&("d".to_string(), k.started_on.unwrap())), Some(&2));
         assert_eq!(t.resolution_ends.get(&("d".to_string(), k.on.unwrap())), Some(&2));
         let mut april = PeriodTallies::default();
-        april.add_facts(&facts, NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 4, 30).unwrap());
+        april.add_facts(
+            &facts,
+            NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
+        );
         assert_eq!(april, PeriodTallies::default());
     }
 

@@ -176,7 +176,12 @@ pub fn scorecard(
         tallies.add_facts([(&k, &t)], period.start, period.end);
     }
     scorecard_from(
-        ScorecardParts { units: inputs.units, enterprises: inputs.enterprises, tallies: &tallies, now: &NowFacts::of(inputs.problems) },
+        ScorecardParts {
+            units: inputs.units,
+            enterprises: inputs.enterprises,
+            tallies: &tallies,
+            now: &NowFacts::of(inputs.problems),
+        },
         period,
         now,
         calendar,
@@ -220,8 +225,9 @@ impl NowFacts {
                 });
             }
             if let Some(a) = p.assignment.as_ref().filter(|_| p.status.clock_runs()) {
-                now.unsettled_supports
-                    .extend(a.supporters.iter().filter(|s| !s.is_settled()).map(|s| (s.unit_id.clone(), s.sub_deadline)));
+                now.unsettled_supports.extend(
+                    a.supporters.iter().filter(|s| !s.is_settled()).map(|s| (s.unit_id.clone(), s.sub_deadline)),
+                );
             }
         }
         now
@@ -238,13 +244,13 @@ struct TownshipBase {
 
 /// Visits, key enterprises and key enterprises visited in the period, per township.
 fn township_bases(units: &[Unit], enterprises: &[Enterprise], tallies: &PeriodTallies) -> BTreeMap<Id, TownshipBase> {
-    let mut out: BTreeMap<Id, TownshipBase> =
-        units.iter().filter(|u| u.kind == UnitKind::Township).map(|u| (u.id.clone(), TownshipBase::default())).collect();
-    let key: BTreeMap<&str, &str> = enterprises
+    let mut out: BTreeMap<Id, TownshipBase> = units
         .iter()
-        .filter(|e| e.key_level.is_key())
-        .map(|e| (e.id.as_str(), e.township_id.as_str()))
+        .filter(|u| u.kind == UnitKind::Township)
+        .map(|u| (u.id.clone(), TownshipBase::default()))
         .collect();
+    let key: BTreeMap<&str, &str> =
+        enterprises.iter().filter(|e| e.key_level.is_key()).map(|e| (e.id.as_str(), e.township_id.as_str())).collect();
     for township in key.values() {
         if let Some(b) = out.get_mut(*township) {
             b.key_enterprises += 1;
@@ -415,7 +421,11 @@ pub fn scorecard_from(
     }
 
     let of_township = |kind: FactKind, unit: &str| -> u32 {
-        t.by_kind.range((kind, unit.to_string(), String::new())..).take_while(|((k, u, _), _)| *k == kind && u == unit).map(|(_, v)| v.n as u32).sum()
+        t.by_kind
+            .range((kind, unit.to_string(), String::new())..)
+            .take_while(|((k, u, _), _)| *k == kind && u == unit)
+            .map(|(_, v)| v.n as u32)
+            .sum()
     };
     let bases = township_bases(parts.units, parts.enterprises, t);
     let townships = parts
@@ -468,14 +478,23 @@ pub fn monthly_trend(problems: &[Problem], now: DateTime<Utc>, months: u32) -> V
 
 /// `monthly_trend` from dated fact counts (kind, a day of the month, count); kinds other than
 /// registrations, resolutions and close-outs are ignored.
-pub fn monthly_trend_of(counts: impl IntoIterator<Item = (FactKind, NaiveDate, i64)>, now: DateTime<Utc>, months: u32) -> Vec<MonthPoint> {
+pub fn monthly_trend_of(
+    counts: impl IntoIterator<Item = (FactKind, NaiveDate, i64)>,
+    now: DateTime<Utc>,
+    months: u32,
+) -> Vec<MonthPoint> {
     use chrono::Datelike;
     let today = local_date(now);
     let index = |y: i32, m: u32| y * 12 + m as i32 - 1;
     let last = index(today.year(), today.month());
     let first = last - months.max(1) as i32 + 1;
     let mut points: Vec<MonthPoint> = (first..=last)
-        .map(|i| MonthPoint { month: format!("{:04}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1), registered: 0, resolved: 0, closed: 0 })
+        .map(|i| MonthPoint {
+            month: format!("{:04}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1),
+            registered: 0,
+            resolved: 0,
+            closed: 0,
+        })
         .collect();
     for (kind, day, n) in counts {
         let i = index(day.year(), day.month());

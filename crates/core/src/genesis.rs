@@ -28,7 +28,10 @@ pub fn genesis_events(ledger_id: &str, office_id: &str, admin_id: &str) -> Vec<E
     };
     let settings = Settings::default();
     let mut bodies = vec![
-        EventBody::LedgerInitialized { ledger_id: ledger_id.to_string(), district_name: settings.district_name.clone() },
+        EventBody::LedgerInitialized {
+            ledger_id: ledger_id.to_string(),
+            district_name: settings.district_name.clone(),
+        },
         EventBody::UnitCreated { unit: office },
         EventBody::UserCreated { user: admin },
     ];

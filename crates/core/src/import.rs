@@ -78,7 +78,11 @@ pub fn sheet_number_key(number: &str) -> String {
 /// that day's UTC midnight (a stored event may carry any date; folding it must not panic).
 pub fn start_of_day(d: NaiveDate) -> DateTime<Utc> {
     let midnight = d.and_time(chrono::NaiveTime::MIN);
-    midnight.and_local_timezone(china_offset()).single().map(|t| t.with_timezone(&Utc)).unwrap_or_else(|| midnight.and_utc())
+    midnight
+        .and_local_timezone(china_offset())
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| midnight.and_utc())
 }
 
 /// The workflow state that fits what a sheet says about a row, most advanced fact first:
@@ -119,8 +123,39 @@ pub fn parse_done(text: &str) -> Option<bool> {
     if t.is_empty() {
         return None;
     }
-    const NOT: &[&str] = &["否", "未办结", "未完成", "未解决", "办理中", "正在办理", "推进中", "未销号", "待办", "×", "N", "n", "no", "No"];
-    const YES: &[&str] = &["是", "已办结", "办结", "已完成", "完成", "已解决", "解决", "已销号", "销号", "√", "✓", "Y", "y", "yes", "Yes"];
+    const NOT: &[&str] = &[
+        "否",
+        "未办结",
+        "未完成",
+        "未解决",
+        "办理中",
+        "正在办理",
+        "推进中",
+        "未销号",
+        "待办",
+        "×",
+        "N",
+        "n",
+        "no",
+        "No",
+    ];
+    const YES: &[&str] = &[
+        "是",
+        "已办结",
+        "办结",
+        "已完成",
+        "完成",
+        "已解决",
+        "解决",
+        "已销号",
+        "销号",
+        "√",
+        "✓",
+        "Y",
+        "y",
+        "yes",
+        "Yes",
+    ];
     if NOT.contains(&t.as_str()) || t.starts_with('未') {
         return Some(false);
     }
@@ -155,10 +190,17 @@ mod tests {
         assert_eq!(fitting_status(&facts()), Status::Registered);
         assert_eq!(fitting_status(&SheetStatusFacts { has_lead: true, ..facts() }), Status::Assigned);
         assert_eq!(fitting_status(&SheetStatusFacts { has_lead: true, signed: true, ..facts() }), Status::InProgress);
-        assert_eq!(fitting_status(&SheetStatusFacts { has_lead: true, has_progress: true, ..facts() }), Status::InProgress);
+        assert_eq!(
+            fitting_status(&SheetStatusFacts { has_lead: true, has_progress: true, ..facts() }),
+            Status::InProgress
+        );
         assert_eq!(fitting_status(&SheetStatusFacts { has_lead: true, resolved: true, ..facts() }), Status::Resolved);
         assert_eq!(
-            fitting_status(&SheetStatusFacts { has_lead: true, satisfaction: Some(Satisfaction::Satisfied), ..facts() }),
+            fitting_status(&SheetStatusFacts {
+                has_lead: true,
+                satisfaction: Some(Satisfaction::Satisfied),
+                ..facts()
+            }),
             Status::Resolved
         );
         assert_eq!(
@@ -171,10 +213,17 @@ mod tests {
             Status::InProgress
         );
         assert_eq!(
-            fitting_status(&SheetStatusFacts { resolved: true, satisfaction: Some(Satisfaction::Unsatisfied), ..facts() }),
+            fitting_status(&SheetStatusFacts {
+                resolved: true,
+                satisfaction: Some(Satisfaction::Unsatisfied),
+                ..facts()
+            }),
             Status::Registered
         );
-        assert_eq!(fitting_status(&SheetStatusFacts { has_lead: true, resolved: true, closed: true, ..facts() }), Status::Closed);
+        assert_eq!(
+            fitting_status(&SheetStatusFacts { has_lead: true, resolved: true, closed: true, ..facts() }),
+            Status::Closed
+        );
     }
 
     #[test]

@@ -10,8 +10,10 @@ use std::sync::LazyLock;
 type Labels = HashMap<String, HashMap<String, String>>;
 
 fn labels_of(catalogue: &str) -> Labels {
-    let mut all: serde_json::Map<String, serde_json::Value> = serde_json::from_str(catalogue).expect("the i18n catalogue is JSON");
-    serde_json::from_value(all.remove("labels").unwrap_or_default()).expect("the catalogue's labels are sections of strings")
+    let mut all: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(catalogue).expect("the i18n catalogue is JSON");
+    serde_json::from_value(all.remove("labels").unwrap_or_default())
+        .expect("the catalogue's labels are sections of strings")
 }
 
 static ZH: LazyLock<Labels> = LazyLock::new(|| labels_of(include_str!("../../../i18n/zh-CN.json")));
@@ -44,7 +46,20 @@ mod tests {
         macro_rules! keys_of {
             ($($ty:ty),*) => { $( keys.extend(<$ty>::ALL.iter().map(|v| (<$ty>::LABELS, v.key()))); )* };
         }
-        keys_of!(UnitKind, Role, Status, Priority, Source, VisitForm, KeyLevel, Scale, Satisfaction, ResultType, Escalation, Action);
+        keys_of!(
+            UnitKind,
+            Role,
+            Status,
+            Priority,
+            Source,
+            VisitForm,
+            KeyLevel,
+            Scale,
+            Satisfaction,
+            ResultType,
+            Escalation,
+            Action
+        );
         keys
     }
 
@@ -65,7 +80,10 @@ mod tests {
         for (labels, file) in [(&*ZH, "zh-CN.json"), (&*EN, "en.json")] {
             for (section, table) in labels {
                 for key in table.keys() {
-                    assert!(known.contains(&(section.as_str(), key.as_str())), "i18n/{file} labels.{section}.{key} names no enum key");
+                    assert!(
+                        known.contains(&(section.as_str(), key.as_str())),
+                        "i18n/{file} labels.{section}.{key} names no enum key"
+                    );
                 }
             }
         }

@@ -69,9 +69,7 @@ const XUN_NAMES: [&str; 3] = ["上旬", "中旬", "下旬"];
 const QUARTER_NUMERALS: [&str; 4] = ["一", "二", "三", "四"];
 
 fn bad(input: impl Into<String>) -> PeriodError {
-    PeriodError::BadFormat {
-        input: input.into(),
-    }
+    PeriodError::BadFormat { input: input.into() }
 }
 
 fn year_ok(y: i32) -> bool {
@@ -117,13 +115,7 @@ impl Period {
         }
         let start = ymd(y, m, 1).ok_or_else(input)?;
         let end = last_day_of_month(y, m).ok_or_else(input)?;
-        Ok(Period {
-            kind: PeriodKind::Month,
-            key: format!("{y}-{m:02}"),
-            label: format!("{y}年{m}月"),
-            start,
-            end,
-        })
+        Ok(Period { kind: PeriodKind::Month, key: format!("{y}-{m:02}"), label: format!("{y}年{m}月"), start, end })
     }
 
     /// `part` 1, 2, 3 = 上旬 (days 1–10), 中旬 (11–20), 下旬 (21 to month end, so 8–11 days).
@@ -135,11 +127,7 @@ impl Period {
         let month_end = last_day_of_month(y, m).ok_or_else(input)?;
         let first = 1 + 10 * (u32::from(part) - 1);
         let start = ymd(y, m, first).ok_or_else(input)?;
-        let end = if part == 3 {
-            month_end
-        } else {
-            ymd(y, m, first + 9).ok_or_else(input)?
-        };
+        let end = if part == 3 { month_end } else { ymd(y, m, first + 9).ok_or_else(input)? };
         let name = XUN_NAMES[usize::from(part - 1)];
         Ok(Period {
             kind: PeriodKind::Xun,
@@ -224,9 +212,7 @@ fn xun_part(s: &str) -> Option<u8> {
 
 fn quarter_part(s: &str) -> Option<u8> {
     let digits = s.trim().strip_prefix(['Q', 'q'])?;
-    parse_digits(digits, 1, 1)
-        .and_then(|q| u8::try_from(q).ok())
-        .filter(|q| (1..=4).contains(q))
+    parse_digits(digits, 1, 1).and_then(|q| u8::try_from(q).ok()).filter(|q| (1..=4).contains(q))
 }
 
 const RANGE_SEPARATORS: [&str; 4] = ["..", "~", "～", "至"];
@@ -257,11 +243,7 @@ pub fn parse_period(s: &str) -> Result<Period, PeriodError> {
         }
     }
 
-    let parsed = if input.contains('年') {
-        parse_chinese(input)
-    } else {
-        parse_hyphenated(input)
-    };
+    let parsed = if input.contains('年') { parse_chinese(input) } else { parse_hyphenated(input) };
     // Constructor errors name a synthesized input; the caller wants to see what was typed.
     parsed.ok_or_else(fail)?.map_err(|_| fail())
 }
@@ -342,10 +324,7 @@ mod tests {
         for (i, (key, label, start, end)) in expected.into_iter().enumerate() {
             let q = p(key);
             assert_eq!(q.kind, PeriodKind::Quarter);
-            assert_eq!(
-                (q.key.as_str(), q.label.as_str(), q.start, q.end),
-                (key, label, start, end)
-            );
+            assert_eq!((q.key.as_str(), q.label.as_str(), q.start, q.end), (key, label, start, end));
             assert_eq!(p(&key.to_lowercase()), q);
             assert_eq!(p(label), q);
             assert_eq!(p(&format!("2026年第{}季度", i + 1)), q);
@@ -444,21 +423,10 @@ mod tests {
     #[test]
     fn custom_end_before_start_is_bad_range() {
         let e = parse_period("2026-03-15..2026-03-01").unwrap_err();
-        assert_eq!(
-            e,
-            PeriodError::BadRange {
-                start: d(2026, 3, 15),
-                end: d(2026, 3, 1)
-            }
-        );
+        assert_eq!(e, PeriodError::BadRange { start: d(2026, 3, 15), end: d(2026, 3, 1) });
         assert_eq!(e.code(), "period.bad_range");
         assert!(e.to_string().contains("2026-03-01"));
-        assert_eq!(
-            Period::custom(d(2026, 3, 2), d(2026, 3, 1))
-                .unwrap_err()
-                .code(),
-            "period.bad_range"
-        );
+        assert_eq!(Period::custom(d(2026, 3, 2), d(2026, 3, 1)).unwrap_err().code(), "period.bad_range");
     }
 
     #[test]
@@ -499,72 +467,28 @@ mod tests {
             "0999",
         ] {
             let e = parse_period(s).unwrap_err();
-            assert_eq!(
-                e,
-                PeriodError::BadFormat {
-                    input: s.to_string()
-                },
-                "{s:?}"
-            );
+            assert_eq!(e, PeriodError::BadFormat { input: s.to_string() }, "{s:?}");
             assert_eq!(e.code(), "period.bad_format");
         }
-        assert!(parse_period("2026-13")
-            .unwrap_err()
-            .to_string()
-            .contains("2026-13"));
+        assert!(parse_period("2026-13").unwrap_err().to_string().contains("2026-13"));
     }
 
     #[test]
     fn constructors_reject_out_of_range_values() {
-        assert_eq!(
-            Period::month(2026, 0).unwrap_err().code(),
-            "period.bad_format"
-        );
-        assert_eq!(
-            Period::month(2026, 13).unwrap_err().code(),
-            "period.bad_format"
-        );
-        assert_eq!(
-            Period::xun(2026, 3, 0).unwrap_err().code(),
-            "period.bad_format"
-        );
-        assert_eq!(
-            Period::xun(2026, 3, 4).unwrap_err().code(),
-            "period.bad_format"
-        );
-        assert_eq!(
-            Period::xun(2026, 13, 1).unwrap_err().code(),
-            "period.bad_format"
-        );
-        assert_eq!(
-            Period::quarter(2026, 0).unwrap_err().code(),
-            "period.bad_format"
-        );
-        assert_eq!(
-            Period::quarter(2026, 5).unwrap_err().code(),
-            "period.bad_format"
-        );
+        assert_eq!(Period::month(2026, 0).unwrap_err().code(), "period.bad_format");
+        assert_eq!(Period::month(2026, 13).unwrap_err().code(), "period.bad_format");
+        assert_eq!(Period::xun(2026, 3, 0).unwrap_err().code(), "period.bad_format");
+        assert_eq!(Period::xun(2026, 3, 4).unwrap_err().code(), "period.bad_format");
+        assert_eq!(Period::xun(2026, 13, 1).unwrap_err().code(), "period.bad_format");
+        assert_eq!(Period::quarter(2026, 0).unwrap_err().code(), "period.bad_format");
+        assert_eq!(Period::quarter(2026, 5).unwrap_err().code(), "period.bad_format");
         assert_eq!(Period::year(999).unwrap_err().code(), "period.bad_format");
         assert_eq!(Period::year(10000).unwrap_err().code(), "period.bad_format");
-        assert_eq!(
-            Period::year(i32::MAX).unwrap_err().code(),
-            "period.bad_format"
-        );
-        assert_eq!(
-            Period::month(i32::MIN, 1).unwrap_err().code(),
-            "period.bad_format"
-        );
-        assert_eq!(
-            Period::month(2026, 13).unwrap_err(),
-            PeriodError::BadFormat {
-                input: "2026-13".into()
-            }
-        );
+        assert_eq!(Period::year(i32::MAX).unwrap_err().code(), "period.bad_format");
+        assert_eq!(Period::month(i32::MIN, 1).unwrap_err().code(), "period.bad_format");
+        assert_eq!(Period::month(2026, 13).unwrap_err(), PeriodError::BadFormat { input: "2026-13".into() });
         let far = NaiveDate::from_ymd_opt(12000, 1, 1).unwrap();
-        assert_eq!(
-            Period::custom(d(2026, 1, 1), far).unwrap_err().code(),
-            "period.bad_format"
-        );
+        assert_eq!(Period::custom(d(2026, 1, 1), far).unwrap_err().code(), "period.bad_format");
         assert!(Period::year(9999).is_ok());
         assert!(Period::month(9999, 12).is_ok());
         assert!(Period::year(1000).is_ok());
@@ -625,8 +549,7 @@ mod tests {
             (1000i32..=9999).prop_map(|y| Period::year(y).unwrap()),
             (1000i32..=9999, 1u8..=4).prop_map(|(y, q)| Period::quarter(y, q).unwrap()),
             (1000i32..=9999, 1u32..=12).prop_map(|(y, m)| Period::month(y, m).unwrap()),
-            (1000i32..=9999, 1u32..=12, 1u8..=3)
-                .prop_map(|(y, m, x)| Period::xun(y, m, x).unwrap()),
+            (1000i32..=9999, 1u32..=12, 1u8..=3).prop_map(|(y, m, x)| Period::xun(y, m, x).unwrap()),
             (0i64..3_000_000, 0u64..400).prop_map(|(a, len)| {
                 let start = d(1000, 1, 1) + chrono::Duration::days(a);
                 Period::custom(start, start + chrono::Days::new(len)).unwrap()

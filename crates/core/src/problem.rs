@@ -222,8 +222,18 @@ impl Problem {
             return Some(Problem::from_import(number, township_id, terms.as_ref(), row, meta));
         }
         let EventBody::ProblemRegistered {
-            problem_id, number, enterprise_id, township_id, visit_id, source, category, description, demand, raised_on,
-            priority, responsible_leader,
+            problem_id,
+            number,
+            enterprise_id,
+            township_id,
+            visit_id,
+            source,
+            category,
+            description,
+            demand,
+            raised_on,
+            priority,
+            responsible_leader,
         } = body
         else {
             return None;
@@ -304,7 +314,11 @@ impl Problem {
             },
             assignment,
             resolved_at: if resolved { row.resolved_on.or(row.closed_on).map(start_of_day) } else { None },
-            closed_at: if status == Status::Closed { Some(start_of_day(row.closed_on.unwrap_or(meta.local_date()))) } else { None },
+            closed_at: if status == Status::Closed {
+                Some(start_of_day(row.closed_on.unwrap_or(meta.local_date())))
+            } else {
+                None
+            },
             withdrawn_at: (status == Status::Withdrawn).then_some(meta.occurred_at),
             pending_withdrawal: None,
             evaluation: row.satisfaction.filter(|s| resolved && s.is_positive()),
@@ -521,7 +535,8 @@ impl Problem {
                 self.closed_at = Some(at);
             }
             WithdrawalRequested { reason, .. } => {
-                self.pending_withdrawal = Some(PendingRequest { at, by_user: meta.actor.clone(), reason: reason.clone() })
+                self.pending_withdrawal =
+                    Some(PendingRequest { at, by_user: meta.actor.clone(), reason: reason.clone() })
             }
             WithdrawalRuled { approved, .. } => {
                 self.pending_withdrawal = None;

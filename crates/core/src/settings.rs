@@ -92,8 +92,20 @@ impl Default for ScoreWeights {
 }
 
 pub const DEFAULT_CATEGORIES: &[&str] = &[
-    "融资", "用地", "用工", "审批/政务服务", "水电气等要素", "基础设施/园区配套", "政策兑现", "市场开拓",
-    "物流交通", "税费", "环保", "安全生产", "市场监管/执法", "其他",
+    "融资",
+    "用地",
+    "用工",
+    "审批/政务服务",
+    "水电气等要素",
+    "基础设施/园区配套",
+    "政策兑现",
+    "市场开拓",
+    "物流交通",
+    "税费",
+    "环保",
+    "安全生产",
+    "市场监管/执法",
+    "其他",
 ];
 
 /// Five minutes: more than a clock corrected by the network drifts, far less than a working day.
@@ -170,11 +182,21 @@ impl Settings {
         }
         for (cat, d) in &self.category_handling_days {
             if *d == 0 || *d > 365 {
-                return Err(DomainError::invalid("category_handling_days", &format!("{cat}: must be between 1 and 365")));
+                return Err(DomainError::invalid(
+                    "category_handling_days",
+                    &format!("{cat}: must be between 1 and 365"),
+                ));
             }
         }
         let w = &self.weights;
-        let all = [w.sign_rate, w.on_time_rate, w.resolution_rate, w.satisfaction_rate, w.upheld_return_penalty, w.overdue_penalty];
+        let all = [
+            w.sign_rate,
+            w.on_time_rate,
+            w.resolution_rate,
+            w.satisfaction_rate,
+            w.upheld_return_penalty,
+            w.overdue_penalty,
+        ];
         if all.iter().any(|x| !x.is_finite() || *x < 0.0) {
             return Err(DomainError::invalid("weights", "weights must be finite and not negative"));
         }

@@ -123,14 +123,14 @@ mod tests {
     #[test]
     fn look_alikes_share_a_skeleton_and_different_names_do_not() {
         for (a, b) in [
-            ("admin", "аdmin"),       // Cyrillic а
+            ("admin", "аdmin"), // Cyrillic а
             ("admin", "ADMIN"),
             ("admin", "ad\u{200D}min"),
             ("office1", "officel"),
             ("modern", "modem"),
             ("城关街道", "城关 街道"),
             ("工信局(东)", "工信局（东）"),
-            ("Ρeople", "people"),     // Greek Ρ
+            ("Ρeople", "people"), // Greek Ρ
             ("区-局", "区—局"),
         ] {
             assert_eq!(skeleton(a), skeleton(b), "{a} / {b}");

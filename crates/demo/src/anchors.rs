@@ -105,12 +105,30 @@ pub const ANCHORS: &[Anchor] = &[
     anchor("supporter_overdue", F::SupporterOverdue { second_answered: false }),
     anchor("supporter_overdue_one_of_two", F::SupporterOverdue { second_answered: true }),
     anchor("opinion_waived", F::OpinionWaived),
-    anchor("awaiting_evaluation_solved", F::AwaitingEvaluation { resolved: 0, result: ResultType::Solved, supporter: true }),
-    anchor("awaiting_evaluation_explained", F::AwaitingEvaluation { resolved: 1, result: ResultType::Explained, supporter: false }),
-    anchor("awaiting_evaluation_long_term", F::AwaitingEvaluation { resolved: 0, result: ResultType::LongTerm, supporter: false }),
-    anchor("awaiting_close_out", F::AwaitingCloseOut { satisfaction: Satisfaction::Satisfied, evaluated_after: 3, by_office: false }),
-    anchor("awaiting_close_out_basic", F::AwaitingCloseOut { satisfaction: Satisfaction::Basic, evaluated_after: 2, by_office: false }),
-    anchor("awaiting_close_out_by_office", F::AwaitingCloseOut { satisfaction: Satisfaction::Satisfied, evaluated_after: 3, by_office: true }),
+    anchor(
+        "awaiting_evaluation_solved",
+        F::AwaitingEvaluation { resolved: 0, result: ResultType::Solved, supporter: true },
+    ),
+    anchor(
+        "awaiting_evaluation_explained",
+        F::AwaitingEvaluation { resolved: 1, result: ResultType::Explained, supporter: false },
+    ),
+    anchor(
+        "awaiting_evaluation_long_term",
+        F::AwaitingEvaluation { resolved: 0, result: ResultType::LongTerm, supporter: false },
+    ),
+    anchor(
+        "awaiting_close_out",
+        F::AwaitingCloseOut { satisfaction: Satisfaction::Satisfied, evaluated_after: 3, by_office: false },
+    ),
+    anchor(
+        "awaiting_close_out_basic",
+        F::AwaitingCloseOut { satisfaction: Satisfaction::Basic, evaluated_after: 2, by_office: false },
+    ),
+    anchor(
+        "awaiting_close_out_by_office",
+        F::AwaitingCloseOut { satisfaction: Satisfaction::Satisfied, evaluated_after: 3, by_office: true },
+    ),
     anchor("reopened_in_progress", F::ReopenedInProgress { by_office: false }),
     anchor("reopened_by_office_in_progress", F::ReopenedInProgress { by_office: true }),
     anchor("withdrawal_awaiting_ruling", F::Withdrawal { asked: 0, approve: false }),
@@ -214,11 +232,8 @@ impl Gen<'_> {
             }
             F::SupporterOverdue { second_answered } => {
                 k.supporters = if second_answered { 2 } else { 1 };
-                k.opinions = if second_answered {
-                    vec![Opinion::Late(40), Opinion::OnTime(1)]
-                } else {
-                    vec![Opinion::Late(40)]
-                };
+                k.opinions =
+                    if second_answered { vec![Opinion::Late(40), Opinion::OnTime(1)] } else { vec![Opinion::Late(40)] };
                 k.resolve = Resolve::OnTime(1.0);
                 reg_for(last + 5)
             }

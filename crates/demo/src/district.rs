@@ -41,7 +41,11 @@ const HELD: usize = 250_000;
 /// between windows would drop the pages the next window reads.
 const GENERATOR_CACHE_KIB: i64 = 1024 * 1024;
 
-pub(crate) fn generate(ledger: &mut Ledger, opts: &DemoOptions, progress: &mut dyn FnMut(usize, usize)) -> Result<DemoReport> {
+pub(crate) fn generate(
+    ledger: &mut Ledger,
+    opts: &DemoOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<DemoReport> {
     ledger.set_page_cache_kib(Some(GENERATOR_CACHE_KIB))?;
     let report = generate_district(ledger, opts, progress);
     ledger.set_page_cache_kib(None)?;
@@ -57,7 +61,11 @@ fn run(w: &mut Writer<'_>, step: &Scheduled) -> Result<()> {
     })
 }
 
-fn generate_district(ledger: &mut Ledger, opts: &DemoOptions, progress: &mut dyn FnMut(usize, usize)) -> Result<DemoReport> {
+fn generate_district(
+    ledger: &mut Ledger,
+    opts: &DemoOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<DemoReport> {
     let existing: i64 = ledger.connection().query_row("SELECT count(*) FROM problems", [], |r| r.get(0))?;
     if existing > 0 || ledger.units()?.len() > 1 {
         return Err(LedgerError::bad_input("ledger", "the demo district needs a freshly created ledger"));
@@ -80,8 +88,9 @@ fn generate_district(ledger: &mut Ledger, opts: &DemoOptions, progress: &mut dyn
     }
     let last = after_end - 1;
     let text = &*DISTRICT;
-    let cats: Vec<usize> =
-        (0..text.categories.len()).filter(|c| settings.categories.iter().any(|x| *x == text.categories[*c].name)).collect();
+    let cats: Vec<usize> = (0..text.categories.len())
+        .filter(|c| settings.categories.iter().any(|x| *x == text.categories[*c].name))
+        .collect();
     if cats.is_empty() {
         return Err(LedgerError::bad_input("categories", "none of the demo categories is in the settings"));
     }
@@ -138,18 +147,8 @@ fn generate_district(ledger: &mut Ledger, opts: &DemoOptions, progress: &mut dyn
         setup.push((admin.clone(), user(&d.login, &d.person, &d.id, Role::Department)));
     }
 
-    let mut gen = Gen {
-        rng,
-        text,
-        days,
-        last,
-        settings: &settings,
-        towns,
-        depts,
-        ents: Vec::new(),
-        cats,
-        year: end_date.year(),
-    };
+    let mut gen =
+        Gen { rng, text, days, last, settings: &settings, towns, depts, ents: Vec::new(), cats, year: end_date.year() };
     let n_new = (opts.problems / 90).min(6);
     let n_ents = (120usize.saturating_sub(n_new)).max(20);
     let bad_codes = [7usize, 43];
@@ -248,7 +247,9 @@ fn generate_district(ledger: &mut Ledger, opts: &DemoOptions, progress: &mut dyn
         .enumerate()
         .map(|(i, (login, cmd))| Scheduled { at: setup_at + Duration::seconds(i as i64), group: 0, seq: i, login, cmd })
         .collect();
-    ledger.write(WriteOptions { held_problems: HELD, progress: None }, |w| setup_steps.iter().try_for_each(|s| run(w, s)))?;
+    ledger.write(WriteOptions { held_problems: HELD, progress: None }, |w| {
+        setup_steps.iter().try_for_each(|s| run(w, s))
+    })?;
     // The next step in time order, once every problem registered on or before its day is
     // planned.
     let mut next_step = || -> Option<Scheduled> {

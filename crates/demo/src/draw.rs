@@ -159,7 +159,12 @@ impl Gen<'_> {
         fill(&mut self.rng, &t, self.year)
     }
 
-    pub(crate) fn new_enterprise(&mut self, town: usize, names: &mut HashSet<String>, code: Option<String>) -> Enterprise {
+    pub(crate) fn new_enterprise(
+        &mut self,
+        town: usize,
+        names: &mut HashSet<String>,
+        code: Option<String>,
+    ) -> Enterprise {
         let text = self.text;
         let (name, industry) = loop {
             let brand = text.brands.choose(&mut self.rng).expect("brands");

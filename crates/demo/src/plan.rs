@@ -335,11 +335,7 @@ impl Gen<'_> {
                     round,
                     WAIVE,
                     &office,
-                    Command::WaiveOpinion {
-                        problem_id: pid.clone(),
-                        unit_id,
-                        reason: ph.opinion_waived.clone(),
-                    },
+                    Command::WaiveOpinion { problem_id: pid.clone(), unit_id, reason: ph.opinion_waived.clone() },
                 );
             } else {
                 let opinion = self.pick(&data.opinions);
@@ -592,11 +588,7 @@ fn urge_late(
             round,
             URGE,
             office,
-            Command::Urge {
-                problem_id: pid.to_string(),
-                level: Escalation::Yellow,
-                notice: ph.yellow_card.clone(),
-            },
+            Command::Urge { problem_id: pid.to_string(), level: Escalation::Yellow, notice: ph.yellow_card.clone() },
         );
     }
     if resolved >= deadline + red_days {
@@ -622,4 +614,3 @@ pub(crate) fn finish(mut steps: Vec<Step>, cutoff: Option<usize>, stop: Option<(
     steps.retain(|s| cutoff.is_none_or(|c| s.day <= c) && stop.is_none_or(|k| s.key() <= k));
     steps
 }
-

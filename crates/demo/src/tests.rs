@@ -131,8 +131,7 @@ fn check(ledger: &mut Ledger, opts: &DemoOptions, report: &DemoReport) {
         .unwrap()
         .map(|t| t.unwrap())
         .collect();
-    let times: Vec<DateTime<Utc>> =
-        times.iter().map(|t| DateTime::parse_from_rfc3339(t).unwrap().to_utc()).collect();
+    let times: Vec<DateTime<Utc>> = times.iter().map(|t| DateTime::parse_from_rfc3339(t).unwrap().to_utc()).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "event times go backwards");
     assert!(*times.last().unwrap() <= opts.end);
 
@@ -208,10 +207,8 @@ fn a_rebuild_holding_few_problems_gives_the_same_tables() {
 /// order it first appears in: ids are UUIDv7 with random bits, all else comes from the seed.
 fn event_dump(ledger: &Ledger) -> Vec<String> {
     let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut st = ledger
-        .connection()
-        .prepare("SELECT id, actor, occurred_at, kind, payload FROM events ORDER BY seq")
-        .unwrap();
+    let mut st =
+        ledger.connection().prepare("SELECT id, actor, occurred_at, kind, payload FROM events ORDER BY seq").unwrap();
     let rows = st
         .query_map([], |r| Ok([r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]))
         .unwrap()
@@ -227,12 +224,17 @@ fn event_dump(ledger: &Ledger) -> Vec<String> {
 fn numbered_ids(text: &str, ids: &mut std::collections::HashMap<String, usize>) -> String {
     let is_uuid = |s: &str| {
         s.len() == 36
-            && s.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
+            && s.char_indices()
+                .all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
     };
     let mut out = String::new();
     let mut i = 0;
     while i < text.len() {
-        if text.is_char_boundary(i) && i + 36 <= text.len() && text.is_char_boundary(i + 36) && is_uuid(&text[i..i + 36]) {
+        if text.is_char_boundary(i)
+            && i + 36 <= text.len()
+            && text.is_char_boundary(i + 36)
+            && is_uuid(&text[i..i + 36])
+        {
             let n = ids.len();
             let n = *ids.entry(text[i..i + 36].to_string()).or_insert(n);
             out.push_str(&format!("#{n}"));

@@ -121,7 +121,13 @@ pub fn parse_time_limit(text: &str) -> Option<TimeLimit> {
         if rest.starts_with("工作日") {
             return Some(TimeLimit::WorkingDays(n));
         }
-        if rest == "天" || rest == "日" || rest == "自然日" || rest == "个自然日" || rest == "个日历日" || rest == "日历日" {
+        if rest == "天"
+            || rest == "日"
+            || rest == "自然日"
+            || rest == "个自然日"
+            || rest == "个日历日"
+            || rest == "日历日"
+        {
             return Some(TimeLimit::CalendarDays(n));
         }
     }
@@ -162,7 +168,16 @@ mod tests {
 
     #[test]
     fn every_date_form_in_the_issue() {
-        for text in ["2026-03-05", "2026/3/5", "2026.3.5", "2026年3月5日", "2026年03月05日", "2026-3-5 10:30", "2026/03/05 10:30:00", " 2026.03.05 "] {
+        for text in [
+            "2026-03-05",
+            "2026/3/5",
+            "2026.3.5",
+            "2026年3月5日",
+            "2026年03月05日",
+            "2026-3-5 10:30",
+            "2026/03/05 10:30:00",
+            " 2026.03.05 ",
+        ] {
             assert_eq!(parse_date(text), Some(d(2026, 3, 5)), "{text}");
         }
         assert_eq!(parse_date("46086"), Some(d(2026, 3, 5)), "an Excel serial");
@@ -207,7 +222,14 @@ mod tests {
 
     #[test]
     fn time_limits_written_as_a_date_with_a_time() {
-        for text in ["2026-02-23 00:00:00", "2026/2/23 0:00", "2026年2月23日前", "2026-02-23之前", " 2026.2.23 ", "2026-02-23T00:00:00"] {
+        for text in [
+            "2026-02-23 00:00:00",
+            "2026/2/23 0:00",
+            "2026年2月23日前",
+            "2026-02-23之前",
+            " 2026.2.23 ",
+            "2026-02-23T00:00:00",
+        ] {
             assert_eq!(parse_time_limit(text), Some(TimeLimit::Date(d(2026, 2, 23))), "{text}");
         }
         assert_eq!(parse_time_limit("30天内"), Some(TimeLimit::CalendarDays(30)));
@@ -216,7 +238,8 @@ mod tests {
 
     #[test]
     fn bad_dates_are_refused() {
-        for text in ["", "2026-02-30", "2026-13-01", "三月五日", "2026年3月", "abc", "12", "2026-03-05-01", "-5", "NaN"] {
+        for text in ["", "2026-02-30", "2026-13-01", "三月五日", "2026年3月", "abc", "12", "2026-03-05-01", "-5", "NaN"]
+        {
             assert_eq!(parse_date(text), None, "{text}");
         }
     }
@@ -235,7 +258,10 @@ mod tests {
 
     #[test]
     fn units_in_one_cell() {
-        assert_eq!(split_units("区财政局、区工信局，区商务局;区税务局\n区人社局"), ["区财政局", "区工信局", "区商务局", "区税务局", "区人社局"]);
+        assert_eq!(
+            split_units("区财政局、区工信局，区商务局;区税务局\n区人社局"),
+            ["区财政局", "区工信局", "区商务局", "区税务局", "区人社局"]
+        );
         assert_eq!(split_units(" 区财政局 ； 区财政局 "), ["区财政局"]);
         assert!(split_units(" 、 ，").is_empty());
     }

@@ -45,7 +45,9 @@ pub enum ReadError {
     NoSuchSheet { sheet: String, available: Vec<String> },
     #[error("{path} is neither UTF-8 nor GBK text")]
     Encoding { path: String },
-    #[error("{path} holds more text than a sheet may ({limit_mb} MB, a shared text counted in every cell that shows it)")]
+    #[error(
+        "{path} holds more text than a sheet may ({limit_mb} MB, a shared text counted in every cell that shows it)"
+    )]
     TooLarge { path: String, limit_mb: u64 },
     #[error("{path}: cell {cell} holds {chars} characters, more than the {max} a cell may hold")]
     CellTooLong { path: String, cell: String, chars: usize, max: usize },
@@ -125,7 +127,10 @@ impl<'p> TextBudget<'p> {
         }
         self.used = self.used.saturating_add(text.len());
         if self.used > MAX_SHEET_TEXT_BYTES {
-            return Err(ReadError::TooLarge { path: self.path.to_string(), limit_mb: (MAX_SHEET_TEXT_BYTES >> 20) as u64 });
+            return Err(ReadError::TooLarge {
+                path: self.path.to_string(),
+                limit_mb: (MAX_SHEET_TEXT_BYTES >> 20) as u64,
+            });
         }
         Ok(())
     }
@@ -183,8 +188,10 @@ pub fn read_workbook_checked(path: &Path, bytes: &[u8], sheet: Option<&str>) -> 
         }
         return Err(ReadError::Damaged { path: shown, reason: "the spreadsheet reader stopped on this file".into() });
     }
-    serde_json::from_slice::<Result<Workbook, ReadError>>(&out.stdout)
-        .map_err(|e| ReadError::Damaged { path: shown, reason: format!("the spreadsheet reader answered badly: {e}") })?
+    serde_json::from_slice::<Result<Workbook, ReadError>>(&out.stdout).map_err(|e| ReadError::Damaged {
+        path: shown,
+        reason: format!("the spreadsheet reader answered badly: {e}"),
+    })?
 }
 
 /// Caps the address space of this process (a sheet-reading child) at `bytes`, so an
@@ -195,6 +202,7 @@ fn limit_memory(bytes: u64) {
     {
         let limit = libc::rlimit { rlim_cur: bytes as libc::rlim_t, rlim_max: bytes as libc::rlim_t };
         // SAFETY: setrlimit reads the struct we pass and changes only this process's limit.
+        #[allow(unsafe_code)]
         let _ = unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) };
     }
     #[cfg(not(unix))]
@@ -250,11 +258,19 @@ fn pick_sheet(names: &[String], wanted: Option<&str>, shown: &str) -> Result<Str
             .find(|n| n.trim() == w.trim())
             .cloned()
             .ok_or_else(|| ReadError::NoSuchSheet { sheet: w.to_string(), available: names.to_vec() }),
-        None => names.first().cloned().ok_or_else(|| ReadError::Damaged { path: shown.to_string(), reason: "no sheets".into() }),
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| ReadError::Damaged { path: shown.to_string(), reason: "no sheets".into() }),
     }
 }
 
-fn read_excel(path: &Path, bytes: &[u8], format: Format, wanted: Option<&str>) -> Result<(Vec<String>, Sheet), ReadError> {
+fn read_excel(
+    path: &Path,
+    bytes: &[u8],
+    format: Format,
+    wanted: Option<&str>,
+) -> Result<(Vec<String>, Sheet), ReadError> {
     if format == Format::Xlsx {
         return read_xlsx_streaming(path, bytes, wanted);
     }
@@ -334,7 +350,9 @@ fn check_xlsx_parts(shown: &str, bytes: &[u8]) -> Result<(), ReadError> {
                 return Err(damaged("its shared-string table does not open in its first 64 KB".into()));
             }
             Some(Some(n)) if n > most as u128 => {
-                return Err(damaged(format!("its shared-string table declares more strings than its {size} bytes can hold")));
+                return Err(damaged(format!(
+                    "its shared-string table declares more strings than its {size} bytes can hold"
+                )));
             }
             _ => {}
         }
@@ -366,7 +384,8 @@ fn declared_unique_count(head: &[u8]) -> Option<Option<u128>> {
         while let Some(j) = attrs.find("uniqueCount") {
             attrs = &attrs[j + "uniqueCount".len()..];
             let value = attrs.trim_start().strip_prefix('=').map(str::trim_start).unwrap_or("");
-            let digits: String = value.trim_start_matches(['"', '\'']).chars().take_while(|c| c.is_ascii_digit()).collect();
+            let digits: String =
+                value.trim_start_matches(['"', '\'']).chars().take_while(|c| c.is_ascii_digit()).collect();
             // More digits than any count: as large as can be.
             let n = if digits.len() > 38 { u128::MAX } else { digits.parse().unwrap_or(0) };
             most = Some(most.map_or(n, |m| m.max(n)));
@@ -474,8 +493,14 @@ pub fn decode_text(bytes: &[u8]) -> Option<String> {
 /// still a comma CSV); a title line counts for none; a comma wins ties.
 fn sniff_delimiter(text: &str) -> u8 {
     let head = |d: u8, n: usize| -> Vec<Vec<String>> {
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(d).from_reader(text.as_bytes());
-        reader.records().take(n).map_while(Result::ok).map(|r| r.iter().map(|c| c.trim().to_string()).collect()).collect()
+        let mut reader =
+            csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(d).from_reader(text.as_bytes());
+        reader
+            .records()
+            .take(n)
+            .map_while(Result::ok)
+            .map(|r| r.iter().map(|c| c.trim().to_string()).collect())
+            .collect()
     };
     let candidates = [b',', b'\t', b';'];
     let by_header = candidates
@@ -503,11 +528,8 @@ fn read_csv(path: &Path, bytes: &[u8]) -> Result<Sheet, ReadError> {
     let shown = path.display().to_string();
     let text = decode_text(bytes).ok_or_else(|| ReadError::Encoding { path: shown.clone() })?;
     let delimiter = sniff_delimiter(&text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     // A CSV cell's text is in the file once (no shared strings): only the total is bounded.
     let mut budget = TextBudget { cell_limit: false, ..TextBudget::new(&shown) };
@@ -555,7 +577,8 @@ mod tests {
 
     #[test]
     fn a_nul_in_a_utf8_csv_with_a_bom_is_text() {
-        let wb = read_workbook_bytes(Path::new("a.csv"), "\u{feff}企业名称,问题描述\n甲,前\0后\n".as_bytes(), None).unwrap();
+        let wb =
+            read_workbook_bytes(Path::new("a.csv"), "\u{feff}企业名称,问题描述\n甲,前\0后\n".as_bytes(), None).unwrap();
         assert_eq!(wb.sheet.rows[1][1], "前\0后");
     }
 
@@ -575,7 +598,10 @@ mod tests {
         assert_eq!(wb.sheet.rows[2][1], "用地;用工;融资;税费;环保;其他;物流;审批;市场;政策");
         // A tab and line breaks inside quoted cells, repeated, outnumber the header's records.
         let cell = "\"甲\t乙\r\n丙\r丁\"";
-        let multiline = format!("企业名称,问题描述,企业诉求,办理结果,备注,所属镇街\n{}\n", vec![format!("甲,{cell},{cell},{cell},{cell},城关"); 2].join("\n"));
+        let multiline = format!(
+            "企业名称,问题描述,企业诉求,办理结果,备注,所属镇街\n{}\n",
+            vec![format!("甲,{cell},{cell},{cell},{cell},城关"); 2].join("\n")
+        );
         let wb = read_workbook_bytes(Path::new("c.csv"), multiline.as_bytes(), None).unwrap();
         assert_eq!(wb.sheet.rows[0], ["企业名称", "问题描述", "企业诉求", "办理结果", "备注", "所属镇街"]);
         assert_eq!(wb.sheet.rows[2][4], "甲\t乙\r\n丙\r丁");

@@ -11,7 +11,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, MAIN_DB};
 use serde::Serialize;
 
 use crate::error::{LedgerError, Result};
-use crate::output::{check_output_target, clean_stale_parts, folder_of, is_sqlite_database, remove_sidecars, OutputTarget};
+use crate::output::{
+    check_output_target, clean_stale_parts, folder_of, is_sqlite_database, remove_sidecars, OutputTarget,
+};
 use crate::verify::ChainHead;
 use crate::Ledger;
 
@@ -93,7 +95,10 @@ impl Ledger {
             let copy = Ledger::open(&tmp)?;
             let report = copy.verify()?;
             if !report.ok {
-                return Err(LedgerError::BackupBroken { path: out.display().to_string(), reason: "the copy does not verify".into() });
+                return Err(LedgerError::BackupBroken {
+                    path: out.display().to_string(),
+                    reason: "the copy does not verify".into(),
+                });
             }
             drop(copy);
             // Vetted again: the copy took a while, and something may have appeared there.
@@ -176,7 +181,8 @@ fn hold_exclusively(target: &Path) -> Result<Option<Connection>> {
     if !is_sqlite_database(target) {
         return Ok(None);
     }
-    let conn = Connection::open_with_flags(target, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    let conn =
+        Connection::open_with_flags(target, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
     // SQLite does not always wait on its busy handler for this lock (a connection that only
@@ -186,7 +192,9 @@ fn hold_exclusively(target: &Path) -> Result<Option<Connection>> {
     loop {
         match conn.execute_batch("BEGIN EXCLUSIVE").map_err(LedgerError::from) {
             Ok(()) => return Ok(Some(conn)),
-            Err(LedgerError::Busy) if std::time::Instant::now() < deadline => std::thread::sleep(std::time::Duration::from_millis(50)),
+            Err(LedgerError::Busy) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
             Err(LedgerError::Busy) => return Err(LedgerError::Busy),
             // A damaged file: restoring is the remedy, and nothing can be writing it.
             Err(_) => return Ok(None),
@@ -235,7 +243,8 @@ pub fn restore(from: &Path, target: &Path, now: DateTime<Utc>, force: bool) -> R
                 }
             }
             if let Ok(live_heads) = heads(live) {
-                let missing: i64 = live_heads.iter().map(|(d, n)| (n - backup_heads.get(d).copied().unwrap_or(0)).max(0)).sum();
+                let missing: i64 =
+                    live_heads.iter().map(|(d, n)| (n - backup_heads.get(d).copied().unwrap_or(0)).max(0)).sum();
                 if missing > 0 {
                     return Err(LedgerError::RestoreOlder { path: shown.clone(), missing });
                 }
@@ -287,7 +296,11 @@ fn swap_in(tmp: &Path, target: &Path, now: DateTime<Utc>, lock: Option<Connectio
         })();
         if let Err(e) = moved {
             let _ = std::fs::remove_file(&kept);
-            return Err(if e.kind() == std::io::ErrorKind::PermissionDenied && cfg!(windows) { LedgerError::Busy } else { e.into() });
+            return Err(if e.kind() == std::io::ErrorKind::PermissionDenied && cfg!(windows) {
+                LedgerError::Busy
+            } else {
+                e.into()
+            });
         }
         Some(kept.display().to_string())
     } else {

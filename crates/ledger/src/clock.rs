@@ -25,7 +25,11 @@ pub(crate) struct HighWater {
 /// never makes an event outside it, so such an event was put there by hand, and letting it set
 /// the mark would let one forged row (dated 9999, or in signed-year form) refuse every later
 /// act. `verify --full` names it instead.
-pub(crate) fn latest_event_time(conn: &Connection, mark: &Cell<HighWater>, range: &DateRange) -> Result<Option<DateTime<Utc>>> {
+pub(crate) fn latest_event_time(
+    conn: &Connection,
+    mark: &Cell<HighWater>,
+    range: &DateRange,
+) -> Result<Option<DateTime<Utc>>> {
     let mut hw = mark.get();
     // Stored instants are one fixed RFC 3339 form (`YYYY-MM-DDT…Z`), so text order is time
     // order within four-digit years; signed forms (`-0001-…`, `+10000-…`) fall outside the

@@ -14,7 +14,9 @@ pub enum LedgerError {
     AlreadyExists { path: String },
     #[error("{path} is not a Taizhang ledger: {reason}")]
     NotALedger { path: String, reason: String },
-    #[error("{path} was written by a newer version of Taizhang (schema {found}, this program knows up to {supported})")]
+    #[error(
+        "{path} was written by a newer version of Taizhang (schema {found}, this program knows up to {supported})"
+    )]
     NewerVersion { path: String, found: i64, supported: i64 },
     #[error("the ledger is busy: another program is writing to it; try again")]
     Busy,
@@ -28,7 +30,9 @@ pub enum LedgerError {
     OutputNotRegular { path: String },
     #[error("{path} already exists: choose to replace it (--force) or another name")]
     OutputExists { path: String },
-    #[error("{path} is a backup of another ledger (another district's genesis): confirm to replace this ledger with it")]
+    #[error(
+        "{path} is a backup of another ledger (another district's genesis): confirm to replace this ledger with it"
+    )]
     RestoreForeign { path: String },
     #[error("{path} is older than the ledger: {missing} events of the ledger are not in it; confirm to go back")]
     RestoreOlder { path: String, missing: i64 },
@@ -153,7 +157,9 @@ impl Coded for LedgerError {
             | LedgerError::Replaced { path }
             | LedgerError::NotAReplica { path }
             | LedgerError::ReplicaNotFresh { path } => serde_json::json!({ "path": path }),
-            LedgerError::PulledEventInvalid { event_id, reason } => serde_json::json!({ "event_id": event_id, "reason": reason }),
+            LedgerError::PulledEventInvalid { event_id, reason } => {
+                serde_json::json!({ "event_id": event_id, "reason": reason })
+            }
             LedgerError::RestoreOlder { path, missing } => serde_json::json!({ "path": path, "missing": missing }),
             LedgerError::UnknownUser(u) | LedgerError::BadPassword(u) => serde_json::json!({ "user": u }),
             LedgerError::BadInput { field, reason } => serde_json::json!({ "field": field, "reason": reason }),

@@ -160,10 +160,16 @@ impl Ledger {
                     status,
                     lateness: lateness_of(clock.as_ref(), &cal, &cut),
                     resolved_on,
-                    result_type: r.get::<_, Option<String>>(26)?.map(|k| read::parse_enum(k, ResultType::parse)).transpose()?,
+                    result_type: r
+                        .get::<_, Option<String>>(26)?
+                        .map(|k| read::parse_enum(k, ResultType::parse))
+                        .transpose()?,
                     result_text: r.get(27)?,
                     result_explanation: r.get(28)?,
-                    satisfaction: r.get::<_, Option<String>>(22)?.map(|k| read::parse_enum(k, Satisfaction::parse)).transpose()?,
+                    satisfaction: r
+                        .get::<_, Option<String>>(22)?
+                        .map(|k| read::parse_enum(k, Satisfaction::parse))
+                        .transpose()?,
                     closed_on: day(23)?,
                     urge_count,
                 })

@@ -29,8 +29,7 @@ pub(crate) fn add(conn: &Connection, changes: impl IntoIterator<Item = (FactKey,
         let on = k.on.map(|d| d.to_string()).unwrap_or_default();
         let started = k.started_on.map(|d| d.to_string()).unwrap_or_default();
         let (kind, unit, detail) = (k.kind.key(), k.unit_id.as_str(), k.detail.as_str());
-        let n: i64 =
-            upsert.query_row(params![on, kind, unit, detail, started, t.n, t.yes, t.solved], |r| r.get(0))?;
+        let n: i64 = upsert.query_row(params![on, kind, unit, detail, started, t.n, t.yes, t.solved], |r| r.get(0))?;
         if n == 0 {
             delete.execute(params![on, kind, unit, detail, started])?;
         } else if n < 0 {
@@ -183,7 +182,9 @@ pub(crate) fn status_keys(f: fn(Status) -> bool) -> String {
 
 /// A text column borrowed from its row (no copy).
 fn text_at<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
-    Ok(r.get_ref(i)?.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))?)
+    Ok(r.get_ref(i)?
+        .as_str()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))?)
 }
 
 /// A row's key (day, kind, unit, detail, start day) and its (n, yes, solved).
@@ -191,7 +192,10 @@ pub type CountRows = BTreeMap<(String, String, String, String, String), (i64, i6
 
 /// Every row of the table, for tests and checks: what the projection holds.
 pub fn all_counts(conn: &Connection) -> Result<CountRows> {
-    let mut st = conn.prepare("SELECT on_date, kind, unit_id, detail, started_on, n, yes, solved FROM figure_counts")?;
-    let rows = st.query_map([], |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?), (r.get(5)?, r.get(6)?, r.get(7)?))))?;
+    let mut st =
+        conn.prepare("SELECT on_date, kind, unit_id, detail, started_on, n, yes, solved FROM figure_counts")?;
+    let rows = st.query_map([], |r| {
+        Ok(((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?), (r.get(5)?, r.get(6)?, r.get(7)?)))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

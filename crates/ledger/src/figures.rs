@@ -19,7 +19,12 @@ impl Ledger {
     }
 
     /// `scorecard` with the open problems already read.
-    pub(crate) fn scorecard_with(&self, now_facts: &NowFacts, period: &Period, now: DateTime<Utc>) -> Result<Scorecard> {
+    pub(crate) fn scorecard_with(
+        &self,
+        now_facts: &NowFacts,
+        period: &Period,
+        now: DateTime<Utc>,
+    ) -> Result<Scorecard> {
         let tallies = figure_counts::period_tallies(&self.conn, period.start, period.end)?;
         self.scorecard_from_parts(&tallies, now_facts, period, now)
     }

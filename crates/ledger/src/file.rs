@@ -134,7 +134,10 @@ pub fn open_immutable(path: &Path) -> rusqlite::Result<Connection> {
         }
     }
     uri.push_str("?immutable=1");
-    Connection::open_with_flags(uri, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+    Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
 }
 
 /// What a failed read of the file's identity means: another program holding it is busy, not
@@ -170,16 +173,22 @@ pub fn check(path: &Path, immutable: bool) -> Result<()> {
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         }
         .map_err(|e| probe_error(e, not_ledger("cannot be read as SQLite")))?;
-        let app: i32 = ro.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| probe_error(e, not_ledger("damaged header")))?;
+        let app: i32 = ro
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|e| probe_error(e, not_ledger("damaged header")))?;
         if app != APPLICATION_ID {
             return Err(not_ledger("a SQLite file of another program"));
         }
-        let version: i64 = ro.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| probe_error(e, not_ledger("damaged header")))?;
+        let version: i64 = ro
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| probe_error(e, not_ledger("damaged header")))?;
         if version > SCHEMA_VERSION {
             return Err(LedgerError::NewerVersion { path: p, found: version, supported: SCHEMA_VERSION });
         }
         let has_meta: bool = ro
-            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'", [], |r| r.get::<_, i64>(0))
+            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'", [], |r| {
+                r.get::<_, i64>(0)
+            })
             .map(|n| n > 0)
             .map_err(|e| probe_error(e, not_ledger("damaged schema")))?;
         if !has_meta {

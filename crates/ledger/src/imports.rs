@@ -11,13 +11,18 @@ impl Ledger {
         // A cached statement: an import's plan asks once per row.
         Ok(self
             .connection()
-            .prepare_cached("SELECT p.number FROM problem_imports i JOIN problems p ON p.id = i.problem_id WHERE i.import_key = ?1")?
+            .prepare_cached(
+                "SELECT p.number FROM problem_imports i JOIN problems p ON p.id = i.problem_id WHERE i.import_key = ?1",
+            )?
             .query_row([key], |r| r.get(0))
             .optional()?)
     }
 
     /// Whether a problem has this number.
     pub fn problem_number_exists(&self, number: &str) -> Result<bool> {
-        Ok(self.connection().prepare_cached("SELECT EXISTS (SELECT 1 FROM problems WHERE number = ?1)")?.query_row([number], |r| r.get(0))?)
+        Ok(self
+            .connection()
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM problems WHERE number = ?1)")?
+            .query_row([number], |r| r.get(0))?)
     }
 }

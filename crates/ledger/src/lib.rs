@@ -34,8 +34,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-pub use error::{LedgerError, Result};
 pub use append::{new_id, redact_secrets, StoredEvent, REDACTED};
+pub use error::{LedgerError, Result};
 pub use export_rows::{ExportRow, RowSink};
 pub use file::{APPLICATION_ID, CACHE_SIZE_KIB, SCHEMA_VERSION};
 pub use output::{check_output_target, OutputTarget};

@@ -69,7 +69,9 @@ impl FileIdentity {
 /// `ledger.replaced` when `path` no longer names the file whose identity was `opened`.
 pub(crate) fn check_same_file(path: Option<&Path>, opened: Option<&FileIdentity>) -> Result<()> {
     match (path, opened) {
-        (Some(p), Some(id)) if FileIdentity::of(p).as_ref() != Some(id) => Err(LedgerError::Replaced { path: p.display().to_string() }),
+        (Some(p), Some(id)) if FileIdentity::of(p).as_ref() != Some(id) => {
+            Err(LedgerError::Replaced { path: p.display().to_string() })
+        }
         _ => Ok(()),
     }
 }
@@ -262,7 +264,10 @@ mod tests {
         check_output_target(OutputTarget::replacing(&p), None).unwrap();
         let d = dir.path().join("folder");
         std::fs::create_dir(&d).unwrap();
-        assert_eq!(check_output_target(OutputTarget::replacing(&d), None).unwrap_err().code(), "output.not_a_regular_file");
+        assert_eq!(
+            check_output_target(OutputTarget::replacing(&d), None).unwrap_err().code(),
+            "output.not_a_regular_file"
+        );
     }
 
     #[test]

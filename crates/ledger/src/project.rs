@@ -197,20 +197,23 @@ fn apply_other(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<
     match body {
         E::LedgerInitialized { .. } => {}
         E::UnitCreated { unit } | E::UnitUpdated { unit } => {
-            exec(conn, 
+            exec(
+                conn,
                 "INSERT INTO units (id, name, short_name, kind, active) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, active = excluded.active",
                 params![unit.id, unit.name, unit.short_name, unit.kind.key(), unit.active],
             )?;
         }
         E::UserCreated { user } => {
-            exec(conn, 
+            exec(
+                conn,
                 "INSERT INTO users (id, login, name, unit_id, role, active, password_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![user.id, user.login, user.name, user.unit_id, user.role.key(), user.active, user.password_hash],
             )?;
         }
         E::UserUpdated { user_id, name, unit_id, role, active } => {
-            exec(conn, 
+            exec(
+                conn,
                 "UPDATE users SET name = ?2, unit_id = ?3, role = ?4, active = ?5 WHERE id = ?1",
                 params![user_id, name, unit_id, role.key(), active],
             )?;
@@ -220,7 +223,8 @@ fn apply_other(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<
         }
         E::EnterpriseCreated { enterprise: e } | E::EnterpriseUpdated { enterprise: e } => {
             let ok = e.credit_code.as_deref().map(|c| check_credit_code(c).is_valid());
-            exec(conn, 
+            exec(
+                conn,
                 "INSERT INTO enterprises (id, name, credit_code, credit_code_ok, township_id, industry, scale, key_level,
                                           address, contact, phone, steward, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
@@ -235,7 +239,8 @@ fn apply_other(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<
                 ],
             )?;
             if matches!(body, E::EnterpriseUpdated { .. }) {
-                exec(conn, 
+                exec(
+                    conn,
                     "UPDATE problem_search SET enterprise_name = ?2
                      WHERE rowid IN (SELECT rowid FROM problems WHERE enterprise_id = ?1)",
                     params![e.id, e.name],
@@ -243,7 +248,8 @@ fn apply_other(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<
             }
         }
         E::VisitRecorded { visit: v } => {
-            exec(conn, 
+            exec(
+                conn,
                 "INSERT INTO visits (id, enterprise_id, township_id, date, visitors, form, notes, recorded_by, recorded_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
@@ -256,12 +262,14 @@ fn apply_other(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<
             let (from, to) = (format!("{}-01-01", year.year), format!("{}-12-31", year.year));
             exec(conn, "DELETE FROM calendar_days WHERE date BETWEEN ?1 AND ?2", [&from, &to])?;
             for d in &year.days {
-                exec(conn, 
+                exec(
+                    conn,
                     "INSERT INTO calendar_days (date, off, name) VALUES (?1, ?2, ?3)",
                     params![d.date.to_string(), d.off, d.name],
                 )?;
             }
-            exec(conn, 
+            exec(
+                conn,
                 "INSERT INTO calendar_years (year, notice) VALUES (?1, ?2) ON CONFLICT (year) DO UPDATE SET notice = excluded.notice",
                 params![year.year, year.notice],
             )?;
@@ -271,7 +279,8 @@ fn apply_other(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<
                 exec(conn, "DELETE FROM calendar_days WHERE date = ?1", [date.to_string()])?;
             }
             Some(off) => {
-                exec(conn, 
+                exec(
+                    conn,
                     "INSERT INTO calendar_days (date, off, name) VALUES (?1, ?2, ?3)
                      ON CONFLICT (date) DO UPDATE SET off = excluded.off, name = excluded.name",
                     params![date.to_string(), off, name],
@@ -279,7 +288,8 @@ fn apply_other(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<
             }
         },
         E::SettingsChanged { settings } => {
-            exec(conn, 
+            exec(
+                conn,
                 "INSERT INTO settings (id, json) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET json = excluded.json",
                 [serde_json::to_string(settings)?],
             )?;
@@ -312,13 +322,44 @@ pub fn write_search_since(conn: &Connection, mark: i64) -> Result<()> {
 
 /// The `problems` columns fixed at registration, then the ones later events change.
 const FIXED_COLS: [&str; 16] = [
-    "id", "number", "number_year", "number_seq", "enterprise_id", "township_id", "visit_id", "source", "category",
-    "description", "demand", "raised_on", "priority", "responsible_leader", "registered_at", "registered_on",
+    "id",
+    "number",
+    "number_year",
+    "number_seq",
+    "enterprise_id",
+    "township_id",
+    "visit_id",
+    "source",
+    "category",
+    "description",
+    "demand",
+    "raised_on",
+    "priority",
+    "responsible_leader",
+    "registered_at",
+    "registered_on",
 ];
 const CHANGING_COLS: [&str; 20] = [
-    "status", "lead_unit_id", "handler", "assigned_on", "sign_deadline", "handling_deadline", "original_deadline",
-    "signed_on", "resolved_on", "closed_on", "evaluation", "reopen_count", "urge_count", "urge_level",
-    "extension_pending", "withdrawal_pending", "updated_at", "result_type", "result_text", "result_explanation",
+    "status",
+    "lead_unit_id",
+    "handler",
+    "assigned_on",
+    "sign_deadline",
+    "handling_deadline",
+    "original_deadline",
+    "signed_on",
+    "resolved_on",
+    "closed_on",
+    "evaluation",
+    "reopen_count",
+    "urge_count",
+    "urge_level",
+    "extension_pending",
+    "withdrawal_pending",
+    "updated_at",
+    "result_type",
+    "result_text",
+    "result_explanation",
 ];
 
 fn fixed_values(p: &Problem) -> [Value; 16] {
@@ -387,7 +428,11 @@ fn insert_problem(conn: &Connection, p: &Problem) -> Result<StoredRows> {
     let stored = StoredRows::of(p);
     let values = fixed_values(p).into_iter().chain(stored.columns.iter().cloned());
     exec(conn, &SQL, rusqlite::params_from_iter(values))?;
-    exec(conn, "INSERT INTO problem_states (problem_id, state) VALUES (?1, ?2)", params![p.id, serde_json::to_string(p)?])?;
+    exec(
+        conn,
+        "INSERT INTO problem_states (problem_id, state) VALUES (?1, ?2)",
+        params![p.id, serde_json::to_string(p)?],
+    )?;
     insert_supporters(conn, &p.id, &stored.supporters)?;
     Ok(stored)
 }
@@ -400,7 +445,8 @@ fn update_problem(conn: &Connection, p: &Problem, stored: &StoredRows) -> Result
     let values = changing_values(p);
     let changed: Vec<usize> = (0..CHANGING_COLS.len()).filter(|&i| values[i] != stored.columns[i]).collect();
     if !changed.is_empty() {
-        let sets: Vec<String> = changed.iter().enumerate().map(|(n, &i)| format!("{} = ?{}", CHANGING_COLS[i], n + 2)).collect();
+        let sets: Vec<String> =
+            changed.iter().enumerate().map(|(n, &i)| format!("{} = ?{}", CHANGING_COLS[i], n + 2)).collect();
         let sql = format!("UPDATE problems SET {} WHERE id = ?1", sets.join(", "));
         let args = std::iter::once(Value::from(p.id.clone())).chain(changed.iter().map(|&i| values[i].clone()));
         if exec(conn, &sql, rusqlite::params_from_iter(args))? != 1 {
@@ -436,13 +482,22 @@ fn supporter_rows(p: &Problem) -> Vec<SupporterRow> {
     let Some(a) = &p.assignment else { return Vec::new() };
     a.supporters
         .iter()
-        .map(|s| (s.unit_id.clone(), s.sub_deadline.to_string(), s.acknowledged_at.is_some(), s.is_settled(), p.status.clock_runs()))
+        .map(|s| {
+            (
+                s.unit_id.clone(),
+                s.sub_deadline.to_string(),
+                s.acknowledged_at.is_some(),
+                s.is_settled(),
+                p.status.clock_runs(),
+            )
+        })
         .collect()
 }
 
 fn insert_supporters(conn: &Connection, problem_id: &str, rows: &[SupporterRow]) -> Result<()> {
     for (unit, sub_deadline, acknowledged, settled, clock_runs) in rows {
-        exec(conn,
+        exec(
+            conn,
             "INSERT INTO problem_supporters (problem_id, unit_id, sub_deadline, acknowledged, settled, clock_runs)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![problem_id, unit, sub_deadline, acknowledged, settled, clock_runs],

@@ -303,7 +303,12 @@ pub(crate) fn build_where(f: &ProblemFilter, cut: &EscalationCutoffs) -> Query {
     }
     if let Some(v) = &f.supporter_unit_id {
         let settled = if f.supporter_unsettled { " AND s.settled = 0" } else { "" };
-        q.text(&format!("EXISTS (SELECT 1 FROM problem_supporters s WHERE s.problem_id = p.id AND s.unit_id = ?{settled})"), v);
+        q.text(
+            &format!(
+                "EXISTS (SELECT 1 FROM problem_supporters s WHERE s.problem_id = p.id AND s.unit_id = ?{settled})"
+            ),
+            v,
+        );
     }
     if let Some(v) = &f.enterprise_id {
         q.text("p.enterprise_id = ?", v);
@@ -419,12 +424,18 @@ impl Ledger {
              ORDER BY length(name), name LIMIT ?2",
             read::ENTERPRISE_COLS
         ))?;
-        let rows = st.query_map(rusqlite::params![pattern, limit as i64], read::enterprise_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = st
+            .query_map(rusqlite::params![pattern, limit as i64], read::enterprise_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
     /// The deadlines an assignment made now would get.
-    pub fn suggest_deadlines(&self, problem: &str, now: DateTime<Utc>) -> Result<taizhang_core::workflow::SuggestedDeadlines> {
+    pub fn suggest_deadlines(
+        &self,
+        problem: &str,
+        now: DateTime<Utc>,
+    ) -> Result<taizhang_core::workflow::SuggestedDeadlines> {
         let p = self.problem(problem)?;
         let (cal, settings) = self.context_parts()?;
         Ok(taizhang_core::workflow::suggested_deadlines(&p, &Context { now, calendar: &cal, settings: &settings }))
@@ -438,15 +449,32 @@ impl Ledger {
         };
         let open = vec![Status::Assigned, Status::InProgress, Status::Disputed];
         Ok(OfficeConsole {
-            to_assign: q(ProblemFilter { statuses: vec![Status::Registered], ..Default::default() }, SortKey::Registered)?,
+            to_assign: q(
+                ProblemFilter { statuses: vec![Status::Registered], ..Default::default() },
+                SortKey::Registered,
+            )?,
             disputed: q(ProblemFilter { statuses: vec![Status::Disputed], ..Default::default() }, SortKey::Deadline)?,
-            extension_requests: q(ProblemFilter { extension_pending: Some(true), ..Default::default() }, SortKey::Deadline)?,
-            overdue: q(ProblemFilter { statuses: open, overdue: Some(true), ..Default::default() }, SortKey::Escalation)?,
+            extension_requests: q(
+                ProblemFilter { extension_pending: Some(true), ..Default::default() },
+                SortKey::Deadline,
+            )?,
+            overdue: q(
+                ProblemFilter { statuses: open, overdue: Some(true), ..Default::default() },
+                SortKey::Escalation,
+            )?,
             ready_to_close: q(
-                ProblemFilter { statuses: vec![Status::Resolved], evaluated: Some(true), withdrawal_pending: Some(false), ..Default::default() },
+                ProblemFilter {
+                    statuses: vec![Status::Resolved],
+                    evaluated: Some(true),
+                    withdrawal_pending: Some(false),
+                    ..Default::default()
+                },
                 SortKey::Updated,
             )?,
-            withdrawal_requests: q(ProblemFilter { withdrawal_pending: Some(true), ..Default::default() }, SortKey::Updated)?,
+            withdrawal_requests: q(
+                ProblemFilter { withdrawal_pending: Some(true), ..Default::default() },
+                SortKey::Updated,
+            )?,
         })
     }
 
@@ -485,7 +513,14 @@ impl Ledger {
         };
         let cards = |level: Escalation| -> Result<Vec<ProblemRow>> {
             let f = ProblemFilter { escalation: Some(level), ..Default::default() };
-            Ok(self.list_problems(&f, Sort { key: SortKey::Deadline, descending: false }, PageRequest { offset: 0, limit: 200 }, now)?.rows)
+            Ok(self
+                .list_problems(
+                    &f,
+                    Sort { key: SortKey::Deadline, descending: false },
+                    PageRequest { offset: 0, limit: 200 },
+                    now,
+                )?
+                .rows)
         };
         Ok(Dashboard {
             trend: taizhang_core::figures::monthly_trend_of(
@@ -570,7 +605,13 @@ impl Ledger {
     }
 
     /// The ledger list: filters, sort and a page, with lateness computed by the core.
-    pub fn list_problems(&self, f: &ProblemFilter, sort: Sort, page: PageRequest, now: DateTime<Utc>) -> Result<ProblemPage> {
+    pub fn list_problems(
+        &self,
+        f: &ProblemFilter,
+        sort: Sort,
+        page: PageRequest,
+        now: DateTime<Utc>,
+    ) -> Result<ProblemPage> {
         let (cal, settings) = self.context_parts()?;
         let today = local_date(now);
         let cut = escalation_cutoffs(today, &cal, &settings);
@@ -582,7 +623,8 @@ impl Ledger {
             Some(search) if q.wheres.len() == 1 => format!("SELECT count(*) FROM ({search})"),
             _ => format!("SELECT count(*) FROM problems p {where_sql}"),
         };
-        let total: i64 = self.conn.prepare_cached(&count_sql)?.query_row(q.used_params(&count_sql).as_slice(), |r| r.get(0))?;
+        let total: i64 =
+            self.conn.prepare_cached(&count_sql)?.query_row(q.used_params(&count_sql).as_slice(), |r| r.get(0))?;
         let total = total as u64;
         let order = order_sql(sort);
         let limit = page.limit.clamp(1, 1000);
@@ -705,13 +747,20 @@ impl Ledger {
     }
 
     /// Everything about one problem, and what `viewer` (a login or id) may do with it now.
-    pub fn problem_detail(&self, number_or_id: &str, viewer: Option<&str>, now: DateTime<Utc>) -> Result<ProblemDetail> {
+    pub fn problem_detail(
+        &self,
+        number_or_id: &str,
+        viewer: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<ProblemDetail> {
         let p = self.problem(number_or_id)?;
         let (cal, settings) = self.context_parts()?;
         let today = local_date(now);
         let units = self.cached().unit_names()?;
         let name = |id: &str| units.get(id).cloned().unwrap_or_else(|| id.to_string());
-        let enterprise = self.find_enterprise(&p.enterprise_id)?.ok_or_else(|| DomainError::not_found("enterprise", &p.enterprise_id))?;
+        let enterprise = self
+            .find_enterprise(&p.enterprise_id)?
+            .ok_or_else(|| DomainError::not_found("enterprise", &p.enterprise_id))?;
         let actions = match viewer {
             Some(v) => {
                 let actor = self.cached().actor(v)?;

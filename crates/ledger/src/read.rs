@@ -8,7 +8,9 @@ use taizhang_core::*;
 use crate::error::{LedgerError, Result};
 
 pub(crate) fn parse_enum<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    parse(&s).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, format!("unknown value {s:?}"), rusqlite::types::Type::Text))
+    parse(&s).ok_or_else(|| {
+        rusqlite::Error::InvalidColumnType(0, format!("unknown value {s:?}"), rusqlite::types::Type::Text)
+    })
 }
 
 /// A `YYYY-MM-DD` column. Read for every row of a list or an export, so the fixed form is
@@ -144,7 +146,8 @@ pub fn opt_date(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
 
 /// A problem's supporters' unit names in assignment order, joined with U+001F (`name_list`
 /// splits them); a column of the list and export queries over `problems p`.
-pub const SUPPORTER_NAMES_SQL: &str = "(SELECT group_concat(u.name, char(31) ORDER BY s.rowid) FROM problem_supporters s
+pub const SUPPORTER_NAMES_SQL: &str =
+    "(SELECT group_concat(u.name, char(31) ORDER BY s.rowid) FROM problem_supporters s
                        JOIN units u ON u.id = s.unit_id WHERE s.problem_id = p.id)";
 
 /// Unit names joined with U+001F by `SUPPORTER_NAMES_SQL`, split again.
@@ -152,13 +155,15 @@ pub fn name_list(joined: Option<String>) -> Vec<String> {
     joined.map(|names| names.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default()
 }
 
-
 pub fn problem_state(json: &str) -> Result<Problem> {
     serde_json::from_str(json).map_err(|e| LedgerError::Corrupt(format!("problem state: {e}")))
 }
 
 pub fn unit(conn: &Connection, id: &str) -> Result<Option<Unit>> {
-    Ok(conn.prepare_cached(&format!("SELECT {UNIT_COLS} FROM units WHERE id = ?1"))?.query_row([id], unit_row).optional()?)
+    Ok(conn
+        .prepare_cached(&format!("SELECT {UNIT_COLS} FROM units WHERE id = ?1"))?
+        .query_row([id], unit_row)
+        .optional()?)
 }
 
 pub fn units(conn: &Connection) -> Result<Vec<Unit>> {
@@ -189,14 +194,16 @@ pub fn user(conn: &Connection, login_or_id: &str) -> Result<Option<User>> {
 /// The acting user and their unit, by login or id.
 pub fn actor(conn: &Connection, login_or_id: &str) -> Result<Actor> {
     let user = user(conn, login_or_id)?.ok_or_else(|| LedgerError::UnknownUser(login_or_id.to_string()))?;
-    let unit = unit(conn, &user.unit_id)?.ok_or_else(|| LedgerError::Corrupt(format!("user {} has no unit", user.login)))?;
+    let unit =
+        unit(conn, &user.unit_id)?.ok_or_else(|| LedgerError::Corrupt(format!("user {} has no unit", user.login)))?;
     Ok(Actor { user, unit })
 }
 
 pub fn calendar(conn: &Connection) -> Result<Calendar> {
     let mut cal = Calendar::new();
     let mut years = conn.prepare("SELECT year, notice FROM calendar_years ORDER BY year")?;
-    let years: Vec<(i32, String)> = years.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let years: Vec<(i32, String)> =
+        years.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     let mut days = conn.prepare("SELECT date, off, name FROM calendar_days ORDER BY date")?;
     let days: Vec<CalendarDay> = days
         .query_map([], |r| Ok(CalendarDay { date: date(&r.get::<_, String>(0)?)?, off: r.get(1)?, name: r.get(2)? }))?
@@ -222,7 +229,10 @@ pub fn settings(conn: &Connection) -> Result<Settings> {
 }
 
 pub fn problem(conn: &Connection, id: &str) -> Result<Option<Problem>> {
-    let json: Option<String> = conn.prepare_cached("SELECT state FROM problem_states WHERE problem_id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
+    let json: Option<String> = conn
+        .prepare_cached("SELECT state FROM problem_states WHERE problem_id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
     json.map(|j| problem_state(&j)).transpose()
 }
 
@@ -248,7 +258,8 @@ pub fn problem_id_by_number(conn: &Connection, number_or_id: &str) -> Result<Opt
 pub fn all_problems(conn: &Connection) -> Result<Vec<Problem>> {
     const BATCH: usize = 4096;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let mut st = conn.prepare("SELECT s.state FROM problems p JOIN problem_states s ON s.problem_id = p.id ORDER BY p.rowid")?;
+    let mut st =
+        conn.prepare("SELECT s.state FROM problems p JOIN problem_states s ON s.problem_id = p.id ORDER BY p.rowid")?;
     let mut rows = st.query([])?;
     let mut out = Vec::new();
     let mut texts: Vec<String> = Vec::with_capacity(BATCH);
@@ -303,7 +314,18 @@ mod tests {
     fn dates_are_read_exactly() {
         let d = super::date("2026-02-28").unwrap();
         assert_eq!(d, chrono::NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
-        for bad in ["2026-02-30", "2026-2-28", "2026/02/28", "20260228", "2026-02-2x", "", "２０２６-02-28", "2026-02-28 ", "-2026-02-30", "+"] {
+        for bad in [
+            "2026-02-30",
+            "2026-2-28",
+            "2026/02/28",
+            "20260228",
+            "2026-02-2x",
+            "",
+            "２０２６-02-28",
+            "2026-02-28 ",
+            "-2026-02-30",
+            "+",
+        ] {
             assert!(super::date(bad).is_err(), "{bad:?}");
         }
     }

@@ -30,7 +30,9 @@ pub fn projection_digests(conn: &Connection) -> Result<Vec<(String, String)>> {
     for table in PROJECTION_TABLES {
         // A WITHOUT ROWID table is in its key's order whatever order its rows were written in.
         let sql = match *table {
-            "figure_counts" => "SELECT * FROM figure_counts ORDER BY on_date, kind, unit_id, detail, started_on".to_string(),
+            "figure_counts" => {
+                "SELECT * FROM figure_counts ORDER BY on_date, kind, unit_id, detail, started_on".to_string()
+            }
             // A problem's supporter rows are written anew each time its aggregate is written
             // back, which a transaction does once however many events it folds: their rowids
             // depend on how the history was cut into transactions, their order within a

@@ -125,7 +125,9 @@ impl Ledger {
                         Err(e) => Some(format!("payload does not fit {kind}: {e}")),
                         // The subject column is outside the hash (it is an index for timelines),
                         // so it is checked against the payload it was taken from.
-                        Ok(body) if body.subject_id() != subject_id => Some("subject_id does not match the payload".into()),
+                        Ok(body) if body.subject_id() != subject_id => {
+                            Some("subject_id does not match the payload".into())
+                        }
                         Ok(_) => None,
                     },
                 }

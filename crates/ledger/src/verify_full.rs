@@ -98,7 +98,9 @@ impl Ledger {
         let total = report.chain.events;
         let step = crate::rebuild::progress_step(total);
         progress("rules", 0, total);
-        let mut st = self.conn.prepare("SELECT seq, id, device_id, actor, occurred_at, kind, payload FROM events ORDER BY seq")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT seq, id, device_id, actor, occurred_at, kind, payload FROM events ORDER BY seq")?;
         let mut rows = st.query([])?;
         let mut replay = Replay::new();
         while let Some(r) = rows.next()? {

@@ -38,7 +38,12 @@ impl<'c> SqlWorld<'c> {
     }
 
     fn one<T>(&self, sql: &str, arg: &str, f: fn(&rusqlite::Row) -> rusqlite::Result<T>) -> Option<T> {
-        self.keep(self.conn.prepare_cached(sql).and_then(|mut st| st.query_row([arg], f).optional()).map_err(LedgerError::from))
+        self.keep(
+            self.conn
+                .prepare_cached(sql)
+                .and_then(|mut st| st.query_row([arg], f).optional())
+                .map_err(LedgerError::from),
+        )
     }
 }
 
@@ -70,7 +75,11 @@ impl World for SqlWorld<'_> {
         self.one(&format!("SELECT {} FROM enterprises WHERE id = ?1", read::ENTERPRISE_COLS), id, read::enterprise_row)
     }
     fn enterprise_by_credit_code(&self, code: &str) -> Option<Enterprise> {
-        self.one(&format!("SELECT {} FROM enterprises WHERE credit_code = ?1", read::ENTERPRISE_COLS), code, read::enterprise_row)
+        self.one(
+            &format!("SELECT {} FROM enterprises WHERE credit_code = ?1", read::ENTERPRISE_COLS),
+            code,
+            read::enterprise_row,
+        )
     }
     fn visit(&self, id: &str) -> Option<Visit> {
         self.one(&format!("SELECT {} FROM visits WHERE id = ?1", read::VISIT_COLS), id, read::visit_row)
@@ -87,7 +96,9 @@ impl World for SqlWorld<'_> {
     fn next_problem_seq(&self, year: i32, township_id: &str) -> u32 {
         let r = self
             .conn
-            .prepare_cached("SELECT coalesce(max(number_seq), 0) + 1 FROM problems WHERE number_year = ?1 AND township_id = ?2")
+            .prepare_cached(
+                "SELECT coalesce(max(number_seq), 0) + 1 FROM problems WHERE number_year = ?1 AND township_id = ?2",
+            )
             .and_then(|mut st| st.query_row(rusqlite::params![year, township_id], |r| r.get::<_, u32>(0)));
         self.keep(r.map(Some).map_err(LedgerError::from)).unwrap_or(1)
     }

@@ -222,7 +222,14 @@ impl<'t> Writer<'t> {
             // left them: the cache is read again, inside this transaction.
             self.cache.borrow_mut().clear();
             self.actors.clear();
-            if bodies.iter().any(|b| matches!(b, EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } | EventBody::SettingsChanged { .. })) {
+            if bodies.iter().any(|b| {
+                matches!(
+                    b,
+                    EventBody::CalendarYearSet { .. }
+                        | EventBody::CalendarDaySet { .. }
+                        | EventBody::SettingsChanged { .. }
+                )
+            }) {
                 let cached = Cached { conn: self.tx, cache: self.cache };
                 self.calendar = cached.calendar()?;
                 self.settings = cached.settings()?;

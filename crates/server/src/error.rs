@@ -195,7 +195,8 @@ mod tests {
         }
         assert_eq!(ServerError::ChainBroken { server_seq: 7, reason: "r".into() }.params()["server_seq"], 7);
         let tls = taizhang_tls::TlsError::examples().into_iter().map(ServerError::Tls).collect::<Vec<_>>();
-        let codes = errors.iter().chain(&tls).map(|e| e.code()).chain(REPLY_CODES.iter().copied()).chain(["server.database"]);
+        let codes =
+            errors.iter().chain(&tls).map(|e| e.code()).chain(REPLY_CODES.iter().copied()).chain(["server.database"]);
         for code in codes {
             for (lang, m) in [("en", &en), ("zh-CN", &zh)] {
                 assert!(m["errors"][code].is_string(), "{code} has no {lang} message");

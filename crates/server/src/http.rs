@@ -69,7 +69,13 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
 /// The device a request comes from, by its signature over method, path and body. A pending
 /// device may ask its state only; a revoked one may push (its events are stored flagged) but
 /// not pull.
-async fn authenticate(store: &Shared, method: &Method, path: &str, headers: &HeaderMap, body: &[u8]) -> Result<DeviceRow> {
+async fn authenticate(
+    store: &Shared,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<DeviceRow> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
     let id = header(DEVICE_HEADER).ok_or(ServerError::BadSignature)?;
     let sig = header(SIGNATURE_HEADER).ok_or(ServerError::BadSignature)?;

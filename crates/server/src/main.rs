@@ -105,8 +105,16 @@ enum TlsCmd {
 #[derive(Subcommand)]
 enum DeviceCmd {
     List,
-    Approve { id: String, #[arg(long, default_value = "admin")] by: String },
-    Revoke { id: String, #[arg(long, default_value = "admin")] by: String },
+    Approve {
+        id: String,
+        #[arg(long, default_value = "admin")]
+        by: String,
+    },
+    Revoke {
+        id: String,
+        #[arg(long, default_value = "admin")]
+        by: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -167,14 +175,23 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{}", if cli.json { taizhang_core::Coded::to_json(&e).to_string() } else { format!("错误 [{}]: {e}", e.code()) });
+            eprintln!(
+                "{}",
+                if cli.json {
+                    taizhang_core::Coded::to_json(&e).to_string()
+                } else {
+                    format!("错误 [{}]: {e}", e.code())
+                }
+            );
             ExitCode::FAILURE
         }
     }
 }
 
 fn url(cli: &Cli) -> Result<&str> {
-    cli.database_url.as_deref().ok_or_else(|| ServerError::malformed("--database-url (or TAIZHANG_DATABASE_URL) is required"))
+    cli.database_url
+        .as_deref()
+        .ok_or_else(|| ServerError::malformed("--database-url (or TAIZHANG_DATABASE_URL) is required"))
 }
 
 /// A password from the environment variable `var`, else the first line of standard input.
@@ -233,7 +250,9 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             Ok("stopped".into())
         }
         Cmd::Tls { cmd: TlsCmd::Fingerprint { tls } } => {
-            let source = tls.source().ok_or_else(|| ServerError::malformed("give --tls-cert and --tls-key, or --tls-self-signed DIR"))?;
+            let source = tls
+                .source()
+                .ok_or_else(|| ServerError::malformed("give --tls-cert and --tls-key, or --tls-self-signed DIR"))?;
             let (id, made) = transport::identity(&source, None)?;
             let fingerprint = id.fingerprint();
             Ok(if cli.json {
@@ -289,7 +308,8 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Cmd::Unit { cmd: UnitCmd::Add { name, short_name, kind, by } } => {
             let store = PgStore::open(url(cli)?)?;
             let kind = UnitKind::parse(kind).ok_or_else(|| bad("kind", kind))?;
-            let cmd = Command::CreateUnit { unit_id: new_id(now), name: name.clone(), short_name: short_name.clone(), kind };
+            let cmd =
+                Command::CreateUnit { unit_id: new_id(now), name: name.clone(), short_name: short_name.clone(), kind };
             Ok(serde_json::to_value(store.execute(by, &[cmd], now)?).unwrap_or_default())
         }
     }

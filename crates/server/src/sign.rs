@@ -7,7 +7,9 @@ use taizhang_protocol::sign::{KeyError, VerifyingKey};
 
 use crate::error::{Result, ServerError};
 
-pub use taizhang_protocol::sign::{event_message, recompute_hash, request_message, sign_event, sign_hex, signing_key, verify};
+pub use taizhang_protocol::sign::{
+    event_message, recompute_hash, request_message, sign_event, sign_hex, signing_key, verify,
+};
 
 /// A device's public key, parsed from the hex the device sent when it joined.
 pub fn public_key(alg: &str, hex_key: &str) -> Result<VerifyingKey> {

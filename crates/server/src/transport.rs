@@ -53,7 +53,11 @@ pub fn identity(source: &TlsSource, listen: Option<&SocketAddr>) -> Result<(Serv
 
 /// Serves the sync protocol on `listener`, over TLS when `tls` is given, until the process
 /// is stopped.
-pub async fn serve(listener: tokio::net::TcpListener, store: Arc<dyn Store>, tls: Option<Arc<ServerConfig>>) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Arc<dyn Store>,
+    tls: Option<Arc<ServerConfig>>,
+) -> std::io::Result<()> {
     match tls {
         Some(config) => axum::serve(TlsListener::new(listener, config)?, router(store)).await,
         None => crate::http::serve(listener, store).await,

@@ -33,8 +33,7 @@ fn is_loopback_url(url: &str) -> bool {
         Some(v6) => v6.split(']').next().unwrap_or(""),
         None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
     };
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Client {
@@ -71,7 +70,8 @@ impl Client {
     }
 
     pub fn push(&self, who: &Signer<'_>, events: &[WireEvent]) -> Result<PushReply> {
-        let body = serde_json::to_vec(&serde_json::json!({ "events": events })).map_err(|e| SyncError::BadReply { reason: e.to_string() })?;
+        let body = serde_json::to_vec(&serde_json::json!({ "events": events }))
+            .map_err(|e| SyncError::BadReply { reason: e.to_string() })?;
         self.send("POST", "/v1/push", Some(who), Some(body))
     }
 
@@ -80,7 +80,13 @@ impl Client {
         self.send("GET", &path, Some(who), None)
     }
 
-    fn send<T: DeserializeOwned>(&self, method: &str, path: &str, who: Option<&Signer<'_>>, body: Option<Vec<u8>>) -> Result<T> {
+    fn send<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        who: Option<&Signer<'_>>,
+        body: Option<Vec<u8>>,
+    ) -> Result<T> {
         let url = format!("{}{path}", self.base);
         let mut headers = vec![(PROTOCOL_HEADER, self.protocol.to_string())];
         if let Some(w) = who {
@@ -119,7 +125,9 @@ impl Client {
             return Err(SyncError::ProtocolTooNew { url: self.base.clone(), client: self.protocol, server });
         }
         if code.is_empty() {
-            return Err(SyncError::BadReply { reason: format!("HTTP {status}: {}", text.chars().take(200).collect::<String>()) });
+            return Err(SyncError::BadReply {
+                reason: format!("HTTP {status}: {}", text.chars().take(200).collect::<String>()),
+            });
         }
         let message = v["message"].as_str().unwrap_or(&code).to_string();
         let mut fields = v;
@@ -150,7 +158,10 @@ mod tests {
         assert!(Client::new("http://localhost:7878/", None).is_ok());
         assert!(Client::new("http://[::1]:7878", None).is_ok());
         assert_eq!(Client::new("http://10.0.0.5:7878", None).err().unwrap().code(), "sync.plain_http_off_loopback");
-        assert_eq!(Client::new("http://127.0.0.1.example:7878", None).err().unwrap().code(), "sync.plain_http_off_loopback");
+        assert_eq!(
+            Client::new("http://127.0.0.1.example:7878", None).err().unwrap().code(),
+            "sync.plain_http_off_loopback"
+        );
         assert_eq!(Client::new("ftp://x", None).err().unwrap().code(), "sync.bad_url");
         assert!(Client::new("https://district.example:7878", None).is_ok());
     }

@@ -71,11 +71,15 @@ impl Coded for SyncError {
         use SyncError::*;
         let v = match self {
             Offline { url, reason } => serde_json::json!({ "url": url, "reason": reason }),
-            ProtocolTooNew { url, client, server } => serde_json::json!({ "url": url, "client": client, "server": server }),
+            ProtocolTooNew { url, client, server } => {
+                serde_json::json!({ "url": url, "client": client, "server": server })
+            }
             PlainHttpOffLoopback { url } | BadUrl { url } => serde_json::json!({ "url": url }),
             KeyUnreadable { path, reason } => serde_json::json!({ "path": path, "reason": reason }),
             KeyTooOpen { path, mode } => serde_json::json!({ "path": path, "mode": mode }),
-            PushStopped { device_seq, reason_code } => serde_json::json!({ "device_seq": device_seq, "reason_code": reason_code }),
+            PushStopped { device_seq, reason_code } => {
+                serde_json::json!({ "device_seq": device_seq, "reason_code": reason_code })
+            }
             BadReply { reason } => serde_json::json!({ "reason": reason }),
             Server { code, fields, .. } => {
                 let mut fields = fields.clone();
@@ -136,7 +140,8 @@ mod tests {
         assert_eq!(e.code(), "sync.device_pending");
         assert_eq!(e.to_json()["device"], "d1");
         assert_eq!(e.to_json()["code"], "sync.device_pending");
-        let unknown = SyncError::Server { code: "sync.no_such_code".into(), message: "?".into(), fields: serde_json::json!({}) };
+        let unknown =
+            SyncError::Server { code: "sync.no_such_code".into(), message: "?".into(), fields: serde_json::json!({}) };
         assert_eq!(unknown.code(), "sync.bad_reply");
     }
 }

@@ -19,7 +19,8 @@ pub fn key_path(ledger: &Path) -> PathBuf {
 /// Makes a new key and writes it to `path`, which must not exist (mode 0600 from the start).
 pub fn create(path: &Path) -> Result<SigningKey> {
     let secret: [u8; 32] = rand::random();
-    let unreadable = |e: std::io::Error| SyncError::KeyUnreadable { path: path.display().to_string(), reason: e.to_string() };
+    let unreadable =
+        |e: std::io::Error| SyncError::KeyUnreadable { path: path.display().to_string(), reason: e.to_string() };
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -32,7 +33,8 @@ pub fn create(path: &Path) -> Result<SigningKey> {
 /// Reads the key at `path`; refuses one that others may read.
 pub fn load(path: &Path) -> Result<SigningKey> {
     let p = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| SyncError::KeyUnreadable { path: p.clone(), reason: e.to_string() })?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| SyncError::KeyUnreadable { path: p.clone(), reason: e.to_string() })?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -43,7 +45,8 @@ pub fn load(path: &Path) -> Result<SigningKey> {
     }
     #[cfg(not(unix))]
     let _ = meta;
-    let text = std::fs::read_to_string(path).map_err(|e| SyncError::KeyUnreadable { path: p.clone(), reason: e.to_string() })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| SyncError::KeyUnreadable { path: p.clone(), reason: e.to_string() })?;
     let secret: [u8; 32] = hex::decode(text.trim())
         .ok()
         .and_then(|b| b.try_into().ok())

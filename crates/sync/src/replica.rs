@@ -90,7 +90,8 @@ pub fn join(path: &Path, opts: &JoinOptions, now: DateTime<Utc>) -> Result<Ledge
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&key_file);
-        if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) && Ledger::open(path).is_ok_and(|l| l.replica().is_err()) {
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) && Ledger::open(path).is_ok_and(|l| l.replica().is_err())
+        {
             for side in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{side}", path.display()));
             }
@@ -165,7 +166,9 @@ pub fn sync_with(
         let mut cursor = ledger.pull_cursor()?;
         loop {
             let page = client.pull(&who, cursor, DEFAULT_PAGE)?;
-            if page.next.after < cursor.after || (page.next.after == cursor.after && page.next.after_event < cursor.after_event) {
+            if page.next.after < cursor.after
+                || (page.next.after == cursor.after && page.next.after_event < cursor.after_event)
+            {
                 return Err(SyncError::BadReply { reason: "the pull cursor went back".into() });
             }
             let got = ledger.ingest_pulled(&page.events, page.next, page.high_water)?;
@@ -173,7 +176,11 @@ pub fn sync_with(
             summary.settled += got.settled;
             summary.high_water = page.high_water;
             cursor = page.next;
-            progress(SyncProgress::Pulling { received: summary.received, position: cursor.after, high_water: page.high_water });
+            progress(SyncProgress::Pulling {
+                received: summary.received,
+                position: cursor.after,
+                high_water: page.high_water,
+            });
             if !page.more {
                 break;
             }

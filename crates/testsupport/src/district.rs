@@ -37,7 +37,11 @@ pub fn district(ledger: &mut Ledger, now: DateTime<Utc>) -> District {
     ];
     for (key, name, short, kind) in units {
         ledger
-            .execute("admin", &Command::CreateUnit { unit_id: id(key), name: name.into(), short_name: short.into(), kind }, now)
+            .execute(
+                "admin",
+                &Command::CreateUnit { unit_id: id(key), name: name.into(), short_name: short.into(), kind },
+                now,
+            )
             .unwrap();
     }
     let users = [
@@ -52,7 +56,13 @@ pub fn district(ledger: &mut Ledger, now: DateTime<Utc>) -> District {
         ledger
             .execute(
                 "admin",
-                &Command::CreateUser { user_id: id(login), login: login.into(), name: name.into(), unit_id: id(unit), role },
+                &Command::CreateUser {
+                    user_id: id(login),
+                    login: login.into(),
+                    name: name.into(),
+                    unit_id: id(unit),
+                    role,
+                },
                 now,
             )
             .unwrap();
@@ -113,7 +123,10 @@ pub fn assign(lead: &str, supporters: &[&str]) -> AssignRequest {
     AssignRequest {
         lead_unit_id: lead.into(),
         handler: String::new(),
-        supporters: supporters.iter().map(|s| SupporterRequest { unit_id: s.to_string(), sub_deadline: None }).collect(),
+        supporters: supporters
+            .iter()
+            .map(|s| SupporterRequest { unit_id: s.to_string(), sub_deadline: None })
+            .collect(),
         sign_deadline: None,
         handling_deadline: None,
     }

@@ -9,11 +9,20 @@ use taizhang_core::EventBody;
 
 /// Appends `body` at the end of `device`'s chain, as `actor` at `at`, with a correct hash; at
 /// ledger position `seq` when given (else the next). Returns the event's `seq`.
-pub fn forge(conn: &Connection, seq: Option<i64>, device: &str, actor: &str, at: DateTime<Utc>, body: &EventBody) -> i64 {
+pub fn forge(
+    conn: &Connection,
+    seq: Option<i64>,
+    device: &str,
+    actor: &str,
+    at: DateTime<Utc>,
+    body: &EventBody,
+) -> i64 {
     let (last, prev): (i64, String) = conn
-        .query_row("SELECT device_seq, hash FROM events WHERE device_id = ?1 ORDER BY device_seq DESC LIMIT 1", [device], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT device_seq, hash FROM events WHERE device_id = ?1 ORDER BY device_seq DESC LIMIT 1",
+            [device],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()
         .unwrap()
         .unwrap_or((0, GENESIS_HASH.into()));

@@ -64,7 +64,11 @@ impl Drop for TauriDriver {
 
 /// An HTTP agent that returns error statuses as responses and gives up after 90 s.
 pub fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(90))).build().into()
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(90)))
+        .build()
+        .into()
 }
 
 /// Whether the driver at `root` says it is ready for a new session (one `/status` call).
@@ -79,7 +83,8 @@ pub fn ready(agent: &ureq::Agent, root: &str) -> bool {
 
 /// One new-session request that starts `app`; `None` when the driver does not give one yet.
 pub fn try_session(agent: &ureq::Agent, root: &str, app: &Path) -> Option<Session> {
-    let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "wry", "tauri:options": { "application": app } } } });
+    let caps =
+        json!({ "capabilities": { "alwaysMatch": { "browserName": "wry", "tauri:options": { "application": app } } } });
     let mut r = agent.post(&format!("{root}/session")).send_json(&caps).ok()?;
     let v: Value = r.body_mut().read_json().unwrap_or_default();
     let id = v["value"]["sessionId"].as_str()?;

@@ -85,7 +85,8 @@ impl<In: Transport> Connector<In> for PinnedTlsConnector {
         let host = details.uri.host().unwrap_or_default();
         let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
         let name = ServerName::try_from(host.to_string()).map_err(|_| ureq::Error::BadUri(details.uri.to_string()))?;
-        let mut conn = ClientConnection::new(self.config.clone(), name).map_err(|e| ureq::Error::Other(Box::new(classify(&e))))?;
+        let mut conn =
+            ClientConnection::new(self.config.clone(), name).map_err(|e| ureq::Error::Other(Box::new(classify(&e))))?;
         let mut sock = TransportAdapter::new(transport.boxed(), details.current_time.clone());
         sock.set_timeout(details.timeout);
         conn.complete_io(&mut sock).map_err(handshake_error)?;

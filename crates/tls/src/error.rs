@@ -97,7 +97,8 @@ mod tests {
             let params = e.params();
             assert!(!params.is_empty(), "{} has no params", e.code());
             for (lang, m) in [("en", &en), ("zh-CN", &zh)] {
-                let text = m["errors"][e.code()].as_str().unwrap_or_else(|| panic!("{} has no {lang} message", e.code()));
+                let text =
+                    m["errors"][e.code()].as_str().unwrap_or_else(|| panic!("{} has no {lang} message", e.code()));
                 for k in params.keys() {
                     assert!(text.contains(&format!("{{{k}}}")), "{lang} {} does not show {k}", e.code());
                 }

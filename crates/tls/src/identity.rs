@@ -47,7 +47,8 @@ impl ServerIdentity {
         if chain.is_empty() {
             return Err(unreadable("no CERTIFICATE block in the file".into()));
         }
-        let key = PrivateKeyDer::from_pem_file(key).map_err(|e| TlsError::KeyUnreadable { path: shown(key), reason: e.to_string() })?;
+        let key = PrivateKeyDer::from_pem_file(key)
+            .map_err(|e| TlsError::KeyUnreadable { path: shown(key), reason: e.to_string() })?;
         let identity = ServerIdentity { chain, key };
         identity.server_config()?;
         Ok(identity)
@@ -162,7 +163,8 @@ fn check_private(key: &Path) -> Result<(), TlsError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let meta = fs::metadata(key).map_err(|e| TlsError::KeyUnreadable { path: shown(key), reason: e.to_string() })?;
+        let meta =
+            fs::metadata(key).map_err(|e| TlsError::KeyUnreadable { path: shown(key), reason: e.to_string() })?;
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(TlsError::KeyTooOpen { path: shown(key), mode: format!("{mode:04o}") });

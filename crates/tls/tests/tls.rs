@@ -193,7 +193,11 @@ fn bad_certificate_directories_and_files_are_refused_with_their_codes() {
     assert_eq!(ServerIdentity::from_pem_files(&cert, &key).unwrap_err().code(), "tls.bad_identity");
     let missing = dir.path().join("missing.pem");
     assert_eq!(ServerIdentity::from_pem_files(&missing, &key).unwrap_err().code(), "tls.certificate_unreadable");
-    assert_eq!(ServerIdentity::from_pem_files(&key, &key).unwrap_err().code(), "tls.certificate_unreadable", "a key is no certificate");
+    assert_eq!(
+        ServerIdentity::from_pem_files(&key, &key).unwrap_err().code(),
+        "tls.certificate_unreadable",
+        "a key is no certificate"
+    );
     assert_eq!(ServerIdentity::from_pem_files(&cert, &cert).unwrap_err().code(), "tls.key_unreadable");
     std::fs::remove_file(dir.path().join(KEY_FILE)).unwrap();
     assert_eq!(code(ServerIdentity::self_signed(dir.path(), &[])), "tls.self_signed_incomplete");

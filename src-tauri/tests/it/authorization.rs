@@ -18,7 +18,6 @@ use taizhang_ledger::Ledger;
 use tauri::test::{mock_builder, mock_context, noop_assets};
 use tauri::WebviewWindowBuilder;
 
-
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Rel {
     Office,
@@ -46,7 +45,9 @@ fn may(action: &str, rel: Rel) -> bool {
     use Rel::*;
     let who: &[Rel] = match action {
         "resolve_locally" => &[OwnTownship],
-        "assign" | "rule_return" | "waive_opinion" | "rule_extension" | "urge" | "close" | "rule_withdrawal" => &[Office],
+        "assign" | "rule_return" | "waive_opinion" | "rule_extension" | "urge" | "close" | "rule_withdrawal" => {
+            &[Office]
+        }
         "sign" | "return" | "request_extension" | "resolve" => &[Lead],
         "acknowledge" | "submit_opinion" => &[Supporter],
         "note_progress" => &[Lead, Supporter],
@@ -61,8 +62,10 @@ fn command(action: &str) -> Value {
     let p = "p1";
     match action {
         "resolve_locally" => json!({ "action": action, "problem_id": p, "result_text": "已协调解决" }),
-        "assign" => json!({ "action": action, "problem_id": p, "request": { "lead_unit_id": "d3", "handler": "", "supporters": [],
-            "sign_deadline": null, "handling_deadline": null } }),
+        "assign" => {
+            json!({ "action": action, "problem_id": p, "request": { "lead_unit_id": "d3", "handler": "", "supporters": [],
+            "sign_deadline": null, "handling_deadline": null } })
+        }
         "sign" => json!({ "action": action, "problem_id": p, "handler": "" }),
         "acknowledge" => json!({ "action": action, "problem_id": p }),
         "return" => json!({ "action": action, "problem_id": p, "reason": "不属本单位职责", "proposed_unit_id": "d3" }),
@@ -70,10 +73,14 @@ fn command(action: &str) -> Value {
         "note_progress" => json!({ "action": action, "problem_id": p, "text": "已对接", "stage_reply": false }),
         "submit_opinion" => json!({ "action": action, "problem_id": p, "opinion": "同意" }),
         "waive_opinion" => json!({ "action": action, "problem_id": p, "unit_id": "d2", "reason": "无需协办" }),
-        "request_extension" => json!({ "action": action, "problem_id": p, "new_deadline": "2026-06-30", "reason": "需上级审批" }),
+        "request_extension" => {
+            json!({ "action": action, "problem_id": p, "new_deadline": "2026-06-30", "reason": "需上级审批" })
+        }
         "rule_extension" => json!({ "action": action, "problem_id": p, "approve": true, "note": "" }),
         "urge" => json!({ "action": action, "problem_id": p, "level": "yellow", "notice": "请加快办理" }),
-        "resolve" => json!({ "action": action, "problem_id": p, "result_type": "solved", "result_text": "已解决", "explanation": "" }),
+        "resolve" => {
+            json!({ "action": action, "problem_id": p, "result_type": "solved", "result_text": "已解决", "explanation": "" })
+        }
         "evaluate" => json!({ "action": action, "problem_id": p, "satisfaction": "satisfied", "comment": "" }),
         "close" => json!({ "action": action, "problem_id": p, "note": "" }),
         "request_withdrawal" => json!({ "action": action, "problem_id": p, "reason": "企业已自行解决" }),
@@ -99,7 +106,12 @@ fn base_ledger(path: &Path) {
         ("d3", "人力资源和社会保障局", "人社局", UnitKind::Department),
         ("l1", "区政府领导", "区领导", UnitKind::Leadership),
     ] {
-        l.execute("admin", &Command::CreateUnit { unit_id: id.into(), name: name.into(), short_name: short.into(), kind }, t).unwrap();
+        l.execute(
+            "admin",
+            &Command::CreateUnit { unit_id: id.into(), name: name.into(), short_name: short.into(), kind },
+            t,
+        )
+        .unwrap();
     }
     for (login, unit, role) in [
         ("cg", "t1", Role::Township),
@@ -109,8 +121,18 @@ fn base_ledger(path: &Path) {
         ("rs", "d3", Role::Department),
         ("ld", "l1", Role::Leader),
     ] {
-        l.execute("admin", &Command::CreateUser { user_id: login.into(), login: login.into(), name: login.into(), unit_id: unit.into(), role }, t)
-            .unwrap();
+        l.execute(
+            "admin",
+            &Command::CreateUser {
+                user_id: login.into(),
+                login: login.into(),
+                name: login.into(),
+                unit_id: unit.into(),
+                role,
+            },
+            t,
+        )
+        .unwrap();
     }
     let enterprise = Enterprise {
         id: "e1".into(),
@@ -208,20 +230,33 @@ fn the_shells_own_commands_ask_the_core_who_may_use_them() {
     let base = dir.path().join("base.db");
     base_ledger(&base);
     let sheet = dir.path().join("台账.csv");
-    std::fs::write(&sheet, "企业名称,所属镇街,问题描述\n示范区恒达精密机械有限公司,城关街道,扩建用地指标未落实\n").unwrap();
+    std::fs::write(&sheet, "企业名称,所属镇街,问题描述\n示范区恒达精密机械有限公司,城关街道,扩建用地指标未落实\n")
+        .unwrap();
     let sheet = sheet.display().to_string();
     let app = taizhang_desktop::build_app(mock_builder(), mock_context(noop_assets()));
     let w = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     let channel = "__CHANNEL__:9";
     // (command, arguments, who may: office, leader, township, department)
     let table: Vec<(&str, Value, [bool; 4])> = vec![
-        ("import_commit", json!({ "kind": "ledger", "path": sheet, "options": {}, "on_progress": channel }), [true, false, false, false]),
+        (
+            "import_commit",
+            json!({ "kind": "ledger", "path": sheet, "options": {}, "on_progress": channel }),
+            [true, false, false, false],
+        ),
         ("backup_now", json!({ "path": null }), [true, false, false, false]),
         ("report", json!({ "period": "2026" }), [true, true, false, false]),
-        ("export_report", json!({ "path": dir.path().join("r.xlsx").display().to_string(), "period": "2026", "overwrite": true, "on_progress": channel }), [true, true, false, false]),
+        (
+            "export_report",
+            json!({ "path": dir.path().join("r.xlsx").display().to_string(), "period": "2026", "overwrite": true, "on_progress": channel }),
+            [true, true, false, false],
+        ),
         ("verify_chain", json!({ "on_progress": channel }), [true, true, false, false]),
         ("rebuild_projections", json!({ "on_progress": channel }), [true, true, false, false]),
-        ("export_ledger", json!({ "path": dir.path().join("l.xlsx").display().to_string(), "format": "xlsx", "filter": {}, "sort": {}, "overwrite": true, "on_progress": channel }), [true, true, true, true]),
+        (
+            "export_ledger",
+            json!({ "path": dir.path().join("l.xlsx").display().to_string(), "format": "xlsx", "filter": {}, "sort": {}, "overwrite": true, "on_progress": channel }),
+            [true, true, true, true],
+        ),
     ];
     for (i, (login, _)) in [("admin", 0), ("ld", 1), ("cg", 2), ("gx", 3)].iter().enumerate() {
         for (cmd, args, who) in &table {

@@ -24,44 +24,122 @@ fn export_every_type(cfg: &Config) {
     use taizhang_ledger as ledger;
     export!(
         // the desktop shell
-        commands::AppInfo, commands::LedgerInfo, commands::SessionInfo, commands::Progress,
-        commands::CalendarFormat, commands::ExportFormat, error::ApiError, state::ChainCheck,
+        commands::AppInfo,
+        commands::LedgerInfo,
+        commands::SessionInfo,
+        commands::Progress,
+        commands::CalendarFormat,
+        commands::ExportFormat,
+        error::ApiError,
+        state::ChainCheck,
         // the core (taizhang-core)
-        domain::admit::Verdict, domain::calendar::CalendarDay, domain::calendar::CalendarYear,
-        domain::command::SupporterRequest, domain::command::AssignRequest, domain::command::ReturnRuling,
-        domain::command::Command, domain::command::Action, domain::credit_code::CreditCodeCheck,
-        domain::error::DomainError, domain::escalation::Lateness, domain::event::SupporterTerms,
-        domain::event::AssignmentTerms, domain::event::EventBody, domain::event::EventMeta,
-        domain::figures::LeadFigures, domain::figures::SupportFigures, domain::figures::DepartmentFigures,
-        domain::figures::TownshipFigures, domain::figures::Summary, domain::figures::Scorecard,
-        domain::figures::MonthPoint, domain::figures::CategoryFigures, domain::import::ImportOrigin,
-        domain::import::ImportedProblem, domain::model::Unit, domain::model::User, domain::model::Enterprise,
-        domain::model::Visit, domain::model::Actor, domain::model::Status, domain::model::Role,
-        domain::model::UnitKind, domain::model::Priority, domain::model::Source, domain::model::VisitForm,
-        domain::model::KeyLevel, domain::model::Scale, domain::model::Satisfaction, domain::model::ResultType,
-        domain::model::Escalation, domain::period::PeriodKind, domain::period::Period,
-        domain::problem::Supporter, domain::problem::Assignment, domain::problem::AssignmentRecord,
-        domain::problem::SignRecord, domain::problem::ReturnRecord, domain::problem::ExtensionRecord,
-        domain::problem::UrgeRecord, domain::problem::ResolutionRecord, domain::problem::EvaluationRecord,
-        domain::problem::PendingRequest, domain::problem::Problem, domain::settings::Settings,
-        domain::settings::ScoreWeights, domain::workflow::ActionCheck, domain::workflow::Capabilities,
+        domain::admit::Verdict,
+        domain::calendar::CalendarDay,
+        domain::calendar::CalendarYear,
+        domain::command::SupporterRequest,
+        domain::command::AssignRequest,
+        domain::command::ReturnRuling,
+        domain::command::Command,
+        domain::command::Action,
+        domain::credit_code::CreditCodeCheck,
+        domain::error::DomainError,
+        domain::escalation::Lateness,
+        domain::event::SupporterTerms,
+        domain::event::AssignmentTerms,
+        domain::event::EventBody,
+        domain::event::EventMeta,
+        domain::figures::LeadFigures,
+        domain::figures::SupportFigures,
+        domain::figures::DepartmentFigures,
+        domain::figures::TownshipFigures,
+        domain::figures::Summary,
+        domain::figures::Scorecard,
+        domain::figures::MonthPoint,
+        domain::figures::CategoryFigures,
+        domain::import::ImportOrigin,
+        domain::import::ImportedProblem,
+        domain::model::Unit,
+        domain::model::User,
+        domain::model::Enterprise,
+        domain::model::Visit,
+        domain::model::Actor,
+        domain::model::Status,
+        domain::model::Role,
+        domain::model::UnitKind,
+        domain::model::Priority,
+        domain::model::Source,
+        domain::model::VisitForm,
+        domain::model::KeyLevel,
+        domain::model::Scale,
+        domain::model::Satisfaction,
+        domain::model::ResultType,
+        domain::model::Escalation,
+        domain::period::PeriodKind,
+        domain::period::Period,
+        domain::problem::Supporter,
+        domain::problem::Assignment,
+        domain::problem::AssignmentRecord,
+        domain::problem::SignRecord,
+        domain::problem::ReturnRecord,
+        domain::problem::ExtensionRecord,
+        domain::problem::UrgeRecord,
+        domain::problem::ResolutionRecord,
+        domain::problem::EvaluationRecord,
+        domain::problem::PendingRequest,
+        domain::problem::Problem,
+        domain::settings::Settings,
+        domain::settings::ScoreWeights,
+        domain::workflow::ActionCheck,
+        domain::workflow::Capabilities,
         domain::workflow::SuggestedDeadlines,
         // the ledger
-        ledger::StoredEvent, ledger::backup::BackupInfo, ledger::backup::RestoreReport,
-        taizhang_demo::DemoReport, ledger::ProblemFilter, ledger::SortKey, ledger::Sort,
-        ledger::PageRequest, ledger::ProblemRow, ledger::ProblemPage, ledger::Inbox,
-        ledger::TimelineEntry, ledger::SupporterView, ledger::ProblemDetail, ledger::UserView,
-        ledger::OfficeConsole, ledger::UnitLoad, ledger::Dashboard, ledger::RebuildReport,
-        ledger::report::Report, ledger::report::OverdueItem, ledger::BrokenLink, ledger::ChainHead,
-        ledger::VerifyReport, ledger::NotAdmitted, ledger::ClockBehind, ledger::FullVerifyReport,
+        ledger::StoredEvent,
+        ledger::backup::BackupInfo,
+        ledger::backup::RestoreReport,
+        taizhang_demo::DemoReport,
+        ledger::ProblemFilter,
+        ledger::SortKey,
+        ledger::Sort,
+        ledger::PageRequest,
+        ledger::ProblemRow,
+        ledger::ProblemPage,
+        ledger::Inbox,
+        ledger::TimelineEntry,
+        ledger::SupporterView,
+        ledger::ProblemDetail,
+        ledger::UserView,
+        ledger::OfficeConsole,
+        ledger::UnitLoad,
+        ledger::Dashboard,
+        ledger::RebuildReport,
+        ledger::report::Report,
+        ledger::report::OverdueItem,
+        ledger::BrokenLink,
+        ledger::ChainHead,
+        ledger::VerifyReport,
+        ledger::NotAdmitted,
+        ledger::ClockBehind,
+        ledger::FullVerifyReport,
         // spreadsheets
-        exchange::export::ExportSummary, exchange::header::Field, exchange::header::MatchKind,
-        exchange::import::ImportOptions, exchange::import::CategoryChoice, exchange::import::ColumnChoice,
-        exchange::import::UnitChoice, exchange::import::ImportKind, exchange::import::ColumnMapping,
-        exchange::import::UnimportedColumn, exchange::import::CategoryMatch,
-        exchange::import::CategoryMapping, exchange::import::Severity, exchange::import::RowIssue,
-        exchange::import::SkippedRow, exchange::import::UnitMapping, exchange::import::StatusCount,
-        exchange::import::ImportPreview, exchange::import::ImportOutcome,
+        exchange::export::ExportSummary,
+        exchange::header::Field,
+        exchange::header::MatchKind,
+        exchange::import::ImportOptions,
+        exchange::import::CategoryChoice,
+        exchange::import::ColumnChoice,
+        exchange::import::UnitChoice,
+        exchange::import::ImportKind,
+        exchange::import::ColumnMapping,
+        exchange::import::UnimportedColumn,
+        exchange::import::CategoryMatch,
+        exchange::import::CategoryMapping,
+        exchange::import::Severity,
+        exchange::import::RowIssue,
+        exchange::import::SkippedRow,
+        exchange::import::UnitMapping,
+        exchange::import::StatusCount,
+        exchange::import::ImportPreview,
+        exchange::import::ImportOutcome,
     );
 }
 
@@ -95,15 +173,24 @@ fn generated_bindings() -> BTreeMap<String, String> {
     let mut files = files_under(dir.path());
     let commands_rs = manifest_dir().join("src/commands.rs");
     let source = std::fs::read_to_string(&commands_rs).unwrap();
-    let map = crate::command_map::command_map(&source, taizhang_desktop::COMMANDS, |ty| files.contains_key(&format!("{ty}.ts")))
-        .unwrap_or_else(|e| panic!("{}: {e}", commands_rs.display()));
+    let map = crate::command_map::command_map(&source, taizhang_desktop::COMMANDS, |ty| {
+        files.contains_key(&format!("{ty}.ts"))
+    })
+    .unwrap_or_else(|e| panic!("{}: {e}", commands_rs.display()));
     files.insert("commands.ts".into(), map);
     files
 }
 
 /// What differs between `generated` and `committed`: (stale, missing, extra) file names.
-fn differences(generated: &BTreeMap<String, String>, committed: &BTreeMap<String, String>) -> (Vec<String>, Vec<String>, Vec<String>) {
-    let stale = generated.iter().filter(|(f, text)| committed.get(*f).is_some_and(|c| c != *text)).map(|(f, _)| f.clone()).collect();
+fn differences(
+    generated: &BTreeMap<String, String>,
+    committed: &BTreeMap<String, String>,
+) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let stale = generated
+        .iter()
+        .filter(|(f, text)| committed.get(*f).is_some_and(|c| c != *text))
+        .map(|(f, _)| f.clone())
+        .collect();
     let missing = generated.keys().filter(|f| !committed.contains_key(*f)).cloned().collect();
     let extra = committed.keys().filter(|f| !generated.contains_key(*f)).cloned().collect();
     (stale, missing, extra)
@@ -142,5 +229,8 @@ fn a_changed_binding_is_named() {
     committed.remove("commands.ts");
     committed.insert("Gone.ts".into(), String::new());
     let (stale, missing, extra) = differences(&generated, &committed);
-    assert_eq!((stale, missing, extra), (vec!["EventBody.ts".to_string()], vec!["commands.ts".to_string()], vec!["Gone.ts".to_string()]));
+    assert_eq!(
+        (stale, missing, extra),
+        (vec!["EventBody.ts".to_string()], vec!["commands.ts".to_string()], vec!["Gone.ts".to_string()])
+    );
 }

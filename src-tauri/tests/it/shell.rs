@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 use tauri::test::{mock_builder, mock_context, noop_assets};
 use tauri::WebviewWindowBuilder;
 
-
 #[test]
 fn commands_reach_the_ledger_and_errors_keep_their_codes() {
     let _env = data_dir_env();
@@ -32,7 +31,9 @@ fn commands_reach_the_ledger_and_errors_keep_their_codes() {
     assert_eq!(session["capabilities"]["supervise"], true);
     assert!(session["user"].get("password_hash").is_none(), "hashes never reach the UI");
 
-    for (id, name, short, kind) in [("t1", "城关街道", "城关", "township"), ("d1", "工业和信息化局", "工信局", "department")] {
+    for (id, name, short, kind) in
+        [("t1", "城关街道", "城关", "township"), ("d1", "工业和信息化局", "工信局", "department")]
+    {
         invoke(&w, "execute", json!({ "command": { "action": "create_unit", "unit_id": id, "name": name, "short_name": short, "kind": kind } })).unwrap();
     }
     invoke(&w, "execute", json!({ "command": { "action": "create_user", "user_id": "cg", "login": "cg", "name": "张三", "unit_id": "t1", "role": "township" } })).unwrap();
@@ -53,13 +54,15 @@ fn commands_reach_the_ledger_and_errors_keep_their_codes() {
         "priority": "normal", "responsible_leader": "" } })).unwrap();
     let detail = invoke(&w, "problem_detail", json!({ "problem": "p1" })).unwrap();
     assert_eq!(detail["problem"]["description"], "<script>alert(1)</script>");
-    let offered: Vec<&str> = detail["actions"].as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
+    let offered: Vec<&str> =
+        detail["actions"].as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
     assert!(!offered.contains(&"assign"), "{offered:?}");
     let err = invoke(&w, "execute", json!({ "command": { "action": "assign", "problem_id": "p1",
         "request": { "lead_unit_id": "d1", "handler": "", "supporters": [], "sign_deadline": null, "handling_deadline": null } } })).unwrap_err();
     assert_eq!(err["code"], "auth.forbidden");
 
-    let page = invoke(&w, "list_problems", json!({ "filter": {}, "sort": {}, "page": { "offset": 0, "limit": 50 } })).unwrap();
+    let page =
+        invoke(&w, "list_problems", json!({ "filter": {}, "sort": {}, "page": { "offset": 0, "limit": 50 } })).unwrap();
     assert_eq!(page["total"], 1);
     let err = invoke(&w, "scorecard", json!({ "period": "2026-13" })).unwrap_err();
     assert_eq!(err["code"], "period.bad_format");
@@ -70,11 +73,13 @@ fn commands_reach_the_ledger_and_errors_keep_their_codes() {
 #[test]
 fn the_capability_grants_only_app_commands_and_dialogs() {
     let cap: Value = serde_json::from_str(include_str!("../../capabilities/default.json")).unwrap();
-    let granted: Vec<&str> = cap["permissions"].as_array().unwrap().iter().map(|p| p.as_str().expect("plain identifiers only")).collect();
-    let mut expected: Vec<String> = ["core:default", "dialog:allow-open", "dialog:allow-save", "dialog:allow-ask", "dialog:allow-message"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let granted: Vec<&str> =
+        cap["permissions"].as_array().unwrap().iter().map(|p| p.as_str().expect("plain identifiers only")).collect();
+    let mut expected: Vec<String> =
+        ["core:default", "dialog:allow-open", "dialog:allow-save", "dialog:allow-ask", "dialog:allow-message"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
     expected.extend(taizhang_desktop::COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))));
     let mut g: Vec<String> = granted.iter().map(|s| s.to_string()).collect();
     g.sort();
@@ -111,10 +116,15 @@ fn import_export_report_and_backup_reach_the_ledger_with_their_rules() {
     let sheet = sheet.display().to_string();
     let preview = invoke(&w, "import_preview", json!({ "kind": "ledger", "path": sheet, "options": {} })).unwrap();
     assert_eq!(preview["rows_new"], 1, "{preview}");
-    let outcome =
-        invoke(&w, "import_commit", json!({ "kind": "ledger", "path": sheet, "options": {}, "on_progress": "__CHANNEL__:9" })).unwrap();
+    let outcome = invoke(
+        &w,
+        "import_commit",
+        json!({ "kind": "ledger", "path": sheet, "options": {}, "on_progress": "__CHANNEL__:9" }),
+    )
+    .unwrap();
     assert_eq!(outcome["preview"]["rows_new"], 1);
-    let err = invoke(&w, "import_preview", json!({ "kind": "ledger", "path": "/nonexistent/x.xlsx", "options": {} })).unwrap_err();
+    let err = invoke(&w, "import_preview", json!({ "kind": "ledger", "path": "/nonexistent/x.xlsx", "options": {} }))
+        .unwrap_err();
     assert_eq!(err["code"], "import.io", "{err}");
 
     let out = dir.path().join("台账.xlsx").display().to_string();
@@ -153,8 +163,12 @@ fn import_export_report_and_backup_reach_the_ledger_with_their_rules() {
         let err = invoke(&w, cmd, args).unwrap_err();
         assert_eq!(err["code"], "auth.forbidden", "{cmd}: {err}");
     }
-    let err =
-        invoke(&w, "import_commit", json!({ "kind": "ledger", "path": sheet, "options": {}, "on_progress": "__CHANNEL__:9" })).unwrap_err();
+    let err = invoke(
+        &w,
+        "import_commit",
+        json!({ "kind": "ledger", "path": sheet, "options": {}, "on_progress": "__CHANNEL__:9" }),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "auth.forbidden", "{err}");
 }
 
@@ -201,7 +215,8 @@ fn a_ledger_edited_behind_the_apps_back_opens_flagged() {
     // With sqlite3: drop the guards, rename the township in its creation event.
     let c = rusqlite::Connection::open(&path).unwrap();
     c.execute_batch("DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete;").unwrap();
-    c.execute("UPDATE events SET payload = replace(payload, '城关街道', '城东街道') WHERE kind = 'unit_created'", []).unwrap();
+    c.execute("UPDATE events SET payload = replace(payload, '城关街道', '城东街道') WHERE kind = 'unit_created'", [])
+        .unwrap();
     drop(c);
     invoke(&w, "ledger_open", json!({ "path": p })).unwrap();
     let check = chain_check(&w);
@@ -214,7 +229,11 @@ fn a_ledger_edited_behind_the_apps_back_opens_flagged() {
 
 fn backups_in(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()?.file_name().into_string().ok()).filter(|n| n.starts_with("tampered-") && n.ends_with(".db")).count())
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| n.starts_with("tampered-") && n.ends_with(".db"))
+                .count()
+        })
         .unwrap_or(0)
 }
 
@@ -252,7 +271,12 @@ fn the_open_ledger_is_never_a_target_and_a_swapped_file_is_noticed() {
     )
     .unwrap_err();
     assert_eq!(err["code"], "output.target_is_open_ledger", "{err}");
-    let err = invoke(&w, "export_report", json!({ "path": shown, "period": "2026", "overwrite": true, "on_progress": "__CHANNEL__:9" })).unwrap_err();
+    let err = invoke(
+        &w,
+        "export_report",
+        json!({ "path": shown, "period": "2026", "overwrite": true, "on_progress": "__CHANNEL__:9" }),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "output.target_is_open_ledger", "{err}");
     let err = invoke(&w, "backup_now", json!({ "path": shown, "overwrite": true })).unwrap_err();
     assert_eq!(err["code"], "output.target_is_open_ledger", "{err}");
@@ -270,7 +294,10 @@ fn the_open_ledger_is_never_a_target_and_a_swapped_file_is_noticed() {
     other.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0)).unwrap();
     let err = invoke(&w, "restore_ledger", json!({ "from": backup.display().to_string() })).unwrap_err();
     assert_eq!(err["code"], "ledger.busy", "{err}");
-    let kept = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()?.file_name().into_string().ok()).any(|n| n.contains("replaced"));
+    let kept = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .any(|n| n.contains("replaced"));
     assert!(!kept, "nothing was moved aside");
     drop(other);
 

@@ -69,6 +69,8 @@ pub(super) fn release(size: usize) {
     let _ = LIVE.try_with(|live| live.set(live.get() - size as isize));
 }
 
+// The allocation cap needs its own allocator; each method forwards to the system's.
+#[allow(unsafe_code)]
 unsafe impl GlobalAlloc for CappedAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if !admit(layout.size() as isize, layout.size()) {
@@ -125,7 +127,10 @@ pub(super) fn setup() {
         // from the clock); PROPTEST_RNG_SEED replays either.
         let seed = env_u64("PROPTEST_RNG_SEED").unwrap_or_else(|| match env_u64("PROPTEST_CASES") {
             None => SHORT_RUN_SEED,
-            Some(_) => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1),
+            Some(_) => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(1),
         });
         SEED.store(seed, Ordering::Relaxed);
         if let Some(mb) = env_u64("HOSTILE_ALLOC_CAP_MB") {
@@ -143,7 +148,10 @@ pub(super) fn setup() {
                 // Short and stable, so equal panics count together: the crate path and line, and
                 // the message with its numbers blanked.
                 let file = info.location().map(|l| l.file().to_string()).unwrap_or_default();
-                let file = file.split_once("crates.io-").and_then(|(_, rest)| rest.split_once('/')).map_or(file.as_str(), |(_, f)| f);
+                let file = file
+                    .split_once("crates.io-")
+                    .and_then(|(_, rest)| rest.split_once('/'))
+                    .map_or(file.as_str(), |(_, f)| f);
                 let line = info.location().map_or(0, |l| l.line());
                 let msg: String = msg.chars().take(60).map(|c| if c.is_ascii_digit() { '#' } else { c }).collect();
                 let msg = msg.replace('\n', " ");
@@ -395,7 +403,19 @@ pub(super) fn run_target<S>(
 
 /// A message as a note: numbers blanked (so equal causes count together), cut short.
 pub(super) fn shape(message: &str) -> String {
-    message.chars().take(90).map(|c| if c.is_ascii_digit() { '#' } else if c.is_control() { ' ' } else { c }).collect()
+    message
+        .chars()
+        .take(90)
+        .map(|c| {
+            if c.is_ascii_digit() {
+                '#'
+            } else if c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// The panic the code under test caught during this case, if any (see the panic hook).
@@ -403,9 +423,12 @@ pub(super) fn caught_panic() -> Option<String> {
     LAST_PANIC.with(|p| p.borrow().clone())
 }
 
-
 /// Runs `body` once for each listed item, with the same guards and tally as a property.
-pub(super) fn run_fixed<T: Debug>(name: &'static str, items: Vec<T>, body: impl Fn(&T, &Rec) -> Result<(), TestCaseError>) {
+pub(super) fn run_fixed<T: Debug>(
+    name: &'static str,
+    items: Vec<T>,
+    body: impl Fn(&T, &Rec) -> Result<(), TestCaseError>,
+) {
     setup();
     let tally = RefCell::new(Tally::default());
     let started = Instant::now();
@@ -438,6 +461,12 @@ pub(super) fn run_fixed<T: Debug>(name: &'static str, items: Vec<T>, body: impl 
     } else {
         let shown = failures.join("\n\n");
         let file = failure_file(name, &shown);
-        panic!("{name}: {} of {} failed (all in {}):\n{}", failures.len(), items.len(), file.display(), shown.chars().take(6000).collect::<String>());
+        panic!(
+            "{name}: {} of {} failed (all in {}):\n{}",
+            failures.len(),
+            items.len(),
+            file.display(),
+            shown.chars().take(6000).collect::<String>()
+        );
     }
 }

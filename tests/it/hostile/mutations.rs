@@ -48,7 +48,8 @@ pub(super) enum Piece {
     Control(u8),
 }
 
-pub(super) const RUN_CHARS: &[char] = &['长', 'a', '\u{202E}', '🙂', '\u{301}', ';', '\t', ',', '"', '\n', '\u{0}', ' '];
+pub(super) const RUN_CHARS: &[char] =
+    &['长', 'a', '\u{202E}', '🙂', '\u{301}', ';', '\t', ',', '"', '\n', '\u{0}', ' '];
 
 pub(super) fn piece() -> impl Strategy<Value = Piece> + Clone {
     let listed = hostile_strings().len();
@@ -105,13 +106,64 @@ pub(super) enum Mutation {
 
 /// Tokens worth inserting into XML, CSV and JSON.
 pub(super) const TOKENS: &[&str] = &[
-    "<", ">", "&", "&amp;", "&#0;", "&#x110000;", "&#xD800;", "&unknown;", "<![CDATA[x]]>", "<!--", "-->",
-    "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>", "&b;", "<c r=\"A1\"><v>1</v></c>",
-    "<row r=\"4294967295\">", "</row>", "<c r=\"XFD1048576\" t=\"s\"><v>99999999</v></c>", "t=\"s\"", "t=\"e\"",
-    "t=\"d\"", "t=\"b\"", "t=\"inlineStr\"", "<v>NaN</v>", "<v>1E+309</v>", "<v>-1</v>", "<v>4294967296</v>", "s=\"99999\"",
-    "\"", "\"\"", ",", ";", "\t", "\r", "\n", "\r\n", "\u{0}", "\u{feff}", "\u{202e}", "\u{ff}", "\\", "\\u0000", "\\ud800",
-    "null", "true", "[]", "{}", "[[[[[[[[[[[[[[[[", "1e999", "-0", "2026-02-30", "9999-12-31", "+262143-12-31",
-    "合计", "备注：", "企业名称", "问题描述", "uniqueCount=\"4000000000\"", "<dimension ref=\"A1:XFD1048576\"/>",
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    "&#0;",
+    "&#x110000;",
+    "&#xD800;",
+    "&unknown;",
+    "<![CDATA[x]]>",
+    "<!--",
+    "-->",
+    "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>",
+    "&b;",
+    "<c r=\"A1\"><v>1</v></c>",
+    "<row r=\"4294967295\">",
+    "</row>",
+    "<c r=\"XFD1048576\" t=\"s\"><v>99999999</v></c>",
+    "t=\"s\"",
+    "t=\"e\"",
+    "t=\"d\"",
+    "t=\"b\"",
+    "t=\"inlineStr\"",
+    "<v>NaN</v>",
+    "<v>1E+309</v>",
+    "<v>-1</v>",
+    "<v>4294967296</v>",
+    "s=\"99999\"",
+    "\"",
+    "\"\"",
+    ",",
+    ";",
+    "\t",
+    "\r",
+    "\n",
+    "\r\n",
+    "\u{0}",
+    "\u{feff}",
+    "\u{202e}",
+    "\u{ff}",
+    "\\",
+    "\\u0000",
+    "\\ud800",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "[[[[[[[[[[[[[[[[",
+    "1e999",
+    "-0",
+    "2026-02-30",
+    "9999-12-31",
+    "+262143-12-31",
+    "合计",
+    "备注：",
+    "企业名称",
+    "问题描述",
+    "uniqueCount=\"4000000000\"",
+    "<dimension ref=\"A1:XFD1048576\"/>",
 ];
 
 pub(super) fn mutation() -> impl Strategy<Value = Mutation> {
@@ -180,8 +232,20 @@ pub(super) fn mutate(data: &mut Vec<u8>, ops: &[Mutation]) {
 // ------------------------------------------------------------------------------------------
 
 pub(super) const SEED_HEADER: &[&str] = &[
-    "序号", "企业名称", "统一社会信用代码", "所属镇(街道)", "存在问题", "企业诉求", "问题类别", "反映时间", "主办单位",
-    "协办单位", "办理时限", "是否办结", "办结时间", "企业满意度",
+    "序号",
+    "企业名称",
+    "统一社会信用代码",
+    "所属镇(街道)",
+    "存在问题",
+    "企业诉求",
+    "问题类别",
+    "反映时间",
+    "主办单位",
+    "协办单位",
+    "办理时限",
+    "是否办结",
+    "办结时间",
+    "企业满意度",
 ];
 
 /// A small ledger workbook as rust_xlsxwriter writes it: a merged title, a header, text, real
@@ -199,9 +263,54 @@ pub(super) fn seed_xlsx() -> &'static [u8] {
         }
         let df = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
         let rows: &[&[&str]] = &[
-            &["1", "示范区恒达精密机械有限公司", "91350100M000100Y43", "城关街道", "扩建厂房用地指标未落实", "协调用地指标", "用地", "", "工业和信息化局", "自然资源局、人社局", "15个工作日", "否", "", ""],
-            &["2", "西山云帆物流有限公司", "", "西山镇", "冷链仓库用电增容\n审批慢", "", "水电气等要素", "2026/3/5", "区自然资源局", "", "2026年4月30日", "是", "", "满意"],
-            &["3", "西山新材料科技有限公司", "91330106673959654P", "西山镇", "招工难", "组织专场招聘", "用工", "2026年3月7日", "人社局", "", "30天", "已办结", "2026-03-18", "基本满意"],
+            &[
+                "1",
+                "示范区恒达精密机械有限公司",
+                "91350100M000100Y43",
+                "城关街道",
+                "扩建厂房用地指标未落实",
+                "协调用地指标",
+                "用地",
+                "",
+                "工业和信息化局",
+                "自然资源局、人社局",
+                "15个工作日",
+                "否",
+                "",
+                "",
+            ],
+            &[
+                "2",
+                "西山云帆物流有限公司",
+                "",
+                "西山镇",
+                "冷链仓库用电增容\n审批慢",
+                "",
+                "水电气等要素",
+                "2026/3/5",
+                "区自然资源局",
+                "",
+                "2026年4月30日",
+                "是",
+                "",
+                "满意",
+            ],
+            &[
+                "3",
+                "西山新材料科技有限公司",
+                "91330106673959654P",
+                "西山镇",
+                "招工难",
+                "组织专场招聘",
+                "用工",
+                "2026年3月7日",
+                "人社局",
+                "",
+                "30天",
+                "已办结",
+                "2026-03-18",
+                "基本满意",
+            ],
         ];
         for (r, row) in rows.iter().enumerate() {
             let r = r as u32 + 2;
@@ -442,8 +551,25 @@ pub(super) fn stored_zip(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
 
 /// Cell references worth writing into an `r="…"` attribute.
 pub(super) const REFS: &[&str] = &[
-    "A1048576", "A1048577", "XFD1", "XFE1", "XFD1048576", "A4294967295", "A4294967296", "A99999999999", "AAAAAAA1",
-    "ZZZZZZZZZZZZZZ1", "A0", "1A", "", "a1", "$A$1", "A-1", "A1:B2", "4000000000", "🙂1",
+    "A1048576",
+    "A1048577",
+    "XFD1",
+    "XFE1",
+    "XFD1048576",
+    "A4294967295",
+    "A4294967296",
+    "A99999999999",
+    "AAAAAAA1",
+    "ZZZZZZZZZZZZZZ1",
+    "A0",
+    "1A",
+    "",
+    "a1",
+    "$A$1",
+    "A-1",
+    "A1:B2",
+    "4000000000",
+    "🙂1",
 ];
 
 #[derive(Debug, Clone)]
@@ -459,7 +585,8 @@ pub(super) fn ref_edit() -> impl Strategy<Value = RefEdit> {
 /// Replaces the value of the nth ` r="…"` attribute (a row or a cell position).
 pub(super) fn edit_refs(xml: &mut Vec<u8>, edits: &[RefEdit]) {
     for e in edits {
-        let starts: Vec<usize> = xml.windows(4).enumerate().filter(|(_, w)| w == b" r=\"").map(|(i, _)| i + 4).collect();
+        let starts: Vec<usize> =
+            xml.windows(4).enumerate().filter(|(_, w)| w == b" r=\"").map(|(i, _)| i + 4).collect();
         if starts.is_empty() {
             return;
         }
@@ -468,7 +595,6 @@ pub(super) fn edit_refs(xml: &mut Vec<u8>, edits: &[RefEdit]) {
         xml.splice(start..start + len, REFS[e.reference].bytes());
     }
 }
-
 
 // ------------------------------------------------------------------------------------------
 // JSON mutations (the calendar and the command payloads).
@@ -496,8 +622,22 @@ pub(super) fn json_op(atoms: Vec<Value>, keys: Vec<&'static str>) -> impl Strate
 /// Generic JSON atoms, plus the given domain ones.
 pub(super) fn json_atom(extra: Vec<Value>) -> impl Strategy<Value = Value> + Clone {
     let numbers = vec![
-        json!(0), json!(-1), json!(1), json!(2026), json!(2100), json!(2101), json!(1999), json!(i64::MAX), json!(i64::MIN),
-        json!(u64::MAX), json!(1.5), json!(-0.0), json!(1e308), json!(365), json!(366), json!(4294967296u64),
+        json!(0),
+        json!(-1),
+        json!(1),
+        json!(2026),
+        json!(2100),
+        json!(2101),
+        json!(1999),
+        json!(i64::MAX),
+        json!(i64::MIN),
+        json!(u64::MAX),
+        json!(1.5),
+        json!(-0.0),
+        json!(1e308),
+        json!(365),
+        json!(366),
+        json!(4294967296u64),
     ];
     prop_oneof![
         1 => Just(Value::Null),

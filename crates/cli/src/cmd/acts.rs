@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use taizhang_core::cli_value::one_of;
 use taizhang_core::command::{AssignRequest, ReturnRuling, SupporterRequest};
-use taizhang_core::{local_date, Command, DomainError, Escalation, KeyLevel, Priority, ResultType, Satisfaction, Source};
+use taizhang_core::{
+    local_date, Command, DomainError, Escalation, KeyLevel, Priority, ResultType, Satisfaction, Source,
+};
 
 use crate::args::Globals;
 use crate::cmd::enterprises::{new_enterprise_of, warn_credit_code};
@@ -236,7 +238,9 @@ pub fn run(g: &Globals, cmd: ActCmd) -> Result<ExitCode, CliError> {
     let mut s = Session::open(g)?;
     let cmd = match cmd {
         ActCmd::Register(a) => return register(&mut s, a),
-        ActCmd::ResolveLocally { problem, result } => Command::ResolveLocally { problem_id: s.problem_id(&problem)?, result_text: result },
+        ActCmd::ResolveLocally { problem, result } => {
+            Command::ResolveLocally { problem_id: s.problem_id(&problem)?, result_text: result }
+        }
         ActCmd::Assign { problem, terms } => {
             let request = assign_request(&s, &terms.lead, &terms.rest)?;
             Command::Assign { problem_id: s.problem_id(&problem)?, request }
@@ -254,8 +258,12 @@ pub fn run(g: &Globals, cmd: ActCmd) -> Result<ExitCode, CliError> {
             };
             Command::RuleReturn { problem_id: s.problem_id(&problem)?, ruling, note }
         }
-        ActCmd::Progress { problem, text, stage } => Command::NoteProgress { problem_id: s.problem_id(&problem)?, text, stage_reply: stage },
-        ActCmd::Opinion { problem, text } => Command::SubmitOpinion { problem_id: s.problem_id(&problem)?, opinion: text },
+        ActCmd::Progress { problem, text, stage } => {
+            Command::NoteProgress { problem_id: s.problem_id(&problem)?, text, stage_reply: stage }
+        }
+        ActCmd::Opinion { problem, text } => {
+            Command::SubmitOpinion { problem_id: s.problem_id(&problem)?, opinion: text }
+        }
         ActCmd::WaiveOpinion { problem, unit, reason } => {
             Command::WaiveOpinion { problem_id: s.problem_id(&problem)?, unit_id: s.unit(&unit)?.id, reason }
         }
@@ -274,7 +282,9 @@ pub fn run(g: &Globals, cmd: ActCmd) -> Result<ExitCode, CliError> {
             Command::Evaluate { problem_id: s.problem_id(&problem)?, satisfaction, comment }
         }
         ActCmd::Close { problem, note } => Command::Close { problem_id: s.problem_id(&problem)?, note },
-        ActCmd::RequestWithdrawal { problem, reason } => Command::RequestWithdrawal { problem_id: s.problem_id(&problem)?, reason },
+        ActCmd::RequestWithdrawal { problem, reason } => {
+            Command::RequestWithdrawal { problem_id: s.problem_id(&problem)?, reason }
+        }
         ActCmd::RuleWithdrawal { problem, decision, note } => {
             Command::RuleWithdrawal { problem_id: s.problem_id(&problem)?, approve: decision.approve, note }
         }
@@ -287,7 +297,9 @@ pub fn run(g: &Globals, cmd: ActCmd) -> Result<ExitCode, CliError> {
 fn register(s: &mut Session, a: RegisterArgs) -> Result<ExitCode, CliError> {
     let actor = s.actor()?;
     let (enterprise_id, new_enterprise) = match (&a.enterprise, &a.new_enterprise) {
-        (Some(key), _) => (Some(s.ledger.find_enterprise(key)?.ok_or_else(|| DomainError::not_found("enterprise", key))?.id), None),
+        (Some(key), _) => {
+            (Some(s.ledger.find_enterprise(key)?.ok_or_else(|| DomainError::not_found("enterprise", key))?.id), None)
+        }
         (None, Some(name)) => {
             let township = match &a.township {
                 Some(t) => s.unit(t)?.id,

@@ -54,10 +54,14 @@ pub fn run(g: &Globals, cmd: CalendarCmd) -> Result<ExitCode, CliError> {
             print(s.json, &shown, || {
                 let mut out = String::new();
                 for y in &shown {
-                    let notice = if y.notice.is_empty() { "未注明通知".to_string() } else { render::escape(&y.notice) };
+                    let notice =
+                        if y.notice.is_empty() { "未注明通知".to_string() } else { render::escape(&y.notice) };
                     out.push_str(&format!("{} 年（{}）\n", y.year, notice));
-                    let rows: Vec<Vec<String>> =
-                        y.days.iter().map(|d| vec![d.date.to_string(), if d.off { "放假" } else { "上班" }.into(), d.name.clone()]).collect();
+                    let rows: Vec<Vec<String>> = y
+                        .days
+                        .iter()
+                        .map(|d| vec![d.date.to_string(), if d.off { "放假" } else { "上班" }.into(), d.name.clone()])
+                        .collect();
                     out.push_str(&render::table(&["日期", "安排", "名称"], &rows));
                     out.push('\n');
                 }

@@ -34,7 +34,8 @@ pub fn run(g: &Globals, a: DemoArgs) -> Result<ExitCode, CliError> {
     // Planning the district has no count; then every command of its history is a step.
     let mut bar = Progress::new(json, "生成演示数据", 0);
     bar.phase("规划演示区县");
-    let report = generate(&mut ledger, &opts, &mut |done, total| bar.update("生成演示数据（按天）", done as u64, total as u64))?;
+    let report =
+        generate(&mut ledger, &opts, &mut |done, total| bar.update("生成演示数据（按天）", done as u64, total as u64))?;
     drop(bar);
     print(json, &report, || {
         format!(

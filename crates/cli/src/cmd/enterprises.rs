@@ -62,7 +62,18 @@ pub fn run(g: &Globals, cmd: EnterpriseCmd) -> Result<ExitCode, CliError> {
             });
             Ok(ExitCode::SUCCESS)
         }
-        EnterpriseCmd::Add { name, credit_code, township, industry, scale, key_level, contact, phone, address, steward } => {
+        EnterpriseCmd::Add {
+            name,
+            credit_code,
+            township,
+            industry,
+            scale,
+            key_level,
+            contact,
+            phone,
+            address,
+            steward,
+        } => {
             let township_id = match township {
                 Some(t) => s.unit(&t)?.id,
                 None => s.actor()?.unit.id,
@@ -83,7 +94,12 @@ pub fn run(g: &Globals, cmd: EnterpriseCmd) -> Result<ExitCode, CliError> {
 }
 
 /// A new enterprise with only what registering it needs; the rest blank.
-pub fn new_enterprise_of(name: &str, credit_code: Option<String>, township_id: String, key_level: KeyLevel) -> Enterprise {
+pub fn new_enterprise_of(
+    name: &str,
+    credit_code: Option<String>,
+    township_id: String,
+    key_level: KeyLevel,
+) -> Enterprise {
     Enterprise {
         id: new_id(),
         name: name.to_string(),
@@ -102,6 +118,8 @@ pub fn new_enterprise_of(name: &str, credit_code: Option<String>, township_id: S
 /// A bad check character is worth a word, never a refusal.
 pub fn warn_credit_code(code: &str) {
     if let CreditCodeCheck::BadCheckChar { expected, found } = check_credit_code(code) {
-        eprintln!("提示：统一社会信用代码 {code} 校验码不符（末位应为 {expected}，实为 {found}），已照常登记，请核对。");
+        eprintln!(
+            "提示：统一社会信用代码 {code} 校验码不符（末位应为 {expected}，实为 {found}），已照常登记，请核对。"
+        );
     }
 }

@@ -6,20 +6,20 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use taizhang_exchange::header::Field;
 use taizhang_exchange::import::{
-    commit_enterprises, commit_ledger, preview_enterprises, preview_ledger, CategoryChoice, CategoryMatch, ColumnChoice,
-    ImportOptions, ImportPreview, Severity, UnitChoice,
+    commit_enterprises, commit_ledger, preview_enterprises, preview_ledger, CategoryChoice, CategoryMatch,
+    ColumnChoice, ImportOptions, ImportPreview, Severity, UnitChoice,
 };
 
 use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, export_report_xlsx, ExportSummary};
 
 use taizhang_ledger::OutputTarget;
 
-use crate::messages::{catalog_text, CliError};
-use crate::progress::Progress;
 use crate::args::Globals;
 use crate::cmd::figures;
 use crate::cmd::problems::ViewArgs;
 use crate::input::now;
+use crate::messages::{catalog_text, CliError};
+use crate::progress::Progress;
 use crate::render::print;
 use crate::session::Session;
 
@@ -78,7 +78,8 @@ fn field_of_key(key: &str) -> Option<Field> {
 fn options(s: &Session, a: &ImportArgs) -> Result<ImportOptions, CliError> {
     let mut columns = Vec::new();
     for c in &a.columns {
-        let (col, field) = c.split_once('=').ok_or_else(|| CliError::Usage(format!("--column takes COL=FIELD, not {c:?}")))?;
+        let (col, field) =
+            c.split_once('=').ok_or_else(|| CliError::Usage(format!("--column takes COL=FIELD, not {c:?}")))?;
         let column = column_index(col).ok_or_else(|| CliError::Usage(format!("not a column letter: {col:?}")))?;
         let field = match field.trim() {
             "-" | "" => None,
@@ -88,7 +89,8 @@ fn options(s: &Session, a: &ImportArgs) -> Result<ImportOptions, CliError> {
     }
     let mut units = Vec::new();
     for u in &a.units {
-        let (name, unit) = u.split_once('=').ok_or_else(|| CliError::Usage(format!("--unit takes NAME=UNIT, not {u:?}")))?;
+        let (name, unit) =
+            u.split_once('=').ok_or_else(|| CliError::Usage(format!("--unit takes NAME=UNIT, not {u:?}")))?;
         let unit_id = match unit.trim() {
             "new" | "新建" => None,
             key => Some(s.unit(key)?.id),
@@ -185,7 +187,8 @@ fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
             }
             (None, _) => String::new(),
         };
-        let _ = writeln!(o, "  {:>3} {} → {}{}", c.letter, escape(&c.header.replace('\n', " ")), field_label(c.field), how);
+        let _ =
+            writeln!(o, "  {:>3} {} → {}{}", c.letter, escape(&c.header.replace('\n', " ")), field_label(c.field), how);
     }
     if !p.unimported.is_empty() {
         let _ = writeln!(o, "有数据但不导入的列（用 --column 列=字段 导入）：");
@@ -196,18 +199,28 @@ fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
                 .replace("{suggestion}", &field_label(u.suggestion));
             let hint = match u.suggestion {
                 Some(f) => {
-                    let key = serde_json::to_value(f).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                    let key =
+                        serde_json::to_value(f).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
                     format!("，可用 --column {}={key}", u.letter)
                 }
                 None => String::new(),
             };
-            let _ = writeln!(o, "  {:>3} {}（{} 行有数据）：{}{}", u.letter, escape(&u.header.replace('\n', " ")), u.rows, reason, hint);
+            let _ = writeln!(
+                o,
+                "  {:>3} {}（{} 行有数据）：{}{}",
+                u.letter,
+                escape(&u.header.replace('\n', " ")),
+                u.rows,
+                reason,
+                hint
+            );
         }
     }
     if p.categories.iter().any(|c| c.matched != CategoryMatch::Exact) {
         let _ = writeln!(o, "类别对应（用 --category 原名=类别 修改，--add-category 类别 加入类别表）：");
         for c in p.categories.iter().filter(|c| c.matched != CategoryMatch::Exact) {
-            let key = serde_json::to_value(c.matched).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            let key =
+                serde_json::to_value(c.matched).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
             let how = catalog_text("import_category_match", &key).unwrap_or(key);
             let target = match &c.category {
                 Some(t) => t.clone(),
@@ -242,7 +255,9 @@ fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
         .iter()
         .filter(|s| s.reason != "duplicate")
         .map(|s| {
-            let reason = catalog_text("import_skip", &s.reason).unwrap_or_else(|| s.reason.clone()).replace("{detail}", &escape(&s.detail));
+            let reason = catalog_text("import_skip", &s.reason)
+                .unwrap_or_else(|| s.reason.clone())
+                .replace("{detail}", &escape(&s.detail));
             format!("第{}行（{}）", s.row, reason)
         })
         .collect();
@@ -340,10 +355,16 @@ pub fn export(g: &Globals, cmd: ExportCmd) -> Result<ExitCode, CliError> {
     };
     drop(bar);
     print(json, &summary, || {
-        let heads: Vec<String> = summary.chain_heads.iter().map(|h| format!("{}…", &h.head_hash[..16.min(h.head_hash.len())])).collect();
-        format!("已导出 {} 行：{}
+        let heads: Vec<String> =
+            summary.chain_heads.iter().map(|h| format!("{}…", &h.head_hash[..16.min(h.head_hash.len())])).collect();
+        format!(
+            "已导出 {} 行：{}
 链头：{}（凭此可与台账文件核对）
-", summary.rows, summary.path, heads.join("、"))
+",
+            summary.rows,
+            summary.path,
+            heads.join("、")
+        )
     });
     Ok(ExitCode::SUCCESS)
 }

@@ -35,8 +35,9 @@ pub fn period(s: &Session, text: &str) -> Result<Period, CliError> {
         Ok(p) => Ok(p),
         Err(PeriodLookupError::Period(e)) => Err(e.into()),
         Err(PeriodLookupError::Ledger(e)) => Err(e.into()),
-        Err(PeriodLookupError::NoCampaign) => {
-            Err(CliError::Ledger(LedgerError::bad_input("period", "服务年期间未设置（settings 中的 campaign_start / campaign_end）")))
-        }
+        Err(PeriodLookupError::NoCampaign) => Err(CliError::Ledger(LedgerError::bad_input(
+            "period",
+            "服务年期间未设置（settings 中的 campaign_start / campaign_end）",
+        ))),
     }
 }

@@ -65,14 +65,19 @@ pub fn verify(g: &Globals, a: VerifyArgs) -> Result<ExitCode, CliError> {
     } else {
         let mut bar = Progress::new(json, "校验中", 100_000);
         bar.phase("校验哈希链");
-        let report = s.ledger.verify_with_progress(&mut |done, total| bar.update("校验哈希链", done as u64, total as u64))?;
+        let report =
+            s.ledger.verify_with_progress(&mut |done, total| bar.update("校验哈希链", done as u64, total as u64))?;
         drop(bar);
         print(json, &report, || match &report.first_break {
             None => format!(
                 "链完整：{} 个事件，{} 条设备链。\n{}",
                 report.events,
                 report.chains.len(),
-                report.chains.iter().map(|c| format!("  设备 {}：{} 个事件，链头 {}\n", c.device_id, c.events, c.head_hash)).collect::<String>()
+                report
+                    .chains
+                    .iter()
+                    .map(|c| format!("  设备 {}：{} 个事件，链头 {}\n", c.device_id, c.events, c.head_hash))
+                    .collect::<String>()
             ),
             Some(b) => format!(
                 "链已断开！第一个断点：事件 #{}（{}），设备 {} 序号 {}：{}\n",
@@ -88,7 +93,9 @@ pub fn backup(g: &Globals, a: BackupArgs) -> Result<ExitCode, CliError> {
     let s = Session::open(g)?;
     s.require("backup", |c| c.administer, "backups are for the office")?;
     let info = s.ledger.backup_to(OutputTarget { path: &a.out, overwrite: a.force })?;
-    print(s.json, &info, || format!("已备份到 {}（{} 个事件，{} 字节，链校验通过）\n", info.path, info.events, info.bytes));
+    print(s.json, &info, || {
+        format!("已备份到 {}（{} 个事件，{} 字节，链校验通过）\n", info.path, info.events, info.bytes)
+    });
     Ok(ExitCode::SUCCESS)
 }
 
@@ -134,7 +141,11 @@ pub fn rebuild(g: &Globals) -> Result<ExitCode, CliError> {
         if report.equal {
             format!("已由 {} 个事件重建投影表：与原有内容完全一致。\n", report.events)
         } else {
-            format!("已由 {} 个事件重建投影表：以下表与原有内容不同：{}\n", report.events, report.differing_tables.join("、"))
+            format!(
+                "已由 {} 个事件重建投影表：以下表与原有内容不同：{}\n",
+                report.events,
+                report.differing_tables.join("、")
+            )
         }
     });
     Ok(ExitCode::SUCCESS)

@@ -112,7 +112,13 @@ pub fn run(g: &Globals, cmd: ProblemsCmd) -> Result<ExitCode, CliError> {
             let page = PageRequest { offset: (a.page.max(1) - 1) * size, limit: size };
             let result = s.ledger.list_problems(&f, sort, page, now()?)?;
             print(s.json, &result, || {
-                format!("{}共 {} 件，第 {} 页（每页 {} 件）\n", render::problem_rows(&result.rows), result.total, a.page.max(1), size)
+                format!(
+                    "{}共 {} 件，第 {} 页（每页 {} 件）\n",
+                    render::problem_rows(&result.rows),
+                    result.total,
+                    a.page.max(1),
+                    size
+                )
             });
         }
         ProblemsCmd::Show { problem } => {

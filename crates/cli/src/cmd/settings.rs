@@ -16,7 +16,9 @@ use crate::session::Session;
 pub enum SettingsCmd {
     Show,
     /// Replace the settings with a JSON file (as printed by `settings show --json`).
-    Set { file: PathBuf },
+    Set {
+        file: PathBuf,
+    },
 }
 
 pub fn run(g: &Globals, cmd: SettingsCmd) -> Result<ExitCode, CliError> {
@@ -30,8 +32,8 @@ pub fn run(g: &Globals, cmd: SettingsCmd) -> Result<ExitCode, CliError> {
         }
         SettingsCmd::Set { file } => {
             let text = std::fs::read_to_string(&file)?;
-            let settings: Settings =
-                serde_json::from_str(&text).map_err(|e| CliError::Ledger(LedgerError::bad_input("settings", e.to_string())))?;
+            let settings: Settings = serde_json::from_str(&text)
+                .map_err(|e| CliError::Ledger(LedgerError::bad_input("settings", e.to_string())))?;
             s.exec(Command::UpdateSettings { settings })
         }
     }

@@ -12,8 +12,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use taizhang_ledger::{Ledger, ReplicaStatus};
 use taizhang_core::coded::Coded;
+use taizhang_ledger::{Ledger, ReplicaStatus};
 use taizhang_sync::{JoinOptions, SyncError, SyncProgress, SyncSummary};
 
 use crate::args::Globals;
@@ -51,12 +51,18 @@ pub fn run(g: &Globals, args: SyncArgs) -> Result<ExitCode, CliError> {
     let now = crate::input::now()?;
     let result = match args.cmd {
         Some(SyncCmd::Join { url, fingerprint, name }) => {
-            let login = as_user.ok_or_else(|| CliError::Usage("name the user this desktop joins as with --as USER".into()))?;
+            let login =
+                as_user.ok_or_else(|| CliError::Usage("name the user this desktop joins as with --as USER".into()))?;
             let password = crate::secrets::acting_password(login)?;
             let opts = JoinOptions { url, fingerprint, login: login.to_string(), password, device_name: name };
-            taizhang_sync::join(db, &opts, now).and_then(|ledger| Ok(ledger.replica_status()?)).map(|s| print_join(&s, json))
+            taizhang_sync::join(db, &opts, now)
+                .and_then(|ledger| Ok(ledger.replica_status()?))
+                .map(|s| print_join(&s, json))
         }
-        Some(SyncCmd::Status) => Ledger::open(db).map_err(SyncError::from).and_then(|l| taizhang_sync::status(&l)).map(|s| print_status(&s, json)),
+        Some(SyncCmd::Status) => Ledger::open(db)
+            .map_err(SyncError::from)
+            .and_then(|l| taizhang_sync::status(&l))
+            .map(|s| print_status(&s, json)),
         None => sync_now(db, now, json),
     };
     match result {
@@ -93,7 +99,13 @@ fn print_summary(s: &SyncSummary, json: bool) {
         "{}",
         terminal_safe(&format!(
             "同步完成：上传 {}（生效 {}，未生效 {}，被拒绝 {}），收到 {} 条新事件；待上传 {}，服务器位置 {}\n",
-            s.pushed, s.applied, s.no_effect, s.refused, s.received + s.settled, s.pending, s.high_water
+            s.pushed,
+            s.applied,
+            s.no_effect,
+            s.refused,
+            s.received + s.settled,
+            s.pending,
+            s.high_water
         ))
     );
     if s.refused + s.no_effect > 0 {
@@ -115,7 +127,11 @@ fn print_join(s: &ReplicaStatus, json: bool) {
             escape(&r.device_id),
             escape(&r.login),
             state_label(&r.device_state),
-            if r.device_state == "pending" { "请办公室审核本设备后执行 taizhang sync" } else { "执行 taizhang sync 取得区里的台账" }
+            if r.device_state == "pending" {
+                "请办公室审核本设备后执行 taizhang sync"
+            } else {
+                "执行 taizhang sync 取得区里的台账"
+            }
         ))
     );
 }
@@ -156,11 +172,7 @@ fn print_status(s: &ReplicaStatus, json: bool) {
         out.push_str(&format!("被拒绝或未生效的事件（{} 条，已在本机撤销）：\n", s.not_applied.len()));
         for e in &s.not_applied {
             let code = e.reason.as_ref().and_then(|r| r["code"].as_str()).unwrap_or("");
-            let why = e
-                .reason
-                .as_ref()
-                .map(|r| localized(code, r))
-                .unwrap_or_default();
+            let why = e.reason.as_ref().map(|r| localized(code, r)).unwrap_or_default();
             out.push_str(&format!(
                 "  #{} {} {} {}：[{}] {}\n",
                 e.server_seq,

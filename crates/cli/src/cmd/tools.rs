@@ -29,7 +29,9 @@ pub fn deadline(g: &Globals, a: DeadlineArgs) -> Result<ExitCode, CliError> {
     let db = g.db();
     let calendar = if db.exists() { Ledger::open(&db)?.calendar()? } else { Calendar::with_builtin_years() };
     let due = calendar.add_working_days(start, a.days);
-    print(g.json, &serde_json::json!({ "start": start, "working_days": a.days, "deadline": due }), || format!("{due}\n"));
+    print(g.json, &serde_json::json!({ "start": start, "working_days": a.days, "deadline": due }), || {
+        format!("{due}\n")
+    });
     Ok(ExitCode::SUCCESS)
 }
 
@@ -38,7 +40,9 @@ pub fn credit_code(g: &Globals, a: CreditCodeArgs) -> Result<ExitCode, CliError>
     let check = check_credit_code(&code);
     let (exit, msg) = match &check {
         CreditCodeCheck::Valid => (0, "有效".to_string()),
-        CreditCodeCheck::BadCheckChar { expected, found } => (1, format!("校验码不符：末位应为 {expected}，实为 {found}（仅提示，仍可登记）")),
+        CreditCodeCheck::BadCheckChar { expected, found } => {
+            (1, format!("校验码不符：末位应为 {expected}，实为 {found}（仅提示，仍可登记）"))
+        }
         CreditCodeCheck::Malformed { reason } => (2, format!("格式不正确：{reason}")),
     };
     print(g.json, &check, || format!("{code}：{msg}\n"));

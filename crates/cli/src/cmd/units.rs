@@ -41,7 +41,14 @@ pub fn run(g: &Globals, cmd: UnitCmd) -> Result<ExitCode, CliError> {
             print(s.json, &units, || {
                 let rows: Vec<Vec<String>> = units
                     .iter()
-                    .map(|u| vec![u.name.clone(), u.short_name.clone(), u.kind.label_zh().into(), if u.active { "在用" } else { "停用" }.into()])
+                    .map(|u| {
+                        vec![
+                            u.name.clone(),
+                            u.short_name.clone(),
+                            u.kind.label_zh().into(),
+                            if u.active { "在用" } else { "停用" }.into(),
+                        ]
+                    })
                     .collect();
                 render::table(&["单位", "简称", "类型", "状态"], &rows)
             });

@@ -104,7 +104,13 @@ pub fn run(g: &Globals, cmd: UserCmd) -> Result<ExitCode, CliError> {
                 Some(r) => parse_enum("role", &r, Role::parse)?,
                 None => u.role,
             };
-            s.exec(Command::UpdateUser { user_id: u.id, name: name.unwrap_or(u.name), unit_id, role, active: active.unwrap_or(u.active) })
+            s.exec(Command::UpdateUser {
+                user_id: u.id,
+                name: name.unwrap_or(u.name),
+                unit_id,
+                role,
+                active: active.unwrap_or(u.active),
+            })
         }
         UserCmd::Passwd { login, clear } => {
             let u = find(&s, &login)?;

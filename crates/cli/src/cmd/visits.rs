@@ -37,14 +37,25 @@ pub fn run(g: &Globals, cmd: VisitCmd) -> Result<ExitCode, CliError> {
             print(s.json, &visits, || {
                 let rows: Vec<Vec<String>> = visits
                     .iter()
-                    .map(|v| vec![v.date.to_string(), v.enterprise_id.clone(), v.form.label_zh().into(), v.visitors.clone(), render::clip(&v.notes, 40)])
+                    .map(|v| {
+                        vec![
+                            v.date.to_string(),
+                            v.enterprise_id.clone(),
+                            v.form.label_zh().into(),
+                            v.visitors.clone(),
+                            render::clip(&v.notes, 40),
+                        ]
+                    })
                     .collect();
                 render::table(&["日期", "企业", "形式", "走访人", "情况"], &rows)
             });
             Ok(ExitCode::SUCCESS)
         }
         VisitCmd::Add { enterprise, date, visitors, form, notes } => {
-            let e = s.ledger.find_enterprise(&enterprise)?.ok_or_else(|| DomainError::not_found("enterprise", &enterprise))?;
+            let e = s
+                .ledger
+                .find_enterprise(&enterprise)?
+                .ok_or_else(|| DomainError::not_found("enterprise", &enterprise))?;
             let date = match date {
                 Some(d) => parse_date(&d)?,
                 None => local_date(now()?),

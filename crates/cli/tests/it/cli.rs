@@ -19,7 +19,10 @@ impl Cli {
 
     fn cmd(&self, user: &str, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_taizhang"));
-        c.env("TAIZHANG_NOW", &self.now).env_remove("TAIZHANG_AS").env_remove("TAIZHANG_DB").env_remove("TAIZHANG_LANG");
+        c.env("TAIZHANG_NOW", &self.now)
+            .env_remove("TAIZHANG_AS")
+            .env_remove("TAIZHANG_DB")
+            .env_remove("TAIZHANG_LANG");
         c.arg("--db").arg(&self.db);
         if !user.is_empty() {
             c.arg("--as").arg(user);
@@ -54,7 +57,11 @@ fn deadline_and_credit_code_examples() {
     let bin = env!("CARGO_BIN_EXE_taizhang");
     Command::new(bin).args(["credit-code", "91350100M000100Y43"]).assert().code(0);
     Command::new(bin).args(["credit-code", "91330106673959654P"]).assert().code(0);
-    Command::new(bin).args(["credit-code", "91350100M000100Y4Z"]).assert().code(1).stdout(predicate::str::contains("校验码"));
+    Command::new(bin)
+        .args(["credit-code", "91350100M000100Y4Z"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("校验码"));
     Command::new(bin).args(["credit-code", "123"]).assert().code(2);
     cli.fails("", &["deadline", "2026-02-30", "5"], "input.bad_date");
 }
@@ -65,7 +72,11 @@ fn one_problem_through_the_cli() {
     let cli = Cli::new(dir.path());
     assert!(cli.ok("", &["init"]).contains("admin"));
     cli.fails("", &["init"], "ledger.already_exists");
-    for (name, short, kind) in [("城关街道", "城关", "township"), ("工业和信息化局", "工信局", "department"), ("自然资源局", "资源局", "department")] {
+    for (name, short, kind) in [
+        ("城关街道", "城关", "township"),
+        ("工业和信息化局", "工信局", "department"),
+        ("自然资源局", "资源局", "department"),
+    ] {
         cli.ok("admin", &["unit", "add", name, "--short", short, "--kind", kind]);
     }
     cli.ok("admin", &["user", "add", "cg", "--name", "张三", "--unit", "城关", "--role", "township"]);
@@ -74,8 +85,17 @@ fn one_problem_through_the_cli() {
     let out = cli.json(
         "cg",
         &[
-            "register", "--new-enterprise", "示范区恒达精密机械有限公司", "--credit-code", "91350100M000100Y43", "--category", "用地",
-            "--description", "扩建用地指标未落实 <script>alert(1)</script>", "--demand", "协调用地指标",
+            "register",
+            "--new-enterprise",
+            "示范区恒达精密机械有限公司",
+            "--credit-code",
+            "91350100M000100Y43",
+            "--category",
+            "用地",
+            "--description",
+            "扩建用地指标未落实 <script>alert(1)</script>",
+            "--demand",
+            "协调用地指标",
         ],
     );
     let number = out["problem"].as_str().unwrap().to_string();
@@ -91,7 +111,11 @@ fn one_problem_through_the_cli() {
     cli.ok("gx", &["sign", &number, "--handler", "李四"]);
     cli.fails("gx", &["resolve", &number, "--result", "已解决"], "resolve.opinions_missing");
     cli.ok("zr", &["opinion", &number, "--text", "可调剂指标"]);
-    cli.fails("gx", &["request-extension", &number, "--until", "2026-03-01", "--reason", "需审批"], "extension.not_later");
+    cli.fails(
+        "gx",
+        &["request-extension", &number, "--until", "2026-03-01", "--reason", "需审批"],
+        "extension.not_later",
+    );
     cli.ok("gx", &["request-extension", &number, "--until", "2026-04-10", "--reason", "需市级审批"]);
     cli.ok("admin", &["rule-extension", &number, "--approve"]);
     cli.ok("gx", &["resolve", &number, "--result", "已落实用地指标"]);
@@ -237,7 +261,10 @@ fn import_a_sheet_in_its_own_words_from_the_cli_mapping_categories_by_flag() {
     let file = sheet.display().to_string();
 
     // The headers need no --column; the preview says how each was matched and what is left out.
-    let human = cli.ok("admin", &["import", "ledger", &file, "--dry-run", "--category", "人才引进=用工", "--add-category", "科技创新"]);
+    let human = cli.ok(
+        "admin",
+        &["import", "ledger", &file, "--dry-run", "--category", "人才引进=用工", "--add-category", "科技创新"],
+    );
     assert!(human.contains("企业提出的困难问题和诉求 → 问题描述（合并列；另含“企业诉求”，未导入）"), "{human}");
     assert!(human.contains("主要承办人 → 责任人（按含义）"), "{human}");
     assert!(human.contains("联络员（3 行有数据）：无法识别表头"), "{human}");
@@ -249,7 +276,8 @@ fn import_a_sheet_in_its_own_words_from_the_cli_mapping_categories_by_flag() {
     assert_eq!(std::fs::read(&cli.db).unwrap(), before);
     cli.fails("admin", &["import", "ledger", &file, "--category", "人才引进"], "input.invalid");
 
-    let done = cli.json("admin", &["import", "ledger", &file, "--category", "人才引进=用工", "--add-category", "科技创新"]);
+    let done =
+        cli.json("admin", &["import", "ledger", &file, "--category", "人才引进=用工", "--add-category", "科技创新"]);
     assert_eq!(done["preview"]["rows_new"], 3);
     let list = cli.json("admin", &["problems", "list"]);
     let mut categories: Vec<String> =
@@ -330,7 +358,9 @@ fn long_work_prints_plain_progress_or_nothing_through_a_pipe() {
     let sheet = dir.path().join("大表.csv");
     let mut csv = String::from("序号,企业名称,所属镇(街道),存在问题,问题类别,反映时间,主办单位,办理时限\n");
     for i in 1..=600 {
-        csv.push_str(&format!("{i},测试企业{i}有限公司,城关街道,第{i}个问题,用地,2026-05-20,区自然资源局,15个工作日\n"));
+        csv.push_str(&format!(
+            "{i},测试企业{i}有限公司,城关街道,第{i}个问题,用地,2026-05-20,区自然资源局,15个工作日\n"
+        ));
     }
     std::fs::write(&sheet, csv).unwrap();
     let sheet = sheet.display().to_string();
@@ -364,7 +394,8 @@ fn long_work_prints_plain_progress_or_nothing_through_a_pipe() {
         }
         for (what, (out, err)) in results {
             if json {
-                serde_json::from_str::<Value>(&out).unwrap_or_else(|e| panic!("{what}: stdout is not JSON ({e}): {out}"));
+                serde_json::from_str::<Value>(&out)
+                    .unwrap_or_else(|e| panic!("{what}: stdout is not JSON ({e}): {out}"));
                 assert_eq!(err, "", "{what}: nothing on stderr with --json");
             } else {
                 // Below the sizes worth a line (a few thousand rows, 100,000 events) stderr is empty.
@@ -398,7 +429,15 @@ fn dates_out_of_range_inactive_units_and_imported_numbers() {
     cli.ok("admin", &["unit", "add", "城关街道", "--short", "城关", "--kind", "township"]);
     cli.ok("admin", &["user", "add", "cg", "--name", "张三", "--unit", "城关", "--role", "township"]);
     let register = |raised: Option<&str>| {
-        let mut a = vec!["register", "--new-enterprise", "示范区恒达精密机械有限公司", "--category", "用地", "--description", "用地指标未落实"];
+        let mut a = vec![
+            "register",
+            "--new-enterprise",
+            "示范区恒达精密机械有限公司",
+            "--category",
+            "用地",
+            "--description",
+            "用地指标未落实",
+        ];
         if let Some(r) = raised {
             a.push(r);
         }
@@ -450,13 +489,25 @@ fn the_pinned_clock_cannot_backdate_and_the_full_verify_passes() {
     let mut cli = Cli::new(dir.path());
     cli.now = "2026-02-02T10:00:00+08:00".into();
     cli.ok("", &["init"]);
-    for (name, short, kind) in [("城关街道", "城关", "township"), ("工业和信息化局", "工信局", "department")] {
+    for (name, short, kind) in [("城关街道", "城关", "township"), ("工业和信息化局", "工信局", "department")]
+    {
         cli.ok("admin", &["unit", "add", name, "--short", short, "--kind", kind]);
     }
     cli.ok("admin", &["user", "add", "cg", "--name", "张三", "--unit", "城关", "--role", "township"]);
     cli.ok("admin", &["user", "add", "gx", "--name", "李四", "--unit", "工信局", "--role", "department"]);
     cli.now = "2026-02-03T10:00:00+08:00".into();
-    let out = cli.json("cg", &["register", "--new-enterprise", "示范区恒达精密机械有限公司", "--category", "用地", "--description", "扩建用地指标未落实"]);
+    let out = cli.json(
+        "cg",
+        &[
+            "register",
+            "--new-enterprise",
+            "示范区恒达精密机械有限公司",
+            "--category",
+            "用地",
+            "--description",
+            "扩建用地指标未落实",
+        ],
+    );
     let number = out["problem"].as_str().unwrap().to_string();
     cli.ok("admin", &["assign", &number, "--lead", "工信局"]);
     cli.ok("gx", &["sign", &number]);
@@ -487,7 +538,11 @@ fn exports_and_backups_never_destroy_the_ledger_or_a_non_file() {
     for target in [cli.db.as_str(), dotted.as_str(), wal.as_str()] {
         cli.fails("", &["export", "ledger", target], "output.target_is_open_ledger");
         cli.fails("", &["export", "ledger", target, "--force"], "output.target_is_open_ledger");
-        cli.fails("admin", &["export", "report", "--period", "2026-03", target, "--force"], "output.target_is_open_ledger");
+        cli.fails(
+            "admin",
+            &["export", "report", "--period", "2026-03", target, "--force"],
+            "output.target_is_open_ledger",
+        );
         cli.fails("admin", &["backup", target, "--force"], "output.target_is_open_ledger");
     }
     assert_eq!(std::fs::read(&cli.db).unwrap(), before, "the ledger is untouched");

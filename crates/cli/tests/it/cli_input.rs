@@ -56,8 +56,14 @@ fn assert_inert(out: &str, what: &str) {
     for c in ['\u{1b}', '\u{7}', '\r', '\u{202E}', '\u{200B}'] {
         assert!(!out.contains(c), "{what}: {c:?} printed raw in\n{out}");
     }
-    assert!(!out.lines().any(|l| l.trim_start().starts_with("状态：已销号")), "{what}: a stored line break made a line of its own:\n{out}");
-    assert!(out.contains("\\u{1b}[2J") && out.contains("\\n状态：已销号"), "{what}: the text is shown, escaped:\n{out}");
+    assert!(
+        !out.lines().any(|l| l.trim_start().starts_with("状态：已销号")),
+        "{what}: a stored line break made a line of its own:\n{out}"
+    );
+    assert!(
+        out.contains("\\u{1b}[2J") && out.contains("\\n状态：已销号"),
+        "{what}: the text is shown, escaped:\n{out}"
+    );
 }
 
 #[test]
@@ -68,12 +74,18 @@ fn stored_control_characters_are_escaped_in_every_human_output() {
     cli.ok("admin", &["unit", "add", "工业和信息化局", "--short", "工信局", "--kind", "department"]);
     cli.ok("admin", &["user", "add", "cg", "--name", HOSTILE, "--unit", "城关", "--role", "township"]);
     cli.ok("cg", &["enterprise", "add", HOSTILE]);
-    cli.ok("cg", &["register", "--enterprise", HOSTILE, "--category", "用地", "--description", HOSTILE, "--demand", HOSTILE]);
+    cli.ok(
+        "cg",
+        &["register", "--enterprise", HOSTILE, "--category", "用地", "--description", HOSTILE, "--demand", HOSTILE],
+    );
     cli.ok("cg", &["visit", "add", "--enterprise", HOSTILE, "--visitors", HOSTILE, "--notes", HOSTILE]);
     cli.ok("cg", &["resolve-locally", "2026-城关-0001", "--result", HOSTILE]);
     // Unit names are now refused with control characters and stored without invisible ones
     // (`unit.rs` tests); a ledger written before keeps what it had, so put it there.
-    rusqlite::Connection::open(&cli.db).unwrap().execute("UPDATE units SET name = ?1 WHERE short_name = '工信局'", [HOSTILE]).unwrap();
+    rusqlite::Connection::open(&cli.db)
+        .unwrap()
+        .execute("UPDATE units SET name = ?1 WHERE short_name = '工信局'", [HOSTILE])
+        .unwrap();
 
     for (what, args) in [
         ("problems show", vec!["problems", "show", "2026-城关-0001"]),
@@ -156,7 +168,11 @@ fn passwords_come_from_a_prompt_or_stdin_and_hashes_are_never_printed() {
 
     // Signing in reads the acting user's password the same way.
     cli.cmd("cg", &["inbox"]).write_stdin("s3cret pass\n").assert().success();
-    cli.cmd("cg", &["inbox"]).write_stdin("wrong\n").assert().failure().stderr(predicate::str::contains("[auth.bad_password]"));
+    cli.cmd("cg", &["inbox"])
+        .write_stdin("wrong\n")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("[auth.bad_password]"));
     cli.fails("cg", &["inbox"], "auth.no_password_input");
     cli.cmd("cg", &["inbox"]).env("TAIZHANG_PASSWORD", "s3cret pass").assert().success();
     // A user without a password reads nothing: stdin stays for whatever else it carries.
@@ -166,7 +182,11 @@ fn passwords_come_from_a_prompt_or_stdin_and_hashes_are_never_printed() {
     cli.cmd("admin", &["user", "passwd", "admin"]).write_stdin("admin pw\n").assert().success();
     cli.cmd("admin", &["user", "passwd", "cg"]).write_stdin("admin pw\nnew cg pw\n").assert().success();
     cli.cmd("cg", &["inbox"]).write_stdin("new cg pw\n").assert().success();
-    cli.cmd("admin", &["user", "passwd", "cg"]).write_stdin("admin pw\n\n").assert().failure().stderr(predicate::str::contains("[auth.empty_password]"));
+    cli.cmd("admin", &["user", "passwd", "cg"])
+        .write_stdin("admin pw\n\n")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("[auth.empty_password]"));
     cli.cmd("admin", &["user", "passwd", "cg", "--clear"]).write_stdin("admin pw\n").assert().success();
     cli.ok("cg", &["inbox"]);
     // No output anywhere holds a hash.
@@ -183,10 +203,22 @@ fn look_alike_logins_and_unit_names_are_refused_and_typed_forms_sign_in() {
     cli.ok("admin", &["unit", "add", "城关街道", "--short", "城关", "--kind", "township"]);
     cli.fails("admin", &["unit", "add", "城关\u{200B}街道", "--short", "城", "--kind", "township"], "input.duplicate");
     cli.fails("admin", &["unit", "add", "城关 街道", "--short", "城", "--kind", "township"], "unit.name_confusable");
-    cli.fails("admin", &["unit", "add", "西山镇", "--short", "城关\u{2060}", "--kind", "township"], "unit.short_name_confusable");
+    cli.fails(
+        "admin",
+        &["unit", "add", "西山镇", "--short", "城关\u{2060}", "--kind", "township"],
+        "unit.short_name_confusable",
+    );
     cli.ok("admin", &["user", "add", "cg", "--name", "张三", "--unit", "城关", "--role", "township"]);
-    cli.fails("admin", &["user", "add", "сg", "--name", "假张三", "--unit", "城关", "--role", "township"], "user.login_confusable");
-    cli.fails("admin", &["user", "add", "c\u{200B}g", "--name", "假张三", "--unit", "城关", "--role", "township"], "input.duplicate");
+    cli.fails(
+        "admin",
+        &["user", "add", "сg", "--name", "假张三", "--unit", "城关", "--role", "township"],
+        "user.login_confusable",
+    );
+    cli.fails(
+        "admin",
+        &["user", "add", "c\u{200B}g", "--name", "假张三", "--unit", "城关", "--role", "township"],
+        "input.duplicate",
+    );
     // A login or unit typed in full-width letters or with a stray invisible character is the
     // one it looks like.
     assert!(cli.ok("ａｄｍｉｎ", &["inbox"]).contains("办公室"));

@@ -6,7 +6,10 @@ use assert_cmd::Command;
 
 fn taizhang(db: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_taizhang"));
-    c.env("TAIZHANG_NOW", "2026-03-02T10:00:00+08:00").env_remove("TAIZHANG_AS").env_remove("TAIZHANG_DB").env_remove("TAIZHANG_LANG");
+    c.env("TAIZHANG_NOW", "2026-03-02T10:00:00+08:00")
+        .env_remove("TAIZHANG_AS")
+        .env_remove("TAIZHANG_DB")
+        .env_remove("TAIZHANG_LANG");
     c.arg("--db").arg(db);
     c
 }

@@ -63,10 +63,23 @@ fn create_district(path: &Path) -> Known {
         ("u-xs", "西山镇", "西山", UnitKind::Township),
         ("u-gx", "工业和信息化局", "工信局", UnitKind::Department),
     ] {
-        l.execute("admin", &Command::CreateUnit { unit_id: id.into(), name: name.into(), short_name: short.into(), kind }, now).unwrap();
+        l.execute(
+            "admin",
+            &Command::CreateUnit { unit_id: id.into(), name: name.into(), short_name: short.into(), kind },
+            now,
+        )
+        .unwrap();
     }
-    for (login, unit, role) in [("cg", "u-cg", Role::Township), ("xs", "u-xs", Role::Township), ("gx", "u-gx", Role::Department)] {
-        let cmd = Command::CreateUser { user_id: format!("user-{login}"), login: login.into(), name: format!("用户{login}"), unit_id: unit.into(), role };
+    for (login, unit, role) in
+        [("cg", "u-cg", Role::Township), ("xs", "u-xs", Role::Township), ("gx", "u-gx", Role::Department)]
+    {
+        let cmd = Command::CreateUser {
+            user_id: format!("user-{login}"),
+            login: login.into(),
+            name: format!("用户{login}"),
+            unit_id: unit.into(),
+            role,
+        };
         l.execute("admin", &cmd, now).unwrap();
     }
     for (id, township, _) in ENTERPRISES {
@@ -98,18 +111,27 @@ fn register_cmd(problem_id: String, enterprise: &str, now: DateTime<Utc>) -> Com
 }
 
 /// A random problem in `status` (and with or without an evaluation), as (id, number, township).
-fn pick_problem(conn: &Connection, rng: &mut Rng, status: &str, evaluated: Option<bool>) -> Option<(String, String, String)> {
+fn pick_problem(
+    conn: &Connection,
+    rng: &mut Rng,
+    status: &str,
+    evaluated: Option<bool>,
+) -> Option<(String, String, String)> {
     let cond = match evaluated {
         None => "",
         Some(true) => " AND evaluation IS NOT NULL",
         Some(false) => " AND evaluation IS NULL",
     };
-    let n: i64 = conn.query_row(&format!("SELECT count(*) FROM problems WHERE status = ?1{cond}"), [status], |r| r.get(0)).unwrap();
+    let n: i64 = conn
+        .query_row(&format!("SELECT count(*) FROM problems WHERE status = ?1{cond}"), [status], |r| r.get(0))
+        .unwrap();
     if n == 0 {
         return None;
     }
     conn.query_row(
-        &format!("SELECT id, number, township_id FROM problems WHERE status = ?1{cond} ORDER BY rowid LIMIT 1 OFFSET ?2"),
+        &format!(
+            "SELECT id, number, township_id FROM problems WHERE status = ?1{cond} ORDER BY rowid LIMIT 1 OFFSET ?2"
+        ),
         params![status, rng.below(n as u64) as i64],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )
@@ -184,7 +206,9 @@ fn check_image(image: &Path, known: &Known, acks: &Acks, stats: &mut Stats) -> R
         if integrity != ["ok"] {
             return Err(format!("integrity_check: {integrity:?}"));
         }
-        let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+        let fk: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .map_err(|e| e.to_string())?;
         if fk != 0 {
             return Err(format!("foreign_key_check: {fk} rows"));
         }
@@ -216,18 +240,25 @@ fn check_image(image: &Path, known: &Known, acks: &Acks, stats: &mut Stats) -> R
         }
     }
     for p in &acks.problems {
-        let n: i64 = conn.query_row("SELECT count(*) FROM problems WHERE id = ?1", [p], |r| r.get(0)).map_err(|e| e.to_string())?;
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM problems WHERE id = ?1", [p], |r| r.get(0))
+            .map_err(|e| e.to_string())?;
         if n != 1 || !new.iter().any(|e| e.2.as_deref() == Some(p)) {
             return Err(format!("acknowledged registration of {p} is missing"));
         }
     }
     let acked: HashSet<&str> = acks.events.iter().map(String::as_str).collect();
-    let is_acked = |e: &(String, String, Option<String>)| acked.contains(e.0.as_str()) || e.2.as_ref().is_some_and(|s| acks.problems.contains(s));
+    let is_acked = |e: &(String, String, Option<String>)| {
+        acked.contains(e.0.as_str()) || e.2.as_ref().is_some_and(|s| acks.problems.contains(s))
+    };
     let last_acked = new.iter().rposition(is_acked);
     let unacked: Vec<&(String, String, Option<String>)> = new.iter().filter(|e| !is_acked(e)).collect();
     if !unacked.is_empty() {
         let Some(flight) = &acks.in_flight else {
-            return Err(format!("{} events nobody acknowledged, and no command was in flight: {unacked:?}", unacked.len()));
+            return Err(format!(
+                "{} events nobody acknowledged, and no command was in flight: {unacked:?}",
+                unacked.len()
+            ));
         };
         let first_unacked = new.iter().position(|e| !is_acked(e)).unwrap();
         if last_acked.is_some_and(|l| l > first_unacked) {
@@ -237,8 +268,13 @@ fn check_image(image: &Path, known: &Known, acks: &Acks, stats: &mut Stats) -> R
         if times.len() != 1 || flight.occurred_at.as_deref().is_some_and(|t| !times.contains(t)) {
             return Err(format!("unacknowledged events are not one command ({:?}): {unacked:?}", flight.occurred_at));
         }
-        if !flight.problems.is_empty() && unacked.iter().any(|e| !e.2.as_ref().is_some_and(|s| flight.problems.contains(s))) {
-            return Err(format!("unacknowledged events of other subjects than the {} in flight: {unacked:?}", flight.op));
+        if !flight.problems.is_empty()
+            && unacked.iter().any(|e| !e.2.as_ref().is_some_and(|s| flight.problems.contains(s)))
+        {
+            return Err(format!(
+                "unacknowledged events of other subjects than the {} in flight: {unacked:?}",
+                flight.op
+            ));
         }
         stats.in_flight_committed += 1;
     } else if acks.in_flight.is_some() {
@@ -248,7 +284,9 @@ fn check_image(image: &Path, known: &Known, acks: &Acks, stats: &mut Stats) -> R
         let present: i64 = flight
             .problems
             .iter()
-            .map(|p| conn.query_row("SELECT count(*) FROM problems WHERE id = ?1", [p], |r| r.get::<_, i64>(0)).unwrap())
+            .map(|p| {
+                conn.query_row("SELECT count(*) FROM problems WHERE id = ?1", [p], |r| r.get::<_, i64>(0)).unwrap()
+            })
             .sum();
         if present != 0 && present != flight.problems.len() as i64 {
             return Err(format!("a batch of {} registrations is there in part: {present}", flight.problems.len()));
@@ -348,7 +386,10 @@ fn crash_child() {
                     handling_deadline: None,
                 },
             }),
-            50..65 => one(pick_problem(conn, &mut rng, "assigned", None), "gx", &|id| Command::Sign { problem_id: id, handler: "王工".into() }),
+            50..65 => one(pick_problem(conn, &mut rng, "assigned", None), "gx", &|id| Command::Sign {
+                problem_id: id,
+                handler: "王工".into(),
+            }),
             65..78 => one(pick_problem(conn, &mut rng, "in_progress", None), "gx", &|id| Command::Resolve {
                 problem_id: id,
                 result_type: ResultType::Solved,
@@ -363,10 +404,15 @@ fn crash_child() {
                     comment: if unhappy { "面积不足".into() } else { String::new() },
                 })
             }
-            _ => one(pick_problem(conn, &mut rng, "resolved", Some(true)), "admin", &|id| Command::Close { problem_id: id, note: String::new() }),
+            _ => one(pick_problem(conn, &mut rng, "resolved", Some(true)), "admin", &|id| Command::Close {
+                problem_id: id,
+                note: String::new(),
+            }),
         };
         let (op, user, ids, cmds) = match chosen {
-            Some((user, ids, cmds)) => (format!("{:?}", cmds[0]).split([' ', '{']).next().unwrap().to_lowercase(), user, ids, cmds),
+            Some((user, ids, cmds)) => {
+                (format!("{:?}", cmds[0]).split([' ', '{']).next().unwrap().to_lowercase(), user, ids, cmds)
+            }
             None => {
                 // A registration, or a batch of 2–4 in one transaction.
                 let n = if roll < 10 { 2 + rng.below(3) } else { 1 };
@@ -377,7 +423,10 @@ fn crash_child() {
         };
         writeln!(out, "try {op} {} {}", taizhang_ledger::core::chain::format_instant(now), ids.join(",")).unwrap();
         match ledger.execute_all(&user, &cmds, now) {
-            Ok(events) => writeln!(out, "ack {op} {}", events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(",")).unwrap(),
+            Ok(events) => {
+                writeln!(out, "ack {op} {}", events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(","))
+                    .unwrap()
+            }
             Err(e) => {
                 writeln!(out, "err {op} [{}] {e}", e.code()).unwrap();
                 std::process::exit(3);
@@ -408,12 +457,14 @@ fn parse_worker_lines(lines: &[String]) -> Result<Acks, String> {
             Some("try") => {
                 let op = parts.next().unwrap_or_default().to_string();
                 let at = parts.next().unwrap_or_default().to_string();
-                let problems = parts.next().unwrap_or_default().split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
+                let problems =
+                    parts.next().unwrap_or_default().split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
                 acks.in_flight = Some(InFlight { op, problems, occurred_at: Some(at) });
             }
             Some("ack") => {
                 parts.next();
-                acks.events.extend(parts.next().unwrap_or_default().split(',').filter(|s| !s.is_empty()).map(str::to_string));
+                acks.events
+                    .extend(parts.next().unwrap_or_default().split(',').filter(|s| !s.is_empty()).map(str::to_string));
                 acks.commands += 1;
                 acks.in_flight = None;
             }
@@ -465,7 +516,13 @@ fn a_worker_killed_at_random_moments_loses_nothing_acknowledged() {
                 Err(mpsc::RecvTimeoutError::Disconnected) => break, // it ended by itself: see below
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     let _ = child.kill();
-                    fail(name, seed, cycle, dir, format!("the worker made no progress for 120 s: {}", lines.join("\n")));
+                    fail(
+                        name,
+                        seed,
+                        cycle,
+                        dir,
+                        format!("the worker made no progress for 120 s: {}", lines.join("\n")),
+                    );
                 }
             }
         }
@@ -519,17 +576,30 @@ fn next_cli_command(conn: &Connection, rng: &mut Rng) -> (String, String, Vec<St
     let pick = |rng: &mut Rng, status: &str, evaluated: Option<bool>| pick_problem(conn, rng, status, evaluated);
     let chosen = match roll {
         0..35 => None,
-        35..50 => pick(rng, "registered", None).map(|(id, n, _)| ("assign", "admin".into(), s(&["assign", &n, "--lead", "工信局"]), id)),
-        50..65 => pick(rng, "assigned", None).map(|(id, n, _)| ("sign", "gx".into(), s(&["sign", &n, "--handler", "王工"]), id)),
-        65..78 => pick(rng, "in_progress", None).map(|(id, n, _)| ("resolve", "gx".into(), s(&["resolve", &n, "--result", "已落实"]), id)),
-        78..90 => pick(rng, "resolved", Some(false)).map(|(id, n, t)| ("evaluate", township_login(&t).into(), s(&["evaluate", &n, "--satisfaction", "满意"]), id)),
+        35..50 => pick(rng, "registered", None)
+            .map(|(id, n, _)| ("assign", "admin".into(), s(&["assign", &n, "--lead", "工信局"]), id)),
+        50..65 => pick(rng, "assigned", None)
+            .map(|(id, n, _)| ("sign", "gx".into(), s(&["sign", &n, "--handler", "王工"]), id)),
+        65..78 => pick(rng, "in_progress", None)
+            .map(|(id, n, _)| ("resolve", "gx".into(), s(&["resolve", &n, "--result", "已落实"]), id)),
+        78..90 => pick(rng, "resolved", Some(false)).map(|(id, n, t)| {
+            ("evaluate", township_login(&t).into(), s(&["evaluate", &n, "--satisfaction", "满意"]), id)
+        }),
         _ => pick(rng, "resolved", Some(true)).map(|(id, n, _)| ("close", "admin".into(), s(&["close", &n]), id)),
     };
     match chosen {
         Some((op, user, args, id)) => (op.to_string(), user, args, Some(id)),
         None => {
             let (enterprise, _, login) = ENTERPRISES[rng.below(2) as usize];
-            let args = s(&["register", "--enterprise", enterprise, "--category", "用工", "--description", "招工难，缺少熟练技工"]);
+            let args = s(&[
+                "register",
+                "--enterprise",
+                enterprise,
+                "--category",
+                "用工",
+                "--description",
+                "招工难，缺少熟练技工",
+            ]);
             ("register".into(), login.into(), args, None)
         }
     }
@@ -562,7 +632,11 @@ fn the_cli_killed_at_random_moments_loses_nothing_acknowledged() {
         let typical = durations[durations.len() / 2];
         // Every fourth command runs to its end: the measure of a command's life, unbiased by
         // the kills (a killed one says only that it was longer than its delay).
-        let delay = if cycle % 4 == 0 { Duration::MAX } else { Duration::from_micros(rng.below(typical.as_micros() as u64 * 13 / 10)) };
+        let delay = if cycle % 4 == 0 {
+            Duration::MAX
+        } else {
+            Duration::from_micros(rng.below(typical.as_micros() as u64 * 13 / 10))
+        };
         let spawned = Instant::now();
         let mut child = cli(&db, &user, &now_text, &args).spawn().unwrap();
         let status = loop {
@@ -586,17 +660,34 @@ fn the_cli_killed_at_random_moments_loses_nothing_acknowledged() {
             acks.commands = 1;
             let v: serde_json::Value = match serde_json::from_slice(&out.stdout) {
                 Ok(v) => v,
-                Err(e) => fail(name, seed, cycle, dir, format!("{op}: output is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))),
+                Err(e) => fail(
+                    name,
+                    seed,
+                    cycle,
+                    dir,
+                    format!("{op}: output is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)),
+                ),
             };
             if op == "register" {
                 acks.problems.push(v["id"].as_str().unwrap().to_string());
             } else {
-                acks.events = v["events"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
+                acks.events =
+                    v["events"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
             }
         } else if status.signal() == Some(9) {
-            acks.in_flight = Some(InFlight { op: op.clone(), problems: subject.into_iter().collect(), occurred_at: Some(now_text.clone()) });
+            acks.in_flight = Some(InFlight {
+                op: op.clone(),
+                problems: subject.into_iter().collect(),
+                occurred_at: Some(now_text.clone()),
+            });
         } else {
-            fail(name, seed, cycle, dir, format!("{user} {args:?} failed ({status}): {}", String::from_utf8_lossy(&out.stderr)));
+            fail(
+                name,
+                seed,
+                cycle,
+                dir,
+                format!("{user} {args:?} failed ({status}): {}", String::from_utf8_lossy(&out.stderr)),
+            );
         }
         stats.acked += acks.commands;
         crash_image(&db, &image);
@@ -606,7 +697,11 @@ fn the_cli_killed_at_random_moments_loses_nothing_acknowledged() {
         }
     }
     durations.sort();
-    println!("cli: a command that is not killed takes {:?} (median of {})", durations[durations.len() / 2], durations.len() - 1);
+    println!(
+        "cli: a command that is not killed takes {:?} (median of {})",
+        durations[durations.len() / 2],
+        durations.len() - 1
+    );
     print_stats("cli", seed, &stats, started);
     // The original, opened where it lies after the last kill, is whole too.
     let l = Ledger::open(&db).unwrap();

@@ -45,10 +45,26 @@ fn create_district(path: &Path) {
         ("u-xs", "西山镇", "西山", UnitKind::Township),
         ("u-gx", "工业和信息化局", "工信局", UnitKind::Department),
     ] {
-        l.execute("admin", &Command::CreateUnit { unit_id: id.into(), name: name.into(), short_name: short.into(), kind }, t).unwrap();
+        l.execute(
+            "admin",
+            &Command::CreateUnit { unit_id: id.into(), name: name.into(), short_name: short.into(), kind },
+            t,
+        )
+        .unwrap();
     }
-    for (login, unit, role) in [("cg", "u-cg", Role::Township), ("cg2", "u-cg", Role::Township), ("xs", "u-xs", Role::Township), ("gx", "u-gx", Role::Department)] {
-        let cmd = Command::CreateUser { user_id: format!("user-{login}"), login: login.into(), name: format!("用户{login}"), unit_id: unit.into(), role };
+    for (login, unit, role) in [
+        ("cg", "u-cg", Role::Township),
+        ("cg2", "u-cg", Role::Township),
+        ("xs", "u-xs", Role::Township),
+        ("gx", "u-gx", Role::Department),
+    ] {
+        let cmd = Command::CreateUser {
+            user_id: format!("user-{login}"),
+            login: login.into(),
+            name: format!("用户{login}"),
+            unit_id: unit.into(),
+            role,
+        };
         l.execute("admin", &cmd, t).unwrap();
     }
     for (id, township) in [("e-cg", "u-cg"), ("e-xs", "u-xs")] {
@@ -112,9 +128,13 @@ fn cli_writer(db: PathBuf, user: &'static str, enterprise: &'static str, rounds:
     let mut out = Outcome::default();
     for i in 0..rounds {
         let description = format!("{user} 第{i}次登记：用工紧张");
-        let o: Output = cli(&db, user, &["register", "--enterprise", enterprise, "--category", "用工", "--description", &description, "--json"])
-            .output()
-            .unwrap();
+        let o: Output = cli(
+            &db,
+            user,
+            &["register", "--enterprise", enterprise, "--category", "用工", "--description", &description, "--json"],
+        )
+        .output()
+        .unwrap();
         let stderr = String::from_utf8_lossy(&o.stderr);
         if o.status.success() {
             let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -158,11 +178,18 @@ fn ledger_writer(db: PathBuf, rounds: usize, clis_done: Arc<AtomicBool>) -> Outc
         }
         out.acked.push((id.clone(), l.problem(&id).unwrap().number));
         if i % 3 == 0 {
-            let request = AssignRequest { lead_unit_id: "u-gx".into(), handler: String::new(), supporters: vec![], sign_deadline: None, handling_deadline: None };
+            let request = AssignRequest {
+                lead_unit_id: "u-gx".into(),
+                handler: String::new(),
+                supporters: vec![],
+                sign_deadline: None,
+                handling_deadline: None,
+            };
             let r = l.execute("admin", &Command::Assign { problem_id: id.clone(), request }, now()).map(drop);
             if record(r, &mut out, "assign") {
                 out.other_commands += 1;
-                let r = l.execute("gx", &Command::Sign { problem_id: id.clone(), handler: "王工".into() }, now()).map(drop);
+                let r =
+                    l.execute("gx", &Command::Sign { problem_id: id.clone(), handler: "王工".into() }, now()).map(drop);
                 out.other_commands += usize::from(record(r, &mut out, "sign"));
             }
         }
@@ -181,7 +208,8 @@ fn reader(db: PathBuf, stop: Arc<AtomicBool>) -> (usize, Vec<String>) {
         let snapshot = (|| -> rusqlite::Result<(i64, i64)> {
             conn.execute_batch("BEGIN")?;
             let p: i64 = conn.query_row("SELECT count(*) FROM problems", [], |r| r.get(0))?;
-            let e: i64 = conn.query_row("SELECT count(*) FROM events WHERE kind = 'problem_registered'", [], |r| r.get(0))?;
+            let e: i64 =
+                conn.query_row("SELECT count(*) FROM events WHERE kind = 'problem_registered'", [], |r| r.get(0))?;
             conn.execute_batch("COMMIT")?;
             Ok((p, e))
         })();
@@ -219,8 +247,14 @@ fn two_clis_and_the_ledger_write_at_once_and_nothing_is_lost() {
         std::thread::spawn(move || ledger_writer(db, rounds, clis_done))
     };
     let clis = vec![
-        ("cli cg (城关)", { let db = db.clone(); std::thread::spawn(move || cli_writer(db, "cg", "e-cg", rounds)) }),
-        ("cli cg2 (城关)", { let db = db.clone(); std::thread::spawn(move || cli_writer(db, "cg2", "e-cg", rounds)) }),
+        ("cli cg (城关)", {
+            let db = db.clone();
+            std::thread::spawn(move || cli_writer(db, "cg", "e-cg", rounds))
+        }),
+        ("cli cg2 (城关)", {
+            let db = db.clone();
+            std::thread::spawn(move || cli_writer(db, "cg2", "e-cg", rounds))
+        }),
     ];
     let mut outcomes: Vec<(&str, Outcome)> = clis.into_iter().map(|(name, h)| (name, h.join().unwrap())).collect();
     clis_done.store(true, Ordering::Relaxed);
@@ -231,7 +265,13 @@ fn two_clis_and_the_ledger_write_at_once_and_nothing_is_lost() {
 
     println!("\nTwo writers: {rounds} rounds each, {:.1} s, {reads} reads in between", elapsed.as_secs_f64());
     for (name, o) in &outcomes {
-        println!("  {name:<20} {} problems acknowledged, {} other commands, {} × ledger.busy, {} other failures", o.acked.len(), o.other_commands, o.busy, o.failures.len());
+        println!(
+            "  {name:<20} {} problems acknowledged, {} other commands, {} × ledger.busy, {} other failures",
+            o.acked.len(),
+            o.other_commands,
+            o.busy,
+            o.failures.len()
+        );
     }
     let failures: Vec<&String> = outcomes.iter().flat_map(|(_, o)| &o.failures).chain(&read_failures).collect();
     assert!(failures.is_empty(), "{failures:#?}");
@@ -278,8 +318,16 @@ fn two_clis_and_the_ledger_write_at_once_and_nothing_is_lost() {
     }
     let busy: usize = outcomes.iter().map(|(_, o)| o.busy).sum();
     let registered = outcomes.iter().map(|(_, o)| o.acked.len()).sum::<usize>();
-    assert_eq!(outcomes[0].1.acked.len() + outcomes[0].1.busy, rounds, "every attempt is acknowledged or refused as busy");
-    assert_eq!(outcomes[1].1.acked.len() + outcomes[1].1.busy, rounds, "every attempt is acknowledged or refused as busy");
+    assert_eq!(
+        outcomes[0].1.acked.len() + outcomes[0].1.busy,
+        rounds,
+        "every attempt is acknowledged or refused as busy"
+    );
+    assert_eq!(
+        outcomes[1].1.acked.len() + outcomes[1].1.busy,
+        rounds,
+        "every attempt is acknowledged or refused as busy"
+    );
     assert!(registered + busy >= 3 * rounds);
 }
 
@@ -292,7 +340,13 @@ struct Holder(std::process::Child, std::io::BufReader<std::process::ChildStdout>
 impl Holder {
     fn begin(db: &Path, sql: &str) -> Holder {
         let mut child = Process::new(std::env::current_exe().unwrap())
-            .args([&test_name(module_path!(), "lock_holder_child"), "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .args([
+                &test_name(module_path!(), "lock_holder_child"),
+                "--exact",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(HOLD_DB, db)
             .env(HOLD_SQL, sql)
             .stdin(Stdio::piped())
@@ -350,7 +404,9 @@ fn a_write_lock_held_past_the_timeout_is_ledger_busy_and_changes_nothing() {
 
     // The CLI waits its 5 seconds, then says so, in words and in JSON.
     let started = Instant::now();
-    let o = cli(&db, "cg", &["register", "--enterprise", "e-cg", "--category", "用地", "--description", "排队中"]).output().unwrap();
+    let o = cli(&db, "cg", &["register", "--enterprise", "e-cg", "--category", "用地", "--description", "排队中"])
+        .output()
+        .unwrap();
     let waited = started.elapsed();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success());
@@ -382,7 +438,9 @@ fn a_write_lock_held_past_the_timeout_is_ledger_busy_and_changes_nothing() {
     l.execute("cg", &register_cmd("p-second", "e-cg"), now()).unwrap();
     assert_eq!(l.problem("p-second").unwrap().number, "2026-城关-0002");
     drop(l);
-    let o = cli(&db, "cg", &["register", "--enterprise", "e-cg", "--category", "用地", "--description", "重试"]).output().unwrap();
+    let o = cli(&db, "cg", &["register", "--enterprise", "e-cg", "--category", "用地", "--description", "重试"])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(Ledger::open(&db).unwrap().verify().unwrap().ok);
     println!("the CLI waited {:.1} s before saying ledger.busy", waited.as_secs_f64());
@@ -397,7 +455,10 @@ fn an_exclusively_locked_file_is_busy_not_foreign() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ledger.db");
     create_district(&db);
-    let holder = Holder::begin(&db, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; INSERT INTO meta VALUES ('held', 'by another program');");
+    let holder = Holder::begin(
+        &db,
+        "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; INSERT INTO meta VALUES ('held', 'by another program');",
+    );
     let before = file_bytes(&db);
     let o = cli(&db, "", &["problems", "list"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
@@ -408,4 +469,3 @@ fn an_exclusively_locked_file_is_busy_not_foreign() {
     assert!(stderr.contains("[ledger.busy]"), "{stderr}");
     assert_eq!(opened, Some("ledger.busy"));
 }
-

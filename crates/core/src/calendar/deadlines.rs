@@ -143,11 +143,7 @@ mod tests {
         if to < from {
             return -naive_between(c, to, from);
         }
-        from.iter_days()
-            .skip(1)
-            .take_while(|x| *x <= to)
-            .filter(|x| c.is_working_day(*x))
-            .count() as i64
+        from.iter_days().skip(1).take_while(|x| *x <= to).filter(|x| c.is_working_day(*x)).count() as i64
     }
 
     #[test]
@@ -163,7 +159,6 @@ mod tests {
         assert_eq!(c.sub_working_days(d(2026, 10, 13), 5), d(2026, 10, 7));
         assert_eq!(c.working_days_between(d(2026, 10, 7), d(2026, 10, 13)), 5);
     }
-
 
     #[test]
     fn plain_weekly_rule_without_overrides() {
@@ -201,7 +196,6 @@ mod tests {
         assert_eq!(c.working_days_between(d(2026, 2, 23), d(2026, 2, 14)), 0);
     }
 
-
     #[test]
     fn extremes_saturate_instead_of_panicking() {
         let c = cal();
@@ -221,12 +215,7 @@ mod tests {
     #[test]
     fn large_counts_match_the_day_by_day_reference() {
         let c = cal();
-        for start in [
-            d(2024, 12, 31),
-            d(2025, 6, 15),
-            d(2026, 12, 30),
-            d(2030, 1, 1),
-        ] {
+        for start in [d(2024, 12, 31), d(2025, 6, 15), d(2026, 12, 30), d(2030, 1, 1)] {
             for n in [1, 5, 6, 11, 100, 251, 500, 1000] {
                 let end = c.add_working_days(start, n);
                 assert_eq!(end, naive_add(&c, start, n), "{start} + {n}");
@@ -235,14 +224,10 @@ mod tests {
                 let back = c.sub_working_days(end, n);
                 assert_eq!(c.working_days_between(back, end), i64::from(n));
                 assert_eq!(c.add_working_days(back, n), end);
-                assert_eq!(
-                    c.working_days_between(back.succ_opt().unwrap(), end),
-                    i64::from(n) - 1
-                );
+                assert_eq!(c.working_days_between(back.succ_opt().unwrap(), end), i64::from(n) - 1);
             }
         }
     }
-
 
     fn date_2025_2026() -> impl Strategy<Value = NaiveDate> {
         (0u64..730).prop_map(|i| d(2025, 1, 1) + Days::new(i))

@@ -67,29 +67,18 @@ pub fn builtin_years() -> Vec<CalendarYear> {
     SCHEDULES
         .iter()
         .map(|s| {
-            let date = |(m, d): (u32, u32)| {
-                NaiveDate::from_ymd_opt(s.year, m, d).expect("built-in dates are valid")
-            };
+            let date = |(m, d): (u32, u32)| NaiveDate::from_ymd_opt(s.year, m, d).expect("built-in dates are valid");
             let mut days = Vec::new();
             for &(first, last, name) in s.off {
                 let (first, last) = (date(first), date(last));
-                days.extend(
-                    first
-                        .iter_days()
-                        .take_while(|d| *d <= last)
-                        .map(|d| CalendarDay {
-                            date: d,
-                            off: true,
-                            name: name.to_string(),
-                        }),
-                );
+                days.extend(first.iter_days().take_while(|d| *d <= last).map(|d| CalendarDay {
+                    date: d,
+                    off: true,
+                    name: name.to_string(),
+                }));
             }
             for &(md, name) in s.work {
-                days.push(CalendarDay {
-                    date: date(md),
-                    off: false,
-                    name: name.to_string(),
-                });
+                days.push(CalendarDay { date: date(md), off: false, name: name.to_string() });
             }
             sorted(s.year, s.notice.to_string(), days)
         })
@@ -129,14 +118,8 @@ mod tests {
             assert!(!c.is_working_day(day), "{day}");
         }
         assert!(c.is_working_day(d(2026, 10, 8)));
-        assert_eq!(
-            c.day_info(d(2026, 9, 26)),
-            Some((true, "中秋节".to_string()))
-        );
-        assert_eq!(
-            c.day_info(d(2026, 2, 14)),
-            Some((false, "春节调休上班".to_string()))
-        );
+        assert_eq!(c.day_info(d(2026, 9, 26)), Some((true, "中秋节".to_string())));
+        assert_eq!(c.day_info(d(2026, 2, 14)), Some((false, "春节调休上班".to_string())));
         assert_eq!(c.day_info(d(2026, 3, 2)), None);
     }
 
@@ -155,10 +138,7 @@ mod tests {
             assert!(c.is_working_day(date), "{date}");
         }
         assert!(!c.is_working_day(d(2025, 10, 8)));
-        assert_eq!(
-            c.day_info(d(2025, 10, 8)),
-            Some((true, "国庆节、中秋节".to_string()))
-        );
+        assert_eq!(c.day_info(d(2025, 10, 8)), Some((true, "国庆节、中秋节".to_string())));
         assert!(!c.is_working_day(d(2025, 1, 28)));
         assert!(!c.is_working_day(d(2025, 2, 4)));
         assert!(c.is_working_day(d(2025, 2, 5)));
@@ -168,18 +148,9 @@ mod tests {
     #[test]
     fn builtin_years_match_the_notes() {
         let years = builtin_years();
-        assert_eq!(
-            years.iter().map(|y| y.year).collect::<Vec<_>>(),
-            vec![2025, 2026]
-        );
-        assert_eq!(
-            years[0].notice,
-            "国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号）"
-        );
-        assert_eq!(
-            years[1].notice,
-            "国务院办公厅关于2026年部分节假日安排的通知"
-        );
+        assert_eq!(years.iter().map(|y| y.year).collect::<Vec<_>>(), vec![2025, 2026]);
+        assert_eq!(years[0].notice, "国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号）");
+        assert_eq!(years[1].notice, "国务院办公厅关于2026年部分节假日安排的通知");
         for y in &years {
             validate_year(y).unwrap();
             assert!(y.days.windows(2).all(|w| w[0].date < w[1].date), "sorted");
@@ -187,11 +158,7 @@ mod tests {
                 // An override that agrees with the weekly rule would be noise in the table,
                 // except inside a holiday run, where weekends carry the holiday's name.
                 if !day.off {
-                    assert!(
-                        !default_working(day.date),
-                        "{} make-up on a weekday",
-                        day.date
-                    );
+                    assert!(!default_working(day.date), "{} make-up on a weekday", day.date);
                     assert!(day.name.ends_with("调休上班"), "{}", day.name);
                 }
             }
@@ -203,21 +170,9 @@ mod tests {
         // 2026: 3 + 9 + 3 + 5 + 3 + 3 + 7 days off; 6 make-up days.
         assert_eq!(count(&years[1], true), 33);
         assert_eq!(count(&years[1], false), 6);
-        let names: BTreeSet<&str> = years
-            .iter()
-            .flat_map(|y| &y.days)
-            .map(|x| x.name.as_str())
-            .collect();
-        for name in [
-            "元旦",
-            "春节",
-            "清明节",
-            "劳动节",
-            "端午节",
-            "中秋节",
-            "国庆节",
-            "国庆节、中秋节",
-        ] {
+        let names: BTreeSet<&str> = years.iter().flat_map(|y| &y.days).map(|x| x.name.as_str()).collect();
+        for name in ["元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节", "国庆节、中秋节"]
+        {
             assert!(names.contains(name), "{name}");
         }
     }

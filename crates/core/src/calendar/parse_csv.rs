@@ -4,7 +4,9 @@ use std::collections::BTreeSet;
 
 use chrono::Datelike;
 
-use super::schedule::{bad_format, check_day, check_year, parse_date, parse_flag, sorted, CalendarDay, CalendarError, CalendarYear};
+use super::schedule::{
+    bad_format, check_day, check_year, parse_date, parse_flag, sorted, CalendarDay, CalendarError, CalendarYear,
+};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Column {
@@ -28,16 +30,10 @@ fn column_of(header: &str) -> Option<Column> {
 /// and so are blank lines. Days come back sorted.
 pub fn parse_year_csv(text: &str, notice: &str) -> Result<CalendarYear, CalendarError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(true).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
 
-    let headers = reader
-        .headers()
-        .map_err(|e| bad_format(format!("invalid CSV header: {e}")))?
-        .clone();
+    let headers = reader.headers().map_err(|e| bad_format(format!("invalid CSV header: {e}")))?.clone();
     let mut columns: [Option<usize>; 3] = [None; 3];
     for (i, h) in headers.iter().enumerate() {
         if let Some(col) = column_of(h) {
@@ -48,13 +44,8 @@ pub fn parse_year_csv(text: &str, notice: &str) -> Result<CalendarYear, Calendar
             *slot = Some(i);
         }
     }
-    let (Some(date_col), Some(off_col)) = (
-        columns[Column::Date as usize],
-        columns[Column::Off as usize],
-    ) else {
-        return Err(bad_format(
-            "the header must have date and off columns (or 日期 and 放假)",
-        ));
+    let (Some(date_col), Some(off_col)) = (columns[Column::Date as usize], columns[Column::Off as usize]) else {
+        return Err(bad_format("the header must have date and off columns (or 日期 and 放假)"));
     };
     let name_col = columns[Column::Name as usize];
 
@@ -99,26 +90,14 @@ mod tests {
 
     #[test]
     fn parse_csv_english_headers() {
-        let y = parse_year_csv(
-            "date,off,name\n2027-01-01,true,元旦\n2027-02-06,false,春节调休上班\n",
-            "通知",
-        )
-        .unwrap();
+        let y = parse_year_csv("date,off,name\n2027-01-01,true,元旦\n2027-02-06,false,春节调休上班\n", "通知").unwrap();
         assert_eq!(y.year, 2027);
         assert_eq!(y.notice, "通知");
         assert_eq!(
             y.days,
             vec![
-                CalendarDay {
-                    date: d(2027, 1, 1),
-                    off: true,
-                    name: "元旦".into()
-                },
-                CalendarDay {
-                    date: d(2027, 2, 6),
-                    off: false,
-                    name: "春节调休上班".into()
-                },
+                CalendarDay { date: d(2027, 1, 1), off: true, name: "元旦".into() },
+                CalendarDay { date: d(2027, 2, 6), off: false, name: "春节调休上班".into() },
             ]
         );
     }
@@ -129,14 +108,7 @@ mod tests {
         let y = parse_year_csv(text, "").unwrap();
         assert_eq!(y.year, 2027);
         assert_eq!(y.days.len(), 4);
-        assert_eq!(
-            y.days[0],
-            CalendarDay {
-                date: d(2027, 1, 1),
-                off: true,
-                name: "元旦".into()
-            }
-        );
+        assert_eq!(y.days[0], CalendarDay { date: d(2027, 1, 1), off: true, name: "元旦".into() });
         assert!(y.days[1].off);
         assert!(!y.days[2].off);
         assert!(!y.days[3].off);
@@ -145,27 +117,9 @@ mod tests {
     #[test]
     fn parse_csv_flexible_columns() {
         // Any column order, extra columns, optional name, padded cells, 1/0 flags.
-        let y = parse_year_csv(
-            "Name , Remark, OFF, Date\n元旦,x, 1 , 2027-01-01\n,,0,2027-02-06\n",
-            "",
-        )
-        .unwrap();
-        assert_eq!(
-            y.days[0],
-            CalendarDay {
-                date: d(2027, 1, 1),
-                off: true,
-                name: "元旦".into()
-            }
-        );
-        assert_eq!(
-            y.days[1],
-            CalendarDay {
-                date: d(2027, 2, 6),
-                off: false,
-                name: String::new()
-            }
-        );
+        let y = parse_year_csv("Name , Remark, OFF, Date\n元旦,x, 1 , 2027-01-01\n,,0,2027-02-06\n", "").unwrap();
+        assert_eq!(y.days[0], CalendarDay { date: d(2027, 1, 1), off: true, name: "元旦".into() });
+        assert_eq!(y.days[1], CalendarDay { date: d(2027, 2, 6), off: false, name: String::new() });
         let y = parse_year_csv("date,off\n2027-01-01,TRUE\n", "").unwrap();
         assert_eq!(y.days[0].name, "");
         assert!(y.days[0].off);
@@ -189,50 +143,19 @@ mod tests {
     #[test]
     fn csv_errors() {
         let e = csv_err("date,off,name\n2027-01-01,true,元旦\n2027-02-30,true,x\n");
-        assert_eq!(
-            e,
-            CalendarError::BadDate {
-                text: "2027-02-30".into(),
-                row: 3
-            }
-        );
+        assert_eq!(e, CalendarError::BadDate { text: "2027-02-30".into(), row: 3 });
         let e = csv_err("date,off,name\n\n2027-01-01,true,元旦\nsoon,true,x\n");
         assert_eq!(e.code(), "calendar.bad_date");
         let e = csv_err("date,off,name\n2027-01-01\n");
-        assert_eq!(
-            e,
-            CalendarError::BadFlag {
-                text: String::new(),
-                row: 2
-            }
-        );
+        assert_eq!(e, CalendarError::BadFlag { text: String::new(), row: 2 });
         let e = csv_err("name,off,date\nx,true\n");
-        assert_eq!(
-            e,
-            CalendarError::BadDate {
-                text: String::new(),
-                row: 2
-            }
-        );
+        assert_eq!(e, CalendarError::BadDate { text: String::new(), row: 2 });
 
         let e = csv_err("date,off,name\n2027-01-01,true,元旦\n2028-01-01,true,元旦\n");
-        assert_eq!(
-            e,
-            CalendarError::MixedYears {
-                year: 2027,
-                date: d(2028, 1, 1),
-                row: 3
-            }
-        );
+        assert_eq!(e, CalendarError::MixedYears { year: 2027, date: d(2028, 1, 1), row: 3 });
 
         let e = csv_err("date,off,name\n2027-01-01,true,元旦\n2027-01-01,false,元旦\n");
-        assert_eq!(
-            e,
-            CalendarError::DuplicateDate {
-                date: d(2027, 1, 1),
-                row: 3
-            }
-        );
+        assert_eq!(e, CalendarError::DuplicateDate { date: d(2027, 1, 1), row: 3 });
 
         assert_eq!(csv_err("date,off,name\n"), CalendarError::Empty);
         assert_eq!(csv_err("date,off,name\n\n,,\n"), CalendarError::Empty);
@@ -253,27 +176,15 @@ mod tests {
         assert!(e.is_ok());
         let invalid_utf8_free_but_broken_quotes = "date,off,name\n\"2027-01-01,true,x\n";
         let e = csv_err(invalid_utf8_free_but_broken_quotes);
-        assert!(
-            matches!(e.code(), "calendar.bad_date" | "calendar.bad_format"),
-            "{e:?}"
-        );
+        assert!(matches!(e.code(), "calendar.bad_date" | "calendar.bad_format"), "{e:?}");
 
         let e = csv_err("date,off,name\n2027-01-01,yes,元旦\n");
-        assert_eq!(
-            e,
-            CalendarError::BadFlag {
-                text: "yes".into(),
-                row: 2
-            }
-        );
+        assert_eq!(e, CalendarError::BadFlag { text: "yes".into(), row: 2 });
         assert_eq!(e.code(), "calendar.bad_flag");
 
         let e = csv_err("date,off,name\n1999-01-01,true,元旦\n");
         assert_eq!(e, CalendarError::BadYear { year: 1999 });
-        assert_eq!(
-            csv_err("date,off\n2101-01-01,1\n").code(),
-            "calendar.bad_year"
-        );
+        assert_eq!(csv_err("date,off\n2101-01-01,1\n").code(), "calendar.bad_year");
     }
 
     proptest! {

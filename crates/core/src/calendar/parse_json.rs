@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use super::schedule::{bad_format, check_day, check_year, parse_date, parse_flag, sorted, CalendarDay, CalendarError, CalendarYear};
+use super::schedule::{
+    bad_format, check_day, check_year, parse_date, parse_flag, sorted, CalendarDay, CalendarError, CalendarYear,
+};
 
 /// Reads one year from JSON, in either of two shapes:
 /// - ours (what [`CalendarYear`] serializes to):
@@ -16,26 +18,15 @@ pub fn parse_year_json(text: &str) -> Result<CalendarYear, CalendarError> {
     use serde_json::Value;
 
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let root: Value =
-        serde_json::from_str(text).map_err(|e| bad_format(format!("invalid JSON: {e}")))?;
-    let obj = root
-        .as_object()
-        .ok_or_else(|| bad_format("expected a JSON object"))?;
+    let root: Value = serde_json::from_str(text).map_err(|e| bad_format(format!("invalid JSON: {e}")))?;
+    let obj = root.as_object().ok_or_else(|| bad_format("expected a JSON object"))?;
 
     let year = match obj.get("year") {
         Some(Value::Number(n)) => match n.as_i64() {
             Some(y) => check_year(y)?,
-            None => {
-                return Err(bad_format(format!(
-                    "\"year\" must be a whole number, found {n}"
-                )))
-            }
+            None => return Err(bad_format(format!("\"year\" must be a whole number, found {n}"))),
         },
-        Some(other) => {
-            return Err(bad_format(format!(
-                "\"year\" must be a number, found {other}"
-            )))
-        }
+        Some(other) => return Err(bad_format(format!("\"year\" must be a number, found {other}"))),
         None => return Err(bad_format("missing \"year\"")),
     };
 
@@ -43,9 +34,7 @@ pub fn parse_year_json(text: &str) -> Result<CalendarYear, CalendarError> {
         (Some(Value::String(s)), _) => s.clone(),
         (Some(Value::Null) | None, Some(Value::Array(papers))) => {
             let papers: Option<Vec<&str>> = papers.iter().map(Value::as_str).collect();
-            papers
-                .ok_or_else(|| bad_format("\"papers\" must be a list of strings"))?
-                .join("; ")
+            papers.ok_or_else(|| bad_format("\"papers\" must be a list of strings"))?.join("; ")
         }
         (Some(Value::Null) | None, Some(Value::Null) | None) => String::new(),
         (Some(_), _) => return Err(bad_format("\"notice\" must be a string")),
@@ -65,17 +54,10 @@ pub fn parse_year_json(text: &str) -> Result<CalendarYear, CalendarError> {
     let mut out = Vec::with_capacity(days.len());
     for (i, day) in days.iter().enumerate() {
         let row = i + 1;
-        let day = day
-            .as_object()
-            .ok_or_else(|| bad_format(format!("day {row} must be an object")))?;
+        let day = day.as_object().ok_or_else(|| bad_format(format!("day {row} must be an object")))?;
         let date = match day.get("date") {
             Some(Value::String(s)) => parse_date(s, row)?,
-            Some(other) => {
-                return Err(CalendarError::BadDate {
-                    text: other.to_string(),
-                    row,
-                })
-            }
+            Some(other) => return Err(CalendarError::BadDate { text: other.to_string(), row }),
             None => return Err(bad_format(format!("day {row} has no \"date\""))),
         };
         check_day(year, date, row, &mut seen)?;
@@ -83,17 +65,8 @@ pub fn parse_year_json(text: &str) -> Result<CalendarYear, CalendarError> {
             Some(Value::Bool(b)) => *b,
             Some(Value::String(s)) => parse_flag(s, row)?,
             Some(Value::Number(n)) => parse_flag(&n.to_string(), row)?,
-            Some(other) => {
-                return Err(CalendarError::BadFlag {
-                    text: other.to_string(),
-                    row,
-                })
-            }
-            None => {
-                return Err(bad_format(format!(
-                    "day {row} has no \"off\" or \"isOffDay\""
-                )))
-            }
+            Some(other) => return Err(CalendarError::BadFlag { text: other.to_string(), row }),
+            None => return Err(bad_format(format!("day {row} has no \"off\" or \"isOffDay\""))),
         };
         let name = match day.get("name") {
             Some(Value::String(s)) => s.trim().to_string(),
@@ -129,16 +102,8 @@ mod tests {
         assert_eq!(
             y.days,
             vec![
-                CalendarDay {
-                    date: d(2027, 1, 1),
-                    off: true,
-                    name: "元旦".into()
-                },
-                CalendarDay {
-                    date: d(2027, 2, 6),
-                    off: false,
-                    name: "春节调休上班".into()
-                },
+                CalendarDay { date: d(2027, 1, 1), off: true, name: "元旦".into() },
+                CalendarDay { date: d(2027, 2, 6), off: false, name: "春节调休上班".into() },
             ]
         );
     }
@@ -158,19 +123,14 @@ mod tests {
             }"#,
         )
         .unwrap();
-        assert_eq!(
-            y.notice,
-            "https://www.gov.cn/a.htm; https://www.gov.cn/b.htm"
-        );
+        assert_eq!(y.notice, "https://www.gov.cn/a.htm; https://www.gov.cn/b.htm");
         assert_eq!(y.days.len(), 2);
         assert!(y.days[0].off);
         assert!(!y.days[1].off);
         assert_eq!(y.days[1].name, "春节");
 
-        let no_papers = parse_year_json(
-            r#"{"year":2027,"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true}]}"#,
-        )
-        .unwrap();
+        let no_papers =
+            parse_year_json(r#"{"year":2027,"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true}]}"#).unwrap();
         assert_eq!(no_papers.notice, "");
         let empty_papers = parse_year_json(
             r#"{"year":2027,"papers":[],"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true}]}"#,
@@ -198,22 +158,8 @@ mod tests {
                 {"date":"2027/1/2","off":1,"name":" 元旦 "}]}"#,
         )
         .unwrap();
-        assert_eq!(
-            y.days[0],
-            CalendarDay {
-                date: d(2027, 1, 1),
-                off: true,
-                name: String::new()
-            }
-        );
-        assert_eq!(
-            y.days[1],
-            CalendarDay {
-                date: d(2027, 1, 2),
-                off: true,
-                name: "元旦".into()
-            }
-        );
+        assert_eq!(y.days[0], CalendarDay { date: d(2027, 1, 1), off: true, name: String::new() });
+        assert_eq!(y.days[1], CalendarDay { date: d(2027, 1, 2), off: true, name: "元旦".into() });
         assert!(!y.days[2].off);
     }
 
@@ -223,53 +169,22 @@ mod tests {
 
     #[test]
     fn json_errors() {
-        let e = json_err(
-            r#"{"year":2027,"days":[{"date":"2027-01-01","off":true},{"date":"2027-13-01","off":true}]}"#,
-        );
-        assert_eq!(
-            e,
-            CalendarError::BadDate {
-                text: "2027-13-01".into(),
-                row: 2
-            }
-        );
+        let e = json_err(r#"{"year":2027,"days":[{"date":"2027-01-01","off":true},{"date":"2027-13-01","off":true}]}"#);
+        assert_eq!(e, CalendarError::BadDate { text: "2027-13-01".into(), row: 2 });
         assert_eq!(e.code(), "calendar.bad_date");
         assert!(e.to_string().contains("2027-13-01"));
 
         let e = json_err(r#"{"year":2027,"days":[{"date":20270101,"off":true}]}"#);
-        assert_eq!(
-            e,
-            CalendarError::BadDate {
-                text: "20270101".into(),
-                row: 1
-            }
-        );
+        assert_eq!(e, CalendarError::BadDate { text: "20270101".into(), row: 1 });
 
-        let e = json_err(
-            r#"{"year":2027,"days":[{"date":"2027-01-01","off":true},{"date":"2028-01-01","off":true}]}"#,
-        );
-        assert_eq!(
-            e,
-            CalendarError::MixedYears {
-                year: 2027,
-                date: d(2028, 1, 1),
-                row: 2
-            }
-        );
+        let e = json_err(r#"{"year":2027,"days":[{"date":"2027-01-01","off":true},{"date":"2028-01-01","off":true}]}"#);
+        assert_eq!(e, CalendarError::MixedYears { year: 2027, date: d(2028, 1, 1), row: 2 });
         assert_eq!(e.code(), "calendar.mixed_years");
         let e = json_err(r#"{"year":2027,"days":[{"date":"2026-12-31","off":true}]}"#);
         assert_eq!(e.code(), "calendar.mixed_years");
 
-        let e = json_err(
-            r#"{"year":2027,"days":[{"date":"2027-01-01","off":true},{"date":"2027-1-1","off":false}]}"#,
-        );
-        assert_eq!(
-            e,
-            CalendarError::DuplicateDate {
-                date: d(2027, 1, 1),
-                row: 2
-            }
-        );
+        let e = json_err(r#"{"year":2027,"days":[{"date":"2027-01-01","off":true},{"date":"2027-1-1","off":false}]}"#);
+        assert_eq!(e, CalendarError::DuplicateDate { date: d(2027, 1, 1), row: 2 });
         assert_eq!(e.code(), "calendar.duplicate_date");
 
         let e = json_err(r#"{"year":2027,"notice":"x","days":[]}"#);
@@ -298,43 +213,20 @@ mod tests {
         }
 
         let e = json_err(r#"{"year":2027,"days":[{"date":"2027-01-01","isOffDay":"maybe"}]}"#);
-        assert_eq!(
-            e,
-            CalendarError::BadFlag {
-                text: "maybe".into(),
-                row: 1
-            }
-        );
+        assert_eq!(e, CalendarError::BadFlag { text: "maybe".into(), row: 1 });
         assert_eq!(e.code(), "calendar.bad_flag");
         let e = json_err(r#"{"year":2027,"days":[{"date":"2027-01-01","off":null}]}"#);
-        assert_eq!(
-            e,
-            CalendarError::BadFlag {
-                text: "null".into(),
-                row: 1
-            }
-        );
+        assert_eq!(e, CalendarError::BadFlag { text: "null".into(), row: 1 });
         let e = json_err(r#"{"year":2027,"days":[{"date":"2027-01-01","off":2}]}"#);
         assert_eq!(e.code(), "calendar.bad_flag");
 
         for year in ["1999", "2101", "-5", "99999999999"] {
-            let e = json_err(&format!(
-                r#"{{"year":{year},"days":[{{"date":"2027-01-01","off":true}}]}}"#
-            ));
-            assert_eq!(
-                e,
-                CalendarError::BadYear {
-                    year: year.parse().unwrap()
-                }
-            );
+            let e = json_err(&format!(r#"{{"year":{year},"days":[{{"date":"2027-01-01","off":true}}]}}"#));
+            assert_eq!(e, CalendarError::BadYear { year: year.parse().unwrap() });
             assert_eq!(e.code(), "calendar.bad_year");
         }
-        assert!(
-            parse_year_json(r#"{"year":2000,"days":[{"date":"2000-01-01","off":true}]}"#).is_ok()
-        );
-        assert!(
-            parse_year_json(r#"{"year":2100,"days":[{"date":"2100-01-01","off":true}]}"#).is_ok()
-        );
+        assert!(parse_year_json(r#"{"year":2000,"days":[{"date":"2000-01-01","off":true}]}"#).is_ok());
+        assert!(parse_year_json(r#"{"year":2100,"days":[{"date":"2100-01-01","off":true}]}"#).is_ok());
     }
 
     proptest! {

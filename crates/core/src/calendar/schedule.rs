@@ -15,20 +15,14 @@ pub enum CalendarError {
     #[error("row {row}: {text:?} is not a date (expected YYYY-MM-DD)")]
     BadDate { text: String, row: usize },
     #[error("row {row}: {date} is not in {year}; a schedule covers exactly one year")]
-    MixedYears {
-        year: i32,
-        date: NaiveDate,
-        row: usize,
-    },
+    MixedYears { year: i32, date: NaiveDate, row: usize },
     #[error("row {row}: {date} appears more than once")]
     DuplicateDate { date: NaiveDate, row: usize },
     #[error("the schedule lists no days")]
     Empty,
     #[error("unreadable schedule: {reason}")]
     BadFormat { reason: String },
-    #[error(
-        "row {row}: {text:?} is not a day-off flag (expected true/false, 1/0, 休/班, 放假/上班)"
-    )]
+    #[error("row {row}: {text:?} is not a day-off flag (expected true/false, 1/0, 休/班, 放假/上班)")]
     BadFlag { text: String, row: usize },
     #[error("year {year} is outside 2000–2100")]
     BadYear { year: i64 },
@@ -117,27 +111,19 @@ pub(super) fn check_day(
 }
 
 pub(super) fn parse_date(text: &str, row: usize) -> Result<NaiveDate, CalendarError> {
-    parse_ymd(text).ok_or_else(|| CalendarError::BadDate {
-        text: text.to_string(),
-        row,
-    })
+    parse_ymd(text).ok_or_else(|| CalendarError::BadDate { text: text.to_string(), row })
 }
 
 pub(super) fn parse_flag(text: &str, row: usize) -> Result<bool, CalendarError> {
     match text.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "休" | "放假" => Ok(true),
         "false" | "0" | "班" | "上班" => Ok(false),
-        _ => Err(CalendarError::BadFlag {
-            text: text.to_string(),
-            row,
-        }),
+        _ => Err(CalendarError::BadFlag { text: text.to_string(), row }),
     }
 }
 
 pub(super) fn bad_format(reason: impl Into<String>) -> CalendarError {
-    CalendarError::BadFormat {
-        reason: reason.into(),
-    }
+    CalendarError::BadFormat { reason: reason.into() }
 }
 
 pub(super) fn sorted(year: i32, notice: String, mut days: Vec<CalendarDay>) -> CalendarYear {
@@ -155,16 +141,8 @@ mod tests {
 
     #[test]
     fn validate_year_catches_hand_built_schedules() {
-        let day = |date, off| CalendarDay {
-            date,
-            off,
-            name: String::new(),
-        };
-        let ok = CalendarYear {
-            year: 2027,
-            notice: String::new(),
-            days: vec![day(d(2027, 1, 1), true)],
-        };
+        let day = |date, off| CalendarDay { date, off, name: String::new() };
+        let ok = CalendarYear { year: 2027, notice: String::new(), days: vec![day(d(2027, 1, 1), true)] };
         assert_eq!(validate_year(&ok), Ok(()));
         let mut y = ok.clone();
         y.days.clear();
@@ -174,43 +152,21 @@ mod tests {
         assert_eq!(validate_year(&y).unwrap_err().code(), "calendar.bad_year");
         let mut y = ok.clone();
         y.days.push(day(d(2028, 1, 1), true));
-        assert_eq!(
-            validate_year(&y).unwrap_err().code(),
-            "calendar.mixed_years"
-        );
+        assert_eq!(validate_year(&y).unwrap_err().code(), "calendar.mixed_years");
         let mut y = ok.clone();
         y.days.push(day(d(2027, 1, 1), false));
-        assert_eq!(
-            validate_year(&y),
-            Err(CalendarError::DuplicateDate {
-                date: d(2027, 1, 1),
-                row: 2
-            })
-        );
+        assert_eq!(validate_year(&y), Err(CalendarError::DuplicateDate { date: d(2027, 1, 1), row: 2 }));
     }
 
     #[test]
     fn error_codes_are_distinct_and_serializable() {
         let all = [
-            CalendarError::BadDate {
-                text: "x".into(),
-                row: 1,
-            },
-            CalendarError::MixedYears {
-                year: 2027,
-                date: d(2028, 1, 1),
-                row: 1,
-            },
-            CalendarError::DuplicateDate {
-                date: d(2027, 1, 1),
-                row: 1,
-            },
+            CalendarError::BadDate { text: "x".into(), row: 1 },
+            CalendarError::MixedYears { year: 2027, date: d(2028, 1, 1), row: 1 },
+            CalendarError::DuplicateDate { date: d(2027, 1, 1), row: 1 },
             CalendarError::Empty,
             CalendarError::BadFormat { reason: "x".into() },
-            CalendarError::BadFlag {
-                text: "x".into(),
-                row: 1,
-            },
+            CalendarError::BadFlag { text: "x".into(), row: 1 },
             CalendarError::BadYear { year: 1 },
         ];
         let codes: BTreeSet<&str> = all.iter().map(CalendarError::code).collect();

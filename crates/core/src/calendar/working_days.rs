@@ -23,10 +23,7 @@ pub(super) fn default_working(d: NaiveDate) -> bool {
 }
 
 fn year_bounds(year: i32) -> Option<(NaiveDate, NaiveDate)> {
-    Some((
-        NaiveDate::from_ymd_opt(year, 1, 1)?,
-        NaiveDate::from_ymd_opt(year, 12, 31)?,
-    ))
+    Some((NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(year, 12, 31)?))
 }
 
 impl Calendar {
@@ -50,11 +47,7 @@ impl Calendar {
         let Some((first, last)) = year_bounds(year.year) else {
             return;
         };
-        let stale: Vec<NaiveDate> = self
-            .overrides
-            .range(first..=last)
-            .map(|(d, _)| *d)
-            .collect();
+        let stale: Vec<NaiveDate> = self.overrides.range(first..=last).map(|(d, _)| *d).collect();
         for d in stale {
             self.overrides.remove(&d);
         }
@@ -106,21 +99,13 @@ impl Calendar {
         let days: Vec<CalendarDay> = self
             .overrides
             .range(first..=last)
-            .map(|(date, (off, name))| CalendarDay {
-                date: *date,
-                off: *off,
-                name: name.clone(),
-            })
+            .map(|(date, (off, name))| CalendarDay { date: *date, off: *off, name: name.clone() })
             .collect();
         let notice = self.notices.get(&year);
         if notice.is_none() && days.is_empty() {
             return None;
         }
-        Some(CalendarYear {
-            year,
-            notice: notice.cloned().unwrap_or_default(),
-            days,
-        })
+        Some(CalendarYear { year, notice: notice.cloned().unwrap_or_default(), days })
     }
 
     /// True when a schedule was loaded for `year` (it has a notice); single days set with
@@ -156,7 +141,6 @@ mod tests {
         assert_eq!(c.notice(2027), None);
     }
 
-
     #[test]
     fn set_day_overrides_and_removes() {
         let mut c = cal();
@@ -191,17 +175,9 @@ mod tests {
             year: 2026,
             notice: "修订".into(),
             days: vec![
-                CalendarDay {
-                    date: d(2026, 5, 4),
-                    off: true,
-                    name: "劳动节".into(),
-                },
+                CalendarDay { date: d(2026, 5, 4), off: true, name: "劳动节".into() },
                 // Out-of-year days are ignored rather than leaking into 2025.
-                CalendarDay {
-                    date: d(2025, 12, 31),
-                    off: true,
-                    name: "x".into(),
-                },
+                CalendarDay { date: d(2025, 12, 31), off: true, name: "x".into() },
             ],
         };
         c.set_year(&replacement);
@@ -209,20 +185,13 @@ mod tests {
         let y = c.year(2026).unwrap();
         assert_eq!(y.days, vec![replacement.days[0].clone()]);
         assert!(c.is_working_day(d(2026, 3, 2)));
-        assert!(
-            c.is_working_day(d(2026, 2, 16)),
-            "the old 春节 override is gone"
-        );
+        assert!(c.is_working_day(d(2026, 2, 16)), "the old 春节 override is gone");
         assert!(c.is_working_day(d(2025, 12, 31)));
         // Neighbouring years are untouched.
         assert_eq!(c.year(2025), Some(builtin_years()[0].clone()));
         assert_eq!(c.day_info(d(2027, 1, 1)), Some((true, "元旦".to_string())));
         // An unrepresentable year is ignored rather than panicking.
-        c.set_year(&CalendarYear {
-            year: i32::MAX,
-            notice: String::new(),
-            days: vec![],
-        });
+        c.set_year(&CalendarYear { year: i32::MAX, notice: String::new(), days: vec![] });
         assert!(!c.has_year(i32::MAX));
         assert_eq!(c.year(i32::MAX), None);
     }

@@ -31,7 +31,12 @@ pub fn decide(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn World) ->
 }
 
 /// `decide` without the date-range checks it makes around it.
-fn decide_unchecked(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn World) -> Result<Vec<EventBody>, DomainError> {
+fn decide_unchecked(
+    cmd: &Command,
+    actor: &Actor,
+    ctx: &Context,
+    world: &dyn World,
+) -> Result<Vec<EventBody>, DomainError> {
     use Command as C;
     use EventBody as E;
     let today = ctx.today();
@@ -117,12 +122,15 @@ fn decide_unchecked(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn Wor
             vec![E::EnterpriseCreated { enterprise: validate_enterprise(enterprise, None, actor, world)? }]
         }
         C::UpdateEnterprise { enterprise } => {
-            let old = world.enterprise(&enterprise.id).ok_or_else(|| DomainError::not_found("enterprise", &enterprise.id))?;
+            let old =
+                world.enterprise(&enterprise.id).ok_or_else(|| DomainError::not_found("enterprise", &enterprise.id))?;
             require_township_or_office(actor, &old.township_id, "update_enterprise")?;
             vec![E::EnterpriseUpdated { enterprise: validate_enterprise(enterprise, Some(&old.id), actor, world)? }]
         }
         C::RecordVisit { visit } => {
-            let e = world.enterprise(&visit.enterprise_id).ok_or_else(|| DomainError::not_found("enterprise", &visit.enterprise_id))?;
+            let e = world
+                .enterprise(&visit.enterprise_id)
+                .ok_or_else(|| DomainError::not_found("enterprise", &visit.enterprise_id))?;
             require_township_or_office(actor, &e.township_id, "record_visit")?;
             if world.visit(&visit.id).is_some() {
                 return Err(DomainError::Duplicate { field: "visit_id".into(), value: visit.id.clone() });
@@ -162,11 +170,24 @@ fn decide_unchecked(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn Wor
             vec![E::SettingsChanged { settings: settings.clone() }]
         }
         C::Register {
-            problem_id, enterprise_id, new_enterprise, visit_id, source, category, description, demand, raised_on,
-            priority, responsible_leader,
+            problem_id,
+            enterprise_id,
+            new_enterprise,
+            visit_id,
+            source,
+            category,
+            description,
+            demand,
+            raised_on,
+            priority,
+            responsible_leader,
         } => {
             if !matches!(actor.user.role, Role::Township | Role::Office) {
-                return Err(DomainError::forbidden(&actor.user.login, "register", "only a township or the office may register problems"));
+                return Err(DomainError::forbidden(
+                    &actor.user.login,
+                    "register",
+                    "only a township or the office may register problems",
+                ));
             }
             if world.problem(problem_id).is_some() {
                 return Err(DomainError::Duplicate { field: "problem_id".into(), value: problem_id.clone() });
@@ -182,7 +203,12 @@ fn decide_unchecked(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn Wor
                     events.push(E::EnterpriseCreated { enterprise: e.clone() });
                     e
                 }
-                _ => return Err(DomainError::invalid("enterprise", "name an existing enterprise or create one, not both")),
+                _ => {
+                    return Err(DomainError::invalid(
+                        "enterprise",
+                        "name an existing enterprise or create one, not both",
+                    ))
+                }
             };
             may_register(actor, &enterprise.township_id)?;
             if let Some(vid) = visit_id {
@@ -198,7 +224,9 @@ fn decide_unchecked(cmd: &Command, actor: &Actor, ctx: &Context, world: &dyn Wor
             if *raised_on > today {
                 return Err(DomainError::invalid("raised_on", "cannot be in the future"));
             }
-            let township = world.unit(&enterprise.township_id).ok_or_else(|| DomainError::not_found("unit", &enterprise.township_id))?;
+            let township = world
+                .unit(&enterprise.township_id)
+                .ok_or_else(|| DomainError::not_found("unit", &enterprise.township_id))?;
             events.push(E::ProblemRegistered {
                 problem_id: problem_id.clone(),
                 number: next_number(world, today.year(), &township),
@@ -243,7 +271,9 @@ fn decide_problem_action(
             E::ResolvedLocally { problem_id: pid, result_text: text("result_text", result_text, true, MAX_TEXT)? }
         }
         C::Assign { request, .. } => E::Assigned { problem_id: pid, terms: assignment_terms(request, p, ctx, world)? },
-        C::Sign { handler, .. } => E::Signed { problem_id: pid, unit_id, handler: text("handler", handler, false, MAX_SHORT)? },
+        C::Sign { handler, .. } => {
+            E::Signed { problem_id: pid, unit_id, handler: text("handler", handler, false, MAX_SHORT)? }
+        }
         C::Acknowledge { .. } => E::SupportAcknowledged { problem_id: pid, unit_id },
         C::Return { reason, proposed_unit_id, .. } => {
             let reason = text("reason", reason, true, MAX_TEXT)?;
@@ -264,7 +294,10 @@ fn decide_problem_action(
                 }
                 ReturnRuling::Reassign(req) => {
                     if p.lead_unit_id() == Some(req.lead_unit_id.as_str()) {
-                        return Err(DomainError::invalid("lead_unit_id", "reassigning to the same lead is upholding the assignment"));
+                        return Err(DomainError::invalid(
+                            "lead_unit_id",
+                            "reassigning to the same lead is upholding the assignment",
+                        ));
                     }
                     E::Reassigned { problem_id: pid, note, terms: assignment_terms(req, p, ctx, world)? }
                 }
@@ -280,17 +313,26 @@ fn decide_problem_action(
             E::OpinionSubmitted { problem_id: pid, unit_id, opinion: text("opinion", opinion, true, MAX_TEXT)? }
         }
         C::WaiveOpinion { unit_id: target, reason, .. } => {
-            let s = p.supporter(target).ok_or_else(|| DomainError::invalid("unit_id", "not a supporting unit of this problem"))?;
+            let s = p
+                .supporter(target)
+                .ok_or_else(|| DomainError::invalid("unit_id", "not a supporting unit of this problem"))?;
             if s.is_settled() {
                 return Err(DomainError::SupportAlreadyDone { what: "given its opinion or been waived".into() });
             }
-            E::OpinionWaived { problem_id: pid, unit_id: target.clone(), reason: text("reason", reason, true, MAX_TEXT)? }
+            E::OpinionWaived {
+                problem_id: pid,
+                unit_id: target.clone(),
+                reason: text("reason", reason, true, MAX_TEXT)?,
+            }
         }
         C::RequestExtension { new_deadline, reason, .. } => {
             let reason = text("reason", reason, true, MAX_TEXT)?;
             let current = p.assignment.as_ref().map(|a| a.handling_deadline).unwrap_or(today);
             if *new_deadline <= current {
-                return Err(DomainError::ExtensionNotLater { deadline: current.to_string(), new_deadline: new_deadline.to_string() });
+                return Err(DomainError::ExtensionNotLater {
+                    deadline: current.to_string(),
+                    new_deadline: new_deadline.to_string(),
+                });
             }
             E::ExtensionRequested { problem_id: pid, unit_id, new_deadline: *new_deadline, reason }
         }
@@ -328,8 +370,8 @@ fn decide_problem_action(
             let unsatisfied = !satisfaction.is_positive();
             let comment = text("comment", comment, unsatisfied, MAX_TEXT)?;
             let led = p.resolutions.last().is_some_and(|r| r.unit_id.is_some());
-            let reopen_deadline = (unsatisfied && led)
-                .then(|| cal.add_working_days(today, st.handling_days(p.priority, &p.category)));
+            let reopen_deadline =
+                (unsatisfied && led).then(|| cal.add_working_days(today, st.handling_days(p.priority, &p.category)));
             E::Evaluated { problem_id: pid, satisfaction: *satisfaction, comment, reopen_deadline }
         }
         C::Close { note, .. } => E::Closed { problem_id: pid, note: text("note", note, false, MAX_TEXT)? },

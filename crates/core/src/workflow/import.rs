@@ -38,8 +38,10 @@ pub(crate) fn decide_import(
     if world.problem_id_by_import_key(&key).is_some() {
         return Err(DomainError::Duplicate { field: "import_key".into(), value: key });
     }
-    let enterprise = world.enterprise(&row.enterprise_id).ok_or_else(|| DomainError::not_found("enterprise", &row.enterprise_id))?;
-    let township = world.unit(&enterprise.township_id).ok_or_else(|| DomainError::not_found("unit", &enterprise.township_id))?;
+    let enterprise =
+        world.enterprise(&row.enterprise_id).ok_or_else(|| DomainError::not_found("enterprise", &row.enterprise_id))?;
+    let township =
+        world.unit(&enterprise.township_id).ok_or_else(|| DomainError::not_found("unit", &enterprise.township_id))?;
     let category = text("category", &row.category, true, MAX_SHORT)?;
     if !ctx.settings.categories.contains(&category) {
         return Err(DomainError::invalid("category", &format!("not in the category list: {category}")));
@@ -95,7 +97,10 @@ pub(crate) fn decide_import(
                 if supporters.iter().any(|x| &x.unit_id == s) {
                     return Err(DomainError::DuplicateSupporter { unit: unit.name });
                 }
-                supporters.push(SupporterTerms { unit_id: s.clone(), sub_deadline: cal.add_working_days(clock_from, st.supporter_days) });
+                supporters.push(SupporterTerms {
+                    unit_id: s.clone(),
+                    sub_deadline: cal.add_working_days(clock_from, st.supporter_days),
+                });
             }
             let handling_deadline = row
                 .handling_deadline
@@ -111,7 +116,10 @@ pub(crate) fn decide_import(
         }
     };
     if row.status == Status::Disputed {
-        return Err(DomainError::invalid("status", "an import cannot state a pending return; the office rules on returns here"));
+        return Err(DomainError::invalid(
+            "status",
+            "an import cannot state a pending return; the office rules on returns here",
+        ));
     }
     let mut row = row.clone();
     row.number = Some(number.clone());

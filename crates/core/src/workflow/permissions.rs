@@ -113,7 +113,11 @@ pub(crate) fn may_set_password(actor: &Actor, user_id: &str) -> Result<(), Domai
 /// Townships register problems of their own enterprises; the office registers any.
 pub(crate) fn may_register(actor: &Actor, township_id: &str) -> Result<(), DomainError> {
     if !matches!(actor.user.role, Role::Township | Role::Office) {
-        return Err(DomainError::forbidden(&actor.user.login, "register", "only a township or the office may register problems"));
+        return Err(DomainError::forbidden(
+            &actor.user.login,
+            "register",
+            "only a township or the office may register problems",
+        ));
     }
     require_township_or_office(actor, township_id, "register")
 }

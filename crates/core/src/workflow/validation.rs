@@ -28,7 +28,12 @@ pub(crate) fn text(field: &str, value: &str, required: bool, max: usize) -> Resu
 
 /// A unit's name and short name as stored (`text::normalize_name`), refused when either is
 /// taken or looks like another unit's (`text::skeleton`); `this` is the unit being renamed.
-pub(crate) fn unit_names(name: &str, short_name: &str, this: Option<&Unit>, world: &dyn World) -> Result<(String, String), DomainError> {
+pub(crate) fn unit_names(
+    name: &str,
+    short_name: &str,
+    this: Option<&Unit>,
+    world: &dyn World,
+) -> Result<(String, String), DomainError> {
     let name = text("name", &normalize_name(name), true, MAX_SHORT)?;
     let short_name = text("short_name", &normalize_name(short_name), true, 20)?;
     let this_id = this.map(|u| u.id.as_str());

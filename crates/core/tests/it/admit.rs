@@ -2,10 +2,8 @@
 //! forged ones — an unknown or deactivated actor, a role that may not, a state that does not
 //! allow, a unit acting in another's name, a time before what precedes it — are not.
 
-
-
-use chrono::{DateTime, Duration, Utc};
 use crate::support::*;
+use chrono::{DateTime, Duration, Utc};
 use taizhang_core::admit::{check_time, clock_behind, Verdict};
 use taizhang_core::replay::Replay;
 use taizhang_core::*;
@@ -17,7 +15,8 @@ const GENESIS_ADMIN: &str = "user-office";
 fn ledger_log(d: &District) -> Vec<(EventMeta, EventBody)> {
     let t0 = setup_time();
     let genesis = EventMeta { actor: GENESIS_ADMIN.into(), occurred_at: t0 };
-    let mut log = vec![(genesis.clone(), EventBody::LedgerInitialized { ledger_id: "l".into(), district_name: "示范区".into() })];
+    let mut log =
+        vec![(genesis.clone(), EventBody::LedgerInitialized { ledger_id: "l".into(), district_name: "示范区".into() })];
     // The fixture's first two events (office unit and user) were folded as "system".
     for (i, (meta, body)) in d.w.log.iter().enumerate() {
         let meta = if i < 2 { genesis.clone() } else { meta.clone() };
@@ -66,8 +65,16 @@ fn busy_district() -> District {
     d.ok(OFFICE, cmds::reassign("p-reassigned", U_D3, &[U_D4]), next());
     d.ok(D4, cmds::acknowledge("p-reassigned"), next());
     d.ok(T1, cmds::visit("v1", E1, crate::support::d(2025, 1, 20)), at(2025, 1, 25));
-    d.ok(OFFICE, Command::SetPassword { user_id: "user-t1".into(), password_hash: Some("$argon2id$x".into()) }, at(2025, 1, 26));
-    d.ok(T1, Command::SetPassword { user_id: "user-t1".into(), password_hash: Some("$argon2id$y".into()) }, at(2025, 1, 26));
+    d.ok(
+        OFFICE,
+        Command::SetPassword { user_id: "user-t1".into(), password_hash: Some("$argon2id$x".into()) },
+        at(2025, 1, 26),
+    );
+    d.ok(
+        T1,
+        Command::SetPassword { user_id: "user-t1".into(), password_hash: Some("$argon2id$y".into()) },
+        at(2025, 1, 26),
+    );
     d
 }
 
@@ -103,14 +110,20 @@ fn refused_code(v: &Verdict) -> &'static str {
 #[test]
 fn a_close_by_a_user_who_does_not_exist_is_refused() {
     let d = busy_district();
-    let v = verdict_of(&d, "ghost", at(2025, 2, 1), EventBody::Closed { problem_id: "p-run".into(), note: String::new() });
+    let v =
+        verdict_of(&d, "ghost", at(2025, 2, 1), EventBody::Closed { problem_id: "p-run".into(), note: String::new() });
     assert_eq!(refused_code(&v), "not_found");
 }
 
 #[test]
 fn a_close_of_an_item_in_progress_has_no_effect() {
     let d = busy_district();
-    let v = verdict_of(&d, "user-office", at(2025, 2, 1), EventBody::Closed { problem_id: "p-run".into(), note: String::new() });
+    let v = verdict_of(
+        &d,
+        "user-office",
+        at(2025, 2, 1),
+        EventBody::Closed { problem_id: "p-run".into(), note: String::new() },
+    );
     assert!(matches!(v, Verdict::NoEffect(ref e) if e.code() == "workflow.invalid_state"), "{v:?}");
 }
 
@@ -121,7 +134,13 @@ fn a_township_making_itself_office_or_setting_the_admins_password_is_refused() {
         &d,
         "user-t1",
         at(2025, 2, 1),
-        EventBody::UserUpdated { user_id: "user-t1".into(), name: "x".into(), unit_id: U_OFFICE.into(), role: Role::Office, active: true },
+        EventBody::UserUpdated {
+            user_id: "user-t1".into(),
+            name: "x".into(),
+            unit_id: U_OFFICE.into(),
+            role: Role::Office,
+            active: true,
+        },
     );
     assert_eq!(refused_code(&v), "auth.forbidden");
     let v = verdict_of(
@@ -137,7 +156,12 @@ fn a_township_making_itself_office_or_setting_the_admins_password_is_refused() {
 fn a_department_acting_in_another_units_name_is_refused() {
     let d = busy_district();
     // d1 is p-run's lead: signing is its own act, but not in d3's name.
-    let v = verdict_of(&d, "user-d2", at(2025, 2, 1), EventBody::OpinionSubmitted { problem_id: "p-run".into(), unit_id: U_D3.into(), opinion: "x".into() });
+    let v = verdict_of(
+        &d,
+        "user-d2",
+        at(2025, 2, 1),
+        EventBody::OpinionSubmitted { problem_id: "p-run".into(), unit_id: U_D3.into(), opinion: "x".into() },
+    );
     assert_eq!(refused_code(&v), "auth.forbidden");
     let v = verdict_of(
         &d,
@@ -159,10 +183,21 @@ fn a_deactivated_user_may_do_nothing() {
     let mut d = busy_district();
     d.ok(
         OFFICE,
-        Command::UpdateUser { user_id: "user-leader".into(), name: "郑副区长".into(), unit_id: U_LEAD.into(), role: Role::Leader, active: false },
+        Command::UpdateUser {
+            user_id: "user-leader".into(),
+            name: "郑副区长".into(),
+            unit_id: U_LEAD.into(),
+            role: Role::Leader,
+            active: false,
+        },
         at(2025, 2, 1),
     );
-    let v = verdict_of(&d, "user-leader", at(2025, 2, 2), EventBody::Instructed { problem_id: "p-run".into(), text: "x".into() });
+    let v = verdict_of(
+        &d,
+        "user-leader",
+        at(2025, 2, 2),
+        EventBody::Instructed { problem_id: "p-run".into(), text: "x".into() },
+    );
     assert_eq!(refused_code(&v), "auth.inactive");
 }
 
@@ -172,10 +207,17 @@ fn a_deactivated_units_user_may_do_nothing() {
     let mut d = busy_district();
     d.ok(
         OFFICE,
-        Command::UpdateUnit { unit_id: U_LEAD.into(), name: "区领导".into(), short_name: "领导".into(), active: false },
+        Command::UpdateUnit {
+            unit_id: U_LEAD.into(), name: "区领导".into(), short_name: "领导".into(), active: false
+        },
         at(2025, 2, 1),
     );
-    let v = verdict_of(&d, "user-leader", at(2025, 2, 2), EventBody::Instructed { problem_id: "p-run".into(), text: "x".into() });
+    let v = verdict_of(
+        &d,
+        "user-leader",
+        at(2025, 2, 2),
+        EventBody::Instructed { problem_id: "p-run".into(), text: "x".into() },
+    );
     assert_eq!(refused_code(&v), "auth.unit_inactive");
 }
 
@@ -192,11 +234,23 @@ fn an_act_dated_outside_the_date_range_is_refused() {
 fn backdating_is_refused_and_jitter_within_the_tolerance_is_admitted() {
     let d = busy_district();
     let latest = d.w.log.last().unwrap().0.occurred_at;
-    let office_urge = |t| verdict_of(&d, "user-office", t, EventBody::Urged { problem_id: "p-reg".into(), level: Escalation::Reminder, notice: "x".into() });
+    let office_urge = |t| {
+        verdict_of(
+            &d,
+            "user-office",
+            t,
+            EventBody::Urged { problem_id: "p-reg".into(), level: Escalation::Reminder, notice: "x".into() },
+        )
+    };
     // p-reg is registered, so an urge has no effect; time comes first.
     let v = office_urge(latest - Duration::days(10));
     assert_eq!(refused_code(&v), "event.time_before_history");
-    let v = verdict_of(&d, "user-leader", latest - Duration::seconds(60), EventBody::Instructed { problem_id: "p-local".into(), text: "x".into() });
+    let v = verdict_of(
+        &d,
+        "user-leader",
+        latest - Duration::seconds(60),
+        EventBody::Instructed { problem_id: "p-local".into(), text: "x".into() },
+    );
     assert_eq!(v, Verdict::Admitted, "a minute behind is within the default five");
     assert_eq!(clock_behind(latest - Duration::seconds(60), Some(latest)), Some(60));
     assert_eq!(clock_behind(latest, Some(latest)), None);

@@ -5,8 +5,6 @@
 //! would carry (typed, imported, computed from the calendar) and the clock itself must be in
 //! the ledger's range, or the command is refused before any event exists.
 
-
-
 use crate::support::cmds::*;
 use crate::support::*;
 use taizhang_core::command::SupporterRequest;
@@ -71,7 +69,10 @@ fn a_typed_date_outside_the_range_is_refused_by_field() {
     for bad in [d(-1, 1, 1), d(1999, 12, 31), d(0, 1, 1), chrono::NaiveDate::MIN] {
         assert_eq!(w.code(T1, register("p", E1, Priority::Normal, "融资", bad), now()), OUT, "{bad}");
         assert_eq!(w.code(T1, visit("v", E1, bad), now()), OUT, "{bad}");
-        assert_eq!(w.code(OFFICE, Command::SetCalendarDay { date: bad, off: Some(true), name: "x".into() }, now()), OUT);
+        assert_eq!(
+            w.code(OFFICE, Command::SetCalendarDay { date: bad, off: Some(true), name: "x".into() }, now()),
+            OUT
+        );
     }
     // The edge itself is inside.
     w.ok(T1, register("p", E1, Priority::Normal, "融资", d(2000, 1, 1)), now());
@@ -88,7 +89,10 @@ fn a_typed_date_outside_the_range_is_refused_by_field() {
     );
     // Far future: a calendar day, an override at assignment, an extension.
     w.ok(OFFICE, Command::SetCalendarDay { date: d(2099, 12, 31), off: Some(true), name: "x".into() }, now());
-    assert_eq!(w.code(OFFICE, Command::SetCalendarDay { date: d(2100, 1, 1), off: Some(true), name: "x".into() }, now()), OUT);
+    assert_eq!(
+        w.code(OFFICE, Command::SetCalendarDay { date: d(2100, 1, 1), off: Some(true), name: "x".into() }, now()),
+        OUT
+    );
     let mut far = request(U_D1, &[U_D2]);
     far.handling_deadline = Some(d(9999, 1, 1));
     assert_eq!(w.code(OFFICE, assign_req("p", far.clone()), now()), OUT);
@@ -111,7 +115,15 @@ fn the_clock_outside_the_range_refuses_every_command() {
         let cmds = [
             (T1, register("p", E1, Priority::Normal, "融资", d(2026, 3, 2))),
             (T1, visit("v", E1, d(2026, 3, 2))),
-            (OFFICE, Command::CreateUnit { unit_id: "u".into(), name: "新单位".into(), short_name: "新".into(), kind: UnitKind::Department }),
+            (
+                OFFICE,
+                Command::CreateUnit {
+                    unit_id: "u".into(),
+                    name: "新单位".into(),
+                    short_name: "新".into(),
+                    kind: UnitKind::Department,
+                },
+            ),
             (D1, progress("q")),
             (OFFICE, urge("q", Escalation::Yellow)),
             (OFFICE, Command::UpdateSettings { settings: Settings { last_year: 9999, ..Settings::default() } }),
@@ -127,7 +139,12 @@ fn the_clock_outside_the_range_refuses_every_command() {
 }
 
 fn urge_free_command() -> Command {
-    Command::CreateUnit { unit_id: "u-x".into(), name: "某单位".into(), short_name: "某".into(), kind: UnitKind::Department }
+    Command::CreateUnit {
+        unit_id: "u-x".into(),
+        name: "某单位".into(),
+        short_name: "某".into(),
+        kind: UnitKind::Department,
+    }
 }
 
 #[test]
@@ -266,8 +283,17 @@ fn event_dates_lists_every_date_of_every_event() {
         }
     }
     for k in [
-        "visit_recorded", "calendar_day_set", "calendar_year_set", "settings_changed", "problem_registered", "problem_imported",
-        "assigned", "return_upheld", "reassigned", "extension_requested", "evaluated",
+        "visit_recorded",
+        "calendar_day_set",
+        "calendar_year_set",
+        "settings_changed",
+        "problem_registered",
+        "problem_imported",
+        "assigned",
+        "return_upheld",
+        "reassigned",
+        "extension_requested",
+        "evaluated",
     ] {
         assert!(kinds.contains(k), "no {k} with dates was made: {kinds:?}");
     }
@@ -281,7 +307,12 @@ fn users_of_a_deactivated_unit_are_refused_like_deactivated_users() {
     let mut w = District::new();
     let t = now();
     w.assigned("p", t);
-    let deactivate = |active: bool| Command::UpdateUnit { unit_id: U_T1.into(), name: "城关镇".into(), short_name: "城关".into(), active };
+    let deactivate = |active: bool| Command::UpdateUnit {
+        unit_id: U_T1.into(),
+        name: "城关镇".into(),
+        short_name: "城关".into(),
+        active,
+    };
     w.ok(OFFICE, deactivate(false), t);
     assert_eq!(w.code(T1, register("q", E1, Priority::Normal, "融资", d(2026, 3, 2)), t), "auth.unit_inactive");
     assert_eq!(w.code(T1, visit("v", E1, d(2026, 3, 2)), t), "auth.unit_inactive");
@@ -291,9 +322,18 @@ fn users_of_a_deactivated_unit_are_refused_like_deactivated_users() {
         other => panic!("{other:?}"),
     }
     // A department's users cannot sign once their unit is deactivated.
-    w.ok(OFFICE, Command::UpdateUnit { unit_id: U_D1.into(), name: "发改局".into(), short_name: "发改".into(), active: false }, t);
+    w.ok(
+        OFFICE,
+        Command::UpdateUnit {
+            unit_id: U_D1.into(), name: "发改局".into(), short_name: "发改".into(), active: false
+        },
+        t,
+    );
     assert_eq!(w.code(D1, sign("p"), t), "auth.unit_inactive");
-    assert_eq!(w.code(D1, Command::SetPassword { user_id: "user-d1".into(), password_hash: None }, t), "auth.unit_inactive");
+    assert_eq!(
+        w.code(D1, Command::SetPassword { user_id: "user-d1".into(), password_hash: None }, t),
+        "auth.unit_inactive"
+    );
     // Reactivating the unit gives its users back their work.
     w.ok(OFFICE, deactivate(true), t);
     w.ok(T1, register("q", E1, Priority::Normal, "融资", d(2026, 3, 2)), t);

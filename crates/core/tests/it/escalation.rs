@@ -2,13 +2,11 @@
 //! the urges, never stored. 提醒 within 2 WD of the deadline; 黄牌 once overdue; 红牌 at 5 WD
 //! overdue or after a second urge.
 
-
-
 use std::sync::OnceLock;
 
+use crate::support::*;
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use crate::support::*;
 use taizhang_core::calendar::Calendar;
 use taizhang_core::escalation::{escalation_cutoffs, Lateness};
 use taizhang_core::*;
@@ -37,7 +35,13 @@ fn nothing_before_the_reminder_window() {
         let l = dist.lateness(P, today);
         assert_eq!(
             l,
-            Lateness { sign_overdue: false, handling_overdue: false, days_overdue: 0, days_left: Some(left), level: Escalation::None },
+            Lateness {
+                sign_overdue: false,
+                handling_overdue: false,
+                days_overdue: 0,
+                days_left: Some(left),
+                level: Escalation::None
+            },
             "{today}"
         );
     }
@@ -47,7 +51,9 @@ fn nothing_before_the_reminder_window() {
 fn reminder_within_two_working_days_of_the_deadline() {
     let dist = urgent_signed();
     // Thu 03-05: 2 WD left; Fri: 1; the weekend still has 1 (Monday) left; Monday is the deadline.
-    for (today, left) in [(d(2026, 3, 5), 2), (d(2026, 3, 6), 1), (d(2026, 3, 7), 1), (d(2026, 3, 8), 1), (d(2026, 3, 9), 0)] {
+    for (today, left) in
+        [(d(2026, 3, 5), 2), (d(2026, 3, 6), 1), (d(2026, 3, 7), 1), (d(2026, 3, 8), 1), (d(2026, 3, 9), 0)]
+    {
         let l = dist.lateness(P, today);
         assert_eq!(l.level, Escalation::Reminder, "{today}");
         assert_eq!(l.days_left, Some(left), "{today}");
@@ -97,7 +103,7 @@ fn an_unsigned_item_escalates_on_its_sign_deadline() {
     let mut dist = District::new();
     let t = at(2026, 3, 2);
     dist.assigned(P, t); // sign deadline Tue 03-03; handling deadline 03-23
-    // Signing is due tomorrow: already a reminder.
+                         // Signing is due tomorrow: already a reminder.
     let l = dist.lateness(P, d(2026, 3, 2));
     assert_eq!((l.sign_overdue, l.handling_overdue, l.level), (false, false, Escalation::Reminder));
     assert_eq!(l.days_left, Some(15));

@@ -60,8 +60,6 @@
 //! P3×2 P5 P6 P8); closed 2 (P1 P6); by status now: closed 2, resolved 4 (P2 P3 P5 P8),
 //! in_progress 2 (P4 P7), withdrawn 1, registered 1; open now 7; overdue now 1 (P4).
 
-
-
 use std::collections::BTreeMap;
 
 use crate::support::*;
@@ -108,7 +106,10 @@ fn ledger() -> District {
     x.register_as(T1, "P1", E1, u, "融资", t(2026, 3, 2));
     x.ok(OFFICE, cmds::assign("P1", U_D1, &[U_D2]), at_min(2026, 3, 2, 30));
     let a = x.assignment("P1");
-    assert_eq!((a.sign_deadline, a.handling_deadline, a.supporters[0].sub_deadline), (d(2026, 3, 3), d(2026, 3, 9), d(2026, 3, 5)));
+    assert_eq!(
+        (a.sign_deadline, a.handling_deadline, a.supporters[0].sub_deadline),
+        (d(2026, 3, 3), d(2026, 3, 9), d(2026, 3, 5))
+    );
     x.ok(D1, cmds::sign("P1"), at_min(2026, 3, 2, 60));
     x.ok(D2, cmds::opinion("P1", "同意"), t(2026, 3, 4));
     x.ok(D1, cmds::resolve("P1", ResultType::Solved), t(2026, 3, 6));
@@ -167,7 +168,10 @@ fn ledger() -> District {
     x.register_as(T1, "P7", E3, n, "融资", t(2026, 3, 12));
     x.ok(OFFICE, cmds::assign("P7", U_D2, &[U_D1]), at_min(2026, 3, 12, 10));
     let a = x.assignment("P7");
-    assert_eq!((a.sign_deadline, a.handling_deadline, a.supporters[0].sub_deadline), (d(2026, 3, 13), d(2026, 4, 2), d(2026, 3, 17)));
+    assert_eq!(
+        (a.sign_deadline, a.handling_deadline, a.supporters[0].sub_deadline),
+        (d(2026, 3, 13), d(2026, 4, 2), d(2026, 3, 17))
+    );
     x.ok(D2, cmds::sign("P7"), t(2026, 3, 13));
     x.ok(D2, cmds::extend("P7", d(2026, 4, 10), "需要协调外地企业"), t(2026, 3, 20));
     x.ok(OFFICE, cmds::rule_extension("P7", false, "理由不充分"), t(2026, 3, 23));
@@ -202,10 +206,8 @@ fn town<'a>(sc: &'a Scorecard, unit: &str) -> &'a TownshipFigures {
 #[test]
 fn the_story_folds_into_the_expected_states() {
     let x = ledger();
-    let status: BTreeMap<&str, Status> = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10"]
-        .into_iter()
-        .map(|p| (p, x.status(p)))
-        .collect();
+    let status: BTreeMap<&str, Status> =
+        ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10"].into_iter().map(|p| (p, x.status(p))).collect();
     use Status::*;
     let want: BTreeMap<&str, Status> = [
         ("P1", Closed),

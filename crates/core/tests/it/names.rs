@@ -3,8 +3,6 @@
 //! or Greek letter, full-width letters or a space cannot make a second `admin` or a second
 //! 城关镇 that no list can tell apart.
 
-
-
 use crate::support::*;
 use taizhang_core::*;
 
@@ -62,11 +60,18 @@ fn a_unit_name_or_short_name_that_looks_like_another_is_refused() {
     // Stored normalised: full-width letters become ASCII, invisible characters go.
     let events = dist.ok(OFFICE, create_unit("u-h", "ＡＩ产业\u{200D}办", "ＡＩ办"), t);
     match &events[0] {
-        EventBody::UnitCreated { unit } => assert_eq!((unit.name.as_str(), unit.short_name.as_str()), ("AI产业办", "AI办")),
+        EventBody::UnitCreated { unit } => {
+            assert_eq!((unit.name.as_str(), unit.short_name.as_str()), ("AI产业办", "AI办"))
+        }
         e => panic!("{e:?}"),
     }
     // Renaming into a look-alike of another unit is refused; keeping one's own name is not.
-    let rename = |name: &str, short: &str| Command::UpdateUnit { unit_id: "u-h".into(), name: name.into(), short_name: short.into(), active: true };
+    let rename = |name: &str, short: &str| Command::UpdateUnit {
+        unit_id: "u-h".into(),
+        name: name.into(),
+        short_name: short.into(),
+        active: true,
+    };
     assert_eq!(dist.code(OFFICE, rename("发改 局", "AI办"), t), "unit.name_confusable");
     dist.ok(OFFICE, rename("AI产业办", "AI办"), t);
     dist.ok(OFFICE, rename("ＡＩ产业办公室", "ＡＩ办"), t);

@@ -542,7 +542,10 @@ pub mod cmds {
         AssignRequest {
             lead_unit_id: lead.into(),
             handler: String::new(),
-            supporters: supporters.iter().map(|s| SupporterRequest { unit_id: (*s).into(), sub_deadline: None }).collect(),
+            supporters: supporters
+                .iter()
+                .map(|s| SupporterRequest { unit_id: (*s).into(), sub_deadline: None })
+                .collect(),
             sign_deadline: None,
             handling_deadline: None,
         }

@@ -8,8 +8,6 @@
 //! - "resolve locally" belongs to the problem's own township only;
 //! - "instruct" (批示) belongs to district leaders only, in any state.
 
-
-
 use crate::support::*;
 use taizhang_core::command::ReturnRuling;
 use taizhang_core::workflow::MAX_TEXT;
@@ -301,9 +299,9 @@ fn the_permission_table_covers_every_action_once() {
 
 #[test]
 fn every_relationship_appears_in_the_matrix() {
-    let rels: Vec<Rel> =
-        FIXTURES.iter().flat_map(|&fx| ALL_LOGINS.iter().map(move |l| rel_of(fx, l))).collect();
-    for r in [Rel::Office, Rel::Leader, Rel::OwnTownship, Rel::OtherTownship, Rel::Lead, Rel::Supporter, Rel::OtherDept] {
+    let rels: Vec<Rel> = FIXTURES.iter().flat_map(|&fx| ALL_LOGINS.iter().map(move |l| rel_of(fx, l))).collect();
+    for r in [Rel::Office, Rel::Leader, Rel::OwnTownship, Rel::OtherTownship, Rel::Lead, Rel::Supporter, Rel::OtherDept]
+    {
         assert!(rels.contains(&r), "{r:?} never checked");
     }
     // The fixture relationships are real: department 1 leads, department 2 supports.
@@ -384,7 +382,8 @@ fn decide_matches_the_permission_matrix_and_the_transitions() {
                         let status = dist.status(P);
                         let want_status = status_after(action, fx.status());
                         if status != want_status {
-                            failures.push(format!("{fx:?} {login} {action:?}: status {status:?}, want {want_status:?}"));
+                            failures
+                                .push(format!("{fx:?} {login} {action:?}: status {status:?}, want {want_status:?}"));
                         }
                         // Every event carries the acting user.
                         let actor = format!("user-{login}");
@@ -458,7 +457,10 @@ fn only_townships_and_the_office_register_problems() {
     let mut dist = District::new();
     let t = at(2026, 3, 2);
     for login in [D1, LEADER] {
-        assert_eq!(dist.code(login, cmds::register(P, E1, Priority::Normal, "融资", d(2026, 3, 2)), t), "auth.forbidden");
+        assert_eq!(
+            dist.code(login, cmds::register(P, E1, Priority::Normal, "融资", d(2026, 3, 2)), t),
+            "auth.forbidden"
+        );
     }
     dist.register_as(OFFICE, P, E1, Priority::Normal, "融资", t);
     assert_eq!(dist.problem(P).registered_by, "user-office");
@@ -542,10 +544,16 @@ fn a_township_cannot_act_on_another_townships_enterprise() {
     let mut dist = District::new();
     let t = at(2026, 3, 2);
     // Register a problem of township 1's enterprise.
-    assert_eq!(dist.code(T2, cmds::register(P, E1, Priority::Normal, "融资", d(2026, 3, 2)), t), "enterprise.wrong_township");
+    assert_eq!(
+        dist.code(T2, cmds::register(P, E1, Priority::Normal, "融资", d(2026, 3, 2)), t),
+        "enterprise.wrong_township"
+    );
     // Create an enterprise in township 1 (also inside a registration).
     let foreign = enterprise("e-x", "外镇企业", U_T1, KeyLevel::General);
-    assert_eq!(dist.code(T2, Command::CreateEnterprise { enterprise: foreign.clone() }, t), "enterprise.wrong_township");
+    assert_eq!(
+        dist.code(T2, Command::CreateEnterprise { enterprise: foreign.clone() }, t),
+        "enterprise.wrong_township"
+    );
     let cmd = Command::Register {
         problem_id: P.into(),
         enterprise_id: None,
@@ -670,7 +678,12 @@ fn an_inactive_user_is_refused_everything() {
 fn user_and_unit_administration_is_the_offices() {
     let mut dist = District::new();
     let t = at(2026, 3, 2);
-    let cmd = Command::CreateUnit { unit_id: "u-x".into(), name: "商务局".into(), short_name: "商务".into(), kind: UnitKind::Department };
+    let cmd = Command::CreateUnit {
+        unit_id: "u-x".into(),
+        name: "商务局".into(),
+        short_name: "商务".into(),
+        kind: UnitKind::Department,
+    };
     for login in [T1, D1, LEADER] {
         assert_eq!(dist.code(login, cmd.clone(), t), "auth.forbidden");
     }
@@ -689,7 +702,13 @@ fn user_and_unit_administration_is_the_offices() {
     assert_eq!(
         dist.code(
             OFFICE,
-            Command::UpdateUser { user_id: me.id, name: me.name, unit_id: me.unit_id, role: Role::Office, active: false },
+            Command::UpdateUser {
+                user_id: me.id,
+                name: me.name,
+                unit_id: me.unit_id,
+                role: Role::Office,
+                active: false
+            },
             t
         ),
         "input.invalid"
@@ -795,7 +814,9 @@ fn assignment_units_are_checked() {
     // A deactivated department can be neither lead nor supporter.
     dist.ok(
         OFFICE,
-        Command::UpdateUnit { unit_id: U_D4.into(), name: "住建局".into(), short_name: "住建".into(), active: false },
+        Command::UpdateUnit {
+            unit_id: U_D4.into(), name: "住建局".into(), short_name: "住建".into(), active: false
+        },
         t,
     );
     assert_eq!(dist.code(OFFICE, cmds::assign(P, U_D4, &[]), t), "assign.not_a_department");
@@ -1020,7 +1041,14 @@ fn return_inputs_are_checked() {
     assert_eq!(dist.code(D1, cmds::ret(P, "理由", U_D1), t), "input.invalid", "proposing itself");
     assert_eq!(dist.code(D1, cmds::ret(P, "理由", U_T1), t), "assign.not_a_department");
     assert_eq!(dist.code(D1, cmds::ret(P, &"长".repeat(MAX_TEXT + 1), U_D3), t), "input.too_long");
-    assert_eq!(dist.code(OFFICE, Command::RuleReturn { problem_id: P.into(), ruling: ReturnRuling::Uphold, note: String::new() }, t), INVALID);
+    assert_eq!(
+        dist.code(
+            OFFICE,
+            Command::RuleReturn { problem_id: P.into(), ruling: ReturnRuling::Uphold, note: String::new() },
+            t
+        ),
+        INVALID
+    );
 }
 
 // =============================================================================================
@@ -1064,7 +1092,9 @@ fn progress_notes_change_nothing_but_are_recorded() {
     let before = dist.problem(P);
     let events = dist.ok(
         D1,
-        Command::NoteProgress { problem_id: P.into(), text: "阶段性答复：已报市里".into(), stage_reply: true },
+        Command::NoteProgress {
+            problem_id: P.into(), text: "阶段性答复：已报市里".into(), stage_reply: true
+        },
         at(2026, 3, 3),
     );
     assert!(matches!(&events[..], [EventBody::ProgressNoted { stage_reply: true, unit_id, .. }] if unit_id == U_D1));
@@ -1072,7 +1102,10 @@ fn progress_notes_change_nothing_but_are_recorded() {
     assert_eq!(after.status, before.status);
     assert_eq!(after.assignment, before.assignment);
     assert_eq!(after.updated_at, at(2026, 3, 3));
-    assert_eq!(dist.code(D1, Command::NoteProgress { problem_id: P.into(), text: "".into(), stage_reply: false }, t), "input.required");
+    assert_eq!(
+        dist.code(D1, Command::NoteProgress { problem_id: P.into(), text: "".into(), stage_reply: false }, t),
+        "input.required"
+    );
 }
 
 #[test]
@@ -1421,20 +1454,40 @@ fn every_required_text_is_required() {
         (
             Fx::InProgressSettled,
             D1,
-            Command::Resolve { problem_id: P.into(), result_type: ResultType::Solved, result_text: blank.into(), explanation: String::new() },
+            Command::Resolve {
+                problem_id: P.into(),
+                result_type: ResultType::Solved,
+                result_text: blank.into(),
+                explanation: String::new(),
+            },
             "result_text",
         ),
         (
             Fx::InProgressSettled,
             D1,
-            Command::Resolve { problem_id: P.into(), result_type: ResultType::Explained, result_text: "已答复".into(), explanation: blank.into() },
+            Command::Resolve {
+                problem_id: P.into(),
+                result_type: ResultType::Explained,
+                result_text: "已答复".into(),
+                explanation: blank.into(),
+            },
             "explanation",
         ),
         (Fx::Registered, T1, cmds::resolve_locally(P, blank), "result_text"),
-        (Fx::InProgress, OFFICE, Command::Urge { problem_id: P.into(), level: Escalation::Yellow, notice: blank.into() }, "notice"),
+        (
+            Fx::InProgress,
+            OFFICE,
+            Command::Urge { problem_id: P.into(), level: Escalation::Yellow, notice: blank.into() },
+            "notice",
+        ),
         (Fx::Resolved, T1, cmds::evaluate(P, Satisfaction::Unsatisfied, blank), "comment"),
         (Fx::ResolvedLocally, OFFICE, cmds::evaluate(P, Satisfaction::Unsatisfied, blank), "comment"),
-        (Fx::InProgress, D1, Command::NoteProgress { problem_id: P.into(), text: blank.into(), stage_reply: false }, "text"),
+        (
+            Fx::InProgress,
+            D1,
+            Command::NoteProgress { problem_id: P.into(), text: blank.into(), stage_reply: false },
+            "text",
+        ),
         (Fx::InProgress, D2, cmds::opinion(P, blank), "opinion"),
         (Fx::Registered, LEADER, Command::Instruct { problem_id: P.into(), text: blank.into() }, "text"),
     ];
@@ -1470,7 +1523,11 @@ fn resolving_lapses_a_pending_extension_request() {
     let deadline = dist.assignment(P).handling_deadline;
     dist.ok(
         D1,
-        Command::RequestExtension { problem_id: P.into(), new_deadline: deadline + chrono::Duration::days(10), reason: "待审批".into() },
+        Command::RequestExtension {
+            problem_id: P.into(),
+            new_deadline: deadline + chrono::Duration::days(10),
+            reason: "待审批".into(),
+        },
         t,
     );
     assert!(dist.problem(P).pending_extension().is_some());
@@ -1484,7 +1541,11 @@ fn resolving_lapses_a_pending_extension_request() {
     let deadline = dist.assignment(P).handling_deadline;
     dist.ok(
         D1,
-        Command::RequestExtension { problem_id: P.into(), new_deadline: deadline + chrono::Duration::days(5), reason: "再次申请".into() },
+        Command::RequestExtension {
+            problem_id: P.into(),
+            new_deadline: deadline + chrono::Duration::days(5),
+            reason: "再次申请".into(),
+        },
         t,
     );
 }

@@ -130,7 +130,8 @@ impl Checker {
         }
         let mut ranks: BTreeMap<ModPath, BTreeMap<String, usize>> = BTreeMap::new();
         for l in layering {
-            let parent: ModPath = if l.parent.is_empty() { vec![] } else { l.parent.split("::").map(str::to_string).collect() };
+            let parent: ModPath =
+                if l.parent.is_empty() { vec![] } else { l.parent.split("::").map(str::to_string).collect() };
             let entry = ranks.entry(parent).or_default();
             for (rank, layer) in l.layers.iter().enumerate() {
                 for name in *layer {
@@ -171,7 +172,8 @@ impl Checker {
         for l in layering {
             let mut seen = BTreeSet::new();
             for name in l.layers.iter().flat_map(|layer| layer.iter()) {
-                let parent: ModPath = if l.parent.is_empty() { vec![] } else { l.parent.split("::").map(str::to_string).collect() };
+                let parent: ModPath =
+                    if l.parent.is_empty() { vec![] } else { l.parent.split("::").map(str::to_string).collect() };
                 let mut path = parent.clone();
                 path.push(name.to_string());
                 let problem = if !seen.insert(*name) {
@@ -259,7 +261,10 @@ impl Checker {
             // An ancestor: follow its re-export, or it is the ancestor's own item.
             let rest = &abs[target.len()..];
             let Some(item) = rest.first() else {
-                return Err(format!("imports its ancestor {} whole: import from the sibling module below it", show(&target)));
+                return Err(format!(
+                    "imports its ancestor {} whole: import from the sibling module below it",
+                    show(&target)
+                ));
             };
             if let Some(mut lead) = self.reexport(&target, item) {
                 lead.extend(rest[1..].iter().cloned());
@@ -301,12 +306,19 @@ impl Checker {
             for (name, line) in &m.inline_mods {
                 found.push((from.clone(), *line, format!("inline module `{name}` outside tests: give it a file of its own, so it has a place in the layers")));
             }
-            let refs = m.uses.iter().map(|u| (&u.segs, u.line, true, u.binds.is_none())).chain(m.paths.iter().map(|p| (&p.segs, p.line, false, false)));
+            let refs = m
+                .uses
+                .iter()
+                .map(|u| (&u.segs, u.line, true, u.binds.is_none()))
+                .chain(m.paths.iter().map(|p| (&p.segs, p.line, false, false)));
             for (segs, line, in_use, glob) in refs {
                 let Some(abs) = self.absolute(from, segs, in_use) else { continue };
                 let target = self.module_prefix(&abs);
                 let result = if glob && from.starts_with(&target) && target != *from {
-                    Err(format!("a glob import from its ancestor {} hides which modules it uses: name them", show(&target)))
+                    Err(format!(
+                        "a glob import from its ancestor {} hides which modules it uses: name them",
+                        show(&target)
+                    ))
                 } else {
                     self.judge(from, &abs, 0)
                 };
@@ -347,7 +359,10 @@ mod tests {
     /// A small crate laid out as `LAYERS` says, with `changes` replacing or adding files.
     fn tree(changes: &[(&str, &str)]) -> Vec<Source> {
         let mut files: BTreeMap<&str, String> = [
-            ("lib.rs", "pub mod low; pub mod mid_a; pub mod mid_b; pub mod high;\npub use mid_a::Thing;\npub struct Root;\n"),
+            (
+                "lib.rs",
+                "pub mod low; pub mod mid_a; pub mod mid_b; pub mod high;\npub use mid_a::Thing;\npub struct Root;\n",
+            ),
             ("low.rs", "pub struct Low;\n"),
             ("mid_a.rs", "pub struct Thing;\n"),
             ("mid_b.rs", "use crate::low::Low;\n"),
@@ -394,7 +409,10 @@ mod tests {
 
     #[test]
     fn grouped_uses_and_paths_in_code_count() {
-        let f = faults(&[("low.rs", "use crate::{\n    mid_a::Thing,\n    high::{base, Base},\n};\nfn f() -> crate::mid_b::X { todo!() }\n")]);
+        let f = faults(&[(
+            "low.rs",
+            "use crate::{\n    mid_a::Thing,\n    high::{base, Base},\n};\nfn f() -> crate::mid_b::X { todo!() }\n",
+        )]);
         let lines: Vec<usize> = f.iter().map(|x| x.1).collect();
         // The two references of line 3 say the same and are reported once.
         assert_eq!(lines, [2, 3, 5], "{f:?}");
@@ -416,10 +434,14 @@ mod tests {
         let f = faults(&[("high/base.rs", "use super::top::Top;\n")]);
         assert!(f.len() == 1 && f[0].2.contains("`high::base` (layer 1) imports `high::top` (layer 2"), "{f:?}");
         // Through the parent's re-export, the sibling it leads to is judged.
-        let f = faults(&[("high/mod.rs", "mod base;\nmod top;\npub use top::Top;\n"), ("high/base.rs", "use super::Top;\n")]);
+        let f = faults(&[
+            ("high/mod.rs", "mod base;\nmod top;\npub use top::Top;\n"),
+            ("high/base.rs", "use super::Top;\n"),
+        ]);
         assert!(f.len() == 1 && f[0].2.contains("imports `high::top`"), "{f:?}");
         // An item the parent itself defines is above every child.
-        let f = faults(&[("high/mod.rs", "mod base;\nmod top;\npub struct Own;\n"), ("high/top.rs", "use super::Own;\n")]);
+        let f =
+            faults(&[("high/mod.rs", "mod base;\nmod top;\npub struct Own;\n"), ("high/top.rs", "use super::Own;\n")]);
         assert!(f.len() == 1 && f[0].2.contains("which its parent module `high` defines"), "{f:?}");
         // The crate root's own items are everyone's.
         assert_eq!(faults(&[("low.rs", "use crate::Root;\n")]), []);
@@ -429,7 +451,10 @@ mod tests {
     fn a_name_from_the_root_is_judged_where_it_lives() {
         let f = faults(&[("low.rs", "fn f(_: crate::Thing) {}\n")]);
         assert!(f.len() == 1 && f[0].2.contains("imports `mid_a`"), "{f:?}");
-        let f = faults(&[("lib.rs", "pub mod low; pub mod mid_a; pub mod mid_b; pub mod high;\npub use mid_a::*;\n"), ("low.rs", "use crate::Thing;\n")]);
+        let f = faults(&[
+            ("lib.rs", "pub mod low; pub mod mid_a; pub mod mid_b; pub mod high;\npub use mid_a::*;\n"),
+            ("low.rs", "use crate::Thing;\n"),
+        ]);
         assert!(f.len() == 1 && f[0].2.contains("imports `mid_a`"), "{f:?}");
     }
 
@@ -441,9 +466,13 @@ mod tests {
         assert!(whys[0].contains("`extra` is in no layer: place it in the layers of the crate root"), "{whys:?}");
         assert!(whys[1].contains("`high::side` is in no layer: place it in the layers of `high`"), "{whys:?}");
         // A file its parent declares only under `#[cfg(test)]` is a test module, placed nowhere.
-        let f = faults(&[("high/mod.rs", "mod base;\nmod top;\n#[cfg(test)]\nmod tests;\n"), ("high/tests.rs", "use crate::mid_a::Thing;\n")]);
+        let f = faults(&[
+            ("high/mod.rs", "mod base;\nmod top;\n#[cfg(test)]\nmod tests;\n"),
+            ("high/tests.rs", "use crate::mid_a::Thing;\n"),
+        ]);
         assert_eq!(f, []);
-        let layers = [Layering { parent: "", layers: &[&["low", "gone"], &["mid_a", "mid_b", "low"], &["high"]] }, LAYERS[1]];
+        let layers =
+            [Layering { parent: "", layers: &[&["low", "gone"], &["mid_a", "mid_b", "low"], &["high"]] }, LAYERS[1]];
         let v = check(&tree(&[]), &layers);
         let whys: Vec<String> = v.iter().map(|v| v.to_string()).collect();
         assert!(whys.iter().any(|w| w.contains("`gone` has no file")), "{whys:?}");

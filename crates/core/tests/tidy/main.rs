@@ -63,26 +63,26 @@ const CORE: &[Layering] = &[
 /// over the chain, and the readers the screens use. `lib.rs` (the `Ledger` type) is the root.
 const LEDGER: &[Layering] = &[
     Layering {
-    parent: "",
-    layers: &[
-        &["error"],
-        // Row readers and column encodings; password hashes; the high-water mark; import lookups;
-        // whether the file is a replica.
-        &["read", "password", "clock", "imports", "replica_log"],
-        // The figure counts projection; the per-connection context cache.
-        &["figure_counts", "context"],
-        // Opening and migrating files; the projector.
-        &["file", "project"],
-        // Output targets; the core's `World` over a transaction; rebuilding projections.
-        &["output", "world", "rebuild"],
-        // Appending chained events; chain verification; the replica's outbox, pulls and re-folds.
-        &["append", "verify", "replica"],
-        // The one write path (decide, append, project in one transaction); the full verify; backups.
-        &["write", "verify_full", "backup"],
-        // Queries, scorecards and reports for the screens.
-        &["queries", "figures", "report"],
-        &["export_rows"],
-    ],
+        parent: "",
+        layers: &[
+            &["error"],
+            // Row readers and column encodings; password hashes; the high-water mark; import lookups;
+            // whether the file is a replica.
+            &["read", "password", "clock", "imports", "replica_log"],
+            // The figure counts projection; the per-connection context cache.
+            &["figure_counts", "context"],
+            // Opening and migrating files; the projector.
+            &["file", "project"],
+            // Output targets; the core's `World` over a transaction; rebuilding projections.
+            &["output", "world", "rebuild"],
+            // Appending chained events; chain verification; the replica's outbox, pulls and re-folds.
+            &["append", "verify", "replica"],
+            // The one write path (decide, append, project in one transaction); the full verify; backups.
+            &["write", "verify_full", "backup"],
+            // Queries, scorecards and reports for the screens.
+            &["queries", "figures", "report"],
+            &["export_rows"],
+        ],
     },
     Layering {
         parent: "replica",

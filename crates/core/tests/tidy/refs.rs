@@ -200,4 +200,3 @@ pub fn definitions(tokens: &[Token]) -> (BTreeSet<String>, Vec<(String, usize)>)
     }
     (defines, inline_mods)
 }
-

@@ -27,7 +27,10 @@ fn write_error(path: &Path, e: io::Error) -> ExportError {
 impl PendingFile {
     /// Creates the temporary file beside `target`. Fails before anything is written when the
     /// directory is missing or `target` is a directory.
-    pub(crate) fn create(out: OutputTarget<'_>, open_ledger: Option<&Path>) -> Result<(PendingFile, File), ExportError> {
+    pub(crate) fn create(
+        out: OutputTarget<'_>,
+        open_ledger: Option<&Path>,
+    ) -> Result<(PendingFile, File), ExportError> {
         let target = out.path;
         let dir = taizhang_ledger::output::folder_of(target).to_path_buf();
         if !dir.is_dir() {

@@ -21,18 +21,38 @@ use taizhang_core::*;
 use taizhang_ledger::{ChainHead, ExportRow, Ledger, LedgerError, ProblemFilter, RowSink, Sort, SortKey};
 
 use super::file::PendingFile;
-use taizhang_ledger::OutputTarget;
 use super::style;
 use super::{beijing_minute, write_date_cell, ExportError, ExportSummary, MAX_XLSX_ROWS};
+use taizhang_ledger::OutputTarget;
 
 pub const LEDGER_SHEET: &str = "问题台账";
 pub const INFO_SHEET: &str = "导出信息";
 
 /// The header of the ledger sheet and of the CSV, in column order.
 pub const LEDGER_HEADERS: [&str; 23] = [
-    "序号", "问题编号", "企业名称", "统一社会信用代码", "所属镇街", "问题来源", "问题类别", "问题描述", "企业诉求",
-    "提出时间", "交办时间", "牵头单位", "配合单位", "责任领导", "责任人", "办理时限", "签收时间", "办理状态",
-    "督办等级", "办结时间", "办理结果", "企业评价", "销号时间",
+    "序号",
+    "问题编号",
+    "企业名称",
+    "统一社会信用代码",
+    "所属镇街",
+    "问题来源",
+    "问题类别",
+    "问题描述",
+    "企业诉求",
+    "提出时间",
+    "交办时间",
+    "牵头单位",
+    "配合单位",
+    "责任领导",
+    "责任人",
+    "办理时限",
+    "签收时间",
+    "办理状态",
+    "督办等级",
+    "办结时间",
+    "办理结果",
+    "企业评价",
+    "销号时间",
 ];
 
 /// Index of 办理时限, in red on rows past it.
@@ -333,7 +353,10 @@ impl RowFormats {
         let kinds = [Kind::Serial, Kind::Text, Kind::Center, Kind::Wrap, Kind::Date, Kind::Status, Kind::Escalation];
         RowFormats {
             plain: kinds.iter().map(|k| base(*k)).collect(),
-            overdue: kinds.iter().map(|k| base(*k).set_background_color(rust_xlsxwriter::Color::RGB(style::OVERDUE_FILL))).collect(),
+            overdue: kinds
+                .iter()
+                .map(|k| base(*k).set_background_color(rust_xlsxwriter::Color::RGB(style::OVERDUE_FILL)))
+                .collect(),
             status: Status::ALL
                 .iter()
                 .map(|s| {
@@ -343,7 +366,10 @@ impl RowFormats {
                 .collect(),
             escalation: Escalation::ALL
                 .iter()
-                .filter_map(|e| style::escalation_colors(*e).map(|(fill, font)| (*e, style::filled(style::centered(), fill, font).set_bold())))
+                .filter_map(|e| {
+                    style::escalation_colors(*e)
+                        .map(|(fill, font)| (*e, style::filled(style::centered(), fill, font).set_bold()))
+                })
                 .collect(),
             overdue_deadline: style::filled(style::date(), style::OVERDUE_FILL, style::OVERDUE_FONT).set_bold(),
         }
@@ -417,7 +443,9 @@ impl RowSink for XlsxSink<'_> {
                 Value::Text(s) if s.is_empty() => ws.write_blank(row, col, fmt),
                 Value::Text(s) => ws.write_string_with_format(row, col, excel_cell_text(&s).as_ref(), fmt),
                 Value::Date(None) => ws.write_blank(row, col, fmt),
-                Value::Date(Some(d)) if i == DEADLINE_COL && r.lateness.handling_overdue => write_date_cell(ws, row, col, d, &f.overdue_deadline),
+                Value::Date(Some(d)) if i == DEADLINE_COL && r.lateness.handling_overdue => {
+                    write_date_cell(ws, row, col, d, &f.overdue_deadline)
+                }
                 Value::Date(Some(d)) => write_date_cell(ws, row, col, d, fmt),
                 Value::Status(s) => {
                     let sf = f.status.iter().find(|(k, _)| *k == s).map(|(_, f)| f).unwrap_or(fmt);
@@ -436,7 +464,12 @@ impl RowSink for XlsxSink<'_> {
 }
 
 /// The 导出信息 sheet: what was exported, how, and the ledger's chain heads.
-fn write_info_sheet(wb: &mut Workbook, heading: &Heading, rows: u64, heads: &[ChainHead]) -> Result<(), rust_xlsxwriter::XlsxError> {
+fn write_info_sheet(
+    wb: &mut Workbook,
+    heading: &Heading,
+    rows: u64,
+    heads: &[ChainHead],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name(INFO_SHEET)?;
     ws.set_column_width(0, 16)?;
@@ -458,7 +491,14 @@ fn write_info_sheet(wb: &mut Workbook, heading: &Heading, rows: u64, heads: &[Ch
         ws.merge_range(r, 1, r, 3, v, &value)?;
     }
     let r0 = 3 + facts.len() as u32;
-    ws.merge_range(r0, 0, r0, 3, "数据链（导出时各设备事件链的链头，可用于日后核对台账文件是否被删改）", &style::subtitle())?;
+    ws.merge_range(
+        r0,
+        0,
+        r0,
+        3,
+        "数据链（导出时各设备事件链的链头，可用于日后核对台账文件是否被删改）",
+        &style::subtitle(),
+    )?;
     let header = style::header();
     for (c, h) in ["序号", "设备编号", "事件数", "链头哈希（SHA-256）"].iter().enumerate() {
         ws.write_string_with_format(r0 + 1, c as u16, *h, &header)?;
@@ -509,7 +549,9 @@ pub fn export_ledger_xlsx<'a>(
     wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_title(heading.title()));
     let mut writer = BufWriter::new(file);
     wb.save_to_writer(&mut writer).map_err(x)?;
-    let file = writer.into_inner().map_err(|e| ExportError::Write { path: out.display().to_string(), reason: e.error().to_string() })?;
+    let file = writer
+        .into_inner()
+        .map_err(|e| ExportError::Write { path: out.display().to_string(), reason: e.error().to_string() })?;
     pending.commit(file)?;
     Ok(ExportSummary { rows, path: out.display().to_string(), chain_heads })
 }

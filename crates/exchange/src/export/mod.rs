@@ -71,7 +71,9 @@ impl ExportError {
 
     fn spreadsheet(e: rust_xlsxwriter::XlsxError, path: &std::path::Path) -> ExportError {
         match e {
-            rust_xlsxwriter::XlsxError::IoError(io) => ExportError::Write { path: path.display().to_string(), reason: io.to_string() },
+            rust_xlsxwriter::XlsxError::IoError(io) => {
+                ExportError::Write { path: path.display().to_string(), reason: io.to_string() }
+            }
             rust_xlsxwriter::XlsxError::TempFileError(dir, io) => {
                 ExportError::Write { path: dir.display().to_string(), reason: io.to_string() }
             }

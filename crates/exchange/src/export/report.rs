@@ -16,9 +16,9 @@ use taizhang_ledger::report::{OverdueItem, Report};
 use taizhang_ledger::Ledger;
 
 use super::file::PendingFile;
-use taizhang_ledger::OutputTarget;
 use super::style;
 use super::{beijing_minute, write_date_cell, ExportError, ExportSummary};
+use taizhang_ledger::OutputTarget;
 
 pub const REPORT_SHEETS: [&str; 5] = ["汇总", "部门考核", "镇街情况", "问题类别", "超期清单"];
 
@@ -138,7 +138,13 @@ fn headers(ws: &mut Worksheet, row: u32, from_col: u16, names: &[&str], f: &Form
 
 fn summary_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
     let ws = wb.add_worksheet();
-    heading(ws, REPORT_SHEETS[0], &format!("{}企业问题办理情况汇总", rep.district_name), &stamp_line(&rep.period, rep.generated_at), 3)?;
+    heading(
+        ws,
+        REPORT_SHEETS[0],
+        &format!("{}企业问题办理情况汇总", rep.district_name),
+        &stamp_line(&rep.period, rep.generated_at),
+        3,
+    )?;
     for (col, w) in [(0, 22.0), (1, 12.0), (2, 14.0), (3, 56.0)] {
         ws.set_column_width(col, w)?;
     }
@@ -178,7 +184,14 @@ fn summary_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
         num(ws, r, 1, s.by_status.get(st).copied().unwrap_or(0), &c.number)?;
     }
     r += 2;
-    ws.merge_range(r, 0, r, 3, "数据链（生成时各设备事件链的链头，可用于核对台账文件是否被删改）", &style::subtitle().set_bold())?;
+    ws.merge_range(
+        r,
+        0,
+        r,
+        3,
+        "数据链（生成时各设备事件链的链头，可用于核对台账文件是否被删改）",
+        &style::subtitle().set_bold(),
+    )?;
     r += 1;
     headers(ws, r, 0, &["设备编号", "事件数", "", "链头哈希（SHA-256）"], &c.header)?;
     ws.merge_range(r, 1, r, 2, "事件数", &c.header)?;
@@ -193,8 +206,25 @@ fn summary_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
 }
 
 const LEAD_HEADERS: [&str; 19] = [
-    "交办件数", "签收件数", "按时签收", "及时签收率", "办结件数", "按期办结", "按期办结率", "已解决", "解决率", "当前超期",
-    "退回次数", "退回被维持", "申请延期", "获准延期", "重办", "评价件数", "满意件数", "满意率", "平均办理用时（工作日）",
+    "交办件数",
+    "签收件数",
+    "按时签收",
+    "及时签收率",
+    "办结件数",
+    "按期办结",
+    "按期办结率",
+    "已解决",
+    "解决率",
+    "当前超期",
+    "退回次数",
+    "退回被维持",
+    "申请延期",
+    "获准延期",
+    "重办",
+    "评价件数",
+    "满意件数",
+    "满意率",
+    "平均办理用时（工作日）",
 ];
 const SUPPORT_HEADERS: [&str; 5] = ["协办任务", "反馈意见", "按时反馈", "按时反馈率", "当前超期"];
 
@@ -204,7 +234,13 @@ fn department_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
     let sup0 = lead0 + LEAD_HEADERS.len() as u16;
     let score_col = sup0 + SUPPORT_HEADERS.len() as u16;
     let note_col = score_col + 1;
-    heading(ws, REPORT_SHEETS[1], &format!("{}职能部门问题办理情况考核表", rep.district_name), &stamp_line(&rep.period, rep.generated_at), note_col)?;
+    heading(
+        ws,
+        REPORT_SHEETS[1],
+        &format!("{}职能部门问题办理情况考核表", rep.district_name),
+        &stamp_line(&rep.period, rep.generated_at),
+        note_col,
+    )?;
     let w = &rep.weights;
     let note = format!(
         "说明：牵头、配合数据分列。综合得分 = 及时签收率×{} + 按期办结率×{} + 解决率×{} + 满意率×{}（无数据的比率不计，权重按其余比率折算为百分制），\
@@ -290,8 +326,15 @@ fn department_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
 
 fn township_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
     let ws = wb.add_worksheet();
-    let names = ["序号", "镇街", "走访次数", "重点企业数", "已走访重点企业", "走访覆盖率", "登记问题", "就地解决", "回访次数"];
-    heading(ws, REPORT_SHEETS[2], &format!("{}镇街走访及问题办理情况表", rep.district_name), &stamp_line(&rep.period, rep.generated_at), names.len() as u16 - 1)?;
+    let names =
+        ["序号", "镇街", "走访次数", "重点企业数", "已走访重点企业", "走访覆盖率", "登记问题", "就地解决", "回访次数"];
+    heading(
+        ws,
+        REPORT_SHEETS[2],
+        &format!("{}镇街走访及问题办理情况表", rep.district_name),
+        &stamp_line(&rep.period, rep.generated_at),
+        names.len() as u16 - 1,
+    )?;
     ws.set_column_width(0, 6)?;
     ws.set_column_width(1, 16)?;
     for col in 2..names.len() as u16 {
@@ -306,7 +349,14 @@ fn township_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
         r = 4 + i as u32;
         num(ws, r, 0, (i + 1) as u32, &c.number)?;
         ws.write_string_with_format(r, 1, &t.unit_name, &c.text)?;
-        let v = [t.visits, t.key_enterprises, t.key_enterprises_visited, t.problems_registered, t.resolved_locally, t.callbacks];
+        let v = [
+            t.visits,
+            t.key_enterprises,
+            t.key_enterprises_visited,
+            t.problems_registered,
+            t.resolved_locally,
+            t.callbacks,
+        ];
         for (k, x) in v.iter().enumerate() {
             sum[k] += x;
         }
@@ -333,9 +383,27 @@ fn township_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
 fn category_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
     let ws = wb.add_worksheet();
     let names = [
-        "序号", "问题类别", "期内登记", "占比", "期内办结", "已解决", "解决率", "期内销号", "当前在办", "当前超期", "评价件数", "满意件数", "满意率",
+        "序号",
+        "问题类别",
+        "期内登记",
+        "占比",
+        "期内办结",
+        "已解决",
+        "解决率",
+        "期内销号",
+        "当前在办",
+        "当前超期",
+        "评价件数",
+        "满意件数",
+        "满意率",
     ];
-    heading(ws, REPORT_SHEETS[3], &format!("{}企业问题分类统计表", rep.district_name), &stamp_line(&rep.period, rep.generated_at), names.len() as u16 - 1)?;
+    heading(
+        ws,
+        REPORT_SHEETS[3],
+        &format!("{}企业问题分类统计表", rep.district_name),
+        &stamp_line(&rep.period, rep.generated_at),
+        names.len() as u16 - 1,
+    )?;
     ws.set_column_width(0, 6)?;
     ws.set_column_width(1, 20)?;
     for col in 2..names.len() as u16 {
@@ -379,14 +447,31 @@ fn category_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
 }
 
 pub const OVERDUE_HEADERS: [&str; 13] = [
-    "序号", "问题编号", "企业名称", "所属镇街", "问题类别", "牵头单位", "办理状态", "超期情形", "签收时限", "办理时限", "超期工作日",
-    "督办等级", "督办次数",
+    "序号",
+    "问题编号",
+    "企业名称",
+    "所属镇街",
+    "问题类别",
+    "牵头单位",
+    "办理状态",
+    "超期情形",
+    "签收时限",
+    "办理时限",
+    "超期工作日",
+    "督办等级",
+    "督办次数",
 ];
 
 fn overdue_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
     let ws = wb.add_worksheet();
     let last = OVERDUE_HEADERS.len() as u16 - 1;
-    heading(ws, REPORT_SHEETS[4], &format!("{}超期问题清单", rep.district_name), &stamp_line(&rep.period, rep.generated_at), last)?;
+    heading(
+        ws,
+        REPORT_SHEETS[4],
+        &format!("{}超期问题清单", rep.district_name),
+        &stamp_line(&rep.period, rep.generated_at),
+        last,
+    )?;
     let line = format!(
         "截至 {}（北京时间），超期未签收或超期未办结的问题共 {} 件；超期按工作日计，按督办等级、超期天数排列。",
         beijing_minute(rep.generated_at),
@@ -422,7 +507,12 @@ fn overdue_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
         }
         num(ws, r, 10, o.days_overdue as f64, &c.number)?;
         match style::escalation_colors(o.level) {
-            Some((fill, font)) => ws.write_string_with_format(r, 11, o.level.label_zh(), &style::filled(style::centered(), fill, font).set_bold())?,
+            Some((fill, font)) => ws.write_string_with_format(
+                r,
+                11,
+                o.level.label_zh(),
+                &style::filled(style::centered(), fill, font).set_bold(),
+            )?,
             None => ws.write_string_with_format(r, 11, o.level.label_zh(), &c.center)?,
         };
         num(ws, r, 12, o.urge_count, &c.number)?;
@@ -439,7 +529,8 @@ fn build(rep: &Report) -> X<Workbook> {
     category_sheet(&mut wb, rep, &c)?;
     overdue_sheet(&mut wb, rep, &c)?;
     wb.set_properties(
-        &rust_xlsxwriter::DocProperties::new().set_title(format!("{}企业问题办理情况报告（{}）", rep.district_name, rep.period.label)),
+        &rust_xlsxwriter::DocProperties::new()
+            .set_title(format!("{}企业问题办理情况报告（{}）", rep.district_name, rep.period.label)),
     );
     Ok(wb)
 }
@@ -458,9 +549,15 @@ pub fn write_report_xlsx<'a>(
     let mut wb = build(report).map_err(x)?;
     let mut writer = BufWriter::new(file);
     wb.save_to_writer(&mut writer).map_err(x)?;
-    let file = writer.into_inner().map_err(|e| ExportError::Write { path: out.display().to_string(), reason: e.error().to_string() })?;
+    let file = writer
+        .into_inner()
+        .map_err(|e| ExportError::Write { path: out.display().to_string(), reason: e.error().to_string() })?;
     pending.commit(file)?;
-    Ok(ExportSummary { rows: report.overdue.len() as u64, path: out.display().to_string(), chain_heads: report.chain_heads.clone() })
+    Ok(ExportSummary {
+        rows: report.overdue.len() as u64,
+        path: out.display().to_string(),
+        chain_heads: report.chain_heads.clone(),
+    })
 }
 
 /// Makes the report for `period` at `now` and writes it at `out`.

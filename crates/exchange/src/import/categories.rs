@@ -81,7 +81,8 @@ fn match_part(text: &str, categories: &[String]) -> Result<String, Vec<String>> 
     }
     // A short form inside a category's name ("要素" → 水电气等要素, "政务" → 审批/政务服务).
     if t.chars().count() >= 2 {
-        let inside: Vec<&String> = categories.iter().filter(|c| names_of(c).iter().any(|n| n.contains(t.as_str()))).collect();
+        let inside: Vec<&String> =
+            categories.iter().filter(|c| names_of(c).iter().any(|n| n.contains(t.as_str()))).collect();
         if !inside.is_empty() {
             return unique(inside);
         }

@@ -17,7 +17,12 @@ use super::units::UnitResolver;
 use super::{ImportError, ImportKind, ImportOptions, ImportOutcome, ImportPreview, Severity, SkippedRow};
 use crate::header::Field;
 
-pub fn preview_enterprises(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) -> Result<ImportPreview, ImportError> {
+pub fn preview_enterprises(
+    ledger: &Ledger,
+    path: &Path,
+    opts: &ImportOptions,
+    now: DateTime<Utc>,
+) -> Result<ImportPreview, ImportError> {
     Ok(plan(ledger, path, opts, now)?.preview)
 }
 
@@ -92,7 +97,9 @@ fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) 
         if let Some(c) = &code {
             match check_credit_code(c) {
                 CreditCodeCheck::Valid => {}
-                CreditCodeCheck::BadCheckChar { .. } => sp.issue(row, Field::CreditCode, &raw_code, "import.row.credit_code_check", Severity::Warning),
+                CreditCodeCheck::BadCheckChar { .. } => {
+                    sp.issue(row, Field::CreditCode, &raw_code, "import.row.credit_code_check", Severity::Warning)
+                }
                 CreditCodeCheck::Malformed { .. } => {
                     sp.issue(row, Field::CreditCode, &raw_code, "import.row.credit_code_malformed", Severity::Warning);
                     code = None;
@@ -129,7 +136,11 @@ fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) 
         // A blank cell keeps what the ledger has; the sheet only overrides what it states.
         let pick = |f: Field, old: &str| {
             let v = get(f);
-            if v.is_empty() { old.to_string() } else { v }
+            if v.is_empty() {
+                old.to_string()
+            } else {
+                v
+            }
         };
         match existing {
             Some(old) => {

@@ -7,7 +7,9 @@ use std::path::Path;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use taizhang_core::credit_code::{check_credit_code, normalize_credit_code, CreditCodeCheck};
-use taizhang_core::import::{fitting_status, parse_done, parse_satisfaction, ImportOrigin, ImportedProblem, SheetStatusFacts};
+use taizhang_core::import::{
+    fitting_status, parse_done, parse_satisfaction, ImportOrigin, ImportedProblem, SheetStatusFacts,
+};
 use taizhang_core::model::*;
 use taizhang_core::workflow::{MAX_SHORT, MAX_TEXT};
 use taizhang_core::Command;
@@ -51,7 +53,12 @@ pub(super) struct Planned {
 }
 
 /// Reads and checks the file without writing anything.
-pub fn preview_ledger(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) -> Result<ImportPreview, ImportError> {
+pub fn preview_ledger(
+    ledger: &Ledger,
+    path: &Path,
+    opts: &ImportOptions,
+    now: DateTime<Utc>,
+) -> Result<ImportPreview, ImportError> {
     Ok(plan(ledger, path, opts, now)?.preview)
 }
 
@@ -152,7 +159,13 @@ fn check_categories(sp: &mut SheetPlan, opts: &ImportOptions, configured: &[Stri
     for a in &opts.add_categories {
         let a = a.trim();
         if a.is_empty() || a.chars().count() > MAX_SHORT {
-            sp.issues.push(super::RowIssue { row, column: String::new(), value: a.to_string(), code: "import.bad_category_name".into(), severity: Severity::Error });
+            sp.issues.push(super::RowIssue {
+                row,
+                column: String::new(),
+                value: a.to_string(),
+                code: "import.bad_category_name".into(),
+                severity: Severity::Error,
+            });
         } else if !configured.iter().any(|c| c == a) && !added.iter().any(|c| c == a) {
             added.push(a.to_string());
         }
@@ -172,7 +185,12 @@ fn check_categories(sp: &mut SheetPlan, opts: &ImportOptions, configured: &[Stri
     added
 }
 
-pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) -> Result<Planned, ImportError> {
+pub(super) fn plan(
+    ledger: &Ledger,
+    path: &Path,
+    opts: &ImportOptions,
+    now: DateTime<Utc>,
+) -> Result<Planned, ImportError> {
     let mut sp = SheetPlan::open(path, opts)?;
     let complete = sp.require(&[Field::Enterprise, Field::Description]);
     let units = ledger.units()?;
@@ -214,7 +232,9 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
         if let Some(c) = &code {
             match check_credit_code(c) {
                 CreditCodeCheck::Valid => {}
-                CreditCodeCheck::BadCheckChar { .. } => sp.issue(row, Field::CreditCode, &raw_code, "import.row.credit_code_check", Severity::Warning),
+                CreditCodeCheck::BadCheckChar { .. } => {
+                    sp.issue(row, Field::CreditCode, &raw_code, "import.row.credit_code_check", Severity::Warning)
+                }
                 CreditCodeCheck::Malformed { .. } => {
                     sp.issue(row, Field::CreditCode, &raw_code, "import.row.credit_code_malformed", Severity::Warning);
                     code = None;
@@ -276,7 +296,13 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
         }
 
         if lead_name.is_none() && !supporter_names.is_empty() {
-            sp.issue(row, Field::SupportUnits, &get(Field::SupportUnits), "import.row.supporters_without_lead", Severity::Error);
+            sp.issue(
+                row,
+                Field::SupportUnits,
+                &get(Field::SupportUnits),
+                "import.row.supporters_without_lead",
+                Severity::Error,
+            );
         }
         // What the core would refuse as too long is named here, in the preview.
         for (field, max) in [
@@ -485,7 +511,13 @@ pub(super) fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: Date
                 satisfaction,
                 closed_on,
                 status,
-                origin: ImportOrigin { file: file.clone(), sheet: sheet_name.clone(), row, key, file_sha256: file_sha256.clone() },
+                origin: ImportOrigin {
+                    file: file.clone(),
+                    sheet: sheet_name.clone(),
+                    row,
+                    key,
+                    file_sha256: file_sha256.clone(),
+                },
             },
         });
     }

@@ -16,8 +16,8 @@ mod units;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use taizhang_core::model::{Id, Status, UnitKind};
 use taizhang_core::coded::{Coded, Params};
+use taizhang_core::model::{Id, Status, UnitKind};
 use taizhang_ledger::LedgerError;
 
 use crate::header::{Field, MatchKind};
@@ -305,7 +305,6 @@ fn file_name(path: &Path) -> String {
     path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string()
 }
 
-
 /// Runs a planned import: refused while any row has an error; otherwise every command in one
 /// transaction, with progress, and a refusal pointed at the row it came from.
 fn commit(
@@ -320,7 +319,8 @@ fn commit(
     let actor = ledger.actor(user)?;
     if !taizhang_core::workflow::capabilities(actor.user.role).import {
         return Err(ImportError::Ledger(
-            taizhang_core::DomainError::forbidden(&actor.user.login, "import", "only the coordinating office imports").into(),
+            taizhang_core::DomainError::forbidden(&actor.user.login, "import", "only the coordinating office imports")
+                .into(),
         ));
     }
     let errors = planned.preview.issues.iter().filter(|i| i.severity == Severity::Error).count() as u32;

@@ -5,7 +5,10 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::{column_letter, file_name, ColumnMapping, ImportError, ImportOptions, RowIssue, Severity, SkippedRow, UnimportedColumn};
+use super::{
+    column_letter, file_name, ColumnMapping, ImportError, ImportOptions, RowIssue, Severity, SkippedRow,
+    UnimportedColumn,
+};
 use crate::cells::{is_blank_row, is_footer_row};
 use crate::header::{find_header, header_at, resemblance, Field, HeaderMatch};
 use crate::sheet::{read_workbook_checked, Workbook};
@@ -25,10 +28,8 @@ pub struct SheetPlan {
 
 impl SheetPlan {
     pub fn open(path: &Path, opts: &ImportOptions) -> Result<SheetPlan, ImportError> {
-        let bytes = std::fs::read(path).map_err(|e| crate::sheet::ReadError::Io {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| crate::sheet::ReadError::Io { path: path.display().to_string(), reason: e.to_string() })?;
         let workbook = read_workbook_checked(path, &bytes, opts.sheet.as_deref())?;
         let rows = &workbook.sheet.rows;
         let mut header = match opts.header_row {
@@ -95,7 +96,11 @@ impl SheetPlan {
             if is_blank_row(&content) {
                 self.skipped.push(SkippedRow { row, reason: "blank".into(), detail: String::new() });
             } else if is_footer_row(cells) {
-                self.skipped.push(SkippedRow { row, reason: "footer".into(), detail: cells.iter().find(|c| !c.is_empty()).cloned().unwrap_or_default() });
+                self.skipped.push(SkippedRow {
+                    row,
+                    reason: "footer".into(),
+                    detail: cells.iter().find(|c| !c.is_empty()).cloned().unwrap_or_default(),
+                });
             } else {
                 out.push((row, cells.clone()));
             }
@@ -107,7 +112,8 @@ impl SheetPlan {
     /// `read`, or it has none), with a suggestion: the field its header names when another
     /// column holds that field, or a field its header resembles.
     pub fn unimported(&self, read: &[Field], chosen: &ImportOptions) -> Vec<UnimportedColumn> {
-        let rows: Vec<&Vec<String>> = self.workbook.sheet.rows[(self.header.row + 1).min(self.workbook.sheet.rows.len())..]
+        let rows: Vec<&Vec<String>> = self.workbook.sheet.rows
+            [(self.header.row + 1).min(self.workbook.sheet.rows.len())..]
             .iter()
             .filter(|r| !is_blank_row(r) && !is_footer_row(r))
             .collect();
@@ -131,7 +137,11 @@ impl SheetPlan {
                 let holder = self.header.column(f).map(|h| column_letter(h as u32));
                 (if by_hand { "ignored" } else { "field_taken" }, Some(f), holder)
             } else if by_hand {
-                ("ignored", crate::header::field_of(&header).or_else(|| resemblance(&header)).filter(|f| read.contains(f)), None)
+                (
+                    "ignored",
+                    crate::header::field_of(&header).or_else(|| resemblance(&header)).filter(|f| read.contains(f)),
+                    None,
+                )
             } else {
                 match resemblance(&header).filter(|f| read.contains(f)) {
                     Some(f) => ("resembles", Some(f), self.header.column(f).map(|h| column_letter(h as u32))),
@@ -156,11 +166,7 @@ impl SheetPlan {
     }
 
     pub fn header_text(&self, field: Field) -> String {
-        self.header
-            .column(field)
-            .and_then(|c| self.columns.get(c))
-            .map(|m| m.header.clone())
-            .unwrap_or_default()
+        self.header.column(field).and_then(|c| self.columns.get(c)).map(|m| m.header.clone()).unwrap_or_default()
     }
 
     pub fn issue(&mut self, row: u32, field: Field, value: &str, code: &str, severity: Severity) {

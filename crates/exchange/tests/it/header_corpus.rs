@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use taizhang_exchange::header::{match_header, Field, MatchKind};
 
 fn field(key: &str) -> Field {
-    serde_json::from_value(serde_json::Value::String(key.to_string())).unwrap_or_else(|_| panic!("unknown field key {key:?}"))
+    serde_json::from_value(serde_json::Value::String(key.to_string()))
+        .unwrap_or_else(|_| panic!("unknown field key {key:?}"))
 }
 
 #[test]
@@ -27,7 +28,12 @@ fn every_header_in_the_corpus_maps_as_it_should() {
         if cols[0] == "-" {
             negatives += 1;
             if let Some(g) = got {
-                failures.push(format!("line {}: {header:?} must map to nothing, got {:?} ({:?})", n + 1, g.field, g.kind));
+                failures.push(format!(
+                    "line {}: {header:?} must map to nothing, got {:?} ({:?})",
+                    n + 1,
+                    g.field,
+                    g.kind
+                ));
             }
             continue;
         }

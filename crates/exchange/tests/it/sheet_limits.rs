@@ -115,7 +115,8 @@ fn a_shared_string_table_that_lies_or_unpacks_too_far_is_refused() {
     with_shared_strings(&path, &sst("100000000000", &["企业名称", "问题描述", "MARK"]));
     assert_eq!(code(&path), "import.damaged");
     // Hidden behind a comment that names a small count, it is still seen.
-    let commented = sst("100000000000", &["企业名称", "问题描述", "MARK"]).replace("<sst ", "<!-- <sst uniqueCount=\"3\"> --><sst ");
+    let commented = sst("100000000000", &["企业名称", "问题描述", "MARK"])
+        .replace("<sst ", "<!-- <sst uniqueCount=\"3\"> --><sst ");
     with_shared_strings(&path, &commented);
     assert_eq!(code(&path), "import.damaged");
     // A table that unpacks past its limit (that many of one letter deflate to a few hundred KB).

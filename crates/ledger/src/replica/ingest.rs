@@ -37,25 +37,31 @@ impl Ledger {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         crate::output::check_same_file(self.path.as_deref(), self.identity.as_ref())?;
         let top_applied: i64 =
-            tx.query_row("SELECT coalesce(max(server_seq), 0) FROM replica_events WHERE state = 'applied'", [], |r| r.get(0))?;
-        let pending_before: i64 = tx.query_row("SELECT count(*) FROM replica_events WHERE state = 'pending'", [], |r| r.get(0))?;
+            tx.query_row("SELECT coalesce(max(server_seq), 0) FROM replica_events WHERE state = 'applied'", [], |r| {
+                r.get(0)
+            })?;
+        let pending_before: i64 =
+            tx.query_row("SELECT count(*) FROM replica_events WHERE state = 'pending'", [], |r| r.get(0))?;
         let mut out = PullOutcome::default();
         let mut on_top = Vec::new();
         let mut refold = false;
         for p in events {
             let e = &p.event;
-            let invalid = |reason: &str| LedgerError::PulledEventInvalid { event_id: e.id.clone(), reason: reason.into() };
+            let invalid =
+                |reason: &str| LedgerError::PulledEventInvalid { event_id: e.id.clone(), reason: reason.into() };
             if !matches!(p.outcome.as_str(), "applied" | "no_effect" | "refused") || p.server_seq < 1 {
                 return Err(invalid("an unknown outcome or server_seq"));
             }
             if recompute_hash(e) != e.hash {
                 return Err(invalid("its hash is not its fields'"));
             }
-            let value: serde_json::Value = serde_json::from_str(&e.payload).map_err(|_| invalid("its payload is not JSON"))?;
+            let value: serde_json::Value =
+                serde_json::from_str(&e.payload).map_err(|_| invalid("its payload is not JSON"))?;
             if canonical_json(&value) != e.payload || parse_instant(&e.occurred_at).is_none() {
                 return Err(invalid("its payload or time is not in canonical form"));
             }
-            let body = EventBody::from_parts(&e.kind, value).map_err(|_| invalid("an event kind this program cannot read"))?;
+            let body =
+                EventBody::from_parts(&e.kind, value).map_err(|_| invalid("an event kind this program cannot read"))?;
             let held: Option<String> =
                 tx.query_row("SELECT hash FROM events WHERE id = ?1", [&e.id], |r| r.get(0)).optional()?;
             match held {

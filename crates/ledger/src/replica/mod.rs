@@ -20,4 +20,3 @@ mod state;
 pub use ingest::PullOutcome;
 pub use outbox::{OutboxEvent, PushRecord};
 pub use state::{Joined, ReplicaInfo, ReplicaStatus, SettledEvent};
-

@@ -63,7 +63,9 @@ impl Ledger {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         crate::output::check_same_file(self.path.as_deref(), self.identity.as_ref())?;
         let top_applied: i64 =
-            tx.query_row("SELECT coalesce(max(server_seq), 0) FROM replica_events WHERE state = 'applied'", [], |r| r.get(0))?;
+            tx.query_row("SELECT coalesce(max(server_seq), 0) FROM replica_events WHERE state = 'applied'", [], |r| {
+                r.get(0)
+            })?;
         let mut record = PushRecord::default();
         let mut refold = false;
         for o in outcomes {
@@ -72,8 +74,11 @@ impl Ledger {
                     Ok((r.get(0)?, r.get(1)?))
                 })
                 .optional()?;
-            let invalid = |reason: &str| LedgerError::PulledEventInvalid { event_id: o.id.clone(), reason: reason.into() };
-            let Some((state, server_seq)) = held else { return Err(invalid("an outcome for an event this file does not hold")) };
+            let invalid =
+                |reason: &str| LedgerError::PulledEventInvalid { event_id: o.id.clone(), reason: reason.into() };
+            let Some((state, server_seq)) = held else {
+                return Err(invalid("an outcome for an event this file does not hold"));
+            };
             if !matches!(o.outcome.as_str(), "applied" | "no_effect" | "refused") {
                 return Err(invalid("an unknown outcome"));
             }

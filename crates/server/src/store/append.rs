@@ -6,10 +6,10 @@
 
 use chrono::{DateTime, Utc};
 use postgres::Transaction;
+use taizhang_core::admit::{admit, AdmitContext};
 use taizhang_core::calendar::Calendar;
 use taizhang_core::chain::GENESIS_HASH;
 use taizhang_core::event::EVENT_SCHEMA_VERSION;
-use taizhang_core::admit::{admit, AdmitContext};
 use taizhang_core::{DomainError, EventBody, EventMeta, Settings};
 
 use crate::error::{reason_json, Result};
@@ -84,7 +84,12 @@ impl Appender {
         };
         if let (Some(Verdict::Admitted), Ok((body, meta))) = (&verdict, &parsed) {
             fold::apply(tx, body, meta, server_seq)?;
-            if matches!(body, EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } | EventBody::SettingsChanged { .. }) {
+            if matches!(
+                body,
+                EventBody::CalendarYearSet { .. }
+                    | EventBody::CalendarDaySet { .. }
+                    | EventBody::SettingsChanged { .. }
+            ) {
                 self.context = None;
             }
         }
@@ -124,7 +129,8 @@ fn parse(ev: &WireEvent) -> std::result::Result<(EventBody, EventMeta), DomainEr
     if ev.schema_version > EVENT_SCHEMA_VERSION as i64 || ev.schema_version < 1 {
         return Err(unreadable("schema_version this server does not know"));
     }
-    let payload: serde_json::Value = serde_json::from_str(&ev.payload).map_err(|_| unreadable("payload is not JSON"))?;
+    let payload: serde_json::Value =
+        serde_json::from_str(&ev.payload).map_err(|_| unreadable("payload is not JSON"))?;
     let body = EventBody::from_parts(&ev.kind, payload).map_err(|_| unreadable("unknown kind or payload shape"))?;
     let occurred_at = DateTime::parse_from_rfc3339(&ev.occurred_at)
         .map_err(|_| unreadable("occurred_at is not an RFC 3339 instant"))?

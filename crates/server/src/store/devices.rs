@@ -10,7 +10,8 @@ use crate::error::{Result, ServerError};
 use crate::protocol::{DeviceReply, JoinRequest};
 use crate::sign::public_key;
 
-const COLS: &str = "d.id, d.user_id, u.login, d.kind, d.name, d.key_alg, d.public_key, d.state, d.joined_at, d.decided_at,
+const COLS: &str =
+    "d.id, d.user_id, u.login, d.kind, d.name, d.key_alg, d.public_key, d.state, d.joined_at, d.decided_at,
                     d.decided_by, d.last_seq, d.last_hash";
 
 fn row(r: &Row) -> DeviceRow {
@@ -73,7 +74,6 @@ pub fn join(c: &mut Client, req: &JoinRequest, now: DateTime<Utc>) -> Result<Dev
     tx.commit()?;
     Ok(d.reply())
 }
-
 
 /// Approves or revokes a desktop device. Revocation is final: a revoked device cannot be
 /// approved again (it joins anew with a new key), and its later events are stored flagged.

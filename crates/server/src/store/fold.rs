@@ -70,7 +70,10 @@ fn apply_other(tx: &mut Transaction<'_>, body: &EventBody) -> Result<()> {
     use EventBody as E;
     match body {
         // Calendar and settings are read as a fold of their events (`world::context`).
-        E::LedgerInitialized { .. } | E::CalendarYearSet { .. } | E::CalendarDaySet { .. } | E::SettingsChanged { .. } => {}
+        E::LedgerInitialized { .. }
+        | E::CalendarYearSet { .. }
+        | E::CalendarDaySet { .. }
+        | E::SettingsChanged { .. } => {}
         E::UnitCreated { unit } | E::UnitUpdated { unit } => {
             tx.execute(
                 "INSERT INTO units (id, name, body) VALUES ($1, $2, $3)
@@ -79,7 +82,10 @@ fn apply_other(tx: &mut Transaction<'_>, body: &EventBody) -> Result<()> {
             )?;
         }
         E::UserCreated { user } => {
-            tx.execute("INSERT INTO users (id, login, body) VALUES ($1, $2, $3)", &[&user.id, &user.login, &json(user)?])?;
+            tx.execute(
+                "INSERT INTO users (id, login, body) VALUES ($1, $2, $3)",
+                &[&user.id, &user.login, &json(user)?],
+            )?;
         }
         E::UserUpdated { user_id, name, unit_id, role, active } => {
             let mut u = user(tx, user_id)?;
@@ -111,7 +117,8 @@ fn apply_other(tx: &mut Transaction<'_>, body: &EventBody) -> Result<()> {
 }
 
 fn user(tx: &mut Transaction<'_>, id: &str) -> Result<User> {
-    load(tx, "SELECT body FROM users WHERE id = $1", id)?.ok_or_else(|| ServerError::Internal(format!("applied event for unknown user {id}")))
+    load(tx, "SELECT body FROM users WHERE id = $1", id)?
+        .ok_or_else(|| ServerError::Internal(format!("applied event for unknown user {id}")))
 }
 
 /// What a pull filters an event by: (problem, enterprise, township). A problem event names its

@@ -115,7 +115,8 @@ pub fn execute(c: &mut Client, login: &str, cmds: &[Command], now: DateTime<Utc>
     let mut tx = c.transaction()?;
     let mut appender = Appender::lock(&mut tx, now)?;
     let mut dev = server_device(&mut tx)?;
-    let who = actor(&mut tx, login)?.ok_or_else(|| ServerError::Domain(taizhang_core::DomainError::not_found("user", login)))?;
+    let who = actor(&mut tx, login)?
+        .ok_or_else(|| ServerError::Domain(taizhang_core::DomainError::not_found("user", login)))?;
     let mut out = Vec::new();
     for cmd in cmds {
         let (calendar, settings) = context(&mut tx)?;

@@ -108,10 +108,20 @@ impl Store for PgStore {
     fn decide_device(&self, id: &str, approve: bool, by: &str, now: DateTime<Utc>) -> Result<DeviceRow> {
         devices::decide(&mut *self.conn()?, id, approve, by, now)
     }
-    fn push(&self, device: &DeviceRow, events: &[crate::protocol::WireEvent], now: DateTime<Utc>) -> Result<crate::protocol::PushReply> {
+    fn push(
+        &self,
+        device: &DeviceRow,
+        events: &[crate::protocol::WireEvent],
+        now: DateTime<Utc>,
+    ) -> Result<crate::protocol::PushReply> {
         push::push(&mut *self.conn()?, &device.id, events, now)
     }
-    fn pull(&self, device: &DeviceRow, cursor: crate::protocol::Cursor, limit: i64) -> Result<crate::protocol::PullReply> {
+    fn pull(
+        &self,
+        device: &DeviceRow,
+        cursor: crate::protocol::Cursor,
+        limit: i64,
+    ) -> Result<crate::protocol::PullReply> {
         pull::pull(&mut *self.conn()?, device, cursor, limit)
     }
     fn verify(&self) -> Result<VerifyReport> {
@@ -125,7 +135,13 @@ impl Store for PgStore {
 impl PgStore {
     /// The unit with this id or name.
     pub fn unit_id(&self, id_or_name: &str) -> Result<Option<String>> {
-        Ok(self.conn()?.query_opt("SELECT id FROM units WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1", &[&id_or_name])?.map(|r| r.get(0)))
+        Ok(self
+            .conn()?
+            .query_opt(
+                "SELECT id FROM units WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1",
+                &[&id_or_name],
+            )?
+            .map(|r| r.get(0)))
     }
 
     /// The user with this login.

@@ -18,14 +18,16 @@ use super::DeviceRow;
 use crate::error::{Result, ServerError};
 use crate::protocol::{Cursor, PullReply, PulledEvent, MAX_PAGE};
 
-const EVENT_COLS: &str = "e.server_seq, e.id, e.device_id, e.device_seq, e.prev_hash, e.hash, e.actor, e.occurred_at, e.kind,
+const EVENT_COLS: &str =
+    "e.server_seq, e.id, e.device_id, e.device_seq, e.prev_hash, e.hash, e.actor, e.occurred_at, e.kind,
      e.schema_version, e.payload, e.sig_alg, e.sig, e.outcome, e.reason, e.flag";
 
 pub fn pull(c: &mut Client, device: &DeviceRow, cursor: Cursor, limit: i64) -> Result<PullReply> {
     let limit = limit.clamp(1, MAX_PAGE);
     let user_id = device.user_id.clone().ok_or_else(|| ServerError::UnknownDevice { device: device.id.clone() })?;
     // One snapshot for the page and its high water.
-    let mut tx = c.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start()?;
+    let mut tx =
+        c.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start()?;
     let user: User = tx
         .query_opt("SELECT body FROM users WHERE id = $1", &[&user_id])?
         .map(|r| serde_json::from_value(r.get(0)))

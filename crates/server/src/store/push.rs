@@ -97,4 +97,3 @@ pub fn push(c: &mut Client, device_id: &str, events: &[WireEvent], now: DateTime
     tx.commit()?;
     Ok(PushReply { outcomes, stopped })
 }
-

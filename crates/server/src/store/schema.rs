@@ -25,14 +25,17 @@ pub fn migrate(client: &mut Client) -> Result<usize> {
     )?;
     let current = applied_version(client)?;
     if current > latest() {
-        return Err(ServerError::NotADistrict { reason: format!("schema version {current} is newer than {}", latest()) });
+        return Err(ServerError::NotADistrict {
+            reason: format!("schema version {current} is newer than {}", latest()),
+        });
     }
     let mut ran = 0;
     for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
         let mut tx = client.transaction()?;
         // Two `init`s at once: the second waits here and then finds the step recorded.
         tx.execute("SELECT pg_advisory_xact_lock(7242, 1)", &[])?;
-        let done: bool = tx.query_one("SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", &[version])?.get(0);
+        let done: bool =
+            tx.query_one("SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", &[version])?.get(0);
         if done {
             continue;
         }
@@ -62,7 +65,9 @@ pub fn check(client: &mut Client) -> Result<()> {
         return Err(ServerError::NotADistrict { reason: format!("schema version {v} is newer than {}", latest()) });
     }
     if v < latest() {
-        return Err(ServerError::NotADistrict { reason: format!("schema version {v} is older: run taizhang-server init to migrate") });
+        return Err(ServerError::NotADistrict {
+            reason: format!("schema version {v} is older: run taizhang-server init to migrate"),
+        });
     }
     Ok(())
 }

@@ -13,7 +13,8 @@ use crate::error::Result;
 use crate::sign::{chain_link, event_message, public_key, recompute_hash, verify as verify_sig};
 
 pub fn verify(c: &mut Client) -> Result<VerifyReport> {
-    let mut tx = c.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start()?;
+    let mut tx =
+        c.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start()?;
     let mut keys = HashMap::new();
     for r in tx.query("SELECT id, key_alg, public_key FROM devices", &[])? {
         let (id, alg, key): (String, String, String) = (r.get(0), r.get(1), r.get(2));
@@ -38,7 +39,8 @@ pub fn verify(c: &mut Client) -> Result<VerifyReport> {
         for r in &rows {
             let seq: i64 = r.get("server_seq");
             let ev = super::pg::wire_event(r);
-            let broken = |why: String| Ok(VerifyReport { events: count, head: prev_chain.clone(), broken: Some((seq, why)) });
+            let broken =
+                |why: String| Ok(VerifyReport { events: count, head: prev_chain.clone(), broken: Some((seq, why)) });
             if seq != expected_seq {
                 return Ok(VerifyReport {
                     events: count,
@@ -49,7 +51,8 @@ pub fn verify(c: &mut Client) -> Result<VerifyReport> {
             if recompute_hash(&ev) != ev.hash {
                 return broken("the event's fields do not match its hash".into());
             }
-            let (outcome, reason_code, flag): (String, String, String) = (r.get("outcome"), r.get("reason_code"), r.get("flag"));
+            let (outcome, reason_code, flag): (String, String, String) =
+                (r.get("outcome"), r.get("reason_code"), r.get("flag"));
             let link = chain_link(&prev_chain, seq, &ev.hash, &outcome, &reason_code, &flag);
             if link != r.get::<_, String>("chain_hash") {
                 return broken("the server chain link does not match".into());

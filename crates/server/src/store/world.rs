@@ -38,8 +38,10 @@ impl<'a, 't> PgWorld<'a, 't> {
     fn body<T: DeserializeOwned>(&self, sql: &str, arg: &str) -> Option<T> {
         let r = (|| {
             let row = self.tx.borrow_mut().query_opt(sql, &[&arg])?;
-            row.map(|r| serde_json::from_value(r.get(0)).map_err(|e| ServerError::Internal(format!("stored aggregate: {e}"))))
-                .transpose()
+            row.map(|r| {
+                serde_json::from_value(r.get(0)).map_err(|e| ServerError::Internal(format!("stored aggregate: {e}")))
+            })
+            .transpose()
         })();
         self.keep(r)
     }
@@ -48,7 +50,10 @@ impl<'a, 't> PgWorld<'a, 't> {
         let r = (|| {
             let rows = self.tx.borrow_mut().query(sql, &[])?;
             rows.iter()
-                .map(|r| serde_json::from_value(r.get(0)).map_err(|e| ServerError::Internal(format!("stored aggregate: {e}"))))
+                .map(|r| {
+                    serde_json::from_value(r.get(0))
+                        .map_err(|e| ServerError::Internal(format!("stored aggregate: {e}")))
+                })
                 .collect::<Result<Vec<T>>>()
                 .map(Some)
         })();
@@ -139,13 +144,19 @@ pub fn context(tx: &mut Transaction<'_>) -> Result<(Calendar, Settings)> {
 
 /// The acting user with their unit, as the projections hold them now.
 pub fn actor(tx: &mut Transaction<'_>, login_or_id: &str) -> Result<Option<Actor>> {
-    let Some(row) = tx.query_opt("SELECT body FROM users WHERE id = $1 OR login = $1 ORDER BY (id = $1) DESC LIMIT 1", &[&login_or_id])? else {
+    let Some(row) = tx.query_opt(
+        "SELECT body FROM users WHERE id = $1 OR login = $1 ORDER BY (id = $1) DESC LIMIT 1",
+        &[&login_or_id],
+    )?
+    else {
         return Ok(None);
     };
-    let user: User = serde_json::from_value(row.get(0)).map_err(|e| ServerError::Internal(format!("stored user: {e}")))?;
+    let user: User =
+        serde_json::from_value(row.get(0)).map_err(|e| ServerError::Internal(format!("stored user: {e}")))?;
     let Some(row) = tx.query_opt("SELECT body FROM units WHERE id = $1", &[&user.unit_id])? else {
         return Ok(None);
     };
-    let unit: Unit = serde_json::from_value(row.get(0)).map_err(|e| ServerError::Internal(format!("stored unit: {e}")))?;
+    let unit: Unit =
+        serde_json::from_value(row.get(0)).map_err(|e| ServerError::Internal(format!("stored unit: {e}")))?;
     Ok(Some(Actor { user, unit }))
 }

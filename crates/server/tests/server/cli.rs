@@ -56,16 +56,34 @@ fn the_binary_inits_a_district_and_runs_the_offices_commands() {
     assert_eq!(v["code"], "server.already_initialized");
     let (ok, _, err) = server(&url, &["unit", "add", "--name", "一镇", "--short-name", "一镇", "--kind", "township"]);
     assert!(ok, "{err}");
-    let (ok, v, err) = server_with_input(&url, &["user", "add", "--login", "zhang", "--name", "张三", "--unit", "一镇", "--role", "township", "--with-password"], &format!("{PASSWORD}\n"));
+    let (ok, v, err) = server_with_input(
+        &url,
+        &[
+            "user",
+            "add",
+            "--login",
+            "zhang",
+            "--name",
+            "张三",
+            "--unit",
+            "一镇",
+            "--role",
+            "township",
+            "--with-password",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
     assert!(ok, "{err}");
     assert_eq!(v.as_array().map(Vec::len), Some(2), "user created and password set: {v}");
     assert!(v.as_array().unwrap().iter().all(|o| o["outcome"] == "applied"));
     // The core decides the office's commands too: a role that does not fit its unit.
-    let (ok, v, _) = server(&url, &["user", "add", "--login", "li", "--name", "李四", "--unit", "一镇", "--role", "department"]);
+    let (ok, v, _) =
+        server(&url, &["user", "add", "--login", "li", "--name", "李四", "--unit", "一镇", "--role", "department"]);
     assert!(!ok);
     assert_eq!(v["code"], "input.invalid");
     // And only the office may: zhang is a township official.
-    let (ok, v, _) = server(&url, &["unit", "add", "--name", "二镇", "--short-name", "二镇", "--kind", "township", "--as", "zhang"]);
+    let (ok, v, _) =
+        server(&url, &["unit", "add", "--name", "二镇", "--short-name", "二镇", "--kind", "township", "--as", "zhang"]);
     assert!(!ok);
     assert_eq!(v["code"], "auth.forbidden");
     let (ok, v, _) = server(&url, &["device", "list"]);

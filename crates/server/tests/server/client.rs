@@ -136,7 +136,14 @@ impl Device {
     }
 }
 
-pub fn send(base: &str, method: &str, path: &str, protocol: u32, headers: &[(&str, &str)], body: Option<Vec<u8>>) -> (u16, Value) {
+pub fn send(
+    base: &str,
+    method: &str,
+    path: &str,
+    protocol: u32,
+    headers: &[(&str, &str)],
+    body: Option<Vec<u8>>,
+) -> (u16, Value) {
     let url = format!("{base}{path}");
     let a = agent();
     let resp = if method == "GET" {
@@ -146,7 +153,8 @@ pub fn send(base: &str, method: &str, path: &str, protocol: u32, headers: &[(&st
         }
         r.call()
     } else {
-        let mut r = a.post(&url).header(PROTOCOL_HEADER, protocol.to_string()).header("content-type", "application/json");
+        let mut r =
+            a.post(&url).header(PROTOCOL_HEADER, protocol.to_string()).header("content-type", "application/json");
         for (k, v) in headers {
             r = r.header(*k, *v);
         }

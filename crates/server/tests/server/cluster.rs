@@ -23,7 +23,8 @@ static CLUSTER: OnceLock<Cluster> = OnceLock::new();
 static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 
 fn pg_bin(tool: &str) -> PathBuf {
-    let dir = std::env::var_os("TAIZHANG_PG_BIN").map(PathBuf::from).unwrap_or_else(|| "/usr/lib/postgresql/15/bin".into());
+    let dir =
+        std::env::var_os("TAIZHANG_PG_BIN").map(PathBuf::from).unwrap_or_else(|| "/usr/lib/postgresql/15/bin".into());
     let p = dir.join(tool);
     assert!(
         p.exists(),
@@ -79,7 +80,12 @@ fn make_dir(base: &Path) -> PathBuf {
 }
 
 fn usable_by_postgres(dir: &Path) -> bool {
-    !is_root() || Command::new("runuser").args(["-u", "postgres", "--", "test", "-w"]).arg(dir).status().is_ok_and(|s| s.success())
+    !is_root()
+        || Command::new("runuser")
+            .args(["-u", "postgres", "--", "test", "-w"])
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success())
 }
 
 pub fn cluster() -> &'static Cluster {
@@ -142,7 +148,8 @@ impl Cluster {
 }
 
 fn admin_exec(c: &Cluster, sql: &str) {
-    let mut client = postgres::Client::connect(&c.url("postgres"), postgres::NoTls).expect("connect to the test cluster");
+    let mut client =
+        postgres::Client::connect(&c.url("postgres"), postgres::NoTls).expect("connect to the test cluster");
     client.batch_execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 

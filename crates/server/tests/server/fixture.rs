@@ -62,7 +62,10 @@ impl District {
 
     fn unit(&self, name: &str, short: &str, kind: UnitKind) -> String {
         let id = new_id(t0());
-        self.exec("admin", Command::CreateUnit { unit_id: id.clone(), name: name.into(), short_name: short.into(), kind });
+        self.exec(
+            "admin",
+            Command::CreateUnit { unit_id: id.clone(), name: name.into(), short_name: short.into(), kind },
+        );
         id
     }
 
@@ -70,7 +73,13 @@ impl District {
         let id = new_id(t0());
         self.exec(
             "admin",
-            Command::CreateUser { user_id: id.clone(), login: login.into(), name: login.into(), unit_id: unit.into(), role },
+            Command::CreateUser {
+                user_id: id.clone(),
+                login: login.into(),
+                name: login.into(),
+                unit_id: unit.into(),
+                role,
+            },
         );
         let hash = taizhang_server::store::office::password_hash(PASSWORD).unwrap();
         self.exec("admin", Command::SetPassword { user_id: id.clone(), password_hash: Some(hash) });

@@ -55,7 +55,10 @@ fn a_device_joins_waits_for_approval_and_is_revoked() {
     assert_eq!(v["outcomes"][0]["flag"], "device_revoked");
     assert_eq!(v["outcomes"][0]["reason"]["code"], "sync.device_revoked");
     assert_eq!(count(&d.url, "SELECT count(*) FROM visits"), visits);
-    assert_eq!(count(&d.url, &format!("SELECT count(*) FROM events WHERE id = '{}' AND flag = 'device_revoked'", ev2.id)), 1);
+    assert_eq!(
+        count(&d.url, &format!("SELECT count(*) FROM events WHERE id = '{}' AND flag = 'device_revoked'", ev2.id)),
+        1
+    );
     let (s, v) = dev.pull(base, 0, 0, 10);
     assert_eq!((s, code(&v)), (403, "sync.device_revoked"));
     assert!(d.store.decide_device(&dev.id, true, "admin", t0()).is_err(), "revocation is final");
@@ -133,7 +136,8 @@ fn a_retry_gets_the_same_reply_and_an_id_with_another_hash_raises_an_alarm() {
     let d = District::new();
     let base = &d.server.base;
     let mut dev = d.device("t1");
-    let unknown = EventBody::Signed { problem_id: "no-such-problem".into(), unit_id: d.t1.clone(), handler: String::new() };
+    let unknown =
+        EventBody::Signed { problem_id: "no-such-problem".into(), unit_id: d.t1.clone(), handler: String::new() };
     // (Refused by the core: a retry must repeat the refusal, not decide it again.)
     let e = vec![dev.event(&visit(&d), t0()), dev.event(&unknown, t0()), dev.event(&visit(&d), t0())];
     let (_, first) = dev.push(base, &e);
@@ -160,7 +164,8 @@ fn a_retry_gets_the_same_reply_and_an_id_with_another_hash_raises_an_alarm() {
     let (_, v) = dev.push(base, &[fork]);
     assert_eq!(v["stopped"]["code"], "sync.chain_fork", "{v}");
     assert_eq!(count(&d.url, "SELECT count(*) FROM alarms"), 2);
-    let stored = count(&d.url, &format!("SELECT count(*) FROM events WHERE id = '{}' AND hash = '{}'", e[0].id, e[0].hash));
+    let stored =
+        count(&d.url, &format!("SELECT count(*) FROM events WHERE id = '{}' AND hash = '{}'", e[0].id, e[0].hash));
     assert_eq!(stored, 1, "the first content stays");
     assert_eq!(count(&d.url, "SELECT count(*) FROM events"), n);
 }
@@ -172,7 +177,8 @@ fn every_event_gets_an_outcome_and_only_applied_ones_change_projections() {
     let mut dev = d.device("t1");
     let visits = count(&d.url, "SELECT count(*) FROM visits");
     let applied = dev.event(&visit(&d), t0());
-    let unknown = dev.event(&EventBody::Signed { problem_id: "nope".into(), unit_id: d.t1.clone(), handler: String::new() }, t0());
+    let unknown = dev
+        .event(&EventBody::Signed { problem_id: "nope".into(), unit_id: d.t1.clone(), handler: String::new() }, t0());
     let d1 = d.user_id("d1");
     let impersonated = dev.event_as(&d1, &visit(&d), t0());
     // A validly signed link whose content this server cannot read: stored and refused.
@@ -186,7 +192,10 @@ fn every_event_gets_an_outcome_and_only_applied_ones_change_projections() {
     assert_eq!(o[0]["outcome"], "applied");
     assert_eq!(o[0]["reason"], Value::Null);
     assert_eq!((o[1]["outcome"].as_str(), o[1]["reason"]["code"].as_str()), (Some("refused"), Some("not_found")));
-    assert_eq!((o[2]["outcome"].as_str(), o[2]["reason"]["code"].as_str()), (Some("refused"), Some("sync.actor_not_device_user")));
+    assert_eq!(
+        (o[2]["outcome"].as_str(), o[2]["reason"]["code"].as_str()),
+        (Some("refused"), Some("sync.actor_not_device_user"))
+    );
     assert_eq!((o[3]["outcome"].as_str(), o[3]["reason"]["code"].as_str()), (Some("refused"), Some("input.invalid")));
     assert_eq!(count(&d.url, "SELECT count(*) FROM visits"), visits + 1, "only the applied visit is folded");
     // The author sees all four outcomes on pull.
@@ -218,9 +227,11 @@ fn the_core_re_decides_each_act_against_the_district() {
     let (_, v) = other.push(base, &[foreign]);
     assert_eq!(v["outcomes"][0]["outcome"], "refused", "{v}");
     assert_eq!(v["outcomes"][0]["reason"]["code"], "auth.forbidden", "{v}");
-    let status = count(&d.url, &format!("SELECT count(*) FROM problems WHERE id = '{p}' AND body->>'status' = 'in_progress'"));
+    let status =
+        count(&d.url, &format!("SELECT count(*) FROM problems WHERE id = '{p}' AND body->>'status' = 'in_progress'"));
     assert_eq!(status, 1, "the applied sign is folded");
-    let signs = count(&d.url, &format!("SELECT jsonb_array_length(body->'signs')::bigint FROM problems WHERE id = '{p}'"));
+    let signs =
+        count(&d.url, &format!("SELECT jsonb_array_length(body->'signs')::bigint FROM problems WHERE id = '{p}'"));
     assert_eq!(signs, 1, "the refused and no-effect signs are not");
     // Both departments see the outcomes of their own acts; d2 sees nothing else of the problem.
     let (seen, _) = other.pull_all(base, 100);

@@ -9,9 +9,14 @@ use crate::count;
 use crate::fixture::District;
 
 fn problems(events: &[PulledEvent]) -> BTreeSet<String> {
-    events.iter().filter_map(|e| serde_json::from_str::<serde_json::Value>(&e.event.payload).ok().and_then(|p| {
-        p.get("problem_id").and_then(|v| v.as_str()).map(str::to_string)
-    })).collect()
+    events
+        .iter()
+        .filter_map(|e| {
+            serde_json::from_str::<serde_json::Value>(&e.event.payload)
+                .ok()
+                .and_then(|p| p.get("problem_id").and_then(|v| v.as_str()).map(str::to_string))
+        })
+        .collect()
 }
 
 fn enterprises(events: &[PulledEvent]) -> BTreeSet<String> {
@@ -117,7 +122,15 @@ fn supporters_see_and_a_former_lead_keeps_seeing() {
     let base = &d.server.base;
     let d3 = {
         let id = taizhang_server::store::office::new_id(crate::cluster::t0());
-        d.exec("admin", Command::CreateUnit { unit_id: id.clone(), name: "区商务局".into(), short_name: "商务局".into(), kind: taizhang_core::UnitKind::Department });
+        d.exec(
+            "admin",
+            Command::CreateUnit {
+                unit_id: id.clone(),
+                name: "区商务局".into(),
+                short_name: "商务局".into(),
+                kind: taizhang_core::UnitKind::Department,
+            },
+        );
         d.user("d3", &id, taizhang_core::Role::Department);
         id
     };
@@ -125,20 +138,36 @@ fn supporters_see_and_a_former_lead_keeps_seeing() {
     let request = |lead: &str, supporters: Vec<&str>| AssignRequest {
         lead_unit_id: lead.into(),
         handler: String::new(),
-        supporters: supporters.into_iter().map(|u| SupporterRequest { unit_id: u.into(), sub_deadline: None }).collect(),
+        supporters: supporters
+            .into_iter()
+            .map(|u| SupporterRequest { unit_id: u.into(), sub_deadline: None })
+            .collect(),
         sign_deadline: None,
         handling_deadline: None,
     };
     d.exec("admin", Command::Assign { problem_id: p.clone(), request: request(&d.d1, vec![&d.d2]) });
     let (d2_seen, _) = d.device("d2").pull_all(base, 100);
     assert_eq!(problems(&d2_seen), set(&[&p]), "the supporter sees it");
-    d.exec("d1", Command::Return { problem_id: p.clone(), reason: "不属于本单位职责".into(), proposed_unit_id: d3.clone() });
-    d.exec("admin", Command::RuleReturn { problem_id: p.clone(), ruling: ReturnRuling::Reassign(request(&d3, vec![])), note: String::new() });
+    d.exec(
+        "d1",
+        Command::Return {
+            problem_id: p.clone(), reason: "不属于本单位职责".into(), proposed_unit_id: d3.clone()
+        },
+    );
+    d.exec(
+        "admin",
+        Command::RuleReturn {
+            problem_id: p.clone(),
+            ruling: ReturnRuling::Reassign(request(&d3, vec![])),
+            note: String::new(),
+        },
+    );
     let (d1_seen, _) = d.device("d1").pull_all(base, 100);
     assert_eq!(problems(&d1_seen), set(&[&p]), "the former lead keeps seeing it");
     assert!(d1_seen.iter().any(|e| e.event.kind == "reassigned"), "including what happened after it left");
     let (d3_seen, _) = d.device("d3").pull_all(base, 100);
-    let kinds: Vec<_> = d3_seen.iter().filter(|e| e.event.payload.contains(&p)).map(|e| e.event.kind.as_str()).collect();
+    let kinds: Vec<_> =
+        d3_seen.iter().filter(|e| e.event.payload.contains(&p)).map(|e| e.event.kind.as_str()).collect();
     assert_eq!(kinds.first(), Some(&"problem_registered"), "the new lead gets the whole history: {kinds:?}");
     assert!(kinds.contains(&"returned") && kinds.contains(&"reassigned"));
 }

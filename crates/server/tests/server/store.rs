@@ -15,8 +15,11 @@ fn init_creates_the_district_once_and_open_refuses_an_empty_database() {
     let r = store.verify().unwrap();
     assert_eq!(r.broken, None);
     // The core's genesis (ledger, office, admin, calendar years, settings) and admin's password.
-    let kinds = count(&url, "SELECT count(DISTINCT kind) FROM events WHERE kind IN
-        ('ledger_initialized','unit_created','user_created','calendar_year_set','settings_changed','password_set')");
+    let kinds = count(
+        &url,
+        "SELECT count(DISTINCT kind) FROM events WHERE kind IN
+        ('ledger_initialized','unit_created','user_created','calendar_year_set','settings_changed','password_set')",
+    );
     assert_eq!(kinds, 6);
     assert_eq!(r.events, count(&url, "SELECT count(*) FROM events"));
     assert_eq!(count(&url, "SELECT count(*) FROM schema_migrations"), 2);
@@ -29,7 +32,11 @@ fn init_creates_the_district_once_and_open_refuses_an_empty_database() {
 #[test]
 fn events_are_append_only_for_everyone_and_the_app_role_has_no_grant() {
     let d = District::new();
-    for q in ["UPDATE events SET payload = '{}' WHERE server_seq = 1", "DELETE FROM events WHERE server_seq = 1", "TRUNCATE events CASCADE"] {
+    for q in [
+        "UPDATE events SET payload = '{}' WHERE server_seq = 1",
+        "DELETE FROM events WHERE server_seq = 1",
+        "TRUNCATE events CASCADE",
+    ] {
         let e = sql(&d.url, q).expect_err(q);
         let e = taizhang_server::error::db_message(&e);
         assert!(e.contains("append-only"), "{q}: {e}");
@@ -59,8 +66,10 @@ fn verify_names_a_tampered_or_missing_row() {
     ] {
         let d = District::new();
         let mut c = postgres::Client::connect(&d.url, postgres::NoTls).unwrap();
-        c.batch_execute(&format!("ALTER TABLE events DISABLE TRIGGER USER; {tamper}; ALTER TABLE events ENABLE TRIGGER USER"))
-            .unwrap();
+        c.batch_execute(&format!(
+            "ALTER TABLE events DISABLE TRIGGER USER; {tamper}; ALTER TABLE events ENABLE TRIGGER USER"
+        ))
+        .unwrap();
         let r = d.store.verify().unwrap();
         assert_eq!(r.broken.as_ref().map(|b| b.0), Some(at), "{tamper}: {r:?}");
     }
@@ -93,10 +102,8 @@ fn server_seq_is_commit_order_under_concurrent_pushers() {
     let reader = d.device("admin");
     let base = d.server.base.clone();
     let start = count(&d.url, "SELECT max(server_seq) FROM events");
-    let batches: Vec<Vec<_>> = devices
-        .iter_mut()
-        .map(|dev| (0..each).map(|_| dev.event(&visit(&d), t0())).collect())
-        .collect();
+    let batches: Vec<Vec<_>> =
+        devices.iter_mut().map(|dev| (0..each).map(|_| dev.event(&visit(&d), t0())).collect()).collect();
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let poll = {
         let (base, done) = (base.clone(), done.clone());

@@ -24,7 +24,9 @@ fn start_tls(db_url: &str, dir: &std::path::Path) -> (SocketAddr, Fingerprint) {
     let addr = tcp.local_addr().unwrap();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        rt.block_on(async move { serve(tokio::net::TcpListener::from_std(tcp).unwrap(), store, Some(config)).await.unwrap() });
+        rt.block_on(async move {
+            serve(tokio::net::TcpListener::from_std(tcp).unwrap(), store, Some(config)).await.unwrap()
+        });
     });
     (addr, id.fingerprint())
 }
@@ -40,7 +42,9 @@ fn plain_http_is_allowed_on_loopback_only_and_tls_anywhere() {
         let a: SocketAddr = loopback.parse().unwrap();
         assert!(check_listen(&a, false).is_ok(), "{loopback}");
     }
-    for public in ["0.0.0.0:7878", "10.255.255.1:7878", "192.168.1.2:80", "[::]:7878", "[::ffff:10.0.0.1]:7878", "[fe80::1]:7878"] {
+    for public in
+        ["0.0.0.0:7878", "10.255.255.1:7878", "192.168.1.2:80", "[::]:7878", "[::ffff:10.0.0.1]:7878", "[fe80::1]:7878"]
+    {
         let a: SocketAddr = public.parse().unwrap();
         let e = check_listen(&a, false).unwrap_err();
         assert_eq!(e.code(), "server.plain_http_off_loopback", "{public}");
@@ -86,7 +90,10 @@ fn the_binary_refuses_plain_http_off_loopback_before_opening_or_binding_anything
     // still before anything is bound.
     let dir = tempfile::tempdir().unwrap();
     let tls = dir.path().join("tls");
-    let (ok, v) = server(&["serve", "--listen", "10.255.255.1:7878", "--tls-self-signed", tls.to_str().unwrap()], "postgresql://nobody@127.0.0.1:1/none");
+    let (ok, v) = server(
+        &["serve", "--listen", "10.255.255.1:7878", "--tls-self-signed", tls.to_str().unwrap()],
+        "postgresql://nobody@127.0.0.1:1/none",
+    );
     assert!(!ok);
     assert_eq!(v["code"], "server.database", "{v}");
     // Certificate options that do not go together are refused by the argument parser.

@@ -84,7 +84,9 @@ fn an_event_the_server_does_not_apply_is_undone_locally_and_stays_visible_with_i
     };
     use taizhang_server::Store;
     d.store.execute("admin", &[assign], at(15)).unwrap();
-    b.ledger.execute("t1", &Command::ResolveLocally { problem_id: p.clone(), result_text: "已现场解决".into() }, at(16)).unwrap();
+    b.ledger
+        .execute("t1", &Command::ResolveLocally { problem_id: p.clone(), result_text: "已现场解决".into() }, at(16))
+        .unwrap();
     assert_eq!(b.ledger.problem(&p).unwrap().status, Status::Resolved, "pending, folded on top");
 
     let s = b.sync(20);

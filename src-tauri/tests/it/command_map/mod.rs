@@ -32,7 +32,8 @@ pub fn command_map(commands_rs: &str, commands: &[&str], has_binding: impl Fn(&s
     let mut entries = Vec::new();
     for name in commands {
         let (attr, params, output) = find_command(commands_rs, name)?;
-        let sig = signature(&attr, &params, output.as_deref(), &mut imports, &mut uses_channel).map_err(|e| format!("`{name}`: {e}"))?;
+        let sig = signature(&attr, &params, output.as_deref(), &mut imports, &mut uses_channel)
+            .map_err(|e| format!("`{name}`: {e}"))?;
         entries.push((name, sig));
     }
     if let Some(missing) = imports.iter().find(|t| !has_binding(t)) {
@@ -75,7 +76,10 @@ fn find_command(source: &str, name: &str) -> Result<(String, String, Option<Stri
     let head = format!("pub fn {name}");
     let mut from = 0;
     let start = loop {
-        let at = source[from..].find(&head).map(|i| i + from).ok_or_else(|| format!("the command `{name}` of command_names.rs is not a `pub fn` here"))?;
+        let at = source[from..]
+            .find(&head)
+            .map(|i| i + from)
+            .ok_or_else(|| format!("the command `{name}` of command_names.rs is not a `pub fn` here"))?;
         let after = source[at + head.len()..].chars().next();
         if matches!(after, Some('(' | '<')) {
             break at;
@@ -85,7 +89,8 @@ fn find_command(source: &str, name: &str) -> Result<(String, String, Option<Stri
     // The attribute is the last `#[tauri::command` before the fn, with only attributes, doc
     // comments and blank space between.
     let before = &source[..start];
-    let attr_at = before.rfind("#[tauri::command").ok_or_else(|| format!("`{name}` has no #[tauri::command] attribute"))?;
+    let attr_at =
+        before.rfind("#[tauri::command").ok_or_else(|| format!("`{name}` has no #[tauri::command] attribute"))?;
     let attr_end = attr_at + before[attr_at..].find(']').ok_or("an unclosed attribute")?;
     let between = &before[attr_end + 1..];
     if between.lines().any(|l| {
@@ -229,7 +234,10 @@ fn ts_type(ty: &Ty, imports: &mut BTreeSet<String>, uses_channel: &mut bool) -> 
         ("bool", []) => "boolean".into(),
         ("u8" | "u16" | "u32" | "i8" | "i16" | "i32" | "f32" | "f64", []) => "number".into(),
         ("u64" | "i64" | "usize" | "isize", []) => {
-            return Err(format!("passes a {}: ts-rs makes it a bigint, serde a number; wrap it with #[ts(type = \"number\")]", ty.name))
+            return Err(format!(
+                "passes a {}: ts-rs makes it a bigint, serde a number; wrap it with #[ts(type = \"number\")]",
+                ty.name
+            ))
         }
         (name, []) => {
             imports.insert(name.to_string());
@@ -264,9 +272,15 @@ pub fn open_file_helper() {}
     #[test]
     fn reads_arguments_and_results_and_skips_what_tauri_injects() {
         let map = command_map(SOURCE, &["open_file", "ping"], |_| true).unwrap();
-        assert!(map.contains("  open_file: { args: { path: string, mode: Mode | null }, returns: Array<Thing> },\n"), "{map}");
+        assert!(
+            map.contains("  open_file: { args: { path: string, mode: Mode | null }, returns: Array<Thing> },\n"),
+            "{map}"
+        );
         assert!(map.contains("  ping: { args: Record<never, never>, returns: boolean },\n"), "{map}");
-        assert!(map.contains("import type { Mode } from \"./Mode\";\nimport type { Thing } from \"./Thing\";\n"), "{map}");
+        assert!(
+            map.contains("import type { Mode } from \"./Mode\";\nimport type { Thing } from \"./Thing\";\n"),
+            "{map}"
+        );
     }
 
     #[test]

@@ -1,13 +1,13 @@
 use std::fmt::Debug;
 
+#[allow(unused_imports)]
+use super::{commands::*, import::*, regressions::*, sheet::*, text::*};
+use crate::hostile::harness::*;
+use crate::hostile::mutations::*;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde_json::{json, Value};
 use taizhang_core::calendar::{parse_year_csv, parse_year_json, validate_year, CalendarYear};
-use crate::hostile::harness::*;
-use crate::hostile::mutations::*;
-#[allow(unused_imports)]
-use super::{commands::*, import::*, regressions::*, sheet::*, text::*};
 
 // ------------------------------------------------------------------------------------------
 // Target 3: the calendar import.
@@ -25,7 +25,12 @@ pub(super) fn calendar_seeds_json() -> Vec<String> {
             {"name": "春节", "date": "2027-02-07", "isOffDay": true}
         ]
     });
-    vec![ours, holiday_cn.to_string(), "\u{feff}{\"year\":2027,\"notice\":null,\"days\":[{\"date\":\"2027-10-01\",\"off\":\"休\",\"name\":null}]}".into()]
+    vec![
+        ours,
+        holiday_cn.to_string(),
+        "\u{feff}{\"year\":2027,\"notice\":null,\"days\":[{\"date\":\"2027-10-01\",\"off\":\"休\",\"name\":null}]}"
+            .into(),
+    ]
 }
 
 pub(super) fn calendar_seeds_csv() -> Vec<String> {
@@ -38,14 +43,30 @@ pub(super) fn calendar_seeds_csv() -> Vec<String> {
 
 pub(super) fn calendar_atoms() -> Vec<Value> {
     vec![
-        json!("休"), json!("班"), json!("放假"), json!("上班"), json!("true"), json!("1"), json!(0), json!(1), json!(2),
-        json!("2026-01-01"), json!("2026-12-31"), json!("2027-01-01"), json!("2026-10-01"), json!(2026), json!(2027),
-        json!({"date": "2026-10-02", "off": true, "name": "国庆"}), json!({"date": "2026-10-02", "isOffDay": "休"}),
-        json!([]), json!({}),
+        json!("休"),
+        json!("班"),
+        json!("放假"),
+        json!("上班"),
+        json!("true"),
+        json!("1"),
+        json!(0),
+        json!(1),
+        json!(2),
+        json!("2026-01-01"),
+        json!("2026-12-31"),
+        json!("2027-01-01"),
+        json!("2026-10-01"),
+        json!(2026),
+        json!(2027),
+        json!({"date": "2026-10-02", "off": true, "name": "国庆"}),
+        json!({"date": "2026-10-02", "isOffDay": "休"}),
+        json!([]),
+        json!({}),
     ]
 }
 
-pub(super) const CALENDAR_KEYS: &[&str] = &["year", "notice", "papers", "days", "date", "off", "isOffDay", "name", "$schema"];
+pub(super) const CALENDAR_KEYS: &[&str] =
+    &["year", "notice", "papers", "days", "date", "off", "isOffDay", "name", "$schema"];
 
 /// A year the import accepted is a valid year, and survives our own JSON unchanged.
 pub(super) fn check_year(year: &CalendarYear) -> Result<(), TestCaseError> {

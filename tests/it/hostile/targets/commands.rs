@@ -1,5 +1,9 @@
 use std::fmt::Debug;
 
+#[allow(unused_imports)]
+use super::{calendar::*, import::*, regressions::*, sheet::*, text::*};
+use crate::hostile::harness::*;
+use crate::hostile::mutations::*;
 use chrono::{DateTime, Utc};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -8,10 +12,6 @@ use taizhang_core::import::{ImportOrigin, ImportedProblem};
 use taizhang_core::*;
 use taizhang_ledger::Ledger;
 use taizhang_testsupport::{assign, at, date};
-use crate::hostile::harness::*;
-use crate::hostile::mutations::*;
-#[allow(unused_imports)]
-use super::{calendar::*, import::*, regressions::*, sheet::*, text::*};
 
 // ------------------------------------------------------------------------------------------
 // Target 4: command payloads as the desktop shell receives them (JSON, tag "action").
@@ -52,19 +52,74 @@ pub(super) fn command_fixture() -> Ledger {
         run(&mut l, "gx", Command::Sign { problem_id: p.into(), handler: "经办人".into() }, t2);
     }
     run(&mut l, "rs", Command::Acknowledge { problem_id: "p-prog".into() }, t2);
-    run(&mut l, "gx", Command::NoteProgress { problem_id: "p-prog".into(), text: "正在协调".into(), stage_reply: false }, t2);
-    run(&mut l, "zr", Command::Return { problem_id: "p-disp".into(), reason: "非本单位职责".into(), proposed_unit_id: d.dept_a.clone() }, t2);
+    run(
+        &mut l,
+        "gx",
+        Command::NoteProgress { problem_id: "p-prog".into(), text: "正在协调".into(), stage_reply: false },
+        t2,
+    );
+    run(
+        &mut l,
+        "zr",
+        Command::Return {
+            problem_id: "p-disp".into(),
+            reason: "非本单位职责".into(),
+            proposed_unit_id: d.dept_a.clone(),
+        },
+        t2,
+    );
     let deadline = l.problem("p-ext").unwrap().assignment.unwrap().handling_deadline;
-    run(&mut l, "gx", Command::RequestExtension { problem_id: "p-ext".into(), new_deadline: deadline + chrono::Duration::days(14), reason: "需上级审批".into() }, t2);
+    run(
+        &mut l,
+        "gx",
+        Command::RequestExtension {
+            problem_id: "p-ext".into(),
+            new_deadline: deadline + chrono::Duration::days(14),
+            reason: "需上级审批".into(),
+        },
+        t2,
+    );
     for p in ["p-res", "p-eval"] {
-        run(&mut l, "gx", Command::Resolve { problem_id: p.into(), result_type: ResultType::Solved, result_text: "已办理".into(), explanation: String::new() }, t2);
+        run(
+            &mut l,
+            "gx",
+            Command::Resolve {
+                problem_id: p.into(),
+                result_type: ResultType::Solved,
+                result_text: "已办理".into(),
+                explanation: String::new(),
+            },
+            t2,
+        );
     }
-    run(&mut l, "cg", Command::Evaluate { problem_id: "p-eval".into(), satisfaction: Satisfaction::Satisfied, comment: String::new() }, t2);
+    run(
+        &mut l,
+        "cg",
+        Command::Evaluate {
+            problem_id: "p-eval".into(),
+            satisfaction: Satisfaction::Satisfied,
+            comment: String::new(),
+        },
+        t2,
+    );
     run(&mut l, "cg", Command::RequestWithdrawal { problem_id: "p-wd".into(), reason: "企业已自行解决".into() }, t2);
-    let visit = Visit { id: "v-1".into(), enterprise_id: d.enterprise.clone(), township_id: d.township.clone(), date: date(2026, 3, 2), visitors: "张镇街".into(), form: VisitForm::OnSite, notes: "走访".into() };
+    let visit = Visit {
+        id: "v-1".into(),
+        enterprise_id: d.enterprise.clone(),
+        township_id: d.township.clone(),
+        date: date(2026, 3, 2),
+        visitors: "张镇街".into(),
+        form: VisitForm::OnSite,
+        notes: "走访".into(),
+    };
     run(&mut l, "cg", Command::RecordVisit { visit }, t2);
     // Assigned the day before the commands run, so its objection window is still open.
-    run(&mut l, "admin", Command::Assign { problem_id: "p-asg".into(), request: assign(&d.dept_a, &[&d.dept_b]) }, at(2026, 3, 9));
+    run(
+        &mut l,
+        "admin",
+        Command::Assign { problem_id: "p-asg".into(), request: assign(&d.dept_a, &[&d.dept_b]) },
+        at(2026, 3, 9),
+    );
     l
 }
 
@@ -109,38 +164,135 @@ pub(super) fn command_seeds() -> Vec<Value> {
         satisfaction: None,
         closed_on: None,
         status: Status::InProgress,
-        origin: ImportOrigin { file: "台账.xlsx".into(), sheet: "问题台账".into(), row: 4, file_sha256: String::new(), key: "no:2025-城关-0099".into() },
+        origin: ImportOrigin {
+            file: "台账.xlsx".into(),
+            sheet: "问题台账".into(),
+            row: 4,
+            file_sha256: String::new(),
+            key: "no:2025-城关-0099".into(),
+        },
     };
     let cmds = vec![
-        Command::CreateUnit { unit_id: "u-new".into(), name: "区商务局".into(), short_name: "商务局".into(), kind: UnitKind::Department },
-        Command::UpdateUnit { unit_id: d.dept_c.clone(), name: "人社局".into(), short_name: "人社".into(), active: false },
-        Command::CreateUser { user_id: "user-new".into(), login: "newuser".into(), name: "新用户".into(), unit_id: d.dept_a.clone(), role: Role::Department },
-        Command::UpdateUser { user_id: fid("gx"), name: "王工信".into(), unit_id: d.dept_a.clone(), role: Role::Department, active: true },
-        Command::SetPassword { user_id: fid("cg"), password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into()) },
+        Command::CreateUnit {
+            unit_id: "u-new".into(),
+            name: "区商务局".into(),
+            short_name: "商务局".into(),
+            kind: UnitKind::Department,
+        },
+        Command::UpdateUnit {
+            unit_id: d.dept_c.clone(),
+            name: "人社局".into(),
+            short_name: "人社".into(),
+            active: false,
+        },
+        Command::CreateUser {
+            user_id: "user-new".into(),
+            login: "newuser".into(),
+            name: "新用户".into(),
+            unit_id: d.dept_a.clone(),
+            role: Role::Department,
+        },
+        Command::UpdateUser {
+            user_id: fid("gx"),
+            name: "王工信".into(),
+            unit_id: d.dept_a.clone(),
+            role: Role::Department,
+            active: true,
+        },
+        Command::SetPassword {
+            user_id: fid("cg"),
+            password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into()),
+        },
         Command::CreateEnterprise { enterprise: enterprise("e-new", "新企业有限公司", &d.township) },
-        Command::UpdateEnterprise { enterprise: enterprise(&d.enterprise2, "西山新材料科技有限公司", &d.township2) },
-        Command::RecordVisit { visit: Visit { id: "v-new".into(), enterprise_id: d.enterprise2.clone(), township_id: d.township2.clone(), date: today, visitors: "李镇街".into(), form: VisitForm::Phone, notes: String::new() } },
+        Command::UpdateEnterprise {
+            enterprise: enterprise(&d.enterprise2, "西山新材料科技有限公司", &d.township2)
+        },
+        Command::RecordVisit {
+            visit: Visit {
+                id: "v-new".into(),
+                enterprise_id: d.enterprise2.clone(),
+                township_id: d.township2.clone(),
+                date: today,
+                visitors: "李镇街".into(),
+                form: VisitForm::Phone,
+                notes: String::new(),
+            },
+        },
         Command::SetCalendarYear { year },
         Command::SetCalendarDay { date: date(2026, 3, 20), off: Some(true), name: "临时放假".into() },
         Command::UpdateSettings { settings },
-        Command::Register { problem_id: "p-new".into(), enterprise_id: Some(d.enterprise.clone()), new_enterprise: None, visit_id: Some("v-1".into()), source: Source::Visit, category: "融资".into(), description: "流动资金紧张".into(), demand: "协调贷款".into(), raised_on: today, priority: Priority::Urgent, responsible_leader: "孙区长".into() },
-        Command::Register { problem_id: "p-new2".into(), enterprise_id: None, new_enterprise: Some(enterprise("e-new2", "城关新企业", &d.township)), visit_id: None, source: Source::Hotline, category: "用工".into(), description: "招工难".into(), demand: String::new(), raised_on: today, priority: Priority::Normal, responsible_leader: String::new() },
+        Command::Register {
+            problem_id: "p-new".into(),
+            enterprise_id: Some(d.enterprise.clone()),
+            new_enterprise: None,
+            visit_id: Some("v-1".into()),
+            source: Source::Visit,
+            category: "融资".into(),
+            description: "流动资金紧张".into(),
+            demand: "协调贷款".into(),
+            raised_on: today,
+            priority: Priority::Urgent,
+            responsible_leader: "孙区长".into(),
+        },
+        Command::Register {
+            problem_id: "p-new2".into(),
+            enterprise_id: None,
+            new_enterprise: Some(enterprise("e-new2", "城关新企业", &d.township)),
+            visit_id: None,
+            source: Source::Hotline,
+            category: "用工".into(),
+            description: "招工难".into(),
+            demand: String::new(),
+            raised_on: today,
+            priority: Priority::Normal,
+            responsible_leader: String::new(),
+        },
         Command::ImportProblem { problem: imported },
         Command::ResolveLocally { problem_id: "p-reg".into(), result_text: "已就地解决".into() },
-        Command::Assign { problem_id: "p-reg".into(), request: AssignRequest { lead_unit_id: d.dept_a.clone(), handler: "承办人".into(), supporters: vec![SupporterRequest { unit_id: d.dept_b.clone(), sub_deadline: Some(date(2026, 3, 20)) }], sign_deadline: Some(date(2026, 3, 12)), handling_deadline: Some(date(2026, 4, 30)) } },
+        Command::Assign {
+            problem_id: "p-reg".into(),
+            request: AssignRequest {
+                lead_unit_id: d.dept_a.clone(),
+                handler: "承办人".into(),
+                supporters: vec![SupporterRequest { unit_id: d.dept_b.clone(), sub_deadline: Some(date(2026, 3, 20)) }],
+                sign_deadline: Some(date(2026, 3, 12)),
+                handling_deadline: Some(date(2026, 4, 30)),
+            },
+        },
         Command::Sign { problem_id: "p-asg".into(), handler: "经办人".into() },
         Command::Acknowledge { problem_id: "p-asg".into() },
-        Command::Return { problem_id: "p-asg".into(), reason: "非本单位职责".into(), proposed_unit_id: d.dept_c.clone() },
+        Command::Return {
+            problem_id: "p-asg".into(),
+            reason: "非本单位职责".into(),
+            proposed_unit_id: d.dept_c.clone(),
+        },
         Command::RuleReturn { problem_id: "p-disp".into(), ruling: ReturnRuling::Uphold, note: String::new() },
-        Command::RuleReturn { problem_id: "p-disp".into(), ruling: ReturnRuling::Reassign(assign(&d.dept_c, &[])), note: "改派".into() },
+        Command::RuleReturn {
+            problem_id: "p-disp".into(),
+            ruling: ReturnRuling::Reassign(assign(&d.dept_c, &[])),
+            note: "改派".into(),
+        },
         Command::NoteProgress { problem_id: "p-prog".into(), text: "已协调".into(), stage_reply: true },
         Command::SubmitOpinion { problem_id: "p-prog".into(), opinion: "同意".into() },
         Command::WaiveOpinion { problem_id: "p-prog".into(), unit_id: d.dept_c.clone(), reason: "无需配合".into() },
-        Command::RequestExtension { problem_id: "p-prog".into(), new_deadline: date(2026, 6, 30), reason: "需审批".into() },
+        Command::RequestExtension {
+            problem_id: "p-prog".into(),
+            new_deadline: date(2026, 6, 30),
+            reason: "需审批".into(),
+        },
         Command::RuleExtension { problem_id: "p-ext".into(), approve: true, note: String::new() },
         Command::Urge { problem_id: "p-prog".into(), level: Escalation::Yellow, notice: "请加快".into() },
-        Command::Resolve { problem_id: "p-ext".into(), result_type: ResultType::Explained, result_text: "已答复".into(), explanation: "政策不允许".into() },
-        Command::Evaluate { problem_id: "p-res".into(), satisfaction: Satisfaction::Unsatisfied, comment: "未解决".into() },
+        Command::Resolve {
+            problem_id: "p-ext".into(),
+            result_type: ResultType::Explained,
+            result_text: "已答复".into(),
+            explanation: "政策不允许".into(),
+        },
+        Command::Evaluate {
+            problem_id: "p-res".into(),
+            satisfaction: Satisfaction::Unsatisfied,
+            comment: "未解决".into(),
+        },
         Command::Close { problem_id: "p-eval".into(), note: String::new() },
         Command::RequestWithdrawal { problem_id: "p-asg".into(), reason: "企业撤回".into() },
         Command::RuleWithdrawal { problem_id: "p-wd".into(), approve: false, note: "不同意".into() },
@@ -152,10 +304,44 @@ pub(super) fn command_seeds() -> Vec<Value> {
 /// Values a field of a command can meet: the fixture's ids, numbers, logins, every enum key.
 pub(super) fn command_atoms() -> Vec<Value> {
     let mut v: Vec<Value> = [
-        "admin", "cg", "xs", "gx", "zr", "rs", "ld", "p-reg", "p-asg", "p-prog", "p-ext", "p-disp", "p-res", "p-eval", "p-wd", "v-1",
-        "2026-城关-0001", "2026-城关-0007", "fixture-t1", "fixture-t2", "fixture-d1", "fixture-d2", "fixture-d3", "fixture-l1",
-        "fixture-e1", "fixture-e2", "fixture-admin", "fixture-cg", "fixture-gx", "uphold", "reassign", "$argon2id$v=19$x",
-        "91350100M000100Y43", "91350100M000100Y44", "2026-03-10", "2026-03-11", "2026-12-31", "2025-01-01",
+        "admin",
+        "cg",
+        "xs",
+        "gx",
+        "zr",
+        "rs",
+        "ld",
+        "p-reg",
+        "p-asg",
+        "p-prog",
+        "p-ext",
+        "p-disp",
+        "p-res",
+        "p-eval",
+        "p-wd",
+        "v-1",
+        "2026-城关-0001",
+        "2026-城关-0007",
+        "fixture-t1",
+        "fixture-t2",
+        "fixture-d1",
+        "fixture-d2",
+        "fixture-d3",
+        "fixture-l1",
+        "fixture-e1",
+        "fixture-e2",
+        "fixture-admin",
+        "fixture-cg",
+        "fixture-gx",
+        "uphold",
+        "reassign",
+        "$argon2id$v=19$x",
+        "91350100M000100Y43",
+        "91350100M000100Y44",
+        "2026-03-10",
+        "2026-03-11",
+        "2026-12-31",
+        "2025-01-01",
     ]
     .iter()
     .map(|s| json!(s))
@@ -171,17 +357,71 @@ pub(super) fn command_atoms() -> Vec<Value> {
     v.extend(keys(ResultType::ALL.iter().map(|k| k.key()).collect()));
     v.extend(keys(Escalation::ALL.iter().map(|k| k.key()).collect()));
     v.extend(keys(Action::ALL.iter().map(|a| a.key()).collect()));
-    v.extend(command_seeds().into_iter().filter_map(|c| c.as_object().map(|o| o.values().cloned().collect::<Vec<_>>())).flatten());
+    v.extend(
+        command_seeds()
+            .into_iter()
+            .filter_map(|c| c.as_object().map(|o| o.values().cloned().collect::<Vec<_>>()))
+            .flatten(),
+    );
     v
 }
 
 pub(super) const COMMAND_KEYS: &[&str] = &[
-    "action", "problem_id", "unit_id", "user_id", "name", "short_name", "kind", "active", "login", "role", "password_hash",
-    "enterprise", "visit", "year", "date", "off", "settings", "enterprise_id", "new_enterprise", "visit_id", "source",
-    "category", "description", "demand", "raised_on", "priority", "responsible_leader", "problem", "result_text", "request",
-    "lead_unit_id", "handler", "supporters", "sign_deadline", "handling_deadline", "sub_deadline", "reason",
-    "proposed_unit_id", "ruling", "note", "text", "stage_reply", "opinion", "new_deadline", "approve", "level", "notice",
-    "result_type", "explanation", "satisfaction", "comment", "days", "categories", "credit_code", "township_id",
+    "action",
+    "problem_id",
+    "unit_id",
+    "user_id",
+    "name",
+    "short_name",
+    "kind",
+    "active",
+    "login",
+    "role",
+    "password_hash",
+    "enterprise",
+    "visit",
+    "year",
+    "date",
+    "off",
+    "settings",
+    "enterprise_id",
+    "new_enterprise",
+    "visit_id",
+    "source",
+    "category",
+    "description",
+    "demand",
+    "raised_on",
+    "priority",
+    "responsible_leader",
+    "problem",
+    "result_text",
+    "request",
+    "lead_unit_id",
+    "handler",
+    "supporters",
+    "sign_deadline",
+    "handling_deadline",
+    "sub_deadline",
+    "reason",
+    "proposed_unit_id",
+    "ruling",
+    "note",
+    "text",
+    "stage_reply",
+    "opinion",
+    "new_deadline",
+    "approve",
+    "level",
+    "notice",
+    "result_type",
+    "explanation",
+    "satisfaction",
+    "comment",
+    "days",
+    "categories",
+    "credit_code",
+    "township_id",
 ];
 
 #[derive(Debug, Clone)]

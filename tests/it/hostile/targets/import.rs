@@ -3,6 +3,10 @@ use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+#[allow(unused_imports)]
+use super::{calendar::*, commands::*, regressions::*, sheet::*, text::*};
+use crate::hostile::harness::*;
+use crate::hostile::mutations::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use proptest::prelude::*;
 use taizhang_exchange::export::LEDGER_HEADERS;
@@ -10,10 +14,6 @@ use taizhang_exchange::header::{field_of, Field};
 use taizhang_exchange::import::{commit_ledger, preview_ledger, ImportOptions};
 use taizhang_ledger::Ledger;
 use taizhang_testsupport::{at, district};
-use crate::hostile::harness::*;
-use crate::hostile::mutations::*;
-#[allow(unused_imports)]
-use super::{calendar::*, commands::*, regressions::*, sheet::*, text::*};
 
 // ------------------------------------------------------------------------------------------
 // Target 2: the import planner, end to end.
@@ -37,8 +37,20 @@ pub(super) fn event_count(ledger: &Ledger) -> i64 {
 pub(super) fn header_names() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = LEDGER_HEADERS.to_vec();
     v.extend([
-        "主办单位", "协办单位", "存在问题", "反映时间", "是否办结", "企业满意度", "是否延期", "备注", "承办单位", "办理进展",
-        "所属镇(街道)", "编号", "企业联系人", "联系电话",
+        "主办单位",
+        "协办单位",
+        "存在问题",
+        "反映时间",
+        "是否办结",
+        "企业满意度",
+        "是否延期",
+        "备注",
+        "承办单位",
+        "办理进展",
+        "所属镇(街道)",
+        "编号",
+        "企业联系人",
+        "联系电话",
     ]);
     v
 }
@@ -87,8 +99,17 @@ pub(super) fn date_gen() -> impl Strategy<Value = DateGen> {
     prop_oneof![
         (year(), md.clone()).prop_map(|(y, (m, d))| DateGen::Cell(y, m, d)),
         (0..DATE_FORMS, year(), md).prop_map(|(f, y, (m, d))| DateGen::Text(f, y, m, d)),
-        prop_oneof![Just(46086.0), Just(46086.75), Just(60.0), Just(61.0), Just(2_958_465.0), Just(2_958_466.0), Just(-1.0), 0.0..3e6f64]
-            .prop_map(DateGen::Serial),
+        prop_oneof![
+            Just(46086.0),
+            Just(46086.75),
+            Just(60.0),
+            Just(61.0),
+            Just(2_958_465.0),
+            Just(2_958_466.0),
+            Just(-1.0),
+            0.0..3e6f64
+        ]
+        .prop_map(DateGen::Serial),
     ]
 }
 
@@ -117,7 +138,8 @@ pub(super) fn cell_gen() -> impl Strategy<Value = CellGen> {
 
 pub(super) fn sheet_spec() -> impl Strategy<Value = SheetSpec> {
     let names = header_names().len();
-    let header = prop_oneof![6 => (0..names).prop_map(HeaderGen::Known), 1 => hostile_text().prop_map(HeaderGen::Hostile)];
+    let header =
+        prop_oneof![6 => (0..names).prop_map(HeaderGen::Known), 1 => hostile_text().prop_map(HeaderGen::Hostile)];
     (
         any::<bool>(),
         any::<bool>(),
@@ -126,7 +148,14 @@ pub(super) fn sheet_spec() -> impl Strategy<Value = SheetSpec> {
         prop_oneof![5 => Just(true), 1 => Just(false)],
         prop::collection::vec(prop::collection::vec(cell_gen(), 0..16), 0..7),
     )
-        .prop_map(|(csv, gbk, titles, header, ensure_core, rows)| SheetSpec { csv, gbk, titles, header, ensure_core, rows })
+        .prop_map(|(csv, gbk, titles, header, ensure_core, rows)| SheetSpec {
+            csv,
+            gbk,
+            titles,
+            header,
+            ensure_core,
+            rows,
+        })
 }
 
 /// What a column's plausible cells are, by the field its header names.
@@ -134,17 +163,56 @@ pub(super) fn plausible(field: Option<Field>, n: u16) -> String {
     let pick = |v: &[&str]| v[n as usize % v.len()].to_string();
     let d = |n: u16| date_text(n as usize % DATE_FORMS, 2026, 1 + (n as u32 / 7) % 3, 1 + n as u32 % 28);
     match field {
-        Some(Field::Enterprise) => pick(&["示范区恒达精密机械有限公司", "西山新材料科技有限公司", "新企业甲有限公司", "新企业乙", "西山新材料"]),
-        Some(Field::CreditCode) => pick(&["91350100M000100Y43", "91330106673959654P", "91350100M000100Y44", "123", "91350100M000100Y4", "9135 0100 M000 100Y 43"]),
+        Some(Field::Enterprise) => pick(&[
+            "示范区恒达精密机械有限公司",
+            "西山新材料科技有限公司",
+            "新企业甲有限公司",
+            "新企业乙",
+            "西山新材料",
+        ]),
+        Some(Field::CreditCode) => pick(&[
+            "91350100M000100Y43",
+            "91330106673959654P",
+            "91350100M000100Y44",
+            "123",
+            "91350100M000100Y4",
+            "9135 0100 M000 100Y 43",
+        ]),
         Some(Field::Township) => pick(&["城关街道", "西山镇", "城关", "东山乡", "新镇", "工业和信息化局"]),
-        Some(Field::LeadUnit) => pick(&["工业和信息化局", "区自然资源局", "人社局", "区税务局", "工信局、自然资源局", "城关街道", "区政府领导"]),
-        Some(Field::SupportUnits) => pick(&["自然资源局、人社局", "人力资源和社会保障局\n工信局", "工信局", "区税务局;区商务局", "工业和信息化局"]),
+        Some(Field::LeadUnit) => pick(&[
+            "工业和信息化局",
+            "区自然资源局",
+            "人社局",
+            "区税务局",
+            "工信局、自然资源局",
+            "城关街道",
+            "区政府领导",
+        ]),
+        Some(Field::SupportUnits) => pick(&[
+            "自然资源局、人社局",
+            "人力资源和社会保障局\n工信局",
+            "工信局",
+            "区税务局;区商务局",
+            "工业和信息化局",
+        ]),
         Some(Field::Description) => pick(&["扩建厂房用地指标未落实", "融资难", "招工难，缺熟练焊工", "门前道路破损"]),
         Some(Field::Category) => pick(&["用地", "融资", "融资难问题", "路况", "其他", "审批/政务服务"]),
-        Some(Field::TimeLimit) => pick(&["15个工作日", "30天", "2026年4月30日", "4294967295个工作日", "4294967296个工作日", "99999999999天", "0个工作日", "尽快", "3000000天"]),
+        Some(Field::TimeLimit) => pick(&[
+            "15个工作日",
+            "30天",
+            "2026年4月30日",
+            "4294967295个工作日",
+            "4294967296个工作日",
+            "99999999999天",
+            "0个工作日",
+            "尽快",
+            "3000000天",
+        ]),
         Some(Field::Done) => pick(&["是", "否", "已办结", "√", "×", "已办结（2026-03-05）"]),
         Some(Field::Satisfaction) => pick(&["满意", "基本满意", "不满意", "未回访"]),
-        Some(Field::Status) => pick(&["待交办", "待签收", "办理中", "退回待裁定", "已办结待评价", "已销号", "已撤回", "closed"]),
+        Some(Field::Status) => {
+            pick(&["待交办", "待签收", "办理中", "退回待裁定", "已办结待评价", "已销号", "已撤回", "closed"])
+        }
         Some(Field::Extension) => pick(&["是（2026-04-30）", "否", "延期至2026年4月30日", "是（2026-02-30）"]),
         Some(Field::Number) => pick(&["2026-城关-0001", "2026-城关-0042", "A-1", "2026-西山-0001"]),
         Some(Field::Source) => pick(&["走访", "12345", "座谈会", "企业来函", "热线"]),
@@ -172,7 +240,9 @@ pub(super) fn build_sheet(spec: &SheetSpec) -> (Vec<String>, Vec<Vec<BuiltCell>>
         })
         .collect();
     if spec.ensure_core {
-        for (name, field) in [("企业名称", Field::Enterprise), ("问题描述", Field::Description), ("所属镇街", Field::Township)] {
+        for (name, field) in
+            [("企业名称", Field::Enterprise), ("问题描述", Field::Description), ("所属镇街", Field::Township)]
+        {
             if !header.iter().any(|h| field_of(h) == Some(field)) {
                 header.push(name.to_string());
             }
@@ -305,7 +375,8 @@ pub(super) fn import_planner_end_to_end() {
         }
         if !preview.can_commit {
             rec.note("preview has row errors");
-            let e = commit_ledger(&mut ledger, "admin", &path, &ImportOptions::default(), now, &mut |_, _| {}).unwrap_err();
+            let e =
+                commit_ledger(&mut ledger, "admin", &path, &ImportOptions::default(), now, &mut |_, _| {}).unwrap_err();
             prop_assert_eq!(e.code(), "import.has_errors");
             prop_assert_eq!(event_count(&ledger), before);
             let _ = std::fs::remove_file(&path);
@@ -341,7 +412,13 @@ pub(super) fn import_planner_end_to_end() {
                 }
                 // Importing the same file again adds nothing.
                 let again = preview_ledger(&ledger, &path, &ImportOptions::default(), now).unwrap();
-                prop_assert_eq!(again.rows_new, 0, "re-import of {} new rows would add {}", outcome.preview.rows_new, again.rows_new);
+                prop_assert_eq!(
+                    again.rows_new,
+                    0,
+                    "re-import of {} new rows would add {}",
+                    outcome.preview.rows_new,
+                    again.rows_new
+                );
             }
         }
         let _ = std::fs::remove_file(&path);

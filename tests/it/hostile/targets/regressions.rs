@@ -1,15 +1,15 @@
 use std::path::Path;
 
+#[allow(unused_imports)]
+use super::{calendar::*, commands::*, import::*, sheet::*, text::*};
+use crate::hostile::harness::*;
+use crate::hostile::mutations::*;
 use taizhang_core::*;
 use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, LEDGER_HEADERS};
 use taizhang_exchange::import::{commit_ledger, ImportOptions};
 use taizhang_exchange::sheet::read_workbook_bytes;
 use taizhang_ledger::{Ledger, ProblemFilter, Sort};
 use taizhang_testsupport::{assign, at};
-use crate::hostile::harness::*;
-use crate::hostile::mutations::*;
-#[allow(unused_imports)]
-use super::{calendar::*, commands::*, import::*, sheet::*, text::*};
 
 // ------------------------------------------------------------------------------------------
 // Regressions: inputs the targets found, fixed in crates/exchange/src/sheet.rs.
@@ -44,14 +44,17 @@ pub(super) fn read_measured(name: &str, bytes: &[u8]) -> (Result<(), String>, us
 pub(super) fn a_cell_placed_beyond_the_sheet_is_damage_not_an_allocation() {
     // Was: rows resized up to the row the file names (A321272407 asked for 7.7 GB and aborted).
     for reference in ["A4000000000", "A1048577", "XFE1", "A4294967296", "ZZZZZZZZ1"] {
-        let bytes = workbook_with_rows(&format!("<row r=\"1\"><c r=\"{reference}\" t=\"inlineStr\"><is><t>x</t></is></c></row>"));
+        let bytes = workbook_with_rows(&format!(
+            "<row r=\"1\"><c r=\"{reference}\" t=\"inlineStr\"><is><t>x</t></is></c></row>"
+        ));
         let (result, held) = read_measured("t.xlsx", &bytes);
         let err = result.expect_err(reference);
         assert!(err.starts_with("import.damaged"), "{reference}: {err}");
         assert!(held < 64 << 20, "{reference}: held {held} bytes");
     }
     // The last cell a sheet has is still a cell.
-    let bytes = workbook_with_rows("<row r=\"1048576\"><c r=\"XFD1048576\" t=\"inlineStr\"><is><t>最后</t></is></c></row>");
+    let bytes =
+        workbook_with_rows("<row r=\"1048576\"><c r=\"XFD1048576\" t=\"inlineStr\"><is><t>最后</t></is></c></row>");
     let wb = read_workbook_bytes(Path::new("t.xlsx"), &bytes, None).unwrap();
     assert_eq!(wb.sheet.rows.len(), 1_048_576);
     assert_eq!(wb.sheet.rows[1_048_575][16_383], "最后");
@@ -67,7 +70,9 @@ pub(super) fn cells_far_apart_are_not_padded_into_millions_of_empty_cells() {
     assert!(err.starts_with("import.damaged") && err.contains("too far apart"), "{err}");
     assert!(held < 128 << 20, "held {held} bytes");
     // A real sheet with a remark far to the right of each row is read.
-    let rows: String = (1..=2_000).map(|r| format!("<row r=\"{r}\"><c r=\"A{r}\"><v>{r}</v></c><c r=\"AZ{r}\"><v>1</v></c></row>")).collect();
+    let rows: String = (1..=2_000)
+        .map(|r| format!("<row r=\"{r}\"><c r=\"A{r}\"><v>{r}</v></c><c r=\"AZ{r}\"><v>1</v></c></row>"))
+        .collect();
     let wb = read_workbook_bytes(Path::new("t.xlsx"), &workbook_with_rows(&rows), None).unwrap();
     assert_eq!(wb.sheet.rows[1999][51], "1");
 }
@@ -76,7 +81,8 @@ pub(super) fn cells_far_apart_are_not_padded_into_millions_of_empty_cells() {
 pub(super) fn our_own_csv_export_reads_back_whatever_its_cells_hold() {
     // Was: semicolons or tabs in cells outvoted the header's commas, and a NUL made the file
     // "not a spreadsheet".
-    for text in ["分号;分号;分号;分号;分号;分号;分号;分号;分号;分号;分号;分号", "甲\t乙\r\n丙\r丁", "前\0后"] {
+    for text in ["分号;分号;分号;分号;分号;分号;分号;分号;分号;分号;分号;分号", "甲\t乙\r\n丙\r丁", "前\0后"]
+    {
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(b"\xEF\xBB\xBF".to_vec());
         w.write_record(LEDGER_HEADERS).unwrap();
         for _ in 0..3 {
@@ -84,7 +90,10 @@ pub(super) fn our_own_csv_export_reads_back_whatever_its_cells_hold() {
         }
         let wb = read_workbook_bytes(Path::new("台账.csv"), &w.into_inner().unwrap(), None).unwrap();
         assert_eq!(wb.sheet.rows[0], LEDGER_HEADERS, "{text:?}");
-        assert!(wb.sheet.rows[1..].iter().all(|r| r.len() == LEDGER_HEADERS.len() && r.iter().all(|c| c == text.trim())), "{text:?}");
+        assert!(
+            wb.sheet.rows[1..].iter().all(|r| r.len() == LEDGER_HEADERS.len() && r.iter().all(|c| c == text.trim())),
+            "{text:?}"
+        );
     }
 }
 
@@ -111,7 +120,14 @@ pub(super) fn read_in_child(name: &str, bytes: &[u8]) -> std::process::Output {
     let file = dir.path().join("input");
     std::fs::write(&file, bytes).unwrap();
     std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", &taizhang_testsupport::test_name(module_path!(), "child_reads_a_file"), "--ignored", "--nocapture", "--test-threads", "1"])
+        .args([
+            "--exact",
+            &taizhang_testsupport::test_name(module_path!(), "child_reads_a_file"),
+            "--ignored",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
         .env("HOSTILE_CHILD_FILE", &file)
         .env("HOSTILE_CHILD_NAME", name)
         .env("HOSTILE_ALLOC_CAP_MB", "1024")
@@ -123,7 +139,11 @@ pub(super) fn assert_child_survives(name: &str, bytes: &[u8]) {
     let out = read_in_child(name, bytes);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let said = stderr.lines().filter(|l| l.contains("REFUSED") || l.contains("memory allocation")).collect::<Vec<_>>().join("\n");
+    let said = stderr
+        .lines()
+        .filter(|l| l.contains("REFUSED") || l.contains("memory allocation"))
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(out.status.success() && stdout.contains("child: "), "the reader did not return ({}):\n{said}", out.status);
 }
 
@@ -190,7 +210,12 @@ pub(super) fn ledger_with_explained_result(text: &str) -> (Ledger, String) {
     taizhang_testsupport::register(&mut l, &d, "p1", at(2026, 3, 2));
     run(&mut l, "admin", Command::Assign { problem_id: "p1".into(), request: assign(&d.dept_a, &[]) }, at(2026, 3, 3));
     run(&mut l, "gx", Command::Sign { problem_id: "p1".into(), handler: String::new() }, at(2026, 3, 4));
-    let resolve = Command::Resolve { problem_id: "p1".into(), result_type: ResultType::Explained, result_text: text.into(), explanation: text.into() };
+    let resolve = Command::Resolve {
+        problem_id: "p1".into(),
+        result_type: ResultType::Explained,
+        result_text: text.into(),
+        explanation: text.into(),
+    };
     run(&mut l, "gx", resolve, at(2026, 3, 5));
     let number = l.problem("p1").unwrap().number;
     (l, number)

@@ -1,15 +1,15 @@
 use std::fmt::Debug;
 use std::path::Path;
 
+#[allow(unused_imports)]
+use super::{calendar::*, commands::*, import::*, regressions::*, text::*};
+use crate::hostile::harness::*;
+use crate::hostile::mutations::*;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use taizhang_exchange::export::LEDGER_HEADERS;
 use taizhang_exchange::header::find_header;
 use taizhang_exchange::sheet::{read_workbook_bytes, Format};
-use crate::hostile::harness::*;
-use crate::hostile::mutations::*;
-#[allow(unused_imports)]
-use super::{calendar::*, commands::*, import::*, regressions::*, text::*};
 
 // ------------------------------------------------------------------------------------------
 // Target 1: the sheet reader.
@@ -26,10 +26,16 @@ pub(super) fn read_sheet_case(name: &str, bytes: &[u8], rec: &Rec) -> Result<(),
                 if wb.format == Format::Csv {
                     prop_assert_eq!(&wb.sheet_names, &vec![wb.sheet.name.clone()]);
                 } else {
-                    prop_assert!(wb.sheet_names.contains(&wb.sheet.name), "{:?} not in {:?}", wb.sheet.name, wb.sheet_names);
+                    prop_assert!(
+                        wb.sheet_names.contains(&wb.sheet.name),
+                        "{:?} not in {:?}",
+                        wb.sheet.name,
+                        wb.sheet_names
+                    );
                 }
                 // Within a sheet's limits: XFD1048576 for .xlsx; .xls positions are 16-bit.
-                let (max_rows, max_cols) = if wb.format == Format::Xls { (65_536, 65_536) } else { (1_048_576, 16_384) };
+                let (max_rows, max_cols) =
+                    if wb.format == Format::Xls { (65_536, 65_536) } else { (1_048_576, 16_384) };
                 prop_assert!(wb.sheet.rows.len() <= max_rows, "{} rows", wb.sheet.rows.len());
                 for row in &wb.sheet.rows {
                     prop_assert!(row.len() <= max_cols, "a row of {} cells", row.len());
@@ -58,7 +64,8 @@ pub(super) struct RandomFile {
     pub(super) bytes: Vec<u8>,
 }
 
-pub(super) const PREFIXES: &[&[u8]] = &[b"", b"PK\x03\x04", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], b"\xEF\xBB\xBF", b"PK\x05\x06"];
+pub(super) const PREFIXES: &[&[u8]] =
+    &[b"", b"PK\x03\x04", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], b"\xEF\xBB\xBF", b"PK\x05\x06"];
 
 #[test]
 pub(super) fn sheet_reader_random_bytes() {
@@ -180,7 +187,8 @@ pub(super) fn known_calamine_hazard(bytes: &[u8]) -> Option<&'static str> {
     let needle = b"uniqueCount=\"";
     for (i, w) in bytes.windows(needle.len()).enumerate() {
         if w == needle {
-            let digits: Vec<u8> = bytes[i + needle.len()..].iter().take_while(|b| b.is_ascii_digit()).copied().collect();
+            let digits: Vec<u8> =
+                bytes[i + needle.len()..].iter().take_while(|b| b.is_ascii_digit()).copied().collect();
             let n = std::str::from_utf8(&digits).ok().and_then(|d| d.parse::<u128>().ok()).unwrap_or(0);
             if n > DENSE_LIMIT as u128 && n < (usize::MAX / 24) as u128 {
                 return Some("xlsx sharedStrings uniqueCount: calamine reserves that many strings");
@@ -270,7 +278,11 @@ pub(super) fn expected_rows(grid: &[Vec<String>]) -> Vec<Vec<String>> {
 /// A sheet as Excel saves it as CSV: a header of plain names, then rows of hostile text, every
 /// row with the same number of fields.
 pub(super) fn csv_sheet() -> impl Strategy<Value = (usize, Vec<Vec<Vec<Piece>>>, bool)> {
-    (3..8usize, prop::collection::vec(prop::collection::vec(prop::collection::vec(piece(), 0..3), 8), 1..6), any::<bool>())
+    (
+        3..8usize,
+        prop::collection::vec(prop::collection::vec(prop::collection::vec(piece(), 0..3), 8), 1..6),
+        any::<bool>(),
+    )
 }
 
 /// Text written as CSV by a program that quotes correctly reads back cell for cell.
@@ -280,7 +292,9 @@ pub(super) fn sheet_csv_round_trip() {
         let header: Vec<String> = LEDGER_HEADERS.iter().take(width).map(|h| h.to_string()).collect();
         let mut g = vec![header];
         // A CSV holding a NUL byte is refused as not text; that case is the mutated-csv target's.
-        g.extend(rows.iter().map(|r| r.iter().take(width).map(|c| render(c).replace('\0', "")).collect::<Vec<String>>()));
+        g.extend(
+            rows.iter().map(|r| r.iter().take(width).map(|c| render(c).replace('\0', "")).collect::<Vec<String>>()),
+        );
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
         for row in &g {
             w.write_record(row).unwrap();
@@ -303,10 +317,12 @@ pub(super) fn sheet_csv_round_trip() {
 /// code units.
 pub(super) fn utf16_prefix(s: &str, max: usize) -> String {
     let mut units = 0;
-    s.chars().take_while(|c| {
-        units += c.len_utf16();
-        units <= max
-    }).collect()
+    s.chars()
+        .take_while(|c| {
+            units += c.len_utf16();
+            units <= max
+        })
+        .collect()
 }
 
 /// Text written into .xlsx string cells reads back cell for cell.
@@ -323,7 +339,8 @@ pub(super) fn sheet_xlsx_round_trip() {
             }
         }
         let bytes = book.save_to_buffer().unwrap();
-        let wb = read_workbook_bytes(Path::new("grid.xlsx"), &bytes, None).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let wb = read_workbook_bytes(Path::new("grid.xlsx"), &bytes, None)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
         let want = expected_rows(&g);
         let mut got = wb.sheet.rows;
         got.resize(want.len().max(got.len()), Vec::new());

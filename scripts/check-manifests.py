@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Checks the workspace's `rust-version` against what the locked dependencies declare.
+"""Checks what every workspace member must inherit, and the `rust-version` it promises.
+
+Every member inherits the workspace's lints (`[lints] workspace = true`), so `make check`'s
+clippy holds each crate to the same rules, and one `rust-version`, checked against what the
+locked dependencies declare:
 
 A `rust-version` lower than a dependency's is a promise the build cannot keep: someone on
 that toolchain gets a confusing error deep in a dependency instead of cargo's clear one.
@@ -9,10 +13,17 @@ when any resolved dependency needs a newer Rust than the workspace declares.
 import json
 import subprocess
 import sys
+import tomllib
 
 
 def version_tuple(text):
     return tuple(int(part) for part in text.split("."))
+
+
+def lints_inherited(manifest_path):
+    with open(manifest_path, "rb") as f:
+        manifest = tomllib.load(f)
+    return manifest.get("lints", {}).get("workspace") is True
 
 
 def main():
@@ -30,6 +41,14 @@ def main():
         for package in metadata["packages"]
         if package["id"] in members
     }
+    no_lints = sorted(
+        package["name"]
+        for package in metadata["packages"]
+        if package["id"] in members and not lints_inherited(package["manifest_path"])
+    )
+    if no_lints:
+        print(f"these members do not inherit the workspace's lints; add `[lints]` / `workspace = true`: {no_lints}", file=sys.stderr)
+        return 1
     versions = {v for v in declared.values() if v}
     if len(versions) != 1 or None in declared.values():
         print(f"every workspace member must inherit one rust-version; found {declared}", file=sys.stderr)
@@ -48,7 +67,7 @@ def main():
             print(f"  {name} {version}: rust-version {'.'.join(map(str, need))}", file=sys.stderr)
         print("Raise [workspace.package] rust-version to the highest of these.", file=sys.stderr)
         return 1
-    print(f"rust-version {ours}: every locked dependency builds with it")
+    print(f"{len(members)} members inherit the workspace's lints; rust-version {ours}: every locked dependency builds with it")
     return 0
 
 
