@@ -48,6 +48,9 @@ macro_rules! app_commands {
             report,
             backup_now,
             restore_ledger,
+            sync_join,
+            sync_status,
+            sync_now,
         }
     };
 }

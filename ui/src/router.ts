@@ -32,6 +32,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { cap: 'administer' } },
       { path: 'calendar', name: 'calendar', component: () => import('./views/CalendarView.vue'), meta: { cap: 'administer' } },
       { path: 'settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { cap: 'administer' } },
+      { path: 'sync', name: 'sync', component: () => import('./views/SyncView.vue') },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { cap: 'audit' } },
     ],
   },

@@ -20,6 +20,13 @@ pub fn catalog_text(section: &str, key: &str) -> Option<String> {
     catalog[section][key].as_str().map(String::from)
 }
 
+/// The label of `key` in the catalogue's `labels.<section>` (as `catalog_text`, in the
+/// language `TAIZHANG_LANG` names); the key itself when the catalogue has none.
+pub fn catalog_label(section: &str, key: &str) -> String {
+    let catalog = if std::env::var("TAIZHANG_LANG").is_ok_and(|l| l.starts_with("en")) { &*EN } else { &*ZH };
+    catalog["labels"][section][key].as_str().unwrap_or(key).to_string()
+}
+
 /// Everything the CLI can fail with.
 #[derive(Debug)]
 pub enum CliError {

@@ -60,6 +60,17 @@ mod tests {
             Escalation,
             Action
         );
+        // A replica's words: the device states the server gives and an event's standing with it
+        // (migration 07's CHECK constraints). They travel as strings, not core enums.
+        keys.extend([
+            ("deviceState", "pending"),
+            ("deviceState", "approved"),
+            ("deviceState", "revoked"),
+            ("eventOutcome", "pending"),
+            ("eventOutcome", "applied"),
+            ("eventOutcome", "no_effect"),
+            ("eventOutcome", "refused"),
+        ]);
         keys
     }
 

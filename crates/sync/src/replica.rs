@@ -36,7 +36,8 @@ pub enum SyncProgress {
 }
 
 /// What a sync did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SyncSummary {
     pub pushed: usize,
     pub applied: usize,
@@ -46,7 +47,9 @@ pub struct SyncSummary {
     pub received: usize,
     /// This device's events whose outcome came with the pull (a push whose reply was lost).
     pub settled: usize,
+    #[ts(type = "number")]
     pub pending: i64,
+    #[ts(type = "number")]
     pub high_water: i64,
     pub device_state: String,
 }

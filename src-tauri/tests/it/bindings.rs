@@ -2,7 +2,7 @@
 //!
 //! `ui/src/bindings/` holds the ts-rs types of every Rust type the UI sees and `commands.ts`,
 //! the command map (each command's arguments and what it returns) made from the command list
-//! (`COMMANDS`) and the signatures in `src/commands.rs`. This test makes all of them again in a
+//! (`COMMANDS`) and the signatures in `src/commands/`. This test makes all of them again in a
 //! temporary folder and fails, naming the files, when the committed copy differs.
 //! `TAIZHANG_UPDATE_BINDINGS=1 cargo test -p taizhang-desktop --test it bindings` writes them.
 
@@ -120,6 +120,10 @@ fn export_every_type(cfg: &Config) {
         ledger::NotAdmitted,
         ledger::ClockBehind,
         ledger::FullVerifyReport,
+        ledger::ReplicaStatus,
+        ledger::ReplicaInfo,
+        ledger::SettledEvent,
+        taizhang_sync::SyncSummary,
         // spreadsheets
         exchange::export::ExportSummary,
         exchange::header::Field,
@@ -171,8 +175,9 @@ fn generated_bindings() -> BTreeMap<String, String> {
     let dir = tempfile::tempdir().unwrap();
     export_every_type(&Config::from_env().with_out_dir(dir.path()));
     let mut files = files_under(dir.path());
-    let commands_rs = manifest_dir().join("src/commands.rs");
-    let source = std::fs::read_to_string(&commands_rs).unwrap();
+    // Every file of the `commands` module, as one text: a command may live in any of them.
+    let commands_rs = manifest_dir().join("src/commands");
+    let source: String = files_under(&commands_rs).into_values().collect::<Vec<_>>().join("\n");
     let map = crate::command_map::command_map(&source, taizhang_desktop::COMMANDS, |ty| {
         files.contains_key(&format!("{ty}.ts"))
     })

@@ -82,10 +82,22 @@ export const signOut = () => call('sign_out')
 export const session = () => call('session')
 
 // ---- writes ----
+const writeListeners = new Set<() => void>()
+/** Registers `f` to run after every write that succeeded (an act, a batch, an import): the
+ * sync store uses it to send the new events to the district server soon. Returns the undo. */
+export function onWrite(f: () => void): () => void {
+  writeListeners.add(f)
+  return () => writeListeners.delete(f)
+}
+async function wrote<T>(result: Promise<T>): Promise<T> {
+  const value = await result
+  for (const f of writeListeners) f()
+  return value
+}
 /** The one write path: a command run as the signed-in user. */
-export const execute = (command: Command) => call('execute', { command })
+export const execute = (command: Command) => wrote(call('execute', { command }))
 /** Several commands in one transaction: all or nothing. */
-export const executeAll = (commands: Command[]) => call('execute_all', { commands })
+export const executeAll = (commands: Command[]) => wrote(call('execute_all', { commands }))
 /** Sets (or with null clears) a password; hashing happens in Rust. */
 export const setPassword = (userId: string, password: string | null) =>
   call('set_password', { user_id: userId, password })
@@ -127,13 +139,37 @@ export const verifyChain = (onProgress?: ProgressHandler) =>
 export const rebuildProjections = (onProgress?: ProgressHandler) =>
   call('rebuild_projections', { on_progress: progressChannel(onProgress) })
 
+// ---- the district server (docs/sync.md); none needs a session ----
+/** Joins the district server and opens `path`, a new replica ledger (the device then waits for
+ * the office's approval). `fingerprint`: the server certificate's, as the office hands it out. */
+export const syncJoin = (args: {
+  path: string
+  url: string
+  fingerprint: string | null
+  login: string
+  password: string
+  deviceName: string
+}) =>
+  call('sync_join', {
+    path: args.path,
+    url: args.url,
+    fingerprint: args.fingerprint,
+    login: args.login,
+    password: args.password,
+    device_name: args.deviceName,
+  })
+/** Where the open ledger stands with its server; null for a ledger that never joined one. */
+export const syncStatus = () => call('sync_status')
+/** Pushes this desktop's pending events, then pulls to the end. */
+export const syncNow = (onProgress?: ProgressHandler) => call('sync_now', { on_progress: progressChannel(onProgress) })
+
 // ---- spreadsheets in and out (paths come from the native dialogs, or are typed) ----
 /** What a sheet would import, with the user's corrections; writes nothing. */
 export const importPreview = (kind: ImportKind, path: string, options: ImportOptions) =>
   call('import_preview', { kind, path, options })
 /** Imports every new row in one transaction (or nothing), as the signed-in user. */
 export const importCommit = (kind: ImportKind, path: string, options: ImportOptions, onProgress?: ProgressHandler) =>
-  call('import_commit', { kind, path, options, on_progress: progressChannel(onProgress) })
+  wrote(call('import_commit', { kind, path, options, on_progress: progressChannel(onProgress) }))
 
 export type { ExportFormat }
 /** The ledger list exactly as filtered and sorted on screen, every page. */

@@ -69,6 +69,8 @@ export type EnumKind =
   | 'action'
   | 'periodKind'
   | 'entity'
+  | 'deviceState'
+  | 'eventOutcome'
 
 /** The label of an enum key (Status, Priority, Action…); the key itself if unknown. */
 export function label(kind: EnumKind, key: string | null | undefined): string {

@@ -18,7 +18,7 @@ export function progressPhase(p: Progress): ProgressPhase {
 }
 
 /** The stages the shell reports (`Progress.stage`), each with its own sentences. */
-export const PROGRESS_STAGES = ['demo', 'import', 'export', 'report', 'verify', 'rebuild'] as const
+export const PROGRESS_STAGES = ['demo', 'import', 'export', 'report', 'verify', 'rebuild', 'sync_push', 'sync_pull'] as const
 
 export function progressStage(p: Progress): (typeof PROGRESS_STAGES)[number] | 'work' {
   return (PROGRESS_STAGES as readonly string[]).includes(p.stage) ? (p.stage as (typeof PROGRESS_STAGES)[number]) : 'work'

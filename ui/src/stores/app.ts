@@ -10,6 +10,7 @@ import type { LedgerInfo } from '../bindings/LedgerInfo'
 import type { SessionInfo } from '../bindings/SessionInfo'
 import type { Settings } from '../bindings/Settings'
 import type { Unit } from '../bindings/Unit'
+import { refreshSync, resetSync } from './sync'
 
 export const AUDIT_KEY = 'taizhang.audit.broken'
 
@@ -66,6 +67,8 @@ export async function ledgerOpened(info: LedgerInfo) {
   app.ledgerReplaced = false
   watchChain(info.path)
   watchFile()
+  resetSync()
+  await refreshSync()
 }
 
 export const FILE_POLL_MS = 15000
@@ -159,6 +162,7 @@ export async function closeLedger() {
   clearTimeout(chainTimer)
   clearInterval(fileTimer)
   app.ledgerReplaced = false
+  resetSync()
   await api.ledgerClose()
   app.ledger = null
   app.session = null

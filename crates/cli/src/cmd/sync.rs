@@ -17,7 +17,7 @@ use taizhang_ledger::{Ledger, ReplicaStatus};
 use taizhang_sync::{JoinOptions, SyncError, SyncProgress, SyncSummary};
 
 use crate::args::Globals;
-use crate::messages::{catalog_text, CliError};
+use crate::messages::{catalog_label, catalog_text, CliError};
 use crate::progress::Progress;
 use crate::render::{escape, terminal_safe};
 
@@ -126,7 +126,7 @@ fn print_join(s: &ReplicaStatus, json: bool) {
             escape(&r.server_url),
             escape(&r.device_id),
             escape(&r.login),
-            state_label(&r.device_state),
+            device_state_label(&r.device_state),
             if r.device_state == "pending" {
                 "请办公室审核本设备后执行 taizhang sync"
             } else {
@@ -136,16 +136,14 @@ fn print_join(s: &ReplicaStatus, json: bool) {
     );
 }
 
-fn state_label(state: &str) -> &'static str {
-    match state {
-        "pending" => "待审核",
-        "approved" => "已批准",
-        "revoked" => "已停用",
-        "applied" => "已生效",
-        "no_effect" => "未生效",
-        "refused" => "被拒绝",
-        _ => "未知",
-    }
+/// A device state (`pending`, `approved`, `revoked`) as people read it.
+fn device_state_label(state: &str) -> String {
+    catalog_label("deviceState", state)
+}
+
+/// An event's standing with the server (`applied`, `no_effect`, `refused`…) as people read it.
+fn outcome_label(state: &str) -> String {
+    catalog_label("eventOutcome", state)
 }
 
 fn print_status(s: &ReplicaStatus, json: bool) {
@@ -160,7 +158,7 @@ fn print_status(s: &ReplicaStatus, json: bool) {
         r.fingerprint.as_deref().map(|f| format!("（证书 {}）", escape(f))).unwrap_or_default(),
         escape(&r.device_id),
         escape(&r.login),
-        state_label(&r.device_state),
+        device_state_label(&r.device_state),
         r.last_sync_at.as_deref().map(escape).unwrap_or_else(|| "从未".into()),
         r.high_water,
         r.cursor_after,
@@ -178,7 +176,7 @@ fn print_status(s: &ReplicaStatus, json: bool) {
                 e.server_seq,
                 escape(&e.occurred_at),
                 escape(&e.kind),
-                state_label(&e.state),
+                outcome_label(&e.state),
                 escape(code),
                 escape(&why)
             ));

@@ -22,7 +22,8 @@ pub struct Joined {
     pub device_state: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ReplicaInfo {
     pub server_url: String,
     pub fingerprint: Option<String>,
@@ -31,31 +32,40 @@ pub struct ReplicaInfo {
     pub login: String,
     pub key_file: String,
     pub device_state: String,
+    #[ts(type = "number")]
     pub cursor_after: i64,
+    #[ts(type = "number")]
     pub cursor_after_event: i64,
+    #[ts(type = "number")]
     pub high_water: i64,
     pub joined_at: String,
     pub last_sync_at: Option<String>,
 }
 
 /// An event the server decided not to apply, with its reason (`{code, ...fields}`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SettledEvent {
     pub event_id: String,
     pub kind: String,
     pub subject_id: Option<String>,
     pub occurred_at: String,
     pub state: String,
+    #[ts(type = "number")]
     pub server_seq: i64,
+    #[ts(type = "Record<string, unknown> | null")]
     pub reason: Option<serde_json::Value>,
 }
 
 /// `taizhang sync status`: the replica, how many events wait, and this device's events the
 /// server did not apply.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ReplicaStatus {
     pub replica: ReplicaInfo,
+    #[ts(type = "number")]
     pub pending: i64,
+    #[ts(type = "number")]
     pub applied: i64,
     pub not_applied: Vec<SettledEvent>,
 }

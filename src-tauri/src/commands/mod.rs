@@ -26,6 +26,9 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use crate::error::{ApiError, ApiResult};
 use crate::state::{lower_priority, AppState, ChainCheck, Open};
 
+mod sync;
+pub use sync::*;
+
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct AppInfo {
@@ -90,7 +93,12 @@ fn set_title<R: Runtime>(app: &AppHandle<R>, path: Option<&std::path::Path>) {
     }
 }
 
-fn opened<R: Runtime>(app: &AppHandle<R>, state: &AppState, ledger: Ledger, path: PathBuf) -> ApiResult<LedgerInfo> {
+pub(crate) fn opened<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    ledger: Ledger,
+    path: PathBuf,
+) -> ApiResult<LedgerInfo> {
     let district_name = ledger.settings()?.district_name;
     state.remember(&path);
     set_title(app, Some(&path));
