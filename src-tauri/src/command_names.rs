@@ -1,7 +1,7 @@
 // The app's commands, listed once. `app_commands!(m)` hands the list to the macro `m`: the
 // permission manifest (build.rs), the invoke handler (lib.rs), the `COMMANDS` table the
 // capability test checks, and ui/src/bindings/commands.ts (tests/it/bindings.rs) all come from it.
-// Each name is a `#[tauri::command]` fn in commands.rs; a name missing there fails the build.
+// Each name is a `#[tauri::command]` fn in commands/ (re-exported by commands/mod.rs); a name missing there fails the build.
 // This file is `include!`d by build.rs, so it holds nothing but the list and the table.
 #[allow(unused_macros)]
 macro_rules! app_commands {
