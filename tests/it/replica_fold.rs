@@ -136,6 +136,13 @@ fn a_pending_event_folds_on_top_and_a_refused_one_is_undone() {
     };
     let made = replica.execute(admin, &cmd, now).unwrap();
     assert_eq!(replica.pending_count().unwrap(), 1);
+    // The subject's timeline marks it pending; what the server applied is marked applied.
+    let marks = |replica: &Ledger| -> Vec<(String, Option<String>)> {
+        replica.timeline(&office.id).unwrap().into_iter().map(|e| (e.event_id, e.sync_state)).collect()
+    };
+    let before_outcome = marks(&replica);
+    assert_eq!(before_outcome.last().unwrap(), &(made[0].id.clone(), Some("pending".to_string())));
+    assert!(before_outcome[..before_outcome.len() - 1].iter().all(|(_, s)| s.as_deref() == Some("applied")));
     assert_eq!(replica.pending_events(10).unwrap()[0].id, made[0].id);
     assert!(replica.rebuild().unwrap().equal);
     assert_ne!(replica.projection_digests().unwrap(), before);
@@ -156,7 +163,11 @@ fn a_pending_event_folds_on_top_and_a_refused_one_is_undone() {
     assert!(replica.rebuild().unwrap().equal);
     let status = replica.replica_status().unwrap();
     assert_eq!((status.pending, status.not_applied.len()), (0, 1));
-    assert_eq!(status.not_applied[0].reason, Some(reason));
+    assert_eq!(status.not_applied[0].reason, Some(reason.clone()));
+    // Undone, and still on the timeline with its reason: never silently dropped.
+    let refused = replica.timeline(&office.id).unwrap().pop().unwrap();
+    assert_eq!((refused.event_id.as_str(), refused.sync_state.as_deref()), (made[0].id.as_str(), Some("refused")));
+    assert_eq!(refused.sync_reason, Some(reason));
     // The same outcome again is accepted; another one for it is not.
     replica.record_push_outcomes(std::slice::from_ref(&outcome)).unwrap();
     let other = EventOutcome { outcome: "applied".into(), ..outcome };

@@ -59,6 +59,8 @@ const detail: ProblemDetail = {
       seq: 10, event_id: 'ev1', kind: 'assigned', occurred_at: '2026-03-02T02:00:00Z', actor_id: 'admin', actor_name: '管理员', actor_unit: '服务年办公室',
       payload: { problem_id: 'p1', terms: { lead_unit_id: 'gx', handler: '李四', supporters: [], sign_deadline: '2026-03-03', objection_deadline: '2026-03-03', handling_deadline: '2026-03-16' } },
       hash: 'h',
+      sync_state: null,
+      sync_reason: null,
     },
   ],
   actions: [
@@ -121,6 +123,27 @@ describe('screens on a mocked shell', () => {
     expect(w.find('[data-testid="action-assign"]').exists()).toBe(false)
     expect(w.get('[data-testid="problem-lateness"]').text()).toBe('逾期未签收')
     expect(w.get('[data-testid="timeline-assigned"]').text()).toContain('交办给 工业和信息化局')
+    w.unmount()
+  })
+
+  it('problem page on a replica: an event the server did not apply is marked, struck through and explained', async () => {
+    app.session = session('department', { handle: true })
+    const signed = {
+      seq: 11, event_id: 'ev2', kind: 'signed', occurred_at: '2026-03-03T02:00:00Z', actor_id: 'u1', actor_name: '李四', actor_unit: '工业和信息化局',
+      payload: { problem_id: 'p1', handler: '李四' }, hash: 'h2',
+      sync_state: 'refused', sync_reason: { code: 'auth.forbidden', message: 'not allowed' },
+    }
+    const pending = { ...signed, seq: 12, event_id: 'ev3', sync_state: 'pending', sync_reason: null }
+    shell({ problem_detail: { ...detail, timeline: [{ ...detail.timeline[0], sync_state: 'applied' }, signed, pending] } })
+    const w = mount(ProblemView, { props: { id: 'p1' }, global: { plugins: [ElementPlus, i18n, router()] }, attachTo: document.body })
+    await flushPromises()
+    expect(w.find('[data-testid="timeline-sync-applied"]').exists()).toBe(false)
+    expect(w.get('[data-testid="timeline-sync-refused"]').text()).toBe('被拒绝')
+    expect(w.get('[data-testid="timeline-sync-pending"]').text()).toBe('待上传')
+    const reason = w.get('[data-testid="timeline-sync-reason"]').text()
+    expect(reason).toContain('服务器未采纳')
+    expect(reason).not.toContain('auth.forbidden')
+    expect(w.findAll('li.undone').length).toBe(1)
     w.unmount()
   })
 

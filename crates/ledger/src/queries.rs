@@ -147,6 +147,15 @@ pub struct TimelineEntry {
     #[serde(flatten)]
     pub event: EventBody,
     pub hash: String,
+    /// On a replica of a district server (docs/sync.md), the event's standing there: `pending`
+    /// (made here, not yet sent or decided), `applied`, `no_effect` or `refused` (both undone
+    /// here, and shown, never hidden). `None` on a standalone ledger.
+    #[serde(default)]
+    pub sync_state: Option<String>,
+    /// Why the server did not apply it: `{code, ...fields}`, as every error.
+    #[serde(default)]
+    #[ts(type = "Record<string, unknown> | null")]
+    pub sync_reason: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -722,8 +731,9 @@ impl Ledger {
     pub fn timeline(&self, problem_id: &str) -> Result<Vec<TimelineEntry>> {
         let mut st = self.conn.prepare(
             "SELECT ev.seq, ev.id, ev.kind, ev.occurred_at, ev.actor, coalesce(u.name, ev.actor), coalesce(n.name, ''),
-                    ev.payload, ev.hash
+                    ev.payload, ev.hash, re.state, re.reason
              FROM events ev LEFT JOIN users u ON u.id = ev.actor LEFT JOIN units n ON n.id = u.unit_id
+                  LEFT JOIN replica_events re ON re.event_id = ev.id
              WHERE ev.subject_id = ?1 ORDER BY ev.seq",
         )?;
         let mut rows = st.query(rusqlite::params![problem_id])?;
@@ -741,6 +751,8 @@ impl Ledger {
                 // A payload the schema cannot read is an error, as it is to a rebuild.
                 event: EventBody::from_parts(&kind, payload)?,
                 hash: r.get(8)?,
+                sync_state: r.get(9)?,
+                sync_reason: r.get::<_, Option<String>>(10)?.map(|t| serde_json::from_str(&t)).transpose()?,
             });
         }
         Ok(entries)

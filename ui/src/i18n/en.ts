@@ -323,6 +323,7 @@ const en: typeof zh = {
     reopened: 'Reopened {n}×',
   },
   problem: {
+    syncUndone: 'Not applied by the server, undone here: {reason}',
     basics: 'Basics',
     number: 'Number',
     status: 'Status',

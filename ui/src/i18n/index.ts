@@ -186,3 +186,11 @@ export function domainErrorText(e: { code: string } & Record<string, unknown>, l
   const { code, ...params } = e
   return errorText(new ApiError(code, code, params), locale)
 }
+
+/** A refusal recorded as `{code, ...fields}` (the server's reason for not applying an event,
+ * kept in the ledger) in words, as the same error would read. */
+export function recordedErrorText(reason: Record<string, unknown> | null | undefined, locale: Locale = currentLocale()): string {
+  if (!reason) return ''
+  const code = typeof reason.code === 'string' ? reason.code : 'internal'
+  return errorText(new ApiError(code, String(reason.message ?? code), reason), locale)
+}

@@ -326,6 +326,7 @@ export default {
     reopened: '重办 {n} 次',
   },
   problem: {
+    syncUndone: '服务器未采纳，已在本机撤销：{reason}',
     basics: '基本信息',
     number: '编号',
     status: '状态',
