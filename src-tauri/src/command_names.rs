@@ -51,6 +51,8 @@ macro_rules! app_commands {
             sync_join,
             sync_status,
             sync_now,
+            server_devices,
+            server_device_decide,
         }
     };
 }

@@ -11,6 +11,7 @@ import * as api from '../src/api'
 import type { ReplicaStatus } from '../src/bindings/ReplicaStatus'
 import type { SessionInfo } from '../src/bindings/SessionInfo'
 import AppLayout from '../src/components/AppLayout.vue'
+import DevicesPanel from '../src/components/DevicesPanel.vue'
 import JoinDialog from '../src/components/JoinDialog.vue'
 import SyncPanel from '../src/components/SyncPanel.vue'
 import { i18n, setLocale } from '../src/i18n'
@@ -191,6 +192,42 @@ describe('the district server in the window', () => {
       path: '/data/district.db', url: 'https://10.0.0.5:8443', fingerprint: null, login: 'cg_zhang', password: 'pw', device_name: '',
     })
     expect(w.emitted('joined')?.[0]).toEqual([{ path: '/data/district.db', district_name: '' }])
+    w.unmount()
+  })
+
+  it('the office lists desktops and approves a new one; each decision goes to the server as typed', async () => {
+    const pending = {
+      device_id: 'dev-new', login: 'cg_li', name: '城关 李四的电脑', state: 'pending', joined_at: '2026-12-06T01:00:00Z',
+      decided_at: null, decided_by: null, last_seq: 0,
+    }
+    const approved = { ...pending, device_id: 'dev-old', name: '', state: 'approved', decided_at: '2026-12-01T01:00:00Z', decided_by: 'admin', last_seq: 12 }
+    shell({
+      server_devices: [pending, approved],
+      server_device_decide: { ...pending, state: 'approved', decided_at: '2026-12-06T02:00:00Z', decided_by: 'admin' },
+    })
+    const w = mount(DevicesPanel, { global: { plugins: [ElementPlus, i18n] }, attachTo: document.body })
+    await flushPromises()
+    const table = w.get('[data-testid="devices-table"]').text()
+    expect(table).toContain('城关 李四的电脑')
+    expect(table).toContain('待审核')
+    expect(table).toContain('dev-old')
+    expect(w.find('[data-testid="device-approve-dev-old"]').exists()).toBe(false)
+    await w.get('[data-testid="device-approve-dev-new"]').trigger('click')
+    await flushPromises()
+    expect(calls.find((c) => c.cmd === 'server_device_decide')?.args).toEqual({ device_id: 'dev-new', approve: true })
+    expect(w.find('[data-testid="device-approve-dev-new"]').exists()).toBe(false)
+    w.unmount()
+  })
+
+  it('a refusal from the server (not the office) is shown, not thrown', async () => {
+    shell({
+      server_devices: () => {
+        throw { code: 'auth.forbidden', message: 'no', params: { user: 'cg_zhang', action: 'decide devices', reason: 'only the coordinating office may approve or revoke devices' } }
+      },
+    })
+    const w = mount(DevicesPanel, { global: { plugins: [ElementPlus, i18n] } })
+    await flushPromises()
+    expect(w.get('[data-testid="devices-error"]').text()).not.toContain('auth.forbidden')
     w.unmount()
   })
 })

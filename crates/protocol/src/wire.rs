@@ -55,6 +55,31 @@ pub struct JoinRequest {
     pub name: String,
 }
 
+/// A desktop as the office sees it in the server's device list (`GET /v1/devices`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct DeviceListing {
+    pub device_id: String,
+    /// The user it joined as.
+    pub login: Option<String>,
+    pub name: String,
+    /// `pending`, `approved` or `revoked`.
+    pub state: String,
+    pub joined_at: String,
+    pub decided_at: Option<String>,
+    pub decided_by: Option<String>,
+    /// The last event of its chain the server holds.
+    #[ts(type = "number")]
+    pub last_seq: i64,
+}
+
+/// The office's decision on a device (`POST /v1/devices/decide`): approve, or revoke for good.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceDecision {
+    pub device_id: String,
+    pub approve: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceReply {
     pub device_id: String,

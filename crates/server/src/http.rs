@@ -27,6 +27,8 @@ pub fn router(store: Shared) -> Router {
         .route("/v1/device", get(device))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
+        .route("/v1/devices", get(devices))
+        .route("/v1/devices/decide", post(decide_device))
         .with_state(store)
 }
 
@@ -129,6 +131,37 @@ async fn pull(State(store): State<Shared>, req: Request) -> Result<Json<PullRepl
     }
     let (cursor, limit) = pull_query(&query)?;
     Ok(Json(blocking(move || store.pull(&d, cursor, limit)).await?))
+}
+
+/// The office's device list and decisions, from the office's own approved desktop: the
+/// request's device authenticates it, the core decides whether its user may
+/// (`may_decide_devices`), and the decision is recorded with that user's login.
+async fn office_device(store: &Shared, req: Request) -> Result<(String, Vec<u8>)> {
+    let (method, path, headers, body) = read(req).await?;
+    let d = authenticate(store, &method, &path, &headers, &body).await?;
+    match d.state.as_str() {
+        "approved" => {}
+        "pending" => return Err(ServerError::DevicePending { device: d.id }),
+        _ => return Err(ServerError::DeviceRevoked { device: d.id }),
+    }
+    let s = store.clone();
+    let user_id = d.user_id.clone().unwrap_or_default();
+    let user = blocking(move || s.user(&user_id)).await?.ok_or(ServerError::BadSignature)?;
+    taizhang_core::workflow::may_decide_devices(&user)?;
+    Ok((user.login, body))
+}
+
+async fn devices(State(store): State<Shared>, req: Request) -> Result<Json<Vec<DeviceListing>>> {
+    office_device(&store, req).await?;
+    let all = blocking(move || store.devices()).await?;
+    Ok(Json(all.iter().filter(|d| d.kind == "desktop").map(DeviceRow::listing).collect()))
+}
+
+async fn decide_device(State(store): State<Shared>, req: Request) -> Result<Json<DeviceListing>> {
+    let (login, body) = office_device(&store, req).await?;
+    let decision: DeviceDecision = parse(&body)?;
+    let d = blocking(move || store.decide_device(&decision.device_id, decision.approve, &login, Utc::now())).await?;
+    Ok(Json(d.listing()))
 }
 
 /// `after`, `after_event` (defaults to `after`) and `limit` from the query string.

@@ -80,6 +80,17 @@ impl Client {
         self.send("GET", &path, Some(who), None)
     }
 
+    /// The district's desktops (the office's own approved device only).
+    pub fn devices(&self, who: &Signer<'_>) -> Result<Vec<DeviceListing>> {
+        self.send("GET", "/v1/devices", Some(who), None)
+    }
+
+    /// Approves or revokes a desktop (the office's own approved device only).
+    pub fn decide_device(&self, who: &Signer<'_>, decision: &DeviceDecision) -> Result<DeviceListing> {
+        let body = serde_json::to_vec(decision).map_err(|e| SyncError::BadReply { reason: e.to_string() })?;
+        self.send("POST", "/v1/devices/decide", Some(who), Some(body))
+    }
+
     fn send<T: DeserializeOwned>(
         &self,
         method: &str,

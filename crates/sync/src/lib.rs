@@ -3,8 +3,9 @@
 //! - `key`: the device's Ed25519 key file (0600, beside the ledger).
 //! - `client`: the blocking HTTP client (ureq over `taizhang-tls`: a pinned certificate, the
 //!   CA roots, or plain HTTP to a loopback address only) for join, device, push and pull.
-//! - `replica`: what the CLI and the window call: `join`, `sync` (push then pull) and
-//!   `status`, over the ledger's `replica` module.
+//! - `replica`: what the CLI and the window call: `join`, `sync` (push then pull),
+//!   `status`, and the office's `server_devices` / `decide_device`, over the ledger's
+//!   `replica` module.
 //! - `error`: every failure with a stable code (`sync.offline`, `sync.not_a_replica`,
 //!   `sync.protocol_too_new`, …), messages in i18n/.
 //!
@@ -17,4 +18,7 @@ pub mod replica;
 
 pub use client::Client;
 pub use error::{Result, SyncError};
-pub use replica::{join, status, sync, sync_with, JoinOptions, SyncProgress, SyncSummary};
+pub use replica::{
+    decide_device, join, server_devices, status, sync, sync_with, JoinOptions, SyncProgress, SyncSummary,
+};
+pub use taizhang_protocol::DeviceListing;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use taizhang_ledger::{Joined, Ledger, LedgerError, ReplicaStatus};
 use taizhang_protocol::sign::{public_key_hex, sign_event, SigningKey};
-use taizhang_protocol::{JoinRequest, DEFAULT_PAGE, ED25519, MAX_BATCH};
+use taizhang_protocol::{DeviceDecision, DeviceListing, JoinRequest, DEFAULT_PAGE, ED25519, MAX_BATCH};
 use taizhang_tls::Fingerprint;
 
 use crate::client::{Client, Signer};
@@ -110,6 +110,22 @@ fn connect(ledger: &Ledger) -> Result<(Client, SigningKey)> {
     let client = Client::new(&info.server_url, pin.as_ref())?;
     let key = key::load(Path::new(&info.key_file))?;
     Ok((client, key))
+}
+
+/// The district's desktops, as the server lists them to the office. The request is this
+/// replica's, signed by its device: the server answers only an approved office device.
+pub fn server_devices(ledger: &Ledger) -> Result<Vec<DeviceListing>> {
+    let (client, key) = connect(ledger)?;
+    let device_id = ledger.replica()?.device_id;
+    client.devices(&Signer { device_id: &device_id, key: &key })
+}
+
+/// Approves (`approve`) or revokes a desktop on the server, as the office, from this replica.
+pub fn decide_device(ledger: &Ledger, device: &str, approve: bool) -> Result<DeviceListing> {
+    let (client, key) = connect(ledger)?;
+    let device_id = ledger.replica()?.device_id;
+    let decision = DeviceDecision { device_id: device.to_string(), approve };
+    client.decide_device(&Signer { device_id: &device_id, key: &key }, &decision)
 }
 
 /// Push then pull, to the end. `client` is normally `None` (the replica's own server);

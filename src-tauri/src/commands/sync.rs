@@ -1,17 +1,19 @@
-//! The district server from the window (docs/sync.md): join it, sync now, and see where this
-//! desktop stands. Thin, like every command: `taizhang-sync` does the work. None of them needs a
-//! session: syncing is the desktop's act, signed with its device key, and a new replica has no
-//! users to sign in as until its first sync brings the district.
+//! The district server from the window (docs/sync.md): join it, sync now, see where this
+//! desktop stands, and (the office) approve or revoke desktops. Thin, like every command:
+//! `taizhang-sync` does the work. Joining and syncing need no session: syncing is the desktop's
+//! act, signed with its device key, and a new replica has no users to sign in as until its
+//! first sync brings the district. The device list needs the office's session here, and the
+//! server asks the core again about the device's own user.
 
 use std::path::PathBuf;
 
 use chrono::Utc;
 use taizhang_ledger::ReplicaStatus;
-use taizhang_sync::{JoinOptions, SyncProgress, SyncSummary};
+use taizhang_sync::{DeviceListing, JoinOptions, SyncProgress, SyncSummary};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
-use super::{opened, LedgerInfo, Progress};
+use super::{opened, require, LedgerInfo, Progress};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -65,5 +67,27 @@ pub fn sync_now(state: State<'_, AppState>, on_progress: Channel<Progress>) -> A
             summary.pending
         );
         Ok(summary)
+    })
+}
+
+/// The district's desktops, as the server lists them to the office (from this replica, signed
+/// with its device key; the server answers only an approved office device).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn server_devices(state: State<'_, AppState>) -> ApiResult<Vec<DeviceListing>> {
+    state.with(|o| {
+        require(o, "devices", |c| c.administer, "approving devices is the office's")?;
+        Ok(taizhang_sync::server_devices(&o.ledger)?)
+    })
+}
+
+/// Approves (`approve`) or revokes a desktop on the server. Revoking is final: that desktop
+/// joins again with a new key.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn server_device_decide(state: State<'_, AppState>, device_id: String, approve: bool) -> ApiResult<DeviceListing> {
+    state.with(|o| {
+        require(o, "devices", |c| c.administer, "approving devices is the office's")?;
+        let decided = taizhang_sync::decide_device(&o.ledger, &device_id, approve)?;
+        log::info!("device {} {}", decided.device_id, decided.state);
+        Ok(decided)
     })
 }

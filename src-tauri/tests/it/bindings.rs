@@ -124,6 +124,7 @@ fn export_every_type(cfg: &Config) {
         ledger::ReplicaInfo,
         ledger::SettledEvent,
         taizhang_sync::SyncSummary,
+        taizhang_sync::DeviceListing,
         // spreadsheets
         exchange::export::ExportSummary,
         exchange::header::Field,

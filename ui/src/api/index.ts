@@ -160,6 +160,11 @@ export const syncJoin = (args: {
   })
 /** Where the open ledger stands with its server; null for a ledger that never joined one. */
 export const syncStatus = () => call('sync_status')
+/** The district's desktops, as the server lists them to the office. */
+export const serverDevices = () => call('server_devices')
+/** Approves (`approve`) or revokes (for good) a desktop on the server, as the office. */
+export const serverDeviceDecide = (deviceId: string, approve: boolean) =>
+  call('server_device_decide', { device_id: deviceId, approve })
 /** Pushes this desktop's pending events, then pulls to the end. */
 export const syncNow = (onProgress?: ProgressHandler) => call('sync_now', { on_progress: progressChannel(onProgress) })
 

@@ -9,6 +9,7 @@ import type { ChainCheck } from "./ChainCheck";
 import type { Command } from "./Command";
 import type { CreditCodeCheck } from "./CreditCodeCheck";
 import type { Dashboard } from "./Dashboard";
+import type { DeviceListing } from "./DeviceListing";
 import type { Enterprise } from "./Enterprise";
 import type { ExportFormat } from "./ExportFormat";
 import type { ExportSummary } from "./ExportSummary";
@@ -86,6 +87,8 @@ export type Commands = {
   sync_join: { args: { path: string, url: string, fingerprint: string | null, login: string, password: string, device_name: string }, returns: LedgerInfo },
   sync_status: { args: Record<never, never>, returns: ReplicaStatus | null },
   sync_now: { args: { on_progress: Channel<Progress> }, returns: SyncSummary },
+  server_devices: { args: Record<never, never>, returns: Array<DeviceListing> },
+  server_device_decide: { args: { device_id: string, approve: boolean }, returns: DeviceListing },
 };
 
 export type CommandName = keyof Commands;
@@ -136,4 +139,6 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "sync_join",
   "sync_status",
   "sync_now",
+  "server_devices",
+  "server_device_decide",
 ];

@@ -19,7 +19,7 @@ mod world;
 pub use assignment::{suggested_deadlines, SuggestedDeadlines};
 pub use decide::decide;
 pub use gate::{allowed_actions, available_actions, gate, ActionCheck};
-pub use permissions::{actor_may_act, capabilities, Capabilities};
+pub use permissions::{actor_may_act, capabilities, may_decide_devices, Capabilities};
 pub use validation::{MAX_SHORT, MAX_TEXT};
 pub use world::{Context, World};
 

@@ -55,6 +55,20 @@ pub fn capabilities(role: Role) -> Capabilities {
     }
 }
 
+/// Approving and revoking the desktops that write into the district's ledger is the office's:
+/// it vouches for every device (the district server asks this of the user a request comes from).
+pub fn may_decide_devices(user: &User) -> Result<(), DomainError> {
+    if user.role == Role::Office && user.active {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            &user.login,
+            "decide devices",
+            "only the coordinating office may approve or revoke devices",
+        ))
+    }
+}
+
 pub(crate) fn require_office(actor: &Actor, what: &str) -> Result<(), DomainError> {
     if actor.user.role == Role::Office {
         Ok(())

@@ -6,7 +6,7 @@ use serde::Serialize;
 use taizhang_core::Command;
 
 use crate::error::Result;
-use crate::protocol::{Cursor, DeviceReply, EventOutcome, JoinRequest, PullReply, PushReply, WireEvent};
+use crate::protocol::{Cursor, DeviceListing, DeviceReply, EventOutcome, JoinRequest, PullReply, PushReply, WireEvent};
 
 pub mod append;
 mod devices;
@@ -49,6 +49,20 @@ impl DeviceRow {
             last_hash: self.last_hash.clone(),
         }
     }
+
+    /// The device as the office's list shows it.
+    pub fn listing(&self) -> DeviceListing {
+        DeviceListing {
+            device_id: self.id.clone(),
+            login: self.login.clone(),
+            name: self.name.clone(),
+            state: self.state.clone(),
+            joined_at: taizhang_core::chain::format_instant(self.joined_at),
+            decided_at: self.decided_at.map(taizhang_core::chain::format_instant),
+            decided_by: self.decided_by.clone(),
+            last_seq: self.last_seq,
+        }
+    }
 }
 
 /// What `verify` found: the number of events checked and the first break, if any.
@@ -62,6 +76,8 @@ pub struct VerifyReport {
 pub trait Store: Send + Sync + 'static {
     fn device(&self, id: &str) -> Result<Option<DeviceRow>>;
     fn devices(&self) -> Result<Vec<DeviceRow>>;
+    /// A user as the district's projections hold it.
+    fn user(&self, id: &str) -> Result<Option<taizhang_core::User>>;
     /// Records a device joining with a user's login and password; it waits for approval.
     fn join(&self, req: &JoinRequest, now: DateTime<Utc>) -> Result<DeviceReply>;
     /// The office approves (`approve`) or revokes a device.

@@ -102,6 +102,11 @@ impl Store for PgStore {
     fn devices(&self) -> Result<Vec<DeviceRow>> {
         devices::all(&mut *self.conn()?)
     }
+    fn user(&self, id: &str) -> Result<Option<taizhang_core::User>> {
+        let row = self.conn()?.query_opt("SELECT body FROM users WHERE id = $1", &[&id])?;
+        row.map(|r| serde_json::from_value(r.get(0)).map_err(|e| ServerError::Internal(format!("stored user: {e}"))))
+            .transpose()
+    }
     fn join(&self, req: &crate::protocol::JoinRequest, now: DateTime<Utc>) -> Result<crate::protocol::DeviceReply> {
         devices::join(&mut *self.conn()?, req, now)
     }

@@ -65,6 +65,53 @@ fn a_device_joins_waits_for_approval_and_is_revoked() {
     assert_eq!(d.store.verify().unwrap().broken, None);
 }
 
+/// The office decides devices from its own approved desktop over HTTP; the core says who may
+/// (`may_decide_devices`), so a township's desktop, or a pending one, is refused.
+#[test]
+fn the_office_approves_and_revokes_devices_from_its_desktop() {
+    let d = District::new();
+    let base = &d.server.base;
+    let office = d.device("admin");
+    let township = d.device("t1");
+    let newcomer = Device::new("t2", &d.user_id("t2"));
+    assert_eq!(newcomer.join(base, "t2", PASSWORD).0, 200);
+
+    let (s, v) = office.signed(base, "GET", "/v1/devices", None);
+    assert_eq!(s, 200, "{v}");
+    let listed: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["device_id"].as_str().unwrap(), x["state"].as_str().unwrap()))
+        .collect();
+    assert!(listed.contains(&(newcomer.id.as_str(), "pending")), "{listed:?}");
+    assert!(listed.iter().all(|(_, state)| ["pending", "approved"].contains(state)));
+    assert_eq!(listed.len(), 3, "desktops only, not the server's own device: {listed:?}");
+
+    // A township's desktop may not, nor may a pending one; nothing changes.
+    let decide = |dev: &Device, id: &str, approve: bool| {
+        let body = serde_json::to_vec(&json!({ "device_id": id, "approve": approve })).unwrap();
+        dev.signed(base, "POST", "/v1/devices/decide", Some(body))
+    };
+    let (s, v) = township.signed(base, "GET", "/v1/devices", None);
+    assert_eq!((s, code(&v)), (422, "auth.forbidden"), "{v}");
+    let (s, v) = decide(&township, &newcomer.id, true);
+    assert_eq!((s, code(&v)), (422, "auth.forbidden"), "{v}");
+    let (s, v) = decide(&newcomer, &newcomer.id, true);
+    assert_eq!((s, code(&v)), (403, "sync.device_pending"), "{v}");
+    assert_eq!(d.store.device(&newcomer.id).unwrap().unwrap().state, "pending");
+
+    let (s, v) = decide(&office, &newcomer.id, true);
+    assert_eq!((s, v["state"].as_str(), v["decided_by"].as_str()), (200, Some("approved"), Some("admin")), "{v}");
+    assert_eq!(newcomer.pull(base, 0, 0, 10).0, 200, "approved: it reads the district");
+    let (s, v) = decide(&office, &township.id, false);
+    assert_eq!((s, v["state"].as_str()), (200, Some("revoked")), "{v}");
+    let (s, v) = decide(&office, &township.id, true);
+    assert_eq!((s, code(&v)), (403, "sync.device_revoked"), "revocation is final: {v}");
+    let (s, v) = decide(&office, "no-such-device", true);
+    assert_eq!(code(&v), "sync.device_unknown", "{s} {v}");
+}
+
 #[test]
 fn signatures_and_hashes_are_checked() {
     let d = District::new();
