@@ -1,6 +1,7 @@
 //! The district server's commands through IPC, without a server: a standalone ledger has no
 //! sync status and refuses to sync with `sync.not_a_replica`; a join that cannot reach its
-//! server fails with `sync.offline`, leaves no file and no key, and keeps the open ledger open.
+//! server fails with `sync.offline`, leaves no file and no key, and keeps the open ledger open;
+//! the device list is the office's.
 //! (Desktops against a real PostgreSQL district: crates/sync/tests/replica.)
 
 use crate::common::{data_dir_env, invoke};
@@ -45,5 +46,16 @@ fn a_standalone_ledger_has_no_server_and_a_failed_join_leaves_nothing() {
     assert!(left.is_empty(), "and no key or side file: {left:?}");
     // The ledger that was open stays open.
     assert_eq!(invoke(&w, "sync_status", json!({})).unwrap(), Value::Null);
+
+    // The device list: the office's (asked here first, and by the server again), of a replica.
+    let err = invoke(&w, "server_devices", json!({})).unwrap_err();
+    assert_eq!(err["code"], "auth.not_signed_in", "{err}");
     invoke(&w, "sign_in", json!({ "login": "admin", "password": null })).unwrap();
+    let err = invoke(&w, "server_devices", json!({})).unwrap_err();
+    assert_eq!(err["code"], "sync.not_a_replica", "{err}");
+    invoke(&w, "execute", json!({ "command": { "action": "create_unit", "unit_id": "t1", "name": "城关街道", "short_name": "城关", "kind": "township" } })).unwrap();
+    invoke(&w, "execute", json!({ "command": { "action": "create_user", "user_id": "cg", "login": "cg", "name": "张三", "unit_id": "t1", "role": "township" } })).unwrap();
+    invoke(&w, "sign_in", json!({ "login": "cg", "password": null })).unwrap();
+    let err = invoke(&w, "server_device_decide", json!({ "device_id": "dev-x", "approve": true })).unwrap_err();
+    assert_eq!(err["code"], "auth.forbidden", "{err}");
 }

@@ -135,3 +135,27 @@ pub(crate) fn may_register(actor: &Actor, township_id: &str) -> Result<(), Domai
     }
     require_township_or_office(actor, township_id, "register")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coded::Coded;
+
+    #[test]
+    fn only_an_active_office_user_decides_devices() {
+        let user = |role, active| User {
+            id: "u".into(),
+            login: "u".into(),
+            name: "u".into(),
+            unit_id: "x".into(),
+            role,
+            active,
+            password_hash: None,
+        };
+        assert!(may_decide_devices(&user(Role::Office, true)).is_ok());
+        for role in [Role::Leader, Role::Township, Role::Department] {
+            assert_eq!(may_decide_devices(&user(role, true)).unwrap_err().code(), "auth.forbidden");
+        }
+        assert!(may_decide_devices(&user(Role::Office, false)).is_err(), "a deactivated office user may not");
+    }
+}
