@@ -8,7 +8,7 @@ use taizhang_core::*;
 use taizhang_ledger::Ledger;
 use taizhang_sync::{JoinOptions, SyncSummary};
 
-use crate::cluster::t0;
+use crate::cluster::{t0, ADMIN_PASSWORD};
 use crate::fixture::{District, PASSWORD};
 
 pub struct Desk {
@@ -31,7 +31,7 @@ impl Desk {
             url: d.server.base.clone(),
             fingerprint: None,
             login: login.into(),
-            password: PASSWORD.into(),
+            password: if login == "admin" { ADMIN_PASSWORD } else { PASSWORD }.into(),
             device_name: format!("{login}'s desk"),
         };
         let ledger = taizhang_sync::join(&path, &opts, at(1)).unwrap();

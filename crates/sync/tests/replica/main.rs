@@ -14,6 +14,8 @@ mod fixture;
 
 mod desk;
 mod flows;
+mod proxy;
+mod simulation;
 
 /// Counts rows on the district's database as the cluster's superuser.
 pub fn count(url: &str, q: &str) -> i64 {
