@@ -85,16 +85,26 @@ impl PgStore {
         PgStore::open(url)
     }
 
+    /// A connection from the pool, or a new one. A pooled connection is asked whether it still
+    /// lives (one round trip): PostgreSQL may have ended it while it sat idle (a restart, an
+    /// administrator's `pg_terminate_backend`, an idle timeout), and a request must not fail
+    /// for a connection nobody was using.
     pub fn conn(&self) -> Result<Conn<'_>> {
-        let pooled = self.idle.lock().map_err(|_| ServerError::Internal("pool poisoned".into()))?.pop();
-        let client = match pooled {
-            Some(c) if !c.is_closed() => c,
-            _ => connect(&self.url)?,
-        };
-        Ok(Conn { store: self, client: Some(client) })
+        loop {
+            let pooled = self.idle.lock().map_err(|_| ServerError::Internal("pool poisoned".into()))?.pop();
+            let client = match pooled {
+                Some(mut c) => {
+                    if c.is_closed() || c.is_valid(std::time::Duration::from_secs(5)).is_err() {
+                        continue;
+                    }
+                    c
+                }
+                None => connect(&self.url)?,
+            };
+            return Ok(Conn { store: self, client: Some(client) });
+        }
     }
 }
-
 impl Store for PgStore {
     fn device(&self, id: &str) -> Result<Option<DeviceRow>> {
         devices::one(&mut *self.conn()?, id)

@@ -3,7 +3,8 @@
 //! clock, acting at random — registering, resolving on the spot, assigning, signing, noting
 //! progress, and acts their role may not do — with offline stretches, and syncs of which some
 //! go through a proxy that cuts the request, drops the server's reply after it committed,
-//! truncates or delays it. Then quiescence: every desk syncs until nothing moves, and
+//! truncates or delays it, and some run while the server's database connections are
+//! terminated under them (`pg_terminate_backend`, every few milliseconds). Then quiescence: every desk syncs until nothing moves, and
 //!
 //! - every event a desk authored exists once on the server, with an outcome its author holds,
 //!   and the server applied none twice;
@@ -119,7 +120,47 @@ fn act(rng: &mut Rng, d: &District, m: &mut Member, minutes: i64) {
 /// A sync of `m` straight to the server, or through the proxy with a fault armed. A faulted
 /// sync may fail; whatever it did, the desk's file stays consistent and keeps its pending
 /// events until the server has answered for them.
-fn sync(rng: &mut Rng, m: &mut Member, proxy: &Proxy, minutes: i64, seed: u64) {
+/// Terminates the district database's server connections (`pg_terminate_backend`) every few
+/// milliseconds until dropped: a push or pull in flight loses its transaction, an idle pooled
+/// connection dies under the server.
+struct BackendKiller {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<usize>>,
+}
+
+impl BackendKiller {
+    fn start(url: &str, seed: u64) -> BackendKiller {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (s, url) = (stop.clone(), url.to_string());
+        let thread = std::thread::spawn(move || {
+            let mut rng = Rng(seed);
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            let mut killed = 0;
+            while !s.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(rng.between(1, 15) as u64));
+                let rows = c
+                    .query(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                        &[],
+                    )
+                    .unwrap();
+                killed += rows.len();
+            }
+            killed
+        });
+        BackendKiller { stop, thread: Some(thread) }
+    }
+
+    /// Stops, and says how many connections it terminated.
+    fn finish(mut self) -> usize {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.take().unwrap().join().unwrap()
+    }
+}
+
+/// Returns the connections terminated under it, and whether it failed.
+fn sync(rng: &mut Rng, m: &mut Member, proxy: &Proxy, d: &District, minutes: i64, seed: u64) -> (usize, bool) {
     let pending = m.desk.ledger.pending_count().unwrap();
     let info = m.desk.ledger.replica().unwrap();
     let key = taizhang_sync::key::load(std::path::Path::new(&info.key_file)).unwrap();
@@ -130,6 +171,7 @@ fn sync(rng: &mut Rng, m: &mut Member, proxy: &Proxy, minutes: i64, seed: u64) {
         3 if rng.below(4) == 0 => (Some(Fault::Delay), "/v1/push"),
         _ => (None, ""),
     };
+    let killer = (fault.is_none() && rng.below(8) == 0).then(|| BackendKiller::start(&d.url, rng.next_u64()));
     let client = match fault {
         Some(f) => {
             proxy.arm(f, path);
@@ -139,18 +181,25 @@ fn sync(rng: &mut Rng, m: &mut Member, proxy: &Proxy, minutes: i64, seed: u64) {
     };
     let result = taizhang_sync::sync_with(&mut m.desk.ledger, &client, &key, at(minutes), &mut |_| {});
     proxy.disarm();
+    let killed = killer.map_or(0, BackendKiller::finish);
+    let failed = result.is_err();
     match result {
         Ok(s) => assert!(s.pending <= pending, "seed {seed}: {s:?}"),
-        Err(e) => {
-            assert!(fault.is_some(), "seed {seed}: {} failed without a fault: {e}", m.desk.login);
-            assert!(
-                ["sync.offline", "sync.bad_reply"].contains(&e.code()),
-                "seed {seed}: a lost or broken reply is offline or a bad reply, not {}: {e}",
-                e.code()
-            );
-        }
+        Err(e) if fault.is_some() => assert!(
+            ["sync.offline", "sync.bad_reply"].contains(&e.code()),
+            "seed {seed}: a lost or broken reply is offline or a bad reply, not {}: {e}",
+            e.code()
+        ),
+        // The server's database connection died under the request: the server says so.
+        Err(e) if killed > 0 => assert!(
+            ["server.database", "server.internal", "sync.offline", "sync.bad_reply"].contains(&e.code()),
+            "seed {seed}: a terminated backend is a server error, not {}: {e}",
+            e.code()
+        ),
+        Err(e) => panic!("seed {seed}: {} failed without a fault: {e}", m.desk.login),
     }
     m.desk.assert_rebuild_equal();
+    (killed, failed)
 }
 
 #[test]
@@ -190,6 +239,7 @@ fn ten_desks_with_faults_and_offline_stretches_end_equal_to_the_server() {
         })
         .collect();
     let proxy = Proxy::start(&d.server.base);
+    let (mut terminated, mut failed_syncs) = (0, 0);
 
     for step in 0..steps {
         let minutes = 10 + step as i64;
@@ -198,7 +248,11 @@ fn ten_desks_with_faults_and_offline_stretches_end_equal_to_the_server() {
         act(&mut rng, &d, m, minutes);
         if step >= m.offline_until {
             match rng.below(10) {
-                0..=3 => sync(&mut rng, m, &proxy, minutes, seed),
+                0..=3 => {
+                    let (killed, failed) = sync(&mut rng, m, &proxy, &d, minutes, seed);
+                    terminated += killed;
+                    failed_syncs += usize::from(failed);
+                }
                 4 => m.offline_until = step + rng.between(10, 40) as usize,
                 _ => {}
             }
@@ -255,7 +309,7 @@ fn ten_desks_with_faults_and_offline_stretches_end_equal_to_the_server() {
     assert!(authored_total > steps as i64 / 4, "seed {seed}: the desks did little ({authored_total} events)");
     let fired = proxy.faults_fired.lock().unwrap().len();
     eprintln!(
-        "simulation seed {seed}: {steps} steps, {} desks, {authored_total} events authored, {not_applied_total} not applied, {fired} faults",
+        "simulation seed {seed}: {steps} steps, {} desks, {authored_total} events authored, {not_applied_total} not applied, {fired} faults, {terminated} backends terminated, {failed_syncs} syncs failed",
         members.len()
     );
     assert_eq!(d.store.verify().unwrap().broken, None, "seed {seed}: the server's chain");
