@@ -62,6 +62,9 @@ pub struct AdmitContext<'a> {
     pub position: u64,
     /// The latest time of any event before this one.
     pub latest: Option<DateTime<Utc>>,
+    /// When the event reached its judge, if it is judged on arrival (the district server's
+    /// clock); `None` for a replay of a stored log.
+    pub received_at: Option<DateTime<Utc>>,
 }
 
 /// How far before the latest event an admitted time lies (within the tolerance), in seconds.
@@ -93,6 +96,21 @@ pub fn check_time(
         if at < p {
             return Err(DomainError::TimeBeforeProblem { at: format_instant(at), latest: format_instant(p) });
         }
+    }
+    Ok(())
+}
+
+/// An act cannot be dated after it reached the district server, beyond the clock tolerance: a
+/// desk whose clock runs ahead would otherwise date a problem's events into the future, and
+/// every honest act on that problem after it would be "before the problem's latest event"
+/// until the future arrived. Offline work arrives late, never early.
+pub fn check_not_ahead(at: DateTime<Utc>, received: DateTime<Utc>, tolerance_seconds: u32) -> Result<(), DomainError> {
+    if at > received + chrono::Duration::seconds(tolerance_seconds as i64) {
+        return Err(DomainError::TimeAhead {
+            at: format_instant(at),
+            received: format_instant(received),
+            tolerance_seconds,
+        });
     }
     Ok(())
 }
@@ -141,6 +159,11 @@ pub fn admit(body: &EventBody, meta: &EventMeta, ctx: &AdmitContext, world: &dyn
     };
     if let Err(e) = check_time(meta.occurred_at, ctx.latest, problem_latest, ctx.settings.clock_tolerance_seconds) {
         return Verdict::Refused(e);
+    }
+    if let Some(received) = ctx.received_at {
+        if let Err(e) = check_not_ahead(meta.occurred_at, received, ctx.settings.clock_tolerance_seconds) {
+            return Verdict::Refused(e);
+        }
     }
     // The date range, as `decide` checks it: the clock, and every date the event carries.
     let range = DateRange::of(ctx.settings).check_clock(meta.occurred_at);

@@ -104,6 +104,10 @@ pub enum DomainError {
     #[error("the act is dated {at}, before the problem's latest event at {latest}")]
     TimeBeforeProblem { at: String, latest: String },
 
+    #[serde(rename = "event.time_ahead")]
+    #[error("the act is dated {at}, after it reached the district server at {received} by more than the {tolerance_seconds} s clock tolerance")]
+    TimeAhead { at: String, received: String, tolerance_seconds: u32 },
+
     #[serde(rename = "input.required")]
     #[error("{field} is required")]
     Required { field: String },
@@ -179,6 +183,7 @@ impl DomainError {
             NoWithdrawalPending => "withdraw.none_pending",
             TimeBeforeHistory { .. } => "event.time_before_history",
             TimeBeforeProblem { .. } => "event.time_before_problem",
+            TimeAhead { .. } => "event.time_ahead",
             Required { .. } => "input.required",
             TooLong { .. } => "input.too_long",
             Invalid { .. } => "input.invalid",

@@ -49,6 +49,7 @@ impl Replay {
             settings: &self.settings,
             position: self.position,
             latest: self.latest,
+            received_at: None,
         };
         admit(body, meta, &ctx, self)
     }

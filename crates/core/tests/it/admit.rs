@@ -4,7 +4,7 @@
 
 use crate::support::*;
 use chrono::{DateTime, Duration, Utc};
-use taizhang_core::admit::{check_time, clock_behind, Verdict};
+use taizhang_core::admit::{check_not_ahead, check_time, clock_behind, Verdict};
 use taizhang_core::replay::Replay;
 use taizhang_core::*;
 
@@ -266,6 +266,17 @@ fn an_act_dated_before_its_problems_latest_event_is_refused() {
     assert_eq!(e.code(), "event.time_before_history");
     assert!(check_time(at_ - Duration::seconds(300), Some(at_), None, 300).is_ok());
     assert!(check_time(at_, None, None, 0).is_ok());
+}
+
+#[test]
+fn an_act_dated_after_it_reached_the_server_beyond_the_tolerance_is_refused() {
+    let received = at(2026, 3, 1);
+    assert!(check_not_ahead(received, received, 300).is_ok());
+    assert!(check_not_ahead(received + Duration::seconds(300), received, 300).is_ok(), "within the tolerance");
+    assert!(check_not_ahead(received - Duration::days(3), received, 300).is_ok(), "late is fine: offline work");
+    let e = check_not_ahead(received + Duration::seconds(301), received, 300).unwrap_err();
+    assert_eq!(e.code(), "event.time_ahead");
+    assert_eq!(e.params()["tolerance_seconds"], 300);
 }
 
 #[test]

@@ -65,7 +65,13 @@ impl Appender {
                 }
                 let latest = device_latest(tx, ev)?;
                 let (calendar, settings) = self.context.as_ref().expect("just read");
-                let ctx = AdmitContext { calendar, settings, position: (server_seq - 1) as u64, latest };
+                let ctx = AdmitContext {
+                    calendar,
+                    settings,
+                    position: (server_seq - 1) as u64,
+                    latest,
+                    received_at: Some(self.now),
+                };
                 let w = world::PgWorld::new(tx);
                 let v = admit(body, meta, &ctx, &w);
                 w.into_result()?;

@@ -178,3 +178,46 @@ fn only_a_new_file_joins_and_a_standalone_file_is_no_replica() {
     assert_eq!(taizhang_sync::join(&fresh, &wrong, at(1)).err().unwrap().code(), "sync.bad_login");
     assert!(!fresh.exists() && !taizhang_sync::key::key_path(&fresh).exists(), "nothing left behind");
 }
+
+/// A desk whose clock runs ahead dates its acts into the future. The server refuses them on
+/// arrival (`event.time_ahead`, the core's `check_not_ahead`), so no problem is dated ahead of
+/// the district and held hostage by its "latest event"; the desk sees why. A desk whose clock
+/// is behind is only late, which offline work always is.
+#[test]
+fn a_desk_whose_clock_runs_ahead_is_refused_on_arrival_and_holds_nothing_hostage() {
+    let d = District::new();
+    d.user("t1b", &d.t1, Role::Township);
+    let mut fast = Desk::join(&d, "t1");
+    let mut right = Desk::join(&d, "t1b");
+    fast.sync(2);
+    right.sync(2);
+    // Forty days ahead of the real clock (the server's), whatever day the test runs.
+    let ahead = (chrono::Utc::now() - at(0)).num_minutes() + 40 * 24 * 60;
+    let p = fast.register(&d.e1, "本机时间快了四十天", ahead);
+    let s = fast.sync(ahead + 1);
+    assert_eq!((s.pushed, s.refused, s.pending), (1, 1, 0), "{s:?}");
+    assert!(fast.ledger.problem(&p).is_err(), "undone locally");
+    let status = taizhang_sync::status(&fast.ledger).unwrap();
+    assert_eq!(status.not_applied[0].reason.as_ref().unwrap()["code"], "event.time_ahead", "{status:?}");
+
+    // The desk with the right clock works on, and the office acts on its problem.
+    let q = right.register(&d.e1, "时间正常", 20);
+    let s = right.sync(21);
+    assert_eq!((s.pushed, s.applied), (1, 1), "{s:?}");
+    use taizhang_server::Store;
+    let assign = Command::Assign {
+        problem_id: q.clone(),
+        request: taizhang_core::command::AssignRequest {
+            lead_unit_id: d.d1.clone(),
+            handler: String::new(),
+            supporters: vec![],
+            sign_deadline: None,
+            handling_deadline: None,
+        },
+    };
+    let outcome = d.store.execute("admin", &[assign], at(30)).unwrap();
+    assert!(outcome.iter().all(|o| o.outcome == "applied"), "{outcome:?}");
+    right.sync(31);
+    assert_eq!(right.problems(), server_problems(&d, &d.t1));
+    assert!(!server_problems(&d, &d.t1).contains_key(&p));
+}
