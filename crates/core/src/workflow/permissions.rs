@@ -139,7 +139,6 @@ pub(crate) fn may_register(actor: &Actor, township_id: &str) -> Result<(), Domai
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coded::Coded;
 
     #[test]
     fn only_an_active_office_user_decides_devices() {
