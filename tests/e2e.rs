@@ -585,6 +585,21 @@ fn a_ledger_edited_behind_the_apps_back_raises_the_red_banner() {
     let port = free_port();
     let driver = start_driver(data.path(), port);
     let ui = Ui { s: open_session(&driver), shots };
+    // Joining a district server that does not answer: the dialog says so in words, and neither a
+    // ledger file nor a device key is made (docs/sync.md, "In the window").
+    ui.click("start-join");
+    let replica = data.path().join("district.db");
+    ui.fill("join-url", &format!("http://127.0.0.1:{}", free_port()));
+    ui.fill("join-login", "cg_zhang");
+    ui.fill("join-password", "pw");
+    ui.fill("join-path", &replica.display().to_string());
+    ui.click("join-submit");
+    ui.wait_text("join-error", "无法连接区级服务器");
+    ui.shot("12-join-offline");
+    assert!(!replica.exists(), "a failed join makes no ledger file");
+    assert!(!data.path().join("district.db.device-key").exists(), "nor a key");
+    ui.click("join-cancel");
+
     // The ledger opens at once; the chain is checked in the background and the banner follows.
     ui.click("recent-0");
     ui.sign_in("admin");
