@@ -12,6 +12,15 @@ if ! need_cmd cargo; then
   echo "cargo is missing: install Rust with rustup (https://rustup.rs), then rerun." >&2
   exit 1
 fi
+# `make check` needs rustfmt and clippy; rustup's default profile has them, a minimal one not.
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+  if need_cmd rustup; then
+    rustup component add rustfmt clippy
+  else
+    echo "cargo fmt and cargo clippy are needed by make check: install the rustfmt and clippy components." >&2
+    exit 1
+  fi
+fi
 
 APT_PACKAGES="build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
   libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth fonts-noto-cjk imagemagick \
