@@ -14,17 +14,24 @@ static ZH: LazyLock<Value> =
 static EN: LazyLock<Value> =
     LazyLock::new(|| serde_json::from_str(include_str!("../../../i18n/en.json")).expect("en.json"));
 
+/// The shared catalogue in the user's language (`TAIZHANG_LANG=en…`, else Chinese).
+fn catalog() -> &'static Value {
+    if std::env::var("TAIZHANG_LANG").is_ok_and(|l| l.starts_with("en")) {
+        &EN
+    } else {
+        &ZH
+    }
+}
+
 /// A text of the shared catalogue (`section.key`) in the user's language.
 pub fn catalog_text(section: &str, key: &str) -> Option<String> {
-    let catalog = if std::env::var("TAIZHANG_LANG").is_ok_and(|l| l.starts_with("en")) { &*EN } else { &*ZH };
-    catalog[section][key].as_str().map(String::from)
+    catalog()[section][key].as_str().map(String::from)
 }
 
 /// The label of `key` in the catalogue's `labels.<section>` (as `catalog_text`, in the
 /// language `TAIZHANG_LANG` names); the key itself when the catalogue has none.
 pub fn catalog_label(section: &str, key: &str) -> String {
-    let catalog = if std::env::var("TAIZHANG_LANG").is_ok_and(|l| l.starts_with("en")) { &*EN } else { &*ZH };
-    catalog["labels"][section][key].as_str().unwrap_or(key).to_string()
+    catalog()["labels"][section][key].as_str().unwrap_or(key).to_string()
 }
 
 /// Everything the CLI can fail with.

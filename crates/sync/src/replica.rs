@@ -103,27 +103,25 @@ pub fn join(path: &Path, opts: &JoinOptions, now: DateTime<Utc>) -> Result<Ledge
     result
 }
 
-/// The client and key of a replica.
-fn connect(ledger: &Ledger) -> Result<(Client, SigningKey)> {
+/// The client, key and device id of a replica.
+fn connect(ledger: &Ledger) -> Result<(Client, SigningKey, String)> {
     let info = ledger.replica()?;
     let pin = parse_pin(info.fingerprint.as_deref())?;
     let client = Client::new(&info.server_url, pin.as_ref())?;
     let key = key::load(Path::new(&info.key_file))?;
-    Ok((client, key))
+    Ok((client, key, info.device_id))
 }
 
 /// The district's desktops, as the server lists them to the office. The request is this
 /// replica's, signed by its device: the server answers only an approved office device.
 pub fn server_devices(ledger: &Ledger) -> Result<Vec<DeviceListing>> {
-    let (client, key) = connect(ledger)?;
-    let device_id = ledger.replica()?.device_id;
+    let (client, key, device_id) = connect(ledger)?;
     client.devices(&Signer { device_id: &device_id, key: &key })
 }
 
 /// Approves (`approve`) or revokes a desktop on the server, as the office, from this replica.
 pub fn decide_device(ledger: &Ledger, device: &str, approve: bool) -> Result<DeviceListing> {
-    let (client, key) = connect(ledger)?;
-    let device_id = ledger.replica()?.device_id;
+    let (client, key, device_id) = connect(ledger)?;
     let decision = DeviceDecision { device_id: device.to_string(), approve };
     client.decide_device(&Signer { device_id: &device_id, key: &key }, &decision)
 }
@@ -131,7 +129,7 @@ pub fn decide_device(ledger: &Ledger, device: &str, approve: bool) -> Result<Dev
 /// Push then pull, to the end. `client` is normally `None` (the replica's own server);
 /// tests pass one that pretends to be another client.
 pub fn sync(ledger: &mut Ledger, now: DateTime<Utc>, progress: &mut dyn FnMut(SyncProgress)) -> Result<SyncSummary> {
-    let (client, key) = connect(ledger)?;
+    let (client, key, _) = connect(ledger)?;
     sync_with(ledger, &client, &key, now, progress)
 }
 

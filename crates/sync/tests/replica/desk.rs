@@ -93,6 +93,17 @@ impl Desk {
     }
 }
 
+/// Assigning to `unit` as its lead, with the deadlines the calendar gives.
+pub fn assign_to(unit: &str) -> taizhang_core::command::AssignRequest {
+    taizhang_core::command::AssignRequest {
+        lead_unit_id: unit.to_string(),
+        handler: String::new(),
+        supporters: vec![],
+        sign_deadline: None,
+        handling_deadline: None,
+    }
+}
+
 /// The server's problem aggregates, by id, of the problems `unit` may see (township: its own;
 /// department: those it leads or supports or ever did).
 pub fn server_problems(d: &District, unit: &str) -> BTreeMap<String, serde_json::Value> {

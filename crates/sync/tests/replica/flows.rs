@@ -6,7 +6,7 @@ use taizhang_core::*;
 use taizhang_protocol::sign::sign_event;
 use taizhang_sync::client::{Client, Signer};
 
-use crate::desk::{at, server_events, server_problems, Desk};
+use crate::desk::{assign_to, at, server_events, server_problems, Desk};
 use crate::fixture::District;
 
 #[test]
@@ -41,16 +41,7 @@ fn two_officials_of_one_township_register_offline_and_end_equal_to_the_server() 
     assert_eq!(a.number(&pa), na, "the number is final");
 
     // A department joined later sees the problem once it is assigned to it, with its history.
-    let assign = Command::Assign {
-        problem_id: pa.clone(),
-        request: taizhang_core::command::AssignRequest {
-            lead_unit_id: d.d1.clone(),
-            handler: String::new(),
-            supporters: vec![],
-            sign_deadline: None,
-            handling_deadline: None,
-        },
-    };
+    let assign = Command::Assign { problem_id: pa.clone(), request: assign_to(&d.d1) };
     use taizhang_server::Store;
     let outcome = d.store.execute("admin", &[assign], at(25)).unwrap();
     assert!(outcome.iter().all(|o| o.outcome == "applied"), "{outcome:?}");
@@ -72,16 +63,7 @@ fn an_event_the_server_does_not_apply_is_undone_locally_and_stays_visible_with_i
     b.sync(6);
     // The office assigns the problem on the server; the desk, not yet knowing, resolves it on
     // the spot, which its own copy allows.
-    let assign = Command::Assign {
-        problem_id: p.clone(),
-        request: taizhang_core::command::AssignRequest {
-            lead_unit_id: d.d1.clone(),
-            handler: String::new(),
-            supporters: vec![],
-            sign_deadline: None,
-            handling_deadline: None,
-        },
-    };
+    let assign = Command::Assign { problem_id: p.clone(), request: assign_to(&d.d1) };
     use taizhang_server::Store;
     d.store.execute("admin", &[assign], at(15)).unwrap();
     b.ledger
@@ -205,16 +187,7 @@ fn a_desk_whose_clock_runs_ahead_is_refused_on_arrival_and_holds_nothing_hostage
     let s = right.sync(21);
     assert_eq!((s.pushed, s.applied), (1, 1), "{s:?}");
     use taizhang_server::Store;
-    let assign = Command::Assign {
-        problem_id: q.clone(),
-        request: taizhang_core::command::AssignRequest {
-            lead_unit_id: d.d1.clone(),
-            handler: String::new(),
-            supporters: vec![],
-            sign_deadline: None,
-            handling_deadline: None,
-        },
-    };
+    let assign = Command::Assign { problem_id: q.clone(), request: assign_to(&d.d1) };
     let outcome = d.store.execute("admin", &[assign], at(30)).unwrap();
     assert!(outcome.iter().all(|o| o.outcome == "applied"), "{outcome:?}");
     right.sync(31);

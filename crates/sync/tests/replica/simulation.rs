@@ -17,13 +17,12 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use taizhang_core::command::AssignRequest;
 use taizhang_core::*;
 use taizhang_server::Store;
 use taizhang_sync::client::Client;
 use taizhang_testsupport::rng::{env_seed, env_u64, Rng};
 
-use crate::desk::{at, server_problems, Desk};
+use crate::desk::{assign_to, at, server_problems, Desk};
 use crate::fixture::District;
 use crate::proxy::{Fault, Proxy};
 
@@ -34,16 +33,6 @@ struct Member {
     /// The enterprise a township registers for.
     enterprise: Option<String>,
     offline_until: usize,
-}
-
-fn assign_to(unit: &str) -> AssignRequest {
-    AssignRequest {
-        lead_unit_id: unit.to_string(),
-        handler: String::new(),
-        supporters: vec![],
-        sign_deadline: None,
-        handling_deadline: None,
-    }
 }
 
 fn status_of(p: &Value) -> &str {
