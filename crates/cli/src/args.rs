@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::cmd::{
-    acts, calendar, demo, enterprises, exchange, figures, ledger_file, problems, settings, sync, tools, units, users,
+    acts, bundle, calendar, demo, enterprises, exchange, figures, ledger_file, problems, settings, sync, tools, units, users,
     visits,
 };
 
@@ -54,6 +54,10 @@ pub enum Cmd {
     Init,
     /// This ledger as a replica of the district server: join, sync (push then pull), status.
     Sync(sync::SyncArgs),
+    /// The sync carried as files, for a desk whose network never meets the server's: export the
+    /// pending events for the server, import the server's reply.
+    #[command(subcommand)]
+    Bundle(bundle::BundleCmd),
     /// Create a realistic demo district (townships, departments, users, enterprises, problems).
     Demo(demo::DemoArgs),
     /// Check every hash chain; exit 1 and name the first broken link if one fails.

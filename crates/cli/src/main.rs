@@ -54,6 +54,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.cmd {
         Cmd::Init => ledger_file::init(g),
         Cmd::Sync(a) => sync::run(g, a),
+        Cmd::Bundle(c) => bundle::run(g, c),
         Cmd::Demo(a) => demo::run(g, a),
         Cmd::Verify(a) => ledger_file::verify(g, a),
         Cmd::Backup(a) => ledger_file::backup(g, a),

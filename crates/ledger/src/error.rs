@@ -62,6 +62,8 @@ pub enum LedgerError {
     ReplicaNotFresh { path: String },
     #[error("the server sent event {event_id} that does not check: {reason}; nothing of that page was kept")]
     PulledEventInvalid { event_id: String, reason: String },
+    #[error("the server {server_device} now signs with another key than the one this replica learned: nothing was changed; ask the office")]
+    ServerKeyChanged { server_device: String },
 }
 
 impl From<std::io::Error> for LedgerError {
@@ -123,6 +125,7 @@ impl LedgerError {
             LedgerError::NotAReplica { .. } => "sync.not_a_replica",
             LedgerError::ReplicaNotFresh { .. } => "sync.replica_not_fresh",
             LedgerError::PulledEventInvalid { .. } => "sync.pulled_event_invalid",
+            LedgerError::ServerKeyChanged { .. } => "sync.server_key_changed",
         }
     }
 
@@ -160,6 +163,7 @@ impl Coded for LedgerError {
             LedgerError::PulledEventInvalid { event_id, reason } => {
                 serde_json::json!({ "event_id": event_id, "reason": reason })
             }
+            LedgerError::ServerKeyChanged { server_device } => serde_json::json!({ "server_device": server_device }),
             LedgerError::RestoreOlder { path, missing } => serde_json::json!({ "path": path, "missing": missing }),
             LedgerError::UnknownUser(u) | LedgerError::BadPassword(u) => serde_json::json!({ "user": u }),
             LedgerError::BadInput { field, reason } => serde_json::json!({ "field": field, "reason": reason }),

@@ -41,7 +41,9 @@ pub use file::{APPLICATION_ID, CACHE_SIZE_KIB, SCHEMA_VERSION};
 pub use output::{check_output_target, OutputTarget};
 pub use queries::*;
 pub use rebuild::RebuildReport;
-pub use replica::{Joined, OutboxEvent, PullOutcome, PushRecord, ReplicaInfo, ReplicaStatus, SettledEvent};
+pub use replica::{
+    Joined, OutboxEvent, ParkedBundle, PullOutcome, PushRecord, ReplicaInfo, ReplicaStatus, SettledEvent,
+};
 pub use verify::{BrokenLink, ChainHead, VerifyReport};
 pub use verify_full::{ClockBehind, FullVerifyReport, NotAdmitted};
 pub use write::{WriteError, WriteOptions, Writer};

@@ -89,6 +89,12 @@ pub struct DeviceReply {
     /// The last event of this device's chain the server holds (0 and the genesis hash if none).
     pub last_seq: i64,
     pub last_hash: String,
+    /// The server's own device and the hex of its Ed25519 public key: reply bundles are signed
+    /// with it (docs/bundles.md). Empty from a server that does not say.
+    #[serde(default)]
+    pub server_device: String,
+    #[serde(default)]
+    pub server_key: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

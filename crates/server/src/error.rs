@@ -46,6 +46,9 @@ pub enum ServerError {
     #[error(transparent)]
     Domain(#[from] DomainError),
     #[serde(skip)]
+    #[error(transparent)]
+    Bundle(#[from] taizhang_bundle::BundleError),
+    #[serde(skip)]
     #[error("database error: {}", db_message(.0))]
     Database(#[from] postgres::Error),
     #[serde(skip)]
@@ -80,6 +83,7 @@ impl ServerError {
             PlainHttpOffLoopback { .. } => "server.plain_http_off_loopback",
             Tls(t) => t.code(),
             Domain(d) => d.code(),
+            Bundle(b) => b.code(),
             Database(_) => "server.database",
             Internal(_) => "server.internal",
         }
@@ -96,7 +100,7 @@ impl ServerError {
             DeviceConflict { .. } | AlreadyInitialized => StatusCode::CONFLICT,
             PlainHttpOffLoopback { .. } => StatusCode::BAD_REQUEST,
             Tls(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            Domain(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Domain(_) | Bundle(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ChainBroken { .. } | NotADistrict { .. } | Database(_) | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -110,6 +114,7 @@ impl Coded for ServerError {
         match self {
             ServerError::Tls(t) => t.params(),
             ServerError::Domain(d) => d.params(),
+            ServerError::Bundle(b) => b.params(),
             ServerError::Database(_) | ServerError::Internal(_) => Params::new(),
             other => serde_params(other),
         }

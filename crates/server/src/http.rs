@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use crate::error::{Result, ServerError};
 use crate::protocol::*;
 use crate::sign::{public_key, request_message, verify};
-use crate::store::{DeviceRow, Store};
+use crate::store::{with_server_key, DeviceRow, Store};
 
 type Shared = Arc<dyn Store>;
 
@@ -101,13 +101,13 @@ async fn health() -> Json<Value> {
 async fn join(State(store): State<Shared>, req: Request) -> Result<Json<DeviceReply>> {
     let (_, _, _, body) = read(req).await?;
     let join: JoinRequest = parse(&body)?;
-    Ok(Json(blocking(move || store.join(&join, Utc::now())).await?))
+    Ok(Json(blocking(move || with_server_key(&*store, store.join(&join, Utc::now())?)).await?))
 }
 
 async fn device(State(store): State<Shared>, req: Request) -> Result<Json<DeviceReply>> {
     let (method, path, headers, body) = read(req).await?;
     let d = authenticate(&store, &method, &path, &headers, &body).await?;
-    Ok(Json(d.reply()))
+    Ok(Json(blocking(move || with_server_key(&*store, d.reply())).await?))
 }
 
 async fn push(State(store): State<Shared>, req: Request) -> Result<Json<PushReply>> {

@@ -3,6 +3,7 @@
 //! and fold is the core's (`taizhang-core`); this crate stores, orders, verifies and serves.
 //! Design: docs/server.md.
 
+pub mod bundle;
 pub mod error;
 pub mod http;
 pub mod protocol;

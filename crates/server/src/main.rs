@@ -61,6 +61,26 @@ enum Cmd {
         #[command(subcommand)]
         cmd: UnitCmd,
     },
+    /// Bundles: a desk's events carried as a file (docs/bundles.md).
+    Bundle {
+        #[command(subcommand)]
+        cmd: BundleCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum BundleCmd {
+    /// Ingest a desk's bundle exactly as its pushes, and write the reply bundle it takes back
+    /// (its outcomes and everything it may see since its last position). Importing a bundle
+    /// again stores nothing twice; events after a gap in the desk's chain wait for the bundle
+    /// that closes it.
+    Import {
+        /// The desk's bundle (`taizhang bundle export`).
+        file: PathBuf,
+        /// Where to write the reply (default: beside FILE, as `<name>.reply.tzb`).
+        #[arg(long, value_name = "OUT")]
+        reply: Option<PathBuf>,
+    },
 }
 
 /// Where the server's TLS certificate comes from (none: plain HTTP, loopback only).
@@ -305,6 +325,14 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             };
             Ok(serde_json::to_value(store.execute(by, &cmds, now)?).unwrap_or_default())
         }
+        Cmd::Bundle { cmd: BundleCmd::Import { file, reply } } => {
+            let store = PgStore::open(url(cli)?)?;
+            let reply = reply.clone().unwrap_or_else(|| reply_path(file));
+            let done = taizhang_server::bundle::import(&store, file, &reply, now)?;
+            let mut v = serde_json::to_value(&done).unwrap_or_default();
+            v["reply"] = reply.display().to_string().into();
+            Ok(v)
+        }
         Cmd::Unit { cmd: UnitCmd::Add { name, short_name, kind, by } } => {
             let store = PgStore::open(url(cli)?)?;
             let kind = UnitKind::parse(kind).ok_or_else(|| bad("kind", kind))?;
@@ -313,6 +341,12 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             Ok(serde_json::to_value(store.execute(by, &[cmd], now)?).unwrap_or_default())
         }
     }
+}
+
+/// `desk.tzb` → `desk.reply.tzb`, beside it.
+fn reply_path(file: &std::path::Path) -> PathBuf {
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "bundle".into());
+    file.with_file_name(format!("{stem}.reply.tzb"))
 }
 
 fn unit_id(store: &PgStore, unit: &str) -> Result<String> {

@@ -30,6 +30,8 @@ pub enum SyncError {
     #[error(transparent)]
     Tls(TlsError),
     #[error(transparent)]
+    Bundle(#[from] taizhang_bundle::BundleError),
+    #[error(transparent)]
     Ledger(#[from] LedgerError),
 }
 
@@ -63,6 +65,7 @@ impl Coded for SyncError {
             // code the catalogue does not know is a reply this program cannot read.
             Server { code, .. } => catalogue_code(code).unwrap_or("sync.bad_reply"),
             Tls(t) => t.code(),
+            Bundle(b) => b.code(),
             Ledger(l) => l.code(),
         }
     }
@@ -89,6 +92,7 @@ impl Coded for SyncError {
                 fields
             }
             Tls(t) => return t.params(),
+            Bundle(b) => return b.params(),
             Ledger(l) => return l.params(),
         };
         match v {
@@ -122,7 +126,7 @@ mod tests {
     fn every_code_has_a_message_in_both_languages() {
         let en: serde_json::Value = serde_json::from_str(include_str!("../../../i18n/en.json")).unwrap();
         let zh: serde_json::Value = serde_json::from_str(include_str!("../../../i18n/zh-CN.json")).unwrap();
-        let ledger = ["sync.not_a_replica", "sync.replica_not_fresh", "sync.pulled_event_invalid"];
+        let ledger = ["sync.not_a_replica", "sync.replica_not_fresh", "sync.pulled_event_invalid", "sync.server_key_changed"];
         for code in CODES.iter().chain(&ledger) {
             for (lang, m) in [("en", &en), ("zh-CN", &zh)] {
                 assert!(m["errors"][code].is_string(), "{code} has no {lang} message");

@@ -6,11 +6,14 @@
 //! - `replica`: what the CLI and the window call: `join`, `sync` (push then pull),
 //!   `status`, and the office's `server_devices` / `decide_device`, over the ledger's
 //!   `replica` module.
+//! - `bundle`: the same pushes and replies carried as files (`export`, `import`), for a desk
+//!   whose network never meets the server's (docs/bundles.md).
 //! - `error`: every failure with a stable code (`sync.offline`, `sync.not_a_replica`,
 //!   `sync.protocol_too_new`, …), messages in i18n/.
 //!
 //! Depends on `taizhang-protocol` for the wire, never on the server crate.
 
+pub mod bundle;
 pub mod client;
 pub mod error;
 pub mod key;

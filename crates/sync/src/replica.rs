@@ -89,7 +89,11 @@ pub fn join(path: &Path, opts: &JoinOptions, now: DateTime<Utc>) -> Result<Ledge
             key_file: key_file.display().to_string(),
             device_state: reply.state.clone(),
         };
-        Ok(Ledger::create_replica(path, &joined, now)?)
+        let mut ledger = Ledger::create_replica(path, &joined, now)?;
+        if !reply.server_key.is_empty() {
+            ledger.learn_server_key(&reply.server_device, &reply.server_key)?;
+        }
+        Ok(ledger)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&key_file);
@@ -143,6 +147,9 @@ pub fn sync_with(
     let device_id = ledger.device_id().to_string();
     let who = Signer { device_id: &device_id, key };
     let device = client.device(&who)?;
+    if !device.server_key.is_empty() {
+        ledger.learn_server_key(&device.server_device, &device.server_key)?;
+    }
     if device.state != ledger.replica()?.device_state {
         ledger.set_device_state(&device.state)?;
     }
@@ -203,6 +210,8 @@ pub fn sync_with(
             }
         }
     }
+    // Reply bundles parked for a gap this pull may have closed (docs/bundles.md).
+    crate::bundle::apply_parked(ledger)?;
     ledger.record_sync(now)?;
     summary.pending = ledger.pending_count()?;
     Ok(summary)

@@ -2,6 +2,7 @@
 //! types) and its `run`, and `main` only dispatches to it. `args::Cmd` lists them.
 
 pub mod acts;
+pub mod bundle;
 pub mod calendar;
 pub mod demo;
 pub mod enterprises;

@@ -199,7 +199,7 @@ fn localized(code: &str, fields: &serde_json::Value) -> String {
     text
 }
 
-fn print_error(e: &SyncError, json: bool) {
+pub(crate) fn print_error(e: &SyncError, json: bool) {
     let v = e.to_json();
     if json {
         eprintln!("{v}");

@@ -87,7 +87,7 @@ const LEDGER: &[Layering] = &[
     Layering {
         parent: "replica",
         // The device's number series and the re-fold; then joining, the outbox and pulls.
-        layers: &[&["numbering", "fold"], &["state", "outbox", "ingest"]],
+        layers: &[&["numbering", "fold"], &["state", "outbox", "ingest", "parked"]],
     },
 ];
 

@@ -7,6 +7,7 @@
 //! - `ingest`: pulled events, checked and stored with their outcome and `server_seq`.
 //! - `fold`: the fold order and the re-fold after an outcome or a pull that reorders.
 //! - `numbering`: the device-series numbers of registrations made on a replica.
+//! - `parked`: reply bundles kept until the pages before them arrive (docs/bundles.md).
 //!
 //! Whether a file is a replica, and marking its own events pending, are in `replica_log`
 //! (below the write path, which asks). A file with no `replica` row is a standalone ledger and none of this touches it.
@@ -15,8 +16,10 @@ pub(crate) mod fold;
 mod ingest;
 pub(crate) mod numbering;
 mod outbox;
+mod parked;
 mod state;
 
 pub use ingest::PullOutcome;
 pub use outbox::{OutboxEvent, PushRecord};
+pub use parked::ParkedBundle;
 pub use state::{Joined, ReplicaInfo, ReplicaStatus, SettledEvent};

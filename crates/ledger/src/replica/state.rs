@@ -40,6 +40,10 @@ pub struct ReplicaInfo {
     pub high_water: i64,
     pub joined_at: String,
     pub last_sync_at: Option<String>,
+    /// The server's own device and the hex of its Ed25519 public key: what a reply bundle's
+    /// signature is checked with (learned at join or at the first sync).
+    pub server_device: Option<String>,
+    pub server_key: Option<String>,
 }
 
 /// An event the server decided not to apply, with its reason (`{code, ...fields}`).
@@ -67,6 +71,9 @@ pub struct ReplicaStatus {
     pub pending: i64,
     #[ts(type = "number")]
     pub applied: i64,
+    /// Reply bundles kept until the pages before them arrive (docs/bundles.md).
+    #[ts(type = "number")]
+    pub parked: i64,
     pub not_applied: Vec<SettledEvent>,
 }
 
@@ -123,7 +130,7 @@ impl Ledger {
         self.conn
             .query_row(
                 "SELECT server_url, fingerprint, device_id, user_id, login, key_file, device_state, cursor_after,
-                        cursor_after_event, high_water, joined_at, last_sync_at FROM replica",
+                        cursor_after_event, high_water, joined_at, last_sync_at, server_device, server_key FROM replica",
                 [],
                 |r| {
                     Ok(ReplicaInfo {
@@ -139,6 +146,8 @@ impl Ledger {
                         high_water: r.get(9)?,
                         joined_at: r.get(10)?,
                         last_sync_at: r.get(11)?,
+                        server_device: r.get(12)?,
+                        server_key: r.get(13)?,
                     })
                 },
             )
@@ -155,6 +164,25 @@ impl Ledger {
         self.replica()?;
         self.conn.execute("UPDATE replica SET device_state = ?1", [state])?;
         Ok(())
+    }
+
+    /// Records the server's own device and public key as the server gives them. The first one
+    /// is kept (trust on first use, over the pinned TLS of join or sync); a different one later
+    /// is refused (`sync.server_key_changed`): replies signed by another key are not the
+    /// district's.
+    pub fn learn_server_key(&mut self, server_device: &str, server_key: &str) -> Result<()> {
+        let r = self.replica()?;
+        match (r.server_device.as_deref(), r.server_key.as_deref()) {
+            (Some(d), Some(k)) if d == server_device && k == server_key => Ok(()),
+            (Some(_), Some(_)) => Err(LedgerError::ServerKeyChanged { server_device: server_device.to_string() }),
+            _ => {
+                self.conn.execute(
+                    "UPDATE replica SET server_device = ?1, server_key = ?2",
+                    params![server_device, server_key],
+                )?;
+                Ok(())
+            }
+        }
     }
 
     /// Records a sync that pushed and pulled to the end. A failed one writes nothing: the file
@@ -189,7 +217,13 @@ impl Ledger {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(ReplicaStatus { pending: count("pending")?, applied: count("applied")?, replica, not_applied })
+        Ok(ReplicaStatus {
+            pending: count("pending")?,
+            applied: count("applied")?,
+            parked: self.parked_count()?,
+            replica,
+            not_applied,
+        })
     }
 
     /// Where an event stands on a replica: `pending`, `applied`, `no_effect` or `refused`, with

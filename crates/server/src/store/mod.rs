@@ -6,10 +6,12 @@ use serde::Serialize;
 use taizhang_core::Command;
 
 use crate::error::Result;
+use crate::sign::SigningKey;
 use crate::protocol::{Cursor, DeviceListing, DeviceReply, EventOutcome, JoinRequest, PullReply, PushReply, WireEvent};
 
 pub mod append;
 mod devices;
+mod parked;
 pub mod fold;
 pub mod office;
 mod pg;
@@ -47,6 +49,8 @@ impl DeviceRow {
             state: self.state.clone(),
             last_seq: self.last_seq,
             last_hash: self.last_hash.clone(),
+            server_device: String::new(),
+            server_key: String::new(),
         }
     }
 
@@ -63,6 +67,25 @@ impl DeviceRow {
             last_seq: self.last_seq,
         }
     }
+}
+
+/// A device's reply about itself with the server's own device and public key, which a desk
+/// checks reply bundles with (docs/bundles.md).
+pub fn with_server_key(store: &dyn Store, mut reply: DeviceReply) -> Result<DeviceReply> {
+    let (device, key) = store.server_signer()?;
+    reply.server_device = device;
+    reply.server_key = crate::sign::public_key_hex(&key);
+    Ok(reply)
+}
+
+/// Events of a device kept after a gap in its chain (a bundle that arrived before the one
+/// holding the events between), pushed again once the gap closes (docs/bundles.md).
+#[derive(Debug, Clone)]
+pub struct ParkedEvents {
+    pub id: i64,
+    pub device_id: String,
+    pub starts_at: i64,
+    pub events: Vec<WireEvent>,
 }
 
 /// What `verify` found: the number of events checked and the first break, if any.
@@ -91,4 +114,12 @@ pub trait Store: Send + Sync + 'static {
     /// Runs the office's commands (CLI `user`, `unit`) as `login`, decided by the core and
     /// appended by the server's own device, in one transaction.
     fn execute(&self, login: &str, cmds: &[Command], now: DateTime<Utc>) -> Result<Vec<EventOutcome>>;
+    /// The server's own device id and signing key: what reply bundles are signed with.
+    fn server_signer(&self) -> Result<(String, SigningKey)>;
+    /// Keeps a device's events that arrived after a gap in its chain.
+    fn park(&self, device_id: &str, starts_at: i64, events: &[WireEvent], now: DateTime<Utc>) -> Result<()>;
+    /// The device's parked events, the earliest first.
+    fn parked(&self, device_id: &str) -> Result<Vec<ParkedEvents>>;
+    /// Forgets parked events once they are stored.
+    fn unpark(&self, id: i64) -> Result<()>;
 }

@@ -45,6 +45,14 @@ fn server_device(tx: &mut Transaction<'_>) -> Result<ServerDevice> {
     Ok(ServerDevice { id: r.get(0), key: signing_key(&secret), last_seq: r.get(2), last_hash: r.get(3) })
 }
 
+/// The server's device id and signing key: reply bundles are signed with it.
+pub fn server_signer(c: &mut Client) -> Result<(String, ed25519_dalek::SigningKey)> {
+    let mut tx = c.transaction()?;
+    let d = server_device(&mut tx)?;
+    tx.commit()?;
+    Ok((d.id, d.key))
+}
+
 impl ServerDevice {
     /// The next link of the server device's chain, signed.
     fn event(&mut self, actor: &str, now: DateTime<Utc>, body: &EventBody) -> WireEvent {

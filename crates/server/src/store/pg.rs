@@ -14,6 +14,8 @@ use crate::error::{Result, ServerError};
 pub struct PgStore {
     url: String,
     idle: Mutex<Vec<Client>>,
+    /// The server's device and key, read once (they never change after `init`).
+    signer: std::sync::OnceLock<(String, SigningKey)>,
 }
 
 /// A pooled connection; back to the pool when dropped, unless it broke.
@@ -72,7 +74,7 @@ impl PgStore {
         if !initialized {
             return Err(ServerError::NotADistrict { reason: "no genesis: run taizhang-server init".into() });
         }
-        Ok(PgStore { url: url.to_string(), idle: Mutex::new(vec![c]) })
+        Ok(PgStore { url: url.to_string(), idle: Mutex::new(vec![c]), signer: std::sync::OnceLock::new() })
     }
 
     /// Creates the schema (or migrates it) and the district's genesis. Runs as whoever the URL
@@ -144,6 +146,22 @@ impl Store for PgStore {
     }
     fn execute(&self, login: &str, cmds: &[Command], now: DateTime<Utc>) -> Result<Vec<crate::protocol::EventOutcome>> {
         office::execute(&mut *self.conn()?, login, cmds, now)
+    }
+    fn server_signer(&self) -> Result<(String, SigningKey)> {
+        if let Some(s) = self.signer.get() {
+            return Ok(s.clone());
+        }
+        let s = office::server_signer(&mut *self.conn()?)?;
+        Ok(self.signer.get_or_init(|| s).clone())
+    }
+    fn park(&self, device_id: &str, starts_at: i64, events: &[WireEvent], now: DateTime<Utc>) -> Result<()> {
+        parked::park(&mut *self.conn()?, device_id, starts_at, events, now)
+    }
+    fn parked(&self, device_id: &str) -> Result<Vec<ParkedEvents>> {
+        parked::parked(&mut *self.conn()?, device_id)
+    }
+    fn unpark(&self, id: i64) -> Result<()> {
+        parked::unpark(&mut *self.conn()?, id)
     }
 }
 
