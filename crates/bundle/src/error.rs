@@ -17,11 +17,15 @@ pub enum BundleError {
     Malformed { path: String, reason: String },
     #[error("{path} is not signed by whom it says, or was changed after signing: nothing was imported")]
     BadSignature { path: String },
-    #[error("{path} travels {found}, not {expected}: a desk imports the server's replies, the server the desks' bundles")]
+    #[error(
+        "{path} travels {found}, not {expected}: a desk imports the server's replies, the server the desks' bundles"
+    )]
     WrongDirection { path: String, expected: String, found: String },
     #[error("{path} is for device {found}, not this one ({expected})")]
     WrongDevice { path: String, expected: String, found: String },
-    #[error("{path} is signed by the server, whose key this desk has not learned yet: sync online once, or join again")]
+    #[error(
+        "{path} is signed by the server, whose key this desk has not learned yet: sync online once, or join again"
+    )]
     ServerKeyUnknown { path: String },
 }
 

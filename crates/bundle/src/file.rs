@@ -68,7 +68,8 @@ pub fn write(bundle: &Bundle, path: &Path) -> Result<()> {
         )
         .map_err(|e| io(path, e))?;
         {
-            let mut st = tx.prepare("INSERT INTO parts (n, kind, body) VALUES (?1, ?2, ?3)").map_err(|e| io(path, e))?;
+            let mut st =
+                tx.prepare("INSERT INTO parts (n, kind, body) VALUES (?1, ?2, ?3)").map_err(|e| io(path, e))?;
             for (n, p) in bundle.parts.iter().enumerate() {
                 st.execute(params![n as i64, p.kind(), p.body()]).map_err(|e| io(path, e))?;
             }

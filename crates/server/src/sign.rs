@@ -8,7 +8,8 @@ use taizhang_protocol::sign::{KeyError, VerifyingKey};
 use crate::error::{Result, ServerError};
 
 pub use taizhang_protocol::sign::{
-    event_message, public_key_hex, recompute_hash, request_message, sign_event, sign_hex, signing_key, verify, SigningKey,
+    event_message, public_key_hex, recompute_hash, request_message, sign_event, sign_hex, signing_key, verify,
+    SigningKey,
 };
 
 /// A device's public key, parsed from the hex the device sent when it joined.

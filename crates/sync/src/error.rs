@@ -126,7 +126,8 @@ mod tests {
     fn every_code_has_a_message_in_both_languages() {
         let en: serde_json::Value = serde_json::from_str(include_str!("../../../i18n/en.json")).unwrap();
         let zh: serde_json::Value = serde_json::from_str(include_str!("../../../i18n/zh-CN.json")).unwrap();
-        let ledger = ["sync.not_a_replica", "sync.replica_not_fresh", "sync.pulled_event_invalid", "sync.server_key_changed"];
+        let ledger =
+            ["sync.not_a_replica", "sync.replica_not_fresh", "sync.pulled_event_invalid", "sync.server_key_changed"];
         for code in CODES.iter().chain(&ledger) {
             for (lang, m) in [("en", &en), ("zh-CN", &zh)] {
                 assert!(m["errors"][code].is_string(), "{code} has no {lang} message");

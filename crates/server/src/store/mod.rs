@@ -6,14 +6,14 @@ use serde::Serialize;
 use taizhang_core::Command;
 
 use crate::error::Result;
-use crate::sign::SigningKey;
 use crate::protocol::{Cursor, DeviceListing, DeviceReply, EventOutcome, JoinRequest, PullReply, PushReply, WireEvent};
+use crate::sign::SigningKey;
 
 pub mod append;
 mod devices;
-mod parked;
 pub mod fold;
 pub mod office;
+mod parked;
 mod pg;
 mod pull;
 mod push;

@@ -18,16 +18,18 @@ pub fn park(c: &mut Client, device_id: &str, starts_at: i64, events: &[WireEvent
 }
 
 pub fn parked(c: &mut Client, device_id: &str) -> Result<Vec<ParkedEvents>> {
-    c.query("SELECT id, device_id, starts_at, events FROM parked_events WHERE device_id = $1 ORDER BY starts_at, id", &[
-        &device_id,
-    ])?
+    c.query(
+        "SELECT id, device_id, starts_at, events FROM parked_events WHERE device_id = $1 ORDER BY starts_at, id",
+        &[&device_id],
+    )?
     .iter()
     .map(|r| {
         Ok(ParkedEvents {
             id: r.get(0),
             device_id: r.get(1),
             starts_at: r.get(2),
-            events: serde_json::from_value(r.get(3)).map_err(|e| ServerError::Internal(format!("parked events: {e}")))?,
+            events: serde_json::from_value(r.get(3))
+                .map_err(|e| ServerError::Internal(format!("parked events: {e}")))?,
         })
     })
     .collect()

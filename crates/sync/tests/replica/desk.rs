@@ -41,6 +41,11 @@ impl Desk {
         Desk { ledger, login: login.into(), _dir: dir }
     }
 
+    /// A replica file already on disk (a copy, a restored backup) as `login`'s desk.
+    pub fn open(path: &std::path::Path, login: &str) -> Desk {
+        Desk { ledger: Ledger::open(path).unwrap(), login: login.into(), _dir: tempfile::tempdir().unwrap() }
+    }
+
     pub fn sync(&mut self, minutes: i64) -> SyncSummary {
         let s = taizhang_sync::sync(&mut self.ledger, at(minutes), &mut |_| {}).unwrap();
         self.assert_rebuild_equal();

@@ -12,6 +12,7 @@ mod cluster;
 #[allow(dead_code)]
 mod fixture;
 
+mod bundles;
 mod desk;
 mod flows;
 mod proxy;
