@@ -107,9 +107,9 @@ fn bundle_io(path: &Path, e: impl std::fmt::Display) -> SyncError {
 /// A reply bundle for this desk, signed by the server this replica knows.
 fn read_reply(ledger: &Ledger, path: &Path) -> Result<Bundle> {
     let shown = path.display().to_string();
+    let info = ledger.replica()?;
     let bundle = taizhang_bundle::read(path)?;
     bundle.expect_direction(Direction::ToDesk, &shown)?;
-    let info = ledger.replica()?;
     if bundle.device_id != info.device_id {
         return Err(BundleError::WrongDevice { path: shown, expected: info.device_id, found: bundle.device_id }.into());
     }

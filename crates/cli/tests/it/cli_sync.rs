@@ -49,3 +49,18 @@ fn joining_a_server_that_is_down_leaves_nothing_behind() {
     assert_eq!(error_code(&mut off), "sync.plain_http_off_loopback");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no ledger and no key left");
 }
+
+#[test]
+fn bundles_need_a_replica_and_a_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    taizhang(&db).arg("init").assert().success();
+    let before = std::fs::read(&db).unwrap();
+    let out = dir.path().join("out.tzb");
+    assert_eq!(error_code(taizhang(&db).args(["bundle", "export"]).arg(&out)), "sync.not_a_replica");
+    assert!(!out.exists(), "nothing written for a standalone ledger");
+    let junk = dir.path().join("junk.tzb");
+    std::fs::write(&junk, "hello").unwrap();
+    assert_eq!(error_code(taizhang(&db).args(["bundle", "import"]).arg(&junk)), "sync.not_a_replica");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}

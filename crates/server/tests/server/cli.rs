@@ -101,3 +101,51 @@ fn the_binary_inits_a_district_and_runs_the_offices_commands() {
     assert!(!ok);
     assert_eq!(v["code"], "server.plain_http_off_loopback");
 }
+
+#[test]
+fn bundle_import_ingests_a_desks_file_and_writes_a_signed_reply() {
+    use taizhang_bundle::{Bundle, Direction, Part, Signer};
+    use taizhang_server::protocol::{Cursor, PushRequest};
+    use taizhang_server::Store;
+
+    let d = crate::fixture::District::new();
+    let mut dev = d.device("t1");
+    let ev = dev.event(&crate::visit(&d), crate::cluster::t0() + chrono::Duration::minutes(5));
+    let parts = vec![Part::Cursor(Cursor::default()), Part::Push(PushRequest { events: vec![ev] })];
+    let mut b = Bundle::new(Direction::ToServer, &dev.id, "2026-03-02T02:00:00.000000Z", parts);
+    b.sign(Signer::Device(dev.id.clone()), &dev.key);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("一镇 0302.tzb");
+    taizhang_bundle::write(&b, &file).unwrap();
+    let before = crate::count(&d.url, "SELECT count(*) FROM events");
+
+    let (ok, v, err) = server(&d.url, &["bundle", "import", file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        (v["events"].as_i64(), v["applied"].as_i64(), v["device_state"].as_str()),
+        (Some(1), Some(1), Some("approved"))
+    );
+    let reply = dir.path().join("一镇 0302.reply.tzb");
+    assert_eq!(v["reply"].as_str(), reply.to_str(), "the reply is written beside the bundle");
+    assert_eq!(crate::count(&d.url, "SELECT count(*) FROM events"), before + 1);
+    // Signed by the server's device, for this desk, with what a pull brings.
+    let back = taizhang_bundle::read(&reply).unwrap();
+    let (server_device, key) = d.store.server_signer().unwrap();
+    back.check_signature(&Signer::Server(server_device), &key.verifying_key(), "reply").unwrap();
+    assert_eq!((back.direction, back.device_id.as_str()), (Direction::ToDesk, dev.id.as_str()));
+    assert!(back.parts.iter().any(|p| matches!(p, Part::Pull { page, .. } if !page.events.is_empty())));
+
+    // Again: the same outcomes, nothing stored twice. A file that is no bundle is named.
+    let (ok, v, err) = server(
+        &d.url,
+        &["bundle", "import", file.to_str().unwrap(), "--reply", dir.path().join("2.tzb").to_str().unwrap()],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(v["applied"].as_i64(), Some(1));
+    assert_eq!(crate::count(&d.url, "SELECT count(*) FROM events"), before + 1);
+    let junk = dir.path().join("junk.tzb");
+    std::fs::write(&junk, "不是数据包").unwrap();
+    let (ok, v, _) = server(&d.url, &["bundle", "import", junk.to_str().unwrap()]);
+    assert!(!ok);
+    assert_eq!(v["code"], "bundle.not_a_bundle");
+}
