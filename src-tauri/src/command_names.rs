@@ -53,6 +53,8 @@ macro_rules! app_commands {
             sync_now,
             server_devices,
             server_device_decide,
+            bundle_export,
+            bundle_import,
         }
     };
 }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use chrono::Utc;
 use taizhang_ledger::ReplicaStatus;
+use taizhang_sync::bundle::{BundleExport, BundleImport};
 use taizhang_sync::{DeviceListing, JoinOptions, SyncProgress, SyncSummary};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -89,5 +90,30 @@ pub fn server_device_decide(state: State<'_, AppState>, device_id: String, appro
         let decided = taizhang_sync::decide_device(&o.ledger, &device_id, approve)?;
         log::info!("device {} {}", decided.device_id, decided.state);
         Ok(decided)
+    })
+}
+
+/// Writes this desktop's pending events, signed, to `out` for a server its network never
+/// meets (a bundle, docs/bundles.md); `replace`: the user chose to replace a file there (never
+/// a ledger). The ledger is not changed.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn bundle_export(state: State<'_, AppState>, out: String, replace: bool) -> ApiResult<BundleExport> {
+    state.with(|o| Ok(taizhang_sync::bundle::export(&o.ledger, &PathBuf::from(out), replace, Utc::now())?))
+}
+
+/// Applies the server's reply bundle: outcomes, device state and what this unit may see.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn bundle_import(state: State<'_, AppState>, file: String) -> ApiResult<BundleImport> {
+    state.with(|o| {
+        let done = taizhang_sync::bundle::import(&mut o.ledger, &PathBuf::from(file), Utc::now())?;
+        log::info!(
+            "bundle imported: applied {}, refused {}, no effect {}, received {}, parked {}",
+            done.applied,
+            done.refused,
+            done.no_effect,
+            done.received,
+            done.parked
+        );
+        Ok(done)
     })
 }

@@ -167,6 +167,10 @@ export const serverDeviceDecide = (deviceId: string, approve: boolean) =>
   call('server_device_decide', { device_id: deviceId, approve })
 /** Pushes this desktop's pending events, then pulls to the end. */
 export const syncNow = (onProgress?: ProgressHandler) => call('sync_now', { on_progress: progressChannel(onProgress) })
+/** Writes this desktop's pending events to a bundle file for a server its network never meets. */
+export const bundleExport = (out: string, replace: boolean) => call('bundle_export', { out, replace })
+/** Applies the server's reply bundle. */
+export const bundleImport = (file: string) => call('bundle_import', { file })
 
 // ---- spreadsheets in and out (paths come from the native dialogs, or are typed) ----
 /** What a sheet would import, with the user's corrections; writes nothing. */

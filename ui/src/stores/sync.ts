@@ -7,6 +7,8 @@
 import { reactive } from 'vue'
 
 import * as api from '../api'
+import type { BundleExport } from '../bindings/BundleExport'
+import type { BundleImport } from '../bindings/BundleImport'
 import type { Progress } from '../bindings/Progress'
 import type { ReplicaStatus } from '../bindings/ReplicaStatus'
 import type { SyncSummary } from '../bindings/SyncSummary'
@@ -59,6 +61,23 @@ export async function syncNow(quiet = false): Promise<SyncSummary | null> {
   } finally {
     sync.running = false
     sync.progress = null
+    await refreshSync()
+  }
+}
+
+/** Writes the pending events to a bundle file (docs/bundles.md); the ledger does not change. */
+export async function exportBundle(out: string, replace: boolean): Promise<BundleExport> {
+  return api.bundleExport(out, replace)
+}
+
+/** Applies the server's reply bundle, while no sync runs; the status is read again after. */
+export async function importBundle(file: string): Promise<BundleImport | null> {
+  if (sync.running) return null
+  sync.running = true
+  try {
+    return await api.bundleImport(file)
+  } finally {
+    sync.running = false
     await refreshSync()
   }
 }
