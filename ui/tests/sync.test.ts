@@ -24,9 +24,11 @@ function status(over: Partial<ReplicaStatus> = {}, device_state = 'approved'): R
       server_url: 'https://127.0.0.1:8443', fingerprint: 'AB:CD', device_id: '0190f3a2-7c4e-7b21-9d3e-5a1b2c3d7f3a',
       user_id: 'u1', login: 'cg_zhang', key_file: '/tmp/k', device_state, cursor_after: 40, cursor_after_event: 40,
       high_water: 42, joined_at: '2026-12-01T02:00:00Z', last_sync_at: '2026-12-06T06:30:00Z',
+      server_device: 'srv-1', server_key: 'ab12',
     },
     pending: 2,
     applied: 40,
+    parked: 0,
     not_applied: [
       {
         event_id: 'e9', kind: 'problem_withdrawn', subject_id: 'p1', occurred_at: '2026-12-05T02:00:00Z', state: 'refused', server_seq: 41,
@@ -162,6 +164,33 @@ describe('the district server in the window', () => {
     expect(calls.map((c) => c.cmd)).not.toContain('sync_now')
     await vi.advanceTimersByTimeAsync(SYNC_AFTER_WRITE_MS + 10)
     expect(calls.map((c) => c.cmd)).toContain('sync_now')
+  })
+
+  it('a bundle is written where the user chose, and a reply imported through the native dialogs is recorded and said', async () => {
+    shell({
+      sync_status: () => status({ parked: 1 }),
+      'plugin:dialog|save': '/data/一镇.tzb',
+      'plugin:dialog|open': '/data/一镇.reply.tzb',
+      bundle_export: { path: '/data/一镇.tzb', events: 2, from: 40 },
+      bundle_import: {
+        applied: 2, no_effect: 0, refused: 0, received: 5, settled: 0, pages_known: 0, parked: false, unparked: 1,
+        server_gap: null, stopped: null, pending: 0, device_state: 'approved',
+      },
+    })
+    await refreshSync()
+    const w = mount(SyncPanel, { global: { plugins: [ElementPlus, i18n] } })
+    await flushPromises()
+    expect(w.get('[data-testid="sync-parked"]').text()).toContain('1 份')
+    await w.get('[data-testid="bundle-export"]').trigger('click')
+    await flushPromises()
+    expect(calls.find((c) => c.cmd === 'bundle_export')?.args).toEqual({ out: '/data/一镇.tzb', replace: true })
+    const statusReads = calls.filter((c) => c.cmd === 'sync_status').length
+    await w.get('[data-testid="bundle-import"]').trigger('click')
+    await flushPromises()
+    expect(calls.find((c) => c.cmd === 'bundle_import')?.args).toEqual({ file: '/data/一镇.reply.tzb' })
+    expect(calls.filter((c) => c.cmd === 'sync_status').length).toBe(statusReads + 1)
+    expect(w.emitted('synced')).toBeTruthy()
+    w.unmount()
   })
 
   it('the join dialog asks for what it needs and passes it on as typed', async () => {

@@ -6,4 +6,8 @@ import type { SettledEvent } from "./SettledEvent";
  * `taizhang sync status`: the replica, how many events wait, and this device's events the
  * server did not apply.
  */
-export type ReplicaStatus = { replica: ReplicaInfo, pending: number, applied: number, not_applied: Array<SettledEvent>, };
+export type ReplicaStatus = { replica: ReplicaInfo, pending: number, applied: number, 
+/**
+ * Reply bundles kept until the pages before them arrive (docs/bundles.md).
+ */
+parked: number, not_applied: Array<SettledEvent>, };

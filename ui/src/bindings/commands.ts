@@ -3,6 +3,8 @@
 import type { Channel } from "@tauri-apps/api/core";
 import type { AppInfo } from "./AppInfo";
 import type { BackupInfo } from "./BackupInfo";
+import type { BundleExport } from "./BundleExport";
+import type { BundleImport } from "./BundleImport";
 import type { CalendarFormat } from "./CalendarFormat";
 import type { CalendarYear } from "./CalendarYear";
 import type { ChainCheck } from "./ChainCheck";
@@ -89,6 +91,8 @@ export type Commands = {
   sync_now: { args: { on_progress: Channel<Progress> }, returns: SyncSummary },
   server_devices: { args: Record<never, never>, returns: Array<DeviceListing> },
   server_device_decide: { args: { device_id: string, approve: boolean }, returns: DeviceListing },
+  bundle_export: { args: { out: string, replace: boolean }, returns: BundleExport },
+  bundle_import: { args: { file: string }, returns: BundleImport },
 };
 
 export type CommandName = keyof Commands;
@@ -141,4 +145,6 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "sync_now",
   "server_devices",
   "server_device_decide",
+  "bundle_export",
+  "bundle_import",
 ];
