@@ -25,6 +25,7 @@ function row(number: string, level: ProblemRow['lateness']['level'], description
     extension_pending: false,
     withdrawal_pending: false,
     reopen_count: 0,
+    sync_pending: number.endsWith('0002') ? 2 : 0,
     lateness: { sign_overdue: false, handling_overdue: level === 'yellow' || level === 'red', days_overdue: level === 'red' ? 6 : 0, days_left: null, level },
   }
 }
@@ -45,6 +46,9 @@ describe('ProblemTable', () => {
     expect(r1.text()).toContain('逾期 6 个工作日')
     expect(r1.text()).toContain('红牌')
     expect(r1.text()).toContain('办理中')
+    // A replica marks the rows with acts not yet sent to the server, and only those.
+    expect(w.find('[data-testid="sync-pending-2026-城关-0001"]').exists()).toBe(false)
+    expect(w.get('[data-testid="sync-pending-2026-城关-0002"]').text()).toBe('待上传')
     await r1.trigger('click')
     await new Promise((r) => setTimeout(r, 0))
     expect(router.currentRoute.value.params.id).toBe('id-2026-城关-0001')

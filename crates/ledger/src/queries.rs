@@ -109,6 +109,10 @@ pub struct ProblemRow {
     pub withdrawal_pending: bool,
     pub reopen_count: u32,
     pub lateness: Lateness,
+    /// On a replica: events of this problem made here that wait to go up to the server (0 on a
+    /// standalone ledger). The list marks the row 待上传 (docs/sync.md).
+    #[serde(default)]
+    pub sync_pending: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -657,13 +661,20 @@ impl Ledger {
         let sql = format!(
             "SELECT p.id, p.number, e.name, t.name, p.category, p.priority, p.status, p.description, l.name,
                     {supporters}, p.registered_on, p.sign_deadline, p.handling_deadline, p.extension_pending, p.withdrawal_pending,
-                    p.reopen_count, p.urge_level, p.urge_count
+                    p.reopen_count, p.urge_level, p.urge_count, {sync_pending}
                FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
                LEFT JOIN units l ON l.id = p.lead_unit_id
              WHERE p.rowid IN (SELECT p.rowid FROM {from} {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {})
              ORDER BY {order}",
             page.offset,
             supporters = read::SUPPORTER_NAMES_SQL,
+            // Only a replica has pending events; a standalone ledger's page pays nothing for it.
+            sync_pending = if crate::replica_log::is_replica(&self.conn)? {
+                "(SELECT count(*) FROM events ev JOIN replica_events re ON re.event_id = ev.id
+                   WHERE ev.subject_id = p.id AND re.state = 'pending')"
+            } else {
+                "0"
+            },
         );
         let mut st = self.conn.prepare_cached(&sql)?;
         let mut rows = st.query(q.used_params(&sql).as_slice())?;
@@ -690,6 +701,7 @@ impl Ledger {
                 withdrawal_pending: r.get(14)?,
                 reopen_count: r.get(15)?,
                 lateness: lateness_of(clock.as_ref(), &cal, &cut),
+                sync_pending: r.get(18)?,
             });
         }
         Ok(ProblemPage { total, offset: page.offset, rows: out })

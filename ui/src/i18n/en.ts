@@ -348,6 +348,8 @@ const en: typeof zh = {
     daysLeft: '{n} WD left',
     daysOverdue: '{n} WD overdue',
     signOverdue: 'Not signed in time',
+    syncPending: 'Not yet sent',
+    syncPendingTitle: '{n} acts made here have not yet gone up to the district server',
     extensionPending: 'Extension pending',
     withdrawalPending: 'Withdrawal pending',
     reopened: 'Reopened {n}×',

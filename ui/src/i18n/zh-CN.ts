@@ -351,6 +351,8 @@ export default {
     daysLeft: '剩 {n} 个工作日',
     daysOverdue: '逾期 {n} 个工作日',
     signOverdue: '逾期未签收',
+    syncPending: '待上传',
+    syncPendingTitle: '本机有 {n} 项办理尚未上传到区级服务器',
     extensionPending: '延期待批',
     withdrawalPending: '撤回待批',
     reopened: '重办 {n} 次',

@@ -29,8 +29,18 @@ fn two_officials_of_one_township_register_offline_and_end_equal_to_the_server() 
     assert_ne!(na, nb, "two devices never take the same number");
     assert!(na.starts_with("2026-一镇-") && na.ends_with("/0001"), "{na}");
 
+    // The ledger list marks the row whose act waits to go up, and only it.
+    let marks = |desk: &Desk| -> Vec<(String, u32)> {
+        use taizhang_ledger::{PageRequest, ProblemFilter, Sort};
+        let page =
+            desk.ledger.list_problems(&ProblemFilter::default(), Sort::default(), PageRequest::default(), at(15));
+        page.unwrap().rows.into_iter().map(|r| (r.id, r.sync_pending)).filter(|(_, n)| *n > 0).collect()
+    };
+    assert_eq!(marks(&a), vec![(pa.clone(), 1)]);
+
     let sa = a.sync(20);
     assert_eq!((sa.pushed, sa.applied, sa.pending), (1, 1, 0), "{sa:?}");
+    assert_eq!(marks(&a), vec![], "nothing waits once the server applied it");
     let sb = b.sync(21);
     assert_eq!((sb.pushed, sb.applied, sb.pending), (1, 1, 0), "{sb:?}");
     a.sync(22);
