@@ -44,11 +44,18 @@ impl Replay {
 
     /// What the rules say of the next event, given everything folded so far.
     pub fn admit(&self, body: &EventBody, meta: &EventMeta) -> Verdict {
+        self.admit_after(body, meta, self.latest)
+    }
+
+    /// `admit` with the time rule read against `latest`. The district server reads "the latest
+    /// event before this one" as the device's own previous event (offline desks' acts arrive
+    /// late), so a replica's log replays with that reading.
+    pub fn admit_after(&self, body: &EventBody, meta: &EventMeta, latest: Option<DateTime<Utc>>) -> Verdict {
         let ctx = AdmitContext {
             calendar: &self.calendar,
             settings: &self.settings,
             position: self.position,
-            latest: self.latest,
+            latest,
             received_at: None,
         };
         admit(body, meta, &ctx, self)

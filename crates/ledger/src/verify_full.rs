@@ -4,7 +4,14 @@
 //! first event the rules would not have produced — a forged actor, a role or unit that may
 //! not, a state that did not allow it, a time before what precedes it — and lists the events
 //! admitted within the clock tolerance though dated before the latest one ("clock behind").
+//!
+//! A replica is replayed in its fold order instead (docs/sync.md): the server's applied events
+//! in `server_seq` order, each of which must be admitted, then this device's pending ones. A
+//! pending event that no longer fits the state beneath it (the server's state moved on before
+//! it went up) is counted, not a failure: the server will not apply it either. Events the
+//! server did not apply are not replayed; the chain check covers them.
 
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 use taizhang_core::admit::{clock_behind, Verdict};
 use taizhang_core::replay::Replay;
@@ -58,9 +65,20 @@ pub struct FullVerifyReport {
     #[ts(type = "number")]
     pub clock_behind_count: i64,
     pub clock_behind: Vec<ClockBehind>,
+    /// On a replica: pending events the rules no longer admit on top of the server's state
+    /// (they will be refused or have no effect when they go up).
+    #[ts(type = "number")]
+    pub pending_not_admitted: i64,
     #[ts(type = "number")]
     pub millis: i64,
 }
+
+/// Every event in append order (a standalone ledger).
+const APPEND_ORDER: &str = "SELECT seq, id, device_id, actor, occurred_at, kind, payload, 0 FROM events ORDER BY seq";
+/// A replica's fold order, as `rebuild::fold_replica` folds it; the last column says pending.
+const FOLD_ORDER: &str = "SELECT e.seq, e.id, e.device_id, e.actor, e.occurred_at, e.kind, e.payload, r.state = 'pending'
+     FROM replica_events r JOIN events e ON e.id = r.event_id
+     WHERE r.state IN ('applied', 'pending') ORDER BY r.state = 'pending', r.server_seq, e.seq";
 
 impl Ledger {
     pub fn verify_full(&self) -> Result<FullVerifyReport> {
@@ -90,17 +108,28 @@ impl Ledger {
             first_not_admitted: None,
             clock_behind_count: 0,
             clock_behind: Vec::new(),
+            pending_not_admitted: 0,
             millis: 0,
         };
         if !report.chain.ok {
             return Ok(report);
         }
-        let total = report.chain.events;
+        let replica = crate::replica_log::is_replica(&self.conn)?;
+        let total = if replica {
+            self.conn.query_row("SELECT count(*) FROM replica_events WHERE state IN ('applied', 'pending')", [], |r| {
+                r.get(0)
+            })?
+        } else {
+            report.chain.events
+        };
         let step = crate::rebuild::progress_step(total);
         progress("rules", 0, total);
-        let mut st = self
-            .conn
-            .prepare("SELECT seq, id, device_id, actor, occurred_at, kind, payload FROM events ORDER BY seq")?;
+        let mut st = self.conn.prepare(if replica { FOLD_ORDER } else { APPEND_ORDER })?;
+        // On a replica the time rule reads the device's own previous event, as the server did.
+        let mut previous = self.conn.prepare(
+            "SELECT p.occurred_at FROM events e JOIN events p ON p.device_id = e.device_id AND p.device_seq = e.device_seq - 1
+             WHERE e.id = ?1",
+        )?;
         let mut rows = st.query([])?;
         let mut replay = Replay::new();
         while let Some(r) = rows.next()? {
@@ -116,11 +145,23 @@ impl Ledger {
                 .ok_or_else(|| LedgerError::Corrupt(format!("event time {occurred:?} is not an instant")))?;
             let body = EventBody::from_parts(&kind, serde_json::from_str(&payload)?)?;
             let meta = EventMeta { actor: actor.clone(), occurred_at };
-            let (verdict, error) = match replay.admit(&body, &meta) {
+            let latest = if replica {
+                let prev: Option<String> = previous.query_row([&id], |r| r.get(0)).optional()?;
+                prev.and_then(|t| taizhang_core::chain::parse_instant(&t))
+            } else {
+                replay.latest
+            };
+            let (verdict, error) = match replay.admit_after(&body, &meta, latest) {
                 Verdict::Admitted => ("admitted", None),
                 Verdict::NoEffect(e) => ("no_effect", Some(e)),
                 Verdict::Refused(e) => ("refused", Some(e)),
             };
+            if error.is_some() && r.get::<_, bool>(7)? {
+                // Pending and overtaken: not folded (as `fold_replica` skips it), not corrupt.
+                report.pending_not_admitted += 1;
+                report.replayed += 1;
+                continue;
+            }
             if let Some(error) = error {
                 report.first_not_admitted = Some(NotAdmitted {
                     seq,

@@ -57,6 +57,9 @@ impl Desk {
         let r = self.ledger.rebuild().unwrap();
         assert!(r.equal, "{}: rebuild differs in {:?}", self.login, r.differing_tables);
         assert!(self.ledger.verify().unwrap().ok, "{}: chain", self.login);
+        // Every applied event, replayed in fold order, is one the rules admit.
+        let full = self.ledger.verify_full().unwrap();
+        assert!(full.ok, "{}: verify --full: {:?}", self.login, full.first_not_admitted);
     }
 
     pub fn register(&mut self, enterprise: &str, text: &str, minutes: i64) -> String {
