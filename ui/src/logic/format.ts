@@ -1,4 +1,4 @@
-// Formatting only: instants in Beijing time, rates as percentages.
+// Formatting only: instants in Beijing time, rates as percentages, tag colours of states.
 
 /** "2026-03-05T01:02:03Z" → "2026-03-05 09:02" (Beijing, UTC+8, no DST). */
 export function formatInstant(rfc3339: string | null | undefined): string {
@@ -32,4 +32,9 @@ export function isFullDate(s: string): boolean {
 /** A percentage for el-progress from `done` of `total` (0 while the total is not known). */
 export function percentOf(done: number, total: number): number {
   return total > 0 ? Math.min(100, Math.max(0, Math.round((done * 100) / total))) : 0
+}
+
+/** The tag colour of a device's state on the server: approved, waiting, revoked. */
+export function deviceStateTag(state: string): 'success' | 'warning' | 'danger' {
+  return state === 'approved' ? 'success' : state === 'pending' ? 'warning' : 'danger'
 }
