@@ -142,6 +142,10 @@ describe('the district server in the window', () => {
     await flushPromises()
     expect(w.get('[data-testid="header-sync"]').text()).toBe('待上传 2')
     expect(w.findAll('nav a').map((a) => a.attributes('data-testid'))).toContain('nav-sync')
+    // Offline, what waits is still counted.
+    sync.error = { code: 'sync.offline', message: 'down', params: {} }
+    await flushPromises()
+    expect(w.get('[data-testid="header-sync"]').text()).toBe('离线 · 待上传 2')
     w.unmount()
 
     resetSync()
@@ -160,7 +164,11 @@ describe('the district server in the window', () => {
       sync_now: { pushed: 1, applied: 1, no_effect: 0, refused: 0, received: 0, settled: 0, pending: 0, high_water: 43, device_state: 'approved' },
     })
     await refreshSync()
+    const reads = calls.filter((c) => c.cmd === 'sync_status').length
     await api.execute({ type: 'sign', problem_id: 'p1' } as never)
+    await vi.advanceTimersByTimeAsync(0)
+    // What waits is counted at once (the header's 待上传 N), before the sync that sends it.
+    expect(calls.filter((c) => c.cmd === 'sync_status').length).toBe(reads + 1)
     expect(calls.map((c) => c.cmd)).not.toContain('sync_now')
     await vi.advanceTimersByTimeAsync(SYNC_AFTER_WRITE_MS + 10)
     expect(calls.map((c) => c.cmd)).toContain('sync_now')

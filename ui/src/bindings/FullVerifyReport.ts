@@ -11,4 +11,9 @@ ok: boolean, chain: VerifyReport,
 /**
  * Events replayed through the rules (all of them when `ok`).
  */
-replayed: number, first_not_admitted: NotAdmitted | null, clock_behind_count: number, clock_behind: Array<ClockBehind>, millis: number, };
+replayed: number, first_not_admitted: NotAdmitted | null, clock_behind_count: number, clock_behind: Array<ClockBehind>, 
+/**
+ * On a replica: pending events the rules no longer admit on top of the server's state
+ * (they will be refused or have no effect when they go up).
+ */
+pending_not_admitted: number, millis: number, };

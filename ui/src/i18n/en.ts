@@ -230,7 +230,7 @@ const en: typeof zh = {
       stopped: 'The server stopped taking this desktop\'s events ({stop}); ask the office.',
     },
     offline: 'Offline: {reason}',
-    indicator: { pending: '{n} pending', synced: 'Synced {at}', never: 'Not synced', offline: 'Offline' },
+    indicator: { pending: '{n} pending', synced: 'Synced {at}', never: 'Not synced', offlinePending: 'Offline · {n} not yet sent', offline: 'Offline' },
     devices: {
       title: 'Devices',
       hint: 'A desk that joins syncs only once the office approves it; revoking is final (that desk joins again).',

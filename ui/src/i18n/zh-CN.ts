@@ -233,7 +233,7 @@ export default {
       stopped: '服务器停止接收本机事件（{stop}），请联系办公室。',
     },
     offline: '离线：{reason}',
-    indicator: { pending: '待上传 {n}', synced: '已同步 {at}', never: '未同步', offline: '离线' },
+    indicator: { pending: '待上传 {n}', synced: '已同步 {at}', never: '未同步', offlinePending: '离线 · 待上传 {n}', offline: '离线' },
     devices: {
       title: '设备审核',
       hint: '各镇街、部门的电脑加入后需办公室批准才能同步；停用不可撤销（该电脑须重新加入）。',

@@ -85,6 +85,8 @@ export async function importBundle(file: string): Promise<BundleImport | null> {
 /** A write was made here: sync a little later, so the office sees it soon. */
 export function wroteLocally() {
   if (!sync.status) return
+  // The header counts what waits at once, not only after the sync that sends it.
+  void refreshSync()
   clearTimeout(soon)
   soon = setTimeout(() => void syncNow(true), SYNC_AFTER_WRITE_MS)
 }
