@@ -6,6 +6,19 @@
 //! plain HTTP calls (W3C classic protocol), blocking and with explicit timeouts, so a stuck
 //! call fails the test instead of hanging it.
 
+// The district server's test cluster, fixture and in-process server (as crates/sync/tests).
+#[path = "../../crates/server/tests/server/client.rs"]
+#[allow(dead_code)]
+mod client;
+#[path = "../../crates/server/tests/server/cluster.rs"]
+#[allow(dead_code)]
+mod cluster;
+#[path = "../../crates/server/tests/server/fixture.rs"]
+#[allow(dead_code)]
+mod fixture;
+
+mod district;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
