@@ -1,6 +1,6 @@
 //! The desktop rows: cold start of the real app to the ledger shown, and its memory, with the
 //! benchmark's ledger open. The app (`target/release/taizhang-desktop`, built with
-//! `custom-protocol`) is driven as in `tests/e2e.rs`: tauri-driver + WebKitWebDriver, under
+//! `custom-protocol`) is driven as in `tests/e2e/`: tauri-driver + WebKitWebDriver, under
 //! Xvfb when there is no display, through the small W3C WebDriver client of
 //! `taizhang-testsupport` (`webdriver`), the one the e2e test uses.
 //!
