@@ -153,6 +153,37 @@ pub enum DomainError {
     #[serde(rename = "enterprise.wrong_township")]
     #[error("the enterprise belongs to another township")]
     WrongTownship,
+
+    /// Monitoring (docs/monitoring.md): a value that cannot be negative.
+    #[serde(rename = "monitoring.negative_value")]
+    #[error("{indicator} cannot be negative ({value})")]
+    NegativeValue { indicator: String, value: String },
+
+    /// A 1—本月 cumulative smaller than the one reported for the month before.
+    #[serde(rename = "monitoring.cumulative_decreasing")]
+    #[error("the cumulative {indicator} of {month} ({cumulative}) is smaller than the month before's ({previous})")]
+    CumulativeDecreasing { indicator: String, month: String, cumulative: String, previous: String },
+
+    #[serde(rename = "monitoring.no_such_month")]
+    #[error("no such month: {text} (write 2026-03)")]
+    NoSuchMonth { text: String },
+
+    /// A value given in another unit than the indicator's (万元 for 万千瓦时, …).
+    #[serde(rename = "monitoring.wrong_unit")]
+    #[error("{indicator} is reported in {expected}, not {unit}")]
+    WrongUnit { indicator: String, unit: String, expected: String },
+
+    #[serde(rename = "monitoring.not_key_enterprise")]
+    #[error("{enterprise} is not a key enterprise: only key enterprises report indicators")]
+    NotKeyEnterprise { enterprise: String },
+
+    #[serde(rename = "monitoring.unknown_indicator")]
+    #[error("no indicator {indicator} in the district's list")]
+    UnknownIndicator { indicator: String },
+
+    #[serde(rename = "monitoring.bad_number")]
+    #[error("{field}: {text} is not a number with at most two decimals")]
+    BadNumber { field: String, text: String },
 }
 
 impl DomainError {
@@ -195,6 +226,13 @@ impl DomainError {
             UnitShortNameConfusable { .. } => "unit.short_name_confusable",
             CreditCodeMalformed { .. } => "enterprise.credit_code_malformed",
             WrongTownship => "enterprise.wrong_township",
+            NegativeValue { .. } => "monitoring.negative_value",
+            CumulativeDecreasing { .. } => "monitoring.cumulative_decreasing",
+            NoSuchMonth { .. } => "monitoring.no_such_month",
+            WrongUnit { .. } => "monitoring.wrong_unit",
+            NotKeyEnterprise { .. } => "monitoring.not_key_enterprise",
+            UnknownIndicator { .. } => "monitoring.unknown_indicator",
+            BadNumber { .. } => "monitoring.bad_number",
         }
     }
 

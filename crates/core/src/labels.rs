@@ -58,7 +58,10 @@ mod tests {
             Satisfaction,
             ResultType,
             Escalation,
-            Action
+            Action,
+            crate::monitoring::Pace,
+            crate::monitoring::Xun,
+            crate::monitoring::Level
         );
         // A replica's words: the device states the server gives and an event's standing with it
         // (migration 07's CHECK constraints). They travel as strings, not core enums.

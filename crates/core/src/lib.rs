@@ -22,6 +22,7 @@ pub mod genesis;
 pub mod import;
 pub mod labels;
 pub mod model;
+pub mod monitoring;
 pub mod password;
 pub mod period;
 pub mod problem;

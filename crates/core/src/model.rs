@@ -57,6 +57,8 @@ macro_rules! labelled_enum {
         }
     };
 }
+/// Used by other modules' labelled enums (the monitoring's pace, 旬 and warning level).
+pub(crate) use labelled_enum;
 
 labelled_enum!(
     /// What kind of body a unit is.

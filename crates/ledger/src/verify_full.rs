@@ -76,7 +76,8 @@ pub struct FullVerifyReport {
 /// Every event in append order (a standalone ledger).
 const APPEND_ORDER: &str = "SELECT seq, id, device_id, actor, occurred_at, kind, payload, 0 FROM events ORDER BY seq";
 /// A replica's fold order, as `rebuild::fold_replica` folds it; the last column says pending.
-const FOLD_ORDER: &str = "SELECT e.seq, e.id, e.device_id, e.actor, e.occurred_at, e.kind, e.payload, r.state = 'pending'
+const FOLD_ORDER: &str =
+    "SELECT e.seq, e.id, e.device_id, e.actor, e.occurred_at, e.kind, e.payload, r.state = 'pending'
      FROM replica_events r JOIN events e ON e.id = r.event_id
      WHERE r.state IN ('applied', 'pending') ORDER BY r.state = 'pending', r.server_seq, e.seq";
 
@@ -116,9 +117,11 @@ impl Ledger {
         }
         let replica = crate::replica_log::is_replica(&self.conn)?;
         let total = if replica {
-            self.conn.query_row("SELECT count(*) FROM replica_events WHERE state IN ('applied', 'pending')", [], |r| {
-                r.get(0)
-            })?
+            self.conn.query_row(
+                "SELECT count(*) FROM replica_events WHERE state IN ('applied', 'pending')",
+                [],
+                |r| r.get(0),
+            )?
         } else {
             report.chain.events
         };

@@ -29,6 +29,8 @@ const CORE: &[Layering] = &[
             &["model", "text", "credit_code", "chain", "period", "password"],
             // Errors; the working-day calendar.
             &["error", "calendar"],
+            // Monitoring's arithmetic, due dates and warning rules (pure, over the calendar).
+            &["monitoring"],
             // The settings in force; what an imported sheet row is.
             &["settings", "import"],
             // What users ask (commands) and what happened (events).
@@ -43,6 +45,11 @@ const CORE: &[Layering] = &[
             &["admit"],
             &["replay"],
         ],
+    },
+    Layering {
+        parent: "monitoring",
+        // Amounts, months and the arithmetic; due dates and project pace; the warning rules.
+        layers: &[&["indicators"], &["schedule", "projects"], &["warnings"]],
     },
     Layering {
         parent: "calendar",
