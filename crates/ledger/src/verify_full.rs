@@ -6,10 +6,12 @@
 //! admitted within the clock tolerance though dated before the latest one ("clock behind").
 //!
 //! A replica is replayed in its fold order instead (docs/sync.md): the server's applied events
-//! in `server_seq` order, each of which must be admitted, then this device's pending ones. A
-//! pending event that no longer fits the state beneath it (the server's state moved on before
-//! it went up) is counted, not a failure: the server will not apply it either. Events the
-//! server did not apply are not replayed; the chain check covers them.
+//! in `server_seq` order, each of which must be admitted, then this device's pending ones. Two
+//! kinds are counted rather than failed: a pending event that no longer fits the state beneath
+//! it (the server's state moved on before it went up; the server will not apply it either), and
+//! an own event the server applied beyond the position pulled to (the events before it that
+//! the verdict rested on arrive with the next pull). Events the server did not apply are not
+//! replayed; the chain check covers them.
 
 use rusqlite::OptionalExtension;
 use serde::Serialize;
@@ -65,19 +67,24 @@ pub struct FullVerifyReport {
     #[ts(type = "number")]
     pub clock_behind_count: i64,
     pub clock_behind: Vec<ClockBehind>,
-    /// On a replica: pending events the rules no longer admit on top of the server's state
-    /// (they will be refused or have no effect when they go up).
+    /// On a replica: events not yet settled here that the rules do not admit on the state this
+    /// file holds: pending ones the server's state has overtaken (they will be refused or have
+    /// no effect), and own events applied beyond the position pulled to (checked once the
+    /// events before them arrive).
     #[ts(type = "number")]
-    pub pending_not_admitted: i64,
+    pub unsettled_not_admitted: i64,
     #[ts(type = "number")]
     pub millis: i64,
 }
 
 /// Every event in append order (a standalone ledger).
 const APPEND_ORDER: &str = "SELECT seq, id, device_id, actor, occurred_at, kind, payload, 0 FROM events ORDER BY seq";
-/// A replica's fold order, as `rebuild::fold_replica` folds it; the last column says pending.
-const FOLD_ORDER: &str =
-    "SELECT e.seq, e.id, e.device_id, e.actor, e.occurred_at, e.kind, e.payload, r.state = 'pending'
+/// A replica's fold order, as `rebuild::fold_replica` folds it. The last column says the event
+/// is not yet settled in the state this file holds: pending, or this device's own event whose
+/// push the server answered applied beyond the position pulled to (the events the server
+/// applied before it, which its verdict rested on, come with the next pull).
+const FOLD_ORDER: &str = "SELECT e.seq, e.id, e.device_id, e.actor, e.occurred_at, e.kind, e.payload,
+            r.state = 'pending' OR r.server_seq > (SELECT cursor_after FROM replica)
      FROM replica_events r JOIN events e ON e.id = r.event_id
      WHERE r.state IN ('applied', 'pending') ORDER BY r.state = 'pending', r.server_seq, e.seq";
 
@@ -109,7 +116,7 @@ impl Ledger {
             first_not_admitted: None,
             clock_behind_count: 0,
             clock_behind: Vec::new(),
-            pending_not_admitted: 0,
+            unsettled_not_admitted: 0,
             millis: 0,
         };
         if !report.chain.ok {
@@ -160,8 +167,8 @@ impl Ledger {
                 Verdict::Refused(e) => ("refused", Some(e)),
             };
             if error.is_some() && r.get::<_, bool>(7)? {
-                // Pending and overtaken: not folded (as `fold_replica` skips it), not corrupt.
-                report.pending_not_admitted += 1;
+                // Not settled here yet: not a forgery (see FOLD_ORDER).
+                report.unsettled_not_admitted += 1;
                 report.replayed += 1;
                 continue;
             }

@@ -204,3 +204,46 @@ fn a_desk_whose_clock_runs_ahead_is_refused_on_arrival_and_holds_nothing_hostage
     assert_eq!(right.problems(), server_problems(&d, &d.t1));
     assert!(!server_problems(&d, &d.t1).contains_key(&p));
 }
+
+#[test]
+fn an_own_act_applied_ahead_of_the_pull_is_counted_by_verify_full_not_called_a_forgery() {
+    // Two handlers of one department: the second signs first on the server; the first, not
+    // yet knowing, signs (no effect on the server) and notes progress (applied, because the
+    // problem is signed). The push replies arrive, the pull that brings the other's sign does not.
+    let d = District::new();
+    d.user("d1b", &d.d1, Role::Department);
+    let mut t = Desk::join(&d, "t1");
+    t.sync(2);
+    let p = t.register(&d.e1, "两个承办人", 5);
+    t.sync(6);
+    use taizhang_server::Store;
+    d.store.execute("admin", &[Command::Assign { problem_id: p.clone(), request: assign_to(&d.d1) }], at(8)).unwrap();
+    let mut a = Desk::join(&d, "d1");
+    let mut b = Desk::join(&d, "d1b");
+    a.sync(10);
+    b.sync(10);
+    b.ledger.execute("d1b", &Command::Sign { problem_id: p.clone(), handler: "d1b".into() }, at(12)).unwrap();
+    b.sync(13);
+    a.ledger.execute("d1", &Command::Sign { problem_id: p.clone(), handler: "d1".into() }, at(14)).unwrap();
+    let note = Command::NoteProgress { problem_id: p.clone(), text: "已对接".into(), stage_reply: false };
+    assert!(a.ledger.execute("d1", &note, at(15)).is_ok(), "its own copy allows it after its own sign");
+
+    // Push only, as a sync whose pull was cut.
+    let info = a.ledger.replica().unwrap();
+    let key = taizhang_sync::key::load(std::path::Path::new(&info.key_file)).unwrap();
+    let client = Client::new(&info.server_url, None).unwrap();
+    let mut batch = a.ledger.pending_events(100).unwrap();
+    batch.iter_mut().for_each(|e| sign_event(&key, e));
+    let reply = client.push(&Signer { device_id: &info.device_id, key: &key }, &batch).unwrap();
+    let outcomes: Vec<&str> = reply.outcomes.iter().map(|o| o.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["no_effect", "applied"], "{reply:?}");
+    a.ledger.record_push_outcomes(&reply.outcomes).unwrap();
+
+    let full = a.ledger.verify_full().unwrap();
+    assert!(full.ok, "{:?}", full.first_not_admitted);
+    assert_eq!(full.unsettled_not_admitted, 1, "the note waits for the other's sign to arrive");
+    a.sync(20);
+    let full = a.ledger.verify_full().unwrap();
+    assert_eq!((full.ok, full.unsettled_not_admitted), (true, 0), "{full:?}");
+    assert_eq!(a.problems(), server_problems(&d, &d.d1));
+}
