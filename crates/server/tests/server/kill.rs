@@ -19,8 +19,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use taizhang_core::coded::Coded;
 use chrono::NaiveDate;
+use taizhang_core::coded::Coded;
 use taizhang_core::{EventBody, Visit, VisitForm};
 use taizhang_server::protocol::{EventOutcome, PushReply, WireEvent, MAX_BATCH};
 use taizhang_sync::client::{Client, Signer};

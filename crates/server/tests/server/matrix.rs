@@ -97,7 +97,15 @@ struct Subject {
 }
 
 /// Sends `method path body` with the headers `cred` makes for `dev`.
-fn request(base: &str, dev: &Device, server_device: &str, cred: Cred, method: &str, path: &str, body: Option<Vec<u8>>) -> (u16, Value) {
+fn request(
+    base: &str,
+    dev: &Device,
+    server_device: &str,
+    cred: Cred,
+    method: &str,
+    path: &str,
+    body: Option<Vec<u8>>,
+) -> (u16, Value) {
     let bytes = body.clone().unwrap_or_default();
     let own = |m: &[u8]| sign_hex(&dev.key, m);
     let other_key = || sign_hex(&signing_key(&rand::random()), &request_message(method, path, &bytes));
@@ -161,12 +169,22 @@ fn every_role_and_credential_against_every_endpoint() {
     let leaders = new_id();
     d.exec(
         "admin",
-        Command::CreateUnit { unit_id: leaders.clone(), name: "区领导".into(), short_name: "区领导".into(), kind: UnitKind::Leadership },
+        Command::CreateUnit {
+            unit_id: leaders.clone(),
+            name: "区领导".into(),
+            short_name: "区领导".into(),
+            kind: UnitKind::Leadership,
+        },
     );
     let t3 = new_id();
     d.exec(
         "admin",
-        Command::CreateUnit { unit_id: t3.clone(), name: "三镇".into(), short_name: "三镇".into(), kind: UnitKind::Township },
+        Command::CreateUnit {
+            unit_id: t3.clone(),
+            name: "三镇".into(),
+            short_name: "三镇".into(),
+            kind: UnitKind::Township,
+        },
     );
     d.user("leader", &leaders, Role::Leader);
     d.user("admin2", &office_unit, Role::Office);
@@ -178,7 +196,8 @@ fn every_role_and_credential_against_every_endpoint() {
     };
 
     let mut subjects = Vec::new();
-    let plan: Vec<(&str, &str)> = vec![("office", "admin"), ("leader", "leader"), ("township", "t1"), ("department", "d1")];
+    let plan: Vec<(&str, &str)> =
+        vec![("office", "admin"), ("leader", "leader"), ("township", "t1"), ("department", "d1")];
     for (who, login) in plan {
         for state in ["pending", "approved", "revoked"] {
             subjects.push((who, state, login.to_string()));
@@ -206,7 +225,10 @@ fn every_role_and_credential_against_every_endpoint() {
     // Users who may no longer act, after their devices were approved.
     for login in ["admin2", "t1x"] {
         let u = d.store.user(&d.user_id(login)).unwrap().unwrap();
-        d.exec("admin", Command::UpdateUser { user_id: u.id, name: u.name, unit_id: u.unit_id, role: u.role, active: false });
+        d.exec(
+            "admin",
+            Command::UpdateUser { user_id: u.id, name: u.name, unit_id: u.unit_id, role: u.role, active: false },
+        );
     }
     d.exec("admin", Command::UpdateUnit { unit_id: t3, name: "三镇".into(), short_name: "三镇".into(), active: false });
 
@@ -221,7 +243,10 @@ fn every_role_and_credential_against_every_endpoint() {
                 cells += 1;
                 if got != want[i] {
                     let reply: String = v.to_string().chars().take(300).collect();
-                    wrong.push(format!("{} ({}) {cred:?} {endpoint}: expected {}, got {got}   {reply}", s.who, s.state, want[i]));
+                    wrong.push(format!(
+                        "{} ({}) {cred:?} {endpoint}: expected {}, got {got}   {reply}",
+                        s.who, s.state, want[i]
+                    ));
                 }
             }
         }
@@ -233,8 +258,10 @@ fn every_role_and_credential_against_every_endpoint() {
     // stored nothing; the approved township's and office's visits are the only ones folded.
     for s in &subjects {
         let stored = count(&d.url, &format!("SELECT count(*) FROM events WHERE id = '{}'", s.event.id));
-        let flagged =
-            count(&d.url, &format!("SELECT count(*) FROM events WHERE id = '{}' AND flag = 'device_revoked'", s.event.id));
+        let flagged = count(
+            &d.url,
+            &format!("SELECT count(*) FROM events WHERE id = '{}' AND flag = 'device_revoked'", s.event.id),
+        );
         assert_eq!(stored, i64::from(s.state != "pending"), "{} {}", s.who, s.state);
         assert_eq!(flagged, i64::from(s.state == "revoked"), "{} {}", s.who, s.state);
     }
@@ -247,8 +274,18 @@ fn new_id() -> String {
     taizhang_server::store::office::new_id(t0())
 }
 
-fn call(d: &District, base: &str, s: &Subject, target: &Device, server_device: &str, cred: Cred, endpoint: &str) -> (u16, Value) {
-    let req = |method: &str, path: &str, body: Option<Vec<u8>>| request(base, &s.dev, server_device, cred, method, path, body);
+fn call(
+    d: &District,
+    base: &str,
+    s: &Subject,
+    target: &Device,
+    server_device: &str,
+    cred: Cred,
+    endpoint: &str,
+) -> (u16, Value) {
+    let req = |method: &str, path: &str, body: Option<Vec<u8>>| {
+        request(base, &s.dev, server_device, cred, method, path, body)
+    };
     match endpoint {
         "health" => req("GET", "/v1/health", None),
         "join" => {
@@ -356,8 +393,12 @@ fn a_replayed_request_does_nothing_new() {
     // A decision captured from an office desktop revoked since: refused, nothing decided.
     let second_office = d.device("admin");
     let waiting = join_as(&d, "t2");
-    let captured =
-        Captured::new(&second_office, "POST", "/v1/devices/decide", json!({ "device_id": waiting.id, "approve": true }));
+    let captured = Captured::new(
+        &second_office,
+        "POST",
+        "/v1/devices/decide",
+        json!({ "device_id": waiting.id, "approve": true }),
+    );
     d.store.decide_device(&second_office.id, false, "admin", t0()).unwrap();
     let (s, v) = captured.send(base);
     assert_eq!(cell("decide", s, &v), "403 sync.device_revoked");

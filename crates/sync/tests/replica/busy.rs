@@ -202,7 +202,7 @@ fn replicas_push_at_once_while_others_pull_and_all_end_equal_to_the_server() {
         // The protocol poller runs here, until every pusher is done, then drains the rest.
         start.wait();
         let (mut cursor, mut seen, mut polls) = (Cursor::default(), Vec::<PulledEvent>::new(), 0);
-        let mut poll = |cursor: &mut Cursor, seen: &mut Vec<PulledEvent>| loop {
+        let poll = |cursor: &mut Cursor, seen: &mut Vec<PulledEvent>| loop {
             let (status, v) = poller.pull(&base, cursor.after, cursor.after_event, 7);
             assert_eq!(status, 200, "{v}");
             let page: taizhang_protocol::PullReply = serde_json::from_value(v).unwrap();

@@ -50,9 +50,17 @@ fn a_desk_three_days_behind_is_late_but_admitted_and_one_a_year_ahead_is_refused
     let outcome = d.store.execute("admin", &[assign], at(day(5))).unwrap();
     assert!(outcome.iter().all(|o| o.outcome == "applied"), "{outcome:?}");
     let now = day(6) - BEHIND;
-    slow.ledger.execute("t1b", &Command::ResolveLocally { problem_id: p.clone(), result_text: "已现场解决".into() }, at(now)).unwrap();
+    slow.ledger
+        .execute("t1b", &Command::ResolveLocally { problem_id: p.clone(), result_text: "已现场解决".into() }, at(now))
+        .unwrap();
     let q = slow.register(&d.e1, "本机时间慢了三天", now + 1);
-    slow.ledger.execute("t1b", &Command::ResolveLocally { problem_id: q.clone(), result_text: "已当场解决".into() }, at(now + 2)).unwrap();
+    slow.ledger
+        .execute(
+            "t1b",
+            &Command::ResolveLocally { problem_id: q.clone(), result_text: "已当场解决".into() },
+            at(now + 2),
+        )
+        .unwrap();
     assert_eq!(slow.ledger.pending_count().unwrap(), 3);
 
     let s = slow.sync(now + 3);
