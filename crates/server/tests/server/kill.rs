@@ -74,7 +74,8 @@ impl Served {
 fn wait_for_sessions_to_end(url: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     let q = "SELECT count(*) FROM pg_stat_activity
-             WHERE datname = current_database() AND pid <> pg_backend_pid() AND state IS DISTINCT FROM 'idle'";
+             WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+               AND state IS DISTINCT FROM 'idle'";
     while count(url, q) > 0 {
         assert!(Instant::now() < deadline, "the dead server's sessions did not end");
         std::thread::sleep(Duration::from_millis(20));
@@ -227,20 +228,23 @@ fn a_server_killed_mid_batch_keeps_every_batch_whole_and_stores_each_event_once(
         let at = format!("seed {seed} cycle {cycle}");
         let server = Served::start(&d.url);
         let base = server.base.clone();
-        // Which devices push in this cycle, and when the kill comes (seeded; some land before
-        // a push reaches the server, some during its transaction, some after its commit).
-        // Every third kill, the first among them, comes the moment one device's batch is
-        // committed (between its commit and its reply, a window too narrow for a random moment
-        // to find); the others at a random moment while some devices push.
-        let at_commit = cycle % 3 == 0;
-        let mut chosen: Vec<usize> = (0..pushers.len()).filter(|_| rng.below(3) > 0).collect();
-        if chosen.is_empty() || at_commit {
-            chosen = vec![rng.below(pushers.len() as u64) as usize];
-        }
         // What each batch about to be sent has on the server already (after a kill that came
         // between its commit and its reply): a resend must be answered from those rows.
         let before: Vec<_> =
             pushers.iter().map(|p| (stored_outcomes(&d.url, &p.batch), device_events(&d.url, &p.dev.id))).collect();
+        // Which devices push, and when the kill comes (seeded). Every third kill, the first among
+        // them, comes the moment one device's new batch is committed: between its commit and its
+        // reply, a window too narrow for a random moment to find. The others come at a random
+        // moment within about the time a batch takes to commit, so that some land before a push
+        // reaches the server, some during its transaction, some after it.
+        let fresh: Vec<usize> = (0..pushers.len()).filter(|&i| before[i].0.is_empty()).collect();
+        let at_commit = cycle % 3 == 0 && !fresh.is_empty();
+        let mut chosen: Vec<usize> = (0..pushers.len()).filter(|_| rng.below(3) > 0).collect();
+        if at_commit {
+            chosen = vec![*rng.pick(&fresh)];
+        } else if chosen.is_empty() {
+            chosen = vec![rng.below(pushers.len() as u64) as usize];
+        }
         let delay = rng.between(0, span * 6 / 5) as u64;
         let watched = pushers[chosen[0]].batch.last().unwrap().id.clone();
         let results: Vec<(usize, Result<PushReply, taizhang_sync::SyncError>)> = std::thread::scope(|s| {
