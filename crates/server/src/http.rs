@@ -134,8 +134,9 @@ async fn pull(State(store): State<Shared>, req: Request) -> Result<Json<PullRepl
 }
 
 /// The office's device list and decisions, from the office's own approved desktop: the
-/// request's device authenticates it, the core decides whether its user may
-/// (`may_decide_devices`), and the decision is recorded with that user's login.
+/// request's device authenticates it, the core decides whether its user may act at all
+/// (`actor_may_act`) and may decide devices (`may_decide_devices`), and the decision is
+/// recorded with that user's login.
 async fn office_device(store: &Shared, req: Request) -> Result<(String, Vec<u8>)> {
     let (method, path, headers, body) = read(req).await?;
     let d = authenticate(store, &method, &path, &headers, &body).await?;
@@ -146,9 +147,11 @@ async fn office_device(store: &Shared, req: Request) -> Result<(String, Vec<u8>)
     }
     let s = store.clone();
     let user_id = d.user_id.clone().unwrap_or_default();
-    let user = blocking(move || s.user(&user_id)).await?.ok_or(ServerError::BadSignature)?;
-    taizhang_core::workflow::may_decide_devices(&user)?;
-    Ok((user.login, body))
+    let actor = blocking(move || s.actor(&user_id)).await?.ok_or(ServerError::BadSignature)?;
+    // Whether this user may act at all (user and unit active), then whether they may decide.
+    taizhang_core::workflow::actor_may_act(&actor)?;
+    taizhang_core::workflow::may_decide_devices(&actor.user)?;
+    Ok((actor.user.login, body))
 }
 
 async fn devices(State(store): State<Shared>, req: Request) -> Result<Json<Vec<DeviceListing>>> {

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use postgres::{Client, GenericClient, Row};
 use taizhang_core::password::verify_password;
-use taizhang_core::User;
+use taizhang_core::workflow::actor_may_act;
+use taizhang_core::{Actor, Unit, User};
 
 use super::DeviceRow;
 use crate::error::{Result, ServerError};
@@ -42,6 +43,17 @@ pub fn all(c: &mut Client) -> Result<Vec<DeviceRow>> {
     Ok(c.query(&sql, &[])?.iter().map(row).collect())
 }
 
+/// A user with their unit, as the projections hold them: what `actor_may_act` asks about.
+pub fn actor<C: GenericClient>(c: &mut C, user: User) -> Result<Actor> {
+    let unit: Unit = c
+        .query_opt("SELECT body FROM units WHERE id = $1", &[&user.unit_id])?
+        .map(|r| serde_json::from_value(r.get(0)))
+        .transpose()
+        .map_err(|e| ServerError::Internal(format!("stored unit: {e}")))?
+        .ok_or_else(|| ServerError::Internal(format!("user {} has no unit", user.login)))?;
+    Ok(Actor { user, unit })
+}
+
 /// A device joins as a user: the password is checked like a sign-in on the desktop (the
 /// core's argon2 check), the key is parsed, and the device waits for the office. Joining again
 /// with the same user and key answers the device's current state; another key or user for a
@@ -57,11 +69,15 @@ pub fn join(c: &mut Client, req: &JoinRequest, now: DateTime<Utc>) -> Result<Dev
         .map(|r| serde_json::from_value(r.get(0)))
         .transpose()
         .map_err(|e| ServerError::Internal(format!("stored user: {e}")))?;
-    // One answer for an unknown login, a wrong password, no password and a deactivated user,
-    // so the endpoint does not tell which logins exist.
+    // One answer for an unknown login, a wrong password, no password, a deactivated user and a
+    // user of a deactivated unit (the core's `actor_may_act`, as at the desktop's sign-in), so
+    // the endpoint does not tell which logins exist.
     let user = user
-        .filter(|u| u.active && u.password_hash.as_deref().is_some_and(|h| verify_password(h, &req.password)))
+        .filter(|u| u.password_hash.as_deref().is_some_and(|h| verify_password(h, &req.password)))
         .ok_or(ServerError::BadLogin)?;
+    let user = actor(&mut tx, user)?;
+    actor_may_act(&user).map_err(|_| ServerError::BadLogin)?;
+    let user = user.user;
     tx.execute(
         "INSERT INTO devices (id, user_id, kind, name, key_alg, public_key, state, joined_at)
          VALUES ($1, $2, 'desktop', $3, $4, $5, 'pending', $6) ON CONFLICT (id) DO NOTHING",

@@ -101,6 +101,8 @@ pub trait Store: Send + Sync + 'static {
     fn devices(&self) -> Result<Vec<DeviceRow>>;
     /// A user as the district's projections hold it.
     fn user(&self, id: &str) -> Result<Option<taizhang_core::User>>;
+    /// A user with their unit (whether they may act at all is `actor_may_act`'s).
+    fn actor(&self, user_id: &str) -> Result<Option<taizhang_core::Actor>>;
     /// Records a device joining with a user's login and password; it waits for approval.
     fn join(&self, req: &JoinRequest, now: DateTime<Utc>) -> Result<DeviceReply>;
     /// The office approves (`approve`) or revokes a device.

@@ -119,6 +119,9 @@ impl Store for PgStore {
         row.map(|r| serde_json::from_value(r.get(0)).map_err(|e| ServerError::Internal(format!("stored user: {e}"))))
             .transpose()
     }
+    fn actor(&self, user_id: &str) -> Result<Option<taizhang_core::Actor>> {
+        self.user(user_id)?.map(|u| devices::actor(&mut *self.conn()?, u)).transpose()
+    }
     fn join(&self, req: &crate::protocol::JoinRequest, now: DateTime<Utc>) -> Result<crate::protocol::DeviceReply> {
         devices::join(&mut *self.conn()?, req, now)
     }

@@ -38,10 +38,11 @@ pub fn pull(c: &mut Client, device: &DeviceRow, cursor: Cursor, limit: i64) -> R
     // One more than the page: `more` is true only when an event lies beyond it, so a stream of
     // exactly a page's multiple ends with `more = false` instead of an empty extra page.
     let fetch = limit + 1;
-    if !user.active {
-        // A deactivated user's devices read nothing more.
-        return Err(ServerError::Domain(taizhang_core::DomainError::Inactive { user: user.login }));
-    }
+    // A deactivated user's devices read nothing more, nor do those of a deactivated unit's users
+    // (the core's `actor_may_act`: who may not act reads nothing either).
+    let user = super::devices::actor(&mut tx, user)?;
+    taizhang_core::workflow::actor_may_act(&user)?;
+    let user = user.user;
     let rows = if matches!(user.role, Role::Office | Role::Leader) {
         let sql = format!(
             "SELECT e.server_seq AS delivery, {EVENT_COLS} FROM events e

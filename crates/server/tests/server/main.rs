@@ -6,6 +6,8 @@ mod client;
 mod cluster;
 mod fixture;
 mod ingest;
+mod kill;
+mod matrix;
 mod pull;
 mod store;
 mod tls;

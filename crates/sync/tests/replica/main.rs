@@ -13,6 +13,8 @@ mod cluster;
 mod fixture;
 
 mod bundles;
+mod busy;
+mod clocks;
 mod desk;
 mod flows;
 mod proxy;
