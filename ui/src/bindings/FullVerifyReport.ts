@@ -13,7 +13,9 @@ ok: boolean, chain: VerifyReport,
  */
 replayed: number, first_not_admitted: NotAdmitted | null, clock_behind_count: number, clock_behind: Array<ClockBehind>, 
 /**
- * On a replica: pending events the rules no longer admit on top of the server's state
- * (they will be refused or have no effect when they go up).
+ * On a replica: events not yet settled here that the rules do not admit on the state this
+ * file holds: pending ones the server's state has overtaken (they will be refused or have
+ * no effect), and own events applied beyond the position pulled to (checked once the
+ * events before them arrive).
  */
-pending_not_admitted: number, millis: number, };
+unsettled_not_admitted: number, millis: number, };
