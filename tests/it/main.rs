@@ -18,3 +18,4 @@ mod output_targets;
 mod rebuild_equivalence;
 mod replica_fold;
 mod tamper;
+mod visits_due;

@@ -62,6 +62,8 @@ pub struct Settings {
     /// recorded: a computer's clock jitters and is corrected. Such an act is marked ("clock
     /// behind by N s") by `verify`; anything earlier is refused (`event.time_before_history`).
     pub clock_tolerance_seconds: u32,
+    /// How often key enterprises must be visited, by key level (docs/monitoring.md, "Pairing").
+    pub key_visits: crate::monitoring::VisitFrequency,
 }
 
 /// Composite score = Σ weight × rate over the rates defined for the unit (weights renormalized
@@ -135,6 +137,7 @@ impl Default for Settings {
             backup_keep: 10,
             last_year: DEFAULT_LAST_YEAR,
             clock_tolerance_seconds: DEFAULT_CLOCK_TOLERANCE_SECONDS,
+            key_visits: crate::monitoring::VisitFrequency::default(),
         }
     }
 }
@@ -165,6 +168,8 @@ impl Settings {
             ("red_days", self.red_days),
             ("red_urges", self.red_urges),
             ("min_sample", self.min_sample),
+            ("key_visits.district_days", self.key_visits.district_days),
+            ("key_visits.town_days", self.key_visits.town_days),
         ];
         for (field, v) in positive {
             if v == 0 || v > 365 {

@@ -26,6 +26,7 @@ mod replica_log;
 pub mod report;
 mod verify;
 mod verify_full;
+mod visits_due;
 mod world;
 pub mod write;
 
@@ -46,6 +47,7 @@ pub use replica::{
 };
 pub use verify::{BrokenLink, ChainHead, VerifyReport};
 pub use verify_full::{ClockBehind, FullVerifyReport, NotAdmitted};
+pub use visits_due::UnvisitedEnterprise;
 pub use write::{WriteError, WriteOptions, Writer};
 
 pub use taizhang_core as core;

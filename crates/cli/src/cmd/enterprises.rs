@@ -1,4 +1,4 @@
-//! `enterprise list|add`, and the enterprise a registration creates in the same step.
+//! `enterprise list|add|unvisited`, and the enterprise a registration creates in the same step.
 
 use std::process::ExitCode;
 
@@ -16,6 +16,13 @@ use crate::session::Session;
 #[derive(Subcommand)]
 pub enum EnterpriseCmd {
     List,
+    /// Key enterprises not visited within the district's frequency (30 days for 区级重点, 60 for
+    /// 镇级重点 by default; settings `key_visits`), the longest unvisited first. A township
+    /// official (--as) sees their own township's; --township names one; else all.
+    Unvisited {
+        #[arg(long)]
+        township: Option<String>,
+    },
     Add {
         name: String,
         #[arg(long)]
@@ -59,6 +66,37 @@ pub fn run(g: &Globals, cmd: EnterpriseCmd) -> Result<ExitCode, CliError> {
                     })
                     .collect();
                 render::table(&["企业名称", "统一社会信用代码", "镇街", "重点级别", "规模"], &rows)
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+        EnterpriseCmd::Unvisited { township } => {
+            let township_id = match township {
+                Some(t) => Some(s.unit(&t)?.id),
+                None if s.as_user.is_some() => {
+                    let actor = s.actor()?;
+                    (actor.user.role == taizhang_core::Role::Township).then_some(actor.unit.id)
+                }
+                None => None,
+            };
+            let list = s.ledger.unvisited_key_enterprises(township_id.as_deref(), crate::input::now()?)?;
+            print(s.json, &list, || {
+                if list.is_empty() {
+                    return "没有超期未走访的重点企业\n".to_string();
+                }
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|u| {
+                        vec![
+                            u.name.clone(),
+                            u.township_name.clone(),
+                            u.key_level.label_zh().into(),
+                            u.steward.clone(),
+                            u.last_visit.map(|d| d.to_string()).unwrap_or_else(|| "从未走访".into()),
+                            format!("{} 天（应每 {} 天）", u.overdue.days_since, u.overdue.limit_days),
+                        ]
+                    })
+                    .collect();
+                render::table(&["企业名称", "镇街", "重点级别", "包联干部", "上次走访", "未走访"], &rows)
             });
             Ok(ExitCode::SUCCESS)
         }

@@ -617,3 +617,30 @@ fn restoring_another_districts_backup_needs_force() {
     let out = cli.json("admin", &["restore", &foreign, "--force"]);
     assert!(out["kept_as"].as_str().is_some());
 }
+
+#[test]
+fn key_enterprises_overdue_for_a_visit_at_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cli = Cli::new(dir.path());
+    cli.ok("", &["init"]);
+    for (name, short) in [("城关街道", "城关"), ("西山镇", "西山")] {
+        cli.ok("admin", &["unit", "add", name, "--short", short, "--kind", "township"]);
+    }
+    cli.ok("admin", &["user", "add", "cg", "--name", "张三", "--unit", "城关", "--role", "township"]);
+    cli.ok("cg", &["enterprise", "add", "城关重点企业", "--key-level", "district", "--steward", "李干部"]);
+    cli.ok("admin", &["enterprise", "add", "西山重点企业", "--township", "西山", "--key-level", "district"]);
+    cli.ok("cg", &["enterprise", "add", "城关一般企业"]);
+    assert!(cli.ok("", &["enterprise", "unvisited"]).contains("没有超期未走访的重点企业"));
+
+    // 31 days on, both 区级重点 firms are due; the township official sees their own.
+    cli.now = "2026-04-02T10:00:00+08:00".into();
+    let all = cli.json("", &["enterprise", "unvisited"]);
+    let names: Vec<&str> = all.as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["城关重点企业", "西山重点企业"]);
+    assert_eq!(all[0]["overdue"]["days_since"], 31);
+    let own = cli.ok("cg", &["enterprise", "unvisited"]);
+    assert!(own.contains("城关重点企业") && own.contains("李干部") && own.contains("从未走访"), "{own}");
+    assert!(!own.contains("西山重点企业"), "{own}");
+    assert!(cli.ok("", &["enterprise", "unvisited", "--township", "西山"]).contains("西山重点企业"));
+    cli.fails("", &["enterprise", "unvisited", "--township", "东山"], "not_found");
+}

@@ -6,6 +6,7 @@
 //!
 //! - `indicators`: the indicator list, `Amount` (fixed point, hundredths), `Month`, the
 //!   arithmetic and the checks on what is entered.
+//! - `pairing`: how often key enterprises must be visited, and which are overdue.
 //! - `schedule`: when a monthly report, a 旬报 and a project report are due.
 //! - `projects`: 序时进度, completion and pace.
 //! - `warnings`: the rules (an office setting) and what they raise.
@@ -15,11 +16,13 @@
 //! decimals.
 
 pub mod indicators;
+pub mod pairing;
 pub mod projects;
 pub mod schedule;
 pub mod warnings;
 
 pub use indicators::{Amount, IndicatorDef, Month};
+pub use pairing::{VisitFrequency, VisitOverdue};
 pub use projects::Pace;
 pub use schedule::{ReportSchedule, Xun};
 pub use warnings::{Level, Warning, WarningRules};

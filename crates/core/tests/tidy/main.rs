@@ -49,7 +49,7 @@ const CORE: &[Layering] = &[
     Layering {
         parent: "monitoring",
         // Amounts, months and the arithmetic; due dates and project pace; the warning rules.
-        layers: &[&["indicators"], &["schedule", "projects"], &["warnings"]],
+        layers: &[&["indicators", "pairing"], &["schedule", "projects"], &["warnings"]],
     },
     Layering {
         parent: "calendar",
@@ -87,7 +87,7 @@ const LEDGER: &[Layering] = &[
             // The one write path (decide, append, project in one transaction); the full verify; backups.
             &["write", "verify_full", "backup"],
             // Queries, scorecards and reports for the screens.
-            &["queries", "figures", "report"],
+            &["queries", "figures", "report", "visits_due"],
             &["export_rows"],
         ],
     },
