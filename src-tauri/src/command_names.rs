@@ -36,6 +36,7 @@ macro_rules! app_commands {
             search_enterprises,
             check_credit_code_cmd,
             list_visits,
+            unvisited_key_enterprises,
             calendar_years,
             parse_calendar_year,
             get_settings,

@@ -424,6 +424,17 @@ pub fn list_visits(state: State<'_, AppState>) -> ApiResult<Vec<Visit>> {
     state.with(|o| Ok(o.ledger.visits()?))
 }
 
+/// Key enterprises overdue for a visit (docs/monitoring.md, "Pairing"): a township official's
+/// own township's, everyone else's the whole district's.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn unvisited_key_enterprises(state: State<'_, AppState>) -> ApiResult<Vec<UnvisitedEnterprise>> {
+    state.with(|o| {
+        let actor = o.ledger.actor(&session_user(o)?)?;
+        let own = (actor.user.role == Role::Township).then_some(actor.unit.id);
+        Ok(o.ledger.unvisited_key_enterprises(own.as_deref(), Utc::now())?)
+    })
+}
+
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn calendar_years(state: State<'_, AppState>) -> ApiResult<Vec<CalendarYear>> {
     state.with(|o| {

@@ -124,6 +124,7 @@ fn export_every_type(cfg: &Config) {
         ledger::ReplicaInfo,
         ledger::SettledEvent,
         taizhang_sync::SyncSummary,
+        ledger::UnvisitedEnterprise,
         taizhang_sync::bundle::BundleExport,
         taizhang_sync::bundle::BundleImport,
         taizhang_sync::DeviceListing,

@@ -121,6 +121,8 @@ export const listEnterprises = () => call('list_enterprises')
 export const searchEnterprises = (text: string) => call('search_enterprises', { text })
 export const checkCreditCode = (code: string) => call('check_credit_code_cmd', { code })
 export const listVisits = () => call('list_visits')
+/** Key enterprises overdue for a visit (a township official's own township's). */
+export const unvisitedKeyEnterprises = () => call('unvisited_key_enterprises')
 export const calendarYears = () => call('calendar_years')
 export const parseCalendarYear = (text: string, format: CalendarFormat, notice: string) =>
   call('parse_calendar_year', { text, format, notice })

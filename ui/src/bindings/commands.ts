@@ -39,6 +39,7 @@ import type { StoredEvent } from "./StoredEvent";
 import type { SuggestedDeadlines } from "./SuggestedDeadlines";
 import type { SyncSummary } from "./SyncSummary";
 import type { Unit } from "./Unit";
+import type { UnvisitedEnterprise } from "./UnvisitedEnterprise";
 import type { UserView } from "./UserView";
 import type { VerifyReport } from "./VerifyReport";
 import type { Visit } from "./Visit";
@@ -74,6 +75,7 @@ export type Commands = {
   search_enterprises: { args: { text: string }, returns: Array<Enterprise> },
   check_credit_code_cmd: { args: { code: string }, returns: CreditCodeCheck },
   list_visits: { args: Record<never, never>, returns: Array<Visit> },
+  unvisited_key_enterprises: { args: Record<never, never>, returns: Array<UnvisitedEnterprise> },
   calendar_years: { args: Record<never, never>, returns: Array<CalendarYear> },
   parse_calendar_year: { args: { text: string, format: CalendarFormat, notice: string }, returns: CalendarYear },
   get_settings: { args: Record<never, never>, returns: Settings },
@@ -128,6 +130,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "search_enterprises",
   "check_credit_code_cmd",
   "list_visits",
+  "unvisited_key_enterprises",
   "calendar_years",
   "parse_calendar_year",
   "get_settings",
