@@ -15,8 +15,6 @@ use std::time::Duration;
 use taizhang_server::Store;
 
 use crate::fixture::{District, PASSWORD};
-use crate::{open_session, start_driver, workspace, Ui};
-use taizhang_testsupport::webdriver::free_port;
 
 /// A loopback TCP forwarder to `target` that refuses connections while `online` is false.
 fn forwarder(target: &str, online: Arc<AtomicBool>) -> String {
@@ -67,10 +65,7 @@ fn a_township_desk_joins_the_district_server_and_its_act_reaches_it() {
     let online = Arc::new(AtomicBool::new(true));
     let url = forwarder(&d.server.base, online.clone());
     let data = tempfile::tempdir().unwrap();
-    let shots = workspace().join("target/e2e-screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let driver = start_driver(data.path(), free_port());
-    let ui = Ui { s: open_session(&driver), shots };
+    let (_driver, ui) = crate::open_window(data.path());
 
     // Join from the start page: the new replica opens on the sign-in page, waiting for approval.
     ui.click("start-join");

@@ -63,6 +63,16 @@ fn open_session(driver: &TauriDriver) -> Session {
     }
 }
 
+/// The app on the data folder `data`, started and driven: keep the driver while the window is
+/// used. Screenshots go to target/e2e-screenshots.
+fn open_window(data: &Path) -> (TauriDriver, Ui) {
+    let shots = workspace().join("target/e2e-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let driver = start_driver(data, free_port());
+    let ui = Ui { s: open_session(&driver), shots };
+    (driver, ui)
+}
+
 /// The app as a person drives it: find by test id, wait, click, type, read.
 struct Ui {
     s: Session,
@@ -312,11 +322,7 @@ fn beijing_today() -> chrono::NaiveDate {
 #[ignore = "drives the real window: needs the built app, tauri-driver and a display (make test runs it)"]
 fn one_problem_through_its_whole_life_across_users() {
     let data = tempfile::tempdir().unwrap();
-    let shots = workspace().join("target/e2e-screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let port = free_port();
-    let driver = start_driver(data.path(), port);
-    let ui = Ui { s: open_session(&driver), shots };
+    let (_driver, ui) = open_window(data.path());
 
     // Start page → the demo district (generated on first open, with progress).
     ui.by("start-demo");
@@ -472,11 +478,7 @@ fn one_problem_through_its_whole_life_across_users() {
 fn excel_in_and_out_through_the_window() {
     use calamine::Reader;
     let data = tempfile::tempdir().unwrap();
-    let shots = workspace().join("target/e2e-screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let port = free_port();
-    let driver = start_driver(data.path(), port);
-    let ui = Ui { s: open_session(&driver), shots };
+    let (_driver, ui) = open_window(data.path());
     ui.click("start-demo");
     ui.sign_in("office_wang");
 
@@ -573,8 +575,6 @@ fn excel_in_and_out_through_the_window() {
 fn a_ledger_edited_behind_the_apps_back_raises_the_red_banner() {
     use taizhang_core::{Command as Cmd, UnitKind};
     let data = tempfile::tempdir().unwrap();
-    let shots = workspace().join("target/e2e-screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
     // A ledger, then an event edited with sqlite behind the app's back.
     let path = data.path().join("tampered.db");
     {
@@ -595,9 +595,7 @@ fn a_ledger_edited_behind_the_apps_back_raises_the_red_banner() {
     std::fs::write(data.path().join("recent.json"), serde_json::to_string(&[path.display().to_string()]).unwrap())
         .unwrap();
 
-    let port = free_port();
-    let driver = start_driver(data.path(), port);
-    let ui = Ui { s: open_session(&driver), shots };
+    let (_driver, ui) = open_window(data.path());
     // Joining a district server that does not answer: the dialog says so in words, and neither a
     // ledger file nor a device key is made (docs/sync.md, "In the window").
     ui.click("start-join");

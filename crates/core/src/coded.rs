@@ -43,6 +43,43 @@ pub fn serde_params<T: Serialize + ?Sized>(error: &T) -> Params {
     }
 }
 
+/// Both catalogues' `errors` sections, read once.
+static ERRORS: std::sync::LazyLock<[(&str, Map<String, Value>); 2]> = std::sync::LazyLock::new(|| {
+    let errors = |text: &str| match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(mut m)) => match m.remove("errors") {
+            Some(Value::Object(e)) => e,
+            _ => Map::new(),
+        },
+        _ => Map::new(),
+    };
+    [("zh-CN", errors(include_str!("../../../i18n/zh-CN.json"))), ("en", errors(include_str!("../../../i18n/en.json")))]
+});
+
+/// The catalogue's message for `code` in `lang` (`zh-CN` or `en`), if it has one.
+pub fn catalogue_message(lang: &str, code: &str) -> Option<&'static str> {
+    ERRORS.iter().find(|(l, _)| *l == lang)?.1.get(code)?.as_str()
+}
+
+/// `code` as the catalogue spells it (a `'static` key), if the English catalogue has it: how a
+/// code that came over the wire is told apart from one this program cannot word.
+pub fn catalogued_code(code: &str) -> Option<&'static str> {
+    ERRORS.iter().find(|(l, _)| *l == "en")?.1.get_key_value(code).map(|(k, _)| k.as_str())
+}
+
+/// The codes among `codes` that lack a message in a language, as `lang code`: what each crate's
+/// test of its own codes expects to be empty.
+pub fn uncatalogued<'a>(codes: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut missing = Vec::new();
+    for code in codes {
+        for (lang, _) in ERRORS.iter() {
+            if catalogue_message(lang, code).is_none() {
+                missing.push(format!("{lang} {code}"));
+            }
+        }
+    }
+    missing
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +104,13 @@ mod tests {
         assert!(serde_params(&External::Bare).is_empty());
         let p = serde_params(&Tagged::Fields { field: "name".into() });
         assert_eq!(Value::Object(p), serde_json::json!({ "field": "name" }));
+    }
+
+    #[test]
+    fn the_catalogue_names_what_it_cannot_word() {
+        assert_eq!(uncatalogued(["sync.offline", "no.such_code"]), vec!["zh-CN no.such_code", "en no.such_code"]);
+        assert_eq!(catalogued_code("sync.offline"), Some("sync.offline"));
+        assert_eq!(catalogued_code("no.such_code"), None);
+        assert!(catalogue_message("zh-CN", "sync.offline").is_some_and(|m| m.contains("{url}")));
     }
 }

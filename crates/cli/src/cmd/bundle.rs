@@ -17,7 +17,7 @@ use taizhang_sync::SyncError;
 use crate::args::Globals;
 use crate::cmd::sync::print_error;
 use crate::messages::CliError;
-use crate::render::{escape, terminal_safe};
+use crate::render::{escape, print};
 
 #[derive(Subcommand)]
 pub enum BundleCmd {
@@ -55,25 +55,20 @@ pub fn run(g: &Globals, cmd: BundleCmd) -> Result<ExitCode, CliError> {
 }
 
 fn print_export(s: &BundleExport, json: bool) {
-    if json {
-        println!("{}", serde_json::to_string_pretty(s).expect("serializable"));
-        return;
-    }
-    print!(
-        "{}",
-        terminal_safe(&format!(
+    print(json, s, || {
+        format!(
             "已导出数据包 {}：本机待上传事件 {} 条。请交办公室在区级服务器上导入（taizhang-server bundle import），再把回执导入本机（taizhang bundle import）\n",
             escape(&s.path),
             s.events
-        ))
-    );
+        )
+    });
 }
 
 fn print_import(s: &BundleImport, json: bool) {
-    if json {
-        println!("{}", serde_json::to_string_pretty(s).expect("serializable"));
-        return;
-    }
+    print(json, s, || import_text(s));
+}
+
+fn import_text(s: &BundleImport) -> String {
     let mut out = format!(
         "已导入回执：上传的事件生效 {}，未生效 {}，被拒绝 {}；收到 {} 条新事件；待上传 {}\n",
         s.applied,
@@ -103,5 +98,5 @@ fn print_import(s: &BundleImport, json: bool) {
     if s.refused + s.no_effect > 0 {
         out.push_str("被拒绝或未生效的事件已在本机撤销，原因见 taizhang sync status\n");
     }
-    print!("{}", terminal_safe(&out));
+    out
 }
