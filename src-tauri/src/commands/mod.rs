@@ -26,7 +26,11 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use crate::error::{ApiError, ApiResult};
 use crate::state::{lower_priority, AppState, ChainCheck, Open};
 
+mod backups;
+mod exchange;
 mod sync;
+pub use backups::*;
+pub use exchange::*;
 pub use sync::*;
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -488,130 +492,6 @@ pub fn rebuild_projections(state: State<'_, AppState>, on_progress: Channel<Prog
     })
 }
 
-/// Reads a spreadsheet and says what importing it would do; writes nothing.
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn import_preview(
-    state: State<'_, AppState>,
-    kind: ImportKind,
-    path: String,
-    options: ImportOptions,
-) -> ApiResult<ImportPreview> {
-    state.with(|o| {
-        session_user(o)?;
-        let path = PathBuf::from(path);
-        Ok(match kind {
-            ImportKind::Ledger => preview_ledger(&o.ledger, &path, &options, Utc::now())?,
-            ImportKind::Enterprises => preview_enterprises(&o.ledger, &path, &options, Utc::now())?,
-        })
-    })
-}
-
-/// Imports a spreadsheet as the signed-in user: every new row in one transaction, or nothing.
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn import_commit(
-    state: State<'_, AppState>,
-    kind: ImportKind,
-    path: String,
-    options: ImportOptions,
-    on_progress: Channel<Progress>,
-) -> ApiResult<ImportOutcome> {
-    state.with(|o| {
-        let user = session_user(o)?;
-        let path = PathBuf::from(path);
-        let mut progress = |done: usize, total: usize| {
-            // One message per row would flood the channel on a 100,000-row sheet.
-            if done == total || done.is_multiple_of(200) {
-                let _ = on_progress.send(Progress { stage: "import".into(), done: done as i64, total: total as i64 });
-            }
-        };
-        let outcome = match kind {
-            ImportKind::Ledger => commit_ledger(&mut o.ledger, &user, &path, &options, Utc::now(), &mut progress)?,
-            ImportKind::Enterprises => {
-                commit_enterprises(&mut o.ledger, &user, &path, &options, Utc::now(), &mut progress)?
-            }
-        };
-        log::info!(
-            "imported {} ({} new rows, {} events)",
-            outcome.preview.file,
-            outcome.preview.rows_new,
-            outcome.events
-        );
-        state.auto_backup(o);
-        Ok(outcome)
-    })
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, ts_rs::TS)]
-#[ts(export)]
-#[serde(rename_all = "snake_case")]
-pub enum ExportFormat {
-    Xlsx,
-    Csv,
-}
-
-/// Writes the ledger view the user is looking at (its filter and sort) to a file.
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn export_ledger(
-    state: State<'_, AppState>,
-    path: String,
-    format: ExportFormat,
-    filter: ProblemFilter,
-    sort: Sort,
-    overwrite: Option<bool>,
-    on_progress: Channel<Progress>,
-) -> ApiResult<ExportSummary> {
-    state.with(|o| {
-        session_user(o)?;
-        let path = PathBuf::from(path);
-        // The save dialog asked before replacing a file; a typed path is asked about by the UI.
-        let target = OutputTarget { path: &path, overwrite: overwrite.unwrap_or(false) };
-        let mut progress = |done: u64, total: u64| {
-            let _ = on_progress.send(Progress { stage: "export".into(), done: done as i64, total: total as i64 });
-        };
-        let summary = match format {
-            ExportFormat::Xlsx => export_ledger_xlsx(&o.ledger, &filter, sort, Utc::now(), target, &mut progress)?,
-            ExportFormat::Csv => export_ledger_csv(&o.ledger, &filter, sort, Utc::now(), target, &mut progress)?,
-        };
-        log::info!("exported {} rows of the ledger", summary.rows);
-        Ok(summary)
-    })
-}
-
-/// The periodic report for a period, as one workbook.
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn export_report(
-    state: State<'_, AppState>,
-    path: String,
-    period: String,
-    overwrite: Option<bool>,
-    on_progress: Channel<Progress>,
-) -> ApiResult<ExportSummary> {
-    state.with(|o| {
-        require_report(o)?;
-        let p = crate::commands::period(&o.ledger, &period)?;
-        let _ = on_progress.send(Progress { stage: "report".into(), done: 0, total: 1 });
-        let path = PathBuf::from(path);
-        let summary = export_report_xlsx(
-            &o.ledger,
-            &p,
-            Utc::now(),
-            OutputTarget { path: &path, overwrite: overwrite.unwrap_or(false) },
-        )?;
-        let _ = on_progress.send(Progress { stage: "report".into(), done: 1, total: 1 });
-        Ok(summary)
-    })
-}
-
-/// The same report, for the printable view.
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn report(state: State<'_, AppState>, period: String) -> ApiResult<Report> {
-    state.with(|o| {
-        require_report(o)?;
-        let p = crate::commands::period(&o.ledger, &period)?;
-        Ok(o.ledger.report(&p, Utc::now())?)
-    })
-}
-
 /// Refuses a signed-in user whose role lacks a capability. The core's `capabilities` says who
 /// has what; the shell only asks.
 fn require(o: &Open, what: &str, has: fn(&Capabilities) -> bool, reason: &str) -> ApiResult<()> {
@@ -625,70 +505,6 @@ fn require(o: &Open, what: &str, has: fn(&Capabilities) -> bool, reason: &str) -
 
 fn require_report(o: &Open) -> ApiResult<()> {
     require(o, "report", |c| c.report, "reports are for the office and leaders")
-}
-
-/// Backs the ledger up now: to `path`, or (without one) as the next automatic backup.
-/// `overwrite`: the user confirmed replacing an existing file at `path` (the save dialog asks);
-/// a ledger or backup there is refused all the same.
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn backup_now(state: State<'_, AppState>, path: Option<String>, overwrite: Option<bool>) -> ApiResult<BackupInfo> {
-    state.with(|o| {
-        require_administer(o, "backup")?;
-        let _one = state.backup_guard();
-        let info = match path {
-            Some(p) => {
-                o.ledger.backup_to(OutputTarget { path: &PathBuf::from(p), overwrite: overwrite.unwrap_or(false) })?
-            }
-            None => {
-                let keep = o.ledger.settings()?.backup_keep;
-                o.ledger.backup_rotating(&state.backups_dir(), Utc::now(), keep)?
-            }
-        };
-        o.last_backup = Some(std::time::Instant::now());
-        log::info!("backed up to {}", info.path);
-        Ok(info)
-    })
-}
-
-/// Replaces the open ledger with a backup after checking it; the replaced file is kept beside
-/// it. Everyone is signed out: the restored ledger may not know the same users. A backup of
-/// another ledger or an older one is refused (`restore.foreign_ledger`, `restore.older_backup`)
-/// unless `force`: the window asks the user and calls again with it. Another program holding
-/// the ledger makes it refuse with `ledger.busy`.
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn restore_ledger<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    from: String,
-    force: Option<bool>,
-) -> ApiResult<RestoreReport> {
-    let mut guard = state.lock();
-    let open = guard.as_mut().ok_or_else(ApiError::no_ledger)?;
-    require_administer(open, "restore")?;
-    let path = open.path.clone();
-    // The ledger must be closed for its file to be replaced (the restore takes it exclusively,
-    // and refuses while any connection has it open: this app's reader too); it is reopened
-    // either way.
-    let current = guard.take().expect("checked above");
-    let last_backup = current.last_backup;
-    drop(current);
-    let result = taizhang_ledger::backup::restore(&PathBuf::from(&from), &path, Utc::now(), force.unwrap_or(false));
-    let ledger = Ledger::open(&path)?;
-    let generation = state.next_generation();
-    let reader = AppState::reader(&path);
-    *guard = Some(Open { ledger, reader, path: path.clone(), user: None, last_backup, generation });
-    drop(guard);
-    // The file now open is checked again like any other that is opened (no backup of it: the
-    // replaced file was kept).
-    check_in_background(&app, path.clone(), generation, false);
-    let report = result?;
-    log::info!(
-        "restored {} from {} (kept the replaced file as {:?})",
-        path.display(),
-        report.restored_from,
-        report.kept_as
-    );
-    Ok(report)
 }
 
 fn require_administer(o: &Open, what: &str) -> ApiResult<()> {
