@@ -37,5 +37,8 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['tests/**/*.test.ts'],
+    // Mounting a whole screen takes about a second alone and several on the 2-core build
+    // machine while other builds run; the default 5 s failed there without anything wrong.
+    testTimeout: 30_000,
   },
 })

@@ -560,11 +560,11 @@ fn a_legacy_xls_made_by_libreoffice_imports_like_the_xlsx() {
 #[test]
 fn an_enterprise_list_creates_new_ones_and_updates_known_ones() {
     let mut f = fixture();
-    let text = "企业名录\n企业名称,统一社会信用代码,所属镇街,所属行业,企业规模,重点企业,联系人,联系电话,包联干部\n\
-                示范区恒达精密机械有限公司,91350100M000100Y43,城关街道,装备制造,规上,区级重点,陈经理,13900000000,刘干部\n\
-                西山新材料科技有限公司,91330106673959654P,西山镇,制造业,规上,区级重点,陈经理,13800000000,\n\
-                东湖食品有限公司,,城关街道,食品加工,规下,镇级重点,吴厂长,13700000000,周干部\n\
-                ,,,,,,,,\n";
+    let text = "企业名录\n企业名称,统一社会信用代码,所属镇街,所属行业,企业规模,重点企业,联系人,联系电话,包联干部,包联领导\n\
+                示范区恒达精密机械有限公司,91350100M000100Y43,城关街道,装备制造,规上,区级重点,陈经理,13900000000,刘干部,王副区长\n\
+                西山新材料科技有限公司,91330106673959654P,西山镇,制造业,规上,区级重点,陈经理,13800000000,,\n\
+                东湖食品有限公司,,城关街道,食品加工,规下,镇级重点,吴厂长,13700000000,周干部,\n\
+                ,,,,,,,,,\n";
     let file = f.dir.join("企业名录.csv");
     std::fs::write(&file, text).unwrap();
     let p = preview_enterprises(&f.ledger, &file, &ImportOptions::default(), now()).unwrap();
@@ -572,8 +572,8 @@ fn an_enterprise_list_creates_new_ones_and_updates_known_ones() {
     commit_enterprises(&mut f.ledger, "admin", &file, &ImportOptions::default(), now(), &mut no_progress()).unwrap();
     let hengda = f.ledger.find_enterprise("91350100M000100Y43").unwrap().unwrap();
     assert_eq!(
-        (hengda.industry.as_str(), hengda.phone.as_str(), hengda.steward.as_str()),
-        ("装备制造", "13900000000", "刘干部")
+        (hengda.industry.as_str(), hengda.phone.as_str(), hengda.steward.as_str(), hengda.paired_leader.as_str()),
+        ("装备制造", "13900000000", "刘干部", "王副区长")
     );
     let donghu = f.ledger.find_enterprise("东湖食品有限公司").unwrap().unwrap();
     assert_eq!((donghu.key_level, donghu.scale), (KeyLevel::Town, Scale::Below));

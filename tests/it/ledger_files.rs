@@ -519,6 +519,7 @@ fn a_version_2_file_is_migrated_with_nothing_lost() {
          ALTER TABLE problem_supporters DROP COLUMN clock_runs;
          DROP INDEX problems_status; CREATE INDEX problems_status ON problems (status, handling_deadline);
          DROP TABLE replica_events; DROP TABLE replica;
+         DROP TABLE parked_bundles; ALTER TABLE enterprises DROP COLUMN paired_leader;
          PRAGMA user_version = 2;",
     )
     .unwrap();

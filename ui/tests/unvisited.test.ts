@@ -18,7 +18,7 @@ describe('key enterprises overdue for a visit', () => {
       return [
         {
           enterprise_id: 'e1', name: '城关重点企业', township_id: 't1', township_name: '城关街道', key_level: 'district',
-          steward: '李干部', last_visit: null, overdue: { days_since: 31, limit_days: 30 },
+          steward: '李干部', paired_leader: '王副区长', last_visit: null, overdue: { days_since: 31, limit_days: 30 },
         },
       ]
     })
@@ -28,6 +28,7 @@ describe('key enterprises overdue for a visit', () => {
     const row = w.get('[data-testid="unvisited-城关重点企业"]').text()
     expect(row).toContain('区级重点')
     expect(row).toContain('李干部')
+    expect(row).toContain('王副区长')
     expect(row).toContain('从未走访')
     expect(row).toContain('31 天（应每 30 天）')
     w.unmount()

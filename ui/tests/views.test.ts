@@ -48,7 +48,7 @@ const detail: ProblemDetail = {
   },
   enterprise: {
     id: 'e1', name: '示范区恒达精密机械有限公司', credit_code: '91350100M000100Y43', township_id: 'cg', industry: '机械', scale: 'above',
-    key_level: 'district', address: '', contact: '', phone: '', steward: '',
+    key_level: 'district', address: '', contact: '', phone: '', steward: '', paired_leader: '',
   },
   township_name: '城关街道',
   lead_unit_name: '工业和信息化局',

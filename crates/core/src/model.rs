@@ -152,8 +152,12 @@ pub struct Enterprise {
     pub address: String,
     pub contact: String,
     pub phone: String,
-    /// 包联干部.
+    /// 包联干部: the cadre paired with the enterprise (服务专员).
     pub steward: String,
+    /// 包联领导: the district or township leader paired with it (the first of the three levels
+    /// of responsibility; docs/monitoring.md).
+    #[serde(default)]
+    pub paired_leader: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]

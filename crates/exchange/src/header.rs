@@ -43,6 +43,7 @@ pub enum Field {
     Address,
     Phone,
     Steward,
+    PairedLeader,
 }
 
 /// Header names seen in published tables (domain-notes), most specific first. Matching
@@ -274,7 +275,8 @@ const SYNONYMS: &[(Field, &[&str])] = &[
     (Field::KeyLevel, &["重点企业", "重点类别", "是否重点企业", "重点企业类别", "企业类型"]),
     (Field::Address, &["企业地址", "地址", "注册地址", "生产经营地址"]),
     (Field::Phone, &["联系电话", "电话", "手机", "联系方式"]),
-    (Field::Steward, &["包联干部", "包联领导", "联系干部", "服务专员", "包挂干部"]),
+    (Field::Steward, &["包联干部", "联系干部", "服务专员", "包挂干部"]),
+    (Field::PairedLeader, &["包联领导", "联系领导", "挂点领导", "包联区领导", "包挂领导"]),
 ];
 
 /// A header cell as compared: no spaces or line breaks, brackets normalized.

@@ -226,16 +226,16 @@ fn apply_other(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<
             exec(
                 conn,
                 "INSERT INTO enterprises (id, name, credit_code, credit_code_ok, township_id, industry, scale, key_level,
-                                          address, contact, phone, steward, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                                          address, contact, phone, steward, paired_leader, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, credit_code = excluded.credit_code,
                     credit_code_ok = excluded.credit_code_ok, township_id = excluded.township_id,
                     industry = excluded.industry, scale = excluded.scale, key_level = excluded.key_level,
                     address = excluded.address, contact = excluded.contact, phone = excluded.phone,
-                    steward = excluded.steward",
+                    steward = excluded.steward, paired_leader = excluded.paired_leader",
                 params![
                     e.id, e.name, e.credit_code, ok, e.township_id, e.industry, e.scale.key(), e.key_level.key(),
-                    e.address, e.contact, e.phone, e.steward, format_instant(meta.occurred_at)
+                    e.address, e.contact, e.phone, e.steward, e.paired_leader, format_instant(meta.occurred_at)
                 ],
             )?;
             if matches!(body, E::EnterpriseUpdated { .. }) {

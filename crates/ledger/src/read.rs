@@ -68,7 +68,7 @@ pub fn user_row(r: &Row) -> rusqlite::Result<User> {
 }
 
 pub const ENTERPRISE_COLS: &str =
-    "id, name, credit_code, township_id, industry, scale, key_level, address, contact, phone, steward";
+    "id, name, credit_code, township_id, industry, scale, key_level, address, contact, phone, steward, paired_leader";
 pub fn enterprise_row(r: &Row) -> rusqlite::Result<Enterprise> {
     Ok(Enterprise {
         id: r.get(0)?,
@@ -82,6 +82,7 @@ pub fn enterprise_row(r: &Row) -> rusqlite::Result<Enterprise> {
         contact: r.get(8)?,
         phone: r.get(9)?,
         steward: r.get(10)?,
+        paired_leader: r.get(11)?,
     })
 }
 

@@ -19,8 +19,9 @@ pub struct UnvisitedEnterprise {
     pub township_id: String,
     pub township_name: String,
     pub key_level: KeyLevel,
-    /// 包联干部, as recorded on the enterprise.
+    /// 包联干部 and 包联领导, as recorded on the enterprise.
     pub steward: String,
+    pub paired_leader: String,
     pub last_visit: Option<NaiveDate>,
     pub overdue: VisitOverdue,
 }
@@ -37,7 +38,7 @@ impl Ledger {
         let today = local_date(now);
         let mut st = self.conn.prepare_cached(
             "SELECT e.id, e.name, e.township_id, t.name, e.key_level, e.steward, e.created_at,
-                    (SELECT max(v.date) FROM visits v WHERE v.enterprise_id = e.id AND v.date <= ?2)
+                    (SELECT max(v.date) FROM visits v WHERE v.enterprise_id = e.id AND v.date <= ?2), e.paired_leader
              FROM enterprises e JOIN units t ON t.id = e.township_id
              WHERE e.key_level IN ('district', 'town') AND (?1 IS NULL OR e.township_id = ?1)",
         )?;
@@ -57,6 +58,7 @@ impl Ledger {
                     township_name: r.get(3)?,
                     key_level,
                     steward: r.get(5)?,
+                    paired_leader: r.get(8)?,
                     last_visit,
                     overdue,
                 });

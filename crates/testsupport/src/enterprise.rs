@@ -18,5 +18,6 @@ pub fn enterprise(id: &str, name: &str, township_id: &str) -> Enterprise {
         contact: String::new(),
         phone: String::new(),
         steward: String::new(),
+        paired_leader: String::new(),
     }
 }

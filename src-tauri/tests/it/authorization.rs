@@ -146,6 +146,7 @@ fn base_ledger(path: &Path) {
         contact: String::new(),
         phone: String::new(),
         steward: String::new(),
+        paired_leader: String::new(),
     };
     l.execute(
         "cg",

@@ -8,6 +8,11 @@ export type Enterprise = { id: string, name: string,
  */
 credit_code: string | null, township_id: string, industry: string, scale: Scale, key_level: KeyLevel, address: string, contact: string, phone: string, 
 /**
- * 包联干部.
+ * 包联干部: the cadre paired with the enterprise (服务专员).
  */
-steward: string, };
+steward: string, 
+/**
+ * 包联领导: the district or township leader paired with it (the first of the three levels
+ * of responsibility; docs/monitoring.md).
+ */
+paired_leader: string, };

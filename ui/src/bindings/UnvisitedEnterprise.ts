@@ -7,6 +7,6 @@ import type { VisitOverdue } from "./VisitOverdue";
  */
 export type UnvisitedEnterprise = { enterprise_id: string, name: string, township_id: string, township_name: string, key_level: KeyLevel, 
 /**
- * 包联干部, as recorded on the enterprise.
+ * 包联干部 and 包联领导, as recorded on the enterprise.
  */
-steward: string, last_visit: string | null, overdue: VisitOverdue, };
+steward: string, paired_leader: string, last_visit: string | null, overdue: VisitOverdue, };

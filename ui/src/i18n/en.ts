@@ -418,6 +418,7 @@ const en: typeof zh = {
     contact: 'Contact',
     phone: 'Phone',
     address: 'Address',
+    pairedLeader: 'Paired leader',
     steward: 'Steward',
   },
   actionForm: {
@@ -494,6 +495,7 @@ const en: typeof zh = {
     address: 'Address',
     contact: 'Contact',
     phone: 'Phone',
+    pairedLeader: 'Paired leader',
     steward: 'Steward',
     create: 'New enterprise',
     edit: 'Edit enterprise',
@@ -508,6 +510,7 @@ const en: typeof zh = {
       title: 'Key enterprises overdue for a visit ({n})',
       none: 'Every key enterprise has been visited in time.',
       level: 'Key level',
+      pairedLeader: 'Paired leader',
       steward: 'Paired cadre',
       last: 'Last visit',
       never: 'Never',

@@ -421,6 +421,7 @@ export default {
     contact: '联系人',
     phone: '电话',
     address: '地址',
+    pairedLeader: '包联领导',
     steward: '包联干部',
   },
   actionForm: {
@@ -497,6 +498,7 @@ export default {
     address: '地址',
     contact: '联系人',
     phone: '联系电话',
+    pairedLeader: '包联领导',
     steward: '包联干部',
     create: '新建企业',
     edit: '编辑企业',
@@ -511,6 +513,7 @@ export default {
       title: '超期未走访的重点企业（{n} 家）',
       none: '重点企业均已按期走访。',
       level: '重点级别',
+      pairedLeader: '包联领导',
       steward: '包联干部',
       last: '上次走访',
       never: '从未走访',

@@ -14,5 +14,6 @@ export function blankEnterprise(id: string, township_id: string): Enterprise {
     contact: '',
     phone: '',
     steward: '',
+    paired_leader: '',
   }
 }

@@ -147,6 +147,7 @@ export const ENTERPRISE_FIELDS: Field[] = [
   'contact',
   'phone',
   'steward',
+  'paired_leader',
   'remarks',
 ]
 

@@ -41,8 +41,12 @@ pub enum EnterpriseCmd {
         phone: String,
         #[arg(long, default_value = "")]
         address: String,
+        /// 包联干部: the cadre paired with it.
         #[arg(long, default_value = "")]
         steward: String,
+        /// 包联领导: the leader paired with it.
+        #[arg(long, default_value = "")]
+        paired_leader: String,
     },
 }
 
@@ -90,13 +94,14 @@ pub fn run(g: &Globals, cmd: EnterpriseCmd) -> Result<ExitCode, CliError> {
                             u.name.clone(),
                             u.township_name.clone(),
                             u.key_level.label_zh().into(),
+                            u.paired_leader.clone(),
                             u.steward.clone(),
                             u.last_visit.map(|d| d.to_string()).unwrap_or_else(|| "从未走访".into()),
                             format!("{} 天（应每 {} 天）", u.overdue.days_since, u.overdue.limit_days),
                         ]
                     })
                     .collect();
-                render::table(&["企业名称", "镇街", "重点级别", "包联干部", "上次走访", "未走访"], &rows)
+                render::table(&["企业名称", "镇街", "重点级别", "包联领导", "包联干部", "上次走访", "未走访"], &rows)
             });
             Ok(ExitCode::SUCCESS)
         }
@@ -111,6 +116,7 @@ pub fn run(g: &Globals, cmd: EnterpriseCmd) -> Result<ExitCode, CliError> {
             phone,
             address,
             steward,
+            paired_leader,
         } => {
             let township_id = match township {
                 Some(t) => s.unit(&t)?.id,
@@ -126,6 +132,7 @@ pub fn run(g: &Globals, cmd: EnterpriseCmd) -> Result<ExitCode, CliError> {
             e.phone = phone;
             e.address = address;
             e.steward = steward;
+            e.paired_leader = paired_leader;
             s.exec(Command::CreateEnterprise { enterprise: e })
         }
     }
@@ -150,6 +157,7 @@ pub fn new_enterprise_of(
         contact: String::new(),
         phone: String::new(),
         steward: String::new(),
+        paired_leader: String::new(),
     }
 }
 

@@ -92,6 +92,7 @@ pub(crate) fn validate_enterprise(
         ("contact", &mut e.contact),
         ("phone", &mut e.phone),
         ("steward", &mut e.steward),
+        ("paired_leader", &mut e.paired_leader),
     ] {
         *v = text(field, v, false, MAX_SHORT)?;
     }

@@ -240,6 +240,7 @@ pub fn enterprise(id: &str, name: &str, township: &str, key_level: KeyLevel) -> 
         contact: "联系人".into(),
         phone: "13800000000".into(),
         steward: String::new(),
+        paired_leader: String::new(),
     }
 }
 

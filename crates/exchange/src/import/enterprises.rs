@@ -70,6 +70,7 @@ const READ: &[Field] = &[
     Field::Contact,
     Field::Phone,
     Field::Steward,
+    Field::PairedLeader,
 ];
 
 fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) -> Result<Planned, ImportError> {
@@ -156,6 +157,7 @@ fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) 
                     contact: pick(Field::Contact, &old.contact),
                     phone: pick(Field::Phone, &old.phone),
                     steward: pick(Field::Steward, &old.steward),
+                    paired_leader: pick(Field::PairedLeader, &old.paired_leader),
                 };
                 pending.push((row, updated, township, false));
             }
@@ -176,6 +178,7 @@ fn plan(ledger: &Ledger, path: &Path, opts: &ImportOptions, now: DateTime<Utc>) 
                     contact: get(Field::Contact),
                     phone: get(Field::Phone),
                     steward: get(Field::Steward),
+                    paired_leader: get(Field::PairedLeader),
                 };
                 pending.push((row, e, township, true));
             }

@@ -549,6 +549,7 @@ pub(super) fn plan(
                 contact: e.contact.clone(),
                 phone: e.phone.clone(),
                 steward: String::new(),
+                paired_leader: String::new(),
             },
         });
         rows.push(None);

@@ -100,6 +100,7 @@ impl District {
             contact: String::new(),
             phone: String::new(),
             steward: String::new(),
+            paired_leader: String::new(),
         };
         self.exec("admin", Command::CreateEnterprise { enterprise: e });
         id

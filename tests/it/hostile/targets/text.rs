@@ -197,6 +197,7 @@ pub(super) fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError>
         contact: short.clone(),
         phone: short.clone(),
         steward: short.clone(),
+        paired_leader: short.clone(),
     };
     exec(&mut l, "th", Command::CreateEnterprise { enterprise: e.clone() }, t)?;
     let visit = Visit {
