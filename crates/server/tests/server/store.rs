@@ -22,7 +22,7 @@ fn init_creates_the_district_once_and_open_refuses_an_empty_database() {
     );
     assert_eq!(kinds, 6);
     assert_eq!(r.events, count(&url, "SELECT count(*) FROM events"));
-    assert_eq!(count(&url, "SELECT count(*) FROM schema_migrations"), 2);
+    assert_eq!(count(&url, "SELECT count(*) FROM schema_migrations"), taizhang_server::store::schema::latest() as i64);
     assert!(matches!(
         PgStore::init(&empty_db(), "short", t0()),
         Err(ServerError::Domain(taizhang_core::DomainError::Invalid { .. }))
