@@ -89,6 +89,8 @@ clean:
 SCALE ?= 100000
 LARGE ?= 1000000
 IMPORT_ROWS ?= 100000
+# The district server's rows: events pushed into its throw-away PostgreSQL district (SERVER_EVENTS=0 skips them).
+SERVER_EVENTS ?= 1000000
 BENCH_ARGS ?=
 bench:
 	-$(MAKE) ui
@@ -97,5 +99,5 @@ bench:
 	@mkdir -p target/bench
 	test -x target/bench/venv/bin/python || python3 -m venv target/bench/venv
 	target/bench/venv/bin/pip install -q -r bench/requirements.txt
-	./target/release/taizhang-bench --scale $(SCALE) --large $(LARGE) --import-rows $(IMPORT_ROWS) --dir target/bench \
-	  --python target/bench/venv/bin/python --out docs/benchmarks.md $(BENCH_ARGS)
+	./target/release/taizhang-bench --scale $(SCALE) --large $(LARGE) --import-rows $(IMPORT_ROWS) \
+	  --server-events $(SERVER_EVENTS) --dir target/bench --python target/bench/venv/bin/python --out docs/benchmarks.md $(BENCH_ARGS)
