@@ -864,10 +864,14 @@ fn update_doc(a: &Args, rows: &[Row], facts: &[String], total: f64) -> Res<()> {
     let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
     table.retain(|l| {
         let n = cell(l);
-        !names.contains(&n.as_str()) && !(server && n.starts_with(server::PREFIX))
+        let stale = server && n.starts_with(server::PREFIX);
+        !(names.contains(&n.as_str()) || stale)
     });
     table.extend(rows.iter().map(table_line));
-    old_facts.retain(|f| !(server && f.starts_with("- Server ")) && !facts.iter().any(|n| f[2..] == *n));
+    old_facts.retain(|f| {
+        let stale = server && f.starts_with("- Server ");
+        !(stale || facts.iter().any(|n| f[2..] == *n))
+    });
     old_facts.extend(facts.iter().map(|f| format!("- {f}")));
     let stamp = format!(
         "Rows of `--only {}` updated by `taizhang-bench --only {} --server-events {} --update` on {}, commit {}; {} for those.",

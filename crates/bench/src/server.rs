@@ -141,12 +141,14 @@ fn run(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut Vec<String
     let mut sizes: Vec<usize> = Vec::new();
     let (mut ingest_done, mut checkpoint_done, mut next_check) = (false, false, CHECK_EVERY);
     let wall = Instant::now();
+    let mut cpu = 0.0;
     for batch in &schedule {
         let dev = &mut devices[batch.device];
         let wires: Vec<_> = batch.events.iter().map(|&i| dev.next(&src.events[i as usize], &ids)).collect();
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_seconds());
         let reply = b.store.push(&device_rows[batch.device], &wires, now)?;
         push_secs += t.elapsed().as_secs_f64();
+        cpu += cpu_seconds() - c;
         if let Some(stop) = reply.stopped {
             return Err(format!("push stopped at device_seq {}: {}", stop.device_seq, stop.code).into());
         }
@@ -207,7 +209,15 @@ fn run(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut Vec<String
         None,
     ));
     if stats {
-        print_stats(&mut b.admin)?;
+        let (calls, ms) = print_stats(&mut b.admin)?;
+        b.facts.push(format!(
+            "Server push profile (BENCH_PG_STATS=1, pg_stat_statements): PostgreSQL executed {} statements ({:.1} an event) in {} of execution, {:.0}% of the time in `Store::push`; the bench process used {} of CPU inside `Store::push` (its client side: the core's decide and fold, hashes, signature checks, JSON, the protocol); the rest is waiting on round trips to PostgreSQL (a prepare and an execute for each statement), its parsing and planning, and the machine's scheduling.",
+            thousands(calls as f64),
+            calls as f64 / pushed as f64,
+            secs(ms / 1000.0),
+            100.0 * ms / 1000.0 / push_secs,
+            secs(cpu)
+        ));
     }
     township_rows(&mut b, &device_rows, &town, pushed as i64 + genesis_len)?;
     office_row(&mut b, &device_rows[0])?;
@@ -216,8 +226,8 @@ fn run(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut Vec<String
     Ok(())
 }
 
-/// The statements that took the most time so far (BENCH_PG_STATS=1).
-fn print_stats(admin: &mut Client) -> Res<()> {
+/// The statements that took the most time so far (BENCH_PG_STATS=1); (calls, milliseconds) of all.
+fn print_stats(admin: &mut Client) -> Res<(i64, f64)> {
     let rows = admin.query(
         "SELECT calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 110)
            FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25",
@@ -227,7 +237,17 @@ fn print_stats(admin: &mut Client) -> Res<()> {
         let (calls, ms, q): (i64, f64, String) = (r.get(0), r.get(1), r.get(2));
         eprintln!("  {calls:>9} calls {ms:>10.0} ms  {q}");
     }
-    Ok(())
+    let all = admin.query_one("SELECT sum(calls)::bigint, sum(total_exec_time) FROM pg_stat_statements", &[])?;
+    Ok((all.get(0), all.get(1)))
+}
+
+/// This process's CPU time so far (user + system), from /proc/self/stat.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(") ").map_or("", |(_, r)| r);
+    let f: Vec<f64> = after.split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
+    // Fields 14 and 15 of the line (utime, stime), in clock ticks of 1/100 s.
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
 }
 
 /// The HTTP server in process on 127.0.0.1:0, on a runtime of its own, for the rest of the run.
