@@ -221,6 +221,10 @@ fn run(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut Vec<String
     }
     township_rows(&mut b, &device_rows, &town, pushed as i64 + genesis_len)?;
     office_row(&mut b, &device_rows[0])?;
+    if stats {
+        eprintln!("server: the statements after the pulls:");
+        print_stats(&mut b.admin)?;
+    }
     drop(b);
     drop(cluster);
     Ok(())

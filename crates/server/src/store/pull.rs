@@ -62,10 +62,7 @@ pub fn pull(c: &mut Client, device: &DeviceRow, cursor: Cursor, limit: i64) -> R
         //   an enterprise's: greatest(server_seq, the unit's first grant of one of its problems);
         //   a district-wide one (no township, no enterprise): its server_seq.
         let sql = format!(
-            "WITH ent AS (SELECT p.enterprise_id, min(v.since_seq) AS since
-                          FROM visibility v JOIN problems p ON p.id = v.problem_id
-                          WHERE v.unit_id = $1 GROUP BY p.enterprise_id),
-                  own AS (
+            "WITH own AS (
                      SELECT e.server_seq AS delivery, {EVENT_COLS} FROM events e
                      WHERE e.server_seq >= $3 AND (e.server_seq > $3 OR e.server_seq > $4)
                        AND (e.actor = $2 OR e.township_id = $1
@@ -79,19 +76,37 @@ pub fn pull(c: &mut Client, device: &DeviceRow, cursor: Cursor, limit: i64) -> R
                             OR (e.problem_id IS NULL AND e.kind NOT IN {ENTERPRISE_KINDS}
                                 AND e.township_id IS NULL AND e.enterprise_id IS NULL))
                      ORDER BY e.server_seq LIMIT $5),
+                  -- A full page of the first part ends the page at its last delivery at the
+                  -- latest: grants beyond it cannot bring anything into this page.
+                  bound AS (SELECT CASE WHEN count(*) = $5 THEN max(delivery) ELSE 9223372036854775807 END AS upto
+                            FROM own),
+                  grants AS (
+                     SELECT v.problem_id, v.since_seq FROM visibility v, bound
+                     WHERE v.unit_id = $1 AND v.since_seq >= $3 AND v.since_seq <= bound.upto),
                   history AS (
-                     SELECT v.since_seq AS delivery, {EVENT_COLS} FROM visibility v
-                     JOIN events e ON e.problem_id = v.problem_id AND e.server_seq < v.since_seq
-                     WHERE v.unit_id = $1 AND v.since_seq >= $3 AND (v.since_seq > $3 OR e.server_seq > $4)
-                       AND e.actor <> $2 AND e.township_id IS DISTINCT FROM $1
-                     ORDER BY v.since_seq, e.server_seq LIMIT $5),
+                     SELECT g.since_seq AS delivery, h.* FROM grants g CROSS JOIN LATERAL (
+                         SELECT {EVENT_COLS} FROM events e
+                         WHERE e.problem_id = g.problem_id AND e.server_seq < g.since_seq
+                           AND (g.since_seq > $3 OR e.server_seq > $4)
+                           AND e.actor <> $2 AND e.township_id IS DISTINCT FROM $1) h
+                     ORDER BY g.since_seq, h.server_seq LIMIT $5),
+                  -- An enterprise comes at the unit's first grant of one of its problems: only
+                  -- enterprises with a grant in this page's range can have it there.
+                  ent AS (
+                     SELECT DISTINCT ON (p.enterprise_id) p.enterprise_id,
+                            (SELECT min(v2.since_seq) FROM problems p2
+                             JOIN visibility v2 ON v2.problem_id = p2.id AND v2.unit_id = $1
+                             WHERE p2.enterprise_id = p.enterprise_id) AS since
+                     FROM grants g JOIN problems p ON p.id = g.problem_id),
                   enterprise_history AS (
-                     SELECT ent.since AS delivery, {EVENT_COLS} FROM ent
-                     JOIN events e ON e.enterprise_id = ent.enterprise_id AND e.server_seq < ent.since
-                     WHERE ent.since >= $3 AND (ent.since > $3 OR e.server_seq > $4)
-                       AND e.problem_id IS NULL AND e.kind IN {ENTERPRISE_KINDS}
-                       AND e.actor <> $2 AND e.township_id IS DISTINCT FROM $1
-                     ORDER BY ent.since, e.server_seq LIMIT $5)
+                     SELECT ent.since AS delivery, h.* FROM ent CROSS JOIN LATERAL (
+                         SELECT {EVENT_COLS} FROM events e
+                         WHERE e.enterprise_id = ent.enterprise_id AND e.server_seq < ent.since
+                           AND (ent.since > $3 OR e.server_seq > $4)
+                           AND e.problem_id IS NULL AND e.kind IN {ENTERPRISE_KINDS}
+                           AND e.actor <> $2 AND e.township_id IS DISTINCT FROM $1) h
+                     WHERE ent.since >= $3
+                     ORDER BY ent.since, h.server_seq LIMIT $5)
              SELECT * FROM (SELECT * FROM own UNION ALL SELECT * FROM history UNION ALL SELECT * FROM enterprise_history) s
              ORDER BY delivery, server_seq LIMIT $5"
         );

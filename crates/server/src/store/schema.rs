@@ -11,7 +11,7 @@ use crate::error::{Result, ServerError};
 pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (1, "schema", include_str!("../../migrations/0001_schema.sql")),
     (2, "append_only", include_str!("../../migrations/0002_append_only.sql")),
-    (3, "context_index", include_str!("../../migrations/0003_context_index.sql")),
+    (3, "indexes", include_str!("../../migrations/0003_indexes.sql")),
 ];
 
 pub fn latest() -> i32 {
