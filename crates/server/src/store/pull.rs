@@ -30,6 +30,9 @@ pub fn pull(c: &mut Client, device: &DeviceRow, cursor: Cursor, limit: i64) -> R
     // One snapshot for the page and its high water.
     let mut tx =
         c.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start()?;
+    // The page's plan is estimated far above what it reads (correlated probes, cut at the page's
+    // size), which made PostgreSQL compile it with JIT: ≈ 1.7 s a page for ≈ 0.05 s of work.
+    tx.batch_execute("SET LOCAL jit = off")?;
     let user: User = tx
         .query_opt("SELECT body FROM users WHERE id = $1", &[&user_id])?
         .map(|r| serde_json::from_value(r.get(0)))
@@ -93,11 +96,11 @@ pub fn pull(c: &mut Client, device: &DeviceRow, cursor: Cursor, limit: i64) -> R
                   -- An enterprise comes at the unit's first grant of one of its problems: only
                   -- enterprises with a grant in this page's range can have it there.
                   ent AS (
-                     SELECT DISTINCT ON (p.enterprise_id) p.enterprise_id,
-                            (SELECT min(v2.since_seq) FROM problems p2
-                             JOIN visibility v2 ON v2.problem_id = p2.id AND v2.unit_id = $1
-                             WHERE p2.enterprise_id = p.enterprise_id) AS since
-                     FROM grants g JOIN problems p ON p.id = g.problem_id),
+                     SELECT x.enterprise_id,
+                            (SELECT min(v2.since_seq) FROM problems p2 CROSS JOIN LATERAL (
+                                 SELECT v2.since_seq FROM visibility v2 WHERE v2.unit_id = $1 AND v2.problem_id = p2.id) v2
+                             WHERE p2.enterprise_id = x.enterprise_id) AS since
+                     FROM (SELECT DISTINCT p.enterprise_id FROM grants g JOIN problems p ON p.id = g.problem_id) x),
                   enterprise_history AS (
                      SELECT ent.since AS delivery, h.* FROM ent CROSS JOIN LATERAL (
                          SELECT {EVENT_COLS} FROM events e
