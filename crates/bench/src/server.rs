@@ -335,7 +335,7 @@ fn ingest_row(b: &mut Bench, sizes: &[usize], pushed: usize, push_secs: f64, gen
 }
 
 /// What limits the ingest row (the profile is in bench/notes.md).
-const INGEST_LIMIT: &str = "about a dozen SQL round trips an event (duplicate check, the device's previous time, the core's reads of the problem and actor, the scope, the fold's read and write, grants, the row, the device head), each a statement of its own; the floor sends one statement a batch";
+const INGEST_LIMIT: &str = "≈ 13 statements an event, each prepared and executed by the client (≈ 26 round trips): PostgreSQL executes 11 % of the time, the store's client side (decide, fold, JSON, signatures) 35 %, the rest is waiting on round trips; the floor sends one statement a batch";
 
 fn bare_values(r: &postgres::Row) -> Vec<Box<dyn ToSql + Sync>> {
     let s = |i: usize| -> Box<dyn ToSql + Sync> { Box::new(r.get::<_, String>(i)) };
@@ -466,7 +466,7 @@ fn township_rows(b: &mut Bench, devices: &[DeviceRow], town: &str, on_server: i6
     Ok(())
 }
 
-const TOWNSHIP_LIMIT: &str = "each page computes every event's delivery for the township before its sort";
+const TOWNSHIP_LIMIT: &str = "half the server's pages (≈ 100 ms each: events after the cursor probed against the township's grants until the page is full), half the replica's ingest of each page";
 
 /// Row 4: the office's replica of the whole district from scratch, over HTTP.
 fn office_row(b: &mut Bench, office: &DeviceRow) -> Res<()> {
