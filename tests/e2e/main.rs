@@ -335,6 +335,11 @@ fn one_problem_through_its_whole_life_across_users() {
     ui.sign_in("cg_zhang");
     ui.wait_text("header-user", "张伟");
     ui.shot("03-dashboard");
+    // The township's key enterprises overdue for a visit open its 走访 page.
+    ui.click("nav-visits");
+    ui.by("unvisited-panel");
+    ui.wait_text("unvisited-panel", "超期未走访的重点企业");
+    ui.shot("16-unvisited");
     ui.click("nav-register");
     ui.fill("reg-enterprise", "城关");
     ui.click("reg-enterprise-option-0");

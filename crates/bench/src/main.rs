@@ -2,7 +2,8 @@
 //! docs/benchmarks.md. Whole operations are timed in process with `Instant`; the Python
 //! references (pandas, openpyxl) run as child processes that time only their own work.
 //!
-//! taizhang-bench --scale N [--large N] [--import-rows N] [--dir D] [--out F] [--python P] [--sheet-bin B] [--reuse]
+//! taizhang-bench --scale N [--large N] [--import-rows N] [--server-events N] [--dir D] [--out F] [--python P]
+//!   [--sheet-bin B] [--reuse] [--only PHASES [--update]]
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Proc;
@@ -19,6 +20,7 @@ use taizhang_exchange::import::{commit_ledger, ImportOptions};
 use taizhang_ledger::{Ledger, OutputTarget, PageRequest, ProblemFilter, Sort, SortKey};
 
 mod desktop;
+mod server;
 
 type Res<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -34,8 +36,12 @@ struct Args {
     reuse: bool,
     notes: PathBuf,
     bench_dir: PathBuf,
-    /// Runs only these phases (comma-separated), e.g. to profile one: page,search,scorecard,export,workflow,rebuild,import,size,desktop.
+    /// Runs only these phases (comma-separated), e.g. to profile one: page,search,scorecard,export,workflow,rebuild,import,size,desktop,server.
     only: Option<String>,
+    /// Events pushed into the district server of the server rows (its demo district has about a tenth as many problems).
+    server_events: usize,
+    /// With `--only`: replace this run's rows (and the server rows' facts) in `--out`, keep the rest.
+    update: bool,
 }
 
 impl Args {
@@ -57,6 +63,8 @@ fn args() -> Args {
         notes: "bench/notes.md".into(),
         bench_dir: "bench".into(),
         only: None,
+        server_events: 1_000_000,
+        update: false,
     };
     let v: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -73,8 +81,13 @@ fn args() -> Args {
             "--notes" => a.notes = next().into(),
             "--bench-dir" => a.bench_dir = next().into(),
             "--only" => a.only = Some(next()),
-            "--reuse" => {
-                a.reuse = true;
+            "--server-events" => a.server_events = next().parse().expect("--server-events N"),
+            "--reuse" | "--update" => {
+                if v[i] == "--reuse" {
+                    a.reuse = true;
+                } else {
+                    a.update = true;
+                }
                 i += 1;
                 continue;
             }
@@ -198,11 +211,23 @@ fn main() -> Res<()> {
     // Every row at the district scale; then, if asked, the rows that are about scale (the
     // generator, size, page, search, scorecards) again at the large one. The large ledger comes
     // last so that nothing before it is measured beside its page cache.
-    measure(&a, a.scale, true, end, &mut rows, &mut facts)?;
-    if let Some(large) = a.large {
-        measure(&a, large, false, end, &mut rows, &mut facts)?;
+    let ledger_phases = ["size", "page", "search", "scorecard", "export", "workflow", "rebuild", "import", "desktop"];
+    if a.only.is_none() || ledger_phases.iter().any(|p| a.want(p)) {
+        measure(&a, a.scale, true, end, &mut rows, &mut facts)?;
+        if let Some(large) = a.large {
+            measure(&a, large, false, end, &mut rows, &mut facts)?;
+        }
+    }
+    // --- 10. The district server (server.rs): its own PostgreSQL cluster and demo district ----
+    if a.want("server") && a.server_events > 0 {
+        server::bench(&a, end, &mut rows, &mut facts);
     }
 
+    if a.only.is_some() && a.update {
+        update_doc(&a, &rows, &facts, started.elapsed().as_secs_f64())?;
+        eprintln!("updated {}", a.out.display());
+        return Ok(());
+    }
     if a.only.is_some() {
         eprintln!("--only: {} not written", a.out.display());
         return Ok(());
@@ -803,6 +828,85 @@ fn export_bench(a: &Args, l: &Ledger, end: DateTime<Utc>, rows: &mut Vec<Row>) -
     Ok(())
 }
 
+fn table_line(r: &Row) -> String {
+    format!("| {} | {} | {} | {} | {} | {} |", r.name, r.ours, r.reference, r.ratio, r.target, r.verdict())
+}
+
+/// `--only … --update`: the rows of this run replace those of the same name (and every server
+/// row: their names carry counts), the server facts are replaced, the notes are read again from
+/// `bench/notes.md`, and a line under the run's says when this part was measured. The rest of
+/// the file stays as the last full run wrote it.
+fn update_doc(a: &Args, rows: &[Row], facts: &[String], total: f64) -> Res<()> {
+    let old = std::fs::read_to_string(&a.out)?;
+    let server = a.want("server");
+    let cell = |line: &str| line.trim_start_matches("| ").split(" | ").next().unwrap_or("").to_string();
+    let (mut head, mut table, mut old_facts) = (Vec::new(), Vec::new(), Vec::new());
+    let mut part = 0; // 0 head, 1 table, 2 between, 3 facts
+    for line in old.lines() {
+        match part {
+            0 if line.starts_with("| measure |") => {
+                part = 1;
+                head.push(line.to_string());
+            }
+            0 => head.push(line.to_string()),
+            1 if line.starts_with("|---") => head.push(line.to_string()),
+            1 if line.starts_with("| ") => table.push(line.to_string()),
+            1 => part = 2,
+            2 if line.starts_with("- ") => {
+                part = 3;
+                old_facts.push(line.to_string());
+            }
+            2 => {}
+            3 if line.starts_with("- ") => old_facts.push(line.to_string()),
+            _ => break,
+        }
+    }
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    table.retain(|l| {
+        let n = cell(l);
+        let stale = server && n.starts_with(server::PREFIX);
+        !(names.contains(&n.as_str()) || stale)
+    });
+    table.extend(rows.iter().map(table_line));
+    old_facts.retain(|f| {
+        let stale = server && f.starts_with("- Server ");
+        !(stale || facts.iter().any(|n| f[2..] == *n))
+    });
+    old_facts.extend(facts.iter().map(|f| format!("- {f}")));
+    let stamp = format!(
+        "Rows of `--only {}` updated by `taizhang-bench --only {} --server-events {} --update` on {}, commit {}; {} for those.",
+        a.only.as_deref().unwrap_or(""),
+        a.only.as_deref().unwrap_or(""),
+        a.server_events,
+        Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        sh("git rev-parse --short HEAD"),
+        secs(total)
+    );
+    head.retain(|l| !l.starts_with("Rows of `--only"));
+    if let Some(i) = head.iter().position(|l| l.starts_with("Run: ")) {
+        head.insert(i + 1, String::new());
+        head.insert(i + 2, stamp);
+        head.dedup_by(|x, y| x.is_empty() && y.is_empty());
+    }
+    let mut s = head.join("\n");
+    s.push('\n');
+    for l in &table {
+        s.push_str(l);
+        s.push('\n');
+    }
+    s.push_str("\n## What was measured\n\n");
+    for f in &old_facts {
+        s.push_str(f);
+        s.push('\n');
+    }
+    s.push('\n');
+    if let Ok(notes) = std::fs::read_to_string(&a.notes) {
+        s.push_str(&notes);
+    }
+    std::fs::write(&a.out, s)?;
+    Ok(())
+}
+
 fn write_doc(a: &Args, rows: &[Row], facts: &[String], total: f64) -> Res<()> {
     let mut s = String::new();
     s.push_str("# Benchmarks\n\n");
@@ -824,15 +928,8 @@ fn write_doc(a: &Args, rows: &[Row], facts: &[String], total: f64) -> Res<()> {
     s.push_str("```\n\n");
     s.push_str("| measure | Taizhang | reference (same run) | ratio | target | |\n|---|---|---|---|---|---|\n");
     for r in rows {
-        s.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
-            r.name,
-            r.ours,
-            r.reference,
-            r.ratio,
-            r.target,
-            r.verdict()
-        ));
+        s.push_str(&table_line(r));
+        s.push('\n');
     }
     s.push_str("\n## What was measured\n\n");
     for f in facts {

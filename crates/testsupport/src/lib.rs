@@ -8,15 +8,18 @@
 //! - [`rng`]: a small seeded RNG (splitmix64) and seeds read from the environment;
 //! - [`demo`]: the demo district, the one place tests reach the demo generator;
 //! - [`webdriver`]: a blocking W3C WebDriver client for tauri-driver (the e2e test and the
-//!   bench's desktop rows).
+//!   bench's desktop rows);
+//! - [`pg`]: a throw-away PostgreSQL 15 cluster on a loopback port (the server and replica
+//!   tests, and the bench's server rows).
 //!
-//! A dev-dependency only (the bench, never shipped, uses the WebDriver client).
+//! A dev-dependency only (the bench, never shipped, uses the WebDriver client and the cluster).
 
 pub mod demo;
 pub mod district;
 pub mod enterprise;
 pub mod forge;
 pub mod ledger;
+pub mod pg;
 pub mod rng;
 pub mod webdriver;
 
