@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 
 use chrono::NaiveDate;
-use serde_json::Value;
 use taizhang_core::*;
 use taizhang_protocol::{Cursor, PulledEvent, DEFAULT_PAGE};
 use taizhang_server::Store;
@@ -239,14 +238,7 @@ fn replicas_push_at_once_while_others_pull_and_all_end_equal_to_the_server() {
 
     // Quiet again: everyone syncs once more and equals the server in its scope.
     let mut all: Vec<Part> = pushers.into_iter().chain(pullers).collect();
-    let everything: std::collections::BTreeMap<String, Value> = {
-        let mut c = postgres::Client::connect(&d.url, postgres::NoTls).unwrap();
-        c.query("SELECT id, body FROM problems", &[])
-            .unwrap()
-            .into_iter()
-            .map(|r| (r.get::<_, String>(0), r.get::<_, Value>(1)))
-            .collect()
-    };
+    let everything = crate::desk::server_all_problems(&d);
     assert_eq!(everything.len() as i64, 3 * ROUNDS * PER_ROUND, "every registration applied once");
     for part in &mut all {
         part.desk.sync(1000);

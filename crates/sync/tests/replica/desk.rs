@@ -127,6 +127,16 @@ pub fn server_problems(d: &District, unit: &str) -> BTreeMap<String, serde_json:
     .collect()
 }
 
+/// Every problem aggregate on the server, by id (the office's scope).
+pub fn server_all_problems(d: &District) -> BTreeMap<String, serde_json::Value> {
+    let mut c = postgres::Client::connect(&d.url, postgres::NoTls).unwrap();
+    c.query("SELECT id, body FROM problems", &[])
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.get::<_, String>(0), r.get::<_, serde_json::Value>(1)))
+        .collect()
+}
+
 pub fn server_events(d: &District) -> i64 {
     crate::count(&d.url, "SELECT count(*) FROM events")
 }

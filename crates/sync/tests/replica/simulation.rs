@@ -283,16 +283,8 @@ fn ten_desks_with_faults_and_offline_stretches_end_equal_to_the_server() {
         let not_applied = events_on_server(&device, Some("no_effect")) + events_on_server(&device, Some("refused"));
         assert_eq!(status.not_applied.len() as i64, not_applied, "seed {seed}: {who} holds every outcome it was given");
         not_applied_total += not_applied;
-        let scope = if m.role == Role::Office {
-            let mut c = postgres::Client::connect(&d.url, postgres::NoTls).unwrap();
-            c.query("SELECT id, body FROM problems", &[])
-                .unwrap()
-                .into_iter()
-                .map(|r| (r.get::<_, String>(0), r.get::<_, Value>(1)))
-                .collect()
-        } else {
-            server_problems(&d, &m.unit)
-        };
+        let scope =
+            if m.role == Role::Office { crate::desk::server_all_problems(&d) } else { server_problems(&d, &m.unit) };
         assert_eq!(m.desk.problems(), scope, "seed {seed}: {who} equals the server in its scope");
     }
     assert!(authored_total > steps as i64 / 4, "seed {seed}: the desks did little ({authored_total} events)");
