@@ -47,7 +47,7 @@ pub use replica::{
 };
 pub use verify::{BrokenLink, ChainHead, VerifyReport};
 pub use verify_full::{ClockBehind, FullVerifyReport, NotAdmitted};
-pub use visits_due::UnvisitedEnterprise;
+pub use visits_due::{visit_scope, UnvisitedEnterprise};
 pub use write::{WriteError, WriteOptions, Writer};
 
 pub use taizhang_core as core;

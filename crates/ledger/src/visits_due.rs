@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use taizhang_core::chain::parse_instant;
 use taizhang_core::monitoring::pairing::{visit_overdue, VisitOverdue};
-use taizhang_core::{local_date, KeyLevel};
+use taizhang_core::{local_date, Actor, KeyLevel, Role};
 
 use crate::error::Result;
 use crate::Ledger;
@@ -24,6 +25,12 @@ pub struct UnvisitedEnterprise {
     pub paired_leader: String,
     pub last_visit: Option<NaiveDate>,
     pub overdue: VisitOverdue,
+}
+
+/// The township whose key enterprises `actor` is shown: a township official's own, everyone
+/// else's the whole district (`None`). The CLI and the window both ask here.
+pub fn visit_scope(actor: &Actor) -> Option<&str> {
+    (actor.user.role == Role::Township).then_some(actor.unit.id.as_str())
 }
 
 impl Ledger {
@@ -47,8 +54,7 @@ impl Ledger {
         while let Some(r) = rows.next()? {
             let key_level = crate::read::parse_enum(r.get(4)?, KeyLevel::parse)?;
             let created: String = r.get(6)?;
-            let entered = DateTime::parse_from_rfc3339(&created).map(|t| local_date(t.with_timezone(&Utc)));
-            let entered = entered.unwrap_or(today);
+            let entered = parse_instant(&created).map_or(today, local_date);
             let last_visit = r.get::<_, Option<String>>(7)?.map(|d| crate::read::date(&d)).transpose()?;
             if let Some(overdue) = visit_overdue(key_level, last_visit, entered, today, &settings.key_visits) {
                 out.push(UnvisitedEnterprise {

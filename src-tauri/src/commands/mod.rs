@@ -434,8 +434,7 @@ pub fn list_visits(state: State<'_, AppState>) -> ApiResult<Vec<Visit>> {
 pub fn unvisited_key_enterprises(state: State<'_, AppState>) -> ApiResult<Vec<UnvisitedEnterprise>> {
     state.with(|o| {
         let actor = o.ledger.actor(&session_user(o)?)?;
-        let own = (actor.user.role == Role::Township).then_some(actor.unit.id);
-        Ok(o.ledger.unvisited_key_enterprises(own.as_deref(), Utc::now())?)
+        Ok(o.ledger.unvisited_key_enterprises(visit_scope(&actor), Utc::now())?)
     })
 }
 

@@ -74,15 +74,15 @@ pub fn run(g: &Globals, cmd: EnterpriseCmd) -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         EnterpriseCmd::Unvisited { township } => {
-            let township_id = match township {
-                Some(t) => Some(s.unit(&t)?.id),
+            let now = crate::input::now()?;
+            let list = match township {
+                Some(t) => s.ledger.unvisited_key_enterprises(Some(&s.unit(&t)?.id), now)?,
                 None if s.as_user.is_some() => {
                     let actor = s.actor()?;
-                    (actor.user.role == taizhang_core::Role::Township).then_some(actor.unit.id)
+                    s.ledger.unvisited_key_enterprises(taizhang_ledger::visit_scope(&actor), now)?
                 }
-                None => None,
+                None => s.ledger.unvisited_key_enterprises(None, now)?,
             };
-            let list = s.ledger.unvisited_key_enterprises(township_id.as_deref(), crate::input::now()?)?;
             print(s.json, &list, || {
                 if list.is_empty() {
                     return "没有超期未走访的重点企业\n".to_string();
