@@ -140,3 +140,19 @@ proptest! {
         prop_assert!(full.ok, "not admitted: {:?}", full.first_not_admitted);
     }
 }
+
+/// A clock's instant has nanoseconds; the log keeps microseconds. What a command folds at the
+/// moment it is recorded must be what a rebuild folds from the log: before the append folded
+/// the log's instant, every act made with a real clock (the window, the CLI without
+/// `TAIZHANG_NOW`) left the aggregates a few hundred nanoseconds from their rebuild.
+#[test]
+fn an_act_at_an_instant_with_nanoseconds_folds_as_its_rebuild() {
+    let mut f = taizhang_testsupport::ledger::district_file();
+    let now = at(2026, 3, 3) + Duration::nanoseconds(123_456_789);
+    register(&mut f.ledger, &f.district, "p-ns", now);
+    f.ledger
+        .execute("cg", &Command::ResolveLocally { problem_id: "p-ns".into(), result_text: "已解决".into() }, now)
+        .unwrap();
+    let r = f.ledger.rebuild().unwrap();
+    assert!(r.equal, "differs in {:?}", r.differing_tables);
+}

@@ -1,7 +1,7 @@
 //! Appending to the chain: the stored event, the append of one event and its fold into the
 //! projections (called only by the write path, `write.rs`, and the genesis `bootstrap`).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use taizhang_core::chain::{canonical_json, event_hash, format_instant, ChainFields, GENESIS_HASH};
@@ -92,6 +92,9 @@ pub(crate) fn append(
     now: DateTime<Utc>,
     body: &EventBody,
 ) -> Result<StoredEvent> {
+    // The log keeps instants to the microsecond (`format_instant`); the fold must see the
+    // instant the log holds, or the projections keep nanoseconds a rebuild cannot know.
+    let now = now.trunc_subsecs(6);
     let (last_seq, prev_hash): (i64, String) = tx
         .prepare_cached("SELECT device_seq, hash FROM events WHERE device_id = ?1 ORDER BY device_seq DESC LIMIT 1")?
         .query_row([device_id], |r| Ok((r.get(0)?, r.get(1)?)))
