@@ -21,6 +21,7 @@ use crate::dates::{check_decided, DateRange};
 use crate::error::DomainError;
 use crate::event::{AssignmentTerms, EventBody, EventMeta};
 use crate::model::*;
+use crate::monitoring::records::{RaisedWarning, WarningSubject};
 use crate::settings::Settings;
 use crate::workflow::{self, Context, World, MAX_SHORT};
 
@@ -425,7 +426,60 @@ fn other_event(body: &EventBody, actor: &Actor, ctx: &Context, world: &dyn World
                 .ok_or_else(|| DomainError::not_found("enterprise", &row.enterprise_id))?;
             registration_fits(number, &row.category, row.raised_on, ctx, world)
         }
+        E::IndicatorsReported { report } => {
+            as_recorded(report, &workflow::indicator_report(report, actor, ctx, world)?)
+        }
+        E::ProductionReported { report } => {
+            as_recorded(report, &workflow::production_report(report, actor, ctx, world)?)
+        }
+        E::ProjectRegistered { project } => {
+            if world.project(&project.id).is_some() {
+                return Err(DomainError::Duplicate { field: "project_id".into(), value: project.id.clone() });
+            }
+            as_recorded(project, &workflow::project(project, actor, world)?)
+        }
+        E::ProjectUpdated { project } => {
+            world.project(&project.id).ok_or_else(|| DomainError::not_found("project", &project.id))?;
+            as_recorded(project, &workflow::project(project, actor, world)?)
+        }
+        E::ProjectProgressReported { progress } => {
+            as_recorded(progress, &workflow::project_progress(progress, actor, ctx, world)?)
+        }
+        E::WarningRaised { warning } => warning_fits(warning, actor, ctx, world),
+        E::WarningHandled { handling } => as_recorded(handling, &workflow::warning_handling(handling, actor, world)?),
+        E::ProblemLinked { problem, origin } => {
+            let p = world.problem(problem).ok_or_else(|| DomainError::not_found("problem", problem))?;
+            workflow::problem_origin(origin, &p.enterprise_id, actor, world)
+        }
         _ => unreachable!("problem actions are admitted by their gate"),
+    }
+}
+
+/// A record carried as the rules record it (what `decide` would have made of it).
+fn as_recorded<T: PartialEq>(carried: &T, recorded: &T) -> Result<(), DomainError> {
+    if carried == recorded {
+        Ok(())
+    } else {
+        Err(DomainError::invalid("report", "not as the rules record it (a decided part differs)"))
+    }
+}
+
+/// A warning is one the rules raise from the report it follows, by someone answering for
+/// its subject.
+fn warning_fits(w: &RaisedWarning, actor: &Actor, ctx: &Context, world: &dyn World) -> Result<(), DomainError> {
+    workflow::may_handle_warning(w, actor, world)?;
+    let raised = match w.subject {
+        WarningSubject::Enterprise => world
+            .indicator_report(&w.subject_id, w.period)
+            .map(|r| workflow::indicator_warnings(&r, ctx, world)),
+        WarningSubject::Project => world
+            .project_progress(&w.subject_id, w.period)
+            .map(|p| workflow::project_warnings(&p, ctx, world)),
+    };
+    if raised.is_some_and(|all| all.contains(w)) {
+        Ok(())
+    } else {
+        Err(DomainError::invalid("warning", "the rules do not raise this warning from the reported figures"))
     }
 }
 

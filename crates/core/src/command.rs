@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::CalendarYear;
 use crate::import::ImportedProblem;
 use crate::model::*;
+use crate::monitoring::records::*;
 use crate::settings::Settings;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -99,6 +100,32 @@ pub enum Command {
         settings: Settings,
     },
 
+    /// 月报: a key enterprise's monthly indicators (again: a correction).
+    ReportIndicators {
+        report: IndicatorReport,
+    },
+    /// 旬报: a key enterprise's main products for one 旬.
+    ReportProduction {
+        report: ProductionReport,
+    },
+    RegisterProject {
+        project: Project,
+    },
+    UpdateProject {
+        project: Project,
+    },
+    /// 项目进度月报.
+    ReportProjectProgress {
+        progress: ProjectProgress,
+    },
+    /// What was done about a warning; with `visit`, the visit that answered it is recorded in
+    /// the same step.
+    HandleWarning {
+        handling: WarningHandling,
+        #[serde(default)]
+        visit: Option<Visit>,
+    },
+
     /// 登记. Either `enterprise_id` names an existing enterprise or `new_enterprise` creates it
     /// in the same step.
     Register {
@@ -118,6 +145,9 @@ pub enum Command {
         priority: Priority,
         #[serde(default)]
         responsible_leader: String,
+        /// The warning or project difficulty it comes from, linked both ways.
+        #[serde(default)]
+        origin: Option<ProblemOrigin>,
     },
     /// One row of an office's existing ledger (office only). Refused as a duplicate when the
     /// row's number or import key is already in the ledger.

@@ -92,6 +92,21 @@ pub fn event_dates(body: &EventBody) -> Vec<(&'static str, NaiveDate)> {
     let mut out = Vec::new();
     match body {
         E::VisitRecorded { visit } => out.push(("date", visit.date)),
+        E::IndicatorsReported { report } => out.push(("month", report.month.first_day())),
+        E::ProductionReported { report } => out.push(("month", report.month.first_day())),
+        E::ProjectProgressReported { progress } => out.push(("month", progress.month.first_day())),
+        E::WarningRaised { warning } => out.push(("month", warning.period.first_day())),
+        E::ProjectRegistered { project: p } | E::ProjectUpdated { project: p } => {
+            for (field, d) in [
+                ("planned_start", p.planned_start),
+                ("planned_finish", p.planned_finish),
+                ("actual_start", p.actual_start),
+                ("actual_finish", p.actual_finish),
+            ] {
+                out.extend(d.map(|d| (field, d)));
+            }
+        }
+        E::WarningHandled { .. } | E::ProblemLinked { .. } => {}
         E::CalendarYearSet { year } => {
             // The year itself: a schedule for a year outside the range is no use either.
             if let Some(jan1) = NaiveDate::from_ymd_opt(year.year, 1, 1) {

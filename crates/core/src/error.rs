@@ -184,6 +184,21 @@ pub enum DomainError {
     #[serde(rename = "monitoring.bad_number")]
     #[error("{field}: {text} is not a number with at most two decimals")]
     BadNumber { field: String, text: String },
+
+    /// A report for a period that has not ended yet (this month, a 旬 still running).
+    #[serde(rename = "monitoring.period_not_over")]
+    #[error("{period} has not ended yet: report it after it ends")]
+    PeriodNotOver { period: String },
+
+    /// A report for a locked period, by someone other than the office.
+    #[serde(rename = "monitoring.period_locked")]
+    #[error("the reports of {period} locked on {locked_on}: a late correction is the office's")]
+    PeriodLocked { period: String, locked_on: String },
+
+    /// What was done about a warning is recorded once.
+    #[serde(rename = "monitoring.warning_handled")]
+    #[error("warning {warning} has already been dealt with")]
+    WarningHandled { warning: String },
 }
 
 impl DomainError {
@@ -233,6 +248,9 @@ impl DomainError {
             NotKeyEnterprise { .. } => "monitoring.not_key_enterprise",
             UnknownIndicator { .. } => "monitoring.unknown_indicator",
             BadNumber { .. } => "monitoring.bad_number",
+            PeriodNotOver { .. } => "monitoring.period_not_over",
+            PeriodLocked { .. } => "monitoring.period_locked",
+            WarningHandled { .. } => "monitoring.warning_handled",
         }
     }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::CalendarYear;
 use crate::import::ImportedProblem;
 use crate::model::*;
+use crate::monitoring::records::*;
 use crate::settings::Settings;
 
 /// Version of the payload shapes below, stored with every event.
@@ -79,6 +80,34 @@ pub enum EventBody {
     },
     SettingsChanged {
         settings: Settings,
+    },
+
+    IndicatorsReported {
+        report: IndicatorReport,
+    },
+    ProductionReported {
+        report: ProductionReport,
+    },
+    ProjectRegistered {
+        project: Project,
+    },
+    ProjectUpdated {
+        project: Project,
+    },
+    ProjectProgressReported {
+        progress: ProjectProgress,
+    },
+    /// Raised by the rules as a report arrived, in the same transaction.
+    WarningRaised {
+        warning: RaisedWarning,
+    },
+    WarningHandled {
+        handling: WarningHandling,
+    },
+    /// A problem registered from a warning (which this closes) or a project's difficulties.
+    ProblemLinked {
+        problem: Id,
+        origin: ProblemOrigin,
     },
 
     ProblemRegistered {
@@ -261,6 +290,13 @@ impl EventBody {
             UserUpdated { user_id, .. } | PasswordSet { user_id, .. } => Some(user_id.clone()),
             EnterpriseCreated { enterprise } | EnterpriseUpdated { enterprise } => Some(enterprise.id.clone()),
             VisitRecorded { visit } => Some(visit.id.clone()),
+            IndicatorsReported { report } => Some(report.enterprise_id.clone()),
+            ProductionReported { report } => Some(report.enterprise_id.clone()),
+            ProjectRegistered { project } | ProjectUpdated { project } => Some(project.id.clone()),
+            ProjectProgressReported { progress } => Some(progress.project_id.clone()),
+            WarningRaised { warning } => Some(warning.id.clone()),
+            WarningHandled { handling } => Some(handling.warning_id.clone()),
+            ProblemLinked { problem, .. } => Some(problem.clone()),
             _ => None,
         }
     }

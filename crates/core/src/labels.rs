@@ -61,7 +61,10 @@ mod tests {
             Action,
             crate::monitoring::Pace,
             crate::monitoring::Xun,
-            crate::monitoring::Level
+            crate::monitoring::Level,
+            crate::monitoring::ProjectNature,
+            crate::monitoring::ProjectStage,
+            crate::monitoring::WarningSubject
         );
         // A replica's words: the device states the server gives and an event's standing with it
         // (migration 07's CHECK constraints). They travel as strings, not core enums.

@@ -23,6 +23,7 @@ pub mod import;
 pub mod labels;
 pub mod model;
 pub mod monitoring;
+pub mod monitoring_state;
 pub mod password;
 pub mod period;
 pub mod problem;

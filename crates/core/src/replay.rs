@@ -11,6 +11,9 @@ use crate::admit::{admit, AdmitContext, Verdict};
 use crate::calendar::Calendar;
 use crate::event::{EventBody, EventMeta};
 use crate::model::*;
+use crate::monitoring_state::MonitoringMemory;
+use crate::monitoring::records::{IndicatorReport, Project, ProjectProgress, RaisedWarning};
+use crate::monitoring::Month;
 use crate::problem::Problem;
 use crate::settings::Settings;
 use crate::workflow::World;
@@ -29,6 +32,7 @@ pub struct Replay {
     problem_by_import_key: HashMap<String, Id>,
     /// Highest number sequence per (year, township).
     number_seq: HashMap<(i32, Id), u32>,
+    monitoring: MonitoringMemory,
     pub calendar: Calendar,
     pub settings: Settings,
     /// Events folded so far.
@@ -123,6 +127,7 @@ impl Replay {
                 if let Some(p) = other.problem_id().and_then(|id| self.problems.get_mut(id)) {
                     p.apply(other, meta);
                 }
+                self.monitoring.apply(other);
             }
         }
         self.position += 1;
@@ -173,5 +178,17 @@ impl World for Replay {
     }
     fn next_problem_seq(&self, year: i32, township_id: &str) -> u32 {
         self.number_seq.get(&(year, township_id.to_string())).copied().unwrap_or(0) + 1
+    }
+    fn indicator_report(&self, enterprise_id: &str, month: Month) -> Option<IndicatorReport> {
+        self.monitoring.indicator_report(enterprise_id, month)
+    }
+    fn project(&self, id: &str) -> Option<Project> {
+        self.monitoring.project(id)
+    }
+    fn project_progress(&self, project_id: &str, month: Month) -> Option<ProjectProgress> {
+        self.monitoring.project_progress(project_id, month)
+    }
+    fn warning(&self, id: &str) -> Option<(RaisedWarning, bool)> {
+        self.monitoring.warning(id)
     }
 }

@@ -64,6 +64,8 @@ pub struct Settings {
     pub clock_tolerance_seconds: u32,
     /// How often key enterprises must be visited, by key level (docs/monitoring.md, "Pairing").
     pub key_visits: crate::monitoring::VisitFrequency,
+    /// Indicators, report schedule, warning thresholds and the lock day (docs/monitoring.md).
+    pub monitoring: crate::monitoring::MonitoringSettings,
 }
 
 /// Composite score = Σ weight × rate over the rates defined for the unit (weights renormalized
@@ -138,6 +140,7 @@ impl Default for Settings {
             last_year: DEFAULT_LAST_YEAR,
             clock_tolerance_seconds: DEFAULT_CLOCK_TOLERANCE_SECONDS,
             key_visits: crate::monitoring::VisitFrequency::default(),
+            monitoring: crate::monitoring::MonitoringSettings::default(),
         }
     }
 }
@@ -225,6 +228,6 @@ impl Settings {
                 return Err(DomainError::invalid("campaign_end", "the campaign ends before it starts"));
             }
         }
-        Ok(())
+        self.monitoring.validate()
     }
 }

@@ -10,6 +10,10 @@
 //! - `schedule`: when a monthly report, a 旬报 and a project report are due.
 //! - `projects`: 序时进度, completion and pace.
 //! - `warnings`: the rules (an office setting) and what they raise.
+//! - `records`: what the monitoring events carry, and the monitoring settings.
+//!
+//! The monitoring state as an in-memory fold of the events is `crate::monitoring_state` (it
+//! reads events, which sit above this module).
 //!
 //! Values are fixed point so that events carry integers (canonical JSON has no float to
 //! argue about) and every figure reproduces exactly; percentages are derived, rounded to two
@@ -18,11 +22,13 @@
 pub mod indicators;
 pub mod pairing;
 pub mod projects;
+pub mod records;
 pub mod schedule;
 pub mod warnings;
 
 pub use indicators::{Amount, IndicatorDef, Month};
 pub use pairing::{VisitFrequency, VisitOverdue};
 pub use projects::Pace;
+pub use records::*;
 pub use schedule::{ReportSchedule, Xun};
 pub use warnings::{Level, Warning, WarningRules};

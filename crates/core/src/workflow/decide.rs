@@ -7,6 +7,10 @@ use super::assignment::assignment_terms;
 use super::gate::gate;
 use super::import::decide_import;
 use super::numbering::next_number;
+use super::monitoring::{
+    indicator_report, indicator_warnings, problem_origin, production_report, project, project_progress,
+    project_warnings, warning_handling,
+};
 use super::permissions::{
     actor_may_act, may_register, may_set_password, may_update_unit, may_update_user, require_office,
     require_township_or_office, role_fits_unit,
@@ -18,6 +22,7 @@ use crate::dates::{check_decided, DateRange};
 use crate::error::DomainError;
 use crate::event::EventBody;
 use crate::model::*;
+use crate::monitoring::records::WarningHandling;
 use crate::problem::Problem;
 use crate::text::{first_look_alike, normalize_name};
 
@@ -181,6 +186,7 @@ fn decide_unchecked(
             raised_on,
             priority,
             responsible_leader,
+            origin,
         } => {
             if !matches!(actor.user.role, Role::Township | Role::Office) {
                 return Err(DomainError::forbidden(
@@ -211,6 +217,9 @@ fn decide_unchecked(
                 }
             };
             may_register(actor, &enterprise.township_id)?;
+            if let Some(o) = origin {
+                problem_origin(o, &enterprise.id, actor, world)?;
+            }
             if let Some(vid) = visit_id {
                 let v = world.visit(vid).ok_or_else(|| DomainError::not_found("visit", vid))?;
                 if v.enterprise_id != enterprise.id {
@@ -241,6 +250,58 @@ fn decide_unchecked(
                 priority: *priority,
                 responsible_leader: text("responsible_leader", responsible_leader, false, MAX_SHORT)?,
             });
+            if let Some(o) = origin {
+                events.push(E::ProblemLinked { problem: problem_id.clone(), origin: o.clone() });
+            }
+            events
+        }
+        C::ReportIndicators { report } => {
+            let report = indicator_report(report, actor, ctx, world)?;
+            let warnings = indicator_warnings(&report, ctx, world);
+            std::iter::once(E::IndicatorsReported { report })
+                .chain(warnings.into_iter().map(|warning| E::WarningRaised { warning }))
+                .collect()
+        }
+        C::ReportProduction { report } => {
+            vec![E::ProductionReported { report: production_report(report, actor, ctx, world)? }]
+        }
+        C::RegisterProject { project: p } => {
+            if world.project(&p.id).is_some() {
+                return Err(DomainError::Duplicate { field: "project_id".into(), value: p.id.clone() });
+            }
+            vec![E::ProjectRegistered { project: project(p, actor, world)? }]
+        }
+        C::UpdateProject { project: p } => {
+            world.project(&p.id).ok_or_else(|| DomainError::not_found("project", &p.id))?;
+            vec![E::ProjectUpdated { project: project(p, actor, world)? }]
+        }
+        C::ReportProjectProgress { progress } => {
+            let progress = project_progress(progress, actor, ctx, world)?;
+            let warnings = project_warnings(&progress, ctx, world);
+            std::iter::once(E::ProjectProgressReported { progress })
+                .chain(warnings.into_iter().map(|warning| E::WarningRaised { warning }))
+                .collect()
+        }
+        C::HandleWarning { handling, visit } => {
+            let mut events = Vec::new();
+            let mut handling = handling.clone();
+            if let Some(v) = visit {
+                let (w, _) = world
+                    .warning(&handling.warning_id)
+                    .ok_or_else(|| DomainError::not_found("warning", &handling.warning_id))?;
+                if v.enterprise_id != w.subject_id {
+                    return Err(DomainError::invalid("visit", "the visit is of another enterprise"));
+                }
+                events = decide_unchecked(&C::RecordVisit { visit: v.clone() }, actor, ctx, world)?;
+                handling.visit_id = Some(v.id.clone());
+                // The visit is not in the world yet: check the rest against it by hand.
+                let rest = WarningHandling { visit_id: None, ..handling.clone() };
+                warning_handling(&rest, actor, world)?;
+                handling.note = rest.note.trim().to_string();
+            } else {
+                handling = warning_handling(&handling, actor, world)?;
+            }
+            events.push(E::WarningHandled { handling });
             events
         }
         C::ImportProblem { problem } => decide_import(problem, actor, ctx, world)?,

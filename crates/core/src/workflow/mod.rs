@@ -5,12 +5,13 @@
 //! The parts, lowest first (each uses only those before it; `tests/tidy.rs` holds the order):
 //! `world` (what decisions read), `permissions` (who may act, role rules), `validation` (input
 //! checks), `numbering`, `gate` (problem actions), `assignment` (deadlines and terms), `import`
-//! (a sheet's row), `decide`.
+//! (a sheet's row), `monitoring` (the monitoring reports and their warnings), `decide`.
 
 mod assignment;
 mod decide;
 mod gate;
 mod import;
+mod monitoring;
 mod numbering;
 mod permissions;
 mod validation;
@@ -27,5 +28,9 @@ pub use world::{Context, World};
 pub(crate) use permissions::{
     may_register, may_set_password, may_update_unit, may_update_user, require_office, require_township_or_office,
     role_fits_unit,
+};
+pub(crate) use monitoring::{
+    indicator_report, indicator_warnings, may_handle_warning, problem_origin, production_report, project,
+    project_progress, project_warnings, warning_handling,
 };
 pub(crate) use validation::{active_department, not_before_today, validate_enterprise};

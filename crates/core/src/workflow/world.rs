@@ -5,6 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::calendar::Calendar;
 use crate::model::*;
+use crate::monitoring::records::{IndicatorReport, Project, ProjectProgress, RaisedWarning};
+use crate::monitoring::Month;
 use crate::problem::Problem;
 use crate::settings::Settings;
 
@@ -28,6 +30,13 @@ pub trait World {
     fn problem_id_by_import_key(&self, key: &str) -> Option<Id>;
     /// The next free sequence number for problem numbers of this year and township.
     fn next_problem_seq(&self, year: i32, township_id: &str) -> u32;
+    /// The monthly indicator report of a key enterprise, as last reported (a correction
+    /// replaces it).
+    fn indicator_report(&self, enterprise_id: &str, month: Month) -> Option<IndicatorReport>;
+    fn project(&self, id: &str) -> Option<Project>;
+    fn project_progress(&self, project_id: &str, month: Month) -> Option<ProjectProgress>;
+    /// A warning as last raised, and whether what was done about it is recorded.
+    fn warning(&self, id: &str) -> Option<(RaisedWarning, bool)>;
 }
 
 /// Time and rules in force. The core has no clock: `now` is passed in.

@@ -12,7 +12,7 @@ const GENESIS_ADMIN: &str = "user-office";
 
 /// The district's log as a ledger would hold it: a genesis (initialization, the office unit,
 /// its admin acting for itself), then every event the district's commands produced.
-fn ledger_log(d: &District) -> Vec<(EventMeta, EventBody)> {
+pub(crate) fn ledger_log(d: &District) -> Vec<(EventMeta, EventBody)> {
     let t0 = setup_time();
     let genesis = EventMeta { actor: GENESIS_ADMIN.into(), occurred_at: t0 };
     let mut log =
@@ -26,7 +26,7 @@ fn ledger_log(d: &District) -> Vec<(EventMeta, EventBody)> {
 }
 
 /// Replays a log through `admit`, returning the state and the first verdict not admitted.
-fn replay(log: &[(EventMeta, EventBody)]) -> (Replay, Option<(usize, Verdict)>) {
+pub(crate) fn replay(log: &[(EventMeta, EventBody)]) -> (Replay, Option<(usize, Verdict)>) {
     let mut r = Replay::new();
     // The fixture's calendar is the built-in one, set before anything happens.
     r.calendar = taizhang_core::calendar::Calendar::with_builtin_years();

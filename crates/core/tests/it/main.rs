@@ -6,6 +6,7 @@ mod admit;
 mod dates;
 mod escalation;
 mod figures;
+mod monitoring;
 mod names;
 mod support;
 mod workflow;

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use taizhang_core::calendar::Calendar;
 use taizhang_core::command::{AssignRequest, SupporterRequest};
+use taizhang_core::monitoring_state::MonitoringMemory;
+use taizhang_core::monitoring::{IndicatorReport, Month, Project, ProjectProgress, RaisedWarning};
 use taizhang_core::workflow::{self, Context, World};
 use taizhang_core::*;
 
@@ -50,6 +52,7 @@ pub struct MemWorld {
     pub problems: BTreeMap<String, Problem>,
     pub calendar: Calendar,
     pub settings: Settings,
+    pub monitoring: MonitoringMemory,
     pub log: Vec<(EventMeta, EventBody)>,
 }
 
@@ -63,6 +66,7 @@ impl Default for MemWorld {
             problems: BTreeMap::new(),
             calendar: Calendar::with_builtin_years(),
             settings: Settings::default(),
+            monitoring: MonitoringMemory::default(),
             log: Vec::new(),
         }
     }
@@ -117,6 +121,18 @@ impl World for MemWorld {
             .unwrap_or(0)
             + 1
     }
+    fn indicator_report(&self, enterprise_id: &str, month: Month) -> Option<IndicatorReport> {
+        self.monitoring.indicator_report(enterprise_id, month)
+    }
+    fn project(&self, id: &str) -> Option<Project> {
+        self.monitoring.project(id)
+    }
+    fn project_progress(&self, project_id: &str, month: Month) -> Option<ProjectProgress> {
+        self.monitoring.project_progress(project_id, month)
+    }
+    fn warning(&self, id: &str) -> Option<(RaisedWarning, bool)> {
+        self.monitoring.warning(id)
+    }
 }
 
 impl MemWorld {
@@ -154,10 +170,10 @@ impl MemWorld {
                 let p = Problem::from_registration(body, meta).expect("a registration");
                 assert!(self.problems.insert(p.id.clone(), p).is_none(), "problem registered twice");
             }
-            other => {
-                let pid = other.problem_id().expect("every remaining event is a problem event");
-                self.problems.get_mut(pid).expect("problem exists").apply(other, meta);
-            }
+            other => match other.problem_id() {
+                Some(pid) => self.problems.get_mut(pid).expect("problem exists").apply(other, meta),
+                None => self.monitoring.apply(other),
+            },
         }
         self.log.push((meta.clone(), body.clone()));
     }
@@ -536,6 +552,7 @@ pub mod cmds {
             raised_on,
             priority,
             responsible_leader: String::new(),
+            origin: None,
         }
     }
 

@@ -36,7 +36,7 @@ const CORE: &[Layering] = &[
             // What users ask (commands) and what happened (events).
             &["command", "event"],
             // The date range of events; the problem aggregate folded from events; the genesis.
-            &["dates", "problem", "genesis"],
+            &["dates", "problem", "genesis", "monitoring_state"],
             // Derived from a problem: lateness, countable facts.
             &["escalation", "figure_facts"],
             // Deciding commands; scorecards.
@@ -49,7 +49,7 @@ const CORE: &[Layering] = &[
     Layering {
         parent: "monitoring",
         // Amounts, months and the arithmetic; due dates and project pace; the warning rules.
-        layers: &[&["indicators", "pairing"], &["schedule", "projects"], &["warnings"]],
+        layers: &[&["indicators", "pairing"], &["schedule", "projects"], &["warnings"], &["records"]],
     },
     Layering {
         parent: "calendar",
@@ -60,7 +60,7 @@ const CORE: &[Layering] = &[
         layers: &[
             &["world", "permissions"],
             &["validation", "numbering", "gate"],
-            &["assignment", "import"],
+            &["assignment", "import", "monitoring"],
             &["decide"],
         ],
     },

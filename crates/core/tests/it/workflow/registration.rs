@@ -57,6 +57,7 @@ fn registration_can_create_the_enterprise_in_the_same_step() {
         raised_on: d(2026, 3, 1),
         priority: Priority::Normal,
         responsible_leader: "郑副区长".into(),
+        origin: None,
     };
     let events = dist.ok(T1, cmd.clone(), t);
     assert!(matches!(&events[..], [EventBody::EnterpriseCreated { .. }, EventBody::ProblemRegistered { .. }]));
@@ -99,6 +100,7 @@ fn a_township_cannot_act_on_another_townships_enterprise() {
         raised_on: d(2026, 3, 2),
         priority: Priority::Normal,
         responsible_leader: String::new(),
+        origin: None,
     };
     assert_eq!(dist.code(T2, cmd, t), "enterprise.wrong_township");
     // Record a visit, or edit the enterprise.
