@@ -81,6 +81,7 @@ fn an_act_dated_before_the_ledgers_history_is_refused_and_writes_nothing() {
                 raised_on: taizhang_core::local_date(at(2026, 3, 4)),
                 priority: Priority::Normal,
                 responsible_leader: String::new(),
+                origin: None,
             },
             at(2026, 3, 4),
         )

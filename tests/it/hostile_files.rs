@@ -74,6 +74,7 @@ fn register(l: &mut Ledger, i: usize, text: &str) -> Result<(), taizhang_ledger:
             raised_on: date_of(),
             priority: Priority::Normal,
             responsible_leader: String::new(),
+            origin: None,
         },
         at(2026, 3, 3),
     )

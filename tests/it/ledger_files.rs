@@ -304,6 +304,7 @@ fn search_finds_chinese_text_of_any_length() {
         raised_on: taizhang_core::local_date(at(2026, 3, 3)),
         priority: Priority::Normal,
         responsible_leader: String::new(),
+        origin: None,
     };
     l.execute_all("admin", &[register, Command::UpdateEnterprise { enterprise: e }], at(2026, 3, 3)).unwrap();
     assert_eq!(find(&l, "瑞丰食品"), 2);
@@ -519,6 +520,9 @@ fn a_version_2_file_is_migrated_with_nothing_lost() {
          ALTER TABLE problem_supporters DROP COLUMN clock_runs;
          DROP INDEX problems_status; CREATE INDEX problems_status ON problems (status, handling_deadline);
          DROP TABLE replica_events; DROP TABLE replica;
+         DROP TABLE problem_origins; DROP TABLE warning_actions; DROP TABLE warnings;
+         DROP TABLE project_progress; DROP TABLE projects; DROP TABLE production_reports;
+         DROP TABLE indicator_reports;
          DROP TABLE parked_bundles; ALTER TABLE enterprises DROP COLUMN paired_leader;
          PRAGMA user_version = 2;",
     )

@@ -14,6 +14,7 @@ mod hostile_files;
 mod import;
 mod import_messy;
 mod ledger_files;
+mod monitoring;
 mod output_targets;
 mod rebuild_equivalence;
 mod replica_fold;

@@ -90,6 +90,7 @@ proptest! {
                         raised_on: today,
                         priority: Priority::ALL[i % 3],
                         responsible_leader: String::new(),
+                        origin: None,
                     }
                 }
                 Step::Assign { lead, supporter } => Command::Assign {

@@ -580,6 +580,7 @@ fn measure(
                         raised_on: today,
                         priority: Priority::Normal,
                         responsible_leader: String::new(),
+                        origin: None,
                     },
                 ),
                 (

@@ -105,6 +105,7 @@ impl Gen<'_> {
                 raised_on: reg_date - Duration::days(b.raised_offset),
                 priority: b.priority,
                 responsible_leader: b.leader.clone(),
+                origin: None,
             },
         );
 

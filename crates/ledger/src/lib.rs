@@ -15,6 +15,9 @@ pub mod figure_counts;
 pub mod figures;
 pub(crate) mod file;
 mod imports;
+mod monitoring_board;
+mod monitoring_fold;
+mod monitoring_views;
 pub mod output;
 pub mod password;
 mod project;
@@ -47,6 +50,10 @@ pub use replica::{
 };
 pub use verify::{BrokenLink, ChainHead, VerifyReport};
 pub use verify_full::{ClockBehind, FullVerifyReport, NotAdmitted};
+pub use monitoring_board::{ProjectRow, WarningAction, WarningFilter, WarningRow};
+pub use monitoring_views::{
+    KeyEnterprise, MonthlyReport, MonthlyRow, MonthlyTotal, ProductionRow, ProductionSummary, SeriesPoint,
+};
 pub use visits_due::{visit_scope, UnvisitedEnterprise};
 pub use write::{WriteError, WriteOptions, Writer};
 

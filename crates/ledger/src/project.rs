@@ -21,10 +21,17 @@ use taizhang_core::figure_facts::{fact_changes, facts_of, visit_fact, Facts};
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
-use crate::{figure_counts, read};
+use crate::{figure_counts, monitoring_fold, read};
 
 /// Projection tables, children before parents (the order to empty them in).
 pub const PROJECTION_TABLES: &[&str] = &[
+    "problem_origins",
+    "warning_actions",
+    "warnings",
+    "project_progress",
+    "projects",
+    "production_reports",
+    "indicator_reports",
     "problem_search",
     "problem_imports",
     "problem_supporters",
@@ -179,6 +186,7 @@ impl Projector {
                     h.rows_stale = true;
                     Ok(())
                 }
+                None if monitoring_fold::is_monitoring(body) => monitoring_fold::apply(conn, body, meta),
                 None => {
                     if let E::VisitRecorded { visit } = body {
                         let (k, t) = visit_fact(visit);

@@ -5,11 +5,12 @@ use std::cell::RefCell;
 
 use rusqlite::{Connection, OptionalExtension};
 use taizhang_core::workflow::World;
+use taizhang_core::monitoring::{IndicatorReport, Month, Project, ProjectProgress, RaisedWarning};
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
 use crate::project::Projector;
-use crate::read;
+use crate::{monitoring_fold, read};
 
 pub struct SqlWorld<'c> {
     conn: &'c Connection,
@@ -101,5 +102,17 @@ impl World for SqlWorld<'_> {
             )
             .and_then(|mut st| st.query_row(rusqlite::params![year, township_id], |r| r.get::<_, u32>(0)));
         self.keep(r.map(Some).map_err(LedgerError::from)).unwrap_or(1)
+    }
+    fn indicator_report(&self, enterprise_id: &str, month: Month) -> Option<IndicatorReport> {
+        self.keep(monitoring_fold::indicator_report(self.conn, enterprise_id, month))
+    }
+    fn project(&self, id: &str) -> Option<Project> {
+        self.keep(monitoring_fold::project(self.conn, id))
+    }
+    fn project_progress(&self, project_id: &str, month: Month) -> Option<ProjectProgress> {
+        self.keep(monitoring_fold::project_progress(self.conn, project_id, month))
+    }
+    fn warning(&self, id: &str) -> Option<(RaisedWarning, bool)> {
+        self.keep(monitoring_fold::warning(self.conn, id))
     }
 }

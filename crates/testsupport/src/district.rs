@@ -112,6 +112,7 @@ pub fn register(ledger: &mut Ledger, d: &District, problem_id: &str, now: DateTi
                 raised_on: taizhang_core::local_date(now),
                 priority: Priority::Normal,
                 responsible_leader: String::new(),
+                origin: None,
             },
             now,
         )

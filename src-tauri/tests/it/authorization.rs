@@ -162,6 +162,7 @@ fn base_ledger(path: &Path) {
             raised_on: local_date(t),
             priority: Priority::Normal,
             responsible_leader: String::new(),
+            origin: None,
         },
         t,
     )

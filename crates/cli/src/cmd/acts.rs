@@ -327,6 +327,7 @@ fn register(s: &mut Session, a: RegisterArgs) -> Result<ExitCode, CliError> {
         },
         priority: parse_enum("priority", &a.priority, Priority::parse)?,
         responsible_leader: a.leader.clone(),
+        origin: None,
     };
     let problem_id = cmd.problem_id().map(str::to_string).unwrap_or_default();
     s.ledger.execute(&actor.user.id, &cmd, now()?)?;

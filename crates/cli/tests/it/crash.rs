@@ -107,6 +107,7 @@ fn register_cmd(problem_id: String, enterprise: &str, now: DateTime<Utc>) -> Com
         raised_on: local_date(now),
         priority: Priority::Normal,
         responsible_leader: String::new(),
+        origin: None,
     }
 }
 

@@ -86,6 +86,7 @@ fn register_cmd(problem_id: &str, enterprise: &str) -> Command {
         raised_on: local_date(now()),
         priority: Priority::Normal,
         responsible_leader: String::new(),
+        origin: None,
     }
 }
 

@@ -20,6 +20,7 @@
 //! decimals.
 
 pub mod indicators;
+pub mod monthly;
 pub mod pairing;
 pub mod projects;
 pub mod records;

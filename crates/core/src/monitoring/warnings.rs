@@ -76,6 +76,36 @@ pub const RULES: &[&str] = &[
     "project_behind",
 ];
 
+/// Both catalogues' `warnings` sections, read once.
+static TEXTS: std::sync::LazyLock<[(&str, Map<String, Value>); 2]> = std::sync::LazyLock::new(|| {
+    let section = |text: &str| match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(mut m)) => match m.remove("warnings") {
+            Some(Value::Object(w)) => w,
+            _ => Map::new(),
+        },
+        _ => Map::new(),
+    };
+    [
+        ("zh-CN", section(include_str!("../../../../i18n/zh-CN.json"))),
+        ("en", section(include_str!("../../../../i18n/en.json"))),
+    ]
+});
+
+/// A warning in words (`lang`: `zh-CN` or `en`), its placeholders filled from `params`: what
+/// the CLI and the sheets print; the window fills the same catalogue entry itself.
+pub fn warning_text(lang: &str, rule: &str, params: &Map<String, Value>) -> String {
+    let template = TEXTS.iter().find(|(l, _)| *l == lang).and_then(|(_, m)| m.get(rule)).and_then(Value::as_str);
+    let Some(mut text) = template.map(str::to_string) else { return rule.to_string() };
+    for (k, v) in params {
+        let shown = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        text = text.replace(&format!("{{{k}}}"), &shown);
+    }
+    text
+}
+
 fn warning(level: Level, rule: &str, params: Value) -> Warning {
     let params = match params {
         Value::Object(m) => m,
@@ -320,6 +350,13 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_warning_reads_in_words_with_its_figures() {
+        let w = indicator_warning(&output(), &series(&[5.0, -1.0]), &WarningRules::default()).unwrap();
+        assert_eq!(warning_text("zh-CN", &w.rule, &w.params), "工业总产值 2026-02 同比 -1.0%，低于上年同期");
+        assert_eq!(warning_text("zh-CN", "no_such_rule", &w.params), "no_such_rule");
     }
 
     fn level_params(w: Option<Warning>) -> (String, Map<String, Value>) {

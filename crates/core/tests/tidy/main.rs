@@ -49,7 +49,7 @@ const CORE: &[Layering] = &[
     Layering {
         parent: "monitoring",
         // Amounts, months and the arithmetic; due dates and project pace; the warning rules.
-        layers: &[&["indicators", "pairing"], &["schedule", "projects"], &["warnings"], &["records"]],
+        layers: &[&["indicators", "pairing"], &["schedule", "projects"], &["warnings"], &["records"], &["monthly"]],
     },
     Layering {
         parent: "calendar",
@@ -75,7 +75,7 @@ const LEDGER: &[Layering] = &[
             &["error"],
             // Row readers and column encodings; password hashes; the high-water mark; import lookups;
             // whether the file is a replica.
-            &["read", "password", "clock", "imports", "replica_log"],
+            &["read", "password", "clock", "imports", "replica_log", "monitoring_fold"],
             // The figure counts projection; the per-connection context cache.
             &["figure_counts", "context"],
             // Opening and migrating files; the projector.
@@ -87,7 +87,8 @@ const LEDGER: &[Layering] = &[
             // The one write path (decide, append, project in one transaction); the full verify; backups.
             &["write", "verify_full", "backup"],
             // Queries, scorecards and reports for the screens.
-            &["queries", "figures", "report", "visits_due"],
+            &["queries", "figures", "report", "visits_due", "monitoring_views"],
+            &["monitoring_board"],
             &["export_rows"],
         ],
     },

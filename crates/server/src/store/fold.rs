@@ -3,6 +3,9 @@
 //! the other tables hold the entity as the event states it. No rule is decided here.
 
 use postgres::Transaction;
+use taizhang_core::monitoring::{
+    IndicatorReport, ProblemOrigin, ProductionReport, RaisedWarning, WarningHandling, WarningSubject,
+};
 use taizhang_core::*;
 
 use crate::error::{Result, ServerError};
@@ -111,14 +114,65 @@ fn apply_other(tx: &mut Transaction<'_>, body: &EventBody) -> Result<()> {
                 &[&v.id, &v.township_id, &v.enterprise_id, &json(v)?],
             )?;
         }
+        E::IndicatorsReported { report: r } => {
+            tx.execute(
+                "INSERT INTO indicator_reports (enterprise_id, month, body) VALUES ($1, $2, $3)
+                 ON CONFLICT (enterprise_id, month) DO UPDATE SET body = excluded.body",
+                &[&r.enterprise_id, &r.month.to_string(), &json(r)?],
+            )?;
+        }
+        // No rule reads a 旬报 back; the log holds it.
+        E::ProductionReported { .. } => {}
+        E::ProjectRegistered { project: p } | E::ProjectUpdated { project: p } => {
+            tx.execute(
+                "INSERT INTO projects (id, township_id, body) VALUES ($1, $2, $3)
+                 ON CONFLICT (id) DO UPDATE SET township_id = excluded.township_id, body = excluded.body",
+                &[&p.id, &p.township_id, &json(p)?],
+            )?;
+        }
+        E::ProjectProgressReported { progress: p } => {
+            tx.execute(
+                "INSERT INTO project_progress (project_id, month, body) VALUES ($1, $2, $3)
+                 ON CONFLICT (project_id, month) DO UPDATE SET body = excluded.body",
+                &[&p.project_id, &p.month.to_string(), &json(p)?],
+            )?;
+        }
+        E::WarningRaised { warning: w } => {
+            let township = warning_township(tx, w)?;
+            tx.execute(
+                "INSERT INTO warnings (id, township_id, body, handled) VALUES ($1, $2, $3, false)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, handled = false",
+                &[&w.id, &township, &json(w)?],
+            )?;
+        }
+        E::WarningHandled { handling: WarningHandling { warning_id: id, .. } }
+        | E::ProblemLinked { origin: ProblemOrigin::Warning { warning_id: id }, .. } => {
+            tx.execute("UPDATE warnings SET handled = true WHERE id = $1", &[id])?;
+        }
+        E::ProblemLinked { .. } => {}
         _ => return Err(ServerError::Internal("a problem event outside the problem fold".into())),
     }
     Ok(())
 }
 
+/// The township a warning's subject is in (an enterprise's, or a project's).
+fn warning_township(tx: &mut Transaction<'_>, w: &RaisedWarning) -> Result<String> {
+    let sql = match w.subject {
+        WarningSubject::Enterprise => "SELECT township_id FROM enterprises WHERE id = $1",
+        WarningSubject::Project => "SELECT township_id FROM projects WHERE id = $1",
+    };
+    tx.query_opt(sql, &[&w.subject_id])?
+        .map(|r| r.get(0))
+        .ok_or_else(|| ServerError::Internal(format!("a warning about unknown {}", w.subject_id)))
+}
+
 fn user(tx: &mut Transaction<'_>, id: &str) -> Result<User> {
     load(tx, "SELECT body FROM users WHERE id = $1", id)?
         .ok_or_else(|| ServerError::Internal(format!("applied event for unknown user {id}")))
+}
+
+fn enterprise_township(tx: &mut Transaction<'_>, id: &str) -> Result<Option<String>> {
+    Ok(tx.query_opt("SELECT township_id FROM enterprises WHERE id = $1", &[&id])?.map(|r| r.get(0)))
 }
 
 /// What a pull filters an event by: (problem, enterprise, township). A problem event names its
@@ -136,6 +190,38 @@ pub fn scope(tx: &mut Transaction<'_>, body: &EventBody) -> Result<(Option<Strin
             (None, Some(e.id.clone()), Some(e.township_id.clone()))
         }
         E::VisitRecorded { visit: v } => (None, Some(v.enterprise_id.clone()), Some(v.township_id.clone())),
+        // A key enterprise's reports and warnings go to its township (and the office).
+        E::IndicatorsReported { report: IndicatorReport { enterprise_id: e, .. } }
+        | E::ProductionReported { report: ProductionReport { enterprise_id: e, .. } } => {
+            (None, Some(e.clone()), enterprise_township(tx, e)?)
+        }
+        E::WarningRaised { warning: w } if w.subject == WarningSubject::Enterprise => {
+            (None, Some(w.subject_id.clone()), enterprise_township(tx, &w.subject_id)?)
+        }
+        E::WarningHandled { handling: h } => {
+            let row = tx.query_opt("SELECT body FROM warnings WHERE id = $1", &[&h.warning_id])?;
+            let w: Option<RaisedWarning> = row
+                .map(|r| serde_json::from_value(r.get(0)))
+                .transpose()
+                .map_err(|e| ServerError::Internal(format!("stored warning: {e}")))?;
+            match w {
+                Some(w) if w.subject == WarningSubject::Enterprise => {
+                    (None, Some(w.subject_id.clone()), enterprise_township(tx, &w.subject_id)?)
+                }
+                // A project's: district-wide, as the register is.
+                _ => (None, None, None),
+            }
+        }
+        // The register of key projects, their progress and warnings are district-wide: every
+        // unit may answer for a project (its township, its responsible department).
+        E::ProjectRegistered { .. } | E::ProjectUpdated { .. } | E::ProjectProgressReported { .. } | E::WarningRaised { .. } => {
+            (None, None, None)
+        }
+        // A problem's link travels with the problem.
+        E::ProblemLinked { problem, .. } => {
+            let row = tx.query_opt("SELECT enterprise_id, township_id FROM problems WHERE id = $1", &[problem])?;
+            (Some(problem.clone()), row.as_ref().map(|r| r.get(0)), row.as_ref().map(|r| r.get(1)))
+        }
         _ => match body.problem_id() {
             Some(pid) => {
                 let row = tx.query_opt("SELECT enterprise_id, township_id FROM problems WHERE id = $1", &[&pid])?;

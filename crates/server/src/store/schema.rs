@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (2, "append_only", include_str!("../../migrations/0002_append_only.sql")),
     (3, "parked", include_str!("../../migrations/0003_parked.sql")),
     (4, "indexes", include_str!("../../migrations/0004_indexes.sql")),
+    (5, "monitoring", include_str!("../../migrations/0005_monitoring.sql")),
 ];
 
 pub fn latest() -> i32 {

@@ -9,6 +9,7 @@ use postgres::Transaction;
 use serde::de::DeserializeOwned;
 use taizhang_core::calendar::Calendar;
 use taizhang_core::workflow::World;
+use taizhang_core::monitoring::{IndicatorReport, Month, Project, ProjectProgress, RaisedWarning};
 use taizhang_core::*;
 
 use crate::error::{Result, ServerError};
@@ -38,6 +39,18 @@ impl<'a, 't> PgWorld<'a, 't> {
     fn body<T: DeserializeOwned>(&self, sql: &str, arg: &str) -> Option<T> {
         let r = (|| {
             let row = self.tx.borrow_mut().query_opt(sql, &[&arg])?;
+            row.map(|r| {
+                serde_json::from_value(r.get(0)).map_err(|e| ServerError::Internal(format!("stored aggregate: {e}")))
+            })
+            .transpose()
+        })();
+        self.keep(r)
+    }
+
+    /// The JSONB `body` of the one row `sql` finds with `args`.
+    fn body_of<T: DeserializeOwned>(&self, sql: &str, args: &[&(dyn ToSql + Sync)]) -> Option<T> {
+        let r = (|| {
+            let row = self.tx.borrow_mut().query_opt(sql, args)?;
             row.map(|r| {
                 serde_json::from_value(r.get(0)).map_err(|e| ServerError::Internal(format!("stored aggregate: {e}")))
             })
@@ -114,6 +127,26 @@ impl World for PgWorld<'_, '_> {
             .map(|r| Some(r.get::<_, i32>(0) as u32))
             .map_err(ServerError::from);
         self.keep(r).unwrap_or(1)
+    }
+    fn indicator_report(&self, enterprise_id: &str, month: Month) -> Option<IndicatorReport> {
+        self.body_of(
+            "SELECT body FROM indicator_reports WHERE enterprise_id = $1 AND month = $2",
+            &[&enterprise_id, &month.to_string()],
+        )
+    }
+    fn project(&self, id: &str) -> Option<Project> {
+        self.body("SELECT body FROM projects WHERE id = $1", id)
+    }
+    fn project_progress(&self, project_id: &str, month: Month) -> Option<ProjectProgress> {
+        self.body_of(
+            "SELECT body FROM project_progress WHERE project_id = $1 AND month = $2",
+            &[&project_id, &month.to_string()],
+        )
+    }
+    fn warning(&self, id: &str) -> Option<(RaisedWarning, bool)> {
+        let handled = self.text("SELECT handled::text FROM warnings WHERE id = $1", &[&id])?;
+        let w = self.body("SELECT body FROM warnings WHERE id = $1", id)?;
+        Some((w, handled == "true"))
     }
 }
 

@@ -127,6 +127,7 @@ impl District {
                 raised_on: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
                 priority: Priority::Normal,
                 responsible_leader: String::new(),
+                origin: None,
             },
         );
         if let Some(lead) = lead {

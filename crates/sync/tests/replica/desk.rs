@@ -79,6 +79,7 @@ impl Desk {
                     raised_on: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
                     priority: Priority::Normal,
                     responsible_leader: String::new(),
+                    origin: None,
                 },
                 at(minutes),
             )

@@ -233,6 +233,7 @@ pub(super) fn command_seeds() -> Vec<Value> {
             raised_on: today,
             priority: Priority::Urgent,
             responsible_leader: "孙区长".into(),
+            origin: None,
         },
         Command::Register {
             problem_id: "p-new2".into(),
@@ -246,6 +247,7 @@ pub(super) fn command_seeds() -> Vec<Value> {
             raised_on: today,
             priority: Priority::Normal,
             responsible_leader: String::new(),
+            origin: None,
         },
         Command::ImportProblem { problem: imported },
         Command::ResolveLocally { problem_id: "p-reg".into(), result_text: "已就地解决".into() },

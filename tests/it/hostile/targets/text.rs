@@ -85,6 +85,7 @@ pub(super) fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError>
             raised_on: date(2026, 3, 2),
             priority: Priority::Normal,
             responsible_leader: h.into(),
+            origin: None,
         };
         refused(&mut l, "cg", register, t, "input.required")?;
         rec.refused("input.required", "white space only")?;
@@ -118,6 +119,7 @@ pub(super) fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError>
             raised_on: date(2026, 3, 2),
             priority: Priority::Normal,
             responsible_leader: String::new(),
+            origin: None,
         };
         refused(&mut l, "cg", cmd, t, "input.too_long")?;
         rec.note("text over 10,000 chars refused");
@@ -223,6 +225,7 @@ pub(super) fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError>
             raised_on: date(2026, 3, 2),
             priority: Priority::Major,
             responsible_leader: short.clone(),
+            origin: None,
         };
         exec(&mut l, "th", register, t)?;
     }
