@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::cmd::{
-    acts, bundle, calendar, demo, enterprises, exchange, figures, ledger_file, problems, settings, sync, tools, units,
-    users, visits,
+    acts, bundle, calendar, demo, enterprises, exchange, figures, ledger_file, monitoring, problems, projects, settings,
+    sync, tools, units, users, visits,
 };
 
 #[derive(Parser)]
@@ -104,6 +104,18 @@ pub enum Cmd {
     /// Visits: list, add.
     #[command(subcommand)]
     Visit(visits::VisitCmd),
+    /// Key enterprises' monthly indicators (月报): report, the month's report, one indicator's months.
+    #[command(subcommand)]
+    Indicator(monitoring::IndicatorCmd),
+    /// Key enterprises' main products (产销旬报): report a 旬, the 旬's summary.
+    #[command(subcommand)]
+    Product(monitoring::ProductCmd),
+    /// Key projects: register, monthly progress, list with 序时进度 and pace, show.
+    #[command(subcommand)]
+    Project(projects::ProjectCmd),
+    /// Early warnings (监测预警): the board, and what was done about one.
+    #[command(subcommand)]
+    Warning(projects::WarningCmd),
     /// The working-day calendar: show, set a day, import a year.
     #[command(subcommand)]
     Calendar(calendar::CalendarCmd),

@@ -72,6 +72,10 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Cmd::User(c) => users::run(g, c),
         Cmd::Enterprise(c) => enterprises::run(g, c),
         Cmd::Visit(c) => visits::run(g, c),
+        Cmd::Indicator(c) => monitoring::run_indicator(g, c),
+        Cmd::Product(c) => monitoring::run_product(g, c),
+        Cmd::Project(c) => projects::run_project(g, c),
+        Cmd::Warning(c) => projects::run_warning(g, c),
         Cmd::Calendar(c) => calendar::run(g, c),
         Cmd::Settings(c) => settings::run(g, c),
     }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use taizhang_core::cli_value::one_of;
 use taizhang_core::command::{AssignRequest, ReturnRuling, SupporterRequest};
+use taizhang_core::monitoring::{Month, ProblemOrigin};
 use taizhang_core::{
     local_date, Command, DomainError, Escalation, KeyLevel, Priority, ResultType, Satisfaction, Source,
 };
@@ -158,6 +159,25 @@ pub enum ActCmd {
     },
 }
 
+/// Where a problem being registered comes from (`--from-warning`, `--from-project`).
+fn origin(s: &Session, a: &RegisterArgs) -> Result<Option<ProblemOrigin>, CliError> {
+    Ok(match (&a.from_warning, &a.from_project, &a.from_month) {
+        (Some(w), _, _) => Some(ProblemOrigin::Warning { warning_id: w.clone() }),
+        (None, Some(p), Some(m)) => {
+            let month = Month::parse(m)?;
+            let project = s
+                .ledger
+                .projects(None, month)?
+                .into_iter()
+                .map(|r| r.project)
+                .find(|x| x.id == *p || x.name == *p)
+                .ok_or_else(|| DomainError::not_found("project", p))?;
+            Some(ProblemOrigin::Project { project_id: project.id, month })
+        }
+        _ => None,
+    })
+}
+
 #[derive(Args)]
 pub struct RegisterArgs {
     /// Existing enterprise: id, credit code or exact name.
@@ -190,6 +210,15 @@ pub struct RegisterArgs {
     leader: String,
     #[arg(long)]
     visit: Option<String>,
+    /// The warning it comes from (its id, as `warning list` shows): the warning is closed
+    /// as turned into this problem.
+    #[arg(long, conflicts_with = "from_project")]
+    from_warning: Option<String>,
+    /// The key project whose difficulties of --from-month it comes from (id or name).
+    #[arg(long, requires = "from_month")]
+    from_project: Option<String>,
+    #[arg(long, requires = "from_project")]
+    from_month: Option<String>,
 }
 
 #[derive(Args)]
@@ -327,7 +356,7 @@ fn register(s: &mut Session, a: RegisterArgs) -> Result<ExitCode, CliError> {
         },
         priority: parse_enum("priority", &a.priority, Priority::parse)?,
         responsible_leader: a.leader.clone(),
-        origin: None,
+        origin: origin(s, &a)?,
     };
     let problem_id = cmd.problem_id().map(str::to_string).unwrap_or_default();
     s.ledger.execute(&actor.user.id, &cmd, now()?)?;
