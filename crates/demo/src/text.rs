@@ -47,6 +47,8 @@ pub(crate) struct District {
 pub(crate) struct MonitoringText {
     /// Main products (name, unit) by industry.
     pub products: std::collections::BTreeMap<String, Vec<(String, String)>>,
+    /// What the office notes on the warnings its backfill of earlier months raises.
+    pub backfill_note: String,
     pub warning_notes: Vec<String>,
     pub warning_problem: ProblemText,
     pub projects: Vec<ProjectText>,
