@@ -17,6 +17,7 @@ mod busy;
 mod clocks;
 mod desk;
 mod flows;
+mod monitoring;
 mod proxy;
 mod simulation;
 
