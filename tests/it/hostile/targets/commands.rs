@@ -113,6 +113,10 @@ pub(super) fn command_fixture() -> Ledger {
         notes: "走访".into(),
     };
     run(&mut l, "cg", Command::RecordVisit { visit }, t2);
+    // Monitoring: February's figures below last year (a 黄 warning), a key project and its month.
+    run(&mut l, "cg", monitoring::indicators(&d.enterprise, 950), t2);
+    run(&mut l, "admin", Command::RegisterProject { project: monitoring::project("pr-1", &d) }, t2);
+    run(&mut l, "cg", monitoring::progress("pr-1"), t2);
     // Assigned the day before the commands run, so its objection window is still open.
     run(
         &mut l,
@@ -299,6 +303,35 @@ pub(super) fn command_seeds() -> Vec<Value> {
         Command::RequestWithdrawal { problem_id: "p-asg".into(), reason: "企业撤回".into() },
         Command::RuleWithdrawal { problem_id: "p-wd".into(), approve: false, note: "不同意".into() },
         Command::Instruct { problem_id: "p-prog".into(), text: "请抓紧".into() },
+        monitoring::indicators(&d.enterprise, 990),
+        Command::ReportProduction {
+            report: taizhang_core::monitoring::ProductionReport {
+                enterprise_id: d.enterprise.clone(),
+                month: taizhang_core::monitoring::Month::new(2026, 2).unwrap(),
+                xun: taizhang_core::monitoring::Xun::Third,
+                lines: vec![taizhang_core::monitoring::ProductLine {
+                    product: "数控机床".into(),
+                    unit: "台".into(),
+                    output: taizhang_core::monitoring::Amount(10000),
+                    sales_domestic: taizhang_core::monitoring::Amount(8000),
+                    sales_export: taizhang_core::monitoring::Amount(1000),
+                    stock: None,
+                }],
+                note: String::new(),
+                late: false,
+            },
+        },
+        Command::RegisterProject { project: monitoring::project("pr-2", &d) },
+        Command::UpdateProject { project: monitoring::project("pr-1", &d) },
+        monitoring::progress("pr-1"),
+        Command::HandleWarning {
+            handling: taizhang_core::monitoring::WarningHandling {
+                warning_id: monitoring::WARNING.replace("{e}", &d.enterprise),
+                note: "已走访".into(),
+                visit_id: None,
+            },
+            visit: None,
+        },
     ];
     cmds.iter().map(|c| serde_json::to_value(c).unwrap()).collect()
 }
@@ -359,6 +392,12 @@ pub(super) fn command_atoms() -> Vec<Value> {
     v.extend(keys(ResultType::ALL.iter().map(|k| k.key()).collect()));
     v.extend(keys(Escalation::ALL.iter().map(|k| k.key()).collect()));
     v.extend(keys(Action::ALL.iter().map(|a| a.key()).collect()));
+    {
+        use taizhang_core::monitoring::{ProjectNature, ProjectStage, Xun};
+        v.extend(keys(Xun::ALL.iter().map(|k| k.key()).collect()));
+        v.extend(keys(ProjectNature::ALL.iter().map(|k| k.key()).collect()));
+        v.extend(keys(ProjectStage::ALL.iter().map(|k| k.key()).collect()));
+    }
     v.extend(
         command_seeds()
             .into_iter()
@@ -504,5 +543,70 @@ pub(super) fn every_command_seed_is_accepted_by_someone() {
         let cmd: Command = serde_json::from_value(seed.clone()).unwrap();
         let accepted = ACTORS.iter().any(|u| command_fixture().execute(u, &cmd, now).is_ok());
         assert!(accepted, "no user may run the seed {seed}");
+    }
+}
+
+/// The monitoring commands of the fixture and the seeds.
+mod monitoring {
+    use taizhang_core::monitoring::*;
+    use taizhang_core::Command;
+
+    /// The warning the fixture's February report raises.
+    pub(super) const WARNING: &str = "indicator/{e}/2026-02/gross_output";
+
+    pub(super) fn indicators(enterprise: &str, output: i64) -> Command {
+        Command::ReportIndicators {
+            report: IndicatorReport {
+                enterprise_id: enterprise.into(),
+                month: Month::new(2026, 2).unwrap(),
+                entries: vec![IndicatorEntry {
+                    key: "gross_output".into(),
+                    value: Amount(output * 100),
+                    cumulative: None,
+                    last_year: Some(Amount(100_000)),
+                }],
+                note: String::new(),
+                late: false,
+            },
+        }
+    }
+
+    pub(super) fn project(id: &str, d: &taizhang_testsupport::District) -> Project {
+        Project {
+            id: id.into(),
+            name: format!("重点项目{id}"),
+            builder: "建设单位".into(),
+            nature: ProjectNature::New,
+            township_id: d.township.clone(),
+            total_investment: Amount(5_000_000),
+            plan_year: 2026,
+            annual_plan: Amount(1_200_000),
+            planned_start: None,
+            planned_finish: None,
+            actual_start: None,
+            actual_finish: None,
+            stage: ProjectStage::Started,
+            paired_leader: "赵区长".into(),
+            responsible_unit_id: Some(d.dept_a.clone()),
+            service_unit_id: None,
+            handler: "王工信".into(),
+            content: String::new(),
+        }
+    }
+
+    pub(super) fn progress(project: &str) -> Command {
+        Command::ReportProjectProgress {
+            progress: ProjectProgress {
+                project_id: project.into(),
+                month: Month::new(2026, 2).unwrap(),
+                invested: Amount(100_000),
+                year_to_date: None,
+                stage: None,
+                image_progress: "场地平整".into(),
+                difficulties: String::new(),
+                next_steps: String::new(),
+                late: false,
+            },
+        }
     }
 }
