@@ -65,14 +65,16 @@ fn a_district_reports_watches_and_acts_on_its_key_enterprises_and_projects() {
     assert_eq!(district.not_reported, vec!["西山新材料科技有限公司".to_string()], "never omitted");
     assert_eq!(r.totals.len(), 3, "two townships and the district");
 
-    // On 12 May: e1's three falling months (红), February's 黄 and March's 橙 still open, and
-    // e2's April report missing (due 8 May).
+    // On 12 May: e1's three falling months (红), February's 黄 and March's 橙 still open;
+    // e2's April report missing (due 8 May), and both firms' 旬报 of April's 下旬 (due 6 May).
     let now = at(2026, 5, 12);
     let open = open_rules(l, now);
     assert_eq!(
         open,
         vec![
             ("falling_months".into(), Level::Red, false),
+            ("report_missing".into(), Level::Red, true),
+            ("report_missing".into(), Level::Red, true),
             ("report_missing".into(), Level::Red, true),
             ("falling_months".into(), Level::Orange, false),
             ("yoy_negative".into(), Level::Yellow, false),
@@ -84,7 +86,9 @@ fn a_district_reports_watches_and_acts_on_its_key_enterprises_and_projects() {
     assert_eq!((red.lead_unit.as_str(), red.subject_name.as_str()), ("城关街道", "示范区恒达精密机械有限公司"));
     // 西山 sees only its own: the missing report.
     let own = l.warnings(&WarningFilter { township_id: Some(id("t2")), ..Default::default() }, now).unwrap();
-    assert_eq!(own.iter().map(|w| w.rule.as_str()).collect::<Vec<_>>(), vec!["report_missing"]);
+    assert_eq!(own.iter().map(|w| w.rule.as_str()).collect::<Vec<_>>(), vec!["report_missing"; 2]);
+    let owed: Vec<String> = own.iter().map(|w| w.params["report"].as_str().unwrap().to_string()).collect();
+    assert_eq!(owed, ["2026-04 月报", "2026-04 下旬 产销旬报"]);
 
     // The red one answered by a visit, the orange one turned into a problem.
     let visit = Visit {

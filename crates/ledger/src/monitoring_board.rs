@@ -247,6 +247,35 @@ impl Ledger {
                 }
             }
         }
+        // The latest 旬报 due before today.
+        let (mut xmonth, mut xun) = (Month::of(today), Xun::Third);
+        while schedule.xun_due(xmonth, xun, &calendar) >= today {
+            (xmonth, xun) = match xun {
+                Xun::First => (xmonth.previous(), Xun::Third),
+                Xun::Second => (xmonth, Xun::First),
+                Xun::Third => (xmonth, Xun::Second),
+            };
+        }
+        let xdue = schedule.xun_due(xmonth, xun, &calendar);
+        let reported = self.reported_xun(xmonth, xun)?;
+        for e in self.key_enterprises(filter.township_id.as_deref())? {
+            let what = format!("{xmonth} {} 产销旬报", xun.label_zh());
+            if let Some(w) = missing_report_warning(&e.name, &what, xdue, today, reported.contains(&e.enterprise_id)) {
+                let mut r = row(
+                    WarningSubject::Enterprise,
+                    &e.enterprise_id,
+                    &e.name,
+                    (&e.township_id, &e.township_name),
+                    xmonth,
+                    w,
+                    &e.paired_leader,
+                    &e.township_name,
+                    &e.steward,
+                );
+                r.id = format!("missing/{}/{xmonth}/{}", e.enterprise_id, xun.key());
+                out.push(r);
+            }
+        }
         let mut pmonth = Month::of(today).previous();
         if schedule.project_due(pmonth, &calendar) >= today {
             pmonth = pmonth.previous();
@@ -276,6 +305,13 @@ impl Ledger {
             }
         }
         Ok(out)
+    }
+
+    fn reported_xun(&self, month: Month, xun: Xun) -> Result<std::collections::BTreeSet<Id>> {
+        let mut st =
+            self.conn.prepare_cached("SELECT enterprise_id FROM production_reports WHERE month = ?1 AND xun = ?2")?;
+        let rows = st.query_map([month.to_string(), xun.key().to_string()], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn reported_subjects(&self, table: &str, month: &Month) -> Result<std::collections::BTreeSet<Id>> {

@@ -101,10 +101,18 @@ fn a_township_reports_and_the_office_watches_at_the_command_line() {
     let own = cli.ok("cg", &["indicator", "show", "--month", "2026-03"]);
     assert!(!own.contains("西山新材料"), "a township sees its own: {own}");
 
-    // On 9 April 西山's March report is overdue (due 8 April): red, listed.
+    // On 9 April 西山's March report is overdue (due 8 April): red, listed; so are both firms'
+    // 旬报 of March's 下旬 (due 2 April), none having been sent.
     cli.now = "2026-04-09T10:00:00+08:00".into();
     let board = cli.json("admin", &["warning", "list", "--open"]);
-    assert_eq!(warning_ids(&board, "report_missing").len(), 1);
+    let missing: Vec<&str> = board
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["rule"] == "report_missing")
+        .map(|w| w["params"]["report"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["2026-03 下旬 产销旬报", "2026-03 月报", "2026-03 下旬 产销旬报"], "{board}");
     let yellow = warning_ids(&board, "yoy_negative");
     let orange = warning_ids(&board, "falling_months");
     assert_eq!((yellow.len(), orange.len()), (1, 1), "{board}");
