@@ -175,6 +175,8 @@ export default {
     historyEmpty: 'No progress reported yet.',
   },
   origin: {
+    label: 'Came from',
+    warningLine: '{subject}: {text}',
     warning: 'From a monitoring warning',
     project: 'From a key project’s difficulties',
     projectLine: '{name} ({month}): {text}',

@@ -177,6 +177,8 @@ export default {
     historyEmpty: '尚无进度填报。',
   },
   origin: {
+    label: '问题出处',
+    warningLine: '{subject}：{text}',
     warning: '由监测预警转来',
     project: '由重点项目困难问题转来',
     projectLine: '{name}（{month}）：{text}',
