@@ -96,7 +96,8 @@ fn a_district_reports_watches_and_acts_on_its_key_enterprises_and_projects() {
         form: VisitForm::OnSite,
         notes: "订单下滑".into(),
     };
-    let handling = WarningHandling { warning_id: red.id.clone(), note: "已走访，对接订单".into(), visit_id: None };
+    let handling =
+        WarningHandling { warning_id: red.id.clone(), note: "已走访，对接订单".into(), visit_id: None };
     l.execute("cg", &Command::HandleWarning { handling, visit: Some(visit) }, now).unwrap();
     let orange = board.iter().find(|w| w.level == Level::Orange).unwrap().id.clone();
     let register = Command::Register {
@@ -114,16 +115,25 @@ fn a_district_reports_watches_and_acts_on_its_key_enterprises_and_projects() {
         origin: Some(ProblemOrigin::Warning { warning_id: orange.clone() }),
     };
     l.execute("cg", &register, now).unwrap();
-    assert_eq!(l.problem_origin("p-from-warning").unwrap(), Some(ProblemOrigin::Warning { warning_id: orange.clone() }));
+    assert_eq!(
+        l.problem_origin("p-from-warning").unwrap(),
+        Some(ProblemOrigin::Warning { warning_id: orange.clone() })
+    );
     let board = l.warnings(&WarningFilter::default(), now).unwrap();
     let done = board.iter().find(|w| w.id == orange).unwrap();
     assert!(!done.open);
     assert_eq!(done.actions[0].problem_id.as_deref(), Some("p-from-warning"));
     assert!(done.actions[0].note.starts_with("转为问题 "), "{:?}", done.actions[0]);
-    let err = l.execute("cg", &Command::HandleWarning {
-        handling: WarningHandling { warning_id: orange, note: "x".into(), visit_id: None },
-        visit: None,
-    }, now).unwrap_err();
+    let err = l
+        .execute(
+            "cg",
+            &Command::HandleWarning {
+                handling: WarningHandling { warning_id: orange, note: "x".into(), visit_id: None },
+                visit: None,
+            },
+            now,
+        )
+        .unwrap_err();
     assert!(err.to_string().contains("already"), "{err}");
 
     // A key project: 12,000 planned this year; 1,000 a month through April is 33.33 % against
@@ -165,7 +175,10 @@ fn a_district_reports_watches_and_acts_on_its_key_enterprises_and_projects() {
     // April's report carries the year's 4,000 (January to March were before the ledger).
     l.execute("gx", &progress(m(2026, 4), 1000.0, Some(4000.0), "主体施工"), now).unwrap();
     let row = &l.projects(None, m(2026, 4)).unwrap()[0];
-    assert_eq!((row.completion_rate, row.pace, row.responsible_unit_name.as_str()), (Some(33.33), Some(Pace::OnTrack), "工业和信息化局"));
+    assert_eq!(
+        (row.completion_rate, row.pace, row.responsible_unit_name.as_str()),
+        (Some(33.33), Some(Pace::OnTrack), "工业和信息化局")
+    );
     let events = l.execute("cg", &progress(m(2026, 6), 500.0, Some(4500.0), "钢结构安装"), at(2026, 7, 3)).unwrap();
     assert!(events.iter().any(|e| matches!(e.body().unwrap(), EventBody::WarningRaised { warning } if warning.warning.rule == "project_behind")));
     let row = &l.projects(Some(&id("t1")), m(2026, 6)).unwrap()[0];
@@ -184,12 +197,22 @@ fn a_district_reports_watches_and_acts_on_its_key_enterprises_and_projects() {
         (Xun::First, vec![line("数控机床", 100.0, 70.0, 20.0), line("加工中心", 10.0, 10.0, 0.0)]),
         (Xun::Second, vec![line("数控机床", 100.0, 90.0, 20.0)]),
     ] {
-        let report = ProductionReport { enterprise_id: id("e1"), month: m(2026, 6), xun, lines, note: String::new(), late: false };
+        let report = ProductionReport {
+            enterprise_id: id("e1"),
+            month: m(2026, 6),
+            xun,
+            lines,
+            note: String::new(),
+            late: false,
+        };
         l.execute("cg", &Command::ReportProduction { report }, at(2026, 7, 3)).unwrap();
     }
     let s = l.production_summary(m(2026, 6), Xun::Second, None).unwrap();
     assert_eq!(s.rows.len(), 1);
-    assert_eq!((s.rows[0].rate, s.rows[0].cumulative_output, s.rows[0].cumulative_rate), (Some(110.0), a(200.0), Some(100.0)));
+    assert_eq!(
+        (s.rows[0].rate, s.rows[0].cumulative_output, s.rows[0].cumulative_rate),
+        (Some(110.0), a(200.0), Some(100.0))
+    );
     assert_eq!(s.not_reported.len(), 1, "西山's e2");
 
     // A late correction: February locked on 20 March; the township may not, the office may.

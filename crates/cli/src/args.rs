@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::cmd::{
-    acts, bundle, calendar, demo, enterprises, exchange, figures, ledger_file, monitoring, problems, projects, settings,
-    sync, tools, units, users, visits,
+    acts, bundle, calendar, demo, enterprises, exchange, figures, ledger_file, monitoring, problems, projects,
+    settings, sync, tools, units, users, visits,
 };
 
 #[derive(Parser)]

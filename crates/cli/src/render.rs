@@ -142,14 +142,19 @@ pub fn problem_rows(rows: &[ProblemRow]) -> String {
                 r.township_name.clone(),
                 r.category.clone(),
                 r.status.label_zh().to_string(),
+                r.responsible_leader.clone(),
                 r.lead_unit_name.clone().unwrap_or_default(),
+                r.handler.clone().unwrap_or_default(),
                 r.handling_deadline.map(|d| d.to_string()).unwrap_or_default(),
                 lateness(&r.lateness),
                 clip(&r.description, 30),
             ]
         })
         .collect();
-    table(&["编号", "企业", "镇街", "类别", "状态", "牵头单位", "办理时限", "督办", "问题"], &body)
+    table(
+        &["编号", "企业", "镇街", "类别", "状态", "负责领导", "牵头单位", "承办人", "办理时限", "督办", "问题"],
+        &body,
+    )
 }
 
 fn pct(r: Option<f64>) -> String {

@@ -469,12 +469,12 @@ fn as_recorded<T: PartialEq>(carried: &T, recorded: &T) -> Result<(), DomainErro
 fn warning_fits(w: &RaisedWarning, actor: &Actor, ctx: &Context, world: &dyn World) -> Result<(), DomainError> {
     workflow::may_handle_warning(w, actor, world)?;
     let raised = match w.subject {
-        WarningSubject::Enterprise => world
-            .indicator_report(&w.subject_id, w.period)
-            .map(|r| workflow::indicator_warnings(&r, ctx, world)),
-        WarningSubject::Project => world
-            .project_progress(&w.subject_id, w.period)
-            .map(|p| workflow::project_warnings(&p, ctx, world)),
+        WarningSubject::Enterprise => {
+            world.indicator_report(&w.subject_id, w.period).map(|r| workflow::indicator_warnings(&r, ctx, world))
+        }
+        WarningSubject::Project => {
+            world.project_progress(&w.subject_id, w.period).map(|p| workflow::project_warnings(&p, ctx, world))
+        }
     };
     if raised.is_some_and(|all| all.contains(w)) {
         Ok(())

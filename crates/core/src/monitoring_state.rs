@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
-use crate::monitoring::records::*;
-use crate::monitoring::Month;
 use crate::event::EventBody;
 use crate::model::Id;
+use crate::monitoring::records::*;
+use crate::monitoring::Month;
 
 #[derive(Debug, Clone, Default)]
 pub struct MonitoringMemory {

@@ -15,6 +15,7 @@ use crate::anchors::ANCHORS;
 use crate::clock::{Clock, Scheduled};
 use crate::days::{instant, Days};
 use crate::draw::{credit_code, pick_weighted, Dept, Ent, Gen, Town};
+use crate::monitoring::{self, KeyEnt};
 use crate::text::DISTRICT;
 use crate::{DemoOptions, DemoReport};
 
@@ -171,6 +172,35 @@ fn generate_district(
         setup.push((by, Command::CreateEnterprise { enterprise: e }));
     }
 
+    // --- Key enterprises and key projects: the office's backfill of the months before the
+    // history on the first morning; the rest on the clock below ------------------------------
+    let key_ents: Vec<KeyEnt> = setup
+        .iter()
+        .filter_map(|(_, c)| match c {
+            Command::CreateEnterprise { enterprise: e } if e.key_level.is_key() => Some(KeyEnt {
+                id: e.id.clone(),
+                town: gen.towns.iter().position(|t| t.id == e.township_id).expect("a demo township"),
+                industry: e.industry.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let monitoring = monitoring::script(&monitoring::Inputs {
+        ents: &key_ents,
+        towns: &gen.towns,
+        depts: &gen.depts,
+        leaders: text.leaders.iter().map(|p| p.name.clone()).collect(),
+        admin: &admin,
+        start: start_date,
+        end: opts.end,
+        calendar: &calendar,
+        settings: &settings,
+        text: &text.monitoring,
+        seed: opts.seed,
+        first_group: usize::MAX / 2,
+    });
+    setup.extend(monitoring.backfill);
+
     // --- Visits without a problem, for the coverage figures ---------------------------------
     let mut visits: Vec<(usize, String, Visit)> = Vec::new();
     let n_visits = 150 * opts.problems.max(100) / 520;
@@ -231,6 +261,9 @@ fn generate_district(
             login,
             cmd: Command::RecordVisit { visit },
         });
+    }
+    for step in monitoring.steps {
+        clock.push(step);
     }
     // The natural problems by registration day (and their draw, so a seed gives one district).
     let mut natural: Vec<(usize, usize)> =

@@ -216,9 +216,13 @@ impl Gen<'_> {
             contact: person(&mut self.rng, text),
             phone: phone(&mut self.rng),
             steward,
-            // The demo's pairing with leaders comes with its monitoring figures (issue 18 §9);
-            // drawing one here would move every later draw of the seeded district.
-            paired_leader: String::new(),
+            // Chosen without a draw, so every later draw of the seeded district stays as it
+            // was: a district leader in turn for 区级重点, the township's first official for 镇级.
+            paired_leader: match key_level {
+                KeyLevel::District => text.leaders[names.len() % text.leaders.len()].name.clone(),
+                KeyLevel::Town => self.towns[town].users[0].1.clone(),
+                KeyLevel::General => String::new(),
+            },
         }
     }
 

@@ -22,6 +22,7 @@ mod days;
 mod district;
 mod draw;
 mod fate;
+mod monitoring;
 mod plan;
 mod text;
 
@@ -36,6 +37,8 @@ pub use anchors::{Anchor, ANCHORS};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DemoOptions {
     /// Number of problems (default 520). At least about 45 are needed to show every situation.
+    /// The monitoring script registers up to two more, from a warning and from a project's
+    /// difficulty.
     pub problems: usize,
     pub seed: u64,
     /// "Now": the demo's last day. Nothing is recorded after this instant.

@@ -39,6 +39,43 @@ pub(crate) struct District {
     pub extension_reasons: Vec<String>,
     pub withdrawal_reasons: Vec<String>,
     pub phrases: Phrases,
+    pub monitoring: MonitoringText,
+}
+
+/// What the key enterprises and key projects of the demo say (`monitoring` in the data file).
+#[derive(Deserialize)]
+pub(crate) struct MonitoringText {
+    /// Main products (name, unit) by industry.
+    pub products: std::collections::BTreeMap<String, Vec<(String, String)>>,
+    /// What the office notes on the warnings its backfill of earlier months raises.
+    pub backfill_note: String,
+    pub warning_notes: Vec<String>,
+    pub warning_problem: ProblemText,
+    pub projects: Vec<ProjectText>,
+    pub progress_texts: Vec<String>,
+    pub difficulties: Vec<String>,
+    pub next_steps: Vec<String>,
+    pub project_problem: ProblemText,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ProblemText {
+    pub category: String,
+    pub description: String,
+    pub demand: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ProjectText {
+    pub name: String,
+    pub builder: String,
+    pub nature: String,
+    /// 万元
+    pub total: i64,
+    pub plan: i64,
+    /// How its year goes: ahead, on_track, behind.
+    pub pace: String,
+    pub content: String,
 }
 
 #[derive(Deserialize)]

@@ -42,6 +42,10 @@ pub use append::{new_id, redact_secrets, StoredEvent, REDACTED};
 pub use error::{LedgerError, Result};
 pub use export_rows::{ExportRow, RowSink};
 pub use file::{APPLICATION_ID, CACHE_SIZE_KIB, SCHEMA_VERSION};
+pub use monitoring_board::{ProjectRow, WarningAction, WarningFilter, WarningRow};
+pub use monitoring_views::{
+    KeyEnterprise, MonthlyReport, MonthlyRow, MonthlyTotal, ProductionRow, ProductionSummary, SeriesPoint,
+};
 pub use output::{check_output_target, OutputTarget};
 pub use queries::*;
 pub use rebuild::RebuildReport;
@@ -50,10 +54,6 @@ pub use replica::{
 };
 pub use verify::{BrokenLink, ChainHead, VerifyReport};
 pub use verify_full::{ClockBehind, FullVerifyReport, NotAdmitted};
-pub use monitoring_board::{ProjectRow, WarningAction, WarningFilter, WarningRow};
-pub use monitoring_views::{
-    KeyEnterprise, MonthlyReport, MonthlyRow, MonthlyTotal, ProductionRow, ProductionSummary, SeriesPoint,
-};
 pub use visits_due::{visit_scope, UnvisitedEnterprise};
 pub use write::{WriteError, WriteOptions, Writer};
 

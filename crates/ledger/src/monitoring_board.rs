@@ -101,7 +101,9 @@ impl Ledger {
             out.retain(|w| &w.responsible_leader == leader);
         }
         out.sort_by(|a, b| {
-            (b.open, b.level, b.period).cmp(&(a.open, a.level, a.period)).then_with(|| a.subject_name.cmp(&b.subject_name))
+            (b.open, b.level, b.period)
+                .cmp(&(a.open, a.level, a.period))
+                .then_with(|| a.subject_name.cmp(&b.subject_name))
         });
         Ok(out)
     }
@@ -124,7 +126,8 @@ impl Ledger {
             let body: String = r.get(0)?;
             let w: RaisedWarning = serde_json::from_str(&body)?;
             let open: bool = r.get(1)?;
-            let project: Option<Project> = r.get::<_, Option<String>>(8)?.map(|b| serde_json::from_str(&b)).transpose()?;
+            let project: Option<Project> =
+                r.get::<_, Option<String>>(8)?.map(|b| serde_json::from_str(&b)).transpose()?;
             let (leader, handler) = match &project {
                 Some(p) => (p.paired_leader.clone(), p.handler.clone()),
                 None => (r.get(6)?, r.get(7)?),
@@ -182,7 +185,15 @@ impl Ledger {
         let schedule = &settings.monitoring.schedule;
         let today = local_date(now);
         let mut out = Vec::new();
-        let row = |subject, id: &Id, name: &str, township: (&Id, &str), period: Month, w: Warning, leader: &str, lead: &str, handler: &str| {
+        let row = |subject,
+                   id: &Id,
+                   name: &str,
+                   township: (&Id, &str),
+                   period: Month,
+                   w: Warning,
+                   leader: &str,
+                   lead: &str,
+                   handler: &str| {
             WarningRow {
                 id: format!("missing/{id}/{period}"),
                 subject,
@@ -220,7 +231,8 @@ impl Ledger {
             let reported = self.reported_subjects("indicator_reports", &month)?;
             for e in self.key_enterprises(filter.township_id.as_deref())? {
                 let what = format!("{month} 月报");
-                if let Some(w) = missing_report_warning(&e.name, &what, due, today, reported.contains(&e.enterprise_id)) {
+                if let Some(w) = missing_report_warning(&e.name, &what, due, today, reported.contains(&e.enterprise_id))
+                {
                     out.push(row(
                         WarningSubject::Enterprise,
                         &e.enterprise_id,
@@ -246,7 +258,9 @@ impl Ledger {
             let started = p.project.planned_start.is_none_or(|d| d <= pmonth.last_day());
             let finished = p.project.stage == ProjectStage::InOperation;
             if started && !finished {
-                if let Some(w) = missing_report_warning(&p.project.name, &what, pdue, today, reported.contains(&p.project.id)) {
+                if let Some(w) =
+                    missing_report_warning(&p.project.name, &what, pdue, today, reported.contains(&p.project.id))
+                {
                     out.push(row(
                         WarningSubject::Project,
                         &p.project.id,
@@ -322,7 +336,8 @@ impl Ledger {
 
     /// A project's monthly reports, oldest first.
     pub fn project_history(&self, project_id: &str) -> Result<Vec<ProjectProgress>> {
-        let mut st = self.conn.prepare_cached("SELECT body FROM project_progress WHERE project_id = ?1 ORDER BY month")?;
+        let mut st =
+            self.conn.prepare_cached("SELECT body FROM project_progress WHERE project_id = ?1 ORDER BY month")?;
         let rows = st.query_map([project_id], |r| r.get::<_, String>(0))?;
         rows.map(|b| Ok(serde_json::from_str(&b?)?)).collect()
     }
@@ -337,7 +352,9 @@ impl Ledger {
             .optional()?;
         Ok(row.and_then(|(w, p, m)| match (w, p, m) {
             (Some(warning_id), _, _) => Some(ProblemOrigin::Warning { warning_id }),
-            (None, Some(project_id), Some(m)) => Month::parse(&m).ok().map(|month| ProblemOrigin::Project { project_id, month }),
+            (None, Some(project_id), Some(m)) => {
+                Month::parse(&m).ok().map(|month| ProblemOrigin::Project { project_id, month })
+            }
             _ => None,
         }))
     }

@@ -105,7 +105,9 @@ pub(crate) fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Re
         E::ProblemLinked { problem, origin } => {
             let (warning_id, project_id, month) = match origin {
                 ProblemOrigin::Warning { warning_id } => (Some(warning_id.clone()), None, None),
-                ProblemOrigin::Project { project_id, month } => (None, Some(project_id.clone()), Some(month.to_string())),
+                ProblemOrigin::Project { project_id, month } => {
+                    (None, Some(project_id.clone()), Some(month.to_string()))
+                }
             };
             exec(
                 conn,
@@ -113,7 +115,8 @@ pub(crate) fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Re
                 params![problem, warning_id, project_id, month],
             )?;
             if let Some(w) = warning_id {
-                let number: String = conn.query_row("SELECT number FROM problems WHERE id = ?1", [problem], |r| r.get(0))?;
+                let number: String =
+                    conn.query_row("SELECT number FROM problems WHERE id = ?1", [problem], |r| r.get(0))?;
                 exec(
                     conn,
                     "INSERT INTO warning_actions (warning_id, note, visit_id, problem_id, actor, at)
@@ -128,12 +131,20 @@ pub(crate) fn apply(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Re
     Ok(())
 }
 
-fn body<T: serde::de::DeserializeOwned>(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Option<T>> {
+fn body<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    sql: &str,
+    args: impl rusqlite::Params,
+) -> Result<Option<T>> {
     let text: Option<String> = conn.prepare_cached(sql)?.query_row(args, |r| r.get(0)).optional()?;
     Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
 }
 
-pub(crate) fn indicator_report(conn: &Connection, enterprise_id: &str, month: Month) -> Result<Option<IndicatorReport>> {
+pub(crate) fn indicator_report(
+    conn: &Connection,
+    enterprise_id: &str,
+    month: Month,
+) -> Result<Option<IndicatorReport>> {
     body(
         conn,
         "SELECT body FROM indicator_reports WHERE enterprise_id = ?1 AND month = ?2",

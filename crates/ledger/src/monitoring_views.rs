@@ -179,7 +179,8 @@ impl Ledger {
             }
         }
         let total_of = |id: Option<Id>, name: String, of: Vec<&MonthlyRow>| {
-            let figs: Vec<&[IndicatorFigures]> = of.iter().filter(|r| r.reported).map(|r| r.figures.as_slice()).collect();
+            let figs: Vec<&[IndicatorFigures]> =
+                of.iter().filter(|r| r.reported).map(|r| r.figures.as_slice()).collect();
             let figures = total_figures(&m.indicators, &figs);
             MonthlyTotal {
                 township_id: id,
@@ -271,8 +272,7 @@ impl Ledger {
             };
             for line in &this.lines {
                 let same = rs.iter().flat_map(|r| &r.lines).filter(|l| l.product == line.product);
-                let (out, sold) =
-                    same.fold((Amount::ZERO, Amount::ZERO), |(o, s), l| (o + l.output, s + l.sales()));
+                let (out, sold) = same.fold((Amount::ZERO, Amount::ZERO), |(o, s), l| (o + l.output, s + l.sales()));
                 rows.push(ProductionRow {
                     enterprise: e.clone(),
                     rate: sales_rate(Some(line.sales()), Some(line.output)),

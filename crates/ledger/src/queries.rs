@@ -44,6 +44,8 @@ pub struct ProblemFilter {
     pub withdrawal_pending: Option<bool>,
     /// Resolved items whose evaluation is recorded (ready to close) or not.
     pub evaluated: Option<bool>,
+    /// The responsible leader (负责领导), as registered: a leader's "my items".
+    pub responsible_leader: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -101,6 +103,12 @@ pub struct ProblemRow {
     pub status: Status,
     pub description: String,
     pub lead_unit_name: Option<String>,
+    /// The other two of the three levels answering for it: the responsible leader and the
+    /// lead unit's named handler (承办人), when known.
+    #[serde(default)]
+    pub responsible_leader: String,
+    #[serde(default)]
+    pub handler: Option<String>,
     pub supporter_names: Vec<String>,
     pub registered_on: NaiveDate,
     pub sign_deadline: Option<NaiveDate>,
@@ -325,6 +333,9 @@ pub(crate) fn build_where(f: &ProblemFilter, cut: &EscalationCutoffs) -> Query {
     }
     if let Some(v) = &f.enterprise_id {
         q.text("p.enterprise_id = ?", v);
+    }
+    if let Some(v) = &f.responsible_leader {
+        q.text("p.responsible_leader = ?", v);
     }
     if let Some(v) = &f.category {
         q.text("p.category = ?", v);
@@ -661,7 +672,7 @@ impl Ledger {
         let sql = format!(
             "SELECT p.id, p.number, e.name, t.name, p.category, p.priority, p.status, p.description, l.name,
                     {supporters}, p.registered_on, p.sign_deadline, p.handling_deadline, p.extension_pending, p.withdrawal_pending,
-                    p.reopen_count, p.urge_level, p.urge_count, {sync_pending}
+                    p.reopen_count, p.urge_level, p.urge_count, {sync_pending}, p.responsible_leader, p.handler
                FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
                LEFT JOIN units l ON l.id = p.lead_unit_id
              WHERE p.rowid IN (SELECT p.rowid FROM {from} {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {})
@@ -702,6 +713,8 @@ impl Ledger {
                 reopen_count: r.get(15)?,
                 lateness: lateness_of(clock.as_ref(), &cal, &cut),
                 sync_pending: r.get(18)?,
+                responsible_leader: r.get(19)?,
+                handler: r.get::<_, Option<String>>(20)?.filter(|h| !h.is_empty()),
             });
         }
         Ok(ProblemPage { total, offset: page.offset, rows: out })

@@ -4,8 +4,8 @@
 use std::cell::RefCell;
 
 use rusqlite::{Connection, OptionalExtension};
-use taizhang_core::workflow::World;
 use taizhang_core::monitoring::{IndicatorReport, Month, Project, ProjectProgress, RaisedWarning};
+use taizhang_core::workflow::World;
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};

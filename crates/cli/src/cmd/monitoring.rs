@@ -159,7 +159,8 @@ pub fn run_indicator(g: &Globals, cmd: IndicatorCmd) -> Result<ExitCode, CliErro
                     }
                 }
             }
-            let report = IndicatorReport { enterprise_id: e.id, month: Month::parse(&month)?, entries, note, late: false };
+            let report =
+                IndicatorReport { enterprise_id: e.id, month: Month::parse(&month)?, entries, note, late: false };
             s.exec(Command::ReportIndicators { report })
         }
         IndicatorCmd::Show { month, township } => {
@@ -174,9 +175,7 @@ pub fn run_indicator(g: &Globals, cmd: IndicatorCmd) -> Result<ExitCode, CliErro
                 }
                 headers.push("产品销售率".into());
                 let cells = |f: &[taizhang_core::monitoring::monthly::IndicatorFigures]| {
-                    f.iter()
-                        .flat_map(|x| [amount(x.value), amount(x.cumulative), pct(x.yoy)])
-                        .collect::<Vec<_>>()
+                    f.iter().flat_map(|x| [amount(x.value), amount(x.cumulative), pct(x.yoy)]).collect::<Vec<_>>()
                 };
                 let mut rows: Vec<Vec<String>> = r
                     .rows
@@ -200,7 +199,8 @@ pub fn run_indicator(g: &Globals, cmd: IndicatorCmd) -> Result<ExitCode, CliErro
                 }
                 let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
                 let due = r.due.map_or("（本月免报）".to_string(), |d| format!("应于 {d} 前报送"));
-                let mut out = format!("{} 重点企业主要经济指标月报，{due}{}\n", r.month, if r.locked { "，已锁定" } else { "" });
+                let mut out =
+                    format!("{} 重点企业主要经济指标月报，{due}{}\n", r.month, if r.locked { "，已锁定" } else { "" });
                 out.push_str(&render::table(&headers, &rows));
                 for t in r.totals.iter().filter(|t| !t.not_reported.is_empty()) {
                     out.push_str(&format!("{} 未报：{}\n", t.name, t.not_reported.join("、")));
@@ -222,7 +222,13 @@ pub fn run_indicator(g: &Globals, cmd: IndicatorCmd) -> Result<ExitCode, CliErro
                     .iter()
                     .map(|p| vec![p.month.to_string(), amount(p.value), amount(p.last_year), pct(p.yoy)])
                     .collect();
-                format!("{} {}（{}）\n{}", e.name, def.name, def.unit, render::table(&["月份", "本月", "上年同期", "同比"], &rows))
+                format!(
+                    "{} {}（{}）\n{}",
+                    e.name,
+                    def.name,
+                    def.unit,
+                    render::table(&["月份", "本月", "上年同期", "同比"], &rows)
+                )
             });
             Ok(ExitCode::SUCCESS)
         }
@@ -237,7 +243,11 @@ fn xun(text: &str) -> Result<Xun, CliError> {
 fn line(text: &str) -> Result<ProductLine, CliError> {
     let parts: Vec<&str> = text.split([',', '，']).map(str::trim).collect();
     if !(5..=6).contains(&parts.len()) {
-        return Err(DomainError::invalid("line", &format!("名称,单位,产量,国内销量,出口销量[,旬末库存], not {text:?}")).into());
+        return Err(DomainError::invalid(
+            "line",
+            &format!("名称,单位,产量,国内销量,出口销量[,旬末库存], not {text:?}"),
+        )
+        .into());
     }
     let amount = |field: &str, v: &str| Amount::parse(field, v);
     Ok(ProductLine {
@@ -256,8 +266,14 @@ pub fn run_product(g: &Globals, cmd: ProductCmd) -> Result<ExitCode, CliError> {
         ProductCmd::Report { enterprise: key, month, xun: x, lines, note } => {
             let e = enterprise(&s, &key)?;
             let lines = lines.iter().map(|l| line(l)).collect::<Result<Vec<_>, _>>()?;
-            let report =
-                ProductionReport { enterprise_id: e.id, month: Month::parse(&month)?, xun: xun(&x)?, lines, note, late: false };
+            let report = ProductionReport {
+                enterprise_id: e.id,
+                month: Month::parse(&month)?,
+                xun: xun(&x)?,
+                lines,
+                note,
+                late: false,
+            };
             s.exec(Command::ReportProduction { report })
         }
         ProductCmd::Show { month, xun: x, township } => {
@@ -282,7 +298,18 @@ pub fn run_product(g: &Globals, cmd: ProductCmd) -> Result<ExitCode, CliError> {
                         ]
                     })
                     .collect();
-                let headers = ["企业", "产品", "单位", "产量", "销量", "产销率", "旬末库存", "累计产量", "累计销量", "累计产销率"];
+                let headers = [
+                    "企业",
+                    "产品",
+                    "单位",
+                    "产量",
+                    "销量",
+                    "产销率",
+                    "旬末库存",
+                    "累计产量",
+                    "累计销量",
+                    "累计产销率",
+                ];
                 let mut out = format!("{} {} 主要产品产销旬报（应于 {} 前报送）\n", r.month, r.xun.label_zh(), r.due);
                 out.push_str(&render::table(&headers, &rows));
                 if !r.not_reported.is_empty() {

@@ -66,6 +66,9 @@ pub struct ViewArgs {
     /// Chinese text search over enterprise names and problem text.
     #[arg(long)]
     search: Option<String>,
+    /// The responsible leader (负责领导), as registered: a leader's items.
+    #[arg(long)]
+    leader: Option<String>,
     #[arg(long, value_enum, default_value = "registered")]
     sort: SortKey,
     #[arg(long)]
@@ -92,6 +95,7 @@ impl ViewArgs {
         f.deadline_from = opt_date(&a.deadline_from)?;
         f.deadline_to = opt_date(&a.deadline_to)?;
         f.text = a.search.clone();
+        f.responsible_leader = a.leader.clone();
         Ok((f, Sort { key: a.sort, descending: !a.asc }))
     }
 }

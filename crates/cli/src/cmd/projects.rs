@@ -197,7 +197,16 @@ pub fn run_project(g: &Globals, cmd: ProjectCmd) -> Result<ExitCode, CliError> {
             let project = project_of(&s, id, fields)?;
             s.exec(Command::UpdateProject { project })
         }
-        ProjectCmd::Progress { project, month, invested, year_to_date, stage, image_progress, difficulties, next_steps } => {
+        ProjectCmd::Progress {
+            project,
+            month,
+            invested,
+            year_to_date,
+            stage,
+            image_progress,
+            difficulties,
+            next_steps,
+        } => {
             let p = find_project(&s, &project)?;
             let progress = ProjectProgress {
                 project_id: p.id,
@@ -234,8 +243,19 @@ pub fn run_project(g: &Globals, cmd: ProjectCmd) -> Result<ExitCode, CliError> {
                         ]
                     })
                     .collect();
-                let headers =
-                    ["项目", "镇街", "阶段", "年度计划", "年度累计", "完成率", "序时进度", "进度", "包联领导", "责任单位", "预警"];
+                let headers = [
+                    "项目",
+                    "镇街",
+                    "阶段",
+                    "年度计划",
+                    "年度累计",
+                    "完成率",
+                    "序时进度",
+                    "进度",
+                    "包联领导",
+                    "责任单位",
+                    "预警",
+                ];
                 let month = list.first().map(|r| r.month.to_string()).unwrap_or_default();
                 format!("{month} 重点项目进度\n{}", render::table(&headers, &rows))
             });
@@ -295,7 +315,10 @@ pub fn run_warning(g: &Globals, cmd: WarningCmd) -> Result<ExitCode, CliError> {
                         ]
                     })
                     .collect();
-                render::table(&["级别", "对象", "期间", "预警", "包联领导", "责任单位", "承办人", "状态", "编号"], &rows)
+                render::table(
+                    &["级别", "对象", "期间", "预警", "包联领导", "责任单位", "承办人", "状态", "编号"],
+                    &rows,
+                )
             });
             Ok(ExitCode::SUCCESS)
         }

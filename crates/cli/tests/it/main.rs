@@ -3,6 +3,7 @@
 
 mod cli;
 mod cli_input;
+mod cli_monitoring;
 mod cli_sync;
 mod crash;
 mod two_writers;

@@ -11,6 +11,8 @@
 //! - `projects`: 序时进度, completion and pace.
 //! - `warnings`: the rules (an office setting) and what they raise.
 //! - `records`: what the monitoring events carry, and the monitoring settings.
+//! - `monthly`: the figures of the monthly report (本月, 累计, 同比, totals).
+//! - `evaluate`: which warnings a report raises as it arrives.
 //!
 //! The monitoring state as an in-memory fold of the events is `crate::monitoring_state` (it
 //! reads events, which sit above this module).
@@ -19,6 +21,7 @@
 //! argue about) and every figure reproduces exactly; percentages are derived, rounded to two
 //! decimals.
 
+pub mod evaluate;
 pub mod indicators;
 pub mod monthly;
 pub mod pairing;

@@ -54,9 +54,8 @@ pub fn enterprise_figures(
             let last_year = entry.and_then(|e| e.last_year).or_else(|| value(month.a_year_before(), &d.key));
             let (cumulative, last_year_cumulative) = if d.cumulative {
                 let c = entry.and_then(|e| e.cumulative).or_else(|| sum(&|m| value(m, &d.key), month));
-                let ly = sum(&|m| value(m, &d.key), month.a_year_before()).or_else(|| {
-                    sum(&|m| report(m).and_then(|r| r.entry(&d.key)).and_then(|e| e.last_year), month)
-                });
+                let ly = sum(&|m| value(m, &d.key), month.a_year_before())
+                    .or_else(|| sum(&|m| report(m).and_then(|r| r.entry(&d.key)).and_then(|e| e.last_year), month));
                 (c, ly)
             } else {
                 (None, None)
@@ -83,7 +82,9 @@ pub fn total_figures(defs: &[IndicatorDef], rows: &[&[IndicatorFigures]]) -> Vec
         .map(|(i, d)| {
             let col: Vec<&IndicatorFigures> = rows.iter().filter_map(|r| r.get(i)).collect();
             let total = |f: &dyn Fn(&IndicatorFigures) -> Option<Amount>| -> Option<Amount> {
-                col.iter().filter_map(|x| f(x)).fold(None, |acc: Option<Amount>, v| Some(acc.unwrap_or(Amount::ZERO) + v))
+                col.iter()
+                    .filter_map(|x| f(x))
+                    .fold(None, |acc: Option<Amount>, v| Some(acc.unwrap_or(Amount::ZERO) + v))
             };
             let paired = |this: &dyn Fn(&IndicatorFigures) -> Option<Amount>,
                           last: &dyn Fn(&IndicatorFigures) -> Option<Amount>| {
@@ -154,7 +155,10 @@ mod tests {
         let o = output(&f);
         assert_eq!((o.value, o.last_year, o.yoy), (Some(Amount(13000)), Some(Amount(12000)), Some(8.33)));
         // 150 + 130 = 280 against 330: −15.15 %.
-        assert_eq!((o.cumulative, o.last_year_cumulative, o.cumulative_yoy), (Some(Amount(28000)), Some(Amount(33000)), Some(-15.15)));
+        assert_eq!(
+            (o.cumulative, o.last_year_cumulative, o.cumulative_yoy),
+            (Some(Amount(28000)), Some(Amount(33000)), Some(-15.15))
+        );
         // Without the exemption, January's absence makes the cumulative unknown.
         let f = enterprise_figures(&defs, Month { year: 2026, month: 3 }, &reports, false);
         assert_eq!((output(&f).cumulative, output(&f).cumulative_yoy), (None, None));
@@ -170,7 +174,12 @@ mod tests {
     #[test]
     fn totals_compare_only_firms_with_both_years() {
         let defs = default_indicators();
-        let a = enterprise_figures(&defs, Month { year: 2026, month: 3 }, &[r(3, 2026, 110, None), r(3, 2025, 100, None)], true);
+        let a = enterprise_figures(
+            &defs,
+            Month { year: 2026, month: 3 },
+            &[r(3, 2026, 110, None), r(3, 2025, 100, None)],
+            true,
+        );
         let b = enterprise_figures(&defs, Month { year: 2026, month: 3 }, &[r(3, 2026, 500, None)], true);
         let t = total_figures(&defs, &[&a, &b]);
         assert_eq!((t[0].value, t[0].last_year, t[0].yoy), (Some(Amount(61000)), Some(Amount(10000)), Some(10.0)));

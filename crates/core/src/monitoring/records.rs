@@ -254,7 +254,8 @@ impl MonitoringSettings {
         }
         let mut keys = std::collections::BTreeSet::new();
         for d in &self.indicators {
-            let key_ok = !d.key.is_empty() && d.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            let key_ok =
+                !d.key.is_empty() && d.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !key_ok || !keys.insert(d.key.as_str()) {
                 return invalid("indicators", &format!("empty, malformed or duplicate key: {:?}", d.key));
             }
@@ -270,7 +271,10 @@ impl MonitoringSettings {
             return invalid("lock_day", "a month locks on or after its report is due");
         }
         if s.xun_due_working_days > 10 || s.project_due_working_days > 20 {
-            return invalid("schedule", "a report is due at most 10 (旬报) or 20 (project) working days after its period");
+            return invalid(
+                "schedule",
+                "a report is due at most 10 (旬报) or 20 (project) working days after its period",
+            );
         }
         let w = &self.warnings;
         let rates = [w.yellow_yoy_below, w.orange_yoy_below, w.red_electricity_share, w.pace_tolerance];

@@ -6,11 +6,11 @@ use chrono::Datelike;
 use super::assignment::assignment_terms;
 use super::gate::gate;
 use super::import::decide_import;
-use super::numbering::next_number;
 use super::monitoring::{
     indicator_report, indicator_warnings, problem_origin, production_report, project, project_progress,
     project_warnings, warning_handling,
 };
+use super::numbering::next_number;
 use super::permissions::{
     actor_may_act, may_register, may_set_password, may_update_unit, may_update_user, require_office,
     require_township_or_office, role_fits_unit,

@@ -25,12 +25,12 @@ pub use validation::{MAX_SHORT, MAX_TEXT};
 pub use world::{Context, World};
 
 // The rules `admit` asks again of a stored event, so there is no second copy of any.
-pub(crate) use permissions::{
-    may_register, may_set_password, may_update_unit, may_update_user, require_office, require_township_or_office,
-    role_fits_unit,
-};
 pub(crate) use monitoring::{
     indicator_report, indicator_warnings, may_handle_warning, problem_origin, production_report, project,
     project_progress, project_warnings, warning_handling,
+};
+pub(crate) use permissions::{
+    may_register, may_set_password, may_update_unit, may_update_user, require_office, require_township_or_office,
+    role_fits_unit,
 };
 pub(crate) use validation::{active_department, not_before_today, validate_enterprise};

@@ -8,11 +8,9 @@ use super::validation::{text, MAX_SHORT, MAX_TEXT};
 use super::world::{Context, World};
 use crate::error::DomainError;
 use crate::model::*;
-use crate::monitoring::indicators::{check_cumulative, check_value, Amount, Month};
+use crate::monitoring::evaluate;
+use crate::monitoring::indicators::{check_cumulative, check_value, Month};
 use crate::monitoring::records::*;
-use crate::monitoring::warnings::{
-    copied_text_warning, electricity_warning, indicator_warning, project_warning, MonthFigures, Warning,
-};
 
 /// A month that exists (an event's `Month` is not checked when it is read).
 fn real_month(m: Month) -> Result<Month, DomainError> {
@@ -38,8 +36,8 @@ fn period_open(
     }
     if actor.user.role != Role::Office {
         let next = month.next();
-        let locked_on = chrono::NaiveDate::from_ymd_opt(next.year, next.month, m.lock_day.clamp(1, 28))
-            .expect("day 1..=28 exists");
+        let locked_on =
+            chrono::NaiveDate::from_ymd_opt(next.year, next.month, m.lock_day.clamp(1, 28)).expect("day 1..=28 exists");
         return Err(DomainError::PeriodLocked { period, locked_on: locked_on.to_string() });
     }
     Ok(true)
@@ -129,7 +127,10 @@ pub(crate) fn production_report(
         let amounts = [("产量", l.output), ("国内销量", l.sales_domestic), ("出口销量", l.sales_export)];
         for (name, v) in amounts.into_iter().chain(l.stock.map(|s| ("旬末库存", s))) {
             if v.is_negative() {
-                return Err(DomainError::NegativeValue { indicator: format!("{product} {name}"), value: v.to_string() });
+                return Err(DomainError::NegativeValue {
+                    indicator: format!("{product} {name}"),
+                    value: v.to_string(),
+                });
             }
         }
         lines.push(ProductLine { product, unit: text("unit", &l.unit, true, 16)?, ..l.clone() });
@@ -165,10 +166,9 @@ pub(crate) fn project(p: &Project, actor: &Actor, world: &dyn World) -> Result<P
     if !(2000..=2099).contains(&p.plan_year) {
         return Err(DomainError::invalid("plan_year", "must be between 2000 and 2099"));
     }
-    for (field, a, b) in [
-        ("planned_finish", p.planned_start, p.planned_finish),
-        ("actual_finish", p.actual_start, p.actual_finish),
-    ] {
+    for (field, a, b) in
+        [("planned_finish", p.planned_start, p.planned_finish), ("actual_finish", p.actual_start, p.actual_finish)]
+    {
         if let (Some(a), Some(b)) = (a, b) {
             if b < a {
                 return Err(DomainError::invalid(field, "finishes before it starts"));
@@ -193,20 +193,6 @@ fn may_report_project(p: &Project, actor: &Actor) -> Result<(), DomainError> {
     require_township_or_office(actor, &p.township_id, "report_project")
 }
 
-/// The year's completed investment through `month`: entered, or the sum of the year's months
-/// (unknown when one is missing).
-fn year_to_date(world: &dyn World, this: &ProjectProgress) -> Option<Amount> {
-    if let Some(y) = this.year_to_date {
-        return Some(y);
-    }
-    let mut sum = this.invested;
-    for m in 1..this.month.month {
-        let month = Month { year: this.month.year, month: m };
-        sum = sum + world.project_progress(&this.project_id, month)?.invested;
-    }
-    Some(sum)
-}
-
 /// A project's monthly progress as recorded.
 pub(crate) fn project_progress(
     r: &ProjectProgress,
@@ -219,7 +205,9 @@ pub(crate) fn project_progress(
     let month = real_month(r.month)?;
     let late = period_open(month.to_string(), month, month.last_day(), actor, ctx)?;
     if r.invested.is_negative() {
-        return Err(DomainError::NegativeValue { indicator: "本月完成投资".into(), value: r.invested.to_string() });
+        return Err(DomainError::NegativeValue {
+            indicator: "本月完成投资".into(), value: r.invested.to_string()
+        });
     }
     if let Some(y) = r.year_to_date {
         let ytd = "年度累计完成投资";
@@ -233,7 +221,9 @@ pub(crate) fn project_progress(
         }
         if month.month > 1 {
             if let Some(prev) = world.project_progress(&r.project_id, month.previous()) {
-                if let Some(py) = year_to_date(world, &prev).filter(|py| y < *py) {
+                if let Some(py) =
+                    evaluate::year_to_date(&prev, &|m| world.project_progress(&r.project_id, m)).filter(|py| y < *py)
+                {
                     return Err(DomainError::CumulativeDecreasing {
                         indicator: ytd.into(),
                         month: month.to_string(),
@@ -257,29 +247,14 @@ pub(crate) fn project_progress(
     })
 }
 
-fn raised(
-    family: &str,
-    subject: WarningSubject,
-    subject_id: &str,
-    period: Month,
-    detail: &str,
-    w: Warning,
-) -> RaisedWarning {
-    let id = match detail {
-        "" => format!("{family}/{subject_id}/{period}"),
-        d => format!("{family}/{subject_id}/{period}/{d}"),
-    };
-    RaisedWarning { id, subject, subject_id: subject_id.to_string(), period, warning: w }
-}
-
 /// Keeps the warnings that are new, or whose finding changed since they were raised.
 fn changed(found: Vec<RaisedWarning>, world: &dyn World) -> Vec<RaisedWarning> {
     found
         .into_iter()
         .filter(|w| {
-            world.warning(&w.id).is_none_or(|(old, _)| {
-                (old.warning.level, &old.warning.rule) != (w.warning.level, &w.warning.rule)
-            })
+            world
+                .warning(&w.id)
+                .is_none_or(|(old, _)| (old.warning.level, &old.warning.rule) != (w.warning.level, &w.warning.rule))
         })
         .collect()
 }
@@ -287,66 +262,18 @@ fn changed(found: Vec<RaisedWarning>, world: &dyn World) -> Vec<RaisedWarning> {
 /// The warnings a monthly report raises as it arrives (`report` as it will be recorded; the
 /// months before it are read from the world).
 pub(crate) fn indicator_warnings(report: &IndicatorReport, ctx: &Context, world: &dyn World) -> Vec<RaisedWarning> {
-    let m = &ctx.settings.monitoring;
-    let rules = &m.warnings;
-    let eid = &report.enterprise_id;
-    let report_of = |month: Month| {
-        if month == report.month {
-            Some(report.clone())
-        } else {
-            world.indicator_report(eid, month)
-        }
-    };
-    let value_of = |month: Month, key: &str| report_of(month).and_then(|r| r.entry(key).map(|e| e.value));
-    let mut found = Vec::new();
-    let back = rules.red_falling_months.max(rules.orange_falling_months).max(1);
-    for key in &rules.watched {
-        let Some(def) = m.indicator(key) else { continue };
-        let mut series = Vec::new();
-        let mut month = report.month;
-        for _ in 0..back {
-            let this = report_of(month).and_then(|r| r.entry(key).cloned());
-            let last_year = this.as_ref().and_then(|e| e.last_year).or_else(|| value_of(month.a_year_before(), key));
-            series.push(MonthFigures { month, value: this.map(|e| e.value), last_year });
-            month = month.previous();
-        }
-        series.reverse();
-        if let Some(w) = indicator_warning(def, &series, rules) {
-            found.push(raised("indicator", WarningSubject::Enterprise, eid, report.month, key, w));
-        }
-    }
-    if m.indicator("electricity").is_some() {
-        let baseline = Month { year: report.month.year - 1, month: 12 };
-        let w = electricity_warning(
-            report.month,
-            value_of(report.month, "electricity"),
-            (baseline, value_of(baseline, "electricity")),
-            rules,
-        );
-        if let Some(w) = w {
-            found.push(raised("electricity", WarningSubject::Enterprise, eid, report.month, "", w));
-        }
-    }
+    let found = evaluate::indicator_warnings(report, &ctx.settings.monitoring, &|m| {
+        world.indicator_report(&report.enterprise_id, m)
+    });
     changed(found, world)
 }
 
 /// The warnings a project's monthly progress raises as it arrives.
 pub(crate) fn project_warnings(progress: &ProjectProgress, ctx: &Context, world: &dyn World) -> Vec<RaisedWarning> {
-    let rules = &ctx.settings.monitoring.warnings;
     let Some(p) = world.project(&progress.project_id) else { return Vec::new() };
-    let mut found = Vec::new();
-    if p.plan_year == progress.month.year {
-        if let Some(w) = year_to_date(world, progress).and_then(|y| project_warning(y, p.annual_plan, progress.month, rules)) {
-            found.push(raised("behind", WarningSubject::Project, &p.id, progress.month, "", w));
-        }
-    }
-    if let Some(last) = world.project_progress(&p.id, progress.month.previous()) {
-        let copied = copied_text_warning("形象进度", &progress.image_progress, &last.image_progress)
-            .or_else(|| copied_text_warning("存在的困难和问题", &progress.difficulties, &last.difficulties));
-        if let Some(w) = copied {
-            found.push(raised("copied", WarningSubject::Project, &p.id, progress.month, "", w));
-        }
-    }
+    let found = evaluate::project_warnings(progress, &p, &ctx.settings.monitoring.warnings, &|m| {
+        world.project_progress(&p.id, m)
+    });
     changed(found, world)
 }
 
@@ -355,7 +282,8 @@ pub(crate) fn project_warnings(progress: &ProjectProgress, ctx: &Context, world:
 pub(crate) fn may_handle_warning(w: &RaisedWarning, actor: &Actor, world: &dyn World) -> Result<(), DomainError> {
     match w.subject {
         WarningSubject::Enterprise => {
-            let e = world.enterprise(&w.subject_id).ok_or_else(|| DomainError::not_found("enterprise", &w.subject_id))?;
+            let e =
+                world.enterprise(&w.subject_id).ok_or_else(|| DomainError::not_found("enterprise", &w.subject_id))?;
             require_township_or_office(actor, &e.township_id, "handle_warning")
         }
         WarningSubject::Project => {
@@ -400,7 +328,8 @@ pub(crate) fn problem_origin(
 ) -> Result<(), DomainError> {
     match origin {
         ProblemOrigin::Warning { warning_id } => {
-            let (w, handled) = world.warning(warning_id).ok_or_else(|| DomainError::not_found("warning", warning_id))?;
+            let (w, handled) =
+                world.warning(warning_id).ok_or_else(|| DomainError::not_found("warning", warning_id))?;
             may_handle_warning(&w, actor, world)?;
             if handled {
                 return Err(DomainError::WarningHandled { warning: warning_id.clone() });

@@ -62,7 +62,10 @@ fn a_monthly_report_is_recorded_and_falling_output_raises_yellow_orange_then_red
     let feb = d.ok(T1, report(E1, month(2025, 2), 950.0, 1000.0, 100.0, 100.0), at(2025, 3, 10));
     assert_eq!(raised(&feb), vec![("indicator/e1/2025-02/gross_output".into(), Level::Yellow, "yoy_negative".into())]);
     let mar = d.ok(T1, report(E1, month(2025, 3), 990.0, 1000.0, 100.0, 100.0), at(2025, 4, 10));
-    assert_eq!(raised(&mar), vec![("indicator/e1/2025-03/gross_output".into(), Level::Orange, "falling_months".into())]);
+    assert_eq!(
+        raised(&mar),
+        vec![("indicator/e1/2025-03/gross_output".into(), Level::Orange, "falling_months".into())]
+    );
     let apr = d.ok(T1, report(E1, month(2025, 4), 999.0, 1000.0, 100.0, 100.0), at(2025, 5, 9));
     assert_eq!(raised(&apr), vec![("indicator/e1/2025-04/gross_output".into(), Level::Red, "falling_months".into())]);
     // Reported again with the same finding (a correction of another figure): not raised twice.
@@ -119,8 +122,14 @@ fn bad_reports_are_refused_and_change_nothing() {
         cmd
     };
     d.ok(T1, with_cumulative(feb, 100.0, 250.0), when);
-    assert_eq!(d.code(T1, with_cumulative(month(2025, 3), 100.0, 240.0), at(2025, 4, 9)), "monitoring.cumulative_decreasing");
-    assert_eq!(d.code(T1, with_cumulative(month(2025, 3), 300.0, 299.0), at(2025, 4, 9)), "monitoring.cumulative_decreasing");
+    assert_eq!(
+        d.code(T1, with_cumulative(month(2025, 3), 100.0, 240.0), at(2025, 4, 9)),
+        "monitoring.cumulative_decreasing"
+    );
+    assert_eq!(
+        d.code(T1, with_cumulative(month(2025, 3), 300.0, 299.0), at(2025, 4, 9)),
+        "monitoring.cumulative_decreasing"
+    );
     d.ok(T1, with_cumulative(month(2025, 3), 100.0, 350.0), at(2025, 4, 9));
     all_admitted(&d);
 }
@@ -201,7 +210,9 @@ fn a_warning_becomes_a_ledger_problem_in_one_step_linked_both_ways() {
         *origin = Some(ProblemOrigin::Warning { warning_id: id.into() });
     }
     let events = d.ok(T1, cmd.clone(), at(2025, 3, 11));
-    assert!(matches!(&events[..], [EventBody::ProblemRegistered { .. }, EventBody::ProblemLinked { problem, .. }] if problem == "p-w"));
+    assert!(
+        matches!(&events[..], [EventBody::ProblemRegistered { .. }, EventBody::ProblemLinked { problem, .. }] if problem == "p-w")
+    );
     assert_eq!(d.w.warning(id).map(|(_, done)| done), Some(true));
     // Not twice, and not for another enterprise.
     if let Command::Register { problem_id, .. } = &mut cmd {
@@ -253,7 +264,10 @@ fn progress(id: &str, m: Month, invested: f64, text: &str) -> Command {
 #[test]
 fn a_project_behind_its_time_progress_or_with_copied_text_raises_warnings() {
     let mut d = District::new();
-    assert_eq!(d.code(T1, Command::RegisterProject { project: project("pr1", 12000.0) }, at(2025, 1, 7)), "auth.forbidden");
+    assert_eq!(
+        d.code(T1, Command::RegisterProject { project: project("pr1", 12000.0) }, at(2025, 1, 7)),
+        "auth.forbidden"
+    );
     d.ok(OFFICE, Command::RegisterProject { project: project("pr1", 12000.0) }, at(2025, 1, 7));
     let mut bad = project("pr2", 60000.0);
     assert_eq!(d.code(OFFICE, Command::RegisterProject { project: bad.clone() }, at(2025, 1, 7)), "input.invalid");

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use taizhang_core::calendar::Calendar;
 use taizhang_core::command::{AssignRequest, SupporterRequest};
-use taizhang_core::monitoring_state::MonitoringMemory;
 use taizhang_core::monitoring::{IndicatorReport, Month, Project, ProjectProgress, RaisedWarning};
+use taizhang_core::monitoring_state::MonitoringMemory;
 use taizhang_core::workflow::{self, Context, World};
 use taizhang_core::*;
 

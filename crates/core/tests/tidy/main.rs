@@ -49,7 +49,13 @@ const CORE: &[Layering] = &[
     Layering {
         parent: "monitoring",
         // Amounts, months and the arithmetic; due dates and project pace; the warning rules.
-        layers: &[&["indicators", "pairing"], &["schedule", "projects"], &["warnings"], &["records"], &["monthly"]],
+        layers: &[
+            &["indicators", "pairing"],
+            &["schedule", "projects"],
+            &["warnings"],
+            &["records"],
+            &["monthly", "evaluate"],
+        ],
     },
     Layering {
         parent: "calendar",

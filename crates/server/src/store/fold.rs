@@ -214,9 +214,10 @@ pub fn scope(tx: &mut Transaction<'_>, body: &EventBody) -> Result<(Option<Strin
         }
         // The register of key projects, their progress and warnings are district-wide: every
         // unit may answer for a project (its township, its responsible department).
-        E::ProjectRegistered { .. } | E::ProjectUpdated { .. } | E::ProjectProgressReported { .. } | E::WarningRaised { .. } => {
-            (None, None, None)
-        }
+        E::ProjectRegistered { .. }
+        | E::ProjectUpdated { .. }
+        | E::ProjectProgressReported { .. }
+        | E::WarningRaised { .. } => (None, None, None),
         // A problem's link travels with the problem.
         E::ProblemLinked { problem, .. } => {
             let row = tx.query_opt("SELECT enterprise_id, township_id FROM problems WHERE id = $1", &[problem])?;

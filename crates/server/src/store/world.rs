@@ -8,8 +8,8 @@ use postgres::types::ToSql;
 use postgres::Transaction;
 use serde::de::DeserializeOwned;
 use taizhang_core::calendar::Calendar;
-use taizhang_core::workflow::World;
 use taizhang_core::monitoring::{IndicatorReport, Month, Project, ProjectProgress, RaisedWarning};
+use taizhang_core::workflow::World;
 use taizhang_core::*;
 
 use crate::error::{Result, ServerError};
