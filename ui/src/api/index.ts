@@ -241,5 +241,6 @@ export function emptyFilter(): ProblemFilter {
     extension_pending: null,
     withdrawal_pending: null,
     evaluated: null,
+    responsible_leader: null,
   }
 }
