@@ -469,6 +469,30 @@ fn one_problem_through_its_whole_life_across_users() {
     ui.click("nav-dashboard");
     std::thread::sleep(Duration::from_millis(1500));
     ui.shot("08-dashboard-office");
+    // 监测 (issue 18): the month's entry grid, the report with 未报, the warnings board, an
+    // enterprise's 24 months; then the key projects against 序时进度.
+    ui.by("warning-counts");
+    ui.click("nav-monitoring");
+    ui.wait(&format!("{} tbody tr", tid("indicator-grid")));
+    ui.shot("17-monitoring-entry");
+    ui.click("monitoring-tab-report");
+    ui.wait(&format!("{} tbody tr", tid("monthly-report")));
+    ui.by("report-not-reported");
+    ui.shot("18-monitoring-report");
+    ui.click_css(&format!("{} a.link", tid("monthly-report")));
+    ui.by("indicator-chart");
+    std::thread::sleep(Duration::from_millis(1500));
+    ui.shot("19-monitoring-chart");
+    ui.click("monitoring-tab-warnings");
+    ui.wait(&format!("{} tbody tr", tid("warnings-board")));
+    ui.shot("20-monitoring-warnings");
+    ui.click("monitoring-tab-production");
+    ui.by("production-panel");
+    std::thread::sleep(Duration::from_millis(800));
+    ui.shot("21-monitoring-production");
+    ui.click("nav-projects");
+    ui.wait(&format!("{} tbody tr", tid("projects-table")));
+    ui.shot("22-projects");
     ui.click("nav-audit");
     ui.click("audit-verify");
     let result = ui.wait(&format!("{}[data-ok]", tid("audit-result")));

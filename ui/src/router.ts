@@ -7,6 +7,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** The capability a screen needs (from SessionInfo.capabilities). */
     cap?: keyof Capabilities
+    /** Any one of these capabilities opens the screen (监测, 项目: townships, the office, leaders). */
+    anyCap?: (keyof Capabilities)[]
   }
 }
 
@@ -29,6 +31,13 @@ const routes: RouteRecordRaw[] = [
       { path: 'import', name: 'import', component: () => import('./views/ImportView.vue'), meta: { cap: 'import' } },
       { path: 'enterprises', name: 'enterprises', component: () => import('./views/EnterprisesView.vue'), meta: { cap: 'register' } },
       { path: 'visits', name: 'visits', component: () => import('./views/VisitsView.vue'), meta: { cap: 'register' } },
+      {
+        path: 'monitoring',
+        name: 'monitoring',
+        component: () => import('./views/MonitoringView.vue'),
+        meta: { anyCap: ['register', 'report'] },
+      },
+      { path: 'projects', name: 'projects', component: () => import('./views/ProjectsView.vue'), meta: { anyCap: ['register', 'report'] } },
       { path: 'admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { cap: 'administer' } },
       { path: 'calendar', name: 'calendar', component: () => import('./views/CalendarView.vue'), meta: { cap: 'administer' } },
       { path: 'settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { cap: 'administer' } },
@@ -47,5 +56,6 @@ router.beforeEach((to) => {
   if (to.name === 'signin') return true
   if (!app.session) return { name: 'signin' }
   if (to.meta.cap && !can(to.meta.cap)) return { name: 'dashboard' }
+  if (to.meta.anyCap && !to.meta.anyCap.some(can)) return { name: 'dashboard' }
   return true
 })

@@ -38,7 +38,7 @@ function session(caps: Partial<SessionInfo['capabilities']>): SessionInfo {
 function router() {
   return createRouter({
     history: createMemoryHistory(),
-    routes: ['start', 'signin', 'dashboard', 'ledger', 'register', 'inbox', 'console', 'scorecards', 'report', 'enterprises', 'visits', 'import', 'admin', 'calendar', 'settings', 'audit'].map((n) => ({
+    routes: ['start', 'signin', 'dashboard', 'ledger', 'register', 'inbox', 'console', 'scorecards', 'report', 'enterprises', 'visits', 'monitoring', 'projects', 'import', 'admin', 'calendar', 'settings', 'audit'].map((n) => ({
       path: n === 'start' ? '/' : `/${n}`,
       name: n,
       component: { template: '<div/>' },
@@ -476,6 +476,8 @@ describe('printable report', () => {
     const navs = w.findAll('nav a').map((a) => a.attributes('data-testid'))
     expect(navs).toContain('nav-report')
     expect(navs).toContain('nav-import')
+    expect(navs).toContain('nav-monitoring')
+    expect(navs).toContain('nav-projects')
     w.unmount()
     app.session = session({ handle: true })
     const v = mount(AppLayout, { global: { plugins: [ElementPlus, i18n, router()] } })
@@ -483,6 +485,9 @@ describe('printable report', () => {
     const none = v.findAll('nav a').map((a) => a.attributes('data-testid'))
     expect(none).not.toContain('nav-report')
     expect(none).not.toContain('nav-import')
+    // 监测 and 项目 are for townships, the office and leaders, not a department.
+    expect(none).not.toContain('nav-monitoring')
+    expect(none).not.toContain('nav-projects')
     v.unmount()
   })
 })

@@ -18,6 +18,8 @@ function row(number: string, level: ProblemRow['lateness']['level'], description
     status: 'in_progress',
     description,
     lead_unit_name: '工信局',
+    responsible_leader: '',
+    handler: null,
     supporter_names: [],
     registered_on: '2026-03-01',
     sign_deadline: '2026-03-03',

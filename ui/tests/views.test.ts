@@ -78,7 +78,7 @@ function router() {
       { path: '/signin', name: 'signin', component: { template: '<div/>' } },
       { path: '/dashboard', name: 'dashboard', component: { template: '<div/>' } },
       { path: '/p/:id', name: 'problem', component: { template: '<div/>' } },
-      ...['register', 'inbox', 'console', 'scorecards', 'enterprises', 'visits', 'admin', 'calendar', 'settings', 'audit'].map((n) => ({
+      ...['register', 'inbox', 'console', 'scorecards', 'enterprises', 'visits', 'monitoring', 'projects', 'admin', 'calendar', 'settings', 'audit'].map((n) => ({
         path: `/${n}`,
         name: n,
         component: { template: '<div/>' },
@@ -177,6 +177,26 @@ describe('screens on a mocked shell', () => {
     expect(w.find('[data-testid="signin-password"]').exists()).toBe(false)
     await w.get('[data-testid="signin-user-admin"]').trigger('click')
     expect(w.find('[data-testid="signin-password"]').exists()).toBe(true)
+    w.unmount()
+  })
+
+  it('problem page: where a problem came from, when from a monitoring warning', async () => {
+    app.session = session('department', { handle: true })
+    const warning = {
+      id: 'w1', subject: 'enterprise', subject_id: 'e1', subject_name: '恒达机械', township_id: 'cg', township_name: '城关街道',
+      period: { year: 2026, month: 3 }, level: 'red', rule: 'falling_months',
+      params: { indicator: '用电量', month: '2026-03', yoy: -12.5, months: 3 },
+      raised_at: '2026-04-05T02:00:00Z', open: false, computed: false, visit_task: false,
+      responsible_leader: '', lead_unit: '', handler: '', actions: [],
+    }
+    shell({ problem_detail: detail, problem_origin: { from: 'warning', warning_id: 'w1' }, warnings_board: [warning] })
+    const w = mount(ProblemView, { props: { id: 'p1' }, global: { plugins: [ElementPlus, i18n, router()] }, attachTo: document.body })
+    await flushPromises()
+    expect(calls.find((c) => c.cmd === 'problem_origin')?.args).toEqual({ problem_id: 'p1' })
+    const origin = w.get('[data-testid="problem-origin"]').text()
+    expect(origin).toContain('由监测预警转来')
+    expect(origin).toContain('红色')
+    expect(origin).toContain('恒达机械：用电量 连续 3 个月同比下降（2026-03 同比 -12.5%）')
     w.unmount()
   })
 

@@ -28,9 +28,11 @@ use crate::state::{lower_priority, AppState, ChainCheck, Open};
 
 mod backups;
 mod exchange;
+mod monitoring;
 mod sync;
 pub use backups::*;
 pub use exchange::*;
+pub use monitoring::*;
 pub use sync::*;
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]

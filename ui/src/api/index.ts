@@ -14,8 +14,10 @@ import type { ImportKind } from '../bindings/ImportKind'
 import type { ImportOptions } from '../bindings/ImportOptions'
 import type { PageRequest } from '../bindings/PageRequest'
 import type { ProblemFilter } from '../bindings/ProblemFilter'
+import type { Month } from '../bindings/Month'
 import type { Progress } from '../bindings/Progress'
 import type { Sort } from '../bindings/Sort'
+import type { Xun } from '../bindings/Xun'
 
 /** A refused or failed call: the stable `code`, the English `message` (for logs) and the
  * `params` that fill the localized message (see `errorText` in ../i18n). */
@@ -123,6 +125,27 @@ export const checkCreditCode = (code: string) => call('check_credit_code_cmd', {
 export const listVisits = () => call('list_visits')
 /** Key enterprises overdue for a visit (a township official's own township's). */
 export const unvisitedKeyEnterprises = () => call('unvisited_key_enterprises')
+// ---- monitoring (docs/monitoring.md); a township official always gets their own township ----
+/** The key enterprises of a township (null: the district). */
+export const keyEnterprises = (townshipId: string | null = null) => call('key_enterprises', { township_id: townshipId })
+/** 重点企业主要经济指标月报 of a month. */
+export const monthlyReport = (month: Month, townshipId: string | null = null) =>
+  call('monthly_report', { month, township_id: townshipId })
+/** One enterprise's indicator month by month to `to`, beside last year's. */
+export const indicatorSeries = (enterpriseId: string, key: string, to: Month, months = 24) =>
+  call('indicator_series', { enterprise_id: enterpriseId, key, to, months })
+/** The 旬报 summary of one 旬. */
+export const productionSummary = (month: Month, xun: Xun, townshipId: string | null = null) =>
+  call('production_summary', { month, xun, township_id: townshipId })
+/** The warnings board; `mine`: only those whose 包联领导 is the signed-in user. */
+export const warningsBoard = (args: { townshipId?: string | null; openOnly: boolean; mine: boolean }) =>
+  call('warnings_board', { township_id: args.townshipId ?? null, open_only: args.openOnly, mine: args.mine })
+/** The key projects with their figures as of a month. */
+export const keyProjects = (month: Month, townshipId: string | null = null) =>
+  call('key_projects', { month, township_id: townshipId })
+export const projectHistory = (projectId: string) => call('project_history', { project_id: projectId })
+/** Where a problem came from, when from a warning or a project's difficulties. */
+export const problemOrigin = (problemId: string) => call('problem_origin', { problem_id: problemId })
 export const calendarYears = () => call('calendar_years')
 export const parseCalendarYear = (text: string, format: CalendarFormat, notice: string) =>
   call('parse_calendar_year', { text, format, notice })
@@ -218,5 +241,6 @@ export function emptyFilter(): ProblemFilter {
     extension_pending: null,
     withdrawal_pending: null,
     evaluated: null,
+    responsible_leader: null,
   }
 }

@@ -23,4 +23,8 @@ supporter_unsettled: boolean, extension_pending: boolean | null, withdrawal_pend
 /**
  * Resolved items whose evaluation is recorded (ready to close) or not.
  */
-evaluated: boolean | null, };
+evaluated: boolean | null, 
+/**
+ * The responsible leader (负责领导), as registered: a leader's "my items".
+ */
+responsible_leader: string | null, };

@@ -3,7 +3,12 @@ import type { Lateness } from "./Lateness";
 import type { Priority } from "./Priority";
 import type { Status } from "./Status";
 
-export type ProblemRow = { id: string, number: string, enterprise_name: string, township_name: string, category: string, priority: Priority, status: Status, description: string, lead_unit_name: string | null, supporter_names: Array<string>, registered_on: string, sign_deadline: string | null, handling_deadline: string | null, extension_pending: boolean, withdrawal_pending: boolean, reopen_count: number, lateness: Lateness, 
+export type ProblemRow = { id: string, number: string, enterprise_name: string, township_name: string, category: string, priority: Priority, status: Status, description: string, lead_unit_name: string | null, 
+/**
+ * The other two of the three levels answering for it: the responsible leader and the
+ * lead unit's named handler (承办人), when known.
+ */
+responsible_leader: string, handler: string | null, supporter_names: Array<string>, registered_on: string, sign_deadline: string | null, handling_deadline: string | null, extension_pending: boolean, withdrawal_pending: boolean, reopen_count: number, lateness: Lateness, 
 /**
  * On a replica: events of this problem made here that wait to go up to the server (0 on a
  * standalone ledger). The list marks the row 待上传 (docs/sync.md).

@@ -20,18 +20,26 @@ import type { ImportOptions } from "./ImportOptions";
 import type { ImportOutcome } from "./ImportOutcome";
 import type { ImportPreview } from "./ImportPreview";
 import type { Inbox } from "./Inbox";
+import type { KeyEnterprise } from "./KeyEnterprise";
 import type { LedgerInfo } from "./LedgerInfo";
+import type { Month } from "./Month";
+import type { MonthlyReport } from "./MonthlyReport";
 import type { OfficeConsole } from "./OfficeConsole";
 import type { PageRequest } from "./PageRequest";
 import type { ProblemDetail } from "./ProblemDetail";
 import type { ProblemFilter } from "./ProblemFilter";
+import type { ProblemOrigin } from "./ProblemOrigin";
 import type { ProblemPage } from "./ProblemPage";
+import type { ProductionSummary } from "./ProductionSummary";
 import type { Progress } from "./Progress";
+import type { ProjectProgress } from "./ProjectProgress";
+import type { ProjectRow } from "./ProjectRow";
 import type { RebuildReport } from "./RebuildReport";
 import type { ReplicaStatus } from "./ReplicaStatus";
 import type { Report } from "./Report";
 import type { RestoreReport } from "./RestoreReport";
 import type { Scorecard } from "./Scorecard";
+import type { SeriesPoint } from "./SeriesPoint";
 import type { SessionInfo } from "./SessionInfo";
 import type { Settings } from "./Settings";
 import type { Sort } from "./Sort";
@@ -43,6 +51,8 @@ import type { UnvisitedEnterprise } from "./UnvisitedEnterprise";
 import type { UserView } from "./UserView";
 import type { VerifyReport } from "./VerifyReport";
 import type { Visit } from "./Visit";
+import type { WarningRow } from "./WarningRow";
+import type { Xun } from "./Xun";
 
 /** Every command of the desktop shell: its arguments (named as in Rust) and what it returns. */
 export type Commands = {
@@ -76,6 +86,14 @@ export type Commands = {
   check_credit_code_cmd: { args: { code: string }, returns: CreditCodeCheck },
   list_visits: { args: Record<never, never>, returns: Array<Visit> },
   unvisited_key_enterprises: { args: Record<never, never>, returns: Array<UnvisitedEnterprise> },
+  key_enterprises: { args: { township_id: string | null }, returns: Array<KeyEnterprise> },
+  monthly_report: { args: { month: Month, township_id: string | null }, returns: MonthlyReport },
+  indicator_series: { args: { enterprise_id: string, key: string, to: Month, months: number }, returns: Array<SeriesPoint> },
+  production_summary: { args: { month: Month, xun: Xun, township_id: string | null }, returns: ProductionSummary },
+  warnings_board: { args: { township_id: string | null, open_only: boolean, mine: boolean }, returns: Array<WarningRow> },
+  key_projects: { args: { month: Month, township_id: string | null }, returns: Array<ProjectRow> },
+  project_history: { args: { project_id: string }, returns: Array<ProjectProgress> },
+  problem_origin: { args: { problem_id: string }, returns: ProblemOrigin | null },
   calendar_years: { args: Record<never, never>, returns: Array<CalendarYear> },
   parse_calendar_year: { args: { text: string, format: CalendarFormat, notice: string }, returns: CalendarYear },
   get_settings: { args: Record<never, never>, returns: Settings },
@@ -131,6 +149,14 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "check_credit_code_cmd",
   "list_visits",
   "unvisited_key_enterprises",
+  "key_enterprises",
+  "monthly_report",
+  "indicator_series",
+  "production_summary",
+  "warnings_board",
+  "key_projects",
+  "project_history",
+  "problem_origin",
   "calendar_years",
   "parse_calendar_year",
   "get_settings",

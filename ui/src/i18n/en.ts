@@ -1,6 +1,7 @@
 // English. Key-for-key the same as zh-CN.ts (tested).
 
 import catalogue from '../../../i18n/en.json'
+import monitoringEn from './monitoring.en'
 import type zh from './zh-CN'
 
 const en: typeof zh = {
@@ -32,6 +33,8 @@ const en: typeof zh = {
     import: 'Import',
     report: 'Report',
     sync: 'Sync',
+    monitoring: 'Monitoring',
+    projects: 'Key projects',
   },
   common: {
     ok: 'OK',
@@ -75,7 +78,7 @@ const en: typeof zh = {
     // Status, action, role… labels: the shared catalogue's, which the CLI, exports and reports read too.
     ...catalogue.labels,
     periodKind: { xun: 'Ten days', month: 'Month', quarter: 'Quarter', year: 'Year', custom: 'Custom', campaign: 'Campaign' },
-    xun: { '1': 'Days 1–10', '2': 'Days 11–20', '3': 'Days 21–end' },
+    xun: { ...catalogue.labels.xun, '1': 'Days 1–10', '2': 'Days 11–20', '3': 'Days 21–end' },
     entity: {
       problem: 'problem',
       unit: 'unit',
@@ -306,6 +309,8 @@ const en: typeof zh = {
     resolvedSeries: 'Resolved',
     closedSeries: 'Closed',
     count: 'Count',
+    openWarnings: 'Open warnings',
+    noOpenWarnings: 'No open warnings',
   },
   ledger: {
     searchPlaceholder: 'Search number, enterprise, description, demand',
@@ -957,6 +962,7 @@ const en: typeof zh = {
       unknown: '{kind}',
     },
   },
+  ...monitoringEn,
 }
 
 export default en

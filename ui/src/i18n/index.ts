@@ -71,6 +71,12 @@ export type EnumKind =
   | 'entity'
   | 'deviceState'
   | 'eventOutcome'
+  | 'pace'
+  | 'xun'
+  | 'warningLevel'
+  | 'warningSubject'
+  | 'projectStage'
+  | 'projectNature'
 
 /** The label of an enum key (Status, Priority, Action…); the key itself if unknown. */
 export function label(kind: EnumKind, key: string | null | undefined): string {
@@ -179,6 +185,18 @@ export function errorText(err: unknown, locale: Locale = currentLocale()): strin
   const shell = SHELL_CODES[e.code]
   if (shell) return fill(UI[locale].shellErrors[shell], { message: e.message, ...e.params }, locale)
   return e.message || e.code
+}
+
+const WARNINGS: Record<Locale, Record<string, string>> = {
+  'zh-CN': zhErrors.warnings as Record<string, string>,
+  en: enErrors.warnings as Record<string, string>,
+}
+
+/** A warning in words (docs/monitoring.md, "Early warning"): the catalogue's `warnings.<rule>`
+ * filled with the figures it was raised with; the rule itself if the catalogue lacks it. */
+export function warningText(rule: string, params: Record<string, unknown>, locale: Locale = currentLocale()): string {
+  const table = WARNINGS[locale]
+  return has(table, rule) ? fill(table[rule], params, locale) : rule
 }
 
 /** The localized reason of a DomainError value (e.g. ActionCheck.error): `{code, ...fields}`. */

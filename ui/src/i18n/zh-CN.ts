@@ -2,6 +2,7 @@
 // CLI); everything else the UI says is here. Keep en.ts key-for-key identical (tested).
 
 import catalogue from '../../../i18n/zh-CN.json'
+import monitoringZh from './monitoring.zh-CN'
 
 export default {
   app: {
@@ -32,6 +33,8 @@ export default {
     import: '导入',
     report: '报表',
     sync: '同步',
+    monitoring: '监测预警',
+    projects: '重点项目',
   },
   common: {
     ok: '确定',
@@ -75,7 +78,7 @@ export default {
     // Status, action, role… labels: the shared catalogue's, which the CLI, exports and reports read too.
     ...catalogue.labels,
     periodKind: { xun: '旬', month: '月', quarter: '季度', year: '年', custom: '自定义', campaign: '服务年' },
-    xun: { '1': '上旬', '2': '中旬', '3': '下旬' },
+    xun: { ...catalogue.labels.xun, '1': '上旬', '2': '中旬', '3': '下旬' },
     entity: {
       problem: '问题',
       unit: '单位',
@@ -309,6 +312,8 @@ export default {
     resolvedSeries: '办结',
     closedSeries: '销号',
     count: '数量',
+    openWarnings: '未处置预警',
+    noOpenWarnings: '没有未处置的预警',
   },
   ledger: {
     searchPlaceholder: '搜索编号、企业名称、问题描述、诉求',
@@ -960,4 +965,5 @@ export default {
       unknown: '{kind}',
     },
   },
+  ...monitoringZh,
 }
