@@ -54,6 +54,8 @@ const enterprise = (id: string, name: string) => ({
 const fig = (key: string, value: number | null, yoy: number | null = null) => ({
   key, value, cumulative: value === null ? null : value * 3, last_year: null, last_year_cumulative: null, yoy, cumulative_yoy: null,
 })
+// What was entered: the cumulative the ledger summed (`fig`) is not among it.
+const entry = (key: string, value: number) => ({ key, value, cumulative: null, last_year: null })
 
 function report(locked = false): MonthlyReport {
   return {
@@ -66,8 +68,8 @@ function report(locked = false): MonthlyReport {
       { key: 'electricity', name: '用电量', unit: '万千瓦时', cumulative: true, may_be_negative: false },
     ],
     rows: [
-      { enterprise: enterprise('e1', '恒达机械'), reported: true, late: true, reported_at: '2026-04-21T02:00:00Z', note: '', figures: [fig('gross_output', 115000, 15), fig('electricity', 5600, -10.1)], sales_rate: 97.4 },
-      { enterprise: enterprise('e2', '华安化工'), reported: false, late: false, reported_at: null, note: '', figures: [fig('gross_output', null), fig('electricity', null)], sales_rate: null },
+      { enterprise: enterprise('e1', '恒达机械'), reported: true, late: true, reported_at: '2026-04-21T02:00:00Z', note: '', entries: [entry('gross_output', 115000), entry('electricity', 5600)], figures: [fig('gross_output', 115000, 15), fig('electricity', 5600, -10.1)], sales_rate: 97.4 },
+      { enterprise: enterprise('e2', '华安化工'), reported: false, late: false, reported_at: null, note: '', entries: [], figures: [fig('gross_output', null), fig('electricity', null)], sales_rate: null },
     ],
     totals: [
       { township_id: 'cg', name: '城关街道', enterprises: 2, reported: 1, not_reported: ['华安化工'], figures: [fig('gross_output', 115000, 15), fig('electricity', 5600, -10.1)], sales_rate: 97.4 },
@@ -166,6 +168,23 @@ describe('the indicator entry grid', () => {
         late: false,
       },
     })
+    w.unmount()
+  })
+
+  it('saves again only what was entered, never the cumulative the ledger summed', async () => {
+    shell((cmd) => (cmd === 'monthly_report' ? report() : cmd === 'execute' ? [] : null))
+    const w = mountGrid()
+    await flushPromises()
+    await w.get('[data-testid="grid-with-cumulative"] input').setValue(true)
+    await w.get('[data-testid="cell-恒达机械-electricity"]').setValue('57')
+    await w.get('[data-testid="grid-save-恒达机械"]').trigger('click')
+    await flushPromises()
+    const exec = calls.find((c) => c.cmd === 'execute')
+    const entries = (exec?.args.command as { report: { entries: unknown[] } }).report.entries
+    expect(entries).toEqual([
+      { key: 'gross_output', value: 115000, cumulative: null, last_year: null },
+      { key: 'electricity', value: 5700, cumulative: null, last_year: null },
+    ])
     w.unmount()
   })
 

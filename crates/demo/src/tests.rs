@@ -156,7 +156,7 @@ fn monitoring(ledger: &Ledger, now: DateTime<Utc>) {
     assert!(board.iter().any(|w| w.rule == "electricity_stopped"), "nobody stopped");
     let last = Month::of(local_date(now)).previous();
     let firm = &ledger.key_enterprises(None).unwrap()[0];
-    let series = ledger.indicator_series(&firm.enterprise_id, "gross_output", last.previous(), 24).unwrap();
+    let series = ledger.indicator_series(&firm.enterprise_id, "gross_output", last.previous(), 24, None).unwrap();
     assert!(series.iter().filter(|p| p.value.is_some()).count() >= 20, "{series:?}");
     assert!(series.iter().rev().take(10).filter(|p| p.yoy.is_some()).count() >= 8, "{series:?}");
     let projects = ledger.projects(None, last.previous()).unwrap();

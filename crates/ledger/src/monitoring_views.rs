@@ -38,6 +38,9 @@ pub struct MonthlyRow {
     pub late: bool,
     pub reported_at: Option<String>,
     pub note: String,
+    /// The report as entered (empty when none is in): an entry grid shows these, never a
+    /// cumulative the ledger summed, so saving the row again enters only what was entered.
+    pub entries: Vec<IndicatorEntry>,
     /// In the order of `MonthlyReport::indicators`.
     pub figures: Vec<IndicatorFigures>,
     /// 产品销售率, percent.
@@ -165,6 +168,7 @@ impl Ledger {
                     late: this.is_some_and(|r| r.late),
                     reported_at: at,
                     note: this.map(|r| r.note.clone()).unwrap_or_default(),
+                    entries: this.map(|r| r.entries.clone()).unwrap_or_default(),
                     sales_rate: product_sales_rate(&figures),
                     figures,
                     enterprise: e,
@@ -220,8 +224,20 @@ impl Ledger {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// One enterprise's indicator over the `months` months to `to`, beside last year's.
-    pub fn indicator_series(&self, enterprise_id: &str, key: &str, to: Month, months: u32) -> Result<Vec<SeriesPoint>> {
+    /// One enterprise's indicator over the `months` months to `to`, beside last year's. With
+    /// `township_id`, an enterprise of another township is not found (a township official's
+    /// scope, as every monitoring list has it).
+    pub fn indicator_series(
+        &self,
+        enterprise_id: &str,
+        key: &str,
+        to: Month,
+        months: u32,
+        township_id: Option<&str>,
+    ) -> Result<Vec<SeriesPoint>> {
+        if !self.key_enterprises(township_id)?.iter().any(|e| e.enterprise_id == enterprise_id) {
+            return Err(taizhang_core::DomainError::not_found("enterprise", enterprise_id).into());
+        }
         let mut from = to;
         for _ in 1..months.max(1) {
             from = from.previous();

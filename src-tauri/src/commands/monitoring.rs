@@ -37,7 +37,11 @@ pub fn key_enterprises(state: State<'_, AppState>, township_id: Option<String>) 
 /// 重点企业主要经济指标月报 of `month`: each enterprise, each township, the district, and who did
 /// not report.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn monthly_report(state: State<'_, AppState>, month: Month, township_id: Option<String>) -> ApiResult<MonthlyReport> {
+pub fn monthly_report(
+    state: State<'_, AppState>,
+    month: Month,
+    township_id: Option<String>,
+) -> ApiResult<MonthlyReport> {
     state.with(|o| {
         let township = scope(o, township_id)?;
         Ok(o.ledger.monthly_report(month, township.as_deref(), Utc::now())?)
@@ -54,8 +58,8 @@ pub fn indicator_series(
     months: u32,
 ) -> ApiResult<Vec<SeriesPoint>> {
     state.with(|o| {
-        session_user(o)?;
-        Ok(o.ledger.indicator_series(&enterprise_id, &key, to, months)?)
+        let township = scope(o, None)?;
+        Ok(o.ledger.indicator_series(&enterprise_id, &key, to, months, township.as_deref())?)
     })
 }
 
@@ -92,7 +96,11 @@ pub fn warnings_board(
 
 /// The key projects with their figures as of `month`.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn key_projects(state: State<'_, AppState>, month: Month, township_id: Option<String>) -> ApiResult<Vec<ProjectRow>> {
+pub fn key_projects(
+    state: State<'_, AppState>,
+    month: Month,
+    township_id: Option<String>,
+) -> ApiResult<Vec<ProjectRow>> {
     state.with(|o| {
         let township = scope(o, township_id)?;
         Ok(o.ledger.projects(township.as_deref(), month)?)

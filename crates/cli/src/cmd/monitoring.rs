@@ -216,7 +216,9 @@ pub fn run_indicator(g: &Globals, cmd: IndicatorCmd) -> Result<ExitCode, CliErro
                 .iter()
                 .find(|d| d.key == indicator || d.name == indicator)
                 .ok_or_else(|| DomainError::UnknownIndicator { indicator: indicator.clone() })?;
-            let points = s.ledger.indicator_series(&e.id, &def.key, month_or_last(&to)?, months)?;
+            let township = scope(&s, &None)?;
+            let points =
+                s.ledger.indicator_series(&e.id, &def.key, month_or_last(&to)?, months, township.as_deref())?;
             print(s.json, &points, || {
                 let rows: Vec<Vec<String>> = points
                     .iter()
