@@ -226,6 +226,12 @@ fn a_district_reports_watches_and_acts_on_its_key_enterprises_and_projects() {
     let feb = l.monthly_report(m(2026, 2), Some(&id("t1")), at(2026, 7, 3)).unwrap();
     assert!(feb.locked && feb.rows[0].late);
 
+    // An indicator's months, scoped: 城关 reads its own firm, not 西山's.
+    let series = l.indicator_series(&id("e1"), "gross_output", m(2026, 4), 3, Some(&id("t1"))).unwrap();
+    assert_eq!(series.iter().map(|p| p.yoy).collect::<Vec<_>>(), vec![Some(-4.9), Some(-10.0), Some(-1.0)], "February as corrected");
+    let err = l.indicator_series(&id("e2"), "gross_output", m(2026, 4), 3, Some(&id("t1"))).unwrap_err();
+    assert!(err.to_string().contains("not found"), "{err}");
+
     // The file stands: same tables from the log, chain sound, every event admitted.
     let rebuilt = l.rebuild().unwrap();
     assert!(rebuilt.equal, "differs in {:?}", rebuilt.differing_tables);
