@@ -416,6 +416,8 @@ fn one_problem_through_its_whole_life_across_users() {
 
     // Resolved, 不满意 reopens it, resolved again, 满意, closed out.
     ui.begin("gxj_wang", &number, "resolve");
+    // Nothing is chosen for the user: the result type is picked (issue 19).
+    ui.click("option-solved");
     ui.fill("field-result_text", "已协调银行授信300万元");
     ui.submit("已办结待评价");
     ui.begin("cg_zhang", &number, "evaluate");
@@ -423,6 +425,7 @@ fn one_problem_through_its_whole_life_across_users() {
     ui.fill("field-comment", "授信额度不足，企业仍有缺口");
     ui.submit("办理中");
     ui.begin("gxj_wang", &number, "resolve");
+    ui.click("option-solved");
     ui.fill("field-result_text", "追加授信200万元，已放款");
     ui.submit("已办结待评价");
     ui.begin("cg_zhang", &number, "evaluate");

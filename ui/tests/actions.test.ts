@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import type { SuggestedDeadlines } from '../src/bindings/SuggestedDeadlines'
-import { buildCommand, emptyActionForm } from '../src/logic/actions'
+import { buildCommand, emptyActionForm, MissingChoice, missingChoice } from '../src/logic/actions'
 
 const sug: SuggestedDeadlines = {
   sign_deadline: '2026-03-06',
@@ -37,9 +37,30 @@ describe('action forms to commands', () => {
     })
   })
 
+  it('chooses nothing for the user: a ruling, an approval, a level, a result or a satisfaction starts unset', () => {
+    const f = emptyActionForm(sug)
+    const choices = [
+      ['rule_return', 'ruling'],
+      ['rule_extension', 'approve'],
+      ['rule_withdrawal', 'approve'],
+      ['urge', 'level'],
+      ['resolve', 'result_type'],
+      ['evaluate', 'satisfaction'],
+    ] as const
+    for (const [action, field] of choices) {
+      expect(missingChoice(action, f)).toBe(field)
+      expect(() => buildCommand(action, 'p1', f, sug)).toThrow(MissingChoice)
+    }
+    f.satisfaction = 'basic'
+    expect(missingChoice('evaluate', f)).toBeNull()
+    expect(buildCommand('evaluate', 'p1', f, sug)).toEqual({ action: 'evaluate', problem_id: 'p1', satisfaction: 'basic', comment: '' })
+    expect(missingChoice('close', f)).toBeNull()
+  })
+
   it('builds both rulings on a return', () => {
     const f = emptyActionForm(sug)
     f.note = '维持'
+    f.ruling = 'uphold'
     expect(buildCommand('rule_return', 'p1', f, sug)).toEqual({ action: 'rule_return', problem_id: 'p1', ruling: { ruling: 'uphold' }, note: '维持' })
     f.ruling = 'reassign'
     f.assign.lead_unit_id = 'zr'

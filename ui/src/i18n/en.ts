@@ -427,6 +427,7 @@ const en: typeof zh = {
     steward: 'Steward',
   },
   actionForm: {
+    chooseFirst: 'Choose “{field}” first',
     title: '{action}: {number}',
     reason: 'Reason',
     proposedUnit: 'Proposed unit',

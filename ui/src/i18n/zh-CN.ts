@@ -430,6 +430,7 @@ export default {
     steward: '包联干部',
   },
   actionForm: {
+    chooseFirst: '请先选择“{field}”',
     title: '{action}：{number}',
     reason: '理由',
     proposedUnit: '建议承办单位',

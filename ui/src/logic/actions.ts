@@ -1,6 +1,8 @@
 // The form behind each problem action, and the Command it becomes. Which actions are
 // offered comes only from ProblemDetail.actions; whether a command is accepted only from
-// the core.
+// the core. No choice is made for the user: a ruling, an approval, an urge's level, a result
+// type or a satisfaction starts unset (`null`), so a 满意 or 同意 is never recorded because
+// it was preselected (issue 19; the withdrawal rules protect exactly that figure).
 
 import type { Action } from '../bindings/Action'
 import type { Command } from '../bindings/Command'
@@ -13,17 +15,17 @@ import { assignRequest, emptyAssignModel, type AssignModel } from './assign'
 export interface ActionForm {
   reason: string
   proposed_unit_id: string
-  ruling: 'uphold' | 'reassign'
+  ruling: 'uphold' | 'reassign' | null
   note: string
   assign: AssignModel
   new_deadline: string
-  approve: boolean
-  level: Escalation
+  approve: boolean | null
+  level: Escalation | null
   notice: string
-  result_type: ResultType
+  result_type: ResultType | null
   result_text: string
   explanation: string
-  satisfaction: Satisfaction
+  satisfaction: Satisfaction | null
   comment: string
   unit_id: string
   text: string
@@ -36,17 +38,17 @@ export function emptyActionForm(suggested: SuggestedDeadlines | null = null): Ac
   return {
     reason: '',
     proposed_unit_id: '',
-    ruling: 'uphold',
+    ruling: null,
     note: '',
     assign: emptyAssignModel(suggested),
     new_deadline: '',
-    approve: true,
-    level: 'reminder',
+    approve: null,
+    level: null,
     notice: '',
-    result_type: 'solved',
+    result_type: null,
     result_text: '',
     explanation: '',
-    satisfaction: 'satisfied',
+    satisfaction: null,
     comment: '',
     unit_id: '',
     text: '',
@@ -54,6 +56,38 @@ export function emptyActionForm(suggested: SuggestedDeadlines | null = null): Ac
     opinion: '',
     handler: '',
   }
+}
+
+/** The choice the user has still to make before the action can be sent (its field's name in
+ *  the form), or null when nothing is missing. */
+export function missingChoice(action: Action, f: ActionForm): keyof ActionForm | null {
+  switch (action) {
+    case 'rule_return':
+      return f.ruling === null ? 'ruling' : null
+    case 'rule_extension':
+    case 'rule_withdrawal':
+      return f.approve === null ? 'approve' : null
+    case 'urge':
+      return f.level === null ? 'level' : null
+    case 'resolve':
+      return f.result_type === null ? 'result_type' : null
+    case 'evaluate':
+      return f.satisfaction === null ? 'satisfaction' : null
+    default:
+      return null
+  }
+}
+
+/** Thrown by `buildCommand` when a choice is still unset (the dialog does not send then). */
+export class MissingChoice extends Error {
+  constructor(readonly field: keyof ActionForm) {
+    super(`choose ${String(field)} first`)
+  }
+}
+
+function chosen<T>(v: T | null, field: keyof ActionForm): T {
+  if (v === null) throw new MissingChoice(field)
+  return v
 }
 
 /** Actions whose form needs the suggested deadlines. */
@@ -83,7 +117,10 @@ export function buildCommand(
         action,
         problem_id,
         note: f.note,
-        ruling: f.ruling === 'uphold' ? { ruling: 'uphold' } : { ruling: 'reassign', ...assignRequest(f.assign, suggested) },
+        ruling:
+          chosen(f.ruling, 'ruling') === 'uphold'
+            ? { ruling: 'uphold' }
+            : { ruling: 'reassign', ...assignRequest(f.assign, suggested) },
       }
     case 'note_progress':
       return { action, problem_id, text: f.text, stage_reply: f.stage_reply }
@@ -94,19 +131,25 @@ export function buildCommand(
     case 'request_extension':
       return { action, problem_id, new_deadline: f.new_deadline, reason: f.reason }
     case 'rule_extension':
-      return { action, problem_id, approve: f.approve, note: f.note }
+      return { action, problem_id, approve: chosen(f.approve, 'approve'), note: f.note }
     case 'urge':
-      return { action, problem_id, level: f.level, notice: f.notice }
+      return { action, problem_id, level: chosen(f.level, 'level'), notice: f.notice }
     case 'resolve':
-      return { action, problem_id, result_type: f.result_type, result_text: f.result_text, explanation: f.explanation }
+      return {
+        action,
+        problem_id,
+        result_type: chosen(f.result_type, 'result_type'),
+        result_text: f.result_text,
+        explanation: f.explanation,
+      }
     case 'evaluate':
-      return { action, problem_id, satisfaction: f.satisfaction, comment: f.comment }
+      return { action, problem_id, satisfaction: chosen(f.satisfaction, 'satisfaction'), comment: f.comment }
     case 'close':
       return { action, problem_id, note: f.note }
     case 'request_withdrawal':
       return { action, problem_id, reason: f.reason }
     case 'rule_withdrawal':
-      return { action, problem_id, approve: f.approve, note: f.note }
+      return { action, problem_id, approve: chosen(f.approve, 'approve'), note: f.note }
     case 'instruct':
       return { action, problem_id, text: f.text }
   }
