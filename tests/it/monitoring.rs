@@ -228,7 +228,11 @@ fn a_district_reports_watches_and_acts_on_its_key_enterprises_and_projects() {
 
     // An indicator's months, scoped: 城关 reads its own firm, not 西山's.
     let series = l.indicator_series(&id("e1"), "gross_output", m(2026, 4), 3, Some(&id("t1"))).unwrap();
-    assert_eq!(series.iter().map(|p| p.yoy).collect::<Vec<_>>(), vec![Some(-4.9), Some(-10.0), Some(-1.0)], "February as corrected");
+    assert_eq!(
+        series.iter().map(|p| p.yoy).collect::<Vec<_>>(),
+        vec![Some(-4.9), Some(-10.0), Some(-1.0)],
+        "February as corrected"
+    );
     let err = l.indicator_series(&id("e2"), "gross_output", m(2026, 4), 3, Some(&id("t1"))).unwrap_err();
     assert!(err.to_string().contains("not found"), "{err}");
 
