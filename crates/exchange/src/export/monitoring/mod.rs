@@ -106,6 +106,24 @@ pub(crate) fn rate(ws: &mut Worksheet, r: u32, c: u16, v: Option<f64>, f: &Forma
     Ok(())
 }
 
+/// A row height that shows every line of the wrapped `cells` (text, column width): Excel and
+/// WPS do not grow a row for wrapped text written by a program, so a long warning or
+/// difficulty would be cut off in print. A CJK character is two width units.
+pub(crate) fn fit_height(cells: &[(&str, f64)]) -> f64 {
+    let lines = cells
+        .iter()
+        .map(|(text, width)| {
+            text.split('\n')
+                .map(|line| {
+                    let units: f64 = line.chars().map(|c| if c.is_ascii() { 0.9 } else { 1.8 }).sum();
+                    (units / (width * 1.1 - 1.0).max(1.0)).ceil().max(1.0)
+                })
+                .sum::<f64>()
+        })
+        .fold(1.0, f64::max);
+    (lines * 13.5 + 3.0).max(16.0)
+}
+
 /// "2026年3月".
 pub fn month_label(m: Month) -> String {
     format!("{}年{}月", m.year, m.month)

@@ -84,9 +84,9 @@ fn headers(ws: &mut Worksheet, rep: &MonthlyReport, f: &Formats) -> X<()> {
             ws.write_string_with_format(3, *start, &group, &f.header)?;
         }
         let subs: &[&str] = if d.cumulative {
-            &["本月", "1—本月累计", "累计同比（%）"]
+            &["本月", "1—本月累计", "累计同比\n（%）"]
         } else {
-            &["本月", "同比（%）"]
+            &["本月", "同比\n（%）"]
         };
         for (i, s) in subs.iter().enumerate() {
             let c = start + i as u16;
@@ -130,9 +130,9 @@ fn total_row(ws: &mut Worksheet, r: u32, rep: &MonthlyReport, t: &MonthlyTotal, 
     ws.merge_range(r, 0, r, 1, &label, &f.total_text)?;
     ws.write_string_with_format(r, 2, format!("已报{}/{}家", t.reported, t.enterprises), &f.total_text)?;
     figures_cells(ws, r, &rep.indicators, &t.figures, t.sales_rate, true, f)?;
-    let note =
-        if t.not_reported.is_empty() { String::new() } else { format!("未报：{}", t.not_reported.join("、")) };
-    ws.write_string_with_format(r, note_col, note, &f.total_text.clone().set_text_wrap())?;
+    // The names are listed under the table (`not_reported_lines`): a cell this narrow cannot hold them.
+    let note = if t.not_reported.is_empty() { String::new() } else { format!("未报{}家", t.not_reported.len()) };
+    ws.write_string_with_format(r, note_col, note, &f.total_text)?;
     Ok(())
 }
 
@@ -198,11 +198,28 @@ fn sheet(wb: &mut Workbook, rep: &MonthlyReport, district: &str, now: DateTime<U
         r += 1;
     }
     r += 1;
+    let lines = not_reported_lines(rep);
+    if !lines.is_empty() {
+        let text = format!("未报企业：{}", lines.join("；"));
+        // About 300 characters fit on a line across the sheet's width.
+        ws.set_row_height(r, 15.0 * (2 + text.chars().count() / 110) as f64)?;
+        ws.merge_range(r, 0, r, note_col, &text, &f.note)?;
+        r += 1;
+    }
     let legend = "说明：1. 未报：该企业本月未报送，不计入小计、合计；2. 逾期更正：锁定后由办公室更正的数据（企业名称底色为黄色）；\
                   3. 小计、合计为已报企业之和，同比只比较两年均有数据的企业；4. 产品销售率 = 工业销售产值 ÷ 工业总产值 × 100。";
     ws.set_row_height(r, 30)?;
     ws.merge_range(r, 0, r, note_col, legend, &f.note)?;
     Ok(rep.rows.len() as u64)
+}
+
+/// "城关街道（4家）：A、B、C、D", one per township with enterprises that did not report.
+fn not_reported_lines(rep: &MonthlyReport) -> Vec<String> {
+    rep.totals
+        .iter()
+        .filter(|t| t.township_id.is_some() && !t.not_reported.is_empty())
+        .map(|t| format!("{}（{}家）：{}", t.name, t.not_reported.len(), t.not_reported.join("、")))
+        .collect()
 }
 
 /// Lays out an already made monthly report (e.g. the one the window shows) and writes it.

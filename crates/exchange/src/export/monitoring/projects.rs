@@ -122,6 +122,15 @@ fn sheet(wb: &mut Workbook, rows: &[ProjectRow], month: Month, district: &str, n
         ws.write_string_with_format(r, 14, &pr.paired_leader, &f.center)?;
         ws.write_string_with_format(r, 15, &p.responsible_unit_name, &f.wrap)?;
         ws.write_string_with_format(r, 16, &pr.handler, &f.center)?;
+        ws.set_row_height(
+            r,
+            super::fit_height(&[
+                (&pr.name, WIDTHS[1]),
+                (image, WIDTHS[12]),
+                (difficulties, WIDTHS[13]),
+                (&p.responsible_unit_name, WIDTHS[15]),
+            ]),
+        )?;
         r += 1;
     }
     ws.merge_range(r, 0, r, 3, &format!("合计（{} 个项目）", rows.len()), &f.total_text)?;

@@ -31,7 +31,7 @@ pub const WARNINGS_HEADERS: [&str; 13] = [
     "处置情况",
     "预警时间",
 ];
-const WIDTHS: [f64; 13] = [5.0, 7.0, 5.0, 24.0, 9.0, 8.0, 40.0, 8.0, 14.0, 8.0, 9.0, 36.0, 11.0];
+const WIDTHS: [f64; 13] = [5.0, 7.0, 5.0, 24.0, 9.0, 8.0, 40.0, 8.0, 14.0, 8.0, 12.0, 34.0, 11.0];
 const LAST: u16 = WARNINGS_HEADERS.len() as u16 - 1;
 
 /// (fill, font) of a level cell, the colours the levels are named after.
@@ -119,6 +119,18 @@ fn sheet(wb: &mut Workbook, rows: &[WarningRow], open_only: bool, district: &str
         let status_f = if w.open { &f.not_reported } else { &f.center };
         ws.write_string_with_format(r, 10, status_of(w), &status_f.clone().set_text_wrap())?;
         ws.write_string_with_format(r, 11, actions_of(w), &f.wrap)?;
+        let words = warning_text("zh-CN", &w.rule, &w.params);
+        let done = actions_of(w);
+        ws.set_row_height(
+            r,
+            super::fit_height(&[
+                (&w.subject_name, WIDTHS[3]),
+                (&words, WIDTHS[6]),
+                (&w.lead_unit, WIDTHS[8]),
+                (status_of(w), WIDTHS[10]),
+                (&done, WIDTHS[11]),
+            ]),
+        )?;
         let raised = w.raised_at.as_deref().and_then(|t| t.get(..10)).unwrap_or("");
         ws.write_string_with_format(r, 12, raised, &f.center)?;
     }
