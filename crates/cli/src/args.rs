@@ -69,10 +69,12 @@ pub enum Cmd {
     /// beside it as `<name>.replaced-<time>.db`. The office only (--as). Refused while another
     /// program has the ledger open.
     Restore(ledger_file::RestoreArgs),
-    /// Import an office's existing spreadsheet: a problem ledger or an enterprise list.
+    /// Import an office's existing spreadsheet: a problem ledger, an enterprise list or a
+    /// monthly indicator sheet.
     #[command(subcommand)]
     Import(exchange::ImportCmd),
-    /// Export the ledger (any filtered view) or a periodic report as .xlsx or CSV.
+    /// Export the ledger (any filtered view), a periodic report or a monitoring report as .xlsx
+    /// or CSV.
     #[command(subcommand)]
     Export(exchange::ExportCmd),
     /// Rebuild the read tables from the events and say whether they came out identical.

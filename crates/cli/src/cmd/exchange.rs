@@ -15,8 +15,8 @@ use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, export_re
 use taizhang_ledger::OutputTarget;
 
 use crate::args::Globals;
-use crate::cmd::figures;
 use crate::cmd::problems::ViewArgs;
+use crate::cmd::{figures, monitoring_sheets};
 use crate::input::now;
 use crate::messages::{catalog_text, CliError};
 use crate::progress::Progress;
@@ -29,6 +29,9 @@ pub enum ImportCmd {
     Ledger(ImportArgs),
     /// An enterprise list (企业名录) from .xlsx, .xls or .csv.
     Enterprises(ImportArgs),
+    /// Key enterprises' monthly indicator sheet (重点企业主要经济指标月报) from .xlsx, .xls or
+    /// .csv: one row per enterprise; all rows recorded or none.
+    Indicators(monitoring_sheets::IndicatorImportArgs),
 }
 
 #[derive(Args)]
@@ -122,6 +125,7 @@ pub fn import(g: &Globals, cmd: ImportCmd) -> Result<ExitCode, CliError> {
     let (ledger_kind, a) = match &cmd {
         ImportCmd::Ledger(a) => (true, a),
         ImportCmd::Enterprises(a) => (false, a),
+        ImportCmd::Indicators(a) => return monitoring_sheets::import(s, a),
     };
     let opts = options(s, a)?;
     let t = now()?;
@@ -319,6 +323,8 @@ pub enum ExportCmd {
         #[arg(long)]
         force: bool,
     },
+    #[command(flatten)]
+    Monitoring(monitoring_sheets::MonitoringExportCmd),
 }
 
 pub fn export(g: &Globals, cmd: ExportCmd) -> Result<ExitCode, CliError> {
@@ -351,6 +357,12 @@ pub fn export(g: &Globals, cmd: ExportCmd) -> Result<ExitCode, CliError> {
             let p = figures::period(s, &period)?;
             bar.phase("汇总并写入报表");
             export_report_xlsx(&s.ledger, &p, t, OutputTarget { path: &out, overwrite: force })?
+        }
+        ExportCmd::Monitoring(c) => {
+            drop(bar);
+            let summary = monitoring_sheets::export(s, c)?;
+            print(json, &summary, || format!("已导出 {} 行：{}\n", summary.rows, summary.path));
+            return Ok(ExitCode::SUCCESS);
         }
     };
     drop(bar);

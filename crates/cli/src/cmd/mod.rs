@@ -10,6 +10,7 @@ pub mod exchange;
 pub mod figures;
 pub mod ledger_file;
 pub mod monitoring;
+pub mod monitoring_sheets;
 pub mod problems;
 pub mod projects;
 pub mod settings;

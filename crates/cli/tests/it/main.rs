@@ -4,6 +4,7 @@
 mod cli;
 mod cli_input;
 mod cli_monitoring;
+mod cli_monitoring_sheets;
 mod cli_sync;
 mod crash;
 mod two_writers;

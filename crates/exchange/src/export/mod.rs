@@ -5,6 +5,7 @@
 //!   rows stream from the ledger into a constant-memory worksheet.
 //! - `report`: the periodic report workbook (汇总, 部门考核, 镇街情况, 问题类别, 超期清单) from
 //!   `Ledger::report`.
+//! - `monitoring`: the monitoring reports (重点企业指标月报, 产销旬报, 项目进度月报, 预警清单).
 //!
 //! Every export writes a temporary file beside the target and renames it over the target only
 //! once it is complete, so a failed export never leaves a half-written file behind (and never
@@ -12,6 +13,7 @@
 
 mod file;
 pub mod ledger;
+pub mod monitoring;
 pub mod report;
 mod style;
 

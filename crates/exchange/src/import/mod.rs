@@ -1,4 +1,5 @@
-//! Importing an office's existing sheets: problem ledgers (问题台账) and enterprise lists.
+//! Importing an office's existing sheets: problem ledgers (问题台账), enterprise lists, and
+//! the monthly indicator sheets key enterprises fill (`indicators`).
 //!
 //! An import is planned from the file (`preview_*`: counts, the column mapping, the unit
 //! mapping and every row-level problem) and committed by planning again with the same options
@@ -9,6 +10,8 @@
 
 mod categories;
 mod enterprises;
+mod indicator_sheet;
+mod indicators;
 mod ledger;
 mod plan;
 mod units;
@@ -24,6 +27,11 @@ use crate::header::{Field, MatchKind};
 use crate::sheet::ReadError;
 
 pub use enterprises::{commit_enterprises, preview_enterprises};
+pub use indicator_sheet::Measure;
+pub use indicators::{
+    commit_indicators, preview_indicators, IndicatorColumn, IndicatorImportOptions, IndicatorImportOutcome,
+    IndicatorImportPreview, IndicatorIssue, IndicatorRow, INDICATOR_IMPORT_CODES,
+};
 pub use ledger::{commit_ledger, preview_ledger};
 
 /// What the user chose in the wizard (or on the command line); empty means "as detected".
@@ -244,6 +252,8 @@ pub enum ImportError {
     Read(#[from] ReadError),
     #[error("no header row was found in the first {scanned} rows (a ledger header names the enterprise or the problem and at least three ledger columns)")]
     NoHeader { scanned: u32 },
+    #[error("no header of a monthly indicator sheet was found in the first {scanned} rows (it names the enterprise or its credit code, and at least one indicator)")]
+    NoIndicatorHeader { scanned: u32 },
     #[error("{errors} row(s) have errors; fix them or the mapping and preview again")]
     HasErrors { errors: u32 },
     #[error("row {row}: {source}")]
@@ -257,6 +267,7 @@ impl ImportError {
         match self {
             ImportError::Read(e) => e.code(),
             ImportError::NoHeader { .. } => "import.no_header",
+            ImportError::NoIndicatorHeader { .. } => "import.indicators.no_header",
             ImportError::HasErrors { .. } => "import.has_errors",
             ImportError::Refused { .. } => "import.refused",
             ImportError::Ledger(e) => e.code(),
@@ -274,7 +285,9 @@ impl Coded for ImportError {
         let v = match self {
             ImportError::Read(e) => return e.params(),
             ImportError::Ledger(e) => return e.params(),
-            ImportError::NoHeader { scanned } => serde_json::json!({ "scanned": scanned }),
+            ImportError::NoHeader { scanned } | ImportError::NoIndicatorHeader { scanned } => {
+                serde_json::json!({ "scanned": scanned })
+            }
             ImportError::HasErrors { errors } => serde_json::json!({ "errors": errors }),
             ImportError::Refused { row, source } => {
                 serde_json::json!({ "row": row, "reason_code": source.code(), "reason": source.to_string() })
