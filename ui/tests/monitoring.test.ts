@@ -180,7 +180,8 @@ describe('the indicator entry grid', () => {
     await w.get('[data-testid="grid-save-恒达机械"]').trigger('click')
     await flushPromises()
     const exec = calls.find((c) => c.cmd === 'execute')
-    const entries = (exec?.args.command as { report: { entries: unknown[] } }).report.entries
+    const command = exec?.args.command as { report: { entries: unknown[] } } | undefined
+    const entries = command?.report.entries
     expect(entries).toEqual([
       { key: 'gross_output', value: 115000, cumulative: null, last_year: null },
       { key: 'electricity', value: 5700, cumulative: null, last_year: null },

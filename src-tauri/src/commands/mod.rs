@@ -29,10 +29,12 @@ use crate::state::{lower_priority, AppState, ChainCheck, Open};
 mod backups;
 mod exchange;
 mod monitoring;
+mod monitoring_sheets;
 mod sync;
 pub use backups::*;
 pub use exchange::*;
 pub use monitoring::*;
+pub use monitoring_sheets::*;
 pub use sync::*;
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]

@@ -17,7 +17,7 @@ use crate::state::{AppState, Open};
 
 /// The township a list shows: the acting township official's own, else `asked` (`None`: the
 /// district).
-fn scope(o: &Open, asked: Option<String>) -> ApiResult<Option<String>> {
+pub(super) fn scope(o: &Open, asked: Option<String>) -> ApiResult<Option<String>> {
     let actor = o.ledger.actor(&session_user(o)?)?;
     Ok(match visit_scope(&actor) {
         Some(own) => Some(own.to_string()),

@@ -158,6 +158,14 @@ fn export_every_type(cfg: &Config) {
         exchange::import::StatusCount,
         exchange::import::ImportPreview,
         exchange::import::ImportOutcome,
+        exchange::import::IndicatorImportOptions,
+        exchange::import::IndicatorColumn,
+        exchange::import::IndicatorIssue,
+        exchange::import::IndicatorRow,
+        exchange::import::IndicatorImportPreview,
+        exchange::import::IndicatorImportOutcome,
+        exchange::import::Measure,
+        commands::MonitoringSheet,
     );
 }
 

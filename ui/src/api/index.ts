@@ -10,6 +10,8 @@ import type { CalendarFormat } from '../bindings/CalendarFormat'
 import type { CommandName, Commands } from '../bindings/commands'
 import type { Command } from '../bindings/Command'
 import type { ExportFormat } from '../bindings/ExportFormat'
+import type { IndicatorImportOptions } from '../bindings/IndicatorImportOptions'
+import type { MonitoringSheet } from '../bindings/MonitoringSheet'
 import type { ImportKind } from '../bindings/ImportKind'
 import type { ImportOptions } from '../bindings/ImportOptions'
 import type { PageRequest } from '../bindings/PageRequest'
@@ -219,6 +221,22 @@ export const exportLedger = (
 /** The periodic report workbook for a period string (see logic/period). */
 export const exportReport = (path: string, period: string, overwrite = false, onProgress?: ProgressHandler) =>
   call('export_report', { path, period, overwrite, on_progress: progressChannel(onProgress) })
+
+/** A monitoring workbook (docs/monitoring.md) of the user's scope. */
+export const exportMonitoring = (
+  path: string,
+  sheet: MonitoringSheet,
+  townshipId: string | null,
+  overwrite = false,
+  onProgress?: ProgressHandler,
+) =>
+  call('export_monitoring', { path, sheet, township_id: townshipId, overwrite, on_progress: progressChannel(onProgress) })
+/** What importing an indicator sheet would record, row by row; writes nothing. */
+export const indicatorImportPreview = (path: string, options: IndicatorImportOptions) =>
+  call('indicator_import_preview', { path, options })
+/** Every row of an indicator sheet, in one transaction or none. */
+export const indicatorImportCommit = (path: string, options: IndicatorImportOptions, onProgress?: ProgressHandler) =>
+  wrote(call('indicator_import_commit', { path, options, on_progress: progressChannel(onProgress) }))
 
 /** Empty filter: every problem. */
 export function emptyFilter(): ProblemFilter {

@@ -20,8 +20,12 @@ import type { ImportOptions } from "./ImportOptions";
 import type { ImportOutcome } from "./ImportOutcome";
 import type { ImportPreview } from "./ImportPreview";
 import type { Inbox } from "./Inbox";
+import type { IndicatorImportOptions } from "./IndicatorImportOptions";
+import type { IndicatorImportOutcome } from "./IndicatorImportOutcome";
+import type { IndicatorImportPreview } from "./IndicatorImportPreview";
 import type { KeyEnterprise } from "./KeyEnterprise";
 import type { LedgerInfo } from "./LedgerInfo";
+import type { MonitoringSheet } from "./MonitoringSheet";
 import type { Month } from "./Month";
 import type { MonthlyReport } from "./MonthlyReport";
 import type { OfficeConsole } from "./OfficeConsole";
@@ -91,6 +95,9 @@ export type Commands = {
   indicator_series: { args: { enterprise_id: string, key: string, to: Month, months: number }, returns: Array<SeriesPoint> },
   production_summary: { args: { month: Month, xun: Xun, township_id: string | null }, returns: ProductionSummary },
   warnings_board: { args: { township_id: string | null, open_only: boolean, mine: boolean }, returns: Array<WarningRow> },
+  export_monitoring: { args: { path: string, sheet: MonitoringSheet, township_id: string | null, overwrite: boolean | null, on_progress: Channel<Progress> }, returns: ExportSummary },
+  indicator_import_preview: { args: { path: string, options: IndicatorImportOptions }, returns: IndicatorImportPreview },
+  indicator_import_commit: { args: { path: string, options: IndicatorImportOptions, on_progress: Channel<Progress> }, returns: IndicatorImportOutcome },
   key_projects: { args: { month: Month, township_id: string | null }, returns: Array<ProjectRow> },
   project_history: { args: { project_id: string }, returns: Array<ProjectProgress> },
   problem_origin: { args: { problem_id: string }, returns: ProblemOrigin | null },
@@ -154,6 +161,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "indicator_series",
   "production_summary",
   "warnings_board",
+  "export_monitoring",
+  "indicator_import_preview",
+  "indicator_import_commit",
   "key_projects",
   "project_history",
   "problem_origin",

@@ -481,9 +481,16 @@ pub fn commit_indicators(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<IndicatorImportOutcome, ImportError> {
     let actor = ledger.actor(user)?;
-    if !taizhang_core::workflow::capabilities(actor.user.role).import {
+    // A township imports its own enterprises' forms (each row is still decided: another
+    // township's enterprise is refused); the office any.
+    if !matches!(actor.user.role, taizhang_core::Role::Office | taizhang_core::Role::Township) {
         return Err(ImportError::Ledger(
-            DomainError::forbidden(&actor.user.login, "import", "only the coordinating office imports").into(),
+            DomainError::forbidden(
+                &actor.user.login,
+                "import",
+                "only a township or the office imports indicator sheets",
+            )
+            .into(),
         ));
     }
     let planned = plan(ledger, path, opts, now)?;
