@@ -55,4 +55,17 @@ describe('ProblemTable', () => {
     await new Promise((r) => setTimeout(r, 0))
     expect(router.currentRoute.value.params.id).toBe('id-2026-城关-0001')
   })
+
+  it('shows the three levels answering for an item: responsible leader, lead unit, handler', () => {
+    setLocale('zh-CN')
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div/>' } }] })
+    const r = { ...row('2026-城关-0003', 'none', '用地'), responsible_leader: '赵副区长', handler: '王科长' }
+    const w = mount(ProblemTable, {
+      props: { rows: [r], columns: ['number', 'leader', 'lead', 'handler'] },
+      global: { plugins: [ElementPlus, i18n, router] },
+    })
+    expect(w.text()).toContain('负责领导')
+    expect(w.get('[data-testid="ledger-row-2026-城关-0003"]').text()).toContain('赵副区长')
+    expect(w.get('[data-testid="ledger-row-2026-城关-0003"]').text()).toContain('王科长')
+  })
 })
