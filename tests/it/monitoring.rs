@@ -119,6 +119,7 @@ fn a_district_reports_watches_and_acts_on_its_key_enterprises_and_projects() {
         origin: Some(ProblemOrigin::Warning { warning_id: orange.clone() }),
     };
     l.execute("cg", &register, now).unwrap();
+
     assert_eq!(
         l.problem_origin("p-from-warning").unwrap(),
         Some(ProblemOrigin::Warning { warning_id: orange.clone() })
@@ -187,6 +188,28 @@ fn a_district_reports_watches_and_acts_on_its_key_enterprises_and_projects() {
     assert!(events.iter().any(|e| matches!(e.body().unwrap(), EventBody::WarningRaised { warning } if warning.warning.rule == "project_behind")));
     let row = &l.projects(Some(&id("t1")), m(2026, 6)).unwrap()[0];
     assert_eq!((row.completion_rate, row.pace, row.open_warnings), (Some(37.5), Some(Pace::Behind), 1));
+
+    // June's difficulty becomes a problem of the builder; the project lists it.
+    let from_project = Command::Register {
+        problem_id: "p-from-project".into(),
+        enterprise_id: Some(id("e1")),
+        new_enterprise: None,
+        visit_id: None,
+        source: Source::Visit,
+        category: "用地".into(),
+        description: "扩建用地指标未落实".into(),
+        demand: String::new(),
+        raised_on: NaiveDate::from_ymd_opt(2026, 7, 3).unwrap(),
+        priority: Priority::Normal,
+        responsible_leader: "赵副区长".into(),
+        origin: Some(ProblemOrigin::Project { project_id: "pr1".into(), month: m(2026, 6) }),
+    };
+    l.execute("cg", &from_project, at(2026, 7, 3)).unwrap();
+    let row = &l.projects(None, m(2026, 6)).unwrap()[0];
+    assert_eq!(
+        row.problems.iter().map(|p| (p.problem_id.as_str(), p.month)).collect::<Vec<_>>(),
+        [("p-from-project", m(2026, 6))]
+    );
 
     // A 旬报: 上旬 of June, two products.
     let line = |p: &str, out: f64, dom: f64, exp: f64| ProductLine {

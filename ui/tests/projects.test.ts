@@ -64,6 +64,7 @@ const row: ProjectRow = {
   points_ahead: -16.67,
   pace: 'behind',
   open_warnings: 1,
+  problems: [{ problem_id: 'pr-1', number: '2026-城关-0007', month: { year: 2026, month: 7 }, status: 'assigned' }],
 }
 
 beforeEach(() => {
@@ -92,6 +93,8 @@ describe('key projects', () => {
     expect(w.find('[data-testid="project-create"]').exists()).toBe(true)
     expect(w.find('[data-testid="project-edit-智能装备产业园"]').exists()).toBe(true)
     expect(w.find('[data-testid="project-problem-智能装备产业园"]').exists()).toBe(true)
+    // The problems raised from its difficulties, linked to their pages.
+    expect(w.get('[data-testid="project-problems-智能装备产业园"]').text()).toBe('2026-城关-0007')
     w.unmount()
   })
 

@@ -42,7 +42,7 @@ pub use append::{new_id, redact_secrets, StoredEvent, REDACTED};
 pub use error::{LedgerError, Result};
 pub use export_rows::{ExportRow, RowSink};
 pub use file::{APPLICATION_ID, CACHE_SIZE_KIB, SCHEMA_VERSION};
-pub use monitoring_board::{ProjectRow, WarningAction, WarningFilter, WarningRow};
+pub use monitoring_board::{LinkedProblem, ProjectRow, WarningAction, WarningFilter, WarningRow};
 pub use monitoring_views::{
     KeyEnterprise, MonthlyReport, MonthlyRow, MonthlyTotal, ProductionRow, ProductionSummary, SeriesPoint,
 };

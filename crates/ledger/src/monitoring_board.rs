@@ -75,6 +75,18 @@ pub struct ProjectRow {
     pub points_ahead: Option<f64>,
     pub pace: Option<Pace>,
     pub open_warnings: u32,
+    /// The ledger problems raised from its difficulties (the link's other end).
+    pub problems: Vec<LinkedProblem>,
+}
+
+/// A problem registered from a project's difficulties of a month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct LinkedProblem {
+    pub problem_id: Id,
+    pub number: String,
+    pub month: Month,
+    pub status: taizhang_core::Status,
 }
 
 /// Which items a list shows.
@@ -364,7 +376,28 @@ impl Ledger {
                 points_ahead: rate.map(|x| points_ahead(x, month)),
                 pace: rate.map(|x| pace(x, month, rules.pace_tolerance)),
                 open_warnings: r.get(4)?,
+                problems: self.project_problems(&project.id)?,
                 project,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The problems raised from a project's difficulties, by month.
+    pub fn project_problems(&self, project_id: &str) -> Result<Vec<LinkedProblem>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT o.problem_id, p.number, o.month, p.status FROM problem_origins o JOIN problems p ON p.id = o.problem_id
+             WHERE o.project_id = ?1 ORDER BY o.month, p.number",
+        )?;
+        let mut rows = st.query([project_id])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let month: String = r.get(2)?;
+            out.push(LinkedProblem {
+                problem_id: r.get(0)?,
+                number: r.get(1)?,
+                month: Month::parse(&month)?,
+                status: crate::read::parse_enum(r.get(3)?, taizhang_core::Status::parse)?,
             });
         }
         Ok(out)

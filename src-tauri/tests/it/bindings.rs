@@ -135,6 +135,7 @@ fn export_every_type(cfg: &Config) {
         ledger::WarningAction,
         ledger::WarningRow,
         ledger::ProjectRow,
+        ledger::LinkedProblem,
         taizhang_sync::bundle::BundleExport,
         taizhang_sync::bundle::BundleImport,
         taizhang_sync::DeviceListing,

@@ -172,6 +172,7 @@ export default {
     serviceUnit: 'Service unit',
     handler: 'Handler',
     warnings: 'Warnings',
+    problems: 'Problems raised',
     content: 'Scope of work',
     plannedStart: 'Planned start',
     plannedFinish: 'Planned finish',

@@ -174,6 +174,7 @@ export default {
     serviceUnit: '服务（代办）单位',
     handler: '承办人',
     warnings: '预警数',
+    problems: '关联问题',
     content: '建设内容',
     plannedStart: '计划开工',
     plannedFinish: '计划竣工',
