@@ -26,7 +26,7 @@ fn ledger() -> MutexGuard<'static, Ledger> {
     static LEDGER: OnceLock<Mutex<Ledger>> = OnceLock::new();
     LEDGER
         .get_or_init(|| {
-            let opts = DemoOptions { problems: 520, seed: 7, end: now(), days: 150 };
+            let opts = DemoOptions { problems: 520, seed: 7, end: now(), days: 150, monitoring: true };
             let mut ledger = Ledger::create_in_memory(opts.start()).unwrap();
             demo::generate(&mut ledger, &opts);
             Mutex::new(ledger)
@@ -431,7 +431,7 @@ fn reset_peak_rss() {
 fn a_hundred_thousand_rows_stream() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.db");
-    let opts = DemoOptions { problems: 520, seed: 7, end: now(), days: 150 };
+    let opts = DemoOptions { problems: 520, seed: 7, end: now(), days: 150, monitoring: true };
     let mut l = Ledger::create(&path, opts.start()).unwrap();
     demo::generate(&mut l, &opts);
     drop(l);

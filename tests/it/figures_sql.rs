@@ -72,7 +72,7 @@ fn figures_of(card: &Scorecard, name: &str) -> BTreeMap<String, Vec<i64>> {
 #[test]
 fn every_documented_query_reproduces_the_scorecard() {
     let end = at(2026, 6, 15);
-    let opts = DemoOptions { problems: 520, seed: 7, end, days: 150 };
+    let opts = DemoOptions { problems: 520, seed: 7, end, days: 150, monitoring: true };
     let mut ledger = Ledger::create_in_memory(opts.start()).unwrap();
     demo::generate(&mut ledger, &opts);
     let qs = queries();

@@ -293,7 +293,7 @@ fn a_damaged_search_index_is_rebuilt() {
 #[test]
 fn the_demo_district_passes_the_full_verify() {
     use taizhang_testsupport::demo::{self, DemoOptions};
-    let opts = DemoOptions { problems: 120, seed: 7, end: at(2026, 6, 15), days: 90 };
+    let opts = DemoOptions { problems: 120, seed: 7, end: at(2026, 6, 15), days: 90, monitoring: true };
     let mut ledger = Ledger::create_in_memory(opts.start()).unwrap();
     demo::generate(&mut ledger, &opts);
     let report = ledger.verify_full().unwrap();

@@ -696,7 +696,7 @@ fn an_exported_ledger_imports_into_a_new_file_as_the_same_ledger() {
     use taizhang_testsupport::demo::{self, DemoOptions};
     let dir = tempfile::tempdir().unwrap();
     let t = at(2026, 6, 15);
-    let opts = DemoOptions { problems: 160, seed: 11, end: t, days: 120 };
+    let opts = DemoOptions { problems: 160, seed: 11, end: t, days: 120, monitoring: true };
     let mut source = Ledger::create(&dir.path().join("source.db"), opts.start()).unwrap();
     demo::generate(&mut source, &opts);
     let expected = sheet_view(&source);

@@ -405,7 +405,7 @@ fn list_rows_equal_their_aggregates() {
     use taizhang_testsupport::demo::{self, DemoOptions};
     let dir = tempfile::tempdir().unwrap();
     let end = at(2026, 11, 30);
-    let opts = DemoOptions { problems: 300, seed: 7, end, days: 200 };
+    let opts = DemoOptions { problems: 300, seed: 7, end, days: 200, monitoring: true };
     let mut l = Ledger::create(&dir.path().join("demo.db"), opts.start()).unwrap();
     demo::generate(&mut l, &opts);
     let (cal, settings) = (l.calendar().unwrap(), l.settings().unwrap());
@@ -497,7 +497,8 @@ fn a_version_2_file_is_migrated_with_nothing_lost() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v2.db");
     let end = at(2026, 11, 30);
-    let opts = DemoOptions { problems: 120, seed: 11, end, days: 120 };
+    // A version-2 file held no monitoring events and no paired leaders: the district as it was.
+    let opts = DemoOptions { problems: 120, seed: 11, end, days: 120, monitoring: false };
     let (problems, page) = {
         let mut l = Ledger::create(&path, opts.start()).unwrap();
         demo::generate(&mut l, &opts);
@@ -552,7 +553,7 @@ fn figures_from_the_counts_equal_the_figures_over_aggregates() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("f.db");
     let end = at(2026, 11, 30);
-    let opts = DemoOptions { problems: 400, seed: 3, end, days: 240 };
+    let opts = DemoOptions { problems: 400, seed: 3, end, days: 240, monitoring: true };
     let mut l = Ledger::create(&path, opts.start()).unwrap();
     demo::generate(&mut l, &opts);
     let compare = |l: &Ledger, stage: &str| {
@@ -626,7 +627,7 @@ fn search_pages_are_the_same_whichever_way_they_are_found() {
     use taizhang_ledger::SortKey;
     use taizhang_testsupport::demo::{self, DemoOptions};
     let end = at(2026, 11, 30);
-    let opts = DemoOptions { problems: 300, seed: 5, end, days: 200 };
+    let opts = DemoOptions { problems: 300, seed: 5, end, days: 200, monitoring: true };
     let mut l = Ledger::create_in_memory(opts.start()).unwrap();
     demo::generate(&mut l, &opts);
     let sort = Sort { key: SortKey::Registered, descending: true };

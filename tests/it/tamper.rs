@@ -31,7 +31,7 @@ struct Base {
 fn base() -> Base {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("base.db");
-    let opts = DemoOptions { problems: 45, seed: 5, end: at(2026, 6, 15), days: 60 };
+    let opts = DemoOptions { problems: 45, seed: 5, end: at(2026, 6, 15), days: 60, monitoring: true };
     let mut ledger = Ledger::create(&path, opts.start()).unwrap();
     demo::generate(&mut ledger, &opts);
     let report = ledger.verify().unwrap();

@@ -247,7 +247,7 @@ fn measure(
     rows: &mut Vec<Row>,
     facts: &mut Vec<String>,
 ) -> Res<()> {
-    let opts = DemoOptions { problems: scale, seed: 2026, end, days: 300 };
+    let opts = DemoOptions { problems: scale, seed: 2026, end, days: 300, monitoring: true };
     eprintln!("— {} problems —", thousands(scale as f64));
 
     // --- 1. The generator -----------------------------------------------------------------

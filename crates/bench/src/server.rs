@@ -83,7 +83,7 @@ struct Bench<'a> {
 
 fn run(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut Vec<String>) -> Res<()> {
     let problems = ((a.server_events as f64 / 9.93).round() as usize).max(60);
-    let opts = DemoOptions { problems, seed: 2026, end, days: 300 };
+    let opts = DemoOptions { problems, seed: 2026, end, days: 300, monitoring: true };
     let src = load::source(&a.dir.join(format!("server-demo-{problems}.db")), problems, end, a.reuse, facts)?;
     let schedule = load::schedule(&src);
     let total = src.events.len();

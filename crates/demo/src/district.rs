@@ -148,8 +148,19 @@ fn generate_district(
         setup.push((admin.clone(), user(&d.login, &d.person, &d.id, Role::Department)));
     }
 
-    let mut gen =
-        Gen { rng, text, days, last, settings: &settings, towns, depts, ents: Vec::new(), cats, year: end_date.year() };
+    let mut gen = Gen {
+        rng,
+        text,
+        days,
+        last,
+        settings: &settings,
+        towns,
+        depts,
+        ents: Vec::new(),
+        cats,
+        year: end_date.year(),
+        pairing: opts.monitoring,
+    };
     let n_new = (opts.problems / 90).min(6);
     let n_ents = (120usize.saturating_sub(n_new)).max(20);
     let bad_codes = [7usize, 43];
@@ -185,21 +196,27 @@ fn generate_district(
             _ => None,
         })
         .collect();
-    let monitoring = monitoring::script(&monitoring::Inputs {
-        ents: &key_ents,
-        towns: &gen.towns,
-        depts: &gen.depts,
-        leaders: text.leaders.iter().map(|p| p.name.clone()).collect(),
-        admin: &admin,
-        start: start_date,
-        end: opts.end,
-        calendar: &calendar,
-        settings: &settings,
-        text: &text.monitoring,
-        seed: opts.seed,
-        first_group: usize::MAX / 2,
-    });
+    let monitoring = if !opts.monitoring {
+        monitoring::Script { backfill: Vec::new(), steps: Vec::new() }
+    } else {
+        monitoring::script(&monitoring::Inputs {
+            ents: &key_ents,
+            towns: &gen.towns,
+            depts: &gen.depts,
+            leaders: text.leaders.iter().map(|p| p.name.clone()).collect(),
+            admin: &admin,
+            start: start_date,
+            end: opts.end,
+            calendar: &calendar,
+            settings: &settings,
+            text: &text.monitoring,
+            seed: opts.seed,
+            first_group: usize::MAX / 2,
+        })
+    };
     setup.extend(monitoring.backfill);
+    // The problems the monitoring script registers count among the district's.
+    let from_monitoring = monitoring.steps.iter().filter(|s| matches!(s.cmd, Command::Register { .. })).count();
 
     // --- Visits without a problem, for the coverage figures ---------------------------------
     let mut visits: Vec<(usize, String, Visit)> = Vec::new();
@@ -266,8 +283,9 @@ fn generate_district(
         clock.push(step);
     }
     // The natural problems by registration day (and their draw, so a seed gives one district).
-    let mut natural: Vec<(usize, usize)> =
-        (0..opts.problems - anchors).map(|i| (gen.rng.random_range(0..=last), i)).collect();
+    let mut natural: Vec<(usize, usize)> = (0..opts.problems.saturating_sub(anchors + from_monitoring))
+        .map(|i| (gen.rng.random_range(0..=last), i))
+        .collect();
     natural.sort_unstable();
     let mut natural = natural.into_iter().peekable();
 

@@ -74,6 +74,8 @@ pub(crate) struct Gen<'a> {
     /// The categories (indexes into the data file's) that the settings list.
     pub cats: Vec<usize>,
     pub year: i32,
+    /// Whether key enterprises get their paired leaders (with the monitoring, `DemoOptions`).
+    pub pairing: bool,
 }
 
 pub(crate) fn pick_weighted(rng: &mut StdRng, weights: &[u32]) -> usize {
@@ -219,6 +221,7 @@ impl Gen<'_> {
             // Chosen without a draw, so every later draw of the seeded district stays as it
             // was: a district leader in turn for 区级重点, the township's first official for 镇级.
             paired_leader: match key_level {
+                _ if !self.pairing => String::new(),
                 KeyLevel::District => text.leaders[names.len() % text.leaders.len()].name.clone(),
                 KeyLevel::Town => self.towns[town].users[0].1.clone(),
                 KeyLevel::General => String::new(),

@@ -37,19 +37,27 @@ pub use anchors::{Anchor, ANCHORS};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DemoOptions {
     /// Number of problems (default 520). At least about 45 are needed to show every situation.
-    /// The monitoring script registers up to two more, from a warning and from a project's
-    /// difficulty.
+    /// The one or two the monitoring script registers (from a warning and from a project's
+    /// difficulty) are among them.
     pub problems: usize,
     pub seed: u64,
     /// "Now": the demo's last day. Nothing is recorded after this instant.
     pub end: DateTime<Utc>,
     /// Length of the history in calendar days before `end` (default 150, at least 60).
     pub days: u32,
+    /// Key enterprises' and key projects' monitoring (issue 18) and the leaders paired with
+    /// key enterprises (default on). Off: a district as a ledger before monitoring had it.
+    #[serde(default = "monitoring_on")]
+    pub monitoring: bool,
+}
+
+fn monitoring_on() -> bool {
+    true
 }
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        DemoOptions { problems: 520, seed: 2026, end: Utc::now(), days: 150 }
+        DemoOptions { problems: 520, seed: 2026, end: Utc::now(), days: 150, monitoring: true }
     }
 }
 

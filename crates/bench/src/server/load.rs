@@ -74,7 +74,7 @@ pub fn genesis_ids(first: &[(String, String)]) -> Res<[String; 3]> {
 /// The demo district of `problems` problems (generated into `path`, or read from it with
 /// `reuse`), its events after the genesis with their dependencies.
 pub fn source(path: &Path, problems: usize, end: DateTime<Utc>, reuse: bool, facts: &mut Vec<String>) -> Res<Source> {
-    let opts = DemoOptions { problems, seed: 2026, end, days: 300 };
+    let opts = DemoOptions { problems, seed: 2026, end, days: 300, monitoring: true };
     let ledger = if reuse && path.exists() {
         eprintln!("server: reusing {}", path.display());
         Ledger::open(path)?

@@ -29,7 +29,7 @@ pub fn run(g: &Globals, a: DemoArgs) -> Result<ExitCode, CliError> {
     if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let opts = DemoOptions { problems: a.problems, seed: a.seed, end: now()?, days: a.days };
+    let opts = DemoOptions { problems: a.problems, seed: a.seed, end: now()?, days: a.days, monitoring: true };
     let mut ledger = Ledger::create(&db, opts.start())?;
     // Planning the district has no count; then every command of its history is a step.
     let mut bar = Progress::new(json, "生成演示数据", 0);

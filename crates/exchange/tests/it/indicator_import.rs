@@ -97,7 +97,7 @@ fn write_sheet(path: &std::path::Path, f: &Firms, bad: bool) {
 #[test]
 fn a_messy_indicator_sheet_is_previewed_refused_then_imported_whole() {
     let dir = tempfile::tempdir().unwrap();
-    let opts = DemoOptions { problems: 45, seed: 2026, end: now(), days: 60 };
+    let opts = DemoOptions { problems: 45, seed: 2026, end: now(), days: 60, monitoring: true };
     let mut ledger = Ledger::create(&dir.path().join("ledger.db"), opts.start()).unwrap();
     generate(&mut ledger, &opts);
     let f = firms(&ledger);

@@ -14,7 +14,7 @@ pub fn now() -> DateTime<Utc> {
 }
 
 pub fn demo_ledger(dir: &Path) -> Ledger {
-    let opts = DemoOptions { problems: 45, seed: 2026, end: now(), days: 60 };
+    let opts = DemoOptions { problems: 45, seed: 2026, end: now(), days: 60, monitoring: true };
     let mut ledger = Ledger::create(&dir.join("ledger.db"), opts.start()).unwrap();
     generate(&mut ledger, &opts);
     ledger
