@@ -201,7 +201,7 @@ fn a_district_reports_watches_and_acts_on_its_key_enterprises_and_projects() {
         demand: String::new(),
         raised_on: NaiveDate::from_ymd_opt(2026, 7, 3).unwrap(),
         priority: Priority::Normal,
-        responsible_leader: "赵副区长".into(),
+        responsible_leader: "孙区长".into(),
         origin: Some(ProblemOrigin::Project { project_id: "pr1".into(), month: m(2026, 6) }),
     };
     l.execute("cg", &from_project, at(2026, 7, 3)).unwrap();
@@ -258,6 +258,20 @@ fn a_district_reports_watches_and_acts_on_its_key_enterprises_and_projects() {
     );
     let err = l.indicator_series(&id("e2"), "gross_output", m(2026, 4), 3, Some(&id("t1"))).unwrap_err();
     assert!(err.to_string().contains("not found"), "{err}");
+
+    // 孙区长's own items: the problem raised from the project names him, he gave a 批示 on the
+    // one from the warning, and the project is paired with him.
+    let mut p = l.projects(None, m(2026, 6)).unwrap().remove(0).project;
+    p.paired_leader = "孙区长".into();
+    l.execute("admin", &Command::UpdateProject { project: p }, at(2026, 7, 3)).unwrap();
+    let instruct =
+        Command::Instruct { problem_id: "p-from-warning".into(), text: "请工信局牵头帮助对接订单".into() };
+    l.execute("ld", &instruct, at(2026, 7, 3)).unwrap();
+    let mine = l.leader_items(&id("ld"), m(2026, 6), at(2026, 7, 3)).unwrap();
+    assert_eq!(mine.leader, "孙区长");
+    assert_eq!(mine.instructed.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["p-from-warning"]);
+    assert_eq!(mine.responsible.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["p-from-project"]);
+    assert_eq!(mine.projects.iter().map(|r| r.project.id.as_str()).collect::<Vec<_>>(), ["pr1"]);
 
     // The file stands: same tables from the log, chain sound, every event admitted.
     let rebuilt = l.rebuild().unwrap();

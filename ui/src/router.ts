@@ -42,6 +42,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'calendar', name: 'calendar', component: () => import('./views/CalendarView.vue'), meta: { cap: 'administer' } },
       { path: 'settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { cap: 'administer' } },
       { path: 'sync', name: 'sync', component: () => import('./views/SyncView.vue') },
+      { path: 'mine', name: 'mine', component: () => import('./views/MineView.vue'), meta: { cap: 'instruct' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { cap: 'audit' } },
     ],
   },

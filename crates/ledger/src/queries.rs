@@ -46,6 +46,8 @@ pub struct ProblemFilter {
     pub evaluated: Option<bool>,
     /// The responsible leader (负责领导), as registered: a leader's "my items".
     pub responsible_leader: Option<String>,
+    /// Problems this user gave a 批示 on (我的批示件).
+    pub instructed_by: Option<Id>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -336,6 +338,12 @@ pub(crate) fn build_where(f: &ProblemFilter, cut: &EscalationCutoffs) -> Query {
     }
     if let Some(v) = &f.responsible_leader {
         q.text("p.responsible_leader = ?", v);
+    }
+    if let Some(v) = &f.instructed_by {
+        q.text(
+            "EXISTS (SELECT 1 FROM events ev WHERE ev.subject_id = p.id AND ev.kind = 'instructed' AND ev.actor = ?)",
+            v,
+        );
     }
     if let Some(v) = &f.category {
         q.text("p.category = ?", v);

@@ -7,7 +7,8 @@
 use chrono::Utc;
 use taizhang_core::monitoring::{Month, ProblemOrigin, ProjectProgress, Xun};
 use taizhang_ledger::{
-    visit_scope, KeyEnterprise, MonthlyReport, ProductionSummary, ProjectRow, SeriesPoint, WarningFilter, WarningRow,
+    visit_scope, KeyEnterprise, LeaderItems, MonthlyReport, ProductionSummary, ProjectRow, SeriesPoint, WarningFilter,
+    WarningRow,
 };
 use tauri::State;
 
@@ -120,4 +121,14 @@ pub fn project_history(state: State<'_, AppState>, project_id: String) -> ApiRes
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn problem_origin(state: State<'_, AppState>, problem_id: String) -> ApiResult<Option<ProblemOrigin>> {
     state.with(|o| Ok(o.ledger.problem_origin(&problem_id)?))
+}
+
+/// The signed-in user's own items as a leader: the problems they answer for and gave a 批示
+/// on, and the key enterprises and projects paired with them (projects as of `month`).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn leader_items(state: State<'_, AppState>, month: Month) -> ApiResult<LeaderItems> {
+    state.with(|o| {
+        let user = session_user(o)?;
+        Ok(o.ledger.leader_items(&user, month, Utc::now())?)
+    })
 }

@@ -136,6 +136,8 @@ fn export_every_type(cfg: &Config) {
         ledger::WarningRow,
         ledger::ProjectRow,
         ledger::LinkedProblem,
+        ledger::LeaderItems,
+        ledger::PairedEnterprise,
         taizhang_sync::bundle::BundleExport,
         taizhang_sync::bundle::BundleImport,
         taizhang_sync::DeviceListing,

@@ -222,6 +222,8 @@ export const exportLedger = (
 export const exportReport = (path: string, period: string, overwrite = false, onProgress?: ProgressHandler) =>
   call('export_report', { path, period, overwrite, on_progress: progressChannel(onProgress) })
 
+/** The signed-in leader's own items: problems, 批示件, paired enterprises and projects. */
+export const leaderItems = (month: Month) => call('leader_items', { month })
 /** A monitoring workbook (docs/monitoring.md) of the user's scope. */
 export const exportMonitoring = (
   path: string,
@@ -260,5 +262,6 @@ export function emptyFilter(): ProblemFilter {
     withdrawal_pending: null,
     evaluated: null,
     responsible_leader: null,
+    instructed_by: null,
   }
 }

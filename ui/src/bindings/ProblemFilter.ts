@@ -27,4 +27,8 @@ evaluated: boolean | null,
 /**
  * The responsible leader (负责领导), as registered: a leader's "my items".
  */
-responsible_leader: string | null, };
+responsible_leader: string | null, 
+/**
+ * Problems this user gave a 批示 on (我的批示件).
+ */
+instructed_by: string | null, };

@@ -24,6 +24,7 @@ import type { IndicatorImportOptions } from "./IndicatorImportOptions";
 import type { IndicatorImportOutcome } from "./IndicatorImportOutcome";
 import type { IndicatorImportPreview } from "./IndicatorImportPreview";
 import type { KeyEnterprise } from "./KeyEnterprise";
+import type { LeaderItems } from "./LeaderItems";
 import type { LedgerInfo } from "./LedgerInfo";
 import type { MonitoringSheet } from "./MonitoringSheet";
 import type { Month } from "./Month";
@@ -96,6 +97,7 @@ export type Commands = {
   production_summary: { args: { month: Month, xun: Xun, township_id: string | null }, returns: ProductionSummary },
   warnings_board: { args: { township_id: string | null, open_only: boolean, mine: boolean }, returns: Array<WarningRow> },
   export_monitoring: { args: { path: string, sheet: MonitoringSheet, township_id: string | null, overwrite: boolean | null, on_progress: Channel<Progress> }, returns: ExportSummary },
+  leader_items: { args: { month: Month }, returns: LeaderItems },
   indicator_import_preview: { args: { path: string, options: IndicatorImportOptions }, returns: IndicatorImportPreview },
   indicator_import_commit: { args: { path: string, options: IndicatorImportOptions, on_progress: Channel<Progress> }, returns: IndicatorImportOutcome },
   key_projects: { args: { month: Month, township_id: string | null }, returns: Array<ProjectRow> },
@@ -162,6 +164,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "production_summary",
   "warnings_board",
   "export_monitoring",
+  "leader_items",
   "indicator_import_preview",
   "indicator_import_commit",
   "key_projects",

@@ -19,6 +19,7 @@ const en: typeof zh = {
   },
   nav: {
     dashboard: 'Dashboard',
+    mine: 'My items',
     ledger: 'Ledger',
     register: 'Register',
     inbox: 'Inbox',

@@ -1,6 +1,26 @@
 // Monitoring and key projects (issue 18), English. Key-for-key the same as monitoring.zh-CN.ts.
 
 export default {
+  mine: {
+    title: 'My items',
+    none: 'Nothing names you as responsible leader, paired leader or instructing leader',
+    instructed: 'My instructions ({n})',
+    responsible: 'Problems I am responsible for ({n})',
+    enterprises: 'Key enterprises paired with me ({n})',
+    projects: 'Key projects paired with me ({n})',
+    enterprise: 'Enterprise',
+    township: 'Township',
+    keyLevel: 'Key level',
+    steward: 'Paired cadre',
+    warnings: 'Open warnings',
+    openProblems: 'Open problems',
+    lastVisit: 'Last visit',
+    neverVisited: 'Never visited',
+    project: 'Project',
+    completion: 'Completion',
+    pace: 'Pace',
+    responsibleUnit: 'Responsible unit',
+  },
   monitoring: {
     title: 'Monitoring',
     month: 'Month',

@@ -3,6 +3,26 @@
 // (`warnings.*` in ../../../i18n/zh-CN.json, see `warningText`).
 
 export default {
+  mine: {
+    title: '我的事项',
+    none: '暂无以您为负责领导、包联领导或批示的事项',
+    instructed: '我的批示件（{n}）',
+    responsible: '我负责的问题（{n}）',
+    enterprises: '我包联的重点企业（{n}）',
+    projects: '我包联的重点项目（{n}）',
+    enterprise: '企业',
+    township: '镇街',
+    keyLevel: '重点级别',
+    steward: '包联干部',
+    warnings: '未处置预警',
+    openProblems: '在办问题',
+    lastVisit: '最近走访',
+    neverVisited: '从未走访',
+    project: '项目',
+    completion: '完成率',
+    pace: '进度',
+    responsibleUnit: '责任单位',
+  },
   monitoring: {
     title: '监测预警',
     month: '月份',

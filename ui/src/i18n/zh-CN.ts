@@ -19,6 +19,7 @@ export default {
   },
   nav: {
     dashboard: '工作台',
+    mine: '我的事项',
     ledger: '问题台账',
     register: '登记',
     inbox: '待办',

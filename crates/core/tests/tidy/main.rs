@@ -95,6 +95,7 @@ const LEDGER: &[Layering] = &[
             // Queries, scorecards and reports for the screens.
             &["queries", "figures", "report", "visits_due", "monitoring_views"],
             &["monitoring_board"],
+            &["leader_items"],
             &["export_rows"],
         ],
     },
