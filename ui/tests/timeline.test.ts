@@ -123,6 +123,21 @@ describe('timeline summaries', () => {
     expect(summarizeEvent({ kind: 'progress_noted', payload: { problem_id: 'p', unit_id: 'gx', text: '已协调', stage_reply: true } }, unitName)).toBe('工信局 阶段性答复：已协调')
   })
 
+  it('says nothing of a handler no one named: no empty "承办人；"', () => {
+    const terms = {
+      lead_unit_id: 'gx',
+      handler: '',
+      supporters: [],
+      sign_deadline: '2026-03-06',
+      objection_deadline: '2026-03-06',
+      handling_deadline: '2026-03-20',
+    }
+    expect(summarizeEvent({ kind: 'assigned', payload: { problem_id: 'p', terms } }, unitName)).toBe(
+      '交办给 工信局；签收时限 2026-03-06，办理时限 2026-03-20',
+    )
+    expect(summarizeEvent({ kind: 'signed', payload: { problem_id: 'p', unit_id: 'gx', handler: ' ' } }, unitName)).toBe('工信局 签收')
+  })
+
   it('keeps user text literal, markup included', () => {
     const s = summarizeEvent({ kind: 'instructed', payload: { problem_id: 'p', text: '<script>alert(1)</script>' } }, unitName)
     expect(s).toBe('批示：<script>alert(1)</script>')

@@ -118,6 +118,9 @@ describe('screens on a mocked shell', () => {
     expect(w.find('[data-testid="problem-description"] script').exists()).toBe(false)
     const sign = w.get('[data-testid="action-sign"]')
     expect(sign.attributes('disabled')).toBeUndefined()
+    // What may not be done is not offered; why, on asking.
+    expect(w.find('[data-testid="action-return"]').exists()).toBe(false)
+    await w.get('[data-testid="why-not"]').trigger('click')
     expect(w.get('[data-testid="action-return"]').attributes('disabled')).toBeDefined()
     expect(w.get('[data-testid="action-reason-return"]').text()).toBe('异议期已于 2026-03-03 结束，不能再退回')
     expect(w.find('[data-testid="action-assign"]').exists()).toBe(false)

@@ -51,7 +51,8 @@ export function summarizeEvent(event: EventBody, unitName: (id: string) => strin
     case 'assigned': {
       const { terms } = event.payload
       return (
-        S('assigned', {
+        // No empty "承办人；" when the office named no handler.
+        S(terms.handler.trim() ? 'assigned' : 'assignedNoHandler', {
           lead: unitName(terms.lead_unit_id),
           handler: terms.handler,
           sign: terms.sign_deadline,
@@ -60,7 +61,10 @@ export function summarizeEvent(event: EventBody, unitName: (id: string) => strin
       )
     }
     case 'signed':
-      return S('signed', { unit: unitName(event.payload.unit_id), handler: event.payload.handler })
+      return S(event.payload.handler.trim() ? 'signed' : 'signedNoHandler', {
+        unit: unitName(event.payload.unit_id),
+        handler: event.payload.handler,
+      })
     case 'support_acknowledged':
       return S('support_acknowledged', { unit: unitName(event.payload.unit_id) })
     case 'returned': {
