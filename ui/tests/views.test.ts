@@ -54,6 +54,7 @@ const detail: ProblemDetail = {
   lead_unit_name: '工业和信息化局',
   supporters: [{ unit_id: 'zj', unit_name: '住房和城乡建设局', sub_deadline: '2026-03-05', acknowledged: false, opinion: null, waived_reason: null, overdue: false }],
   lateness: { sign_overdue: true, handling_overdue: false, days_overdue: 0, days_left: 8, level: 'none' },
+  finished: null,
   timeline: [
     {
       seq: 10, event_id: 'ev1', kind: 'assigned', occurred_at: '2026-03-02T02:00:00Z', actor_id: 'admin', actor_name: '管理员', actor_unit: '服务年办公室',
@@ -106,6 +107,22 @@ function shell(replies: Record<string, unknown>) {
 }
 
 describe('screens on a mocked shell', () => {
+  it('problem page: a finished item says how it finished', async () => {
+    app.session = session('township', { register: true })
+    const closed = {
+      ...detail,
+      problem: { ...detail.problem, status: 'closed' as const },
+      lateness: { sign_overdue: false, handling_overdue: false, days_overdue: 0, days_left: null, level: 'none' as const },
+      finished: { on_time: false, days_late: 3 },
+      actions: [],
+    }
+    shell({ problem_detail: closed })
+    const w = mount(ProblemView, { props: { id: 'p1' }, global: { plugins: [ElementPlus, i18n, router()] }, attachTo: document.body })
+    await flushPromises()
+    expect(w.get('[data-testid="problem-lateness"]').text()).toBe('超期 3 个工作日办结')
+    w.unmount()
+  })
+
   it('problem page: fields, actions from ProblemDetail.actions with reasons, timeline', async () => {
     app.session = session('department', { handle: true })
     shell({ problem_detail: detail })

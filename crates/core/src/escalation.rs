@@ -74,6 +74,29 @@ impl Lateness {
     };
 }
 
+/// How a resolved or closed item finished against its deadline: 按期办结, or 超期 N 个工作日办结.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Finished {
+    pub on_time: bool,
+    /// Working days after the deadline in force when it was resolved (0 when on time).
+    #[ts(type = "number")]
+    pub days_late: i64,
+}
+
+/// How the item finished, for a resolved or closed one that a lead unit resolved against a
+/// deadline (`None` otherwise: open, withdrawn, resolved locally, or imported without one).
+pub fn finished(p: &Problem, calendar: &Calendar) -> Option<Finished> {
+    if !matches!(p.status, Status::Resolved | Status::Closed) {
+        return None;
+    }
+    let r = p.resolutions.last()?;
+    let deadline = r.deadline?;
+    let resolved_on = crate::model::local_date(r.at);
+    let days_late = if r.on_time { 0 } else { calendar.working_days_between(deadline, resolved_on).max(1) };
+    Some(Finished { on_time: r.on_time, days_late })
+}
+
 pub fn lateness(p: &Problem, today: NaiveDate, calendar: &Calendar, settings: &Settings) -> Lateness {
     lateness_of(ClockFacts::of(p).as_ref(), calendar, &escalation_cutoffs(today, calendar, settings))
 }

@@ -193,6 +193,8 @@ pub struct ProblemDetail {
     pub lead_unit_name: Option<String>,
     pub supporters: Vec<SupporterView>,
     pub lateness: Lateness,
+    /// For a resolved or closed item: 按期办结 or 超期 N 个工作日办结.
+    pub finished: Option<taizhang_core::escalation::Finished>,
     pub timeline: Vec<TimelineEntry>,
     /// What the viewer may do now (empty when no viewer is given).
     pub actions: Vec<ActionCheck>,
@@ -833,6 +835,7 @@ impl Ledger {
             .unwrap_or_default();
         Ok(ProblemDetail {
             lateness: lateness(&p, today, &cal, &settings),
+            finished: taizhang_core::escalation::finished(&p, &cal),
             timeline: self.timeline(&p.id)?,
             township_name: name(&p.township_id),
             lead_unit_name: p.lead_unit_id().map(name),

@@ -44,6 +44,7 @@ fn export_every_type(cfg: &Config) {
         domain::credit_code::CreditCodeCheck,
         domain::error::DomainError,
         domain::escalation::Lateness,
+        domain::escalation::Finished,
         domain::event::SupporterTerms,
         domain::event::AssignmentTerms,
         domain::event::EventBody,

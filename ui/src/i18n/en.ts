@@ -407,6 +407,8 @@ const en: typeof zh = {
     signOverdue: 'Not signed in time',
     handlingOverdue: 'Overdue',
     notRunning: 'Clock not running',
+    finishedOnTime: 'Resolved on time',
+    finishedLate: 'Resolved {n} working days late',
     notAssigned: 'Not assigned yet',
     timeline: 'History',
     actions: 'Actions',

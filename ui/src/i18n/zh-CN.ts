@@ -410,6 +410,8 @@ export default {
     signOverdue: '逾期未签收',
     handlingOverdue: '办理逾期',
     notRunning: '未计时',
+    finishedOnTime: '按期办结',
+    finishedLate: '超期 {n} 个工作日办结',
     notAssigned: '尚未交办',
     timeline: '办理过程',
     actions: '可执行操作',

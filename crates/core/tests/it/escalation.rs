@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use crate::support::*;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 use taizhang_core::calendar::Calendar;
 use taizhang_core::escalation::{escalation_cutoffs, Lateness};
@@ -331,4 +331,22 @@ fn lateness_agrees_with_direct_counts_all_year() {
             assert_eq!(l.days_left, Some(cal.working_days_between(today, deadline)));
         }
     }
+}
+
+#[test]
+fn a_resolved_item_says_whether_it_finished_on_time_or_how_many_working_days_late() {
+    use taizhang_core::escalation::{finished, Finished};
+    let mut d = District::new();
+    let on_time = d.closed("p-on-time", at(2026, 3, 2));
+    assert_eq!(finished(&on_time, &d.w.calendar), Some(Finished { on_time: true, days_late: 0 }));
+    // Resolved three working days after its deadline.
+    let p = d.in_progress_settled("p-late", at(2026, 3, 2));
+    let deadline = p.assignment.unwrap().handling_deadline;
+    let late_day = d.w.calendar.add_working_days(deadline, 3);
+    d.ok(D1, cmds::resolve("p-late", ResultType::Solved), at(late_day.year(), late_day.month(), late_day.day()));
+    let late = d.problem("p-late");
+    assert_eq!(finished(&late, &d.w.calendar), Some(Finished { on_time: false, days_late: 3 }));
+    // An open item has not finished.
+    let open = d.in_progress("p-open", at(2026, 3, 2));
+    assert_eq!(finished(&open, &d.w.calendar), None);
 }
