@@ -419,7 +419,8 @@ fn one_problem_through_its_whole_life_across_users() {
     // Nothing is chosen for the user: the result type is picked (issue 19).
     ui.click("option-solved");
     ui.fill("field-result_text", "已协调银行授信300万元");
-    ui.submit("已办结待评价");
+    // 已办结 splits into 待回访 (the township calls the company back) and 待销号 (issue 19).
+    ui.submit("待回访");
     ui.begin("cg_zhang", &number, "evaluate");
     ui.click("option-unsatisfied");
     ui.fill("field-comment", "授信额度不足，企业仍有缺口");
@@ -427,10 +428,10 @@ fn one_problem_through_its_whole_life_across_users() {
     ui.begin("gxj_wang", &number, "resolve");
     ui.click("option-solved");
     ui.fill("field-result_text", "追加授信200万元，已放款");
-    ui.submit("已办结待评价");
+    ui.submit("待回访");
     ui.begin("cg_zhang", &number, "evaluate");
     ui.click("option-satisfied");
-    ui.submit("已办结待评价");
+    ui.submit("待销号");
     ui.begin("office_wang", &number, "close");
     ui.submit("已销号");
     ui.shot("04-problem-closed");

@@ -439,6 +439,10 @@ fn list_rows_equal_their_aggregates() {
                 (p.pending_extension().is_some(), p.pending_withdrawal.is_some())
             );
             assert_eq!(row.reopen_count, p.reopen_count);
+            // The three levels and the callback, as the aggregate holds them.
+            assert_eq!(row.responsible_leader, p.responsible_leader);
+            assert_eq!(row.handler.as_deref(), a.map(|a| a.handler.as_str()).filter(|h| !h.is_empty()));
+            assert_eq!(row.evaluated, p.evaluation.is_some(), "{}", p.number);
         }
     }
     assert!(late_seen > 0, "the demo has overdue problems to compare");

@@ -20,6 +20,7 @@ function row(number: string, level: ProblemRow['lateness']['level'], description
     lead_unit_name: '工信局',
     responsible_leader: '',
     handler: null,
+    evaluated: false,
     supporter_names: [],
     registered_on: '2026-03-01',
     sign_deadline: '2026-03-03',
@@ -67,5 +68,17 @@ describe('ProblemTable', () => {
     expect(w.text()).toContain('负责领导')
     expect(w.get('[data-testid="ledger-row-2026-城关-0003"]').text()).toContain('赵副区长')
     expect(w.get('[data-testid="ledger-row-2026-城关-0003"]').text()).toContain('王科长')
+  })
+
+  it('says 待回访 of a resolved item until the callback is recorded, then 待销号', () => {
+    setLocale('zh-CN')
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div/>' } }] })
+    const resolved = { ...row('2026-城关-0004', 'none', '融资'), status: 'resolved' as const }
+    const w = mount(ProblemTable, {
+      props: { rows: [resolved, { ...resolved, id: 'x', number: '2026-城关-0005', evaluated: true }], columns: ['number', 'status'] },
+      global: { plugins: [ElementPlus, i18n, router] },
+    })
+    expect(w.get('[data-testid="ledger-row-2026-城关-0004"]').text()).toContain('待回访')
+    expect(w.get('[data-testid="ledger-row-2026-城关-0005"]').text()).toContain('待销号')
   })
 })

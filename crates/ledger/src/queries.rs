@@ -111,6 +111,9 @@ pub struct ProblemRow {
     pub responsible_leader: String,
     #[serde(default)]
     pub handler: Option<String>,
+    /// A resolved item whose callback (回访) is recorded: 待销号, else 待回访.
+    #[serde(default)]
+    pub evaluated: bool,
     pub supporter_names: Vec<String>,
     pub registered_on: NaiveDate,
     pub sign_deadline: Option<NaiveDate>,
@@ -682,7 +685,7 @@ impl Ledger {
         let sql = format!(
             "SELECT p.id, p.number, e.name, t.name, p.category, p.priority, p.status, p.description, l.name,
                     {supporters}, p.registered_on, p.sign_deadline, p.handling_deadline, p.extension_pending, p.withdrawal_pending,
-                    p.reopen_count, p.urge_level, p.urge_count, {sync_pending}, p.responsible_leader, p.handler
+                    p.reopen_count, p.urge_level, p.urge_count, {sync_pending}, p.responsible_leader, p.handler, p.evaluation IS NOT NULL
                FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
                LEFT JOIN units l ON l.id = p.lead_unit_id
              WHERE p.rowid IN (SELECT p.rowid FROM {from} {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {})
@@ -725,6 +728,7 @@ impl Ledger {
                 sync_pending: r.get(18)?,
                 responsible_leader: r.get(19)?,
                 handler: r.get::<_, Option<String>>(20)?.filter(|h| !h.is_empty()),
+                evaluated: r.get(21)?,
             });
         }
         Ok(ProblemPage { total, offset: page.offset, rows: out })

@@ -8,7 +8,11 @@ export type ProblemRow = { id: string, number: string, enterprise_name: string, 
  * The other two of the three levels answering for it: the responsible leader and the
  * lead unit's named handler (承办人), when known.
  */
-responsible_leader: string, handler: string | null, supporter_names: Array<string>, registered_on: string, sign_deadline: string | null, handling_deadline: string | null, extension_pending: boolean, withdrawal_pending: boolean, reopen_count: number, lateness: Lateness, 
+responsible_leader: string, handler: string | null, 
+/**
+ * A resolved item whose callback (回访) is recorded: 待销号, else 待回访.
+ */
+evaluated: boolean, supporter_names: Array<string>, registered_on: string, sign_deadline: string | null, handling_deadline: string | null, extension_pending: boolean, withdrawal_pending: boolean, reopen_count: number, lateness: Lateness, 
 /**
  * On a replica: events of this problem made here that wait to go up to the server (0 on a
  * standalone ledger). The list marks the row 待上传 (docs/sync.md).

@@ -408,6 +408,8 @@ const en: typeof zh = {
     handlingOverdue: 'Overdue',
     notRunning: 'Clock not running',
     finishedOnTime: 'Resolved on time',
+    awaitingCallback: 'Awaiting callback',
+    awaitingClose: 'Awaiting close-out',
     finishedLate: 'Resolved {n} working days late',
     notAssigned: 'Not assigned yet',
     timeline: 'History',

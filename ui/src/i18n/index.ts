@@ -85,6 +85,13 @@ export function label(kind: EnumKind, key: string | null | undefined): string {
   return i18n.global.te(path) ? i18n.global.t(path) : key
 }
 
+/** A problem's status as people say it: a resolved item is 待回访 until the township's callback
+ * is recorded, then 待销号 (issue 19); every other status is its label. */
+export function statusText(status: string, evaluated: boolean): string {
+  if (status === 'resolved') return t(evaluated ? 'problem.awaitingClose' : 'problem.awaitingCallback')
+  return label('status', status)
+}
+
 const ERROR_CATALOGUES: Record<Locale, Record<string, string>> = {
   'zh-CN': zhErrors.errors as Record<string, string>,
   en: enErrors.errors as Record<string, string>,

@@ -411,6 +411,8 @@ export default {
     handlingOverdue: '办理逾期',
     notRunning: '未计时',
     finishedOnTime: '按期办结',
+    awaitingCallback: '待回访',
+    awaitingClose: '待销号',
     finishedLate: '超期 {n} 个工作日办结',
     notAssigned: '尚未交办',
     timeline: '办理过程',
