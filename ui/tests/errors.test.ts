@@ -17,12 +17,12 @@ describe('errorText', () => {
 
   it('translates field names and known English reasons', () => {
     expect(errorText(new ApiError('input.required', 'reason is required', { field: 'reason' }), 'zh-CN')).toBe('请填写：理由')
-    const forbidden = new ApiError('auth.forbidden', 'x', {
-      user: 'gx',
-      action: 'assign',
-      reason: 'only the coordinating office may do this',
-    })
-    expect(errorText(forbidden, 'zh-CN')).toBe('用户 gx 无权执行“交办”：只有服务年办公室可以执行此操作')
+    // A refusal reads in Chinese throughout: the action by its label, the reason by its key.
+    const forbidden = new ApiError('auth.forbidden', 'x', { user: 'gx', action: 'assign', reason: 'office_only' })
+    expect(errorText(forbidden, 'zh-CN')).toBe('用户 gx 无权交办：只有区企业服务年办公室可以办理')
+    const notAction = new ApiError('auth.forbidden', 'x', { user: 'cg', action: 'create_unit', reason: 'office_only' })
+    expect(errorText(notAction, 'zh-CN')).toBe('用户 cg 无权新建单位：只有区企业服务年办公室可以办理')
+    expect(errorText(forbidden, 'en')).toBe('gx may not Assign: only the coordinating office may do this')
   })
 
   it('falls back to the English message for unknown codes', () => {

@@ -259,7 +259,7 @@ describe('the district server in the window', () => {
   it('a refusal from the server (not the office) is shown, not thrown', async () => {
     shell({
       server_devices: () => {
-        throw { code: 'auth.forbidden', message: 'no', params: { user: 'cg_zhang', action: 'decide devices', reason: 'only the coordinating office may approve or revoke devices' } }
+        throw { code: 'auth.forbidden', message: 'no', params: { user: 'cg_zhang', action: 'decide devices', reason: 'office_decides_devices' } }
       },
     })
     const w = mount(DevicesPanel, { global: { plugins: [ElementPlus, i18n] } })

@@ -158,7 +158,18 @@ impl CliError {
                 Value::String(s) if k == "status" && !english(catalog) => {
                     taizhang_core::Status::parse(s).map(|st| st.label_zh().to_string()).unwrap_or_else(|| s.clone())
                 }
-                Value::String(s) if k == "action" && !english(catalog) => action_label(s).unwrap_or(s).to_string(),
+                Value::String(s) if k == "action" && !english(catalog) => action_label(s)
+                    .map(str::to_string)
+                    .or_else(|| catalog["operations"][s.as_str()].as_str().map(str::to_string))
+                    .unwrap_or_else(|| s.clone()),
+                // Why a user may not: a key with words in both catalogues.
+                Value::String(s) if k == "reason" && self.code() == "auth.forbidden" => {
+                    match taizhang_core::ForbiddenReason::parse(s) {
+                        Some(r) if english(catalog) => r.label_en().to_string(),
+                        Some(r) => r.label_zh().to_string(),
+                        None => s.clone(),
+                    }
+                }
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };

@@ -54,7 +54,12 @@ impl Session {
 
     /// The acting user, refused when their role lacks a capability. The core's
     /// `capabilities` says who has what (as in the desktop app); the CLI only asks.
-    pub fn require(&self, what: &str, has: fn(&Capabilities) -> bool, reason: &str) -> Result<Actor, CliError> {
+    pub fn require(
+        &self,
+        what: &str,
+        has: fn(&Capabilities) -> bool,
+        reason: taizhang_core::ForbiddenReason,
+    ) -> Result<Actor, CliError> {
         let actor = self.actor()?;
         if !has(&capabilities(actor.user.role)) {
             return Err(DomainError::forbidden(&actor.user.login, what, reason).into());

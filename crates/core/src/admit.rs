@@ -241,7 +241,7 @@ fn own_unit(actor: &Actor, unit_id: &str, what: &str) -> Result<(), DomainError>
     if unit_id == actor.unit.id {
         Ok(())
     } else {
-        Err(DomainError::forbidden(&actor.user.login, what, "a unit acts in its own name only"))
+        Err(DomainError::forbidden(&actor.user.login, what, ForbiddenReason::OwnUnit))
     }
 }
 

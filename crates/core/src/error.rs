@@ -15,8 +15,8 @@ pub enum DomainError {
     NotFound { entity: String, id: String },
 
     #[serde(rename = "auth.forbidden")]
-    #[error("{user} may not {action}: {reason}")]
-    Forbidden { user: String, action: String, reason: String },
+    #[error("{user} may not {action}: {}", reason.label_en())]
+    Forbidden { user: String, action: String, reason: crate::model::ForbiddenReason },
 
     #[serde(rename = "auth.inactive")]
     #[error("user {user} is deactivated")]
@@ -263,8 +263,8 @@ impl DomainError {
     pub fn required(field: &str) -> Self {
         DomainError::Required { field: field.into() }
     }
-    pub fn forbidden(user: &str, action: &str, reason: &str) -> Self {
-        DomainError::Forbidden { user: user.into(), action: action.into(), reason: reason.into() }
+    pub fn forbidden(user: &str, action: &str, reason: crate::model::ForbiddenReason) -> Self {
+        DomainError::Forbidden { user: user.into(), action: action.into(), reason }
     }
 }
 
@@ -286,7 +286,7 @@ mod tests {
     fn serialized_code_matches_code_fn() {
         let samples = vec![
             DomainError::not_found("problem", "x"),
-            DomainError::forbidden("u", "sign", "not the lead"),
+            DomainError::forbidden("u", "sign", crate::model::ForbiddenReason::LeadOnly),
             DomainError::ReturnAlreadyRuled,
             DomainError::UnitInactive { user: "u".into(), unit: "x".into() },
             DomainError::InvalidState { action: "sign".into(), status: Status::Closed },

@@ -64,7 +64,8 @@ mod tests {
             crate::monitoring::Level,
             crate::monitoring::ProjectNature,
             crate::monitoring::ProjectStage,
-            crate::monitoring::WarningSubject
+            crate::monitoring::WarningSubject,
+            ForbiddenReason
         );
         // A replica's words: the device states the server gives and an event's standing with it
         // (migration 07's CHECK constraints). They travel as strings, not core enums.

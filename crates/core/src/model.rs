@@ -81,6 +81,27 @@ labelled_enum!(
     }
 );
 labelled_enum!(Priority in "priority" { Normal = "normal", Urgent = "urgent", Major = "major" });
+labelled_enum!(
+    /// Why a user may not do something (`auth.forbidden`): a key with words in both languages,
+    /// so a refusal reads in the user's language throughout.
+    ForbiddenReason in "forbiddenReason" {
+        OfficeOnly = "office_only",
+        TownshipOrOffice = "township_or_office",
+        OwnTownship = "own_township",
+        OwnTownshipOrOffice = "own_township_or_office",
+        LeadOnly = "lead_only",
+        SupporterOnly = "supporter_only",
+        LeadOrSupporter = "lead_or_supporter",
+        LeaderOnly = "leader_only",
+        OwnUnit = "own_unit",
+        OfficeDecidesDevices = "office_decides_devices",
+        ReportsOfficeAndLeaders = "reports_office_and_leaders",
+        AuditOfficeAndLeaders = "audit_office_and_leaders",
+        BackupsOffice = "backups_office",
+        ImportOffice = "import_office",
+        ImportTownshipOrOffice = "import_township_or_office",
+    }
+);
 labelled_enum!(Source in "source" { Visit = "visit", Forum = "forum", Hotline = "hotline_12345", Letter = "letter", Other = "other" });
 labelled_enum!(VisitForm in "visitForm" { OnSite = "on_site", Forum = "forum", Phone = "phone", Online = "online" });
 labelled_enum!(KeyLevel in "keyLevel" { District = "district", Town = "town", General = "general" });

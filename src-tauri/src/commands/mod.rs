@@ -474,7 +474,7 @@ pub fn get_settings(state: State<'_, AppState>) -> ApiResult<Settings> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn verify_chain(state: State<'_, AppState>, on_progress: Channel<Progress>) -> ApiResult<VerifyReport> {
     state.with(|o| {
-        require(o, "verify", |c| c.audit, "the audit is for the office and leaders")?;
+        require(o, "verify", |c| c.audit, ForbiddenReason::AuditOfficeAndLeaders)?;
         let report = o.ledger.verify_with_progress(&mut |done, total| {
             let _ = on_progress.send(Progress { stage: "verify".into(), done, total });
         })?;
@@ -488,7 +488,7 @@ pub fn verify_chain(state: State<'_, AppState>, on_progress: Channel<Progress>) 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn rebuild_projections(state: State<'_, AppState>, on_progress: Channel<Progress>) -> ApiResult<RebuildReport> {
     state.with(|o| {
-        require(o, "rebuild", |c| c.audit, "the audit is for the office and leaders")?;
+        require(o, "rebuild", |c| c.audit, ForbiddenReason::AuditOfficeAndLeaders)?;
         Ok(o.ledger.rebuild_with_progress(&mut |done, total| {
             let _ = on_progress.send(Progress { stage: "rebuild".into(), done, total });
         })?)
@@ -497,7 +497,7 @@ pub fn rebuild_projections(state: State<'_, AppState>, on_progress: Channel<Prog
 
 /// Refuses a signed-in user whose role lacks a capability. The core's `capabilities` says who
 /// has what; the shell only asks.
-fn require(o: &Open, what: &str, has: fn(&Capabilities) -> bool, reason: &str) -> ApiResult<()> {
+fn require(o: &Open, what: &str, has: fn(&Capabilities) -> bool, reason: ForbiddenReason) -> ApiResult<()> {
     let user = session_user(o)?;
     let actor = o.ledger.actor(&user)?;
     if !has(&capabilities(actor.user.role)) {
@@ -507,9 +507,9 @@ fn require(o: &Open, what: &str, has: fn(&Capabilities) -> bool, reason: &str) -
 }
 
 fn require_report(o: &Open) -> ApiResult<()> {
-    require(o, "report", |c| c.report, "reports are for the office and leaders")
+    require(o, "report", |c| c.report, ForbiddenReason::ReportsOfficeAndLeaders)
 }
 
 fn require_administer(o: &Open, what: &str) -> ApiResult<()> {
-    require(o, what, |c| c.administer, "backups are for the office")
+    require(o, what, |c| c.administer, ForbiddenReason::BackupsOffice)
 }

@@ -76,7 +76,7 @@ pub fn sync_now(state: State<'_, AppState>, on_progress: Channel<Progress>) -> A
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn server_devices(state: State<'_, AppState>) -> ApiResult<Vec<DeviceListing>> {
     state.with(|o| {
-        require(o, "devices", |c| c.administer, "approving devices is the office's")?;
+        require(o, "devices", |c| c.administer, taizhang_core::ForbiddenReason::OfficeDecidesDevices)?;
         Ok(taizhang_sync::server_devices(&o.ledger)?)
     })
 }
@@ -86,7 +86,7 @@ pub fn server_devices(state: State<'_, AppState>) -> ApiResult<Vec<DeviceListing
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn server_device_decide(state: State<'_, AppState>, device_id: String, approve: bool) -> ApiResult<DeviceListing> {
     state.with(|o| {
-        require(o, "devices", |c| c.administer, "approving devices is the office's")?;
+        require(o, "devices", |c| c.administer, taizhang_core::ForbiddenReason::OfficeDecidesDevices)?;
         let decided = taizhang_sync::decide_device(&o.ledger, &device_id, approve)?;
         log::info!("device {} {}", decided.device_id, decided.state);
         Ok(decided)

@@ -104,6 +104,11 @@ const IMPORT_FIELDS: Record<Locale, Record<string, string>> = {
   'zh-CN': zhErrors.import_fields as Record<string, string>,
   en: enErrors.import_fields as Record<string, string>,
 }
+// What a refusal names a user may not do, when it is not a problem action (新建单位, 导入…).
+const OPERATIONS: Record<Locale, Record<string, string>> = {
+  'zh-CN': zhErrors.operations as Record<string, string>,
+  en: enErrors.operations as Record<string, string>,
+}
 const IMPORT_SKIP: Record<Locale, Record<string, string>> = {
   'zh-CN': zhErrors.import_skip as Record<string, string>,
   en: enErrors.import_skip as Record<string, string>,
@@ -143,12 +148,15 @@ function paramText(locale: Locale, name: string, value: unknown, code = ''): str
     case 'status':
       return pick(ui.enums.status)
     case 'action':
-      return pick(ui.enums.action)
+      return Object.prototype.hasOwnProperty.call(ui.enums.action, value) ? pick(ui.enums.action) : pick(OPERATIONS[locale])
     case 'entity':
       return pick(ui.enums.entity)
     case 'field':
       return code.startsWith('import.') ? pick(IMPORT_FIELDS[locale]) : pick(ui.fieldNames)
     case 'reason':
+      // Why a user may not: a key with words in both languages (ForbiddenReason).
+      if (code === 'auth.forbidden') return pick(ui.enums.forbiddenReason)
+      return pick(ui.reasons)
     case 'what':
       return pick(ui.reasons)
     default:

@@ -147,15 +147,6 @@ export default {
   },
   // Known English reasons the core puts in error params, in Chinese.
   reasons: {
-    'only the problem\'s own township may resolve it locally': '只有问题所属镇街可以就地解决',
-    'only the coordinating office may do this': '只有服务年办公室可以执行此操作',
-    'only the lead unit may do this': '只有牵头单位可以执行此操作',
-    'only a supporting unit may do this': '只有配合单位可以执行此操作',
-    'only the lead or a supporting unit may report progress': '只有牵头或配合单位可以报送进展',
-    'only the problem\'s township or the office may do this': '只有问题所属镇街或办公室可以执行此操作',
-    'only a district leader may give instructions': '只有区领导可以批示',
-    'only a township or the office may do this': '只有镇街或办公室可以执行此操作',
-    'only a township or the office may register problems': '只有镇街或办公室可以登记问题',
     'acknowledged': '协办签收',
     'given its opinion or been waived': '提交协办意见或经免予',
     'settled every supporting opinion': '处理完全部协办意见',

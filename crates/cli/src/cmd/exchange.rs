@@ -353,7 +353,7 @@ pub fn export(g: &Globals, cmd: ExportCmd) -> Result<ExitCode, CliError> {
             }
         }
         ExportCmd::Report { period, out, force } => {
-            s.require("report", |c| c.report, "reports are for the office and leaders")?;
+            s.require("report", |c| c.report, taizhang_core::ForbiddenReason::ReportsOfficeAndLeaders)?;
             let p = figures::period(s, &period)?;
             bar.phase("汇总并写入报表");
             export_report_xlsx(&s.ledger, &p, t, OutputTarget { path: &out, overwrite: force })?

@@ -91,7 +91,7 @@ pub fn verify(g: &Globals, a: VerifyArgs) -> Result<ExitCode, CliError> {
 
 pub fn backup(g: &Globals, a: BackupArgs) -> Result<ExitCode, CliError> {
     let s = Session::open(g)?;
-    s.require("backup", |c| c.administer, "backups are for the office")?;
+    s.require("backup", |c| c.administer, taizhang_core::ForbiddenReason::BackupsOffice)?;
     let info = s.ledger.backup_to(OutputTarget { path: &a.out, overwrite: a.force })?;
     print(s.json, &info, || {
         format!("已备份到 {}（{} 个事件，{} 字节，链校验通过）\n", info.path, info.events, info.bytes)
@@ -110,7 +110,7 @@ pub fn restore(g: &Globals, a: RestoreArgs) -> Result<ExitCode, CliError> {
             Err(LedgerError::Busy) => return Err(LedgerError::Busy.into()),
             Err(_) => Ledger::open_immutable(&a.from)?,
         };
-        Session::over(ledger, g).require("restore", |c| c.administer, "backups are for the office")?;
+        Session::over(ledger, g).require("restore", |c| c.administer, taizhang_core::ForbiddenReason::BackupsOffice)?;
     }
     let report = taizhang_ledger::backup::restore(&a.from, &db, now()?, a.force)?;
     print(g.json, &report, || {
@@ -126,7 +126,7 @@ pub fn restore(g: &Globals, a: RestoreArgs) -> Result<ExitCode, CliError> {
 
 pub fn rebuild(g: &Globals) -> Result<ExitCode, CliError> {
     let mut s = Session::open(g)?;
-    s.require("rebuild", |c| c.audit, "the audit is for the office and leaders")?;
+    s.require("rebuild", |c| c.audit, taizhang_core::ForbiddenReason::AuditOfficeAndLeaders)?;
     // Digest the tables as they are, fold every event again, then digest and compare.
     let mut bar = Progress::new(s.json, "重建中", 100_000);
     bar.phase("读取现有投影表");

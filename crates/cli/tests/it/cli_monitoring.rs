@@ -169,6 +169,13 @@ fn a_township_reports_and_the_office_watches_at_the_command_line() {
         &["project", "add", "--name", "x", "--township", "城关", "--total", "1", "--plan", "1"],
         "auth.forbidden",
     );
+    // The refusal reads in Chinese throughout: no English action key or reason inside it.
+    let out = cli
+        .cmd("cg", &["project", "add", "--name", "x", "--township", "城关", "--total", "1", "--plan", "1"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("无权登记重点项目：只有区企业服务年办公室可以办理"), "{err}");
     let progress = |month: &str, invested: &str| {
         vec![
             "project",

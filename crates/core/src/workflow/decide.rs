@@ -189,11 +189,7 @@ fn decide_unchecked(
             origin,
         } => {
             if !matches!(actor.user.role, Role::Township | Role::Office) {
-                return Err(DomainError::forbidden(
-                    &actor.user.login,
-                    "register",
-                    "only a township or the office may register problems",
-                ));
+                return Err(DomainError::forbidden(&actor.user.login, "register", ForbiddenReason::TownshipOrOffice));
             }
             if world.problem(problem_id).is_some() {
                 return Err(DomainError::Duplicate { field: "problem_id".into(), value: problem_id.clone() });

@@ -50,7 +50,7 @@ pub fn gate(action: Action, p: &Problem, actor: &Actor, ctx: &Context) -> Result
     let is_lead = p.lead_unit_id() == Some(unit);
     let supporter = p.supporter(unit);
     let own_township = role == Role::Township && p.township_id == unit;
-    let forbid = |reason: &str| Err(DomainError::forbidden(&actor.user.login, action.key(), reason));
+    let forbid = |reason: ForbiddenReason| Err(DomainError::forbidden(&actor.user.login, action.key(), reason));
     let need = |ok: bool| {
         if ok {
             Ok(())
@@ -64,14 +64,14 @@ pub fn gate(action: Action, p: &Problem, actor: &Actor, ctx: &Context) -> Result
     match action {
         A::ResolveLocally => {
             if !own_township {
-                return forbid("only the problem's own township may resolve it locally");
+                return forbid(ForbiddenReason::OwnTownship);
             }
             need(s == Status::Registered)
         }
         A::Assign | A::RuleReturn | A::Urge | A::Close | A::WaiveOpinion | A::RuleExtension | A::RuleWithdrawal
             if role != Role::Office =>
         {
-            forbid("only the coordinating office may do this")
+            forbid(ForbiddenReason::OfficeOnly)
         }
         A::Assign => need(s == Status::Registered),
         A::RuleReturn => need(s == Status::Disputed),
@@ -105,7 +105,7 @@ pub fn gate(action: Action, p: &Problem, actor: &Actor, ctx: &Context) -> Result
             p.pending_withdrawal.as_ref().map(|_| ()).ok_or(DomainError::NoWithdrawalPending)
         }
         A::Sign | A::Return | A::RequestExtension | A::Resolve if !(role == Role::Department && is_lead) => {
-            forbid("only the lead unit may do this")
+            forbid(ForbiddenReason::LeadOnly)
         }
         A::Sign => need(s == Status::Assigned),
         A::Return => {
@@ -144,7 +144,7 @@ pub fn gate(action: Action, p: &Problem, actor: &Actor, ctx: &Context) -> Result
             Ok(())
         }
         A::Acknowledge | A::SubmitOpinion if !(role == Role::Department && supporter.is_some()) => {
-            forbid("only a supporting unit may do this")
+            forbid(ForbiddenReason::SupporterOnly)
         }
         A::Acknowledge => {
             need(active)?;
@@ -162,7 +162,7 @@ pub fn gate(action: Action, p: &Problem, actor: &Actor, ctx: &Context) -> Result
         }
         A::NoteProgress => {
             if role != Role::Department || !(is_lead || supporter.is_some()) {
-                return forbid("only the lead or a supporting unit may report progress");
+                return forbid(ForbiddenReason::LeadOrSupporter);
             }
             if is_lead {
                 need(s == Status::InProgress)
@@ -171,7 +171,7 @@ pub fn gate(action: Action, p: &Problem, actor: &Actor, ctx: &Context) -> Result
             }
         }
         A::Evaluate | A::RequestWithdrawal if !(own_township || role == Role::Office) => {
-            forbid("only the problem's township or the office may do this")
+            forbid(ForbiddenReason::OwnTownshipOrOffice)
         }
         A::Evaluate => {
             need(s == Status::Resolved)?;
@@ -189,7 +189,7 @@ pub fn gate(action: Action, p: &Problem, actor: &Actor, ctx: &Context) -> Result
         }
         A::Instruct => {
             if role != Role::Leader {
-                return forbid("only a district leader may give instructions");
+                return forbid(ForbiddenReason::LeaderOnly);
             }
             Ok(())
         }

@@ -61,11 +61,7 @@ pub fn may_decide_devices(user: &User) -> Result<(), DomainError> {
     if user.role == Role::Office && user.active {
         Ok(())
     } else {
-        Err(DomainError::forbidden(
-            &user.login,
-            "decide devices",
-            "only the coordinating office may approve or revoke devices",
-        ))
+        Err(DomainError::forbidden(&user.login, "decide devices", ForbiddenReason::OfficeDecidesDevices))
     }
 }
 
@@ -73,7 +69,7 @@ pub(crate) fn require_office(actor: &Actor, what: &str) -> Result<(), DomainErro
     if actor.user.role == Role::Office {
         Ok(())
     } else {
-        Err(DomainError::forbidden(&actor.user.login, what, "only the coordinating office may do this"))
+        Err(DomainError::forbidden(&actor.user.login, what, ForbiddenReason::OfficeOnly))
     }
 }
 
@@ -83,7 +79,7 @@ pub(crate) fn require_township_or_office(actor: &Actor, township_id: &str, what:
         Role::Office => Ok(()),
         Role::Township if actor.unit.id == township_id => Ok(()),
         Role::Township => Err(DomainError::WrongTownship),
-        _ => Err(DomainError::forbidden(&actor.user.login, what, "only a township or the office may do this")),
+        _ => Err(DomainError::forbidden(&actor.user.login, what, ForbiddenReason::TownshipOrOffice)),
     }
 }
 
@@ -127,11 +123,7 @@ pub(crate) fn may_set_password(actor: &Actor, user_id: &str) -> Result<(), Domai
 /// Townships register problems of their own enterprises; the office registers any.
 pub(crate) fn may_register(actor: &Actor, township_id: &str) -> Result<(), DomainError> {
     if !matches!(actor.user.role, Role::Township | Role::Office) {
-        return Err(DomainError::forbidden(
-            &actor.user.login,
-            "register",
-            "only a township or the office may register problems",
-        ));
+        return Err(DomainError::forbidden(&actor.user.login, "register", ForbiddenReason::TownshipOrOffice));
     }
     require_township_or_office(actor, township_id, "register")
 }

@@ -485,12 +485,8 @@ pub fn commit_indicators(
     // township's enterprise is refused); the office any.
     if !matches!(actor.user.role, taizhang_core::Role::Office | taizhang_core::Role::Township) {
         return Err(ImportError::Ledger(
-            DomainError::forbidden(
-                &actor.user.login,
-                "import",
-                "only a township or the office imports indicator sheets",
-            )
-            .into(),
+            DomainError::forbidden(&actor.user.login, "import", taizhang_core::ForbiddenReason::ImportTownshipOrOffice)
+                .into(),
         ));
     }
     let planned = plan(ledger, path, opts, now)?;

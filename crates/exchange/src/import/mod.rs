@@ -332,8 +332,12 @@ fn commit(
     let actor = ledger.actor(user)?;
     if !taizhang_core::workflow::capabilities(actor.user.role).import {
         return Err(ImportError::Ledger(
-            taizhang_core::DomainError::forbidden(&actor.user.login, "import", "only the coordinating office imports")
-                .into(),
+            taizhang_core::DomainError::forbidden(
+                &actor.user.login,
+                "import",
+                taizhang_core::ForbiddenReason::ImportOffice,
+            )
+            .into(),
         ));
     }
     let errors = planned.preview.issues.iter().filter(|i| i.severity == Severity::Error).count() as u32;
