@@ -97,7 +97,7 @@ fn a_township_desk_joins_the_district_server_and_its_act_reaches_it() {
     ui.open_problem(&number);
     ui.act("resolve_locally");
     ui.fill("field-result_text", "已现场协调解决");
-    ui.submit("已办结");
+    ui.submit("待回访");
     ui.wait_text("header-sync", "待上传 1");
     ui.wait_text("header-sync", "离线 · 待上传 1");
     ui.click("nav-ledger");
