@@ -43,6 +43,7 @@ macro_rules! app_commands {
             production_summary,
             warnings_board,
             export_monitoring,
+            lead_suggestions,
             leader_items,
             indicator_import_preview,
             indicator_import_commit,

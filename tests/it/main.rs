@@ -13,6 +13,7 @@ mod hostile;
 mod hostile_files;
 mod import;
 mod import_messy;
+mod lead_suggestions;
 mod ledger_files;
 mod monitoring;
 mod output_targets;

@@ -15,6 +15,7 @@ pub mod figure_counts;
 pub mod figures;
 pub(crate) mod file;
 mod imports;
+mod lead_suggestions;
 mod leader_items;
 mod monitoring_board;
 mod monitoring_fold;
@@ -43,6 +44,7 @@ pub use append::{new_id, redact_secrets, StoredEvent, REDACTED};
 pub use error::{LedgerError, Result};
 pub use export_rows::{ExportRow, RowSink};
 pub use file::{APPLICATION_ID, CACHE_SIZE_KIB, SCHEMA_VERSION};
+pub use lead_suggestions::LeadSuggestion;
 pub use leader_items::{LeaderItems, PairedEnterprise};
 pub use monitoring_board::{LinkedProblem, ProjectRow, WarningAction, WarningFilter, WarningRow};
 pub use monitoring_views::{

@@ -513,3 +513,13 @@ fn require_report(o: &Open) -> ApiResult<()> {
 fn require_administer(o: &Open, what: &str) -> ApiResult<()> {
     require(o, what, |c| c.administer, ForbiddenReason::BackupsOffice)
 }
+
+/// The departments that most often lead a category's problems, offered beside the lead field
+/// when the office assigns (never chosen for it).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn lead_suggestions(state: State<'_, AppState>, category: String) -> ApiResult<Vec<LeadSuggestion>> {
+    state.with(|o| {
+        session_user(o)?;
+        Ok(o.ledger.lead_suggestions(&category)?)
+    })
+}

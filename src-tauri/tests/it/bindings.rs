@@ -138,6 +138,7 @@ fn export_every_type(cfg: &Config) {
         ledger::ProjectRow,
         ledger::LinkedProblem,
         ledger::LeaderItems,
+        ledger::LeadSuggestion,
         ledger::PairedEnterprise,
         taizhang_sync::bundle::BundleExport,
         taizhang_sync::bundle::BundleImport,

@@ -222,6 +222,8 @@ export const exportLedger = (
 export const exportReport = (path: string, period: string, overwrite = false, onProgress?: ProgressHandler) =>
   call('export_report', { path, period, overwrite, on_progress: progressChannel(onProgress) })
 
+/** The departments that most often lead a category's problems (offered, never chosen). */
+export const leadSuggestions = (category: string) => call('lead_suggestions', { category })
 /** The signed-in leader's own items: problems, 批示件, paired enterprises and projects. */
 export const leaderItems = (month: Month) => call('leader_items', { month })
 /** A monitoring workbook (docs/monitoring.md) of the user's scope. */

@@ -24,6 +24,7 @@ import type { IndicatorImportOptions } from "./IndicatorImportOptions";
 import type { IndicatorImportOutcome } from "./IndicatorImportOutcome";
 import type { IndicatorImportPreview } from "./IndicatorImportPreview";
 import type { KeyEnterprise } from "./KeyEnterprise";
+import type { LeadSuggestion } from "./LeadSuggestion";
 import type { LeaderItems } from "./LeaderItems";
 import type { LedgerInfo } from "./LedgerInfo";
 import type { MonitoringSheet } from "./MonitoringSheet";
@@ -97,6 +98,7 @@ export type Commands = {
   production_summary: { args: { month: Month, xun: Xun, township_id: string | null }, returns: ProductionSummary },
   warnings_board: { args: { township_id: string | null, open_only: boolean, mine: boolean }, returns: Array<WarningRow> },
   export_monitoring: { args: { path: string, sheet: MonitoringSheet, township_id: string | null, overwrite: boolean | null, on_progress: Channel<Progress> }, returns: ExportSummary },
+  lead_suggestions: { args: { category: string }, returns: Array<LeadSuggestion> },
   leader_items: { args: { month: Month }, returns: LeaderItems },
   indicator_import_preview: { args: { path: string, options: IndicatorImportOptions }, returns: IndicatorImportPreview },
   indicator_import_commit: { args: { path: string, options: IndicatorImportOptions, on_progress: Channel<Progress> }, returns: IndicatorImportOutcome },
@@ -164,6 +166,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "production_summary",
   "warnings_board",
   "export_monitoring",
+  "lead_suggestions",
   "leader_items",
   "indicator_import_preview",
   "indicator_import_commit",

@@ -428,6 +428,8 @@ const en: typeof zh = {
   },
   actionForm: {
     chooseFirst: 'Choose “{field}” first',
+    usualLeads: '“{category}” problems are usually led by:',
+    usualLead: '{unit} ({n})',
     title: '{action}: {number}',
     reason: 'Reason',
     proposedUnit: 'Proposed unit',

@@ -431,6 +431,8 @@ export default {
   },
   actionForm: {
     chooseFirst: '请先选择“{field}”',
+    usualLeads: '“{category}”类问题常由：',
+    usualLead: '{unit}（{n} 件）',
     title: '{action}：{number}',
     reason: '理由',
     proposedUnit: '建议承办单位',
