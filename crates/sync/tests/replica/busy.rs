@@ -139,6 +139,15 @@ fn a_pull_of_exactly_whole_pages_loses_and_repeats_nothing() {
     }
 }
 
+/// Sets the flag when dropped, panicking included.
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
 /// One desk's part in the busy district: pushing (registering between syncs) or pulling.
 struct Part {
     desk: Desk,
@@ -206,6 +215,10 @@ fn replicas_push_at_once_while_others_pull_and_all_end_equal_to_the_server() {
                 })
             })
             .collect();
+        // The pullers stop once `done` is set, also when this thread panics (a failed pusher's
+        // join, a poll's assertion): otherwise the scope would wait for them for ever and a
+        // failure would read as a hang.
+        let _stop_pullers = StopOnDrop(done.clone());
         // The protocol poller runs here, until every pusher is done, then drains the rest.
         start.wait();
         let (mut cursor, mut seen, mut polls) = (Cursor::default(), Vec::<PulledEvent>::new(), 0);
