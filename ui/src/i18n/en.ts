@@ -312,6 +312,7 @@ const en: typeof zh = {
     leadUnit: 'Lead unit',
     supporterUnit: 'Supporting unit',
     leader: 'Responsible leader',
+    callback: 'Callback / close-out',
     category: 'Category',
     priority: 'Priority',
     overdue: 'Overdue',

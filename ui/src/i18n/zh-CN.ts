@@ -315,6 +315,7 @@ export default {
     leadUnit: '牵头单位',
     supporterUnit: '配合单位',
     leader: '负责领导',
+    callback: '回访/销号',
     category: '类别',
     priority: '紧急程度',
     overdue: '逾期',
