@@ -144,41 +144,45 @@ impl Coded for CliError {
 impl CliError {
     /// The message for people, in the user's language.
     pub fn localized(&self) -> String {
-        let catalog = if std::env::var("TAIZHANG_LANG").is_ok_and(|l| l.starts_with("en")) { &*EN } else { &*ZH };
-        let Some(template) = catalog["errors"][self.code()].as_str() else {
-            return self.to_string();
-        };
-        let mut out = template.to_string();
         // `{message}` (the English text) fills the templates of errors that carry only that.
         let mut params = self.params();
         params.insert("code".into(), self.code().into());
         params.insert("message".into(), self.to_string().into());
-        for (k, v) in &params {
-            let text = match v {
-                Value::String(s) if k == "status" && !english(catalog) => {
-                    taizhang_core::Status::parse(s).map(|st| st.label_zh().to_string()).unwrap_or_else(|| s.clone())
-                }
-                Value::String(s) if k == "action" && !english(catalog) => action_label(s)
-                    .map(str::to_string)
-                    .or_else(|| catalog["operations"][s.as_str()].as_str().map(str::to_string))
-                    .unwrap_or_else(|| s.clone()),
-                // Why a user may not: a key with words in both catalogues.
-                Value::String(s) if k == "reason" && self.code() == "auth.forbidden" => {
-                    match taizhang_core::ForbiddenReason::parse(s) {
-                        Some(r) if english(catalog) => r.label_en().to_string(),
-                        Some(r) => r.label_zh().to_string(),
-                        None => s.clone(),
-                    }
-                }
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            // Parameters carry stored and typed text: escaped like every output.
-            let text = crate::render::escape(&text);
-            out = out.replace(&format!("{{{k}}}"), &text);
-        }
-        out
+        catalog_message(self.code(), &params).unwrap_or_else(|| self.to_string())
     }
+}
+
+/// The catalogue's message for `code` in the user's language with `params` filled: labelled
+/// values (a status, an action, why a user may not) in words, every value escaped like every
+/// output. `None` when the catalogue has no message for `code`.
+pub fn catalog_message(code: &str, params: &Params) -> Option<String> {
+    let catalog = catalog();
+    let mut out = catalog["errors"][code].as_str()?.to_string();
+    for (k, v) in params {
+        let text = match v {
+            Value::String(s) if k == "status" && !english(catalog) => {
+                taizhang_core::Status::parse(s).map(|st| st.label_zh().to_string()).unwrap_or_else(|| s.clone())
+            }
+            Value::String(s) if k == "action" && !english(catalog) => action_label(s)
+                .map(str::to_string)
+                .or_else(|| catalog["operations"][s.as_str()].as_str().map(str::to_string))
+                .unwrap_or_else(|| s.clone()),
+            // Why a user may not: a key with words in both catalogues.
+            Value::String(s) if k == "reason" && code == "auth.forbidden" => {
+                match taizhang_core::ForbiddenReason::parse(s) {
+                    Some(r) if english(catalog) => r.label_en().to_string(),
+                    Some(r) => r.label_zh().to_string(),
+                    None => s.clone(),
+                }
+            }
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        // Parameters carry stored and typed text: escaped like every output.
+        let text = crate::render::escape(&text);
+        out = out.replace(&format!("{{{k}}}"), &text);
+    }
+    Some(out)
 }
 
 fn english(catalog: &Value) -> bool {

@@ -240,10 +240,11 @@ impl Ledger {
             }
         };
         if let Some(due) = due {
-            let reported = self.reported_subjects("indicator_reports", &month)?;
+            let reported = self.report_meta("indicator_reports", month)?;
             for e in self.key_enterprises(filter.township_id.as_deref())? {
                 let what = format!("{month} 月报");
-                if let Some(w) = missing_report_warning(&e.name, &what, due, today, reported.contains(&e.enterprise_id))
+                if let Some(w) =
+                    missing_report_warning(&e.name, &what, due, today, reported.contains_key(&e.enterprise_id))
                 {
                     out.push(row(
                         WarningSubject::Enterprise,
@@ -293,14 +294,14 @@ impl Ledger {
             pmonth = pmonth.previous();
         }
         let pdue = schedule.project_due(pmonth, &calendar);
-        let reported = self.reported_subjects("project_progress", &pmonth)?;
+        let reported = self.report_meta("project_progress", pmonth)?;
         for p in self.projects(filter.township_id.as_deref(), pmonth)? {
             let what = format!("{pmonth} 项目进度月报");
             let started = p.project.planned_start.is_none_or(|d| d <= pmonth.last_day());
             let finished = p.project.stage == ProjectStage::InOperation;
             if started && !finished {
                 if let Some(w) =
-                    missing_report_warning(&p.project.name, &what, pdue, today, reported.contains(&p.project.id))
+                    missing_report_warning(&p.project.name, &what, pdue, today, reported.contains_key(&p.project.id))
                 {
                     out.push(row(
                         WarningSubject::Project,
@@ -323,13 +324,6 @@ impl Ledger {
         let mut st =
             self.conn.prepare_cached("SELECT enterprise_id FROM production_reports WHERE month = ?1 AND xun = ?2")?;
         let rows = st.query_map([month.to_string(), xun.key().to_string()], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    fn reported_subjects(&self, table: &str, month: &Month) -> Result<std::collections::BTreeSet<Id>> {
-        let key = if table == "project_progress" { "project_id" } else { "enterprise_id" };
-        let mut st = self.conn.prepare_cached(&format!("SELECT {key} FROM {table} WHERE month = ?1"))?;
-        let rows = st.query_map([month.to_string()], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -154,7 +154,7 @@ impl Ledger {
         let m = &settings.monitoring;
         let enterprises = self.key_enterprises(township_id)?;
         let reports = self.indicator_reports_between(Month { year: month.year - 1, month: 1 }, month)?;
-        let meta = self.report_meta("indicator_reports", &month.to_string())?;
+        let meta = self.report_meta("indicator_reports", month)?;
         let empty = Vec::new();
         let rows: Vec<MonthlyRow> = enterprises
             .into_iter()
@@ -216,11 +216,12 @@ impl Ledger {
         })
     }
 
-    /// When each subject's report of a period was recorded (`reported_at` by subject id).
-    fn report_meta(&self, table: &str, month: &str) -> Result<BTreeMap<Id, String>> {
+    /// When each subject's report of a month was recorded (`reported_at` by subject id), of
+    /// `indicator_reports` or `project_progress`.
+    pub(crate) fn report_meta(&self, table: &str, month: Month) -> Result<BTreeMap<Id, String>> {
         let key = if table == "project_progress" { "project_id" } else { "enterprise_id" };
         let mut st = self.conn.prepare_cached(&format!("SELECT {key}, reported_at FROM {table} WHERE month = ?1"))?;
-        let rows = st.query_map([month], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = st.query_map([month.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -19,7 +19,7 @@ use taizhang_ledger::{OutputTarget, WarningFilter};
 
 use crate::cmd::monitoring::{month_or_last, scope};
 use crate::input::{now, parse_enum};
-use crate::messages::{catalog_text, CliError};
+use crate::messages::{catalog_message, catalog_text, CliError};
 use crate::progress::Progress;
 use crate::render::{escape, print};
 use crate::session::Session;
@@ -142,19 +142,6 @@ pub fn import(s: &mut Session, a: &IndicatorImportArgs) -> Result<ExitCode, CliE
     Ok(ExitCode::SUCCESS)
 }
 
-/// A catalogue message with its placeholders filled.
-fn message(code: &str, params: &serde_json::Map<String, serde_json::Value>) -> String {
-    let mut text = catalog_text("errors", code).unwrap_or_else(|| code.to_string());
-    for (k, v) in params {
-        let shown = match v {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        text = text.replace(&format!("{{{k}}}"), &shown);
-    }
-    text
-}
-
 /// The preview as an office clerk reads it; `events` once committed. Text from the file is
 /// `escape`d.
 fn render(p: &IndicatorImportPreview, events: Option<u64>) -> String {
@@ -219,8 +206,15 @@ fn render(p: &IndicatorImportPreview, events: Option<u64>) -> String {
         for i in &p.issues {
             let tag = if i.severity == Severity::Error { "错误" } else { "提示" };
             let col = if i.column.is_empty() { String::new() } else { format!("［{}］", escape(&i.column)) };
-            let _ =
-                writeln!(o, "  第{}行{} {}：{} [{}]", i.row, col, tag, escape(&message(&i.code, &i.params)), i.code);
+            let _ = writeln!(
+                o,
+                "  第{}行{} {}：{} [{}]",
+                i.row,
+                col,
+                tag,
+                catalog_message(&i.code, &i.params).unwrap_or_else(|| escape(&i.code)),
+                i.code
+            );
         }
     }
     match events {
