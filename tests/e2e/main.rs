@@ -334,7 +334,9 @@ fn one_problem_through_its_whole_life_across_users() {
     // The township registers a problem; its text carries markup that must stay text.
     ui.sign_in("cg_zhang");
     ui.wait_text("header-user", "张伟");
-    ui.shot("03-dashboard");
+    // A township's day starts at its own 待办 (issue 19).
+    ui.by("todo-tabs");
+    ui.shot("03-township-todo");
     // The township's key enterprises overdue for a visit open its 走访 page.
     ui.click("nav-visits");
     ui.by("unvisited-panel");
@@ -395,9 +397,18 @@ fn one_problem_through_its_whole_life_across_users() {
     ui.fill("field-note", "企业扩产属工信局服务范围，维持交办");
     ui.submit("待签收");
 
-    // The lead signs; the supporter gives its opinion.
-    ui.begin("gxj_wang", &number, "sign");
-    ui.submit("办理中");
+    // The lead signs from its 待办, where a department's day starts (issue 19): the item ticked
+    // in 待签收 and signed as a batch of one. The supporter gives its opinion.
+    ui.switch_user("gxj_wang");
+    ui.by("inbox-tabs");
+    ui.click(&format!("select-{number}"));
+    ui.click("bulk-sign");
+    ui.click("batch-submit");
+    ui.wait_text("batch-summary", "已签收 1 件");
+    ui.shot("23-batch-sign");
+    ui.click("batch-close");
+    ui.open_problem(&number);
+    ui.wait_text("problem-status", "办理中");
     ui.begin("zrj_zhou", &number, "submit_opinion");
     ui.fill("field-opinion", "企业用地手续齐全，可支持抵押融资");
     ui.submit("办理中");

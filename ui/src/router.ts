@@ -1,6 +1,8 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
 
 import type { Capabilities } from './bindings/Capabilities'
+import type { Role } from './bindings/Role'
+import { homeOf } from './logic/home'
 import { app, can } from './stores/app'
 
 declare module 'vue-router' {
@@ -9,6 +11,8 @@ declare module 'vue-router' {
     cap?: keyof Capabilities
     /** Any one of these capabilities opens the screen (监测, 项目: townships, the office, leaders). */
     anyCap?: (keyof Capabilities)[]
+    /** Only this role's screen (a township's own 待办). */
+    role?: Role
   }
 }
 
@@ -19,11 +23,13 @@ const routes: RouteRecordRaw[] = [
     path: '/app',
     component: () => import('./components/AppLayout.vue'),
     children: [
-      { path: '', redirect: { name: 'dashboard' } },
+      // Each role starts where its work is (logic/home.ts).
+      { path: '', name: 'home', redirect: () => ({ name: homeOf(app.session?.user.role) }) },
       { path: 'dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue') },
       { path: 'ledger', name: 'ledger', component: () => import('./views/LedgerView.vue') },
       { path: 'problem/:id', name: 'problem', component: () => import('./views/ProblemView.vue'), props: true },
       { path: 'register', name: 'register', component: () => import('./views/RegisterView.vue'), meta: { cap: 'register' } },
+      { path: 'todo', name: 'todo', component: () => import('./views/TodoView.vue'), meta: { role: 'township' } },
       { path: 'inbox', name: 'inbox', component: () => import('./views/InboxView.vue'), meta: { cap: 'handle' } },
       { path: 'console', name: 'console', component: () => import('./views/ConsoleView.vue'), meta: { cap: 'supervise' } },
       { path: 'scorecards', name: 'scorecards', component: () => import('./views/ScorecardsView.vue') },
@@ -52,11 +58,12 @@ const routes: RouteRecordRaw[] = [
 export const router = createRouter({ history: createWebHashHistory(), routes })
 
 router.beforeEach((to) => {
-  if (to.name === 'start') return app.ledger && app.session ? { name: 'dashboard' } : app.ledger ? { name: 'signin' } : true
+  if (to.name === 'start') return app.ledger && app.session ? { name: 'home' } : app.ledger ? { name: 'signin' } : true
   if (!app.ledger) return { name: 'start' }
   if (to.name === 'signin') return true
   if (!app.session) return { name: 'signin' }
   if (to.meta.cap && !can(to.meta.cap)) return { name: 'dashboard' }
   if (to.meta.anyCap && !to.meta.anyCap.some(can)) return { name: 'dashboard' }
+  if (to.meta.role && app.session?.user.role !== to.meta.role) return { name: 'dashboard' }
   return true
 })

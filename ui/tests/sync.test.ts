@@ -54,7 +54,7 @@ function shell(replies: Record<string, unknown | (() => unknown)>) {
 function router() {
   return createRouter({
     history: createMemoryHistory(),
-    routes: ['start', 'signin', 'dashboard', 'ledger', 'scorecards', 'sync'].map((name) => ({
+    routes: ['start', 'signin', 'todo', 'dashboard', 'ledger', 'scorecards', 'sync'].map((name) => ({
       path: `/${name}`,
       name,
       component: { template: '<div/>' },

@@ -226,7 +226,8 @@ describe('screens on a mocked shell', () => {
     const w = mount(AppLayout, { global: { plugins: [ElementPlus, i18n, router()] } })
     await flushPromises()
     const navs = w.findAll('nav a').map((a) => a.attributes('data-testid'))
-    expect(navs).toEqual(['nav-dashboard', 'nav-ledger', 'nav-inbox', 'nav-scorecards'])
+    // A department's own 待办 comes first: its day starts there (issue 19).
+    expect(navs).toEqual(['nav-inbox', 'nav-dashboard', 'nav-ledger', 'nav-scorecards'])
     expect(w.get('[data-testid="header-user"]').text()).toContain('李四')
     expect(w.get('[data-testid="header-user"]').text()).toContain('工业和信息化局')
     w.unmount()
