@@ -1,17 +1,24 @@
-//! The one appender. `Appender::lock` takes a transaction-scoped advisory lock, so appends are
-//! serialized and `server_seq` (max + 1 under the lock, no gaps) is commit order: a reader
-//! polling `server_seq > N` can never pass over a row that commits later with a lower number.
-//! Every accepted event goes through `append`: re-decided with the core, folded when applied,
-//! chained, stored.
+//! The one appender. `Appender::begin` opens the transaction and takes a transaction-scoped
+//! advisory lock, so appends are serialized and `server_seq` (max + 1 under the lock, no gaps)
+//! is commit order: a reader polling `server_seq > N` can never pass over a row that commits
+//! later with a lower number. Every accepted event goes through `append`: re-decided with the
+//! core against the projections as the batch has left them, folded when applied, chained. The
+//! batch's rows are written by `commit`, a few set-based statements for the whole batch
+//! (docs/server.md, "One appender").
+
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use postgres::Transaction;
+use postgres::types::Type;
+use postgres::{Client, Transaction};
 use taizhang_core::admit::{admit, AdmitContext};
 use taizhang_core::calendar::Calendar;
 use taizhang_core::chain::GENESIS_HASH;
 use taizhang_core::event::EVENT_SCHEMA_VERSION;
-use taizhang_core::{DomainError, EventBody, EventMeta, Settings};
+use taizhang_core::workflow::{decide, Context};
+use taizhang_core::{Actor, Command, DomainError, EventBody, EventMeta, Settings};
 
+use super::projections::Projections;
 use crate::error::{reason_json, Result};
 use crate::protocol::{EventOutcome, WireEvent};
 use crate::sign::chain_link;
@@ -31,28 +38,112 @@ pub enum Precheck {
     Refuse { code: &'static str, flag: &'static str },
 }
 
-pub struct Appender {
+/// A row of `events` waiting for the batch's one insert.
+struct EventRow {
+    ev: WireEvent,
+    server_seq: i64,
+    chain_hash: String,
+    outcome: &'static str,
+    reason: Option<serde_json::Value>,
+    reason_code: String,
+    flag: &'static str,
+    scope: fold::Scope,
+}
+
+pub struct Appender<'c> {
+    tx: Transaction<'c>,
+    projections: Projections,
+    rows: Vec<EventRow>,
+    /// Each device's chain head as this batch leaves it: (device_seq, hash, occurred_at).
+    heads: BTreeMap<String, (i64, String, String)>,
     last_seq: i64,
     last_chain: String,
     now: DateTime<Utc>,
     context: Option<(Calendar, Settings)>,
 }
 
-impl Appender {
-    /// Waits for the append lock, then reads the head of the server chain.
-    pub fn lock(tx: &mut Transaction<'_>, now: DateTime<Utc>) -> Result<Appender> {
+impl<'c> Appender<'c> {
+    /// Opens the transaction, waits for the append lock, then reads the head of the server
+    /// chain.
+    pub fn begin(client: &'c mut Client, now: DateTime<Utc>) -> Result<Appender<'c>> {
+        let mut tx = client.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1, $2)", &[&APPEND_LOCK.0, &APPEND_LOCK.1])?;
         let head = tx.query_opt("SELECT server_seq, chain_hash FROM events ORDER BY server_seq DESC LIMIT 1", &[])?;
         let (last_seq, last_chain) = head.map_or((0, GENESIS_HASH.to_string()), |r| (r.get(0), r.get(1)));
-        Ok(Appender { last_seq, last_chain, now, context: None })
+        Ok(Appender {
+            tx,
+            projections: Projections::new(),
+            rows: Vec::new(),
+            heads: BTreeMap::new(),
+            last_seq,
+            last_chain,
+            now,
+            context: None,
+        })
     }
 
-    pub fn now(&self) -> DateTime<Utc> {
-        self.now
+    /// The transaction, for what the caller reads and writes besides the log (devices, alarms).
+    pub fn tx(&mut self) -> &mut Transaction<'c> {
+        &mut self.tx
     }
 
-    /// Stores one verified event (signature and device chain already checked) with its outcome.
-    pub fn append(&mut self, tx: &mut Transaction<'_>, ev: &WireEvent, pre: Precheck) -> Result<EventOutcome> {
+    /// Reads ahead, in one statement a table, the projections a batch of events will ask for.
+    pub fn prefetch(&mut self, events: &[WireEvent]) -> Result<()> {
+        let (mut problems, mut enterprises, mut users) = (Vec::new(), Vec::new(), Vec::new());
+        for ev in events {
+            users.push(ev.actor.clone());
+            let Ok((body, _)) = parse(ev) else { continue };
+            if let Some(pid) = body.problem_id() {
+                problems.push(pid.to_string());
+            }
+            if let EventBody::ProblemRegistered { enterprise_id, .. } = &body {
+                enterprises.push(enterprise_id.clone());
+            }
+        }
+        self.projections.prefetch(&mut self.tx, problems, enterprises, users)
+    }
+
+    fn context(&mut self) -> Result<&(Calendar, Settings)> {
+        if self.context.is_none() {
+            self.context = Some(world::context(&mut self.tx)?);
+        }
+        Ok(self.context.as_ref().expect("just read"))
+    }
+
+    /// The core's decision on an office command as `who`, against the district as this batch
+    /// has left it; its events are then appended by the caller, signed by the server's device.
+    pub fn decide(&mut self, cmd: &Command, who: &Actor) -> Result<Vec<EventBody>> {
+        self.context()?;
+        let (calendar, settings) = self.context.as_ref().expect("just read");
+        let ctx = Context { now: self.now, calendar, settings };
+        let world = world::PgWorld::new(&mut self.tx, &mut self.projections);
+        let decided = decide(cmd, who, &ctx, &world);
+        world.into_result()?;
+        Ok(decided?)
+    }
+
+    /// The time of the device's previous event: the core's time rule reads "the latest event
+    /// before this one" as the device's own history. Devices' clocks differ and an offline
+    /// device's acts arrive late, so the district's latest time would refuse honest late
+    /// arrivals; order across devices is `server_seq`, and the problem-level rule (no act
+    /// before its problem's latest event) is the core's own.
+    fn device_latest(&mut self, ev: &WireEvent) -> Result<Option<DateTime<Utc>>> {
+        let text = match self.heads.get(&ev.device_id) {
+            Some((seq, _, at)) if *seq == ev.device_seq - 1 => Some(at.clone()),
+            _ => self
+                .tx
+                .query_opt(
+                    "SELECT occurred_at FROM events WHERE device_id = $1 AND device_seq = $2",
+                    &[&ev.device_id, &(ev.device_seq - 1)],
+                )?
+                .map(|r| r.get(0)),
+        };
+        Ok(text.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc)))
+    }
+
+    /// Appends one verified event (signature and device chain already checked) with its
+    /// outcome.
+    pub fn append(&mut self, ev: &WireEvent, pre: Precheck) -> Result<EventOutcome> {
         let server_seq = self.last_seq + 1;
         let parsed = parse(ev);
         let verdict = match (&pre, &parsed) {
@@ -60,10 +151,8 @@ impl Appender {
             (_, Err(e)) => Some(Verdict::Refused(e.clone())),
             (Precheck::Decided, Ok(_)) => Some(Verdict::Admitted),
             (Precheck::Decide, Ok((body, meta))) => {
-                if self.context.is_none() {
-                    self.context = Some(world::context(tx)?);
-                }
-                let latest = device_latest(tx, ev)?;
+                let latest = self.device_latest(ev)?;
+                self.context()?;
                 let (calendar, settings) = self.context.as_ref().expect("just read");
                 let ctx = AdmitContext {
                     calendar,
@@ -72,7 +161,7 @@ impl Appender {
                     latest,
                     received_at: Some(self.now),
                 };
-                let w = world::PgWorld::new(tx);
+                let w = world::PgWorld::new(&mut self.tx, &mut self.projections);
                 let v = admit(body, meta, &ctx, &w);
                 w.into_result()?;
                 Some(v)
@@ -84,47 +173,149 @@ impl Appender {
             (_, None) => unreachable!("a verdict unless refused up front"),
         };
         let reason_code = reason.as_ref().and_then(|r| r["code"].as_str()).unwrap_or("").to_string();
-        let (problem_id, enterprise_id, township_id) = match &parsed {
-            Ok((body, _)) => fold::scope(tx, body)?,
+        let scope = match &parsed {
+            Ok((body, _)) => fold::scope(&mut self.tx, &mut self.projections, body)?,
             Err(_) => (None, None, None),
         };
         if let (Some(Verdict::Admitted), Ok((body, meta))) = (&verdict, &parsed) {
-            fold::apply(tx, body, meta, server_seq)?;
-            if matches!(
-                body,
-                EventBody::CalendarYearSet { .. }
-                    | EventBody::CalendarDaySet { .. }
-                    | EventBody::SettingsChanged { .. }
-            ) {
-                self.context = None;
+            fold::apply(&mut self.tx, &mut self.projections, body, meta, server_seq)?;
+            if let Some(context) = self.context.as_mut() {
+                world::fold_context(context, body);
             }
         }
-        let chain = chain_link(&self.last_chain, server_seq, &ev.hash, outcome, &reason_code, flag);
-        tx.execute(
-            "INSERT INTO events (server_seq, id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind,
-                 schema_version, payload, sig_alg, sig, received_at, chain_hash, outcome, reason, reason_code, flag,
-                 problem_id, enterprise_id, township_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
-            &[
-                &server_seq, &ev.id, &ev.device_id, &ev.device_seq, &ev.prev_hash, &ev.hash, &ev.actor, &ev.occurred_at,
-                &ev.kind, &ev.schema_version, &ev.payload, &ev.sig_alg, &ev.sig, &self.now, &chain, &outcome, &reason,
-                &reason_code, &flag, &problem_id, &enterprise_id, &township_id,
-            ],
-        )?;
-        tx.execute(
-            "UPDATE devices SET last_seq = $2, last_hash = $3 WHERE id = $1",
-            &[&ev.device_id, &ev.device_seq, &ev.hash],
-        )?;
+        let chain_hash = chain_link(&self.last_chain, server_seq, &ev.hash, outcome, &reason_code, flag);
+        self.heads.insert(ev.device_id.clone(), (ev.device_seq, ev.hash.clone(), ev.occurred_at.clone()));
         self.last_seq = server_seq;
-        self.last_chain = chain;
-        Ok(EventOutcome {
+        self.last_chain = chain_hash.clone();
+        let reply = EventOutcome {
             id: ev.id.clone(),
             device_seq: ev.device_seq,
             server_seq,
             outcome: outcome.to_string(),
-            reason,
+            reason: reason.clone(),
             flag: (!flag.is_empty()).then(|| flag.to_string()),
-        })
+        };
+        self.rows.push(EventRow { ev: ev.clone(), server_seq, chain_hash, outcome, reason, reason_code, flag, scope });
+        Ok(reply)
+    }
+
+    /// Writes the batch (its events, the projections it changed, the devices' chain heads)
+    /// and commits.
+    pub fn commit(mut self) -> Result<()> {
+        self.write_events()?;
+        self.projections.flush(&mut self.tx)?;
+        if !self.heads.is_empty() {
+            let mut cols: (Vec<&str>, Vec<i64>, Vec<&str>) = Default::default();
+            for (device, (seq, hash, _)) in &self.heads {
+                cols.0.push(device);
+                cols.1.push(*seq);
+                cols.2.push(hash);
+            }
+            self.tx.query_typed(
+                "UPDATE devices d SET last_seq = h.seq, last_hash = h.hash
+                 FROM unnest($1::text[], $2::bigint[], $3::text[]) AS h (id, seq, hash) WHERE d.id = h.id",
+                &[(&cols.0, Type::TEXT_ARRAY), (&cols.1, Type::INT8_ARRAY), (&cols.2, Type::TEXT_ARRAY)],
+            )?;
+        }
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    /// The batch's events in one statement, in `server_seq` order.
+    fn write_events(&mut self) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let n = self.rows.len();
+        let mut seqs = Vec::with_capacity(n);
+        let (mut ids, mut devices, mut device_seqs, mut prevs, mut hashes) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let (mut actors, mut times, mut kinds, mut versions, mut payloads) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let (mut sig_algs, mut sigs, mut chains, mut outcomes, mut reasons) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let (mut codes, mut flags, mut problems, mut enterprises, mut townships) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        for r in &self.rows {
+            seqs.push(r.server_seq);
+            ids.push(r.ev.id.as_str());
+            devices.push(r.ev.device_id.as_str());
+            device_seqs.push(r.ev.device_seq);
+            prevs.push(r.ev.prev_hash.as_str());
+            hashes.push(r.ev.hash.as_str());
+            actors.push(r.ev.actor.as_str());
+            times.push(r.ev.occurred_at.as_str());
+            kinds.push(r.ev.kind.as_str());
+            versions.push(r.ev.schema_version);
+            payloads.push(r.ev.payload.as_str());
+            sig_algs.push(r.ev.sig_alg.as_str());
+            sigs.push(r.ev.sig.as_str());
+            chains.push(r.chain_hash.as_str());
+            outcomes.push(r.outcome);
+            reasons.push(r.reason.clone());
+            codes.push(r.reason_code.as_str());
+            flags.push(r.flag);
+            problems.push(r.scope.0.as_deref());
+            enterprises.push(r.scope.1.as_deref());
+            townships.push(r.scope.2.as_deref());
+        }
+        let received = vec![self.now; n];
+        let text = Type::TEXT_ARRAY;
+        self.tx.query_typed(
+            "INSERT INTO events (server_seq, id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind,
+                 schema_version, payload, sig_alg, sig, received_at, chain_hash, outcome, reason, reason_code, flag,
+                 problem_id, enterprise_id, township_id)
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],
+                 $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[], $13::text[],
+                 $14::timestamptz[], $15::text[], $16::text[], $17::jsonb[], $18::text[], $19::text[], $20::text[],
+                 $21::text[], $22::text[])",
+            &[
+                (&seqs, Type::INT8_ARRAY),
+                (&ids, text.clone()),
+                (&devices, text.clone()),
+                (&device_seqs, Type::INT8_ARRAY),
+                (&prevs, text.clone()),
+                (&hashes, text.clone()),
+                (&actors, text.clone()),
+                (&times, text.clone()),
+                (&kinds, text.clone()),
+                (&versions, Type::INT8_ARRAY),
+                (&payloads, text.clone()),
+                (&sig_algs, text.clone()),
+                (&sigs, text.clone()),
+                (&received, Type::TIMESTAMPTZ_ARRAY),
+                (&chains, text.clone()),
+                (&outcomes, text.clone()),
+                (&reasons, Type::JSONB_ARRAY),
+                (&codes, text.clone()),
+                (&flags, text.clone()),
+                (&problems, text.clone()),
+                (&enterprises, text.clone()),
+                (&townships, text),
+            ],
+        )?;
+        self.rows.clear();
+        Ok(())
     }
 }
 
@@ -144,28 +335,76 @@ fn parse(ev: &WireEvent) -> std::result::Result<(EventBody, EventMeta), DomainEr
     Ok((body, EventMeta { actor: ev.actor.clone(), occurred_at }))
 }
 
-/// The time of the device's previous event: the core's time rule reads "the latest event
-/// before this one" as the device's own history. Devices' clocks differ and an offline device's
-/// acts arrive late, so the district's latest time would refuse honest late arrivals; order
-/// across devices is `server_seq`, and the problem-level rule (no act before its problem's
-/// latest event) is the core's own.
-fn device_latest(tx: &mut Transaction<'_>, ev: &WireEvent) -> Result<Option<DateTime<Utc>>> {
-    let row = tx.query_opt(
-        "SELECT occurred_at FROM events WHERE device_id = $1 AND device_seq = $2",
-        &[&ev.device_id, &(ev.device_seq - 1)],
-    )?;
-    Ok(row.and_then(|r| DateTime::parse_from_rfc3339(r.get::<_, &str>(0)).ok()).map(|t| t.with_timezone(&Utc)))
+/// An event as stored, as far as a retry's reply and the duplicate checks need it.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub id: String,
+    pub device_id: String,
+    pub device_seq: i64,
+    pub hash: String,
+    pub outcome: EventOutcome,
 }
 
-/// An outcome as stored, for the reply to a retried event.
-pub fn stored_outcome(row: &postgres::Row) -> EventOutcome {
-    let flag: String = row.get("flag");
-    EventOutcome {
-        id: row.get("id"),
-        device_seq: row.get("device_seq"),
-        server_seq: row.get("server_seq"),
-        outcome: row.get("outcome"),
-        reason: row.get("reason"),
-        flag: (!flag.is_empty()).then_some(flag),
+impl Stored {
+    fn of_row(row: &postgres::Row) -> Stored {
+        let flag: String = row.get("flag");
+        Stored {
+            id: row.get("id"),
+            device_id: row.get("device_id"),
+            device_seq: row.get("device_seq"),
+            hash: row.get("hash"),
+            outcome: EventOutcome {
+                id: row.get("id"),
+                device_seq: row.get("device_seq"),
+                server_seq: row.get("server_seq"),
+                outcome: row.get("outcome"),
+                reason: row.get("reason"),
+                flag: (!flag.is_empty()).then_some(flag),
+            },
+        }
+    }
+}
+
+/// What the log already holds of a batch: by id, and by the device's place in its chain.
+#[derive(Default)]
+pub struct Seen {
+    by_id: HashMap<String, Stored>,
+    by_seq: HashMap<(String, i64), Stored>,
+}
+
+impl Seen {
+    /// Reads in one statement the stored events with these ids or at these places of
+    /// `device`'s chain.
+    pub fn read(tx: &mut Transaction<'_>, device: &str, events: &[WireEvent]) -> Result<Seen> {
+        let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+        let seqs: Vec<i64> = events.iter().map(|e| e.device_seq).collect();
+        let rows = tx.query_typed(
+            "SELECT id, device_id, device_seq, hash, server_seq, outcome, reason, flag FROM events
+             WHERE id = ANY($1) OR (device_id = $2 AND device_seq = ANY($3))",
+            &[(&ids, Type::TEXT_ARRAY), (&device, Type::TEXT), (&seqs, Type::INT8_ARRAY)],
+        )?;
+        let mut seen = Seen::default();
+        for row in &rows {
+            seen.add(Stored::of_row(row));
+        }
+        Ok(seen)
+    }
+
+    /// Remembers an event this batch stored.
+    pub fn add(&mut self, s: Stored) {
+        self.by_seq.insert((s.device_id.clone(), s.device_seq), s.clone());
+        self.by_id.insert(s.id.clone(), s);
+    }
+
+    /// The stored events that share the event's id or its place in the device's chain.
+    pub fn matching(&self, ev: &WireEvent) -> Vec<&Stored> {
+        let mut found: Vec<&Stored> = Vec::new();
+        for s in [self.by_id.get(&ev.id), self.by_seq.get(&(ev.device_id.clone(), ev.device_seq))].into_iter().flatten()
+        {
+            if !found.iter().any(|f| f.outcome.server_seq == s.outcome.server_seq) {
+                found.push(s);
+            }
+        }
+        found
     }
 }

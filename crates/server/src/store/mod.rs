@@ -15,6 +15,7 @@ pub mod fold;
 pub mod office;
 mod parked;
 mod pg;
+mod projections;
 mod pull;
 mod push;
 pub mod schema;

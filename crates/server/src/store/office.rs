@@ -8,11 +8,10 @@ use taizhang_core::chain::{canonical_json, format_instant, GENESIS_HASH};
 use taizhang_core::event::EVENT_SCHEMA_VERSION;
 use taizhang_core::genesis::genesis_events;
 use taizhang_core::password::hash_password_with_salt;
-use taizhang_core::workflow::{decide, Context};
 use taizhang_core::{Command, EventBody};
 
 use super::append::{Appender, Precheck};
-use super::world::{actor, context, PgWorld};
+use super::world::actor;
 use crate::error::{Result, ServerError};
 use crate::protocol::{EventOutcome, WireEvent, ED25519};
 use crate::sign::{sign_event, signing_key};
@@ -84,8 +83,8 @@ pub fn genesis(c: &mut Client, admin_password: &str, now: DateTime<Utc>) -> Resu
     if admin_password.chars().count() < 6 {
         return Err(ServerError::Domain(taizhang_core::DomainError::invalid("password", "at least 6 characters")));
     }
-    let mut tx = c.transaction()?;
-    let mut appender = Appender::lock(&mut tx, now)?;
+    let mut appender = Appender::begin(c, now)?;
+    let tx = appender.tx();
     let exists: bool = tx.query_one("SELECT EXISTS (SELECT 1 FROM server_identity)", &[])?.get(0);
     if exists {
         return Err(ServerError::AlreadyInitialized);
@@ -111,36 +110,26 @@ pub fn genesis(c: &mut Client, admin_password: &str, now: DateTime<Utc>) -> Resu
     bodies.push(EventBody::PasswordSet { user_id: admin_id.clone(), password_hash: Some(hash) });
     for body in &bodies {
         let ev = dev.event(&admin_id, now, body);
-        appender.append(&mut tx, &ev, Precheck::Decided)?;
+        appender.append(&ev, Precheck::Decided)?;
     }
-    tx.commit()?;
-    Ok(())
+    appender.commit()
 }
 
 /// Decides the commands as `login` against the district's state and appends their events from
 /// the server's device, in one transaction: all or nothing.
 pub fn execute(c: &mut Client, login: &str, cmds: &[Command], now: DateTime<Utc>) -> Result<Vec<EventOutcome>> {
-    let mut tx = c.transaction()?;
-    let mut appender = Appender::lock(&mut tx, now)?;
-    let mut dev = server_device(&mut tx)?;
-    let who = actor(&mut tx, login)?
+    let mut appender = Appender::begin(c, now)?;
+    let mut dev = server_device(appender.tx())?;
+    let who = actor(appender.tx(), login)?
         .ok_or_else(|| ServerError::Domain(taizhang_core::DomainError::not_found("user", login)))?;
     let mut out = Vec::new();
     for cmd in cmds {
-        let (calendar, settings) = context(&mut tx)?;
-        let ctx = Context { now, calendar: &calendar, settings: &settings };
-        let bodies = {
-            let world = PgWorld::new(&mut tx);
-            let decided = decide(cmd, &who, &ctx, &world);
-            world.into_result()?;
-            decided?
-        };
-        for body in &bodies {
+        for body in &appender.decide(cmd, &who)? {
             let ev = dev.event(&who.user.id, now, body);
-            out.push(appender.append(&mut tx, &ev, Precheck::Decided)?);
+            out.push(appender.append(&ev, Precheck::Decided)?);
         }
     }
-    tx.commit()?;
+    appender.commit()?;
     Ok(out)
 }
 

@@ -3,27 +3,25 @@
 //! next in the device chain, hash recomputed, signature) and appended with its outcome; the
 //! first event that fails a check stops the batch, and the reply says from where to resend.
 //! The reply for an event already stored is read back from its row, so a retry gets the same
-//! answer.
+//! answer. What the batch already holds is read in one statement (`Seen`), and the events are
+//! decided and written through the appender's batch (`Appender::commit`).
 
 use chrono::{DateTime, Utc};
 use postgres::Client;
 
-use super::append::{stored_outcome, Appender, Precheck};
+use super::append::{Appender, Precheck, Seen, Stored};
 use super::DeviceRow;
 use crate::error::{Result, ServerError};
 use crate::protocol::{PushReply, Stop, WireEvent, MAX_BATCH};
 use crate::sign::{event_message, public_key, recompute_hash, verify};
 
-const STORED_COLS: &str = "id, device_id, device_seq, hash, server_seq, outcome, reason, flag";
-
 pub fn push(c: &mut Client, device_id: &str, events: &[WireEvent], now: DateTime<Utc>) -> Result<PushReply> {
     if events.len() > MAX_BATCH {
         return Err(ServerError::BatchTooLarge { count: events.len(), max: MAX_BATCH });
     }
-    let mut tx = c.transaction()?;
-    let mut appender = Appender::lock(&mut tx, now)?;
+    let mut appender = Appender::begin(c, now)?;
     // Read under the lock: the device's chain head cannot move under this batch.
-    let mut device = super::devices::one(&mut tx, device_id)?
+    let mut device = super::devices::one(appender.tx(), device_id)?
         .ok_or_else(|| ServerError::UnknownDevice { device: device_id.to_string() })?;
     match device.state.as_str() {
         "pending" => return Err(ServerError::DevicePending { device: device.id }),
@@ -31,6 +29,8 @@ pub fn push(c: &mut Client, device_id: &str, events: &[WireEvent], now: DateTime
         _ => return Err(ServerError::UnknownDevice { device: device.id }),
     }
     let key = public_key(&device.key_alg, &device.public_key)?;
+    let mut seen = Seen::read(appender.tx(), &device.id, events)?;
+    appender.prefetch(events)?;
     let mut outcomes = Vec::with_capacity(events.len());
     let mut stopped = None;
     for (index, ev) in events.iter().enumerate() {
@@ -44,25 +44,25 @@ pub fn push(c: &mut Client, device_id: &str, events: &[WireEvent], now: DateTime
             stopped = Some(stop("sync.wrong_device", &device));
             break;
         }
-        let sql = format!("SELECT {STORED_COLS} FROM events WHERE id = $1 OR (device_id = $2 AND device_seq = $3)");
-        let seen = tx.query(&sql, &[&ev.id, &ev.device_id, &ev.device_seq])?;
-        if let Some(row) = seen.first() {
-            let same = seen.len() == 1
-                && row.get::<_, String>("id") == ev.id
-                && row.get::<_, String>("device_id") == ev.device_id
-                && row.get::<_, i64>("device_seq") == ev.device_seq
-                && row.get::<_, String>("hash") == ev.hash;
+        let matching = seen.matching(ev);
+        if let Some(first) = matching.first() {
+            let same = matching.len() == 1
+                && first.id == ev.id
+                && first.device_id == ev.device_id
+                && first.device_seq == ev.device_seq
+                && first.hash == ev.hash;
             if same {
-                outcomes.push(stored_outcome(row));
+                outcomes.push(first.outcome.clone());
                 continue;
             }
             // The same id with another hash, or another event where this device's chain already
             // has one: never an overwrite. Kept as an alarm for the office.
-            let code = if row.get::<_, String>("id") == ev.id { "sync.id_conflict" } else { "sync.chain_fork" };
-            tx.execute(
+            let code = if first.id == ev.id { "sync.id_conflict" } else { "sync.chain_fork" };
+            let stored_hash = first.hash.clone();
+            appender.tx().execute(
                 "INSERT INTO alarms (raised_at, code, device_id, device_seq, event_id, stored_hash, offered_hash)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                &[&now, &code, &ev.device_id, &ev.device_seq, &ev.id, &row.get::<_, String>("hash"), &ev.hash],
+                &[&now, &code, &ev.device_id, &ev.device_seq, &ev.id, &stored_hash, &ev.hash],
             )?;
             stopped = Some(stop(code, &device));
             break;
@@ -90,10 +90,18 @@ pub fn push(c: &mut Client, device_id: &str, events: &[WireEvent], now: DateTime
         } else {
             Precheck::Decide
         };
-        outcomes.push(appender.append(&mut tx, ev, pre)?);
+        let outcome = appender.append(ev, pre)?;
+        seen.add(Stored {
+            id: ev.id.clone(),
+            device_id: ev.device_id.clone(),
+            device_seq: ev.device_seq,
+            hash: ev.hash.clone(),
+            outcome: outcome.clone(),
+        });
+        outcomes.push(outcome);
         device.last_seq = ev.device_seq;
         device.last_hash = ev.hash.clone();
     }
-    tx.commit()?;
+    appender.commit()?;
     Ok(PushReply { outcomes, stopped })
 }

@@ -1,6 +1,7 @@
 //! The district server on a real PostgreSQL 15 (a throw-away cluster this binary starts):
 //! storage guarantees, devices, push, pull. See cluster.rs for how the cluster is run.
 
+mod batch;
 mod cli;
 mod client;
 mod cluster;

@@ -1,0 +1,421 @@
+//! The projections as one appending transaction sees them: each row read from PostgreSQL at
+//! most once, changed in memory by the batch's folds, and written back by `flush` in one
+//! set-based statement a table when the batch ends. The core's reads while it decides, the
+//! fold's and the scope's all go through here, so a batch costs a handful of round trips
+//! however many events it holds, and each event is decided against what the ones before it in
+//! the batch did (docs/server.md, "One appender").
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use postgres::types::{ToSql, Type};
+use postgres::Transaction;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use taizhang_core::monitoring::{IndicatorReport, Month, Project, ProjectProgress, RaisedWarning};
+use taizhang_core::{Enterprise, Id, Problem, Unit, User, Visit};
+
+use crate::error::{Result, ServerError};
+
+mod flush;
+
+/// One projection table: rows as read or as the batch left them (`None`: known not to exist),
+/// and the keys the batch changed, in key order so a flush writes the same rows the same way.
+struct Table<T> {
+    /// Reads rows by id: `SELECT id, body FROM … WHERE id = ANY($1)`.
+    load_sql: &'static str,
+    what: &'static str,
+    rows: HashMap<String, Option<T>>,
+    changed: BTreeSet<String>,
+}
+
+impl<T: Clone> Table<T> {
+    /// `load_sql` reads rows by id (`SELECT id, body FROM … WHERE id = ANY($1)`); empty for
+    /// the tables read row by row with their own queries.
+    fn new(load_sql: &'static str, what: &'static str) -> Self {
+        Table { load_sql, what, rows: HashMap::new(), changed: BTreeSet::new() }
+    }
+
+    /// A row as stored, unless the batch already knows (and may have changed) it.
+    fn known(&mut self, key: String, row: T) {
+        self.rows.entry(key).or_insert(Some(row));
+    }
+
+    fn put(&mut self, key: String, row: T) {
+        self.changed.insert(key.clone());
+        self.rows.insert(key, Some(row));
+    }
+
+    fn changed(&self) -> impl Iterator<Item = &T> {
+        self.changed.iter().filter_map(|k| self.rows.get(k).and_then(Option::as_ref))
+    }
+}
+
+impl<T: Clone + DeserializeOwned> Table<T> {
+    /// Reads in one statement the rows for `ids` not yet known.
+    fn load(&mut self, tx: &mut Transaction<'_>, ids: impl IntoIterator<Item = String>) -> Result<()> {
+        let mut wanted: Vec<String> = ids.into_iter().filter(|id| !self.rows.contains_key(id)).collect();
+        wanted.sort();
+        wanted.dedup();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        for row in query(tx, self.load_sql, &[(&wanted, Type::TEXT_ARRAY)])? {
+            let id: String = row.get(0);
+            self.rows.insert(id, Some(parse(row.get(1), self.what)?));
+        }
+        for id in wanted {
+            self.rows.entry(id).or_insert(None);
+        }
+        Ok(())
+    }
+
+    /// The row with this id, read at most once.
+    fn one(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<T>> {
+        if !self.rows.contains_key(id) {
+            self.load(tx, [id.to_string()])?;
+        }
+        Ok(self.rows.get(id).cloned().flatten())
+    }
+
+    /// The row whose `column` is `value` as the batch left the rows (the lowest id if several):
+    /// `ids_sql` finds the stored candidates, which the batch may have changed since.
+    fn find(
+        &mut self,
+        tx: &mut Transaction<'_>,
+        ids_sql: &str,
+        value: &str,
+        matches: impl Fn(&T) -> bool,
+    ) -> Result<Option<T>> {
+        let stored: Vec<String> = query(tx, ids_sql, &[(&value, Type::TEXT)])?.iter().map(|r| r.get(0)).collect();
+        self.load(tx, stored.iter().cloned())?;
+        let mut ids: BTreeSet<&String> = stored.iter().collect();
+        ids.extend(self.changed.iter());
+        let found = ids.into_iter().filter_map(|id| self.rows.get(id).cloned().flatten()).find(|row| matches(row));
+        Ok(found)
+    }
+
+    /// Every row (of a small table) as the batch left it.
+    fn all(&mut self, tx: &mut Transaction<'_>, sql: &str) -> Result<Vec<T>> {
+        let mut rows: BTreeMap<String, T> = BTreeMap::new();
+        for r in query(tx, sql, &[])? {
+            rows.insert(r.get(0), parse(r.get(1), self.what)?);
+        }
+        for id in &self.changed {
+            if let Some(Some(row)) = self.rows.get(id) {
+                rows.insert(id.clone(), row.clone());
+            }
+        }
+        Ok(rows.into_values().collect())
+    }
+}
+
+/// A warning as the server keeps it: the warning as last raised, whether someone has dealt
+/// with it, and the township its subject is in (what a pull filters it by).
+#[derive(Debug, Clone)]
+pub struct WarningRow {
+    pub warning: RaisedWarning,
+    pub handled: bool,
+    pub township_id: String,
+}
+
+pub struct Projections {
+    problems: Table<Problem>,
+    enterprises: Table<Enterprise>,
+    visits: Table<Visit>,
+    units: Table<Unit>,
+    users: Table<User>,
+    projects: Table<Project>,
+    indicator_reports: Table<IndicatorReport>,
+    project_progress: Table<ProjectProgress>,
+    warnings: Table<WarningRow>,
+    /// A number's problem (the earliest id when a sheet repeated one).
+    numbers: HashMap<String, Option<Id>>,
+    import_keys: HashMap<String, Option<Id>>,
+    new_import_keys: Vec<(String, Id)>,
+    /// The highest number sequence per (year, township), once read.
+    number_seqs: HashMap<(i32, String), u32>,
+    /// Grants made by this batch, in order: (unit, problem, since server_seq).
+    grants: Vec<(String, String, i64)>,
+    granted: HashSet<(String, String)>,
+}
+
+fn parse<T: DeserializeOwned>(v: serde_json::Value, what: &str) -> Result<T> {
+    serde_json::from_value(v).map_err(|e| ServerError::Internal(format!("stored {what}: {e}")))
+}
+
+fn json<T: Serialize>(v: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| ServerError::Internal(e.to_string()))
+}
+
+/// Runs `sql` with typed parameters in one round trip (no separate prepare).
+fn query(tx: &mut Transaction<'_>, sql: &str, params: &[(&(dyn ToSql + Sync), Type)]) -> Result<Vec<postgres::Row>> {
+    Ok(tx.query_typed(sql, params)?)
+}
+
+fn execute(tx: &mut Transaction<'_>, sql: &str, params: &[(&(dyn ToSql + Sync), Type)]) -> Result<()> {
+    query(tx, sql, params).map(drop)
+}
+
+/// The key of a monthly row.
+fn monthly(id: &str, month: Month) -> String {
+    format!("{id}|{month}")
+}
+
+impl Projections {
+    pub fn new() -> Self {
+        Projections {
+            problems: Table::new("SELECT id, body FROM problems WHERE id = ANY($1)", "problem"),
+            enterprises: Table::new("SELECT id, body FROM enterprises WHERE id = ANY($1)", "enterprise"),
+            visits: Table::new("SELECT id, body FROM visits WHERE id = ANY($1)", "visit"),
+            units: Table::new("SELECT id, body FROM units WHERE id = ANY($1)", "unit"),
+            users: Table::new("SELECT id, body FROM users WHERE id = ANY($1)", "user"),
+            projects: Table::new("SELECT id, body FROM projects WHERE id = ANY($1)", "project"),
+            indicator_reports: Table::new("", "indicator report"),
+            project_progress: Table::new("", "project progress"),
+            warnings: Table::new("", "warning"),
+            numbers: HashMap::new(),
+            import_keys: HashMap::new(),
+            new_import_keys: Vec::new(),
+            number_seqs: HashMap::new(),
+            grants: Vec::new(),
+            granted: HashSet::new(),
+        }
+    }
+
+    /// Reads ahead, in one statement, what a batch's events will ask for: the problems they
+    /// name with those problems' enterprises, the enterprises they name, the acting users, and
+    /// every unit (a few dozen rows).
+    pub fn prefetch(
+        &mut self,
+        tx: &mut Transaction<'_>,
+        problems: Vec<String>,
+        enterprises: Vec<String>,
+        users: Vec<String>,
+    ) -> Result<()> {
+        let rows = query(
+            tx,
+            "SELECT 'problem', id, body FROM problems WHERE id = ANY($1)
+             UNION ALL SELECT 'enterprise', id, body FROM enterprises
+                 WHERE id = ANY($2) OR id IN (SELECT enterprise_id FROM problems WHERE id = ANY($1))
+             UNION ALL SELECT 'user', id, body FROM users WHERE id = ANY($3)
+             UNION ALL SELECT 'unit', id, body FROM units",
+            &[(&problems, Type::TEXT_ARRAY), (&enterprises, Type::TEXT_ARRAY), (&users, Type::TEXT_ARRAY)],
+        )?;
+        for row in rows {
+            let (table, id): (&str, String) = (row.get(0), row.get(1));
+            match table {
+                "problem" => self.problems.known(id, parse(row.get(2), "problem")?),
+                "enterprise" => self.enterprises.known(id, parse(row.get(2), "enterprise")?),
+                "user" => self.users.known(id, parse(row.get(2), "user")?),
+                _ => self.units.known(id, parse(row.get(2), "unit")?),
+            }
+        }
+        for id in problems {
+            self.problems.rows.entry(id).or_insert(None);
+        }
+        for id in users {
+            self.users.rows.entry(id).or_insert(None);
+        }
+        Ok(())
+    }
+
+    pub fn problem(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<Problem>> {
+        self.problems.one(tx, id)
+    }
+    pub fn enterprise(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<Enterprise>> {
+        self.enterprises.one(tx, id)
+    }
+    pub fn visit(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<Visit>> {
+        self.visits.one(tx, id)
+    }
+    pub fn unit(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<Unit>> {
+        self.units.one(tx, id)
+    }
+    pub fn user(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<User>> {
+        self.users.one(tx, id)
+    }
+    pub fn project(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<Project>> {
+        self.projects.one(tx, id)
+    }
+    pub fn warning(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<WarningRow>> {
+        if let Some(row) = self.warnings.rows.get(id) {
+            return Ok(row.clone());
+        }
+        let found = query(tx, "SELECT body, handled, township_id FROM warnings WHERE id = $1", &[(&id, Type::TEXT)])?;
+        let row = match found.first() {
+            Some(r) => {
+                Some(WarningRow { warning: parse(r.get(0), "warning")?, handled: r.get(1), township_id: r.get(2) })
+            }
+            None => None,
+        };
+        self.warnings.rows.insert(id.to_string(), row.clone());
+        Ok(row)
+    }
+    pub fn indicator_report(
+        &mut self,
+        tx: &mut Transaction<'_>,
+        enterprise_id: &str,
+        month: Month,
+    ) -> Result<Option<IndicatorReport>> {
+        let key = monthly(enterprise_id, month);
+        if let Some(row) = self.indicator_reports.rows.get(&key) {
+            return Ok(row.clone());
+        }
+        let found = query(
+            tx,
+            "SELECT body FROM indicator_reports WHERE enterprise_id = $1 AND month = $2",
+            &[(&enterprise_id, Type::TEXT), (&month.to_string(), Type::TEXT)],
+        )?;
+        let row = found.first().map(|r| parse(r.get(0), "indicator report")).transpose()?;
+        self.indicator_reports.rows.insert(key, row.clone());
+        Ok(row)
+    }
+    pub fn project_progress(
+        &mut self,
+        tx: &mut Transaction<'_>,
+        project_id: &str,
+        month: Month,
+    ) -> Result<Option<ProjectProgress>> {
+        let key = monthly(project_id, month);
+        if let Some(row) = self.project_progress.rows.get(&key) {
+            return Ok(row.clone());
+        }
+        let found = query(
+            tx,
+            "SELECT body FROM project_progress WHERE project_id = $1 AND month = $2",
+            &[(&project_id, Type::TEXT), (&month.to_string(), Type::TEXT)],
+        )?;
+        let row = found.first().map(|r| parse(r.get(0), "project progress")).transpose()?;
+        self.project_progress.rows.insert(key, row.clone());
+        Ok(row)
+    }
+
+    pub fn unit_by_name(&mut self, tx: &mut Transaction<'_>, name: &str) -> Result<Option<Unit>> {
+        self.units.find(tx, "SELECT id FROM units WHERE name = $1", name, |u| u.name == name)
+    }
+    pub fn user_by_login(&mut self, tx: &mut Transaction<'_>, login: &str) -> Result<Option<User>> {
+        self.users.find(tx, "SELECT id FROM users WHERE login = $1", login, |u| u.login == login)
+    }
+    pub fn enterprise_by_credit_code(&mut self, tx: &mut Transaction<'_>, code: &str) -> Result<Option<Enterprise>> {
+        self.enterprises.find(tx, "SELECT id FROM enterprises WHERE credit_code = $1", code, |e| {
+            e.credit_code.as_deref() == Some(code)
+        })
+    }
+
+    pub fn all_units(&mut self, tx: &mut Transaction<'_>) -> Result<Vec<Unit>> {
+        self.units.all(tx, "SELECT id, body FROM units")
+    }
+    pub fn all_users(&mut self, tx: &mut Transaction<'_>) -> Result<Vec<User>> {
+        self.users.all(tx, "SELECT id, body FROM users")
+    }
+
+    pub fn problem_id_by_number(&mut self, tx: &mut Transaction<'_>, number: &str) -> Result<Option<Id>> {
+        if let Some(id) = self.numbers.get(number) {
+            return Ok(id.clone());
+        }
+        let found =
+            query(tx, "SELECT id FROM problems WHERE number = $1 ORDER BY id LIMIT 1", &[(&number, Type::TEXT)])?;
+        let id: Option<Id> = found.first().map(|r| r.get(0));
+        self.numbers.insert(number.to_string(), id.clone());
+        Ok(id)
+    }
+
+    pub fn problem_id_by_import_key(&mut self, tx: &mut Transaction<'_>, key: &str) -> Result<Option<Id>> {
+        if let Some(id) = self.import_keys.get(key) {
+            return Ok(id.clone());
+        }
+        let found = query(tx, "SELECT problem_id FROM problem_imports WHERE import_key = $1", &[(&key, Type::TEXT)])?;
+        let id: Option<Id> = found.first().map(|r| r.get(0));
+        self.import_keys.insert(key.to_string(), id.clone());
+        Ok(id)
+    }
+
+    /// The highest sequence number of a township's problems in `year`.
+    fn number_seq(&mut self, tx: &mut Transaction<'_>, year: i32, township_id: &str) -> Result<u32> {
+        let key = (year, township_id.to_string());
+        if let Some(seq) = self.number_seqs.get(&key) {
+            return Ok(*seq);
+        }
+        let r = query(
+            tx,
+            "SELECT coalesce(max(number_seq), 0) FROM problems WHERE number_year = $1 AND township_id = $2",
+            &[(&year, Type::INT4), (&township_id, Type::TEXT)],
+        )?;
+        let seq = r.first().map_or(0, |r| r.get::<_, i32>(0).max(0) as u32);
+        self.number_seqs.insert(key, seq);
+        Ok(seq)
+    }
+
+    pub fn next_problem_seq(&mut self, tx: &mut Transaction<'_>, year: i32, township_id: &str) -> Result<u32> {
+        Ok(self.number_seq(tx, year, township_id)? + 1)
+    }
+
+    // Writes: the fold's, in memory until `flush`.
+
+    /// A problem as registered or as an event left it. A new one takes its number (unless an
+    /// earlier problem holds it), its place in the township's sequence and its import key.
+    pub fn put_problem(&mut self, tx: &mut Transaction<'_>, p: Problem, is_new: bool) -> Result<()> {
+        if is_new {
+            if self.problem_id_by_number(tx, &p.number)?.is_none_or(|held| p.id < held) {
+                self.numbers.insert(p.number.clone(), Some(p.id.clone()));
+            }
+            if let Some((year, seq)) = p.number_place() {
+                let held = self.number_seq(tx, year as i32, &p.township_id)?;
+                self.number_seqs.insert((year as i32, p.township_id.clone()), held.max(seq.max(0) as u32));
+            }
+            if let Some(o) = &p.imported {
+                self.import_keys.insert(o.key.clone(), Some(p.id.clone()));
+                self.new_import_keys.push((o.key.clone(), p.id.clone()));
+            }
+        }
+        self.problems.put(p.id.clone(), p);
+        Ok(())
+    }
+    pub fn put_enterprise(&mut self, e: Enterprise) {
+        self.enterprises.put(e.id.clone(), e);
+    }
+    pub fn put_visit(&mut self, v: Visit) {
+        self.visits.put(v.id.clone(), v);
+    }
+    pub fn put_unit(&mut self, u: Unit) {
+        self.units.put(u.id.clone(), u);
+    }
+    pub fn put_user(&mut self, u: User) {
+        self.users.put(u.id.clone(), u);
+    }
+    pub fn put_project(&mut self, p: Project) {
+        self.projects.put(p.id.clone(), p);
+    }
+    pub fn put_indicator_report(&mut self, r: IndicatorReport) {
+        self.indicator_reports.put(monthly(&r.enterprise_id, r.month), r);
+    }
+    pub fn put_project_progress(&mut self, p: ProjectProgress) {
+        self.project_progress.put(monthly(&p.project_id, p.month), p);
+    }
+    pub fn put_warning(&mut self, w: WarningRow) {
+        self.warnings.put(w.warning.id.clone(), w);
+    }
+
+    /// `unit` may see `problem` from `server_seq` on (grants are never removed; the first
+    /// stands).
+    pub fn grant(&mut self, unit: &str, problem: &str, server_seq: i64) {
+        if self.granted.insert((unit.to_string(), problem.to_string())) {
+            self.grants.push((unit.to_string(), problem.to_string(), server_seq));
+        }
+    }
+
+    /// Whether nothing is waiting to be written.
+    pub fn is_clean(&self) -> bool {
+        self.problems.changed.is_empty()
+            && self.enterprises.changed.is_empty()
+            && self.visits.changed.is_empty()
+            && self.units.changed.is_empty()
+            && self.users.changed.is_empty()
+            && self.projects.changed.is_empty()
+            && self.indicator_reports.changed.is_empty()
+            && self.project_progress.changed.is_empty()
+            && self.warnings.changed.is_empty()
+            && self.new_import_keys.is_empty()
+            && self.grants.is_empty()
+    }
+}
