@@ -283,6 +283,8 @@ const en: typeof zh = {
     yearN: '{n}',
   },
   dashboard: {
+    now: 'now',
+    inPeriod: 'in period',
     open: 'Open',
     overdue: 'Overdue',
     dueSoon: 'Due soon',

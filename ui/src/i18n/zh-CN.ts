@@ -286,6 +286,8 @@ export default {
     yearN: '{n}年',
   },
   dashboard: {
+    now: '当前',
+    inPeriod: '本期',
     open: '在办问题',
     overdue: '逾期问题',
     dueSoon: '即将到期',

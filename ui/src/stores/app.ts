@@ -4,6 +4,7 @@
 import { reactive } from 'vue'
 
 import * as api from '../api'
+import { resetLedgerState } from './ledgerState'
 import type { AppInfo } from '../bindings/AppInfo'
 import type { Capabilities } from '../bindings/Capabilities'
 import type { LedgerInfo } from '../bindings/LedgerInfo'
@@ -144,6 +145,7 @@ export async function restore(): Promise<void> {
 
 export async function signedIn(s: SessionInfo) {
   app.session = s
+  resetLedgerState(s)
   await Promise.all([refreshUnits(), refreshSettings()])
 }
 
@@ -173,6 +175,7 @@ export async function closeLedger() {
 export async function signOut() {
   await api.signOut()
   app.session = null
+  resetLedgerState(null)
 }
 
 export function unitName(id: string | null | undefined): string {

@@ -4,6 +4,7 @@ import { reactive } from 'vue'
 
 import { emptyFilter } from '../api'
 import type { ProblemFilter } from '../bindings/ProblemFilter'
+import type { SessionInfo } from '../bindings/SessionInfo'
 import type { Sort } from '../bindings/Sort'
 import { DEFAULT_COLUMNS, type ColumnKey } from '../components/columns'
 
@@ -15,3 +16,12 @@ export const ledgerState = reactive({
   offset: 0,
   columns: [...DEFAULT_COLUMNS] as ColumnKey[],
 })
+
+/** A fresh list for whoever signs in, so one user's filters never carry over to the next
+ * (切换用户): a township starts at its own problems; the others at the whole ledger. */
+export function resetLedgerState(session: SessionInfo | null): void {
+  ledgerState.filter = { ...emptyFilter(), township_id: session?.user.role === 'township' ? session.unit.id : null }
+  ledgerState.sort = { key: 'registered', descending: true }
+  ledgerState.offset = 0
+  ledgerState.columns = [...DEFAULT_COLUMNS]
+}
