@@ -57,6 +57,23 @@ describe('ProblemTable', () => {
     expect(router.currentRoute.value.params.id).toBe('id-2026-城关-0001')
   })
 
+  it('numbers rows on from the page offset, pins 序号/number/enterprise, and colours the status', () => {
+    setLocale('zh-CN')
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div/>' } }] })
+    const w = mount(ProblemTable, {
+      props: { rows: [row('2026-城关-0051', 'none', 'a'), row('2026-城关-0052', 'none', 'b')], offset: 50, selectable: true },
+      global: { plugins: [ElementPlus, i18n, router] },
+    })
+    expect(w.get('[data-testid="col-seq"]').text()).toBe('序号')
+    const cells = w.findAll('tbody td.seq').map((c) => c.text())
+    expect(cells).toEqual(['51', '52'])
+    // With the selection column first, each pinned column starts where the ones before it end.
+    expect(w.get('[data-testid="col-seq"]').attributes('style')).toContain('left: 34px')
+    expect(w.get('[data-testid="col-number"]').attributes('style')).toContain('left: 82px')
+    expect(w.get('[data-testid="col-enterprise"]').attributes('style')).toContain('left: 258px')
+    expect(w.get('[data-testid="ledger-row-2026-城关-0051"] .el-tag--primary').text()).toBe('办理中')
+  })
+
   it('shows the three levels answering for an item: responsible leader, lead unit, handler', () => {
     setLocale('zh-CN')
     const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div/>' } }] })

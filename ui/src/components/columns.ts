@@ -1,4 +1,5 @@
 import type { SortKey } from '../bindings/SortKey'
+import type { Status } from '../bindings/Status'
 
 /** Columns of the problem table; `sort` names the server-side sort key, if any. */
 export const COLUMNS = [
@@ -40,3 +41,21 @@ export const DEFAULT_COLUMNS: ColumnKey[] = [
 ]
 
 export const COMPACT_COLUMNS: ColumnKey[] = ['number', 'enterprise', 'status', 'lead', 'deadline', 'escalation', 'lateness']
+
+/** The colour of a status tag: grey before anyone holds it, blue while a department does,
+ * amber while the office must rule, green once resolved or closed, grey when withdrawn. */
+export function statusTagType(status: Status): 'info' | 'primary' | 'warning' | 'success' {
+  switch (status) {
+    case 'registered':
+    case 'withdrawn':
+      return 'info'
+    case 'assigned':
+    case 'in_progress':
+      return 'primary'
+    case 'disputed':
+      return 'warning'
+    case 'resolved':
+    case 'closed':
+      return 'success'
+  }
+}

@@ -331,6 +331,7 @@ const en: typeof zh = {
     applyView: 'Apply',
     columns: 'Columns',
     col: {
+      seq: 'No.',
       number: 'Number',
       enterprise: 'Enterprise',
       township: 'Township',

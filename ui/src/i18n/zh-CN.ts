@@ -334,6 +334,7 @@ export default {
     applyView: '应用',
     columns: '显示列',
     col: {
+      seq: '序号',
       number: '编号',
       enterprise: '企业',
       township: '镇街',

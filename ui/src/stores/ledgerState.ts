@@ -8,12 +8,13 @@ import type { SessionInfo } from '../bindings/SessionInfo'
 import type { Sort } from '../bindings/Sort'
 import { DEFAULT_COLUMNS, type ColumnKey } from '../components/columns'
 
-export const PAGE_SIZE = 50
+export const PAGE_SIZES = [20, 50, 100, 200]
 
 export const ledgerState = reactive({
   filter: emptyFilter() as ProblemFilter,
   sort: { key: 'registered', descending: true } as Sort,
   offset: 0,
+  pageSize: 50,
   columns: [...DEFAULT_COLUMNS] as ColumnKey[],
 })
 
@@ -23,5 +24,6 @@ export function resetLedgerState(session: SessionInfo | null): void {
   ledgerState.filter = { ...emptyFilter(), township_id: session?.user.role === 'township' ? session.unit.id : null }
   ledgerState.sort = { key: 'registered', descending: true }
   ledgerState.offset = 0
+  ledgerState.pageSize = 50
   ledgerState.columns = [...DEFAULT_COLUMNS]
 }
