@@ -16,35 +16,47 @@ describe('saved views', () => {
   it('saves, lists by name, replaces and deletes', () => {
     const s = memory()
     const f = { ...emptyFilter(), statuses: ['in_progress' as const], overdue: true }
-    saveView({ name: '逾期在办', filter: f, sort: { key: 'escalation', descending: true }, columns: ['number', 'status'] }, s)
-    saveView({ name: '  本月登记 ', filter: emptyFilter(), sort: { key: 'registered', descending: true }, columns: [] }, s)
-    let views = loadViews(s)
+    saveView('u1', { name: '逾期在办', filter: f, sort: { key: 'escalation', descending: true }, columns: ['number', 'status'] }, s)
+    saveView('u1', { name: '  本月登记 ', filter: emptyFilter(), sort: { key: 'registered', descending: true }, columns: [] }, s)
+    let views = loadViews('u1', s)
     expect(views.map((v) => v.name)).toEqual(['本月登记', '逾期在办'])
     expect(views[1].filter.overdue).toBe(true)
     expect(views[1].columns).toEqual(['number', 'status'])
 
-    saveView({ name: '逾期在办', filter: emptyFilter(), sort: { key: 'deadline', descending: false }, columns: [] }, s)
-    views = loadViews(s)
+    saveView('u1', { name: '逾期在办', filter: emptyFilter(), sort: { key: 'deadline', descending: false }, columns: [] }, s)
+    views = loadViews('u1', s)
     expect(views).toHaveLength(2)
     expect(views.find((v) => v.name === '逾期在办')?.sort.key).toBe('deadline')
 
-    expect(deleteView('本月登记', s).map((v) => v.name)).toEqual(['逾期在办'])
+    expect(deleteView('u1', '本月登记', s).map((v) => v.name)).toEqual(['逾期在办'])
+  })
+
+  it("keeps each user's views apart, and starts anyone without views of their own from the shared list of before", () => {
+    const s = memory()
+    s.setItem(VIEWS_KEY, JSON.stringify([{ name: '旧视图', filter: {} }]))
+    expect(loadViews('u2', s).map((v) => v.name)).toEqual(['旧视图'])
+    saveView('u1', { name: '我的', filter: emptyFilter(), sort: { key: 'registered', descending: true }, columns: [] }, s)
+    expect(loadViews('u1', s).map((v) => v.name)).toEqual(['旧视图', '我的'])
+    expect(loadViews('u2', s).map((v) => v.name)).toEqual(['旧视图'])
+    deleteView('u2', '旧视图', s)
+    expect(loadViews('u2', s)).toEqual([])
+    expect(loadViews('u1', s).map((v) => v.name)).toEqual(['旧视图', '我的'])
   })
 
   it('does not share state with the filter object it was given', () => {
     const s = memory()
     const f = emptyFilter()
-    saveView({ name: 'a', filter: f, sort: { key: 'registered', descending: true }, columns: [] }, s)
+    saveView('u1', { name: 'a', filter: f, sort: { key: 'registered', descending: true }, columns: [] }, s)
     f.text = 'changed later'
-    expect(loadViews(s)[0].filter.text).toBeNull()
+    expect(loadViews('u1', s)[0].filter.text).toBeNull()
   })
 
   it('survives corrupt storage and fills filter fields missing from old views', () => {
     const s = memory()
     s.setItem(VIEWS_KEY, '{not json')
-    expect(loadViews(s)).toEqual([])
+    expect(loadViews('u1', s)).toEqual([])
     s.setItem(VIEWS_KEY, JSON.stringify([{ name: 'old', filter: { category: '用地' } }, { filter: {} }, 42]))
-    const [v, ...rest] = loadViews(s)
+    const [v, ...rest] = loadViews('u1', s)
     expect(rest).toHaveLength(0)
     expect(v.filter.category).toBe('用地')
     expect(v.filter.statuses).toEqual([])
@@ -53,6 +65,6 @@ describe('saved views', () => {
   })
 
   it('refuses a view without a name', () => {
-    expect(() => saveView({ name: '  ', filter: emptyFilter(), sort: { key: 'number', descending: false }, columns: [] }, memory())).toThrow()
+    expect(() => saveView('u1', { name: '  ', filter: emptyFilter(), sort: { key: 'number', descending: false }, columns: [] }, memory())).toThrow()
   })
 })

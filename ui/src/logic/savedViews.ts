@@ -1,4 +1,5 @@
-// Saved ledger views (filter + sort + columns) kept in localStorage under a name.
+// Saved ledger views (filter + sort + columns) kept in localStorage under a name, per user
+// (a township official's views are not a department head's on a shared desk).
 
 import { emptyFilter } from '../api'
 import type { ProblemFilter } from '../bindings/ProblemFilter'
@@ -11,7 +12,14 @@ export interface SavedView {
   columns: string[]
 }
 
+/** Where views were kept before they were per user: still read, as a start, by anyone who has
+ * none of their own. */
 export const VIEWS_KEY = 'taizhang.ledger.views'
+
+/** The key of one user's views. */
+export function viewsKey(owner: string): string {
+  return `${VIEWS_KEY}:${owner}`
+}
 
 type Store = Pick<Storage, 'getItem' | 'setItem'>
 
@@ -41,11 +49,11 @@ function normalize(v: unknown): SavedView | null {
   }
 }
 
-export function loadViews(s?: Store): SavedView[] {
+export function loadViews(owner: string, s?: Store): SavedView[] {
   const st = storage(s)
   if (!st) return []
   try {
-    const raw = st.getItem(VIEWS_KEY)
+    const raw = st.getItem(viewsKey(owner)) ?? st.getItem(VIEWS_KEY)
     const parsed: unknown = raw ? JSON.parse(raw) : []
     if (!Array.isArray(parsed)) return []
     return parsed.map(normalize).filter((v): v is SavedView => v !== null)
@@ -54,24 +62,25 @@ export function loadViews(s?: Store): SavedView[] {
   }
 }
 
-function store(views: SavedView[], s?: Store): SavedView[] {
-  storage(s)?.setItem(VIEWS_KEY, JSON.stringify(views))
+function store(owner: string, views: SavedView[], s?: Store): SavedView[] {
+  storage(s)?.setItem(viewsKey(owner), JSON.stringify(views))
   return views
 }
 
 /** Saves a view, replacing one of the same name; returns the list, sorted by name. */
-export function saveView(view: SavedView, s?: Store): SavedView[] {
+export function saveView(owner: string, view: SavedView, s?: Store): SavedView[] {
   const v = normalize(JSON.parse(JSON.stringify(view)))
   if (!v) throw new Error('a saved view needs a name')
-  const views = loadViews(s).filter((x) => x.name !== v.name)
+  const views = loadViews(owner, s).filter((x) => x.name !== v.name)
   views.push(v)
   views.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'))
-  return store(views, s)
+  return store(owner, views, s)
 }
 
-export function deleteView(name: string, s?: Store): SavedView[] {
+export function deleteView(owner: string, name: string, s?: Store): SavedView[] {
   return store(
-    loadViews(s).filter((x) => x.name !== name),
+    owner,
+    loadViews(owner, s).filter((x) => x.name !== name),
     s,
   )
 }
