@@ -59,7 +59,8 @@ impl Projections {
             let n = self.problems.changed.len();
             let (mut ids, mut numbers, mut townships, mut enterprises) =
                 (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
-            let (mut years, mut seqs, mut bodies) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+            let (mut years, mut seqs, mut bodies) =
+                (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
             for p in self.problems.changed() {
                 // A number kept from a sheet is the problem's identity but not a place in the
                 // township's sequence (`Problem::number_place`): year 0, sequence 0.
