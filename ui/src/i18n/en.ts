@@ -330,7 +330,9 @@ const en: typeof zh = {
     deleteView: 'Delete',
     applyView: 'Apply',
     columns: 'Columns',
+    waitingDays: 'waited {n} days',
     col: {
+      waiting: 'Waiting',
       seq: 'No.',
       number: 'Number',
       enterprise: 'Enterprise',

@@ -333,7 +333,9 @@ export default {
     deleteView: '删除',
     applyView: '应用',
     columns: '显示列',
+    waitingDays: '已等待 {n} 天',
     col: {
+      waiting: '已等待',
       seq: '序号',
       number: '编号',
       enterprise: '企业',
