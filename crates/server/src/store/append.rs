@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use postgres::types::Type;
+use postgres::types::{ToSql, Type};
 use postgres::{Client, Transaction};
 use taizhang_core::admit::{admit, AdmitContext};
 use taizhang_core::calendar::Calendar;
@@ -19,6 +19,7 @@ use taizhang_core::workflow::{decide, Context};
 use taizhang_core::{Actor, Command, DomainError, EventBody, EventMeta, Settings};
 
 use super::projections::Projections;
+use super::writes::Writes;
 use crate::error::{reason_json, Result};
 use crate::protocol::{EventOutcome, WireEvent};
 use crate::sign::chain_link;
@@ -67,9 +68,10 @@ impl<'c> Appender<'c> {
     /// chain.
     pub fn begin(client: &'c mut Client, now: DateTime<Utc>) -> Result<Appender<'c>> {
         let mut tx = client.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1, $2)", &[&APPEND_LOCK.0, &APPEND_LOCK.1])?;
-        let head = tx.query_opt("SELECT server_seq, chain_hash FROM events ORDER BY server_seq DESC LIMIT 1", &[])?;
-        let (last_seq, last_chain) = head.map_or((0, GENESIS_HASH.to_string()), |r| (r.get(0), r.get(1)));
+        // Simple and typed statements: one round trip each, no separate prepare.
+        tx.batch_execute(&format!("SELECT pg_advisory_xact_lock({}, {})", APPEND_LOCK.0, APPEND_LOCK.1))?;
+        let head = tx.query_typed("SELECT server_seq, chain_hash FROM events ORDER BY server_seq DESC LIMIT 1", &[])?;
+        let (last_seq, last_chain) = head.first().map_or((0, GENESIS_HASH.to_string()), |r| (r.get(0), r.get(1)));
         Ok(Appender {
             tx,
             projections: Projections::new(),
@@ -80,6 +82,12 @@ impl<'c> Appender<'c> {
             now,
             context: None,
         })
+    }
+
+    /// Starts the batch from the context in force (a push reads it through `ContextCache`);
+    /// otherwise it is read when first needed.
+    pub fn use_context(&mut self, context: (Calendar, Settings)) {
+        self.context = Some(context);
     }
 
     /// The transaction, for what the caller reads and writes besides the log (devices, alarms).
@@ -132,10 +140,11 @@ impl<'c> Appender<'c> {
             Some((seq, _, at)) if *seq == ev.device_seq - 1 => Some(at.clone()),
             _ => self
                 .tx
-                .query_opt(
+                .query_typed(
                     "SELECT occurred_at FROM events WHERE device_id = $1 AND device_seq = $2",
-                    &[&ev.device_id, &(ev.device_seq - 1)],
+                    &[(&ev.device_id, Type::TEXT), (&(ev.device_seq - 1), Type::INT8)],
                 )?
+                .first()
                 .map(|r| r.get(0)),
         };
         Ok(text.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc)))
@@ -204,89 +213,78 @@ impl<'c> Appender<'c> {
         Ok(reply)
     }
 
-    /// Writes the batch (its events, the projections it changed, the devices' chain heads)
-    /// and commits.
+    /// Writes the batch (its events, the projections it changed, the devices' chain heads) in
+    /// one statement, and commits.
     pub fn commit(mut self) -> Result<()> {
-        self.write_events()?;
-        self.projections.flush(&mut self.tx)?;
+        let mut w = Writes::default();
+        self.write_events(&mut w);
+        self.projections.flush(&mut w)?;
         if !self.heads.is_empty() {
-            let mut cols: (Vec<&str>, Vec<i64>, Vec<&str>) = Default::default();
+            let mut cols: (Vec<String>, Vec<i64>, Vec<String>) = Default::default();
             for (device, (seq, hash, _)) in &self.heads {
-                cols.0.push(device);
+                cols.0.push(device.clone());
                 cols.1.push(*seq);
-                cols.2.push(hash);
+                cols.2.push(hash.clone());
             }
-            self.tx.query_typed(
+            w.add(
                 "UPDATE devices d SET last_seq = h.seq, last_hash = h.hash
                  FROM unnest($1::text[], $2::bigint[], $3::text[]) AS h (id, seq, hash) WHERE d.id = h.id",
-                &[(&cols.0, Type::TEXT_ARRAY), (&cols.1, Type::INT8_ARRAY), (&cols.2, Type::TEXT_ARRAY)],
-            )?;
+                vec![
+                    (Box::new(cols.0), Type::TEXT_ARRAY),
+                    (Box::new(cols.1), Type::INT8_ARRAY),
+                    (Box::new(cols.2), Type::TEXT_ARRAY),
+                ],
+            );
         }
+        w.send(&mut self.tx)?;
         self.tx.commit()?;
         Ok(())
     }
 
-    /// The batch's events in one statement, in `server_seq` order.
-    fn write_events(&mut self) -> Result<()> {
+    /// The batch's events as one part of the batch's statement, in `server_seq` order.
+    fn write_events(&mut self, w: &mut Writes) {
         if self.rows.is_empty() {
-            return Ok(());
+            return;
         }
-        let n = self.rows.len();
-        let mut seqs = Vec::with_capacity(n);
-        let (mut ids, mut devices, mut device_seqs, mut prevs, mut hashes) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        let (mut actors, mut times, mut kinds, mut versions, mut payloads) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        let (mut sig_algs, mut sigs, mut chains, mut outcomes, mut reasons) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        let (mut codes, mut flags, mut problems, mut enterprises, mut townships) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        for r in &self.rows {
+        let rows = std::mem::take(&mut self.rows);
+        let n = rows.len();
+        let texts = || Vec::<String>::with_capacity(n);
+        let (mut ids, mut devices, mut prevs, mut hashes, mut actors) = (texts(), texts(), texts(), texts(), texts());
+        let (mut times, mut kinds, mut payloads, mut sig_algs, mut sigs) =
+            (texts(), texts(), texts(), texts(), texts());
+        let (mut chains, mut outcomes, mut codes, mut flags) = (texts(), texts(), texts(), texts());
+        let (mut seqs, mut device_seqs, mut versions) =
+            (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut reasons: Vec<Option<serde_json::Value>> = Vec::with_capacity(n);
+        let scopes = || Vec::<Option<String>>::with_capacity(n);
+        let (mut problems, mut enterprises, mut townships) = (scopes(), scopes(), scopes());
+        for r in rows {
             seqs.push(r.server_seq);
-            ids.push(r.ev.id.as_str());
-            devices.push(r.ev.device_id.as_str());
+            ids.push(r.ev.id);
+            devices.push(r.ev.device_id);
             device_seqs.push(r.ev.device_seq);
-            prevs.push(r.ev.prev_hash.as_str());
-            hashes.push(r.ev.hash.as_str());
-            actors.push(r.ev.actor.as_str());
-            times.push(r.ev.occurred_at.as_str());
-            kinds.push(r.ev.kind.as_str());
+            prevs.push(r.ev.prev_hash);
+            hashes.push(r.ev.hash);
+            actors.push(r.ev.actor);
+            times.push(r.ev.occurred_at);
+            kinds.push(r.ev.kind);
             versions.push(r.ev.schema_version);
-            payloads.push(r.ev.payload.as_str());
-            sig_algs.push(r.ev.sig_alg.as_str());
-            sigs.push(r.ev.sig.as_str());
-            chains.push(r.chain_hash.as_str());
-            outcomes.push(r.outcome);
-            reasons.push(r.reason.clone());
-            codes.push(r.reason_code.as_str());
-            flags.push(r.flag);
-            problems.push(r.scope.0.as_deref());
-            enterprises.push(r.scope.1.as_deref());
-            townships.push(r.scope.2.as_deref());
+            payloads.push(r.ev.payload);
+            sig_algs.push(r.ev.sig_alg);
+            sigs.push(r.ev.sig);
+            chains.push(r.chain_hash);
+            outcomes.push(r.outcome.to_string());
+            reasons.push(r.reason);
+            codes.push(r.reason_code);
+            flags.push(r.flag.to_string());
+            problems.push(r.scope.0);
+            enterprises.push(r.scope.1);
+            townships.push(r.scope.2);
         }
         let received = vec![self.now; n];
-        let text = Type::TEXT_ARRAY;
-        self.tx.query_typed(
+        let text = |v: Vec<String>| -> (Box<dyn ToSql + Sync>, Type) { (Box::new(v), Type::TEXT_ARRAY) };
+        let maybe = |v: Vec<Option<String>>| -> (Box<dyn ToSql + Sync>, Type) { (Box::new(v), Type::TEXT_ARRAY) };
+        w.add(
             "INSERT INTO events (server_seq, id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind,
                  schema_version, payload, sig_alg, sig, received_at, chain_hash, outcome, reason, reason_code, flag,
                  problem_id, enterprise_id, township_id)
@@ -294,33 +292,31 @@ impl<'c> Appender<'c> {
                  $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[], $13::text[],
                  $14::timestamptz[], $15::text[], $16::text[], $17::jsonb[], $18::text[], $19::text[], $20::text[],
                  $21::text[], $22::text[])",
-            &[
-                (&seqs, Type::INT8_ARRAY),
-                (&ids, text.clone()),
-                (&devices, text.clone()),
-                (&device_seqs, Type::INT8_ARRAY),
-                (&prevs, text.clone()),
-                (&hashes, text.clone()),
-                (&actors, text.clone()),
-                (&times, text.clone()),
-                (&kinds, text.clone()),
-                (&versions, Type::INT8_ARRAY),
-                (&payloads, text.clone()),
-                (&sig_algs, text.clone()),
-                (&sigs, text.clone()),
-                (&received, Type::TIMESTAMPTZ_ARRAY),
-                (&chains, text.clone()),
-                (&outcomes, text.clone()),
-                (&reasons, Type::JSONB_ARRAY),
-                (&codes, text.clone()),
-                (&flags, text.clone()),
-                (&problems, text.clone()),
-                (&enterprises, text.clone()),
-                (&townships, text),
+            vec![
+                (Box::new(seqs), Type::INT8_ARRAY),
+                text(ids),
+                text(devices),
+                (Box::new(device_seqs), Type::INT8_ARRAY),
+                text(prevs),
+                text(hashes),
+                text(actors),
+                text(times),
+                text(kinds),
+                (Box::new(versions), Type::INT8_ARRAY),
+                text(payloads),
+                text(sig_algs),
+                text(sigs),
+                (Box::new(received), Type::TIMESTAMPTZ_ARRAY),
+                text(chains),
+                text(outcomes),
+                (Box::new(reasons), Type::JSONB_ARRAY),
+                text(codes),
+                text(flags),
+                maybe(problems),
+                maybe(enterprises),
+                maybe(townships),
             ],
-        )?;
-        self.rows.clear();
-        Ok(())
+        );
     }
 }
 

@@ -21,6 +21,7 @@ mod push;
 pub mod schema;
 mod verify;
 pub mod world;
+mod writes;
 
 pub use pg::PgStore;
 

@@ -16,6 +16,8 @@ pub struct PgStore {
     idle: Mutex<Vec<Client>>,
     /// The server's device and key, read once (they never change after `init`).
     signer: std::sync::OnceLock<(String, SigningKey)>,
+    /// The calendar and settings in force, between pushes.
+    contexts: super::world::ContextCache,
 }
 
 /// A pooled connection; back to the pool when dropped, unless it broke.
@@ -74,7 +76,12 @@ impl PgStore {
         if !initialized {
             return Err(ServerError::NotADistrict { reason: "no genesis: run taizhang-server init".into() });
         }
-        Ok(PgStore { url: url.to_string(), idle: Mutex::new(vec![c]), signer: std::sync::OnceLock::new() })
+        Ok(PgStore {
+            url: url.to_string(),
+            idle: Mutex::new(vec![c]),
+            signer: std::sync::OnceLock::new(),
+            contexts: Default::default(),
+        })
     }
 
     /// Creates the schema (or migrates it) and the district's genesis. Runs as whoever the URL
@@ -134,7 +141,7 @@ impl Store for PgStore {
         events: &[crate::protocol::WireEvent],
         now: DateTime<Utc>,
     ) -> Result<crate::protocol::PushReply> {
-        push::push(&mut *self.conn()?, &device.id, events, now)
+        push::push(&mut *self.conn()?, &self.contexts, &device.id, events, now)
     }
     fn pull(
         &self,

@@ -106,20 +106,26 @@ pub fn pull(c: &mut Client, device: &DeviceRow, cursor: Cursor, limit: i64) -> R
                            AND e.actor <> $2 AND e.township_id IS DISTINCT FROM $1) h
                      ORDER BY g.since_seq, h.server_seq LIMIT $5),
                   -- An enterprise comes at the unit's first grant of one of its problems: only
-                  -- enterprises with a grant in this page's range can have it there.
+                  -- enterprises with a grant in this page's range can have it there. Each
+                  -- first grant is index probes: the enterprise's problems, each one's grant
+                  -- (written as a scalar probe, which the planner cannot turn into a scan of
+                  -- every grant).
                   ent AS (
                      SELECT x.enterprise_id,
-                            (SELECT min(v2.since_seq) FROM problems p2 CROSS JOIN LATERAL (
-                                 SELECT v2.since_seq FROM visibility v2 WHERE v2.unit_id = $1 AND v2.problem_id = p2.id) v2
-                             WHERE p2.enterprise_id = x.enterprise_id) AS since
+                            (SELECT min((SELECT v2.since_seq FROM visibility v2
+                                         WHERE v2.unit_id = $1 AND v2.problem_id = p2.id))
+                             FROM problems p2 WHERE p2.enterprise_id = x.enterprise_id) AS since
                      FROM (SELECT DISTINCT p.enterprise_id FROM grants g JOIN problems p ON p.id = g.problem_id) x),
+                  -- The LIMIT keeps each enterprise's events an index read of that enterprise
+                  -- (a lateral subquery without one may be planned as a join over the log).
                   enterprise_history AS (
                      SELECT ent.since AS delivery, h.* FROM ent CROSS JOIN LATERAL (
                          SELECT {EVENT_COLS} FROM events e
                          WHERE e.enterprise_id = ent.enterprise_id AND e.server_seq < ent.since
                            AND (ent.since > $3 OR e.server_seq > $4)
                            AND e.problem_id IS NULL AND e.kind IN {ENTERPRISE_KINDS}
-                           AND e.actor <> $2 AND e.township_id IS DISTINCT FROM $1) h
+                           AND e.actor <> $2 AND e.township_id IS DISTINCT FROM $1
+                         ORDER BY e.server_seq LIMIT $5) h
                      WHERE ent.since >= $3
                      ORDER BY ent.since, h.server_seq LIMIT $5)
              SELECT * FROM (SELECT * FROM own UNION ALL SELECT * FROM history UNION ALL SELECT * FROM enterprise_history) s

@@ -10,12 +10,19 @@ use chrono::{DateTime, Utc};
 use postgres::Client;
 
 use super::append::{Appender, Precheck, Seen, Stored};
+use super::world::ContextCache;
 use super::DeviceRow;
 use crate::error::{Result, ServerError};
 use crate::protocol::{PushReply, Stop, WireEvent, MAX_BATCH};
 use crate::sign::{event_message, public_key, recompute_hash, verify};
 
-pub fn push(c: &mut Client, device_id: &str, events: &[WireEvent], now: DateTime<Utc>) -> Result<PushReply> {
+pub fn push(
+    c: &mut Client,
+    contexts: &ContextCache,
+    device_id: &str,
+    events: &[WireEvent],
+    now: DateTime<Utc>,
+) -> Result<PushReply> {
     if events.len() > MAX_BATCH {
         return Err(ServerError::BatchTooLarge { count: events.len(), max: MAX_BATCH });
     }
@@ -30,6 +37,8 @@ pub fn push(c: &mut Client, device_id: &str, events: &[WireEvent], now: DateTime
     }
     let key = public_key(&device.key_alg, &device.public_key)?;
     let mut seen = Seen::read(appender.tx(), &device.id, events)?;
+    let context = contexts.get(appender.tx())?;
+    appender.use_context(context);
     appender.prefetch(events)?;
     let mut outcomes = Vec::with_capacity(events.len());
     let mut stopped = None;

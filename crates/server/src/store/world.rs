@@ -94,15 +94,15 @@ impl World for PgWorld<'_, '_> {
     }
 }
 
+/// Which events make the context in force (the partial index `events_context` covers them).
+const CONTEXT_EVENTS: &str =
+    "outcome = 'applied' AND kind IN ('calendar_year_set', 'calendar_day_set', 'settings_changed')";
+
 /// The calendar and settings in force: a fold of the applied calendar and settings events in
 /// server order (a handful of rows), the same fold the desktop's tables hold.
 pub fn context(tx: &mut Transaction<'_>) -> Result<(Calendar, Settings)> {
-    let rows = tx.query(
-        "SELECT kind, payload FROM events
-         WHERE outcome = 'applied' AND kind IN ('calendar_year_set', 'calendar_day_set', 'settings_changed')
-         ORDER BY server_seq",
-        &[],
-    )?;
+    let rows =
+        tx.query(&format!("SELECT kind, payload FROM events WHERE {CONTEXT_EVENTS} ORDER BY server_seq"), &[])?;
     let mut context = (Calendar::new(), Settings::default());
     for row in rows {
         let kind: String = row.get(0);
@@ -113,6 +113,32 @@ pub fn context(tx: &mut Transaction<'_>) -> Result<(Calendar, Settings)> {
         fold_context(&mut context, &body);
     }
     Ok(context)
+}
+
+/// The context in force kept between transactions: it changes a few times a year, and every
+/// push decides against it. Keyed by the position of the last calendar or settings event, one
+/// index probe a batch instead of reading and parsing the calendar's years again.
+#[derive(Default)]
+pub struct ContextCache(std::sync::Mutex<Option<(i64, (Calendar, Settings))>>);
+
+impl ContextCache {
+    /// The context as of this transaction (read under the append lock, so no context event
+    /// can commit between the probe and the batch).
+    pub fn get(&self, tx: &mut Transaction<'_>) -> Result<(Calendar, Settings)> {
+        let head: i64 = tx
+            .query_typed(&format!("SELECT coalesce(max(server_seq), 0) FROM events WHERE {CONTEXT_EVENTS}"), &[])?
+            .first()
+            .map_or(0, |r| r.get(0));
+        let mut held = self.0.lock().map_err(|_| ServerError::Internal("context cache poisoned".into()))?;
+        if let Some((at, context)) = held.as_ref() {
+            if *at == head {
+                return Ok(context.clone());
+            }
+        }
+        let context = context(tx)?;
+        *held = Some((head, context.clone()));
+        Ok(context)
+    }
 }
 
 /// Folds a calendar or settings event into the context in force; whether it was one.

@@ -1,26 +1,60 @@
 //! The batch's writes: what it changed in each table, in one set-based statement a table
-//! (`INSERT … SELECT * FROM unnest(…) ON CONFLICT …`), rows in key order.
+//! (`INSERT … SELECT * FROM unnest(…) ON CONFLICT …`), rows in key order, all sent together
+//! with the batch's events (`Writes`).
 
-use postgres::types::Type;
-use postgres::Transaction;
+use postgres::types::{ToSql, Type};
 
-use super::{execute, json, Projections};
+use super::{json, Projections};
 use crate::error::Result;
+use crate::store::writes::Writes;
+
+/// A column's values as a statement parameter of `ty`, owned (the statement is sent after the
+/// rows it was read from are gone).
+fn param<V: Owned>(values: V, ty: Type) -> (Box<dyn ToSql + Sync>, Type) {
+    (Box::new(values.owned()), ty)
+}
+
+trait Owned {
+    type Out: ToSql + Sync + 'static;
+    fn owned(self) -> Self::Out;
+}
+impl Owned for Vec<&str> {
+    type Out = Vec<String>;
+    fn owned(self) -> Vec<String> {
+        self.into_iter().map(str::to_string).collect()
+    }
+}
+impl Owned for Vec<Option<&str>> {
+    type Out = Vec<Option<String>>;
+    fn owned(self) -> Vec<Option<String>> {
+        self.into_iter().map(|v| v.map(str::to_string)).collect()
+    }
+}
+macro_rules! owned_as_is {
+    ($($t:ty),*) => {$(
+        impl Owned for Vec<$t> {
+            type Out = Vec<$t>;
+            fn owned(self) -> Vec<$t> {
+                self
+            }
+        }
+    )*};
+}
+owned_as_is!(String, i32, i64, bool);
 
 impl Projections {
-    /// Writes what the batch changed, one statement a table, and forgets that it changed it
-    /// (the rows stay known for the rest of the transaction).
-    pub fn flush(&mut self, tx: &mut Transaction<'_>) -> Result<()> {
-        self.flush_problems(tx)?;
-        self.flush_entities(tx)?;
-        self.flush_monitoring(tx)?;
+    /// Adds what the batch changed to its writes, one statement a table, and forgets that it
+    /// changed it (the rows stay known for the rest of the transaction).
+    pub fn flush(&mut self, w: &mut Writes) -> Result<()> {
+        self.flush_problems(w)?;
+        self.flush_entities(w)?;
+        self.flush_monitoring(w)?;
         if !self.deliveries.is_empty() {
             let (units, seqs): (Vec<String>, Vec<i64>) = self.deliveries.drain(..).unzip();
-            execute(
-                tx,
+            w.add(
                 "INSERT INTO deliveries (unit_id, server_seq) SELECT * FROM unnest($1::text[], $2::bigint[])",
-                &[(&units, Type::TEXT_ARRAY), (&seqs, Type::INT8_ARRAY)],
-            )?;
+                vec![param(units, Type::TEXT_ARRAY), param(seqs, Type::INT8_ARRAY)],
+            );
         }
         if !self.grants.is_empty() {
             // Written grants are stored ones for whatever this transaction still asks (a problem
@@ -31,12 +65,11 @@ impl Projections {
                 }
             }
             let (units, problems, seqs) = split3(self.grants.drain(..));
-            execute(
-                tx,
+            w.add(
                 "INSERT INTO visibility (unit_id, problem_id, since_seq)
                  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING",
-                &[(&units, Type::TEXT_ARRAY), (&problems, Type::TEXT_ARRAY), (&seqs, Type::INT8_ARRAY)],
-            )?;
+                vec![param(units, Type::TEXT_ARRAY), param(problems, Type::TEXT_ARRAY), param(seqs, Type::INT8_ARRAY)],
+            );
         }
         for table in [
             &mut self.problems.changed,
@@ -54,7 +87,7 @@ impl Projections {
         Ok(())
     }
 
-    fn flush_problems(&mut self, tx: &mut Transaction<'_>) -> Result<()> {
+    fn flush_problems(&mut self, w: &mut Writes) -> Result<()> {
         if !self.problems.changed.is_empty() {
             let n = self.problems.changed.len();
             let (mut ids, mut numbers, mut townships, mut enterprises) =
@@ -73,34 +106,24 @@ impl Projections {
                 enterprises.push(p.enterprise_id.as_str());
                 bodies.push(json(p)?);
             }
-            execute(
-                tx,
+            w.add(
                 "INSERT INTO problems (id, number, number_year, number_seq, township_id, enterprise_id, body)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::jsonb[])
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[]::jsonb[])
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                &[
-                    (&ids, Type::TEXT_ARRAY),
-                    (&numbers, Type::TEXT_ARRAY),
-                    (&years, Type::INT4_ARRAY),
-                    (&seqs, Type::INT4_ARRAY),
-                    (&townships, Type::TEXT_ARRAY),
-                    (&enterprises, Type::TEXT_ARRAY),
-                    (&bodies, Type::JSONB_ARRAY),
-                ],
-            )?;
+                vec![param(ids, Type::TEXT_ARRAY), param(numbers, Type::TEXT_ARRAY), param(years, Type::INT4_ARRAY), param(seqs, Type::INT4_ARRAY), param(townships, Type::TEXT_ARRAY), param(enterprises, Type::TEXT_ARRAY), param(bodies, Type::TEXT_ARRAY)],
+            );
         }
         if !self.new_import_keys.is_empty() {
             let (keys, ids): (Vec<String>, Vec<String>) = self.new_import_keys.drain(..).unzip();
-            execute(
-                tx,
+            w.add(
                 "INSERT INTO problem_imports (import_key, problem_id) SELECT * FROM unnest($1::text[], $2::text[])",
-                &[(&keys, Type::TEXT_ARRAY), (&ids, Type::TEXT_ARRAY)],
-            )?;
+                vec![param(keys, Type::TEXT_ARRAY), param(ids, Type::TEXT_ARRAY)],
+            );
         }
         Ok(())
     }
 
-    fn flush_entities(&mut self, tx: &mut Transaction<'_>) -> Result<()> {
+    fn flush_entities(&mut self, w: &mut Writes) -> Result<()> {
         if !self.enterprises.changed.is_empty() {
             let (mut ids, mut codes, mut townships, mut bodies) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             for e in self.enterprises.changed() {
@@ -109,138 +132,130 @@ impl Projections {
                 townships.push(e.township_id.as_str());
                 bodies.push(json(e)?);
             }
-            execute(
-                tx,
+            w.add(
                 "INSERT INTO enterprises (id, credit_code, township_id, body)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]::jsonb[])
                  ON CONFLICT (id) DO UPDATE SET credit_code = excluded.credit_code, township_id = excluded.township_id,
                     body = excluded.body",
-                &[
-                    (&ids, Type::TEXT_ARRAY),
-                    (&codes, Type::TEXT_ARRAY),
-                    (&townships, Type::TEXT_ARRAY),
-                    (&bodies, Type::JSONB_ARRAY),
+                vec![
+                    param(ids, Type::TEXT_ARRAY),
+                    param(codes, Type::TEXT_ARRAY),
+                    param(townships, Type::TEXT_ARRAY),
+                    param(bodies, Type::TEXT_ARRAY),
                 ],
-            )?;
+            );
         }
         if !self.visits.changed.is_empty() {
-            let mut cols: (Vec<&str>, Vec<&str>, Vec<&str>, Vec<serde_json::Value>) = Default::default();
+            let mut cols: (Vec<&str>, Vec<&str>, Vec<&str>, Vec<String>) = Default::default();
             for v in self.visits.changed() {
                 cols.0.push(&v.id);
                 cols.1.push(&v.township_id);
                 cols.2.push(&v.enterprise_id);
                 cols.3.push(json(v)?);
             }
-            execute(
-                tx,
+            w.add(
                 "INSERT INTO visits (id, township_id, enterprise_id, body)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]::jsonb[])
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                &[
-                    (&cols.0, Type::TEXT_ARRAY),
-                    (&cols.1, Type::TEXT_ARRAY),
-                    (&cols.2, Type::TEXT_ARRAY),
-                    (&cols.3, Type::JSONB_ARRAY),
+                vec![
+                    param(cols.0, Type::TEXT_ARRAY),
+                    param(cols.1, Type::TEXT_ARRAY),
+                    param(cols.2, Type::TEXT_ARRAY),
+                    param(cols.3, Type::TEXT_ARRAY),
                 ],
-            )?;
+            );
         }
         if !self.units.changed.is_empty() {
-            let mut cols: (Vec<&str>, Vec<&str>, Vec<serde_json::Value>) = Default::default();
+            let mut cols: (Vec<&str>, Vec<&str>, Vec<String>) = Default::default();
             for u in self.units.changed() {
                 cols.0.push(&u.id);
                 cols.1.push(&u.name);
                 cols.2.push(json(u)?);
             }
-            execute(
-                tx,
-                "INSERT INTO units (id, name, body) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+            w.add(
+                "INSERT INTO units (id, name, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, body = excluded.body",
-                &[(&cols.0, Type::TEXT_ARRAY), (&cols.1, Type::TEXT_ARRAY), (&cols.2, Type::JSONB_ARRAY)],
-            )?;
+                vec![param(cols.0, Type::TEXT_ARRAY), param(cols.1, Type::TEXT_ARRAY), param(cols.2, Type::TEXT_ARRAY)],
+            );
         }
         if !self.users.changed.is_empty() {
-            let mut cols: (Vec<&str>, Vec<&str>, Vec<serde_json::Value>) = Default::default();
+            let mut cols: (Vec<&str>, Vec<&str>, Vec<String>) = Default::default();
             for u in self.users.changed() {
                 cols.0.push(&u.id);
                 cols.1.push(&u.login);
                 cols.2.push(json(u)?);
             }
-            execute(
-                tx,
-                "INSERT INTO users (id, login, body) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+            w.add(
+                "INSERT INTO users (id, login, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
                  ON CONFLICT (id) DO UPDATE SET login = excluded.login, body = excluded.body",
-                &[(&cols.0, Type::TEXT_ARRAY), (&cols.1, Type::TEXT_ARRAY), (&cols.2, Type::JSONB_ARRAY)],
-            )?;
+                vec![param(cols.0, Type::TEXT_ARRAY), param(cols.1, Type::TEXT_ARRAY), param(cols.2, Type::TEXT_ARRAY)],
+            );
         }
         Ok(())
     }
 
-    fn flush_monitoring(&mut self, tx: &mut Transaction<'_>) -> Result<()> {
+    fn flush_monitoring(&mut self, w: &mut Writes) -> Result<()> {
         if !self.projects.changed.is_empty() {
-            let mut cols: (Vec<&str>, Vec<&str>, Vec<serde_json::Value>) = Default::default();
+            let mut cols: (Vec<&str>, Vec<&str>, Vec<String>) = Default::default();
             for p in self.projects.changed() {
                 cols.0.push(&p.id);
                 cols.1.push(&p.township_id);
                 cols.2.push(json(p)?);
             }
-            execute(
-                tx,
-                "INSERT INTO projects (id, township_id, body) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+            w.add(
+                "INSERT INTO projects (id, township_id, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
                  ON CONFLICT (id) DO UPDATE SET township_id = excluded.township_id, body = excluded.body",
-                &[(&cols.0, Type::TEXT_ARRAY), (&cols.1, Type::TEXT_ARRAY), (&cols.2, Type::JSONB_ARRAY)],
-            )?;
+                vec![param(cols.0, Type::TEXT_ARRAY), param(cols.1, Type::TEXT_ARRAY), param(cols.2, Type::TEXT_ARRAY)],
+            );
         }
         if !self.indicator_reports.changed.is_empty() {
-            let mut cols: (Vec<&str>, Vec<String>, Vec<serde_json::Value>) = Default::default();
+            let mut cols: (Vec<&str>, Vec<String>, Vec<String>) = Default::default();
             for r in self.indicator_reports.changed() {
                 cols.0.push(&r.enterprise_id);
                 cols.1.push(r.month.to_string());
                 cols.2.push(json(r)?);
             }
-            execute(
-                tx,
+            w.add(
                 "INSERT INTO indicator_reports (enterprise_id, month, body)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
                  ON CONFLICT (enterprise_id, month) DO UPDATE SET body = excluded.body",
-                &[(&cols.0, Type::TEXT_ARRAY), (&cols.1, Type::TEXT_ARRAY), (&cols.2, Type::JSONB_ARRAY)],
-            )?;
+                vec![param(cols.0, Type::TEXT_ARRAY), param(cols.1, Type::TEXT_ARRAY), param(cols.2, Type::TEXT_ARRAY)],
+            );
         }
         if !self.project_progress.changed.is_empty() {
-            let mut cols: (Vec<&str>, Vec<String>, Vec<serde_json::Value>) = Default::default();
+            let mut cols: (Vec<&str>, Vec<String>, Vec<String>) = Default::default();
             for p in self.project_progress.changed() {
                 cols.0.push(&p.project_id);
                 cols.1.push(p.month.to_string());
                 cols.2.push(json(p)?);
             }
-            execute(
-                tx,
+            w.add(
                 "INSERT INTO project_progress (project_id, month, body)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
                  ON CONFLICT (project_id, month) DO UPDATE SET body = excluded.body",
-                &[(&cols.0, Type::TEXT_ARRAY), (&cols.1, Type::TEXT_ARRAY), (&cols.2, Type::JSONB_ARRAY)],
-            )?;
+                vec![param(cols.0, Type::TEXT_ARRAY), param(cols.1, Type::TEXT_ARRAY), param(cols.2, Type::TEXT_ARRAY)],
+            );
         }
         if !self.warnings.changed.is_empty() {
-            let mut cols: (Vec<&str>, Vec<&str>, Vec<serde_json::Value>, Vec<bool>) = Default::default();
+            let mut cols: (Vec<&str>, Vec<&str>, Vec<String>, Vec<bool>) = Default::default();
             for w in self.warnings.changed() {
                 cols.0.push(&w.warning.id);
                 cols.1.push(&w.township_id);
                 cols.2.push(json(&w.warning)?);
                 cols.3.push(w.handled);
             }
-            execute(
-                tx,
+            w.add(
                 "INSERT INTO warnings (id, township_id, body, handled)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bool[])
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[], $4::bool[])
                  ON CONFLICT (id) DO UPDATE SET township_id = excluded.township_id, body = excluded.body,
                     handled = excluded.handled",
-                &[
-                    (&cols.0, Type::TEXT_ARRAY),
-                    (&cols.1, Type::TEXT_ARRAY),
-                    (&cols.2, Type::JSONB_ARRAY),
-                    (&cols.3, Type::BOOL_ARRAY),
+                vec![
+                    param(cols.0, Type::TEXT_ARRAY),
+                    param(cols.1, Type::TEXT_ARRAY),
+                    param(cols.2, Type::TEXT_ARRAY),
+                    param(cols.3, Type::BOOL_ARRAY),
                 ],
-            )?;
+            );
         }
         Ok(())
     }

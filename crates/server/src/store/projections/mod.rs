@@ -21,7 +21,7 @@ mod flush;
 /// One projection table: rows as read or as the batch left them (`None`: known not to exist),
 /// and the keys the batch changed, in key order so a flush writes the same rows the same way.
 struct Table<T> {
-    /// Reads rows by id: `SELECT id, body FROM … WHERE id = ANY($1)`.
+    /// Reads rows by id: `SELECT id, body::text FROM … WHERE id = ANY($1)`.
     load_sql: &'static str,
     what: &'static str,
     rows: HashMap<String, Option<T>>,
@@ -29,7 +29,7 @@ struct Table<T> {
 }
 
 impl<T: Clone> Table<T> {
-    /// `load_sql` reads rows by id (`SELECT id, body FROM … WHERE id = ANY($1)`); empty for
+    /// `load_sql` reads rows by id (`SELECT id, body::text FROM … WHERE id = ANY($1)`); empty for
     /// the tables read row by row with their own queries.
     fn new(load_sql: &'static str, what: &'static str) -> Self {
         Table { load_sql, what, rows: HashMap::new(), changed: BTreeSet::new() }
@@ -145,21 +145,19 @@ pub struct Projections {
     deliveries: Vec<(String, i64)>,
 }
 
-fn parse<T: DeserializeOwned>(v: serde_json::Value, what: &str) -> Result<T> {
-    serde_json::from_value(v).map_err(|e| ServerError::Internal(format!("stored {what}: {e}")))
+/// A stored JSONB body, read as text: parsed straight into its type, not through a `Value`.
+fn parse<T: DeserializeOwned>(v: &str, what: &str) -> Result<T> {
+    serde_json::from_str(v).map_err(|e| ServerError::Internal(format!("stored {what}: {e}")))
 }
 
-fn json<T: Serialize>(v: &T) -> Result<serde_json::Value> {
-    serde_json::to_value(v).map_err(|e| ServerError::Internal(e.to_string()))
+/// A body to store, as JSON text (the statements cast it to `jsonb`).
+fn json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| ServerError::Internal(e.to_string()))
 }
 
 /// Runs `sql` with typed parameters in one round trip (no separate prepare).
 fn query(tx: &mut Transaction<'_>, sql: &str, params: &[(&(dyn ToSql + Sync), Type)]) -> Result<Vec<postgres::Row>> {
     Ok(tx.query_typed(sql, params)?)
-}
-
-fn execute(tx: &mut Transaction<'_>, sql: &str, params: &[(&(dyn ToSql + Sync), Type)]) -> Result<()> {
-    query(tx, sql, params).map(drop)
 }
 
 /// The key of a monthly row.
@@ -170,12 +168,12 @@ fn monthly(id: &str, month: Month) -> String {
 impl Projections {
     pub fn new() -> Self {
         Projections {
-            problems: Table::new("SELECT id, body FROM problems WHERE id = ANY($1)", "problem"),
-            enterprises: Table::new("SELECT id, body FROM enterprises WHERE id = ANY($1)", "enterprise"),
-            visits: Table::new("SELECT id, body FROM visits WHERE id = ANY($1)", "visit"),
-            units: Table::new("SELECT id, body FROM units WHERE id = ANY($1)", "unit"),
-            users: Table::new("SELECT id, body FROM users WHERE id = ANY($1)", "user"),
-            projects: Table::new("SELECT id, body FROM projects WHERE id = ANY($1)", "project"),
+            problems: Table::new("SELECT id, body::text FROM problems WHERE id = ANY($1)", "problem"),
+            enterprises: Table::new("SELECT id, body::text FROM enterprises WHERE id = ANY($1)", "enterprise"),
+            visits: Table::new("SELECT id, body::text FROM visits WHERE id = ANY($1)", "visit"),
+            units: Table::new("SELECT id, body::text FROM units WHERE id = ANY($1)", "unit"),
+            users: Table::new("SELECT id, body::text FROM users WHERE id = ANY($1)", "user"),
+            projects: Table::new("SELECT id, body::text FROM projects WHERE id = ANY($1)", "project"),
             indicator_reports: Table::new("", "indicator report"),
             project_progress: Table::new("", "project progress"),
             warnings: Table::new("", "warning"),
@@ -203,12 +201,12 @@ impl Projections {
     ) -> Result<()> {
         let rows = query(
             tx,
-            "SELECT 'problem', id, body FROM problems WHERE id = ANY($1)
-             UNION ALL SELECT 'enterprise', id, body FROM enterprises
+            "SELECT 'problem', id, body::text FROM problems WHERE id = ANY($1)
+             UNION ALL SELECT 'enterprise', id, body::text FROM enterprises
                  WHERE id = ANY($2) OR id IN (SELECT enterprise_id FROM problems WHERE id = ANY($1))
-             UNION ALL SELECT 'user', id, body FROM users WHERE id = ANY($3)
-             UNION ALL SELECT 'unit', id, body FROM units
-             UNION ALL SELECT 'grant', problem_id, to_jsonb(unit_id) FROM visibility WHERE problem_id = ANY($1)",
+             UNION ALL SELECT 'user', id, body::text FROM users WHERE id = ANY($3)
+             UNION ALL SELECT 'unit', id, body::text FROM units
+             UNION ALL SELECT 'grant', problem_id, to_jsonb(unit_id)::text FROM visibility WHERE problem_id = ANY($1)",
             &[(&problems, Type::TEXT_ARRAY), (&enterprises, Type::TEXT_ARRAY), (&users, Type::TEXT_ARRAY)],
         )?;
         for row in rows {
@@ -256,7 +254,8 @@ impl Projections {
         if let Some(row) = self.warnings.rows.get(id) {
             return Ok(row.clone());
         }
-        let found = query(tx, "SELECT body, handled, township_id FROM warnings WHERE id = $1", &[(&id, Type::TEXT)])?;
+        let found =
+            query(tx, "SELECT body::text, handled, township_id FROM warnings WHERE id = $1", &[(&id, Type::TEXT)])?;
         let row = match found.first() {
             Some(r) => {
                 Some(WarningRow { warning: parse(r.get(0), "warning")?, handled: r.get(1), township_id: r.get(2) })
@@ -278,7 +277,7 @@ impl Projections {
         }
         let found = query(
             tx,
-            "SELECT body FROM indicator_reports WHERE enterprise_id = $1 AND month = $2",
+            "SELECT body::text FROM indicator_reports WHERE enterprise_id = $1 AND month = $2",
             &[(&enterprise_id, Type::TEXT), (&month.to_string(), Type::TEXT)],
         )?;
         let row = found.first().map(|r| parse(r.get(0), "indicator report")).transpose()?;
@@ -297,7 +296,7 @@ impl Projections {
         }
         let found = query(
             tx,
-            "SELECT body FROM project_progress WHERE project_id = $1 AND month = $2",
+            "SELECT body::text FROM project_progress WHERE project_id = $1 AND month = $2",
             &[(&project_id, Type::TEXT), (&month.to_string(), Type::TEXT)],
         )?;
         let row = found.first().map(|r| parse(r.get(0), "project progress")).transpose()?;
@@ -318,10 +317,10 @@ impl Projections {
     }
 
     pub fn all_units(&mut self, tx: &mut Transaction<'_>) -> Result<Vec<Unit>> {
-        self.units.all(tx, "SELECT id, body FROM units")
+        self.units.all(tx, "SELECT id, body::text FROM units")
     }
     pub fn all_users(&mut self, tx: &mut Transaction<'_>) -> Result<Vec<User>> {
-        self.users.all(tx, "SELECT id, body FROM users")
+        self.users.all(tx, "SELECT id, body::text FROM users")
     }
 
     pub fn problem_id_by_number(&mut self, tx: &mut Transaction<'_>, number: &str) -> Result<Option<Id>> {
