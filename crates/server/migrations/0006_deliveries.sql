@@ -27,6 +27,11 @@ JOIN visibility v ON v.problem_id = p.id AND v.since_seq <= e.server_seq
 WHERE e.problem_id IS NULL AND e.kind IN ('enterprise_created', 'enterprise_updated')
   AND v.unit_id IS DISTINCT FROM e.township_id;
 
+-- An enterprise's own events (created, updated: not its problems', visits' or reports'): what a department's pull brings with the
+-- first problem of an enterprise it may see, read without walking the problems' events.
+CREATE INDEX events_enterprise_own ON events (enterprise_id, server_seq)
+    WHERE problem_id IS NULL AND kind IN ('enterprise_created', 'enterprise_updated');
+
 -- The district-wide events (units, users, calendar, settings, projects), read in order.
 CREATE INDEX events_district_wide ON events (server_seq)
     WHERE problem_id IS NULL AND township_id IS NULL AND enterprise_id IS NULL;

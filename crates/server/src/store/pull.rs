@@ -115,7 +115,15 @@ pub fn pull(c: &mut Client, device: &DeviceRow, cursor: Cursor, limit: i64) -> R
                             (SELECT min((SELECT v2.since_seq FROM visibility v2
                                          WHERE v2.unit_id = $1 AND v2.problem_id = p2.id))
                              FROM problems p2 WHERE p2.enterprise_id = x.enterprise_id) AS since
-                     FROM (SELECT DISTINCT p.enterprise_id FROM grants g JOIN problems p ON p.id = g.problem_id) x),
+                     -- Only enterprises with an event this unit would not otherwise hold (another
+                     -- township's, not its own user's): a township's own enterprises have none,
+                     -- and are left out before their first grant is looked for.
+                     FROM (SELECT DISTINCT p.enterprise_id FROM grants g JOIN problems p ON p.id = g.problem_id
+                           WHERE EXISTS (
+                               SELECT 1 FROM events e
+                               WHERE e.enterprise_id = p.enterprise_id AND e.problem_id IS NULL
+                                 AND e.kind IN {ENTERPRISE_KINDS} AND e.actor <> $2
+                                 AND e.township_id IS DISTINCT FROM $1)) x),
                   -- The LIMIT keeps each enterprise's events an index read of that enterprise
                   -- (a lateral subquery without one may be planned as a join over the log).
                   enterprise_history AS (
