@@ -90,8 +90,8 @@ package: ui
 # purges them, and checks the users' data, the database and the settings throughout
 # (scripts/package-test.sh). Needs root: CI runs as root, elsewhere it asks sudo.
 package-test: package
-	VERSION_SUFFIX=+upgradetest TARGET_DIR=$(PKG_CARGO_TARGET) ./scripts/package-deb.sh desktop target/package/newer
-	VERSION_SUFFIX=+upgradetest TARGET_DIR=$(PKG_CARGO_TARGET) ./scripts/package-deb.sh server target/package/newer
+	VERSION_SUFFIX=+upgradetest DEB_COMPRESSION=gzip TARGET_DIR=$(PKG_CARGO_TARGET) ./scripts/package-deb.sh desktop target/package/newer
+	VERSION_SUFFIX=+upgradetest DEB_COMPRESSION=gzip TARGET_DIR=$(PKG_CARGO_TARGET) ./scripts/package-deb.sh server target/package/newer
 	$(if $(filter 0,$(shell id -u)),,sudo) ./scripts/package-test.sh \
 	  target/package/taizhang-desktop_*.deb target/package/newer/taizhang-desktop_*.deb \
 	  target/package/taizhang-server_*.deb target/package/newer/taizhang-server_*.deb
