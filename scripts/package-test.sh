@@ -285,7 +285,7 @@ run_app() {
 
 # ======================================= the server ==========================================
 server() {
-  local root=$work/server-root port fp1 fp2 dump_before conf_before tls_before
+  local root=$work/server-root port fp1 fp2 conf_before tls_before
   step "server: a clean root"
   fresh_root "$root"
 
@@ -318,32 +318,33 @@ server() {
   printf '\n# TAIZHANG_TLS_NAMES set by the administrator\nTAIZHANG_TLS_NAMES=localhost\n' >>"$root/etc/taizhang/server.env"
   conf_before=$(snapshot "$root" etc/taizhang)
   tls_before=$(snapshot "$root" var/lib/taizhang)
-  dump_before=$(db_dump "$root")
+  db_dump "$root" before-upgrade >/dev/null
 
   step "server: upgrade to $(deb_version "$server_new")"
   apt_install "$root" /tmp/new.deb
   [ "$(version_in "$root" taizhang-server)" = "$(deb_version "$server_new")" ] || fail "the upgrade did not install"
   same "settings across the upgrade" "$conf_before" "$(snapshot "$root" etc/taizhang)"
   same "certificate across the upgrade" "$tls_before" "$(snapshot "$root" var/lib/taizhang)"
-  [ "$dump_before" = "$(db_dump "$root")" ] || fail "the database changed across the upgrade"
-  echo "  database: pg_dump identical"
+  db_dump "$root" after-upgrade >/dev/null
+  same_db "across the upgrade" before-upgrade after-upgrade
   as_taizhang verify >/dev/null || fail "verify after the upgrade"
   as_taizhang migrate >/dev/null || fail "migrate (the unit's ExecStartPre) after the upgrade"
   fp2=$(serve_and_check "$root" "$port" after-upgrade)
   [ "$fp1" = "$fp2" ] || fail "the certificate's fingerprint changed across the upgrade ($fp1 → $fp2)"
-  dump_before=$(db_dump "$root")
+  db_dump "$root" before-remove >/dev/null
 
   step "server: remove, then purge"
   in_root "$root" apt-get remove -y -q taizhang-server </dev/null >>"$work/apt.log" 2>&1 || fail "apt-get remove"
   [ ! -e "$root/usr/bin/taizhang-server" ] || fail "the server is still there after remove"
   same "settings after remove" "$conf_before" "$(snapshot "$root" etc/taizhang)"
-  [ "$dump_before" = "$(db_dump "$root")" ] || fail "the database changed on remove"
+  db_dump "$root" after-remove >/dev/null
+  same_db "on remove" before-remove after-remove
   in_root "$root" apt-get purge -y -q taizhang-server </dev/null >>"$work/apt.log" 2>&1 || fail "apt-get purge"
   [ ! -e "$root/etc/taizhang/server.env" ] || fail "purge left the settings"
   [ ! -e "$root/etc/systemd/system/multi-user.target.wants/taizhang-server.service" ] || fail "purge left the unit enabled"
   same "certificate after purge" "$tls_before" "$(snapshot "$root" var/lib/taizhang)"
-  [ "$dump_before" = "$(db_dump "$root")" ] || fail "the database changed on purge"
-  echo "  database: pg_dump identical after remove and purge"
+  db_dump "$root" after-purge >/dev/null
+  same_db "on purge" before-remove after-purge
   in_root "$root" pg_ctlcluster 15 main stop || true
   unmount_root "$root"
 }
@@ -353,7 +354,19 @@ serving() { # is a taizhang-server running in root $1?
   for p in $(procs_in "$1"); do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = taizhang-server ] && return 0; done
   return 1
 }
-db_dump() { in_root "$1" runuser -u postgres -- pg_dump --no-sync taizhang | sha256sum; }
+# The district's database as pg_dump writes it, saved as $work/server-dump-$2.sql; prints its
+# hash. Without the \restrict and \unrestrict lines: a random key, new at every dump (15.14+).
+db_dump() {
+  in_root "$1" runuser -u postgres -- pg_dump --no-sync taizhang >"$work/server-dump-$2.raw" || fail "pg_dump ($2)"
+  grep -Ev '^\\(un)?restrict ' "$work/server-dump-$2.raw" >"$work/server-dump-$2.sql"
+  rm "$work/server-dump-$2.raw"
+  grep -q 'COPY public.events ' "$work/server-dump-$2.sql" || fail "no events table in the dump ($2)"
+  sha256sum <"$work/server-dump-$2.sql"
+}
+same_db() { # $1: what, $2 and $3: the dumps' names
+  diff "$work/server-dump-$2.sql" "$work/server-dump-$3.sql" >&2 || fail "the database changed $1"
+  echo "  database $1: pg_dump identical"
+}
 
 # Serves on 127.0.0.1:$2 over the configured self-signed TLS as the service's user, checks
 # that it answers, prints the certificate's fingerprint and stops it.
