@@ -91,6 +91,8 @@ describe('批量签收 in the inbox', () => {
       { action: 'sign', problem_id: 'id-2026-城关-0002', handler: '李四' },
     ])
     expect(dialog.querySelector('[data-testid="batch-summary"]')?.textContent).toContain('已签收 1 件')
+    // The selection is cleared once done; the title still says what was asked.
+    expect(dialog.textContent).toContain('批量签收 2 个问题')
     const failed = dialog.querySelector('[data-testid="batch-failed"]')?.textContent ?? ''
     expect(failed).toContain('1 件未能办理')
     expect(failed).toContain('2026-城关-0002')

@@ -8,7 +8,9 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import type { Dashboard } from '../src/bindings/Dashboard'
 import { i18n, setLocale } from '../src/i18n'
 import { drillFilter, OPEN_STATUSES } from '../src/logic/drill'
+import { app } from '../src/stores/app'
 import { ledgerState } from '../src/stores/ledgerState'
+import type { Settings } from '../src/bindings/Settings'
 import DashboardView from '../src/views/DashboardView.vue'
 
 afterEach(() => clearMocks())
@@ -42,6 +44,7 @@ describe('drill-down', () => {
 
   it('opens the ledger from a card, and labels 当前 apart from 本期; the period starts at the campaign', async () => {
     setLocale('zh-CN')
+    app.settings = { campaign_start: '2026-01-01', campaign_end: '2026-12-31' } as Settings
     const periods: string[] = []
     mockIPC((cmd, args) => {
       if (cmd === 'dashboard') {
@@ -69,6 +72,13 @@ describe('drill-down', () => {
     expect(router.currentRoute.value.name).toBe('ledger')
     expect(ledgerState.filter.overdue).toBe(true)
     w.unmount()
+    // Without the campaign's dates, the year to date.
+    app.settings = { campaign_start: null, campaign_end: null } as unknown as Settings
+    const y = mount(DashboardView, { global: { plugins: [ElementPlus, i18n, router], stubs: { VChart: true, WarningCountsCard: true } } })
+    await flushPromises()
+    expect(periods[periods.length - 1]).toMatch(/^\d{4}$/)
+    y.unmount()
+    app.settings = null
   })
 })
 

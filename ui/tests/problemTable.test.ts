@@ -74,6 +74,14 @@ describe('ProblemTable', () => {
     expect(w.get('[data-testid="ledger-row-2026-城关-0051"] .el-tag--primary').text()).toBe('办理中')
   })
 
+  it('counts the calendar days a registration has waited', async () => {
+    const { daysSince } = await import('../src/components/columns')
+    expect(daysSince('2026-03-01', '2026-03-01')).toBe(0)
+    expect(daysSince('2026-02-27', '2026-03-02')).toBe(3)
+    expect(daysSince('2026-12-31', '2027-01-01')).toBe(1)
+    expect(daysSince('2026-03-05', '2026-03-01')).toBe(0)
+  })
+
   it('shows the three levels answering for an item: responsible leader, lead unit, handler', () => {
     setLocale('zh-CN')
     const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div/>' } }] })

@@ -15,6 +15,7 @@ export const COLUMNS = [
   { key: 'handler' },
   { key: 'supporters' },
   { key: 'registered', sort: 'registered' },
+  { key: 'waiting' },
   { key: 'signDeadline' },
   { key: 'deadline', sort: 'deadline' },
   { key: 'escalation', sort: 'escalation' },
@@ -58,4 +59,12 @@ export function statusTagType(status: Status): 'info' | 'primary' | 'warning' | 
     case 'closed':
       return 'success'
   }
+}
+
+/** Calendar days since a date (`YYYY-MM-DD`) up to `today`: how long a registration has waited
+ * for the office (已等待 N 天). Plain days, as the person waiting counts them; deadlines are in
+ * working days and are the core's. */
+export function daysSince(date: string, today: string): number {
+  const ms = Date.parse(`${today}T00:00:00Z`) - Date.parse(`${date}T00:00:00Z`)
+  return Number.isFinite(ms) ? Math.max(0, Math.round(ms / 86_400_000)) : 0
 }

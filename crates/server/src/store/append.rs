@@ -183,6 +183,11 @@ impl<'c> Appender<'c> {
                 world::fold_context(context, body);
             }
         }
+        if let Ok((body, _)) = &parsed {
+            for unit in fold::grant_receivers(&mut self.tx, &mut self.projections, body, &scope)? {
+                self.projections.deliver(unit, server_seq);
+            }
+        }
         let chain_hash = chain_link(&self.last_chain, server_seq, &ev.hash, outcome, &reason_code, flag);
         self.heads.insert(ev.device_id.clone(), (ev.device_seq, ev.hash.clone(), ev.occurred_at.clone()));
         self.last_seq = server_seq;

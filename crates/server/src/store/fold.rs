@@ -3,6 +3,8 @@
 //! the core's aggregate (`Problem::apply`) stored as JSONB; the other tables hold the entity as
 //! the event states it. No rule is decided here.
 
+use std::collections::BTreeSet;
+
 use postgres::Transaction;
 use taizhang_core::monitoring::{
     IndicatorReport, ProblemOrigin, ProductionReport, RaisedWarning, WarningHandling, WarningSubject,
@@ -14,6 +16,26 @@ use crate::error::{Result, ServerError};
 
 /// (problem, enterprise, township): what a pull filters an event by.
 pub type Scope = (Option<String>, Option<String>, Option<String>);
+
+/// The units that receive an event at its own position because of a grant (`deliveries`):
+/// every unit that may see its problem, or (an enterprise's own event) one of the
+/// enterprise's problems. The event's own township reads it through `township_id` instead.
+/// Asked after the event's fold, so a grant the event itself makes counts.
+pub fn grant_receivers(
+    tx: &mut Transaction<'_>,
+    p: &mut Projections,
+    body: &EventBody,
+    scope: &Scope,
+) -> Result<BTreeSet<String>> {
+    let units = match (scope, body) {
+        ((Some(problem), _, _), _) => p.problem_units(tx, problem)?,
+        ((None, Some(enterprise), _), EventBody::EnterpriseCreated { .. } | EventBody::EnterpriseUpdated { .. }) => {
+            p.enterprise_units(tx, enterprise)?
+        }
+        _ => BTreeSet::new(),
+    };
+    Ok(units.into_iter().filter(|u| Some(u) != scope.2.as_ref()).collect())
+}
 
 /// Folds one applied event; `server_seq` dates the visibility grants it makes.
 pub fn apply(

@@ -20,6 +20,9 @@ use crate::protocol::{Cursor, PullReply, PulledEvent, MAX_PAGE};
 
 const ENTERPRISE_KINDS: &str = "('enterprise_created', 'enterprise_updated')";
 
+/// Delivered after the cursor (delivery, server_seq) at its own position.
+const AFTER: &str = "e.server_seq >= $3 AND (e.server_seq > $3 OR e.server_seq > $4)";
+
 const EVENT_COLS: &str =
     "e.server_seq, e.id, e.device_id, e.device_seq, e.prev_hash, e.hash, e.actor, e.occurred_at, e.kind,
      e.schema_version, e.payload, e.sig_alg, e.sig, e.outcome, e.reason, e.flag";
@@ -56,30 +59,38 @@ pub fn pull(c: &mut Client, device: &DeviceRow, cursor: Cursor, limit: i64) -> R
         tx.query(&sql, &[&cursor.after, &fetch])?
     } else {
         // Three disjoint parts, each read in its own order and cut at the page's size, then
-        // merged: the events delivered at their own position (read along `server_seq` from the
-        // cursor, so a page reads about as many rows as it returns, whatever the log's size), and
-        // the older history a grant brings at its position (the problem's earlier events; an
-        // enterprise's, for the first problem of it the unit may see). Together they are every
-        // event with a delivery, each with the same delivery as this rule, in one statement:
+        // merged: the events delivered at their own position, and the older history a grant
+        // brings at its position (the problem's earlier events; an enterprise's, for the first
+        // problem of it the unit may see). Together they are every event with a delivery, each
+        // with the same delivery as this rule, in one statement:
         //   the actor's own, and its township's: their server_seq;
         //   a problem's: greatest(server_seq, the unit's grant), none without a grant;
         //   an enterprise's: greatest(server_seq, the unit's first grant of one of its problems);
         //   a district-wide one (no township, no enterprise): its server_seq.
+        // The first part is four ordered index reads merged (the township's events, the actor's,
+        // those the appender recorded in `deliveries` for the unit's grants, the district-wide
+        // ones), so a page reads about as many rows as it returns, whatever the unit's share of
+        // the log (migration 0006).
         let sql = format!(
-            "WITH own AS (
-                     SELECT e.server_seq AS delivery, {EVENT_COLS} FROM events e
-                     WHERE e.server_seq >= $3 AND (e.server_seq > $3 OR e.server_seq > $4)
-                       AND (e.actor = $2 OR e.township_id = $1
-                            OR (e.problem_id IS NOT NULL
-                                AND (SELECT v.since_seq FROM visibility v
-                                     WHERE v.unit_id = $1 AND v.problem_id = e.problem_id) <= e.server_seq)
-                            OR (e.problem_id IS NULL AND e.kind IN {ENTERPRISE_KINDS}
-                                AND (SELECT min(v.since_seq) FROM problems p
-                                     JOIN visibility v ON v.problem_id = p.id AND v.unit_id = $1
-                                     WHERE p.enterprise_id = e.enterprise_id) <= e.server_seq)
-                            OR (e.problem_id IS NULL AND e.kind NOT IN {ENTERPRISE_KINDS}
-                                AND e.township_id IS NULL AND e.enterprise_id IS NULL))
-                     ORDER BY e.server_seq LIMIT $5),
+            "WITH own_seqs AS (
+                     (SELECT e.server_seq FROM events e WHERE e.township_id = $1 AND {AFTER}
+                      ORDER BY e.server_seq LIMIT $5)
+                     UNION ALL
+                     (SELECT e.server_seq FROM events e WHERE e.actor = $2 AND {AFTER}
+                      ORDER BY e.server_seq LIMIT $5)
+                     UNION ALL
+                     (SELECT e.server_seq FROM deliveries e WHERE e.unit_id = $1 AND {AFTER}
+                      ORDER BY e.server_seq LIMIT $5)
+                     UNION ALL
+                     (SELECT e.server_seq FROM events e
+                      WHERE e.problem_id IS NULL AND e.township_id IS NULL AND e.enterprise_id IS NULL
+                        AND e.kind NOT IN {ENTERPRISE_KINDS} AND {AFTER}
+                      ORDER BY e.server_seq LIMIT $5)),
+                  own AS (
+                     SELECT e.server_seq AS delivery, {EVENT_COLS}
+                     FROM (SELECT DISTINCT server_seq FROM own_seqs ORDER BY server_seq LIMIT $5) s
+                     JOIN events e ON e.server_seq = s.server_seq
+                     ORDER BY e.server_seq),
                   -- A full page of the first part ends the page at its last delivery at the
                   -- latest: grants beyond it cannot bring anything into this page.
                   bound AS (SELECT CASE WHEN count(*) = $5 THEN max(delivery) ELSE 9223372036854775807 END AS upto

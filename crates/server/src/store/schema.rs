@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (3, "parked", include_str!("../../migrations/0003_parked.sql")),
     (4, "indexes", include_str!("../../migrations/0004_indexes.sql")),
     (5, "monitoring", include_str!("../../migrations/0005_monitoring.sql")),
+    (6, "deliveries", include_str!("../../migrations/0006_deliveries.sql")),
 ];
 
 pub fn latest() -> i32 {

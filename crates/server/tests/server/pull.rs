@@ -171,3 +171,50 @@ fn supporters_see_and_a_former_lead_keeps_seeing() {
     assert_eq!(kinds.first(), Some(&"problem_registered"), "the new lead gets the whole history: {kinds:?}");
     assert!(kinds.contains(&"returned") && kinds.contains(&"reassigned"));
 }
+
+/// What the appender records in `deliveries` as events arrive is what migration 0006 derives
+/// from the log for a district that had none: the same rows, so a district migrated in place
+/// pulls exactly what one that grew with the table does.
+#[test]
+fn deliveries_recorded_on_append_equal_those_derived_from_the_log() {
+    let d = District::new();
+    let p1 = d.problem("t1", &d.e1, Some(&d.d1));
+    let p2 = d.problem("t2", &d.e2, None);
+    d.assign(&p2, &d.d2);
+    d.exec(
+        "admin",
+        taizhang_core::Command::Urge {
+            problem_id: p2.clone(),
+            level: taizhang_core::Escalation::Yellow,
+            notice: "请加快办理".into(),
+        },
+    );
+    // An enterprise's own event after a department may see one of its problems.
+    let mut c = postgres::Client::connect(&d.url, postgres::NoTls).unwrap();
+    let body: serde_json::Value = c.query_one("SELECT body FROM enterprises WHERE id = $1", &[&d.e1]).unwrap().get(0);
+    let mut e: taizhang_core::Enterprise = serde_json::from_value(body).unwrap();
+    e.phone = "0591-12345678".into();
+    d.exec("admin", taizhang_core::Command::UpdateEnterprise { enterprise: e });
+    let sign =
+        taizhang_core::EventBody::Signed { problem_id: p1.clone(), unit_id: d.d1.clone(), handler: "李四".into() };
+    let mut lead = d.device("d1");
+    let ev = lead.event(&sign, crate::cluster::t0() + chrono::Duration::hours(1));
+    let (_, v) = lead.push(&d.server.base, &[ev]);
+    assert_eq!(v["outcomes"][0]["outcome"], "applied", "{v}");
+
+    let migration = include_str!("../../migrations/0006_deliveries.sql");
+    let start = migration.find("INSERT INTO deliveries (unit_id, server_seq)").unwrap();
+    let derive = &migration[start..][..migration[start..].find(';').unwrap()];
+    let derive = derive.trim_start_matches("INSERT INTO deliveries (unit_id, server_seq)");
+    let mut rows = |sql: &str| -> BTreeSet<(String, i64)> {
+        c.query(sql, &[]).unwrap().iter().map(|r| (r.get(0), r.get(1))).collect()
+    };
+    let derived = rows(derive);
+    let recorded = rows("SELECT unit_id, server_seq FROM deliveries");
+    assert_eq!(recorded, derived);
+    // Each department receives its problem's events, and d1 the enterprise's update too.
+    let of = |unit: &str| recorded.iter().filter(|(u, _)| u == unit).count();
+    assert_eq!(of(&d.d1), 3, "d1: the assignment, the enterprise's update, its sign: {recorded:?}");
+    assert_eq!(of(&d.d2), 2, "d2: the assignment, the urge: {recorded:?}");
+    assert_eq!(of(&d.t1) + of(&d.t2), 0, "a township reads its own through township_id");
+}

@@ -14,7 +14,22 @@ impl Projections {
         self.flush_problems(tx)?;
         self.flush_entities(tx)?;
         self.flush_monitoring(tx)?;
+        if !self.deliveries.is_empty() {
+            let (units, seqs): (Vec<String>, Vec<i64>) = self.deliveries.drain(..).unzip();
+            execute(
+                tx,
+                "INSERT INTO deliveries (unit_id, server_seq) SELECT * FROM unnest($1::text[], $2::bigint[])",
+                &[(&units, Type::TEXT_ARRAY), (&seqs, Type::INT8_ARRAY)],
+            )?;
+        }
         if !self.grants.is_empty() {
+            // Written grants are stored ones for whatever this transaction still asks (a problem
+            // whose stored grants were never read is read whole, these included, when asked).
+            for (problem, units) in self.batch_units.drain() {
+                if let Some(stored) = self.stored_units.get_mut(&problem) {
+                    stored.extend(units);
+                }
+            }
             let (units, problems, seqs) = split3(self.grants.drain(..));
             execute(
                 tx,
@@ -41,19 +56,22 @@ impl Projections {
 
     fn flush_problems(&mut self, tx: &mut Transaction<'_>) -> Result<()> {
         if !self.problems.changed.is_empty() {
-            let mut cols: (Vec<&str>, Vec<&str>, Vec<i32>, Vec<i32>, Vec<&str>, Vec<&str>, Vec<serde_json::Value>) =
-                Default::default();
+            let n = self.problems.changed.len();
+            let (mut ids, mut numbers, mut townships, mut enterprises) =
+                (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+            let (mut years, mut seqs, mut bodies) =
+                (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
             for p in self.problems.changed() {
                 // A number kept from a sheet is the problem's identity but not a place in the
                 // township's sequence (`Problem::number_place`): year 0, sequence 0.
                 let (year, seq) = p.number_place().map_or((0, 0), |(y, s)| (y as i32, s as i32));
-                cols.0.push(&p.id);
-                cols.1.push(&p.number);
-                cols.2.push(year);
-                cols.3.push(seq);
-                cols.4.push(&p.township_id);
-                cols.5.push(&p.enterprise_id);
-                cols.6.push(json(p)?);
+                ids.push(p.id.as_str());
+                numbers.push(p.number.as_str());
+                years.push(year);
+                seqs.push(seq);
+                townships.push(p.township_id.as_str());
+                enterprises.push(p.enterprise_id.as_str());
+                bodies.push(json(p)?);
             }
             execute(
                 tx,
@@ -61,13 +79,13 @@ impl Projections {
                  SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::jsonb[])
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body",
                 &[
-                    (&cols.0, Type::TEXT_ARRAY),
-                    (&cols.1, Type::TEXT_ARRAY),
-                    (&cols.2, Type::INT4_ARRAY),
-                    (&cols.3, Type::INT4_ARRAY),
-                    (&cols.4, Type::TEXT_ARRAY),
-                    (&cols.5, Type::TEXT_ARRAY),
-                    (&cols.6, Type::JSONB_ARRAY),
+                    (&ids, Type::TEXT_ARRAY),
+                    (&numbers, Type::TEXT_ARRAY),
+                    (&years, Type::INT4_ARRAY),
+                    (&seqs, Type::INT4_ARRAY),
+                    (&townships, Type::TEXT_ARRAY),
+                    (&enterprises, Type::TEXT_ARRAY),
+                    (&bodies, Type::JSONB_ARRAY),
                 ],
             )?;
         }
@@ -84,12 +102,12 @@ impl Projections {
 
     fn flush_entities(&mut self, tx: &mut Transaction<'_>) -> Result<()> {
         if !self.enterprises.changed.is_empty() {
-            let mut cols: (Vec<&str>, Vec<Option<&str>>, Vec<&str>, Vec<serde_json::Value>) = Default::default();
+            let (mut ids, mut codes, mut townships, mut bodies) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             for e in self.enterprises.changed() {
-                cols.0.push(&e.id);
-                cols.1.push(e.credit_code.as_deref());
-                cols.2.push(&e.township_id);
-                cols.3.push(json(e)?);
+                ids.push(e.id.as_str());
+                codes.push(e.credit_code.as_deref());
+                townships.push(e.township_id.as_str());
+                bodies.push(json(e)?);
             }
             execute(
                 tx,
@@ -98,10 +116,10 @@ impl Projections {
                  ON CONFLICT (id) DO UPDATE SET credit_code = excluded.credit_code, township_id = excluded.township_id,
                     body = excluded.body",
                 &[
-                    (&cols.0, Type::TEXT_ARRAY),
-                    (&cols.1, Type::TEXT_ARRAY),
-                    (&cols.2, Type::TEXT_ARRAY),
-                    (&cols.3, Type::JSONB_ARRAY),
+                    (&ids, Type::TEXT_ARRAY),
+                    (&codes, Type::TEXT_ARRAY),
+                    (&townships, Type::TEXT_ARRAY),
+                    (&bodies, Type::JSONB_ARRAY),
                 ],
             )?;
         }

@@ -137,6 +137,12 @@ pub struct Projections {
     /// Grants made by this batch, in order: (unit, problem, since server_seq).
     grants: Vec<(String, String, i64)>,
     granted: HashSet<(String, String)>,
+    /// The units that may see a problem, as stored (read once) and as this batch granted.
+    stored_units: HashMap<String, BTreeSet<String>>,
+    batch_units: HashMap<String, BTreeSet<String>>,
+    /// Who receives which of the batch's events at its own position because of a grant
+    /// (`deliveries`): (unit, server_seq).
+    deliveries: Vec<(String, i64)>,
 }
 
 fn parse<T: DeserializeOwned>(v: serde_json::Value, what: &str) -> Result<T> {
@@ -179,6 +185,9 @@ impl Projections {
             number_seqs: HashMap::new(),
             grants: Vec::new(),
             granted: HashSet::new(),
+            stored_units: HashMap::new(),
+            batch_units: HashMap::new(),
+            deliveries: Vec::new(),
         }
     }
 
@@ -198,7 +207,8 @@ impl Projections {
              UNION ALL SELECT 'enterprise', id, body FROM enterprises
                  WHERE id = ANY($2) OR id IN (SELECT enterprise_id FROM problems WHERE id = ANY($1))
              UNION ALL SELECT 'user', id, body FROM users WHERE id = ANY($3)
-             UNION ALL SELECT 'unit', id, body FROM units",
+             UNION ALL SELECT 'unit', id, body FROM units
+             UNION ALL SELECT 'grant', problem_id, to_jsonb(unit_id) FROM visibility WHERE problem_id = ANY($1)",
             &[(&problems, Type::TEXT_ARRAY), (&enterprises, Type::TEXT_ARRAY), (&users, Type::TEXT_ARRAY)],
         )?;
         for row in rows {
@@ -207,10 +217,15 @@ impl Projections {
                 "problem" => self.problems.known(id, parse(row.get(2), "problem")?),
                 "enterprise" => self.enterprises.known(id, parse(row.get(2), "enterprise")?),
                 "user" => self.users.known(id, parse(row.get(2), "user")?),
+                "grant" => {
+                    let unit: String = parse(row.get(2), "grant")?;
+                    self.stored_units.entry(id).or_default().insert(unit);
+                }
                 _ => self.units.known(id, parse(row.get(2), "unit")?),
             }
         }
         for id in problems {
+            self.stored_units.entry(id.clone()).or_default();
             self.problems.rows.entry(id).or_insert(None);
         }
         for id in users {
@@ -401,21 +416,41 @@ impl Projections {
     pub fn grant(&mut self, unit: &str, problem: &str, server_seq: i64) {
         if self.granted.insert((unit.to_string(), problem.to_string())) {
             self.grants.push((unit.to_string(), problem.to_string(), server_seq));
+            self.batch_units.entry(problem.to_string()).or_default().insert(unit.to_string());
         }
     }
 
-    /// Whether nothing is waiting to be written.
-    pub fn is_clean(&self) -> bool {
-        self.problems.changed.is_empty()
-            && self.enterprises.changed.is_empty()
-            && self.visits.changed.is_empty()
-            && self.units.changed.is_empty()
-            && self.users.changed.is_empty()
-            && self.projects.changed.is_empty()
-            && self.indicator_reports.changed.is_empty()
-            && self.project_progress.changed.is_empty()
-            && self.warnings.changed.is_empty()
-            && self.new_import_keys.is_empty()
-            && self.grants.is_empty()
+    /// Every unit that may see the problem now: its stored grants and this batch's.
+    pub fn problem_units(&mut self, tx: &mut Transaction<'_>, problem: &str) -> Result<BTreeSet<String>> {
+        if !self.stored_units.contains_key(problem) {
+            let rows = query(tx, "SELECT unit_id FROM visibility WHERE problem_id = $1", &[(&problem, Type::TEXT)])?;
+            self.stored_units.insert(problem.to_string(), rows.iter().map(|r| r.get(0)).collect());
+        }
+        let mut units = self.stored_units[problem].clone();
+        units.extend(self.batch_units.get(problem).into_iter().flatten().cloned());
+        Ok(units)
+    }
+
+    /// Every unit that may see one of the enterprise's problems now.
+    pub fn enterprise_units(&mut self, tx: &mut Transaction<'_>, enterprise: &str) -> Result<BTreeSet<String>> {
+        let rows = query(
+            tx,
+            "SELECT DISTINCT v.unit_id FROM visibility v JOIN problems p ON p.id = v.problem_id WHERE p.enterprise_id = $1",
+            &[(&enterprise, Type::TEXT)],
+        )?;
+        let mut units: BTreeSet<String> = rows.iter().map(|r| r.get(0)).collect();
+        for (problem, granted) in &self.batch_units {
+            let of_it =
+                self.problems.rows.get(problem).and_then(Option::as_ref).is_some_and(|p| p.enterprise_id == enterprise);
+            if of_it {
+                units.extend(granted.iter().cloned());
+            }
+        }
+        Ok(units)
+    }
+
+    /// `unit` receives the event at `server_seq` at its own position.
+    pub fn deliver(&mut self, unit: String, server_seq: i64) {
+        self.deliveries.push((unit, server_seq));
     }
 }
