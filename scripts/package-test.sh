@@ -156,11 +156,14 @@ apt_install() { # $1: root; the rest: packages or .deb files; never waits for a 
 }
 version_in() { in_root "$1" dpkg-query -W -f='${Version}' "$2" 2>/dev/null || true; }
 deb_version() { dpkg-deb -f "$1" Version; }
-# Every file under the given directories (relative to the root): path, mode, owner, SHA-256.
+# Every file under the given directories (relative to the root), a line each: mode, owner,
+# SHA-256, path (last: WebKit's cache has names with spaces).
 snapshot() {
-  local root=$1
+  local root=$1 f
   shift
-  (cd "$root" && find "$@" -type f -printf '%p %m %U:%G ' -exec sha256sum {} \; | awk '{ print $1, $2, $3, $4 }' | sort)
+  (cd "$root" && find "$@" -type f -print0 | sort -z | while IFS= read -r -d '' f; do
+    printf '%s %s %s\n' "$(stat -c '%a %u:%g' "$f")" "$(sha256sum <"$f" | cut -d' ' -f1)" "$f"
+  done)
 }
 same() { # $1: what, $2 and $3: snapshots
   if [ "$2" != "$3" ]; then
@@ -207,7 +210,13 @@ desktop() {
   as_user taizhang --db "$db" --as admin user add cg --name 张三 --unit 城关 --role township >/dev/null
   as_user taizhang --db "$db" --as cg register --new-enterprise 示范区恒达精密机械有限公司 \
     --credit-code 91350100M000100Y43 --category 用地 --description 扩建用地指标未落实 >/dev/null
+  # The ledger's own settings (the district's name here) live in the ledger file.
+  as_user sh -c "taizhang --db $db settings show --json | sed 's/\"district_name\": \"[^\"]*\"/\"district_name\": \"城关示范区\"/' >/tmp/settings.json"
+  as_user taizhang --db "$db" --as admin settings set /tmp/settings.json >/dev/null
+  as_user taizhang --db "$db" settings show --json | grep -q 城关示范区 || fail "the ledger's settings did not change"
   as_user taizhang --db "$db" --as admin backup "/$data/backups/before-upgrade.db" >/dev/null
+  # The window's place and size, as the app's window-state plugin saves them on close.
+  as_user sh -c "printf '%s' '{\"main\":{\"width\":1440,\"height\":900,\"x\":0,\"y\":0,\"prev_x\":0,\"prev_y\":0,\"maximized\":false,\"visible\":true,\"decorated\":true,\"fullscreen\":false}}' >/home/$user/.config/cn.taizhang.desktop/.window-state.json"
   # A joined desk's device key (hex of 32 bytes, 0600), as `sync join` writes it beside the ledger.
   as_user sh -c "umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >$db.device-key"
   as_user sh -c "printf '[\"%s\"]' $db >/$data/recent.json"
@@ -219,9 +228,10 @@ desktop() {
   local dirs="$data home/$user/.config home/$user/.local/share/taizhang"
   local before
   before=$(snapshot "$root" $dirs)
-  grep -q "ledger.db.device-key 600 " <<<"$before" || fail "the device key is not in the snapshot"
-  grep -q "backups/before-upgrade.db " <<<"$before" || fail "the backup is not in the snapshot"
-  awk '{ print "  " $1, $2 }' <<<"$before"
+  grep -q '^600 .*/ledger\.db\.device-key$' <<<"$before" || fail "the device key is not in the snapshot"
+  grep -q '/backups/before-upgrade\.db$' <<<"$before" || fail "the backup is not in the snapshot"
+  grep -q '/\.window-state\.json$' <<<"$before" || fail "the window's settings are not in the snapshot"
+  cut -d' ' -f1,4- <<<"$before" | sed 's/^/  /'
 
   step "desktop: upgrade to $(deb_version "$desktop_new")"
   apt_install "$root" /tmp/new.deb
