@@ -213,7 +213,7 @@ desktop() {
   # The ledger's own settings (the district's name here) live in the ledger file.
   as_user sh -c "taizhang --db $db settings show --json | sed 's/\"district_name\": \"[^\"]*\"/\"district_name\": \"城关示范区\"/' >/tmp/settings.json"
   as_user taizhang --db "$db" --as admin settings set /tmp/settings.json >/dev/null
-  as_user taizhang --db "$db" settings show --json | grep -q 城关示范区 || fail "the ledger's settings did not change"
+  [[ "$(as_user taizhang --db "$db" settings show --json)" == *城关示范区* ]] || fail "the ledger's settings did not change"
   as_user taizhang --db "$db" --as admin backup "/$data/backups/before-upgrade.db" >/dev/null
   # The window's place and size, as the app's window-state plugin saves them on close.
   as_user sh -c "printf '%s' '{\"main\":{\"width\":1440,\"height\":900,\"x\":0,\"y\":0,\"prev_x\":0,\"prev_y\":0,\"maximized\":false,\"visible\":true,\"decorated\":true,\"fullscreen\":false}}' >/home/$user/.config/cn.taizhang.desktop/.window-state.json"
