@@ -279,7 +279,7 @@ run_app() {
     sleep 0.5
   done
   [ -n "$win" ] || { cat "$work/desktop-$name.log" >&2; fail "no window titled 企业服务台账 ($name)"; }
-  DISPLAY=$xvfb_display xwininfo -root -tree | grep -q '"企业服务台账"' || fail "xwininfo does not list the window"
+  [[ "$(DISPLAY=$xvfb_display xwininfo -root -tree)" == *'"企业服务台账"'* ]] || fail "xwininfo does not list the window"
   # Drawn, not a blank page: the start screen has text, buttons and the icon.
   for i in $(seq 60); do
     DISPLAY=$xvfb_display import -window root "$shot" 2>/dev/null || true
