@@ -403,6 +403,11 @@ serve_and_check() {
   echo "$fp"
 }
 
+# PACKAGE_TEST_ONLY=desktop (or server) runs one half, e.g. while working on one package.
 what=${PACKAGE_TEST_ONLY:-desktop server}
+for part in $what; do
+  case "$part" in desktop | server) ;; *) fail "PACKAGE_TEST_ONLY: unknown part $part (desktop, server)" ;; esac
+done
+[ -n "${what// /}" ] || fail "PACKAGE_TEST_ONLY names no part"
 for part in $what; do "$part"; done
 step "package-test passed in $((SECONDS - started)) s"
