@@ -7,7 +7,7 @@
 CARGO ?= cargo
 APP_FEATURES := --features taizhang-desktop/custom-protocol
 
-.PHONY: run test check deps ui app cli demo e2e screenshots clean bench
+.PHONY: run test check deps ui app cli demo e2e screenshots clean bench package package-test
 
 deps:
 	./scripts/install-deps.sh
@@ -73,6 +73,28 @@ screenshots:
 
 clean:
 	$(CARGO) clean
+
+# Debian packages (docs/install.md): taizhang-desktop (the app as `make run` builds it, the CLI,
+# the menu entry and icons) and taizhang-server (the server, its systemd unit and settings),
+# in target/package/. The binaries are taken from cargo's target directory, wherever it is.
+PKG_CARGO_TARGET = $(shell $(CARGO) metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+package: ui
+	$(CARGO) build --release --locked -p taizhang-desktop $(APP_FEATURES)
+	$(CARGO) build --release --locked -p taizhang-cli
+	$(CARGO) build --release --locked -p taizhang-server
+	TARGET_DIR=$(PKG_CARGO_TARGET) ./scripts/package-deb.sh desktop target/package
+	TARGET_DIR=$(PKG_CARGO_TARGET) ./scripts/package-deb.sh server target/package
+
+# Installs both packages in a clean Debian 12 root (debootstrap, cached under target/), starts
+# them, upgrades them to a newer build (the same binaries, a higher version), removes and
+# purges them, and checks the users' data, the database and the settings throughout
+# (scripts/package-test.sh). Needs root: CI runs as root, elsewhere it asks sudo.
+package-test: package
+	VERSION_SUFFIX=+upgradetest DEB_COMPRESSION=gzip TARGET_DIR=$(PKG_CARGO_TARGET) ./scripts/package-deb.sh desktop target/package/newer
+	VERSION_SUFFIX=+upgradetest DEB_COMPRESSION=gzip TARGET_DIR=$(PKG_CARGO_TARGET) ./scripts/package-deb.sh server target/package/newer
+	$(if $(filter 0,$(shell id -u)),,sudo) ./scripts/package-test.sh \
+	  target/package/taizhang-desktop_*.deb target/package/newer/taizhang-desktop_*.deb \
+	  target/package/taizhang-server_*.deb target/package/newer/taizhang-server_*.deb
 
 # Benchmarks beside the tools offices use now (docs/benchmarks.md): builds the harness, installs
 # the Python references (pandas, openpyxl) into target/bench/venv, runs every row at SCALE

@@ -9,12 +9,18 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use taizhang_core::{Command, Role, UnitKind};
 use taizhang_server::store::office::{new_id, password_hash};
+use taizhang_server::store::provision;
 use taizhang_server::transport::{self, TlsSource};
 use taizhang_server::{PgStore, Result, ServerError, Store};
 
 #[derive(Parser)]
 #[command(name = "taizhang-server", about = "企业服务台账 district server (PostgreSQL)")]
 struct Cli {
+    /// A settings file of `TAIZHANG_…=value` lines, as systemd's EnvironmentFile reads them
+    /// (the package's /etc/taizhang/server.env): each sets its variable unless the
+    /// environment already does. Or TAIZHANG_CONFIG.
+    #[arg(long, env = "TAIZHANG_CONFIG", global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// postgresql://user@host:port/db (or TAIZHANG_DATABASE_URL).
     #[arg(long, env = "TAIZHANG_DATABASE_URL", global = true)]
     database_url: Option<String>,
@@ -30,11 +36,24 @@ enum Cmd {
     /// Create (or migrate) the schema and the district's genesis: office unit and `admin`.
     /// admin's password comes from TAIZHANG_ADMIN_PASSWORD or the first line of standard
     /// input, never from an argument (other users can read a process's arguments).
-    Init,
+    Init {
+        /// First create the database URL's role and database on this machine's PostgreSQL
+        /// (and the role taizhang_app), connecting as its superuser; run it as the postgres
+        /// system user. An existing role or database is used as it is.
+        #[arg(long)]
+        create_database: bool,
+        /// The superuser connection --create-database uses.
+        #[arg(long, env = "TAIZHANG_SUPERUSER_URL", value_name = "URL", default_value = provision::LOCAL_SUPERUSER)]
+        superuser_url: String,
+    },
+    /// Bring the schema up to this version's, as `init` also does, and nothing else. The
+    /// package's unit runs it before every start, so an upgraded server never stops at a
+    /// schema older than itself.
+    Migrate,
     /// Serve the sync protocol: over TLS with --tls-cert/--tls-key or --tls-self-signed (its
     /// fingerprint is printed at start), or plain HTTP on a loopback address only.
     Serve {
-        #[arg(long, default_value = "127.0.0.1:7878")]
+        #[arg(long, env = "TAIZHANG_LISTEN", default_value = "127.0.0.1:7878")]
         listen: SocketAddr,
         #[command(flatten)]
         tls: TlsArgs,
@@ -87,18 +106,31 @@ enum BundleCmd {
 #[derive(clap::Args)]
 struct TlsArgs {
     /// PEM certificate chain, leaf first (e.g. from the district's CA).
-    #[arg(long, value_name = "FILE", requires = "tls_key", conflicts_with = "tls_self_signed")]
+    #[arg(
+        long,
+        env = "TAIZHANG_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key",
+        conflicts_with = "tls_self_signed"
+    )]
     tls_cert: Option<PathBuf>,
     /// PEM private key of --tls-cert.
-    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    #[arg(long, env = "TAIZHANG_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
     /// Directory of the self-signed certificate: made there on first use (key file mode 0600)
     /// and reused on every start, so the fingerprint clients pinned stays the same.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, env = "TAIZHANG_TLS_SELF_SIGNED", value_name = "DIR")]
     tls_self_signed: Option<PathBuf>,
     /// A DNS name or IP address the self-signed certificate is made for (repeat for more; only
-    /// used when it is made). Default: localhost and the listen address.
-    #[arg(long = "tls-name", value_name = "NAME", requires = "tls_self_signed")]
+    /// used when it is made). Default: localhost and the listen address. TAIZHANG_TLS_NAMES
+    /// takes them separated by commas.
+    #[arg(
+        long = "tls-name",
+        env = "TAIZHANG_TLS_NAMES",
+        value_delimiter = ',',
+        value_name = "NAME",
+        requires = "tls_self_signed"
+    )]
     tls_names: Vec<String>,
 }
 
@@ -182,6 +214,12 @@ enum UnitCmd {
 }
 
 fn main() -> ExitCode {
+    // The settings file fills the environment before the arguments are parsed: clap reads the
+    // TAIZHANG_… variables while parsing, so this is where the file's values become defaults.
+    if let Err(e) = load_config() {
+        eprintln!("错误 [{}]: {e}", e.code());
+        return ExitCode::FAILURE;
+    }
     let cli = Cli::parse();
     match run(&cli) {
         Ok(out) => {
@@ -206,6 +244,57 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The file `--config FILE` (or `--config=FILE`, or TAIZHANG_CONFIG) names, if any, read
+/// into the environment: `KEY=value` lines, `#` comments, values optionally quoted. Only
+/// TAIZHANG_ variables are accepted, so a misspelt file fails instead of being half ignored.
+fn load_config() -> Result<()> {
+    let mut args = std::env::args_os().skip(1);
+    let mut path = std::env::var_os("TAIZHANG_CONFIG").map(PathBuf::from);
+    while let Some(a) = args.next() {
+        if a == "--" {
+            break;
+        } else if a == "--config" {
+            path = args.next().map(PathBuf::from);
+        } else if let Some(v) = a.to_str().and_then(|a| a.strip_prefix("--config=")) {
+            path = Some(PathBuf::from(v));
+        }
+    }
+    let Some(path) = path else { return Ok(()) };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| ServerError::malformed(format!("cannot read the settings file {}: {e}", path.display())))?;
+    for (key, value) in parse_config(&text).map_err(|e| ServerError::malformed(format!("{}: {e}", path.display())))? {
+        if std::env::var_os(&key).is_none() {
+            std::env::set_var(key, value);
+        }
+    }
+    Ok(())
+}
+
+/// The `KEY=value` pairs of a settings file, in order.
+fn parse_config(text: &str) -> std::result::Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (key, value) = line.split_once('=').ok_or_else(|| format!("line {}: expected KEY=value", n + 1))?;
+        let key = key.trim();
+        if !key.starts_with("TAIZHANG_")
+            || !key.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return Err(format!("line {}: unknown setting {key:?} (settings are TAIZHANG_… variables)", n + 1));
+        }
+        let value = value.trim();
+        let value = [('"', '"'), ('\'', '\'')]
+            .iter()
+            .find_map(|(o, c)| value.strip_prefix(*o).and_then(|v| v.strip_suffix(*c)))
+            .unwrap_or(value);
+        out.push((key.to_string(), value.to_string()));
+    }
+    Ok(out)
 }
 
 fn url(cli: &Cli) -> Result<&str> {
@@ -238,10 +327,34 @@ fn bad(what: &str, v: &str) -> ServerError {
 fn run(cli: &Cli) -> Result<serde_json::Value> {
     let now = Utc::now();
     match &cli.cmd {
-        Cmd::Init => {
+        Cmd::Init { create_database, superuser_url } => {
             let admin_password = secret("TAIZHANG_ADMIN_PASSWORD")?;
+            if *create_database {
+                let p = provision::init_creating(url(cli)?, superuser_url, &admin_password, now)?;
+                let made = |created: bool| if created { "created" } else { "already there" };
+                return Ok(if cli.json {
+                    serde_json::to_value(&p).unwrap_or_default()
+                } else {
+                    format!(
+                        "role {} {}, database {} {}; district initialized: office unit and user admin created",
+                        p.role,
+                        made(p.role_created),
+                        p.database,
+                        made(p.database_created)
+                    )
+                    .into()
+                });
+            }
             PgStore::init(url(cli)?, &admin_password, now)?;
             Ok("district initialized: office unit and user admin created".into())
+        }
+        Cmd::Migrate => {
+            let ran = PgStore::migrate(url(cli)?)?;
+            Ok(if cli.json {
+                serde_json::json!({ "migrations_applied": ran })
+            } else {
+                format!("schema up to date ({ran} migrations applied)").into()
+            })
         }
         Cmd::Serve { listen, tls } => {
             // Decided before anything is opened or bound.
@@ -351,4 +464,25 @@ fn reply_path(file: &std::path::Path) -> PathBuf {
 
 fn unit_id(store: &PgStore, unit: &str) -> Result<String> {
     store.unit_id(unit)?.ok_or_else(|| bad("unit", unit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_config;
+
+    #[test]
+    fn settings_files_read_as_systemd_reads_them() {
+        let text = "# comment\n\nTAIZHANG_DATABASE_URL=postgresql://t@%2Fvar%2Frun%2Fpostgresql/t\n  TAIZHANG_LISTEN = \"0.0.0.0:7878\"\nTAIZHANG_TLS_NAMES='a,b'\n";
+        assert_eq!(
+            parse_config(text).unwrap(),
+            [
+                ("TAIZHANG_DATABASE_URL".to_string(), "postgresql://t@%2Fvar%2Frun%2Fpostgresql/t".to_string()),
+                ("TAIZHANG_LISTEN".to_string(), "0.0.0.0:7878".to_string()),
+                ("TAIZHANG_TLS_NAMES".to_string(), "a,b".to_string()),
+            ]
+        );
+        assert!(parse_config("TAIZHANG_LISTEN\n").unwrap_err().contains("line 1"));
+        assert!(parse_config("# x\nPATH=/tmp\n").unwrap_err().contains("line 2: unknown setting"));
+        assert!(parse_config("taizhang_listen=x\n").is_err(), "names are upper case, as the variables");
+    }
 }

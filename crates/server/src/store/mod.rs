@@ -16,6 +16,7 @@ pub mod office;
 mod parked;
 mod pg;
 mod projections;
+pub mod provision;
 mod pull;
 mod push;
 pub mod schema;

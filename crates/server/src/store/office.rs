@@ -79,10 +79,16 @@ impl ServerDevice {
 
 /// The district's genesis: the server's device and key, then the core's genesis events (office,
 /// `admin` with `admin_password`, calendar, settings). Refused when the district has one.
-pub fn genesis(c: &mut Client, admin_password: &str, now: DateTime<Utc>) -> Result<()> {
+/// The rule on admin's first password, also checked by `provision` before it creates anything.
+pub fn check_admin_password(admin_password: &str) -> Result<()> {
     if admin_password.chars().count() < 6 {
         return Err(ServerError::Domain(taizhang_core::DomainError::invalid("password", "at least 6 characters")));
     }
+    Ok(())
+}
+
+pub fn genesis(c: &mut Client, admin_password: &str, now: DateTime<Utc>) -> Result<()> {
+    check_admin_password(admin_password)?;
     let mut appender = Appender::begin(c, now)?;
     let tx = appender.tx();
     let exists: bool = tx.query_one("SELECT EXISTS (SELECT 1 FROM server_identity)", &[])?.get(0);

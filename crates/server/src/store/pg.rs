@@ -88,10 +88,28 @@ impl PgStore {
     /// names (the owner), not as the app role.
     pub fn init(url: &str, admin_password: &str, now: DateTime<Utc>) -> Result<PgStore> {
         let mut c = Client::connect(url, NoTls)?;
-        schema::migrate(&mut c)?;
-        office::genesis(&mut c, admin_password, now)?;
+        PgStore::init_on(&mut c, admin_password, now)?;
         drop(c);
         PgStore::open(url)
+    }
+
+    /// Brings an initialized district's schema up to this server's version, as its owner (the
+    /// URL's role, as `init`), and returns how many migrations ran. Refuses a database `init`
+    /// never made: the schema alone, without the district's genesis, would serve nobody.
+    pub fn migrate(url: &str) -> Result<usize> {
+        let mut c = Client::connect(url, NoTls)?;
+        if schema::applied_version(&mut c)? == 0 {
+            return Err(ServerError::NotADistrict { reason: "no schema: run taizhang-server init".into() });
+        }
+        schema::migrate(&mut c)
+    }
+
+    /// `init` on a connection already made: the schema (or its migration) and the genesis,
+    /// owned by the connection's current role (`provision` connects as the superuser and sets
+    /// the owner's role first).
+    pub fn init_on(c: &mut Client, admin_password: &str, now: DateTime<Utc>) -> Result<()> {
+        schema::migrate(c)?;
+        office::genesis(c, admin_password, now)
     }
 
     /// A connection from the pool, or a new one. A pooled connection is asked whether it still
