@@ -88,13 +88,18 @@ package: ui
 # Installs both packages in a clean Debian 12 root (debootstrap, cached under target/), starts
 # them, upgrades them to a newer build (the same binaries, a higher version), removes and
 # purges them, and checks the users' data, the database and the settings throughout
-# (scripts/package-test.sh). Needs root: CI runs as root, elsewhere it asks sudo.
-package-test: package
-	VERSION_SUFFIX=+upgradetest DEB_COMPRESSION=gzip TARGET_DIR=$(PKG_CARGO_TARGET) ./scripts/package-deb.sh desktop target/package/newer
-	VERSION_SUFFIX=+upgradetest DEB_COMPRESSION=gzip TARGET_DIR=$(PKG_CARGO_TARGET) ./scripts/package-deb.sh server target/package/newer
+# (scripts/package-test.sh). Needs root: CI runs as root, elsewhere it asks sudo. It packs the
+# dev build `make test` made (PROFILE=debug: the same package, built from binaries already
+# there), so CI spends minutes on it, not three more release builds; `make package` is release.
+package-test: ui
+	$(CARGO) build --locked -p taizhang-desktop -p taizhang-cli -p taizhang-server $(APP_FEATURES)
+	PROFILE=debug DEB_COMPRESSION=gzip TARGET_DIR=$(PKG_CARGO_TARGET) ./scripts/package-deb.sh desktop target/package/test
+	PROFILE=debug DEB_COMPRESSION=gzip TARGET_DIR=$(PKG_CARGO_TARGET) ./scripts/package-deb.sh server target/package/test
+	PROFILE=debug VERSION_SUFFIX=+upgradetest DEB_COMPRESSION=gzip TARGET_DIR=$(PKG_CARGO_TARGET) ./scripts/package-deb.sh desktop target/package/newer
+	PROFILE=debug VERSION_SUFFIX=+upgradetest DEB_COMPRESSION=gzip TARGET_DIR=$(PKG_CARGO_TARGET) ./scripts/package-deb.sh server target/package/newer
 	$(if $(filter 0,$(shell id -u)),,sudo) ./scripts/package-test.sh \
-	  target/package/taizhang-desktop_*.deb target/package/newer/taizhang-desktop_*.deb \
-	  target/package/taizhang-server_*.deb target/package/newer/taizhang-server_*.deb
+	  target/package/test/taizhang-desktop_*.deb target/package/newer/taizhang-desktop_*.deb \
+	  target/package/test/taizhang-server_*.deb target/package/newer/taizhang-server_*.deb
 
 # Benchmarks beside the tools offices use now (docs/benchmarks.md): builds the harness, installs
 # the Python references (pandas, openpyxl) into target/bench/venv, runs every row at SCALE

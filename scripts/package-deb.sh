@@ -5,6 +5,9 @@
 # TARGET_DIR is cargo's target directory (default: target). VERSION_SUFFIX is appended to the
 # workspace's version (Cargo.toml), e.g. "+test1" for a build that must install over this one.
 # DEB_COMPRESSION (default xz) is dpkg-deb's -Z: gzip packs a test build in a fraction of the time.
+# PROFILE (default release) is the cargo profile directory the binaries come from: the install
+# test packs the dev build `make test` has already made (same files, same layout, the same
+# dependencies computed), so CI does not compile the workspace a third time.
 #
 # Staged by hand and packed by dpkg-deb rather than by Tauri's bundler: one way for both
 # packages (the bundler has no server package), the package keeps an ASCII name while the menu
@@ -16,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 what=${1:?"usage: $0 desktop|server OUT_DIR"}
 out=${2:?"usage: $0 desktop|server OUT_DIR"}
-target=${TARGET_DIR:-target}
+target=${TARGET_DIR:-target}/${PROFILE:-release}
 version="$(python3 -c 'import tomllib; print(tomllib.load(open("Cargo.toml", "rb"))["workspace"]["package"]["version"])')${VERSION_SUFFIX:-}"
 arch=$(dpkg --print-architecture)
 maintainer="Taizhang maintainers <taizhang@localhost>"
@@ -27,7 +30,7 @@ case "$what" in
   *) echo "usage: $0 desktop|server OUT_DIR" >&2; exit 2 ;;
 esac
 for b in $bins; do
-  [ -x "$target/release/$b" ] || { echo "$target/release/$b is missing: build it first (make package)" >&2; exit 1; }
+  [ -x "$target/$b" ] || { echo "$target/$b is missing: build it first (make package)" >&2; exit 1; }
 done
 
 stage="$out/stage-$pkg"
@@ -37,7 +40,7 @@ mkdir -p "$stage/DEBIAN" "$stage/usr/bin" "$stage/usr/share/doc/$pkg" "$out"
 rm -f "$out/${pkg}_"*.deb
 for b in $bins; do
   # Symbols are of no use to an office PC and make the app several times larger.
-  objcopy --strip-unneeded "$target/release/$b" "$stage/usr/bin/$b"
+  objcopy --strip-unneeded "$target/$b" "$stage/usr/bin/$b"
   chmod 0755 "$stage/usr/bin/$b"
 done
 install -m 0644 "packaging/$what/copyright" "$stage/usr/share/doc/$pkg/copyright"
