@@ -2,6 +2,7 @@
 
 import catalogue from '../../../i18n/en.json'
 import monitoringEn from './monitoring.en'
+import queuesEn from './queues.en'
 import type zh from './zh-CN'
 
 const en: typeof zh = {
@@ -547,54 +548,6 @@ const en: typeof zh = {
     form: 'Form',
     notes: 'Notes',
   },
-  inbox: {
-    bulkSign: 'Sign selected',
-    toSign: 'To sign',
-    toHandle: 'To handle',
-    supporterTasks: 'Supporter tasks',
-    dueSoon: 'Due soon',
-    overdue: 'Overdue',
-  },
-  home: {
-    toRule: 'To rule',
-  },
-  todo: {
-    callback: 'To call back',
-    registered: 'Awaiting assignment',
-    withdrawal: 'Withdrawal pending',
-    overdue: 'Overdue',
-    hint: {
-      callback: 'Resolved by the department: call the company back and record its evaluation',
-      registered: 'Waiting for the office to assign; what can be settled on the spot may be resolved locally',
-      withdrawal: 'Withdrawal requested, waiting for the office',
-      overdue: "This township's items past their deadline",
-    },
-  },
-  batch: {
-    signTitle: 'Sign {n} problems',
-    closeTitle: 'Close {n} problems',
-    optional: 'Optional; if filled, used for every selected problem',
-    eachOnItsOwn: 'One at a time: an item that cannot be done does not stop the others, and is listed with the reason.',
-    signed: '{n} signed',
-    closed: '{n} closed',
-    notDone: '{n} not done:',
-  },
-  console: {
-    toAssign: 'To assign',
-    disputed: 'Returns to rule on',
-    extensionRequests: 'Extension requests',
-    overdue: 'Overdue to urge',
-    readyToClose: 'Ready to close',
-    withdrawalRequests: 'Withdrawals',
-    bulkAssign: 'Bulk assign',
-    bulkUrge: 'Bulk urge',
-    selected: '{n} selected',
-    bulkAssignTitle: 'Assign {n} problems',
-    bulkUrgeTitle: 'Urge {n} problems',
-    bulkDone: '{n} problems done',
-    bulkClose: 'Close selected',
-    suggestedHint: 'Deadlines are computed from the calendar and settings; assign one by one to override them.',
-  },
   scorecards: {
     departments: 'Departments',
     townships: 'Townships',
@@ -1007,6 +960,7 @@ const en: typeof zh = {
     },
   },
   ...monitoringEn,
+  ...queuesEn,
 }
 
 export default en
