@@ -3,6 +3,7 @@
 //! with the batch's events (`Writes`).
 
 use postgres::types::{ToSql, Type};
+use serde::Serialize;
 
 use super::{json, Projections};
 use crate::error::Result;
@@ -41,6 +42,30 @@ macro_rules! owned_as_is {
     )*};
 }
 owned_as_is!(String, i32, i64, bool);
+
+/// Upserts rows that are two text columns and the row's JSON body (`$1::text[], $2::text[],
+/// $3::text[]::jsonb[]` in `sql`); nothing when there are none.
+fn upsert_keyed<'a, T: Serialize + 'a>(
+    w: &mut Writes,
+    sql: &str,
+    rows: impl Iterator<Item = &'a T>,
+    keys: impl Fn(&T) -> (String, String),
+) -> Result<()> {
+    let (mut firsts, mut seconds, mut bodies) = (Vec::new(), Vec::new(), Vec::new());
+    for row in rows {
+        let (first, second) = keys(row);
+        firsts.push(first);
+        seconds.push(second);
+        bodies.push(json(row)?);
+    }
+    if !firsts.is_empty() {
+        w.add(
+            sql,
+            vec![param(firsts, Type::TEXT_ARRAY), param(seconds, Type::TEXT_ARRAY), param(bodies, Type::TEXT_ARRAY)],
+        );
+    }
+    Ok(())
+}
 
 impl Projections {
     /// Adds what the batch changed to its writes, one statement a table, and forgets that it
@@ -165,77 +190,42 @@ impl Projections {
                 ],
             );
         }
-        if !self.units.changed.is_empty() {
-            let mut cols: (Vec<&str>, Vec<&str>, Vec<String>) = Default::default();
-            for u in self.units.changed() {
-                cols.0.push(&u.id);
-                cols.1.push(&u.name);
-                cols.2.push(json(u)?);
-            }
-            w.add(
-                "INSERT INTO units (id, name, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
+        upsert_keyed(
+            w,
+            "INSERT INTO units (id, name, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, body = excluded.body",
-                vec![param(cols.0, Type::TEXT_ARRAY), param(cols.1, Type::TEXT_ARRAY), param(cols.2, Type::TEXT_ARRAY)],
-            );
-        }
-        if !self.users.changed.is_empty() {
-            let mut cols: (Vec<&str>, Vec<&str>, Vec<String>) = Default::default();
-            for u in self.users.changed() {
-                cols.0.push(&u.id);
-                cols.1.push(&u.login);
-                cols.2.push(json(u)?);
-            }
-            w.add(
-                "INSERT INTO users (id, login, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
+            self.units.changed(),
+            |u| (u.id.clone(), u.name.clone()),
+        )?;
+        upsert_keyed(
+            w,
+            "INSERT INTO users (id, login, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
                  ON CONFLICT (id) DO UPDATE SET login = excluded.login, body = excluded.body",
-                vec![param(cols.0, Type::TEXT_ARRAY), param(cols.1, Type::TEXT_ARRAY), param(cols.2, Type::TEXT_ARRAY)],
-            );
-        }
+            self.users.changed(),
+            |u| (u.id.clone(), u.login.clone()),
+        )?;
         Ok(())
     }
 
     fn flush_monitoring(&mut self, w: &mut Writes) -> Result<()> {
-        if !self.projects.changed.is_empty() {
-            let mut cols: (Vec<&str>, Vec<&str>, Vec<String>) = Default::default();
-            for p in self.projects.changed() {
-                cols.0.push(&p.id);
-                cols.1.push(&p.township_id);
-                cols.2.push(json(p)?);
-            }
-            w.add(
-                "INSERT INTO projects (id, township_id, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
-                 ON CONFLICT (id) DO UPDATE SET township_id = excluded.township_id, body = excluded.body",
-                vec![param(cols.0, Type::TEXT_ARRAY), param(cols.1, Type::TEXT_ARRAY), param(cols.2, Type::TEXT_ARRAY)],
-            );
-        }
-        if !self.indicator_reports.changed.is_empty() {
-            let mut cols: (Vec<&str>, Vec<String>, Vec<String>) = Default::default();
-            for r in self.indicator_reports.changed() {
-                cols.0.push(&r.enterprise_id);
-                cols.1.push(r.month.to_string());
-                cols.2.push(json(r)?);
-            }
-            w.add(
-                "INSERT INTO indicator_reports (enterprise_id, month, body)
+        upsert_keyed(w, "INSERT INTO projects (id, township_id, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
+                 ON CONFLICT (id) DO UPDATE SET township_id = excluded.township_id, body = excluded.body", self.projects.changed(), |p| (p.id.clone(), p.township_id.clone()))?;
+        upsert_keyed(
+            w,
+            "INSERT INTO indicator_reports (enterprise_id, month, body)
                  SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
                  ON CONFLICT (enterprise_id, month) DO UPDATE SET body = excluded.body",
-                vec![param(cols.0, Type::TEXT_ARRAY), param(cols.1, Type::TEXT_ARRAY), param(cols.2, Type::TEXT_ARRAY)],
-            );
-        }
-        if !self.project_progress.changed.is_empty() {
-            let mut cols: (Vec<&str>, Vec<String>, Vec<String>) = Default::default();
-            for p in self.project_progress.changed() {
-                cols.0.push(&p.project_id);
-                cols.1.push(p.month.to_string());
-                cols.2.push(json(p)?);
-            }
-            w.add(
-                "INSERT INTO project_progress (project_id, month, body)
+            self.indicator_reports.changed(),
+            |r| (r.enterprise_id.clone(), r.month.to_string()),
+        )?;
+        upsert_keyed(
+            w,
+            "INSERT INTO project_progress (project_id, month, body)
                  SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
                  ON CONFLICT (project_id, month) DO UPDATE SET body = excluded.body",
-                vec![param(cols.0, Type::TEXT_ARRAY), param(cols.1, Type::TEXT_ARRAY), param(cols.2, Type::TEXT_ARRAY)],
-            );
-        }
+            self.project_progress.changed(),
+            |p| (p.project_id.clone(), p.month.to_string()),
+        )?;
         if !self.warnings.changed.is_empty() {
             let mut cols: (Vec<&str>, Vec<&str>, Vec<String>, Vec<bool>) = Default::default();
             for w in self.warnings.changed() {
