@@ -261,11 +261,21 @@ desktop() {
 run_app() {
   local root=$1 name=$2 display i win colours shot=$work/desktop-$2.png
   if [ -z "$xvfb_pid" ]; then
-    for display in $(seq 90 140); do [ -e "/tmp/.X11-unix/X$display" ] || break; done
-    Xvfb ":$display" -screen 0 1440x900x24 -nolisten tcp -ac >"$work/xvfb.log" 2>&1 &
+    # Xvfb picks a free display itself and writes its number only once it accepts
+    # connections (-displayfd): guessing a number from /tmp/.X11-unix misses displays held
+    # by lock files or abstract sockets, and a fixed wait races a loaded machine.
+    rm -f "$work/xvfb.display"
+    Xvfb -displayfd 3 -screen 0 1440x900x24 -nolisten tcp -ac 3>"$work/xvfb.display" >"$work/xvfb.log" 2>&1 &
     xvfb_pid=$!
-    xvfb_display=:$display
-    for i in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
+    for i in $(seq 300); do
+      [ -s "$work/xvfb.display" ] && break
+      kill -0 "$xvfb_pid" 2>/dev/null || { cat "$work/xvfb.log" >&2; fail "Xvfb exited before it was ready"; }
+      sleep 0.1
+    done
+    [ -s "$work/xvfb.display" ] || { cat "$work/xvfb.log" >&2; fail "Xvfb gave no display in 30 s"; }
+    xvfb_display=:$(tr -dc 0-9 <"$work/xvfb.display")
+    DISPLAY=$xvfb_display xwininfo -root >/dev/null || { cat "$work/xvfb.log" >&2; fail "display $xvfb_display does not answer"; }
+    echo "  Xvfb on $xvfb_display"
   fi
   mkdir -p "$root/tmp/.X11-unix"
   mountpoint -q "$root/tmp/.X11-unix" || mount --bind /tmp/.X11-unix "$root/tmp/.X11-unix"
@@ -278,7 +288,12 @@ run_app() {
     [ -n "$win" ] && break
     sleep 0.5
   done
-  [ -n "$win" ] || { cat "$work/desktop-$name.log" >&2; fail "no window titled 企业服务台账 ($name)"; }
+  [ -n "$win" ] || {
+    cat "$work/desktop-$name.log" >&2
+    echo "-- Xvfb ($xvfb_display) log:" >&2; cat "$work/xvfb.log" >&2
+    ls -la "$root/tmp/.X11-unix" >&2 || true
+    fail "no window titled 企业服务台账 ($name)"
+  }
   [[ "$(DISPLAY=$xvfb_display xwininfo -root -tree)" == *'"企业服务台账"'* ]] || fail "xwininfo does not list the window"
   # Drawn, not a blank page: the start screen has text, buttons and the icon.
   for i in $(seq 60); do
