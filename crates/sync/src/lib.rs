@@ -22,6 +22,6 @@ pub mod replica;
 pub use client::Client;
 pub use error::{Result, SyncError};
 pub use replica::{
-    decide_device, join, server_devices, status, sync, sync_with, JoinOptions, SyncProgress, SyncSummary,
+    decide_device, join, server_devices, status, sync, sync_with, JoinOptions, SyncProgress, SyncSummary, PULL_PAGE,
 };
 pub use taizhang_protocol::DeviceListing;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use taizhang_ledger::{Joined, Ledger, LedgerError, ReplicaStatus};
 use taizhang_protocol::sign::{public_key_hex, sign_event, SigningKey};
-use taizhang_protocol::{DeviceDecision, DeviceListing, JoinRequest, DEFAULT_PAGE, ED25519, MAX_BATCH};
+use taizhang_protocol::{DeviceDecision, DeviceListing, JoinRequest, PullReply, ED25519, MAX_BATCH, MAX_PAGE};
 use taizhang_tls::Fingerprint;
 
 use crate::client::{Client, Signer};
@@ -187,18 +187,67 @@ pub fn sync_with(
     }
     // A revoked device may push (its events are stored flagged) but not pull.
     if device.state == "approved" {
-        let mut cursor = ledger.pull_cursor()?;
-        loop {
-            let page = client.pull(&who, cursor, DEFAULT_PAGE)?;
-            if page.next.after < cursor.after
-                || (page.next.after == cursor.after && page.next.after_event < cursor.after_event)
-            {
+        pull_to_end(ledger, client, &who, &mut summary, progress)?;
+    }
+    // Reply bundles parked for a gap this pull may have closed (docs/bundles.md).
+    crate::bundle::apply_parked(ledger)?;
+    ledger.record_sync(now)?;
+    summary.pending = ledger.pending_count()?;
+    Ok(summary)
+}
+
+/// Events a pull asks for at a time: the most the server gives, so a first pull of a
+/// township's 50,000 events is 50 requests.
+pub const PULL_PAGE: i64 = MAX_PAGE;
+
+/// Pulls to the end of the stream. The next page is fetched while the last one is stored:
+/// a page's cursor is the server's, so the request for page n+1 need not wait for page n's
+/// transaction, and a first pull takes about as long as the slower of the server and this
+/// file instead of both (docs/benchmarks.md). Pages are stored strictly in order, each with
+/// its cursor in one transaction, so a failure anywhere leaves the file at the last page
+/// stored; a page fetched ahead and not stored is simply asked for again next time.
+fn pull_to_end(
+    ledger: &mut Ledger,
+    client: &Client,
+    who: &Signer<'_>,
+    summary: &mut SyncSummary,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<()> {
+    let start = ledger.pull_cursor()?;
+    std::thread::scope(|scope| {
+        // One page waiting beside the one being stored: enough to hide a request's time,
+        // little memory (a page is at most MAX_PAGE events).
+        let (pages, fetched) = std::sync::mpsc::sync_channel::<Result<PullReply>>(1);
+        scope.spawn(move || {
+            let mut cursor = start;
+            loop {
+                let page = client.pull(who, cursor, PULL_PAGE);
+                let next = match &page {
+                    Ok(p) if p.more => Some(p.next),
+                    _ => None,
+                };
+                // The storing side has stopped (a failure) or this was the last page.
+                if pages.send(page).is_err() {
+                    break;
+                }
+                match next {
+                    Some(n) if (n.after, n.after_event) > (cursor.after, cursor.after_event) => cursor = n,
+                    // The end, an error, or a cursor that did not move on (refused below).
+                    _ => break,
+                }
+            }
+        });
+        let mut cursor = start;
+        for page in fetched {
+            let page = page?;
+            if (page.next.after, page.next.after_event) < (cursor.after, cursor.after_event) {
                 return Err(SyncError::BadReply { reason: "the pull cursor went back".into() });
             }
             let got = ledger.ingest_pulled(&page.events, page.next, page.high_water)?;
             summary.received += got.received;
             summary.settled += got.settled;
             summary.high_water = page.high_water;
+            let stalled = page.more && page.next == cursor;
             cursor = page.next;
             progress(SyncProgress::Pulling {
                 received: summary.received,
@@ -206,15 +255,14 @@ pub fn sync_with(
                 high_water: page.high_water,
             });
             if !page.more {
-                break;
+                return Ok(());
+            }
+            if stalled {
+                return Err(SyncError::BadReply { reason: "the pull cursor did not move on".into() });
             }
         }
-    }
-    // Reply bundles parked for a gap this pull may have closed (docs/bundles.md).
-    crate::bundle::apply_parked(ledger)?;
-    ledger.record_sync(now)?;
-    summary.pending = ledger.pending_count()?;
-    Ok(summary)
+        Ok(())
+    })
 }
 
 /// The replica's state as this file knows it (no network).

@@ -9,10 +9,10 @@
 //! applied events above everything folded, with nothing pending, folds them on top instead.
 
 use rusqlite::Connection;
+use taizhang_core::{EventBody, EventMeta};
 
 use crate::error::Result;
 use crate::project::Projector;
-use crate::rebuild::event_row;
 
 /// Folds the projections again from the start in fold order, inside `tx`.
 pub(crate) fn refold(tx: &Connection) -> Result<()> {
@@ -20,19 +20,13 @@ pub(crate) fn refold(tx: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Folds `events` (applied, each above every event folded so far, nothing pending) on top.
-pub(crate) fn fold_on_top(tx: &Connection, server_seqs: &[i64]) -> Result<()> {
+/// Folds `events` (applied, in `server_seq` order, each above every event folded so far,
+/// nothing pending) on top. They come as the ingest parsed and checked them, so a pulled page
+/// is read once.
+pub(crate) fn fold_on_top(tx: &Connection, events: &[(i64, EventBody, EventMeta)]) -> Result<()> {
     let mut projector = Projector::begin(tx)?;
-    let mut st = tx.prepare_cached(
-        "SELECT e.actor, e.occurred_at, e.kind, e.payload FROM replica_events r JOIN events e ON e.id = r.event_id
-         WHERE r.server_seq = ?1",
-    )?;
-    for seq in server_seqs {
-        let mut rows = st.query([seq])?;
-        if let Some(r) = rows.next()? {
-            let (body, meta) = event_row(r)?;
-            projector.apply(tx, &body, &meta)?;
-        }
+    for (_, body, meta) in events {
+        projector.apply(tx, body, meta)?;
     }
     projector.finish(tx)
 }

@@ -10,7 +10,7 @@
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use taizhang_core::chain::{canonical_json, parse_instant};
-use taizhang_core::EventBody;
+use taizhang_core::{EventBody, EventMeta};
 use taizhang_protocol::sign::recompute_hash;
 use taizhang_protocol::{Cursor, PulledEvent};
 
@@ -57,21 +57,22 @@ impl Ledger {
             }
             let value: serde_json::Value =
                 serde_json::from_str(&e.payload).map_err(|_| invalid("its payload is not JSON"))?;
-            if canonical_json(&value) != e.payload || parse_instant(&e.occurred_at).is_none() {
+            let occurred_at = parse_instant(&e.occurred_at);
+            let Some(occurred_at) = occurred_at.filter(|_| canonical_json(&value) == e.payload) else {
                 return Err(invalid("its payload or time is not in canonical form"));
-            }
+            };
             let body =
                 EventBody::from_parts(&e.kind, value).map_err(|_| invalid("an event kind this program cannot read"))?;
-            let held: Option<String> =
-                tx.query_row("SELECT hash FROM events WHERE id = ?1", [&e.id], |r| r.get(0)).optional()?;
+            let held: Option<String> = tx
+                .prepare_cached("SELECT hash FROM events WHERE id = ?1")?
+                .query_row([&e.id], |r| r.get(0))
+                .optional()?;
             match held {
                 Some(hash) if hash != e.hash => return Err(invalid("another event with this id is held here")),
                 Some(_) => {
-                    let (state, seq): (String, Option<i64>) = tx.query_row(
-                        "SELECT state, server_seq FROM replica_events WHERE event_id = ?1",
-                        [&e.id],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )?;
+                    let (state, seq): (String, Option<i64>) = tx
+                        .prepare_cached("SELECT state, server_seq FROM replica_events WHERE event_id = ?1")?
+                        .query_row([&e.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
                     if state == "pending" {
                         tx.execute(
                             "UPDATE replica_events SET state = ?2, server_seq = ?3, reason = ?4, flag = ?5 WHERE event_id = ?1",
@@ -102,15 +103,15 @@ impl Ledger {
                     .map_err(|_| invalid("its server_seq is held here for another event"))?;
                     out.received += 1;
                     if p.outcome == "applied" {
-                        on_top.push(p.server_seq);
+                        on_top.push((p.server_seq, body, EventMeta { actor: e.actor.clone(), occurred_at }));
                     }
                 }
             }
         }
-        on_top.sort_unstable();
+        on_top.sort_unstable_by_key(|(seq, ..)| *seq);
         // On top only above everything folded and with nothing pending beneath which they
         // would have to go; otherwise the fold order changed and everything is folded again.
-        refold |= !on_top.is_empty() && (pending_before > 0 || on_top[0] <= top_applied);
+        refold |= !on_top.is_empty() && (pending_before > 0 || on_top[0].0 <= top_applied);
         if refold {
             super::fold::refold(&tx)?;
         } else if !on_top.is_empty() {

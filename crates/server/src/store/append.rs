@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use postgres::types::{ToSql, Type};
 use postgres::{Client, Transaction};
+
 use taizhang_core::admit::{admit, AdmitContext};
 use taizhang_core::calendar::Calendar;
 use taizhang_core::chain::GENESIS_HASH;
@@ -18,6 +19,7 @@ use taizhang_core::event::EVENT_SCHEMA_VERSION;
 use taizhang_core::workflow::{decide, Context};
 use taizhang_core::{Actor, Command, DomainError, EventBody, EventMeta, Settings};
 
+use super::prepared::{Db, Prepared};
 use super::projections::Projections;
 use super::writes::Writes;
 use crate::error::{reason_json, Result};
@@ -52,7 +54,7 @@ struct EventRow {
 }
 
 pub struct Appender<'c> {
-    tx: Transaction<'c>,
+    tx: Db<'c>,
     projections: Projections,
     rows: Vec<EventRow>,
     /// Each device's chain head as this batch leaves it: (device_seq, hash, occurred_at).
@@ -66,11 +68,12 @@ pub struct Appender<'c> {
 impl<'c> Appender<'c> {
     /// Opens the transaction, waits for the append lock, then reads the head of the server
     /// chain.
-    pub fn begin(client: &'c mut Client, now: DateTime<Utc>) -> Result<Appender<'c>> {
-        let mut tx = client.transaction()?;
-        // Simple and typed statements: one round trip each, no separate prepare.
+    /// `prepared` is the connection's: the appender's statements are prepared once for it.
+    pub fn begin(client: &'c mut Client, prepared: &'c mut Prepared, now: DateTime<Utc>) -> Result<Appender<'c>> {
+        let mut tx = Db::begin(client, prepared)?;
         tx.batch_execute(&format!("SELECT pg_advisory_xact_lock({}, {})", APPEND_LOCK.0, APPEND_LOCK.1))?;
-        let head = tx.query_typed("SELECT server_seq, chain_hash FROM events ORDER BY server_seq DESC LIMIT 1", &[])?;
+        let head =
+            tx.query_prepared("SELECT server_seq, chain_hash FROM events ORDER BY server_seq DESC LIMIT 1", &[])?;
         let (last_seq, last_chain) = head.first().map_or((0, GENESIS_HASH.to_string()), |r| (r.get(0), r.get(1)));
         Ok(Appender {
             tx,
@@ -92,6 +95,11 @@ impl<'c> Appender<'c> {
 
     /// The transaction, for what the caller reads and writes besides the log (devices, alarms).
     pub fn tx(&mut self) -> &mut Transaction<'c> {
+        &mut self.tx
+    }
+
+    /// The transaction with the connection's prepared statements.
+    pub fn db(&mut self) -> &mut Db<'c> {
         &mut self.tx
     }
 
@@ -140,7 +148,7 @@ impl<'c> Appender<'c> {
             Some((seq, _, at)) if *seq == ev.device_seq - 1 => Some(at.clone()),
             _ => self
                 .tx
-                .query_typed(
+                .query_prepared(
                     "SELECT occurred_at FROM events WHERE device_id = $1 AND device_seq = $2",
                     &[(&ev.device_id, Type::TEXT), (&(ev.device_seq - 1), Type::INT8)],
                 )?
@@ -376,10 +384,10 @@ pub struct Seen {
 impl Seen {
     /// Reads in one statement the stored events with these ids or at these places of
     /// `device`'s chain.
-    pub fn read(tx: &mut Transaction<'_>, device: &str, events: &[WireEvent]) -> Result<Seen> {
+    pub fn read(tx: &mut Db<'_>, device: &str, events: &[WireEvent]) -> Result<Seen> {
         let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
         let seqs: Vec<i64> = events.iter().map(|e| e.device_seq).collect();
-        let rows = tx.query_typed(
+        let rows = tx.query_prepared(
             "SELECT id, device_id, device_seq, hash, server_seq, outcome, reason, flag FROM events
              WHERE id = ANY($1) OR (device_id = $2 AND device_seq = ANY($3))",
             &[(&ids, Type::TEXT_ARRAY), (&device, Type::TEXT), (&seqs, Type::INT8_ARRAY)],

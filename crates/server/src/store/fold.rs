@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use postgres::Transaction;
+use super::prepared::Db;
 use taizhang_core::monitoring::{
     IndicatorReport, ProblemOrigin, ProductionReport, RaisedWarning, WarningHandling, WarningSubject,
 };
@@ -22,7 +22,7 @@ pub type Scope = (Option<String>, Option<String>, Option<String>);
 /// enterprise's problems. The event's own township reads it through `township_id` instead.
 /// Asked after the event's fold, so a grant the event itself makes counts.
 pub fn grant_receivers(
-    tx: &mut Transaction<'_>,
+    tx: &mut Db<'_>,
     p: &mut Projections,
     body: &EventBody,
     scope: &Scope,
@@ -38,13 +38,7 @@ pub fn grant_receivers(
 }
 
 /// Folds one applied event; `server_seq` dates the visibility grants it makes.
-pub fn apply(
-    tx: &mut Transaction<'_>,
-    p: &mut Projections,
-    body: &EventBody,
-    meta: &EventMeta,
-    server_seq: i64,
-) -> Result<()> {
+pub fn apply(tx: &mut Db<'_>, p: &mut Projections, body: &EventBody, meta: &EventMeta, server_seq: i64) -> Result<()> {
     use EventBody as E;
     match body {
         E::ProblemRegistered { .. } | E::ProblemImported { .. } => {
@@ -78,7 +72,7 @@ fn grant(p: &mut Projections, problem: &Problem, server_seq: i64) {
     }
 }
 
-fn apply_other(tx: &mut Transaction<'_>, p: &mut Projections, body: &EventBody) -> Result<()> {
+fn apply_other(tx: &mut Db<'_>, p: &mut Projections, body: &EventBody) -> Result<()> {
     use EventBody as E;
     match body {
         // Calendar and settings are read as a fold of their events (`world::context`).
@@ -123,7 +117,7 @@ fn apply_other(tx: &mut Transaction<'_>, p: &mut Projections, body: &EventBody) 
 }
 
 /// The township a warning's subject is in (an enterprise's, or a project's).
-fn warning_township(tx: &mut Transaction<'_>, p: &mut Projections, w: &RaisedWarning) -> Result<String> {
+fn warning_township(tx: &mut Db<'_>, p: &mut Projections, w: &RaisedWarning) -> Result<String> {
     let township = match w.subject {
         WarningSubject::Enterprise => p.enterprise(tx, &w.subject_id)?.map(|e| e.township_id),
         WarningSubject::Project => p.project(tx, &w.subject_id)?.map(|pr| pr.township_id),
@@ -131,23 +125,23 @@ fn warning_township(tx: &mut Transaction<'_>, p: &mut Projections, w: &RaisedWar
     township.ok_or_else(|| ServerError::Internal(format!("a warning about unknown {}", w.subject_id)))
 }
 
-fn user(tx: &mut Transaction<'_>, p: &mut Projections, id: &str) -> Result<User> {
+fn user(tx: &mut Db<'_>, p: &mut Projections, id: &str) -> Result<User> {
     p.user(tx, id)?.ok_or_else(|| ServerError::Internal(format!("applied event for unknown user {id}")))
 }
 
-fn enterprise_township(tx: &mut Transaction<'_>, p: &mut Projections, id: &str) -> Result<Option<String>> {
+fn enterprise_township(tx: &mut Db<'_>, p: &mut Projections, id: &str) -> Result<Option<String>> {
     Ok(p.enterprise(tx, id)?.map(|e| e.township_id))
 }
 
 /// A problem's own scope: itself, its enterprise and township.
-fn problem_scope(tx: &mut Transaction<'_>, p: &mut Projections, id: &str) -> Result<Scope> {
+fn problem_scope(tx: &mut Db<'_>, p: &mut Projections, id: &str) -> Result<Scope> {
     let problem = p.problem(tx, id)?;
     Ok((Some(id.to_string()), problem.as_ref().map(|pr| pr.enterprise_id.clone()), problem.map(|pr| pr.township_id)))
 }
 
 /// What a pull filters an event by: (problem, enterprise, township). A problem event names its
 /// problem and, through it, its enterprise and township; an enterprise or visit event its own.
-pub fn scope(tx: &mut Transaction<'_>, p: &mut Projections, body: &EventBody) -> Result<Scope> {
+pub fn scope(tx: &mut Db<'_>, p: &mut Projections, body: &EventBody) -> Result<Scope> {
     use EventBody as E;
     Ok(match body {
         E::ProblemRegistered { problem_id, enterprise_id, township_id, .. } => {

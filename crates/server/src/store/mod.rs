@@ -15,6 +15,7 @@ pub mod fold;
 pub mod office;
 mod parked;
 mod pg;
+pub mod prepared;
 mod projections;
 pub mod provision;
 mod pull;

@@ -11,6 +11,7 @@ use taizhang_core::password::hash_password_with_salt;
 use taizhang_core::{Command, EventBody};
 
 use super::append::{Appender, Precheck};
+use super::prepared::Prepared;
 use super::world::actor;
 use crate::error::{Result, ServerError};
 use crate::protocol::{EventOutcome, WireEvent, ED25519};
@@ -89,7 +90,8 @@ pub fn check_admin_password(admin_password: &str) -> Result<()> {
 
 pub fn genesis(c: &mut Client, admin_password: &str, now: DateTime<Utc>) -> Result<()> {
     check_admin_password(admin_password)?;
-    let mut appender = Appender::begin(c, now)?;
+    let mut prepared = Prepared::default();
+    let mut appender = Appender::begin(c, &mut prepared, now)?;
     let tx = appender.tx();
     let exists: bool = tx.query_one("SELECT EXISTS (SELECT 1 FROM server_identity)", &[])?.get(0);
     if exists {
@@ -123,8 +125,14 @@ pub fn genesis(c: &mut Client, admin_password: &str, now: DateTime<Utc>) -> Resu
 
 /// Decides the commands as `login` against the district's state and appends their events from
 /// the server's device, in one transaction: all or nothing.
-pub fn execute(c: &mut Client, login: &str, cmds: &[Command], now: DateTime<Utc>) -> Result<Vec<EventOutcome>> {
-    let mut appender = Appender::begin(c, now)?;
+pub fn execute(
+    c: &mut Client,
+    prepared: &mut Prepared,
+    login: &str,
+    cmds: &[Command],
+    now: DateTime<Utc>,
+) -> Result<Vec<EventOutcome>> {
+    let mut appender = Appender::begin(c, prepared, now)?;
     let mut dev = server_device(appender.tx())?;
     let who = actor(appender.tx(), login)?
         .ok_or_else(|| ServerError::Domain(taizhang_core::DomainError::not_found("user", login)))?;

@@ -8,12 +8,14 @@ use chrono::{DateTime, Utc};
 use postgres::{Client, NoTls};
 use taizhang_core::Command;
 
+use super::prepared::Prepared;
 use super::*;
 use crate::error::{Result, ServerError};
 
 pub struct PgStore {
     url: String,
-    idle: Mutex<Vec<Client>>,
+    /// Idle connections, each with the statements prepared on it.
+    idle: Mutex<Vec<(Client, Prepared)>>,
     /// The server's device and key, read once (they never change after `init`).
     signer: std::sync::OnceLock<(String, SigningKey)>,
     /// The calendar and settings in force, between pushes.
@@ -24,6 +26,14 @@ pub struct PgStore {
 pub struct Conn<'a> {
     store: &'a PgStore,
     client: Option<Client>,
+    prepared: Prepared,
+}
+
+impl Conn<'_> {
+    /// The connection and its prepared statements, for the appender.
+    fn parts(&mut self) -> (&mut Client, &mut Prepared) {
+        (self.client.as_mut().expect("held until drop"), &mut self.prepared)
+    }
 }
 
 impl std::ops::Deref for Conn<'_> {
@@ -43,7 +53,7 @@ impl Drop for Conn<'_> {
             if !c.is_closed() {
                 if let Ok(mut idle) = self.store.idle.lock() {
                     if idle.len() < 16 {
-                        idle.push(c);
+                        idle.push((c, std::mem::take(&mut self.prepared)));
                     }
                 }
             }
@@ -78,7 +88,7 @@ impl PgStore {
         }
         Ok(PgStore {
             url: url.to_string(),
-            idle: Mutex::new(vec![c]),
+            idle: Mutex::new(vec![(c, Prepared::default())]),
             signer: std::sync::OnceLock::new(),
             contexts: Default::default(),
         })
@@ -119,16 +129,16 @@ impl PgStore {
     pub fn conn(&self) -> Result<Conn<'_>> {
         loop {
             let pooled = self.idle.lock().map_err(|_| ServerError::Internal("pool poisoned".into()))?.pop();
-            let client = match pooled {
-                Some(mut c) => {
+            let (client, prepared) = match pooled {
+                Some((mut c, prepared)) => {
                     if c.is_closed() || c.is_valid(std::time::Duration::from_secs(5)).is_err() {
                         continue;
                     }
-                    c
+                    (c, prepared)
                 }
-                None => connect(&self.url)?,
+                None => (connect(&self.url)?, Prepared::default()),
             };
-            return Ok(Conn { store: self, client: Some(client) });
+            return Ok(Conn { store: self, client: Some(client), prepared });
         }
     }
 }
@@ -159,7 +169,9 @@ impl Store for PgStore {
         events: &[crate::protocol::WireEvent],
         now: DateTime<Utc>,
     ) -> Result<crate::protocol::PushReply> {
-        push::push(&mut *self.conn()?, &self.contexts, &device.id, events, now)
+        let mut conn = self.conn()?;
+        let (client, prepared) = conn.parts();
+        push::push(client, prepared, &self.contexts, &device.id, events, now)
     }
     fn pull(
         &self,
@@ -173,7 +185,9 @@ impl Store for PgStore {
         verify::verify(&mut *self.conn()?)
     }
     fn execute(&self, login: &str, cmds: &[Command], now: DateTime<Utc>) -> Result<Vec<crate::protocol::EventOutcome>> {
-        office::execute(&mut *self.conn()?, login, cmds, now)
+        let mut conn = self.conn()?;
+        let (client, prepared) = conn.parts();
+        office::execute(client, prepared, login, cmds, now)
     }
     fn server_signer(&self) -> Result<(String, SigningKey)> {
         if let Some(s) = self.signer.get() {

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use postgres::Client;
 
 use super::append::{Appender, Precheck, Seen, Stored};
+use super::prepared::Prepared;
 use super::world::ContextCache;
 use super::DeviceRow;
 use crate::error::{Result, ServerError};
@@ -18,6 +19,7 @@ use crate::sign::{event_message, public_key, recompute_hash, verify};
 
 pub fn push(
     c: &mut Client,
+    prepared: &mut Prepared,
     contexts: &ContextCache,
     device_id: &str,
     events: &[WireEvent],
@@ -26,7 +28,7 @@ pub fn push(
     if events.len() > MAX_BATCH {
         return Err(ServerError::BatchTooLarge { count: events.len(), max: MAX_BATCH });
     }
-    let mut appender = Appender::begin(c, now)?;
+    let mut appender = Appender::begin(c, prepared, now)?;
     // Read under the lock: the device's chain head cannot move under this batch.
     let mut device = super::devices::one(appender.tx(), device_id)?
         .ok_or_else(|| ServerError::UnknownDevice { device: device_id.to_string() })?;
@@ -36,7 +38,7 @@ pub fn push(
         _ => return Err(ServerError::UnknownDevice { device: device.id }),
     }
     let key = public_key(&device.key_alg, &device.public_key)?;
-    let mut seen = Seen::read(appender.tx(), &device.id, events)?;
+    let mut seen = Seen::read(appender.db(), &device.id, events)?;
     let context = contexts.get(appender.tx())?;
     appender.use_context(context);
     appender.prefetch(events)?;

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (4, "indexes", include_str!("../../migrations/0004_indexes.sql")),
     (5, "monitoring", include_str!("../../migrations/0005_monitoring.sql")),
     (6, "deliveries", include_str!("../../migrations/0006_deliveries.sql")),
+    (7, "problem_number", include_str!("../../migrations/0007_problem_number.sql")),
 ];
 
 pub fn latest() -> i32 {

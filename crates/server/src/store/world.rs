@@ -6,6 +6,8 @@
 use std::cell::RefCell;
 
 use postgres::Transaction;
+
+use super::prepared::Db;
 use taizhang_core::calendar::Calendar;
 use taizhang_core::monitoring::{IndicatorReport, Month, Project, ProjectProgress, RaisedWarning};
 use taizhang_core::workflow::World;
@@ -15,13 +17,13 @@ use super::projections::Projections;
 use crate::error::{Result, ServerError};
 
 pub struct PgWorld<'a, 't> {
-    tx: RefCell<&'a mut Transaction<'t>>,
+    tx: RefCell<&'a mut Db<'t>>,
     projections: RefCell<&'a mut Projections>,
     error: RefCell<Option<ServerError>>,
 }
 
 impl<'a, 't> PgWorld<'a, 't> {
-    pub fn new(tx: &'a mut Transaction<'t>, projections: &'a mut Projections) -> Self {
+    pub fn new(tx: &'a mut Db<'t>, projections: &'a mut Projections) -> Self {
         PgWorld { tx: RefCell::new(tx), projections: RefCell::new(projections), error: RefCell::new(None) }
     }
 
@@ -30,7 +32,7 @@ impl<'a, 't> PgWorld<'a, 't> {
     }
 
     /// Runs a read of the projections, keeping its error aside.
-    fn read<T: Default>(&self, f: impl FnOnce(&mut Projections, &mut Transaction<'t>) -> Result<T>) -> T {
+    fn read<T: Default>(&self, f: impl FnOnce(&mut Projections, &mut Db<'t>) -> Result<T>) -> T {
         let mut tx = self.tx.borrow_mut();
         let mut projections = self.projections.borrow_mut();
         f(&mut projections, &mut tx).unwrap_or_else(|e| {

@@ -4,7 +4,8 @@
 //! another's rows, so running them in one snapshot is the same as running them in turn.
 
 use postgres::types::{ToSql, Type};
-use postgres::Transaction;
+
+use super::prepared::Db;
 
 use crate::error::Result;
 
@@ -24,7 +25,7 @@ impl Writes {
     }
 
     /// Sends every part as one statement (nothing when there is nothing to write).
-    pub fn send(self, tx: &mut Transaction<'_>) -> Result<()> {
+    pub fn send(self, tx: &mut Db<'_>) -> Result<()> {
         let sql = match self.parts.len() {
             0 => return Ok(()),
             1 => self.parts.into_iter().next().expect("one part"),
@@ -36,7 +37,7 @@ impl Writes {
         };
         let params: Vec<(&(dyn ToSql + Sync), Type)> =
             self.params.iter().map(|(v, t)| (v.as_ref(), t.clone())).collect();
-        tx.query_typed(&sql, &params)?;
+        tx.query_prepared(&sql, &params)?;
         Ok(())
     }
 }

@@ -8,12 +8,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use postgres::types::{ToSql, Type};
-use postgres::Transaction;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use taizhang_core::monitoring::{IndicatorReport, Month, Project, ProjectProgress, RaisedWarning};
 use taizhang_core::{Enterprise, Id, Problem, Unit, User, Visit};
 
+use super::prepared::Db;
 use crate::error::{Result, ServerError};
 
 mod flush;
@@ -52,7 +52,7 @@ impl<T: Clone> Table<T> {
 
 impl<T: Clone + DeserializeOwned> Table<T> {
     /// Reads in one statement the rows for `ids` not yet known.
-    fn load(&mut self, tx: &mut Transaction<'_>, ids: impl IntoIterator<Item = String>) -> Result<()> {
+    fn load(&mut self, tx: &mut Db<'_>, ids: impl IntoIterator<Item = String>) -> Result<()> {
         let mut wanted: Vec<String> = ids.into_iter().filter(|id| !self.rows.contains_key(id)).collect();
         wanted.sort();
         wanted.dedup();
@@ -70,7 +70,7 @@ impl<T: Clone + DeserializeOwned> Table<T> {
     }
 
     /// The row with this id, read at most once.
-    fn one(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<T>> {
+    fn one(&mut self, tx: &mut Db<'_>, id: &str) -> Result<Option<T>> {
         if !self.rows.contains_key(id) {
             self.load(tx, [id.to_string()])?;
         }
@@ -79,13 +79,7 @@ impl<T: Clone + DeserializeOwned> Table<T> {
 
     /// The row whose `column` is `value` as the batch left the rows (the lowest id if several):
     /// `ids_sql` finds the stored candidates, which the batch may have changed since.
-    fn find(
-        &mut self,
-        tx: &mut Transaction<'_>,
-        ids_sql: &str,
-        value: &str,
-        matches: impl Fn(&T) -> bool,
-    ) -> Result<Option<T>> {
+    fn find(&mut self, tx: &mut Db<'_>, ids_sql: &str, value: &str, matches: impl Fn(&T) -> bool) -> Result<Option<T>> {
         let stored: Vec<String> = query(tx, ids_sql, &[(&value, Type::TEXT)])?.iter().map(|r| r.get(0)).collect();
         self.load(tx, stored.iter().cloned())?;
         let mut ids: BTreeSet<&String> = stored.iter().collect();
@@ -95,7 +89,7 @@ impl<T: Clone + DeserializeOwned> Table<T> {
     }
 
     /// Every row (of a small table) as the batch left it.
-    fn all(&mut self, tx: &mut Transaction<'_>, sql: &str) -> Result<Vec<T>> {
+    fn all(&mut self, tx: &mut Db<'_>, sql: &str) -> Result<Vec<T>> {
         let mut rows: BTreeMap<String, T> = BTreeMap::new();
         for r in query(tx, sql, &[])? {
             rows.insert(r.get(0), parse(r.get(1), self.what)?);
@@ -155,9 +149,9 @@ fn json<T: Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| ServerError::Internal(e.to_string()))
 }
 
-/// Runs `sql` with typed parameters in one round trip (no separate prepare).
-fn query(tx: &mut Transaction<'_>, sql: &str, params: &[(&(dyn ToSql + Sync), Type)]) -> Result<Vec<postgres::Row>> {
-    Ok(tx.query_typed(sql, params)?)
+/// Runs `sql` with typed parameters through the connection's prepared statement.
+fn query(tx: &mut Db<'_>, sql: &str, params: &[(&(dyn ToSql + Sync), Type)]) -> Result<Vec<postgres::Row>> {
+    tx.query_prepared(sql, params)
 }
 
 /// The key of a monthly row.
@@ -194,7 +188,7 @@ impl Projections {
     /// every unit (a few dozen rows).
     pub fn prefetch(
         &mut self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Db<'_>,
         problems: Vec<String>,
         enterprises: Vec<String>,
         users: Vec<String>,
@@ -232,25 +226,25 @@ impl Projections {
         Ok(())
     }
 
-    pub fn problem(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<Problem>> {
+    pub fn problem(&mut self, tx: &mut Db<'_>, id: &str) -> Result<Option<Problem>> {
         self.problems.one(tx, id)
     }
-    pub fn enterprise(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<Enterprise>> {
+    pub fn enterprise(&mut self, tx: &mut Db<'_>, id: &str) -> Result<Option<Enterprise>> {
         self.enterprises.one(tx, id)
     }
-    pub fn visit(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<Visit>> {
+    pub fn visit(&mut self, tx: &mut Db<'_>, id: &str) -> Result<Option<Visit>> {
         self.visits.one(tx, id)
     }
-    pub fn unit(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<Unit>> {
+    pub fn unit(&mut self, tx: &mut Db<'_>, id: &str) -> Result<Option<Unit>> {
         self.units.one(tx, id)
     }
-    pub fn user(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<User>> {
+    pub fn user(&mut self, tx: &mut Db<'_>, id: &str) -> Result<Option<User>> {
         self.users.one(tx, id)
     }
-    pub fn project(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<Project>> {
+    pub fn project(&mut self, tx: &mut Db<'_>, id: &str) -> Result<Option<Project>> {
         self.projects.one(tx, id)
     }
-    pub fn warning(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<WarningRow>> {
+    pub fn warning(&mut self, tx: &mut Db<'_>, id: &str) -> Result<Option<WarningRow>> {
         if let Some(row) = self.warnings.rows.get(id) {
             return Ok(row.clone());
         }
@@ -267,7 +261,7 @@ impl Projections {
     }
     pub fn indicator_report(
         &mut self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Db<'_>,
         enterprise_id: &str,
         month: Month,
     ) -> Result<Option<IndicatorReport>> {
@@ -286,7 +280,7 @@ impl Projections {
     }
     pub fn project_progress(
         &mut self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Db<'_>,
         project_id: &str,
         month: Month,
     ) -> Result<Option<ProjectProgress>> {
@@ -304,26 +298,26 @@ impl Projections {
         Ok(row)
     }
 
-    pub fn unit_by_name(&mut self, tx: &mut Transaction<'_>, name: &str) -> Result<Option<Unit>> {
+    pub fn unit_by_name(&mut self, tx: &mut Db<'_>, name: &str) -> Result<Option<Unit>> {
         self.units.find(tx, "SELECT id FROM units WHERE name = $1", name, |u| u.name == name)
     }
-    pub fn user_by_login(&mut self, tx: &mut Transaction<'_>, login: &str) -> Result<Option<User>> {
+    pub fn user_by_login(&mut self, tx: &mut Db<'_>, login: &str) -> Result<Option<User>> {
         self.users.find(tx, "SELECT id FROM users WHERE login = $1", login, |u| u.login == login)
     }
-    pub fn enterprise_by_credit_code(&mut self, tx: &mut Transaction<'_>, code: &str) -> Result<Option<Enterprise>> {
+    pub fn enterprise_by_credit_code(&mut self, tx: &mut Db<'_>, code: &str) -> Result<Option<Enterprise>> {
         self.enterprises.find(tx, "SELECT id FROM enterprises WHERE credit_code = $1", code, |e| {
             e.credit_code.as_deref() == Some(code)
         })
     }
 
-    pub fn all_units(&mut self, tx: &mut Transaction<'_>) -> Result<Vec<Unit>> {
+    pub fn all_units(&mut self, tx: &mut Db<'_>) -> Result<Vec<Unit>> {
         self.units.all(tx, "SELECT id, body::text FROM units")
     }
-    pub fn all_users(&mut self, tx: &mut Transaction<'_>) -> Result<Vec<User>> {
+    pub fn all_users(&mut self, tx: &mut Db<'_>) -> Result<Vec<User>> {
         self.users.all(tx, "SELECT id, body::text FROM users")
     }
 
-    pub fn problem_id_by_number(&mut self, tx: &mut Transaction<'_>, number: &str) -> Result<Option<Id>> {
+    pub fn problem_id_by_number(&mut self, tx: &mut Db<'_>, number: &str) -> Result<Option<Id>> {
         if let Some(id) = self.numbers.get(number) {
             return Ok(id.clone());
         }
@@ -334,7 +328,7 @@ impl Projections {
         Ok(id)
     }
 
-    pub fn problem_id_by_import_key(&mut self, tx: &mut Transaction<'_>, key: &str) -> Result<Option<Id>> {
+    pub fn problem_id_by_import_key(&mut self, tx: &mut Db<'_>, key: &str) -> Result<Option<Id>> {
         if let Some(id) = self.import_keys.get(key) {
             return Ok(id.clone());
         }
@@ -345,7 +339,7 @@ impl Projections {
     }
 
     /// The highest sequence number of a township's problems in `year`.
-    fn number_seq(&mut self, tx: &mut Transaction<'_>, year: i32, township_id: &str) -> Result<u32> {
+    fn number_seq(&mut self, tx: &mut Db<'_>, year: i32, township_id: &str) -> Result<u32> {
         let key = (year, township_id.to_string());
         if let Some(seq) = self.number_seqs.get(&key) {
             return Ok(*seq);
@@ -360,7 +354,7 @@ impl Projections {
         Ok(seq)
     }
 
-    pub fn next_problem_seq(&mut self, tx: &mut Transaction<'_>, year: i32, township_id: &str) -> Result<u32> {
+    pub fn next_problem_seq(&mut self, tx: &mut Db<'_>, year: i32, township_id: &str) -> Result<u32> {
         Ok(self.number_seq(tx, year, township_id)? + 1)
     }
 
@@ -368,7 +362,7 @@ impl Projections {
 
     /// A problem as registered or as an event left it. A new one takes its number (unless an
     /// earlier problem holds it), its place in the township's sequence and its import key.
-    pub fn put_problem(&mut self, tx: &mut Transaction<'_>, p: Problem, is_new: bool) -> Result<()> {
+    pub fn put_problem(&mut self, tx: &mut Db<'_>, p: Problem, is_new: bool) -> Result<()> {
         if is_new {
             if self.problem_id_by_number(tx, &p.number)?.is_none_or(|held| p.id < held) {
                 self.numbers.insert(p.number.clone(), Some(p.id.clone()));
@@ -420,7 +414,7 @@ impl Projections {
     }
 
     /// Every unit that may see the problem now: its stored grants and this batch's.
-    pub fn problem_units(&mut self, tx: &mut Transaction<'_>, problem: &str) -> Result<BTreeSet<String>> {
+    pub fn problem_units(&mut self, tx: &mut Db<'_>, problem: &str) -> Result<BTreeSet<String>> {
         if !self.stored_units.contains_key(problem) {
             let rows = query(tx, "SELECT unit_id FROM visibility WHERE problem_id = $1", &[(&problem, Type::TEXT)])?;
             self.stored_units.insert(problem.to_string(), rows.iter().map(|r| r.get(0)).collect());
@@ -431,7 +425,7 @@ impl Projections {
     }
 
     /// Every unit that may see one of the enterprise's problems now.
-    pub fn enterprise_units(&mut self, tx: &mut Transaction<'_>, enterprise: &str) -> Result<BTreeSet<String>> {
+    pub fn enterprise_units(&mut self, tx: &mut Db<'_>, enterprise: &str) -> Result<BTreeSet<String>> {
         let rows = query(
             tx,
             "SELECT DISTINCT v.unit_id FROM visibility v JOIN problems p ON p.id = v.problem_id WHERE p.enterprise_id = $1",
