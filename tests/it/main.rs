@@ -14,6 +14,7 @@ mod hostile_files;
 mod import;
 mod import_messy;
 mod lead_suggestions;
+mod queue_lists;
 mod ledger_files;
 mod monitoring;
 mod output_targets;

@@ -27,6 +27,7 @@ pub mod queries;
 mod read;
 mod rebuild;
 pub mod replica;
+mod row_actions;
 mod replica_log;
 pub mod report;
 mod verify;
@@ -53,6 +54,7 @@ pub use monitoring_views::{
 pub use output::{check_output_target, OutputTarget};
 pub use queries::*;
 pub use rebuild::RebuildReport;
+pub use row_actions::{RowActions, MAX_ROW_ACTIONS};
 pub use replica::{
     Joined, OutboxEvent, ParkedBundle, PullOutcome, PushRecord, ReplicaInfo, ReplicaStatus, SettledEvent,
 };
