@@ -50,4 +50,21 @@ export default {
     bulkClose: 'Close selected',
     suggestedHint: 'Deadlines are computed from the calendar and settings; assign one by one to override them.',
   },
+  queue: {
+    more: 'More',
+    peek: 'View',
+    nextAfterAct: 'Next item after acting',
+    openPage: 'Open full page',
+    lastOne: 'That was the last item of this list',
+  },
+  ledgerForm: {
+    keyword: 'Keyword',
+    expand: 'More filters',
+    collapse: 'Fewer filters',
+    involved: 'Unit’s items',
+    involvedPlaceholder: 'Lead or supporter',
+    pairedLeader: 'Paired leader',
+    keyLevel: 'Key level',
+    dates: 'Dates',
+  },
 }

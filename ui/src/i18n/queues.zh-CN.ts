@@ -50,4 +50,21 @@ export default {
     bulkClose: '批量销号',
     suggestedHint: '时限按日历和参数自动计算；如需单独调整请逐个交办。',
   },
+  queue: {
+    more: '更多',
+    peek: '查看',
+    nextAfterAct: '办理后下一条',
+    openPage: '打开详情页',
+    lastOne: '已是本列表最后一条',
+  },
+  ledgerForm: {
+    keyword: '关键词',
+    expand: '展开',
+    collapse: '收起',
+    involved: '本单位事项',
+    involvedPlaceholder: '牵头或配合单位',
+    pairedLeader: '包联领导',
+    keyLevel: '重点企业级别',
+    dates: '日期',
+  },
 }
