@@ -1,5 +1,6 @@
 // Each role's queues (issue 19), English: the department inbox, the office console, a
-// township's 待办, the menu counts and batch acts. Key-for-key the same as queues.zh-CN.ts.
+// township's 待办, the menu counts and batch acts, a list's 操作 column and side drawer, the
+// ledger's search form. Key-for-key the same as queues.zh-CN.ts.
 
 export default {
   inbox: {

@@ -1,4 +1,4 @@
-// 各角色的待办（issue 19）：部门待办、督办中心、镇街待办、菜单计数与批量办理的界面文字。
+// 各角色的待办（issue 19）：部门待办、督办中心、镇街待办、菜单计数与批量办理，列表的操作列、侧边抽屉与台账查询表单的界面文字。
 // Keep queues.en.ts key-for-key identical (tested through the whole catalogue).
 
 export default {
