@@ -15,7 +15,8 @@ fn queues(l: &mut Ledger, d: &District) -> chrono::DateTime<chrono::Utc> {
     let t = at(2026, 3, 3);
     register(l, d, "p1", t);
     register(l, d, "p2", t);
-    l.execute("admin", &Command::Assign { problem_id: "p2".into(), request: assign(&d.dept_a, &[&d.dept_b]) }, t).unwrap();
+    l.execute("admin", &Command::Assign { problem_id: "p2".into(), request: assign(&d.dept_a, &[&d.dept_b]) }, t)
+        .unwrap();
     register(l, d, "p3", t);
     l.execute("admin", &Command::Assign { problem_id: "p3".into(), request: assign(&d.dept_b, &[]) }, t).unwrap();
     l.execute("zr", &Command::Sign { problem_id: "p3".into(), handler: "赵资源".into() }, t).unwrap();
@@ -87,13 +88,18 @@ fn a_deactivated_user_is_offered_nothing() {
     let mut f = district_file();
     let (l, d) = (&mut f.ledger, f.district.clone());
     let t = queues(l, &d);
-    l.execute("admin", &Command::UpdateUser {
+    l.execute(
+        "admin",
+        &Command::UpdateUser {
             user_id: id("gx"),
             name: "王工信".into(),
             unit_id: d.dept_a.clone(),
             role: Role::Department,
             active: false,
-        }, t).unwrap();
+        },
+        t,
+    )
+    .unwrap();
     let rows = l.row_actions(&["p2".to_string()], "gx", t).unwrap();
     assert!(rows[0].actions.is_empty());
 }
@@ -109,7 +115,11 @@ fn a_units_own_items_are_what_it_leads_or_supports() {
     assert_eq!(mine(&d.dept_b), ["p2", "p3"], "自然资源局 supports p2 and leads p3");
     assert!(mine(&d.dept_c).is_empty());
     // With other filters: 自然资源局's items still to be signed by their lead.
-    let f = ProblemFilter { involved_unit_id: Some(d.dept_b.clone()), statuses: vec![Status::Assigned], ..Default::default() };
+    let f = ProblemFilter {
+        involved_unit_id: Some(d.dept_b.clone()),
+        statuses: vec![Status::Assigned],
+        ..Default::default()
+    };
     assert_eq!(numbers(l, &f, t), ["p2"]);
 }
 
@@ -128,7 +138,10 @@ fn the_ledger_filters_by_paired_leader_and_key_level() {
         ["p1", "p2", "p3"],
         "the fixture's enterprise is a district-level key enterprise"
     );
-    assert_eq!(by(ProblemFilter { key_levels: vec![KeyLevel::District, KeyLevel::Town], ..Default::default() }).len(), 4);
+    assert_eq!(
+        by(ProblemFilter { key_levels: vec![KeyLevel::District, KeyLevel::Town], ..Default::default() }).len(),
+        4
+    );
     assert!(by(ProblemFilter { key_levels: vec![KeyLevel::General], ..Default::default() }).is_empty());
     assert_eq!(by(ProblemFilter { responsible_leader: Some("孙区长".into()), ..Default::default() }), ["p4"]);
 }

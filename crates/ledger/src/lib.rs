@@ -27,9 +27,9 @@ pub mod queries;
 mod read;
 mod rebuild;
 pub mod replica;
-mod row_actions;
 mod replica_log;
 pub mod report;
+mod row_actions;
 mod verify;
 mod verify_full;
 mod visits_due;
@@ -54,10 +54,10 @@ pub use monitoring_views::{
 pub use output::{check_output_target, OutputTarget};
 pub use queries::*;
 pub use rebuild::RebuildReport;
-pub use row_actions::{RowActions, MAX_ROW_ACTIONS};
 pub use replica::{
     Joined, OutboxEvent, ParkedBundle, PullOutcome, PushRecord, ReplicaInfo, ReplicaStatus, SettledEvent,
 };
+pub use row_actions::{RowActions, MAX_ROW_ACTIONS};
 pub use verify::{BrokenLink, ChainHead, VerifyReport};
 pub use verify_full::{ClockBehind, FullVerifyReport, NotAdmitted};
 pub use visits_due::{visit_scope, UnvisitedEnterprise};

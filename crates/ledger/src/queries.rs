@@ -361,7 +361,8 @@ pub(crate) fn build_where(f: &ProblemFilter, cut: &EscalationCutoffs) -> Query {
     }
     if !f.key_levels.is_empty() {
         let list: Vec<String> = f.key_levels.iter().map(|k| format!("'{}'", k.key())).collect();
-        q.wheres.push(format!("p.enterprise_id IN (SELECT id FROM enterprises WHERE key_level IN ({}))", list.join(",")));
+        q.wheres
+            .push(format!("p.enterprise_id IN (SELECT id FROM enterprises WHERE key_level IN ({}))", list.join(",")));
     }
     if let Some(v) = &f.responsible_leader {
         q.text("p.responsible_leader = ?", v);
