@@ -96,8 +96,8 @@ describe('the row actions and the drawer, as logic', () => {
   it('pins 预警, 剩余/逾期 and 操作 to the right, in that order, whatever else is chosen', () => {
     const { order, right } = layoutColumns(DEFAULT_COLUMNS)
     expect(order.slice(-3)).toEqual(['escalation', 'lateness', 'actions'])
-    expect(right).toEqual({ actions: 0, lateness: 196, escalation: 320 })
-    expect(layoutColumns(['actions', 'number', 'lateness'])).toEqual({ order: ['number', 'lateness', 'actions'], right: { actions: 0, lateness: 196 } })
+    expect(right).toEqual({ actions: 0, lateness: 250, escalation: 374 })
+    expect(layoutColumns(['actions', 'number', 'lateness'])).toEqual({ order: ['number', 'lateness', 'actions'], right: { actions: 0, lateness: 250 } })
     expect(layoutColumns(['number', 'status']).right).toEqual({})
   })
 

@@ -50,7 +50,7 @@ export const COMPACT_COLUMNS: ColumnKey[] = ['number', 'enterprise', 'status', '
 export const PINNED_RIGHT: readonly { key: ColumnKey; width: number }[] = [
   { key: 'escalation', width: 64 },
   { key: 'lateness', width: 124 },
-  { key: 'actions', width: 196 },
+  { key: 'actions', width: 250 },
 ]
 
 /** The columns in the order a table draws them: the chosen ones in `COLUMNS` order, the
