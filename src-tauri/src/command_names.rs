@@ -25,6 +25,7 @@ macro_rules! app_commands {
             new_id,
             list_problems,
             problem_detail,
+            row_actions,
             inbox,
             office_console,
             suggest_deadlines,

@@ -17,6 +17,7 @@ mod lead_suggestions;
 mod ledger_files;
 mod monitoring;
 mod output_targets;
+mod queue_lists;
 mod rebuild_equivalence;
 mod replica_fold;
 mod tamper;

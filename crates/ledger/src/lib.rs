@@ -29,6 +29,7 @@ mod rebuild;
 pub mod replica;
 mod replica_log;
 pub mod report;
+mod row_actions;
 mod verify;
 mod verify_full;
 mod visits_due;
@@ -56,6 +57,7 @@ pub use rebuild::RebuildReport;
 pub use replica::{
     Joined, OutboxEvent, ParkedBundle, PullOutcome, PushRecord, ReplicaInfo, ReplicaStatus, SettledEvent,
 };
+pub use row_actions::{RowActions, MAX_ROW_ACTIONS};
 pub use verify::{BrokenLink, ChainHead, VerifyReport};
 pub use verify_full::{ClockBehind, FullVerifyReport, NotAdmitted};
 pub use visits_due::{visit_scope, UnvisitedEnterprise};

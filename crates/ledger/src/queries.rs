@@ -25,6 +25,8 @@ pub struct ProblemFilter {
     pub township_id: Option<Id>,
     pub lead_unit_id: Option<Id>,
     pub supporter_unit_id: Option<Id>,
+    /// Problems this unit leads or supports (a department's own items, issue 19).
+    pub involved_unit_id: Option<Id>,
     pub enterprise_id: Option<Id>,
     pub category: Option<String>,
     pub priority: Option<Priority>,
@@ -48,6 +50,10 @@ pub struct ProblemFilter {
     pub responsible_leader: Option<String>,
     /// Problems this user gave a 批示 on (我的批示件).
     pub instructed_by: Option<Id>,
+    /// The enterprise's 包联领导 (its paired leader), as recorded.
+    pub paired_leader: Option<String>,
+    /// The enterprise's key level (重点企业级别) is one of these (any, when empty).
+    pub key_levels: Vec<KeyLevel>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -338,8 +344,25 @@ pub(crate) fn build_where(f: &ProblemFilter, cut: &EscalationCutoffs) -> Query {
             v,
         );
     }
+    if let Some(v) = &f.involved_unit_id {
+        // Two index probes (the lead's, the supporters') rather than an OR the planner would
+        // answer by scanning every problem.
+        q.text(
+            "p.rowid IN (SELECT rowid FROM problems WHERE lead_unit_id = ?
+               UNION SELECT x.rowid FROM problem_supporters s JOIN problems x ON x.id = s.problem_id WHERE s.unit_id = ?)",
+            v,
+        );
+    }
     if let Some(v) = &f.enterprise_id {
         q.text("p.enterprise_id = ?", v);
+    }
+    if let Some(v) = &f.paired_leader {
+        q.text("p.enterprise_id IN (SELECT id FROM enterprises WHERE paired_leader = ?)", v);
+    }
+    if !f.key_levels.is_empty() {
+        let list: Vec<String> = f.key_levels.iter().map(|k| format!("'{}'", k.key())).collect();
+        q.wheres
+            .push(format!("p.enterprise_id IN (SELECT id FROM enterprises WHERE key_level IN ({}))", list.join(",")));
     }
     if let Some(v) = &f.responsible_leader {
         q.text("p.responsible_leader = ?", v);

@@ -362,6 +362,16 @@ pub fn problem_detail(state: State<'_, AppState>, problem: String) -> ApiResult<
     state.with(|o| Ok(o.ledger.problem_detail(&problem, o.user.as_deref(), Utc::now())?))
 }
 
+/// What the signed-in user may do now with each problem of a list (the 操作 column), asked of
+/// the core for every row; nothing for nobody signed in.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn row_actions(state: State<'_, AppState>, problem_ids: Vec<String>) -> ApiResult<Vec<RowActions>> {
+    state.with(|o| match o.user.as_deref() {
+        Some(user) => Ok(o.ledger.row_actions(&problem_ids, user, Utc::now())?),
+        None => Ok(vec![]),
+    })
+}
+
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn inbox(state: State<'_, AppState>, unit_id: Option<String>) -> ApiResult<Inbox> {
     state.with(|o| {

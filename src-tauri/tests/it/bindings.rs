@@ -139,6 +139,7 @@ fn export_every_type(cfg: &Config) {
         ledger::LinkedProblem,
         ledger::LeaderItems,
         ledger::LeadSuggestion,
+        ledger::RowActions,
         ledger::PairedEnterprise,
         taizhang_sync::bundle::BundleExport,
         taizhang_sync::bundle::BundleImport,

@@ -112,6 +112,8 @@ export const newId = () => call('new_id')
 export const listProblems = (filter: ProblemFilter, sort: Sort, page: PageRequest) =>
   call('list_problems', { filter, sort, page })
 export const problemDetail = (problem: string) => call('problem_detail', { problem })
+/** What the signed-in user may do now with each of these problems (a list's 操作 column), as the core allows. */
+export const rowActions = (problemIds: string[]) => call('row_actions', { problem_ids: problemIds })
 export const inbox = (unitId: string | null = null) => call('inbox', { unit_id: unitId })
 export const officeConsole = () => call('office_console')
 export const suggestDeadlines = (problem: string) => call('suggest_deadlines', { problem })
@@ -249,6 +251,7 @@ export function emptyFilter(): ProblemFilter {
     township_id: null,
     lead_unit_id: null,
     supporter_unit_id: null,
+    involved_unit_id: null,
     enterprise_id: null,
     category: null,
     priority: null,
@@ -265,5 +268,7 @@ export function emptyFilter(): ProblemFilter {
     evaluated: null,
     responsible_leader: null,
     instructed_by: null,
+    paired_leader: null,
+    key_levels: [],
   }
 }

@@ -44,6 +44,7 @@ import type { RebuildReport } from "./RebuildReport";
 import type { ReplicaStatus } from "./ReplicaStatus";
 import type { Report } from "./Report";
 import type { RestoreReport } from "./RestoreReport";
+import type { RowActions } from "./RowActions";
 import type { Scorecard } from "./Scorecard";
 import type { SeriesPoint } from "./SeriesPoint";
 import type { SessionInfo } from "./SessionInfo";
@@ -80,6 +81,7 @@ export type Commands = {
   new_id: { args: Record<never, never>, returns: string },
   list_problems: { args: { filter: ProblemFilter, sort: Sort, page: PageRequest }, returns: ProblemPage },
   problem_detail: { args: { problem: string }, returns: ProblemDetail },
+  row_actions: { args: { problem_ids: Array<string> }, returns: Array<RowActions> },
   inbox: { args: { unit_id: string | null }, returns: Inbox },
   office_console: { args: Record<never, never>, returns: OfficeConsole },
   suggest_deadlines: { args: { problem: string }, returns: SuggestedDeadlines },
@@ -148,6 +150,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "new_id",
   "list_problems",
   "problem_detail",
+  "row_actions",
   "inbox",
   "office_console",
   "suggest_deadlines",

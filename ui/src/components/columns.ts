@@ -21,6 +21,7 @@ export const COLUMNS = [
   { key: 'escalation', sort: 'escalation' },
   { key: 'lateness' },
   { key: 'flags' },
+  { key: 'actions' },
 ] as const satisfies readonly { key: string; sort?: SortKey }[]
 
 export type ColumnKey = (typeof COLUMNS)[number]['key']
@@ -39,9 +40,34 @@ export const DEFAULT_COLUMNS: ColumnKey[] = [
   'escalation',
   'lateness',
   'flags',
+  'actions',
 ]
 
 export const COMPACT_COLUMNS: ColumnKey[] = ['number', 'enterprise', 'status', 'lead', 'deadline', 'escalation', 'lateness']
+
+/** Columns that stay in view at the right edge while the table scrolls sideways (预警, 剩余/逾期,
+ * 操作), in this order, each with its fixed width in pixels. */
+export const PINNED_RIGHT: readonly { key: ColumnKey; width: number }[] = [
+  { key: 'escalation', width: 64 },
+  { key: 'lateness', width: 124 },
+  { key: 'actions', width: 250 },
+]
+
+/** The columns in the order a table draws them: the chosen ones in `COLUMNS` order, the
+ * right-pinned ones last; and each right-pinned column's distance from the right edge (the
+ * widths of the pinned columns after it). */
+export function layoutColumns(chosen: readonly ColumnKey[]): { order: ColumnKey[]; right: Partial<Record<ColumnKey, number>> } {
+  const pinned = new Set<ColumnKey>(PINNED_RIGHT.map((p) => p.key))
+  const order: ColumnKey[] = COLUMNS.map((c) => c.key).filter((k) => chosen.includes(k) && !pinned.has(k))
+  const tail = PINNED_RIGHT.filter((p) => chosen.includes(p.key))
+  const right: Partial<Record<ColumnKey, number>> = {}
+  let edge = 0
+  for (let i = tail.length - 1; i >= 0; i--) {
+    right[tail[i].key] = edge
+    edge += tail[i].width
+  }
+  return { order: [...order, ...tail.map((p) => p.key)], right }
+}
 
 /** The colour of a status tag: grey before anyone holds it, blue while a department does,
  * amber while the office must rule, green once resolved or closed, grey when withdrawn. */

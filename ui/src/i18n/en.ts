@@ -352,6 +352,7 @@ const en: typeof zh = {
       escalation: 'Escalation',
       lateness: 'Left / overdue',
       flags: 'Flags',
+      actions: 'Actions',
     },
     daysLeft: '{n} WD left',
     daysOverdue: '{n} WD overdue',

@@ -1,5 +1,6 @@
 // Each role's queues (issue 19), English: the department inbox, the office console, a
-// township's 待办, the menu counts and batch acts. Key-for-key the same as queues.zh-CN.ts.
+// township's 待办, the menu counts and batch acts, a list's 操作 column and side drawer, the
+// ledger's search form. Key-for-key the same as queues.zh-CN.ts.
 
 export default {
   inbox: {
@@ -49,5 +50,22 @@ export default {
     bulkDone: '{n} problems done',
     bulkClose: 'Close selected',
     suggestedHint: 'Deadlines are computed from the calendar and settings; assign one by one to override them.',
+  },
+  queue: {
+    more: 'More',
+    peek: 'View',
+    nextAfterAct: 'Next item after acting',
+    openPage: 'Open full page',
+    lastOne: 'That was the last item of this list',
+  },
+  ledgerForm: {
+    keyword: 'Keyword',
+    expand: 'More filters',
+    collapse: 'Fewer filters',
+    involved: 'Unit’s items',
+    involvedPlaceholder: 'Lead or supporter',
+    pairedLeader: 'Paired leader',
+    keyLevel: 'Key level',
+    dates: 'Dates',
   },
 }

@@ -1,4 +1,4 @@
-// 各角色的待办（issue 19）：部门待办、督办中心、镇街待办、菜单计数与批量办理的界面文字。
+// 各角色的待办（issue 19）：部门待办、督办中心、镇街待办、菜单计数与批量办理，列表的操作列、侧边抽屉与台账查询表单的界面文字。
 // Keep queues.en.ts key-for-key identical (tested through the whole catalogue).
 
 export default {
@@ -49,5 +49,22 @@ export default {
     bulkDone: '已处理 {n} 个问题',
     bulkClose: '批量销号',
     suggestedHint: '时限按日历和参数自动计算；如需单独调整请逐个交办。',
+  },
+  queue: {
+    more: '更多',
+    peek: '查看',
+    nextAfterAct: '办理后下一条',
+    openPage: '打开详情页',
+    lastOne: '已是本列表最后一条',
+  },
+  ledgerForm: {
+    keyword: '关键词',
+    expand: '展开',
+    collapse: '收起',
+    involved: '本单位事项',
+    involvedPlaceholder: '牵头或配合单位',
+    pairedLeader: '包联领导',
+    keyLevel: '重点企业级别',
+    dates: '日期',
   },
 }

@@ -355,6 +355,7 @@ export default {
       escalation: '预警',
       lateness: '剩余/逾期',
       flags: '标记',
+      actions: '操作',
     },
     daysLeft: '剩 {n} 个工作日',
     daysOverdue: '逾期 {n} 个工作日',

@@ -7,6 +7,7 @@ import type { OfficeConsole } from '../bindings/OfficeConsole'
 import type { Inbox } from '../bindings/Inbox'
 import type { ProblemFilter } from '../bindings/ProblemFilter'
 import type { Role } from '../bindings/Role'
+import type { SessionInfo } from '../bindings/SessionInfo'
 
 /** A department starts at its 待办, the office at 督办中心, a township at its own 待办, a
  * leader at the dashboard (with 我的事项 one click away). */
@@ -20,6 +21,21 @@ export function homeOf(role: Role | undefined): 'inbox' | 'console' | 'todo' | '
       return 'todo'
     default:
       return 'dashboard'
+  }
+}
+
+/** The ledger list a user starts at, so one user's filters never carry over to the next: a
+ * township its own problems, a department the items its unit leads or supports (the
+ * ledger's `involved_unit_id`, answered in Rust), the office and leaders the whole ledger. */
+export function startFilter(session: SessionInfo | null): ProblemFilter {
+  const f = emptyFilter()
+  switch (session?.user.role) {
+    case 'township':
+      return { ...f, township_id: session.unit.id }
+    case 'department':
+      return { ...f, involved_unit_id: session.unit.id }
+    default:
+      return f
   }
 }
 

@@ -7,6 +7,7 @@ import type { ProblemFilter } from '../bindings/ProblemFilter'
 import type { SessionInfo } from '../bindings/SessionInfo'
 import type { Sort } from '../bindings/Sort'
 import { DEFAULT_COLUMNS, type ColumnKey } from '../components/columns'
+import { startFilter } from '../logic/home'
 
 export const PAGE_SIZES = [20, 50, 100, 200]
 
@@ -19,9 +20,9 @@ export const ledgerState = reactive({
 })
 
 /** A fresh list for whoever signs in, so one user's filters never carry over to the next
- * (切换用户): a township starts at its own problems; the others at the whole ledger. */
+ * (切换用户): where each role starts is `startFilter`'s (logic/home.ts). */
 export function resetLedgerState(session: SessionInfo | null): void {
-  ledgerState.filter = { ...emptyFilter(), township_id: session?.user.role === 'township' ? session.unit.id : null }
+  ledgerState.filter = startFilter(session)
   ledgerState.sort = { key: 'registered', descending: true }
   ledgerState.offset = 0
   ledgerState.pageSize = 50

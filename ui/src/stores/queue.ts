@@ -4,6 +4,8 @@
 
 import { reactive } from 'vue'
 
+import { placeIn } from '../logic/rowActions'
+
 export const queue = reactive<{ ids: string[]; from: string | null }>({ ids: [], from: null })
 
 /** Remembers the list `ids` (in its order) and the route it was shown at. */
@@ -15,7 +17,9 @@ export function openedFrom(ids: string[], from: string): void {
 /** Where `id` stands in the remembered list, and its neighbours (null at either end, or when
  * the problem was not opened from a list). */
 export function neighbours(id: string): { index: number; total: number; prev: string | null; next: string | null } | null {
-  const i = queue.ids.indexOf(id)
-  if (i < 0) return null
-  return { index: i + 1, total: queue.ids.length, prev: queue.ids[i - 1] ?? null, next: queue.ids[i + 1] ?? null }
+  return placeIn(queue.ids, id)
 }
+
+/** 办理后下一条 in a list's side drawer: after an act, show the list's next item. Kept while
+ * the app runs, as the user left it. */
+export const drawerPrefs = reactive({ nextAfterAct: true })

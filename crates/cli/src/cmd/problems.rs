@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use taizhang_core::{Escalation, Priority, Status};
+use taizhang_core::{Escalation, KeyLevel, Priority, Status};
 use taizhang_ledger::{PageRequest, ProblemFilter, Sort, SortKey};
 
 use crate::args::Globals;
@@ -44,6 +44,9 @@ pub struct ViewArgs {
     lead: Option<String>,
     #[arg(long)]
     supporter: Option<String>,
+    /// Problems this unit leads or supports (a department's own items).
+    #[arg(long)]
+    involved: Option<String>,
     #[arg(long)]
     category: Option<String>,
     #[arg(long)]
@@ -69,6 +72,12 @@ pub struct ViewArgs {
     /// The responsible leader (负责领导), as registered: a leader's items.
     #[arg(long)]
     leader: Option<String>,
+    /// The enterprise's 包联领导 (paired leader), as recorded.
+    #[arg(long)]
+    paired_leader: Option<String>,
+    /// The enterprise's key level (district/town/general or 区级重点/镇级重点/一般); repeatable.
+    #[arg(long)]
+    key_level: Vec<String>,
     #[arg(long, value_enum, default_value = "registered")]
     sort: SortKey,
     #[arg(long)]
@@ -86,6 +95,7 @@ impl ViewArgs {
         f.township_id = a.township.as_deref().map(|u| s.unit(u).map(|u| u.id)).transpose()?;
         f.lead_unit_id = a.lead.as_deref().map(|u| s.unit(u).map(|u| u.id)).transpose()?;
         f.supporter_unit_id = a.supporter.as_deref().map(|u| s.unit(u).map(|u| u.id)).transpose()?;
+        f.involved_unit_id = a.involved.as_deref().map(|u| s.unit(u).map(|u| u.id)).transpose()?;
         f.category = a.category.clone();
         f.priority = a.priority.as_deref().map(|p| parse_enum("priority", p, Priority::parse)).transpose()?;
         f.overdue = a.overdue.then_some(true);
@@ -96,6 +106,10 @@ impl ViewArgs {
         f.deadline_to = opt_date(&a.deadline_to)?;
         f.text = a.search.clone();
         f.responsible_leader = a.leader.clone();
+        f.paired_leader = a.paired_leader.clone();
+        for k in &a.key_level {
+            f.key_levels.push(parse_enum("key_level", k, KeyLevel::parse)?);
+        }
         Ok((f, Sort { key: a.sort, descending: !a.asc }))
     }
 }

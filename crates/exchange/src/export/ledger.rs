@@ -273,8 +273,21 @@ pub fn describe_filter(f: &ProblemFilter, units: &[Unit], enterprise_name: Optio
         let open = if f.supporter_unsettled { "（未反馈意见）" } else { "" };
         parts.push(format!("配合单位：{}{open}", unit(id)));
     }
+    if let Some(id) = &f.involved_unit_id {
+        parts.push(format!("牵头或配合单位：{}", unit(id)));
+    }
     if let Some(id) = &f.enterprise_id {
         parts.push(format!("企业：{}", enterprise_name.unwrap_or(id)));
+    }
+    if let Some(l) = &f.responsible_leader {
+        parts.push(format!("负责领导：{l}"));
+    }
+    if let Some(l) = &f.paired_leader {
+        parts.push(format!("包联领导：{l}"));
+    }
+    if !f.key_levels.is_empty() {
+        let labels: Vec<&str> = f.key_levels.iter().map(|k| k.label_zh()).collect();
+        parts.push(format!("重点企业级别：{}", labels.join("、")));
     }
     if let Some(c) = &f.category {
         parts.push(format!("问题类别：{c}"));
@@ -669,6 +682,22 @@ mod tests {
             describe_filter(&f, &units, Some("恒达机械")),
             "办理状态：待签收、办理中；所属镇街：城关街道；配合单位：区工业和信息化局（未反馈意见）；企业：恒达机械；\
              仅超期；督办等级：红牌；登记时间：2026-03-01起；办理时限：至2026-06-30；关键词：“用地”；未评价"
+        );
+    }
+
+    #[test]
+    fn the_units_own_items_leaders_and_key_levels_are_described() {
+        let units = [unit("d1", "区工业和信息化局", UnitKind::Department)];
+        let f = ProblemFilter {
+            involved_unit_id: Some("d1".into()),
+            responsible_leader: Some("李副区长".into()),
+            paired_leader: Some("赵书记".into()),
+            key_levels: vec![KeyLevel::District, KeyLevel::Town],
+            ..Default::default()
+        };
+        assert_eq!(
+            describe_filter(&f, &units, None),
+            "牵头或配合单位：区工业和信息化局；负责领导：李副区长；包联领导：赵书记；重点企业级别：区级重点、镇级重点"
         );
     }
 
