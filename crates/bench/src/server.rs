@@ -31,7 +31,7 @@ use taizhang_demo::DemoOptions;
 use taizhang_protocol::{Cursor, DEFAULT_PAGE, MAX_PAGE};
 use taizhang_server::store::DeviceRow;
 use taizhang_server::{PgStore, Store};
-use taizhang_sync::JoinOptions;
+use taizhang_sync::{JoinOptions, PULL_PAGE};
 use taizhang_testsupport::pg::PgCluster;
 
 use super::{file_len, remove_db, row, secs, thousands, Args, Res, Row};
@@ -335,7 +335,7 @@ fn ingest_row(b: &mut Bench, sizes: &[usize], pushed: usize, push_secs: f64, gen
 }
 
 /// What limits the ingest row (the profile is in bench/notes.md).
-const INGEST_LIMIT: &str = "a batch (≈ 7 events here) is now ≈ 12 round trips however large, its rows one statement (the set-based appender), yet the rate moved only from 196 to ≈ 700 events/s: what is left is per-event work on both sides (the Ed25519 check, the core's decision and fold, the problem's JSON aggregate written to an upsert, eight indexes and a trigger on `events`), measured while the other core was building; the floor writes bare rows with no index";
+const INGEST_LIMIT: &str = "fixed costs of a batch of ≈ 7 events, about two thirds of them PostgreSQL's: a profile (perf, 100,000 events) put ≈ 40% of its CPU in parsing and planning the appender's dozen statements, which are now prepared once per connection, and 14 s of 153 s in a registration's number lookup that walked every problem, now one index probe; the rate did not move measurably with either (515–718 events/s across runs while the floor itself ranged 4,078–12,692 events/s on this shared two-core machine), so what is left is spread: the Ed25519 check, the core's decision and fold, the JSON aggregate upserted, eight indexes and a trigger on `events`, and the scheduling between two processes on two cores; the floor writes bare rows with no index";
 
 fn bare_values(r: &postgres::Row) -> Vec<Box<dyn ToSql + Sync>> {
     let s = |i: usize| -> Box<dyn ToSql + Sync> { Box::new(r.get::<_, String>(i)) };
@@ -466,14 +466,14 @@ fn township_rows(b: &mut Bench, devices: &[DeviceRow], town: &str, on_server: i6
     Ok(())
 }
 
-const TOWNSHIP_LIMIT: &str = "the replica's ingest of each page (≈ 9 s of the 13: each event checked and stored, the projections folded, one transaction a page, ≈ 5,000 events/s); the server's pages are ≈ 9 ms each on a quiet server after `deliveries` (they were ≈ 100), 40 ms each in this run with the other core busy";
+const TOWNSHIP_LIMIT: &str = "the replica's ingest of each page (each event checked, stored with its outcome and folded on top, one transaction a page; ≈ 8,000 events/s), which now overlaps the server's next page: the pull fetches a page ahead, 1,000 at a time, and folds what it parsed instead of reading it back";
 
 /// Row 4: the office's replica of the whole district from scratch, over HTTP.
 fn office_row(b: &mut Bench, office: &DeviceRow) -> Res<()> {
     let (n, pages, pull) = pull_all(&b.store, office, DEFAULT_PAGE)?;
     let (received, s, size) = replica(b, "office", "admin", ADMIN_PASSWORD)?;
     b.facts.push(format!(
-        "Server office replica: a new file joined as `admin` (office: every event), approved, then one `taizhang_sync::sync` over HTTP on loopback: {} events received in pages of 500; the server's side alone (`Store::pull` of the same stream, {pages} pages) took {}.",
+        "Server office replica: a new file joined as `admin` (office: every event), approved, then one `taizhang_sync::sync` over HTTP on loopback: {} events received in pages of {PULL_PAGE}; the server's side alone (`Store::pull` of the same stream, {pages} pages) took {}.",
         thousands(received as f64),
         secs(pull)
     ));
