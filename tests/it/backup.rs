@@ -76,6 +76,8 @@ fn automatic_backups_rotate_and_keep_the_newest() {
     let backups = dir.path().join("backups");
     std::fs::create_dir_all(&backups).unwrap();
     std::fs::write(backups.join("别的文件.db"), b"not ours").unwrap();
+    // A plain copy an earlier version wrote counts among this ledger's backups.
+    l.backup_to(&backups.join("城关台账-20260305-090000.db")).unwrap();
     let mut made = Vec::new();
     for minute in 0..5 {
         let t = at(2026, 3, 5) + chrono::Duration::minutes(minute * 30);
@@ -88,12 +90,12 @@ fn automatic_backups_rotate_and_keep_the_newest() {
         left,
         vec![
             "别的文件.db",
-            "城关台账-20260305-110000.db",
-            "城关台账-20260305-113000.db",
-            "城关台账-20260305-120000.db"
+            "城关台账-20260305-110000.db.gz",
+            "城关台账-20260305-113000.db.gz",
+            "城关台账-20260305-120000.db.gz"
         ]
     );
-    assert!(made[4].ends_with("城关台账-20260305-120000.db"));
+    assert!(made[4].ends_with("城关台账-20260305-120000.db.gz"));
 }
 
 #[test]
@@ -317,12 +319,78 @@ fn two_automatic_backups_in_one_second_keep_both() {
     let a = l.backup_rotating(&backups, t, 5).unwrap().path;
     let b = l.backup_rotating(&backups, t, 5).unwrap().path;
     assert_ne!(a, b);
-    assert!(b.ends_with("城关台账-20260305-100000-2.db"), "{b}");
+    assert!(b.ends_with("城关台账-20260305-100000-2.db.gz"), "{b}");
     // Rotation counts the second one as the newer of the two.
     let c = l.backup_rotating(&backups, t + chrono::Duration::seconds(1), 2).unwrap().path;
     assert_eq!(
         names_in(&backups),
-        vec!["城关台账-20260305-100000-2.db".to_string(), "城关台账-20260305-100001.db".to_string()]
+        vec!["城关台账-20260305-100000-2.db.gz".to_string(), "城关台账-20260305-100001.db.gz".to_string()]
     );
-    assert!(c.ends_with("城关台账-20260305-100001.db"));
+    assert!(c.ends_with("城关台账-20260305-100001.db.gz"));
+}
+
+#[test]
+fn a_packed_backup_is_a_fraction_of_the_file_and_restores_to_the_same_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let l = ledger_at(&path);
+    let (n, heads) = (events(&l), l.verify().unwrap().chains);
+    let info = l.backup_rotating(&dir.path().join("backups"), at(2026, 3, 5), 10).unwrap();
+    let plain = l.backup_to(&dir.path().join("plain.db")).unwrap();
+    assert_eq!((info.events, &info.chain_heads), (n, &heads));
+    assert!(info.bytes * 4 < plain.bytes, "packed {} bytes, plain {}", info.bytes, plain.bytes);
+    assert_eq!(info.bytes, std::fs::metadata(&info.path).unwrap().len());
+    drop(l);
+
+    // Into a new place, and over the ledger itself: the same events, chains and projections.
+    let fresh = dir.path().join("restored.db");
+    let report = restore(Path::new(&info.path), &fresh, at(2026, 3, 6), false).unwrap();
+    assert_eq!(
+        (report.events, report.kept_as.as_deref(), report.restored_from.as_str()),
+        (n, None, info.path.as_str())
+    );
+    let back = restore(Path::new(&info.path), &path, at(2026, 3, 6), false).unwrap();
+    assert!(back.kept_as.is_some());
+    for p in [&fresh, &path] {
+        let mut r = Ledger::open(p).unwrap();
+        let v = r.verify().unwrap();
+        assert!(v.ok);
+        assert_eq!((events(&r), v.chains), (n, heads.clone()));
+        assert!(r.rebuild().unwrap().equal);
+    }
+    assert_eq!(part_files(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_cut_or_damaged_packed_backup_is_refused_and_nothing_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let l = ledger_at(&path);
+    let info = l.backup_rotating(&dir.path().join("backups"), at(2026, 3, 5), 10).unwrap();
+    drop(l);
+    let whole = std::fs::read(&info.path).unwrap();
+    let before = bytes(&path);
+    let cut = dir.path().join("cut.db.gz");
+    std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    let mut flipped = whole.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x55;
+    let damaged = dir.path().join("damaged.db.gz");
+    std::fs::write(&damaged, &flipped).unwrap();
+    for bad in [&cut, &damaged] {
+        let err = restore(bad, &path, at(2026, 3, 6), false).unwrap_err();
+        assert!(matches!(err, LedgerError::BackupBroken { .. }), "{bad:?}: {err:?}");
+        assert_eq!(err.code(), "backup.broken");
+        assert_eq!(bytes(&path), before, "the ledger is untouched");
+    }
+    assert_eq!(part_files(dir.path()), Vec::<String>::new());
+}
+
+/// Partial files left in `dir` (a failed or finished step must leave none).
+fn part_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".part"))
+        .collect()
 }

@@ -1,5 +1,6 @@
 //! Backups and restore. A backup is a consistent copy of the whole file made with SQLite's
-//! online backup API while the ledger stays open (and may be written to); a restore checks the
+//! online backup API while the ledger stays open (and may be written to), packed when its name
+//! ends in `.gz` (`backup_pack`; the automatic backups are); a restore unpacks and checks the
 //! backup before anything is replaced, takes the ledger's exclusive lock (so no other program
 //! holds it), and keeps the file it replaces under a name no other kept copy has.
 
@@ -51,12 +52,12 @@ fn remove_with_sidecars(path: &Path) {
     remove_sidecars(path);
 }
 
-/// Creates `dir/<stem><suffix>.db` (or `…-2.db`, `…-3.db`, …) empty and new, and returns its
-/// path: a name no other file has, claimed atomically, so two copies made in the same second
-/// never overwrite each other.
-fn claim_unique(dir: &Path, stem: &str, suffix: &str) -> Result<PathBuf> {
+/// Creates `dir/<stem><suffix><ext>` (or `…-2<ext>`, `…-3<ext>`, …) empty and new, and returns
+/// its path: a name no other file has, claimed atomically, so two copies made in the same
+/// second never overwrite each other.
+fn claim_unique(dir: &Path, stem: &str, suffix: &str, ext: &str) -> Result<PathBuf> {
     for n in 1..10_000u32 {
-        let name = if n == 1 { format!("{stem}{suffix}.db") } else { format!("{stem}{suffix}-{n}.db") };
+        let name = if n == 1 { format!("{stem}{suffix}{ext}") } else { format!("{stem}{suffix}-{n}{ext}") };
         let p = dir.join(name);
         match std::fs::OpenOptions::new().write(true).create_new(true).open(&p) {
             Ok(_) => return Ok(p),
@@ -80,8 +81,9 @@ fn ledger_id(conn: &Connection) -> rusqlite::Result<Option<String>> {
 
 impl Ledger {
     /// Writes a consistent copy of the ledger to `out` (replacing it only once the copy is
-    /// whole and has been checked). `out` is vetted first (`check_output_target`): never the
-    /// ledger itself or another ledger or backup, and an existing file only when overwriting.
+    /// whole and has been checked), packed when `out` ends in `.gz`. `out` is vetted first
+    /// (`check_output_target`): never the ledger itself or another ledger or backup, and an
+    /// existing file only when overwriting.
     pub fn backup_to<'a>(&self, out: impl Into<OutputTarget<'a>>) -> Result<BackupInfo> {
         let target = out.into();
         let out = target.path;
@@ -112,9 +114,24 @@ impl Ledger {
                 return Err(e);
             }
         };
-        remove_sidecars(out);
-        if let Err(e) = std::fs::rename(&tmp, out) {
+        // Packed from the verified copy, into a second part file: `out` is only ever the
+        // whole result.
+        let finished = if crate::backup_pack::is_packed_name(out) {
+            let packed = partial_path(out, "pack");
+            let _ = std::fs::remove_file(&packed);
+            if let Err(e) = crate::backup_pack::pack(&tmp, &packed) {
+                let _ = std::fs::remove_file(&packed);
+                remove_with_sidecars(&tmp);
+                return Err(e);
+            }
             remove_with_sidecars(&tmp);
+            packed
+        } else {
+            tmp.clone()
+        };
+        remove_sidecars(out);
+        if let Err(e) = std::fs::rename(&finished, out) {
+            remove_with_sidecars(&finished);
             return Err(e.into());
         }
         remove_with_sidecars(&tmp);
@@ -126,13 +143,14 @@ impl Ledger {
         })
     }
 
-    /// The automatic backup: `dir/<stem>-YYYYMMDD-HHMMSS.db` (`…-2.db` and on when that second
-    /// already has one), keeping the newest `keep` of this ledger's backups in `dir`.
+    /// The automatic backup: `dir/<stem>-YYYYMMDD-HHMMSS.db.gz` (`…-2.db.gz` and on when that
+    /// second already has one), packed, keeping the newest `keep` of this ledger's backups in
+    /// `dir` (the plain `.db` ones earlier versions wrote count among them).
     pub fn backup_rotating(&self, dir: &Path, now: DateTime<Utc>, keep: u32) -> Result<BackupInfo> {
         std::fs::create_dir_all(dir)?;
         let stem = self.path().and_then(|p| p.file_stem()).and_then(|s| s.to_str()).unwrap_or("ledger").to_string();
         let stamp = now.with_timezone(&taizhang_core::china_offset()).format("%Y%m%d-%H%M%S");
-        let claimed = claim_unique(dir, &stem, &format!("-{stamp}"))?;
+        let claimed = claim_unique(dir, &stem, &format!("-{stamp}"), crate::backup_pack::PACKED_EXTENSION)?;
         let info = match self.backup_to(OutputTarget::replacing(&claimed)) {
             Ok(info) => info,
             Err(e) => {
@@ -144,7 +162,8 @@ impl Ledger {
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter_map(|p| {
                 let n = p.file_name()?.to_str()?;
-                let key = rotation_key(n.strip_prefix(&format!("{stem}-"))?.strip_suffix(".db")?)?;
+                let rest = n.strip_prefix(&format!("{stem}-"))?;
+                let key = rotation_key(rest.strip_suffix(".db.gz").or_else(|| rest.strip_suffix(".db"))?)?;
                 Some((key, p))
             })
             .collect();
@@ -211,7 +230,23 @@ fn hold_exclusively(target: &Path) -> Result<Option<Connection>> {
 /// `<target>.replaced-<time>.db` (a fresh name: kept copies never overwrite each other) and the
 /// checked copy put in its place. The backup file itself is never written to.
 pub fn restore(from: &Path, target: &Path, now: DateTime<Utc>, force: bool) -> Result<RestoreReport> {
-    let shown = from.display().to_string();
+    if !crate::backup_pack::is_packed_file(from) {
+        return restore_plain(from, target, now, force, &from.display().to_string());
+    }
+    // A packed backup: unpacked beside the target (the same file system as the copy that
+    // follows), then restored as a plain one; the unpacked file goes in every case.
+    clean_stale_parts(target, "unpack");
+    let unpacked = partial_path(target, "unpack");
+    remove_with_sidecars(&unpacked);
+    let result = crate::backup_pack::unpack(from, &unpacked)
+        .and_then(|()| restore_plain(&unpacked, target, now, force, &from.display().to_string()));
+    remove_with_sidecars(&unpacked);
+    result
+}
+
+/// `restore` of a plain copy; `shown` is the backup as the user named it.
+fn restore_plain(from: &Path, target: &Path, now: DateTime<Utc>, force: bool, shown: &str) -> Result<RestoreReport> {
+    let shown = shown.to_string();
     // Checks the backup read-only (identity and version) before copying anything.
     Ledger::check_file(from)?;
     if target.exists() && crate::output::FileIdentity::of(from) == crate::output::FileIdentity::of(target) {
@@ -283,7 +318,7 @@ fn swap_in(tmp: &Path, target: &Path, now: DateTime<Utc>, lock: Option<Connectio
         let stamp = now.with_timezone(&taizhang_core::china_offset()).format("%Y%m%d-%H%M%S");
         let stem = target.file_stem().and_then(|s| s.to_str()).unwrap_or("ledger");
         let dir = folder_of(target);
-        let kept = claim_unique(dir, stem, &format!(".replaced-{stamp}"))?;
+        let kept = claim_unique(dir, stem, &format!(".replaced-{stamp}"), ".db")?;
         let moved = (|| {
             std::fs::rename(target, &kept)?;
             for ext in ["-wal", "-shm"] {

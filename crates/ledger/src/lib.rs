@@ -7,6 +7,7 @@
 
 pub mod append;
 pub mod backup;
+pub mod backup_pack;
 mod clock;
 mod context;
 mod error;

@@ -231,7 +231,7 @@ fn backups_in(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir)
         .map(|d| {
             d.filter_map(|e| e.ok()?.file_name().into_string().ok())
-                .filter(|n| n.starts_with("tampered-") && n.ends_with(".db"))
+                .filter(|n| n.starts_with("tampered-") && n.ends_with(".db.gz"))
                 .count()
         })
         .unwrap_or(0)

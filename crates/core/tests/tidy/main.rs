@@ -80,8 +80,8 @@ const LEDGER: &[Layering] = &[
         layers: &[
             &["error"],
             // Row readers and column encodings; password hashes; the high-water mark; import lookups;
-            // whether the file is a replica.
-            &["read", "password", "clock", "imports", "replica_log", "monitoring_fold"],
+            // whether the file is a replica; packing a backup.
+            &["read", "password", "clock", "imports", "replica_log", "monitoring_fold", "backup_pack"],
             // The figure counts projection; the per-connection context cache.
             &["figure_counts", "context"],
             // Opening and migrating files; the projector.
