@@ -23,6 +23,15 @@ use messages::CliError;
 use taizhang_core::coded::Coded;
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, which makes a write to a closed pipe (`taizhang problems list |
+    // head`) an error, and `println!` panics on it. A command-line tool ends quietly there, as
+    // every other one does: the signal's default action.
+    #[cfg(unix)]
+    #[allow(unsafe_code)]
+    // SAFETY: called first thing, before any thread exists; it only sets a signal disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     // Spreadsheets are read in a child copy of this program with a memory limit
     // (`sheet::serve_read_request`), as in the desktop app: a file that makes the parser
     // allocate without bound or abort is refused with a code, and this process stays whole.
