@@ -160,7 +160,8 @@ pub fn event_dates(body: &EventBody) -> Vec<(&'static str, NaiveDate)> {
         | E::Closed { .. }
         | E::WithdrawalRequested { .. }
         | E::WithdrawalRuled { .. }
-        | E::Instructed { .. } => {}
+        | E::Instructed { .. }
+        | E::DocumentIssued { .. } => {}
     }
     out
 }

@@ -4,6 +4,7 @@
 use chrono::Datelike;
 
 use super::assignment::assignment_terms;
+use super::documents::issue_document;
 use super::gate::gate;
 use super::import::decide_import;
 use super::monitoring::{
@@ -301,6 +302,9 @@ fn decide_unchecked(
             events
         }
         C::ImportProblem { problem } => decide_import(problem, actor, ctx, world)?,
+        C::IssueDocument { problem_id, kind } => {
+            vec![issue_document(&get_problem(world, problem_id)?, *kind, actor, ctx, world)?]
+        }
         _ => unreachable!("problem actions are decided above"),
     })
 }

@@ -133,6 +133,19 @@ impl World for MemWorld {
     fn warning(&self, id: &str) -> Option<(RaisedWarning, bool)> {
         self.monitoring.warning(id)
     }
+    fn document_number_taken(&self, number: &str) -> bool {
+        self.problems.values().flat_map(|p| &p.documents).any(|d| d.number == number)
+    }
+    fn next_document_seq(&self, kind: taizhang_core::document::DocumentKind, year: i32) -> u32 {
+        self.problems
+            .values()
+            .flat_map(|p| &p.documents)
+            .filter(|d| d.kind == kind && d.year == year && d.series.is_none())
+            .map(|d| d.seq)
+            .max()
+            .unwrap_or(0)
+            + 1
+    }
 }
 
 impl MemWorld {
