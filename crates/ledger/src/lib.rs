@@ -9,6 +9,7 @@ pub mod append;
 pub mod backup;
 mod clock;
 mod context;
+mod documents;
 mod error;
 mod export_rows;
 pub mod figure_counts;
@@ -42,6 +43,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 pub use append::{new_id, redact_secrets, StoredEvent, REDACTED};
+pub use documents::ProblemDocument;
 pub use error::{LedgerError, Result};
 pub use export_rows::{ExportRow, RowSink};
 pub use file::{APPLICATION_ID, CACHE_SIZE_KIB, SCHEMA_VERSION};

@@ -25,6 +25,7 @@ use crate::{figure_counts, monitoring_fold, read};
 
 /// Projection tables, children before parents (the order to empty them in).
 pub const PROJECTION_TABLES: &[&str] = &[
+    "documents",
     "problem_origins",
     "warning_actions",
     "warnings",
@@ -179,6 +180,17 @@ impl Projector {
             }
             _ => match body.problem_id() {
                 Some(pid) => {
+                    if let E::DocumentIssued { kind, round, year, seq, series, number, .. } = body {
+                        exec(
+                            conn,
+                            "INSERT INTO documents (number, kind, year, seq, series, problem_id, round, issued_by, issued_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                            params![
+                                number, kind.key(), year, seq, series, pid, round, meta.actor,
+                                format_instant(meta.occurred_at)
+                            ],
+                        )?;
+                    }
                     let h = self
                         .hold(conn, pid)?
                         .ok_or_else(|| LedgerError::Corrupt(format!("event for unknown problem {pid}")))?;
