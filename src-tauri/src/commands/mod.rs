@@ -524,6 +524,20 @@ fn require_administer(o: &Open, what: &str) -> ApiResult<()> {
     require(o, what, |c| c.administer, ForbiddenReason::BackupsOffice)
 }
 
+/// The printed document of `kind` of each problem asked for (numbers or ids), as issued:
+/// `document: null` for one not issued yet. Issuing is `execute(IssueDocument)`, the office's.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn documents(
+    state: State<'_, AppState>,
+    problems: Vec<String>,
+    kind: document::DocumentKind,
+) -> ApiResult<Vec<ProblemDocument>> {
+    state.with(|o| {
+        session_user(o)?;
+        Ok(o.ledger.documents(&problems, kind)?)
+    })
+}
+
 /// The departments that most often lead a category's problems, offered beside the lead field
 /// when the office assigns (never chosen for it).
 #[tauri::command(async, rename_all = "snake_case")]

@@ -11,7 +11,7 @@ use taizhang_core::monitoring::{
 };
 use taizhang_core::*;
 
-use super::projections::{Projections, WarningRow};
+use super::projections::{DocumentRow, Projections, WarningRow};
 use crate::error::{Result, ServerError};
 
 /// (problem, enterprise, township): what a pull filters an event by.
@@ -52,6 +52,17 @@ pub fn apply(tx: &mut Db<'_>, p: &mut Projections, body: &EventBody, meta: &Even
                     .problem(tx, pid)?
                     .ok_or_else(|| ServerError::Internal(format!("applied event for unknown problem {pid}")))?;
                 problem.apply(body, meta);
+                if let E::DocumentIssued { kind, year, seq, series, number, .. } = body {
+                    let row = DocumentRow {
+                        number: number.clone(),
+                        kind: *kind,
+                        year: *year,
+                        seq: *seq,
+                        series: series.clone(),
+                        problem_id: pid.to_string(),
+                    };
+                    p.put_document(tx, row)?;
+                }
                 grant(p, &problem, server_seq);
                 p.put_problem(tx, problem, false)
             }
