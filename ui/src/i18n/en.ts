@@ -1,6 +1,7 @@
 // English. Key-for-key the same as zh-CN.ts (tested).
 
 import catalogue from '../../../i18n/en.json'
+import documentsEn from './documents.en'
 import monitoringEn from './monitoring.en'
 import queuesEn from './queues.en'
 import type zh from './zh-CN'
@@ -924,6 +925,7 @@ const en: typeof zh = {
       withdrawal_requested: 'Withdrawal requested',
       withdrawal_ruled: 'Withdrawal ruled',
       instructed: 'Instruction',
+      document_issued: 'Document issued',
     },
     summary: {
       problem_imported: 'Imported {number} from {file} ({sheet}, row {row}; {status}): {description}',
@@ -957,11 +959,13 @@ const en: typeof zh = {
       withdrawal_approved: 'Withdrawal approved. {note}',
       withdrawal_refused: 'Withdrawal refused. {note}',
       instructed: 'Instruction: {text}',
+      document_issued: '{kind} issued as {number}',
       unknown: '{kind}',
     },
   },
   ...monitoringEn,
   ...queuesEn,
+  ...documentsEn,
 }
 
 export default en

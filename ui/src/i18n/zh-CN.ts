@@ -2,6 +2,7 @@
 // CLI); everything else the UI says is here. Keep en.ts key-for-key identical (tested).
 
 import catalogue from '../../../i18n/zh-CN.json'
+import documentsZh from './documents.zh-CN'
 import monitoringZh from './monitoring.zh-CN'
 import queuesZh from './queues.zh-CN'
 
@@ -927,6 +928,7 @@ export default {
       withdrawal_requested: '申请撤回',
       withdrawal_ruled: '审批撤回',
       instructed: '批示',
+      document_issued: '签发文书',
     },
     summary: {
       problem_imported: '从 {file}（{sheet} 第 {row} 行）导入问题 {number}（{status}）：{description}',
@@ -960,9 +962,11 @@ export default {
       withdrawal_approved: '同意撤回。{note}',
       withdrawal_refused: '不同意撤回。{note}',
       instructed: '批示：{text}',
+      document_issued: '签发{kind}，文号 {number}',
       unknown: '{kind}',
     },
   },
   ...monitoringZh,
   ...queuesZh,
+  ...documentsZh,
 }
