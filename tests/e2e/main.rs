@@ -402,6 +402,28 @@ fn one_problem_through_its_whole_life_across_users() {
     ui.choose("field-supporters", "区自然资源局");
     ui.submit("待签收");
 
+    // The office prints its 交办通知书 (docs/documents.md): issued after confirming, numbered
+    // from the office's pattern, one A4 sheet to the lead, copied to the supporter.
+    ui.click("print-menu-button");
+    ui.click_js("print-assignment_notice");
+    ui.click_css(".el-message-box__btns .el-button--primary");
+    ui.by("print-view");
+    let notice = ui.wait_text("document-number", "〔");
+    use chrono::Datelike;
+    assert_eq!(notice, format!("企服办交〔{}〕1号", beijing_today().year()), "the demo's first notice");
+    ui.wait_text("document-addressee", "区工业和信息化局");
+    ui.wait_text("document-copy", "区自然资源局");
+    ui.shot("25-assignment-notice");
+    // Printed again: the same number, nothing new issued.
+    ui.click("print-back");
+    ui.wait_text("problem-number", &number);
+    ui.click("print-menu-button");
+    ui.click_js("print-assignment_notice");
+    ui.by("print-view");
+    assert_eq!(ui.wait_text("document-number", "〔"), notice, "a reprint keeps its number");
+    ui.click("print-back");
+    ui.wait_text("problem-number", &number);
+
     // The lead returns it inside the objection window; the office upholds.
     ui.begin("gxj_wang", &number, "return");
     ui.fill("field-reason", "融资协调属金融工作局职责");

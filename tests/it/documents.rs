@@ -27,7 +27,7 @@ fn numbers_are_issued_once_and_stay_with_the_file() {
     l.execute("admin", &Command::UpdateSettings { settings }, t).unwrap();
     for p in ["p1", "p2"] {
         register(&mut l, &d, p, t);
-        l.execute("admin", &Command::Assign { problem_id: p.into(), request: assign(&d.dept_a, &[&d.dept_b]) }, t)
+        l.execute("admin", &Command::Assign { problem_id: p.into(), request: assign(&d.dept_a, &[d.dept_b.as_str()]) }, t)
             .unwrap();
     }
     // Before issuing: nothing to print, and only the office may issue.

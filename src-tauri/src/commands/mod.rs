@@ -7,6 +7,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use taizhang_core::calendar::{parse_year_csv, parse_year_json, CalendarYear};
 use taizhang_core::credit_code::{check_credit_code, CreditCodeCheck};
+use taizhang_core::document::DocumentKind;
 use taizhang_core::figures::Scorecard;
 use taizhang_core::workflow::{capabilities, Capabilities, SuggestedDeadlines};
 use taizhang_core::*;
@@ -530,7 +531,7 @@ fn require_administer(o: &Open, what: &str) -> ApiResult<()> {
 pub fn documents(
     state: State<'_, AppState>,
     problems: Vec<String>,
-    kind: document::DocumentKind,
+    kind: DocumentKind,
 ) -> ApiResult<Vec<ProblemDocument>> {
     state.with(|o| {
         session_user(o)?;

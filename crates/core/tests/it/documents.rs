@@ -6,6 +6,7 @@ use crate::admit::{ledger_log, replay};
 use crate::support::*;
 use taizhang_core::admit::Verdict;
 use taizhang_core::document::DocumentKind::{self, *};
+use taizhang_core::workflow::World;
 use taizhang_core::*;
 
 fn issue(pid: &str, kind: DocumentKind) -> Command {
