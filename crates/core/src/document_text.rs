@@ -79,9 +79,9 @@ pub fn document_body(
     .or_else(|| p.assignment.as_ref().map(|a| a.lead_unit_id.clone()));
     let lead = lead_id.as_deref().map(unit_name).unwrap_or_default();
     let current = p.assignment.as_ref().filter(|a| Some(&a.lead_unit_id) == lead_id.as_ref());
-    let supporters: Vec<(String, Option<NaiveDate>)> = match (doc.kind, record, current) {
-        (_, _, Some(a)) => a.supporters.iter().map(|s| (unit_name(&s.unit_id), Some(s.sub_deadline))).collect(),
-        (_, Some(r), None) => r.supporters.iter().map(|s| (unit_name(&s.unit_id), Some(s.sub_deadline))).collect(),
+    let supporters: Vec<(String, NaiveDate)> = match (record, current) {
+        (_, Some(a)) => a.supporters.iter().map(|s| (unit_name(&s.unit_id), s.sub_deadline)).collect(),
+        (Some(r), None) => r.supporters.iter().map(|s| (unit_name(&s.unit_id), s.sub_deadline)).collect(),
         _ => Vec::new(),
     };
     let copy_to: Vec<String>;
@@ -94,7 +94,7 @@ pub fn document_body(
             rows.push(row("demand", &p.demand));
             rows.push(row("responsible_leader", &p.responsible_leader));
             rows.push(row("lead", &lead));
-            let with_dates = supporters.iter().map(|(n, d)| d.map_or(n.clone(), |d| format!("{n} {d}")));
+            let with_dates = supporters.iter().map(|(n, d)| format!("{n} {d}"));
             rows.push(row("supporters", with_dates.collect::<Vec<_>>().join("；")));
             if let Some(a) = current {
                 rows.push(row("sign_deadline", a.sign_deadline.to_string()));

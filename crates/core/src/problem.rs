@@ -201,8 +201,9 @@ pub struct Problem {
     /// Where the problem came from when it was imported from a sheet.
     #[serde(default)]
     pub imported: Option<ImportOrigin>,
-    /// The documents issued about it, with their numbers (docs/documents.md).
-    #[serde(default)]
+    /// The documents issued about it, with their numbers (docs/documents.md). Left out when
+    /// none, so an aggregate without documents is stored exactly as before they existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<IssuedDocument>,
 }
 

@@ -23,6 +23,9 @@ pub struct Report {
     pub period: Period,
     pub generated_at: DateTime<Utc>,
     pub district_name: String,
+    /// The issuing office, as documents are signed (`Settings::documents.issuer`): the 通报's
+    /// heading and 落款.
+    pub issuer: String,
     /// Departments with fewer assignments than this in the period are listed, not ranked.
     pub min_sample: u32,
     pub weights: taizhang_core::settings::ScoreWeights,
@@ -132,6 +135,7 @@ impl Ledger {
             period: card.period,
             generated_at: card.generated_at,
             district_name: settings.district_name.clone(),
+            issuer: settings.documents.issuer.clone(),
             min_sample: card.min_sample,
             weights: settings.weights.clone(),
             summary: card.summary,

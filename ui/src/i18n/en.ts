@@ -846,7 +846,9 @@ const en: typeof zh = {
   report: {
     open: 'Printable report',
     print: 'Print',
-    title: '{district} enterprise service report ({period})',
+    title: 'Bulletin on enterprise problems handled in {period}',
+    bulletinHead: '{district} enterprise service bulletin',
+    annex: 'Annex: ledger check',
     sectionMeta: 'Period: {label} ({start} to {end})   Generated: {at}',
     summary: '1. Summary',
     registered: 'Registered',

@@ -849,7 +849,9 @@ export default {
   report: {
     open: '打印报表',
     print: '打印',
-    title: '{district}企业服务工作报表（{period}）',
+    title: '关于{period}企业问题办理情况的通报',
+    bulletinHead: '{district}企业服务工作通报',
+    annex: '附件：台账校验信息',
     sectionMeta: '统计期间：{label}（{start} 至 {end}）　生成时间：{at}',
     summary: '一、总体情况',
     registered: '登记',
