@@ -68,6 +68,15 @@ fn numbers_are_issued_once_and_stay_with_the_file() {
     let events = l.execute("admin", &issue("p3", DocumentKind::AssignmentNotice), t).unwrap();
     assert_eq!((events[0].kind.as_str(), &events[0].payload["seq"]), ("document_issued", &serde_json::json!(3)));
 
+    // The 通报 of a period takes its 期号 once; the report shows it.
+    l.execute("admin", &Command::IssueBulletin { period: "2026-03".into() }, t).unwrap();
+    assert_eq!(l.bulletin_number("2026-03").unwrap().as_deref(), Some("2026年第1期"));
+    let report = l.report(&taizhang_core::period::parse_period("2026-03").unwrap(), t).unwrap();
+    assert_eq!(report.bulletin_number.as_deref(), Some("2026年第1期"));
+    assert_eq!(report.issuer, "示范区企业服务年办公室");
+    let again = l.execute("admin", &Command::IssueBulletin { period: "2026-03".into() }, t).unwrap_err();
+    assert_eq!(Coded::code(&again), "document.already_issued");
+
     // The file stands: the same tables from the log, chain sound, every event admitted.
     let rebuilt = l.rebuild().unwrap();
     assert!(rebuilt.equal, "differs in {:?}", rebuilt.differing_tables);

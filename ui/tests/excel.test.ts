@@ -406,6 +406,7 @@ const report: Report = {
   generated_at: '2026-04-01T01:00:00Z',
   district_name: '示范区',
   issuer: '示范区企业服务年办公室',
+  bulletin_number: '2026年第3期',
   min_sample: 3,
   weights: { sign_rate: 0.2, on_time_rate: 0.4, resolution_rate: 0.2, satisfaction_rate: 0.2, upheld_return_penalty: 2, overdue_penalty: 1 },
   summary: { registered: 17, assigned: 15, resolved: 9, closed: 6, open_now: 8, overdue_now: 2, by_status: { in_progress: 5, closed: 6 }, by_category: {} },
@@ -451,6 +452,8 @@ describe('printable report', () => {
     // period line once, not again under every section.
     expect(w.get('[data-testid="report-issuing"]').text()).toBe('示范区企业服务工作通报')
     expect(w.get('[data-testid="report-issuer"]').text()).toBe('示范区企业服务年办公室')
+    expect(w.get('[data-testid="report-number"]').text()).toBe('2026年第3期')
+    expect(w.find('[data-testid="report-issue-number"]').exists()).toBe(false)
     expect(w.get('[data-testid="report-date"]').text()).toBe('2026年4月1日')
     expect(w.get('[data-testid="report-title"]').text()).toBe('关于2026年3月企业问题办理情况的通报')
     expect(w.get('[data-testid="report-meta"]').text()).toBe('统计期间：2026年3月（2026-03-01 至 2026-03-31）　生成时间：2026-04-01 09:00')

@@ -199,6 +199,13 @@ pub fn admit(body: &EventBody, meta: &EventMeta, ctx: &AdmitContext, world: &dyn
             Err(e) => Verdict::Refused(e),
         };
     }
+    if let EventBody::BulletinIssued { period, seq, number, .. } = body {
+        return match workflow::bulletin_fits(period, *seq, number, &actor, world) {
+            Ok(()) => Verdict::Admitted,
+            Err(e @ DomainError::DocumentAlreadyIssued { .. }) => Verdict::NoEffect(e),
+            Err(e) => Verdict::Refused(e),
+        };
+    }
     match other_event(body, &actor, &wctx, world) {
         Ok(()) => Verdict::Admitted,
         Err(e) => Verdict::Refused(e),

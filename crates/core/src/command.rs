@@ -250,6 +250,11 @@ pub enum Command {
         problem_id: Id,
         kind: crate::document::DocumentKind,
     },
+    /// The office gives the 通报 of a report period (`period::Period::key`) its issue number
+    /// (期号); refused once it has one.
+    IssueBulletin {
+        period: String,
+    },
 }
 
 /// The workflow actions of docs/design.md §4 that act on an existing problem: what

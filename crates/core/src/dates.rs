@@ -161,7 +161,8 @@ pub fn event_dates(body: &EventBody) -> Vec<(&'static str, NaiveDate)> {
         | E::WithdrawalRequested { .. }
         | E::WithdrawalRuled { .. }
         | E::Instructed { .. }
-        | E::DocumentIssued { .. } => {}
+        | E::DocumentIssued { .. }
+        | E::BulletinIssued { .. } => {}
     }
     out
 }

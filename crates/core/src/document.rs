@@ -17,8 +17,15 @@ labelled_enum!(
         AssignmentNotice = "assignment_notice",
         UrgeNotice = "urge_notice",
         ReplyForm = "reply_form",
+        Bulletin = "bulletin",
     }
 );
+
+impl DocumentKind {
+    /// The kinds printed about one problem (the 通报 is about a period: `BulletinIssued`).
+    pub const OF_PROBLEMS: &'static [DocumentKind] =
+        &[DocumentKind::AssignmentNotice, DocumentKind::UrgeNotice, DocumentKind::ReplyForm];
+}
 
 /// Where the sequence number goes in a pattern.
 pub const SEQ: &str = "{seq}";
@@ -38,6 +45,8 @@ pub struct DocumentSettings {
     pub assignment_notice: String,
     pub urge_notice: String,
     pub reply_form: String,
+    /// The 通报's issue number (期号): `{year}年第{seq}期`.
+    pub bulletin: String,
 }
 
 impl Default for DocumentSettings {
@@ -47,6 +56,7 @@ impl Default for DocumentSettings {
             assignment_notice: "企服办交〔{year}〕{seq}号".into(),
             urge_notice: "企服办督〔{year}〕{seq}号".into(),
             reply_form: "企服办复〔{year}〕{seq}号".into(),
+            bulletin: "{year}年第{seq}期".into(),
         }
     }
 }
@@ -57,6 +67,7 @@ impl DocumentSettings {
             DocumentKind::AssignmentNotice => &self.assignment_notice,
             DocumentKind::UrgeNotice => &self.urge_notice,
             DocumentKind::ReplyForm => &self.reply_form,
+            DocumentKind::Bulletin => &self.bulletin,
         }
     }
 
@@ -70,6 +81,7 @@ impl DocumentSettings {
             ("documents.assignment_notice", &self.assignment_notice),
             ("documents.urge_notice", &self.urge_notice),
             ("documents.reply_form", &self.reply_form),
+            ("documents.bulletin", &self.bulletin),
         ] {
             if p.matches(SEQ).count() != 1 {
                 return Some((field, "a number pattern holds {seq} exactly once"));
@@ -124,6 +136,8 @@ pub struct IssuedDocument {
 pub struct DocumentNumbers {
     taken: HashSet<String>,
     highest: HashMap<(DocumentKind, i32), u32>,
+    /// The 通报 of each period (its key), by number.
+    bulletins: HashMap<String, String>,
 }
 
 impl DocumentNumbers {
@@ -133,6 +147,12 @@ impl DocumentNumbers {
             let e = self.highest.entry((kind, year)).or_default();
             *e = (*e).max(seq);
         }
+    }
+    pub fn record_bulletin(&mut self, period: &str, number: &str) {
+        self.bulletins.insert(period.to_string(), number.to_string());
+    }
+    pub fn bulletin(&self, period: &str) -> Option<String> {
+        self.bulletins.get(period).cloned()
     }
     pub fn taken(&self, number: &str) -> bool {
         self.taken.contains(number)

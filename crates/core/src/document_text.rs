@@ -120,7 +120,7 @@ pub fn document_body(
             addressee = lead.clone();
             copy_to = supporters.into_iter().map(|(n, _)| n).collect();
         }
-        DocumentKind::ReplyForm => {
+        DocumentKind::ReplyForm | DocumentKind::Bulletin => {
             rows.push(row("description", &p.description));
             rows.push(row("demand", &p.demand));
             rows.push(row("lead", &lead));

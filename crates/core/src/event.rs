@@ -239,6 +239,15 @@ pub enum EventBody {
         series: Option<String>,
         number: String,
     },
+    /// A 通报 of a report period (its key: `2026-03`, `2026-Q1`…) took its issue number (期号),
+    /// the `seq`th in `year`. Printed again, the report shows this number.
+    BulletinIssued {
+        period: String,
+        year: i32,
+        seq: u32,
+        series: Option<String>,
+        number: String,
+    },
 }
 
 impl EventBody {

@@ -579,6 +579,8 @@ impl Problem {
             DocumentKind::ReplyForm => {
                 self.resolutions.last().filter(|r| r.unit_id.is_some()).map(|_| count(self.resolutions.len()))
             }
+            // About a period, not a problem.
+            DocumentKind::Bulletin => None,
         }
     }
 

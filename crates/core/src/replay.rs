@@ -129,6 +129,10 @@ impl Replay {
                 if let E::DocumentIssued { kind, year, seq, series, number, .. } = other {
                     self.documents.record(*kind, *year, *seq, series.as_deref(), number);
                 }
+                if let E::BulletinIssued { period, year, seq, series, number } = other {
+                    self.documents.record(DocumentKind::Bulletin, *year, *seq, series.as_deref(), number);
+                    self.documents.record_bulletin(period, number);
+                }
                 if let Some(p) = other.problem_id().and_then(|id| self.problems.get_mut(id)) {
                     p.apply(other, meta);
                 }
@@ -198,6 +202,9 @@ impl World for Replay {
     }
     fn next_document_seq(&self, kind: DocumentKind, year: i32) -> u32 {
         self.documents.next_seq(kind, year)
+    }
+    fn bulletin_number(&self, period: &str) -> Option<String> {
+        self.documents.bulletin(period)
     }
     fn warning(&self, id: &str) -> Option<(RaisedWarning, bool)> {
         self.monitoring.warning(id)

@@ -314,6 +314,14 @@ fn apply_other(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<
                 [serde_json::to_string(settings)?],
             )?;
         }
+        E::BulletinIssued { period, year, seq, series, number } => {
+            exec(
+                conn,
+                "INSERT INTO documents (number, kind, year, seq, series, period, round, issued_by, issued_at)
+                 VALUES (?1, 'bulletin', ?2, ?3, ?4, ?5, 0, ?6, ?7)",
+                params![number, year, seq, series, period, meta.actor, format_instant(meta.occurred_at)],
+            )?;
+        }
         _ => {
             // `Projector::apply` hands every event about a problem to the held aggregate.
             return Err(LedgerError::Corrupt("an event about a problem outside the projector".into()));

@@ -118,6 +118,9 @@ impl World for SqlWorld<'_> {
     fn document_number_taken(&self, number: &str) -> bool {
         self.one("SELECT 1 FROM documents WHERE number = ?1 LIMIT 1", number, |r| r.get::<_, i64>(0)).is_some()
     }
+    fn bulletin_number(&self, period: &str) -> Option<String> {
+        self.one("SELECT number FROM documents WHERE period = ?1 LIMIT 1", period, |r| r.get(0))
+    }
     fn next_document_seq(&self, kind: taizhang_core::document::DocumentKind, year: i32) -> u32 {
         let r = self
             .conn

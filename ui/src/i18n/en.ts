@@ -847,6 +847,8 @@ const en: typeof zh = {
     open: 'Printable report',
     print: 'Print',
     title: 'Bulletin on enterprise problems handled in {period}',
+    issueNumber: 'Issue the number',
+    issueNumberConfirm: 'Give the bulletin of {period} its issue number? It never changes once issued; printing again keeps it.',
     bulletinHead: '{district} enterprise service bulletin',
     annex: 'Annex: ledger check',
     sectionMeta: 'Period: {label} ({start} to {end})   Generated: {at}',

@@ -850,6 +850,8 @@ export default {
     open: '打印报表',
     print: '打印',
     title: '关于{period}企业问题办理情况的通报',
+    issueNumber: '签发期号',
+    issueNumberConfirm: '为{period}的通报签发期号？期号一经签发不再改变，再次打印沿用原期号。',
     bulletinHead: '{district}企业服务工作通报',
     annex: '附件：台账校验信息',
     sectionMeta: '统计期间：{label}（{start} 至 {end}）　生成时间：{at}',

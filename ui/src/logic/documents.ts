@@ -9,7 +9,10 @@ import type { DocumentKind } from '../bindings/DocumentKind'
 import type { DocumentRow } from '../bindings/DocumentRow'
 import type { ProblemDocument } from '../bindings/ProblemDocument'
 
+/** The kinds printed about one problem. */
 export const DOCUMENT_KINDS: DocumentKind[] = ['assignment_notice', 'urge_notice', 'reply_form']
+/** Every kind with a number pattern in the settings (the 通报's 期号 too). */
+export const NUMBERED_KINDS: DocumentKind[] = [...DOCUMENT_KINDS, 'bulletin']
 
 /** The command that issues a problem's document of `kind` (the office's). */
 export function issueCommand(problemId: string, kind: DocumentKind): Command {

@@ -50,6 +50,58 @@ pub(crate) fn issue_document(
     Ok(EventBody::DocumentIssued { problem_id: p.id.clone(), kind, round, year, seq, series: None, number })
 }
 
+/// `IssueBulletin`: the office gives the 通报 of `period` (a report period's key) its issue
+/// number, once.
+pub(crate) fn issue_bulletin(
+    period: &str,
+    actor: &Actor,
+    ctx: &Context,
+    world: &dyn World,
+) -> Result<EventBody, DomainError> {
+    require_office(actor, "issue_document")?;
+    let period = bulletin_period(period)?;
+    if let Some(number) = world.bulletin_number(&period) {
+        return Err(DomainError::DocumentAlreadyIssued { kind: DocumentKind::Bulletin.key().into(), number });
+    }
+    let year = ctx.today().year();
+    let kind = DocumentKind::Bulletin;
+    let (seq, number) = next_document_number(world, ctx.settings.documents.pattern(kind), kind, year);
+    Ok(EventBody::BulletinIssued { period, year, seq, series: None, number })
+}
+
+/// A report period's key as a 通报 names it: `2026-03`, `2026-Q1`, a range… (checked by
+/// `period::Period::parse` where the report is made; here only its form).
+fn bulletin_period(period: &str) -> Result<String, DomainError> {
+    let period = period.trim();
+    if period.is_empty() || period.chars().count() > 64 || period.chars().any(char::is_control) {
+        return Err(DomainError::invalid("period", "not a report period"));
+    }
+    Ok(period.to_string())
+}
+
+/// A stored `BulletinIssued`: by the office, for a period without a 通报 number, with a
+/// number nobody holds.
+pub(crate) fn bulletin_fits(
+    period: &str,
+    seq: u32,
+    number: &str,
+    actor: &Actor,
+    world: &dyn World,
+) -> Result<(), DomainError> {
+    require_office(actor, "issue_document")?;
+    let period = bulletin_period(period)?;
+    if let Some(held) = world.bulletin_number(&period) {
+        return Err(DomainError::DocumentAlreadyIssued { kind: DocumentKind::Bulletin.key().into(), number: held });
+    }
+    if seq == 0 || number.trim().is_empty() || number.chars().count() > 2 * MAX_PATTERN {
+        return Err(DomainError::invalid("number", "empty, zero or too long"));
+    }
+    if world.document_number_taken(number) {
+        return Err(DomainError::Duplicate { field: "number".into(), value: number.to_string() });
+    }
+    Ok(())
+}
+
 /// A stored `DocumentIssued`: by the office, for the occasion due and not yet issued, with a
 /// number nobody holds. The number's form is not re-derived: the pattern may have changed
 /// since a desk issued it offline, and the number printed is the one that counts.

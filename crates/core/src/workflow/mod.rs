@@ -26,7 +26,7 @@ pub use validation::{MAX_SHORT, MAX_TEXT};
 pub use world::{Context, World};
 
 // The rules `admit` asks again of a stored event, so there is no second copy of any.
-pub(crate) use documents::document_fits;
+pub(crate) use documents::{bulletin_fits, document_fits};
 pub(crate) use monitoring::{
     indicator_report, indicator_warnings, may_handle_warning, problem_origin, production_report, project,
     project_progress, project_warnings, warning_handling,

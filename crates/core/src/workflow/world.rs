@@ -43,6 +43,8 @@ pub trait World {
     /// The next sequence number of the district's own documents of this kind and year (one
     /// above the highest given; a replica's device-series numbers take no place in it).
     fn next_document_seq(&self, kind: DocumentKind, year: i32) -> u32;
+    /// The issue number (期号) of the 通报 of this report period, if it has one.
+    fn bulletin_number(&self, period: &str) -> Option<String>;
 }
 
 /// Time and rules in force. The core has no clock: `now` is passed in.

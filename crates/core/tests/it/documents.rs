@@ -153,3 +153,39 @@ fn a_notice_is_sent_to_the_lead_and_copied_to_the_supporters() {
     // Nothing issued: nothing to print.
     assert!(document_text::document_body_for(&p, UrgeNotice, e.as_ref(), &names, &d.w.settings).is_none());
 }
+
+#[test]
+fn a_bulletin_takes_its_issue_number_once_per_period() {
+    let mut d = District::new();
+    let t = at(2026, 4, 1);
+    let bulletin = |period: &str| Command::IssueBulletin { period: period.into() };
+    assert_eq!(d.code(LEADER, bulletin("2026-03"), t), "auth.forbidden");
+    assert_eq!(number_of_bulletin(&d.ok(OFFICE, bulletin("2026-03"), t)), "2026年第1期");
+    assert_eq!(number_of_bulletin(&d.ok(OFFICE, bulletin("2026-Q1"), t)), "2026年第2期");
+    let e = d.exec(OFFICE, bulletin("2026-03"), t).unwrap_err();
+    assert_eq!(e, DomainError::DocumentAlreadyIssued { kind: "bulletin".into(), number: "2026年第1期".into() });
+    assert_eq!(d.code(OFFICE, bulletin("  "), t), "input.invalid");
+    assert_eq!(d.w.bulletin_number("2026-Q1").as_deref(), Some("2026年第2期"));
+    // Not a problem's document.
+    d.assigned("p1", t);
+    assert_eq!(d.code(OFFICE, issue("p1", Bulletin), t), "document.not_due");
+    // Replayed, admitted; the same period again has no effect.
+    let (r, refused) = replay(&ledger_log(&d));
+    assert_eq!(refused, None);
+    let meta = EventMeta { actor: "user-office".into(), occurred_at: at(2026, 4, 2) };
+    let again = EventBody::BulletinIssued {
+        period: "2026-03".into(),
+        year: 2026,
+        seq: 3,
+        series: None,
+        number: "2026年第3期".into(),
+    };
+    assert!(matches!(r.admit(&again, &meta), Verdict::NoEffect(_)));
+}
+
+fn number_of_bulletin(events: &[EventBody]) -> String {
+    match events {
+        [EventBody::BulletinIssued { number, .. }] => number.clone(),
+        other => panic!("expected one BulletinIssued, got {other:?}"),
+    }
+}

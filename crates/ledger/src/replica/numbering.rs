@@ -10,7 +10,7 @@
 //! visibly (`domain.duplicate`), never merge (docs/sync.md, "Problem numbers").
 
 use rusqlite::Connection;
-use taizhang_core::document::{format_number, seq_text};
+use taizhang_core::document::{format_number, seq_text, DocumentKind};
 use taizhang_core::{EventBody, Settings};
 
 use crate::error::Result;
@@ -54,6 +54,18 @@ pub(crate) fn renumber(
                 *seq = issued + 1;
                 *series = Some(tag.clone());
                 *number = format_number(settings.documents.pattern(*kind), *year, &seq_text(Some(&tag), *seq));
+            }
+            EventBody::BulletinIssued { year, seq, series, number, .. } => {
+                let issued: u32 = conn
+                    .prepare_cached(
+                        "SELECT count(*) FROM events WHERE device_id = ?1 AND kind = 'bulletin_issued'
+                           AND json_extract(payload, '$.year') = ?2",
+                    )?
+                    .query_row(rusqlite::params![device_id, *year], |r| r.get(0))?;
+                *seq = issued + 1;
+                *series = Some(tag.clone());
+                let pattern = settings.documents.pattern(DocumentKind::Bulletin);
+                *number = format_number(pattern, *year, &seq_text(Some(&tag), *seq));
             }
             _ => {}
         }

@@ -59,7 +59,8 @@ pub fn apply(tx: &mut Db<'_>, p: &mut Projections, body: &EventBody, meta: &Even
                         year: *year,
                         seq: *seq,
                         series: series.clone(),
-                        problem_id: pid.to_string(),
+                        problem_id: Some(pid.to_string()),
+                        period: None,
                     };
                     p.put_document(tx, row)?;
                 }
@@ -122,6 +123,18 @@ fn apply_other(tx: &mut Db<'_>, p: &mut Projections, body: &EventBody) -> Result
             }
         }
         E::ProblemLinked { .. } => {}
+        E::BulletinIssued { period, year, seq, series, number } => p.put_document(
+            tx,
+            DocumentRow {
+                number: number.clone(),
+                kind: taizhang_core::document::DocumentKind::Bulletin,
+                year: *year,
+                seq: *seq,
+                series: series.clone(),
+                problem_id: None,
+                period: Some(period.clone()),
+            },
+        )?,
         _ => return Err(ServerError::Internal("a problem event outside the problem fold".into())),
     }
     Ok(())

@@ -98,6 +98,9 @@ impl World for PgWorld<'_, '_> {
     fn document_number_taken(&self, number: &str) -> bool {
         self.read(|p, tx| p.document_number_taken(tx, number))
     }
+    fn bulletin_number(&self, period: &str) -> Option<String> {
+        self.read(|p, tx| p.bulletin_number(tx, period))
+    }
     fn next_document_seq(&self, kind: DocumentKind, year: i32) -> u32 {
         self.read(|p, tx| p.next_document_seq(tx, kind, year).map(Some)).unwrap_or(1)
     }

@@ -85,3 +85,15 @@ fn documents_fold_number_and_travel_with_their_problem() {
     assert_eq!(docs_of("t2"), BTreeSet::from([p2.clone()]));
     assert_eq!(docs_of("d2"), BTreeSet::from([p2]));
 }
+
+#[test]
+fn a_bulletin_is_numbered_once_and_reaches_everyone() {
+    let d = District::new();
+    let issue = |period: &str| Command::IssueBulletin { period: period.into() };
+    let out = d.store.execute("admin", &[issue("2026-02"), issue("2026-Q1")], t0()).unwrap();
+    assert!(out.iter().all(|o| o.outcome == "applied"), "{out:?}");
+    assert_eq!(numbers(&d.url), [(1, "2026年第1期".to_string()), (2, "2026年第2期".to_string())]);
+    assert!(d.store.execute("admin", &[issue("2026-02")], t0()).is_err(), "one number a period");
+    let (events, _) = d.device("d2").pull_all(&d.server.base, 100);
+    assert_eq!(events.iter().filter(|e| e.event.kind == "bulletin_issued").count(), 2, "district-wide");
+}

@@ -88,10 +88,11 @@ impl Projections {
             let years: Vec<i32> = rows.iter().map(|d| d.year).collect();
             let seqs: Vec<i32> = rows.iter().map(|d| i32::try_from(d.seq).unwrap_or(i32::MAX)).collect();
             let series: Vec<Option<&str>> = rows.iter().map(|d| d.series.as_deref()).collect();
-            let problems: Vec<String> = rows.iter().map(|d| d.problem_id.clone()).collect();
+            let problems: Vec<Option<&str>> = rows.iter().map(|d| d.problem_id.as_deref()).collect();
+            let periods: Vec<Option<&str>> = rows.iter().map(|d| d.period.as_deref()).collect();
             w.add(
-                "INSERT INTO documents (number, kind, year, seq, series, problem_id)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[])",
+                "INSERT INTO documents (number, kind, year, seq, series, problem_id, period)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[])",
                 vec![
                     param(numbers, Type::TEXT_ARRAY),
                     param(kinds, Type::TEXT_ARRAY),
@@ -99,6 +100,7 @@ impl Projections {
                     param(seqs, Type::INT4_ARRAY),
                     param(series, Type::TEXT_ARRAY),
                     param(problems, Type::TEXT_ARRAY),
+                    param(periods, Type::TEXT_ARRAY),
                 ],
             );
         }

@@ -121,7 +121,10 @@ pub struct DocumentRow {
     pub year: i32,
     pub seq: u32,
     pub series: Option<String>,
-    pub problem_id: String,
+    /// The problem's (a problem's document) or `None` (a 通报).
+    pub problem_id: Option<String>,
+    /// The report period of a 通报.
+    pub period: Option<String>,
 }
 
 pub struct Projections {
@@ -146,6 +149,8 @@ pub struct Projections {
     document_seqs: HashMap<(DocumentKind, i32), u32>,
     /// The documents this batch issued, written at `flush`.
     new_documents: Vec<DocumentRow>,
+    /// A 通报's number by its period, once asked (or given by this batch).
+    bulletins: HashMap<String, Option<String>>,
     /// Grants made by this batch, in order: (unit, problem, since server_seq).
     grants: Vec<(String, String, i64)>,
     granted: HashSet<(String, String)>,
@@ -196,6 +201,7 @@ impl Projections {
             document_numbers: HashMap::new(),
             document_seqs: HashMap::new(),
             new_documents: Vec::new(),
+            bulletins: HashMap::new(),
             grants: Vec::new(),
             granted: HashSet::new(),
             stored_units: HashMap::new(),
@@ -389,6 +395,16 @@ impl Projections {
         Ok(taken)
     }
 
+    pub fn bulletin_number(&mut self, tx: &mut Db<'_>, period: &str) -> Result<Option<String>> {
+        if let Some(n) = self.bulletins.get(period) {
+            return Ok(n.clone());
+        }
+        let found = query(tx, "SELECT number FROM documents WHERE period = $1 LIMIT 1", &[(&period, Type::TEXT)])?;
+        let number: Option<String> = found.first().map(|r| r.get(0));
+        self.bulletins.insert(period.to_string(), number.clone());
+        Ok(number)
+    }
+
     /// The highest sequence of the district's own documents of `kind` in `year`.
     fn document_seq(&mut self, tx: &mut Db<'_>, kind: DocumentKind, year: i32) -> Result<u32> {
         if let Some(seq) = self.document_seqs.get(&(kind, year)) {
@@ -417,6 +433,9 @@ impl Projections {
             self.document_seqs.insert((d.kind, d.year), highest.max(d.seq));
         }
         self.document_numbers.insert(d.number.clone(), true);
+        if let Some(period) = &d.period {
+            self.bulletins.insert(period.clone(), Some(d.number.clone()));
+        }
         self.new_documents.push(d);
         Ok(())
     }
