@@ -414,6 +414,12 @@ fn one_problem_through_its_whole_life_across_users() {
     ui.wait_text("document-addressee", "区工业和信息化局");
     ui.wait_text("document-copy", "区自然资源局");
     ui.shot("25-assignment-notice");
+    // The page as printed, kept beside the screenshots (rendered to PDF by hand to check the A4
+    // layout: docs/documents.md).
+    let html = ui.s.call("POST", "/execute/sync", Some(json!({ "script": "return document.documentElement.outerHTML;", "args": [] })));
+    if let Ok(Value::String(html)) = html {
+        let _ = std::fs::write(ui.shots.join("25-assignment-notice.html"), html);
+    }
     // Printed again: the same number, nothing new issued.
     ui.click("print-back");
     ui.wait_text("problem-number", &number);

@@ -863,7 +863,7 @@ impl Ledger {
                     .collect()
             })
             .unwrap_or_default();
-        let printable = taizhang_core::document::DocumentKind::ALL
+        let printable = taizhang_core::document::DocumentKind::OF_PROBLEMS
             .iter()
             .copied()
             .filter(|k| p.document_round(*k).is_some() || p.documents.iter().any(|d| d.kind == *k))
