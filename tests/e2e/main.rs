@@ -416,7 +416,11 @@ fn one_problem_through_its_whole_life_across_users() {
     ui.shot("25-assignment-notice");
     // The page as printed, kept beside the screenshots (rendered to PDF by hand to check the A4
     // layout: docs/documents.md).
-    let html = ui.s.call("POST", "/execute/sync", Some(json!({ "script": "return document.documentElement.outerHTML;", "args": [] })));
+    let html = ui.s.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({ "script": "return document.documentElement.outerHTML;", "args": [] })),
+    );
     if let Ok(Value::String(html)) = html {
         let _ = std::fs::write(ui.shots.join("25-assignment-notice.html"), html);
     }

@@ -27,8 +27,12 @@ fn numbers_are_issued_once_and_stay_with_the_file() {
     l.execute("admin", &Command::UpdateSettings { settings }, t).unwrap();
     for p in ["p1", "p2"] {
         register(&mut l, &d, p, t);
-        l.execute("admin", &Command::Assign { problem_id: p.into(), request: assign(&d.dept_a, &[d.dept_b.as_str()]) }, t)
-            .unwrap();
+        l.execute(
+            "admin",
+            &Command::Assign { problem_id: p.into(), request: assign(&d.dept_a, &[d.dept_b.as_str()]) },
+            t,
+        )
+        .unwrap();
     }
     // Before issuing: nothing to print, and only the office may issue.
     let none = l.documents(&["p1".into()], DocumentKind::AssignmentNotice).unwrap();
@@ -38,8 +42,12 @@ fn numbers_are_issued_once_and_stay_with_the_file() {
 
     l.execute("admin", &issue("p1", DocumentKind::AssignmentNotice), t).unwrap();
     l.execute("admin", &issue("p2", DocumentKind::AssignmentNotice), t).unwrap();
-    l.execute("admin", &Command::Urge { problem_id: "p2".into(), level: Escalation::Yellow, notice: "请加快".into() }, t)
-        .unwrap();
+    l.execute(
+        "admin",
+        &Command::Urge { problem_id: "p2".into(), level: Escalation::Yellow, notice: "请加快".into() },
+        t,
+    )
+    .unwrap();
     l.execute("admin", &issue("p2", DocumentKind::UrgeNotice), t).unwrap();
     let again = l.execute("admin", &issue("p1", DocumentKind::AssignmentNotice), t).unwrap_err();
     assert_eq!(Coded::code(&again), "document.already_issued");

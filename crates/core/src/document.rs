@@ -170,7 +170,10 @@ mod tests {
     fn numbers_fill_the_pattern() {
         let s = DocumentSettings::default();
         assert_eq!(format_number(s.pattern(DocumentKind::UrgeNotice), 2026, "12"), "企服办督〔2026〕12号");
-        assert_eq!(format_number("X政企办交〔{year}〕{seq}号", 2026, &seq_text(Some("7F3A"), 3)), "X政企办交〔2026〕7F3A-3号");
+        assert_eq!(
+            format_number("X政企办交〔{year}〕{seq}号", 2026, &seq_text(Some("7F3A"), 3)),
+            "X政企办交〔2026〕7F3A-3号"
+        );
         assert_eq!(s.problem(), None);
     }
 

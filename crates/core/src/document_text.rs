@@ -64,8 +64,8 @@ pub fn document_body(
     let mut rows = vec![row("problem_number", &p.number), row("enterprise", &enterprise_name)];
     if let Some(e) = enterprise {
         rows.push(row("credit_code", e.credit_code.clone().unwrap_or_default()));
-        let contact = [e.contact.as_str(), e.phone.as_str()].iter().filter(|s| !s.is_empty()).copied();
-        rows.push(row("contact", contact.collect::<Vec<_>>().join(" ")));
+        let contact: Vec<&str> = [e.contact.as_str(), e.phone.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
+        rows.push(row("contact", contact.join(" ")));
     }
     rows.push(row("township", &township));
     rows.push(row("category", &p.category));

@@ -77,8 +77,8 @@ fn a_document_is_issued_once_and_reprinting_keeps_its_number() {
 fn nothing_to_write_about_is_refused() {
     let mut d = District::new();
     let t = at(2026, 3, 2);
-    d.registered("p1", t);
-    assert_eq!(d.code(OFFICE, issue("p1", AssignmentNotice), t), "document.not_due");
+    d.registered("p0", t);
+    assert_eq!(d.code(OFFICE, issue("p0", AssignmentNotice), t), "document.not_due");
     d.in_progress_settled("p1", t);
     assert_eq!(d.code(OFFICE, issue("p1", UrgeNotice), t), "document.not_due");
     assert_eq!(d.code(OFFICE, issue("p1", ReplyForm), t), "document.not_due");

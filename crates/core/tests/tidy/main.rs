@@ -94,7 +94,16 @@ const LEDGER: &[Layering] = &[
             // The one write path (decide, append, project in one transaction); the full verify; backups.
             &["write", "verify_full", "backup"],
             // Queries, scorecards and reports for the screens.
-            &["queries", "figures", "report", "documents", "visits_due", "monitoring_views", "lead_suggestions", "row_actions"],
+            &[
+                "queries",
+                "figures",
+                "report",
+                "documents",
+                "visits_due",
+                "monitoring_views",
+                "lead_suggestions",
+                "row_actions",
+            ],
             &["monitoring_board"],
             &["leader_items"],
             &["export_rows"],

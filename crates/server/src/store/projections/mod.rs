@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use postgres::types::{ToSql, Type};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use taizhang_core::monitoring::{IndicatorReport, Month, Project, ProjectProgress, RaisedWarning};
 use taizhang_core::document::DocumentKind;
+use taizhang_core::monitoring::{IndicatorReport, Month, Project, ProjectProgress, RaisedWarning};
 use taizhang_core::{Enterprise, Id, Problem, Unit, User, Visit};
 
 use super::prepared::Db;
