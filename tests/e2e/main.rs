@@ -413,7 +413,7 @@ fn one_problem_through_its_whole_life_across_users() {
     assert_eq!(notice, format!("企服办交〔{}〕1号", beijing_today().year()), "the demo's first notice");
     ui.wait_text("document-addressee", "区工业和信息化局");
     ui.wait_text("document-copy", "区自然资源局");
-    ui.shot("25-assignment-notice");
+    ui.shot("27-assignment-notice");
     // The page as printed, kept beside the screenshots (rendered to PDF by hand to check the A4
     // layout: docs/documents.md).
     let html = ui.s.call(
@@ -422,7 +422,7 @@ fn one_problem_through_its_whole_life_across_users() {
         Some(json!({ "script": "return document.documentElement.outerHTML;", "args": [] })),
     );
     if let Ok(Value::String(html)) = html {
-        let _ = std::fs::write(ui.shots.join("25-assignment-notice.html"), html);
+        let _ = std::fs::write(ui.shots.join("27-assignment-notice.html"), html);
     }
     // Printed again: the same number, nothing new issued.
     ui.click("print-back");
@@ -534,6 +534,7 @@ fn one_problem_through_its_whole_life_across_users() {
     let expected = [
         "problem_registered",
         "assigned",
+        "document_issued",
         "returned",
         "return_upheld",
         "signed",
