@@ -698,7 +698,11 @@ fn excel_in_and_out_through_the_window() {
     // The 通报 as printed (docs/documents.md): its head, the period once, the annex.
     ui.wait_text("report-issuing", "企业服务工作通报");
     ui.by("report-chain");
-    let html = ui.s.call("POST", "/execute/sync", Some(json!({ "script": "return document.documentElement.outerHTML;", "args": [] })));
+    let html = ui.s.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({ "script": "return document.documentElement.outerHTML;", "args": [] })),
+    );
     if let Ok(Value::String(html)) = html {
         let _ = std::fs::write(ui.shots.join("12-report.html"), html);
     }
