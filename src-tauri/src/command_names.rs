@@ -45,6 +45,7 @@ macro_rules! app_commands {
             warnings_board,
             export_monitoring,
             lead_suggestions,
+            documents,
             leader_items,
             indicator_import_preview,
             indicator_import_commit,

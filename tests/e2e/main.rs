@@ -402,6 +402,38 @@ fn one_problem_through_its_whole_life_across_users() {
     ui.choose("field-supporters", "区自然资源局");
     ui.submit("待签收");
 
+    // The office prints its 交办通知书 (docs/documents.md): issued after confirming, numbered
+    // from the office's pattern, one A4 sheet to the lead, copied to the supporter.
+    ui.click("print-menu-button");
+    ui.click_js("print-assignment_notice");
+    ui.click_css(".el-message-box__btns .el-button--primary");
+    ui.by("print-view");
+    let notice = ui.wait_text("document-number", "〔");
+    use chrono::Datelike;
+    assert_eq!(notice, format!("企服办交〔{}〕1号", beijing_today().year()), "the demo's first notice");
+    ui.wait_text("document-addressee", "区工业和信息化局");
+    ui.wait_text("document-copy", "区自然资源局");
+    ui.shot("27-assignment-notice");
+    // The page as printed, kept beside the screenshots (rendered to PDF by hand to check the A4
+    // layout: docs/documents.md).
+    let html = ui.s.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({ "script": "return document.documentElement.outerHTML;", "args": [] })),
+    );
+    if let Ok(Value::String(html)) = html {
+        let _ = std::fs::write(ui.shots.join("27-assignment-notice.html"), html);
+    }
+    // Printed again: the same number, nothing new issued.
+    ui.click("print-back");
+    ui.wait_text("problem-number", &number);
+    ui.click("print-menu-button");
+    ui.click_js("print-assignment_notice");
+    ui.by("print-view");
+    assert_eq!(ui.wait_text("document-number", "〔"), notice, "a reprint keeps its number");
+    ui.click("print-back");
+    ui.wait_text("problem-number", &number);
+
     // The lead returns it inside the objection window; the office upholds.
     ui.begin("gxj_wang", &number, "return");
     ui.fill("field-reason", "融资协调属金融工作局职责");
@@ -502,6 +534,7 @@ fn one_problem_through_its_whole_life_across_users() {
     let expected = [
         "problem_registered",
         "assigned",
+        "document_issued",
         "returned",
         "return_upheld",
         "signed",
@@ -662,6 +695,17 @@ fn excel_in_and_out_through_the_window() {
     ui.by("report-departments");
     std::thread::sleep(Duration::from_millis(800));
     ui.shot("12-report");
+    // The 通报 as printed (docs/documents.md): its head, the period once, the annex.
+    ui.wait_text("report-issuing", "企业服务工作通报");
+    ui.by("report-chain");
+    let html = ui.s.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({ "script": "return document.documentElement.outerHTML;", "args": [] })),
+    );
+    if let Ok(Value::String(html)) = html {
+        let _ = std::fs::write(ui.shots.join("12-report.html"), html);
+    }
     let _ = ui.s.call("DELETE", "", None);
     let logs: String = std::fs::read_dir(data.path().join("logs"))
         .expect("the app logs into the data folder")

@@ -5,6 +5,7 @@
 //! `taizhang-testsupport`.
 
 mod backup;
+mod documents;
 mod export;
 mod figures_sql;
 mod forged_dates;

@@ -29,6 +29,7 @@ enum Step {
     AskWithdrawal,
     RuleWithdrawal(bool),
     Instruct,
+    Issue(u8),
     RenameEnterprise,
 }
 
@@ -53,6 +54,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Step::AskWithdrawal),
         1 => any::<bool>().prop_map(Step::RuleWithdrawal),
         1 => Just(Step::Instruct),
+        2 => (0..3u8).prop_map(Step::Issue),
         1 => Just(Step::RenameEnterprise),
     ]
 }
@@ -123,6 +125,10 @@ proptest! {
                 Step::AskWithdrawal => Command::RequestWithdrawal { problem_id: pid, reason: "企业已自行解决".into() },
                 Step::RuleWithdrawal(approve) => Command::RuleWithdrawal { problem_id: pid, approve, note: "核实".into() },
                 Step::Instruct => Command::Instruct { problem_id: pid, text: "请抓紧办理".into() },
+                Step::Issue(k) => Command::IssueDocument {
+                    problem_id: pid,
+                    kind: taizhang_core::document::DocumentKind::ALL[k as usize],
+                },
                 Step::RenameEnterprise => {
                     let mut e = l.find_enterprise(&d.enterprise).unwrap().unwrap();
                     e.name = format!("示范区恒达精密机械有限公司{i}");

@@ -200,3 +200,42 @@ fn a_pulled_event_that_does_not_check_keeps_nothing_of_its_page() {
     let n: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 0);
 }
+
+/// A document issued on a replica takes its number from the device's own series (docs/documents.md,
+/// "Many desks"): the office's pattern with the device's tag and its own count, pending until
+/// the server decides, and folded like every event.
+#[test]
+fn a_document_issued_on_a_replica_is_numbered_in_the_devices_series() {
+    use taizhang_core::document::DocumentKind;
+    let dir = tempfile::tempdir().unwrap();
+    let (_source, all) = source(dir.path());
+    let end = Cursor { after: all.len() as i64, after_event: all.len() as i64 };
+    let mut replica = Ledger::create_replica(&dir.path().join("r.db"), &joined(), Utc::now()).unwrap();
+    replica.ingest_pulled(&all, end, end.after).unwrap();
+    let assigned: Vec<String> = replica
+        .all_problems()
+        .unwrap()
+        .into_iter()
+        .filter(|p| p.assignment.is_some() && p.status.is_open())
+        .map(|p| p.id)
+        .take(2)
+        .collect();
+    assert_eq!(assigned.len(), 2, "the demo has assigned items");
+    let now = Utc.with_ymd_and_hms(2026, 5, 15, 3, 0, 0).unwrap();
+    let mut numbers = Vec::new();
+    for id in &assigned {
+        let cmd =
+            taizhang_core::Command::IssueDocument { problem_id: id.clone(), kind: DocumentKind::AssignmentNotice };
+        let made = replica.execute("admin", &cmd, now).unwrap();
+        assert_eq!(made[0].payload["series"], "7F3A");
+        numbers.push(made[0].payload["number"].as_str().unwrap().to_string());
+    }
+    assert_eq!(numbers, ["企服办交〔2026〕7F3A-1号", "企服办交〔2026〕7F3A-2号"]);
+    let made =
+        replica.execute("admin", &taizhang_core::Command::IssueBulletin { period: "2026-04".into() }, now).unwrap();
+    assert_eq!(made[0].payload["number"], "2026年第7F3A-1期");
+    assert_eq!(replica.pending_count().unwrap(), 3);
+    let printed = replica.documents(&assigned, DocumentKind::AssignmentNotice).unwrap();
+    assert_eq!(printed.iter().map(|d| d.document.as_ref().unwrap().number.clone()).collect::<Vec<_>>(), numbers);
+    assert!(replica.rebuild().unwrap().equal);
+}

@@ -19,6 +19,8 @@ declare module 'vue-router' {
 const routes: RouteRecordRaw[] = [
   { path: '/', name: 'start', component: () => import('./views/StartView.vue') },
   { path: '/signin', name: 'signin', component: () => import('./views/SignInView.vue') },
+  // Printed documents, outside the app's frame: nothing but the A4 sheets and a bar not printed.
+  { path: '/print/:kind', name: 'print', component: () => import('./views/PrintView.vue'), props: true },
   {
     path: '/app',
     component: () => import('./components/AppLayout.vue'),

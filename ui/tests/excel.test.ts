@@ -405,6 +405,8 @@ const report: Report = {
   period: { kind: 'month', key: '2026-03', label: '2026年3月', start: '2026-03-01', end: '2026-03-31' },
   generated_at: '2026-04-01T01:00:00Z',
   district_name: '示范区',
+  issuer: '示范区企业服务年办公室',
+  bulletin_number: '2026年第3期',
   min_sample: 3,
   weights: { sign_rate: 0.2, on_time_rate: 0.4, resolution_rate: 0.2, satisfaction_rate: 0.2, upheld_return_penalty: 2, overdue_penalty: 1 },
   summary: { registered: 17, assigned: 15, resolved: 9, closed: 6, open_now: 8, overdue_now: 2, by_status: { in_progress: 5, closed: 6 }, by_category: {} },
@@ -446,10 +448,21 @@ describe('printable report', () => {
     const w = mount(ReportView, { global: { plugins: [ElementPlus, i18n, router()] }, attachTo: document.body })
     await flushPromises()
     expect(calls[0].cmd).toBe('report')
-    expect(w.get('[data-testid="report-title"]').text()).toBe('示范区企业服务工作报表（2026年3月）')
+    // A 通报: the district's bulletin, the issuing office and the date, the title, and the
+    // period line once, not again under every section.
+    expect(w.get('[data-testid="report-issuing"]').text()).toBe('示范区企业服务工作通报')
+    expect(w.get('[data-testid="report-issuer"]').text()).toBe('示范区企业服务年办公室')
+    expect(w.get('[data-testid="report-number"]').text()).toBe('2026年第3期')
+    expect(w.find('[data-testid="report-issue-number"]').exists()).toBe(false)
+    expect(w.get('[data-testid="report-date"]').text()).toBe('2026年4月1日')
+    expect(w.get('[data-testid="report-title"]').text()).toBe('关于2026年3月企业问题办理情况的通报')
+    expect(w.get('[data-testid="report-meta"]').text()).toBe('统计期间：2026年3月（2026-03-01 至 2026-03-31）　生成时间：2026-04-01 09:00')
+    expect(w.findAll('.section-meta')).toHaveLength(0)
+    expect(w.text().split('统计期间').length - 1).toBe(1)
     for (const s of ['summary', 'departments', 'support', 'townships', 'categories', 'overdue']) {
-      expect(w.get(`[data-testid="report-${s}"] .section-meta`).text()).toBe('统计期间：2026年3月（2026-03-01 至 2026-03-31）　生成时间：2026-04-01 09:00')
+      expect(w.find(`[data-testid="report-${s}"]`).exists()).toBe(true)
     }
+    expect(w.get('[data-testid="report-sign"]').text()).toContain('示范区企业服务年办公室')
     expect(w.get('[data-testid="report-registered"]').text()).toBe('17')
     expect(w.get('[data-testid="report-dept-工业和信息化局"]').text()).toContain('87.5%')
     expect(w.get('[data-testid="report-dept-住房和城乡建设局"]').text()).toContain('样本不足')
@@ -461,7 +474,11 @@ describe('printable report', () => {
     expect(row.find('img').exists()).toBe(false)
     expect(row.text()).toContain('逾期未办结')
     expect(row.text()).toContain('黄牌')
-    expect(w.get('[data-testid="report-chain"]').text()).toContain('beef')
+    // The chain heads are the annex, after the body and its 落款.
+    const annex = w.get('[data-testid="report-chain"]')
+    expect(annex.text()).toContain('附件')
+    expect(annex.text()).toContain('beef')
+    expect(annex.element.compareDocumentPosition(w.get('[data-testid="report-sign"]').element) & Node.DOCUMENT_POSITION_PRECEDING).toBeTruthy()
     const printed: boolean[] = []
     window.print = () => printed.push(true)
     await w.get('[data-testid="report-print"]').trigger('click')

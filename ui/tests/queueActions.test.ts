@@ -55,7 +55,7 @@ function detail(id: string): ProblemDetail {
     },
     township_name: '城关街道', lead_unit_name: '工业和信息化局', supporters: [],
     lateness: { sign_overdue: false, handling_overdue: false, days_overdue: 0, days_left: 8, level: 'none' },
-    finished: null, timeline: [],
+    finished: null, timeline: [], printable: [],
     actions: [
       { action: 'sign', allowed: true, error: null },
       { action: 'return', allowed: true, error: null },

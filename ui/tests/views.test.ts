@@ -68,6 +68,7 @@ const detail: ProblemDetail = {
     { action: 'sign', allowed: true, error: null },
     { action: 'return', allowed: false, error: { code: 'return.window_closed', deadline: '2026-03-03' } },
   ],
+  printable: ['assignment_notice'],
 }
 
 function router() {

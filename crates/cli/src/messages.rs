@@ -175,6 +175,14 @@ pub fn catalog_message(code: &str, params: &Params) -> Option<String> {
                     None => s.clone(),
                 }
             }
+            // A printed document's kind (交办通知书…).
+            Value::String(s) if k == "kind" && code.starts_with("document.") => {
+                match taizhang_core::document::DocumentKind::parse(s) {
+                    Some(d) if english(catalog) => d.label_en().to_string(),
+                    Some(d) => d.label_zh().to_string(),
+                    None => s.clone(),
+                }
+            }
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };

@@ -186,6 +186,26 @@ pub fn admit(body: &EventBody, meta: &EventMeta, ctx: &AdmitContext, world: &dyn
             },
         };
     }
+    if let EventBody::DocumentIssued { problem_id, kind, round, seq, number, .. } = body {
+        let Some(p) = problem else {
+            return Verdict::Refused(DomainError::not_found("problem", problem_id));
+        };
+        // Another desk issued this occasion's document first: the state moved on.
+        return match workflow::document_fits(&p, *kind, *round, *seq, number, &actor, world) {
+            Ok(()) => Verdict::Admitted,
+            Err(e @ (DomainError::DocumentAlreadyIssued { .. } | DomainError::DocumentNotDue { .. })) => {
+                Verdict::NoEffect(e)
+            }
+            Err(e) => Verdict::Refused(e),
+        };
+    }
+    if let EventBody::BulletinIssued { period, seq, number, .. } = body {
+        return match workflow::bulletin_fits(period, *seq, number, &actor, world) {
+            Ok(()) => Verdict::Admitted,
+            Err(e @ DomainError::DocumentAlreadyIssued { .. }) => Verdict::NoEffect(e),
+            Err(e) => Verdict::Refused(e),
+        };
+    }
     match other_event(body, &actor, &wctx, world) {
         Ok(()) => Verdict::Admitted,
         Err(e) => Verdict::Refused(e),

@@ -244,6 +244,17 @@ pub enum Command {
         problem_id: Id,
         text: String,
     },
+    /// The office prints a document about a problem and gives it its number (文号); refused
+    /// once that document is issued (printing it again reads the one issued).
+    IssueDocument {
+        problem_id: Id,
+        kind: crate::document::DocumentKind,
+    },
+    /// The office gives the 通报 of a report period (`period::Period::key`) its issue number
+    /// (期号); refused once it has one.
+    IssueBulletin {
+        period: String,
+    },
 }
 
 /// The workflow actions of docs/design.md §4 that act on an existing problem: what
@@ -379,7 +390,8 @@ impl Command {
             | Close { problem_id, .. }
             | RequestWithdrawal { problem_id, .. }
             | RuleWithdrawal { problem_id, .. }
-            | Instruct { problem_id, .. } => Some(problem_id),
+            | Instruct { problem_id, .. }
+            | IssueDocument { problem_id, .. } => Some(problem_id),
             ImportProblem { problem } => Some(&problem.problem_id),
             _ => None,
         }

@@ -160,7 +160,9 @@ pub fn event_dates(body: &EventBody) -> Vec<(&'static str, NaiveDate)> {
         | E::Closed { .. }
         | E::WithdrawalRequested { .. }
         | E::WithdrawalRuled { .. }
-        | E::Instructed { .. } => {}
+        | E::Instructed { .. }
+        | E::DocumentIssued { .. }
+        | E::BulletinIssued { .. } => {}
     }
     out
 }

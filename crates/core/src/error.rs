@@ -199,6 +199,16 @@ pub enum DomainError {
     #[serde(rename = "monitoring.warning_handled")]
     #[error("warning {warning} has already been dealt with")]
     WarningHandled { warning: String },
+
+    /// Nothing to write the document about yet: no assignment, urge or resolution by the lead.
+    #[serde(rename = "document.not_due")]
+    #[error("no {kind} can be issued for this problem now")]
+    DocumentNotDue { kind: String },
+
+    /// The document is issued: printing it again shows its number; a second is not given.
+    #[serde(rename = "document.already_issued")]
+    #[error("the {kind} of this problem is already issued as {number}")]
+    DocumentAlreadyIssued { kind: String, number: String },
 }
 
 impl DomainError {
@@ -251,6 +261,8 @@ impl DomainError {
             PeriodNotOver { .. } => "monitoring.period_not_over",
             PeriodLocked { .. } => "monitoring.period_locked",
             WarningHandled { .. } => "monitoring.warning_handled",
+            DocumentNotDue { .. } => "document.not_due",
+            DocumentAlreadyIssued { .. } => "document.already_issued",
         }
     }
 

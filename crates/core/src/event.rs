@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::CalendarYear;
+use crate::document::DocumentKind;
 use crate::import::ImportedProblem;
 use crate::model::*;
 use crate::monitoring::records::*;
@@ -227,6 +228,26 @@ pub enum EventBody {
         problem_id: Id,
         text: String,
     },
+    /// A document printed from the problem took its number (文号): the `seq`th of its kind in
+    /// `year` (in the device's `series` on a replica). Printed again, it shows this number.
+    DocumentIssued {
+        problem_id: Id,
+        kind: DocumentKind,
+        round: u32,
+        year: i32,
+        seq: u32,
+        series: Option<String>,
+        number: String,
+    },
+    /// A 通报 of a report period (its key: `2026-03`, `2026-Q1`…) took its issue number (期号),
+    /// the `seq`th in `year`. Printed again, the report shows this number.
+    BulletinIssued {
+        period: String,
+        year: i32,
+        seq: u32,
+        series: Option<String>,
+        number: String,
+    },
 }
 
 impl EventBody {
@@ -272,7 +293,8 @@ impl EventBody {
             | Closed { problem_id, .. }
             | WithdrawalRequested { problem_id, .. }
             | WithdrawalRuled { problem_id, .. }
-            | Instructed { problem_id, .. } => Some(problem_id),
+            | Instructed { problem_id, .. }
+            | DocumentIssued { problem_id, .. } => Some(problem_id),
             ProblemImported { row, .. } => Some(&row.problem_id),
             _ => None,
         }

@@ -65,6 +65,7 @@ mod tests {
             crate::monitoring::ProjectNature,
             crate::monitoring::ProjectStage,
             crate::monitoring::WarningSubject,
+            crate::document::DocumentKind,
             ForbiddenReason
         );
         // A replica's words: the device states the server gives and an event's standing with it

@@ -13,6 +13,8 @@ pub mod coded;
 pub mod command;
 pub mod credit_code;
 pub mod dates;
+pub mod document;
+pub mod document_text;
 pub mod error;
 pub mod escalation;
 pub mod event;

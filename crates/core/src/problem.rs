@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::document::{DocumentKind, IssuedDocument};
 use crate::event::{AssignmentTerms, EventBody, EventMeta, SupporterTerms};
 use crate::import::{start_of_day, ImportOrigin, ImportedProblem};
 use crate::model::*;
@@ -200,6 +201,10 @@ pub struct Problem {
     /// Where the problem came from when it was imported from a sheet.
     #[serde(default)]
     pub imported: Option<ImportOrigin>,
+    /// The documents issued about it, with their numbers (docs/documents.md). Left out when
+    /// none, so an aggregate without documents is stored exactly as before they existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<IssuedDocument>,
 }
 
 impl Problem {
@@ -272,6 +277,7 @@ impl Problem {
             evaluations: vec![],
             updated_at: meta.occurred_at,
             imported: None,
+            documents: Vec::new(),
         })
     }
 
@@ -332,6 +338,7 @@ impl Problem {
             evaluations: vec![],
             updated_at: meta.occurred_at,
             imported: Some(row.origin.clone()),
+            documents: Vec::new(),
         }
     }
 
@@ -446,6 +453,16 @@ impl Problem {
                 self.status = Status::Assigned;
             }
             ProgressNoted { .. } | Instructed { .. } => {}
+            DocumentIssued { kind, round, year, seq, series, number, .. } => self.documents.push(IssuedDocument {
+                kind: *kind,
+                round: *round,
+                number: number.clone(),
+                year: *year,
+                seq: *seq,
+                series: series.clone(),
+                issued_at: at,
+                issued_by: meta.actor.clone(),
+            }),
             OpinionSubmitted { unit_id, opinion, .. } => {
                 if let Some(s) = self.supporter_mut(unit_id) {
                     s.opinion = Some(opinion.clone());
@@ -548,6 +565,28 @@ impl Problem {
             _ => {}
         }
         self.updated_at = at;
+    }
+
+    /// Which occasion a document of `kind` would be for now, counted from 1: the current
+    /// assignment (交办通知书), the latest urge (督办通知书), the latest resolution by the lead
+    /// (办结答复单). `None` while there is nothing to write it about.
+    pub fn document_round(&self, kind: DocumentKind) -> Option<u32> {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        match kind {
+            // An imported item may hold an assignment without its record.
+            DocumentKind::AssignmentNotice => self.assignment.as_ref().map(|_| count(self.assignments.len().max(1))),
+            DocumentKind::UrgeNotice => (!self.urges.is_empty()).then(|| count(self.urges.len())),
+            DocumentKind::ReplyForm => {
+                self.resolutions.last().filter(|r| r.unit_id.is_some()).map(|_| count(self.resolutions.len()))
+            }
+            // About a period, not a problem.
+            DocumentKind::Bulletin => None,
+        }
+    }
+
+    /// The document of `kind` issued for occasion `round`, if any.
+    pub fn document(&self, kind: DocumentKind, round: u32) -> Option<&IssuedDocument> {
+        self.documents.iter().find(|d| d.kind == kind && d.round == round)
     }
 
     fn supporter_mut(&mut self, unit_id: &str) -> Option<&mut Supporter> {

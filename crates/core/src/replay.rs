@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::admit::{admit, AdmitContext, Verdict};
 use crate::calendar::Calendar;
+use crate::document::{DocumentKind, DocumentNumbers};
 use crate::event::{EventBody, EventMeta};
 use crate::model::*;
 use crate::monitoring::records::{IndicatorReport, Project, ProjectProgress, RaisedWarning};
@@ -33,6 +34,7 @@ pub struct Replay {
     /// Highest number sequence per (year, township).
     number_seq: HashMap<(i32, Id), u32>,
     monitoring: MonitoringMemory,
+    documents: DocumentNumbers,
     pub calendar: Calendar,
     pub settings: Settings,
     /// Events folded so far.
@@ -124,6 +126,13 @@ impl Replay {
                 }
             }
             other => {
+                if let E::DocumentIssued { kind, year, seq, series, number, .. } = other {
+                    self.documents.record(*kind, *year, *seq, series.as_deref(), number);
+                }
+                if let E::BulletinIssued { period, year, seq, series, number } = other {
+                    self.documents.record(DocumentKind::Bulletin, *year, *seq, series.as_deref(), number);
+                    self.documents.record_bulletin(period, number);
+                }
                 if let Some(p) = other.problem_id().and_then(|id| self.problems.get_mut(id)) {
                     p.apply(other, meta);
                 }
@@ -187,6 +196,15 @@ impl World for Replay {
     }
     fn project_progress(&self, project_id: &str, month: Month) -> Option<ProjectProgress> {
         self.monitoring.project_progress(project_id, month)
+    }
+    fn document_number_taken(&self, number: &str) -> bool {
+        self.documents.taken(number)
+    }
+    fn next_document_seq(&self, kind: DocumentKind, year: i32) -> u32 {
+        self.documents.next_seq(kind, year)
+    }
+    fn bulletin_number(&self, period: &str) -> Option<String> {
+        self.documents.bulletin(period)
     }
     fn warning(&self, id: &str) -> Option<(RaisedWarning, bool)> {
         self.monitoring.warning(id)

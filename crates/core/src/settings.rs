@@ -66,6 +66,8 @@ pub struct Settings {
     pub key_visits: crate::monitoring::VisitFrequency,
     /// Indicators, report schedule, warning thresholds and the lock day (docs/monitoring.md).
     pub monitoring: crate::monitoring::MonitoringSettings,
+    /// The issuing office and the number patterns of printed documents (docs/documents.md).
+    pub documents: crate::document::DocumentSettings,
 }
 
 /// Composite score = Σ weight × rate over the rates defined for the unit (weights renormalized
@@ -141,6 +143,7 @@ impl Default for Settings {
             clock_tolerance_seconds: DEFAULT_CLOCK_TOLERANCE_SECONDS,
             key_visits: crate::monitoring::VisitFrequency::default(),
             monitoring: crate::monitoring::MonitoringSettings::default(),
+            documents: crate::document::DocumentSettings::default(),
         }
     }
 }
@@ -187,6 +190,9 @@ impl Settings {
         }
         if self.clock_tolerance_seconds > 24 * 3600 {
             return Err(DomainError::invalid("clock_tolerance_seconds", "must be at most a day (86400)"));
+        }
+        if let Some((field, reason)) = self.documents.problem() {
+            return Err(DomainError::invalid(field, reason));
         }
         for (cat, d) in &self.category_handling_days {
             if *d == 0 || *d > 365 {

@@ -10,6 +10,7 @@ pub mod backup;
 pub mod backup_pack;
 mod clock;
 mod context;
+mod documents;
 mod error;
 mod export_rows;
 pub mod figure_counts;
@@ -43,6 +44,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 pub use append::{new_id, redact_secrets, StoredEvent, REDACTED};
+pub use documents::ProblemDocument;
 pub use error::{LedgerError, Result};
 pub use export_rows::{ExportRow, RowSink};
 pub use file::{APPLICATION_ID, CACHE_SIZE_KIB, SCHEMA_VERSION};

@@ -25,6 +25,7 @@ use crate::{figure_counts, monitoring_fold, read};
 
 /// Projection tables, children before parents (the order to empty them in).
 pub const PROJECTION_TABLES: &[&str] = &[
+    "documents",
     "problem_origins",
     "warning_actions",
     "warnings",
@@ -179,6 +180,17 @@ impl Projector {
             }
             _ => match body.problem_id() {
                 Some(pid) => {
+                    if let E::DocumentIssued { kind, round, year, seq, series, number, .. } = body {
+                        exec(
+                            conn,
+                            "INSERT INTO documents (number, kind, year, seq, series, problem_id, round, issued_by, issued_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                            params![
+                                number, kind.key(), year, seq, series, pid, round, meta.actor,
+                                format_instant(meta.occurred_at)
+                            ],
+                        )?;
+                    }
                     let h = self
                         .hold(conn, pid)?
                         .ok_or_else(|| LedgerError::Corrupt(format!("event for unknown problem {pid}")))?;
@@ -300,6 +312,14 @@ fn apply_other(conn: &Connection, body: &EventBody, meta: &EventMeta) -> Result<
                 conn,
                 "INSERT INTO settings (id, json) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET json = excluded.json",
                 [serde_json::to_string(settings)?],
+            )?;
+        }
+        E::BulletinIssued { period, year, seq, series, number } => {
+            exec(
+                conn,
+                "INSERT INTO documents (number, kind, year, seq, series, period, round, issued_by, issued_at)
+                 VALUES (?1, 'bulletin', ?2, ?3, ?4, ?5, 0, ?6, ?7)",
+                params![number, year, seq, series, period, meta.actor, format_instant(meta.occurred_at)],
             )?;
         }
         _ => {

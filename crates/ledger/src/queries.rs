@@ -207,6 +207,9 @@ pub struct ProblemDetail {
     pub timeline: Vec<TimelineEntry>,
     /// What the viewer may do now (empty when no viewer is given).
     pub actions: Vec<ActionCheck>,
+    /// The documents there is something to print about (issued, or due for the office to
+    /// issue): the problem page's 打印文书 menu (docs/documents.md).
+    pub printable: Vec<taizhang_core::document::DocumentKind>,
 }
 
 /// A user as shown to people: never the password hash.
@@ -860,7 +863,13 @@ impl Ledger {
                     .collect()
             })
             .unwrap_or_default();
+        let printable = taizhang_core::document::DocumentKind::OF_PROBLEMS
+            .iter()
+            .copied()
+            .filter(|k| p.document_round(*k).is_some() || p.documents.iter().any(|d| d.kind == *k))
+            .collect();
         Ok(ProblemDetail {
+            printable,
             lateness: lateness(&p, today, &cal, &settings),
             finished: taizhang_core::escalation::finished(&p, &cal),
             timeline: self.timeline(&p.id)?,

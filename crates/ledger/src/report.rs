@@ -23,6 +23,12 @@ pub struct Report {
     pub period: Period,
     pub generated_at: DateTime<Utc>,
     pub district_name: String,
+    /// The issuing office, as documents are signed (`Settings::documents.issuer`): the 通报's
+    /// heading and 落款.
+    pub issuer: String,
+    /// The 通报's issue number (期号), once the office has issued one for this period
+    /// (`IssueBulletin`); printing again shows the same.
+    pub bulletin_number: Option<String>,
     /// Departments with fewer assignments than this in the period are listed, not ranked.
     pub min_sample: u32,
     pub weights: taizhang_core::settings::ScoreWeights,
@@ -64,6 +70,16 @@ pub struct OverdueItem {
 }
 
 impl Ledger {
+    /// The issue number (期号) of the 通报 of a report period, if the office issued one.
+    pub fn bulletin_number(&self, period: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached("SELECT number FROM documents WHERE period = ?1 LIMIT 1")?
+            .query_row([period], |r| r.get(0))
+            .optional()?)
+    }
+
     /// The report for `period`, made at `now`: the period's figure counts, the open problems'
     /// columns and the overdue ones' rows; no aggregate is read.
     pub fn report(&self, period: &Period, now: DateTime<Utc>) -> Result<Report> {
@@ -126,12 +142,15 @@ impl Ledger {
                 .then(a.number.cmp(&b.number))
         });
 
+        let bulletin_number = self.bulletin_number(&card.period.key)?;
         Ok(Report {
             categories: category_breakdown_from(&tallies, &open, now, &calendar, &settings),
             chain_heads: self.chain_heads()?,
             period: card.period,
             generated_at: card.generated_at,
             district_name: settings.district_name.clone(),
+            issuer: settings.documents.issuer.clone(),
+            bulletin_number,
             min_sample: card.min_sample,
             weights: settings.weights.clone(),
             summary: card.summary,

@@ -115,4 +115,19 @@ impl World for SqlWorld<'_> {
     fn warning(&self, id: &str) -> Option<(RaisedWarning, bool)> {
         self.keep(monitoring_fold::warning(self.conn, id))
     }
+    fn document_number_taken(&self, number: &str) -> bool {
+        self.one("SELECT 1 FROM documents WHERE number = ?1 LIMIT 1", number, |r| r.get::<_, i64>(0)).is_some()
+    }
+    fn bulletin_number(&self, period: &str) -> Option<String> {
+        self.one("SELECT number FROM documents WHERE period = ?1 LIMIT 1", period, |r| r.get(0))
+    }
+    fn next_document_seq(&self, kind: taizhang_core::document::DocumentKind, year: i32) -> u32 {
+        let r = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(max(seq), 0) + 1 FROM documents WHERE kind = ?1 AND year = ?2 AND series IS NULL",
+            )
+            .and_then(|mut st| st.query_row(rusqlite::params![kind.key(), year], |r| r.get::<_, u32>(0)));
+        self.keep(r.map(Some).map_err(LedgerError::from)).unwrap_or(1)
+    }
 }

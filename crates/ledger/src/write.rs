@@ -205,10 +205,13 @@ impl<'t> Writer<'t> {
             world.into_result()?;
             decided?
         };
-        // Registrations on a replica are numbered in the device's own series, so two desktops
-        // offline never take the same number.
-        let bodies =
-            if self.replica { crate::replica::numbering::renumber(self.tx, self.device_id, bodies)? } else { bodies };
+        // Registrations and documents on a replica are numbered in the device's own series, so
+        // two desktops offline never take the same number.
+        let bodies = if self.replica {
+            crate::replica::numbering::renumber(self.tx, self.device_id, &self.settings, bodies)?
+        } else {
+            bodies
+        };
         let mut stored = Vec::with_capacity(bodies.len());
         for body in &bodies {
             stored.push(append(self.tx, &mut self.projector.borrow_mut(), self.device_id, &actor.user.id, at, body)?);

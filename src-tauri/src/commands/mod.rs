@@ -7,6 +7,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use taizhang_core::calendar::{parse_year_csv, parse_year_json, CalendarYear};
 use taizhang_core::credit_code::{check_credit_code, CreditCodeCheck};
+use taizhang_core::document::DocumentKind;
 use taizhang_core::figures::Scorecard;
 use taizhang_core::workflow::{capabilities, Capabilities, SuggestedDeadlines};
 use taizhang_core::*;
@@ -522,6 +523,20 @@ fn require_report(o: &Open) -> ApiResult<()> {
 
 fn require_administer(o: &Open, what: &str) -> ApiResult<()> {
     require(o, what, |c| c.administer, ForbiddenReason::BackupsOffice)
+}
+
+/// The printed document of `kind` of each problem asked for (numbers or ids), as issued:
+/// `document: null` for one not issued yet. Issuing is `execute(IssueDocument)`, the office's.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn documents(
+    state: State<'_, AppState>,
+    problems: Vec<String>,
+    kind: DocumentKind,
+) -> ApiResult<Vec<ProblemDocument>> {
+    state.with(|o| {
+        session_user(o)?;
+        Ok(o.ledger.documents(&problems, kind)?)
+    })
 }
 
 /// The departments that most often lead a category's problems, offered beside the lead field

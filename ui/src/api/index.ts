@@ -8,6 +8,7 @@ import { Channel, type InvokeArgs, invoke } from '@tauri-apps/api/core'
 import type { ApiError as ApiErrorBody } from '../bindings/ApiError'
 import type { CalendarFormat } from '../bindings/CalendarFormat'
 import type { CommandName, Commands } from '../bindings/commands'
+import type { DocumentKind } from '../bindings/DocumentKind'
 import type { Command } from '../bindings/Command'
 import type { ExportFormat } from '../bindings/ExportFormat'
 import type { IndicatorImportOptions } from '../bindings/IndicatorImportOptions'
@@ -226,6 +227,8 @@ export const exportReport = (path: string, period: string, overwrite = false, on
 
 /** The departments that most often lead a category's problems (offered, never chosen). */
 export const leadSuggestions = (category: string) => call('lead_suggestions', { category })
+/** The printed document of `kind` of each problem, as issued (`document: null` when not yet). */
+export const documents = (problems: string[], kind: DocumentKind) => call('documents', { problems, kind })
 /** The signed-in leader's own items: problems, 批示件, paired enterprises and projects. */
 export const leaderItems = (month: Month) => call('leader_items', { month })
 /** A monitoring workbook (docs/monitoring.md) of the user's scope. */

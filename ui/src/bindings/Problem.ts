@@ -4,6 +4,7 @@ import type { AssignmentRecord } from "./AssignmentRecord";
 import type { EvaluationRecord } from "./EvaluationRecord";
 import type { ExtensionRecord } from "./ExtensionRecord";
 import type { ImportOrigin } from "./ImportOrigin";
+import type { IssuedDocument } from "./IssuedDocument";
 import type { PendingRequest } from "./PendingRequest";
 import type { Priority } from "./Priority";
 import type { ResolutionRecord } from "./ResolutionRecord";
@@ -26,4 +27,9 @@ evaluation: Satisfaction | null, reopen_count: number, assignments: Array<Assign
 /**
  * Where the problem came from when it was imported from a sheet.
  */
-imported: ImportOrigin | null, };
+imported: ImportOrigin | null, 
+/**
+ * The documents issued about it, with their numbers (docs/documents.md). Left out when
+ * none, so an aggregate without documents is stored exactly as before they existed.
+ */
+documents?: Array<IssuedDocument>, };

@@ -10,6 +10,16 @@ import type { TownshipFigures } from "./TownshipFigures";
 
 export type Report = { period: Period, generated_at: string, district_name: string, 
 /**
+ * The issuing office, as documents are signed (`Settings::documents.issuer`): the 通报's
+ * heading and 落款.
+ */
+issuer: string, 
+/**
+ * The 通报's issue number (期号), once the office has issued one for this period
+ * (`IssueBulletin`); printing again shows the same.
+ */
+bulletin_number: string | null, 
+/**
  * Departments with fewer assignments than this in the period are listed, not ranked.
  */
 min_sample: number, weights: ScoreWeights, summary: Summary, 

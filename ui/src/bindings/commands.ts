@@ -12,6 +12,7 @@ import type { Command } from "./Command";
 import type { CreditCodeCheck } from "./CreditCodeCheck";
 import type { Dashboard } from "./Dashboard";
 import type { DeviceListing } from "./DeviceListing";
+import type { DocumentKind } from "./DocumentKind";
 import type { Enterprise } from "./Enterprise";
 import type { ExportFormat } from "./ExportFormat";
 import type { ExportSummary } from "./ExportSummary";
@@ -33,6 +34,7 @@ import type { MonthlyReport } from "./MonthlyReport";
 import type { OfficeConsole } from "./OfficeConsole";
 import type { PageRequest } from "./PageRequest";
 import type { ProblemDetail } from "./ProblemDetail";
+import type { ProblemDocument } from "./ProblemDocument";
 import type { ProblemFilter } from "./ProblemFilter";
 import type { ProblemOrigin } from "./ProblemOrigin";
 import type { ProblemPage } from "./ProblemPage";
@@ -101,6 +103,7 @@ export type Commands = {
   warnings_board: { args: { township_id: string | null, open_only: boolean, mine: boolean }, returns: Array<WarningRow> },
   export_monitoring: { args: { path: string, sheet: MonitoringSheet, township_id: string | null, overwrite: boolean | null, on_progress: Channel<Progress> }, returns: ExportSummary },
   lead_suggestions: { args: { category: string }, returns: Array<LeadSuggestion> },
+  documents: { args: { problems: Array<string>, kind: DocumentKind }, returns: Array<ProblemDocument> },
   leader_items: { args: { month: Month }, returns: LeaderItems },
   indicator_import_preview: { args: { path: string, options: IndicatorImportOptions }, returns: IndicatorImportPreview },
   indicator_import_commit: { args: { path: string, options: IndicatorImportOptions, on_progress: Channel<Progress> }, returns: IndicatorImportOutcome },
@@ -170,6 +173,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "warnings_board",
   "export_monitoring",
   "lead_suggestions",
+  "documents",
   "leader_items",
   "indicator_import_preview",
   "indicator_import_commit",

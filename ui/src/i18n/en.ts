@@ -1,6 +1,7 @@
 // English. Key-for-key the same as zh-CN.ts (tested).
 
 import catalogue from '../../../i18n/en.json'
+import documentsEn from './documents.en'
 import monitoringEn from './monitoring.en'
 import queuesEn from './queues.en'
 import type zh from './zh-CN'
@@ -845,7 +846,11 @@ const en: typeof zh = {
   report: {
     open: 'Printable report',
     print: 'Print',
-    title: '{district} enterprise service report ({period})',
+    title: 'Bulletin on enterprise problems handled in {period}',
+    issueNumber: 'Issue the number',
+    issueNumberConfirm: 'Give the bulletin of {period} its issue number? It never changes once issued; printing again keeps it.',
+    bulletinHead: '{district} enterprise service bulletin',
+    annex: 'Annex: ledger check',
     sectionMeta: 'Period: {label} ({start} to {end})   Generated: {at}',
     summary: '1. Summary',
     registered: 'Registered',
@@ -924,6 +929,7 @@ const en: typeof zh = {
       withdrawal_requested: 'Withdrawal requested',
       withdrawal_ruled: 'Withdrawal ruled',
       instructed: 'Instruction',
+      document_issued: 'Document issued',
     },
     summary: {
       problem_imported: 'Imported {number} from {file} ({sheet}, row {row}; {status}): {description}',
@@ -957,11 +963,13 @@ const en: typeof zh = {
       withdrawal_approved: 'Withdrawal approved. {note}',
       withdrawal_refused: 'Withdrawal refused. {note}',
       instructed: 'Instruction: {text}',
+      document_issued: '{kind} issued as {number}',
       unknown: '{kind}',
     },
   },
   ...monitoringEn,
   ...queuesEn,
+  ...documentsEn,
 }
 
 export default en

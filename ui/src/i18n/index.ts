@@ -77,6 +77,7 @@ export type EnumKind =
   | 'warningSubject'
   | 'projectStage'
   | 'projectNature'
+  | 'documentKind'
 
 /** The label of an enum key (Status, Priority, Action…); the key itself if unknown. */
 export function label(kind: EnumKind, key: string | null | undefined): string {
@@ -159,6 +160,9 @@ function paramText(locale: Locale, name: string, value: unknown, code = ''): str
       return pick(ui.reasons)
     case 'what':
       return pick(ui.reasons)
+    case 'kind':
+      // A document's kind (document.*): 交办通知书…
+      return code.startsWith('document.') ? pick(ui.enums.documentKind) : value
     default:
       return value
   }

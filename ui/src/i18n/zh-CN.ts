@@ -2,6 +2,7 @@
 // CLI); everything else the UI says is here. Keep en.ts key-for-key identical (tested).
 
 import catalogue from '../../../i18n/zh-CN.json'
+import documentsZh from './documents.zh-CN'
 import monitoringZh from './monitoring.zh-CN'
 import queuesZh from './queues.zh-CN'
 
@@ -848,7 +849,11 @@ export default {
   report: {
     open: '打印报表',
     print: '打印',
-    title: '{district}企业服务工作报表（{period}）',
+    title: '关于{period}企业问题办理情况的通报',
+    issueNumber: '签发期号',
+    issueNumberConfirm: '为{period}的通报签发期号？期号一经签发不再改变，再次打印沿用原期号。',
+    bulletinHead: '{district}企业服务工作通报',
+    annex: '附件：台账校验信息',
     sectionMeta: '统计期间：{label}（{start} 至 {end}）　生成时间：{at}',
     summary: '一、总体情况',
     registered: '登记',
@@ -927,6 +932,7 @@ export default {
       withdrawal_requested: '申请撤回',
       withdrawal_ruled: '审批撤回',
       instructed: '批示',
+      document_issued: '签发文书',
     },
     summary: {
       problem_imported: '从 {file}（{sheet} 第 {row} 行）导入问题 {number}（{status}）：{description}',
@@ -960,9 +966,11 @@ export default {
       withdrawal_approved: '同意撤回。{note}',
       withdrawal_refused: '不同意撤回。{note}',
       instructed: '批示：{text}',
+      document_issued: '签发{kind}，文号 {number}',
       unknown: '{kind}',
     },
   },
   ...monitoringZh,
   ...queuesZh,
+  ...documentsZh,
 }

@@ -122,6 +122,8 @@ export function summarizeEvent(event: EventBody, unitName: (id: string) => strin
       return S(event.payload.approved ? 'withdrawal_approved' : 'withdrawal_refused', { note: event.payload.note })
     case 'instructed':
       return S('instructed', { text: event.payload.text })
+    case 'document_issued':
+      return S('document_issued', { kind: label('documentKind', event.payload.kind), number: event.payload.number })
     default:
       // Not a problem event (a problem's timeline holds none), or a kind newer than this UI.
       return eventKindLabel((event as { kind: string }).kind)

@@ -4,6 +4,7 @@
 use chrono::Datelike;
 
 use super::assignment::assignment_terms;
+use super::documents::{issue_bulletin, issue_document};
 use super::gate::gate;
 use super::import::decide_import;
 use super::monitoring::{
@@ -301,6 +302,10 @@ fn decide_unchecked(
             events
         }
         C::ImportProblem { problem } => decide_import(problem, actor, ctx, world)?,
+        C::IssueDocument { problem_id, kind } => {
+            vec![issue_document(&get_problem(world, problem_id)?, *kind, actor, ctx, world)?]
+        }
+        C::IssueBulletin { period } => vec![issue_bulletin(period, actor, ctx, world)?],
         _ => unreachable!("problem actions are decided above"),
     })
 }

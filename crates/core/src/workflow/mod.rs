@@ -4,11 +4,12 @@
 //!
 //! The parts, lowest first (each uses only those before it; `tests/tidy.rs` holds the order):
 //! `world` (what decisions read), `permissions` (who may act, role rules), `validation` (input
-//! checks), `numbering`, `gate` (problem actions), `assignment` (deadlines and terms), `import`
+//! checks), `numbering`, `documents` (document numbers), `gate` (problem actions), `assignment` (deadlines and terms), `import`
 //! (a sheet's row), `monitoring` (the monitoring reports and their warnings), `decide`.
 
 mod assignment;
 mod decide;
+mod documents;
 mod gate;
 mod import;
 mod monitoring;
@@ -25,6 +26,7 @@ pub use validation::{MAX_SHORT, MAX_TEXT};
 pub use world::{Context, World};
 
 // The rules `admit` asks again of a stored event, so there is no second copy of any.
+pub(crate) use documents::{bulletin_fits, document_fits};
 pub(crate) use monitoring::{
     indicator_report, indicator_warnings, may_handle_warning, problem_origin, production_report, project,
     project_progress, project_warnings, warning_handling,

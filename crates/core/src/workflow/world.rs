@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::calendar::Calendar;
+use crate::document::DocumentKind;
 use crate::model::*;
 use crate::monitoring::records::{IndicatorReport, Project, ProjectProgress, RaisedWarning};
 use crate::monitoring::Month;
@@ -37,6 +38,13 @@ pub trait World {
     fn project_progress(&self, project_id: &str, month: Month) -> Option<ProjectProgress>;
     /// A warning as last raised, and whether what was done about it is recorded.
     fn warning(&self, id: &str) -> Option<(RaisedWarning, bool)>;
+    /// Whether a document already carries this number (文号).
+    fn document_number_taken(&self, number: &str) -> bool;
+    /// The next sequence number of the district's own documents of this kind and year (one
+    /// above the highest given; a replica's device-series numbers take no place in it).
+    fn next_document_seq(&self, kind: DocumentKind, year: i32) -> u32;
+    /// The issue number (期号) of the 通报 of this report period, if it has one.
+    fn bulletin_number(&self, period: &str) -> Option<String>;
 }
 
 /// Time and rules in force. The core has no clock: `now` is passed in.

@@ -4,6 +4,7 @@
 
 mod admit;
 mod dates;
+mod documents;
 mod escalation;
 mod figures;
 mod monitoring;

@@ -53,6 +53,8 @@ pub struct MemWorld {
     pub calendar: Calendar,
     pub settings: Settings,
     pub monitoring: MonitoringMemory,
+    /// Every document number given, and the 通报 of each period.
+    pub documents: taizhang_core::document::DocumentNumbers,
     pub log: Vec<(EventMeta, EventBody)>,
 }
 
@@ -67,6 +69,7 @@ impl Default for MemWorld {
             calendar: Calendar::with_builtin_years(),
             settings: Settings::default(),
             monitoring: MonitoringMemory::default(),
+            documents: Default::default(),
             log: Vec::new(),
         }
     }
@@ -133,6 +136,15 @@ impl World for MemWorld {
     fn warning(&self, id: &str) -> Option<(RaisedWarning, bool)> {
         self.monitoring.warning(id)
     }
+    fn document_number_taken(&self, number: &str) -> bool {
+        self.documents.taken(number)
+    }
+    fn next_document_seq(&self, kind: taizhang_core::document::DocumentKind, year: i32) -> u32 {
+        self.documents.next_seq(kind, year)
+    }
+    fn bulletin_number(&self, period: &str) -> Option<String> {
+        self.documents.bulletin(period)
+    }
 }
 
 impl MemWorld {
@@ -170,8 +182,18 @@ impl MemWorld {
                 let p = Problem::from_registration(body, meta).expect("a registration");
                 assert!(self.problems.insert(p.id.clone(), p).is_none(), "problem registered twice");
             }
+            E::BulletinIssued { period, year, seq, series, number } => {
+                let kind = taizhang_core::document::DocumentKind::Bulletin;
+                self.documents.record(kind, *year, *seq, series.as_deref(), number);
+                self.documents.record_bulletin(period, number);
+            }
             other => match other.problem_id() {
-                Some(pid) => self.problems.get_mut(pid).expect("problem exists").apply(other, meta),
+                Some(pid) => {
+                    if let E::DocumentIssued { kind, year, seq, series, number, .. } = other {
+                        self.documents.record(*kind, *year, *seq, series.as_deref(), number);
+                    }
+                    self.problems.get_mut(pid).expect("problem exists").apply(other, meta)
+                }
                 None => self.monitoring.apply(other),
             },
         }

@@ -27,8 +27,8 @@ const CORE: &[Layering] = &[
             // The vocabulary: units, users, labelled enums; names; codes;
             // the chain's encoding; periods; password hashes.
             &["model", "text", "credit_code", "chain", "period", "password"],
-            // Errors; the working-day calendar.
-            &["error", "calendar"],
+            // Errors; the working-day calendar; printed documents' kinds, patterns and numbers.
+            &["error", "calendar", "document"],
             // Monitoring's arithmetic, due dates and warning rules (pure, over the calendar).
             &["monitoring"],
             // The settings in force; what an imported sheet row is.
@@ -38,7 +38,8 @@ const CORE: &[Layering] = &[
             // The date range of events; the problem aggregate folded from events; the genesis.
             &["dates", "problem", "genesis", "monitoring_state"],
             // Derived from a problem: lateness, countable facts.
-            &["escalation", "figure_facts"],
+            // What a printed document says.
+            &["escalation", "figure_facts", "document_text"],
             // Deciding commands; scorecards.
             &["workflow", "figures"],
             // Re-deciding stored events, and replaying a log through that.
@@ -65,7 +66,7 @@ const CORE: &[Layering] = &[
         parent: "workflow",
         layers: &[
             &["world", "permissions"],
-            &["validation", "numbering", "gate"],
+            &["validation", "numbering", "documents", "gate"],
             &["assignment", "import", "monitoring"],
             &["decide"],
         ],
@@ -93,7 +94,16 @@ const LEDGER: &[Layering] = &[
             // The one write path (decide, append, project in one transaction); the full verify; backups.
             &["write", "verify_full", "backup"],
             // Queries, scorecards and reports for the screens.
-            &["queries", "figures", "report", "visits_due", "monitoring_views", "lead_suggestions", "row_actions"],
+            &[
+                "queries",
+                "figures",
+                "report",
+                "documents",
+                "visits_due",
+                "monitoring_views",
+                "lead_suggestions",
+                "row_actions",
+            ],
             &["monitoring_board"],
             &["leader_items"],
             &["export_rows"],

@@ -10,7 +10,8 @@
 //! visibly (`domain.duplicate`), never merge (docs/sync.md, "Problem numbers").
 
 use rusqlite::Connection;
-use taizhang_core::EventBody;
+use taizhang_core::document::{format_number, seq_text, DocumentKind};
+use taizhang_core::{EventBody, Settings};
 
 use crate::error::Result;
 
@@ -20,19 +21,53 @@ pub fn device_tag(device_id: &str) -> String {
     hex[hex.len().saturating_sub(4)..].iter().collect::<String>().to_uppercase()
 }
 
-/// `bodies` with every registration's number moved to this device's series.
-pub(crate) fn renumber(conn: &Connection, device_id: &str, mut bodies: Vec<EventBody>) -> Result<Vec<EventBody>> {
+/// `bodies` with every registration's number, and every document's number (文号), moved to
+/// this device's series. A document's number keeps the office's pattern, with the device's
+/// tag and its own count of that kind and year in the sequence's place: `企服办交〔2026〕7F3A-3号`
+/// (docs/documents.md, "Many desks").
+pub(crate) fn renumber(
+    conn: &Connection,
+    device_id: &str,
+    settings: &Settings,
+    mut bodies: Vec<EventBody>,
+) -> Result<Vec<EventBody>> {
     let made: i64 = conn
         .prepare_cached("SELECT count(*) FROM events WHERE device_id = ?1 AND kind = 'problem_registered'")?
         .query_row([device_id], |r| r.get(0))?;
     let tag = device_tag(device_id);
     let mut next = made + 1;
     for body in &mut bodies {
-        if let EventBody::ProblemRegistered { number, .. } = body {
-            // `year-township-NNNN` from the core: the year and township stay.
-            let head = number.rsplit_once('-').map_or(number.as_str(), |(h, _)| h).to_string();
-            *number = format!("{head}-{tag}/{next:04}");
-            next += 1;
+        match body {
+            EventBody::ProblemRegistered { number, .. } => {
+                // `year-township-NNNN` from the core: the year and township stay.
+                let head = number.rsplit_once('-').map_or(number.as_str(), |(h, _)| h).to_string();
+                *number = format!("{head}-{tag}/{next:04}");
+                next += 1;
+            }
+            EventBody::DocumentIssued { kind, year, seq, series, number, .. } => {
+                let issued: u32 = conn
+                    .prepare_cached(
+                        "SELECT count(*) FROM events WHERE device_id = ?1 AND kind = 'document_issued'
+                           AND json_extract(payload, '$.kind') = ?2 AND json_extract(payload, '$.year') = ?3",
+                    )?
+                    .query_row(rusqlite::params![device_id, kind.key(), *year], |r| r.get(0))?;
+                *seq = issued + 1;
+                *series = Some(tag.clone());
+                *number = format_number(settings.documents.pattern(*kind), *year, &seq_text(Some(&tag), *seq));
+            }
+            EventBody::BulletinIssued { year, seq, series, number, .. } => {
+                let issued: u32 = conn
+                    .prepare_cached(
+                        "SELECT count(*) FROM events WHERE device_id = ?1 AND kind = 'bulletin_issued'
+                           AND json_extract(payload, '$.year') = ?2",
+                    )?
+                    .query_row(rusqlite::params![device_id, *year], |r| r.get(0))?;
+                *seq = issued + 1;
+                *series = Some(tag.clone());
+                let pattern = settings.documents.pattern(DocumentKind::Bulletin);
+                *number = format_number(pattern, *year, &seq_text(Some(&tag), *seq));
+            }
+            _ => {}
         }
     }
     Ok(bodies)

@@ -11,7 +11,7 @@ use taizhang_core::monitoring::{
 };
 use taizhang_core::*;
 
-use super::projections::{Projections, WarningRow};
+use super::projections::{DocumentRow, Projections, WarningRow};
 use crate::error::{Result, ServerError};
 
 /// (problem, enterprise, township): what a pull filters an event by.
@@ -52,6 +52,18 @@ pub fn apply(tx: &mut Db<'_>, p: &mut Projections, body: &EventBody, meta: &Even
                     .problem(tx, pid)?
                     .ok_or_else(|| ServerError::Internal(format!("applied event for unknown problem {pid}")))?;
                 problem.apply(body, meta);
+                if let E::DocumentIssued { kind, year, seq, series, number, .. } = body {
+                    let row = DocumentRow {
+                        number: number.clone(),
+                        kind: *kind,
+                        year: *year,
+                        seq: *seq,
+                        series: series.clone(),
+                        problem_id: Some(pid.to_string()),
+                        period: None,
+                    };
+                    p.put_document(tx, row)?;
+                }
                 grant(p, &problem, server_seq);
                 p.put_problem(tx, problem, false)
             }
@@ -111,6 +123,18 @@ fn apply_other(tx: &mut Db<'_>, p: &mut Projections, body: &EventBody) -> Result
             }
         }
         E::ProblemLinked { .. } => {}
+        E::BulletinIssued { period, year, seq, series, number } => p.put_document(
+            tx,
+            DocumentRow {
+                number: number.clone(),
+                kind: taizhang_core::document::DocumentKind::Bulletin,
+                year: *year,
+                seq: *seq,
+                series: series.clone(),
+                problem_id: None,
+                period: Some(period.clone()),
+            },
+        )?,
         _ => return Err(ServerError::Internal("a problem event outside the problem fold".into())),
     }
     Ok(())

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (5, "monitoring", include_str!("../../migrations/0005_monitoring.sql")),
     (6, "deliveries", include_str!("../../migrations/0006_deliveries.sql")),
     (7, "problem_number", include_str!("../../migrations/0007_problem_number.sql")),
+    (8, "documents", include_str!("../../migrations/0008_documents.sql")),
 ];
 
 pub fn latest() -> i32 {

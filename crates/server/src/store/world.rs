@@ -9,6 +9,7 @@ use postgres::Transaction;
 
 use super::prepared::Db;
 use taizhang_core::calendar::Calendar;
+use taizhang_core::document::DocumentKind;
 use taizhang_core::monitoring::{IndicatorReport, Month, Project, ProjectProgress, RaisedWarning};
 use taizhang_core::workflow::World;
 use taizhang_core::*;
@@ -93,6 +94,15 @@ impl World for PgWorld<'_, '_> {
     }
     fn warning(&self, id: &str) -> Option<(RaisedWarning, bool)> {
         self.read(|p, tx| p.warning(tx, id)).map(|w| (w.warning, w.handled))
+    }
+    fn document_number_taken(&self, number: &str) -> bool {
+        self.read(|p, tx| p.document_number_taken(tx, number))
+    }
+    fn bulletin_number(&self, period: &str) -> Option<String> {
+        self.read(|p, tx| p.bulletin_number(tx, period))
+    }
+    fn next_document_seq(&self, kind: DocumentKind, year: i32) -> u32 {
+        self.read(|p, tx| p.next_document_seq(tx, kind, year).map(Some)).unwrap_or(1)
     }
 }
 

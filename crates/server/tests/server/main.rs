@@ -5,6 +5,7 @@ mod batch;
 mod cli;
 mod client;
 mod cluster;
+mod documents;
 mod fixture;
 mod ingest;
 mod kill;

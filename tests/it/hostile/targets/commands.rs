@@ -303,6 +303,11 @@ pub(super) fn command_seeds() -> Vec<Value> {
         Command::RequestWithdrawal { problem_id: "p-asg".into(), reason: "企业撤回".into() },
         Command::RuleWithdrawal { problem_id: "p-wd".into(), approve: false, note: "不同意".into() },
         Command::Instruct { problem_id: "p-prog".into(), text: "请抓紧".into() },
+        Command::IssueDocument {
+            problem_id: "p-prog".into(),
+            kind: taizhang_core::document::DocumentKind::AssignmentNotice,
+        },
+        Command::IssueBulletin { period: "2026-03".into() },
         monitoring::indicators(&d.enterprise, 990),
         Command::ReportProduction {
             report: taizhang_core::monitoring::ProductionReport {
@@ -392,6 +397,7 @@ pub(super) fn command_atoms() -> Vec<Value> {
     v.extend(keys(ResultType::ALL.iter().map(|k| k.key()).collect()));
     v.extend(keys(Escalation::ALL.iter().map(|k| k.key()).collect()));
     v.extend(keys(Action::ALL.iter().map(|a| a.key()).collect()));
+    v.extend(keys(taizhang_core::document::DocumentKind::ALL.iter().map(|k| k.key()).collect()));
     {
         use taizhang_core::monitoring::{ProjectNature, ProjectStage, Xun};
         v.extend(keys(Xun::ALL.iter().map(|k| k.key()).collect()));

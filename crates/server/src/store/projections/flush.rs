@@ -81,6 +81,29 @@ impl Projections {
                 vec![param(units, Type::TEXT_ARRAY), param(seqs, Type::INT8_ARRAY)],
             );
         }
+        if !self.new_documents.is_empty() {
+            let rows: Vec<_> = self.new_documents.drain(..).collect();
+            let numbers: Vec<String> = rows.iter().map(|d| d.number.clone()).collect();
+            let kinds: Vec<String> = rows.iter().map(|d| d.kind.key().to_string()).collect();
+            let years: Vec<i32> = rows.iter().map(|d| d.year).collect();
+            let seqs: Vec<i32> = rows.iter().map(|d| i32::try_from(d.seq).unwrap_or(i32::MAX)).collect();
+            let series: Vec<Option<&str>> = rows.iter().map(|d| d.series.as_deref()).collect();
+            let problems: Vec<Option<&str>> = rows.iter().map(|d| d.problem_id.as_deref()).collect();
+            let periods: Vec<Option<&str>> = rows.iter().map(|d| d.period.as_deref()).collect();
+            w.add(
+                "INSERT INTO documents (number, kind, year, seq, series, problem_id, period)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[])",
+                vec![
+                    param(numbers, Type::TEXT_ARRAY),
+                    param(kinds, Type::TEXT_ARRAY),
+                    param(years, Type::INT4_ARRAY),
+                    param(seqs, Type::INT4_ARRAY),
+                    param(series, Type::TEXT_ARRAY),
+                    param(problems, Type::TEXT_ARRAY),
+                    param(periods, Type::TEXT_ARRAY),
+                ],
+            );
+        }
         if !self.grants.is_empty() {
             // Written grants are stored ones for whatever this transaction still asks (a problem
             // whose stored grants were never read is read whole, these included, when asked).

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use postgres::types::{ToSql, Type};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use taizhang_core::document::DocumentKind;
 use taizhang_core::monitoring::{IndicatorReport, Month, Project, ProjectProgress, RaisedWarning};
 use taizhang_core::{Enterprise, Id, Problem, Unit, User, Visit};
 
@@ -112,6 +113,20 @@ pub struct WarningRow {
     pub township_id: String,
 }
 
+/// A document number as the server keeps it (`documents`, migration 0008).
+#[derive(Debug, Clone)]
+pub struct DocumentRow {
+    pub number: String,
+    pub kind: DocumentKind,
+    pub year: i32,
+    pub seq: u32,
+    pub series: Option<String>,
+    /// The problem's (a problem's document) or `None` (a 通报).
+    pub problem_id: Option<String>,
+    /// The report period of a 通报.
+    pub period: Option<String>,
+}
+
 pub struct Projections {
     problems: Table<Problem>,
     enterprises: Table<Enterprise>,
@@ -128,6 +143,14 @@ pub struct Projections {
     new_import_keys: Vec<(String, Id)>,
     /// The highest number sequence per (year, township), once read.
     number_seqs: HashMap<(i32, String), u32>,
+    /// Whether a document number is taken, once asked (or given by this batch).
+    document_numbers: HashMap<String, bool>,
+    /// The highest sequence of the district's documents per (kind, year), once read.
+    document_seqs: HashMap<(DocumentKind, i32), u32>,
+    /// The documents this batch issued, written at `flush`.
+    new_documents: Vec<DocumentRow>,
+    /// A 通报's number by its period, once asked (or given by this batch).
+    bulletins: HashMap<String, Option<String>>,
     /// Grants made by this batch, in order: (unit, problem, since server_seq).
     grants: Vec<(String, String, i64)>,
     granted: HashSet<(String, String)>,
@@ -175,6 +198,10 @@ impl Projections {
             import_keys: HashMap::new(),
             new_import_keys: Vec::new(),
             number_seqs: HashMap::new(),
+            document_numbers: HashMap::new(),
+            document_seqs: HashMap::new(),
+            new_documents: Vec::new(),
+            bulletins: HashMap::new(),
             grants: Vec::new(),
             granted: HashSet::new(),
             stored_units: HashMap::new(),
@@ -358,7 +385,60 @@ impl Projections {
         Ok(self.number_seq(tx, year, township_id)? + 1)
     }
 
+    pub fn document_number_taken(&mut self, tx: &mut Db<'_>, number: &str) -> Result<bool> {
+        if let Some(taken) = self.document_numbers.get(number) {
+            return Ok(*taken);
+        }
+        let taken =
+            !query(tx, "SELECT 1 FROM documents WHERE number = $1 LIMIT 1", &[(&number, Type::TEXT)])?.is_empty();
+        self.document_numbers.insert(number.to_string(), taken);
+        Ok(taken)
+    }
+
+    pub fn bulletin_number(&mut self, tx: &mut Db<'_>, period: &str) -> Result<Option<String>> {
+        if let Some(n) = self.bulletins.get(period) {
+            return Ok(n.clone());
+        }
+        let found = query(tx, "SELECT number FROM documents WHERE period = $1 LIMIT 1", &[(&period, Type::TEXT)])?;
+        let number: Option<String> = found.first().map(|r| r.get(0));
+        self.bulletins.insert(period.to_string(), number.clone());
+        Ok(number)
+    }
+
+    /// The highest sequence of the district's own documents of `kind` in `year`.
+    fn document_seq(&mut self, tx: &mut Db<'_>, kind: DocumentKind, year: i32) -> Result<u32> {
+        if let Some(seq) = self.document_seqs.get(&(kind, year)) {
+            return Ok(*seq);
+        }
+        let r = query(
+            tx,
+            "SELECT coalesce(max(seq), 0) FROM documents WHERE kind = $1 AND year = $2 AND series IS NULL",
+            &[(&kind.key(), Type::TEXT), (&year, Type::INT4)],
+        )?;
+        let seq = r.first().map_or(0, |r| r.get::<_, i32>(0).max(0) as u32);
+        self.document_seqs.insert((kind, year), seq);
+        Ok(seq)
+    }
+
+    pub fn next_document_seq(&mut self, tx: &mut Db<'_>, kind: DocumentKind, year: i32) -> Result<u32> {
+        Ok(self.document_seq(tx, kind, year)? + 1)
+    }
+
     // Writes: the fold's, in memory until `flush`.
+
+    /// A document number given by an applied `DocumentIssued`.
+    pub fn put_document(&mut self, tx: &mut Db<'_>, d: DocumentRow) -> Result<()> {
+        if d.series.is_none() {
+            let highest = self.document_seq(tx, d.kind, d.year)?;
+            self.document_seqs.insert((d.kind, d.year), highest.max(d.seq));
+        }
+        self.document_numbers.insert(d.number.clone(), true);
+        if let Some(period) = &d.period {
+            self.bulletins.insert(period.clone(), Some(d.number.clone()));
+        }
+        self.new_documents.push(d);
+        Ok(())
+    }
 
     /// A problem as registered or as an event left it. A new one takes its number (unless an
     /// earlier problem holds it), its place in the township's sequence and its import key.

@@ -1,0 +1,28 @@
+// The paper a screen prints on. `@page` cannot be scoped to a view, and the app's CSS is one
+// file, so each printable view links its own small stylesheet from public/print/ while it is
+// mounted (a <link> to the app's own file: the CSP's style-src 'self' allows it, unlike an
+// inline <style>): the report A4 landscape, a document A4 upright.
+
+import { onMounted, onUnmounted } from 'vue'
+
+export type Paper = 'a4-portrait' | 'a4-landscape'
+
+export function paperHref(paper: Paper): string {
+  return `print/${paper}.css`
+}
+
+/** Links the paper's stylesheet while the calling component is mounted. */
+export function usePaper(paper: Paper) {
+  let link: HTMLLinkElement | null = null
+  onMounted(() => {
+    link = document.createElement('link')
+    link.rel = 'stylesheet'
+    link.href = paperHref(paper)
+    link.dataset.paper = paper
+    document.head.appendChild(link)
+  })
+  onUnmounted(() => {
+    link?.remove()
+    link = null
+  })
+}
