@@ -97,8 +97,12 @@ fn run(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut Vec<String
     let dir = std::fs::canonicalize(&a.dir)?;
     // BENCH_PG_STATS=1: pg_stat_statements, and the statements that took the most time printed at the end.
     let stats = std::env::var("BENCH_PG_STATS").is_ok_and(|v| v == "1");
-    let options = if stats { "-c shared_preload_libraries=pg_stat_statements" } else { "" };
-    let cluster = Cluster(PgCluster::start_with(&dir, options)?);
+    let mut options = if stats { "-c shared_preload_libraries=pg_stat_statements".to_string() } else { String::new() };
+    // BENCH_PG_OPTIONS: more server options for a look inside (e.g. auto_explain's), appended as given.
+    if let Ok(more) = std::env::var("BENCH_PG_OPTIONS") {
+        options = format!("{options} {more}");
+    }
+    let cluster = Cluster(PgCluster::start_with(&dir, &options)?);
     cluster.0.watchdog()?;
     eprintln!("server: cluster on 127.0.0.1:{} in {}", cluster.0.port, cluster.0.dir.display());
     Client::connect(&cluster.0.url("postgres"), NoTls)?.batch_execute("CREATE DATABASE district")?;

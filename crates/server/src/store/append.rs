@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use postgres::types::{ToSql, Type};
-use postgres::{Client, Transaction};
+use postgres::{Client, SimpleQueryMessage};
 
 use taizhang_core::admit::{admit, AdmitContext};
 use taizhang_core::calendar::Calendar;
@@ -21,8 +21,9 @@ use taizhang_core::{Actor, Command, DomainError, EventBody, EventMeta, Settings}
 
 use super::prepared::{Db, Prepared};
 use super::projections::Projections;
+use super::reads::{ReadRow, Reads};
 use super::writes::Writes;
-use crate::error::{reason_json, Result};
+use crate::error::{reason_json, Result, ServerError};
 use crate::protocol::{EventOutcome, WireEvent};
 use crate::sign::chain_link;
 use crate::store::{fold, world};
@@ -59,32 +60,81 @@ pub struct Appender<'c> {
     rows: Vec<EventRow>,
     /// Each device's chain head as this batch leaves it: (device_seq, hash, occurred_at).
     heads: BTreeMap<String, (i64, String, String)>,
+    /// The device's event before the batch, when the caller read it: (device, seq, occurred_at).
+    previous: Option<(String, i64, String)>,
     last_seq: i64,
     last_chain: String,
+    /// Position of the context in force (`context_at`).
+    context_at: i64,
     now: DateTime<Utc>,
     context: Option<(Calendar, Settings)>,
 }
 
 impl<'c> Appender<'c> {
     /// Opens the transaction, waits for the append lock, then reads the head of the server
-    /// chain.
+    /// chain and the position of the context in force, all in one round trip after the BEGIN.
     /// `prepared` is the connection's: the appender's statements are prepared once for it.
     pub fn begin(client: &'c mut Client, prepared: &'c mut Prepared, now: DateTime<Utc>) -> Result<Appender<'c>> {
-        let mut tx = Db::begin(client, prepared)?;
-        tx.batch_execute(&format!("SELECT pg_advisory_xact_lock({}, {})", APPEND_LOCK.0, APPEND_LOCK.1))?;
-        let head =
-            tx.query_prepared("SELECT server_seq, chain_hash FROM events ORDER BY server_seq DESC LIMIT 1", &[])?;
-        let (last_seq, last_chain) = head.first().map_or((0, GENESIS_HASH.to_string()), |r| (r.get(0), r.get(1)));
+        // Custom plans: a connection's prepared statements would otherwise settle on a generic
+        // plan made while `events` was small (a fresh district), a sequential scan that stays
+        // cached while the table grows, until an analyze happens to invalidate it; the duplicate
+        // check then read every event of the log for each batch (docs/benchmarks.md, push row).
+        // Each execution is planned with the table's size as it is; the parsing stays saved.
+        let (tx, messages) = Db::begin(
+            client,
+            prepared,
+            &format!(
+                "SET LOCAL plan_cache_mode = force_custom_plan;
+                 SELECT pg_advisory_xact_lock({}, {});
+                 SELECT h.server_seq, h.chain_hash, c.at
+                   FROM (SELECT coalesce(max(server_seq), 0) AS at FROM events WHERE {}) c
+                   LEFT JOIN LATERAL (SELECT server_seq, chain_hash FROM events ORDER BY server_seq DESC LIMIT 1) h ON true",
+                APPEND_LOCK.0,
+                APPEND_LOCK.1,
+                world::CONTEXT_EVENTS
+            ),
+        )?;
+        let head = messages
+            .iter()
+            .filter_map(|m| match m {
+                SimpleQueryMessage::Row(r) if r.len() == 3 => Some(r),
+                _ => None,
+            })
+            .next_back()
+            .ok_or_else(|| ServerError::Internal("the head of the log was not read".into()))?;
+        let number = |i: usize| -> Result<i64> {
+            head.get(i)
+                .map(str::parse)
+                .transpose()
+                .map_err(|e| ServerError::Internal(format!("the head of the log: {e}")))
+                .map(Option::unwrap_or_default)
+        };
+        let (last_seq, context_at) = (number(0)?, number(2)?);
+        let last_chain = head.get(1).unwrap_or(GENESIS_HASH).to_string();
         Ok(Appender {
             tx,
             projections: Projections::new(),
             rows: Vec::new(),
             heads: BTreeMap::new(),
+            previous: None,
             last_seq,
             last_chain,
+            context_at,
             now,
             context: None,
         })
+    }
+
+    /// The position of the last calendar or settings event applied, read under the lock:
+    /// what `ContextCache` keys the context in force by.
+    pub fn context_at(&self) -> i64 {
+        self.context_at
+    }
+
+    /// The time of the event before a batch's first, as the caller read it with the batch's
+    /// duplicates (`Seen`): (device, device_seq, occurred_at).
+    pub fn know_previous(&mut self, previous: Option<(String, i64, String)>) {
+        self.previous = previous;
     }
 
     /// Starts the batch from the context in force (a push reads it through `ContextCache`);
@@ -93,8 +143,9 @@ impl<'c> Appender<'c> {
         self.context = Some(context);
     }
 
-    /// The transaction, for what the caller reads and writes besides the log (devices, alarms).
-    pub fn tx(&mut self) -> &mut Transaction<'c> {
+    /// The transaction's connection, for what the caller reads and writes besides the log
+    /// (devices, alarms).
+    pub fn tx(&mut self) -> &mut Client {
         &mut self.tx
     }
 
@@ -103,8 +154,9 @@ impl<'c> Appender<'c> {
         &mut self.tx
     }
 
-    /// Reads ahead, in one statement a table, the projections a batch of events will ask for.
-    pub fn prefetch(&mut self, events: &[WireEvent]) -> Result<()> {
+    /// Asks ahead, as a part of the push's combined read, for the projections a batch of
+    /// events will ask for (`take_ahead` takes the answer).
+    pub fn ask_ahead(&mut self, reads: &mut Reads, events: &[WireEvent]) {
         let (mut problems, mut enterprises, mut users) = (Vec::new(), Vec::new(), Vec::new());
         for ev in events {
             users.push(ev.actor.clone());
@@ -116,12 +168,17 @@ impl<'c> Appender<'c> {
                 enterprises.push(enterprise_id.clone());
             }
         }
-        self.projections.prefetch(&mut self.tx, problems, enterprises, users)
+        self.projections.ask_ahead(reads, problems, enterprises, users);
+    }
+
+    /// Takes the rows that answer `ask_ahead`.
+    pub fn take_ahead(&mut self, rows: Vec<ReadRow>) -> Result<()> {
+        self.projections.take_ahead(rows)
     }
 
     fn context(&mut self) -> Result<&(Calendar, Settings)> {
         if self.context.is_none() {
-            self.context = Some(world::context(&mut self.tx)?);
+            self.context = Some(world::context(&mut *self.tx)?);
         }
         Ok(self.context.as_ref().expect("just read"))
     }
@@ -146,14 +203,17 @@ impl<'c> Appender<'c> {
     fn device_latest(&mut self, ev: &WireEvent) -> Result<Option<DateTime<Utc>>> {
         let text = match self.heads.get(&ev.device_id) {
             Some((seq, _, at)) if *seq == ev.device_seq - 1 => Some(at.clone()),
-            _ => self
-                .tx
-                .query_prepared(
-                    "SELECT occurred_at FROM events WHERE device_id = $1 AND device_seq = $2",
-                    &[(&ev.device_id, Type::TEXT), (&(ev.device_seq - 1), Type::INT8)],
-                )?
-                .first()
-                .map(|r| r.get(0)),
+            _ => match &self.previous {
+                Some((device, seq, at)) if *device == ev.device_id && *seq == ev.device_seq - 1 => Some(at.clone()),
+                _ => self
+                    .tx
+                    .query_prepared(
+                        "SELECT occurred_at FROM events WHERE device_id = $1 AND device_seq = $2",
+                        &[(&ev.device_id, Type::TEXT), (&(ev.device_seq - 1), Type::INT8)],
+                    )?
+                    .first()
+                    .map(|r| r.get(0)),
+            },
         };
         Ok(text.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc)))
     }
@@ -354,49 +414,85 @@ pub struct Stored {
     pub outcome: EventOutcome,
 }
 
-impl Stored {
-    fn of_row(row: &postgres::Row) -> Stored {
-        let flag: String = row.get("flag");
-        Stored {
-            id: row.get("id"),
-            device_id: row.get("device_id"),
-            device_seq: row.get("device_seq"),
-            hash: row.get("hash"),
-            outcome: EventOutcome {
-                id: row.get("id"),
-                device_seq: row.get("device_seq"),
-                server_seq: row.get("server_seq"),
-                outcome: row.get("outcome"),
-                reason: row.get("reason"),
-                flag: (!flag.is_empty()).then_some(flag),
-            },
-        }
-    }
-}
-
 /// What the log already holds of a batch: by id, and by the device's place in its chain.
 #[derive(Default)]
 pub struct Seen {
     by_id: HashMap<String, Stored>,
     by_seq: HashMap<(String, i64), Stored>,
+    /// The device's place just before the batch, the ids of the batch, and the event found
+    /// at that place.
+    before: Option<(String, i64)>,
+    batch_ids: Vec<String>,
+    previous: Option<(String, i64, String)>,
+}
+
+/// A stored event as `Seen::ask` reads it.
+#[derive(serde::Deserialize)]
+struct SeenRow {
+    id: String,
+    device_id: String,
+    device_seq: i64,
+    hash: String,
+    server_seq: i64,
+    outcome: String,
+    reason: Option<serde_json::Value>,
+    flag: String,
+    occurred_at: String,
 }
 
 impl Seen {
-    /// Reads in one statement the stored events with these ids or at these places of
-    /// `device`'s chain.
-    pub fn read(tx: &mut Db<'_>, device: &str, events: &[WireEvent]) -> Result<Seen> {
-        let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
-        let seqs: Vec<i64> = events.iter().map(|e| e.device_seq).collect();
-        let rows = tx.query_prepared(
-            "SELECT id, device_id, device_seq, hash, server_seq, outcome, reason, flag FROM events
-             WHERE id = ANY($1) OR (device_id = $2 AND device_seq = ANY($3))",
-            &[(&ids, Type::TEXT_ARRAY), (&device, Type::TEXT), (&seqs, Type::INT8_ARRAY)],
-        )?;
-        let mut seen = Seen::default();
-        for row in &rows {
-            seen.add(Stored::of_row(row));
+    /// Asks, as a part of the push's combined read, for the stored events with these ids or
+    /// at these places of `device`'s chain, and the device's event just before the batch's
+    /// first: its time is what the core's time rule compares the first event with
+    /// (`previous`). `take` takes the rows.
+    pub fn ask(reads: &mut Reads, device: &str, events: &[WireEvent]) -> Seen {
+        let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+        let mut seqs: Vec<i64> = events.iter().map(|e| e.device_seq).collect();
+        let before = events.first().map(|e| e.device_seq - 1);
+        seqs.extend(before);
+        reads.add(
+            "SELECT 'seen', id, json_build_object('id', id, 'device_id', device_id, 'device_seq', device_seq,
+                 'hash', hash, 'server_seq', server_seq, 'outcome', outcome, 'reason', reason, 'flag', flag,
+                 'occurred_at', occurred_at)::text
+             FROM events WHERE id = ANY($1) OR (device_id = $2 AND device_seq = ANY($3))",
+            vec![
+                (Box::new(ids.clone()), Type::TEXT_ARRAY),
+                (Box::new(device.to_string()), Type::TEXT),
+                (Box::new(seqs), Type::INT8_ARRAY),
+            ],
+        );
+        Seen { before: before.map(|seq| (device.to_string(), seq)), batch_ids: ids, ..Seen::default() }
+    }
+
+    /// Takes one row of `ask`'s part.
+    pub fn take(&mut self, value: &str) -> Result<()> {
+        let row: SeenRow =
+            serde_json::from_str(value).map_err(|e| ServerError::Internal(format!("stored event: {e}")))?;
+        let stored = Stored {
+            id: row.id.clone(),
+            device_id: row.device_id.clone(),
+            device_seq: row.device_seq,
+            hash: row.hash,
+            outcome: EventOutcome {
+                id: row.id,
+                device_seq: row.device_seq,
+                server_seq: row.server_seq,
+                outcome: row.outcome,
+                reason: row.reason,
+                flag: (!row.flag.is_empty()).then_some(row.flag),
+            },
+        };
+        let is_before = self.before.as_ref() == Some(&(stored.device_id.clone(), stored.device_seq));
+        if is_before && !self.batch_ids.contains(&stored.id) {
+            self.previous = Some((stored.device_id.clone(), stored.device_seq, row.occurred_at));
         }
-        Ok(seen)
+        self.add(stored);
+        Ok(())
+    }
+
+    /// The device's event just before the batch, if stored: (device, device_seq, occurred_at).
+    pub fn previous(&self) -> Option<(String, i64, String)> {
+        self.previous.clone()
     }
 
     /// Remembers an event this batch stored.

@@ -6,10 +6,12 @@ use taizhang_core::password::verify_password;
 use taizhang_core::workflow::actor_may_act;
 use taizhang_core::{Actor, Unit, User};
 
+use super::reads::Reads;
 use super::DeviceRow;
 use crate::error::{Result, ServerError};
 use crate::protocol::{DeviceReply, JoinRequest};
 use crate::sign::public_key;
+use postgres::types::Type;
 
 const COLS: &str =
     "d.id, d.user_id, u.login, d.kind, d.name, d.key_alg, d.public_key, d.state, d.joined_at, d.decided_at,
@@ -36,6 +38,23 @@ fn row(r: &Row) -> DeviceRow {
 pub fn one<C: GenericClient>(c: &mut C, id: &str) -> Result<Option<DeviceRow>> {
     let sql = format!("SELECT {COLS} FROM devices d LEFT JOIN users u ON u.id = d.user_id WHERE d.id = $1");
     Ok(c.query_opt(&sql, &[&id])?.as_ref().map(row))
+}
+
+/// Asks for the device, as a part of a push's combined read (`from_read` takes its row).
+pub fn ask(reads: &mut Reads, id: &str) {
+    reads.add(
+        "SELECT 'device', d.id, json_build_object('id', d.id, 'user_id', d.user_id, 'login', u.login, 'kind', d.kind,
+             'name', d.name, 'key_alg', d.key_alg, 'public_key', d.public_key, 'state', d.state,
+             'joined_at', d.joined_at, 'decided_at', d.decided_at, 'decided_by', d.decided_by,
+             'last_seq', d.last_seq, 'last_hash', d.last_hash)::text
+         FROM devices d LEFT JOIN users u ON u.id = d.user_id WHERE d.id = $1",
+        vec![(Box::new(id.to_string()), Type::TEXT)],
+    );
+}
+
+/// The device row of `ask`'s part.
+pub fn from_read(value: &str) -> Result<DeviceRow> {
+    serde_json::from_str(value).map_err(|e| ServerError::Internal(format!("stored device: {e}")))
 }
 
 pub fn all(c: &mut Client) -> Result<Vec<DeviceRow>> {

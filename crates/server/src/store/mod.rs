@@ -20,6 +20,7 @@ mod projections;
 pub mod provision;
 mod pull;
 mod push;
+mod reads;
 pub mod schema;
 mod verify;
 pub mod world;
@@ -28,7 +29,7 @@ mod writes;
 pub use pg::PgStore;
 
 /// A device as the server knows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct DeviceRow {
     pub id: String,
     pub user_id: Option<String>,

@@ -3,7 +3,7 @@
 //! any device's events.
 
 use chrono::{DateTime, Utc};
-use postgres::{Client, Transaction};
+use postgres::{Client, GenericClient};
 use taizhang_core::chain::{canonical_json, format_instant, GENESIS_HASH};
 use taizhang_core::event::EVENT_SCHEMA_VERSION;
 use taizhang_core::genesis::genesis_events;
@@ -31,7 +31,7 @@ struct ServerDevice {
     last_hash: String,
 }
 
-fn server_device(tx: &mut Transaction<'_>) -> Result<ServerDevice> {
+fn server_device(tx: &mut impl GenericClient) -> Result<ServerDevice> {
     let r = tx
         .query_opt(
             "SELECT d.id, s.secret_key, d.last_seq, d.last_hash FROM server_identity s JOIN devices d ON d.id = s.device_id",

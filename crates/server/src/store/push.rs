@@ -11,6 +11,7 @@ use postgres::Client;
 
 use super::append::{Appender, Precheck, Seen, Stored};
 use super::prepared::Prepared;
+use super::reads::Reads;
 use super::world::ContextCache;
 use super::DeviceRow;
 use crate::error::{Result, ServerError};
@@ -29,19 +30,32 @@ pub fn push(
         return Err(ServerError::BatchTooLarge { count: events.len(), max: MAX_BATCH });
     }
     let mut appender = Appender::begin(c, prepared, now)?;
-    // Read under the lock: the device's chain head cannot move under this batch.
-    let mut device = super::devices::one(appender.tx(), device_id)?
-        .ok_or_else(|| ServerError::UnknownDevice { device: device_id.to_string() })?;
+    // One round trip for everything the batch reads before it decides, under the lock: the
+    // device's chain head cannot move under this batch.
+    let mut reads = Reads::default();
+    super::devices::ask(&mut reads, device_id);
+    let mut seen = Seen::ask(&mut reads, device_id, events);
+    appender.ask_ahead(&mut reads, events);
+    let (mut device, mut ahead) = (None, Vec::new());
+    for row in reads.send(appender.db())? {
+        match row.part.as_str() {
+            "device" => device = Some(super::devices::from_read(&row.value)?),
+            "seen" => seen.take(&row.value)?,
+            _ => ahead.push(row),
+        }
+    }
+    let mut device = device.ok_or_else(|| ServerError::UnknownDevice { device: device_id.to_string() })?;
     match device.state.as_str() {
         "pending" => return Err(ServerError::DevicePending { device: device.id }),
         "approved" | "revoked" => {}
         _ => return Err(ServerError::UnknownDevice { device: device.id }),
     }
     let key = public_key(&device.key_alg, &device.public_key)?;
-    let mut seen = Seen::read(appender.db(), &device.id, events)?;
-    let context = contexts.get(appender.tx())?;
+    appender.take_ahead(ahead)?;
+    appender.know_previous(seen.previous());
+    let at = appender.context_at();
+    let context = contexts.get(at, appender.tx())?;
     appender.use_context(context);
-    appender.prefetch(events)?;
     let mut outcomes = Vec::with_capacity(events.len());
     let mut stopped = None;
     for (index, ev) in events.iter().enumerate() {

@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 
-use postgres::Transaction;
+use postgres::GenericClient;
 
 use super::prepared::Db;
 use taizhang_core::calendar::Calendar;
@@ -107,12 +107,12 @@ impl World for PgWorld<'_, '_> {
 }
 
 /// Which events make the context in force (the partial index `events_context` covers them).
-const CONTEXT_EVENTS: &str =
+pub const CONTEXT_EVENTS: &str =
     "outcome = 'applied' AND kind IN ('calendar_year_set', 'calendar_day_set', 'settings_changed')";
 
 /// The calendar and settings in force: a fold of the applied calendar and settings events in
 /// server order (a handful of rows), the same fold the desktop's tables hold.
-pub fn context(tx: &mut Transaction<'_>) -> Result<(Calendar, Settings)> {
+pub fn context(tx: &mut impl GenericClient) -> Result<(Calendar, Settings)> {
     let rows =
         tx.query(&format!("SELECT kind, payload FROM events WHERE {CONTEXT_EVENTS} ORDER BY server_seq"), &[])?;
     let mut context = (Calendar::new(), Settings::default());
@@ -134,21 +134,18 @@ pub fn context(tx: &mut Transaction<'_>) -> Result<(Calendar, Settings)> {
 pub struct ContextCache(std::sync::Mutex<Option<(i64, (Calendar, Settings))>>);
 
 impl ContextCache {
-    /// The context as of this transaction (read under the append lock, so no context event
-    /// can commit between the probe and the batch).
-    pub fn get(&self, tx: &mut Transaction<'_>) -> Result<(Calendar, Settings)> {
-        let head: i64 = tx
-            .query_typed(&format!("SELECT coalesce(max(server_seq), 0) FROM events WHERE {CONTEXT_EVENTS}"), &[])?
-            .first()
-            .map_or(0, |r| r.get(0));
+    /// The context as of position `at` (the appender reads it under the append lock, so no
+    /// context event can commit between that read and the batch); read from `tx` only when
+    /// the cached one is older.
+    pub fn get(&self, at: i64, tx: &mut impl GenericClient) -> Result<(Calendar, Settings)> {
         let mut held = self.0.lock().map_err(|_| ServerError::Internal("context cache poisoned".into()))?;
-        if let Some((at, context)) = held.as_ref() {
-            if *at == head {
+        if let Some((cached_at, context)) = held.as_ref() {
+            if *cached_at == at {
                 return Ok(context.clone());
             }
         }
         let context = context(tx)?;
-        *held = Some((head, context.clone()));
+        *held = Some((at, context.clone()));
         Ok(context)
     }
 }
@@ -165,7 +162,7 @@ pub fn fold_context((calendar, settings): &mut (Calendar, Settings), body: &Even
 }
 
 /// The acting user with their unit, as the projections hold them now.
-pub fn actor(tx: &mut Transaction<'_>, login_or_id: &str) -> Result<Option<Actor>> {
+pub fn actor(tx: &mut impl GenericClient, login_or_id: &str) -> Result<Option<Actor>> {
     let Some(row) = tx.query_opt(
         "SELECT body FROM users WHERE id = $1 OR login = $1 ORDER BY (id = $1) DESC LIMIT 1",
         &[&login_or_id],

@@ -9,7 +9,7 @@ use super::prepared::Db;
 
 use crate::error::Result;
 
-type Param = (Box<dyn ToSql + Sync>, Type);
+pub type Param = (Box<dyn ToSql + Sync>, Type);
 
 #[derive(Default)]
 pub struct Writes {
@@ -43,7 +43,7 @@ impl Writes {
 }
 
 /// `sql` with each `$k` made `$(k + by)`.
-fn renumber(sql: &str, by: usize) -> String {
+pub fn renumber(sql: &str, by: usize) -> String {
     let mut out = String::with_capacity(sql.len() + 8);
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {

@@ -51,6 +51,26 @@ fn events_are_append_only_for_everyone_and_the_app_role_has_no_grant() {
     assert!(c.execute("SELECT 1 FROM events LIMIT 1", &[]).is_ok());
 }
 
+/// The log's device column has no foreign key check (migration 0009), so nothing may take a
+/// device away from the events that name it.
+#[test]
+fn a_device_cannot_be_deleted_by_anyone() {
+    let d = District::new();
+    for q in ["DELETE FROM devices", "TRUNCATE devices CASCADE"] {
+        let e = sql(&d.url, q).expect_err(q);
+        let e = taizhang_server::error::db_message(&e);
+        assert!(e.contains("append-only") || e.contains("refused"), "{q}: {e}");
+    }
+    assert!(count(&d.url, "SELECT count(*) FROM devices") > 0);
+    assert_eq!(
+        count(
+            &d.url,
+            "SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM devices d WHERE d.id = e.device_id)"
+        ),
+        0
+    );
+}
+
 #[test]
 fn verify_names_a_tampered_or_missing_row() {
     let d = District::new();

@@ -15,6 +15,7 @@ use taizhang_core::monitoring::{IndicatorReport, Month, Project, ProjectProgress
 use taizhang_core::{Enterprise, Id, Problem, Unit, User, Visit};
 
 use super::prepared::Db;
+use super::reads::{ReadRow, Reads};
 use crate::error::{Result, ServerError};
 
 mod flush;
@@ -160,6 +161,8 @@ pub struct Projections {
     /// Who receives which of the batch's events at its own position because of a grant
     /// (`deliveries`): (unit, server_seq).
     deliveries: Vec<(String, i64)>,
+    /// The problems and users `ask_ahead` asked for, until `take_ahead`.
+    asked: Option<(Vec<String>, Vec<String>)>,
 }
 
 /// A stored JSONB body, read as text: parsed straight into its type, not through a `Value`.
@@ -207,42 +210,54 @@ impl Projections {
             stored_units: HashMap::new(),
             batch_units: HashMap::new(),
             deliveries: Vec::new(),
+            asked: None,
         }
     }
 
-    /// Reads ahead, in one statement, what a batch's events will ask for: the problems they
-    /// name with those problems' enterprises, the enterprises they name, the acting users, and
-    /// every unit (a few dozen rows).
-    pub fn prefetch(
+    /// Asks ahead, as one part of the push's combined read (`Reads`), for what a batch's events
+    /// will ask for: the problems they name with those problems' enterprises, the enterprises
+    /// they name, the acting users, and every unit (a few dozen rows). `take_ahead` takes the
+    /// answer.
+    pub fn ask_ahead(
         &mut self,
-        tx: &mut Db<'_>,
+        reads: &mut Reads,
         problems: Vec<String>,
         enterprises: Vec<String>,
         users: Vec<String>,
-    ) -> Result<()> {
-        let rows = query(
-            tx,
+    ) {
+        reads.add(
             "SELECT 'problem', id, body::text FROM problems WHERE id = ANY($1)
              UNION ALL SELECT 'enterprise', id, body::text FROM enterprises
                  WHERE id = ANY($2) OR id IN (SELECT enterprise_id FROM problems WHERE id = ANY($1))
              UNION ALL SELECT 'user', id, body::text FROM users WHERE id = ANY($3)
              UNION ALL SELECT 'unit', id, body::text FROM units
              UNION ALL SELECT 'grant', problem_id, to_jsonb(unit_id)::text FROM visibility WHERE problem_id = ANY($1)",
-            &[(&problems, Type::TEXT_ARRAY), (&enterprises, Type::TEXT_ARRAY), (&users, Type::TEXT_ARRAY)],
-        )?;
-        for row in rows {
-            let (table, id): (&str, String) = (row.get(0), row.get(1));
-            match table {
-                "problem" => self.problems.known(id, parse(row.get(2), "problem")?),
-                "enterprise" => self.enterprises.known(id, parse(row.get(2), "enterprise")?),
-                "user" => self.users.known(id, parse(row.get(2), "user")?),
+            vec![
+                (Box::new(problems.clone()), Type::TEXT_ARRAY),
+                (Box::new(enterprises), Type::TEXT_ARRAY),
+                (Box::new(users.clone()), Type::TEXT_ARRAY),
+            ],
+        );
+        self.asked = Some((problems, users));
+    }
+
+    /// Takes the rows of `ask_ahead`'s part; what was asked for and not found is known not to
+    /// exist.
+    pub fn take_ahead(&mut self, rows: Vec<ReadRow>) -> Result<()> {
+        for ReadRow { part, key: id, value } in rows {
+            match part.as_str() {
+                "problem" => self.problems.known(id, parse(&value, "problem")?),
+                "enterprise" => self.enterprises.known(id, parse(&value, "enterprise")?),
+                "user" => self.users.known(id, parse(&value, "user")?),
                 "grant" => {
-                    let unit: String = parse(row.get(2), "grant")?;
+                    let unit: String = parse(&value, "grant")?;
                     self.stored_units.entry(id).or_default().insert(unit);
                 }
-                _ => self.units.known(id, parse(row.get(2), "unit")?),
+                "unit" => self.units.known(id, parse(&value, "unit")?),
+                other => return Err(ServerError::Internal(format!("a read-ahead row of part {other}"))),
             }
         }
+        let (problems, users) = self.asked.take().unwrap_or_default();
         for id in problems {
             self.stored_units.entry(id.clone()).or_default();
             self.problems.rows.entry(id).or_insert(None);
