@@ -5,7 +5,7 @@ export default {
   printing: {
     back: 'Back',
     print: 'Print / save as PDF',
-    hint: 'A4 landscape; choose "Print to File" in the print dialog to save a PDF.',
+    hint: 'A4 landscape: set the orientation to Landscape under Page Setup in the print dialog; "Print to File" saves a PDF.',
     month: '{year}-{month}',
     title: {
       monthly: '{district}: main indicators of key enterprises, monthly',

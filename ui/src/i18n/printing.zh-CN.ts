@@ -6,7 +6,7 @@ export default {
   printing: {
     back: '返回',
     print: '打印 / 存为 PDF',
-    hint: 'A4 横向；在打印对话框中选择“打印到文件”即可存为 PDF。',
+    hint: 'A4 横向：请在打印对话框的“页面设置”中将方向选为“横向”；选择“打印到文件”即可存为 PDF。',
     month: '{year}年{month}月',
     title: {
       monthly: '{district}重点企业主要经济指标月报',
