@@ -68,7 +68,7 @@ e2e:
 screenshots:
 	@mkdir -p docs/screenshots
 	for f in 08-dashboard-office 06-ledger 04-problem-closed 05-scorecards 07-console 10-import-preview 12-report 14-pending-upload \
-	  17-monitoring-entry 18-monitoring-report 19-monitoring-chart 20-monitoring-warnings 22-projects; do \
+	  17-monitoring-entry 18-monitoring-report 19-monitoring-chart 20-monitoring-warnings 22-projects 30-print-production; do \
 	  convert target/e2e-screenshots/$$f.png -crop 1440x900+0+0 +repage docs/screenshots/$$f.png; done
 
 clean:

@@ -50,6 +50,7 @@ macro_rules! app_commands {
             indicator_import_preview,
             indicator_import_commit,
             key_projects,
+            project_report,
             project_history,
             problem_origin,
             calendar_years,

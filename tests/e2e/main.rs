@@ -18,6 +18,7 @@ mod cluster;
 mod fixture;
 
 mod district;
+mod printing;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -239,6 +240,15 @@ impl Ui {
         }
     }
 
+    /// Keeps the page as it stands beside the screenshots (`<name>.html`), to render it to PDF
+    /// and check the printed A4 layout (docs/documents.md, docs/monitoring.md "Printing").
+    fn keep_page(&self, name: &str) {
+        let script = json!({ "script": "return document.documentElement.outerHTML;", "args": [] });
+        if let Ok(Value::String(html)) = self.s.call("POST", "/execute/sync", Some(script)) {
+            let _ = std::fs::write(self.shots.join(format!("{name}.html")), html);
+        }
+    }
+
     fn sign_in(&self, login: &str) {
         self.click(&format!("signin-user-{login}"));
         self.click("signin-submit");
@@ -416,14 +426,7 @@ fn one_problem_through_its_whole_life_across_users() {
     ui.shot("27-assignment-notice");
     // The page as printed, kept beside the screenshots (rendered to PDF by hand to check the A4
     // layout: docs/documents.md).
-    let html = ui.s.call(
-        "POST",
-        "/execute/sync",
-        Some(json!({ "script": "return document.documentElement.outerHTML;", "args": [] })),
-    );
-    if let Ok(Value::String(html)) = html {
-        let _ = std::fs::write(ui.shots.join("27-assignment-notice.html"), html);
-    }
+    ui.keep_page("27-assignment-notice");
     // Printed again: the same number, nothing new issued.
     ui.click("print-back");
     ui.wait_text("problem-number", &number);
@@ -698,14 +701,7 @@ fn excel_in_and_out_through_the_window() {
     // The 通报 as printed (docs/documents.md): its head, the period once, the annex.
     ui.wait_text("report-issuing", "企业服务工作通报");
     ui.by("report-chain");
-    let html = ui.s.call(
-        "POST",
-        "/execute/sync",
-        Some(json!({ "script": "return document.documentElement.outerHTML;", "args": [] })),
-    );
-    if let Ok(Value::String(html)) = html {
-        let _ = std::fs::write(ui.shots.join("12-report.html"), html);
-    }
+    ui.keep_page("12-report");
     let _ = ui.s.call("DELETE", "", None);
     let logs: String = std::fs::read_dir(data.path().join("logs"))
         .expect("the app logs into the data folder")

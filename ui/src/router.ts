@@ -21,6 +21,14 @@ const routes: RouteRecordRaw[] = [
   { path: '/signin', name: 'signin', component: () => import('./views/SignInView.vue') },
   // Printed documents, outside the app's frame: nothing but the A4 sheets and a bar not printed.
   { path: '/print/:kind', name: 'print', component: () => import('./views/PrintView.vue'), props: true },
+  // The monitoring reports as printed pages (月报, 旬报, 项目进度, 预警清单), for whoever sees 监测.
+  {
+    path: '/print/monitoring/:sheet',
+    name: 'print-monitoring',
+    component: () => import('./views/MonitoringPrintView.vue'),
+    props: true,
+    meta: { anyCap: ['register', 'report'] },
+  },
   {
     path: '/app',
     component: () => import('./components/AppLayout.vue'),

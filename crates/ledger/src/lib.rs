@@ -25,6 +25,7 @@ mod monitoring_views;
 pub mod output;
 pub mod password;
 mod project;
+mod project_report;
 pub mod queries;
 mod read;
 mod rebuild;
@@ -55,6 +56,7 @@ pub use monitoring_views::{
     KeyEnterprise, MonthlyReport, MonthlyRow, MonthlyTotal, ProductionRow, ProductionSummary, SeriesPoint,
 };
 pub use output::{check_output_target, OutputTarget};
+pub use project_report::{ProjectReport, ProjectTotals};
 pub use queries::*;
 pub use rebuild::RebuildReport;
 pub use replica::{

@@ -7,8 +7,8 @@
 use chrono::Utc;
 use taizhang_core::monitoring::{Month, ProblemOrigin, ProjectProgress, Xun};
 use taizhang_ledger::{
-    visit_scope, KeyEnterprise, LeaderItems, MonthlyReport, ProductionSummary, ProjectRow, SeriesPoint, WarningFilter,
-    WarningRow,
+    visit_scope, KeyEnterprise, LeaderItems, MonthlyReport, ProductionSummary, ProjectReport, ProjectRow, SeriesPoint,
+    WarningFilter, WarningRow,
 };
 use tauri::State;
 
@@ -105,6 +105,20 @@ pub fn key_projects(
     state.with(|o| {
         let township = scope(o, township_id)?;
         Ok(o.ledger.projects(township.as_deref(), month)?)
+    })
+}
+
+/// 重点项目进度月报 of `month`: the key projects with their 合计, as the workbook has them (the
+/// page the window prints).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn project_report(
+    state: State<'_, AppState>,
+    month: Month,
+    township_id: Option<String>,
+) -> ApiResult<ProjectReport> {
+    state.with(|o| {
+        let township = scope(o, township_id)?;
+        Ok(o.ledger.project_report(township.as_deref(), month)?)
     })
 }
 

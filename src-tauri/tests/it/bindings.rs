@@ -141,6 +141,8 @@ fn export_every_type(cfg: &Config) {
         ledger::WarningAction,
         ledger::WarningRow,
         ledger::ProjectRow,
+        ledger::ProjectTotals,
+        ledger::ProjectReport,
         ledger::LinkedProblem,
         ledger::LeaderItems,
         ledger::LeadSuggestion,

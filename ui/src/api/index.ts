@@ -148,6 +148,9 @@ export const warningsBoard = (args: { townshipId?: string | null; openOnly: bool
 /** The key projects with their figures as of a month. */
 export const keyProjects = (month: Month, townshipId: string | null = null) =>
   call('key_projects', { month, township_id: townshipId })
+/** 重点项目进度月报 of a month: the key projects and their 合计 (the ledger's, as in the workbook). */
+export const projectReport = (month: Month, townshipId: string | null = null) =>
+  call('project_report', { month, township_id: townshipId })
 export const projectHistory = (projectId: string) => call('project_history', { project_id: projectId })
 /** Where a problem came from, when from a warning or a project's difficulties. */
 export const problemOrigin = (problemId: string) => call('problem_origin', { problem_id: problemId })

@@ -41,6 +41,7 @@ import type { ProblemPage } from "./ProblemPage";
 import type { ProductionSummary } from "./ProductionSummary";
 import type { Progress } from "./Progress";
 import type { ProjectProgress } from "./ProjectProgress";
+import type { ProjectReport } from "./ProjectReport";
 import type { ProjectRow } from "./ProjectRow";
 import type { RebuildReport } from "./RebuildReport";
 import type { ReplicaStatus } from "./ReplicaStatus";
@@ -108,6 +109,7 @@ export type Commands = {
   indicator_import_preview: { args: { path: string, options: IndicatorImportOptions }, returns: IndicatorImportPreview },
   indicator_import_commit: { args: { path: string, options: IndicatorImportOptions, on_progress: Channel<Progress> }, returns: IndicatorImportOutcome },
   key_projects: { args: { month: Month, township_id: string | null }, returns: Array<ProjectRow> },
+  project_report: { args: { month: Month, township_id: string | null }, returns: ProjectReport },
   project_history: { args: { project_id: string }, returns: Array<ProjectProgress> },
   problem_origin: { args: { problem_id: string }, returns: ProblemOrigin | null },
   calendar_years: { args: Record<never, never>, returns: Array<CalendarYear> },
@@ -178,6 +180,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "indicator_import_preview",
   "indicator_import_commit",
   "key_projects",
+  "project_report",
   "project_history",
   "problem_origin",
   "calendar_years",

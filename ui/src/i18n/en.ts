@@ -3,6 +3,7 @@
 import catalogue from '../../../i18n/en.json'
 import documentsEn from './documents.en'
 import monitoringEn from './monitoring.en'
+import printingEn from './printing.en'
 import queuesEn from './queues.en'
 import type zh from './zh-CN'
 
@@ -970,6 +971,7 @@ const en: typeof zh = {
   ...monitoringEn,
   ...queuesEn,
   ...documentsEn,
+  ...printingEn,
 }
 
 export default en

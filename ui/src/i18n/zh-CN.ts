@@ -4,6 +4,7 @@
 import catalogue from '../../../i18n/zh-CN.json'
 import documentsZh from './documents.zh-CN'
 import monitoringZh from './monitoring.zh-CN'
+import printingZh from './printing.zh-CN'
 import queuesZh from './queues.zh-CN'
 
 export default {
@@ -973,4 +974,5 @@ export default {
   ...monitoringZh,
   ...queuesZh,
   ...documentsZh,
+  ...printingZh,
 }

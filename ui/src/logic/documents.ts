@@ -84,7 +84,7 @@ export function rowValue(row: DocumentRow, label: (section: string, key: string)
 
 /** The heading's issuing line: the district and the office, once each (a district name the
  * office's name already starts with is not said twice). */
-export function issuingLine(body: DocumentBody): string {
+export function issuingLine(body: Pick<DocumentBody, 'district' | 'issuer'>): string {
   const district = body.district.trim()
   const issuer = body.issuer.trim()
   if (!district || issuer.startsWith(district)) return issuer

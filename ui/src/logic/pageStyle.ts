@@ -1,7 +1,9 @@
 // The paper a screen prints on. `@page` cannot be scoped to a view, and the app's CSS is one
 // file, so each printable view links its own small stylesheet from public/print/ while it is
 // mounted (a <link> to the app's own file: the CSP's style-src 'self' allows it, unlike an
-// inline <style>): the report A4 landscape, a document A4 upright.
+// inline <style>): the report A4 landscape, a document A4 upright. WebKitGTK (2.50) takes the
+// orientation from the print dialog, not from `size` (printed to PDF without a page setup, a
+// landscape page came out upright), so the monitoring reports' print page says so in its bar.
 
 import { onMounted, onUnmounted } from 'vue'
 

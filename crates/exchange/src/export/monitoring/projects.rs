@@ -1,17 +1,17 @@
 //! 重点项目进度月报 of a month as one sheet: each key project's investment (总投资, 年度计划,
 //! 本月完成, 年度累计), 完成率 against 序时进度 and the pace (超前/正常/滞后), its 形象进度 and
 //! difficulties, and the three levels answering for it (包联领导, 责任单位, 承办人). A project
-//! without this month's report shows 未报. The 合计 sums the figures shown; its 完成率 is over
-//! the projects that have one.
+//! without this month's report shows 未报. The 合计 is the ledger's (`ProjectTotals`, the one the
+//! window prints): the figures shown summed, its 完成率 over the projects that have one.
 
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use rust_xlsxwriter::Workbook;
-use taizhang_core::monitoring::projects::{completion_rate, time_progress};
-use taizhang_core::monitoring::{Amount, Month, Pace};
-use taizhang_ledger::ProjectRow;
+use taizhang_core::monitoring::projects::time_progress;
+use taizhang_core::monitoring::{Month, Pace};
 use taizhang_ledger::{ChainHead, Ledger, OutputTarget};
+use taizhang_ledger::{ProjectRow, ProjectTotals};
 
 use super::{amount, heading, made_at, month_label, rate, save, vet, Formats, X};
 use crate::export::{style, ExportError, ExportSummary};
@@ -70,8 +70,6 @@ fn sheet(wb: &mut Workbook, rows: &[ProjectRow], month: Month, district: &str, n
     ws.set_freeze_panes(4, 2)?;
     ws.set_repeat_rows(0, 3)?;
     let mut r = 4u32;
-    let (mut total, mut plan, mut this_month, mut ytd) = (Amount::ZERO, Amount::ZERO, Amount::ZERO, Amount::ZERO);
-    let (mut rated_ytd, mut rated_plan) = (Amount::ZERO, Amount::ZERO);
     for (i, p) in rows.iter().enumerate() {
         let pr = &p.project;
         let of_year = pr.plan_year == month.year;
@@ -81,27 +79,13 @@ fn sheet(wb: &mut Workbook, rows: &[ProjectRow], month: Month, district: &str, n
         ws.write_string_with_format(r, 3, pr.nature.label_zh(), &f.center)?;
         amount(ws, r, 4, Some(pr.total_investment), &f.amount, &f.center)?;
         amount(ws, r, 5, of_year.then_some(pr.annual_plan), &f.amount, &f.center)?;
-        total = total + pr.total_investment;
-        if of_year {
-            plan = plan + pr.annual_plan;
-        }
         match &p.progress {
-            Some(g) => {
-                amount(ws, r, 6, Some(g.invested), &f.amount, &f.center)?;
-                this_month = this_month + g.invested;
-            }
+            Some(g) => amount(ws, r, 6, Some(g.invested), &f.amount, &f.center)?,
             None => {
                 ws.write_string_with_format(r, 6, super::NOT_REPORTED, &f.not_reported)?;
             }
         }
         amount(ws, r, 7, p.year_to_date, &f.amount, &f.center)?;
-        if let Some(y) = p.year_to_date {
-            ytd = ytd + y;
-            if p.completion_rate.is_some() {
-                rated_ytd = rated_ytd + y;
-                rated_plan = rated_plan + pr.annual_plan;
-            }
-        }
         rate(ws, r, 8, p.completion_rate, &f.rate, &f.center)?;
         rate(ws, r, 9, Some(p.time_progress), &f.rate, &f.center)?;
         rate(ws, r, 10, p.points_ahead, &f.rate, &f.center)?;
@@ -133,21 +117,14 @@ fn sheet(wb: &mut Workbook, rows: &[ProjectRow], month: Month, district: &str, n
         )?;
         r += 1;
     }
-    ws.merge_range(r, 0, r, 3, &format!("合计（{} 个项目）", rows.len()), &f.total_text)?;
-    for (c, v) in [(4, total), (5, plan), (6, this_month), (7, ytd)] {
+    let t = ProjectTotals::of(rows, month);
+    ws.merge_range(r, 0, r, 3, &format!("合计（{} 个项目）", t.projects), &f.total_text)?;
+    for (c, v) in [(4, t.total_investment), (5, t.annual_plan), (6, t.invested), (7, t.year_to_date)] {
         amount(ws, r, c, Some(v), &f.total_amount, &f.total_text)?;
     }
-    let rate_all = completion_rate(rated_ytd, rated_plan);
-    rate(ws, r, 8, rate_all, &f.total_rate, &f.total_text)?;
-    rate(ws, r, 9, Some(time_progress(month)), &f.total_rate, &f.total_text)?;
-    rate(
-        ws,
-        r,
-        10,
-        rate_all.map(|x| ((x - time_progress(month)) * 100.0).round() / 100.0),
-        &f.total_rate,
-        &f.total_text,
-    )?;
+    rate(ws, r, 8, t.completion_rate, &f.total_rate, &f.total_text)?;
+    rate(ws, r, 9, Some(t.time_progress), &f.total_rate, &f.total_text)?;
+    rate(ws, r, 10, t.points_ahead, &f.total_rate, &f.total_text)?;
     for c in 11..=LAST {
         ws.write_blank(r, c, &f.total_text)?;
     }
