@@ -55,6 +55,9 @@ pub struct LeadFigures {
     /// 解决率 = solved ÷ resolved
     pub resolution_rate: Option<f64>,
     pub overdue_now: u32,
+    /// Open items it leads at 红牌 / 黄牌 now (`escalation::lateness_of`, as the list shows them).
+    pub red_now: u32,
+    pub yellow_now: u32,
     pub returns_made: u32,
     pub returns_upheld: u32,
     pub extensions_asked: u32,
@@ -105,6 +108,9 @@ pub struct TownshipFigures {
     pub resolved_locally: u32,
     /// 回访: evaluations recorded for the township's problems.
     pub callbacks: u32,
+    /// The township's open items at 红牌 / 黄牌 now.
+    pub red_now: u32,
+    pub yellow_now: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -358,8 +364,23 @@ pub fn scorecard_from(
         }
     }
     let cut = escalation_cutoffs(today, calendar, settings);
+    // (red, yellow) open items per township.
+    let mut township_cards: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
     for p in &parts.now.open {
         let late = lateness_of(p.clock.as_ref(), calendar, &cut);
+        let card = match late.level {
+            Escalation::Red => Some(true),
+            Escalation::Yellow => Some(false),
+            _ => None,
+        };
+        if let Some(red) = card {
+            let town = township_cards.entry(p.township_id.as_str()).or_default();
+            *(if red { &mut town.0 } else { &mut town.1 }) += 1;
+            if let Some(unit) = &p.lead_unit_id {
+                let f = lead.entry(unit).or_default();
+                *(if red { &mut f.red_now } else { &mut f.yellow_now }) += 1;
+            }
+        }
         if late.handling_overdue || late.sign_overdue {
             summary.overdue_now += 1;
             if let Some(unit) = &p.lead_unit_id {
@@ -434,6 +455,7 @@ pub fn scorecard_from(
         .filter(|u| u.kind == UnitKind::Township)
         .map(|u| {
             let base = bases.get(&u.id).copied().unwrap_or_default();
+            let (red_now, yellow_now) = township_cards.get(u.id.as_str()).copied().unwrap_or_default();
             TownshipFigures {
                 unit_id: u.id.clone(),
                 unit_name: u.name.clone(),
@@ -444,6 +466,8 @@ pub fn scorecard_from(
                 problems_registered: of_township(FactKind::Registered, &u.id),
                 resolved_locally: of_township(FactKind::ResolvedLocally, &u.id),
                 callbacks: of_township(FactKind::Callback, &u.id),
+                red_now,
+                yellow_now,
             }
         })
         .collect();

@@ -66,6 +66,7 @@ mod tests {
             crate::monitoring::ProjectStage,
             crate::monitoring::WarningSubject,
             crate::document::DocumentKind,
+            crate::notices::NoticeKind,
             ForbiddenReason
         );
         // A replica's words: the device states the server gives and an event's standing with it

@@ -26,6 +26,7 @@ pub mod labels;
 pub mod model;
 pub mod monitoring;
 pub mod monitoring_state;
+pub mod notices;
 pub mod password;
 pub mod period;
 pub mod problem;

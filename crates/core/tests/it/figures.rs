@@ -456,3 +456,38 @@ fn february_sees_only_february() {
     assert_eq!((t1.visits, t1.key_enterprises_visited, t1.problems_registered), (1, 1, 1));
     assert_rate(t1.coverage_rate, Some(0.5), "E2 of E1, E2");
 }
+
+/// 红牌 / 黄牌 per unit (issue 19, item 7): the open items each department leads, and each
+/// township's open items, at that level now, by the same rule as the level on each row.
+#[test]
+fn red_and_yellow_cards_per_unit_are_its_open_items_at_that_level() {
+    let mut x = ledger();
+    let settings = x.w.settings.clone();
+    // On 03-31, P4 (D2, deadline 03-26) is 3 working days late: 黄牌 (red from 5).
+    let sc = scorecard_of(&x, "2026-03", &settings);
+    let cards = |sc: &Scorecard, u: &str| (dept(sc, u).lead.red_now, dept(sc, u).lead.yellow_now);
+    assert_eq!(cards(&sc, U_D2), (0, 1));
+    assert_eq!(cards(&sc, U_D1), (0, 0));
+    assert_eq!((town(&sc, U_T1).red_now, town(&sc, U_T1).yellow_now), (0, 1));
+    // Urged twice, P7 (D2, not yet due) is 红牌 whatever its dates say.
+    x.ok(OFFICE, cmds::urge("P7", Escalation::Yellow), at(2026, 3, 30));
+    x.ok(OFFICE, cmds::urge("P7", Escalation::Yellow), at(2026, 3, 30));
+    let sc = scorecard_of(&x, "2026-03", &settings);
+    assert_eq!(cards(&sc, U_D2), (1, 1));
+    assert_eq!((town(&sc, U_T1).red_now, town(&sc, U_T1).yellow_now), (1, 1));
+    assert_eq!((town(&sc, U_T2).red_now, town(&sc, U_T2).yellow_now), (0, 0));
+    // Every unit's counts are the open problems at that level, as each row shows it.
+    let today = d(2026, 3, 31);
+    for f in &sc.departments {
+        let level_count = |level: Escalation| {
+            x.w.problems
+                .values()
+                .filter(|p| p.lead_unit_id() == Some(f.unit_id.as_str()) && x.lateness(&p.id, today).level == level)
+                .count() as u32
+        };
+        assert_eq!(
+            (f.lead.red_now, f.lead.yellow_now),
+            (level_count(Escalation::Red), level_count(Escalation::Yellow))
+        );
+    }
+}

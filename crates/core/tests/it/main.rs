@@ -9,5 +9,6 @@ mod escalation;
 mod figures;
 mod monitoring;
 mod names;
+mod notices;
 mod support;
 mod workflow;

@@ -39,7 +39,8 @@ const CORE: &[Layering] = &[
             &["dates", "problem", "genesis", "monitoring_state"],
             // Derived from a problem: lateness, countable facts.
             // What a printed document says.
-            &["escalation", "figure_facts", "document_text"],
+            // Who an act concerns (the bell).
+            &["escalation", "figure_facts", "document_text", "notices"],
             // Deciding commands; scorecards.
             &["workflow", "figures"],
             // Re-deciding stored events, and replaying a log through that.
