@@ -22,6 +22,7 @@ mod leader_items;
 mod monitoring_board;
 mod monitoring_fold;
 mod monitoring_views;
+mod notices;
 pub mod output;
 pub mod password;
 mod project;
@@ -55,6 +56,7 @@ pub use monitoring_board::{LinkedProblem, ProjectRow, WarningAction, WarningFilt
 pub use monitoring_views::{
     KeyEnterprise, MonthlyReport, MonthlyRow, MonthlyTotal, ProductionRow, ProductionSummary, SeriesPoint,
 };
+pub use notices::{NoticeRow, Notices, MAX_NOTICES};
 pub use output::{check_output_target, OutputTarget};
 pub use project_report::{ProjectReport, ProjectTotals};
 pub use queries::*;

@@ -104,6 +104,7 @@ const LEDGER: &[Layering] = &[
                 "monitoring_views",
                 "lead_suggestions",
                 "row_actions",
+                "notices",
             ],
             &["monitoring_board"],
             &["leader_items"],
