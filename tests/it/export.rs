@@ -353,9 +353,11 @@ fn the_report_workbook_states_its_period_and_figures() {
 
     let dept = sheet(&out, "部门考核");
     assert_eq!(text(&dept[3][2]), "牵头办理");
-    assert_eq!(text(&dept[3][21]), "配合办理");
+    assert_eq!(text(&dept[3][23]), "配合办理");
     assert_eq!(text(&dept[4][2]), "交办件数");
-    assert_eq!(text(&dept[4][21]), "协办任务");
+    assert_eq!(text(&dept[4][14]), "退回次数");
+    assert_eq!((text(&dept[4][12]), text(&dept[4][13])), ("当前红牌".to_string(), "当前黄牌".to_string()));
+    assert_eq!(text(&dept[4][23]), "协办任务");
     let body = &dept[5..];
     assert_eq!(body.len(), report.departments.len());
     let mut unranked = 0;
@@ -364,17 +366,18 @@ fn the_report_workbook_states_its_period_and_figures() {
         assert_eq!(text(&cells[2]), d.lead.assigned.to_string());
         if d.ranked {
             assert_eq!(text(&cells[0]), d.rank.unwrap().to_string());
-            assert_eq!(text(&cells[27]), "");
+            assert_eq!(text(&cells[29]), "");
         } else {
             unranked += 1;
             assert_eq!(text(&cells[0]), "", "no rank under the minimum sample");
-            assert_eq!(text(&cells[27]), "样本不足");
+            assert_eq!(text(&cells[29]), "样本不足");
         }
         match d.lead.on_time_rate {
             Some(r) => assert_eq!(cells[8], Data::Float(r), "rates are numbers (shown as percentages)"),
             None => assert_eq!(text(&cells[8]), "—"),
         }
-        assert_eq!(text(&cells[21]), d.support.tasks.to_string());
+        assert_eq!(text(&cells[23]), d.support.tasks.to_string());
+        assert_eq!((text(&cells[12]), text(&cells[13])), (d.lead.red_now.to_string(), d.lead.yellow_now.to_string()));
     }
     assert!(body.iter().any(|c| !text(&c[0]).is_empty()), "someone is ranked");
     let _ = unranked;
@@ -384,6 +387,8 @@ fn the_report_workbook_states_its_period_and_figures() {
     let total = towns.last().unwrap();
     assert_eq!(text(&total[0]), "合计");
     assert_eq!(text(&total[2]), report.townships.iter().map(|t| t.visits).sum::<u32>().to_string());
+    assert_eq!(text(&towns[3][9]), "当前红牌");
+    assert_eq!(text(&total[9]), report.townships.iter().map(|t| t.red_now).sum::<u32>().to_string());
 
     let cats = sheet(&out, "问题类别");
     assert_eq!(text(&cats.last().unwrap()[2]), s.registered.to_string());

@@ -190,6 +190,7 @@ pub fn scorecard(s: &Scorecard) -> String {
                 pct(f.resolution_rate),
                 pct(f.satisfaction_rate),
                 f.overdue_now.to_string(),
+                format!("{}/{}", f.red_now, f.yellow_now),
                 format!("{}/{}", f.returns_made, f.returns_upheld),
                 format!("{}/{}", f.extensions_asked, f.extensions_granted),
                 f.reopened.to_string(),
@@ -209,6 +210,7 @@ pub fn scorecard(s: &Scorecard) -> String {
             "解决率",
             "满意率",
             "当前超期",
+            "红牌/黄牌",
             "退回/维持",
             "延期申请/批准",
             "重办",
@@ -247,11 +249,12 @@ pub fn scorecard(s: &Scorecard) -> String {
                 t.problems_registered.to_string(),
                 t.resolved_locally.to_string(),
                 t.callbacks.to_string(),
+                format!("{}/{}", t.red_now, t.yellow_now),
             ]
         })
         .collect();
     out.push_str(&table(
-        &["镇街", "走访次数", "重点企业走访/总数", "走访覆盖率", "登记问题", "就地解决", "回访"],
+        &["镇街", "走访次数", "重点企业走访/总数", "走访覆盖率", "登记问题", "就地解决", "回访", "红牌/黄牌"],
         &rows,
     ));
     out

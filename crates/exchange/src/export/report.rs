@@ -205,7 +205,7 @@ fn summary_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
     Ok(())
 }
 
-const LEAD_HEADERS: [&str; 19] = [
+const LEAD_HEADERS: [&str; 21] = [
     "交办件数",
     "签收件数",
     "按时签收",
@@ -216,6 +216,8 @@ const LEAD_HEADERS: [&str; 19] = [
     "已解决",
     "解决率",
     "当前超期",
+    "当前红牌",
+    "当前黄牌",
     "退回次数",
     "退回被维持",
     "申请延期",
@@ -254,7 +256,7 @@ fn department_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
     for col in lead0..score_col {
         ws.set_column_width(col, 8)?;
     }
-    // 28 columns: A3 keeps them legible on one page width.
+    // 30 columns: A3 keeps them legible on one page width.
     ws.set_paper_size(8);
     ws.set_column_width(score_col, 9)?;
     ws.set_column_width(note_col, 10)?;
@@ -290,6 +292,8 @@ fn department_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
             Fig::Count(f.solved),
             Fig::Rate(f.resolution_rate),
             Fig::Count(f.overdue_now),
+            Fig::Count(f.red_now),
+            Fig::Count(f.yellow_now),
             Fig::Count(f.returns_made),
             Fig::Count(f.returns_upheld),
             Fig::Count(f.extensions_asked),
@@ -327,7 +331,7 @@ fn department_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
 fn township_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
     let ws = wb.add_worksheet();
     let names =
-        ["序号", "镇街", "走访次数", "重点企业数", "已走访重点企业", "走访覆盖率", "登记问题", "就地解决", "回访次数"];
+        ["序号", "镇街", "走访次数", "重点企业数", "已走访重点企业", "走访覆盖率", "登记问题", "就地解决", "回访次数", "当前红牌", "当前黄牌"];
     heading(
         ws,
         REPORT_SHEETS[2],
@@ -343,7 +347,7 @@ fn township_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
     ws.set_row_height(3, 28)?;
     headers(ws, 3, 0, &names, &c.header)?;
     ws.set_freeze_panes(4, 2)?;
-    let mut sum = [0u32; 6];
+    let mut sum = [0u32; 8];
     let mut r = 3;
     for (i, t) in rep.townships.iter().enumerate() {
         r = 4 + i as u32;
@@ -356,6 +360,8 @@ fn township_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
             t.problems_registered,
             t.resolved_locally,
             t.callbacks,
+            t.red_now,
+            t.yellow_now,
         ];
         for (k, x) in v.iter().enumerate() {
             sum[k] += x;
@@ -367,6 +373,8 @@ fn township_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
         num(ws, r, 6, t.problems_registered, &c.number)?;
         num(ws, r, 7, t.resolved_locally, &c.number)?;
         num(ws, r, 8, t.callbacks, &c.number)?;
+        num(ws, r, 9, t.red_now, &c.number)?;
+        num(ws, r, 10, t.yellow_now, &c.number)?;
     }
     r += 1;
     ws.merge_range(r, 0, r, 1, "合计", &c.total)?;
@@ -374,7 +382,7 @@ fn township_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
     num(ws, r, 3, sum[1], &c.total)?;
     num(ws, r, 4, sum[2], &c.total)?;
     rate(ws, r, 5, ratio(sum[2], sum[1]), &c.total_percent, &c.total)?;
-    for (k, col) in [(3, 6), (4, 7), (5, 8)] {
+    for (k, col) in [(3, 6), (4, 7), (5, 8), (6, 9), (7, 10)] {
         num(ws, r, col, sum[k], &c.total)?;
     }
     Ok(())
