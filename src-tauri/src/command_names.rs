@@ -26,6 +26,8 @@ macro_rules! app_commands {
             list_problems,
             problem_detail,
             row_actions,
+            notices,
+            notices_seen,
             inbox,
             office_console,
             suggest_deadlines,

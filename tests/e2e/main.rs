@@ -263,18 +263,17 @@ impl Ui {
     fn open_problem(&self, number: &str) {
         self.click("nav-ledger");
         self.fill("ledger-search", number);
-        let row = format!("{} td:nth-child(1)", tid(&format!("ledger-row-{number}")));
-        self.wait(&row);
-        // The list re-renders while the search settles, and WebKitWebDriver then sometimes
-        // refuses the click on the row; after a few tries go by the row's link target instead.
+        // A click on a row opens the side drawer (issue 19); the number is the full page's
+        // link. It sits in a pinned cell, which WebKitWebDriver refuses to click, and the list
+        // re-renders while the search settles: the page clicks the link itself, and after a few
+        // tries the test goes by the link's target instead.
+        let link = tid(&format!("row-open-{number}"));
+        self.wait(&link);
+        let click = "const el = document.querySelector(arguments[0]); if (el) el.click(); return !!el;";
         let deadline = Instant::now() + Duration::from_secs(6);
         let clicked = loop {
-            let ok = self
-                .s
-                .find_all("css selector", &row)
-                .into_iter()
-                .next()
-                .is_some_and(|el| self.s.element(&el, "click", Some(json!({}))).is_ok());
+            let ok = self.s.call("POST", "/execute/sync", Some(json!({ "script": click, "args": [link] })))
+                .is_ok_and(|r| r == json!(true));
             if ok || Instant::now() > deadline {
                 break ok;
             }
@@ -437,6 +436,25 @@ fn one_problem_through_its_whole_life_across_users() {
     ui.click("print-back");
     ui.wait_text("problem-number", &number);
 
+    // The lead's bell (issue 19): the new assignment is first among what is new for 工信局;
+    // opening the list marks it seen, and the notice opens the problem.
+    ui.switch_user("gxj_wang");
+    ui.by("bell-count");
+    ui.click("bell");
+    let first = ui.wait_text("notice-0", &number);
+    assert!(first.contains("新交办") && first.contains("王敏"), "the notice says what, on what and by whom: {first}");
+    ui.shot("29-bell");
+    ui.click("notice-0");
+    ui.wait_text("problem-number", &number);
+    ui.gone("bell-count");
+    // A click on a row of the 待办 opens the item in the side drawer, the list still behind it.
+    ui.click("nav-inbox");
+    ui.click_js(&format!("inbox-row-{number}"));
+    ui.by("problem-drawer");
+    ui.wait_text("problem-number", &number);
+    ui.click_css(".el-drawer__close-btn");
+    std::thread::sleep(Duration::from_millis(600));
+
     // The lead returns it inside the objection window; the office upholds.
     ui.begin("gxj_wang", &number, "return");
     ui.fill("field-reason", "融资协调属金融工作局职责");
@@ -559,7 +577,20 @@ fn one_problem_through_its_whole_life_across_users() {
     // The figures count it; the chain verifies.
     ui.click("nav-scorecards");
     ui.wait_text("scorecard-table", "区工业和信息化局");
+    // 红牌 / 黄牌 per unit (issue 19): the columns, and the worst units first on asking.
+    ui.wait_text("scorecard-table", "当前红牌");
+    ui.wait_text("scorecard-table", "当前黄牌");
     ui.shot("05-scorecards");
+    ui.click("scorecard-order-cards");
+    std::thread::sleep(Duration::from_millis(500));
+    let reds: Vec<u32> = ui
+        .s
+        .find_all("css selector", "[data-testid=\"scorecard-table\"] [data-testid=\"score-red\"]")
+        .iter()
+        .filter_map(|el| ui.s.element(el, "text", None).ok()?.as_str()?.trim().parse().ok())
+        .collect();
+    assert!(!reds.is_empty() && reds.windows(2).all(|w| w[0] >= w[1]), "most 红牌 first: {reds:?}");
+    ui.click("scorecard-order-rank");
     ui.click("nav-ledger");
     ui.fill("ledger-search", "");
     ui.by("ledger-total");

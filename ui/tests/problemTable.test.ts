@@ -52,9 +52,17 @@ describe('ProblemTable', () => {
     // A replica marks the rows with acts not yet sent to the server, and only those.
     expect(w.find('[data-testid="sync-pending-2026-城关-0001"]').exists()).toBe(false)
     expect(w.get('[data-testid="sync-pending-2026-城关-0002"]').text()).toBe('待上传')
+    // A click on a row opens the side drawer and leaves the list where it is; Ctrl-click (or the
+    // number's link) opens the full page (issue 19).
     await r1.trigger('click')
     await new Promise((r) => setTimeout(r, 0))
+    expect(router.currentRoute.value.path).toBe('/')
+    await r1.trigger('click', { ctrlKey: true })
+    await new Promise((r) => setTimeout(r, 0))
     expect(router.currentRoute.value.params.id).toBe('id-2026-城关-0001')
+    await w.get('[data-testid="row-open-2026-城关-0002"]').trigger('click')
+    await new Promise((r) => setTimeout(r, 0))
+    expect(router.currentRoute.value.params.id).toBe('id-2026-城关-0002')
   })
 
   it('numbers rows on from the page offset, pins 序号/number/enterprise, and colours the status', () => {

@@ -31,11 +31,13 @@ mod backups;
 mod exchange;
 mod monitoring;
 mod monitoring_sheets;
+mod notices;
 mod sync;
 pub use backups::*;
 pub use exchange::*;
 pub use monitoring::*;
 pub use monitoring_sheets::*;
+pub use notices::*;
 pub use sync::*;
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]

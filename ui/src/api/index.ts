@@ -115,6 +115,10 @@ export const listProblems = (filter: ProblemFilter, sort: Sort, page: PageReques
 export const problemDetail = (problem: string) => call('problem_detail', { problem })
 /** What the signed-in user may do now with each of these problems (a list's 操作 column), as the core allows. */
 export const rowActions = (problemIds: string[]) => call('row_actions', { problem_ids: problemIds })
+/** The signed-in user's latest notices (the bell), newest first, with the unread count. */
+export const notices = (limit: number) => call('notices', { limit })
+/** Marks the signed-in user's notices seen up to a position of the log (not an event). */
+export const noticesSeen = (upTo: number) => call('notices_seen', { up_to: upTo })
 export const inbox = (unitId: string | null = null) => call('inbox', { unit_id: unitId })
 export const officeConsole = () => call('office_console')
 export const suggestDeadlines = (problem: string) => call('suggest_deadlines', { problem })

@@ -16,7 +16,11 @@ solved: number,
 /**
  * 解决率 = solved ÷ resolved
  */
-resolution_rate: number | null, overdue_now: number, returns_made: number, returns_upheld: number, extensions_asked: number, extensions_granted: number, reopened: number, evaluated: number, satisfied: number, 
+resolution_rate: number | null, overdue_now: number, 
+/**
+ * Open items it leads at 红牌 / 黄牌 now (`escalation::lateness_of`, as the list shows them).
+ */
+red_now: number, yellow_now: number, returns_made: number, returns_upheld: number, extensions_asked: number, extensions_granted: number, reopened: number, evaluated: number, satisfied: number, 
 /**
  * 满意率
  */

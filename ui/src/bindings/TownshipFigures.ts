@@ -8,4 +8,8 @@ coverage_rate: number | null, problems_registered: number, resolved_locally: num
 /**
  * 回访: evaluations recorded for the township's problems.
  */
-callbacks: number, };
+callbacks: number, 
+/**
+ * The township's open items at 红牌 / 黄牌 now.
+ */
+red_now: number, yellow_now: number, };

@@ -31,6 +31,7 @@ import type { LedgerInfo } from "./LedgerInfo";
 import type { MonitoringSheet } from "./MonitoringSheet";
 import type { Month } from "./Month";
 import type { MonthlyReport } from "./MonthlyReport";
+import type { Notices } from "./Notices";
 import type { OfficeConsole } from "./OfficeConsole";
 import type { PageRequest } from "./PageRequest";
 import type { ProblemDetail } from "./ProblemDetail";
@@ -85,6 +86,8 @@ export type Commands = {
   list_problems: { args: { filter: ProblemFilter, sort: Sort, page: PageRequest }, returns: ProblemPage },
   problem_detail: { args: { problem: string }, returns: ProblemDetail },
   row_actions: { args: { problem_ids: Array<string> }, returns: Array<RowActions> },
+  notices: { args: { limit: number }, returns: Notices },
+  notices_seen: { args: { up_to: number }, returns: null },
   inbox: { args: { unit_id: string | null }, returns: Inbox },
   office_console: { args: Record<never, never>, returns: OfficeConsole },
   suggest_deadlines: { args: { problem: string }, returns: SuggestedDeadlines },
@@ -156,6 +159,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "list_problems",
   "problem_detail",
   "row_actions",
+  "notices",
+  "notices_seen",
   "inbox",
   "office_console",
   "suggest_deadlines",

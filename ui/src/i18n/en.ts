@@ -582,6 +582,8 @@ const en: typeof zh = {
     registered: 'Registered',
     resolvedLocally: 'Resolved locally',
     callbacks: 'Callbacks',
+    redNow: 'Red cards now',
+    yellowNow: 'Yellow cards now',
     minSample: 'Units with fewer than {n} assigned items are listed but not ranked',
     chart: 'Department scores',
     periodLine: 'Period: {label} ({start} to {end}); generated at {at}',

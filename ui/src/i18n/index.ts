@@ -78,6 +78,7 @@ export type EnumKind =
   | 'projectStage'
   | 'projectNature'
   | 'documentKind'
+  | 'notice'
 
 /** The label of an enum key (Status, Priority, Action…); the key itself if unknown. */
 export function label(kind: EnumKind, key: string | null | undefined): string {

@@ -68,4 +68,18 @@ export default {
     keyLevel: 'Key level',
     dates: 'Dates',
   },
+  bell: {
+    title: 'Notices',
+    open: 'Show new notices',
+    empty: 'Nothing for you yet',
+    allRead: 'Mark all read',
+    unreadHint: '{n} new',
+    line: '{number} · {enterprise}',
+    by: '{who} ({unit})',
+    more: 'Only the latest {n} are listed',
+  },
+  scorecardOrder: {
+    rank: 'By rank',
+    cards: 'Most red/yellow cards first',
+  },
 }

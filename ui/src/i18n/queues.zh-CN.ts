@@ -67,4 +67,18 @@ export default {
     keyLevel: '重点企业级别',
     dates: '日期',
   },
+  bell: {
+    title: '消息',
+    open: '查看新消息',
+    empty: '暂无与您相关的消息',
+    allRead: '全部已读',
+    unreadHint: '{n} 条新消息',
+    line: '{number} · {enterprise}',
+    by: '{who}（{unit}）',
+    more: '只列出最近 {n} 条',
+  },
+  scorecardOrder: {
+    rank: '按综合排名',
+    cards: '红黄牌多的在前',
+  },
 }

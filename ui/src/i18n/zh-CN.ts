@@ -585,6 +585,8 @@ export default {
     registered: '登记问题',
     resolvedLocally: '就地解决',
     callbacks: '回访',
+    redNow: '当前红牌',
+    yellowNow: '当前黄牌',
     minSample: '交办少于 {n} 件的单位列出但不排名',
     chart: '部门综合得分',
     periodLine: '期间：{label}（{start} 至 {end}）；生成时间：{at}',

@@ -57,3 +57,9 @@ export function afterAct(ids: readonly string[], id: string, nextAfter: boolean)
   if (!nextAfter) return id
   return placeIn(ids, id)?.next ?? null
 }
+
+/** Where a click on a row goes: the side drawer, so the list stays in view; with Ctrl, ⌘ or
+ * Shift held (or the middle button), the problem's full page, as a link would open it. */
+export function rowClickTarget(e: Pick<MouseEvent, 'ctrlKey' | 'metaKey' | 'shiftKey' | 'button'>): 'drawer' | 'page' {
+  return e.ctrlKey || e.metaKey || e.shiftKey || e.button === 1 ? 'page' : 'drawer'
+}

@@ -11,6 +11,7 @@ import type { LedgerInfo } from '../bindings/LedgerInfo'
 import type { SessionInfo } from '../bindings/SessionInfo'
 import type { Settings } from '../bindings/Settings'
 import type { Unit } from '../bindings/Unit'
+import { resetNotices } from './notices'
 import { refreshSync, resetSync } from './sync'
 
 export const AUDIT_KEY = 'taizhang.audit.broken'
@@ -145,6 +146,7 @@ export async function restore(): Promise<void> {
 
 export async function signedIn(s: SessionInfo) {
   app.session = s
+  resetNotices()
   resetLedgerState(s)
   await Promise.all([refreshUnits(), refreshSettings()])
 }
@@ -175,6 +177,7 @@ export async function closeLedger() {
 export async function signOut() {
   await api.signOut()
   app.session = null
+  resetNotices()
   resetLedgerState(null)
 }
 
