@@ -90,6 +90,9 @@ pub enum Cmd {
     Figures(figures::FiguresArgs),
     /// A unit's work: to sign, to handle, supporter tasks, due soon, overdue.
     Inbox(problems::InboxArgs),
+    /// What is new for the acting user (the window's bell): a new assignment, a ruling on their
+    /// return or extension, an urge, a 批示, a reopening; --seen marks them seen.
+    Notices(problems::NoticesArgs),
     // The workflow acts on a problem (register, assign, sign, … instruct), each a subcommand
     // of its own at the top level.
     #[command(flatten)]

@@ -76,6 +76,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Cmd::Problems(c) => problems::run(g, c),
         Cmd::Figures(a) => figures::run(g, a),
         Cmd::Inbox(a) => problems::inbox(g, a),
+        Cmd::Notices(a) => problems::notices(g, a),
         Cmd::Act(c) => acts::run(g, c),
         Cmd::Unit(c) => units::run(g, c),
         Cmd::User(c) => users::run(g, c),

@@ -1,5 +1,5 @@
 //! Reading the problem ledger: `problems list` (with the view's filters and sort, which
-//! `export ledger` shares), `problems show` and a unit's `inbox`.
+//! `export ledger` shares), `problems show`, a unit's `inbox` and the acting user's `notices`.
 
 use std::process::ExitCode;
 
@@ -170,5 +170,47 @@ pub fn inbox(g: &Globals, a: InboxArgs) -> Result<ExitCode, CliError> {
         }
         out
     });
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct NoticesArgs {
+    /// How many of the latest notices to list (at most 100).
+    #[arg(long, default_value_t = 30)]
+    limit: usize,
+    /// Mark them seen afterwards, as opening the window's bell does.
+    #[arg(long)]
+    seen: bool,
+}
+
+/// The acting user's notices (the window's bell): what concerns them, newest first, with what
+/// is new since they last looked.
+pub fn notices(g: &Globals, a: NoticesArgs) -> Result<ExitCode, CliError> {
+    let s = Session::open(g)?;
+    let actor = s.actor()?;
+    let list = s.ledger.notices(&actor.user.id, a.limit)?;
+    print(s.json, &list, || {
+        let more = if list.unread_more { "+" } else { "" };
+        let mut out = format!("{} 的消息：新 {}{} 条\n", render::escape(&actor.user.name), list.unread, more);
+        let rows: Vec<Vec<String>> = list
+            .items
+            .iter()
+            .map(|n| {
+                vec![
+                    if n.unread { "新".into() } else { String::new() },
+                    n.at.with_timezone(&taizhang_core::china_offset()).format("%Y-%m-%d %H:%M").to_string(),
+                    n.kind.label_zh().into(),
+                    n.number.clone(),
+                    n.enterprise.clone(),
+                    format!("{}（{}）", n.actor_name, n.actor_unit),
+                ]
+            })
+            .collect();
+        out.push_str(&render::table(&["", "时间", "事项", "编号", "企业", "经办"], &rows));
+        out
+    });
+    if a.seen {
+        s.ledger.mark_notices_seen(&actor.user.id, list.latest_seq, now()?)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
