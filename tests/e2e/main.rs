@@ -272,7 +272,9 @@ impl Ui {
         let click = "const el = document.querySelector(arguments[0]); if (el) el.click(); return !!el;";
         let deadline = Instant::now() + Duration::from_secs(6);
         let clicked = loop {
-            let ok = self.s.call("POST", "/execute/sync", Some(json!({ "script": click, "args": [link] })))
+            let ok = self
+                .s
+                .call("POST", "/execute/sync", Some(json!({ "script": click, "args": [link] })))
                 .is_ok_and(|r| r == json!(true));
             if ok || Instant::now() > deadline {
                 break ok;
@@ -583,12 +585,11 @@ fn one_problem_through_its_whole_life_across_users() {
     ui.shot("05-scorecards");
     ui.click("scorecard-order-cards");
     std::thread::sleep(Duration::from_millis(500));
-    let reds: Vec<u32> = ui
-        .s
-        .find_all("css selector", "[data-testid=\"scorecard-table\"] [data-testid=\"score-red\"]")
-        .iter()
-        .filter_map(|el| ui.s.element(el, "text", None).ok()?.as_str()?.trim().parse().ok())
-        .collect();
+    let reds: Vec<u32> =
+        ui.s.find_all("css selector", "[data-testid=\"scorecard-table\"] [data-testid=\"score-red\"]")
+            .iter()
+            .filter_map(|el| ui.s.element(el, "text", None).ok()?.as_str()?.trim().parse().ok())
+            .collect();
     assert!(!reds.is_empty() && reds.windows(2).all(|w| w[0] >= w[1]), "most 红牌 first: {reds:?}");
     ui.click("scorecard-order-rank");
     ui.click("nav-ledger");

@@ -35,8 +35,12 @@ fn each_user_hears_what_concerns_them_newest_first() {
         [(NoticeKind::Registered, p("p2"), true), (NoticeKind::Registered, p("p1"), true)],
         "the office, what it must assign; not its own assignment"
     );
-    l.execute("admin", &Command::Urge { problem_id: "p2".into(), level: Escalation::Yellow, notice: "请加快".into() }, t)
-        .unwrap();
+    l.execute(
+        "admin",
+        &Command::Urge { problem_id: "p2".into(), level: Escalation::Yellow, notice: "请加快".into() },
+        t,
+    )
+    .unwrap();
     let n = l.notices("gx", 50).unwrap();
     assert_eq!(n.unread, 2);
     assert!(!n.unread_more);
@@ -58,8 +62,12 @@ fn looking_marks_everything_seen_up_to_where_the_list_was_read() {
     let read = l.notices("gx", 50).unwrap();
     assert_eq!(read.unread, 1);
     // An urge arrives after the list was read, before it is marked seen: it stays new.
-    l.execute("admin", &Command::Urge { problem_id: "p2".into(), level: Escalation::Yellow, notice: "请加快".into() }, t)
-        .unwrap();
+    l.execute(
+        "admin",
+        &Command::Urge { problem_id: "p2".into(), level: Escalation::Yellow, notice: "请加快".into() },
+        t,
+    )
+    .unwrap();
     l.mark_notices_seen("gx", read.latest_seq, t).unwrap();
     let after = l.notices("gx", 50).unwrap();
     assert_eq!(after.unread, 1);

@@ -156,7 +156,13 @@ impl Ledger {
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let (body, meta) = crate::rebuild::event_row(r)?;
-            out.push(Candidate { seq: r.get(4)?, actor: meta.actor, problem_id: r.get(5)?, body, at: meta.occurred_at });
+            out.push(Candidate {
+                seq: r.get(4)?,
+                actor: meta.actor,
+                problem_id: r.get(5)?,
+                body,
+                at: meta.occurred_at,
+            });
         }
         Ok(out)
     }
@@ -213,8 +219,9 @@ impl Ledger {
             let (number, enterprise) = st
                 .query_row([&c.problem_id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .unwrap_or_else(|_| (String::new(), String::new()));
-            let (actor_name, actor_unit) =
-                who.query_row([&c.actor], |r| Ok((r.get(0)?, r.get(1)?))).unwrap_or_else(|_| (c.actor.clone(), String::new()));
+            let (actor_name, actor_unit) = who
+                .query_row([&c.actor], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap_or_else(|_| (c.actor.clone(), String::new()));
             out.push(NoticeRow {
                 seq: c.seq,
                 kind,

@@ -330,8 +330,19 @@ fn department_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
 
 fn township_sheet(wb: &mut Workbook, rep: &Report, c: &Cells) -> X<()> {
     let ws = wb.add_worksheet();
-    let names =
-        ["序号", "镇街", "走访次数", "重点企业数", "已走访重点企业", "走访覆盖率", "登记问题", "就地解决", "回访次数", "当前红牌", "当前黄牌"];
+    let names = [
+        "序号",
+        "镇街",
+        "走访次数",
+        "重点企业数",
+        "已走访重点企业",
+        "走访覆盖率",
+        "登记问题",
+        "就地解决",
+        "回访次数",
+        "当前红牌",
+        "当前黄牌",
+    ];
     heading(
         ws,
         REPORT_SHEETS[2],
