@@ -415,7 +415,7 @@ const report: Report = {
       unit_id: 'gx', unit_name: '工业和信息化局', score: 91.5, rank: 1, ranked: true,
       lead: {
         assigned: 8, signed: 8, signed_on_time: 7, sign_rate: 0.875, resolved: 5, resolved_on_time: 4, on_time_rate: 0.8, solved: 4,
-        resolution_rate: 0.8, overdue_now: 1, returns_made: 1, returns_upheld: 0, extensions_asked: 1, extensions_granted: 1, reopened: 0,
+        resolution_rate: 0.8, overdue_now: 1, red_now: 0, yellow_now: 1, returns_made: 1, returns_upheld: 0, extensions_asked: 1, extensions_granted: 1, reopened: 0,
         evaluated: 4, satisfied: 4, satisfaction_rate: 1, avg_days_to_resolve: 6.5,
       },
       support: { tasks: 2, opinions: 2, opinions_on_time: 1, on_time_rate: 0.5, overdue_now: 0 },
@@ -424,13 +424,13 @@ const report: Report = {
       unit_id: 'zj', unit_name: '住房和城乡建设局', score: null, rank: null, ranked: false,
       lead: {
         assigned: 1, signed: 1, signed_on_time: 1, sign_rate: 1, resolved: 0, resolved_on_time: 0, on_time_rate: null, solved: 0,
-        resolution_rate: null, overdue_now: 0, returns_made: 0, returns_upheld: 0, extensions_asked: 0, extensions_granted: 0, reopened: 0,
+        resolution_rate: null, overdue_now: 0, red_now: 0, yellow_now: 0, returns_made: 0, returns_upheld: 0, extensions_asked: 0, extensions_granted: 0, reopened: 0,
         evaluated: 0, satisfied: 0, satisfaction_rate: null, avg_days_to_resolve: null,
       },
       support: { tasks: 0, opinions: 0, opinions_on_time: 0, on_time_rate: null, overdue_now: 0 },
     },
   ],
-  townships: [{ unit_id: 'cg', unit_name: '城关街道', visits: 10, key_enterprises: 4, key_enterprises_visited: 3, coverage_rate: 0.75, problems_registered: 9, resolved_locally: 2, callbacks: 3 }],
+  townships: [{ unit_id: 'cg', unit_name: '城关街道', visits: 10, key_enterprises: 4, key_enterprises_visited: 3, coverage_rate: 0.75, problems_registered: 9, resolved_locally: 2, callbacks: 3, red_now: 0, yellow_now: 1 }],
   categories: [{ category: '用地', registered: 5, share: 0.294, resolved: 2, solved: 2, resolution_rate: 1, closed: 1, open_now: 3, overdue_now: 1, evaluated: 1, satisfied: 1, satisfaction_rate: 1 }],
   overdue: [
     {

@@ -111,6 +111,7 @@ pub fn notice_of(body: &EventBody, before: Option<&Problem>) -> Option<Notice> {
             } else {
                 NoticeKind::Assigned
             };
+            units.sort();
             units.dedup();
             notice(kind, Audience { units, office: false, leader })
         }

@@ -122,6 +122,12 @@ fn one_problem_through_the_cli() {
     cli.fails("cg", &["assign", &number, "--lead", "工信局"], "auth.forbidden");
     cli.fails("admin", &["assign", &number, "--lead", "工信局", "--supporter", "工信局"], "assign.supporter_is_lead");
     cli.ok("admin", &["assign", &number, "--lead", "工信局", "--supporter", "资源局"]);
+    // The lead's bell: the assignment is new to it; --seen marks it read.
+    let bell = cli.json("gx", &["notices"]);
+    assert_eq!((bell["unread"].as_u64(), bell["items"][0]["kind"].as_str()), (Some(1), Some("assigned")));
+    assert!(cli.ok("gx", &["notices", "--seen"]).contains("新交办"));
+    assert_eq!(cli.json("gx", &["notices"])["unread"], 0);
+    cli.fails("", &["notices"], "input.invalid");
     cli.fails("gx", &["return", &number, "--propose", "资源局"], "input.required");
     cli.ok("gx", &["return", &number, "--reason", "属资源局职责", "--propose", "资源局"]);
     cli.ok("admin", &["rule-return", &number, "--uphold", "--note", "维持"]);
