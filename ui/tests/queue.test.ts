@@ -28,7 +28,7 @@ describe('the queue a problem was opened from', () => {
     expect(neighbours('z')).toBeNull()
   })
 
-  it('is remembered when a row is opened, with the screen to go back to', async () => {
+  it('is remembered when the full page of a row is opened, with the screen to go back to', async () => {
     setLocale('zh-CN')
     const router = createRouter({
       history: createMemoryHistory(),
@@ -39,7 +39,8 @@ describe('the queue a problem was opened from', () => {
     })
     await router.push('/app/inbox?tab=to_sign')
     const w = mount(ProblemTable, { props: { rows: [row('0001'), row('0002')] }, global: { plugins: [ElementPlus, i18n, router] } })
-    await w.get('[data-testid="ledger-row-2026-城关-0002"] td').trigger('click')
+    // The full page: the number's link (a plain click on the row opens the drawer instead).
+    await w.get('[data-testid="row-open-2026-城关-0002"]').trigger('click')
     await flushPromises()
     expect(queue.from).toBe('/app/inbox?tab=to_sign')
     expect(queue.ids).toEqual(['0001', '0002'])
