@@ -449,13 +449,22 @@ fn one_problem_through_its_whole_life_across_users() {
     ui.click("notice-0");
     ui.wait_text("problem-number", &number);
     ui.gone("bell-count");
-    // A click on a row of the 待办 opens the item in the side drawer, the list still behind it.
+    // A click on a row of the 待办 opens the item in the side drawer, the list still behind it;
+    // the full page is one click away.
     ui.click("nav-inbox");
     ui.click_js(&format!("inbox-row-{number}"));
     ui.by("problem-drawer");
     ui.wait_text("problem-number", &number);
-    ui.click_css(".el-drawer__close-btn");
-    std::thread::sleep(Duration::from_millis(600));
+    assert!(ui.exists(&format!("inbox-row-{number}")), "the list stays behind the drawer");
+    // The page clicks the drawer's own button (the one on screen: each tab's list has a drawer).
+    let open_page = "const el = [...document.querySelectorAll(arguments[0])].find((e) => e.offsetParent !== null);
+        if (el) el.click(); return !!el;";
+    ui.poll("the drawer's 打开详情页", 30, || {
+        let r = ui.s.call("POST", "/execute/sync", Some(json!({ "script": open_page, "args": [tid("drawer-open-page")] })));
+        r.is_ok_and(|v| v == json!(true)).then_some(())
+    });
+    ui.gone(&format!("inbox-row-{number}"));
+    ui.wait_text("problem-number", &number);
 
     // The lead returns it inside the objection window; the office upholds.
     ui.begin("gxj_wang", &number, "return");
