@@ -460,7 +460,8 @@ fn one_problem_through_its_whole_life_across_users() {
     let open_page = "const el = [...document.querySelectorAll(arguments[0])].find((e) => e.offsetParent !== null);
         if (el) el.click(); return !!el;";
     ui.poll("the drawer's 打开详情页", 30, || {
-        let r = ui.s.call("POST", "/execute/sync", Some(json!({ "script": open_page, "args": [tid("drawer-open-page")] })));
+        let r =
+            ui.s.call("POST", "/execute/sync", Some(json!({ "script": open_page, "args": [tid("drawer-open-page")] })));
         r.is_ok_and(|v| v == json!(true)).then_some(())
     });
     ui.gone(&format!("inbox-row-{number}"));
