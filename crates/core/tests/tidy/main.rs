@@ -107,7 +107,7 @@ const LEDGER: &[Layering] = &[
                 "notices",
             ],
             &["monitoring_board"],
-            &["leader_items"],
+            &["leader_items", "project_report"],
             &["export_rows"],
         ],
     },
