@@ -267,9 +267,11 @@ pub fn run(g: &Globals, cmd: ActCmd) -> Result<ExitCode, CliError> {
     let mut s = Session::open(g)?;
     let cmd = match cmd {
         ActCmd::Register(a) => return register(&mut s, a),
-        ActCmd::ResolveLocally { problem, result } => {
-            Command::ResolveLocally { problem_id: s.problem_id(&problem)?, result_text: result }
-        }
+        ActCmd::ResolveLocally { problem, result } => Command::ResolveLocally {
+            problem_id: s.problem_id(&problem)?,
+            result_text: result,
+            attachments: Vec::new(),
+        },
         ActCmd::Assign { problem, terms } => {
             let request = assign_request(&s, &terms.lead, &terms.rest)?;
             Command::Assign { problem_id: s.problem_id(&problem)?, request }
@@ -287,9 +289,12 @@ pub fn run(g: &Globals, cmd: ActCmd) -> Result<ExitCode, CliError> {
             };
             Command::RuleReturn { problem_id: s.problem_id(&problem)?, ruling, note }
         }
-        ActCmd::Progress { problem, text, stage } => {
-            Command::NoteProgress { problem_id: s.problem_id(&problem)?, text, stage_reply: stage }
-        }
+        ActCmd::Progress { problem, text, stage } => Command::NoteProgress {
+            problem_id: s.problem_id(&problem)?,
+            text,
+            stage_reply: stage,
+            attachments: Vec::new(),
+        },
         ActCmd::Opinion { problem, text } => {
             Command::SubmitOpinion { problem_id: s.problem_id(&problem)?, opinion: text }
         }
@@ -303,12 +308,16 @@ pub fn run(g: &Globals, cmd: ActCmd) -> Result<ExitCode, CliError> {
             Command::RuleExtension { problem_id: s.problem_id(&problem)?, approve: decision.approve, note }
         }
         ActCmd::Urge { problem, level, notice } => Command::Urge { problem_id: s.problem_id(&problem)?, level, notice },
-        ActCmd::Resolve { problem, result_type, result, explanation } => {
-            Command::Resolve { problem_id: s.problem_id(&problem)?, result_type, result_text: result, explanation }
-        }
+        ActCmd::Resolve { problem, result_type, result, explanation } => Command::Resolve {
+            problem_id: s.problem_id(&problem)?,
+            result_type,
+            result_text: result,
+            explanation,
+            attachments: Vec::new(),
+        },
         ActCmd::Evaluate { problem, satisfaction, comment } => {
             let satisfaction = parse_enum("satisfaction", &satisfaction, Satisfaction::parse)?;
-            Command::Evaluate { problem_id: s.problem_id(&problem)?, satisfaction, comment }
+            Command::Evaluate { problem_id: s.problem_id(&problem)?, satisfaction, comment, attachments: Vec::new() }
         }
         ActCmd::Close { problem, note } => Command::Close { problem_id: s.problem_id(&problem)?, note },
         ActCmd::RequestWithdrawal { problem, reason } => {
@@ -357,6 +366,7 @@ fn register(s: &mut Session, a: RegisterArgs) -> Result<ExitCode, CliError> {
         priority: parse_enum("priority", &a.priority, Priority::parse)?,
         responsible_leader: a.leader.clone(),
         origin: origin(s, &a)?,
+        attachments: Vec::new(),
     };
     let problem_id = cmd.problem_id().map(str::to_string).unwrap_or_default();
     s.ledger.execute(&actor.user.id, &cmd, now()?)?;

@@ -173,6 +173,7 @@ fn a_department_acting_in_another_units_name_is_refused() {
             result_type: ResultType::Solved,
             result_text: "x".into(),
             explanation: String::new(),
+            attachments: Vec::new(),
         },
     );
     assert_eq!(refused_code(&v), "auth.forbidden");
@@ -292,6 +293,7 @@ fn the_resolution_dated_before_its_urges_is_refused() {
         result_type: ResultType::Solved,
         result_text: "已解决".into(),
         explanation: String::new(),
+        attachments: Vec::new(),
     };
     let v = verdict_of(&d, "user-d1", at(2025, 2, 20), body.clone());
     assert_eq!(refused_code(&v), "event.time_before_history");

@@ -1,0 +1,108 @@
+//! The files events name (docs/attachments.md): the `attachments` table (migration 12), one
+//! row per SHA-256, written by the write path in the transaction of the event that first names
+//! a file; reading one back; and the check `verify` makes of every file the events name.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use taizhang_core::attachment::{sha256_hex, Attachment, Blob};
+
+use crate::error::{LedgerError, Result};
+
+/// A stored file, as the window and the export read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    pub sha256: String,
+    pub media_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file the events name that the ledger does not hold as named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AttachmentFault {
+    /// `attachment.missing` (no bytes under this hash) or `attachment.altered` (bytes that no
+    /// longer hash to it, or of another size).
+    pub code: String,
+    pub sha256: String,
+    /// The original name and the first event that names it.
+    pub name: String,
+    pub event_id: String,
+}
+
+/// Makes sure the file `a` names is in the table: already there (same size and type), or
+/// written now from the bytes given beside the command (checked against the name first).
+pub(crate) fn store(conn: &Connection, a: &Attachment, given: &[Blob]) -> Result<()> {
+    let stored: Option<(i64, String)> = conn
+        .prepare_cached("SELECT size, media_type FROM attachments WHERE sha256 = ?1")?
+        .query_row([&a.sha256], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some((size, media_type)) = stored {
+        if size as u64 != a.size || media_type != a.media_type {
+            return Err(LedgerError::AttachmentMismatch { sha256: a.sha256.clone(), name: a.name.clone() });
+        }
+        return Ok(());
+    }
+    let Some(blob) = given.iter().find(|b| b.attachment.sha256 == a.sha256) else {
+        return Err(LedgerError::AttachmentMissing { sha256: a.sha256.clone(), name: a.name.clone() });
+    };
+    // The bytes are hashed here, whoever described them: the name is what the chain covers.
+    if sha256_hex(&blob.bytes) != a.sha256
+        || blob.bytes.len() as u64 != a.size
+        || blob.attachment.media_type != a.media_type
+    {
+        return Err(LedgerError::AttachmentMismatch { sha256: a.sha256.clone(), name: a.name.clone() });
+    }
+    conn.prepare_cached("INSERT INTO attachments (sha256, media_type, size, bytes) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(rusqlite::params![a.sha256, a.media_type, a.size as i64, blob.bytes])?;
+    Ok(())
+}
+
+/// The file stored under `sha256`, if any.
+pub(crate) fn read(conn: &Connection, sha256: &str) -> Result<Option<StoredFile>> {
+    Ok(conn
+        .prepare_cached("SELECT media_type, bytes FROM attachments WHERE sha256 = ?1")?
+        .query_row([sha256], |r| Ok(StoredFile { sha256: sha256.to_string(), media_type: r.get(0)?, bytes: r.get(1)? }))
+        .optional()?)
+}
+
+/// Every file the events name, each checked once: present, and its bytes hashing to its name
+/// with the size the events say. `named` maps a hash to (size, name, first event naming it).
+pub(crate) fn check(
+    conn: &Connection,
+    named: &BTreeMap<String, (u64, String, String)>,
+) -> Result<Vec<AttachmentFault>> {
+    let mut faults = Vec::new();
+    let mut st = conn.prepare("SELECT bytes FROM attachments WHERE sha256 = ?1")?;
+    for (sha256, (size, name, event_id)) in named {
+        let bytes: Option<Vec<u8>> = st
+            .query_row([sha256], |r| {
+                // An edited value may not even be a blob any more: that is an altered file.
+                Ok(match r.get_ref(0)? {
+                    rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => b.to_vec(),
+                    _ => Vec::new(),
+                })
+            })
+            .optional()?;
+        let code = match bytes {
+            None => "attachment.missing",
+            Some(b) if b.len() as u64 != *size || sha256_hex(&b) != *sha256 => "attachment.altered",
+            Some(_) => continue,
+        };
+        faults.push(AttachmentFault {
+            code: code.to_string(),
+            sha256: sha256.clone(),
+            name: name.clone(),
+            event_id: event_id.clone(),
+        });
+    }
+    Ok(faults)
+}
+
+impl crate::Ledger {
+    /// The file stored under `sha256`, if the ledger holds it.
+    pub fn attachment(&self, sha256: &str) -> Result<Option<StoredFile>> {
+        read(&self.conn, sha256)
+    }
+}
