@@ -100,7 +100,71 @@ pub(crate) fn check(
     Ok(faults)
 }
 
+/// Reads a file the user chose to attach, and describes it by the core's rule (kind from its
+/// bytes, size bounded): what the CLI's `--attach` and the window's file picker hand the
+/// write path. A file larger than the limit is refused before it is read whole.
+pub fn read_file(path: &std::path::Path) -> Result<Blob> {
+    use std::io::Read;
+    use taizhang_core::attachment::{clean_name, describe, MAX_ATTACHMENT_BYTES};
+    let unreadable = |e: std::io::Error| LedgerError::AttachmentUnreadable {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if !meta.is_file() {
+        let reason = "not a regular file".to_string();
+        return Err(LedgerError::AttachmentUnreadable { path: path.display().to_string(), reason });
+    }
+    if meta.len() > MAX_ATTACHMENT_BYTES {
+        let e = taizhang_core::DomainError::AttachmentTooLarge {
+            name: clean_name(&name),
+            size: meta.len(),
+            max: MAX_ATTACHMENT_BYTES,
+        };
+        return Err(e.into());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_ATTACHMENT_BYTES + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    Ok(describe(&name, bytes)?)
+}
+
+/// A file as a problem's history names it: by which event, when, in which step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedFile {
+    pub event_id: String,
+    /// The event's kind (`problem_registered`, `progress_noted`, …).
+    pub kind: String,
+    pub occurred_at: String,
+    pub attachment: Attachment,
+}
+
+/// The kinds of event that carry attachments.
+const CARRIERS: &str = "'problem_registered', 'resolved_locally', 'progress_noted', 'resolved', 'evaluated'";
+
 impl crate::Ledger {
+    /// Every file a problem's events name, in the order they were named.
+    pub fn problem_attachments(&self, problem_id: &str) -> Result<Vec<NamedFile>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT id, kind, occurred_at, payload FROM events
+             WHERE subject_id = ?1 AND kind IN ({CARRIERS}) AND payload LIKE '%\"attachments\"%' ORDER BY seq"
+        ))?;
+        let rows = st.query_map([problem_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (event_id, kind, occurred_at, payload) = row?;
+            let body = taizhang_core::EventBody::from_parts(&kind, serde_json::from_str(&payload)?)?;
+            for a in body.attachments() {
+                let (event_id, kind, occurred_at) = (event_id.clone(), kind.clone(), occurred_at.clone());
+                out.push(NamedFile { event_id, kind, occurred_at, attachment: a.clone() });
+            }
+        }
+        Ok(out)
+    }
+
     /// The file stored under `sha256`, if the ledger holds it.
     pub fn attachment(&self, sha256: &str) -> Result<Option<StoredFile>> {
         read(&self.conn, sha256)

@@ -66,6 +66,8 @@ pub enum LedgerError {
     AttachmentMissing { sha256: String, name: String },
     #[error("the file given for the attachment {name} is not the one named {sha256}")]
     AttachmentMismatch { sha256: String, name: String },
+    #[error("cannot read the file {path} to attach: {reason}")]
+    AttachmentUnreadable { path: String, reason: String },
     #[error("the server {server_device} now signs with another key than the one this replica learned: nothing was changed; ask the office")]
     ServerKeyChanged { server_device: String },
 }
@@ -132,6 +134,7 @@ impl LedgerError {
             LedgerError::ServerKeyChanged { .. } => "sync.server_key_changed",
             LedgerError::AttachmentMissing { .. } => "attachment.missing",
             LedgerError::AttachmentMismatch { .. } => "attachment.mismatch",
+            LedgerError::AttachmentUnreadable { .. } => "attachment.unreadable",
         }
     }
 
@@ -153,7 +156,9 @@ impl Coded for LedgerError {
             LedgerError::NewerVersion { path, found, supported } => {
                 serde_json::json!({ "path": path, "found": found, "supported": supported })
             }
-            LedgerError::NotALedger { path, reason } | LedgerError::BackupBroken { path, reason } => {
+            LedgerError::NotALedger { path, reason }
+            | LedgerError::BackupBroken { path, reason }
+            | LedgerError::AttachmentUnreadable { path, reason } => {
                 serde_json::json!({ "path": path, "reason": reason })
             }
             LedgerError::NoSuchFile { path }

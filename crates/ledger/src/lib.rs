@@ -45,7 +45,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 pub use append::{new_id, redact_secrets, StoredEvent, REDACTED};
-pub use attachments::{AttachmentFault, StoredFile};
+pub use attachments::{AttachmentFault, NamedFile, StoredFile};
 pub use documents::ProblemDocument;
 pub use error::{LedgerError, Result};
 pub use export_rows::{ExportRow, RowSink};
