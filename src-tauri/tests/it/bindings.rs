@@ -123,6 +123,7 @@ fn export_every_type(cfg: &Config) {
         ledger::BrokenLink,
         ledger::ChainHead,
         ledger::VerifyReport,
+        ledger::AttachmentFault,
         ledger::NotAdmitted,
         ledger::ClockBehind,
         ledger::FullVerifyReport,
@@ -178,6 +179,8 @@ fn export_every_type(cfg: &Config) {
         exchange::import::IndicatorImportOutcome,
         exchange::import::Measure,
         commands::MonitoringSheet,
+        commands::AttachmentView,
+        domain::attachment::Attachment,
     );
 }
 
