@@ -1,6 +1,7 @@
 // English. Key-for-key the same as zh-CN.ts (tested).
 
 import catalogue from '../../../i18n/en.json'
+import attachmentsEn from './attachments.en'
 import documentsEn from './documents.en'
 import monitoringEn from './monitoring.en'
 import queuesEn from './queues.en'
@@ -970,6 +971,7 @@ const en: typeof zh = {
   ...monitoringEn,
   ...queuesEn,
   ...documentsEn,
+  ...attachmentsEn,
 }
 
 export default en

@@ -2,6 +2,7 @@
 // CLI); everything else the UI says is here. Keep en.ts key-for-key identical (tested).
 
 import catalogue from '../../../i18n/zh-CN.json'
+import attachmentsZh from './attachments.zh-CN'
 import documentsZh from './documents.zh-CN'
 import monitoringZh from './monitoring.zh-CN'
 import queuesZh from './queues.zh-CN'
@@ -973,4 +974,5 @@ export default {
   ...monitoringZh,
   ...queuesZh,
   ...documentsZh,
+  ...attachmentsZh,
 }

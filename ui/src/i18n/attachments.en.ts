@@ -1,0 +1,18 @@
+// Attachments (issue 19 item 5): photos and scans on registration, progress, resolution,
+// resolution on the spot and evaluation. Keep attachments.zh-CN.ts key-for-key identical.
+
+export default {
+  attachments: {
+    label: 'Attachments',
+    add: 'Add a photo or scan',
+    hint: 'Photos (JPG, PNG, WebP) or PDF scans',
+    typedPath: 'or type a file path',
+    addTyped: 'Add',
+    filter: 'Photos or scans',
+    remove: 'Remove',
+    pdf: 'PDF',
+    missing: 'Attachment missing',
+    save: 'Save as…',
+    saved: 'Saved to {path}',
+  },
+}
