@@ -165,6 +165,43 @@ impl crate::Ledger {
         Ok(out)
     }
 
+    /// Every file the events name that the ledger does not hold: on a replica, what a pull
+    /// brought the events of and the file is still to be fetched (docs/attachments.md).
+    pub fn unheld_attachments(&self) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT kind, payload FROM events WHERE kind IN ({CARRIERS}) AND payload LIKE '%\"attachments\"%'"
+        ))?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut held = self.conn.prepare_cached("SELECT 1 FROM attachments WHERE sha256 = ?1")?;
+        let mut out = std::collections::BTreeSet::new();
+        for row in rows {
+            let (kind, payload) = row?;
+            let body = taizhang_core::EventBody::from_parts(&kind, serde_json::from_str(&payload)?)?;
+            for a in body.attachments() {
+                if !out.contains(&a.sha256) && !held.exists([&a.sha256])? {
+                    out.insert(a.sha256.clone());
+                }
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    /// Keeps a file fetched from the district server, named by an event a pull brought: kept
+    /// only when its bytes hash to that name and are of an allowed kind. Not an event (the
+    /// event naming it came through the pull); the one write outside `Ledger::write`, and it
+    /// can only add the bytes a name already in the chain stands for.
+    pub fn store_fetched_attachment(&self, sha256: &str, bytes: Vec<u8>) -> Result<()> {
+        let blob = taizhang_core::attachment::describe("", bytes)?;
+        if blob.attachment.sha256 != sha256 {
+            return Err(LedgerError::AttachmentMismatch { sha256: sha256.to_string(), name: String::new() });
+        }
+        self.conn.execute(
+            "INSERT OR IGNORE INTO attachments (sha256, media_type, size, bytes) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![sha256, blob.attachment.media_type, blob.attachment.size as i64, blob.bytes],
+        )?;
+        Ok(())
+    }
+
     /// The file stored under `sha256`, if the ledger holds it.
     pub fn attachment(&self, sha256: &str) -> Result<Option<StoredFile>> {
         read(&self.conn, sha256)
