@@ -64,6 +64,7 @@ macro_rules! app_commands {
             import_preview,
             import_commit,
             export_ledger,
+            export_attachments,
             export_report,
             report,
             backup_now,

@@ -153,6 +153,7 @@ fn export_every_type(cfg: &Config) {
         taizhang_sync::DeviceListing,
         // spreadsheets
         exchange::export::ExportSummary,
+        exchange::export::AttachmentExport,
         exchange::header::Field,
         exchange::header::MatchKind,
         exchange::import::ImportOptions,

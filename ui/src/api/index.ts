@@ -224,6 +224,9 @@ export const importCommit = (kind: ImportKind, path: string, options: ImportOpti
 export type { ExportFormat }
 /** The ledger list exactly as filtered and sorted on screen, every page. */
 /** `overwrite`: the user confirmed replacing an existing file (a ledger or backup is refused all the same). */
+/** The view's photos and scans into a new folder inside `parent` (docs/attachments.md). */
+export const exportAttachments = (parent: string, filter: ProblemFilter, sort: Sort) =>
+  call('export_attachments', { parent, filter, sort })
 export const exportLedger = (
   path: string,
   format: ExportFormat,

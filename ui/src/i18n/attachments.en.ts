@@ -3,6 +3,8 @@
 
 export default {
   attachments: {
+    export: 'Export attachments',
+    exported: 'Exported {files} attachment(s) of {problems} problem(s) to {path}; {missing} missing',
     label: 'Attachments',
     add: 'Add a photo or scan',
     hint: 'Photos (JPG, PNG, WebP) or PDF scans',

@@ -3,6 +3,8 @@
 
 export default {
   attachments: {
+    export: '导出附件',
+    exported: '已导出 {files} 个附件（{problems} 个问题）到 {path}；缺失 {missing} 个',
     label: '附件',
     add: '添加照片或扫描件',
     hint: '照片（JPG、PNG、WebP）或 PDF 扫描件',
