@@ -537,7 +537,7 @@ fn a_version_2_file_is_migrated_with_nothing_lost() {
          DROP TABLE project_progress; DROP TABLE projects; DROP TABLE production_reports;
          DROP TABLE indicator_reports;
          DROP TABLE parked_bundles; ALTER TABLE enterprises DROP COLUMN paired_leader;
-         DROP TABLE documents;
+         DROP TABLE documents; DROP TABLE attachments;
          PRAGMA user_version = 2;",
     )
     .unwrap();
