@@ -25,6 +25,7 @@ use crate::session::Session;
 /// The levels an urge takes: never `none`.
 const URGE_LEVELS: &[Escalation] = &[Escalation::Reminder, Escalation::Yellow, Escalation::Red];
 
+#[allow(clippy::large_enum_variant)] // parsed once per run
 #[derive(Subcommand)]
 pub enum ActCmd {
     /// 登记: register a problem.
