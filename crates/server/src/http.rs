@@ -174,15 +174,21 @@ async fn decide_device(State(store): State<Shared>, req: Request) -> Result<Json
     Ok(Json(d.listing()))
 }
 
-/// An approved device's request, authenticated, its body read within `max`.
+/// An approved device's request whose user may act, authenticated, its body read within `max`.
 async fn approved(store: &Shared, req: Request, max: usize) -> Result<(DeviceRow, String, Vec<u8>)> {
     let (method, path, headers, body) = read_within(req, max).await?;
     let d = authenticate(store, &method, &path, &headers, &body).await?;
     match d.state.as_str() {
-        "approved" => Ok((d, path, body)),
-        "pending" => Err(ServerError::DevicePending { device: d.id }),
-        _ => Err(ServerError::DeviceRevoked { device: d.id }),
+        "approved" => {}
+        "pending" => return Err(ServerError::DevicePending { device: d.id }),
+        _ => return Err(ServerError::DeviceRevoked { device: d.id }),
     }
+    // Who may not act reads and sends nothing, as for a pull (the core's `actor_may_act`).
+    let s = store.clone();
+    let user_id = d.user_id.clone().unwrap_or_default();
+    let actor = blocking(move || s.actor(&user_id)).await?.ok_or(ServerError::BadSignature)?;
+    taizhang_core::workflow::actor_may_act(&actor)?;
+    Ok((d, path, body))
 }
 
 /// Which of the files named the server lacks (docs/attachments.md).
