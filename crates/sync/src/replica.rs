@@ -198,6 +198,15 @@ pub fn sync_with(
     Ok(summary)
 }
 
+/// The hashes of the files an event names (none when its payload does not read).
+pub(crate) fn named_files(e: &taizhang_protocol::WireEvent) -> Vec<String> {
+    serde_json::from_str(&e.payload)
+        .ok()
+        .and_then(|v| taizhang_core::EventBody::from_parts(&e.kind, v).ok())
+        .map(|b| b.attachments().iter().map(|a| a.sha256.clone()).collect())
+        .unwrap_or_default()
+}
+
 /// The files the batch names that the server lacks, uploaded before the batch is pushed (the
 /// server stops a push at an event naming a file it does not hold: docs/attachments.md).
 fn upload_attachments(
@@ -206,14 +215,7 @@ fn upload_attachments(
     who: &Signer<'_>,
     batch: &[taizhang_protocol::WireEvent],
 ) -> Result<()> {
-    let mut named: Vec<String> = batch
-        .iter()
-        .filter_map(|e| {
-            let payload = serde_json::from_str(&e.payload).ok()?;
-            taizhang_core::EventBody::from_parts(&e.kind, payload).ok()
-        })
-        .flat_map(|b| b.attachments().iter().map(|a| a.sha256.clone()).collect::<Vec<_>>())
-        .collect();
+    let mut named: Vec<String> = batch.iter().flat_map(named_files).collect();
     named.sort();
     named.dedup();
     if named.is_empty() {

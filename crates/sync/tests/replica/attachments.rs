@@ -85,3 +85,55 @@ fn a_photo_goes_up_before_its_event_and_comes_down_to_those_who_may_see_it() {
     assert_eq!(dep.ledger.attachment(&sha).unwrap().unwrap().bytes, PNG);
     assert!(dep.ledger.verify().unwrap().attachments.is_empty());
 }
+
+/// A desk that works only by bundles (docs/bundles.md): its bundle carries the files its
+/// events name, the server stores them before the events, and a reply brings a desk the files
+/// of the pages it receives.
+#[test]
+fn bundles_carry_the_files_both_ways() {
+    let d = District::new();
+    let dir = tempfile::tempdir().unwrap();
+    let carry = |desk: &Desk, name: &str, minutes: i64| {
+        let out = dir.path().join(format!("{name}.tzb"));
+        taizhang_sync::bundle::export(&desk.ledger, &out, false, at(minutes)).unwrap();
+        let reply = out.with_extension("reply.tzb");
+        let done = taizhang_server::bundle::import(&d.store, &out, &reply, at(minutes)).unwrap();
+        (done, reply)
+    };
+    let mut a = Desk::join(&d, "t1");
+    let (_, r1) = carry(&a, "a1", 2);
+    taizhang_sync::bundle::import(&mut a.ledger, &r1, at(3)).unwrap();
+
+    let scan = describe("回执.pdf", b"%PDF-1.4\n%%EOF\n".to_vec()).unwrap();
+    let sha = scan.attachment.sha256.clone();
+    let id = taizhang_ledger::new_id(at(10));
+    let register = Command::Register {
+        problem_id: id.clone(),
+        enterprise_id: Some(d.e1.clone()),
+        new_enterprise: None,
+        visit_id: None,
+        source: Source::Visit,
+        category: Settings::default().categories[0].clone(),
+        description: "内网登记，附扫描件".into(),
+        demand: String::new(),
+        raised_on: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        priority: Priority::Normal,
+        responsible_leader: String::new(),
+        origin: None,
+        attachments: Vec::new(),
+    };
+    a.ledger.execute_attached("t1", &register, &[scan], at(10)).unwrap();
+    let (up, r2) = carry(&a, "a2", 11);
+    assert_eq!((up.applied, up.stopped.clone()), (1, None), "{up:?}");
+    let s = taizhang_sync::bundle::import(&mut a.ledger, &r2, at(12)).unwrap();
+    assert_eq!((s.applied, s.pending), (1, 0), "{s:?}");
+    a.assert_rebuild_equal();
+
+    // A second desk of the same township, by bundles too, receives the problem and its scan.
+    d.user("t1b", &d.t1, Role::Township);
+    let mut b = Desk::join(&d, "t1b");
+    let (_, rb) = carry(&b, "b1", 13);
+    taizhang_sync::bundle::import(&mut b.ledger, &rb, at(14)).unwrap();
+    assert_eq!(b.ledger.attachment(&sha).unwrap().unwrap().bytes, b"%PDF-1.4\n%%EOF\n");
+    b.assert_rebuild_equal();
+}
