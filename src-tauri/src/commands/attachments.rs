@@ -26,12 +26,11 @@ fn data_url(media_type: &str, bytes: &[u8]) -> String {
 /// attached), with a preview for a picture, before the act is recorded.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn attachment_inspect(state: State<'_, AppState>, path: String) -> ApiResult<AttachmentView> {
-    state.with(|o| {
-        session_user(o)?;
-        let blob = read_file(std::path::Path::new(&path))?;
-        let data_url = blob.attachment.is_image().then(|| data_url(&blob.attachment.media_type, &blob.bytes));
-        Ok(AttachmentView { attachment: blob.attachment, data_url })
-    })
+    state.with(|o| session_user(o).map(|_| ()))?;
+    // Read outside the ledger's lock: a large file on a slow disk holds up no other command.
+    let blob = read_file(std::path::Path::new(&path))?;
+    let data_url = blob.attachment.is_image().then(|| data_url(&blob.attachment.media_type, &blob.bytes));
+    Ok(AttachmentView { attachment: blob.attachment, data_url })
 }
 
 /// Runs a command as the signed-in user with the files at `files` attached: read here, added
