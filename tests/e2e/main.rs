@@ -80,6 +80,9 @@ struct Ui {
     shots: PathBuf,
 }
 
+/// A 1×1 grey PNG, for a machine without ImageMagick to draw a photo.
+const TINY_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00\x3a\x7e\x9b\x55\x00\x00\x00\x0aIDATx\x9c\x63\x68\x00\x00\x00\x82\x00\x81\x77\xcd\x72\xb6\x00\x00\x00\x00IEND\xae\x42\x60\x82";
+
 fn tid(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")
 }
@@ -375,6 +378,22 @@ fn one_problem_through_its_whole_life_across_users() {
     let description = "扩产急需流动资金 <script>alert('x')</script><b>加粗</b>";
     ui.fill("reg-description", description);
     ui.fill("reg-demand", "协调银行加快授信");
+    // A photo of the visit (附件, docs/attachments.md): the path goes to Rust, which reads and
+    // checks the file and hands back a preview; it is stored with the registration.
+    let photo = data.path().join("走访现场.png");
+    let drawn = Command::new("convert")
+        .args(["-size", "320x240", "gradient:#f4a460-#4682b4"])
+        .arg(&photo)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !drawn {
+        std::fs::write(&photo, TINY_PNG).unwrap();
+    }
+    ui.fill("attachment-path", &photo.display().to_string());
+    ui.click("attachment-path-add");
+    ui.by("picked-0");
+    assert!(!ui.exists("attachment-error"), "the photo is accepted");
+    ui.shot("29-register-attachment");
     ui.click("reg-submit");
     let number = ui.poll("the new problem number", 30, || {
         if ui.exists("reg-error") {
@@ -384,6 +403,15 @@ fn one_problem_through_its_whole_life_across_users() {
     });
     ui.open_problem(&number);
     assert_eq!(ui.text("problem-description"), description, "markup is shown as typed");
+    // The registration's photo is a thumbnail in the timeline; a click shows it larger.
+    ui.wait(&format!("{} {}", tid("timeline-problem_registered"), tid("attachment-thumb")));
+    ui.click_css(&format!("{} {} img", tid("timeline-problem_registered"), tid("attachment-thumb")));
+    ui.wait(".el-image-viewer__wrapper");
+    ui.shot("30-attachment-viewer");
+    ui.click_css(".el-image-viewer__close");
+    ui.poll("the viewer closes", 10, || {
+        ui.s.find_all("css selector", ".el-image-viewer__wrapper").is_empty().then_some(())
+    });
     assert!(ui
         .s
         .find_all(

@@ -40,6 +40,7 @@ fn registered(pid: &str, number: &str, d: &District, raised_on: NaiveDate) -> Ev
         raised_on,
         priority: Priority::Normal,
         responsible_leader: String::new(),
+        attachments: Vec::new(),
     }
 }
 
@@ -133,6 +134,7 @@ fn forged_ledger(dir: &std::path::Path) -> (Ledger, District, Vec<(String, Naive
             result_type: ResultType::Solved,
             result_text: "伪造".into(),
             explanation: String::new(),
+            attachments: Vec::new(),
         },
     );
     // An imported row with every date at an end of the range.

@@ -46,6 +46,7 @@ fn resolve(problem_id: &str) -> Command {
         result_type: ResultType::Solved,
         result_text: "已协调解决".into(),
         explanation: String::new(),
+        attachments: Vec::new(),
     }
 }
 
@@ -82,6 +83,7 @@ fn an_act_dated_before_the_ledgers_history_is_refused_and_writes_nothing() {
                 priority: Priority::Normal,
                 responsible_leader: String::new(),
                 origin: None,
+                attachments: Vec::new(),
             },
             at(2026, 3, 4),
         )

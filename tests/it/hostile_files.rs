@@ -75,6 +75,7 @@ fn register(l: &mut Ledger, i: usize, text: &str) -> Result<(), taizhang_ledger:
             priority: Priority::Normal,
             responsible_leader: String::new(),
             origin: None,
+            attachments: Vec::new(),
         },
         at(2026, 3, 3),
     )

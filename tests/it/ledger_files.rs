@@ -86,6 +86,7 @@ fn a_problem_lives_its_whole_life_on_a_file() {
         result_type: ResultType::Solved,
         result_text: "已落实用地指标".into(),
         explanation: String::new(),
+        attachments: Vec::new(),
     };
     l.execute("gx", &resolve, at(2026, 3, 20)).unwrap();
     l.execute(
@@ -94,6 +95,7 @@ fn a_problem_lives_its_whole_life_on_a_file() {
             problem_id: p.clone(),
             satisfaction: Satisfaction::Unsatisfied,
             comment: "指标面积不足".into(),
+            attachments: Vec::new(),
         },
         at(2026, 3, 23),
     )
@@ -103,7 +105,12 @@ fn a_problem_lives_its_whole_life_on_a_file() {
     l.execute("gx", &resolve, at(2026, 3, 27)).unwrap();
     l.execute(
         "cg",
-        &Command::Evaluate { problem_id: p.clone(), satisfaction: Satisfaction::Satisfied, comment: String::new() },
+        &Command::Evaluate {
+            problem_id: p.clone(),
+            satisfaction: Satisfaction::Satisfied,
+            comment: String::new(),
+            attachments: Vec::new(),
+        },
         at(2026, 3, 30),
     )
     .unwrap();
@@ -305,6 +312,7 @@ fn search_finds_chinese_text_of_any_length() {
         priority: Priority::Normal,
         responsible_leader: String::new(),
         origin: None,
+        attachments: Vec::new(),
     };
     l.execute_all("admin", &[register, Command::UpdateEnterprise { enterprise: e }], at(2026, 3, 3)).unwrap();
     assert_eq!(find(&l, "瑞丰食品"), 2);
@@ -529,7 +537,7 @@ fn a_version_2_file_is_migrated_with_nothing_lost() {
          DROP TABLE project_progress; DROP TABLE projects; DROP TABLE production_reports;
          DROP TABLE indicator_reports;
          DROP TABLE parked_bundles; ALTER TABLE enterprises DROP COLUMN paired_leader;
-         DROP TABLE documents; DROP TABLE notice_marks;
+         DROP TABLE documents; DROP TABLE attachments; DROP TABLE notice_marks;
          PRAGMA user_version = 2;",
     )
     .unwrap();

@@ -4,6 +4,7 @@
 //! the CLI's tests live with the CLI (`crates/cli/tests`). Shared fixtures come from
 //! `taizhang-testsupport`.
 
+mod attachments;
 mod backup;
 mod documents;
 mod export;

@@ -117,6 +117,7 @@ fn a_district_reports_watches_and_acts_on_its_key_enterprises_and_projects() {
         priority: Priority::Normal,
         responsible_leader: String::new(),
         origin: Some(ProblemOrigin::Warning { warning_id: orange.clone() }),
+        attachments: Vec::new(),
     };
     l.execute("cg", &register, now).unwrap();
 
@@ -203,6 +204,7 @@ fn a_district_reports_watches_and_acts_on_its_key_enterprises_and_projects() {
         priority: Priority::Normal,
         responsible_leader: "孙区长".into(),
         origin: Some(ProblemOrigin::Project { project_id: "pr1".into(), month: m(2026, 6) }),
+        attachments: Vec::new(),
     };
     l.execute("cg", &from_project, at(2026, 7, 3)).unwrap();
     let row = &l.projects(None, m(2026, 6)).unwrap()[0];

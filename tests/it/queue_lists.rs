@@ -39,6 +39,7 @@ fn queues(l: &mut Ledger, d: &District) -> chrono::DateTime<chrono::Utc> {
         priority: Priority::Normal,
         responsible_leader: "孙区长".into(),
         origin: None,
+        attachments: Vec::new(),
     };
     l.execute("cg", &register, t).unwrap();
     t

@@ -93,6 +93,7 @@ proptest! {
                         priority: Priority::ALL[i % 3],
                         responsible_leader: String::new(),
                         origin: None,
+                        attachments: Vec::new(),
                     }
                 }
                 Step::Assign { lead, supporter } => Command::Assign {
@@ -110,7 +111,7 @@ proptest! {
                 Step::Return => Command::Return { problem_id: pid, reason: "非本单位职责".into(), proposed_unit_id: depts[(user + 1) % 3].clone() },
                 Step::Uphold => Command::RuleReturn { problem_id: pid, ruling: ReturnRuling::Uphold, note: String::new() },
                 Step::Reassign { lead } => Command::RuleReturn { problem_id: pid, ruling: ReturnRuling::Reassign(assign(&depts[lead], &[])), note: "改派".into() },
-                Step::Progress => Command::NoteProgress { problem_id: pid, text: "正在协调".into(), stage_reply: user % 2 == 0 },
+                Step::Progress => Command::NoteProgress { problem_id: pid, text: "正在协调".into(), stage_reply: user % 2 == 0, attachments: Vec::new(),  },
                 Step::Opinion => Command::SubmitOpinion { problem_id: pid, opinion: "同意".into() },
                 Step::Waive => {
                     let unit = depts[user % 3].clone();
@@ -119,8 +120,8 @@ proptest! {
                 Step::AskExtension { days } => Command::RequestExtension { problem_id: pid, new_deadline: today + Duration::days(days + 20), reason: "需上级审批".into() },
                 Step::RuleExtension(approve) => Command::RuleExtension { problem_id: pid, approve, note: "审核意见".into() },
                 Step::Urge => Command::Urge { problem_id: pid, level: Escalation::Yellow, notice: "请加快办理".into() },
-                Step::Resolve => Command::Resolve { problem_id: pid, result_type: ResultType::ALL[user % 3], result_text: "已办理".into(), explanation: "说明".into() },
-                Step::Evaluate(s) => Command::Evaluate { problem_id: pid, satisfaction: Satisfaction::ALL[s as usize], comment: "企业意见".into() },
+                Step::Resolve => Command::Resolve { problem_id: pid, result_type: ResultType::ALL[user % 3], result_text: "已办理".into(), explanation: "说明".into(), attachments: Vec::new(),  },
+                Step::Evaluate(s) => Command::Evaluate { problem_id: pid, satisfaction: Satisfaction::ALL[s as usize], comment: "企业意见".into(), attachments: Vec::new(),  },
                 Step::Close => Command::Close { problem_id: pid, note: String::new() },
                 Step::AskWithdrawal => Command::RequestWithdrawal { problem_id: pid, reason: "企业已自行解决".into() },
                 Step::RuleWithdrawal(approve) => Command::RuleWithdrawal { problem_id: pid, approve, note: "核实".into() },
@@ -158,7 +159,15 @@ fn an_act_at_an_instant_with_nanoseconds_folds_as_its_rebuild() {
     let now = at(2026, 3, 3) + Duration::nanoseconds(123_456_789);
     register(&mut f.ledger, &f.district, "p-ns", now);
     f.ledger
-        .execute("cg", &Command::ResolveLocally { problem_id: "p-ns".into(), result_text: "已解决".into() }, now)
+        .execute(
+            "cg",
+            &Command::ResolveLocally {
+                problem_id: "p-ns".into(),
+                result_text: "已解决".into(),
+                attachments: Vec::new(),
+            },
+            now,
+        )
         .unwrap();
     let r = f.ledger.rebuild().unwrap();
     assert!(r.equal, "differs in {:?}", r.differing_tables);

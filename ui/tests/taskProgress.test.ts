@@ -131,10 +131,36 @@ describe('audit screen', () => {
     send(2, 1000, 1000)
     await flushPromises()
     expect(percent()).toBe('100')
-    finish({ ok: true, events: 1000, chains: [{ device_id: 'd1', events: 1000, head_hash: 'ab' }], first_break: null })
+    finish({ ok: true, events: 1000, chains: [{ device_id: 'd1', events: 1000, head_hash: 'ab' }], first_break: null, attachments: [] })
     await flushPromises()
     expect(document.querySelector('[data-testid="audit-progress"]')?.getAttribute('data-percent') ?? '0').toBe('0')
     expect(w.get('[data-testid="audit-result"]').attributes('data-ok')).toBe('true')
+    w.unmount()
+  })
+})
+
+describe('audit screen with attachments', () => {
+  it('names a missing or altered attachment in words when the chain itself holds', async () => {
+    setLocale('zh-CN')
+    mockIPC(() => ({
+      ok: false,
+      events: 12,
+      chains: [{ device_id: 'd1', events: 12, head_hash: 'ab' }],
+      first_break: null,
+      attachments: [
+        { code: 'attachment.altered', sha256: 'a'.repeat(64), name: '现场.png', event_id: 'e7' },
+        { code: 'attachment.missing', sha256: 'b'.repeat(64), name: '回执.pdf', event_id: 'e9' },
+      ],
+    }))
+    const w = mount(AuditView, { global: { plugins: [ElementPlus, i18n] }, attachTo: document.body })
+    await w.get('[data-testid="audit-verify"]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid="audit-result"]').attributes('data-ok')).toBe('false')
+    expect(w.get('[data-testid="audit-result"]').text()).toContain('哈希链完整，但有 2 个附件缺失或被改动')
+    const list = w.get('[data-testid="audit-attachments"]').text()
+    expect(list).toContain('附件“现场.png”')
+    expect(list).toContain('已被改动')
+    expect(list).toContain('附件“回执.pdf”')
     w.unmount()
   })
 })

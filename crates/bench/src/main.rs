@@ -583,6 +583,7 @@ fn measure(
                         priority: Priority::Normal,
                         responsible_leader: String::new(),
                         origin: None,
+                        attachments: Vec::new(),
                     },
                 ),
                 (

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use taizhang_protocol::sign::{sign_hex, verify, SigningKey, VerifyingKey};
-use taizhang_protocol::{Cursor, DeviceReply, PullReply, PushReply, PushRequest, ED25519};
+use taizhang_protocol::{AttachmentFile, Cursor, DeviceReply, PullReply, PushReply, PushRequest, ED25519};
 
 use crate::error::{BundleError, Result};
 
@@ -89,6 +89,10 @@ pub enum Part {
     Pull { from: Cursor, page: PullReply },
     /// (to the desk) The server parked events after a gap in the device's chain.
     Parked(Gap),
+    /// (both ways) A file the events name (docs/attachments.md): to the server, those the
+    /// desk's pending events name, stored before they are pushed; to the desk, those the pages
+    /// name that the desk's unit may see.
+    File(AttachmentFile),
 }
 
 impl Part {
@@ -100,6 +104,7 @@ impl Part {
             Part::PushReply(_) => "push_reply",
             Part::Pull { .. } => "pull",
             Part::Parked(_) => "parked",
+            Part::File(_) => "file",
         }
     }
 
@@ -112,6 +117,7 @@ impl Part {
             Part::PushReply(r) => serde_json::to_string(r),
             Part::Pull { from, page } => serde_json::to_string(&serde_json::json!({ "from": from, "page": page })),
             Part::Parked(g) => serde_json::to_string(g),
+            Part::File(f) => serde_json::to_string(f),
         };
         v.expect("protocol messages serialize")
     }
@@ -136,6 +142,7 @@ impl Part {
                 Part::Pull { from: p.from, page: p.page }
             }
             "parked" => Part::Parked(de(body)?),
+            "file" => Part::File(de(body)?),
             other => return Err(format!("unknown part kind {other}")),
         })
     }

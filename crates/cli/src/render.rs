@@ -312,6 +312,15 @@ pub fn detail(d: &ProblemDetail) -> String {
             escape(&kind),
             clip(&payload.to_string(), 100)
         ));
+        for f in e.event.attachments() {
+            out.push_str(&format!(
+                "      附件：{}（{}，{} 字节，{}）\n",
+                escape(&f.name),
+                escape(&f.media_type),
+                f.size,
+                escape(&f.sha256[..f.sha256.len().min(12)])
+            ));
+        }
     }
     if !d.actions.is_empty() {
         out.push_str("\n可执行操作\n");
@@ -356,6 +365,7 @@ pub fn full_verify(r: &taizhang_ledger::FullVerifyReport) -> String {
             ));
         }
     }
+    out.push_str(&attachment_faults(&r.chain.attachments));
     if r.clock_behind_count > 0 {
         out.push_str(&format!(
             "另有 {} 个事件的时间略早于此前最晚的事件（在允许的时钟误差内）：\n",
@@ -364,6 +374,22 @@ pub fn full_verify(r: &taizhang_ledger::FullVerifyReport) -> String {
         for c in &r.clock_behind {
             out.push_str(&format!("  事件 #{}（{}）：时钟落后 {} 秒\n", c.seq, c.event_id, c.seconds));
         }
+    }
+    out
+}
+
+/// The files the events name that the ledger does not hold as named (`verify`).
+pub fn attachment_faults(faults: &[taizhang_ledger::AttachmentFault]) -> String {
+    let mut out = String::new();
+    if !faults.is_empty() {
+        out.push_str(&format!("附件校验未通过：{} 个附件缺失或被改动。\n", faults.len()));
+    }
+    for f in faults {
+        let mut params = taizhang_core::coded::Params::new();
+        params.insert("name".into(), f.name.clone().into());
+        params.insert("sha256".into(), f.sha256.clone().into());
+        let text = crate::messages::catalog_message(&f.code, &params).unwrap_or_else(|| f.code.clone());
+        out.push_str(&format!("  {}（事件 {}）\n", text, escape(&f.event_id)));
     }
     out
 }

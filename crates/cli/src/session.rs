@@ -79,8 +79,17 @@ impl Session {
 
     /// Executes a command as the acting user and says what was recorded.
     pub fn exec(&mut self, cmd: Command) -> Result<ExitCode, CliError> {
+        self.exec_attached(cmd, &[])
+    }
+
+    /// `exec` with files attached (`--attach`), stored with the event that names them.
+    pub fn exec_attached(
+        &mut self,
+        cmd: Command,
+        files: &[taizhang_core::attachment::Blob],
+    ) -> Result<ExitCode, CliError> {
         let actor = self.actor()?;
-        let events = self.ledger.execute(&actor.user.id, &cmd, now()?)?;
+        let events = self.ledger.execute_attached(&actor.user.id, &cmd, files, now()?)?;
         let subject = cmd.problem_id().and_then(|id| self.ledger.problem(id).ok()).map(|p| p.number);
         let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
         render::print(self.json, &serde_json::json!({ "ok": true, "problem": subject, "events": events }), || {

@@ -14,6 +14,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::attachment::check_attachments;
 use crate::calendar::Calendar;
 use crate::chain::format_instant;
 use crate::command::Action;
@@ -170,6 +171,14 @@ pub fn admit(body: &EventBody, meta: &EventMeta, ctx: &AdmitContext, world: &dyn
     let range = DateRange::of(ctx.settings).check_clock(meta.occurred_at);
     if let Err(e) = range.and_then(|()| check_decided(meta.occurred_at, ctx.settings, std::slice::from_ref(body))) {
         return Verdict::Refused(e);
+    }
+    // The attachments' rule, as `decide` keeps it: the files named as `decide` would name them.
+    match check_attachments(body.attachments()) {
+        Err(e) => return Verdict::Refused(e),
+        Ok(kept) if kept != body.attachments() => {
+            return Verdict::Refused(DomainError::invalid("attachments", "not as the rules record them"))
+        }
+        Ok(_) => {}
     }
     let wctx = Context { now: meta.occurred_at, calendar: ctx.calendar, settings: ctx.settings };
     if let Some(action) = action_of(body) {

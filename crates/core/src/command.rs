@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::attachment::Attachment;
 use crate::calendar::CalendarYear;
 use crate::import::ImportedProblem;
 use crate::model::*;
@@ -148,6 +149,10 @@ pub enum Command {
         /// The warning or project difficulty it comes from, linked both ways.
         #[serde(default)]
         origin: Option<ProblemOrigin>,
+        /// Photos and scans (docs/attachments.md), each named by its hash; the bytes go to
+        /// the ledger beside the command.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     /// One row of an office's existing ledger (office only). Refused as a duplicate when the
     /// row's number or import key is already in the ledger.
@@ -157,6 +162,10 @@ pub enum Command {
     ResolveLocally {
         problem_id: Id,
         result_text: String,
+        /// Photos and scans (docs/attachments.md), each named by its hash; the bytes go to
+        /// the ledger beside the command.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     Assign {
         problem_id: Id,
@@ -186,6 +195,10 @@ pub enum Command {
         text: String,
         #[serde(default)]
         stage_reply: bool,
+        /// Photos and scans (docs/attachments.md), each named by its hash; the bytes go to
+        /// the ledger beside the command.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     SubmitOpinion {
         problem_id: Id,
@@ -218,12 +231,20 @@ pub enum Command {
         result_text: String,
         #[serde(default)]
         explanation: String,
+        /// Photos and scans (docs/attachments.md), each named by its hash; the bytes go to
+        /// the ledger beside the command.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     Evaluate {
         problem_id: Id,
         satisfaction: Satisfaction,
         #[serde(default)]
         comment: String,
+        /// Photos and scans (docs/attachments.md), each named by its hash; the bytes go to
+        /// the ledger beside the command.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     Close {
         problem_id: Id,
@@ -367,6 +388,33 @@ impl Command {
             Instruct { .. } => Action::Instruct,
             _ => return None,
         })
+    }
+
+    /// The files this command carries, when it is one that may carry them (registration,
+    /// progress, resolution, resolution on the spot, evaluation).
+    pub fn attachments_mut(&mut self) -> Option<&mut Vec<Attachment>> {
+        use Command::*;
+        match self {
+            Register { attachments, .. }
+            | ResolveLocally { attachments, .. }
+            | NoteProgress { attachments, .. }
+            | Resolve { attachments, .. }
+            | Evaluate { attachments, .. } => Some(attachments),
+            _ => None,
+        }
+    }
+
+    /// The files this command carries.
+    pub fn attachments(&self) -> &[Attachment] {
+        use Command::*;
+        match self {
+            Register { attachments, .. }
+            | ResolveLocally { attachments, .. }
+            | NoteProgress { attachments, .. }
+            | Resolve { attachments, .. }
+            | Evaluate { attachments, .. } => attachments,
+            _ => &[],
+        }
     }
 
     pub fn problem_id(&self) -> Option<&str> {

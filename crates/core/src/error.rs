@@ -209,6 +209,33 @@ pub enum DomainError {
     #[serde(rename = "document.already_issued")]
     #[error("the {kind} of this problem is already issued as {number}")]
     DocumentAlreadyIssued { kind: String, number: String },
+
+    /// An attachment whose content is not one of the kinds allowed (docs/attachments.md).
+    #[serde(rename = "attachment.type_not_allowed")]
+    #[error("{name} is not a JPEG, PNG or WebP photo or a PDF scan ({media_type})")]
+    AttachmentTypeNotAllowed { name: String, media_type: String },
+
+    #[serde(rename = "attachment.too_large")]
+    #[error("{name} is {size} bytes, over the {max} bytes an attachment may be")]
+    AttachmentTooLarge { name: String, size: u64, max: u64 },
+
+    #[serde(rename = "attachment.empty")]
+    #[error("{name} is empty")]
+    AttachmentEmpty { name: String },
+
+    #[serde(rename = "attachment.too_many")]
+    #[error("{count} attachments on one act; at most {max}")]
+    AttachmentTooMany { count: usize, max: usize },
+
+    /// The act cannot carry attachments (only registration, progress, resolution and evaluation do).
+    #[serde(rename = "attachment.not_here")]
+    #[error("{action} carries no attachments")]
+    AttachmentNotHere { action: String },
+
+    /// A reference that is not a SHA-256 in lowercase hex, or names one file twice.
+    #[serde(rename = "attachment.bad_reference")]
+    #[error("attachment {name}: {reason}")]
+    AttachmentBadReference { name: String, reason: String },
 }
 
 impl DomainError {
@@ -263,6 +290,12 @@ impl DomainError {
             WarningHandled { .. } => "monitoring.warning_handled",
             DocumentNotDue { .. } => "document.not_due",
             DocumentAlreadyIssued { .. } => "document.already_issued",
+            AttachmentTypeNotAllowed { .. } => "attachment.type_not_allowed",
+            AttachmentTooLarge { .. } => "attachment.too_large",
+            AttachmentEmpty { .. } => "attachment.empty",
+            AttachmentTooMany { .. } => "attachment.too_many",
+            AttachmentNotHere { .. } => "attachment.not_here",
+            AttachmentBadReference { .. } => "attachment.bad_reference",
         }
     }
 

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::attachment::Attachment;
 use crate::calendar::CalendarYear;
 use crate::document::DocumentKind;
 use crate::import::ImportedProblem;
@@ -124,6 +125,10 @@ pub enum EventBody {
         raised_on: NaiveDate,
         priority: Priority,
         responsible_leader: String,
+        /// Photos and scans (docs/attachments.md); left out when none, so an event without
+        /// any is stored exactly as before attachments existed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     /// A row of an office's existing ledger, with the number and assignment terms decided here.
     // Boxed: an imported row is four times the size of any other event.
@@ -136,6 +141,10 @@ pub enum EventBody {
     ResolvedLocally {
         problem_id: Id,
         result_text: String,
+        /// Photos and scans (docs/attachments.md); left out when none, so an event without
+        /// any is stored exactly as before attachments existed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     Assigned {
         problem_id: Id,
@@ -171,6 +180,10 @@ pub enum EventBody {
         unit_id: Id,
         text: String,
         stage_reply: bool,
+        /// Photos and scans (docs/attachments.md); left out when none, so an event without
+        /// any is stored exactly as before attachments existed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     OpinionSubmitted {
         problem_id: Id,
@@ -204,12 +217,20 @@ pub enum EventBody {
         result_type: ResultType,
         result_text: String,
         explanation: String,
+        /// Photos and scans (docs/attachments.md); left out when none, so an event without
+        /// any is stored exactly as before attachments existed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     Evaluated {
         problem_id: Id,
         satisfaction: Satisfaction,
         comment: String,
         reopen_deadline: Option<NaiveDate>,
+        /// Photos and scans (docs/attachments.md); left out when none, so an event without
+        /// any is stored exactly as before attachments existed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     Closed {
         problem_id: Id,
@@ -268,6 +289,19 @@ impl EventBody {
     /// Reassembles a stored event.
     pub fn from_parts(kind: &str, payload: serde_json::Value) -> Result<EventBody, serde_json::Error> {
         serde_json::from_value(serde_json::json!({ "kind": kind, "payload": payload }))
+    }
+
+    /// The files this event names (docs/attachments.md).
+    pub fn attachments(&self) -> &[Attachment] {
+        use EventBody::*;
+        match self {
+            ProblemRegistered { attachments, .. }
+            | ResolvedLocally { attachments, .. }
+            | ProgressNoted { attachments, .. }
+            | Resolved { attachments, .. }
+            | Evaluated { attachments, .. } => attachments,
+            _ => &[],
+        }
     }
 
     /// The problem this event belongs to, if any.

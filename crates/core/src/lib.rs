@@ -5,6 +5,7 @@
 //! the settings. Nothing here touches files, databases or the clock: time is passed in.
 
 pub mod admit;
+pub mod attachment;
 pub mod calendar;
 pub mod chain;
 #[cfg(feature = "clap")]

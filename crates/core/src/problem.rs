@@ -239,6 +239,7 @@ impl Problem {
             raised_on,
             priority,
             responsible_leader,
+            ..
         } = body
         else {
             return None;

@@ -307,6 +307,7 @@ fn turn_into_problem(
         priority: Priority::Urgent,
         responsible_leader: String::new(),
         origin: Some(ProblemOrigin::Warning { warning_id: warning.id.clone() }),
+        attachments: Vec::new(),
     };
     w.record(day, login, cmd).is_some()
 }
@@ -456,6 +457,7 @@ fn projects(w: &mut Writer<'_, '_>) {
                             priority: Priority::Normal,
                             responsible_leader: project.paired_leader.clone(),
                             origin: Some(ProblemOrigin::Project { project_id: project.id.clone(), month }),
+                            attachments: Vec::new(),
                         };
                         w.record(day, &login, cmd);
                     }

@@ -106,6 +106,7 @@ impl Gen<'_> {
                 priority: b.priority,
                 responsible_leader: b.leader.clone(),
                 origin: None,
+                attachments: Vec::new(),
             },
         );
 
@@ -124,6 +125,7 @@ impl Gen<'_> {
                 Command::ResolveLocally {
                     problem_id: pid.clone(),
                     result_text: phrase(&ph.local_result, &[("result", &result)]),
+                    attachments: Vec::new(),
                 },
             );
             let e = ld + l.eval_delay.max(1);
@@ -139,6 +141,7 @@ impl Gen<'_> {
                         problem_id: pid.clone(),
                         satisfaction: l.satisfaction,
                         comment: ph.local_evaluation_positive.clone(),
+                        attachments: Vec::new(),
                     },
                 );
                 let office = self.office();
@@ -162,6 +165,7 @@ impl Gen<'_> {
                     problem_id: pid.clone(),
                     satisfaction: Satisfaction::Unsatisfied,
                     comment: ph.local_evaluation_negative.clone(),
+                    attachments: Vec::new(),
                 },
             );
             round = 1;
@@ -352,7 +356,7 @@ impl Gen<'_> {
                 round,
                 NOTE,
                 &self.depts[sups[0]].login,
-                Command::NoteProgress { problem_id: pid.clone(), text, stage_reply: false },
+                Command::NoteProgress { problem_id: pid.clone(), text, stage_reply: false, attachments: Vec::new() },
             );
         }
         self.notes(s_, &pid, &lead_login, round, s, rr, k.notes, k.stage_reply);
@@ -436,7 +440,13 @@ impl Gen<'_> {
                 round,
                 RESOLVE,
                 &lead_login,
-                Command::Resolve { problem_id: pid.clone(), result_type: result, result_text, explanation },
+                Command::Resolve {
+                    problem_id: pid.clone(),
+                    result_type: result,
+                    result_text,
+                    explanation,
+                    attachments: Vec::new(),
+                },
             );
             let e = rr + ev.delay.max(1);
             let evaluator = if ev.by_office { self.office() } else { self.town_user(b.town) };
@@ -451,7 +461,12 @@ impl Gen<'_> {
                 round,
                 EVAL,
                 &evaluator,
-                Command::Evaluate { problem_id: pid.clone(), satisfaction: ev.satisfaction, comment: comment.clone() },
+                Command::Evaluate {
+                    problem_id: pid.clone(),
+                    satisfaction: ev.satisfaction,
+                    comment: comment.clone(),
+                    attachments: Vec::new(),
+                },
             );
             if ev.satisfaction.is_positive() {
                 let office = self.office();
@@ -526,7 +541,7 @@ impl Gen<'_> {
                 round,
                 rank: NOTE,
                 login: login.to_string(),
-                cmd: Command::NoteProgress { problem_id: pid.to_string(), text, stage_reply },
+                cmd: Command::NoteProgress { problem_id: pid.to_string(), text, stage_reply, attachments: Vec::new() },
             });
         }
     }

@@ -62,6 +62,12 @@ pub enum LedgerError {
     ReplicaNotFresh { path: String },
     #[error("the server sent event {event_id} that does not check: {reason}; nothing of that page was kept")]
     PulledEventInvalid { event_id: String, reason: String },
+    #[error("the attachment {name} ({sha256}) is not in the ledger and its file was not given")]
+    AttachmentMissing { sha256: String, name: String },
+    #[error("the file given for the attachment {name} is not the one named {sha256}")]
+    AttachmentMismatch { sha256: String, name: String },
+    #[error("cannot read the file {path} to attach: {reason}")]
+    AttachmentUnreadable { path: String, reason: String },
     #[error("the server {server_device} now signs with another key than the one this replica learned: nothing was changed; ask the office")]
     ServerKeyChanged { server_device: String },
 }
@@ -126,6 +132,9 @@ impl LedgerError {
             LedgerError::ReplicaNotFresh { .. } => "sync.replica_not_fresh",
             LedgerError::PulledEventInvalid { .. } => "sync.pulled_event_invalid",
             LedgerError::ServerKeyChanged { .. } => "sync.server_key_changed",
+            LedgerError::AttachmentMissing { .. } => "attachment.missing",
+            LedgerError::AttachmentMismatch { .. } => "attachment.mismatch",
+            LedgerError::AttachmentUnreadable { .. } => "attachment.unreadable",
         }
     }
 
@@ -147,7 +156,9 @@ impl Coded for LedgerError {
             LedgerError::NewerVersion { path, found, supported } => {
                 serde_json::json!({ "path": path, "found": found, "supported": supported })
             }
-            LedgerError::NotALedger { path, reason } | LedgerError::BackupBroken { path, reason } => {
+            LedgerError::NotALedger { path, reason }
+            | LedgerError::BackupBroken { path, reason }
+            | LedgerError::AttachmentUnreadable { path, reason } => {
                 serde_json::json!({ "path": path, "reason": reason })
             }
             LedgerError::NoSuchFile { path }
@@ -162,6 +173,9 @@ impl Coded for LedgerError {
             | LedgerError::ReplicaNotFresh { path } => serde_json::json!({ "path": path }),
             LedgerError::PulledEventInvalid { event_id, reason } => {
                 serde_json::json!({ "event_id": event_id, "reason": reason })
+            }
+            LedgerError::AttachmentMissing { sha256, name } | LedgerError::AttachmentMismatch { sha256, name } => {
+                serde_json::json!({ "sha256": sha256, "name": name })
             }
             LedgerError::ServerKeyChanged { server_device } => serde_json::json!({ "server_device": server_device }),
             LedgerError::RestoreOlder { path, missing } => serde_json::json!({ "path": path, "missing": missing }),

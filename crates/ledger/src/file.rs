@@ -19,7 +19,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| Migrations::from_directory(&MIGRATIONS_DIR).expect("migrations directory is well formed"));
 
 /// The schema version this program writes (= number of migrations, kept in `user_version`).
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 13;
 
 /// `PRAGMA cache_size` of every ledger connection (negative: KiB). Public so the benchmark's
 /// bare SQLite references run with the same pragmas.

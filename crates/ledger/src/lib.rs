@@ -6,6 +6,7 @@
 //! reads.
 
 pub mod append;
+pub mod attachments;
 pub mod backup;
 pub mod backup_pack;
 mod clock;
@@ -46,6 +47,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 pub use append::{new_id, redact_secrets, StoredEvent, REDACTED};
+pub use attachments::{AttachmentFault, NamedFile, StoredFile};
 pub use documents::ProblemDocument;
 pub use error::{LedgerError, Result};
 pub use export_rows::{ExportRow, RowSink};

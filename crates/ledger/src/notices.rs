@@ -1,6 +1,6 @@
 //! The bell (docs/design.md §4, "Each role's day"): the notices for one user, newest first, read
 //! from the event log, and where on this desk that user last looked (`notice_marks`, migration
-//! 12: local state of the desk, neither an event nor a projection, so a rebuild keeps it).
+//! 13: local state of the desk, neither an event nor a projection, so a rebuild keeps it).
 //!
 //! Which event concerns whom is the core's rule (`core::notices`), asked of each event with its
 //! problem as it stood just before it (the problem's events folded up to there). The log is read

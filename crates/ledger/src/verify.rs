@@ -39,6 +39,9 @@ pub struct VerifyReport {
     pub events: i64,
     pub chains: Vec<ChainHead>,
     pub first_break: Option<BrokenLink>,
+    /// Files the events name that the ledger does not hold as named (docs/attachments.md),
+    /// checked when the chain holds.
+    pub attachments: Vec<crate::attachments::AttachmentFault>,
 }
 
 impl Ledger {
@@ -66,6 +69,8 @@ impl Ledger {
         let partial_chains = crate::replica_log::is_replica(&self.conn)?;
         let mut count = 0;
         let mut first_break = None;
+        // Every file named, with its size, name and the first event naming it.
+        let mut named: BTreeMap<String, (u64, String, String)> = BTreeMap::new();
         while let Some(r) = rows.next()? {
             count += 1;
             if count % step == 0 && count < total {
@@ -128,7 +133,12 @@ impl Ledger {
                         Ok(body) if body.subject_id() != subject_id => {
                             Some("subject_id does not match the payload".into())
                         }
-                        Ok(_) => None,
+                        Ok(body) => {
+                            for a in body.attachments() {
+                                named.entry(a.sha256.clone()).or_insert_with(|| (a.size, a.name.clone(), id.clone()));
+                            }
+                            None
+                        }
                     },
                 }
             };
@@ -139,8 +149,11 @@ impl Ledger {
             heads.insert(device_id, (device_seq, hash));
         }
         progress(count, total);
+        let attachments =
+            if first_break.is_none() { crate::attachments::check(&self.conn, &named)? } else { Vec::new() };
         Ok(VerifyReport {
-            ok: first_break.is_none(),
+            ok: first_break.is_none() && attachments.is_empty(),
+            attachments,
             events: total,
             chains: heads
                 .into_iter()

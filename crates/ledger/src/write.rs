@@ -116,6 +116,21 @@ impl Ledger {
         self.execute_all(user, std::slice::from_ref(cmd), now)
     }
 
+    /// Runs a command carrying files (docs/attachments.md): each file given is added to the
+    /// command's attachments, and its bytes are stored in the same transaction as the event
+    /// that names it (once per hash). A command that carries no attachments is refused with
+    /// `attachment.not_here` when files are given.
+    pub fn execute_attached(
+        &mut self,
+        user: &str,
+        cmd: &Command,
+        files: &[taizhang_core::attachment::Blob],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<StoredEvent>> {
+        let cmd = with_files(cmd, files)?;
+        Ok(self.write(WriteOptions::default(), |w| w.execute_with(user, &cmd, now, files))?)
+    }
+
     /// Runs several commands in one transaction: all are recorded, or none (bulk assign, bulk
     /// urge). Each is decided against the state the previous ones left.
     pub fn execute_all(&mut self, user: &str, cmds: &[Command], now: DateTime<Utc>) -> Result<Vec<StoredEvent>> {
@@ -150,6 +165,20 @@ impl Ledger {
         })
         .map_err(|e| (e.recorded, e.error))
     }
+}
+
+/// `cmd` with the files added to its attachments.
+pub fn with_files(cmd: &Command, files: &[taizhang_core::attachment::Blob]) -> Result<Command> {
+    let mut cmd = cmd.clone();
+    if files.is_empty() {
+        return Ok(cmd);
+    }
+    let Some(list) = cmd.attachments_mut() else {
+        let action = cmd.action().map_or("command", |a| a.key()).to_string();
+        return Err(DomainError::AttachmentNotHere { action }.into());
+    };
+    list.extend(files.iter().map(|f| f.attachment.clone()));
+    Ok(cmd)
 }
 
 impl<'t> Writer<'t> {
@@ -187,6 +216,18 @@ impl<'t> Writer<'t> {
     /// its events and folds them in. A refusal is returned and, by `Ledger::write`, rolls the
     /// whole transaction back.
     pub fn execute(&mut self, actor: &str, cmd: &Command, at: DateTime<Utc>) -> Result<Vec<StoredEvent>> {
+        self.execute_with(actor, cmd, at, &[])
+    }
+
+    /// `execute` with the bytes of files the command names (`Ledger::execute_attached`): every
+    /// file its events name is stored now from `files`, or must be stored already.
+    pub fn execute_with(
+        &mut self,
+        actor: &str,
+        cmd: &Command,
+        at: DateTime<Utc>,
+        files: &[taizhang_core::attachment::Blob],
+    ) -> Result<Vec<StoredEvent>> {
         if !self.actors.contains_key(actor) {
             let found = Cached { conn: self.tx, cache: self.cache }.actor(actor)?;
             self.actors.insert(actor.to_string(), found);
@@ -212,6 +253,9 @@ impl<'t> Writer<'t> {
         } else {
             bodies
         };
+        for a in bodies.iter().flat_map(EventBody::attachments) {
+            crate::attachments::store(self.tx, a, files)?;
+        }
         let mut stored = Vec::with_capacity(bodies.len());
         for body in &bodies {
             stored.push(append(self.tx, &mut self.projector.borrow_mut(), self.device_id, &actor.user.id, at, body)?);

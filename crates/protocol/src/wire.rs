@@ -162,3 +162,32 @@ pub struct PullReply {
     /// The server's last `server_seq` when this page was read.
     pub high_water: i64,
 }
+
+/// Which of these files (SHA-256, lowercase hex) the server lacks (`POST /v1/attachments/missing`,
+/// docs/attachments.md): a desk asks before it pushes events that name files, and uploads those.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentQuery {
+    pub sha256: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentMissing {
+    pub missing: Vec<String>,
+}
+
+/// A file's bytes on the wire, base64 (`POST /v1/attachments` up, `GET /v1/attachments/{sha256}`
+/// down). The server keeps it under the hash of its bytes, never under a name it is told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentFile {
+    pub sha256: String,
+    pub media_type: String,
+    /// Standard base64 of the bytes.
+    pub data: String,
+}
+
+/// Most files one query names.
+pub const MAX_ATTACHMENT_QUERY: usize = 10_000;
+/// Largest body of an upload: the largest file the core allows, in base64, with room for the
+/// JSON around it.
+pub const MAX_ATTACHMENT_BODY: usize =
+    (taizhang_core::attachment::MAX_ATTACHMENT_BYTES as usize).div_ceil(3) * 4 + 4096;

@@ -17,7 +17,7 @@ use taizhang_bundle::{Bundle, BundleError, Direction, Gap, Part, Signer};
 use taizhang_core::chain::format_instant;
 
 use crate::error::{Result, ServerError};
-use crate::protocol::{Cursor, PushReply, Stop, WireEvent, MAX_BATCH, MAX_PAGE};
+use crate::protocol::{AttachmentFile, Cursor, PushReply, Stop, WireEvent, MAX_BATCH, MAX_PAGE};
 use crate::sign::public_key;
 use crate::store::{with_server_key, DeviceRow, Store};
 
@@ -54,11 +54,15 @@ pub fn import(store: &dyn Store, input: &Path, reply: &Path, now: DateTime<Utc>)
         .ok_or_else(|| ServerError::UnknownDevice { device: bundle.device_id.clone() })?;
     let key = public_key(&device.key_alg, &device.public_key)?;
     bundle.check_signature(&Signer::Device(device.id.clone()), &key, &shown)?;
-    let (cursor, events) = contents(&bundle, &shown)?;
+    let (cursor, events, files) = contents(&bundle, &shown)?;
 
     let mut out = Imported { device_id: device.id.clone(), events: events.len(), ..Default::default() };
     let mut replies = Vec::new();
     if device.state != "pending" {
+        // The files first, as a network sync uploads them before its push (docs/attachments.md).
+        for f in &files {
+            store.put_attachment(&device, f, now)?;
+        }
         push_in_order(store, &device, &events, now, &mut out, &mut replies)?;
         unpark(store, &device, now, &mut out, &mut replies)?;
     }
@@ -70,6 +74,9 @@ pub fn import(store: &dyn Store, input: &Path, reply: &Path, now: DateTime<Utc>)
     if let Some(g) = &out.gap {
         parts.push(Part::Parked(g.clone()));
     }
+    // The files the pages name that the desk's unit may see, after the pages.
+    let mut files_back = Vec::new();
+    let mut sent = std::collections::BTreeSet::new();
     if device.state == "approved" {
         let mut from = cursor;
         loop {
@@ -77,6 +84,16 @@ pub fn import(store: &dyn Store, input: &Path, reply: &Path, now: DateTime<Utc>)
             let (next, more) = (page.next, page.more);
             out.pages += 1;
             out.pulled += page.events.len();
+            for sha256 in page.events.iter().flat_map(|p| crate::store::attachments::named(&p.event)).map(|a| a.sha256)
+            {
+                if sent.insert(sha256.clone()) {
+                    match store.attachment(&device, &sha256) {
+                        Ok(f) => files_back.push(Part::File(f)),
+                        Err(ServerError::AttachmentNotFound { .. }) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
             parts.push(Part::Pull { from, page });
             if !more {
                 break;
@@ -84,6 +101,7 @@ pub fn import(store: &dyn Store, input: &Path, reply: &Path, now: DateTime<Utc>)
             from = next;
         }
     }
+    parts.extend(files_back);
     let (server_device, server_key) = store.server_signer()?;
     let mut answer = Bundle::new(Direction::ToDesk, &device.id, &format_instant(now), parts);
     answer.sign(Signer::Server(server_device), &server_key);
@@ -91,14 +109,17 @@ pub fn import(store: &dyn Store, input: &Path, reply: &Path, now: DateTime<Utc>)
     Ok(out)
 }
 
-/// The desk's pull position and its events in the order the bundle carries them.
-fn contents(bundle: &Bundle, shown: &str) -> Result<(Cursor, Vec<WireEvent>)> {
+/// The desk's pull position, its events in the order the bundle carries them, and the files
+/// they name.
+fn contents(bundle: &Bundle, shown: &str) -> Result<(Cursor, Vec<WireEvent>, Vec<AttachmentFile>)> {
     let mut cursor = Cursor::default();
     let mut events = Vec::new();
+    let mut files = Vec::new();
     for p in &bundle.parts {
         match p {
             Part::Cursor(c) => cursor = *c,
             Part::Push(req) => events.extend(req.events.iter().cloned()),
+            Part::File(f) => files.push(f.clone()),
             other => {
                 return Err(BundleError::Malformed {
                     path: shown.to_string(),
@@ -108,7 +129,7 @@ fn contents(bundle: &Bundle, shown: &str) -> Result<(Cursor, Vec<WireEvent>)> {
             }
         }
     }
-    Ok((cursor, events))
+    Ok((cursor, events, files))
 }
 
 /// Pushes `events` in batches; at a gap in the device's chain, parks the rest.

@@ -39,6 +39,10 @@ pub enum ServerError {
     AlreadyInitialized,
     #[error("plain HTTP is served on loopback addresses only; to listen on {listen} give a certificate (--tls-cert and --tls-key) or --tls-self-signed DIR")]
     PlainHttpOffLoopback { listen: String },
+    #[error("no attachment {sha256} this device may read")]
+    AttachmentNotFound { sha256: String },
+    #[error("the file uploaded is not the one named {sha256}")]
+    AttachmentMismatch { sha256: String },
     #[serde(skip)]
     #[error(transparent)]
     Tls(#[from] taizhang_tls::TlsError),
@@ -81,6 +85,8 @@ impl ServerError {
             NotADistrict { .. } => "server.not_a_district",
             AlreadyInitialized => "server.already_initialized",
             PlainHttpOffLoopback { .. } => "server.plain_http_off_loopback",
+            AttachmentNotFound { .. } => "attachment.not_on_server",
+            AttachmentMismatch { .. } => "attachment.mismatch",
             Tls(t) => t.code(),
             Domain(d) => d.code(),
             Bundle(b) => b.code(),
@@ -99,6 +105,8 @@ impl ServerError {
             DevicePending { .. } | DeviceRevoked { .. } => StatusCode::FORBIDDEN,
             DeviceConflict { .. } | AlreadyInitialized => StatusCode::CONFLICT,
             PlainHttpOffLoopback { .. } => StatusCode::BAD_REQUEST,
+            AttachmentNotFound { .. } => StatusCode::NOT_FOUND,
+            AttachmentMismatch { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Tls(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Domain(_) | Bundle(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ChainBroken { .. } | NotADistrict { .. } | Database(_) | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

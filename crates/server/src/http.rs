@@ -29,6 +29,9 @@ pub fn router(store: Shared) -> Router {
         .route("/v1/pull", get(pull))
         .route("/v1/devices", get(devices))
         .route("/v1/devices/decide", post(decide_device))
+        .route("/v1/attachments/missing", post(attachments_missing))
+        .route("/v1/attachments", post(attachment_upload))
+        .route("/v1/attachments/{sha256}", get(attachment_download))
         .with_state(store)
 }
 
@@ -57,9 +60,13 @@ fn check_protocol(headers: &HeaderMap) -> Result<()> {
 /// The request's protocol, then its body read whole within `MAX_BODY` (reading stops at the
 /// limit, so an oversized body is refused after at most `MAX_BODY` bytes).
 async fn read(req: Request) -> Result<(Method, String, HeaderMap, Vec<u8>)> {
+    read_within(req, MAX_BODY).await
+}
+
+async fn read_within(req: Request, max: usize) -> Result<(Method, String, HeaderMap, Vec<u8>)> {
     let (parts, body) = req.into_parts();
     check_protocol(&parts.headers)?;
-    let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| ServerError::BodyTooLarge { max: MAX_BODY })?;
+    let bytes = to_bytes(body, max).await.map_err(|_| ServerError::BodyTooLarge { max })?;
     let path = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_string(), |p| p.as_str().to_string());
     Ok((parts.method, path, parts.headers, bytes.to_vec()))
 }
@@ -165,6 +172,48 @@ async fn decide_device(State(store): State<Shared>, req: Request) -> Result<Json
     let decision: DeviceDecision = parse(&body)?;
     let d = blocking(move || store.decide_device(&decision.device_id, decision.approve, &login, Utc::now())).await?;
     Ok(Json(d.listing()))
+}
+
+/// An approved device's request whose user may act, authenticated, its body read within `max`.
+async fn approved(store: &Shared, req: Request, max: usize) -> Result<(DeviceRow, String, Vec<u8>)> {
+    let (method, path, headers, body) = read_within(req, max).await?;
+    let d = authenticate(store, &method, &path, &headers, &body).await?;
+    match d.state.as_str() {
+        "approved" => {}
+        "pending" => return Err(ServerError::DevicePending { device: d.id }),
+        _ => return Err(ServerError::DeviceRevoked { device: d.id }),
+    }
+    // Who may not act reads and sends nothing, as for a pull (the core's `actor_may_act`).
+    let s = store.clone();
+    let user_id = d.user_id.clone().unwrap_or_default();
+    let actor = blocking(move || s.actor(&user_id)).await?.ok_or(ServerError::BadSignature)?;
+    taizhang_core::workflow::actor_may_act(&actor)?;
+    Ok((d, path, body))
+}
+
+/// Which of the files named the server lacks (docs/attachments.md).
+async fn attachments_missing(State(store): State<Shared>, req: Request) -> Result<Json<AttachmentMissing>> {
+    let (_, _, body) = approved(&store, req, MAX_BODY).await?;
+    let query: AttachmentQuery = parse(&body)?;
+    if query.sha256.len() > MAX_ATTACHMENT_QUERY {
+        return Err(ServerError::BatchTooLarge { count: query.sha256.len(), max: MAX_ATTACHMENT_QUERY });
+    }
+    Ok(Json(AttachmentMissing { missing: blocking(move || store.missing_attachments(&query.sha256)).await? }))
+}
+
+/// A file uploaded before the events naming it are pushed.
+async fn attachment_upload(State(store): State<Shared>, req: Request) -> Result<Json<Value>> {
+    let (d, _, body) = approved(&store, req, MAX_ATTACHMENT_BODY).await?;
+    let file: AttachmentFile = parse(&body)?;
+    blocking(move || store.put_attachment(&d, &file, Utc::now())).await?;
+    Ok(Json(json!({ "ok": true })))
+}
+
+/// A file an event the device may see names.
+async fn attachment_download(State(store): State<Shared>, req: Request) -> Result<Json<AttachmentFile>> {
+    let (d, path, _) = approved(&store, req, MAX_BODY).await?;
+    let sha256 = path.rsplit('/').next().unwrap_or_default().to_string();
+    Ok(Json(blocking(move || store.attachment(&d, &sha256)).await?))
 }
 
 /// `after`, `after_event` (defaults to `after`) and `limit` from the query string.

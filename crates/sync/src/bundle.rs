@@ -9,13 +9,14 @@
 
 use std::path::Path;
 
+use base64::Engine;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use taizhang_bundle::{Bundle, BundleError, Direction, Gap, Part, Signer};
 use taizhang_core::chain::format_instant;
 use taizhang_ledger::{check_output_target, Ledger, OutputTarget};
 use taizhang_protocol::sign::{public_key, sign_event};
-use taizhang_protocol::{Cursor, PushRequest, Stop, ED25519, MAX_BATCH};
+use taizhang_protocol::{AttachmentFile, Cursor, PushRequest, Stop, ED25519, MAX_BATCH};
 
 use crate::error::{Result, SyncError};
 use crate::key;
@@ -70,6 +71,16 @@ pub fn export(ledger: &Ledger, out: &Path, replace: bool, now: DateTime<Utc>) ->
     }
     let from = Cursor { after: info.cursor_after, after_event: info.cursor_after_event };
     let mut parts = vec![Part::Cursor(from)];
+    // The files the events name go first: the server stores them before it pushes the events.
+    let mut named: Vec<String> = events.iter().flat_map(crate::replica::named_files).collect();
+    named.sort();
+    named.dedup();
+    for sha256 in named {
+        if let Some(file) = ledger.attachment(&sha256)? {
+            let data = base64::engine::general_purpose::STANDARD.encode(&file.bytes);
+            parts.push(Part::File(AttachmentFile { sha256, media_type: file.media_type, data }));
+        }
+    }
     parts.extend(events.chunks(MAX_BATCH).map(|c| Part::Push(PushRequest { events: c.to_vec() })));
     let mut bundle = Bundle::new(Direction::ToServer, &info.device_id, &format_instant(now), parts);
     bundle.sign(Signer::Device(info.device_id.clone()), &key);
@@ -162,6 +173,13 @@ fn apply(ledger: &mut Ledger, bundle: &Bundle, s: &mut BundleImport) -> Result<O
                 } else {
                     return Ok(Some(*from));
                 }
+            }
+            // Kept only when the bytes hash to the name (`store_fetched_attachment`).
+            Part::File(f) => {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(&f.data)
+                    .map_err(|e| SyncError::BadReply { reason: format!("attachment data: {e}") })?;
+                ledger.store_fetched_attachment(&f.sha256, bytes)?;
             }
             Part::Cursor(_) | Part::Push(_) => {
                 return Err(BundleError::Malformed {

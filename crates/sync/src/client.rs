@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use base64::Engine;
+
 use serde::de::DeserializeOwned;
 use taizhang_protocol::sign::{request_message, sign_hex, SigningKey};
 use taizhang_protocol::*;
@@ -89,6 +91,34 @@ impl Client {
     pub fn decide_device(&self, who: &Signer<'_>, decision: &DeviceDecision) -> Result<DeviceListing> {
         let body = serde_json::to_vec(decision).map_err(|e| SyncError::BadReply { reason: e.to_string() })?;
         self.send("POST", "/v1/devices/decide", Some(who), Some(body))
+    }
+
+    /// Which of these files the server lacks (docs/attachments.md).
+    pub fn missing_attachments(&self, who: &Signer<'_>, sha256: Vec<String>) -> Result<Vec<String>> {
+        let body = serde_json::to_vec(&AttachmentQuery { sha256 })
+            .map_err(|e| SyncError::BadReply { reason: e.to_string() })?;
+        let reply: AttachmentMissing = self.send("POST", "/v1/attachments/missing", Some(who), Some(body))?;
+        Ok(reply.missing)
+    }
+
+    /// Uploads a file before the events naming it are pushed.
+    pub fn upload_attachment(&self, who: &Signer<'_>, sha256: &str, media_type: &str, bytes: &[u8]) -> Result<()> {
+        let file = AttachmentFile {
+            sha256: sha256.to_string(),
+            media_type: media_type.to_string(),
+            data: base64::engine::general_purpose::STANDARD.encode(bytes),
+        };
+        let body = serde_json::to_vec(&file).map_err(|e| SyncError::BadReply { reason: e.to_string() })?;
+        let _: serde_json::Value = self.send("POST", "/v1/attachments", Some(who), Some(body))?;
+        Ok(())
+    }
+
+    /// A file an event this device may see names.
+    pub fn download_attachment(&self, who: &Signer<'_>, sha256: &str) -> Result<Vec<u8>> {
+        let file: AttachmentFile = self.send("GET", &format!("/v1/attachments/{sha256}"), Some(who), None)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(&file.data)
+            .map_err(|e| SyncError::BadReply { reason: format!("attachment data: {e}") })
     }
 
     fn send<T: DeserializeOwned>(

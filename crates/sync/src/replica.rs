@@ -171,6 +171,7 @@ pub fn sync_with(
         for e in &mut batch {
             sign_event(key, e);
         }
+        upload_attachments(ledger, client, &who, &batch)?;
         let reply = client.push(&who, &batch)?;
         let record = ledger.record_push_outcomes(&reply.outcomes)?;
         summary.pushed += reply.outcomes.len();
@@ -188,12 +189,60 @@ pub fn sync_with(
     // A revoked device may push (its events are stored flagged) but not pull.
     if device.state == "approved" {
         pull_to_end(ledger, client, &who, &mut summary, progress)?;
+        fetch_attachments(ledger, client, &who)?;
     }
     // Reply bundles parked for a gap this pull may have closed (docs/bundles.md).
     crate::bundle::apply_parked(ledger)?;
     ledger.record_sync(now)?;
     summary.pending = ledger.pending_count()?;
     Ok(summary)
+}
+
+/// The hashes of the files an event names (none when its payload does not read).
+pub(crate) fn named_files(e: &taizhang_protocol::WireEvent) -> Vec<String> {
+    serde_json::from_str(&e.payload)
+        .ok()
+        .and_then(|v| taizhang_core::EventBody::from_parts(&e.kind, v).ok())
+        .map(|b| b.attachments().iter().map(|a| a.sha256.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// The files the batch names that the server lacks, uploaded before the batch is pushed (the
+/// server stops a push at an event naming a file it does not hold: docs/attachments.md).
+fn upload_attachments(
+    ledger: &Ledger,
+    client: &Client,
+    who: &Signer<'_>,
+    batch: &[taizhang_protocol::WireEvent],
+) -> Result<()> {
+    let mut named: Vec<String> = batch.iter().flat_map(named_files).collect();
+    named.sort();
+    named.dedup();
+    if named.is_empty() {
+        return Ok(());
+    }
+    for sha256 in client.missing_attachments(who, named)? {
+        // A file this desk does not hold cannot be sent: the push stops at its event and
+        // `verify` names it missing here.
+        if let Some(file) = ledger.attachment(&sha256)? {
+            client.upload_attachment(who, &sha256, &file.media_type, &file.bytes)?;
+        }
+    }
+    Ok(())
+}
+
+/// The files the events pulled name that this desk does not hold yet, each fetched and kept
+/// when its bytes hash to its name. One the server does not give (lost there, or not visible
+/// to this unit) stays missing and `verify` says so; the sync goes on.
+fn fetch_attachments(ledger: &Ledger, client: &Client, who: &Signer<'_>) -> Result<()> {
+    for sha256 in ledger.unheld_attachments()? {
+        match client.download_attachment(who, &sha256) {
+            Ok(bytes) => ledger.store_fetched_attachment(&sha256, bytes)?,
+            Err(SyncError::Server { code, .. }) if code == "attachment.not_on_server" => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Events a pull asks for at a time: the most the server gives, so a first pull of a

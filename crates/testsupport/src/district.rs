@@ -113,6 +113,7 @@ pub fn register(ledger: &mut Ledger, d: &District, problem_id: &str, now: DateTi
                 priority: Priority::Normal,
                 responsible_leader: String::new(),
                 origin: None,
+                attachments: Vec::new(),
             },
             now,
         )

@@ -92,6 +92,26 @@ pub fn export_ledger(
     })
 }
 
+/// The photos and scans of the ledger view on screen (its filter and sort), into a new folder
+/// `台账附件-YYYYMMDD-HHMMSS` inside `parent`, with 附件清单.csv (docs/attachments.md).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn export_attachments(
+    state: State<'_, AppState>,
+    parent: String,
+    filter: ProblemFilter,
+    sort: Sort,
+) -> ApiResult<taizhang_exchange::export::AttachmentExport> {
+    state.with(|o| {
+        session_user(o)?;
+        let now = Utc::now();
+        let stamp = now.with_timezone(&taizhang_core::china_offset()).format("%Y%m%d-%H%M%S");
+        let dir = PathBuf::from(parent).join(format!("台账附件-{stamp}"));
+        let summary = taizhang_exchange::export::export_attachments(&o.ledger, &filter, sort, now, &dir)?;
+        log::info!("exported {} attachments of {} problems", summary.files, summary.problems);
+        Ok(summary)
+    })
+}
+
 /// The periodic report for a period, as one workbook.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn export_report(

@@ -27,12 +27,14 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use crate::error::{ApiError, ApiResult};
 use crate::state::{lower_priority, AppState, ChainCheck, Open};
 
+mod attachments;
 mod backups;
 mod exchange;
 mod monitoring;
 mod monitoring_sheets;
 mod notices;
 mod sync;
+pub use attachments::*;
 pub use backups::*;
 pub use exchange::*;
 pub use monitoring::*;

@@ -163,6 +163,7 @@ fn base_ledger(path: &Path) {
             priority: Priority::Normal,
             responsible_leader: String::new(),
             origin: None,
+            attachments: Vec::new(),
         },
         t,
     )

@@ -124,6 +124,7 @@ fn export_every_type(cfg: &Config) {
         ledger::BrokenLink,
         ledger::ChainHead,
         ledger::VerifyReport,
+        ledger::AttachmentFault,
         ledger::NotAdmitted,
         ledger::ClockBehind,
         ledger::FullVerifyReport,
@@ -157,6 +158,7 @@ fn export_every_type(cfg: &Config) {
         taizhang_sync::DeviceListing,
         // spreadsheets
         exchange::export::ExportSummary,
+        exchange::export::AttachmentExport,
         exchange::header::Field,
         exchange::header::MatchKind,
         exchange::import::ImportOptions,
@@ -183,6 +185,8 @@ fn export_every_type(cfg: &Config) {
         exchange::import::IndicatorImportOutcome,
         exchange::import::Measure,
         commands::MonitoringSheet,
+        commands::AttachmentView,
+        domain::attachment::Attachment,
     );
 }
 

@@ -103,6 +103,17 @@ async function wrote<T>(result: Promise<T>): Promise<T> {
 export const execute = (command: Command) => wrote(call('execute', { command }))
 /** Several commands in one transaction: all or nothing. */
 export const executeAll = (commands: Command[]) => wrote(call('execute_all', { commands }))
+/** The one write path with files attached: Rust reads each path, the ledger stores the bytes
+ * with the event that names them (docs/attachments.md). */
+export const executeAttached = (command: Command, files: string[]) =>
+  wrote(call('execute_attached', { command, files }))
+/** What a picked file is (refused with the core's codes when it may not be attached). */
+export const attachmentInspect = (path: string) => call('attachment_inspect', { path })
+/** A stored file as a `data:` URL, for thumbnails and the larger view; null when not held. */
+export const attachmentData = (sha256: string) => call('attachment_data', { sha256 })
+/** Saves a stored file where the user chose. */
+export const attachmentSave = (sha256: string, path: string, overwrite: boolean) =>
+  call('attachment_save', { sha256, path, overwrite })
 /** Sets (or with null clears) a password; hashing happens in Rust. */
 export const setPassword = (userId: string, password: string | null) =>
   call('set_password', { user_id: userId, password })
@@ -220,6 +231,9 @@ export const importCommit = (kind: ImportKind, path: string, options: ImportOpti
 export type { ExportFormat }
 /** The ledger list exactly as filtered and sorted on screen, every page. */
 /** `overwrite`: the user confirmed replacing an existing file (a ledger or backup is refused all the same). */
+/** The view's photos and scans into a new folder inside `parent` (docs/attachments.md). */
+export const exportAttachments = (parent: string, filter: ProblemFilter, sort: Sort) =>
+  call('export_attachments', { parent, filter, sort })
 export const exportLedger = (
   path: string,
   format: ExportFormat,

@@ -1,6 +1,7 @@
 // English. Key-for-key the same as zh-CN.ts (tested).
 
 import catalogue from '../../../i18n/en.json'
+import attachmentsEn from './attachments.en'
 import documentsEn from './documents.en'
 import monitoringEn from './monitoring.en'
 import printingEn from './printing.en'
@@ -15,7 +16,7 @@ const en: typeof zh = {
     switchUser: 'Switch user',
     closeLedger: 'Close ledger',
     signOut: 'Sign out',
-    auditBroken: 'The event hash chain failed verification: records may have been altered. See the Audit page for the broken link.',
+    auditBroken: 'The event hash chain failed verification: records may have been altered, or attachments are missing or altered. See the Audit page.',
     goAudit: 'Go to Audit',
     ledgerReplaced: 'The ledger file was replaced or moved since this app opened it (restored by another program, for instance): what is shown is no longer the ledger at that path, and nothing will be written. Open it again.',
     reopen: 'Open the ledger again',
@@ -706,6 +707,8 @@ const en: typeof zh = {
     ok: 'Verified: {events} events, the chain is intact',
     broken: 'Verification failed: {events} events, a broken link was found',
     firstBreak: 'First broken link',
+    attachmentsBroken: 'Check failed: {events} events, the hash chain holds, but {n} attachment(s) are missing or altered',
+    attachmentFaults: 'Attachment problems',
     seq: 'Seq',
     eventId: 'Event id',
     device: 'Device',
@@ -974,6 +977,7 @@ const en: typeof zh = {
   ...queuesEn,
   ...documentsEn,
   ...printingEn,
+  ...attachmentsEn,
 }
 
 export default en

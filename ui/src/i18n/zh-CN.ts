@@ -2,6 +2,7 @@
 // CLI); everything else the UI says is here. Keep en.ts key-for-key identical (tested).
 
 import catalogue from '../../../i18n/zh-CN.json'
+import attachmentsZh from './attachments.zh-CN'
 import documentsZh from './documents.zh-CN'
 import monitoringZh from './monitoring.zh-CN'
 import printingZh from './printing.zh-CN'
@@ -15,7 +16,7 @@ export default {
     switchUser: '切换用户',
     closeLedger: '关闭台账',
     signOut: '退出登录',
-    auditBroken: '事件哈希链校验未通过：台账记录可能被改动。请到“审计”页面查看断点并处理。',
+    auditBroken: '事件哈希链校验未通过：台账记录可能被改动，或附件缺失、被改动。请到“审计”页面查看并处理。',
     goAudit: '前往审计',
     ledgerReplaced: '台账文件在本程序打开后被替换或移动（例如被另一程序恢复），当前显示的已不是该路径下的台账，任何操作都不会写入。请重新打开。',
     reopen: '重新打开台账',
@@ -709,6 +710,8 @@ export default {
     ok: '校验通过：共 {events} 个事件，哈希链完整',
     broken: '校验未通过：共 {events} 个事件，发现断点',
     firstBreak: '第一个断点',
+    attachmentsBroken: '校验未通过：共 {events} 个事件，哈希链完整，但有 {n} 个附件缺失或被改动',
+    attachmentFaults: '附件问题',
     seq: '序号',
     eventId: '事件 ID',
     device: '设备',
@@ -977,4 +980,5 @@ export default {
   ...queuesZh,
   ...documentsZh,
   ...printingZh,
+  ...attachmentsZh,
 }

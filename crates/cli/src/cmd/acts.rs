@@ -12,6 +12,9 @@ use taizhang_core::{
     local_date, Command, DomainError, Escalation, KeyLevel, Priority, ResultType, Satisfaction, Source,
 };
 
+use taizhang_core::attachment::Blob;
+use taizhang_ledger::attachments::read_file;
+
 use crate::args::Globals;
 use crate::cmd::enterprises::{new_enterprise_of, warn_credit_code};
 use crate::input::{new_id, now, opt_date, parse_date, parse_enum};
@@ -22,6 +25,7 @@ use crate::session::Session;
 /// The levels an urge takes: never `none`.
 const URGE_LEVELS: &[Escalation] = &[Escalation::Reminder, Escalation::Yellow, Escalation::Red];
 
+#[allow(clippy::large_enum_variant)] // parsed once per run
 #[derive(Subcommand)]
 pub enum ActCmd {
     /// 登记: register a problem.
@@ -31,6 +35,8 @@ pub enum ActCmd {
         problem: String,
         #[arg(long)]
         result: String,
+        #[command(flatten)]
+        files: Attach,
     },
     /// 交办 (office): one lead, any supporters.
     Assign {
@@ -73,6 +79,8 @@ pub enum ActCmd {
         /// A 阶段性答复 to the company.
         #[arg(long)]
         stage: bool,
+        #[command(flatten)]
+        files: Attach,
     },
     /// 协办意见 (supporter).
     Opinion {
@@ -121,6 +129,8 @@ pub enum ActCmd {
         result: String,
         #[arg(long, default_value = "")]
         explanation: String,
+        #[command(flatten)]
+        files: Attach,
     },
     /// 评价: the company's satisfaction (township or office).
     Evaluate {
@@ -130,6 +140,8 @@ pub enum ActCmd {
         satisfaction: String,
         #[arg(long, default_value = "")]
         comment: String,
+        #[command(flatten)]
+        files: Attach,
     },
     /// 销号 (office).
     Close {
@@ -219,6 +231,22 @@ pub struct RegisterArgs {
     from_project: Option<String>,
     #[arg(long, requires = "from_project")]
     from_month: Option<String>,
+    #[command(flatten)]
+    files: Attach,
+}
+
+/// Photos and scans to attach (docs/attachments.md).
+#[derive(Args)]
+pub struct Attach {
+    /// A photo (JPEG, PNG, WebP) or PDF scan to attach, at most 10 MB; repeatable, up to 9.
+    #[arg(long = "attach", value_name = "FILE")]
+    attach: Vec<std::path::PathBuf>,
+}
+
+impl Attach {
+    fn read(&self) -> Result<Vec<Blob>, CliError> {
+        Ok(self.attach.iter().map(|p| read_file(p)).collect::<Result<Vec<_>, _>>()?)
+    }
 }
 
 #[derive(Args)]
@@ -267,8 +295,13 @@ pub fn run(g: &Globals, cmd: ActCmd) -> Result<ExitCode, CliError> {
     let mut s = Session::open(g)?;
     let cmd = match cmd {
         ActCmd::Register(a) => return register(&mut s, a),
-        ActCmd::ResolveLocally { problem, result } => {
-            Command::ResolveLocally { problem_id: s.problem_id(&problem)?, result_text: result }
+        ActCmd::ResolveLocally { problem, result, files } => {
+            let cmd = Command::ResolveLocally {
+                problem_id: s.problem_id(&problem)?,
+                result_text: result,
+                attachments: Vec::new(),
+            };
+            return s.exec_attached(cmd, &files.read()?);
         }
         ActCmd::Assign { problem, terms } => {
             let request = assign_request(&s, &terms.lead, &terms.rest)?;
@@ -287,8 +320,14 @@ pub fn run(g: &Globals, cmd: ActCmd) -> Result<ExitCode, CliError> {
             };
             Command::RuleReturn { problem_id: s.problem_id(&problem)?, ruling, note }
         }
-        ActCmd::Progress { problem, text, stage } => {
-            Command::NoteProgress { problem_id: s.problem_id(&problem)?, text, stage_reply: stage }
+        ActCmd::Progress { problem, text, stage, files } => {
+            let cmd = Command::NoteProgress {
+                problem_id: s.problem_id(&problem)?,
+                text,
+                stage_reply: stage,
+                attachments: Vec::new(),
+            };
+            return s.exec_attached(cmd, &files.read()?);
         }
         ActCmd::Opinion { problem, text } => {
             Command::SubmitOpinion { problem_id: s.problem_id(&problem)?, opinion: text }
@@ -303,12 +342,25 @@ pub fn run(g: &Globals, cmd: ActCmd) -> Result<ExitCode, CliError> {
             Command::RuleExtension { problem_id: s.problem_id(&problem)?, approve: decision.approve, note }
         }
         ActCmd::Urge { problem, level, notice } => Command::Urge { problem_id: s.problem_id(&problem)?, level, notice },
-        ActCmd::Resolve { problem, result_type, result, explanation } => {
-            Command::Resolve { problem_id: s.problem_id(&problem)?, result_type, result_text: result, explanation }
+        ActCmd::Resolve { problem, result_type, result, explanation, files } => {
+            let cmd = Command::Resolve {
+                problem_id: s.problem_id(&problem)?,
+                result_type,
+                result_text: result,
+                explanation,
+                attachments: Vec::new(),
+            };
+            return s.exec_attached(cmd, &files.read()?);
         }
-        ActCmd::Evaluate { problem, satisfaction, comment } => {
+        ActCmd::Evaluate { problem, satisfaction, comment, files } => {
             let satisfaction = parse_enum("satisfaction", &satisfaction, Satisfaction::parse)?;
-            Command::Evaluate { problem_id: s.problem_id(&problem)?, satisfaction, comment }
+            let cmd = Command::Evaluate {
+                problem_id: s.problem_id(&problem)?,
+                satisfaction,
+                comment,
+                attachments: Vec::new(),
+            };
+            return s.exec_attached(cmd, &files.read()?);
         }
         ActCmd::Close { problem, note } => Command::Close { problem_id: s.problem_id(&problem)?, note },
         ActCmd::RequestWithdrawal { problem, reason } => {
@@ -357,9 +409,10 @@ fn register(s: &mut Session, a: RegisterArgs) -> Result<ExitCode, CliError> {
         priority: parse_enum("priority", &a.priority, Priority::parse)?,
         responsible_leader: a.leader.clone(),
         origin: origin(s, &a)?,
+        attachments: Vec::new(),
     };
     let problem_id = cmd.problem_id().map(str::to_string).unwrap_or_default();
-    s.ledger.execute(&actor.user.id, &cmd, now()?)?;
+    s.ledger.execute_attached(&actor.user.id, &cmd, &a.files.read()?, now()?)?;
     let p = s.ledger.problem(&problem_id)?;
     print(s.json, &serde_json::json!({ "ok": true, "problem": p.number, "id": p.id }), || {
         format!("已登记问题：{}\n", render::escape(&p.number))

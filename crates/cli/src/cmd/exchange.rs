@@ -10,7 +10,9 @@ use taizhang_exchange::import::{
     ColumnChoice, ImportOptions, ImportPreview, Severity, UnitChoice,
 };
 
-use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, export_report_xlsx, ExportSummary};
+use taizhang_exchange::export::{
+    export_attachments, export_ledger_csv, export_ledger_xlsx, export_report_xlsx, ExportSummary,
+};
 
 use taizhang_ledger::OutputTarget;
 
@@ -309,6 +311,10 @@ pub enum ExportCmd {
         /// Replace OUT if it exists (never the ledger, a backup, a device or a folder).
         #[arg(long)]
         force: bool,
+        /// Also write the photos and scans of the exported problems into this new folder, with
+        /// 附件清单.csv listing each file's step, type, size and SHA-256.
+        #[arg(long, value_name = "DIR")]
+        attachments: Option<PathBuf>,
         #[command(flatten)]
         view: ViewArgs,
     },
@@ -334,9 +340,26 @@ pub fn export(g: &Globals, cmd: ExportCmd) -> Result<ExitCode, CliError> {
     let t = now()?;
     let mut bar = Progress::new(json, "导出中", 5000);
     let summary: ExportSummary = match cmd {
-        ExportCmd::Ledger { out, force, view } => {
+        ExportCmd::Ledger { out, force, attachments, view } => {
             let target = OutputTarget { path: &out, overwrite: force };
             let (filter, sort) = view.resolve(s)?;
+            if let Some(dir) = attachments {
+                bar.phase("导出附件");
+                let files = export_attachments(&s.ledger, &filter, sort, t, &dir)?;
+                if !json {
+                    eprintln!(
+                        "已导出附件 {} 个（{} 个问题）到 {}{}",
+                        files.files,
+                        files.problems,
+                        crate::render::escape(&files.path),
+                        if files.missing > 0 {
+                            format!("；{} 个附件缺失，见附件清单", files.missing)
+                        } else {
+                            String::new()
+                        }
+                    );
+                }
+            }
             let csv = out.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
             bar.phase("查询台账");
             // After the last row an .xlsx is still compressed and saved: say so rather than sit at 100 %.

@@ -70,14 +70,15 @@ pub fn verify(g: &Globals, a: VerifyArgs) -> Result<ExitCode, CliError> {
         drop(bar);
         print(json, &report, || match &report.first_break {
             None => format!(
-                "链完整：{} 个事件，{} 条设备链。\n{}",
+                "链完整：{} 个事件，{} 条设备链。\n{}{}",
                 report.events,
                 report.chains.len(),
                 report
                     .chains
                     .iter()
                     .map(|c| format!("  设备 {}：{} 个事件，链头 {}\n", c.device_id, c.events, c.head_hash))
-                    .collect::<String>()
+                    .collect::<String>(),
+                render::attachment_faults(&report.attachments)
             ),
             Some(b) => format!(
                 "链已断开！第一个断点：事件 #{}（{}），设备 {} 序号 {}：{}\n",

@@ -108,6 +108,7 @@ fn register_cmd(problem_id: String, enterprise: &str, now: DateTime<Utc>) -> Com
         priority: Priority::Normal,
         responsible_leader: String::new(),
         origin: None,
+        attachments: Vec::new(),
     }
 }
 
@@ -396,6 +397,7 @@ fn crash_child() {
                 result_type: ResultType::Solved,
                 result_text: "已落实用地指标".into(),
                 explanation: String::new(),
+                attachments: Vec::new(),
             }),
             78..90 => {
                 let unhappy = rng.below(6) == 0;
@@ -403,6 +405,7 @@ fn crash_child() {
                     problem_id: id,
                     satisfaction: if unhappy { Satisfaction::Unsatisfied } else { Satisfaction::Satisfied },
                     comment: if unhappy { "面积不足".into() } else { String::new() },
+                    attachments: Vec::new(),
                 })
             }
             _ => one(pick_problem(conn, &mut rng, "resolved", Some(true)), "admin", &|id| Command::Close {

@@ -2,6 +2,7 @@
 //! (`CARGO_BIN_EXE_taizhang`), compiled into one binary (`--test it`).
 
 mod cli;
+mod cli_attachments;
 mod cli_input;
 mod cli_monitoring;
 mod cli_monitoring_sheets;

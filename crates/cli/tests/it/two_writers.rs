@@ -87,6 +87,7 @@ fn register_cmd(problem_id: &str, enterprise: &str) -> Command {
         priority: Priority::Normal,
         responsible_leader: String::new(),
         origin: None,
+        attachments: Vec::new(),
     }
 }
 

@@ -18,6 +18,7 @@ use super::permissions::{
 };
 use super::validation::{active_department, text, unit_names, validate_enterprise, MAX_SHORT, MAX_TEXT};
 use super::world::{Context, World};
+use crate::attachment::check_attachments;
 use crate::command::{Command, ReturnRuling};
 use crate::dates::{check_decided, DateRange};
 use crate::error::DomainError;
@@ -188,6 +189,7 @@ fn decide_unchecked(
             priority,
             responsible_leader,
             origin,
+            attachments,
         } => {
             if !matches!(actor.user.role, Role::Township | Role::Office) {
                 return Err(DomainError::forbidden(&actor.user.login, "register", ForbiddenReason::TownshipOrOffice));
@@ -246,6 +248,7 @@ fn decide_unchecked(
                 raised_on: *raised_on,
                 priority: *priority,
                 responsible_leader: text("responsible_leader", responsible_leader, false, MAX_SHORT)?,
+                attachments: check_attachments(attachments)?,
             });
             if let Some(o) = origin {
                 events.push(E::ProblemLinked { problem: problem_id.clone(), origin: o.clone() });
@@ -329,9 +332,11 @@ fn decide_problem_action(
     let cal = ctx.calendar;
     let st = ctx.settings;
     Ok(vec![match cmd {
-        C::ResolveLocally { result_text, .. } => {
-            E::ResolvedLocally { problem_id: pid, result_text: text("result_text", result_text, true, MAX_TEXT)? }
-        }
+        C::ResolveLocally { result_text, attachments, .. } => E::ResolvedLocally {
+            problem_id: pid,
+            result_text: text("result_text", result_text, true, MAX_TEXT)?,
+            attachments: check_attachments(attachments)?,
+        },
         C::Assign { request, .. } => E::Assigned { problem_id: pid, terms: assignment_terms(request, p, ctx, world)? },
         C::Sign { handler, .. } => {
             E::Signed { problem_id: pid, unit_id, handler: text("handler", handler, false, MAX_SHORT)? }
@@ -365,11 +370,12 @@ fn decide_problem_action(
                 }
             }
         }
-        C::NoteProgress { text: t, stage_reply, .. } => E::ProgressNoted {
+        C::NoteProgress { text: t, stage_reply, attachments, .. } => E::ProgressNoted {
             problem_id: pid,
             unit_id,
             text: text("text", t, true, MAX_TEXT)?,
             stage_reply: *stage_reply,
+            attachments: check_attachments(attachments)?,
         },
         C::SubmitOpinion { opinion, .. } => {
             E::OpinionSubmitted { problem_id: pid, unit_id, opinion: text("opinion", opinion, true, MAX_TEXT)? }
@@ -418,7 +424,7 @@ fn decide_problem_action(
             }
             E::Urged { problem_id: pid, level: *level, notice: text("notice", notice, true, MAX_TEXT)? }
         }
-        C::Resolve { result_type, result_text, explanation, .. } => {
+        C::Resolve { result_type, result_text, explanation, attachments, .. } => {
             let explanation = text("explanation", explanation, *result_type == ResultType::Explained, MAX_TEXT)?;
             E::Resolved {
                 problem_id: pid,
@@ -426,15 +432,22 @@ fn decide_problem_action(
                 result_type: *result_type,
                 result_text: text("result_text", result_text, true, MAX_TEXT)?,
                 explanation,
+                attachments: check_attachments(attachments)?,
             }
         }
-        C::Evaluate { satisfaction, comment, .. } => {
+        C::Evaluate { satisfaction, comment, attachments, .. } => {
             let unsatisfied = !satisfaction.is_positive();
             let comment = text("comment", comment, unsatisfied, MAX_TEXT)?;
             let led = p.resolutions.last().is_some_and(|r| r.unit_id.is_some());
             let reopen_deadline =
                 (unsatisfied && led).then(|| cal.add_working_days(today, st.handling_days(p.priority, &p.category)));
-            E::Evaluated { problem_id: pid, satisfaction: *satisfaction, comment, reopen_deadline }
+            E::Evaluated {
+                problem_id: pid,
+                satisfaction: *satisfaction,
+                comment,
+                reopen_deadline,
+                attachments: check_attachments(attachments)?,
+            }
         }
         C::Close { note, .. } => E::Closed { problem_id: pid, note: text("note", note, false, MAX_TEXT)? },
         C::RequestWithdrawal { reason, .. } => {

@@ -173,6 +173,7 @@ fn a_department_acting_in_another_units_name_is_refused() {
             result_type: ResultType::Solved,
             result_text: "x".into(),
             explanation: String::new(),
+            attachments: Vec::new(),
         },
     );
     assert_eq!(refused_code(&v), "auth.forbidden");
@@ -292,6 +293,7 @@ fn the_resolution_dated_before_its_urges_is_refused() {
         result_type: ResultType::Solved,
         result_text: "已解决".into(),
         explanation: String::new(),
+        attachments: Vec::new(),
     };
     let v = verdict_of(&d, "user-d1", at(2025, 2, 20), body.clone());
     assert_eq!(refused_code(&v), "event.time_before_history");
@@ -315,4 +317,35 @@ fn the_genesis_is_admitted_by_its_own_rule_only() {
     other[2].0.actor = "user-someone".into();
     let (_, refused) = replay(&other);
     assert_eq!(refused.map(|(i, _)| i), Some(2));
+}
+
+#[test]
+fn an_event_naming_files_outside_the_rule_is_refused() {
+    use taizhang_core::attachment::{sha256_hex, Attachment, MAX_ATTACHMENTS};
+    let mut d = District::new();
+    d.in_progress_settled("p", at(2025, 2, 3));
+    let file = |i: u8, media_type: &str| Attachment {
+        sha256: sha256_hex(&[i]),
+        size: 1000,
+        media_type: media_type.into(),
+        name: format!("回复函{i}.pdf"),
+    };
+    let body = |attachments: Vec<Attachment>| EventBody::Resolved {
+        problem_id: "p".into(),
+        unit_id: U_D1.into(),
+        result_type: ResultType::Solved,
+        result_text: "已解决".into(),
+        explanation: String::new(),
+        attachments,
+    };
+    let when = at(2025, 3, 6);
+    assert_eq!(verdict_of(&d, "user-d1", when, body(vec![file(1, "application/pdf")])), Verdict::Admitted);
+    let html = verdict_of(&d, "user-d1", when, body(vec![file(1, "text/html")]));
+    assert_eq!(refused_code(&html), "attachment.type_not_allowed");
+    let many = (0..=MAX_ATTACHMENTS as u8).map(|i| file(i, "application/pdf")).collect();
+    assert_eq!(refused_code(&verdict_of(&d, "user-d1", when, body(many))), "attachment.too_many");
+    // A name the rule would have cleaned (a path) was not recorded by it.
+    let mut pathy = file(1, "application/pdf");
+    pathy.name = "C:\\扫描\\回复函.pdf".into();
+    assert_eq!(refused_code(&verdict_of(&d, "user-d1", when, body(vec![pathy]))), "input.invalid");
 }

@@ -575,6 +575,7 @@ pub mod cmds {
             priority,
             responsible_leader: String::new(),
             origin: None,
+            attachments: Vec::new(),
         }
     }
 
@@ -624,7 +625,12 @@ pub mod cmds {
     }
 
     pub fn progress(pid: &str) -> Command {
-        Command::NoteProgress { problem_id: pid.into(), text: "已与企业对接".into(), stage_reply: false }
+        Command::NoteProgress {
+            problem_id: pid.into(),
+            text: "已与企业对接".into(),
+            stage_reply: false,
+            attachments: Vec::new(),
+        }
     }
 
     pub fn opinion(pid: &str, text: &str) -> Command {
@@ -653,11 +659,12 @@ pub mod cmds {
             result_type,
             result_text: "已办理完毕".into(),
             explanation: if result_type == ResultType::Explained { "政策暂不支持".into() } else { String::new() },
+            attachments: Vec::new(),
         }
     }
 
     pub fn evaluate(pid: &str, satisfaction: Satisfaction, comment: &str) -> Command {
-        Command::Evaluate { problem_id: pid.into(), satisfaction, comment: comment.into() }
+        Command::Evaluate { problem_id: pid.into(), satisfaction, comment: comment.into(), attachments: Vec::new() }
     }
 
     pub fn close(pid: &str) -> Command {
@@ -673,7 +680,7 @@ pub mod cmds {
     }
 
     pub fn resolve_locally(pid: &str, text: &str) -> Command {
-        Command::ResolveLocally { problem_id: pid.into(), result_text: text.into() }
+        Command::ResolveLocally { problem_id: pid.into(), result_text: text.into(), attachments: Vec::new() }
     }
 
     pub fn instruct(pid: &str) -> Command {

@@ -31,8 +31,8 @@ const CORE: &[Layering] = &[
             &["error", "calendar", "document"],
             // Monitoring's arithmetic, due dates and warning rules (pure, over the calendar).
             &["monitoring"],
-            // The settings in force; what an imported sheet row is.
-            &["settings", "import"],
+            // The settings in force; what an imported sheet row is; what an attached file is.
+            &["settings", "import", "attachment"],
             // What users ask (commands) and what happened (events).
             &["command", "event"],
             // The date range of events; the problem aggregate folded from events; the genesis.
@@ -82,8 +82,9 @@ const LEDGER: &[Layering] = &[
         layers: &[
             &["error"],
             // Row readers and column encodings; password hashes; the high-water mark; import lookups;
-            // whether the file is a replica; packing a backup.
-            &["read", "password", "clock", "imports", "replica_log", "monitoring_fold", "backup_pack"],
+            // whether the file is a replica; packing a backup;
+            // the files events name.
+            &["read", "password", "clock", "imports", "replica_log", "monitoring_fold", "backup_pack", "attachments"],
             // The figure counts projection; the per-connection context cache.
             &["figure_counts", "context"],
             // Opening and migrating files; the projector.

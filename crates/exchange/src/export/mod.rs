@@ -5,12 +5,14 @@
 //!   rows stream from the ledger into a constant-memory worksheet.
 //! - `report`: the periodic report workbook (汇总, 部门考核, 镇街情况, 问题类别, 超期清单) from
 //!   `Ledger::report`.
+//! - `attachments`: the files the exported problems' events name, as a folder, when asked.
 //! - `monitoring`: the monitoring reports (重点企业指标月报, 产销旬报, 项目进度月报, 预警清单).
 //!
 //! Every export writes a temporary file beside the target and renames it over the target only
 //! once it is complete, so a failed export never leaves a half-written file behind (and never
 //! destroys the previous export of the same name).
 
+pub mod attachments;
 mod file;
 pub mod ledger;
 pub mod monitoring;
@@ -21,6 +23,7 @@ use serde::Serialize;
 use taizhang_core::coded::{serde_params, Coded, Params};
 use taizhang_ledger::{ChainHead, LedgerError};
 
+pub use attachments::{export_attachments, AttachmentExport};
 pub use ledger::{describe_filter, export_ledger_csv, export_ledger_xlsx, LEDGER_HEADERS, LEDGER_SHEET};
 pub use report::{export_report_xlsx, REPORT_SHEETS};
 

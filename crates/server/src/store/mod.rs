@@ -10,6 +10,7 @@ use crate::protocol::{Cursor, DeviceListing, DeviceReply, EventOutcome, JoinRequ
 use crate::sign::SigningKey;
 
 pub mod append;
+pub mod attachments;
 mod devices;
 pub mod fold;
 pub mod office;
@@ -129,4 +130,15 @@ pub trait Store: Send + Sync + 'static {
     fn parked(&self, device_id: &str) -> Result<Vec<ParkedEvents>>;
     /// Forgets parked events once they are stored.
     fn unpark(&self, id: i64) -> Result<()>;
+    /// Of these files, those the server does not hold (docs/attachments.md).
+    fn missing_attachments(&self, sha256: &[String]) -> Result<Vec<String>>;
+    /// Keeps a file a device uploads, under the hash of its bytes.
+    fn put_attachment(
+        &self,
+        device: &DeviceRow,
+        file: &crate::protocol::AttachmentFile,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// A file for a device whose user may see an event naming it.
+    fn attachment(&self, device: &DeviceRow, sha256: &str) -> Result<crate::protocol::AttachmentFile>;
 }

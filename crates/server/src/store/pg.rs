@@ -181,6 +181,20 @@ impl Store for PgStore {
     ) -> Result<crate::protocol::PullReply> {
         pull::pull(&mut *self.conn()?, device, cursor, limit)
     }
+    fn missing_attachments(&self, sha256: &[String]) -> Result<Vec<String>> {
+        super::attachments::missing(&mut *self.conn()?, sha256)
+    }
+    fn put_attachment(
+        &self,
+        device: &DeviceRow,
+        file: &crate::protocol::AttachmentFile,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        super::attachments::upload(&mut *self.conn()?, device, file, now)
+    }
+    fn attachment(&self, device: &DeviceRow, sha256: &str) -> Result<crate::protocol::AttachmentFile> {
+        super::attachments::download(&mut *self.conn()?, device, sha256)
+    }
     fn verify(&self) -> Result<VerifyReport> {
         verify::verify(&mut *self.conn()?)
     }

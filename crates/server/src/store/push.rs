@@ -107,6 +107,13 @@ pub fn push(
             stopped = Some(stop(code, &device));
             break;
         }
+        // The files it names must be here first (docs/attachments.md): an event is never stored
+        // pointing at bytes the district does not hold. The desk uploads them and pushes again.
+        let files: Vec<String> = super::attachments::named(ev).into_iter().map(|a| a.sha256).collect();
+        if !files.is_empty() && !super::attachments::missing(appender.tx(), &files)?.is_empty() {
+            stopped = Some(stop("attachment.missing", &device));
+            break;
+        }
         let pre = if device.state == "revoked" {
             Precheck::Refuse { code: "sync.device_revoked", flag: "device_revoked" }
         } else if device.user_id.as_deref() != Some(ev.actor.as_str()) {
@@ -116,6 +123,7 @@ pub fn push(
             Precheck::Decide
         };
         let outcome = appender.append(ev, pre)?;
+        super::attachments::record_refs(appender.tx(), outcome.server_seq, &files)?;
         seen.add(Stored {
             id: ev.id.clone(),
             device_id: ev.device_id.clone(),

@@ -17,7 +17,8 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (6, "deliveries", include_str!("../../migrations/0006_deliveries.sql")),
     (7, "problem_number", include_str!("../../migrations/0007_problem_number.sql")),
     (8, "documents", include_str!("../../migrations/0008_documents.sql")),
-    (9, "events_device", include_str!("../../migrations/0009_events_device.sql")),
+    (9, "attachments", include_str!("../../migrations/0009_attachments.sql")),
+    (10, "events_device", include_str!("../../migrations/0010_events_device.sql")),
 ];
 
 pub fn latest() -> i32 {

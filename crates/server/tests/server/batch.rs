@@ -23,6 +23,7 @@ fn register(d: &District, id: &str) -> Command {
         priority: Priority::Normal,
         responsible_leader: String::new(),
         origin: None,
+        attachments: Vec::new(),
     }
 }
 
@@ -72,7 +73,8 @@ fn a_batch_decides_each_command_against_the_ones_before_it() {
     );
 
     let (a, b) = (taizhang_server::store::office::new_id(t0()), taizhang_server::store::office::new_id(t0()));
-    let resolve = Command::ResolveLocally { problem_id: a.clone(), result_text: "当场答复".into() };
+    let resolve =
+        Command::ResolveLocally { problem_id: a.clone(), result_text: "当场答复".into(), attachments: Vec::new() };
     let out = d.store.execute("t1", &[register(&d, &a), register(&d, &b), resolve], t0()).unwrap();
     assert_eq!(out.len(), 3, "{out:?}");
     let seqs: Vec<i64> = numbers(&d).iter().map(|(s, _)| *s).collect();

@@ -128,6 +128,7 @@ impl District {
                 priority: Priority::Normal,
                 responsible_leader: String::new(),
                 origin: None,
+                attachments: Vec::new(),
             },
         );
         if let Some(lead) = lead {

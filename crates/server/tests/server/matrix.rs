@@ -32,48 +32,49 @@ enum Cred {
     ServerDevice,
 }
 
-const ENDPOINTS: [&str; 7] = ["health", "join", "device", "push", "pull", "devices", "decide"];
+const ENDPOINTS: [&str; 8] = ["health", "join", "device", "push", "pull", "files", "devices", "decide"];
 
 /// The matrix. A cell is the HTTP status and the error code, or for a 200 what matters of the
 /// answer: the device state (`join`, `device`, `decide`), the pushed event's outcome and
 /// reason (`push`). `join` carries no signature; its column reads each credential as a join:
 /// Valid = the device joining again with its own id, key and password; OtherKey = its id with
 /// another key; Unsigned = a wrong password; OtherRequest = its id and key with another user's
-/// login; UnknownDevice = a new id; ServerDevice = the server's device id. The push is a visit
+/// login; UnknownDevice = a new id; ServerDevice = the server's device id. `files` asks which
+// attachments the server lacks (docs/attachments.md), answered as a pull is. The push is a visit
 /// about 一镇's enterprise: the office's and 一镇's to record, nobody else's.
 #[rustfmt::skip]
-const MATRIX: &[(&str, &str, Cred, [&str; 7])] = &[
-    // who                         state       credential            health join                        device                     push                                                   pull                       devices                    decide
-    ("office",                     "pending",  Cred::Valid,         ["200", "200 pending",              "200 pending",             "403 sync.device_pending",                             "403 sync.device_pending", "403 sync.device_pending", "403 sync.device_pending"]),
-    ("office",                     "approved", Cred::Valid,         ["200", "200 approved",             "200 approved",            "200 applied",                                         "200",                     "200",                     "200 approved"]),
-    ("office",                     "revoked",  Cred::Valid,         ["200", "200 revoked",              "200 revoked",             "200 refused sync.device_revoked flag device_revoked", "403 sync.device_revoked", "403 sync.device_revoked", "403 sync.device_revoked"]),
-    ("leader",                     "pending",  Cred::Valid,         ["200", "200 pending",              "200 pending",             "403 sync.device_pending",                             "403 sync.device_pending", "403 sync.device_pending", "403 sync.device_pending"]),
-    ("leader",                     "approved", Cred::Valid,         ["200", "200 approved",             "200 approved",            "200 refused auth.forbidden",                          "200",                     "422 auth.forbidden",      "422 auth.forbidden"]),
-    ("leader",                     "revoked",  Cred::Valid,         ["200", "200 revoked",              "200 revoked",             "200 refused sync.device_revoked flag device_revoked", "403 sync.device_revoked", "403 sync.device_revoked", "403 sync.device_revoked"]),
-    ("township",                   "pending",  Cred::Valid,         ["200", "200 pending",              "200 pending",             "403 sync.device_pending",                             "403 sync.device_pending", "403 sync.device_pending", "403 sync.device_pending"]),
-    ("township",                   "approved", Cred::Valid,         ["200", "200 approved",             "200 approved",            "200 applied",                                         "200",                     "422 auth.forbidden",      "422 auth.forbidden"]),
-    ("township",                   "revoked",  Cred::Valid,         ["200", "200 revoked",              "200 revoked",             "200 refused sync.device_revoked flag device_revoked", "403 sync.device_revoked", "403 sync.device_revoked", "403 sync.device_revoked"]),
-    ("department",                 "pending",  Cred::Valid,         ["200", "200 pending",              "200 pending",             "403 sync.device_pending",                             "403 sync.device_pending", "403 sync.device_pending", "403 sync.device_pending"]),
-    ("department",                 "approved", Cred::Valid,         ["200", "200 approved",             "200 approved",            "200 refused auth.forbidden",                          "200",                     "422 auth.forbidden",      "422 auth.forbidden"]),
-    ("department",                 "revoked",  Cred::Valid,         ["200", "200 revoked",              "200 revoked",             "200 refused sync.device_revoked flag device_revoked", "403 sync.device_revoked", "403 sync.device_revoked", "403 sync.device_revoked"]),
+const MATRIX: &[(&str, &str, Cred, [&str; 8])] = &[
+    // who                         state       credential            health join                        device                     push                                                   pull                       files                      devices                    decide
+    ("office",                     "pending",  Cred::Valid,         ["200", "200 pending",              "200 pending",             "403 sync.device_pending",                             "403 sync.device_pending", "403 sync.device_pending", "403 sync.device_pending", "403 sync.device_pending"]),
+    ("office",                     "approved", Cred::Valid,         ["200", "200 approved",             "200 approved",            "200 applied",                                         "200",                     "200",                     "200",                     "200 approved"]),
+    ("office",                     "revoked",  Cred::Valid,         ["200", "200 revoked",              "200 revoked",             "200 refused sync.device_revoked flag device_revoked", "403 sync.device_revoked", "403 sync.device_revoked", "403 sync.device_revoked", "403 sync.device_revoked"]),
+    ("leader",                     "pending",  Cred::Valid,         ["200", "200 pending",              "200 pending",             "403 sync.device_pending",                             "403 sync.device_pending", "403 sync.device_pending", "403 sync.device_pending", "403 sync.device_pending"]),
+    ("leader",                     "approved", Cred::Valid,         ["200", "200 approved",             "200 approved",            "200 refused auth.forbidden",                          "200",                     "200",                     "422 auth.forbidden",      "422 auth.forbidden"]),
+    ("leader",                     "revoked",  Cred::Valid,         ["200", "200 revoked",              "200 revoked",             "200 refused sync.device_revoked flag device_revoked", "403 sync.device_revoked", "403 sync.device_revoked", "403 sync.device_revoked", "403 sync.device_revoked"]),
+    ("township",                   "pending",  Cred::Valid,         ["200", "200 pending",              "200 pending",             "403 sync.device_pending",                             "403 sync.device_pending", "403 sync.device_pending", "403 sync.device_pending", "403 sync.device_pending"]),
+    ("township",                   "approved", Cred::Valid,         ["200", "200 approved",             "200 approved",            "200 applied",                                         "200",                     "200",                     "422 auth.forbidden",      "422 auth.forbidden"]),
+    ("township",                   "revoked",  Cred::Valid,         ["200", "200 revoked",              "200 revoked",             "200 refused sync.device_revoked flag device_revoked", "403 sync.device_revoked", "403 sync.device_revoked", "403 sync.device_revoked", "403 sync.device_revoked"]),
+    ("department",                 "pending",  Cred::Valid,         ["200", "200 pending",              "200 pending",             "403 sync.device_pending",                             "403 sync.device_pending", "403 sync.device_pending", "403 sync.device_pending", "403 sync.device_pending"]),
+    ("department",                 "approved", Cred::Valid,         ["200", "200 approved",             "200 approved",            "200 refused auth.forbidden",                          "200",                     "200",                     "422 auth.forbidden",      "422 auth.forbidden"]),
+    ("department",                 "revoked",  Cred::Valid,         ["200", "200 revoked",              "200 revoked",             "200 refused sync.device_revoked flag device_revoked", "403 sync.device_revoked", "403 sync.device_revoked", "403 sync.device_revoked", "403 sync.device_revoked"]),
     // Approved devices of users who may no longer act: they learn their device's state, their
     // events are stored refused, and they read and decide nothing.
-    ("office, user deactivated",   "approved", Cred::Valid,         ["200", "401 sync.bad_login",       "200 approved",            "200 refused auth.inactive",                           "422 auth.inactive",       "422 auth.inactive",       "422 auth.inactive"]),
-    ("township, user deactivated", "approved", Cred::Valid,         ["200", "401 sync.bad_login",       "200 approved",            "200 refused auth.inactive",                           "422 auth.inactive",       "422 auth.inactive",       "422 auth.inactive"]),
-    ("township, unit deactivated", "approved", Cred::Valid,         ["200", "401 sync.bad_login",       "200 approved",            "200 refused auth.unit_inactive",                      "422 auth.unit_inactive",  "422 auth.unit_inactive",  "422 auth.unit_inactive"]),
+    ("office, user deactivated",   "approved", Cred::Valid,         ["200", "401 sync.bad_login",       "200 approved",            "200 refused auth.inactive",                           "422 auth.inactive",       "422 auth.inactive",       "422 auth.inactive",       "422 auth.inactive"]),
+    ("township, user deactivated", "approved", Cred::Valid,         ["200", "401 sync.bad_login",       "200 approved",            "200 refused auth.inactive",                           "422 auth.inactive",       "422 auth.inactive",       "422 auth.inactive",       "422 auth.inactive"]),
+    ("township, unit deactivated", "approved", Cred::Valid,         ["200", "401 sync.bad_login",       "200 approved",            "200 refused auth.unit_inactive",                      "422 auth.unit_inactive",  "422 auth.unit_inactive",  "422 auth.unit_inactive",  "422 auth.unit_inactive"]),
     // Any device above (a user who may not act joins with nothing: 401 sync.bad_login, see
     // `expected`).
-    ("*",                          "*",        Cred::OtherKey,      ["200", "409 sync.device_conflict", "401 sync.bad_signature",  "401 sync.bad_signature",                              "401 sync.bad_signature",  "401 sync.bad_signature",  "401 sync.bad_signature"]),
-    ("*",                          "*",        Cred::Unsigned,      ["200", "401 sync.bad_login",       "401 sync.bad_signature",  "401 sync.bad_signature",                              "401 sync.bad_signature",  "401 sync.bad_signature",  "401 sync.bad_signature"]),
-    ("*",                          "*",        Cred::OtherRequest,  ["200", "409 sync.device_conflict", "401 sync.bad_signature",  "401 sync.bad_signature",                              "401 sync.bad_signature",  "401 sync.bad_signature",  "401 sync.bad_signature"]),
-    ("*",                          "*",        Cred::UnknownDevice, ["200", "200 pending",              "401 sync.device_unknown", "401 sync.device_unknown",                             "401 sync.device_unknown", "401 sync.device_unknown", "401 sync.device_unknown"]),
-    ("*",                          "*",        Cred::ServerDevice,  ["200", "409 sync.device_conflict", "401 sync.bad_signature",  "401 sync.bad_signature",                              "401 sync.bad_signature",  "401 sync.bad_signature",  "401 sync.bad_signature"]),
+    ("*",                          "*",        Cred::OtherKey,      ["200", "409 sync.device_conflict", "401 sync.bad_signature",  "401 sync.bad_signature",                              "401 sync.bad_signature",  "401 sync.bad_signature",  "401 sync.bad_signature",  "401 sync.bad_signature"]),
+    ("*",                          "*",        Cred::Unsigned,      ["200", "401 sync.bad_login",       "401 sync.bad_signature",  "401 sync.bad_signature",                              "401 sync.bad_signature",  "401 sync.bad_signature",  "401 sync.bad_signature",  "401 sync.bad_signature"]),
+    ("*",                          "*",        Cred::OtherRequest,  ["200", "409 sync.device_conflict", "401 sync.bad_signature",  "401 sync.bad_signature",                              "401 sync.bad_signature",  "401 sync.bad_signature",  "401 sync.bad_signature",  "401 sync.bad_signature"]),
+    ("*",                          "*",        Cred::UnknownDevice, ["200", "200 pending",              "401 sync.device_unknown", "401 sync.device_unknown",                             "401 sync.device_unknown", "401 sync.device_unknown", "401 sync.device_unknown", "401 sync.device_unknown"]),
+    ("*",                          "*",        Cred::ServerDevice,  ["200", "409 sync.device_conflict", "401 sync.bad_signature",  "401 sync.bad_signature",                              "401 sync.bad_signature",  "401 sync.bad_signature",  "401 sync.bad_signature",  "401 sync.bad_signature"]),
 ];
 
 const CREDS: [Cred; 6] =
     [Cred::Valid, Cred::OtherKey, Cred::Unsigned, Cred::OtherRequest, Cred::UnknownDevice, Cred::ServerDevice];
 
-fn expected(who: &str, state: &str, cred: Cred) -> [&'static str; 7] {
+fn expected(who: &str, state: &str, cred: Cred) -> [&'static str; 8] {
     let row = MATRIX
         .iter()
         .find(|(w, s, c, _)| (*w == who || *w == "*") && (*s == state || *s == "*") && *c == cred)
@@ -252,7 +253,7 @@ fn every_role_and_credential_against_every_endpoint() {
         }
     }
     assert!(wrong.is_empty(), "{} of {cells} cells differ:\n{}", wrong.len(), wrong.join("\n"));
-    assert_eq!(cells, 15 * 6 * 7);
+    assert_eq!(cells, 15 * 6 * 8);
 
     // A revoked device's push is stored flagged and folds nothing; the pending device's push
     // stored nothing; the approved township's and office's visits are the only ones folded.
@@ -318,6 +319,11 @@ fn call(
         "device" => req("GET", "/v1/device", None),
         "push" => req("POST", "/v1/push", Some(serde_json::to_vec(&json!({ "events": [&s.event] })).unwrap())),
         "pull" => req("GET", "/v1/pull?after=0&after_event=0&limit=10", None),
+        "files" => req(
+            "POST",
+            "/v1/attachments/missing",
+            Some(serde_json::to_vec(&json!({ "sha256": ["0".repeat(64)] })).unwrap()),
+        ),
         "devices" => req("GET", "/v1/devices", None),
         "decide" => req(
             "POST",

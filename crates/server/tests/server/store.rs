@@ -51,7 +51,7 @@ fn events_are_append_only_for_everyone_and_the_app_role_has_no_grant() {
     assert!(c.execute("SELECT 1 FROM events LIMIT 1", &[]).is_ok());
 }
 
-/// The log's device column has no foreign key check (migration 0009), so nothing may take a
+/// The log's device column has no foreign key check (migration 0010), so nothing may take a
 /// device away from the events that name it.
 #[test]
 fn a_device_cannot_be_deleted_by_anyone() {

@@ -51,13 +51,25 @@ fn a_desk_three_days_behind_is_late_but_admitted_and_one_a_year_ahead_is_refused
     assert!(outcome.iter().all(|o| o.outcome == "applied"), "{outcome:?}");
     let now = day(6) - BEHIND;
     slow.ledger
-        .execute("t1b", &Command::ResolveLocally { problem_id: p.clone(), result_text: "已现场解决".into() }, at(now))
+        .execute(
+            "t1b",
+            &Command::ResolveLocally {
+                problem_id: p.clone(),
+                result_text: "已现场解决".into(),
+                attachments: Vec::new(),
+            },
+            at(now),
+        )
         .unwrap();
     let q = slow.register(&d.e1, "本机时间慢了三天", now + 1);
     slow.ledger
         .execute(
             "t1b",
-            &Command::ResolveLocally { problem_id: q.clone(), result_text: "已当场解决".into() },
+            &Command::ResolveLocally {
+                problem_id: q.clone(),
+                result_text: "已当场解决".into(),
+                attachments: Vec::new(),
+            },
             at(now + 2),
         )
         .unwrap();

@@ -80,6 +80,7 @@ impl Desk {
                     priority: Priority::Normal,
                     responsible_leader: String::new(),
                     origin: None,
+                    attachments: Vec::new(),
                 },
                 at(minutes),
             )

@@ -77,7 +77,15 @@ fn an_event_the_server_does_not_apply_is_undone_locally_and_stays_visible_with_i
     use taizhang_server::Store;
     d.store.execute("admin", &[assign], at(15)).unwrap();
     b.ledger
-        .execute("t1", &Command::ResolveLocally { problem_id: p.clone(), result_text: "已现场解决".into() }, at(16))
+        .execute(
+            "t1",
+            &Command::ResolveLocally {
+                problem_id: p.clone(),
+                result_text: "已现场解决".into(),
+                attachments: Vec::new(),
+            },
+            at(16),
+        )
         .unwrap();
     assert_eq!(b.ledger.problem(&p).unwrap().status, Status::Resolved, "pending, folded on top");
 
@@ -225,7 +233,12 @@ fn an_own_act_applied_ahead_of_the_pull_is_counted_by_verify_full_not_called_a_f
     b.ledger.execute("d1b", &Command::Sign { problem_id: p.clone(), handler: "d1b".into() }, at(12)).unwrap();
     b.sync(13);
     a.ledger.execute("d1", &Command::Sign { problem_id: p.clone(), handler: "d1".into() }, at(14)).unwrap();
-    let note = Command::NoteProgress { problem_id: p.clone(), text: "已对接".into(), stage_reply: false };
+    let note = Command::NoteProgress {
+        problem_id: p.clone(),
+        text: "已对接".into(),
+        stage_reply: false,
+        attachments: Vec::new(),
+    };
     assert!(a.ledger.execute("d1", &note, at(15)).is_ok(), "its own copy allows it after its own sign");
 
     // Push only, as a sync whose pull was cut.

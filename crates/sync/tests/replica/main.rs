@@ -12,6 +12,7 @@ mod cluster;
 #[allow(dead_code)]
 mod fixture;
 
+mod attachments;
 mod bundles;
 mod busy;
 mod clocks;

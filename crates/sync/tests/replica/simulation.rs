@@ -64,7 +64,11 @@ fn act(rng: &mut Rng, d: &District, m: &mut Member, minutes: i64) {
                 return;
             }
             5..=6 => match pick(rng, &problems, "registered", |p| p["township_id"] == m.unit.as_str()) {
-                Some(id) => Command::ResolveLocally { problem_id: id, result_text: "已就地解决".into() },
+                Some(id) => Command::ResolveLocally {
+                    problem_id: id,
+                    result_text: "已就地解决".into(),
+                    attachments: Vec::new(),
+                },
                 None => return,
             },
             // Not a township's act: its own copy refuses it, and nothing is written.
@@ -90,7 +94,10 @@ fn act(rng: &mut Rng, d: &District, m: &mut Member, minutes: i64) {
                 Command::Sign { problem_id: id, handler: login.clone() }
             } else if let Some(id) = pick(rng, &problems, "in_progress", mine) {
                 Command::NoteProgress {
-                    problem_id: id, text: format!("第{minutes}分钟的进展"), stage_reply: false
+                    problem_id: id,
+                    text: format!("第{minutes}分钟的进展"),
+                    stage_reply: false,
+                    attachments: Vec::new(),
                 }
             } else {
                 return;

@@ -55,7 +55,12 @@ pub(super) fn command_fixture() -> Ledger {
     run(
         &mut l,
         "gx",
-        Command::NoteProgress { problem_id: "p-prog".into(), text: "正在协调".into(), stage_reply: false },
+        Command::NoteProgress {
+            problem_id: "p-prog".into(),
+            text: "正在协调".into(),
+            stage_reply: false,
+            attachments: Vec::new(),
+        },
         t2,
     );
     run(
@@ -88,6 +93,7 @@ pub(super) fn command_fixture() -> Ledger {
                 result_type: ResultType::Solved,
                 result_text: "已办理".into(),
                 explanation: String::new(),
+                attachments: Vec::new(),
             },
             t2,
         );
@@ -99,6 +105,7 @@ pub(super) fn command_fixture() -> Ledger {
             problem_id: "p-eval".into(),
             satisfaction: Satisfaction::Satisfied,
             comment: String::new(),
+            attachments: Vec::new(),
         },
         t2,
     );
@@ -238,6 +245,7 @@ pub(super) fn command_seeds() -> Vec<Value> {
             priority: Priority::Urgent,
             responsible_leader: "孙区长".into(),
             origin: None,
+            attachments: Vec::new(),
         },
         Command::Register {
             problem_id: "p-new2".into(),
@@ -252,9 +260,14 @@ pub(super) fn command_seeds() -> Vec<Value> {
             priority: Priority::Normal,
             responsible_leader: String::new(),
             origin: None,
+            attachments: Vec::new(),
         },
         Command::ImportProblem { problem: imported },
-        Command::ResolveLocally { problem_id: "p-reg".into(), result_text: "已就地解决".into() },
+        Command::ResolveLocally {
+            problem_id: "p-reg".into(),
+            result_text: "已就地解决".into(),
+            attachments: Vec::new(),
+        },
         Command::Assign {
             problem_id: "p-reg".into(),
             request: AssignRequest {
@@ -278,7 +291,12 @@ pub(super) fn command_seeds() -> Vec<Value> {
             ruling: ReturnRuling::Reassign(assign(&d.dept_c, &[])),
             note: "改派".into(),
         },
-        Command::NoteProgress { problem_id: "p-prog".into(), text: "已协调".into(), stage_reply: true },
+        Command::NoteProgress {
+            problem_id: "p-prog".into(),
+            text: "已协调".into(),
+            stage_reply: true,
+            attachments: Vec::new(),
+        },
         Command::SubmitOpinion { problem_id: "p-prog".into(), opinion: "同意".into() },
         Command::WaiveOpinion { problem_id: "p-prog".into(), unit_id: d.dept_c.clone(), reason: "无需配合".into() },
         Command::RequestExtension {
@@ -293,11 +311,13 @@ pub(super) fn command_seeds() -> Vec<Value> {
             result_type: ResultType::Explained,
             result_text: "已答复".into(),
             explanation: "政策不允许".into(),
+            attachments: Vec::new(),
         },
         Command::Evaluate {
             problem_id: "p-res".into(),
             satisfaction: Satisfaction::Unsatisfied,
             comment: "未解决".into(),
+            attachments: Vec::new(),
         },
         Command::Close { problem_id: "p-eval".into(), note: String::new() },
         Command::RequestWithdrawal { problem_id: "p-asg".into(), reason: "企业撤回".into() },

@@ -215,6 +215,7 @@ pub(super) fn ledger_with_explained_result(text: &str) -> (Ledger, String) {
         result_type: ResultType::Explained,
         result_text: text.into(),
         explanation: text.into(),
+        attachments: Vec::new(),
     };
     run(&mut l, "gx", resolve, at(2026, 3, 5));
     let number = l.problem("p1").unwrap().number;

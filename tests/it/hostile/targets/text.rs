@@ -86,6 +86,7 @@ pub(super) fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError>
             priority: Priority::Normal,
             responsible_leader: h.into(),
             origin: None,
+            attachments: Vec::new(),
         };
         refused(&mut l, "cg", register, t, "input.required")?;
         rec.refused("input.required", "white space only")?;
@@ -120,6 +121,7 @@ pub(super) fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError>
             priority: Priority::Normal,
             responsible_leader: String::new(),
             origin: None,
+            attachments: Vec::new(),
         };
         refused(&mut l, "cg", cmd, t, "input.too_long")?;
         rec.note("text over 10,000 chars refused");
@@ -226,6 +228,7 @@ pub(super) fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError>
             priority: Priority::Major,
             responsible_leader: short.clone(),
             origin: None,
+            attachments: Vec::new(),
         };
         exec(&mut l, "th", register, t)?;
     }
@@ -247,7 +250,12 @@ pub(super) fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError>
         exec(
             &mut l,
             "dh",
-            Command::NoteProgress { problem_id: p.into(), text: long.clone(), stage_reply: true },
+            Command::NoteProgress {
+                problem_id: p.into(),
+                text: long.clone(),
+                stage_reply: true,
+                attachments: Vec::new(),
+            },
             at(2026, 3, 5),
         )?;
         exec(
@@ -262,6 +270,7 @@ pub(super) fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError>
         result_type: ResultType::Solved,
         result_text: long.clone(),
         explanation: String::new(),
+        attachments: Vec::new(),
     };
     exec(&mut l, "dh", solved, at(2026, 3, 6))?;
     let explained = Command::Resolve {
@@ -269,12 +278,18 @@ pub(super) fn hostile_text_case(h: &str, rec: &Rec) -> Result<(), TestCaseError>
         result_type: ResultType::Explained,
         result_text: long.clone(),
         explanation: long.clone(),
+        attachments: Vec::new(),
     };
     exec(&mut l, "dh", explained, at(2026, 3, 6))?;
     exec(
         &mut l,
         "th",
-        Command::Evaluate { problem_id: "p1".into(), satisfaction: Satisfaction::Basic, comment: long.clone() },
+        Command::Evaluate {
+            problem_id: "p1".into(),
+            satisfaction: Satisfaction::Basic,
+            comment: long.clone(),
+            attachments: Vec::new(),
+        },
         at(2026, 3, 9),
     )?;
     exec(&mut l, "admin", Command::Close { problem_id: "p1".into(), note: long.clone() }, at(2026, 3, 10))?;

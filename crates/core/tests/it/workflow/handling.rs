@@ -385,7 +385,10 @@ fn progress_notes_change_nothing_but_are_recorded() {
     let events = dist.ok(
         D1,
         Command::NoteProgress {
-            problem_id: P.into(), text: "阶段性答复：已报市里".into(), stage_reply: true
+            problem_id: P.into(),
+            text: "阶段性答复：已报市里".into(),
+            stage_reply: true,
+            attachments: Vec::new(),
         },
         at(2026, 3, 3),
     );
@@ -395,7 +398,16 @@ fn progress_notes_change_nothing_but_are_recorded() {
     assert_eq!(after.assignment, before.assignment);
     assert_eq!(after.updated_at, at(2026, 3, 3));
     assert_eq!(
-        dist.code(D1, Command::NoteProgress { problem_id: P.into(), text: "".into(), stage_reply: false }, t),
+        dist.code(
+            D1,
+            Command::NoteProgress {
+                problem_id: P.into(),
+                text: "".into(),
+                stage_reply: false,
+                attachments: Vec::new(),
+            },
+            t
+        ),
         "input.required"
     );
 }
@@ -451,6 +463,7 @@ fn resolve_inputs_are_checked() {
         result_type: rt,
         result_text: text.into(),
         explanation: expl.into(),
+        attachments: Vec::new(),
     };
     assert_eq!(dist.code(D1, cmd(ResultType::Solved, " ", ""), t), "input.required");
     let e = dist.exec(D1, cmd(ResultType::Explained, "已答复", " "), t).unwrap_err();

@@ -58,6 +58,7 @@ fn registration_can_create_the_enterprise_in_the_same_step() {
         priority: Priority::Normal,
         responsible_leader: "郑副区长".into(),
         origin: None,
+        attachments: Vec::new(),
     };
     let events = dist.ok(T1, cmd.clone(), t);
     assert!(matches!(&events[..], [EventBody::EnterpriseCreated { .. }, EventBody::ProblemRegistered { .. }]));
@@ -101,6 +102,7 @@ fn a_township_cannot_act_on_another_townships_enterprise() {
         priority: Priority::Normal,
         responsible_leader: String::new(),
         origin: None,
+        attachments: Vec::new(),
     };
     assert_eq!(dist.code(T2, cmd, t), "enterprise.wrong_township");
     // Record a visit, or edit the enterprise.
