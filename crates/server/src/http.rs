@@ -17,6 +17,7 @@ use crate::error::{Result, ServerError};
 use crate::protocol::*;
 use crate::sign::{public_key, request_message, verify};
 use crate::store::{with_server_key, DeviceRow, Store};
+use taizhang_core::Actor;
 
 type Shared = Arc<dyn Store>;
 
@@ -145,18 +146,7 @@ async fn pull(State(store): State<Shared>, req: Request) -> Result<Json<PullRepl
 /// (`actor_may_act`) and may decide devices (`may_decide_devices`), and the decision is
 /// recorded with that user's login.
 async fn office_device(store: &Shared, req: Request) -> Result<(String, Vec<u8>)> {
-    let (method, path, headers, body) = read(req).await?;
-    let d = authenticate(store, &method, &path, &headers, &body).await?;
-    match d.state.as_str() {
-        "approved" => {}
-        "pending" => return Err(ServerError::DevicePending { device: d.id }),
-        _ => return Err(ServerError::DeviceRevoked { device: d.id }),
-    }
-    let s = store.clone();
-    let user_id = d.user_id.clone().unwrap_or_default();
-    let actor = blocking(move || s.actor(&user_id)).await?.ok_or(ServerError::BadSignature)?;
-    // Whether this user may act at all (user and unit active), then whether they may decide.
-    taizhang_core::workflow::actor_may_act(&actor)?;
+    let (_, actor, _, body) = approved(store, req, MAX_BODY).await?;
     taizhang_core::workflow::may_decide_devices(&actor.user)?;
     Ok((actor.user.login, body))
 }
@@ -174,8 +164,9 @@ async fn decide_device(State(store): State<Shared>, req: Request) -> Result<Json
     Ok(Json(d.listing()))
 }
 
-/// An approved device's request whose user may act, authenticated, its body read within `max`.
-async fn approved(store: &Shared, req: Request, max: usize) -> Result<(DeviceRow, String, Vec<u8>)> {
+/// An approved device's request whose user may act, authenticated, its body read within `max`:
+/// the device, its user with their unit, the path and the body.
+async fn approved(store: &Shared, req: Request, max: usize) -> Result<(DeviceRow, Actor, String, Vec<u8>)> {
     let (method, path, headers, body) = read_within(req, max).await?;
     let d = authenticate(store, &method, &path, &headers, &body).await?;
     match d.state.as_str() {
@@ -183,17 +174,17 @@ async fn approved(store: &Shared, req: Request, max: usize) -> Result<(DeviceRow
         "pending" => return Err(ServerError::DevicePending { device: d.id }),
         _ => return Err(ServerError::DeviceRevoked { device: d.id }),
     }
-    // Who may not act reads and sends nothing, as for a pull (the core's `actor_may_act`).
+    // Who may not act (user or unit inactive) reads and sends nothing, as for a pull.
     let s = store.clone();
     let user_id = d.user_id.clone().unwrap_or_default();
     let actor = blocking(move || s.actor(&user_id)).await?.ok_or(ServerError::BadSignature)?;
     taizhang_core::workflow::actor_may_act(&actor)?;
-    Ok((d, path, body))
+    Ok((d, actor, path, body))
 }
 
 /// Which of the files named the server lacks (docs/attachments.md).
 async fn attachments_missing(State(store): State<Shared>, req: Request) -> Result<Json<AttachmentMissing>> {
-    let (_, _, body) = approved(&store, req, MAX_BODY).await?;
+    let (_, _, _, body) = approved(&store, req, MAX_BODY).await?;
     let query: AttachmentQuery = parse(&body)?;
     if query.sha256.len() > MAX_ATTACHMENT_QUERY {
         return Err(ServerError::BatchTooLarge { count: query.sha256.len(), max: MAX_ATTACHMENT_QUERY });
@@ -203,7 +194,7 @@ async fn attachments_missing(State(store): State<Shared>, req: Request) -> Resul
 
 /// A file uploaded before the events naming it are pushed.
 async fn attachment_upload(State(store): State<Shared>, req: Request) -> Result<Json<Value>> {
-    let (d, _, body) = approved(&store, req, MAX_ATTACHMENT_BODY).await?;
+    let (d, _, _, body) = approved(&store, req, MAX_ATTACHMENT_BODY).await?;
     let file: AttachmentFile = parse(&body)?;
     blocking(move || store.put_attachment(&d, &file, Utc::now())).await?;
     Ok(Json(json!({ "ok": true })))
@@ -211,7 +202,7 @@ async fn attachment_upload(State(store): State<Shared>, req: Request) -> Result<
 
 /// A file an event the device may see names.
 async fn attachment_download(State(store): State<Shared>, req: Request) -> Result<Json<AttachmentFile>> {
-    let (d, path, _) = approved(&store, req, MAX_BODY).await?;
+    let (d, _, path, _) = approved(&store, req, MAX_BODY).await?;
     let sha256 = path.rsplit('/').next().unwrap_or_default().to_string();
     Ok(Json(blocking(move || store.attachment(&d, &sha256)).await?))
 }
