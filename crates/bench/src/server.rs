@@ -97,7 +97,11 @@ fn run(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut Vec<String
     let dir = std::fs::canonicalize(&a.dir)?;
     // BENCH_PG_STATS=1: pg_stat_statements, and the statements that took the most time printed at the end.
     let stats = std::env::var("BENCH_PG_STATS").is_ok_and(|v| v == "1");
-    let mut options = if stats { "-c shared_preload_libraries=pg_stat_statements".to_string() } else { String::new() };
+    let mut options = if stats {
+        "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on".to_string()
+    } else {
+        String::new()
+    };
     // BENCH_PG_OPTIONS: more server options for a look inside (e.g. auto_explain's), appended as given.
     if let Ok(more) = std::env::var("BENCH_PG_OPTIONS") {
         options = format!("{options} {more}");
@@ -149,7 +153,10 @@ fn run(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut Vec<String
     for batch in &schedule {
         let dev = &mut devices[batch.device];
         let wires: Vec<_> = batch.events.iter().map(|&i| dev.next(&src.events[i as usize], &ids)).collect();
-        let (t, c) = (Instant::now(), cpu_seconds());
+        // The clock starts after the CPU reading and stops before the next: reading
+        // /proc/self/stat is not the push's time.
+        let c = cpu_seconds();
+        let t = Instant::now();
         let reply = b.store.push(&device_rows[batch.device], &wires, now)?;
         push_secs += t.elapsed().as_secs_f64();
         cpu += cpu_seconds() - c;
@@ -237,13 +244,13 @@ fn run(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut Vec<String
 /// The statements that took the most time so far (BENCH_PG_STATS=1); (calls, milliseconds) of all.
 fn print_stats(admin: &mut Client) -> Res<(i64, f64)> {
     let rows = admin.query(
-        "SELECT calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 110)
-           FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25",
+        "SELECT calls, total_exec_time, total_plan_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 110)
+           FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25",
         &[],
     )?;
     for r in rows {
-        let (calls, ms, q): (i64, f64, String) = (r.get(0), r.get(1), r.get(2));
-        eprintln!("  {calls:>9} calls {ms:>10.0} ms  {q}");
+        let (calls, ms, plan, q): (i64, f64, f64, String) = (r.get(0), r.get(1), r.get(2), r.get(3));
+        eprintln!("  {calls:>9} calls {ms:>10.0} ms (planning {plan:>8.0} ms)  {q}");
     }
     let all = admin.query_one("SELECT sum(calls)::bigint, sum(total_exec_time) FROM pg_stat_statements", &[])?;
     Ok((all.get(0), all.get(1)))

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use postgres::types::{ToSql, Type};
-use postgres::{Client, SimpleQueryMessage};
+use postgres::Client;
 
 use taizhang_core::admit::{admit, AdmitContext};
 use taizhang_core::calendar::Calendar;
@@ -20,7 +20,7 @@ use taizhang_core::workflow::{decide, Context};
 use taizhang_core::{Actor, Command, DomainError, EventBody, EventMeta, Settings};
 
 use super::prepared::{Db, Prepared};
-use super::projections::Projections;
+use super::projections::{Ahead, Projections};
 use super::reads::{ReadRow, Reads};
 use super::writes::Writes;
 use crate::error::{reason_json, Result, ServerError};
@@ -58,10 +58,14 @@ pub struct Appender<'c> {
     tx: Db<'c>,
     projections: Projections,
     rows: Vec<EventRow>,
+    /// The files each appended event names: (sha256, server_seq), for `attachment_refs`.
+    refs: (Vec<String>, Vec<i64>),
     /// Each device's chain head as this batch leaves it: (device_seq, hash, occurred_at).
     heads: BTreeMap<String, (i64, String, String)>,
     /// The device's event before the batch, when the caller read it: (device, seq, occurred_at).
     previous: Option<(String, i64, String)>,
+    /// Whether `read` has read the head of the log (`last_seq`, `last_chain`, `context_at`).
+    head_read: bool,
     last_seq: i64,
     last_chain: String,
     /// Position of the context in force (`context_at`).
@@ -71,58 +75,83 @@ pub struct Appender<'c> {
 }
 
 impl<'c> Appender<'c> {
-    /// Opens the transaction, waits for the append lock, then reads the head of the server
-    /// chain and the position of the context in force, all in one round trip after the BEGIN.
-    /// `prepared` is the connection's: the appender's statements are prepared once for it.
+    /// Opens the transaction and waits for the append lock, in one round trip. Nothing is
+    /// appended before `read` has read the head of the log under the lock. `prepared` is the
+    /// connection's: the appender's statements are prepared once for it (and again as the log
+    /// doubles, `Db::replan_if_grown`), and run with their generic plans.
     pub fn begin(client: &'c mut Client, prepared: &'c mut Prepared, now: DateTime<Utc>) -> Result<Appender<'c>> {
-        // Custom plans: a connection's prepared statements would otherwise settle on a generic
-        // plan made while `events` was small (a fresh district), a sequential scan that stays
-        // cached while the table grows, until an analyze happens to invalidate it; the duplicate
-        // check then read every event of the log for each batch (docs/benchmarks.md, push row).
-        // Each execution is planned with the table's size as it is; the parsing stays saved.
-        let (tx, messages) = Db::begin(
+        // Generic plans: each statement is planned once for the tables' present sizes and the
+        // plan reused; left to choose, PostgreSQL planned the combined read afresh for every
+        // batch (its arrays' lengths make each custom plan look cheaper), a third of its time
+        // (bench/notes.md, stop 30).
+        let (mut tx, _) = Db::begin(
             client,
             prepared,
             &format!(
-                "SET LOCAL plan_cache_mode = force_custom_plan;
-                 SELECT pg_advisory_xact_lock({}, {});
-                 SELECT h.server_seq, h.chain_hash, c.at
-                   FROM (SELECT coalesce(max(server_seq), 0) AS at FROM events WHERE {}) c
-                   LEFT JOIN LATERAL (SELECT server_seq, chain_hash FROM events ORDER BY server_seq DESC LIMIT 1) h ON true",
-                APPEND_LOCK.0,
-                APPEND_LOCK.1,
-                world::CONTEXT_EVENTS
+                "SET LOCAL plan_cache_mode = force_generic_plan; SELECT pg_advisory_xact_lock({}, {})",
+                APPEND_LOCK.0, APPEND_LOCK.1
             ),
         )?;
-        let head = messages
-            .iter()
-            .filter_map(|m| match m {
-                SimpleQueryMessage::Row(r) if r.len() == 3 => Some(r),
-                _ => None,
-            })
-            .next_back()
-            .ok_or_else(|| ServerError::Internal("the head of the log was not read".into()))?;
-        let number = |i: usize| -> Result<i64> {
-            head.get(i)
-                .map(str::parse)
-                .transpose()
-                .map_err(|e| ServerError::Internal(format!("the head of the log: {e}")))
-                .map(Option::unwrap_or_default)
-        };
-        let (last_seq, context_at) = (number(0)?, number(2)?);
-        let last_chain = head.get(1).unwrap_or(GENESIS_HASH).to_string();
+        tx.replan_if_grown();
         Ok(Appender {
             tx,
             projections: Projections::new(),
             rows: Vec::new(),
+            refs: Default::default(),
             heads: BTreeMap::new(),
             previous: None,
-            last_seq,
-            last_chain,
-            context_at,
+            head_read: false,
+            last_seq: 0,
+            last_chain: GENESIS_HASH.to_string(),
+            context_at: 0,
             now,
             context: None,
         })
+    }
+
+    /// Sends `reads` with the head of the server chain and the position of the context in
+    /// force, as one statement under the lock, and answers the caller's rows. Called once,
+    /// before anything is decided or appended.
+    pub fn read(&mut self, mut reads: Reads) -> Result<Vec<ReadRow>> {
+        reads.add(
+            &format!(
+                "SELECT 'head', coalesce(h.server_seq, 0)::text,
+                        json_build_object('chain', h.chain_hash,
+                            'context_at', (SELECT coalesce(max(server_seq), 0) FROM events WHERE {}))::text
+                   FROM (SELECT 1) one
+                   LEFT JOIN LATERAL (SELECT server_seq, chain_hash FROM events ORDER BY server_seq DESC LIMIT 1) h
+                     ON true",
+                world::CONTEXT_EVENTS
+            ),
+            Vec::new(),
+        );
+        let mut rows = reads.send(&mut self.tx)?;
+        let at = rows
+            .iter()
+            .position(|r| r.part == "head")
+            .ok_or_else(|| ServerError::Internal("the head of the log was not read".into()))?;
+        let head = rows.swap_remove(at);
+        #[derive(serde::Deserialize)]
+        struct Head {
+            chain: Option<String>,
+            context_at: i64,
+        }
+        let parsed: Head = serde_json::from_str(&head.value)
+            .map_err(|e| ServerError::Internal(format!("the head of the log: {e}")))?;
+        self.last_seq = head.key.parse().map_err(|e| ServerError::Internal(format!("the head of the log: {e}")))?;
+        self.last_chain = parsed.chain.unwrap_or_else(|| GENESIS_HASH.to_string());
+        self.context_at = parsed.context_at;
+        self.tx.log_size(self.last_seq);
+        self.head_read = true;
+        Ok(rows)
+    }
+
+    fn head_was_read(&self) -> Result<()> {
+        if self.head_read {
+            Ok(())
+        } else {
+            Err(ServerError::Internal("the appender appended before reading the head of the log".into()))
+        }
     }
 
     /// The position of the last calendar or settings event applied, read under the lock:
@@ -156,19 +185,36 @@ impl<'c> Appender<'c> {
 
     /// Asks ahead, as a part of the push's combined read, for the projections a batch of
     /// events will ask for (`take_ahead` takes the answer).
-    pub fn ask_ahead(&mut self, reads: &mut Reads, events: &[WireEvent]) {
-        let (mut problems, mut enterprises, mut users) = (Vec::new(), Vec::new(), Vec::new());
-        for ev in events {
-            users.push(ev.actor.clone());
-            let Ok((body, _)) = parse(ev) else { continue };
+    pub fn ask_ahead(&mut self, reads: &mut Reads, events: &[WireEvent], parsed: &[Parsed]) {
+        let mut ahead = Ahead::default();
+        for (ev, parsed) in events.iter().zip(parsed) {
+            ahead.users.push(ev.actor.clone());
+            let Ok((body, _)) = parsed else { continue };
             if let Some(pid) = body.problem_id() {
-                problems.push(pid.to_string());
+                ahead.problems.push(pid.to_string());
             }
-            if let EventBody::ProblemRegistered { enterprise_id, .. } = &body {
-                enterprises.push(enterprise_id.clone());
+            match body {
+                EventBody::ProblemRegistered { enterprise_id, visit_id, number, .. } => {
+                    ahead.enterprises.push(enterprise_id.clone());
+                    ahead.visits.extend(visit_id.clone());
+                    ahead.numbers.push(number.clone());
+                }
+                EventBody::VisitRecorded { visit } => {
+                    ahead.enterprises.push(visit.enterprise_id.clone());
+                    ahead.visits.push(visit.id.clone());
+                }
+                EventBody::IndicatorsReported { report } => ahead.enterprises.push(report.enterprise_id.clone()),
+                EventBody::ProductionReported { report } => ahead.enterprises.push(report.enterprise_id.clone()),
+                _ => {}
             }
         }
-        self.projections.ask_ahead(reads, problems, enterprises, users);
+        for keys in
+            [&mut ahead.problems, &mut ahead.enterprises, &mut ahead.visits, &mut ahead.users, &mut ahead.numbers]
+        {
+            keys.sort();
+            keys.dedup();
+        }
+        self.projections.ask_ahead(reads, ahead);
     }
 
     /// Takes the rows that answer `ask_ahead`.
@@ -186,6 +232,7 @@ impl<'c> Appender<'c> {
     /// The core's decision on an office command as `who`, against the district as this batch
     /// has left it; its events are then appended by the caller, signed by the server's device.
     pub fn decide(&mut self, cmd: &Command, who: &Actor) -> Result<Vec<EventBody>> {
+        self.head_was_read()?;
         self.context()?;
         let (calendar, settings) = self.context.as_ref().expect("just read");
         let ctx = Context { now: self.now, calendar, settings };
@@ -219,11 +266,11 @@ impl<'c> Appender<'c> {
     }
 
     /// Appends one verified event (signature and device chain already checked) with its
-    /// outcome.
-    pub fn append(&mut self, ev: &WireEvent, pre: Precheck) -> Result<EventOutcome> {
+    /// outcome; `parsed` is `parse(ev)`, which the caller has made once for all its uses.
+    pub fn append(&mut self, ev: &WireEvent, parsed: &Parsed, pre: Precheck) -> Result<EventOutcome> {
+        self.head_was_read()?;
         let server_seq = self.last_seq + 1;
-        let parsed = parse(ev);
-        let verdict = match (&pre, &parsed) {
+        let verdict = match (&pre, parsed) {
             (Precheck::Refuse { .. }, _) => None,
             (_, Err(e)) => Some(Verdict::Refused(e.clone())),
             (Precheck::Decided, Ok(_)) => Some(Verdict::Admitted),
@@ -250,17 +297,17 @@ impl<'c> Appender<'c> {
             (_, None) => unreachable!("a verdict unless refused up front"),
         };
         let reason_code = reason.as_ref().and_then(|r| r["code"].as_str()).unwrap_or("").to_string();
-        let scope = match &parsed {
+        let scope = match parsed {
             Ok((body, _)) => fold::scope(&mut self.tx, &mut self.projections, body)?,
             Err(_) => (None, None, None),
         };
-        if let (Some(Verdict::Admitted), Ok((body, meta))) = (&verdict, &parsed) {
+        if let (Some(Verdict::Admitted), Ok((body, meta))) = (&verdict, parsed) {
             fold::apply(&mut self.tx, &mut self.projections, body, meta, server_seq)?;
             if let Some(context) = self.context.as_mut() {
                 world::fold_context(context, body);
             }
         }
-        if let Ok((body, _)) = &parsed {
+        if let Ok((body, _)) = parsed {
             for unit in fold::grant_receivers(&mut self.tx, &mut self.projections, body, &scope)? {
                 self.projections.deliver(unit, server_seq);
             }
@@ -281,12 +328,29 @@ impl<'c> Appender<'c> {
         Ok(reply)
     }
 
+    /// Records that the event appended at `server_seq` names these files (written with the
+    /// batch's statement).
+    pub fn refer(&mut self, server_seq: i64, sha256: &[String]) {
+        for s in sha256 {
+            self.refs.0.push(s.clone());
+            self.refs.1.push(server_seq);
+        }
+    }
+
     /// Writes the batch (its events, the projections it changed, the devices' chain heads) in
     /// one statement, and commits.
     pub fn commit(mut self) -> Result<()> {
         let mut w = Writes::default();
         self.write_events(&mut w);
         self.projections.flush(&mut w)?;
+        if !self.refs.0.is_empty() {
+            let (files, seqs) = std::mem::take(&mut self.refs);
+            w.add(
+                "INSERT INTO attachment_refs (sha256, server_seq) SELECT * FROM unnest($1::text[], $2::bigint[])
+                 ON CONFLICT DO NOTHING",
+                vec![(Box::new(files), Type::TEXT_ARRAY), (Box::new(seqs), Type::INT8_ARRAY)],
+            );
+        }
         if !self.heads.is_empty() {
             let mut cols: (Vec<String>, Vec<i64>, Vec<String>) = Default::default();
             for (device, (seq, hash, _)) in &self.heads {
@@ -388,9 +452,12 @@ impl<'c> Appender<'c> {
     }
 }
 
+/// A wire event read: its body and meta, or why it cannot be read.
+pub type Parsed = std::result::Result<(EventBody, EventMeta), DomainError>;
+
 /// The event's body and meta, or why it cannot be read: a payload that is not JSON of a known
 /// kind, a schema newer than this server's core, or a time that is not an instant.
-fn parse(ev: &WireEvent) -> std::result::Result<(EventBody, EventMeta), DomainError> {
+pub fn parse(ev: &WireEvent) -> Parsed {
     let unreadable = |why: &str| DomainError::invalid("event", why);
     if ev.schema_version > EVENT_SCHEMA_VERSION as i64 || ev.schema_version < 1 {
         return Err(unreadable("schema_version this server does not know"));

@@ -6,10 +6,12 @@
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use postgres::types::Type;
 use postgres::{Client, GenericClient};
 use taizhang_core::attachment::describe;
 use taizhang_core::{EventBody, Role};
 
+use super::reads::Reads;
 use super::DeviceRow;
 use crate::error::{Result, ServerError};
 use crate::protocol::{AttachmentFile, WireEvent};
@@ -36,15 +38,13 @@ pub fn missing<C: GenericClient>(c: &mut C, sha256: &[String]) -> Result<Vec<Str
     Ok(out)
 }
 
-/// Records that the event at `server_seq` names these files.
-pub fn record_refs<C: GenericClient>(c: &mut C, server_seq: i64, sha256: &[String]) -> Result<()> {
-    for s in sha256 {
-        c.execute(
-            "INSERT INTO attachment_refs (sha256, server_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            &[s, &server_seq],
-        )?;
-    }
-    Ok(())
+/// Asks, as a part of the push's combined read, which of these files the server holds: a row
+/// of part `held` for each, keyed by its SHA-256.
+pub fn ask_held(reads: &mut Reads, sha256: Vec<String>) {
+    reads.add(
+        "SELECT 'held', sha256, '' FROM attachments WHERE sha256 = ANY($1)",
+        vec![(Box::new(sha256), Type::TEXT_ARRAY)],
+    );
 }
 
 /// Keeps an uploaded file under the hash of its bytes, which must be the hash it was sent as.

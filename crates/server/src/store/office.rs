@@ -10,8 +10,9 @@ use taizhang_core::genesis::genesis_events;
 use taizhang_core::password::hash_password_with_salt;
 use taizhang_core::{Command, EventBody};
 
-use super::append::{Appender, Precheck};
+use super::append::{parse, Appender, Precheck};
 use super::prepared::Prepared;
+use super::reads::Reads;
 use super::world::actor;
 use crate::error::{Result, ServerError};
 use crate::protocol::{EventOutcome, WireEvent, ED25519};
@@ -92,6 +93,7 @@ pub fn genesis(c: &mut Client, admin_password: &str, now: DateTime<Utc>) -> Resu
     check_admin_password(admin_password)?;
     let mut prepared = Prepared::default();
     let mut appender = Appender::begin(c, &mut prepared, now)?;
+    appender.read(Reads::default())?;
     let tx = appender.tx();
     let exists: bool = tx.query_one("SELECT EXISTS (SELECT 1 FROM server_identity)", &[])?.get(0);
     if exists {
@@ -118,7 +120,7 @@ pub fn genesis(c: &mut Client, admin_password: &str, now: DateTime<Utc>) -> Resu
     bodies.push(EventBody::PasswordSet { user_id: admin_id.clone(), password_hash: Some(hash) });
     for body in &bodies {
         let ev = dev.event(&admin_id, now, body);
-        appender.append(&ev, Precheck::Decided)?;
+        appender.append(&ev, &parse(&ev), Precheck::Decided)?;
     }
     appender.commit()
 }
@@ -133,6 +135,7 @@ pub fn execute(
     now: DateTime<Utc>,
 ) -> Result<Vec<EventOutcome>> {
     let mut appender = Appender::begin(c, prepared, now)?;
+    appender.read(Reads::default())?;
     let mut dev = server_device(appender.tx())?;
     let who = actor(appender.tx(), login)?
         .ok_or_else(|| ServerError::Domain(taizhang_core::DomainError::not_found("user", login)))?;
@@ -140,7 +143,7 @@ pub fn execute(
     for cmd in cmds {
         for body in &appender.decide(cmd, &who)? {
             let ev = dev.event(&who.user.id, now, body);
-            out.push(appender.append(&ev, Precheck::Decided)?);
+            out.push(appender.append(&ev, &parse(&ev), Precheck::Decided)?);
         }
     }
     appender.commit()?;

@@ -17,10 +17,17 @@ use crate::error::Result;
 /// again rather than grow without bound.
 const MOST: usize = 256;
 
+/// Below this many events the log is too small for its plans to say anything about later.
+const SMALL_LOG: i64 = 1_000;
+
 /// A connection's prepared statements by their text.
 #[derive(Default)]
 pub struct Prepared {
     statements: HashMap<String, Statement>,
+    /// The size of the log (its last `server_seq`) when the statements were prepared.
+    prepared_at: i64,
+    /// The size of the log when this connection last read its head.
+    log_size: i64,
 }
 
 /// A transaction and the prepared statements of its connection. It is begun by hand rather
@@ -64,6 +71,27 @@ impl<'c> Db<'c> {
         };
         let values: Vec<&(dyn ToSql + Sync)> = params.iter().map(|(v, _)| *v).collect();
         Ok(self.client.query(&statement, &values)?)
+    }
+
+    /// Prepares the statements again once the log has doubled since they were prepared. After
+    /// a few executions PostgreSQL keeps a statement's generic plan, made with the tables'
+    /// sizes of that moment; a server starts from an empty log, and a plan made then (a
+    /// sequential scan of `events` for the duplicate check) stayed cached while the log grew
+    /// (docs/benchmarks.md, the push row; bench/notes.md, stops 29 and 30). Preparing again as
+    /// the log doubles keeps the plans made for tables of about their present size, at the
+    /// cost of a few dozen parses each time: about twenty times over a district's life.
+    pub fn replan_if_grown(&mut self) {
+        let (at, log_size) = (self.prepared.prepared_at, self.prepared.log_size);
+        if log_size >= SMALL_LOG.max(2 * at) || log_size < at {
+            // Dropping a `Statement` closes it on the server.
+            self.prepared.statements.clear();
+            self.prepared.prepared_at = log_size;
+        }
+    }
+
+    /// Notes the size of the log as the appender read it, for `replan_if_grown`.
+    pub fn log_size(&mut self, size: i64) {
+        self.prepared.log_size = size;
     }
 
     pub fn commit(mut self) -> Result<()> {

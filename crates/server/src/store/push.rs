@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use postgres::Client;
 
-use super::append::{Appender, Precheck, Seen, Stored};
+use super::append::{parse, Appender, Parsed, Precheck, Seen, Stored};
 use super::prepared::Prepared;
 use super::reads::Reads;
 use super::world::ContextCache;
@@ -29,18 +29,33 @@ pub fn push(
     if events.len() > MAX_BATCH {
         return Err(ServerError::BatchTooLarge { count: events.len(), max: MAX_BATCH });
     }
+    // Each payload is read once, before the lock: for the read-ahead, the files it names and
+    // the decision.
+    let parsed: Vec<Parsed> = events.iter().map(parse).collect();
+    let files: Vec<Vec<String>> = parsed
+        .iter()
+        .map(|p| p.as_ref().map(|(body, _)| body.attachments().iter().map(|a| a.sha256.clone()).collect()))
+        .map(|f| f.unwrap_or_default())
+        .collect();
     let mut appender = Appender::begin(c, prepared, now)?;
     // One round trip for everything the batch reads before it decides, under the lock: the
     // device's chain head cannot move under this batch.
     let mut reads = Reads::default();
     super::devices::ask(&mut reads, device_id);
     let mut seen = Seen::ask(&mut reads, device_id, events);
-    appender.ask_ahead(&mut reads, events);
-    let (mut device, mut ahead) = (None, Vec::new());
-    for row in reads.send(appender.db())? {
+    appender.ask_ahead(&mut reads, events, &parsed);
+    let named: Vec<String> = files.iter().flatten().cloned().collect();
+    if !named.is_empty() {
+        super::attachments::ask_held(&mut reads, named);
+    }
+    let (mut device, mut ahead, mut held) = (None, Vec::new(), std::collections::HashSet::new());
+    for row in appender.read(reads)? {
         match row.part.as_str() {
             "device" => device = Some(super::devices::from_read(&row.value)?),
             "seen" => seen.take(&row.value)?,
+            "held" => {
+                held.insert(row.key);
+            }
             _ => ahead.push(row),
         }
     }
@@ -109,8 +124,7 @@ pub fn push(
         }
         // The files it names must be here first (docs/attachments.md): an event is never stored
         // pointing at bytes the district does not hold. The desk uploads them and pushes again.
-        let files: Vec<String> = super::attachments::named(ev).into_iter().map(|a| a.sha256).collect();
-        if !files.is_empty() && !super::attachments::missing(appender.tx(), &files)?.is_empty() {
+        if !files[index].iter().all(|f| held.contains(f)) {
             stopped = Some(stop("attachment.missing", &device));
             break;
         }
@@ -122,8 +136,8 @@ pub fn push(
         } else {
             Precheck::Decide
         };
-        let outcome = appender.append(ev, pre)?;
-        super::attachments::record_refs(appender.tx(), outcome.server_seq, &files)?;
+        let outcome = appender.append(ev, &parsed[index], pre)?;
+        appender.refer(outcome.server_seq, &files[index]);
         seen.add(Stored {
             id: ev.id.clone(),
             device_id: ev.device_id.clone(),

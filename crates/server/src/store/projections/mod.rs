@@ -144,6 +144,10 @@ pub struct Projections {
     new_import_keys: Vec<(String, Id)>,
     /// The highest number sequence per (year, township), once read.
     number_seqs: HashMap<(i32, String), u32>,
+    /// The highest number sequence per (year, township) among the problems this batch
+    /// registered: with the stored one, what the next number follows. Kept apart so that
+    /// registering needs no read; only asking for the next number does.
+    batch_seqs: HashMap<(i32, String), u32>,
     /// Whether a document number is taken, once asked (or given by this batch).
     document_numbers: HashMap<String, bool>,
     /// The highest sequence of the district's documents per (kind, year), once read.
@@ -161,8 +165,18 @@ pub struct Projections {
     /// Who receives which of the batch's events at its own position because of a grant
     /// (`deliveries`): (unit, server_seq).
     deliveries: Vec<(String, i64)>,
-    /// The problems and users `ask_ahead` asked for, until `take_ahead`.
-    asked: Option<(Vec<String>, Vec<String>)>,
+    /// What `ask_ahead` asked for, until `take_ahead` marks what was not found as absent.
+    asked: Option<Ahead>,
+}
+
+/// The keys a read-ahead asked for: those not found are known not to exist.
+#[derive(Default)]
+pub struct Ahead {
+    pub problems: Vec<String>,
+    pub enterprises: Vec<String>,
+    pub visits: Vec<String>,
+    pub users: Vec<String>,
+    pub numbers: Vec<String>,
 }
 
 /// A stored JSONB body, read as text: parsed straight into its type, not through a `Value`.
@@ -201,6 +215,7 @@ impl Projections {
             import_keys: HashMap::new(),
             new_import_keys: Vec::new(),
             number_seqs: HashMap::new(),
+            batch_seqs: HashMap::new(),
             document_numbers: HashMap::new(),
             document_seqs: HashMap::new(),
             new_documents: Vec::new(),
@@ -214,56 +229,76 @@ impl Projections {
         }
     }
 
-    /// Asks ahead, as one part of the push's combined read (`Reads`), for what a batch's events
-    /// will ask for: the problems they name with those problems' enterprises, the enterprises
-    /// they name, the acting users, and every unit (a few dozen rows). `take_ahead` takes the
-    /// answer.
-    pub fn ask_ahead(
-        &mut self,
-        reads: &mut Reads,
-        problems: Vec<String>,
-        enterprises: Vec<String>,
-        users: Vec<String>,
-    ) {
+    /// Asks ahead, as parts of the push's combined read (`Reads`), for what a batch's events
+    /// will ask for: the problems they name with those problems' enterprises and grants, the
+    /// enterprises and visits they name, the problems holding the numbers they register, the
+    /// acting users, and every unit (a few dozen rows). `take_ahead` takes the answer; what was
+    /// asked for and not found is then known not to exist, so nothing asked ahead costs a round
+    /// trip of its own later.
+    pub fn ask_ahead(&mut self, reads: &mut Reads, ahead: Ahead) {
         reads.add(
             "SELECT 'problem', id, body::text FROM problems WHERE id = ANY($1)
              UNION ALL SELECT 'enterprise', id, body::text FROM enterprises
                  WHERE id = ANY($2) OR id IN (SELECT enterprise_id FROM problems WHERE id = ANY($1))
-             UNION ALL SELECT 'user', id, body::text FROM users WHERE id = ANY($3)
+             UNION ALL SELECT 'visit', id, body::text FROM visits WHERE id = ANY($3)
+             UNION ALL SELECT 'user', id, body::text FROM users WHERE id = ANY($4)
              UNION ALL SELECT 'unit', id, body::text FROM units
              UNION ALL SELECT 'grant', problem_id, to_jsonb(unit_id)::text FROM visibility WHERE problem_id = ANY($1)",
             vec![
-                (Box::new(problems.clone()), Type::TEXT_ARRAY),
-                (Box::new(enterprises), Type::TEXT_ARRAY),
-                (Box::new(users.clone()), Type::TEXT_ARRAY),
+                (Box::new(ahead.problems.clone()), Type::TEXT_ARRAY),
+                (Box::new(ahead.enterprises.clone()), Type::TEXT_ARRAY),
+                (Box::new(ahead.visits.clone()), Type::TEXT_ARRAY),
+                (Box::new(ahead.users.clone()), Type::TEXT_ARRAY),
             ],
         );
-        self.asked = Some((problems, users));
+        if !ahead.numbers.is_empty() {
+            // The earliest problem holding each number, as `problem_id_by_number` reads it.
+            reads.add(
+                "SELECT DISTINCT ON (number) 'number', number, to_jsonb(id)::text FROM problems
+                  WHERE number = ANY($1) ORDER BY number, id",
+                vec![(Box::new(ahead.numbers.clone()), Type::TEXT_ARRAY)],
+            );
+        }
+        self.asked = Some(ahead);
     }
 
-    /// Takes the rows of `ask_ahead`'s part; what was asked for and not found is known not to
-    /// exist.
+    /// Takes the rows of `ask_ahead`'s parts; what was asked for and not found is known not
+    /// to exist.
     pub fn take_ahead(&mut self, rows: Vec<ReadRow>) -> Result<()> {
         for ReadRow { part, key: id, value } in rows {
             match part.as_str() {
                 "problem" => self.problems.known(id, parse(&value, "problem")?),
                 "enterprise" => self.enterprises.known(id, parse(&value, "enterprise")?),
+                "visit" => self.visits.known(id, parse(&value, "visit")?),
                 "user" => self.users.known(id, parse(&value, "user")?),
                 "grant" => {
                     let unit: String = parse(&value, "grant")?;
                     self.stored_units.entry(id).or_default().insert(unit);
                 }
                 "unit" => self.units.known(id, parse(&value, "unit")?),
+                "number" => {
+                    let problem: Id = parse(&value, "problem number")?;
+                    self.numbers.entry(id).or_insert(Some(problem));
+                }
                 other => return Err(ServerError::Internal(format!("a read-ahead row of part {other}"))),
             }
         }
-        let (problems, users) = self.asked.take().unwrap_or_default();
-        for id in problems {
+        let ahead = self.asked.take().unwrap_or_default();
+        for id in ahead.problems {
             self.stored_units.entry(id.clone()).or_default();
             self.problems.rows.entry(id).or_insert(None);
         }
-        for id in users {
+        for id in ahead.enterprises {
+            self.enterprises.rows.entry(id).or_insert(None);
+        }
+        for id in ahead.visits {
+            self.visits.rows.entry(id).or_insert(None);
+        }
+        for id in ahead.users {
             self.users.rows.entry(id).or_insert(None);
+        }
+        for number in ahead.numbers {
+            self.numbers.entry(number).or_insert(None);
         }
         Ok(())
     }
@@ -383,8 +418,9 @@ impl Projections {
     /// The highest sequence number of a township's problems in `year`.
     fn number_seq(&mut self, tx: &mut Db<'_>, year: i32, township_id: &str) -> Result<u32> {
         let key = (year, township_id.to_string());
+        let batch = self.batch_seqs.get(&key).copied().unwrap_or(0);
         if let Some(seq) = self.number_seqs.get(&key) {
-            return Ok(*seq);
+            return Ok((*seq).max(batch));
         }
         let r = query(
             tx,
@@ -393,7 +429,7 @@ impl Projections {
         )?;
         let seq = r.first().map_or(0, |r| r.get::<_, i32>(0).max(0) as u32);
         self.number_seqs.insert(key, seq);
-        Ok(seq)
+        Ok(seq.max(batch))
     }
 
     pub fn next_problem_seq(&mut self, tx: &mut Db<'_>, year: i32, township_id: &str) -> Result<u32> {
@@ -463,8 +499,8 @@ impl Projections {
                 self.numbers.insert(p.number.clone(), Some(p.id.clone()));
             }
             if let Some((year, seq)) = p.number_place() {
-                let held = self.number_seq(tx, year as i32, &p.township_id)?;
-                self.number_seqs.insert((year as i32, p.township_id.clone()), held.max(seq.max(0) as u32));
+                let held = self.batch_seqs.entry((year as i32, p.township_id.clone())).or_default();
+                *held = (*held).max(seq.max(0) as u32);
             }
             if let Some(o) = &p.imported {
                 self.import_keys.insert(o.key.clone(), Some(p.id.clone()));
