@@ -189,10 +189,13 @@ impl Ledger {
             "SELECT actor, occurred_at, kind, payload, seq FROM events WHERE subject_id = ?1 AND seq <= ?2 ORDER BY seq",
         )?;
         for (pid, seqs) in &wanted {
-            let leader: Option<String> = paired_of
-                .query_row([pid], |r| r.get(0))
-                .map(Some)
-                .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+            let leader: Option<String> = paired_of.query_row([pid], |r| r.get(0)).map(Some).or_else(|e| {
+                if e == rusqlite::Error::QueryReturnedNoRows {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            })?;
             paired.insert(pid.to_string(), leader.unwrap_or_default());
             let upto = *seqs.last().expect("a problem is wanted for at least one event");
             let mut rows = st.query(params![pid, upto])?;

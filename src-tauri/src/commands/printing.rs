@@ -150,7 +150,8 @@ fn file_printer() -> String {
 
 #[cfg(not(target_os = "linux"))]
 fn print_to_file<R: Runtime>(_window: &WebviewWindow<R>, _file: &Path, _paper: Paper) -> Result<(), String> {
-    Err("saving a PDF without the print dialog is not available on this system: use 打印 and the dialog's PDF printer".into())
+    Err("saving a PDF without the print dialog is not available on this system: use 打印 and the dialog's PDF printer"
+        .into())
 }
 
 #[cfg(test)]
@@ -159,7 +160,8 @@ mod tests {
 
     #[test]
     fn counts_page_objects_not_the_page_tree() {
-        let pdf = b"1 0 obj << /Type /Pages /Kids [2 0 R 3 0 R] >> 2 0 obj << /Type /Page >> 3 0 obj << /Type /Page\n>>";
+        let pdf =
+            b"1 0 obj << /Type /Pages /Kids [2 0 R 3 0 R] >> 2 0 obj << /Type /Page >> 3 0 obj << /Type /Page\n>>";
         assert_eq!(count_pages(pdf), 2);
         assert_eq!(count_pages(b"%PDF-1.5 nothing"), 0);
     }

@@ -269,7 +269,10 @@ fn a_paired_leader_hears_of_the_resolution_a_reopening_and_the_closing() {
     assert_eq!(got, (NoticeKind::Reopened, vec![D1, PAIRED]));
     d.ok(D1, cmds::resolve("p1", ResultType::Solved), t);
     d.ok(T1, cmds::evaluate("p1", Satisfaction::Satisfied, ""), t);
-    assert_eq!(told_why(&mut d, OFFICE, cmds::close("p1"), t), [(NoticeKind::Closed, vec![(PAIRED, Concern::PairedLeader)])]);
+    assert_eq!(
+        told_why(&mut d, OFFICE, cmds::close("p1"), t),
+        [(NoticeKind::Closed, vec![(PAIRED, Concern::PairedLeader)])]
+    );
 }
 
 #[test]
