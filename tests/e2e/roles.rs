@@ -59,7 +59,7 @@ fn save_pdf(ui: &Ui, button: &str, pdf: &Path, shot: &str) {
     ui.click("export-close");
     let png = ui.shots.join(shot);
     let rendered = Command::new("pdftoppm")
-        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .args(["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile"])
         .arg(pdf)
         .arg(&png)
         .status()

@@ -106,7 +106,7 @@ fn print_to_file<R: Runtime>(window: &WebviewWindow<R>, file: &Path, paper: Pape
             settings.set(gtk::PRINT_SETTINGS_OUTPUT_FILE_FORMAT, Some("pdf"));
             settings.set(gtk::PRINT_SETTINGS_OUTPUT_URI, Some(&uri));
             let setup = gtk::PageSetup::new();
-            setup.set_paper_size(&gtk::PaperSize::new(Some(&gtk::PAPER_NAME_A4)));
+            setup.set_paper_size(&gtk::PaperSize::new(Some(gtk::PAPER_NAME_A4)));
             let orientation = match paper {
                 Paper::A4Portrait => gtk::PageOrientation::Portrait,
                 Paper::A4Landscape => gtk::PageOrientation::Landscape,
