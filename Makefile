@@ -64,12 +64,16 @@ e2e:
 	xvfb-run -a -s "-screen 0 1600x1000x24" env WEBKIT_DISABLE_COMPOSITING_MODE=1 \
 	  $(CARGO) test --locked -p taizhang-tests --test e2e -- --ignored --test-threads=1
 
-# Refresh the screenshots in docs/ from the last end-to-end run.
+# Refresh the screenshots in docs/ from the last end-to-end run: the window's (cropped to the
+# window) and the first pages of the PDFs the run saved from it (as rendered).
 screenshots:
 	@mkdir -p docs/screenshots
 	for f in 08-dashboard-office 06-ledger 04-problem-closed 05-scorecards 07-console 10-import-preview 12-report 14-pending-upload \
-	  17-monitoring-entry 18-monitoring-report 19-monitoring-chart 20-monitoring-warnings 22-projects 30-print-production; do \
+	  17-monitoring-entry 18-monitoring-report 19-monitoring-chart 20-monitoring-warnings 22-projects 30-print-production \
+	  03-township-todo 23-batch-sign 27-assignment-notice 34-department-inbox 35-leader-dashboard 36-leader-bell \
+	  37-leader-instructed 39-assign-suggested-lead; do \
 	  convert target/e2e-screenshots/$$f.png -crop 1440x900+0+0 +repage docs/screenshots/$$f.png; done
+	for f in 27-assignment-notice-pdf 28-bulletin-pdf; do cp target/e2e-screenshots/$$f.png docs/screenshots/$$f.png; done
 
 clean:
 	$(CARGO) clean

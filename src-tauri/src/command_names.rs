@@ -25,6 +25,7 @@ macro_rules! app_commands {
             attachment_inspect,
             attachment_data,
             attachment_save,
+            save_pdf,
             set_password,
             new_id,
             list_problems,

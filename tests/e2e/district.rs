@@ -65,7 +65,7 @@ fn a_township_desk_joins_the_district_server_and_its_act_reaches_it() {
     let online = Arc::new(AtomicBool::new(true));
     let url = forwarder(&d.server.base, online.clone());
     let data = tempfile::tempdir().unwrap();
-    let (_driver, ui) = crate::open_window(data.path());
+    let (_driver, ui) = crate::harness::open_window(data.path());
 
     // Join from the start page: the new replica opens on the sign-in page, waiting for approval.
     ui.click("start-join");

@@ -8,7 +8,7 @@
 use chrono::Datelike;
 use serde_json::{json, Value};
 
-use crate::{beijing_today, open_window, tid, Ui};
+use crate::harness::{beijing_today, open_window, tid, Ui};
 
 /// How the print pages write an amount in hundredths: "1,234.50" (logic/printReports.ts).
 fn printed_amount(hundredths: i64) -> String {

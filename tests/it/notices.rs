@@ -90,3 +90,54 @@ fn looking_marks_everything_seen_up_to_where_the_list_was_read() {
     assert!(l.mark_notices_seen("nobody", 1, t).is_err());
     assert!(l.notices("nobody", 50).is_err());
 }
+
+#[test]
+fn a_leader_paired_with_an_enterprise_hears_its_problems_life_from_the_file() {
+    use taizhang_core::notices::Concern;
+    let mut f = district_file();
+    let (l, d) = (&mut f.ledger, f.district.clone());
+    let t = at(2026, 3, 3);
+    // 孙区长 is paired (包联) with 城关's enterprise; nothing before it was paired is lost: the
+    // pairing as it stands now decides.
+    register(l, &d, "p1", t);
+    let mut e = l.find_enterprise(&d.enterprise).unwrap().expect("the fixture's enterprise");
+    e.paired_leader = "孙区长".into();
+    l.execute("admin", &Command::UpdateEnterprise { enterprise: e }, t).unwrap();
+    l.execute("admin", &Command::Assign { problem_id: "p1".into(), request: assign(&d.dept_a, &[]) }, t).unwrap();
+    l.execute("admin", &Command::Urge { problem_id: "p1".into(), level: Escalation::Red, notice: "请加快".into() }, t)
+        .unwrap();
+    // 西山's enterprise is not paired with anyone: its problem is not the leader's.
+    l.execute(
+        "xs",
+        &Command::Register {
+            problem_id: "p2".into(),
+            enterprise_id: Some(d.enterprise2.clone()),
+            new_enterprise: None,
+            visit_id: None,
+            source: Source::Visit,
+            category: "融资".into(),
+            description: "融资难".into(),
+            demand: String::new(),
+            raised_on: taizhang_core::local_date(t),
+            priority: Priority::Normal,
+            responsible_leader: String::new(),
+            origin: None,
+            attachments: Vec::new(),
+        },
+        t,
+    )
+    .unwrap();
+    let n = l.notices("ld", 50).unwrap();
+    let got: Vec<_> = n.items.iter().map(|n| (n.kind, n.problem_id.as_str(), n.concern)).collect();
+    assert_eq!(
+        got,
+        [
+            (NoticeKind::Urged, "p1", Concern::PairedLeader),
+            (NoticeKind::Assigned, "p1", Concern::PairedLeader),
+            (NoticeKind::Registered, "p1", Concern::PairedLeader),
+        ]
+    );
+    assert_eq!(n.unread, 3);
+    // The lead hears it as its unit's.
+    assert!(l.notices("gx", 50).unwrap().items.iter().all(|n| n.concern == Concern::Unit));
+}

@@ -22,15 +22,20 @@ afterEach(() => {
   document.body.innerHTML = ''
 })
 
-function notice(seq: number, kind: NoticeRow['kind'], unread: boolean): NoticeRow {
+function notice(seq: number, kind: NoticeRow['kind'], unread: boolean, concern: NoticeRow['concern'] = 'unit'): NoticeRow {
   return {
     seq, kind, problem_id: `p${seq}`, number: `2026-城关-000${seq}`, enterprise: '恒达机械有限公司',
-    actor_name: '王敏', actor_unit: '区企业服务年办公室', at: '2026-03-02T02:00:00Z', unread,
+    actor_name: '王敏', actor_unit: '区企业服务年办公室', at: '2026-03-02T02:00:00Z', unread, concern,
   }
 }
 
 function list(unread: number): Notices {
-  return { items: [notice(9, 'urged', true), notice(4, 'assigned', unread > 1)], unread, unread_more: false, latest_seq: 12 }
+  return {
+    items: [notice(9, 'urged', true), notice(4, 'assigned', unread > 1), notice(2, 'closed', false, 'paired_leader')],
+    unread,
+    unread_more: false,
+    latest_seq: 12,
+  }
 }
 
 describe('the bell, as logic', () => {
@@ -49,7 +54,11 @@ describe('the bell, as logic', () => {
       by: { who: '王敏', unit: '区企业服务年办公室' },
       at: '2026-03-02T02:00:00Z',
       unread: true,
+      tag: null,
     })
+    // A leader's paired enterprise's item is tagged; their own items and a unit's are not.
+    expect(noticeLine(notice(2, 'closed', false, 'paired_leader')).tag).toBe('paired_leader')
+    expect(noticeLine(notice(2, 'closed', false, 'responsible_leader')).tag).toBeNull()
   })
 
   it('opens the drawer on a click, the full page with Ctrl, ⌘, Shift or the middle button', () => {
@@ -117,6 +126,10 @@ describe('the bell store and the header bell', () => {
     expect(first.textContent).toContain('2026-城关-0009 · 恒达机械有限公司')
     expect(first.textContent).toContain('王敏（区企业服务年办公室）')
     expect(document.querySelector('[data-testid="notice-1"]')?.textContent).toContain('新交办')
+    expect(document.querySelector('[data-testid="notice-1"] [data-testid="notice-paired"]')).toBeNull()
+    const paired = document.querySelector('[data-testid="notice-2"]') as HTMLElement
+    expect(paired.textContent).toContain('已销号')
+    expect(paired.querySelector('[data-testid="notice-paired"]')?.textContent).toBe('包联企业')
     first.click()
     await flushPromises()
     expect(router.currentRoute.value.params.id).toBe('p9')

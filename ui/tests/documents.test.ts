@@ -148,4 +148,48 @@ describe('the print view', () => {
     w.unmount()
     expect(document.head.querySelector('link[data-paper="a4-portrait"]')).toBeNull()
   })
+
+  it('saves the documents as a PDF on A4 upright through the shell, and goes home when there is nothing to go back to', async () => {
+    setLocale('zh-CN')
+    const saved: unknown[] = []
+    mockIPC((cmd, args) => {
+      if (cmd === 'documents') return [doc('2026-城关-0001', '示政企办交〔2026〕1号')]
+      if (cmd === 'save_pdf') {
+        saved.push(args)
+        return { rows: 1, path: (args as { path: string }).path, chain_heads: [] }
+      }
+      return null
+    })
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/', name: 'home', component: { template: '<div/>' } },
+        { path: '/p', name: 'problem', component: { template: '<div/>' } },
+        { path: '/print/:kind', name: 'print', component: PrintView, props: true },
+      ],
+    })
+    await router.push('/p')
+    await router.push(printRoute('assignment_notice', ['id-1']))
+    const w = mount(PrintView, { props: { kind: 'assignment_notice' }, global: { plugins: [ElementPlus, i18n, router] }, attachTo: document.body })
+    await flushPromises()
+    await w.get('[data-testid="print-pdf"]').trigger('click')
+    await flushPromises()
+    const input = document.querySelector('[data-testid="export-path"]') as HTMLInputElement
+    input.value = '/tmp/交办通知书'
+    input.dispatchEvent(new Event('input'))
+    await flushPromises()
+    ;(document.querySelector('[data-testid="export-start"]') as HTMLElement).click()
+    await flushPromises()
+    expect(saved).toEqual([{ path: '/tmp/交办通知书.pdf', paper: 'a4-portrait', overwrite: false }])
+    expect(document.querySelector('[data-testid="export-result"]')?.textContent).toContain('已存为 PDF，共 1 页')
+    ;(document.querySelector('[data-testid="export-close"]') as HTMLElement).click()
+    await flushPromises()
+    await w.get('[data-testid="print-back"]').trigger('click')
+    await flushPromises()
+    // The window opened on this page (no history behind it): 返回 goes home.
+    expect(window.history.length).toBe(1)
+    expect(router.currentRoute.value.name).toBe('home')
+    w.unmount()
+    document.body.innerHTML = ''
+  })
 })

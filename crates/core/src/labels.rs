@@ -67,6 +67,7 @@ mod tests {
             crate::monitoring::WarningSubject,
             crate::document::DocumentKind,
             crate::notices::NoticeKind,
+            crate::notices::Concern,
             ForbiddenReason
         );
         // A replica's words: the device states the server gives and an event's standing with it

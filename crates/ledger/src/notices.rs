@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 use serde::Serialize;
-use taizhang_core::notices::{concerns, notice_of, NoticeKind, Viewer, NOTICE_EVENT_KINDS};
+use taizhang_core::notices::{concern, notice_of, Concern, NoticeKind, Viewer, NOTICE_EVENT_KINDS};
 use taizhang_core::{EventBody, EventMeta, Id, Problem};
 
 use crate::error::{LedgerError, Result};
@@ -34,6 +34,8 @@ pub struct NoticeRow {
     pub at: DateTime<Utc>,
     /// After the user last looked.
     pub unread: bool,
+    /// Why it is for the user (a leader's own item, or one of an enterprise paired with them).
+    pub concern: Concern,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -71,6 +73,7 @@ struct Candidate {
 struct Found {
     c: Candidate,
     kind: NoticeKind,
+    concern: Concern,
 }
 
 impl Ledger {
@@ -167,8 +170,9 @@ impl Ledger {
         Ok(out)
     }
 
-    /// The candidates that concern `viewer`, by the core's rule over each event and its
-    /// problem as it stood before it (the problem's events folded up to there).
+    /// The candidates that concern `viewer`, by the core's rule over each event, its problem as
+    /// it stood before it (the problem's events folded up to there) and the 包联领导 of the
+    /// problem's enterprise as it stands now (a pairing is who follows the enterprise today).
     fn judge(&self, page: Vec<Candidate>, viewer: &Viewer<'_>) -> Result<Vec<Found>> {
         let mut wanted: BTreeMap<&str, BTreeSet<i64>> = BTreeMap::new();
         for c in &page {
@@ -176,10 +180,23 @@ impl Ledger {
         }
         // (problem, seq) → the problem as it stood before that event.
         let mut states: BTreeMap<(String, i64), Option<Problem>> = BTreeMap::new();
+        let mut paired: BTreeMap<String, String> = BTreeMap::new();
+        let mut paired_of = self.conn.prepare_cached(
+            "SELECT coalesce(e.paired_leader, '') FROM problems p JOIN enterprises e ON e.id = p.enterprise_id
+             WHERE p.id = ?1",
+        )?;
         let mut st = self.conn.prepare_cached(
             "SELECT actor, occurred_at, kind, payload, seq FROM events WHERE subject_id = ?1 AND seq <= ?2 ORDER BY seq",
         )?;
         for (pid, seqs) in &wanted {
+            let leader: Option<String> = paired_of.query_row([pid], |r| r.get(0)).map(Some).or_else(|e| {
+                if e == rusqlite::Error::QueryReturnedNoRows {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            })?;
+            paired.insert(pid.to_string(), leader.unwrap_or_default());
             let upto = *seqs.last().expect("a problem is wanted for at least one event");
             let mut rows = st.query(params![pid, upto])?;
             let mut state: Option<Problem> = None;
@@ -199,8 +216,10 @@ impl Ledger {
             .into_iter()
             .filter_map(|c| {
                 let before = states.get(&(c.problem_id.clone(), c.seq)).and_then(Option::as_ref);
-                let n = notice_of(&c.body, before).filter(|n| concerns(n, &c.actor, viewer))?;
-                Some(Found { kind: n.kind, c })
+                let pairing = paired.get(&c.problem_id).map_or("", String::as_str);
+                let n = notice_of(&c.body, before, pairing)?;
+                let concern = concern(&n, &c.actor, viewer)?;
+                Some(Found { kind: n.kind, concern, c })
             })
             .collect())
     }
@@ -215,7 +234,7 @@ impl Ledger {
             "SELECT u.name, coalesce(n.name, '') FROM users u LEFT JOIN units n ON n.id = u.unit_id WHERE u.id = ?1",
         )?;
         let mut out = Vec::with_capacity(found.len());
-        for Found { c, kind } in found {
+        for Found { c, kind, concern } in found {
             let (number, enterprise) = st
                 .query_row([&c.problem_id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .unwrap_or_else(|_| (String::new(), String::new()));
@@ -232,6 +251,7 @@ impl Ledger {
                 actor_unit,
                 at: c.at,
                 unread: c.seq > seen,
+                concern,
             });
         }
         Ok(out)

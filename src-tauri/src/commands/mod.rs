@@ -33,6 +33,7 @@ mod exchange;
 mod monitoring;
 mod monitoring_sheets;
 mod notices;
+mod printing;
 mod sync;
 pub use attachments::*;
 pub use backups::*;
@@ -40,6 +41,7 @@ pub use exchange::*;
 pub use monitoring::*;
 pub use monitoring_sheets::*;
 pub use notices::*;
+pub use printing::*;
 pub use sync::*;
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]

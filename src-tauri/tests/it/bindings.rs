@@ -186,6 +186,7 @@ fn export_every_type(cfg: &Config) {
         exchange::import::Measure,
         commands::MonitoringSheet,
         commands::AttachmentView,
+        commands::Paper,
         domain::attachment::Attachment,
     );
 }

@@ -16,6 +16,7 @@ import type { MonitoringSheet } from '../bindings/MonitoringSheet'
 import type { ImportKind } from '../bindings/ImportKind'
 import type { ImportOptions } from '../bindings/ImportOptions'
 import type { PageRequest } from '../bindings/PageRequest'
+import type { Paper } from '../bindings/Paper'
 import type { ProblemFilter } from '../bindings/ProblemFilter'
 import type { Month } from '../bindings/Month'
 import type { Progress } from '../bindings/Progress'
@@ -114,6 +115,10 @@ export const attachmentData = (sha256: string) => call('attachment_data', { sha2
 /** Saves a stored file where the user chose. */
 export const attachmentSave = (sha256: string, path: string, overwrite: boolean) =>
   call('attachment_save', { sha256, path, overwrite })
+/** 存为 PDF: the page on screen printed to `path` on `paper`, without the print dialog;
+ * `rows` of the answer is the pages written. */
+export const savePdf = (path: string, paper: Paper, overwrite: boolean) =>
+  call('save_pdf', { path, paper, overwrite })
 /** Sets (or with null clears) a password; hashing happens in Rust. */
 export const setPassword = (userId: string, password: string | null) =>
   call('set_password', { user_id: userId, password })

@@ -3,4 +3,4 @@
 /**
  * What a notice says happened, a key with words in the catalogue's `notice` section.
  */
-export type NoticeKind = "registered" | "assigned" | "reassigned" | "returned" | "return_upheld" | "extension_requested" | "extension_approved" | "extension_refused" | "urged" | "instructed" | "resolved" | "reopened" | "withdrawal_requested" | "withdrawal_ruled";
+export type NoticeKind = "registered" | "assigned" | "reassigned" | "returned" | "return_upheld" | "extension_requested" | "extension_approved" | "extension_refused" | "urged" | "instructed" | "resolved" | "reopened" | "withdrawal_requested" | "withdrawal_ruled" | "closed";

@@ -36,6 +36,7 @@ import type { MonthlyReport } from "./MonthlyReport";
 import type { Notices } from "./Notices";
 import type { OfficeConsole } from "./OfficeConsole";
 import type { PageRequest } from "./PageRequest";
+import type { Paper } from "./Paper";
 import type { ProblemDetail } from "./ProblemDetail";
 import type { ProblemDocument } from "./ProblemDocument";
 import type { ProblemFilter } from "./ProblemFilter";
@@ -87,6 +88,7 @@ export type Commands = {
   attachment_inspect: { args: { path: string }, returns: AttachmentView },
   attachment_data: { args: { sha256: string }, returns: AttachmentView | null },
   attachment_save: { args: { sha256: string, path: string, overwrite: boolean | null }, returns: null },
+  save_pdf: { args: { path: string, paper: Paper, overwrite: boolean | null }, returns: ExportSummary },
   set_password: { args: { user_id: string, password: string | null }, returns: null },
   new_id: { args: Record<never, never>, returns: string },
   list_problems: { args: { filter: ProblemFilter, sort: Sort, page: PageRequest }, returns: ProblemPage },
@@ -165,6 +167,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "attachment_inspect",
   "attachment_data",
   "attachment_save",
+  "save_pdf",
   "set_password",
   "new_id",
   "list_problems",

@@ -5,8 +5,8 @@ export default {
   documents: {
     menu: 'Print a document',
     back: 'Back',
-    print: 'Print / save as PDF',
-    printHint: '{n} document(s), one A4 page each; choose "Print to file" in the print dialog to save a PDF.',
+    print: 'Print',
+    printHint: '{n} documents, one A4 page each; “Save as PDF” saves them as one PDF file.',
     notIssued: 'No {kind} issued yet for these, so they are not printed: {list}',
     addressee: 'To {name}:',
     copyTo: 'Copy to: {list}',

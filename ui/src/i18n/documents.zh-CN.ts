@@ -5,8 +5,8 @@ export default {
   documents: {
     menu: '打印文书',
     back: '返回',
-    print: '打印 / 存为 PDF',
-    printHint: '共 {n} 份，每份一页 A4；在打印对话框中选择“打印到文件”即可存为 PDF。',
+    print: '打印',
+    printHint: '共 {n} 份，每份一页 A4；“存为 PDF”直接保存为一个 PDF 文件。',
     notIssued: '以下问题尚未签发{kind}，不在打印之列：{list}',
     addressee: '{name}：',
     copyTo: '抄送：{list}',

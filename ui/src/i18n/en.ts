@@ -858,6 +858,7 @@ const en: typeof zh = {
     bulletinHead: '{district} enterprise service bulletin',
     annex: 'Annex: ledger check',
     sectionMeta: 'Period: {label} ({start} to {end})   Generated: {at}',
+    pdfBase: 'Enterprise service bulletin',
     summary: '1. Summary',
     registered: 'Registered',
     assigned: 'Assigned',

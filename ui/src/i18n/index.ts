@@ -79,6 +79,7 @@ export type EnumKind =
   | 'projectNature'
   | 'documentKind'
   | 'notice'
+  | 'concern'
 
 /** The label of an enum key (Status, Priority, Action…); the key itself if unknown. */
 export function label(kind: EnumKind, key: string | null | undefined): string {

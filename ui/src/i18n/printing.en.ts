@@ -4,8 +4,12 @@
 export default {
   printing: {
     back: 'Back',
-    print: 'Print / save as PDF',
-    hint: 'A4 landscape: set the orientation to Landscape under Page Setup in the print dialog; "Print to File" saves a PDF.',
+    print: 'Print',
+    hint: '“Save as PDF” saves A4 landscape directly; printing through the dialog, choose landscape under Page Setup.',
+    savePdf: 'Save as PDF…',
+    savePdfNote: 'Saves this page as a PDF file on {paper} (without the print dialog).',
+    pdfDone: 'Saved as PDF: {n} pages',
+    paper: { 'a4-portrait': 'A4 portrait', 'a4-landscape': 'A4 landscape' },
     month: '{year}-{month}',
     title: {
       monthly: '{district}: main indicators of key enterprises, monthly',

@@ -5,8 +5,12 @@
 export default {
   printing: {
     back: '返回',
-    print: '打印 / 存为 PDF',
-    hint: 'A4 横向：请在打印对话框的“页面设置”中将方向选为“横向”；选择“打印到文件”即可存为 PDF。',
+    print: '打印',
+    hint: '“存为 PDF”直接按 A4 横向保存；用打印对话框打印时，请在“页面设置”中将方向选为“横向”。',
+    savePdf: '存为 PDF…',
+    savePdfNote: '将本页按 {paper} 存为 PDF 文件（不经打印对话框）。',
+    pdfDone: '已存为 PDF，共 {n} 页',
+    paper: { 'a4-portrait': 'A4 纵向', 'a4-landscape': 'A4 横向' },
     month: '{year}年{month}月',
     title: {
       monthly: '{district}重点企业主要经济指标月报',

@@ -861,6 +861,7 @@ export default {
     bulletinHead: '{district}企业服务工作通报',
     annex: '附件：台账校验信息',
     sectionMeta: '统计期间：{label}（{start} 至 {end}）　生成时间：{at}',
+    pdfBase: '企业服务工作通报',
     summary: '一、总体情况',
     registered: '登记',
     assigned: '交办',

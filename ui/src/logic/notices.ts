@@ -20,6 +20,9 @@ export interface NoticeLine {
   by: { who: string; unit: string }
   at: string
   unread: boolean
+  /** Shown beside the kind when it is not the user's own item: a leader's paired enterprise
+   * (包联企业); null otherwise. */
+  tag: string | null
 }
 
 export function noticeLine(n: NoticeRow): NoticeLine {
@@ -29,5 +32,6 @@ export function noticeLine(n: NoticeRow): NoticeLine {
     by: { who: n.actor_name, unit: n.actor_unit },
     at: n.at,
     unread: n.unread,
+    tag: n.concern === 'paired_leader' ? n.concern : null,
   }
 }

@@ -7,7 +7,10 @@
 
 import { onMounted, onUnmounted } from 'vue'
 
-export type Paper = 'a4-portrait' | 'a4-landscape'
+import type { Paper } from '../bindings/Paper'
+
+/** The sheet a page prints on: the shell's `Paper`, which `save_pdf` sets up the same. */
+export type { Paper }
 
 export function paperHref(paper: Paper): string {
   return `print/${paper}.css`

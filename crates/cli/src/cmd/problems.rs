@@ -199,7 +199,13 @@ pub fn notices(g: &Globals, a: NoticesArgs) -> Result<ExitCode, CliError> {
                 vec![
                     if n.unread { "新".into() } else { String::new() },
                     n.at.with_timezone(&taizhang_core::china_offset()).format("%Y-%m-%d %H:%M").to_string(),
-                    n.kind.label_zh().into(),
+                    // A leader's paired enterprises' items say so (they are not the leader's own).
+                    match n.concern {
+                        taizhang_core::notices::Concern::PairedLeader => {
+                            format!("{}（{}）", n.kind.label_zh(), n.concern.label_zh())
+                        }
+                        _ => n.kind.label_zh().into(),
+                    },
                     n.number.clone(),
                     n.enterprise.clone(),
                     format!("{}（{}）", n.actor_name, n.actor_unit),

@@ -1,28 +1,53 @@
 //! The bell's rule (`notices`): which recorded acts concern which user, each kind, from the
-//! event and the problem as it stood before it; nobody is told of their own act.
+//! event, the problem as it stood before it and its enterprise's 包联领导; nobody is told of
+//! their own act.
 
 use chrono::{DateTime, Utc};
 
 use crate::support::*;
-use taizhang_core::notices::{concerns, notice_of, NoticeKind, Viewer};
+use taizhang_core::notices::{concern, concerns, notice_of, Concern, NoticeKind, Viewer};
 use taizhang_core::*;
 
 /// Runs `cmd` as `login` and returns, for each event it made that is a notice, its kind and
 /// the logins it concerns.
 fn told(d: &mut District, login: &str, cmd: Command, now: DateTime<Utc>) -> Vec<(NoticeKind, Vec<&'static str>)> {
+    told_why(d, login, cmd, now).into_iter().map(|(k, who)| (k, who.into_iter().map(|(l, _)| l).collect())).collect()
+}
+
+/// The second district leader, paired (包联) with enterprises in some tests.
+const PAIRED: &str = "leader2";
+
+/// `told`, with why each user is concerned.
+fn told_why(
+    d: &mut District,
+    login: &str,
+    cmd: Command,
+    now: DateTime<Utc>,
+) -> Vec<(NoticeKind, Vec<(&'static str, Concern)>)> {
     let before = cmd_problem(&cmd).and_then(|pid| d.w.problems.get(&pid).cloned());
     let events = d.ok(login, cmd, now);
     let actor = d.user(login).id;
     let mut out = Vec::new();
     let mut state = before;
+    let logins: Vec<&'static str> =
+        ALL_LOGINS.iter().copied().chain(d.w.users.values().any(|u| u.login == PAIRED).then_some(PAIRED)).collect();
     for e in &events {
-        if let Some(n) = notice_of(e, state.as_ref()) {
-            let who = ALL_LOGINS
+        // The 包联领导 of the problem's enterprise as the world holds it (a registration names it).
+        let enterprise = state.as_ref().map(|p| p.enterprise_id.clone()).or_else(|| match e {
+            EventBody::ProblemRegistered { enterprise_id, .. } => Some(enterprise_id.clone()),
+            _ => None,
+        });
+        let pairing = enterprise.and_then(|id| d.w.enterprises.get(&id)).map(|x| x.paired_leader.clone());
+        if let Some(n) = notice_of(e, state.as_ref(), pairing.as_deref().unwrap_or("")) {
+            let who = logins
                 .iter()
                 .copied()
-                .filter(|l| {
+                .filter_map(|l| {
                     let u = d.user(l);
-                    concerns(&n, &actor, &Viewer { user_id: &u.id, unit_id: &u.unit_id, role: u.role, name: &u.name })
+                    let viewer = Viewer { user_id: &u.id, unit_id: &u.unit_id, role: u.role, name: &u.name };
+                    let why = concern(&n, &actor, &viewer);
+                    assert_eq!(why.is_some(), concerns(&n, &actor, &viewer));
+                    why.map(|w| (l, w))
                 })
                 .collect();
             out.push((n.kind, who));
@@ -54,7 +79,9 @@ fn led(d: &mut District, pid: &str, t: DateTime<Utc>) {
     if let Command::Register { responsible_leader, .. } = &mut c {
         *responsible_leader = d.user(LEADER).name;
     }
-    assert_eq!(one(told(d, T1, c, t)), (NoticeKind::Registered, vec![OFFICE]));
+    let (kind, who) = one(told(d, T1, c, t));
+    assert_eq!(kind, NoticeKind::Registered);
+    assert!(who.contains(&OFFICE), "{who:?}");
 }
 
 #[test]
@@ -167,4 +194,131 @@ fn acts_nobody_waits_on_are_no_notices() {
     assert!(told(&mut d, D1, cmds::sign("p1"), t).is_empty());
     assert!(told(&mut d, D1, cmds::progress("p1"), t).is_empty());
     assert!(told(&mut d, D2, cmds::opinion("p1", "同意"), t).is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 包联领导: a district leader paired with the problem's enterprise follows its life.
+// ---------------------------------------------------------------------------------------------
+
+/// The fixture's district with a second leader, 包联领导 of E1 (a 区级重点 enterprise).
+fn paired_district() -> District {
+    let mut d = District::new();
+    let now = setup_time();
+    d.ok(
+        OFFICE,
+        Command::CreateUser {
+            user_id: "user-leader2".into(),
+            login: PAIRED.into(),
+            name: "钱副区长".into(),
+            unit_id: U_LEAD.into(),
+            role: Role::Leader,
+        },
+        now,
+    );
+    let mut e = d.w.enterprises[E1].clone();
+    e.paired_leader = "钱副区长".into();
+    d.ok(OFFICE, Command::UpdateEnterprise { enterprise: e }, now);
+    d
+}
+
+#[test]
+fn a_paired_leader_hears_of_a_new_problem_of_their_enterprise() {
+    let mut d = paired_district();
+    let t = at(2026, 3, 2);
+    let c = cmds::register("p1", E1, Priority::Normal, "融资", local_date(t));
+    assert_eq!(
+        told_why(&mut d, T1, c, t),
+        [(NoticeKind::Registered, vec![(OFFICE, Concern::Office), (PAIRED, Concern::PairedLeader)])]
+    );
+    // Another enterprise's problem is not theirs.
+    let c = cmds::register("p2", E2, Priority::Normal, "融资", local_date(t));
+    assert_eq!(one(told(&mut d, T1, c, t)), (NoticeKind::Registered, vec![OFFICE]));
+}
+
+#[test]
+fn a_paired_leader_hears_of_the_assignment_and_a_reassignment() {
+    let mut d = paired_district();
+    let t = at(2026, 3, 2);
+    d.registered("p1", t);
+    let got = told_why(&mut d, OFFICE, cmds::assign("p1", U_D1, &[U_D2]), t);
+    assert_eq!(
+        got,
+        [(NoticeKind::Assigned, vec![(D1, Concern::Unit), (D2, Concern::Unit), (PAIRED, Concern::PairedLeader)])]
+    );
+    d.ok(D1, cmds::ret("p1", "不属于本单位职责", U_D3), t);
+    let got = one(told(&mut d, OFFICE, cmds::reassign("p1", U_D3, &[]), t));
+    assert_eq!(got, (NoticeKind::Reassigned, vec![D1, D3, PAIRED]));
+}
+
+#[test]
+fn a_paired_leader_hears_of_an_urge_where_lateness_escalates() {
+    let mut d = paired_district();
+    let t = at(2026, 3, 2);
+    d.assigned("p1", t);
+    assert_eq!(one(told(&mut d, OFFICE, cmds::urge("p1", Escalation::Red), t)), (NoticeKind::Urged, vec![D1, PAIRED]));
+}
+
+#[test]
+fn a_paired_leader_hears_of_the_resolution_a_reopening_and_the_closing() {
+    let mut d = paired_district();
+    let t = at(2026, 3, 2);
+    d.in_progress_settled("p1", t);
+    let got = one(told(&mut d, D1, cmds::resolve("p1", ResultType::Solved), t));
+    assert_eq!(got, (NoticeKind::Resolved, vec![T1, PAIRED]));
+    let got = one(told(&mut d, T1, cmds::evaluate("p1", Satisfaction::Unsatisfied, "没解决"), t));
+    assert_eq!(got, (NoticeKind::Reopened, vec![D1, PAIRED]));
+    d.ok(D1, cmds::resolve("p1", ResultType::Solved), t);
+    d.ok(T1, cmds::evaluate("p1", Satisfaction::Satisfied, ""), t);
+    assert_eq!(
+        told_why(&mut d, OFFICE, cmds::close("p1"), t),
+        [(NoticeKind::Closed, vec![(PAIRED, Concern::PairedLeader)])]
+    );
+}
+
+#[test]
+fn a_closing_tells_the_responsible_leader_as_such_even_when_paired_too() {
+    let mut d = paired_district();
+    let t = at(2026, 3, 2);
+    // The fixture's leader answers for p1; the paired leader is told as 包联领导.
+    led(&mut d, "p1", t);
+    d.ok(OFFICE, cmds::assign("p1", U_D1, &[]), t);
+    d.ok(D1, cmds::sign("p1"), t);
+    d.ok(D1, cmds::resolve("p1", ResultType::Solved), t);
+    d.ok(T1, cmds::evaluate("p1", Satisfaction::Satisfied, ""), t);
+    let got = told_why(&mut d, OFFICE, cmds::close("p1"), t);
+    assert_eq!(
+        got,
+        [(NoticeKind::Closed, vec![(LEADER, Concern::ResponsibleLeader), (PAIRED, Concern::PairedLeader)])]
+    );
+    // One leader both answering for an item and paired with its enterprise is told once, as
+    // its 负责领导.
+    let mut e = d.w.enterprises[E1].clone();
+    e.paired_leader = d.user(LEADER).name;
+    d.ok(OFFICE, Command::UpdateEnterprise { enterprise: e }, t);
+    led(&mut d, "p2", t);
+    let got = told_why(&mut d, OFFICE, cmds::assign("p2", U_D1, &[]), t);
+    assert_eq!(got, [(NoticeKind::Assigned, vec![(LEADER, Concern::ResponsibleLeader), (D1, Concern::Unit)])]);
+}
+
+#[test]
+fn a_paired_leader_is_not_told_of_the_back_and_forth_nor_of_their_own_act() {
+    let mut d = paired_district();
+    let t = at(2026, 3, 2);
+    d.assigned("p1", t);
+    // A return, its ruling, an extension asked and ruled: between the office and the department.
+    assert_eq!(one(told(&mut d, D1, cmds::ret("p1", "不属于本单位职责", U_D3), t)).1, vec![OFFICE]);
+    assert_eq!(one(told(&mut d, OFFICE, cmds::uphold("p1"), t)).1, vec![D1]);
+    d.ok(D1, cmds::sign("p1"), t);
+    let later = d.assignment("p1").handling_deadline + chrono::Days::new(10);
+    assert_eq!(one(told(&mut d, D1, cmds::extend("p1", later, "需要时间"), t)).1, vec![OFFICE]);
+    assert_eq!(one(told(&mut d, OFFICE, cmds::rule_extension("p1", true, "同意"), t)).1, vec![D1]);
+    // Their own 批示 on it is no notice to them.
+    assert_eq!(one(told(&mut d, PAIRED, cmds::instruct("p1"), t)), (NoticeKind::Instructed, vec![OFFICE, D1]));
+    // A township official named as an enterprise's 包联领导 (a 镇级 pairing) is not told as one:
+    // the bell's pairing is a district leader's.
+    let mut e = d.w.enterprises[E1].clone();
+    e.paired_leader = d.user(T1).name;
+    d.ok(OFFICE, Command::UpdateEnterprise { enterprise: e }, t);
+    d.registered("p2", t);
+    assert_eq!(one(told(&mut d, OFFICE, cmds::assign("p2", U_D2, &[]), t)), (NoticeKind::Assigned, vec![D2]));
 }
