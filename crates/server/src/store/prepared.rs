@@ -82,7 +82,7 @@ impl<'c> Db<'c> {
     /// cost of a few dozen parses each time: about twenty times over a district's life.
     pub fn replan_if_grown(&mut self) {
         let (at, log_size) = (self.prepared.prepared_at, self.prepared.log_size);
-        if log_size >= SMALL_LOG.max(2 * at) || log_size < at {
+        if outgrown(at, log_size) {
             // Dropping a `Statement` closes it on the server.
             self.prepared.statements.clear();
             self.prepared.prepared_at = log_size;
@@ -98,6 +98,13 @@ impl<'c> Db<'c> {
         self.open = false;
         Ok(self.client.batch_execute("COMMIT")?)
     }
+}
+
+/// Whether statements prepared when the log held `prepared_at` events are to be prepared again
+/// now that it holds `log_size`: once it has doubled (from `SMALL_LOG` on), or if it is smaller
+/// (another district's database behind the same pool, as in tests).
+fn outgrown(prepared_at: i64, log_size: i64) -> bool {
+    log_size >= SMALL_LOG.max(2 * prepared_at) || log_size < prepared_at
 }
 
 impl Drop for Db<'_> {
@@ -119,5 +126,30 @@ impl std::ops::Deref for Db<'_> {
 impl std::ops::DerefMut for Db<'_> {
     fn deref_mut(&mut self) -> &mut Client {
         self.client
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{outgrown, SMALL_LOG};
+
+    #[test]
+    fn statements_are_prepared_again_as_the_log_doubles() {
+        assert!(!outgrown(0, 0));
+        assert!(!outgrown(0, SMALL_LOG - 1));
+        assert!(outgrown(0, SMALL_LOG));
+        assert!(!outgrown(SMALL_LOG, 2 * SMALL_LOG - 1));
+        assert!(outgrown(SMALL_LOG, 2 * SMALL_LOG));
+        assert!(!outgrown(300_000, 599_999));
+        assert!(outgrown(300_000, 600_000));
+        assert!(outgrown(300_000, 10), "a smaller log is another database");
+        // Preparing at 1,000 and doubling from there: about twenty times up to a billion events.
+        let (mut at, mut times) = (0, 0);
+        for size in (0..=1_000_000_000i64).step_by(1_000) {
+            if outgrown(at, size) {
+                (at, times) = (size, times + 1);
+            }
+        }
+        assert!((19..=21).contains(&times), "{times}");
     }
 }

@@ -536,8 +536,12 @@ impl Projections {
     }
 
     /// `unit` may see `problem` from `server_seq` on (grants are never removed; the first
-    /// stands).
+    /// stands). A grant already stored is not written again: every event of a problem grants
+    /// its units again, and each such row cost the batch's statement a conflicting insert.
     pub fn grant(&mut self, unit: &str, problem: &str, server_seq: i64) {
+        if self.stored_units.get(problem).is_some_and(|units| units.contains(unit)) {
+            return;
+        }
         if self.granted.insert((unit.to_string(), problem.to_string())) {
             self.grants.push((unit.to_string(), problem.to_string(), server_seq));
             self.batch_units.entry(problem.to_string()).or_default().insert(unit.to_string());
