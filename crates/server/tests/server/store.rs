@@ -174,3 +174,34 @@ fn server_seq_is_commit_order_under_concurrent_pushers() {
     assert_eq!(disorder, 0);
     assert_eq!(d.store.verify().unwrap().broken, None);
 }
+
+/// A pooled connection that PostgreSQL ended moments after it was given back is not asked
+/// whether it lives before a push or a pull (that was a round trip more for each); the push or
+/// pull that meets it dead runs again on a new connection, and the caller sees nothing of it.
+#[test]
+fn a_push_and_a_pull_outlive_their_pooled_connections_being_ended() {
+    let d = District::new();
+    let mut dev = d.device("t1");
+    let row = d.store.device(&dev.id).unwrap().unwrap();
+    let first = dev.event(&visit(&d), t0());
+    assert_eq!(d.store.push(&row, std::slice::from_ref(&first), t0()).unwrap().outcomes[0].outcome, "applied");
+    let end_others = |d: &District| {
+        let mut admin = postgres::Client::connect(&d.url, postgres::NoTls).unwrap();
+        admin
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                  WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+                &[],
+            )
+            .unwrap();
+    };
+    end_others(&d);
+    let second = dev.event(&visit(&d), t0());
+    let reply = d.store.push(&row, std::slice::from_ref(&second), t0()).unwrap();
+    assert_eq!(reply.outcomes[0].outcome, "applied", "{reply:?}");
+    end_others(&d);
+    let page = d.store.pull(&row, taizhang_server::protocol::Cursor::default(), 100).unwrap();
+    assert!(page.events.iter().any(|e| e.event.id == second.id), "the pull reads what the push stored");
+    // Nothing was stored twice.
+    assert_eq!(count(&d.url, &format!("SELECT count(*) FROM events WHERE id = '{}'", second.id)), 1);
+}
