@@ -10,6 +10,7 @@ export const COLUMNS = [
   { key: 'priority' },
   { key: 'status', sort: 'status' },
   { key: 'description' },
+  { key: 'demand' },
   { key: 'leader' },
   { key: 'lead' },
   { key: 'handler' },
@@ -85,12 +86,4 @@ export function statusTagType(status: Status): 'info' | 'primary' | 'warning' | 
     case 'closed':
       return 'success'
   }
-}
-
-/** Calendar days since a date (`YYYY-MM-DD`) up to `today`: how long a registration has waited
- * for the office (已等待 N 天). Plain days, as the person waiting counts them; deadlines are in
- * working days and are the core's. */
-export function daysSince(date: string, today: string): number {
-  const ms = Date.parse(`${today}T00:00:00Z`) - Date.parse(`${date}T00:00:00Z`)
-  return Number.isFinite(ms) ? Math.max(0, Math.round(ms / 86_400_000)) : 0
 }
