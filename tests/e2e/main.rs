@@ -19,6 +19,7 @@ mod fixture;
 
 mod district;
 mod printing;
+mod visit_sheet;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

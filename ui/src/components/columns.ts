@@ -8,6 +8,8 @@ export const COLUMNS = [
   { key: 'township' },
   { key: 'category' },
   { key: 'priority' },
+  // 已等待 N 天 before the long texts, so it is in view beside the row's number.
+  { key: 'waiting' },
   { key: 'status', sort: 'status' },
   { key: 'description' },
   { key: 'demand' },
@@ -16,7 +18,6 @@ export const COLUMNS = [
   { key: 'handler' },
   { key: 'supporters' },
   { key: 'registered', sort: 'registered' },
-  { key: 'waiting' },
   { key: 'signDeadline' },
   { key: 'deadline', sort: 'deadline' },
   { key: 'escalation', sort: 'escalation' },
