@@ -25,3 +25,4 @@ mod one_problem;
 mod printing;
 mod roles;
 mod tampered;
+mod visit_sheet;

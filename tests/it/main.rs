@@ -7,6 +7,7 @@
 mod attachments;
 mod backup;
 mod documents;
+mod enterprise_file;
 mod export;
 mod figures_sql;
 mod forged_dates;

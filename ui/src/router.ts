@@ -45,6 +45,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'scorecards', name: 'scorecards', component: () => import('./views/ScorecardsView.vue') },
       { path: 'report', name: 'report', component: () => import('./views/ReportView.vue'), meta: { cap: 'report' } },
       { path: 'import', name: 'import', component: () => import('./views/ImportView.vue'), meta: { cap: 'import' } },
+      // 一企一档: whoever may see the ledger; a township official only their own (the ledger refuses others).
+      { path: 'enterprise/:id', name: 'enterprise', component: () => import('./views/EnterpriseView.vue'), props: true },
       { path: 'enterprises', name: 'enterprises', component: () => import('./views/EnterprisesView.vue'), meta: { cap: 'register' } },
       { path: 'visits', name: 'visits', component: () => import('./views/VisitsView.vue'), meta: { cap: 'register' } },
       {

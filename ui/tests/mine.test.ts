@@ -18,7 +18,7 @@ const items: LeaderItems = {
   instructed: [
     {
       id: 'p1', number: '2026-城关-0001', enterprise_name: '恒达机械', township_name: '城关街道', category: '用地', priority: 'normal',
-      status: 'in_progress', description: '用地', lead_unit_name: '自然资源局', responsible_leader: '孙区长', handler: '赵科长', evaluated: false,
+      status: 'in_progress', description: '用地', demand: '', waiting_days: null, lead_unit_name: '自然资源局', responsible_leader: '孙区长', handler: '赵科长', evaluated: false,
       supporter_names: [], registered_on: '2026-03-01', sign_deadline: null, handling_deadline: '2026-04-01', extension_pending: false,
       withdrawal_pending: false, reopen_count: 0, sync_pending: 0,
       lateness: { sign_overdue: false, handling_overdue: false, days_overdue: 0, days_left: 5, level: 'none' },

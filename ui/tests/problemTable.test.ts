@@ -17,12 +17,14 @@ function row(number: string, level: ProblemRow['lateness']['level'], description
     priority: 'urgent',
     status: 'in_progress',
     description,
+    demand: '',
     lead_unit_name: '工信局',
     responsible_leader: '',
     handler: null,
     evaluated: false,
     supporter_names: [],
     registered_on: '2026-03-01',
+    waiting_days: null,
     sign_deadline: '2026-03-03',
     handling_deadline: '2026-03-20',
     extension_pending: false,
@@ -82,12 +84,20 @@ describe('ProblemTable', () => {
     expect(w.get('[data-testid="ledger-row-2026-城关-0051"] .el-tag--primary').text()).toBe('办理中')
   })
 
-  it('counts the calendar days a registration has waited', async () => {
-    const { daysSince } = await import('../src/components/columns')
-    expect(daysSince('2026-03-01', '2026-03-01')).toBe(0)
-    expect(daysSince('2026-02-27', '2026-03-02')).toBe(3)
-    expect(daysSince('2026-12-31', '2027-01-01')).toBe(1)
-    expect(daysSince('2026-03-05', '2026-03-01')).toBe(0)
+  it('shows 诉求 and the days waited as the ledger counts them, only while waiting', () => {
+    setLocale('zh-CN')
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div/>' } }] })
+    const waiting = { ...row('2026-城关-0007', 'none', '用地'), status: 'registered' as const, demand: '协调用地指标', waiting_days: 12 }
+    const assigned = { ...row('2026-城关-0008', 'none', '融资'), demand: '协调授信', waiting_days: null }
+    const w = mount(ProblemTable, {
+      props: { rows: [waiting, assigned], columns: ['number', 'description', 'demand', 'registered', 'waiting'] },
+      global: { plugins: [ElementPlus, i18n, router] },
+    })
+    expect(w.findAll('thead th').map((h) => h.text())).toContain('企业诉求')
+    // The count is the row's (computed in Rust), not the UI's arithmetic on the registration date.
+    expect(w.get('[data-testid="waiting-2026-城关-0007"]').text()).toBe('已等待 12 天')
+    expect(w.get('[data-testid="waiting-2026-城关-0008"]').text()).toBe('')
+    expect(w.get('[data-testid="ledger-row-2026-城关-0007"]').text()).toContain('协调用地指标')
   })
 
   it('shows the three levels answering for an item: responsible leader, lead unit, handler', () => {

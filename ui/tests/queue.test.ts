@@ -12,7 +12,7 @@ import { neighbours, openedFrom, queue } from '../src/stores/queue'
 function row(id: string): ProblemRow {
   return {
     id, number: `2026-城关-${id}`, enterprise_name: '恒达机械', township_name: '城关街道', category: '用地', priority: 'normal',
-    status: 'assigned', description: '用地手续', lead_unit_name: '工信局', responsible_leader: '', handler: null, evaluated: false,
+    status: 'assigned', description: '用地手续', demand: '', waiting_days: null, lead_unit_name: '工信局', responsible_leader: '', handler: null, evaluated: false,
     supporter_names: [], registered_on: '2026-03-01', sign_deadline: '2026-03-03', handling_deadline: '2026-03-20',
     extension_pending: false, withdrawal_pending: false, reopen_count: 0, sync_pending: 0,
     lateness: { sign_overdue: false, handling_overdue: false, days_overdue: 0, days_left: 8, level: 'none' },

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::cmd::{
     acts, bundle, calendar, demo, enterprises, exchange, figures, ledger_file, monitoring, problems, projects,
-    settings, sync, tools, units, users, visits,
+    settings, sync, tools, units, users, visit_sheet, visits,
 };
 
 #[derive(Parser)]
@@ -77,6 +77,10 @@ pub enum Cmd {
     /// or CSV.
     #[command(subcommand)]
     Export(exchange::ExportCmd),
+    /// Write a blank sheet to fill and import: `visits` (走访记录导入模板, with the district's
+    /// categories).
+    #[command(subcommand)]
+    Template(visit_sheet::TemplateCmd),
     /// Rebuild the read tables from the events and say whether they came out identical.
     Rebuild,
     /// The date N working days after DATE (counting from the day after).

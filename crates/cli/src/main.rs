@@ -70,6 +70,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Cmd::Restore(a) => ledger_file::restore(g, a),
         Cmd::Import(c) => exchange::import(g, c),
         Cmd::Export(c) => exchange::export(g, c),
+        Cmd::Template(c) => visit_sheet::template(g, c),
         Cmd::Rebuild => ledger_file::rebuild(g),
         Cmd::Deadline(a) => tools::deadline(g, a),
         Cmd::CreditCode(a) => tools::credit_code(g, a),

@@ -97,6 +97,14 @@ pub fn finished(p: &Problem, calendar: &Calendar) -> Option<Finished> {
     Some(Finished { on_time: r.on_time, days_late })
 }
 
+/// 已等待 N 天: how many calendar days a registration has waited for the office to assign it
+/// (`None` once it is no longer waiting: assigned, resolved locally, withdrawn). Plain days, as
+/// the enterprise waiting counts them, not working days; never negative, so a registration
+/// dated after `today` (a clock set back) has waited 0 days.
+pub fn waiting_days(status: Status, registered_on: NaiveDate, today: NaiveDate) -> Option<u32> {
+    (status == Status::Registered).then(|| today.signed_duration_since(registered_on).num_days().max(0) as u32)
+}
+
 pub fn lateness(p: &Problem, today: NaiveDate, calendar: &Calendar, settings: &Settings) -> Lateness {
     lateness_of(ClockFacts::of(p).as_ref(), calendar, &escalation_cutoffs(today, calendar, settings))
 }
@@ -159,5 +167,28 @@ pub fn lateness_of(facts: Option<&ClockFacts>, calendar: &Calendar, cut: &Escala
             Some(calendar.working_days_between(today, f.handling_deadline))
         },
         level,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_registration_waits_in_calendar_days_until_it_leaves_the_queue() {
+        let registered = d("2026-03-02");
+        assert_eq!(waiting_days(Status::Registered, registered, d("2026-03-02")), Some(0));
+        // Across a weekend and a month end: days as the enterprise counts them.
+        assert_eq!(waiting_days(Status::Registered, registered, d("2026-03-09")), Some(7));
+        assert_eq!(waiting_days(Status::Registered, registered, d("2026-04-01")), Some(30));
+        // A clock behind the registration does not make a negative wait.
+        assert_eq!(waiting_days(Status::Registered, registered, d("2026-03-01")), Some(0));
+        for s in Status::ALL.iter().copied().filter(|s| *s != Status::Registered) {
+            assert_eq!(waiting_days(s, registered, d("2026-03-09")), None, "{s:?}");
+        }
     }
 }

@@ -44,6 +44,11 @@ pub enum Field {
     Phone,
     Steward,
     PairedLeader,
+    // Visit sheets (走访记录): the visit date is `RaisedOn` (走访日期, 走访时间).
+    Visitors,
+    VisitForm,
+    VisitNotes,
+    Priority,
 }
 
 /// Header names seen in published tables (domain-notes), most specific first. Matching
@@ -277,6 +282,10 @@ const SYNONYMS: &[(Field, &[&str])] = &[
     (Field::Phone, &["联系电话", "电话", "手机", "联系方式"]),
     (Field::Steward, &["包联干部", "联系干部", "服务专员", "包挂干部"]),
     (Field::PairedLeader, &["包联领导", "联系领导", "挂点领导", "包联区领导", "包挂领导"]),
+    (Field::Visitors, &["走访人", "走访人员", "走访干部", "走访领导", "走访组成员", "参与走访人员", "走访责任人"]),
+    (Field::VisitForm, &["走访方式", "走访形式", "服务方式"]),
+    (Field::VisitNotes, &["走访情况", "走访记录", "走访内容", "走访情况记录"]),
+    (Field::Priority, &["紧急程度", "缓急程度", "优先级", "轻重缓急"]),
 ];
 
 /// A header cell as compared: no spaces or line breaks, brackets normalized.

@@ -12,6 +12,7 @@ pub mod backup_pack;
 mod clock;
 mod context;
 mod documents;
+mod enterprise_file;
 mod error;
 mod export_rows;
 pub mod figure_counts;
@@ -49,6 +50,9 @@ use rusqlite::Connection;
 pub use append::{new_id, redact_secrets, StoredEvent, REDACTED};
 pub use attachments::{AttachmentFault, NamedFile, StoredFile};
 pub use documents::ProblemDocument;
+pub use enterprise_file::{
+    EnterpriseFile, FileMonitoring, FileMonth, RaisedProblem, VisitOfFile, FILE_MONTHS, FILE_PROBLEMS, FILE_PRODUCTION,
+};
 pub use error::{LedgerError, Result};
 pub use export_rows::{ExportRow, RowSink};
 pub use file::{APPLICATION_ID, CACHE_SIZE_KIB, SCHEMA_VERSION};

@@ -134,7 +134,11 @@ impl Ledger {
     }
 
     /// Every indicator report of the months `from..=to`, by enterprise.
-    fn indicator_reports_between(&self, from: Month, to: Month) -> Result<BTreeMap<Id, Vec<IndicatorReport>>> {
+    pub(crate) fn indicator_reports_between(
+        &self,
+        from: Month,
+        to: Month,
+    ) -> Result<BTreeMap<Id, Vec<IndicatorReport>>> {
         let mut st = self.conn.prepare_cached(
             "SELECT enterprise_id, body FROM indicator_reports WHERE month BETWEEN ?1 AND ?2 ORDER BY month",
         )?;

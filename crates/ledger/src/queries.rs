@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
-use taizhang_core::escalation::{escalation_cutoffs, lateness, lateness_of, EscalationCutoffs, Lateness};
+use taizhang_core::escalation::{escalation_cutoffs, lateness, lateness_of, waiting_days, EscalationCutoffs, Lateness};
 use taizhang_core::problem::Problem;
 use taizhang_core::workflow::{available_actions, ActionCheck, Context};
 use taizhang_core::*;
@@ -110,6 +110,9 @@ pub struct ProblemRow {
     pub priority: Priority,
     pub status: Status,
     pub description: String,
+    /// What the enterprise asks for (诉求), as registered.
+    #[serde(default)]
+    pub demand: String,
     pub lead_unit_name: Option<String>,
     /// The other two of the three levels answering for it: the responsible leader and the
     /// lead unit's named handler (承办人), when known.
@@ -122,6 +125,10 @@ pub struct ProblemRow {
     pub evaluated: bool,
     pub supporter_names: Vec<String>,
     pub registered_on: NaiveDate,
+    /// 已等待 N 天: calendar days since registration while it waits for the office to assign
+    /// it (`core::escalation::waiting_days`); `None` once it is no longer waiting.
+    #[serde(default)]
+    pub waiting_days: Option<u32>,
     pub sign_deadline: Option<NaiveDate>,
     pub handling_deadline: Option<NaiveDate>,
     pub extension_pending: bool,
@@ -711,7 +718,8 @@ impl Ledger {
         let sql = format!(
             "SELECT p.id, p.number, e.name, t.name, p.category, p.priority, p.status, p.description, l.name,
                     {supporters}, p.registered_on, p.sign_deadline, p.handling_deadline, p.extension_pending, p.withdrawal_pending,
-                    p.reopen_count, p.urge_level, p.urge_count, {sync_pending}, p.responsible_leader, p.handler, p.evaluation IS NOT NULL
+                    p.reopen_count, p.urge_level, p.urge_count, {sync_pending}, p.responsible_leader, p.handler, p.evaluation IS NOT NULL,
+                    p.demand
                FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
                LEFT JOIN units l ON l.id = p.lead_unit_id
              WHERE p.rowid IN (SELECT p.rowid FROM {from} {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {})
@@ -733,6 +741,7 @@ impl Ledger {
             let status = read::parse_enum(r.get(6)?, Status::parse)?;
             let (sign_deadline, handling_deadline) = (read::opt_date(r, 11)?, read::opt_date(r, 12)?);
             let clock = read::clock_facts(status, sign_deadline, handling_deadline, r.get(16)?, r.get(17)?);
+            let registered_on = read::date(&r.get::<_, String>(10)?)?;
             out.push(ProblemRow {
                 id: r.get(0)?,
                 number: r.get(1)?,
@@ -742,9 +751,11 @@ impl Ledger {
                 priority: read::parse_enum(r.get(5)?, Priority::parse)?,
                 status,
                 description: r.get(7)?,
+                demand: r.get(22)?,
                 lead_unit_name: r.get(8)?,
                 supporter_names: read::name_list(r.get(9)?),
-                registered_on: read::date(&r.get::<_, String>(10)?)?,
+                registered_on,
+                waiting_days: waiting_days(status, registered_on, today),
                 sign_deadline,
                 handling_deadline,
                 extension_pending: r.get(13)?,

@@ -56,6 +56,58 @@ pub fn import_commit(
     })
 }
 
+/// Reads a township's visit sheet and says, row by row, what importing it as the signed-in
+/// user would record; writes nothing.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn visit_import_preview(
+    state: State<'_, AppState>,
+    path: String,
+    options: VisitImportOptions,
+) -> ApiResult<VisitImportPreview> {
+    state.with(|o| {
+        let user = session_user(o)?;
+        Ok(preview_visits(&o.ledger, &user, &PathBuf::from(path), &options, Utc::now())?)
+    })
+}
+
+/// Records every new visit and problem of a visit sheet as the signed-in user, in one
+/// transaction, or nothing.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn visit_import_commit(
+    state: State<'_, AppState>,
+    path: String,
+    options: VisitImportOptions,
+    on_progress: Channel<Progress>,
+) -> ApiResult<VisitImportOutcome> {
+    state.with(|o| {
+        let user = session_user(o)?;
+        let mut progress = |done: usize, total: usize| {
+            let _ = on_progress.send(Progress { stage: "import".into(), done: done as i64, total: total as i64 });
+        };
+        let outcome = commit_visits(&mut o.ledger, &user, &PathBuf::from(path), &options, Utc::now(), &mut progress)?;
+        log::info!(
+            "imported visit sheet {} ({} visits, {} problems, {} events)",
+            outcome.preview.file,
+            outcome.preview.visits_new,
+            outcome.preview.problems_new,
+            outcome.events
+        );
+        state.auto_backup(o);
+        Ok(outcome)
+    })
+}
+
+/// 下载模板: the visit sheet template, with the district's categories, at `path`.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn visit_template(state: State<'_, AppState>, path: String, overwrite: Option<bool>) -> ApiResult<ExportSummary> {
+    state.with(|o| {
+        session_user(o)?;
+        let path = PathBuf::from(path);
+        let target = OutputTarget { path: &path, overwrite: overwrite.unwrap_or(false) };
+        Ok(taizhang_exchange::export::export_visit_template(&o.ledger, target)?)
+    })
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, ts_rs::TS)]
 #[ts(export)]
 #[serde(rename_all = "snake_case")]

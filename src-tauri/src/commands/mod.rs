@@ -14,8 +14,8 @@ use taizhang_core::*;
 use taizhang_demo::{generate, DemoOptions};
 use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, export_report_xlsx, ExportSummary};
 use taizhang_exchange::import::{
-    commit_enterprises, commit_ledger, preview_enterprises, preview_ledger, ImportKind, ImportOptions, ImportOutcome,
-    ImportPreview,
+    commit_enterprises, commit_ledger, commit_visits, preview_enterprises, preview_ledger, preview_visits, ImportKind,
+    ImportOptions, ImportOutcome, ImportPreview, VisitImportOptions, VisitImportOutcome, VisitImportPreview,
 };
 use taizhang_ledger::backup::{BackupInfo, RestoreReport};
 use taizhang_ledger::password::hash_password;
@@ -442,6 +442,16 @@ pub fn search_enterprises(state: State<'_, AppState>, text: String) -> ApiResult
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn check_credit_code_cmd(code: String) -> CreditCodeCheck {
     check_credit_code(&code)
+}
+
+/// 一企一档: one enterprise's page (profile, visits, problems, a key enterprise's monitoring);
+/// a township official gets only their own township's enterprises.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn enterprise_file(state: State<'_, AppState>, id: String) -> ApiResult<EnterpriseFile> {
+    state.with(|o| {
+        let actor = o.ledger.actor(&session_user(o)?)?;
+        Ok(o.ledger.enterprise_file(&id, visit_scope(&actor), Utc::now())?)
+    })
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

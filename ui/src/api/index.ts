@@ -21,6 +21,7 @@ import type { ProblemFilter } from '../bindings/ProblemFilter'
 import type { Month } from '../bindings/Month'
 import type { Progress } from '../bindings/Progress'
 import type { Sort } from '../bindings/Sort'
+import type { VisitImportOptions } from '../bindings/VisitImportOptions'
 import type { Xun } from '../bindings/Xun'
 
 /** A refused or failed call: the stable `code`, the English `message` (for logs) and the
@@ -148,6 +149,8 @@ export const listEnterprises = () => call('list_enterprises')
 export const searchEnterprises = (text: string) => call('search_enterprises', { text })
 export const checkCreditCode = (code: string) => call('check_credit_code_cmd', { code })
 export const listVisits = () => call('list_visits')
+/** 一企一档: an enterprise's page in one read (a township official gets only their own). */
+export const enterpriseFile = (id: string) => call('enterprise_file', { id })
 /** Key enterprises overdue for a visit (a township official's own township's). */
 export const unvisitedKeyEnterprises = () => call('unvisited_key_enterprises')
 // ---- monitoring (docs/monitoring.md); a township official always gets their own township ----
@@ -232,6 +235,15 @@ export const importPreview = (kind: ImportKind, path: string, options: ImportOpt
 /** Imports every new row in one transaction (or nothing), as the signed-in user. */
 export const importCommit = (kind: ImportKind, path: string, options: ImportOptions, onProgress?: ProgressHandler) =>
   wrote(call('import_commit', { kind, path, options, on_progress: progressChannel(onProgress) }))
+
+/** What importing a township's visit sheet would record, row by row; writes nothing. */
+export const visitImportPreview = (path: string, options: VisitImportOptions) =>
+  call('visit_import_preview', { path, options })
+/** Every new visit and problem of a visit sheet, in one transaction or none. */
+export const visitImportCommit = (path: string, options: VisitImportOptions, onProgress?: ProgressHandler) =>
+  wrote(call('visit_import_commit', { path, options, on_progress: progressChannel(onProgress) }))
+/** 下载模板: the visit sheet to fill, with the district's categories. */
+export const visitTemplate = (path: string, overwrite = false) => call('visit_template', { path, overwrite })
 
 export type { ExportFormat }
 /** The ledger list exactly as filtered and sorted on screen, every page. */

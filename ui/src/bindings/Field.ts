@@ -3,4 +3,4 @@
 /**
  * The ledger fields a sheet's columns can map to.
  */
-export type Field = "serial_no" | "number" | "enterprise" | "credit_code" | "township" | "contact" | "source" | "category" | "description" | "demand" | "raised_on" | "assigned_on" | "lead_unit" | "support_units" | "responsible_leader" | "handler" | "time_limit" | "signed_on" | "progress" | "result" | "extension" | "escalation" | "resolved_on" | "satisfaction" | "closed_on" | "done" | "status" | "remarks" | "industry" | "scale" | "key_level" | "address" | "phone" | "steward" | "paired_leader";
+export type Field = "serial_no" | "number" | "enterprise" | "credit_code" | "township" | "contact" | "source" | "category" | "description" | "demand" | "raised_on" | "assigned_on" | "lead_unit" | "support_units" | "responsible_leader" | "handler" | "time_limit" | "signed_on" | "progress" | "result" | "extension" | "escalation" | "resolved_on" | "satisfaction" | "closed_on" | "done" | "status" | "remarks" | "industry" | "scale" | "key_level" | "address" | "phone" | "steward" | "paired_leader" | "visitors" | "visit_form" | "visit_notes" | "priority";

@@ -3,7 +3,11 @@ import type { Lateness } from "./Lateness";
 import type { Priority } from "./Priority";
 import type { Status } from "./Status";
 
-export type ProblemRow = { id: string, number: string, enterprise_name: string, township_name: string, category: string, priority: Priority, status: Status, description: string, lead_unit_name: string | null, 
+export type ProblemRow = { id: string, number: string, enterprise_name: string, township_name: string, category: string, priority: Priority, status: Status, description: string, 
+/**
+ * What the enterprise asks for (诉求), as registered.
+ */
+demand: string, lead_unit_name: string | null, 
 /**
  * The other two of the three levels answering for it: the responsible leader and the
  * lead unit's named handler (承办人), when known.
@@ -12,7 +16,12 @@ responsible_leader: string, handler: string | null,
 /**
  * A resolved item whose callback (回访) is recorded: 待销号, else 待回访.
  */
-evaluated: boolean, supporter_names: Array<string>, registered_on: string, sign_deadline: string | null, handling_deadline: string | null, extension_pending: boolean, withdrawal_pending: boolean, reopen_count: number, lateness: Lateness, 
+evaluated: boolean, supporter_names: Array<string>, registered_on: string, 
+/**
+ * 已等待 N 天: calendar days since registration while it waits for the office to assign
+ * it (`core::escalation::waiting_days`); `None` once it is no longer waiting.
+ */
+waiting_days: number | null, sign_deadline: string | null, handling_deadline: string | null, extension_pending: boolean, withdrawal_pending: boolean, reopen_count: number, lateness: Lateness, 
 /**
  * On a replica: events of this problem made here that wait to go up to the server (0 on a
  * standalone ledger). The list marks the row 待上传 (docs/sync.md).

@@ -16,6 +16,7 @@ import type { Dashboard } from "./Dashboard";
 import type { DeviceListing } from "./DeviceListing";
 import type { DocumentKind } from "./DocumentKind";
 import type { Enterprise } from "./Enterprise";
+import type { EnterpriseFile } from "./EnterpriseFile";
 import type { ExportFormat } from "./ExportFormat";
 import type { ExportSummary } from "./ExportSummary";
 import type { ImportKind } from "./ImportKind";
@@ -65,6 +66,9 @@ import type { UnvisitedEnterprise } from "./UnvisitedEnterprise";
 import type { UserView } from "./UserView";
 import type { VerifyReport } from "./VerifyReport";
 import type { Visit } from "./Visit";
+import type { VisitImportOptions } from "./VisitImportOptions";
+import type { VisitImportOutcome } from "./VisitImportOutcome";
+import type { VisitImportPreview } from "./VisitImportPreview";
 import type { WarningRow } from "./WarningRow";
 import type { Xun } from "./Xun";
 
@@ -107,6 +111,7 @@ export type Commands = {
   search_enterprises: { args: { text: string }, returns: Array<Enterprise> },
   check_credit_code_cmd: { args: { code: string }, returns: CreditCodeCheck },
   list_visits: { args: Record<never, never>, returns: Array<Visit> },
+  enterprise_file: { args: { id: string }, returns: EnterpriseFile },
   unvisited_key_enterprises: { args: Record<never, never>, returns: Array<UnvisitedEnterprise> },
   key_enterprises: { args: { township_id: string | null }, returns: Array<KeyEnterprise> },
   monthly_report: { args: { month: Month, township_id: string | null }, returns: MonthlyReport },
@@ -130,6 +135,9 @@ export type Commands = {
   rebuild_projections: { args: { on_progress: Channel<Progress> }, returns: RebuildReport },
   import_preview: { args: { kind: ImportKind, path: string, options: ImportOptions }, returns: ImportPreview },
   import_commit: { args: { kind: ImportKind, path: string, options: ImportOptions, on_progress: Channel<Progress> }, returns: ImportOutcome },
+  visit_import_preview: { args: { path: string, options: VisitImportOptions }, returns: VisitImportPreview },
+  visit_import_commit: { args: { path: string, options: VisitImportOptions, on_progress: Channel<Progress> }, returns: VisitImportOutcome },
+  visit_template: { args: { path: string, overwrite: boolean | null }, returns: ExportSummary },
   export_ledger: { args: { path: string, format: ExportFormat, filter: ProblemFilter, sort: Sort, overwrite: boolean | null, on_progress: Channel<Progress> }, returns: ExportSummary },
   export_attachments: { args: { parent: string, filter: ProblemFilter, sort: Sort }, returns: AttachmentExport },
   export_report: { args: { path: string, period: string, overwrite: boolean | null, on_progress: Channel<Progress> }, returns: ExportSummary },
@@ -186,6 +194,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "search_enterprises",
   "check_credit_code_cmd",
   "list_visits",
+  "enterprise_file",
   "unvisited_key_enterprises",
   "key_enterprises",
   "monthly_report",
@@ -209,6 +218,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "rebuild_projections",
   "import_preview",
   "import_commit",
+  "visit_import_preview",
+  "visit_import_commit",
+  "visit_template",
   "export_ledger",
   "export_attachments",
   "export_report",

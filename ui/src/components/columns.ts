@@ -8,14 +8,16 @@ export const COLUMNS = [
   { key: 'township' },
   { key: 'category' },
   { key: 'priority' },
+  // 已等待 N 天 before the long texts, so it is in view beside the row's number.
+  { key: 'waiting' },
   { key: 'status', sort: 'status' },
   { key: 'description' },
+  { key: 'demand' },
   { key: 'leader' },
   { key: 'lead' },
   { key: 'handler' },
   { key: 'supporters' },
   { key: 'registered', sort: 'registered' },
-  { key: 'waiting' },
   { key: 'signDeadline' },
   { key: 'deadline', sort: 'deadline' },
   { key: 'escalation', sort: 'escalation' },
@@ -85,12 +87,4 @@ export function statusTagType(status: Status): 'info' | 'primary' | 'warning' | 
     case 'closed':
       return 'success'
   }
-}
-
-/** Calendar days since a date (`YYYY-MM-DD`) up to `today`: how long a registration has waited
- * for the office (已等待 N 天). Plain days, as the person waiting counts them; deadlines are in
- * working days and are the core's. */
-export function daysSince(date: string, today: string): number {
-  const ms = Date.parse(`${today}T00:00:00Z`) - Date.parse(`${date}T00:00:00Z`)
-  return Number.isFinite(ms) ? Math.max(0, Math.round(ms / 86_400_000)) : 0
 }

@@ -18,7 +18,7 @@ use taizhang_ledger::OutputTarget;
 
 use crate::args::Globals;
 use crate::cmd::problems::ViewArgs;
-use crate::cmd::{figures, monitoring_sheets};
+use crate::cmd::{figures, monitoring_sheets, visit_sheet};
 use crate::input::now;
 use crate::messages::{catalog_text, CliError};
 use crate::progress::Progress;
@@ -34,6 +34,10 @@ pub enum ImportCmd {
     /// Key enterprises' monthly indicator sheet (重点企业主要经济指标月报) from .xlsx, .xls or
     /// .csv: one row per enterprise; all rows recorded or none.
     Indicators(monitoring_sheets::IndicatorImportArgs),
+    /// A township's own visit sheet (走访记录) from .xlsx, .xls or .csv: one row per problem
+    /// raised (a row without one records only the visit); every visit and problem recorded, or
+    /// none. The blank sheet: `taizhang template visits`.
+    Visits(visit_sheet::VisitImportArgs),
 }
 
 #[derive(Args)]
@@ -64,7 +68,7 @@ pub struct ImportArgs {
     dry_run: bool,
 }
 
-fn column_index(letters: &str) -> Option<u32> {
+pub(crate) fn column_index(letters: &str) -> Option<u32> {
     let mut n: u32 = 0;
     for c in letters.trim().chars() {
         let c = c.to_ascii_uppercase();
@@ -76,7 +80,7 @@ fn column_index(letters: &str) -> Option<u32> {
     n.checked_sub(1)
 }
 
-fn field_of_key(key: &str) -> Option<Field> {
+pub(crate) fn field_of_key(key: &str) -> Option<Field> {
     serde_json::from_value(serde_json::Value::String(key.trim().to_string())).ok()
 }
 
@@ -128,6 +132,7 @@ pub fn import(g: &Globals, cmd: ImportCmd) -> Result<ExitCode, CliError> {
         ImportCmd::Ledger(a) => (true, a),
         ImportCmd::Enterprises(a) => (false, a),
         ImportCmd::Indicators(a) => return monitoring_sheets::import(s, a),
+        ImportCmd::Visits(a) => return visit_sheet::import(s, a),
     };
     let opts = options(s, a)?;
     let t = now()?;
@@ -157,7 +162,7 @@ pub fn import(g: &Globals, cmd: ImportCmd) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn field_label(f: Option<Field>) -> String {
+pub(crate) fn field_label(f: Option<Field>) -> String {
     match f {
         None => "（不导入）".into(),
         Some(f) => {

@@ -18,4 +18,5 @@ pub mod sync;
 pub mod tools;
 pub mod units;
 pub mod users;
+pub mod visit_sheet;
 pub mod visits;

@@ -7,5 +7,6 @@ mod cli_input;
 mod cli_monitoring;
 mod cli_monitoring_sheets;
 mod cli_sync;
+mod cli_visit_sheet;
 mod crash;
 mod two_writers;

@@ -21,7 +21,7 @@ mod world;
 pub use assignment::{suggested_deadlines, SuggestedDeadlines};
 pub use decide::decide;
 pub use gate::{allowed_actions, available_actions, gate, ActionCheck};
-pub use permissions::{actor_may_act, capabilities, may_decide_devices, Capabilities};
+pub use permissions::{actor_may_act, capabilities, may_decide_devices, may_register, Capabilities};
 pub use validation::{MAX_SHORT, MAX_TEXT};
 pub use world::{Context, World};
 
@@ -32,7 +32,6 @@ pub(crate) use monitoring::{
     project_progress, project_warnings, warning_handling,
 };
 pub(crate) use permissions::{
-    may_register, may_set_password, may_update_unit, may_update_user, require_office, require_township_or_office,
-    role_fits_unit,
+    may_set_password, may_update_unit, may_update_user, require_office, require_township_or_office, role_fits_unit,
 };
 pub(crate) use validation::{active_department, not_before_today, validate_enterprise};

@@ -120,8 +120,9 @@ pub(crate) fn may_set_password(actor: &Actor, user_id: &str) -> Result<(), Domai
     Ok(())
 }
 
-/// Townships register problems of their own enterprises; the office registers any.
-pub(crate) fn may_register(actor: &Actor, township_id: &str) -> Result<(), DomainError> {
+/// Whether `actor` may register problems and record visits for an enterprise of `township_id`:
+/// the office anywhere, a township official in their own township (an import plans by it too).
+pub fn may_register(actor: &Actor, township_id: &str) -> Result<(), DomainError> {
     if !matches!(actor.user.role, Role::Township | Role::Office) {
         return Err(DomainError::forbidden(&actor.user.login, "register", ForbiddenReason::TownshipOrOffice));
     }

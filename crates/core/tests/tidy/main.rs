@@ -108,7 +108,9 @@ const LEDGER: &[Layering] = &[
                 "notices",
             ],
             &["monitoring_board"],
-            &["leader_items", "project_report"],
+            // Readers gathered around one subject: a leader's items, a project's history, an
+            // enterprise's file (一企一档).
+            &["leader_items", "project_report", "enterprise_file"],
             &["export_rows"],
         ],
     },

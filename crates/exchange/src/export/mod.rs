@@ -7,6 +7,7 @@
 //!   `Ledger::report`.
 //! - `attachments`: the files the exported problems' events name, as a folder, when asked.
 //! - `monitoring`: the monitoring reports (重点企业指标月报, 产销旬报, 项目进度月报, 预警清单).
+//! - `visit_template`: the visit sheet template a township fills for the visit import (下载模板).
 //!
 //! Every export writes a temporary file beside the target and renames it over the target only
 //! once it is complete, so a failed export never leaves a half-written file behind (and never
@@ -18,6 +19,7 @@ pub mod ledger;
 pub mod monitoring;
 pub mod report;
 mod style;
+pub mod visit_template;
 
 use serde::Serialize;
 use taizhang_core::coded::{serde_params, Coded, Params};
@@ -26,6 +28,7 @@ use taizhang_ledger::{ChainHead, LedgerError};
 pub use attachments::{export_attachments, AttachmentExport};
 pub use ledger::{describe_filter, export_ledger_csv, export_ledger_xlsx, LEDGER_HEADERS, LEDGER_SHEET};
 pub use report::{export_report_xlsx, REPORT_SHEETS};
+pub use visit_template::{export_visit_template, write_visit_template, VISIT_TEMPLATE_NOTES, VISIT_TEMPLATE_SHEET};
 
 /// What an export wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]

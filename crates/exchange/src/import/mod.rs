@@ -1,5 +1,6 @@
-//! Importing an office's existing sheets: problem ledgers (问题台账), enterprise lists, and
-//! the monthly indicator sheets key enterprises fill (`indicators`).
+//! Importing an office's existing sheets: problem ledgers (问题台账), enterprise lists, the
+//! monthly indicator sheets key enterprises fill (`indicators`), and a township's own visit
+//! sheet (走访记录, `visits`).
 //!
 //! An import is planned from the file (`preview_*`: counts, the column mapping, the unit
 //! mapping and every row-level problem) and committed by planning again with the same options
@@ -15,6 +16,7 @@ mod indicators;
 mod ledger;
 mod plan;
 mod units;
+mod visits;
 
 use std::path::Path;
 
@@ -33,6 +35,10 @@ pub use indicators::{
     IndicatorImportPreview, IndicatorIssue, IndicatorRow, INDICATOR_IMPORT_CODES,
 };
 pub use ledger::{commit_ledger, preview_ledger};
+pub use visits::{
+    commit_visits, preview_visits, VisitImportOptions, VisitImportOutcome, VisitImportPreview, VisitRowResult,
+    VisitSheetRow, EXAMPLE_MARK, VISIT_IMPORT_CODES,
+};
 
 /// What the user chose in the wizard (or on the command line); empty means "as detected".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -340,17 +346,29 @@ fn commit(
             .into(),
         ));
     }
-    let errors = planned.preview.issues.iter().filter(|i| i.severity == Severity::Error).count() as u32;
+    let events = run_planned(ledger, user, &planned.preview.issues, &planned.commands, &planned.rows, now, progress)?;
+    Ok(ImportOutcome { preview: planned.preview, events })
+}
+
+/// Runs a plan's commands, refused while any row has an error: all of them in one
+/// transaction, with progress, and a refusal pointed at the row (`rows[i]`) it came from.
+fn run_planned(
+    ledger: &mut taizhang_ledger::Ledger,
+    user: &str,
+    issues: &[RowIssue],
+    commands: &[taizhang_core::Command],
+    rows: &[Option<u32>],
+    now: chrono::DateTime<chrono::Utc>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<u64, ImportError> {
+    let errors = issues.iter().filter(|i| i.severity == Severity::Error).count() as u32;
     if errors > 0 {
         return Err(ImportError::HasErrors { errors });
     }
-    let events = ledger.execute_batch(user, &planned.commands, now, progress).map_err(|(i, e)| {
-        match planned.rows.get(i).copied().flatten() {
-            Some(row) => ImportError::Refused { row, source: e },
-            None => ImportError::Ledger(e),
-        }
-    })?;
-    Ok(ImportOutcome { preview: planned.preview, events })
+    ledger.execute_batch(user, commands, now, progress).map_err(|(i, e)| match rows.get(i).copied().flatten() {
+        Some(row) => ImportError::Refused { row, source: e },
+        None => ImportError::Ledger(e),
+    })
 }
 
 #[cfg(test)]
