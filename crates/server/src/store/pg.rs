@@ -201,7 +201,7 @@ impl Store for PgStore {
     ) -> Result<crate::protocol::PushReply> {
         self.retrying(|conn| {
             let (client, prepared) = conn.parts();
-            push::push(client, prepared, &self.contexts, &device.id, events, now)
+            push::push(client, prepared, &self.contexts, device, events, now)
         })
     }
     fn pull(

@@ -17,15 +17,17 @@ use super::DeviceRow;
 use crate::error::{Result, ServerError};
 use crate::protocol::{PushReply, Stop, WireEvent, MAX_BATCH};
 use crate::sign::{event_message, public_key, recompute_hash, verify};
+use ed25519_dalek::VerifyingKey;
 
 pub fn push(
     c: &mut Client,
     prepared: &mut Prepared,
     contexts: &ContextCache,
-    device_id: &str,
+    pusher: &DeviceRow,
     events: &[WireEvent],
     now: DateTime<Utc>,
 ) -> Result<PushReply> {
+    let device_id = pusher.id.as_str();
     if events.len() > MAX_BATCH {
         return Err(ServerError::BatchTooLarge { count: events.len(), max: MAX_BATCH });
     }
@@ -37,6 +39,10 @@ pub fn push(
         .map(|p| p.as_ref().map(|(body, _)| body.attachments().iter().map(|a| a.sha256.clone()).collect()))
         .map(|f| f.unwrap_or_default())
         .collect();
+    // The hashes and signatures too are checked before the lock, with the key of the device as
+    // the request was authenticated (a device's key never changes): the appender's
+    // serialized part is the shorter by the Ed25519 check, a sixth of a push's own time.
+    let sealed = Sealed::check(pusher, events);
     let mut appender = Appender::begin(c, prepared, now)?;
     // One round trip for everything the batch reads before it decides, under the lock: the
     // device's chain head cannot move under this batch.
@@ -111,9 +117,9 @@ pub fn push(
             Some("sync.chain_gap")
         } else if ev.prev_hash != device.last_hash {
             Some("sync.prev_hash_mismatch")
-        } else if recompute_hash(ev) != ev.hash {
+        } else if !sealed.hash_ok(index, ev) {
             Some("sync.hash_mismatch")
-        } else if ev.sig_alg != device.key_alg || !event_message(&ev.hash).is_some_and(|m| verify(&key, &m, &ev.sig)) {
+        } else if !sealed.signed_ok(index, ev, &device, &key) {
             Some("sync.bad_event_signature")
         } else {
             None
@@ -151,4 +157,48 @@ pub fn push(
     }
     appender.commit()?;
     Ok(PushReply { outcomes, stopped })
+}
+
+/// Each event's hash recomputed and signature checked ahead, with the key of the device that
+/// sent the request; asked again under the lock only if the device read there has another key.
+struct Sealed {
+    key: Option<(String, String)>,
+    hash_ok: Vec<bool>,
+    signed_ok: Vec<bool>,
+}
+
+impl Sealed {
+    fn check(pusher: &DeviceRow, events: &[WireEvent]) -> Sealed {
+        let Ok(key) = public_key(&pusher.key_alg, &pusher.public_key) else {
+            return Sealed { key: None, hash_ok: Vec::new(), signed_ok: Vec::new() };
+        };
+        Sealed {
+            key: Some((pusher.key_alg.clone(), pusher.public_key.clone())),
+            hash_ok: events.iter().map(|ev| recompute_hash(ev) == ev.hash).collect(),
+            signed_ok: events.iter().map(|ev| signed(ev, &pusher.key_alg, &key)).collect(),
+        }
+    }
+
+    fn same_key(&self, device: &DeviceRow) -> bool {
+        self.key.as_ref().is_some_and(|(alg, key)| *alg == device.key_alg && *key == device.public_key)
+    }
+
+    fn hash_ok(&self, index: usize, ev: &WireEvent) -> bool {
+        match self.hash_ok.get(index) {
+            Some(ok) => *ok,
+            None => recompute_hash(ev) == ev.hash,
+        }
+    }
+
+    fn signed_ok(&self, index: usize, ev: &WireEvent, device: &DeviceRow, key: &VerifyingKey) -> bool {
+        match self.signed_ok.get(index) {
+            Some(ok) if self.same_key(device) => *ok,
+            _ => signed(ev, &device.key_alg, key),
+        }
+    }
+}
+
+/// Whether `ev` is signed by `key` (of algorithm `alg`) over its hash.
+fn signed(ev: &WireEvent, alg: &str, key: &VerifyingKey) -> bool {
+    ev.sig_alg == alg && event_message(&ev.hash).is_some_and(|m| verify(key, &m, &ev.sig))
 }
