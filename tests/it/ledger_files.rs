@@ -192,7 +192,7 @@ fn verify_names_the_first_tampered_event() {
     let (mut l, d) = new_ledger(dir2.path());
     register(&mut l, &d, "p1", at(2026, 3, 2));
     drop(l);
-    tamper(&path2, "UPDATE events SET hash = '00' || substr(hash, 3) WHERE seq = 3");
+    tamper(&path2, "UPDATE events SET hash = x'00' || substr(hash, 2) WHERE seq = 3");
     let b = Ledger::open(&path2).unwrap().verify().unwrap().first_break.unwrap();
     assert_eq!(b.seq, 3, "the changed hash no longer matches the content");
 
@@ -518,6 +518,7 @@ fn a_version_2_file_is_migrated_with_nothing_lost() {
             .list_problems(&ProblemFilter::default(), Sort::default(), PageRequest { offset: 0, limit: 1000 }, end)
             .unwrap();
         let problems: Vec<Problem> = page.rows.iter().map(|r| l.problem(&r.id).unwrap()).collect();
+        crate::compact::back_to_version_13(&path, &l.all_problems().unwrap());
         (problems, page)
     };
     let c = Connection::open(&path).unwrap();

@@ -96,7 +96,7 @@ pub(crate) fn append(
     // instant the log holds, or the projections keep nanoseconds a rebuild cannot know.
     let now = now.trunc_subsecs(6);
     let (last_seq, prev_hash): (i64, String) = tx
-        .prepare_cached("SELECT device_seq, hash FROM events WHERE device_id = ?1 ORDER BY device_seq DESC LIMIT 1")?
+        .prepare_cached("SELECT device_seq, lower(hex(hash)) FROM events WHERE device_id = ?1 ORDER BY device_seq DESC LIMIT 1")?
         .query_row([device_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .unwrap_or((0, GENESIS_HASH.to_string()));
@@ -120,7 +120,7 @@ pub(crate) fn append(
     });
     tx.prepare_cached(
         "INSERT INTO events (id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind, payload, schema_version, subject_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         VALUES (?1, ?2, ?3, unhex(?4), unhex(?5), ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![id, device_id, device_seq, prev_hash, hash, actor, occurred, kind, payload_text, schema_version, body.subject_id()])?;
     // The event's own row id, read before the projector inserts rows of its own (a unit, a

@@ -71,7 +71,7 @@ impl Ledger {
     /// so that a later copy of the file can be checked against it.
     pub fn chain_heads(&self) -> Result<Vec<ChainHead>> {
         let mut st = self.conn.prepare(
-            "SELECT device_id, device_seq, hash FROM events
+            "SELECT device_id, device_seq, lower(hex(hash)) FROM events
              WHERE (device_id, device_seq) IN (SELECT device_id, max(device_seq) FROM events GROUP BY device_id)
              ORDER BY device_id",
         )?;

@@ -35,6 +35,7 @@ pub mod replica;
 mod replica_log;
 pub mod report;
 mod row_actions;
+mod state_codec;
 mod verify;
 mod verify_full;
 mod visits_due;

@@ -81,6 +81,8 @@ const LEDGER: &[Layering] = &[
         parent: "",
         layers: &[
             &["error"],
+            // The stored form of a problem aggregate (deflated JSON).
+            &["state_codec"],
             // Row readers and column encodings; password hashes; the high-water mark; import lookups;
             // whether the file is a replica; packing a backup;
             // the files events name.

@@ -55,6 +55,11 @@ impl Ledger {
             if recompute_hash(e) != e.hash {
                 return Err(invalid("its hash is not its fields'"));
             }
+            // Stored as its 32 bytes and read back as lower-case hex (migration 14), so the
+            // link must already be in that form to read back as it was hashed.
+            if !is_sha256_hex(&e.prev_hash) {
+                return Err(invalid("its previous hash is not a SHA-256 in lower-case hex"));
+            }
             let value: serde_json::Value =
                 serde_json::from_str(&e.payload).map_err(|_| invalid("its payload is not JSON"))?;
             let occurred_at = parse_instant(&e.occurred_at);
@@ -64,7 +69,7 @@ impl Ledger {
             let body =
                 EventBody::from_parts(&e.kind, value).map_err(|_| invalid("an event kind this program cannot read"))?;
             let held: Option<String> = tx
-                .prepare_cached("SELECT hash FROM events WHERE id = ?1")?
+                .prepare_cached("SELECT lower(hex(hash)) FROM events WHERE id = ?1")?
                 .query_row([&e.id], |r| r.get(0))
                 .optional()?;
             match held {
@@ -89,7 +94,7 @@ impl Ledger {
                 None => {
                     tx.prepare_cached(
                         "INSERT INTO events (id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind, payload, schema_version, subject_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                         VALUES (?1, ?2, ?3, unhex(?4), unhex(?5), ?6, ?7, ?8, ?9, ?10, ?11)",
                     )?
                     .execute(params![
                         e.id, e.device_id, e.device_seq, e.prev_hash, e.hash, e.actor, e.occurred_at, e.kind, e.payload,
@@ -134,4 +139,9 @@ impl Ledger {
         let r = self.replica()?;
         Ok(Cursor { after: r.cursor_after, after_event: r.cursor_after_event })
     }
+}
+
+/// 64 lower-case hex digits: the only form of a hash the log stores and reads back unchanged.
+fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
