@@ -2,50 +2,123 @@
 -- chain or the history: every event keeps every field, and each hash is still SHA-256 over
 -- the canonical encoding (core::chain), which names hashes in hex; only the stored form
 -- changes. A test converts a version-13 file and checks that its chain verifies and that a
--- rebuild gives the same tables before and after (crates/ledger/tests/it/compact.rs).
+-- rebuild gives the same tables before and after (tests/it/compact.rs).
 --
--- `events` and `problem_states` are copied into tables of the new shape and renamed: SQLite
--- cannot change a STRICT column's type in place, and `events` refuses UPDATE. The copies
--- keep every row (the same `seq`, the same order); the foreign keys of `replica_events` are
--- checked at the end of this transaction, against the copy.
+-- The log moves to `event_log` (and `event_names`) and `events` becomes a view that spells
+-- every field out as before, so every reader of `events` reads the same text; the program
+-- appends through `event_log` (ledger `event_log.rs`). `problem_states` is copied into a
+-- table of the new shape and renamed: SQLite cannot change a STRICT column's type in place.
+-- The copies keep every row, the same `seq` and order, and any value as it was (a hash that
+-- is not 64 lower-case hex digits, as in a damaged file, stays the text it was).
 PRAGMA defer_foreign_keys = ON;
 
--- 1. Hashes as their 32 bytes instead of 64 hex characters (−64 B an event). The program
--- writes them with unhex() and reads them with lower(hex()), so every reader still sees the
--- hex text the chain is defined over.
-CREATE TABLE events_compact (
+-- 1. The log: hashes as their 32 bytes instead of 64 hex characters (−64 B an event), and
+-- the device, actor and subject ids (36 characters each, the same few thousand again and
+-- again) as small integer references to `event_names`, which holds each id once
+-- (−105 B an event, and −35 B in each of the two indexes on device and subject).
+CREATE TABLE event_names (
+    ref  INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE                -- a device, user, or subject id, as events name it
+) STRICT;
+INSERT INTO event_names (name)
+SELECT device_id FROM events UNION SELECT actor FROM events UNION SELECT subject_id FROM events WHERE subject_id IS NOT NULL;
+
+CREATE TABLE event_log (
     seq            INTEGER PRIMARY KEY,      -- local append order, the order of replay
     id             TEXT NOT NULL UNIQUE,     -- UUIDv7
-    device_id      TEXT NOT NULL,
+    device         INTEGER NOT NULL REFERENCES event_names (ref),
     device_seq     INTEGER NOT NULL,         -- 1, 2, 3… per device, no gaps
-    prev_hash      BLOB NOT NULL CHECK (length(prev_hash) = 32),
-    hash           BLOB NOT NULL CHECK (length(hash) = 32),  -- SHA-256 over the canonical encoding (core::chain)
-    actor          TEXT NOT NULL,            -- user id
+    prev_hash      ANY NOT NULL,             -- 32 bytes (any other value: as it was found)
+    hash           ANY NOT NULL,             -- SHA-256 over the canonical encoding (core::chain)
+    actor          INTEGER NOT NULL REFERENCES event_names (ref),
     occurred_at    TEXT NOT NULL,            -- RFC 3339 UTC, microseconds
     kind           TEXT NOT NULL,
     payload        TEXT NOT NULL,            -- canonical JSON, hashed as stored
     schema_version INTEGER NOT NULL,
-    subject_id     TEXT,                     -- problem, unit, user, enterprise or visit id
-    UNIQUE (device_id, device_seq)
+    subject        INTEGER REFERENCES event_names (ref),  -- problem, unit, user, enterprise or visit
+    UNIQUE (device, device_seq)
 ) STRICT;
-INSERT INTO events_compact
-SELECT seq, id, device_id, device_seq, unhex(prev_hash), unhex(hash), actor, occurred_at, kind, payload,
-       schema_version, subject_id
-  FROM events ORDER BY seq;
-DROP TABLE events;
-ALTER TABLE events_compact RENAME TO events;
+INSERT INTO event_log (seq, id, device, device_seq, prev_hash, hash, actor, occurred_at, kind, payload, schema_version, subject)
+SELECT e.seq, e.id, d.ref, e.device_seq,
+       CASE WHEN length(e.prev_hash) = 64 AND lower(hex(unhex(e.prev_hash))) = e.prev_hash THEN unhex(e.prev_hash) ELSE e.prev_hash END,
+       CASE WHEN length(e.hash) = 64 AND lower(hex(unhex(e.hash))) = e.hash THEN unhex(e.hash) ELSE e.hash END,
+       a.ref, e.occurred_at, e.kind, e.payload, e.schema_version, s.ref
+  FROM events e
+  JOIN event_names d ON d.name = e.device_id
+  JOIN event_names a ON a.name = e.actor
+  LEFT JOIN event_names s ON s.name = e.subject_id
+ ORDER BY e.seq;
+
 -- The three indexes of the log, each read on a path of every day:
 -- - UNIQUE (id): a replica's pull (is this event held already?) and every join of
 --   `replica_events` (the fold order, the outbox, the timeline's pending marks);
--- - UNIQUE (device_id, device_seq): the append's chain head (the last hash of this device)
+-- - UNIQUE (device, device_seq): the append's chain head (the last hash of this device)
 --   and the chain's "no gaps, no forks" per device;
--- - events_subject: a problem's timeline, the bell's fold of a problem up to an event, and
---   the list's 批示 filter.
-CREATE INDEX events_subject ON events (subject_id, seq);
-CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+-- - event_log_subject: a problem's timeline, the bell's fold of a problem up to an event,
+--   and the list's 批示 filter.
+CREATE INDEX event_log_subject ON event_log (subject, seq);
+
+-- A replica's record of its events points at the log itself (a foreign key cannot name a view).
+CREATE TABLE replica_events_compact (
+    event_id   TEXT PRIMARY KEY REFERENCES event_log (id),
+    state      TEXT NOT NULL CHECK (state IN ('pending', 'applied', 'no_effect', 'refused')),
+    server_seq INTEGER UNIQUE,
+    reason     TEXT,                          -- `{code, ...fields}` of a no_effect or refused
+    flag       TEXT,
+    CHECK ((state = 'pending') = (server_seq IS NULL))
+) STRICT;
+INSERT INTO replica_events_compact SELECT event_id, state, server_seq, reason, flag FROM replica_events ORDER BY rowid;
+DROP TABLE replica_events;
+ALTER TABLE replica_events_compact RENAME TO replica_events;
+CREATE INDEX replica_events_fold ON replica_events (state, server_seq);
+
+DROP TABLE events;
+-- The append-only guards, now on the log itself (same names, same message).
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON event_log
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON event_log
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE VIEW events AS
+SELECT e.seq AS seq, e.id AS id, d.name AS device_id, e.device_seq AS device_seq,
+       CASE typeof(e.prev_hash) WHEN 'blob' THEN lower(hex(e.prev_hash)) ELSE e.prev_hash END AS prev_hash,
+       CASE typeof(e.hash) WHEN 'blob' THEN lower(hex(e.hash)) ELSE e.hash END AS hash,
+       a.name AS actor, e.occurred_at AS occurred_at, e.kind AS kind, e.payload AS payload,
+       e.schema_version AS schema_version, s.name AS subject_id
+  FROM event_log e
+  LEFT JOIN event_names d ON d.ref = e.device
+  LEFT JOIN event_names a ON a.ref = e.actor
+  LEFT JOIN event_names s ON s.ref = e.subject;
+
+-- Any other write to `events` (a tool, a test that tampers) reaches `event_log` as it would
+-- have reached the table: an update or a delete meets its append-only triggers.
+CREATE TRIGGER events_insert INSTEAD OF INSERT ON events
+BEGIN
+    INSERT OR IGNORE INTO event_names (name) VALUES (NEW.device_id), (NEW.actor);
+    INSERT OR IGNORE INTO event_names (name) SELECT NEW.subject_id WHERE NEW.subject_id IS NOT NULL;
+    INSERT INTO event_log (seq, id, device, device_seq, prev_hash, hash, actor, occurred_at, kind, payload, schema_version, subject)
+    VALUES (NEW.seq, NEW.id, (SELECT ref FROM event_names WHERE name = NEW.device_id), NEW.device_seq,
+            CASE WHEN length(NEW.prev_hash) = 64 AND lower(hex(unhex(NEW.prev_hash))) = NEW.prev_hash THEN unhex(NEW.prev_hash) ELSE NEW.prev_hash END,
+            CASE WHEN length(NEW.hash) = 64 AND lower(hex(unhex(NEW.hash))) = NEW.hash THEN unhex(NEW.hash) ELSE NEW.hash END,
+            (SELECT ref FROM event_names WHERE name = NEW.actor), NEW.occurred_at, NEW.kind, NEW.payload,
+            NEW.schema_version, (SELECT ref FROM event_names WHERE name = NEW.subject_id));
+END;
+CREATE TRIGGER events_update INSTEAD OF UPDATE ON events
+BEGIN
+    INSERT OR IGNORE INTO event_names (name) VALUES (NEW.device_id), (NEW.actor);
+    INSERT OR IGNORE INTO event_names (name) SELECT NEW.subject_id WHERE NEW.subject_id IS NOT NULL;
+    UPDATE event_log SET seq = NEW.seq, id = NEW.id, device = (SELECT ref FROM event_names WHERE name = NEW.device_id),
+           device_seq = NEW.device_seq,
+           prev_hash = CASE WHEN length(NEW.prev_hash) = 64 AND lower(hex(unhex(NEW.prev_hash))) = NEW.prev_hash THEN unhex(NEW.prev_hash) ELSE NEW.prev_hash END,
+           hash = CASE WHEN length(NEW.hash) = 64 AND lower(hex(unhex(NEW.hash))) = NEW.hash THEN unhex(NEW.hash) ELSE NEW.hash END,
+           actor = (SELECT ref FROM event_names WHERE name = NEW.actor), occurred_at = NEW.occurred_at, kind = NEW.kind,
+           payload = NEW.payload, schema_version = NEW.schema_version,
+           subject = (SELECT ref FROM event_names WHERE name = NEW.subject_id)
+     WHERE seq = OLD.seq;
+END;
+CREATE TRIGGER events_delete INSTEAD OF DELETE ON events
+BEGIN
+    DELETE FROM event_log WHERE seq = OLD.seq;
+END;
 
 -- 2. The aggregate deflated (ledger `state_codec`: its JSON repeats keys, unit ids and
 -- dates; ≈ 45 % of the text), keyed by the problem's rowid instead of a second copy of its

@@ -10,11 +10,12 @@ use taizhang_core::problem::Problem;
 use taizhang_ledger::{Ledger, PageRequest, ProblemFilter, Sort};
 use taizhang_testsupport::*;
 
-/// Every field of every event, hashes as the hex text the chain is defined over.
+/// Every field of every event as `events` reads (the table of version 13, the view of 14):
+/// hashes as the hex text the chain is defined over.
 pub fn event_rows(conn: &Connection) -> Vec<Vec<String>> {
     let mut st = conn
         .prepare(
-            "SELECT seq, id, device_id, device_seq, lower(hex(prev_hash)), lower(hex(hash)), actor, occurred_at, kind,
+            "SELECT seq, id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind,
                     payload, schema_version, ifnull(subject_id, '-') FROM events ORDER BY seq",
         )
         .unwrap();
@@ -31,7 +32,8 @@ pub fn back_to_version_13(path: &Path, problems: &[Problem]) {
     let c = Connection::open(path).unwrap();
     c.execute_batch(
         "BEGIN;
-         CREATE TABLE events_v13 (
+         DROP VIEW events;
+         CREATE TABLE events (
              seq            INTEGER PRIMARY KEY,
              id             TEXT NOT NULL UNIQUE,
              device_id      TEXT NOT NULL,
@@ -46,10 +48,24 @@ pub fn back_to_version_13(path: &Path, problems: &[Problem]) {
              subject_id     TEXT,
              UNIQUE (device_id, device_seq)
          ) STRICT;
-         INSERT INTO events_v13 SELECT seq, id, device_id, device_seq, lower(hex(prev_hash)), lower(hex(hash)), actor,
-                occurred_at, kind, payload, schema_version, subject_id FROM events ORDER BY seq;
-         DROP TABLE events;
-         ALTER TABLE events_v13 RENAME TO events;
+         INSERT INTO events SELECT l.seq, l.id, d.name, l.device_seq, lower(hex(l.prev_hash)), lower(hex(l.hash)), a.name,
+                l.occurred_at, l.kind, l.payload, l.schema_version, s.name
+           FROM event_log l JOIN event_names d ON d.ref = l.device JOIN event_names a ON a.ref = l.actor
+           LEFT JOIN event_names s ON s.ref = l.subject ORDER BY l.seq;
+         CREATE TABLE replica_events_v13 (
+             event_id   TEXT PRIMARY KEY REFERENCES events (id),
+             state      TEXT NOT NULL CHECK (state IN ('pending', 'applied', 'no_effect', 'refused')),
+             server_seq INTEGER UNIQUE,
+             reason     TEXT,
+             flag       TEXT,
+             CHECK ((state = 'pending') = (server_seq IS NULL))
+         ) STRICT;
+         INSERT INTO replica_events_v13 SELECT * FROM replica_events;
+         DROP TABLE replica_events;
+         ALTER TABLE replica_events_v13 RENAME TO replica_events;
+         CREATE INDEX replica_events_fold ON replica_events (state, server_seq);
+         DROP TABLE event_log;
+         DROP TABLE event_names;
          CREATE INDEX events_subject ON events (subject_id, seq);
          CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
          BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
@@ -115,7 +131,7 @@ fn a_version_13_file_is_compacted_with_nothing_lost() {
     assert_eq!(version, taizhang_ledger::SCHEMA_VERSION);
     let (hash, state, township): (String, String, i64) = c
         .query_row(
-            "SELECT (SELECT typeof(hash) FROM events LIMIT 1), (SELECT typeof(state) FROM problem_states LIMIT 1),
+            "SELECT (SELECT typeof(hash) FROM event_log LIMIT 1), (SELECT typeof(state) FROM problem_states LIMIT 1),
                     (SELECT count(*) FROM sqlite_master WHERE name = 'problems_township')",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -135,4 +151,60 @@ fn a_version_13_file_is_compacted_with_nothing_lost() {
     let rebuilt = l.rebuild().unwrap();
     assert!(rebuilt.equal, "a rebuild gives the migrated tables again: {:?}", rebuilt.differing_tables);
     assert_eq!(l.projection_digests().unwrap(), digests);
+}
+
+/// The log is read through the view `events`; the lookups of every day must still go through
+/// `event_log`'s indexes, not a scan of the log.
+#[test]
+fn the_log_view_reads_through_its_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _d) = taizhang_testsupport::ledger::district_ledger(&dir.path().join("v.db"));
+    let plan = |sql: &str| -> String {
+        let mut st = l.connection().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows: Vec<String> = st.query_map([], |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect();
+        rows.join(" / ")
+    };
+    for (sql, index) in [
+        ("SELECT seq, payload FROM events WHERE subject_id = 'x' AND seq <= 10 ORDER BY seq", "event_log_subject"),
+        ("SELECT hash FROM events WHERE id = 'x'", "sqlite_autoindex_event_log_1"),
+        ("SELECT device_seq, hash FROM events WHERE device_id = 'x' ORDER BY device_seq DESC LIMIT 1", "sqlite_autoindex_event_log_2"),
+        ("SELECT count(*) FROM events WHERE device_id = 'x' AND kind = 'problem_registered'", "sqlite_autoindex_event_log_2"),
+        (
+            "SELECT e.kind FROM replica_events r JOIN events e ON e.id = r.event_id WHERE r.state = 'pending'",
+            "sqlite_autoindex_event_log_1",
+        ),
+    ] {
+        let p = plan(sql);
+        assert!(p.contains(index), "{sql}: {p}");
+        assert!(!p.contains("SCAN e"), "{sql}: {p}");
+    }
+}
+
+/// A damaged version-13 file (a hash that is not hex) is converted with the damage as it was,
+/// so the chain check still names the event, rather than refusing to open or mending it.
+#[test]
+fn a_damaged_version_13_file_keeps_its_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.db");
+    let problems = {
+        let (l, _d) = taizhang_testsupport::ledger::district_ledger(&path);
+        assert!(l.verify().unwrap().ok);
+        l.all_problems().unwrap()
+    };
+    back_to_version_13(&path, &problems);
+    let c = Connection::open(&path).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER events_append_only_update;
+         UPDATE events SET hash = 'NOT-HEX' WHERE seq = 3;
+         UPDATE events SET prev_hash = upper(prev_hash) WHERE seq = 5;",
+    )
+    .unwrap();
+    drop(c);
+    let l = Ledger::open(&path).unwrap();
+    let read = |seq: i64, col: &str| -> String {
+        l.connection().query_row(&format!("SELECT {col} FROM events WHERE seq = ?1"), [seq], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(read(3, "hash"), "NOT-HEX");
+    assert_eq!(read(5, "prev_hash"), read(4, "hash").to_uppercase());
+    assert_eq!(l.verify().unwrap().first_break.unwrap().seq, 3);
 }

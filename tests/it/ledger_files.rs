@@ -192,7 +192,7 @@ fn verify_names_the_first_tampered_event() {
     let (mut l, d) = new_ledger(dir2.path());
     register(&mut l, &d, "p1", at(2026, 3, 2));
     drop(l);
-    tamper(&path2, "UPDATE events SET hash = x'00' || substr(hash, 2) WHERE seq = 3");
+    tamper(&path2, "UPDATE events SET hash = '00' || substr(hash, 3) WHERE seq = 3");
     let b = Ledger::open(&path2).unwrap().verify().unwrap().first_break.unwrap();
     assert_eq!(b.seq, 3, "the changed hash no longer matches the content");
 

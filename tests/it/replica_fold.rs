@@ -27,7 +27,7 @@ fn joined() -> Joined {
 fn as_pulled(path: &Path) -> Vec<PulledEvent> {
     let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     let mut st = conn
-        .prepare("SELECT seq, id, device_id, device_seq, lower(hex(prev_hash)), lower(hex(hash)), actor, occurred_at, kind, schema_version, payload FROM events ORDER BY seq")
+        .prepare("SELECT seq, id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind, schema_version, payload FROM events ORDER BY seq")
         .unwrap();
     st.query_map([], |r| {
         Ok(PulledEvent {

@@ -323,7 +323,7 @@ fn measure(
             ));
         }
         let (payload, state, fts): (i64, i64, i64) = ledger.connection().query_row(
-            "SELECT (SELECT total(length(CAST(payload AS BLOB)) + length(hash) + length(prev_hash) + length(id)) FROM events),
+            "SELECT (SELECT total(length(CAST(payload AS BLOB)) + length(hash) + length(prev_hash) + length(id)) FROM event_log),
                     (SELECT total(length(CAST(state AS BLOB))) FROM problem_states),
                     (SELECT total(length(CAST(description AS BLOB)) + length(CAST(demand AS BLOB)) + length(CAST(enterprise_name AS BLOB)) + length(CAST(number AS BLOB))) FROM problem_search)",
             [],
@@ -339,6 +339,19 @@ fn measure(
             state as f64 / problems as f64 / 1024.0,
             fts as f64 / problems as f64 / 1024.0,
         ));
+        // Where the pages go: each table and index (`dbstat`), per problem, the largest first.
+        let mut st = ledger.connection().prepare(
+            "SELECT name, sum(pgsize), round(100.0 * sum(pgsize - unused) / sum(pgsize)) FROM dbstat
+              GROUP BY name ORDER BY 2 DESC LIMIT 12",
+        )?;
+        let parts = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, f64>(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .iter()
+            .map(|(name, bytes, fill)| format!("{name} {:.0} B ({fill:.0} % full)", *bytes as f64 / problems as f64))
+            .collect::<Vec<_>>();
+        drop(st);
+        facts.push(format!("File: pages per problem by table and index (`dbstat`), the largest twelve: {}.", parts.join(", ")));
         rows.push(row(
             "File size per problem (with its visits and every event)",
             format!("{:.1} KB", per / 1024.0),

@@ -13,6 +13,7 @@ mod clock;
 mod context;
 mod documents;
 mod error;
+mod event_log;
 mod export_rows;
 pub mod figure_counts;
 pub mod figures;

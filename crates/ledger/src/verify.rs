@@ -58,7 +58,7 @@ impl Ledger {
         let step = crate::rebuild::progress_step(total);
         progress(0, total);
         let mut st = self.conn.prepare(
-            "SELECT seq, id, device_id, device_seq, lower(hex(prev_hash)), lower(hex(hash)), actor, occurred_at, kind, payload, schema_version, subject_id
+            "SELECT seq, id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind, payload, schema_version, subject_id
              FROM events ORDER BY seq",
         )?;
         let mut rows = st.query([])?;

@@ -223,7 +223,7 @@ fn check_image(image: &Path, known: &Known, acks: &Acks, stats: &mut Stats) -> R
     let conn = ledger.connection();
     if known.events > 0 {
         let hash: Option<String> = conn
-            .query_row("SELECT lower(hex(hash)) FROM events WHERE device_seq = ?1", [known.events], |r| r.get(0))
+            .query_row("SELECT hash FROM events WHERE device_seq = ?1", [known.events], |r| r.get(0))
             .optional()
             .map_err(|e| e.to_string())?;
         if hash.as_deref() != Some(known.head.as_str()) {

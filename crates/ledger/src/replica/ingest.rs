@@ -15,6 +15,7 @@ use taizhang_protocol::sign::recompute_hash;
 use taizhang_protocol::{Cursor, PulledEvent};
 
 use crate::error::{LedgerError, Result};
+use crate::event_log::{self, LogRow};
 use crate::Ledger;
 
 /// What ingesting one page did.
@@ -55,11 +56,6 @@ impl Ledger {
             if recompute_hash(e) != e.hash {
                 return Err(invalid("its hash is not its fields'"));
             }
-            // Stored as its 32 bytes and read back as lower-case hex (migration 14), so the
-            // link must already be in that form to read back as it was hashed.
-            if !is_sha256_hex(&e.prev_hash) {
-                return Err(invalid("its previous hash is not a SHA-256 in lower-case hex"));
-            }
             let value: serde_json::Value =
                 serde_json::from_str(&e.payload).map_err(|_| invalid("its payload is not JSON"))?;
             let occurred_at = parse_instant(&e.occurred_at);
@@ -69,7 +65,7 @@ impl Ledger {
             let body =
                 EventBody::from_parts(&e.kind, value).map_err(|_| invalid("an event kind this program cannot read"))?;
             let held: Option<String> = tx
-                .prepare_cached("SELECT lower(hex(hash)) FROM events WHERE id = ?1")?
+                .prepare_cached("SELECT hash FROM events WHERE id = ?1")?
                 .query_row([&e.id], |r| r.get(0))
                 .optional()?;
             match held {
@@ -92,15 +88,22 @@ impl Ledger {
                     }
                 }
                 None => {
-                    tx.prepare_cached(
-                        "INSERT INTO events (id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind, payload, schema_version, subject_id)
-                         VALUES (?1, ?2, ?3, unhex(?4), unhex(?5), ?6, ?7, ?8, ?9, ?10, ?11)",
-                    )?
-                    .execute(params![
-                        e.id, e.device_id, e.device_seq, e.prev_hash, e.hash, e.actor, e.occurred_at, e.kind, e.payload,
-                        e.schema_version, body.subject_id()
-                    ])
-                    .map_err(|_| invalid("it collides with an event held here (same device and sequence)"))?;
+                    let subject = body.subject_id();
+                    let row = LogRow {
+                        id: &e.id,
+                        device_id: &e.device_id,
+                        device_seq: e.device_seq,
+                        prev_hash: &e.prev_hash,
+                        hash: &e.hash,
+                        actor: &e.actor,
+                        occurred_at: &e.occurred_at,
+                        kind: &e.kind,
+                        payload: &e.payload,
+                        schema_version: e.schema_version,
+                        subject_id: subject.as_deref(),
+                    };
+                    event_log::append(&tx, &row)
+                        .map_err(|_| invalid("it collides with an event held here (same device and sequence)"))?;
                     tx.prepare_cached(
                         "INSERT INTO replica_events (event_id, state, server_seq, reason, flag) VALUES (?1, ?2, ?3, ?4, ?5)",
                     )?
@@ -141,7 +144,3 @@ impl Ledger {
     }
 }
 
-/// 64 lower-case hex digits: the only form of a hash the log stores and reads back unchanged.
-fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}

@@ -27,7 +27,7 @@ impl Ledger {
     pub fn pending_events(&self, limit: usize) -> Result<Vec<OutboxEvent>> {
         self.replica()?;
         let mut st = self.conn.prepare(
-            "SELECT e.id, e.device_id, e.device_seq, lower(hex(e.prev_hash)), lower(hex(e.hash)), e.actor, e.occurred_at, e.kind, e.schema_version, e.payload
+            "SELECT e.id, e.device_id, e.device_seq, e.prev_hash, e.hash, e.actor, e.occurred_at, e.kind, e.schema_version, e.payload
              FROM replica_events r JOIN events e ON e.id = r.event_id
              WHERE r.state = 'pending' AND e.device_id = ?1 ORDER BY e.device_seq LIMIT ?2",
         )?;
