@@ -139,7 +139,9 @@ fn a_version_13_file_is_compacted_with_nothing_lost() {
         .unwrap();
     assert_eq!((hash.as_str(), state.as_str(), township), ("blob", "blob", 0));
     assert_eq!(event_rows(c), events, "every field of every event reads back as it was");
-    let kept: i64 = c.query_row("SELECT count(*) FROM replica_events r JOIN events e ON e.id = r.event_id", [], |r| r.get(0)).unwrap();
+    let kept: i64 = c
+        .query_row("SELECT count(*) FROM replica_events r JOIN events e ON e.id = r.event_id", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(kept, 1);
     c.execute("DELETE FROM replica_events", []).unwrap();
     assert_eq!(l.projection_digests().unwrap(), digests, "the projections are the tables the program writes");
@@ -167,8 +169,14 @@ fn the_log_view_reads_through_its_indexes() {
     for (sql, index) in [
         ("SELECT seq, payload FROM events WHERE subject_id = 'x' AND seq <= 10 ORDER BY seq", "event_log_subject"),
         ("SELECT hash FROM events WHERE id = 'x'", "sqlite_autoindex_event_log_1"),
-        ("SELECT device_seq, hash FROM events WHERE device_id = 'x' ORDER BY device_seq DESC LIMIT 1", "sqlite_autoindex_event_log_2"),
-        ("SELECT count(*) FROM events WHERE device_id = 'x' AND kind = 'problem_registered'", "sqlite_autoindex_event_log_2"),
+        (
+            "SELECT device_seq, hash FROM events WHERE device_id = 'x' ORDER BY device_seq DESC LIMIT 1",
+            "sqlite_autoindex_event_log_2",
+        ),
+        (
+            "SELECT count(*) FROM events WHERE device_id = 'x' AND kind = 'problem_registered'",
+            "sqlite_autoindex_event_log_2",
+        ),
         (
             "SELECT e.kind FROM replica_events r JOIN events e ON e.id = r.event_id WHERE r.state = 'pending'",
             "sqlite_autoindex_event_log_1",

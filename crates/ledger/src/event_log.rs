@@ -63,8 +63,10 @@ fn stored_hash(hex_text: &str) -> rusqlite::types::Value {
 
 /// The reference of a device, user or subject id, added the first time it is named.
 fn name_ref(conn: &Connection, name: &str) -> Result<i64> {
-    if let Some(r) =
-        conn.prepare_cached("SELECT ref FROM event_names WHERE name = ?1")?.query_row([name], |r| r.get(0)).optional()?
+    if let Some(r) = conn
+        .prepare_cached("SELECT ref FROM event_names WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?
     {
         return Ok(r);
     }

@@ -263,8 +263,7 @@ pub fn problem_id_by_number(conn: &Connection, number_or_id: &str) -> Result<Opt
 pub fn all_problems(conn: &Connection) -> Result<Vec<Problem>> {
     const BATCH: usize = 4096;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let mut st =
-        conn.prepare("SELECT state FROM problem_states ORDER BY problem_rowid")?;
+    let mut st = conn.prepare("SELECT state FROM problem_states ORDER BY problem_rowid")?;
     let mut rows = st.query([])?;
     let mut out = Vec::new();
     let mut texts: Vec<Vec<u8>> = Vec::with_capacity(BATCH);

@@ -44,8 +44,9 @@ pub fn pack_json(json: &[u8]) -> Vec<u8> {
         out.push(DEFLATED_JSON);
         loop {
             let consumed = c.total_in() as usize;
-            let status =
-                c.compress_vec(&json[consumed..], &mut out, FlushCompress::Finish).expect("deflating into memory does not fail");
+            let status = c
+                .compress_vec(&json[consumed..], &mut out, FlushCompress::Finish)
+                .expect("deflating into memory does not fail");
             if status == Status::StreamEnd {
                 return out;
             }
@@ -93,10 +94,15 @@ pub fn unpack(bytes: &[u8]) -> Result<Problem> {
 /// existing aggregates with, inside its own transaction. Registered on every connection that
 /// runs the migrations (a file's, and the blank one `creation_ddl` migrates).
 pub fn register_sql(conn: &Connection) -> rusqlite::Result<()> {
-    conn.create_scalar_function("tz_pack_state", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
-        let json: String = ctx.get(0)?;
-        Ok(pack_json(json.as_bytes()))
-    })
+    conn.create_scalar_function(
+        "tz_pack_state",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let json: String = ctx.get(0)?;
+            Ok(pack_json(json.as_bytes()))
+        },
+    )
 }
 
 #[cfg(test)]

@@ -86,7 +86,17 @@ const LEDGER: &[Layering] = &[
             // Row readers and column encodings; password hashes; the high-water mark; import lookups;
             // whether the file is a replica; packing a backup;
             // the files events name; how the log is stored.
-            &["event_log", "read", "password", "clock", "imports", "replica_log", "monitoring_fold", "backup_pack", "attachments"],
+            &[
+                "event_log",
+                "read",
+                "password",
+                "clock",
+                "imports",
+                "replica_log",
+                "monitoring_fold",
+                "backup_pack",
+                "attachments",
+            ],
             // The figure counts projection; the per-connection context cache.
             &["figure_counts", "context"],
             // Opening and migrating files; the projector.

@@ -143,4 +143,3 @@ impl Ledger {
         Ok(Cursor { after: r.cursor_after, after_event: r.cursor_after_event })
     }
 }
-

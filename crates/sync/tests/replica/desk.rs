@@ -90,7 +90,12 @@ impl Desk {
 
     /// Every problem aggregate this file holds, by id.
     pub fn problems(&self) -> BTreeMap<String, serde_json::Value> {
-        self.ledger.all_problems().unwrap().into_iter().map(|p| (p.id.clone(), serde_json::to_value(&p).unwrap())).collect()
+        self.ledger
+            .all_problems()
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.id.clone(), serde_json::to_value(&p).unwrap()))
+            .collect()
     }
 
     pub fn number(&self, problem: &str) -> String {
