@@ -133,7 +133,9 @@ fn a_broken_or_foreign_backup_is_refused_and_nothing_is_replaced() {
     {
         let c = rusqlite::Connection::open(&backup).unwrap();
         let triggers: Vec<String> = {
-            let mut st = c.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").unwrap();
+            let mut st = c
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%append_only%'")
+                .unwrap();
             st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
         };
         for t in triggers {

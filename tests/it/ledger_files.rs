@@ -518,6 +518,7 @@ fn a_version_2_file_is_migrated_with_nothing_lost() {
             .list_problems(&ProblemFilter::default(), Sort::default(), PageRequest { offset: 0, limit: 1000 }, end)
             .unwrap();
         let problems: Vec<Problem> = page.rows.iter().map(|r| l.problem(&r.id).unwrap()).collect();
+        crate::compact::back_to_version_13(&path, &l.all_problems().unwrap());
         (problems, page)
     };
     let c = Connection::open(&path).unwrap();

@@ -6,6 +6,7 @@
 
 mod attachments;
 mod backup;
+mod compact;
 mod documents;
 mod enterprise_file;
 mod export;

@@ -2,13 +2,14 @@
 //! projections (called only by the write path, `write.rs`, and the genesis `bootstrap`).
 
 use chrono::{DateTime, SubsecRound, Utc};
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Transaction, TransactionBehavior};
 use serde::Serialize;
 use taizhang_core::chain::{canonical_json, event_hash, format_instant, ChainFields, GENESIS_HASH};
 use taizhang_core::event::EVENT_SCHEMA_VERSION;
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
+use crate::event_log::{self, LogRow};
 use crate::project::Projector;
 use crate::Ledger;
 
@@ -95,11 +96,7 @@ pub(crate) fn append(
     // The log keeps instants to the microsecond (`format_instant`); the fold must see the
     // instant the log holds, or the projections keep nanoseconds a rebuild cannot know.
     let now = now.trunc_subsecs(6);
-    let (last_seq, prev_hash): (i64, String) = tx
-        .prepare_cached("SELECT device_seq, hash FROM events WHERE device_id = ?1 ORDER BY device_seq DESC LIMIT 1")?
-        .query_row([device_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .unwrap_or((0, GENESIS_HASH.to_string()));
+    let (last_seq, prev_hash) = event_log::chain_head(tx, device_id)?.unwrap_or((0, GENESIS_HASH.to_string()));
     let (kind, payload) = body.to_parts();
     let payload_text = canonical_json(&payload);
     let ts = uuid::Timestamp::from_unix(uuid::NoContext, now.timestamp() as u64, now.timestamp_subsec_nanos());
@@ -118,14 +115,25 @@ pub(crate) fn append(
         schema_version,
         payload: &payload_text,
     });
-    tx.prepare_cached(
-        "INSERT INTO events (id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind, payload, schema_version, subject_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?
-    .execute(params![id, device_id, device_seq, prev_hash, hash, actor, occurred, kind, payload_text, schema_version, body.subject_id()])?;
+    let subject = body.subject_id();
     // The event's own row id, read before the projector inserts rows of its own (a unit, a
-    // visit, a calendar day…), after which `last_insert_rowid` names one of those instead.
-    let seq = tx.last_insert_rowid();
+    // visit, a calendar day…).
+    let seq = event_log::append(
+        tx,
+        &LogRow {
+            id: &id,
+            device_id,
+            device_seq,
+            prev_hash: &prev_hash,
+            hash: &hash,
+            actor,
+            occurred_at: &occurred,
+            kind: &kind,
+            payload: &payload_text,
+            schema_version,
+            subject_id: subject.as_deref(),
+        },
+    )?;
     // On a replica it waits in the outbox, folded on top of the server's applied events.
     if crate::replica_log::is_replica(tx)? {
         crate::replica_log::mark_pending(tx, &id)?;

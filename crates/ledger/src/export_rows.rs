@@ -71,9 +71,12 @@ impl Ledger {
     /// so that a later copy of the file can be checked against it.
     pub fn chain_heads(&self) -> Result<Vec<ChainHead>> {
         let mut st = self.conn.prepare(
-            "SELECT device_id, device_seq, hash FROM events
-             WHERE (device_id, device_seq) IN (SELECT device_id, max(device_seq) FROM events GROUP BY device_id)
-             ORDER BY device_id",
+            // From the log's own table and its (device, device_seq) index: the view `events`
+            // would join every event to its device's name before grouping.
+            "SELECT d.name, l.device_seq, CASE typeof(l.hash) WHEN 'blob' THEN lower(hex(l.hash)) ELSE l.hash END
+               FROM event_log l JOIN event_names d ON d.ref = l.device
+              WHERE (l.device, l.device_seq) IN (SELECT device, max(device_seq) FROM event_log GROUP BY device)
+              ORDER BY d.name",
         )?;
         let heads = st
             .query_map([], |r| Ok(ChainHead { device_id: r.get(0)?, events: r.get(1)?, head_hash: r.get(2)? }))?

@@ -56,7 +56,7 @@ pub(crate) fn fill_if_pending(conn: &mut Connection) -> Result<()> {
             let mut st = tx.prepare("SELECT state FROM problem_states")?;
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
-                let p = read::problem_state(&r.get::<_, String>(0)?)?;
+                let p = read::problem_state(&r.get::<_, Vec<u8>>(0)?)?;
                 for (k, t) in facts_of(&p) {
                     sums.entry(k).or_default().add(t);
                 }

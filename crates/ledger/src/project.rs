@@ -21,7 +21,7 @@ use taizhang_core::figure_facts::{fact_changes, facts_of, visit_fact, Facts};
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
-use crate::{figure_counts, monitoring_fold, read};
+use crate::{figure_counts, monitoring_fold, read, state_codec};
 
 /// Projection tables, children before parents (the order to empty them in).
 pub const PROJECTION_TABLES: &[&str] = &[
@@ -456,10 +456,11 @@ fn insert_problem(conn: &Connection, p: &Problem) -> Result<StoredRows> {
     let stored = StoredRows::of(p);
     let values = fixed_values(p).into_iter().chain(stored.columns.iter().cloned());
     exec(conn, &SQL, rusqlite::params_from_iter(values))?;
+    // Keyed by the problem's rowid (migration 14): no second index of 36-character ids.
     exec(
         conn,
-        "INSERT INTO problem_states (problem_id, state) VALUES (?1, ?2)",
-        params![p.id, serde_json::to_string(p)?],
+        "INSERT INTO problem_states (problem_rowid, state) VALUES (?1, ?2)",
+        params![conn.last_insert_rowid(), state_codec::pack(p)?],
     )?;
     insert_supporters(conn, &p.id, &stored.supporters)?;
     Ok(stored)
@@ -481,7 +482,11 @@ fn update_problem(conn: &Connection, p: &Problem, stored: &StoredRows) -> Result
             return Err(LedgerError::Corrupt(format!("no row for problem {}", p.id)));
         }
     }
-    exec(conn, "UPDATE problem_states SET state = ?2 WHERE problem_id = ?1", params![p.id, serde_json::to_string(p)?])?;
+    exec(
+        conn,
+        "UPDATE problem_states SET state = ?2 WHERE problem_rowid = (SELECT rowid FROM problems WHERE id = ?1)",
+        params![p.id, state_codec::pack(p)?],
+    )?;
     let supporters = supporter_rows(p);
     if supporters != stored.supporters {
         exec(conn, "DELETE FROM problem_supporters WHERE problem_id = ?1", [&p.id])?;

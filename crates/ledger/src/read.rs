@@ -6,6 +6,7 @@ use taizhang_core::calendar::{Calendar, CalendarDay, CalendarYear};
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
+use crate::state_codec;
 
 pub(crate) fn parse_enum<T>(s: String, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     parse(&s).ok_or_else(|| {
@@ -156,8 +157,9 @@ pub fn name_list(joined: Option<String>) -> Vec<String> {
     joined.map(|names| names.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default()
 }
 
-pub fn problem_state(json: &str) -> Result<Problem> {
-    serde_json::from_str(json).map_err(|e| LedgerError::Corrupt(format!("problem state: {e}")))
+/// An aggregate from its stored form (`state_codec`).
+pub fn problem_state(stored: &[u8]) -> Result<Problem> {
+    state_codec::unpack(stored)
 }
 
 pub fn unit(conn: &Connection, id: &str) -> Result<Option<Unit>> {
@@ -230,11 +232,13 @@ pub fn settings(conn: &Connection) -> Result<Settings> {
 }
 
 pub fn problem(conn: &Connection, id: &str) -> Result<Option<Problem>> {
-    let json: Option<String> = conn
-        .prepare_cached("SELECT state FROM problem_states WHERE problem_id = ?1")?
+    let stored: Option<Vec<u8>> = conn
+        .prepare_cached(
+            "SELECT s.state FROM problems p JOIN problem_states s ON s.problem_rowid = p.rowid WHERE p.id = ?1",
+        )?
         .query_row([id], |r| r.get(0))
         .optional()?;
-    json.map(|j| problem_state(&j)).transpose()
+    stored.map(|s| problem_state(&s)).transpose()
 }
 
 /// The highest `problems` rowid (0 when empty). Problems are never deleted, so it is also
@@ -253,17 +257,16 @@ pub fn problem_id_by_number(conn: &Connection, number_or_id: &str) -> Result<Opt
         .optional()?)
 }
 
-/// Every aggregate, in registration order. Parsing the JSON is most of the time of a scorecard
+/// Every aggregate, in registration order. Inflating and parsing the JSON is most of the time of a scorecard
 /// over the whole ledger, so texts are read in batches and each batch is parsed on every core
 /// (in batches, so the texts of a whole city never sit in memory at once).
 pub fn all_problems(conn: &Connection) -> Result<Vec<Problem>> {
     const BATCH: usize = 4096;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let mut st =
-        conn.prepare("SELECT s.state FROM problems p JOIN problem_states s ON s.problem_id = p.id ORDER BY p.rowid")?;
+    let mut st = conn.prepare("SELECT state FROM problem_states ORDER BY problem_rowid")?;
     let mut rows = st.query([])?;
     let mut out = Vec::new();
-    let mut texts: Vec<String> = Vec::with_capacity(BATCH);
+    let mut texts: Vec<Vec<u8>> = Vec::with_capacity(BATCH);
     loop {
         let row = rows.next()?;
         if let Some(r) = row {
@@ -279,7 +282,7 @@ pub fn all_problems(conn: &Connection) -> Result<Vec<Problem>> {
     }
 }
 
-fn parse_states(texts: &[String], threads: usize) -> Result<Vec<Problem>> {
+fn parse_states(texts: &[Vec<u8>], threads: usize) -> Result<Vec<Problem>> {
     if threads < 2 {
         return texts.iter().map(|t| problem_state(t)).collect();
     }

@@ -48,5 +48,7 @@ pub fn forge(
         params![seq, id, device, last + 1, prev, hash, actor, occurred, kind, payload, schema_version, body.subject_id()],
     )
     .unwrap();
-    conn.last_insert_rowid()
+    // `events` is a view whose trigger appends to `event_log` (migration 14): the row's seq is
+    // read back, since `last_insert_rowid` does not outlive the trigger.
+    conn.query_row("SELECT seq FROM events WHERE id = ?1", [&id], |r| r.get(0)).unwrap()
 }

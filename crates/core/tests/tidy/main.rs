@@ -81,10 +81,22 @@ const LEDGER: &[Layering] = &[
         parent: "",
         layers: &[
             &["error"],
+            // The stored form of a problem aggregate (deflated JSON).
+            &["state_codec"],
             // Row readers and column encodings; password hashes; the high-water mark; import lookups;
             // whether the file is a replica; packing a backup;
-            // the files events name.
-            &["read", "password", "clock", "imports", "replica_log", "monitoring_fold", "backup_pack", "attachments"],
+            // the files events name; how the log is stored.
+            &[
+                "event_log",
+                "read",
+                "password",
+                "clock",
+                "imports",
+                "replica_log",
+                "monitoring_fold",
+                "backup_pack",
+                "attachments",
+            ],
             // The figure counts projection; the per-connection context cache.
             &["figure_counts", "context"],
             // Opening and migrating files; the projector.

@@ -15,6 +15,7 @@ use taizhang_protocol::sign::recompute_hash;
 use taizhang_protocol::{Cursor, PulledEvent};
 
 use crate::error::{LedgerError, Result};
+use crate::event_log::{self, LogRow};
 use crate::Ledger;
 
 /// What ingesting one page did.
@@ -87,15 +88,22 @@ impl Ledger {
                     }
                 }
                 None => {
-                    tx.prepare_cached(
-                        "INSERT INTO events (id, device_id, device_seq, prev_hash, hash, actor, occurred_at, kind, payload, schema_version, subject_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                    )?
-                    .execute(params![
-                        e.id, e.device_id, e.device_seq, e.prev_hash, e.hash, e.actor, e.occurred_at, e.kind, e.payload,
-                        e.schema_version, body.subject_id()
-                    ])
-                    .map_err(|_| invalid("it collides with an event held here (same device and sequence)"))?;
+                    let subject = body.subject_id();
+                    let row = LogRow {
+                        id: &e.id,
+                        device_id: &e.device_id,
+                        device_seq: e.device_seq,
+                        prev_hash: &e.prev_hash,
+                        hash: &e.hash,
+                        actor: &e.actor,
+                        occurred_at: &e.occurred_at,
+                        kind: &e.kind,
+                        payload: &e.payload,
+                        schema_version: e.schema_version,
+                        subject_id: subject.as_deref(),
+                    };
+                    event_log::append(&tx, &row)
+                        .map_err(|_| invalid("it collides with an event held here (same device and sequence)"))?;
                     tx.prepare_cached(
                         "INSERT INTO replica_events (event_id, state, server_seq, reason, flag) VALUES (?1, ?2, ?3, ?4, ?5)",
                     )?

@@ -90,11 +90,11 @@ impl Desk {
 
     /// Every problem aggregate this file holds, by id.
     pub fn problems(&self) -> BTreeMap<String, serde_json::Value> {
-        let mut st = self.ledger.connection().prepare("SELECT problem_id, state FROM problem_states").unwrap();
-        st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        self.ledger
+            .all_problems()
             .unwrap()
-            .map(|r| r.unwrap())
-            .map(|(id, s)| (id, serde_json::from_str(&s).unwrap()))
+            .into_iter()
+            .map(|p| (p.id.clone(), serde_json::to_value(&p).unwrap()))
             .collect()
     }
 
