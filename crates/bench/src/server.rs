@@ -346,7 +346,7 @@ fn ingest_row(b: &mut Bench, sizes: &[usize], pushed: usize, push_secs: f64, gen
 }
 
 /// What limits the ingest row (the profile is in bench/notes.md).
-const INGEST_LIMIT: &str = "fixed costs of a batch of ≈ 7 events: four round trips now (the lock, the chain head and the context with the BEGIN; the device, the duplicates and the read-ahead as one statement; the writes as one; the COMMIT), where the floor sends three; custom plans, since a plan cached while the log was empty stayed a sequential scan of every event (bench/notes.md, stop 29); what is left: the write statement (the events with eight indexes, the problem's JSON aggregate upserted, grants and deliveries) and the read, about 0.8 ms a batch, the process's own CPU (the Ed25519 check, the core's decision and fold, the loopback TCP of each round trip), and the waits between two processes on two cores; the floor writes bare rows with no index";
+const INGEST_LIMIT: &str = "four round trips a batch of ≈ 8 events (the BEGIN with the lock; one read: the log's head, the device, the duplicates, the files held and the read-ahead of what the batch's events name; one write; the COMMIT) where the floor sends three, each a wake-up of the backend and then of the client; the write statement (the events into a table with ten indexes, the problems' JSON aggregates upserted, grants and deliveries) and the read; the process's own work a batch (the core's decision and fold, the aggregates' JSON both ways, the Ed25519 check); the floor writes bare rows with no index, decides nothing and checks no signature (bench/notes.md, stop 30)";
 
 fn bare_values(r: &postgres::Row) -> Vec<Box<dyn ToSql + Sync>> {
     let s = |i: usize| -> Box<dyn ToSql + Sync> { Box::new(r.get::<_, String>(i)) };
