@@ -92,19 +92,32 @@ impl AppState {
     /// `Open::reader`), without holding the open ledger meanwhile, on a thread of low priority:
     /// the list, a problem and the window come first on a two-core office PC.
     pub fn read_whole<T: Send>(&self, f: impl FnOnce(&Ledger) -> ApiResult<T> + Send) -> ApiResult<T> {
-        let reader = {
+        self.read_aside(|l, _| f(l))
+    }
+
+    /// `read_whole` for the heavy reads of the signed-in user's screens (the office's 督办中心,
+    /// the bell), `f` given the user's id (`None` when nobody is signed in). They run after
+    /// sign-in beside the first page of the ledger; on the open ledger's connection they held
+    /// it for seconds at 100,000 problems from a cold file, and the list waited behind them.
+    pub fn read_aside<T: Send>(&self, f: impl FnOnce(&Ledger, Option<&str>) -> ApiResult<T> + Send) -> ApiResult<T> {
+        let (reader, user) = {
             let guard = self.lock();
             let open = guard.as_ref().ok_or_else(ApiError::no_ledger)?;
             match &open.reader {
-                Some(r) => r.clone(),
-                None => return f(&open.ledger),
+                Some(r) => (r.clone(), open.user.clone()),
+                None => return f(&open.ledger, open.user.as_deref()),
             }
         };
         let out = std::thread::scope(|scope| {
             let worker = std::thread::Builder::new().name("whole-ledger-read".into()).spawn_scoped(scope, || {
                 lower_priority();
                 let ledger = reader.lock().unwrap_or_else(|p| p.into_inner());
-                f(&ledger)
+                let out = f(&ledger, user.as_deref());
+                // The pages this read brought into the connection's cache are rarely read
+                // again soon (the next such read is minutes away): give them back rather than
+                // hold up to the cache's 64 MB for the rest of the session.
+                let _ = ledger.connection().execute_batch("PRAGMA shrink_memory;");
+                out
             });
             match worker {
                 Ok(w) => {

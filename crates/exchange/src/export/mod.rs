@@ -1,8 +1,9 @@
 //! Writing the ledger and periodic reports as .xlsx and CSV.
 //!
 //! - `ledger`: the ledger (or any filtered view of it) in the usual 台账 layout as .xlsx, and
-//!   the same columns as CSV (UTF-8 with BOM, so Excel and WPS open it as Chinese text). The
-//!   rows stream from the ledger into a constant-memory worksheet.
+//!   the same columns as CSV (UTF-8 with BOM, so Excel and WPS open it as Chinese text);
+//!   `ledger_sheet` writes the .xlsx: the rows stream from the ledger, read on the caller's
+//!   thread, to a constant-memory worksheet written on another.
 //! - `report`: the periodic report workbook (汇总, 部门考核, 镇街情况, 问题类别, 超期清单) from
 //!   `Ledger::report`.
 //! - `attachments`: the files the exported problems' events name, as a folder, when asked.
@@ -15,6 +16,7 @@
 pub mod attachments;
 mod file;
 pub mod ledger;
+mod ledger_sheet;
 pub mod monitoring;
 pub mod report;
 mod style;
@@ -24,7 +26,8 @@ use taizhang_core::coded::{serde_params, Coded, Params};
 use taizhang_ledger::{ChainHead, LedgerError};
 
 pub use attachments::{export_attachments, AttachmentExport};
-pub use ledger::{describe_filter, export_ledger_csv, export_ledger_xlsx, LEDGER_HEADERS, LEDGER_SHEET};
+pub use ledger::{describe_filter, export_ledger_csv, LEDGER_HEADERS, LEDGER_SHEET};
+pub use ledger_sheet::export_ledger_xlsx;
 pub use report::{export_report_xlsx, REPORT_SHEETS};
 
 /// What an export wrote.
