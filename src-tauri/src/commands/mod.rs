@@ -400,8 +400,8 @@ pub fn inbox(state: State<'_, AppState>, unit_id: Option<String>) -> ApiResult<I
 #[tauri::command(async, rename_all = "snake_case")]
 /// The office's 督办中心 (and its menu counts): six lists of up to 1,000 rows, seconds from a
 /// cold file at 100,000 problems, so beside the list rather than in front of it (`read_aside`).
-pub fn office_console(state: State<'_, AppState>) -> ApiResult<OfficeConsole> {
-    state.read_aside(|l, _| Ok(l.office_console(Utc::now())?))
+pub async fn office_console(state: State<'_, AppState>) -> ApiResult<OfficeConsole> {
+    state.read_aside(|l, _| Ok(l.office_console(Utc::now())?)).await
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
@@ -410,21 +410,25 @@ pub fn suggest_deadlines(state: State<'_, AppState>, problem: String) -> ApiResu
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn scorecard(state: State<'_, AppState>, period: String) -> ApiResult<Scorecard> {
-    state.read_whole(|l| {
-        let p = crate::commands::period(l, &period)?;
-        Ok(l.scorecard(&p, Utc::now())?)
-    })
+pub async fn scorecard(state: State<'_, AppState>, period: String) -> ApiResult<Scorecard> {
+    state
+        .read_whole(move |l| {
+            let p = crate::commands::period(l, &period)?;
+            Ok(l.scorecard(&p, Utc::now())?)
+        })
+        .await
 }
 
 /// The landing page after sign-in; it folds every problem, so it runs beside the list
 /// (`read_whole`) rather than in front of it.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn dashboard(state: State<'_, AppState>, period: String) -> ApiResult<Dashboard> {
-    state.read_whole(|l| {
-        let p = crate::commands::period(l, &period)?;
-        Ok(l.dashboard(&p, Utc::now())?)
-    })
+pub async fn dashboard(state: State<'_, AppState>, period: String) -> ApiResult<Dashboard> {
+    state
+        .read_whole(move |l| {
+            let p = crate::commands::period(l, &period)?;
+            Ok(l.dashboard(&p, Utc::now())?)
+        })
+        .await
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
