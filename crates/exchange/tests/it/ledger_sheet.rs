@@ -91,12 +91,12 @@ fn every_cell_has_the_format_its_row_calls_for() {
     let mut by_class: BTreeMap<Class, u32> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
         let row = 4 + i as u32;
-        for col in 0..LEDGER_HEADERS.len() {
+        for (col, header) in LEDGER_HEADERS.iter().enumerate() {
             let style = *styles.get(&(row, col)).unwrap_or_else(|| panic!("row {row} column {col} is written"));
             assert_ne!(style, 0, "row {row} column {col} has a format");
             let c = class(col, r);
             let known = *by_class.entry(c.clone()).or_insert(style);
-            assert_eq!(known, style, "row {row} ({}), {}: {c:?}", r.number, LEDGER_HEADERS[col]);
+            assert_eq!(known, style, "row {row} ({}), {header}: {c:?}", r.number);
         }
     }
     assert!(styles.keys().all(|(row, _)| *row < 4 + rows.len() as u32), "no row beyond the ledger's");
@@ -115,11 +115,11 @@ fn every_cell_has_the_format_its_row_calls_for() {
         .collect();
     let plain_level = style(Class::Column { col: 18, overdue: false }).unwrap();
     assert!(levels.iter().all(|l| *l != plain_level) && levels[0] != levels[1] && levels[1] != levels[2]);
-    for col in 0..LEDGER_HEADERS.len() {
+    for (col, header) in LEDGER_HEADERS.iter().enumerate() {
         if let (Some(a), Some(b)) =
             (style(Class::Column { col, overdue: false }), style(Class::Column { col, overdue: true }))
         {
-            assert_ne!(a, b, "{}: an overdue row looks different", LEDGER_HEADERS[col]);
+            assert_ne!(a, b, "{header}: an overdue row looks different");
         }
     }
     let past = style(Class::DeadlinePast).expect("the demo has items past their deadline");
