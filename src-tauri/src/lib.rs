@@ -31,7 +31,29 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, context: Context<R>) -> tauri:
         log::error!("cannot create {}: {e}", data_dir.display());
     }
     app.manage(state::AppState::new(data_dir));
+    lighten_webview(&app);
     app
+}
+
+/// WebKitGTK's default cache model is a web browser's: it keeps decoded resources and whole
+/// pages in memory for going back and forth between sites. The app is one page of its own
+/// files, read once from the binary; the document viewer's model keeps no such caches
+/// (docs/benchmarks.md: the window's memory with a ledger open).
+fn lighten_webview<R: Runtime>(app: &tauri::App<R>) {
+    #[cfg(target_os = "linux")]
+    if let Some(window) = app.get_webview_window("main") {
+        let done = window.with_webview(|webview| {
+            use webkit2gtk::{WebContextExt, WebViewExt};
+            if let Some(context) = webview.inner().context() {
+                context.set_cache_model(webkit2gtk::CacheModel::DocumentViewer);
+            }
+        });
+        if let Err(e) = done {
+            log::warn!("could not set the webview's cache model: {e}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
 }
 
 pub fn run() {

@@ -91,37 +91,35 @@ impl AppState {
     /// Runs a read of the whole ledger on the open ledger's read-only connection (see
     /// `Open::reader`), without holding the open ledger meanwhile, on a thread of low priority:
     /// the list, a problem and the window come first on a two-core office PC.
-    pub fn read_whole<T: Send>(&self, f: impl FnOnce(&Ledger) -> ApiResult<T> + Send) -> ApiResult<T> {
-        let reader = {
+    pub async fn read_whole<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Ledger) -> ApiResult<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        self.read_aside(|l, _| f(l)).await
+    }
+
+    /// `read_whole` for the heavy reads of the signed-in user's screens (the office's 督办中心,
+    /// the bell), `f` given the user's id (`None` when nobody is signed in). They run after
+    /// sign-in beside the first page of the ledger: on the open ledger's connection they held
+    /// it for seconds at 100,000 problems from a cold file, and the list waited behind them.
+    ///
+    /// Awaited, not waited on: Tauri runs a command on one of its runtime's workers, one per
+    /// core, and a command that blocks keeps its worker; two such reads on a two-core PC held
+    /// both, and the list's command could not even start until one ended.
+    pub async fn read_aside<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Ledger, Option<&str>) -> ApiResult<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        let (reader, user) = {
             let guard = self.lock();
             let open = guard.as_ref().ok_or_else(ApiError::no_ledger)?;
             match &open.reader {
-                Some(r) => r.clone(),
-                None => return f(&open.ledger),
+                Some(r) => (r.clone(), open.user.clone()),
+                None => return f(&open.ledger, open.user.as_deref()),
             }
         };
-        let out = std::thread::scope(|scope| {
-            let worker = std::thread::Builder::new().name("whole-ledger-read".into()).spawn_scoped(scope, || {
-                lower_priority();
-                let ledger = reader.lock().unwrap_or_else(|p| p.into_inner());
-                f(&ledger)
-            });
-            match worker {
-                Ok(w) => {
-                    w.join().unwrap_or_else(|_| Err(ApiError::new("internal", "the read of the whole ledger failed")))
-                }
-                Err(e) => Err(ApiError::new("internal", format!("cannot start a thread: {e}"))),
-            }
-        });
-        // The fold parsed every problem into many small allocations, freed again by now;
-        // hand the memory back to the system instead of keeping it in the allocator's arenas.
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        // SAFETY: malloc_trim only releases free memory of the allocator.
-        #[allow(unsafe_code)]
-        unsafe {
-            libc::malloc_trim(0);
-        }
-        out
+        let read = tauri::async_runtime::spawn_blocking(move || read_on(&reader, user.as_deref(), f));
+        read.await.unwrap_or_else(|_| Err(ApiError::new("internal", "the read of the whole ledger failed")))
     }
 
     /// Runs `f` with the open ledger; refuses with `ledger.replaced` when its file was swapped
@@ -229,6 +227,41 @@ impl AppState {
             log::warn!("could not save the recent ledgers list: {e}");
         }
     }
+}
+
+/// `f` on the reader connection, on a thread of its own at low priority (not the blocking
+/// pool's thread, which would keep the priority), then the connection's cache and the
+/// allocator's free memory given back.
+fn read_on<T: Send>(
+    reader: &Mutex<Ledger>,
+    user: Option<&str>,
+    f: impl FnOnce(&Ledger, Option<&str>) -> ApiResult<T> + Send,
+) -> ApiResult<T> {
+    let out = std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new().name("whole-ledger-read".into()).spawn_scoped(scope, || {
+            lower_priority();
+            let ledger = reader.lock().unwrap_or_else(|p| p.into_inner());
+            let out = f(&ledger, user);
+            // The pages this read brought into the connection's cache are rarely read again
+            // soon (the next such read is minutes away): give them back rather than hold up to
+            // the cache's 64 MB for the rest of the session.
+            let _ = ledger.connection().execute_batch("PRAGMA shrink_memory;");
+            out
+        });
+        match worker {
+            Ok(w) => w.join().unwrap_or_else(|_| Err(ApiError::new("internal", "the read of the whole ledger failed"))),
+            Err(e) => Err(ApiError::new("internal", format!("cannot start a thread: {e}"))),
+        }
+    });
+    // The fold parsed every problem into many small allocations, freed again by now;
+    // hand the memory back to the system instead of keeping it in the allocator's arenas.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory of the allocator.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::malloc_trim(0);
+    }
+    out
 }
 
 /// Background work (the chain check and backup on open, whole-ledger reads) runs at nice 10 on

@@ -4,10 +4,29 @@
 import { reactive } from 'vue'
 
 import * as api from '../api'
+import type { OfficeConsole } from '../bindings/OfficeConsole'
 import { consoleBadges, inboxBadges, todoBadges, todoFilter, type BadgePart, type TodoTab } from '../logic/home'
 import { app } from './app'
 
 export const badges = reactive<{ parts: Record<string, BadgePart[]> }>({ parts: {} })
+
+// The office's 督办中心 lists, read once for all who ask while a read is under way: the menu's
+// counts and the 督办中心 itself (the office's first screen) ask together after sign-in, and
+// each read is six lists of up to 1,000 rows. A write starts afresh: what was read before it
+// is not shared after it.
+let consoleRead: Promise<OfficeConsole> | null = null
+api.onWrite(() => {
+  consoleRead = null
+})
+export function officeConsoleShared(): Promise<OfficeConsole> {
+  if (!consoleRead) {
+    const read = api.officeConsole().finally(() => {
+      if (consoleRead === read) consoleRead = null
+    })
+    consoleRead = read
+  }
+  return consoleRead
+}
 
 /** How many of the township's own problems a todo tab holds (one row read, the total kept). */
 export async function todoCount(tab: TodoTab, townshipId: string): Promise<number> {
@@ -27,7 +46,7 @@ export async function refreshBadges(): Promise<void> {
         badges.parts = { inbox: inboxBadges(await api.inbox()) }
         break
       case 'office':
-        badges.parts = { console: consoleBadges(await api.officeConsole()) }
+        badges.parts = { console: consoleBadges(await officeConsoleShared()) }
         break
       case 'township': {
         const [callback, overdue] = await Promise.all([todoCount('callback', s.unit.id), todoCount('overdue', s.unit.id)])
