@@ -73,19 +73,23 @@ pub fn command_map(commands_rs: &str, commands: &[&str], has_binding: impl Fn(&s
 
 /// The command attribute's text, the parameter list and the return type of `pub fn name`.
 fn find_command(source: &str, name: &str) -> Result<(String, String, Option<String>), String> {
-    let head = format!("pub fn {name}");
-    let mut from = 0;
-    let start = loop {
-        let at = source[from..]
-            .find(&head)
-            .map(|i| i + from)
-            .ok_or_else(|| format!("the command `{name}` of command_names.rs is not a `pub fn` here"))?;
-        let after = source[at + head.len()..].chars().next();
-        if matches!(after, Some('(' | '<')) {
-            break at;
+    // A command is a `pub fn`, or a `pub async fn` when its work runs off Tauri's workers.
+    let mut found = None;
+    for head in [format!("pub fn {name}"), format!("pub async fn {name}")] {
+        let mut from = 0;
+        while let Some(at) = source[from..].find(&head).map(|i| i + from) {
+            if matches!(source[at + head.len()..].chars().next(), Some('(' | '<')) {
+                found = Some((at, head.len()));
+                break;
+            }
+            from = at + head.len();
         }
-        from = at + head.len();
-    };
+        if found.is_some() {
+            break;
+        }
+    }
+    let (start, head_len) =
+        found.ok_or_else(|| format!("the command `{name}` of command_names.rs is not a `pub fn` here"))?;
     // The attribute is the last `#[tauri::command` before the fn, with only attributes, doc
     // comments and blank space between.
     let before = &source[..start];
@@ -101,7 +105,7 @@ fn find_command(source: &str, name: &str) -> Result<(String, String, Option<Stri
     }
     let attr = before[attr_at..=attr_end].to_string();
 
-    let mut rest = &source[start + head.len()..];
+    let mut rest = &source[start + head_len..];
     if rest.starts_with('<') {
         let close = matching(rest, '<', '>').ok_or("unbalanced generics")?;
         rest = &rest[close + 1..];
@@ -266,6 +270,11 @@ pub fn ping() -> bool {
 #[tauri::command(async)]
 pub fn camel(value_name: String) {}
 
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn aside(state: State<'_, AppState>, limit: u32) -> ApiResult<Thing> {
+    todo!()
+}
+
 pub fn open_file_helper() {}
 "#;
 
@@ -277,6 +286,8 @@ pub fn open_file_helper() {}
             "{map}"
         );
         assert!(map.contains("  ping: { args: Record<never, never>, returns: boolean },\n"), "{map}");
+        let aside = command_map(SOURCE, &["aside"], |_| true).unwrap();
+        assert!(aside.contains("  aside: { args: { limit: number }, returns: Thing },\n"), "an async command: {aside}");
         assert!(
             map.contains("import type { Mode } from \"./Mode\";\nimport type { Thing } from \"./Thing\";\n"),
             "{map}"
