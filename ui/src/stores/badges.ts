@@ -34,6 +34,15 @@ export async function todoCount(tab: TodoTab, townshipId: string): Promise<numbe
   return page.total
 }
 
+/**
+ * The menu item that carries a role's counts. Its badge line is laid out before the counts
+ * arrive (they are read beside the first page), so the menu does not move under the pointer
+ * when they do.
+ */
+export function badgedItem(role: string | undefined): string | undefined {
+  return ({ department: 'inbox', office: 'console', township: 'todo' } as Record<string, string>)[role ?? '']
+}
+
 export async function refreshBadges(): Promise<void> {
   const s = app.session
   if (!s) {
