@@ -84,9 +84,10 @@ pub(crate) fn field_of_key(key: &str) -> Option<Field> {
     serde_json::from_value(serde_json::Value::String(key.trim().to_string())).ok()
 }
 
-fn options(s: &Session, a: &ImportArgs) -> Result<ImportOptions, CliError> {
+/// The `--column COL=FIELD` choices of a sheet import (`-` or nothing: the column is left out).
+pub(crate) fn column_choices(given: &[String]) -> Result<Vec<ColumnChoice>, CliError> {
     let mut columns = Vec::new();
-    for c in &a.columns {
+    for c in given {
         let (col, field) =
             c.split_once('=').ok_or_else(|| CliError::Usage(format!("--column takes COL=FIELD, not {c:?}")))?;
         let column = column_index(col).ok_or_else(|| CliError::Usage(format!("not a column letter: {col:?}")))?;
@@ -96,6 +97,33 @@ fn options(s: &Session, a: &ImportArgs) -> Result<ImportOptions, CliError> {
         };
         columns.push(ColumnChoice { column, field });
     }
+    Ok(columns)
+}
+
+/// A preview's 跳过 line: the rows a sheet import leaves out, each with its reason; nothing
+/// when there are none.
+pub(crate) fn write_skipped<'a>(
+    o: &mut String,
+    skipped: impl IntoIterator<Item = &'a taizhang_exchange::import::SkippedRow>,
+) {
+    use crate::render::escape;
+    use std::fmt::Write as _;
+    let rows: Vec<String> = skipped
+        .into_iter()
+        .map(|s| {
+            let reason = catalog_text("import_skip", &s.reason)
+                .unwrap_or_else(|| s.reason.clone())
+                .replace("{detail}", &escape(&s.detail));
+            format!("第{}行（{}）", s.row, reason)
+        })
+        .collect();
+    if !rows.is_empty() {
+        let _ = writeln!(o, "跳过：{}", rows.join("；"));
+    }
+}
+
+fn options(s: &Session, a: &ImportArgs) -> Result<ImportOptions, CliError> {
+    let columns = column_choices(&a.columns)?;
     let mut units = Vec::new();
     for u in &a.units {
         let (name, unit) =
@@ -261,20 +289,7 @@ fn render_preview(p: &ImportPreview, events: Option<u64>) -> String {
         let parts: Vec<String> = p.statuses.iter().map(|s| format!("{} {}", s.status.label_zh(), s.count)).collect();
         let _ = writeln!(o, "导入后状态：{}", parts.join("，"));
     }
-    let others: Vec<String> = p
-        .skipped
-        .iter()
-        .filter(|s| s.reason != "duplicate")
-        .map(|s| {
-            let reason = catalog_text("import_skip", &s.reason)
-                .unwrap_or_else(|| s.reason.clone())
-                .replace("{detail}", &escape(&s.detail));
-            format!("第{}行（{}）", s.row, reason)
-        })
-        .collect();
-    if !others.is_empty() {
-        let _ = writeln!(o, "跳过：{}", others.join("；"));
-    }
+    write_skipped(&mut o, p.skipped.iter().filter(|s| s.reason != "duplicate"));
     let errors = p.issues.iter().filter(|i| i.severity == Severity::Error).count();
     let warnings = p.issues.len() - errors;
     if !p.issues.is_empty() {

@@ -17,9 +17,10 @@ use taizhang_exchange::import::{
 };
 use taizhang_ledger::{OutputTarget, WarningFilter};
 
+use crate::cmd::exchange::write_skipped;
 use crate::cmd::monitoring::{month_or_last, scope};
 use crate::input::{now, parse_enum};
-use crate::messages::{catalog_message, catalog_text, CliError};
+use crate::messages::{catalog_message, CliError};
 use crate::progress::Progress;
 use crate::render::{escape, print};
 use crate::session::Session;
@@ -187,19 +188,7 @@ fn render(p: &IndicatorImportPreview, events: Option<u64>) -> String {
         let figures: Vec<String> = r.entries.iter().map(|e| format!("{}={}", e.key, e.value)).collect();
         let _ = writeln!(o, "  第{}行 {}：{}", r.row, escape(&r.enterprise_name), figures.join("，"));
     }
-    let skipped: Vec<String> = p
-        .skipped
-        .iter()
-        .map(|s| {
-            let reason = catalog_text("import_skip", &s.reason)
-                .unwrap_or_else(|| s.reason.clone())
-                .replace("{detail}", &escape(&s.detail));
-            format!("第{}行（{}）", s.row, reason)
-        })
-        .collect();
-    if !skipped.is_empty() {
-        let _ = writeln!(o, "跳过：{}", skipped.join("；"));
-    }
+    write_skipped(&mut o, &p.skipped);
     let errors = p.issues.iter().filter(|i| i.severity == Severity::Error).count();
     if !p.issues.is_empty() {
         let _ = writeln!(o, "问题：错误 {} 处，提示 {} 处", errors, p.issues.len() - errors);

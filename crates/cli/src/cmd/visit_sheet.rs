@@ -10,13 +10,12 @@ use clap::{Args, Subcommand};
 use taizhang_exchange::export::export_visit_template;
 use taizhang_exchange::header::Field;
 use taizhang_exchange::import::{
-    commit_visits, preview_visits, CategoryChoice, ColumnChoice, Severity, VisitImportOptions, VisitImportPreview,
-    VisitRowResult,
+    commit_visits, preview_visits, CategoryChoice, Severity, VisitImportOptions, VisitImportPreview, VisitRowResult,
 };
 use taizhang_ledger::OutputTarget;
 
 use crate::args::Globals;
-use crate::cmd::exchange::{column_index, field_label, field_of_key};
+use crate::cmd::exchange::{column_choices, field_label, write_skipped};
 use crate::input::now;
 use crate::messages::{catalog_text, CliError};
 use crate::progress::Progress;
@@ -56,17 +55,7 @@ pub enum TemplateCmd {
 }
 
 fn options(a: &VisitImportArgs) -> Result<VisitImportOptions, CliError> {
-    let mut columns = Vec::new();
-    for c in &a.columns {
-        let (col, field) =
-            c.split_once('=').ok_or_else(|| CliError::Usage(format!("--column takes COL=FIELD, not {c:?}")))?;
-        let column = column_index(col).ok_or_else(|| CliError::Usage(format!("not a column letter: {col:?}")))?;
-        let field = match field.trim() {
-            "-" | "" => None,
-            f => Some(field_of_key(f).ok_or_else(|| CliError::Usage(format!("unknown field {f:?}")))?),
-        };
-        columns.push(ColumnChoice { column, field });
-    }
+    let columns = column_choices(&a.columns)?;
     let mut categories = Vec::new();
     for c in &a.categories {
         match c.split_once('=') {
@@ -159,19 +148,7 @@ fn render(p: &VisitImportPreview, events: Option<u64>) -> String {
             problem
         );
     }
-    let skipped: Vec<String> = p
-        .skipped
-        .iter()
-        .map(|s| {
-            let reason = catalog_text("import_skip", &s.reason)
-                .unwrap_or_else(|| s.reason.clone())
-                .replace("{detail}", &escape(&s.detail));
-            format!("第{}行（{}）", s.row, reason)
-        })
-        .collect();
-    if !skipped.is_empty() {
-        let _ = writeln!(o, "跳过：{}", skipped.join("；"));
-    }
+    write_skipped(&mut o, &p.skipped);
     let errors = p.issues.iter().filter(|i| i.severity == Severity::Error).count();
     if !p.issues.is_empty() {
         let _ = writeln!(o, "问题：错误 {} 处，提示 {} 处", errors, p.issues.len() - errors);
