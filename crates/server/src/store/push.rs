@@ -117,7 +117,7 @@ pub fn push(
             Some("sync.chain_gap")
         } else if ev.prev_hash != device.last_hash {
             Some("sync.prev_hash_mismatch")
-        } else if !sealed.hash_ok(index, ev) {
+        } else if !sealed.hash_ok(index) {
             Some("sync.hash_mismatch")
         } else if !sealed.signed_ok(index, ev, &device, &key) {
             Some("sync.bad_event_signature")
@@ -159,40 +159,32 @@ pub fn push(
     Ok(PushReply { outcomes, stopped })
 }
 
-/// Each event's hash recomputed and signature checked ahead, with the key of the device that
-/// sent the request; asked again under the lock only if the device read there has another key.
+/// Each event's hash recomputed and signature checked ahead, the signatures with the key of the
+/// device that sent the request (its algorithm, key and the answers); checked again under the
+/// lock only if the device read there has another key.
 struct Sealed {
-    key: Option<(String, String)>,
     hash_ok: Vec<bool>,
-    signed_ok: Vec<bool>,
+    signed: Option<(String, String, Vec<bool>)>,
 }
 
 impl Sealed {
     fn check(pusher: &DeviceRow, events: &[WireEvent]) -> Sealed {
-        let Ok(key) = public_key(&pusher.key_alg, &pusher.public_key) else {
-            return Sealed { key: None, hash_ok: Vec::new(), signed_ok: Vec::new() };
-        };
         Sealed {
-            key: Some((pusher.key_alg.clone(), pusher.public_key.clone())),
             hash_ok: events.iter().map(|ev| recompute_hash(ev) == ev.hash).collect(),
-            signed_ok: events.iter().map(|ev| signed(ev, &pusher.key_alg, &key)).collect(),
+            signed: public_key(&pusher.key_alg, &pusher.public_key).ok().map(|key| {
+                let ok = events.iter().map(|ev| signed(ev, &pusher.key_alg, &key)).collect();
+                (pusher.key_alg.clone(), pusher.public_key.clone(), ok)
+            }),
         }
     }
 
-    fn same_key(&self, device: &DeviceRow) -> bool {
-        self.key.as_ref().is_some_and(|(alg, key)| *alg == device.key_alg && *key == device.public_key)
-    }
-
-    fn hash_ok(&self, index: usize, ev: &WireEvent) -> bool {
-        match self.hash_ok.get(index) {
-            Some(ok) => *ok,
-            None => recompute_hash(ev) == ev.hash,
-        }
+    fn hash_ok(&self, index: usize) -> bool {
+        self.hash_ok[index]
     }
 
     fn signed_ok(&self, index: usize, ev: &WireEvent, device: &DeviceRow, key: &VerifyingKey) -> bool {
-        match self.signed_ok.get(index) {
-            Some(ok) if self.same_key(device) => *ok,
+        match &self.signed {
+            Some((alg, public, ok)) if *alg == device.key_alg && *public == device.public_key => ok[index],
             _ => signed(ev, &device.key_alg, key),
         }
     }
