@@ -178,11 +178,6 @@ impl<'c> Appender<'c> {
         &mut self.tx
     }
 
-    /// The transaction with the connection's prepared statements.
-    pub fn db(&mut self) -> &mut Db<'c> {
-        &mut self.tx
-    }
-
     /// Asks ahead, as a part of the push's combined read, for the projections a batch of
     /// events will ask for (`take_ahead` takes the answer).
     pub fn ask_ahead(&mut self, reads: &mut Reads, events: &[WireEvent], parsed: &[Parsed]) {
