@@ -20,7 +20,7 @@ use taizhang_core::workflow::{decide, Context};
 use taizhang_core::{Actor, Command, DomainError, EventBody, EventMeta, Settings};
 
 use super::prepared::{Db, Prepared};
-use super::projections::{Ahead, Projections};
+use super::projections::{Ahead, Carried, Projections};
 use super::reads::{ReadRow, Reads};
 use super::writes::Writes;
 use crate::error::{reason_json, Result, ServerError};
@@ -57,6 +57,10 @@ struct EventRow {
 pub struct Appender<'c> {
     tx: Db<'c>,
     projections: Projections,
+    /// Where the projections are carried over from batch to batch, and the position of the log
+    /// the ones taken from there are true at.
+    carried: Option<&'c Carried>,
+    carried_at: Option<i64>,
     rows: Vec<EventRow>,
     /// The files each appended event names: (sha256, server_seq), for `attachment_refs`.
     refs: (Vec<String>, Vec<i64>),
@@ -78,8 +82,14 @@ impl<'c> Appender<'c> {
     /// Opens the transaction and waits for the append lock, in one round trip. Nothing is
     /// appended before `read` has read the head of the log under the lock. `prepared` is the
     /// connection's: the appender's statements are prepared once for it (and again as the log
-    /// doubles, `Db::replan_if_grown`), and run with their generic plans.
-    pub fn begin(client: &'c mut Client, prepared: &'c mut Prepared, now: DateTime<Utc>) -> Result<Appender<'c>> {
+    /// doubles, `Db::replan_if_grown`), and run with their generic plans. `carried` keeps the
+    /// projections from one batch to the next (`Carried`); they are taken under the lock.
+    pub fn begin(
+        client: &'c mut Client,
+        prepared: &'c mut Prepared,
+        carried: Option<&'c Carried>,
+        now: DateTime<Utc>,
+    ) -> Result<Appender<'c>> {
         // Generic plans: each statement is planned once for the tables' present sizes and the
         // plan reused; left to choose, PostgreSQL planned the combined read afresh for every
         // batch (its arrays' lengths make each custom plan look cheaper), a third of its time
@@ -93,9 +103,15 @@ impl<'c> Appender<'c> {
             ),
         )?;
         tx.replan_if_grown();
+        let (carried_at, projections) = match carried.and_then(Carried::take) {
+            Some((at, projections)) => (Some(at), projections),
+            None => (None, Projections::new()),
+        };
         Ok(Appender {
             tx,
-            projections: Projections::new(),
+            projections,
+            carried,
+            carried_at,
             rows: Vec::new(),
             refs: Default::default(),
             heads: BTreeMap::new(),
@@ -141,6 +157,11 @@ impl<'c> Appender<'c> {
         self.last_seq = head.key.parse().map_err(|e| ServerError::Internal(format!("the head of the log: {e}")))?;
         self.last_chain = parsed.chain.unwrap_or_else(|| GENESIS_HASH.to_string());
         self.context_at = parsed.context_at;
+        if self.carried_at.is_some_and(|at| at != self.last_seq) {
+            // Another process appended since these projections were true: start from the
+            // rows just read; the rest is read when asked for.
+            self.projections.afresh();
+        }
         self.tx.log_size(self.last_seq);
         self.head_read = true;
         Ok(rows)
@@ -365,6 +386,9 @@ impl<'c> Appender<'c> {
         }
         w.send(&mut self.tx)?;
         self.tx.commit()?;
+        if let Some(carried) = self.carried {
+            carried.keep(self.last_seq, self.projections);
+        }
         Ok(())
     }
 

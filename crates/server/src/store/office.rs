@@ -12,6 +12,7 @@ use taizhang_core::{Command, EventBody};
 
 use super::append::{parse, Appender, Precheck};
 use super::prepared::Prepared;
+use super::projections::Carried;
 use super::reads::Reads;
 use super::world::actor;
 use crate::error::{Result, ServerError};
@@ -92,7 +93,7 @@ pub fn check_admin_password(admin_password: &str) -> Result<()> {
 pub fn genesis(c: &mut Client, admin_password: &str, now: DateTime<Utc>) -> Result<()> {
     check_admin_password(admin_password)?;
     let mut prepared = Prepared::default();
-    let mut appender = Appender::begin(c, &mut prepared, now)?;
+    let mut appender = Appender::begin(c, &mut prepared, None, now)?;
     appender.read(Reads::default())?;
     let tx = appender.tx();
     let exists: bool = tx.query_one("SELECT EXISTS (SELECT 1 FROM server_identity)", &[])?.get(0);
@@ -130,11 +131,12 @@ pub fn genesis(c: &mut Client, admin_password: &str, now: DateTime<Utc>) -> Resu
 pub fn execute(
     c: &mut Client,
     prepared: &mut Prepared,
+    carried: &Carried,
     login: &str,
     cmds: &[Command],
     now: DateTime<Utc>,
 ) -> Result<Vec<EventOutcome>> {
-    let mut appender = Appender::begin(c, prepared, now)?;
+    let mut appender = Appender::begin(c, prepared, Some(carried), now)?;
     appender.read(Reads::default())?;
     let mut dev = server_device(appender.tx())?;
     let who = actor(appender.tx(), login)?

@@ -22,6 +22,8 @@ pub struct PgStore {
     signer: std::sync::OnceLock<(String, SigningKey)>,
     /// The calendar and settings in force, between pushes.
     contexts: super::world::ContextCache,
+    /// The projections as the last batch left them (`Carried`).
+    carried: super::projections::Carried,
 }
 
 /// How long a connection given back to the pool is used again without asking whether it lives.
@@ -96,6 +98,7 @@ impl PgStore {
             idle: Mutex::new(vec![(c, Prepared::default(), Instant::now())]),
             signer: std::sync::OnceLock::new(),
             contexts: Default::default(),
+            carried: Default::default(),
         })
     }
 
@@ -201,7 +204,7 @@ impl Store for PgStore {
     ) -> Result<crate::protocol::PushReply> {
         self.retrying(|conn| {
             let (client, prepared) = conn.parts();
-            push::push(client, prepared, &self.contexts, device, events, now)
+            push::push(client, prepared, &self.contexts, &self.carried, device, events, now)
         })
     }
     fn pull(
@@ -232,7 +235,7 @@ impl Store for PgStore {
     fn execute(&self, login: &str, cmds: &[Command], now: DateTime<Utc>) -> Result<Vec<crate::protocol::EventOutcome>> {
         let mut conn = self.conn()?;
         let (client, prepared) = conn.parts();
-        office::execute(client, prepared, login, cmds, now)
+        office::execute(client, prepared, &self.carried, login, cmds, now)
     }
     fn server_signer(&self) -> Result<(String, SigningKey)> {
         if let Some(s) = self.signer.get() {

@@ -119,3 +119,33 @@ fn a_device_batch_answers_a_repeat_inside_it_and_moves_the_head_once() {
     assert_eq!(count(&d.url, &format!("SELECT count(*) FROM visits WHERE township_id = '{}'", d.t1)), 2);
     assert_eq!(d.store.verify().unwrap().broken, None);
 }
+
+/// The projections a batch leaves are carried over to the next batch of the same store; a
+/// store whose carried projections were left behind by another store's appends (another
+/// server process on the same database) reads afresh. Without that, the first store would
+/// number its next problem from its own last registration and take the other's number.
+#[test]
+fn a_store_reads_afresh_after_another_store_appended() {
+    let d = District::new();
+    let other = taizhang_server::PgStore::open(&d.url).unwrap();
+    let ids: Vec<String> = (0..4).map(|_| taizhang_server::store::office::new_id(t0())).collect();
+    let register_by = |store: &taizhang_server::PgStore, id: &str| {
+        let out = store.execute("t1", &[register(&d, id)], t0()).unwrap_or_else(|e| panic!("{id}: {e}"));
+        assert!(out.iter().all(|o| o.outcome == "applied"), "{out:?}");
+    };
+    register_by(&d.store, &ids[0]);
+    register_by(&d.store, &ids[1]);
+    register_by(&other, &ids[2]);
+    register_by(&d.store, &ids[3]);
+    let numbered = numbers(&d);
+    assert_eq!(numbered.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [1, 2, 3, 4], "{numbered:?}");
+    // The problem the other store changed is seen as it left it.
+    let resolve =
+        Command::ResolveLocally {
+            problem_id: ids[3].clone(), result_text: "当场答复".into(), attachments: Vec::new()
+        };
+    other.execute("t1", std::slice::from_ref(&resolve), t0()).unwrap();
+    let again = d.store.execute("t1", &[resolve], t0()).unwrap_err();
+    assert_ne!(again.code(), "internal", "{again}");
+    assert_eq!(d.store.verify().unwrap().broken, None);
+}

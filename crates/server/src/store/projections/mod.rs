@@ -167,6 +167,42 @@ pub struct Projections {
     deliveries: Vec<(String, i64)>,
     /// What `ask_ahead` asked for, until `take_ahead` marks what was not found as absent.
     asked: Option<Ahead>,
+    /// Whether every unit has been read (the read-ahead reads them all, a few dozen rows):
+    /// carried over, they are not read again.
+    all_units_known: bool,
+    /// Whether the read-ahead in flight asked for every unit.
+    asked_units: bool,
+}
+
+/// The projections as the last committed batch left them, carried over to the next batch of
+/// the one appender (`Appender::begin` takes them under the append lock, `commit` gives them
+/// back): what that batch read and wrote need not be read again. Kept with the position of
+/// the log they are true at; a batch that reads another head (an appender in another process
+/// appended meanwhile) starts afresh (`Projections::afresh`).
+#[derive(Default)]
+pub struct Carried(std::sync::Mutex<Option<(i64, Projections)>>);
+
+/// How many rows (of every table together) the carried projections may hold; past this they
+/// are dropped and the next batch starts afresh. A problem's aggregate is a few KB in memory,
+/// so this bounds the cache at some tens of MB.
+const CARRIED_ROWS: usize = 20_000;
+
+impl Carried {
+    /// The projections carried over, with the position of the log they are true at.
+    pub fn take(&self) -> Option<(i64, Projections)> {
+        self.0.lock().ok().and_then(|mut held| held.take())
+    }
+
+    /// Keeps `projections`, true at position `at` of the log, for the next batch, unless they
+    /// have grown too large.
+    pub fn keep(&self, at: i64, projections: Projections) {
+        if projections.rows() > CARRIED_ROWS {
+            return;
+        }
+        if let Ok(mut held) = self.0.lock() {
+            *held = Some((at, projections));
+        }
+    }
 }
 
 /// The keys a read-ahead asked for: those not found are known not to exist.
@@ -226,24 +262,69 @@ impl Projections {
             batch_units: HashMap::new(),
             deliveries: Vec::new(),
             asked: None,
+            all_units_known: false,
+            asked_units: false,
         }
     }
 
+    /// Projections that know nothing, keeping only what a read-ahead in flight asked for:
+    /// for a batch that finds the carried ones were not true at the head it read.
+    pub fn afresh(&mut self) {
+        let (asked, asked_units) = (self.asked.take(), self.asked_units);
+        *self = Projections::new();
+        (self.asked, self.asked_units) = (asked, asked_units);
+    }
+
+    /// How many rows this holds, of every table and lookup together.
+    fn rows(&self) -> usize {
+        self.problems.rows.len()
+            + self.enterprises.rows.len()
+            + self.visits.rows.len()
+            + self.units.rows.len()
+            + self.users.rows.len()
+            + self.projects.rows.len()
+            + self.indicator_reports.rows.len()
+            + self.project_progress.rows.len()
+            + self.warnings.rows.len()
+            + self.numbers.len()
+            + self.import_keys.len()
+            + self.stored_units.len()
+            + self.granted.len()
+            + self.document_numbers.len()
+    }
+
     /// Asks ahead, as parts of the push's combined read (`Reads`), for what a batch's events
-    /// will ask for: the problems they name with those problems' enterprises and grants, the
-    /// enterprises and visits they name, the problems holding the numbers they register, the
-    /// acting users, and every unit (a few dozen rows). `take_ahead` takes the answer; what was
-    /// asked for and not found is then known not to exist, so nothing asked ahead costs a round
-    /// trip of its own later.
-    pub fn ask_ahead(&mut self, reads: &mut Reads, ahead: Ahead) {
+    /// will ask for and is not known already: the problems they name with those problems'
+    /// enterprises and grants, the enterprises and visits they name, the problems holding the
+    /// numbers they register, the acting users, and every unit (a few dozen rows, once).
+    /// `take_ahead` takes the answer; what was asked for and not found is then known not to
+    /// exist, so nothing asked ahead costs a round trip of its own later.
+    pub fn ask_ahead(&mut self, reads: &mut Reads, mut ahead: Ahead) {
+        // A problem is known with its grants; its enterprise is asked for with it unless known.
+        let known = |p: &Projections, id: &String| p.problems.rows.contains_key(id) && p.stored_units.contains_key(id);
+        let of_known: Vec<String> = ahead
+            .problems
+            .iter()
+            .filter(|id| known(self, id))
+            .filter_map(|id| self.problems.rows.get(id).and_then(Option::as_ref))
+            .map(|p| p.enterprise_id.clone())
+            .collect();
+        ahead.problems.retain(|id| !known(self, id));
+        ahead.enterprises.extend(of_known);
+        ahead.enterprises.retain(|id| !self.enterprises.rows.contains_key(id));
+        ahead.visits.retain(|id| !self.visits.rows.contains_key(id));
+        ahead.users.retain(|id| !self.users.rows.contains_key(id));
+        ahead.numbers.retain(|n| !self.numbers.contains_key(n));
+        let units = if self.all_units_known { "" } else { " UNION ALL SELECT 'unit', id, body::text FROM units" };
         reads.add(
-            "SELECT 'problem', id, body::text FROM problems WHERE id = ANY($1)
-             UNION ALL SELECT 'enterprise', id, body::text FROM enterprises
-                 WHERE id = ANY($2) OR id IN (SELECT enterprise_id FROM problems WHERE id = ANY($1))
-             UNION ALL SELECT 'visit', id, body::text FROM visits WHERE id = ANY($3)
-             UNION ALL SELECT 'user', id, body::text FROM users WHERE id = ANY($4)
-             UNION ALL SELECT 'unit', id, body::text FROM units
-             UNION ALL SELECT 'grant', problem_id, to_jsonb(unit_id)::text FROM visibility WHERE problem_id = ANY($1)",
+            &format!(
+                "SELECT 'problem', id, body::text FROM problems WHERE id = ANY($1)
+                 UNION ALL SELECT 'enterprise', id, body::text FROM enterprises
+                     WHERE id = ANY($2) OR id IN (SELECT enterprise_id FROM problems WHERE id = ANY($1))
+                 UNION ALL SELECT 'visit', id, body::text FROM visits WHERE id = ANY($3)
+                 UNION ALL SELECT 'user', id, body::text FROM users WHERE id = ANY($4){units}
+                 UNION ALL SELECT 'grant', problem_id, to_jsonb(unit_id)::text FROM visibility WHERE problem_id = ANY($1)"
+            ),
             vec![
                 (Box::new(ahead.problems.clone()), Type::TEXT_ARRAY),
                 (Box::new(ahead.enterprises.clone()), Type::TEXT_ARRAY),
@@ -260,6 +341,7 @@ impl Projections {
             );
         }
         self.asked = Some(ahead);
+        self.asked_units = !self.all_units_known;
     }
 
     /// Takes the rows of `ask_ahead`'s parts; what was asked for and not found is known not
@@ -284,6 +366,7 @@ impl Projections {
             }
         }
         let ahead = self.asked.take().unwrap_or_default();
+        self.all_units_known |= std::mem::take(&mut self.asked_units);
         for id in ahead.problems {
             self.stored_units.entry(id.clone()).or_default();
             self.problems.rows.entry(id).or_insert(None);
