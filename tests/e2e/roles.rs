@@ -69,6 +69,31 @@ fn save_pdf(ui: &Ui, button: &str, pdf: &Path, shot: &str) {
     }
 }
 
+/// The text of page `n` of a PDF (poppler's pdftotext), white space taken out: Chinese text
+/// comes out of it with spaces where the layout had gaps.
+fn page_text(pdf: &Path, n: usize) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-f", &n.to_string(), "-l", &n.to_string(), "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, scripts/install-deps.sh)");
+    assert!(out.status.success(), "pdftotext failed on page {n}");
+    String::from_utf8_lossy(&out.stdout).split_whitespace().collect()
+}
+
+/// Renders page `n` of a PDF beside the screenshots as `shot`.png.
+fn render_page(ui: &Ui, pdf: &Path, n: usize, shot: &str) {
+    let n = n.to_string();
+    let rendered = Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-f", &n, "-l", &n, "-singlefile"])
+        .arg(pdf)
+        .arg(ui.shots.join(shot))
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(rendered, "pdftoppm rendered page {n} of {}", pdf.display());
+}
+
 fn pages_of(pdf: &Path) -> usize {
     let bytes = std::fs::read(pdf).unwrap();
     let needle = b"/Type /Page";
@@ -254,9 +279,50 @@ fn each_roles_day_on_the_demo_district() {
     ui.click("nav-report");
     ui.by("report-title");
     ui.wait(&format!("{} {}", tid("report-departments"), tid("report-red")));
+    // The view lays the 通报 out as sheets itself (docs/documents.md, "Pages"): the PDF has a
+    // page for each sheet, numbered as on screen, a continued table's heading marked （续） on
+    // the same page as on screen, the annex last.
+    ui.wait(&format!("{}[data-sheets]", tid("report")));
+    let read = "return Array.from(document.querySelectorAll('[data-testid=\"bulletin-sheet\"]'))
+        .map(e => e.textContent.replace(/\\s+/g, ''));";
+    let sheets = ui.s.call("POST", "/execute/sync", Some(json!({ "script": read, "args": [] }))).unwrap();
+    let sheets: Vec<String> = sheets.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
     let report = data.path().join("通报.pdf");
     save_pdf(&ui, "report-pdf", &report, "28-bulletin-pdf");
     let pages = pages_of(&report);
-    assert!(pages >= 2, "the 通报 and its annex: {pages} pages");
+    assert!(pages >= 3, "the 通报 runs over sheets, then its annex: {pages} pages");
+    assert_eq!(pages, sheets.len(), "one PDF page a sheet");
+    let mut continued = None;
+    for (i, sheet) in sheets.iter().enumerate() {
+        let n = i + 1;
+        let text = page_text(&report, n);
+        let number = format!("第{n}页/共{pages}页");
+        assert!(sheet.contains(&number), "sheet {n} is numbered {number}: {sheet}");
+        assert!(text.contains(&number), "page {n} is numbered {number}: {text}");
+        assert_eq!(text.contains("（续）"), sheet.contains("（续）"), "page {n} is sheet {n}: {text}");
+        if sheet.contains("（续）") && continued.is_none() {
+            continued = Some(n);
+        }
+    }
+    assert!(page_text(&report, pages).contains("附件"), "the annex is the last page");
+    assert!(!page_text(&report, pages - 1).contains("附件"), "the annex has its page to itself");
+    // A table going on from the page before: its heading marked, its header again.
+    let continued = continued.expect("a table of the demo's 通报 runs over a page");
+    let headers = [
+        ("二、部门考核（牵头办理）（续）", "综合得分"),
+        ("三、部门考核（配合协办）（续）", "协办任务"),
+        ("四、镇街走访与登记（续）", "走访次数"),
+        ("五、问题类别（续）", "占比"),
+        ("六、逾期未办清单（续）", "问题编号"),
+    ];
+    for (i, sheet) in sheets.iter().enumerate() {
+        for (heading, header) in headers {
+            if sheet.contains(heading) {
+                let text = page_text(&report, i + 1);
+                assert!(text.contains(heading) && text.contains(header), "page {}: {heading} with {header}: {text}", i + 1);
+            }
+        }
+    }
+    render_page(&ui, &report, continued, "28-bulletin-pdf-continued");
     let _ = ui.s.call("DELETE", "", None);
 }
