@@ -11,6 +11,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use serde_json::json;
+use taizhang_core::text::normalize_name;
 
 use crate::harness::{open_window, tid, Ui, TINY_PNG};
 
@@ -69,8 +70,11 @@ fn save_pdf(ui: &Ui, button: &str, pdf: &Path, shot: &str) {
     }
 }
 
-/// The text of page `n` of a PDF (poppler's pdftotext), white space taken out: Chinese text
-/// comes out of it with spaces where the layout had gaps.
+/// The text of page `n` of a PDF (poppler's pdftotext), as it reads: white space taken out
+/// (Chinese text comes out with spaces where the layout had gaps), and the characters the CJK
+/// font maps to radicals back to the characters (its ToUnicode gives 页 as ⻚ U+2EDA and 二 as
+/// the Kangxi radical ⼆: NFKC folds the Kangxi radicals, the simplified supplement ones are
+/// named here).
 fn page_text(pdf: &Path, n: usize) -> String {
     let out = Command::new("pdftotext")
         .args(["-f", &n.to_string(), "-l", &n.to_string(), "-enc", "UTF-8"])
@@ -79,7 +83,25 @@ fn page_text(pdf: &Path, n: usize) -> String {
         .output()
         .expect("pdftotext (poppler-utils, scripts/install-deps.sh)");
     assert!(out.status.success(), "pdftotext failed on page {n}");
-    String::from_utf8_lossy(&out.stdout).split_whitespace().collect()
+    const SUPPLEMENT: [(char, char); 12] = [
+        ('⻚', '页'),
+        ('⻔', '门'),
+        ('⻅', '见'),
+        ('⻩', '黄'),
+        ('⻓', '长'),
+        ('⻋', '车'),
+        ('⻢', '马'),
+        ('⻉', '贝'),
+        ('⻛', '风'),
+        ('⻜', '飞'),
+        ('⻝', '食'),
+        ('⻰', '龙'),
+    ];
+    normalize_name(&String::from_utf8_lossy(&out.stdout))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| SUPPLEMENT.iter().find(|(radical, _)| *radical == c).map_or(c, |(_, ideograph)| *ideograph))
+        .collect()
 }
 
 /// Renders page `n` of a PDF beside the screenshots as `shot`.png.
