@@ -70,19 +70,12 @@ fn save_pdf(ui: &Ui, button: &str, pdf: &Path, shot: &str) {
     }
 }
 
-/// The text of page `n` of a PDF (poppler's pdftotext), as it reads: white space taken out
-/// (Chinese text comes out with spaces where the layout had gaps), and the characters the CJK
-/// font maps to radicals back to the characters (its ToUnicode gives 页 as ⻚ U+2EDA and 二 as
-/// the Kangxi radical ⼆: NFKC folds the Kangxi radicals, the simplified supplement ones are
-/// named here).
-fn page_text(pdf: &Path, n: usize) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-f", &n.to_string(), "-l", &n.to_string(), "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils, scripts/install-deps.sh)");
-    assert!(out.status.success(), "pdftotext failed on page {n}");
+/// Text as read off a PDF by poppler's pdftotext, made comparable: NFKC (the CJK font's
+/// ToUnicode gives some characters as radicals, 二 as the Kangxi radical ⼆, which NFKC folds;
+/// it also makes （） plain parentheses), the simplified supplement radicals it gives (页 as ⻚
+/// U+2EDA) named here, and no white space (Chinese comes out with spaces where the layout had
+/// gaps). Both sides of a comparison go through it.
+fn reads(text: &str) -> String {
     const SUPPLEMENT: [(char, char); 12] = [
         ('⻚', '页'),
         ('⻔', '门'),
@@ -97,11 +90,23 @@ fn page_text(pdf: &Path, n: usize) -> String {
         ('⻝', '食'),
         ('⻰', '龙'),
     ];
-    normalize_name(&String::from_utf8_lossy(&out.stdout))
+    normalize_name(text)
         .chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| SUPPLEMENT.iter().find(|(radical, _)| *radical == c).map_or(c, |(_, ideograph)| *ideograph))
         .collect()
+}
+
+/// The text of page `n` of a PDF, as `reads` makes it.
+fn page_text(pdf: &Path, n: usize) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-f", &n.to_string(), "-l", &n.to_string(), "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, scripts/install-deps.sh)");
+    assert!(out.status.success(), "pdftotext failed on page {n}");
+    reads(&String::from_utf8_lossy(&out.stdout))
 }
 
 /// Renders page `n` of a PDF beside the screenshots as `shot`.png.
@@ -308,7 +313,7 @@ fn each_roles_day_on_the_demo_district() {
     let read = "return Array.from(document.querySelectorAll('[data-testid=\"bulletin-sheet\"]'))
         .map(e => e.textContent.replace(/\\s+/g, ''));";
     let sheets = ui.s.call("POST", "/execute/sync", Some(json!({ "script": read, "args": [] }))).unwrap();
-    let sheets: Vec<String> = sheets.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    let sheets: Vec<String> = sheets.as_array().unwrap().iter().map(|v| reads(v.as_str().unwrap())).collect();
     let report = data.path().join("通报.pdf");
     save_pdf(&ui, "report-pdf", &report, "28-bulletin-pdf");
     let pages = pages_of(&report);
@@ -318,20 +323,22 @@ fn each_roles_day_on_the_demo_district() {
     for (i, sheet) in sheets.iter().enumerate() {
         let n = i + 1;
         let text = page_text(&report, n);
-        let number = format!("第{n}页/共{pages}页");
+        let number = reads(&format!("第 {n} 页 / 共 {pages} 页"));
         assert!(sheet.contains(&number), "sheet {n} is numbered {number}: {sheet}");
         assert!(text.contains(&number), "page {n} is numbered {number}: {text}");
-        assert_eq!(text.contains("（续）"), sheet.contains("（续）"), "page {n} is sheet {n}: {text}");
-        if sheet.contains("（续）") && continued.is_none() {
+        let goes_on = reads("（续）");
+        assert_eq!(text.contains(&goes_on), sheet.contains(&goes_on), "page {n} is sheet {n}: {text}");
+        if sheet.contains(&goes_on) && continued.is_none() {
             continued = Some(n);
         }
     }
-    assert!(page_text(&report, pages).contains("附件"), "the annex is the last page");
-    assert!(!page_text(&report, pages - 1).contains("附件"), "the annex has its page to itself");
+    let annex = reads("附件");
+    assert!(page_text(&report, pages).contains(&annex), "the annex is the last page");
+    assert!(!page_text(&report, pages - 1).contains(&annex), "the annex has its page to itself");
     // A table going on from the page before: its heading marked, its header again.
     let continued = continued.expect("a table of the demo's 通报 runs over a page");
     let headers = [
-        ("二、部门考核（牵头办理）（续）", "综合得分"),
+        ("二、部门考核（牵头办理）（续）", "满意率"),
         ("三、部门考核（配合协办）（续）", "协办任务"),
         ("四、镇街走访与登记（续）", "走访次数"),
         ("五、问题类别（续）", "占比"),
@@ -339,12 +346,18 @@ fn each_roles_day_on_the_demo_district() {
     ];
     for (i, sheet) in sheets.iter().enumerate() {
         for (heading, header) in headers {
-            if sheet.contains(heading) {
+            let (heading, header) = (reads(heading), reads(header));
+            if sheet.contains(&heading) {
                 let text = page_text(&report, i + 1);
-                assert!(text.contains(heading) && text.contains(header), "page {}: {heading} with {header}: {text}", i + 1);
+                assert!(
+                    text.contains(&heading) && text.contains(&header),
+                    "page {}: {heading} with {header}: {text}",
+                    i + 1
+                );
             }
         }
     }
     render_page(&ui, &report, continued, "28-bulletin-pdf-continued");
+    render_page(&ui, &report, pages, "28-bulletin-pdf-annex");
     let _ = ui.s.call("DELETE", "", None);
 }
