@@ -73,7 +73,7 @@ screenshots:
 	  03-township-todo 23-batch-sign 27-assignment-notice 34-department-inbox 35-leader-dashboard 36-leader-bell \
 	  37-leader-instructed 39-assign-suggested-lead; do \
 	  convert target/e2e-screenshots/$$f.png -crop 1440x900+0+0 +repage docs/screenshots/$$f.png; done
-	for f in 27-assignment-notice-pdf 28-bulletin-pdf; do cp target/e2e-screenshots/$$f.png docs/screenshots/$$f.png; done
+	for f in 27-assignment-notice-pdf 28-bulletin-pdf 28-bulletin-pdf-continued; do cp target/e2e-screenshots/$$f.png docs/screenshots/$$f.png; done
 
 clean:
 	$(CARGO) clean

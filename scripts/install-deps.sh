@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Taizhang needs on a fresh Debian 12 machine:
 # Tauri's system libraries, the WebKit WebDriver and Xvfb for end-to-end tests, CJK fonts,
-# PostgreSQL 15 for the district server's tests, the UI's npm packages and tauri-driver, and
+# PostgreSQL 15 for the district server's tests, poppler-utils (pdftotext and pdftoppm read
+# the PDFs the end-to-end tests save), the UI's npm packages and tauri-driver, and
 # what `make package-test` uses (debootstrap; xdotool and xwininfo to find the installed app's
 # window). Idempotent: every step checks first.
 set -euo pipefail
@@ -26,7 +27,7 @@ fi
 
 APT_PACKAGES="build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
   libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth fonts-noto-cjk imagemagick \
-  postgresql-15 debootstrap xdotool x11-utils desktop-file-utils curl"
+  postgresql-15 debootstrap xdotool x11-utils desktop-file-utils curl poppler-utils"
 missing=""
 for p in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

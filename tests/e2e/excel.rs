@@ -94,6 +94,9 @@ fn excel_in_and_out_through_the_window() {
     ui.click("nav-report");
     ui.by("report-title");
     ui.by("report-departments");
+    // Laid out as its numbered sheets (docs/documents.md, "Pages").
+    ui.wait(&format!("{}[data-sheets]", tid("report")));
+    ui.wait_text("bulletin-page", "第 1 页");
     std::thread::sleep(Duration::from_millis(800));
     ui.shot("12-report");
     // The 通报 as printed (docs/documents.md): its head, the period once, the annex.

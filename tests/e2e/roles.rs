@@ -11,6 +11,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use serde_json::json;
+use taizhang_core::text::normalize_name;
 
 use crate::harness::{open_window, tid, Ui, TINY_PNG};
 
@@ -67,6 +68,57 @@ fn save_pdf(ui: &Ui, button: &str, pdf: &Path, shot: &str) {
     if !rendered {
         eprintln!("pdftoppm is not there: {shot} not rendered");
     }
+}
+
+/// Text as read off a PDF by poppler's pdftotext, made comparable: NFKC (the CJK font's
+/// ToUnicode gives some characters as radicals, 二 as the Kangxi radical ⼆, which NFKC folds;
+/// it also makes （） plain parentheses), the simplified supplement radicals it gives (页 as ⻚
+/// U+2EDA) named here, and no white space (Chinese comes out with spaces where the layout had
+/// gaps). Both sides of a comparison go through it.
+fn reads(text: &str) -> String {
+    const SUPPLEMENT: [(char, char); 12] = [
+        ('⻚', '页'),
+        ('⻔', '门'),
+        ('⻅', '见'),
+        ('⻩', '黄'),
+        ('⻓', '长'),
+        ('⻋', '车'),
+        ('⻢', '马'),
+        ('⻉', '贝'),
+        ('⻛', '风'),
+        ('⻜', '飞'),
+        ('⻝', '食'),
+        ('⻰', '龙'),
+    ];
+    normalize_name(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| SUPPLEMENT.iter().find(|(radical, _)| *radical == c).map_or(c, |(_, ideograph)| *ideograph))
+        .collect()
+}
+
+/// The text of page `n` of a PDF, as `reads` makes it.
+fn page_text(pdf: &Path, n: usize) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-f", &n.to_string(), "-l", &n.to_string(), "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, scripts/install-deps.sh)");
+    assert!(out.status.success(), "pdftotext failed on page {n}");
+    reads(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// Renders page `n` of a PDF beside the screenshots as `shot`.png.
+fn render_page(ui: &Ui, pdf: &Path, n: usize, shot: &str) {
+    let n = n.to_string();
+    let rendered = Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-f", &n, "-l", &n, "-singlefile"])
+        .arg(pdf)
+        .arg(ui.shots.join(shot))
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(rendered, "pdftoppm rendered page {n} of {}", pdf.display());
 }
 
 fn pages_of(pdf: &Path) -> usize {
@@ -254,9 +306,58 @@ fn each_roles_day_on_the_demo_district() {
     ui.click("nav-report");
     ui.by("report-title");
     ui.wait(&format!("{} {}", tid("report-departments"), tid("report-red")));
+    // The view lays the 通报 out as sheets itself (docs/documents.md, "Pages"): the PDF has a
+    // page for each sheet, numbered as on screen, a continued table's heading marked （续） on
+    // the same page as on screen, the annex last.
+    ui.wait(&format!("{}[data-sheets]", tid("report")));
+    let read = "return Array.from(document.querySelectorAll('[data-testid=\"bulletin-sheet\"]'))
+        .map(e => e.textContent.replace(/\\s+/g, ''));";
+    let sheets = ui.s.call("POST", "/execute/sync", Some(json!({ "script": read, "args": [] }))).unwrap();
+    let sheets: Vec<String> = sheets.as_array().unwrap().iter().map(|v| reads(v.as_str().unwrap())).collect();
     let report = data.path().join("通报.pdf");
     save_pdf(&ui, "report-pdf", &report, "28-bulletin-pdf");
     let pages = pages_of(&report);
-    assert!(pages >= 2, "the 通报 and its annex: {pages} pages");
+    assert!(pages >= 3, "the 通报 runs over sheets, then its annex: {pages} pages");
+    assert_eq!(pages, sheets.len(), "one PDF page a sheet");
+    let mut continued = None;
+    for (i, sheet) in sheets.iter().enumerate() {
+        let n = i + 1;
+        let text = page_text(&report, n);
+        let number = reads(&format!("第 {n} 页 / 共 {pages} 页"));
+        assert!(sheet.contains(&number), "sheet {n} is numbered {number}: {sheet}");
+        assert!(text.contains(&number), "page {n} is numbered {number}: {text}");
+        let goes_on = reads("（续）");
+        assert_eq!(text.contains(&goes_on), sheet.contains(&goes_on), "page {n} is sheet {n}: {text}");
+        if sheet.contains(&goes_on) && continued.is_none() {
+            continued = Some(n);
+        }
+    }
+    let annex = reads("附件");
+    assert!(page_text(&report, pages).contains(&annex), "the annex is the last page");
+    assert!(!page_text(&report, pages - 1).contains(&annex), "the annex has its page to itself");
+    // A table going on from the page before: its heading marked, its header again.
+    let continued = continued.expect("a table of the demo's 通报 runs over a page");
+    let headers = [
+        ("二、部门考核（牵头办理）（续）", "满意率"),
+        ("三、部门考核（配合协办）（续）", "协办任务"),
+        ("四、镇街走访与登记（续）", "走访次数"),
+        ("五、问题类别（续）", "占比"),
+        ("六、逾期未办清单（续）", "问题编号"),
+    ];
+    for (i, sheet) in sheets.iter().enumerate() {
+        for (heading, header) in headers {
+            let (heading, header) = (reads(heading), reads(header));
+            if sheet.contains(&heading) {
+                let text = page_text(&report, i + 1);
+                assert!(
+                    text.contains(&heading) && text.contains(&header),
+                    "page {}: {heading} with {header}: {text}",
+                    i + 1
+                );
+            }
+        }
+    }
+    render_page(&ui, &report, continued, "28-bulletin-pdf-continued");
+    render_page(&ui, &report, pages, "28-bulletin-pdf-annex");
     let _ = ui.s.call("DELETE", "", None);
 }

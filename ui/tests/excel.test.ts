@@ -479,6 +479,14 @@ describe('printable report', () => {
     expect(annex.text()).toContain('附件')
     expect(annex.text()).toContain('beef')
     expect(annex.element.compareDocumentPosition(w.get('[data-testid="report-sign"]').element) & Node.DOCUMENT_POSITION_PRECEDING).toBeTruthy()
+    // Laid out as sheets, each numbered; the annex on a sheet of its own (jsdom measures no
+    // height, so the body fits one sheet: the heights' part is tests/paginate.test.ts).
+    const sheets = w.findAll('[data-testid="bulletin-sheet"]')
+    expect(sheets).toHaveLength(2)
+    expect(w.get('[data-testid="report"]').attributes('data-sheets')).toBe('2')
+    expect(sheets.map((s) => s.get('[data-testid="bulletin-page"]').text())).toEqual(['第 1 页 / 共 2 页', '第 2 页 / 共 2 页'])
+    expect(sheets[1].find('[data-testid="report-chain"]').exists()).toBe(true)
+    expect(sheets[0].find('[data-testid="report-chain"]').exists()).toBe(false)
     const printed: boolean[] = []
     window.print = () => printed.push(true)
     await w.get('[data-testid="report-print"]').trigger('click')

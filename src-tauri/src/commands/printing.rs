@@ -114,7 +114,10 @@ fn print_to_file<R: Runtime>(window: &WebviewWindow<R>, file: &Path, paper: Pape
             setup.set_orientation(orientation);
             settings.set_orientation(orientation);
             // The margins of the page's own `@page` (public/print/*.css); its stylesheet makes up
-            // the official margins inside them.
+            // the official margins inside them. The 通报's sheets (277 x 188 mm, ui/src/styles.css)
+            // are the landscape page inside these margins: change them together. WebKit fits
+            // the document's width to the page, and a sheet is wider than the width it lays a
+            // page out at, so a sheet prints at its own size, one page a sheet.
             let (vertical, horizontal) = match paper {
                 Paper::A4Portrait => (10.0, 12.0),
                 Paper::A4Landscape => (10.0, 10.0),

@@ -955,6 +955,8 @@ const en: typeof zh = {
     noOverdue: 'Nothing is overdue',
     chainHeads: 'Chain heads of the ledger this report was made from:',
     chainHead: 'Device {device}: {events} events, head {hash}',
+    continued: ' (continued)',
+    page: 'Page {n} of {total}',
   },
   timeline: {
     kind: {

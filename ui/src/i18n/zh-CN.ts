@@ -958,6 +958,8 @@ export default {
     noOverdue: '没有逾期的问题',
     chainHeads: '本报表依据的台账链头：',
     chainHead: '设备 {device}：{events} 个事件，链头 {hash}',
+    continued: '（续）',
+    page: '第 {n} 页 / 共 {total} 页',
   },
   timeline: {
     kind: {
