@@ -127,7 +127,9 @@ mod tests {
                     .collect();
                 format!("{{{}}}", parts.join(","))
             }
-            Value::Array(items) => format!("[{}]", items.iter().map(canonical_by_strings).collect::<Vec<_>>().join(",")),
+            Value::Array(items) => {
+                format!("[{}]", items.iter().map(canonical_by_strings).collect::<Vec<_>>().join(","))
+            }
             other => other.to_string(),
         }
     }

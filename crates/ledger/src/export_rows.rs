@@ -173,10 +173,8 @@ impl Ledger {
                 let township_name = units.get(&township_id).cloned().ok_or_else(|| missing("unit", &township_id))?;
                 let lead_unit_id: Option<String> = r.get(11)?;
                 // A supporter whose unit is gone is left out, as the join it replaces did.
-                let supporter_names = read::name_list(r.get(12)?)
-                    .into_iter()
-                    .filter_map(|id| units.get(&id).cloned())
-                    .collect();
+                let supporter_names =
+                    read::name_list(r.get(12)?).into_iter().filter_map(|id| units.get(&id).cloned()).collect();
                 let resolved_on = day(19)?;
                 Ok(ExportRow {
                     id: r.get(0)?,
