@@ -4,6 +4,8 @@
 //! The rows are the ones `list_problems` would list for the same filter and sort (the same
 //! WHERE and ORDER BY), with lateness computed by the core for the same `now`.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use taizhang_core::escalation::{escalation_cutoffs, lateness_of, Lateness};
@@ -84,6 +86,20 @@ impl Ledger {
         Ok(heads)
     }
 
+    /// Every enterprise's (name, credit code), by id.
+    fn export_enterprise_names(&self) -> rusqlite::Result<HashMap<String, (String, Option<String>)>> {
+        let mut st = self.conn.prepare("SELECT id, name, credit_code FROM enterprises")?;
+        let names = st.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?.collect();
+        names
+    }
+
+    /// Every unit's name, by id.
+    fn export_unit_names(&self) -> rusqlite::Result<HashMap<String, String>> {
+        let mut st = self.conn.prepare("SELECT id, name FROM units")?;
+        let names = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect();
+        names
+    }
+
     /// Streams the rows `list_problems` would list for `filter` and `sort`, all of them, into
     /// `sink`. Count, chain heads and rows come from one read snapshot, so a write by another
     /// program during a long export cannot make them disagree. Returns the number of rows.
@@ -116,64 +132,84 @@ impl Ledger {
         sink.begin(rowids.len() as u64, &self.chain_heads()?)?;
 
         // Every column comes from the projection's own columns: parsing each aggregate was
-        // the largest part of an export (docs/benchmarks.md).
+        // the largest part of an export (docs/benchmarks.md). The names of enterprises and
+        // units are read once, in this snapshot, rather than joined for every row: a district
+        // has a few thousand of them at most, and the joins were a third of an export's reads
+        // (bench/notes.md, stop 31).
+        let enterprises = self.export_enterprise_names().map_err(LedgerError::from)?;
+        let units = self.export_unit_names().map_err(LedgerError::from)?;
+        let missing = |what: &str, id: &str| {
+            rusqlite::Error::FromSqlConversionFailure(
+                0,
+                rusqlite::types::Type::Text,
+                format!("no {what} {id} in the ledger").into(),
+            )
+        };
         let mut st = self
             .conn
-            .prepare(&format!(
-                "SELECT p.id, p.number, e.name, e.credit_code, t.name, p.source, p.category, p.priority, p.description,
-                        p.demand, p.raised_on, p.assigned_on, l.name, p.lead_unit_id, {supporters},
+            .prepare(
+                "SELECT p.id, p.number, p.enterprise_id, p.township_id, p.source, p.category, p.priority, p.description,
+                        p.demand, p.raised_on, p.assigned_on, p.lead_unit_id,
+                        (SELECT group_concat(s.unit_id, char(31) ORDER BY s.rowid) FROM problem_supporters s
+                          WHERE s.problem_id = p.id),
                         p.responsible_leader, p.handler, p.sign_deadline, p.handling_deadline, p.signed_on, p.status,
                         p.resolved_on, p.evaluation, p.closed_on, p.urge_count, p.urge_level,
                         p.result_type, p.result_text, p.result_explanation
-                   FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN units t ON t.id = p.township_id
-                   LEFT JOIN units l ON l.id = p.lead_unit_id
+                   FROM problems p
                   WHERE p.rowid = ?1",
-                supporters = read::SUPPORTER_NAMES_SQL,
-            ))
+            )
             .map_err(LedgerError::from)?;
         for rowid in &rowids {
             let row = st.query_row([rowid], |r| {
                 let day = |i: usize| read::opt_date(r, i);
-                let status = read::parse_enum(r.get(20)?, Status::parse)?;
-                let (sign_deadline, handling_deadline) = (day(17)?, day(18)?);
-                let urge_count: u32 = r.get(24)?;
-                let clock = read::clock_facts(status, sign_deadline, handling_deadline, r.get(25)?, urge_count);
-                let lead_unit_id: Option<String> = r.get(13)?;
-                let resolved_on = day(21)?;
+                let status = read::parse_enum(r.get(18)?, Status::parse)?;
+                let (sign_deadline, handling_deadline) = (day(15)?, day(16)?);
+                let urge_count: u32 = r.get(22)?;
+                let clock = read::clock_facts(status, sign_deadline, handling_deadline, r.get(23)?, urge_count);
+                let enterprise_id: String = r.get(2)?;
+                let (enterprise_name, credit_code) =
+                    enterprises.get(&enterprise_id).cloned().ok_or_else(|| missing("enterprise", &enterprise_id))?;
+                let township_id: String = r.get(3)?;
+                let township_name = units.get(&township_id).cloned().ok_or_else(|| missing("unit", &township_id))?;
+                let lead_unit_id: Option<String> = r.get(11)?;
+                // A supporter whose unit is gone is left out, as the join it replaces did.
+                let supporter_names =
+                    read::name_list(r.get(12)?).into_iter().filter_map(|id| units.get(&id).cloned()).collect();
+                let resolved_on = day(19)?;
                 Ok(ExportRow {
                     id: r.get(0)?,
                     number: r.get(1)?,
-                    enterprise_name: r.get(2)?,
-                    credit_code: r.get(3)?,
-                    township_name: r.get(4)?,
-                    source: read::parse_enum(r.get(5)?, Source::parse)?,
-                    category: r.get(6)?,
-                    priority: read::parse_enum(r.get(7)?, Priority::parse)?,
-                    description: r.get(8)?,
-                    demand: r.get(9)?,
-                    raised_on: read::date(&r.get::<_, String>(10)?)?,
-                    assigned_on: day(11)?,
-                    lead_unit_name: r.get::<_, Option<String>>(12)?.or(lead_unit_id),
-                    supporter_names: read::name_list(r.get(14)?),
-                    responsible_leader: r.get(15)?,
-                    handler: r.get::<_, Option<String>>(16)?.filter(|h| !h.is_empty()),
+                    enterprise_name,
+                    credit_code,
+                    township_name,
+                    source: read::parse_enum(r.get(4)?, Source::parse)?,
+                    category: r.get(5)?,
+                    priority: read::parse_enum(r.get(6)?, Priority::parse)?,
+                    description: r.get(7)?,
+                    demand: r.get(8)?,
+                    raised_on: read::date(&r.get::<_, String>(9)?)?,
+                    assigned_on: day(10)?,
+                    lead_unit_name: lead_unit_id.map(|id| units.get(&id).cloned().unwrap_or(id)),
+                    supporter_names,
+                    responsible_leader: r.get(13)?,
+                    handler: r.get::<_, Option<String>>(14)?.filter(|h| !h.is_empty()),
                     sign_deadline,
                     handling_deadline,
-                    signed_on: day(19)?,
+                    signed_on: day(17)?,
                     status,
                     lateness: lateness_of(clock.as_ref(), &cal, &cut),
                     resolved_on,
                     result_type: r
-                        .get::<_, Option<String>>(26)?
+                        .get::<_, Option<String>>(24)?
                         .map(|k| read::parse_enum(k, ResultType::parse))
                         .transpose()?,
-                    result_text: r.get(27)?,
-                    result_explanation: r.get(28)?,
+                    result_text: r.get(25)?,
+                    result_explanation: r.get(26)?,
                     satisfaction: r
-                        .get::<_, Option<String>>(22)?
+                        .get::<_, Option<String>>(20)?
                         .map(|k| read::parse_enum(k, Satisfaction::parse))
                         .transpose()?,
-                    closed_on: day(23)?,
+                    closed_on: day(21)?,
                     urge_count,
                 })
             });
