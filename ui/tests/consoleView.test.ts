@@ -50,6 +50,11 @@ function shell() {
   return calls
 }
 
+function lastPage(calls: { cmd: string; args: Record<string, unknown> }[]) {
+  const pages = calls.filter((c) => c.cmd === 'office_console_page')
+  return pages[pages.length - 1]?.args
+}
+
 function router() {
   return createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div/>' } }] })
 }
@@ -72,7 +77,7 @@ describe('the 督办中心', () => {
     // The next page: rows 51–100 of the same tab.
     await w.get('[data-testid="console-pager"] .btn-next').trigger('click')
     await flushPromises()
-    expect(calls.filter((c) => c.cmd === 'office_console_page').at(-1)?.args).toEqual({
+    expect(lastPage(calls)).toEqual({
       tab: 'to_assign',
       page: { offset: 50, limit: 50 },
     })
@@ -82,7 +87,7 @@ describe('the 督办中心', () => {
     // Another tab starts at its first page, with its own rows.
     await w.get('[data-testid="console-tab-overdue"] input').setValue(true)
     await flushPromises()
-    expect(calls.filter((c) => c.cmd === 'office_console_page').at(-1)?.args).toEqual({
+    expect(lastPage(calls)).toEqual({
       tab: 'overdue',
       page: { offset: 0, limit: 50 },
     })
