@@ -161,7 +161,11 @@ fn the_office_console_counts_each_tab_and_pages_through_it() {
     }
     let now = at(2026, 3, 10);
     let counts = l.office_console_counts(now).unwrap();
-    assert_eq!(counts, ConsoleCounts { to_assign: 7, ..Default::default() }, "p1, p4 and q0–q4 wait; p2 and p3 are assigned");
+    assert_eq!(
+        counts,
+        ConsoleCounts { to_assign: 7, ..Default::default() },
+        "p1, p4 and q0–q4 wait; p2 and p3 are assigned"
+    );
     for tab in ConsoleTab::ALL {
         let (filter, _) = tab.query();
         assert_eq!(counts.of(tab) as usize, numbers(l, &filter, now).len(), "{tab:?}");
