@@ -163,8 +163,8 @@ fn the_office_console_counts_each_tab_and_pages_through_it() {
     let counts = l.office_console_counts(now).unwrap();
     assert_eq!(
         counts,
-        ConsoleCounts { to_assign: 7, ..Default::default() },
-        "p1, p4 and q0–q4 wait; p2 and p3 are assigned"
+        ConsoleCounts { to_assign: 7, overdue: 1, ..Default::default() },
+        "p1, p4 and q0–q4 wait; p2, assigned on 3 March, is late to sign"
     );
     for tab in ConsoleTab::ALL {
         let (filter, _) = tab.query();
