@@ -6,7 +6,7 @@
 
 use taizhang_core::monitoring::*;
 use taizhang_core::*;
-use taizhang_ledger::{Ledger, FILE_MONTHS};
+use taizhang_ledger::{ConsoleTab, Ledger, PageRequest, FILE_MONTHS};
 use taizhang_testsupport::district::id;
 use taizhang_testsupport::enterprise::enterprise;
 use taizhang_testsupport::ledger::district_file;
@@ -171,11 +171,12 @@ fn the_office_sees_how_long_each_registration_has_waited_longest_first() {
     let l = &mut f.ledger;
     history(l, &d);
     register(l, "p4", &d.enterprise, None, "招工难", at(2026, 4, 8));
-    let console = l.office_console(at(2026, 4, 10)).unwrap();
-    let waiting: Vec<(&str, Option<u32>)> = console.to_assign.iter().map(|r| (r.id.as_str(), r.waiting_days)).collect();
+    let page = PageRequest { offset: 0, limit: 50 };
+    let console = l.office_console_page(ConsoleTab::ToAssign, page, at(2026, 4, 10)).unwrap();
+    let waiting: Vec<(&str, Option<u32>)> = console.rows.iter().map(|r| (r.id.as_str(), r.waiting_days)).collect();
     assert_eq!(waiting, [("p1", Some(39)), ("p3", Some(21)), ("p4", Some(2))]);
-    assert!(console.to_assign.iter().all(|r| !r.demand.is_empty()), "诉求 is on every row");
+    assert!(console.rows.iter().all(|r| !r.demand.is_empty()), "诉求 is on every row");
     // The next day every wait is one day longer: derived at read time, never stored.
-    let later = l.office_console(at(2026, 4, 11)).unwrap();
-    assert_eq!(later.to_assign[0].waiting_days, Some(40));
+    let later = l.office_console_page(ConsoleTab::ToAssign, page, at(2026, 4, 11)).unwrap();
+    assert_eq!(later.rows[0].waiting_days, Some(40));
 }

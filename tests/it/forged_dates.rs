@@ -13,7 +13,7 @@ use taizhang_core::import::{ImportOrigin, ImportedProblem};
 use taizhang_core::period::Period;
 use taizhang_core::*;
 use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx, export_report_xlsx};
-use taizhang_ledger::{Ledger, PageRequest, ProblemFilter, Sort, SortKey};
+use taizhang_ledger::{ConsoleTab, Ledger, PageRequest, ProblemFilter, Sort, SortKey};
 use taizhang_testsupport::{assign, at, date, district, register, District};
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -275,7 +275,10 @@ fn every_reader_survives_dates_a_forger_stored() {
         let inbox = ledger.inbox(unit, now).unwrap();
         assert!(!inbox.to_sign.is_empty() || !inbox.to_handle.is_empty() || !inbox.supporter_tasks.is_empty());
     }
-    ledger.office_console(now).unwrap();
+    ledger.office_console_counts(now).unwrap();
+    for tab in ConsoleTab::ALL {
+        ledger.office_console_page(tab, PageRequest::default(), now).unwrap();
+    }
     // Each problem's detail and timeline, for a viewer who may act on it and one who may not.
     for (number, _) in &shown {
         for viewer in ["admin", "gx", "cg"] {

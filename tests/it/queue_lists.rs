@@ -1,10 +1,11 @@
 //! The lists people work from (issue 19): what each row offers its viewer (the 操作 column,
 //! the core's rule asked per row), a department's own items (lead or supporter), and the
-//! ledger's filters by the enterprise's 包联领导 and key level, on a real file.
+//! ledger's filters by the enterprise's 包联领导 and key level, the office's 督办中心 (counts and
+//! pages), on a real file.
 
 use taizhang_core::command::Action;
 use taizhang_core::*;
-use taizhang_ledger::{Ledger, PageRequest, ProblemFilter, Sort};
+use taizhang_ledger::{ConsoleCounts, ConsoleTab, Ledger, PageRequest, ProblemFilter, Sort};
 use taizhang_testsupport::enterprise::enterprise;
 use taizhang_testsupport::ledger::district_file;
 use taizhang_testsupport::{assign, at, district::id, register, District};
@@ -145,4 +146,41 @@ fn the_ledger_filters_by_paired_leader_and_key_level() {
     );
     assert!(by(ProblemFilter { key_levels: vec![KeyLevel::General], ..Default::default() }).is_empty());
     assert_eq!(by(ProblemFilter { responsible_leader: Some("孙区长".into()), ..Default::default() }), ["p4"]);
+}
+
+/// The 督办中心 counts each tab as its queue's size, and reads a tab a page at a time: the
+/// pages, one after another, are the whole queue in its order (longest waiting first).
+#[test]
+fn the_office_console_counts_each_tab_and_pages_through_it() {
+    let mut f = district_file();
+    let d = f.district.clone();
+    let l = &mut f.ledger;
+    let t = queues(l, &d);
+    for (i, day) in (4..9).enumerate() {
+        register(l, &d, &format!("q{i}"), at(2026, 3, day));
+    }
+    let now = at(2026, 3, 10);
+    let counts = l.office_console_counts(now).unwrap();
+    assert_eq!(
+        counts,
+        ConsoleCounts { to_assign: 7, overdue: 1, ..Default::default() },
+        "p1, p4 and q0–q4 wait; p2, assigned on 3 March, is late to sign"
+    );
+    for tab in ConsoleTab::ALL {
+        let (filter, _) = tab.query();
+        assert_eq!(counts.of(tab) as usize, numbers(l, &filter, now).len(), "{tab:?}");
+    }
+    let whole = l.office_console_page(ConsoleTab::ToAssign, PageRequest { offset: 0, limit: 50 }, now).unwrap();
+    let order: Vec<String> = whole.rows.iter().map(|r| r.id.clone()).collect();
+    assert_eq!(order[..2], ["p1".to_string(), "p4".to_string()], "registered on {t}, the longest waiting");
+    let mut paged = Vec::new();
+    for offset in (0..7).step_by(3) {
+        let page = l.office_console_page(ConsoleTab::ToAssign, PageRequest { offset, limit: 3 }, now).unwrap();
+        assert_eq!((page.total, page.offset), (7, offset));
+        paged.extend(page.rows.into_iter().map(|r| r.id));
+    }
+    assert_eq!(paged, order);
+    // Assigned, an item leaves the count and the queue.
+    l.execute("admin", &Command::Assign { problem_id: "q0".into(), request: assign(&d.dept_a, &[]) }, now).unwrap();
+    assert_eq!(l.office_console_counts(now).unwrap().to_assign, 6);
 }

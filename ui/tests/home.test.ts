@@ -51,7 +51,7 @@ describe('homes', () => {
       { key: 'inbox.overdue', n: 1, danger: true },
     ])
     expect(inboxBadges({ ...inbox, overdue: [] })).toEqual([{ key: 'inbox.toSign', n: 3 }])
-    const c = { to_assign: [row], disputed: [row], extension_requests: [row], overdue: [row], ready_to_close: [], withdrawal_requests: [row] }
+    const c = { to_assign: 1, disputed: 1, extension_requests: 1, overdue: 1, ready_to_close: 0, withdrawal_requests: 1 }
     expect(consoleBadges(c)).toEqual([
       { key: 'console.toAssign', n: 1 },
       { key: 'home.toRule', n: 3, danger: true },

@@ -9,8 +9,8 @@
 //! new-session request (which starts the app) to
 //!   1. the start screen listing the ledger,
 //!   2. the sign-in screen listing its users, after clicking the ledger,
-//!   3. the first rows of the ledger page, after signing in (the app lands on the dashboard)
-//!      and clicking 台账 as soon as the menu shows.
+//!   3. the first rows of the ledger page, after signing in (the office lands on its
+//!      督办中心) and clicking 台账 as soon as the menu shows.
 //!
 //! Memory: PSS and RSS (`/proc/PID/smaps_rollup`) of the app and every process under it
 //! (WebKitWebProcess, WebKitNetworkProcess), two seconds after the rows show.
@@ -86,7 +86,7 @@ pub fn bench(a: &Args, ledger: &Path, problems: i64, rows: &mut Vec<Row>, facts:
             let each: Vec<String> =
                 m.launches.iter().map(|l| format!("{:.2} s / {:.0} MB", l.rows, l.pss_mb)).collect();
             facts.push(format!(
-                "Desktop: {n} launches of `target/release/taizhang-desktop` ({cache}) through tauri-driver + WebKitWebDriver{}, each with a fresh data folder whose recent list names `{}`; timed from the WebDriver new-session request that starts the app to: the start screen listing the ledger, the sign-in screen after clicking it (`ledger_open`: identity check, migrations, settings — the chain check and the backup on open run afterwards in the background), and the first of 50 rows of the ledger page after signing in as office_wang (the app lands on the dashboard: the year's figure counts and the open problems; 台账 is clicked as soon as the menu shows). Clicks and polls are WebDriver round trips (polled every 25 ms), included. Memory two seconds after the rows show: PSS and RSS from `/proc/PID/smaps_rollup`, summed over the app and every process under it. The new-session request itself (WebKitWebDriver starting the app and its webview) was answered after {} (median). Each launch (rows / PSS): {}; PSS by process in the last: {}.{}",
+                "Desktop: {n} launches of `target/release/taizhang-desktop` ({cache}) through tauri-driver + WebKitWebDriver{}, each with a fresh data folder whose recent list names `{}`; timed from the WebDriver new-session request that starts the app to: the start screen listing the ledger, the sign-in screen after clicking it (`ledger_open`: identity check, migrations, settings — the chain check and the backup on open run afterwards in the background), and the first of 50 rows of the ledger page after signing in as office_wang (the office lands on its 督办中心: the six queues' counts and the first page of 待交办; 台账 is clicked as soon as the menu shows). Clicks and polls are WebDriver round trips (polled every 25 ms), included. Memory two seconds after the rows show: PSS and RSS from `/proc/PID/smaps_rollup`, summed over the app and every process under it. The new-session request itself (WebKitWebDriver starting the app and its webview) was answered after {} (median). Each launch (rows / PSS): {}; PSS by process in the last: {}.{}",
                 if m.xvfb { " under Xvfb (1600×1000)" } else { "" },
                 ledger.display(),
                 secs(session),
@@ -316,7 +316,7 @@ fn launch(
     if last {
         if let Ok((pss, rss, _, by)) = memory(driver.pid(), app) {
             let settled = format!(
-                "Memory later in the same launch, {:.0} s after the rows showed (the dashboard and the chain check done): {pss:.0} MB PSS ({rss:.0} MB RSS; {by}).",
+                "Memory later in the same launch, {:.0} s after the rows showed (the chain check done): {pss:.0} MB PSS ({rss:.0} MB RSS; {by}).",
                 (t0.elapsed() - paused).as_secs_f64() - rows
             );
             eprintln!("    {settled}");

@@ -899,9 +899,9 @@ fn table_line(r: &Row) -> String {
 }
 
 /// `--only … --update`: the rows of this run replace those of the same name (and every server
-/// row: their names carry counts), the server facts are replaced, the notes are read again from
-/// `bench/notes.md`, and a line under the run's says when this part was measured. The rest of
-/// the file stays as the last full run wrote it.
+/// row: their names carry counts), the server facts and the desktop's are replaced, the notes
+/// are read again from `bench/notes.md`, and a line under the run's says when this part was
+/// measured. The rest of the file stays as the last full run wrote it.
 fn update_doc(a: &Args, rows: &[Row], facts: &[String], total: f64) -> Res<()> {
     let old = std::fs::read_to_string(&a.out)?;
     let server = a.want("server");
@@ -935,7 +935,8 @@ fn update_doc(a: &Args, rows: &[Row], facts: &[String], total: f64) -> Res<()> {
     });
     table.extend(rows.iter().map(table_line));
     old_facts.retain(|f| {
-        let stale = server && f.starts_with("- Server ");
+        // The desktop phase writes one fact, "Desktop: …"; this run's replaces the last one's.
+        let stale = (server && f.starts_with("- Server ")) || (a.want("desktop") && f.starts_with("- Desktop: "));
         !(stale || facts.iter().any(|n| f[2..] == *n))
     });
     old_facts.extend(facts.iter().map(|f| format!("- {f}")));

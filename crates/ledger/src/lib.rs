@@ -26,6 +26,7 @@ mod monitoring_board;
 mod monitoring_fold;
 mod monitoring_views;
 mod notices;
+mod office_console;
 pub mod output;
 pub mod password;
 mod project;
@@ -65,6 +66,7 @@ pub use monitoring_views::{
     KeyEnterprise, MonthlyReport, MonthlyRow, MonthlyTotal, ProductionRow, ProductionSummary, SeriesPoint,
 };
 pub use notices::{NoticeRow, Notices, MAX_NOTICES};
+pub use office_console::{ConsoleCounts, ConsoleTab};
 pub use output::{check_output_target, OutputTarget};
 pub use project_report::{ProjectReport, ProjectTotals};
 pub use queries::*;

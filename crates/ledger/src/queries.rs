@@ -233,18 +233,6 @@ pub struct UserView {
     pub has_password: bool,
 }
 
-/// The office's queues (督办中心).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-#[ts(export)]
-pub struct OfficeConsole {
-    pub to_assign: Vec<ProblemRow>,
-    pub disputed: Vec<ProblemRow>,
-    pub extension_requests: Vec<ProblemRow>,
-    pub overdue: Vec<ProblemRow>,
-    pub ready_to_close: Vec<ProblemRow>,
-    pub withdrawal_requests: Vec<ProblemRow>,
-}
-
 /// Open and overdue items of one unit, for the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
@@ -511,43 +499,6 @@ impl Ledger {
         Ok(taizhang_core::workflow::suggested_deadlines(&p, &Context { now, calendar: &cal, settings: &settings }))
     }
 
-    /// The office's queues.
-    pub fn office_console(&self, now: DateTime<Utc>) -> Result<OfficeConsole> {
-        let all = PageRequest { offset: 0, limit: 1000 };
-        let q = |f: ProblemFilter, key: SortKey| -> Result<Vec<ProblemRow>> {
-            Ok(self.list_problems(&f, Sort { key, descending: key == SortKey::Escalation }, all, now)?.rows)
-        };
-        let open = vec![Status::Assigned, Status::InProgress, Status::Disputed];
-        Ok(OfficeConsole {
-            to_assign: q(
-                ProblemFilter { statuses: vec![Status::Registered], ..Default::default() },
-                SortKey::Registered,
-            )?,
-            disputed: q(ProblemFilter { statuses: vec![Status::Disputed], ..Default::default() }, SortKey::Deadline)?,
-            extension_requests: q(
-                ProblemFilter { extension_pending: Some(true), ..Default::default() },
-                SortKey::Deadline,
-            )?,
-            overdue: q(
-                ProblemFilter { statuses: open, overdue: Some(true), ..Default::default() },
-                SortKey::Escalation,
-            )?,
-            ready_to_close: q(
-                ProblemFilter {
-                    statuses: vec![Status::Resolved],
-                    evaluated: Some(true),
-                    withdrawal_pending: Some(false),
-                    ..Default::default()
-                },
-                SortKey::Updated,
-            )?,
-            withdrawal_requests: q(
-                ProblemFilter { withdrawal_pending: Some(true), ..Default::default() },
-                SortKey::Updated,
-            )?,
-        })
-    }
-
     /// The dashboard for a period.
     pub fn dashboard(&self, period: &taizhang_core::period::Period, now: DateTime<Utc>) -> Result<Dashboard> {
         let open = crate::figure_counts::now_facts(&self.conn)?;
@@ -675,6 +626,27 @@ impl Ledger {
     }
 
     /// The ledger list: filters, sort and a page, with lateness computed by the core.
+    /// How many problems the filter holds: the ledger list's total without its page.
+    pub fn count_problems(&self, f: &ProblemFilter, now: DateTime<Utc>) -> Result<u64> {
+        let (cal, settings) = self.context_parts()?;
+        let cut = escalation_cutoffs(local_date(now), &cal, &settings);
+        let q = build_where(f, &cut);
+        let where_sql = if q.wheres.is_empty() { String::new() } else { format!("WHERE {}", q.wheres.join(" AND ")) };
+        self.count_where(&q, &where_sql)
+    }
+
+    fn count_where(&self, q: &Query, where_sql: &str) -> Result<u64> {
+        let count_sql = match &q.search {
+            // Search alone: every problem has exactly one `problem_search` row, so the search
+            // index counts without visiting the matched problems.
+            Some(search) if q.wheres.len() == 1 => format!("SELECT count(*) FROM ({search})"),
+            _ => format!("SELECT count(*) FROM problems p {where_sql}"),
+        };
+        let total: i64 =
+            self.conn.prepare_cached(&count_sql)?.query_row(q.used_params(&count_sql).as_slice(), |r| r.get(0))?;
+        Ok(total as u64)
+    }
+
     pub fn list_problems(
         &self,
         f: &ProblemFilter,
@@ -687,15 +659,7 @@ impl Ledger {
         let cut = escalation_cutoffs(today, &cal, &settings);
         let q = build_where(f, &cut);
         let where_sql = if q.wheres.is_empty() { String::new() } else { format!("WHERE {}", q.wheres.join(" AND ")) };
-        let count_sql = match &q.search {
-            // Search alone: every problem has exactly one `problem_search` row, so the search
-            // index counts without visiting the matched problems.
-            Some(search) if q.wheres.len() == 1 => format!("SELECT count(*) FROM ({search})"),
-            _ => format!("SELECT count(*) FROM problems p {where_sql}"),
-        };
-        let total: i64 =
-            self.conn.prepare_cached(&count_sql)?.query_row(q.used_params(&count_sql).as_slice(), |r| r.get(0))?;
-        let total = total as u64;
+        let total = self.count_where(&q, &where_sql)?;
         let order = order_sql(sort);
         let limit = page.limit.clamp(1, 1000);
         // A search matching many problems, newest first: walking the registration index until

@@ -398,10 +398,20 @@ pub fn inbox(state: State<'_, AppState>, unit_id: Option<String>) -> ApiResult<I
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-/// The office's 督办中心 (and its menu counts): six lists of up to 1,000 rows, seconds from a
-/// cold file at 100,000 problems, so beside the list rather than in front of it (`read_aside`).
-pub async fn office_console(state: State<'_, AppState>) -> ApiResult<OfficeConsole> {
-    state.read_aside(|l, _| Ok(l.office_console(Utc::now())?)).await
+/// The office's 督办中心 tab counts (and its menu counts): six counts, read after sign-in
+/// beside the first page of the ledger, so on the reader connection (`read_aside`).
+pub async fn office_console_counts(state: State<'_, AppState>) -> ApiResult<ConsoleCounts> {
+    state.read_aside(|l, _| Ok(l.office_console_counts(Utc::now())?)).await
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+/// One page of a 督办中心 tab, in its order.
+pub async fn office_console_page(
+    state: State<'_, AppState>,
+    tab: ConsoleTab,
+    page: PageRequest,
+) -> ApiResult<ProblemPage> {
+    state.read_aside(move |l, _| Ok(l.office_console_page(tab, page, Utc::now())?)).await
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

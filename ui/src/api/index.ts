@@ -10,6 +10,7 @@ import type { CalendarFormat } from '../bindings/CalendarFormat'
 import type { CommandName, Commands } from '../bindings/commands'
 import type { DocumentKind } from '../bindings/DocumentKind'
 import type { Command } from '../bindings/Command'
+import type { ConsoleTab } from '../bindings/ConsoleTab'
 import type { ExportFormat } from '../bindings/ExportFormat'
 import type { IndicatorImportOptions } from '../bindings/IndicatorImportOptions'
 import type { MonitoringSheet } from '../bindings/MonitoringSheet'
@@ -137,7 +138,10 @@ export const notices = (limit: number) => call('notices', { limit })
 /** Marks the signed-in user's notices seen up to a position of the log (not an event). */
 export const noticesSeen = (upTo: number) => call('notices_seen', { up_to: upTo })
 export const inbox = (unitId: string | null = null) => call('inbox', { unit_id: unitId })
-export const officeConsole = () => call('office_console')
+/** The 督办中心's counts, every tab's (the tabs and the menu's counts). */
+export const officeConsoleCounts = () => call('office_console_counts')
+/** One page of one of the 督办中心's tabs, in its order. */
+export const officeConsolePage = (tab: ConsoleTab, page: PageRequest) => call('office_console_page', { tab, page })
 export const suggestDeadlines = (problem: string) => call('suggest_deadlines', { problem })
 export const scorecard = (period: string) => call('scorecard', { period })
 export const dashboard = (period: string) => call('dashboard', { period })

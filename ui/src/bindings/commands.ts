@@ -11,6 +11,8 @@ import type { CalendarFormat } from "./CalendarFormat";
 import type { CalendarYear } from "./CalendarYear";
 import type { ChainCheck } from "./ChainCheck";
 import type { Command } from "./Command";
+import type { ConsoleCounts } from "./ConsoleCounts";
+import type { ConsoleTab } from "./ConsoleTab";
 import type { CreditCodeCheck } from "./CreditCodeCheck";
 import type { Dashboard } from "./Dashboard";
 import type { DeviceListing } from "./DeviceListing";
@@ -35,7 +37,6 @@ import type { MonitoringSheet } from "./MonitoringSheet";
 import type { Month } from "./Month";
 import type { MonthlyReport } from "./MonthlyReport";
 import type { Notices } from "./Notices";
-import type { OfficeConsole } from "./OfficeConsole";
 import type { PageRequest } from "./PageRequest";
 import type { Paper } from "./Paper";
 import type { ProblemDetail } from "./ProblemDetail";
@@ -101,7 +102,8 @@ export type Commands = {
   notices: { args: { limit: number }, returns: Notices },
   notices_seen: { args: { up_to: number }, returns: null },
   inbox: { args: { unit_id: string | null }, returns: Inbox },
-  office_console: { args: Record<never, never>, returns: OfficeConsole },
+  office_console_counts: { args: Record<never, never>, returns: ConsoleCounts },
+  office_console_page: { args: { tab: ConsoleTab, page: PageRequest }, returns: ProblemPage },
   suggest_deadlines: { args: { problem: string }, returns: SuggestedDeadlines },
   scorecard: { args: { period: string }, returns: Scorecard },
   dashboard: { args: { period: string }, returns: Dashboard },
@@ -184,7 +186,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "notices",
   "notices_seen",
   "inbox",
-  "office_console",
+  "office_console_counts",
+  "office_console_page",
   "suggest_deadlines",
   "scorecard",
   "dashboard",

@@ -3,7 +3,7 @@
 // only says which one is whose home and how the menu words its counts.
 
 import { emptyFilter } from '../api'
-import type { OfficeConsole } from '../bindings/OfficeConsole'
+import type { ConsoleCounts } from '../bindings/ConsoleCounts'
 import type { Inbox } from '../bindings/Inbox'
 import type { ProblemFilter } from '../bindings/ProblemFilter'
 import type { Role } from '../bindings/Role'
@@ -77,11 +77,11 @@ export function inboxBadges(inbox: Inbox): BadgePart[] {
 
 /** The office's: what waits to be assigned, ruled on (returns, extensions, withdrawals) and
  * closed. */
-export function consoleBadges(c: OfficeConsole): BadgePart[] {
+export function consoleBadges(c: ConsoleCounts): BadgePart[] {
   return [
-    { key: 'console.toAssign', n: c.to_assign.length },
-    { key: 'home.toRule', n: c.disputed.length + c.extension_requests.length + c.withdrawal_requests.length, danger: true },
-    { key: 'console.readyToClose', n: c.ready_to_close.length },
+    { key: 'console.toAssign', n: c.to_assign },
+    { key: 'home.toRule', n: c.disputed + c.extension_requests + c.withdrawal_requests, danger: true },
+    { key: 'console.readyToClose', n: c.ready_to_close },
   ].filter((p) => p.n > 0)
 }
 

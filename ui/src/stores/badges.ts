@@ -4,28 +4,27 @@
 import { reactive } from 'vue'
 
 import * as api from '../api'
-import type { OfficeConsole } from '../bindings/OfficeConsole'
+import type { ConsoleCounts } from '../bindings/ConsoleCounts'
 import { consoleBadges, inboxBadges, todoBadges, todoFilter, type BadgePart, type TodoTab } from '../logic/home'
 import { app } from './app'
 
 export const badges = reactive<{ parts: Record<string, BadgePart[]> }>({ parts: {} })
 
-// The office's 督办中心 lists, read once for all who ask while a read is under way: the menu's
-// counts and the 督办中心 itself (the office's first screen) ask together after sign-in, and
-// each read is six lists of up to 1,000 rows. A write starts afresh: what was read before it
-// is not shared after it.
-let consoleRead: Promise<OfficeConsole> | null = null
+// The office's 督办中心 counts, read once for all who ask while a read is under way: the menu's
+// counts and the 督办中心 itself (the office's first screen) ask together after sign-in. A
+// write starts afresh: what was read before it is not shared after it.
+let countsRead: Promise<ConsoleCounts> | null = null
 api.onWrite(() => {
-  consoleRead = null
+  countsRead = null
 })
-export function officeConsoleShared(): Promise<OfficeConsole> {
-  if (!consoleRead) {
-    const read = api.officeConsole().finally(() => {
-      if (consoleRead === read) consoleRead = null
+export function consoleCountsShared(): Promise<ConsoleCounts> {
+  if (!countsRead) {
+    const read = api.officeConsoleCounts().finally(() => {
+      if (countsRead === read) countsRead = null
     })
-    consoleRead = read
+    countsRead = read
   }
-  return consoleRead
+  return countsRead
 }
 
 /** How many of the township's own problems a todo tab holds (one row read, the total kept). */
@@ -55,7 +54,7 @@ export async function refreshBadges(): Promise<void> {
         badges.parts = { inbox: inboxBadges(await api.inbox()) }
         break
       case 'office':
-        badges.parts = { console: consoleBadges(await officeConsoleShared()) }
+        badges.parts = { console: consoleBadges(await consoleCountsShared()) }
         break
       case 'township': {
         const [callback, overdue] = await Promise.all([todoCount('callback', s.unit.id), todoCount('overdue', s.unit.id)])
