@@ -252,6 +252,17 @@ fn print_stats(admin: &mut Client) -> Res<(i64, f64)> {
         let (calls, ms, plan, q): (i64, f64, f64, String) = (r.get(0), r.get(1), r.get(2), r.get(3));
         eprintln!("  {calls:>9} calls {ms:>10.0} ms (planning {plan:>8.0} ms)  {q}");
     }
+    // The most frequent too: each call is a round trip, whatever it costs inside PostgreSQL.
+    let rows = admin.query(
+        "SELECT calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 110)
+           FROM pg_stat_statements ORDER BY calls DESC LIMIT 12",
+        &[],
+    )?;
+    eprintln!("  the most frequent:");
+    for r in rows {
+        let (calls, ms, q): (i64, f64, String) = (r.get(0), r.get(1), r.get(2));
+        eprintln!("  {calls:>9} calls {ms:>10.0} ms  {q}");
+    }
     let all = admin.query_one("SELECT sum(calls)::bigint, sum(total_exec_time) FROM pg_stat_statements", &[])?;
     Ok((all.get(0), all.get(1)))
 }

@@ -43,19 +43,13 @@ pub fn push(
         .map(|p| p.as_ref().map(|(body, _)| body.attachments().iter().map(|a| a.sha256.clone()).collect()))
         .map(|f| f.unwrap_or_default())
         .collect();
-    // The hashes and signatures too are checked before they are needed, with the key of the
-    // device as the request was authenticated (a device's key never changes): on a thread of
-    // their own while this one waits for the lock and the batch's read, so the Ed25519 checks
-    // (a sixth of a push's own time) overlap PostgreSQL's work instead of adding to it.
-    let (sealed, read) = std::thread::scope(|scope| {
-        let sealed = (events.len() > 1).then(|| scope.spawn(|| Sealed::check(pusher, events)));
-        let read = lock_and_read(c, prepared, carried, now, device_id, events, &parsed, &files);
-        let sealed = match sealed {
-            Some(checking) => checking.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => Sealed::check(pusher, events),
-        };
-        (sealed, read)
-    });
+    // The hashes and signatures too are checked before the lock, with the key of the device as
+    // the request was authenticated (a device's key never changes): the appender's serialized
+    // part is the shorter by the Ed25519 check. (Checking them on a thread of their own while
+    // the lock and the read travel was tried: on two cores the extra thread's wake-ups cost
+    // more than the overlap saved, bench/notes.md, stop 31.)
+    let sealed = Sealed::check(pusher, events);
+    let read = lock_and_read(c, prepared, carried, now, device_id, events, &parsed, &files);
     let Read { mut appender, device, mut seen, ahead, held } = read?;
     let mut device = device.ok_or_else(|| ServerError::UnknownDevice { device: device_id.to_string() })?;
     match device.state.as_str() {
