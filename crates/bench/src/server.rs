@@ -357,7 +357,7 @@ fn ingest_row(b: &mut Bench, sizes: &[usize], pushed: usize, push_secs: f64, gen
 }
 
 /// What limits the ingest row (the profile is in bench/notes.md).
-const INGEST_LIMIT: &str = "four round trips a batch of ≈ 8 events (the BEGIN with the lock; one read: the log's head, the device, the duplicates, the files held and the read-ahead of what the batch's events name; one write; the COMMIT) where the floor sends three, each a wake-up of the backend and then of the client; the write statement (the events into a table with ten indexes, the problems' JSON aggregates upserted, grants and deliveries) and the read; the process's own work a batch (the core's decision and fold, the aggregates' JSON both ways, the Ed25519 check); the floor writes bare rows with no index, decides nothing and checks no signature (bench/notes.md, stop 30)";
+const INGEST_LIMIT: &str = "four round trips a batch of ≈ 8 events, as the floor's (the BEGIN with the lock; one read: the log's head, the device, the duplicates, the files held and the read-ahead of what the batch's events name and the batches before did not leave in memory; one write; the COMMIT), where the floor's are a BEGIN, a prepare, a bare INSERT and a COMMIT; the write statement (the events into a table with ten indexes, the problems' JSON aggregates upserted, grants and deliveries); the process's own work a batch (the core's decision and fold, the aggregates' JSON written, the Ed25519 check); the floor writes bare rows with no index, decides nothing and checks no signature (bench/notes.md, stop 31)";
 
 fn bare_values(r: &postgres::Row) -> Vec<Box<dyn ToSql + Sync>> {
     let s = |i: usize| -> Box<dyn ToSql + Sync> { Box::new(r.get::<_, String>(i)) };
