@@ -6,15 +6,13 @@
 //! answer. What the batch already holds is read in one statement (`Seen`), and the events are
 //! decided and written through the appender's batch (`Appender::commit`).
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Utc};
 use postgres::Client;
 
 use super::append::{parse, Appender, Parsed, Precheck, Seen, Stored};
 use super::prepared::Prepared;
 use super::projections::Carried;
-use super::reads::{ReadRow, Reads};
+use super::reads::Reads;
 use super::world::ContextCache;
 use super::DeviceRow;
 use crate::error::{Result, ServerError};
@@ -49,8 +47,28 @@ pub fn push(
     // the lock and the read travel was tried: on two cores the extra thread's wake-ups cost
     // more than the overlap saved, bench/notes.md, stop 31.)
     let sealed = Sealed::check(pusher, events);
-    let read = lock_and_read(c, prepared, carried, now, device_id, events, &parsed, &files);
-    let Read { mut appender, device, mut seen, ahead, held } = read?;
+    let mut appender = Appender::begin(c, prepared, Some(carried), now)?;
+    // One round trip for everything the batch reads before it decides, under the lock: the
+    // device's chain head cannot move under this batch.
+    let mut reads = Reads::default();
+    super::devices::ask(&mut reads, device_id);
+    let mut seen = Seen::ask(&mut reads, device_id, events);
+    appender.ask_ahead(&mut reads, events, &parsed);
+    let named: Vec<String> = files.iter().flatten().cloned().collect();
+    if !named.is_empty() {
+        super::attachments::ask_held(&mut reads, named);
+    }
+    let (mut device, mut ahead, mut held) = (None, Vec::new(), std::collections::HashSet::new());
+    for row in appender.read(reads)? {
+        match row.part.as_str() {
+            "device" => device = Some(super::devices::from_read(&row.value)?),
+            "seen" => seen.take(&row.value)?,
+            "held" => {
+                held.insert(row.key);
+            }
+            _ => ahead.push(row),
+        }
+    }
     let mut device = device.ok_or_else(|| ServerError::UnknownDevice { device: device_id.to_string() })?;
     match device.state.as_str() {
         "pending" => return Err(ServerError::DevicePending { device: device.id }),
@@ -143,51 +161,6 @@ pub fn push(
     }
     appender.commit()?;
     Ok(PushReply { outcomes, stopped })
-}
-
-/// What a push has read under the append lock before it decides.
-struct Read<'c> {
-    appender: Appender<'c>,
-    device: Option<DeviceRow>,
-    seen: Seen,
-    ahead: Vec<ReadRow>,
-    held: HashSet<String>,
-}
-
-/// Opens the appender (the transaction and the append lock) and reads, in one round trip,
-/// everything the batch reads before it decides: the device's chain head cannot move under it.
-#[allow(clippy::too_many_arguments)]
-fn lock_and_read<'c>(
-    c: &'c mut Client,
-    prepared: &'c mut Prepared,
-    carried: &'c Carried,
-    now: DateTime<Utc>,
-    device_id: &str,
-    events: &[WireEvent],
-    parsed: &[Parsed],
-    files: &[Vec<String>],
-) -> Result<Read<'c>> {
-    let mut appender = Appender::begin(c, prepared, Some(carried), now)?;
-    let mut reads = Reads::default();
-    super::devices::ask(&mut reads, device_id);
-    let mut seen = Seen::ask(&mut reads, device_id, events);
-    appender.ask_ahead(&mut reads, events, parsed);
-    let named: Vec<String> = files.iter().flatten().cloned().collect();
-    if !named.is_empty() {
-        super::attachments::ask_held(&mut reads, named);
-    }
-    let (mut device, mut ahead, mut held) = (None, Vec::new(), HashSet::new());
-    for row in appender.read(reads)? {
-        match row.part.as_str() {
-            "device" => device = Some(super::devices::from_read(&row.value)?),
-            "seen" => seen.take(&row.value)?,
-            "held" => {
-                held.insert(row.key);
-            }
-            _ => ahead.push(row),
-        }
-    }
-    Ok(Read { appender, device, seen, ahead, held })
 }
 
 /// Each event's hash recomputed and signature checked ahead, the signatures with the key of the

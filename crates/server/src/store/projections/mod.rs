@@ -170,8 +170,6 @@ pub struct Projections {
     /// Whether every unit has been read (the read-ahead reads them all, a few dozen rows):
     /// carried over, they are not read again.
     all_units_known: bool,
-    /// Whether the read-ahead in flight asked for every unit.
-    asked_units: bool,
 }
 
 /// The projections as the last committed batch left them, carried over to the next batch of
@@ -213,6 +211,8 @@ pub struct Ahead {
     pub visits: Vec<String>,
     pub users: Vec<String>,
     pub numbers: Vec<String>,
+    /// Whether every unit was asked for (they are read once, then known).
+    pub all_units: bool,
 }
 
 /// A stored JSONB body, read as text: parsed straight into its type, not through a `Value`.
@@ -263,16 +263,15 @@ impl Projections {
             deliveries: Vec::new(),
             asked: None,
             all_units_known: false,
-            asked_units: false,
         }
     }
 
     /// Projections that know nothing, keeping only what a read-ahead in flight asked for:
     /// for a batch that finds the carried ones were not true at the head it read.
     pub fn afresh(&mut self) {
-        let (asked, asked_units) = (self.asked.take(), self.asked_units);
+        let asked = self.asked.take();
         *self = Projections::new();
-        (self.asked, self.asked_units) = (asked, asked_units);
+        self.asked = asked;
     }
 
     /// How many rows this holds, of every table and lookup together.
@@ -315,7 +314,8 @@ impl Projections {
         ahead.visits.retain(|id| !self.visits.rows.contains_key(id));
         ahead.users.retain(|id| !self.users.rows.contains_key(id));
         ahead.numbers.retain(|n| !self.numbers.contains_key(n));
-        let units = if self.all_units_known { "" } else { " UNION ALL SELECT 'unit', id, body::text FROM units" };
+        ahead.all_units = !self.all_units_known;
+        let units = if ahead.all_units { " UNION ALL SELECT 'unit', id, body::text FROM units" } else { "" };
         reads.add(
             &format!(
                 "SELECT 'problem', id, body::text FROM problems WHERE id = ANY($1)
@@ -341,7 +341,6 @@ impl Projections {
             );
         }
         self.asked = Some(ahead);
-        self.asked_units = !self.all_units_known;
     }
 
     /// Takes the rows of `ask_ahead`'s parts; what was asked for and not found is known not
@@ -366,7 +365,7 @@ impl Projections {
             }
         }
         let ahead = self.asked.take().unwrap_or_default();
-        self.all_units_known |= std::mem::take(&mut self.asked_units);
+        self.all_units_known |= ahead.all_units;
         for id in ahead.problems {
             self.stored_units.entry(id.clone()).or_default();
             self.problems.rows.entry(id).or_insert(None);
