@@ -12,7 +12,7 @@ use taizhang_core::escalation::{escalation_cutoffs, lateness_of, Lateness};
 use taizhang_core::*;
 
 use crate::error::{LedgerError, Result};
-use crate::queries::{build_where, order_sql};
+use crate::queries::{build_where, order_sql, where_clause};
 use crate::verify::ChainHead;
 use crate::{read, Ledger, ProblemFilter, Sort};
 
@@ -115,7 +115,7 @@ impl Ledger {
         let today = local_date(now);
         let cut = escalation_cutoffs(today, &cal, &settings);
         let q = build_where(filter, &cut);
-        let where_sql = if q.wheres.is_empty() { String::new() } else { format!("WHERE {}", q.wheres.join(" AND ")) };
+        let where_sql = where_clause(&q);
 
         // Sorting only rowids keeps SQLite's sorter small: sorting whole rows would drag every
         // problem's JSON state through it. 100,000 rowids are under a megabyte.

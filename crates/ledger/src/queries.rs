@@ -321,6 +321,15 @@ impl Query {
     }
 }
 
+/// The `WHERE` clause of a filter's conditions (empty when there are none).
+pub(crate) fn where_clause(q: &Query) -> String {
+    if q.wheres.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", q.wheres.join(" AND "))
+    }
+}
+
 pub(crate) fn build_where(f: &ProblemFilter, cut: &EscalationCutoffs) -> Query {
     let mut q = Query::new(cut);
     if !f.statuses.is_empty() {
@@ -625,14 +634,11 @@ impl Ledger {
         read::problem(&self.conn, &id)?.ok_or_else(|| DomainError::not_found("problem", number_or_id).into())
     }
 
-    /// The ledger list: filters, sort and a page, with lateness computed by the core.
     /// How many problems the filter holds: the ledger list's total without its page.
     pub fn count_problems(&self, f: &ProblemFilter, now: DateTime<Utc>) -> Result<u64> {
         let (cal, settings) = self.context_parts()?;
-        let cut = escalation_cutoffs(local_date(now), &cal, &settings);
-        let q = build_where(f, &cut);
-        let where_sql = if q.wheres.is_empty() { String::new() } else { format!("WHERE {}", q.wheres.join(" AND ")) };
-        self.count_where(&q, &where_sql)
+        let q = build_where(f, &escalation_cutoffs(local_date(now), &cal, &settings));
+        self.count_where(&q, &where_clause(&q))
     }
 
     fn count_where(&self, q: &Query, where_sql: &str) -> Result<u64> {
@@ -647,6 +653,7 @@ impl Ledger {
         Ok(total as u64)
     }
 
+    /// The ledger list: filters, sort and a page, with lateness computed by the core.
     pub fn list_problems(
         &self,
         f: &ProblemFilter,
@@ -658,7 +665,7 @@ impl Ledger {
         let today = local_date(now);
         let cut = escalation_cutoffs(today, &cal, &settings);
         let q = build_where(f, &cut);
-        let where_sql = if q.wheres.is_empty() { String::new() } else { format!("WHERE {}", q.wheres.join(" AND ")) };
+        let where_sql = where_clause(&q);
         let total = self.count_where(&q, &where_sql)?;
         let order = order_sql(sort);
         let limit = page.limit.clamp(1, 1000);
