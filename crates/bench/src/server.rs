@@ -263,6 +263,16 @@ fn print_stats(admin: &mut Client) -> Res<(i64, f64)> {
         let (calls, ms, q): (i64, f64, String) = (r.get(0), r.get(1), r.get(2));
         eprintln!("  {calls:>9} calls {ms:>10.0} ms  {q}");
     }
+    // Which indexes were read at all: an index no statement reads is paid for by every insert.
+    let rows = admin.query(
+        "SELECT relname, indexrelname, idx_scan FROM pg_stat_user_indexes ORDER BY relname, indexrelname",
+        &[],
+    )?;
+    eprintln!("  index scans:");
+    for r in rows {
+        let (table, index, scans): (String, String, i64) = (r.get(0), r.get(1), r.get(2));
+        eprintln!("  {scans:>9} {table}.{index}");
+    }
     let all = admin.query_one("SELECT sum(calls)::bigint, sum(total_exec_time) FROM pg_stat_statements", &[])?;
     Ok((all.get(0), all.get(1)))
 }
@@ -439,7 +449,7 @@ fn township_rows(b: &mut Bench, devices: &[DeviceRow], town: &str, on_server: i6
     let (user, login): (String, String) = b
         .admin
         .query(
-            "SELECT id, login FROM users WHERE body->>'role' = 'township' AND body->>'unit_id' = $1 ORDER BY login",
+            "SELECT id, login FROM users WHERE body::jsonb->>'role' = 'township' AND body::jsonb->>'unit_id' = $1 ORDER BY login",
             &[&town],
         )?
         .iter()

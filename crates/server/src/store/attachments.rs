@@ -71,9 +71,8 @@ pub fn download(c: &mut Client, device: &DeviceRow, sha256: &str) -> Result<Atta
     let user_id = device.user_id.clone().ok_or_else(not_found)?;
     let user: taizhang_core::User = c
         .query_opt("SELECT body FROM users WHERE id = $1", &[&user_id])?
-        .map(|r| serde_json::from_value(r.get(0)))
-        .transpose()
-        .map_err(|e| ServerError::Internal(format!("stored user: {e}")))?
+        .map(|r| super::body(&r, "user"))
+        .transpose()?
         .ok_or_else(not_found)?;
     let actor = super::devices::actor(c, user)?;
     taizhang_core::workflow::actor_may_act(&actor)?;

@@ -66,9 +66,8 @@ pub fn all(c: &mut Client) -> Result<Vec<DeviceRow>> {
 pub fn actor<C: GenericClient>(c: &mut C, user: User) -> Result<Actor> {
     let unit: Unit = c
         .query_opt("SELECT body FROM units WHERE id = $1", &[&user.unit_id])?
-        .map(|r| serde_json::from_value(r.get(0)))
-        .transpose()
-        .map_err(|e| ServerError::Internal(format!("stored unit: {e}")))?
+        .map(|r| super::body(&r, "unit"))
+        .transpose()?
         .ok_or_else(|| ServerError::Internal(format!("user {} has no unit", user.login)))?;
     Ok(Actor { user, unit })
 }
@@ -85,9 +84,8 @@ pub fn join(c: &mut Client, req: &JoinRequest, now: DateTime<Utc>) -> Result<Dev
     let mut tx = c.transaction()?;
     let user: Option<User> = tx
         .query_opt("SELECT body FROM users WHERE login = $1", &[&req.login])?
-        .map(|r| serde_json::from_value(r.get(0)))
-        .transpose()
-        .map_err(|e| ServerError::Internal(format!("stored user: {e}")))?;
+        .map(|r| super::body(&r, "user"))
+        .transpose()?;
     // One answer for an unknown login, a wrong password, no password, a deactivated user and a
     // user of a deactivated unit (the core's `actor_may_act`, as at the desktop's sign-in), so
     // the endpoint does not tell which logins exist.

@@ -29,6 +29,13 @@ mod writes;
 
 pub use pg::PgStore;
 
+/// A projection's body (its first column: the aggregate as the core's JSON, stored as text,
+/// migration 0011) parsed; `what` names it in the error.
+fn body<T: serde::de::DeserializeOwned>(row: &postgres::Row, what: &str) -> Result<T> {
+    serde_json::from_str(row.get::<_, &str>(0))
+        .map_err(|e| crate::error::ServerError::Internal(format!("stored {what}: {e}")))
+}
+
 /// A device as the server knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct DeviceRow {

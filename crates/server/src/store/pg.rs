@@ -184,8 +184,7 @@ impl Store for PgStore {
     }
     fn user(&self, id: &str) -> Result<Option<taizhang_core::User>> {
         let row = self.conn()?.query_opt("SELECT body FROM users WHERE id = $1", &[&id])?;
-        row.map(|r| serde_json::from_value(r.get(0)).map_err(|e| ServerError::Internal(format!("stored user: {e}"))))
-            .transpose()
+        row.map(|r| super::body(&r, "user")).transpose()
     }
     fn actor(&self, user_id: &str) -> Result<Option<taizhang_core::Actor>> {
         self.user(user_id)?.map(|u| devices::actor(&mut *self.conn()?, u)).transpose()

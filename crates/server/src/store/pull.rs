@@ -38,9 +38,8 @@ pub fn pull(c: &mut Client, device: &DeviceRow, cursor: Cursor, limit: i64) -> R
     tx.batch_execute("SET LOCAL jit = off")?;
     let user: User = tx
         .query_opt("SELECT body FROM users WHERE id = $1", &[&user_id])?
-        .map(|r| serde_json::from_value(r.get(0)))
-        .transpose()
-        .map_err(|e| ServerError::Internal(format!("stored user: {e}")))?
+        .map(|r| super::body(&r, "user"))
+        .transpose()?
         .ok_or_else(|| ServerError::UnknownDevice { device: device.id.clone() })?;
     let high_water: i64 = tx.query_one("SELECT coalesce(max(server_seq), 0) FROM events", &[])?.get(0);
     // One more than the page: `more` is true only when an event lies beyond it, so a stream of

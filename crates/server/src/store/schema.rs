@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (8, "documents", include_str!("../../migrations/0008_documents.sql")),
     (9, "attachments", include_str!("../../migrations/0009_attachments.sql")),
     (10, "events_device", include_str!("../../migrations/0010_events_device.sql")),
+    (11, "bodies_text", include_str!("../../migrations/0011_bodies_text.sql")),
 ];
 
 pub fn latest() -> i32 {

@@ -170,12 +170,10 @@ pub fn actor(tx: &mut impl GenericClient, login_or_id: &str) -> Result<Option<Ac
     else {
         return Ok(None);
     };
-    let user: User =
-        serde_json::from_value(row.get(0)).map_err(|e| ServerError::Internal(format!("stored user: {e}")))?;
+    let user: User = super::body(&row, "user")?;
     let Some(row) = tx.query_opt("SELECT body FROM units WHERE id = $1", &[&user.unit_id])? else {
         return Ok(None);
     };
-    let unit: Unit =
-        serde_json::from_value(row.get(0)).map_err(|e| ServerError::Internal(format!("stored unit: {e}")))?;
+    let unit: Unit = super::body(&row, "unit")?;
     Ok(Some(Actor { user, unit }))
 }

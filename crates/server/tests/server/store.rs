@@ -205,3 +205,54 @@ fn a_push_and_a_pull_outlive_their_pooled_connections_being_ended() {
     // Nothing was stored twice.
     assert_eq!(count(&d.url, &format!("SELECT count(*) FROM events WHERE id = '{}'", second.id)), 1);
 }
+
+/// Migration 0011 turns the projections' JSONB bodies into text, in place: a district of
+/// schema 10 keeps every aggregate as it was, and a store opened afterwards reads them back
+/// and goes on appending from them.
+#[test]
+fn bodies_become_text_in_place_and_the_district_goes_on() {
+    let d = District::new();
+    let p = d.problem("t1", &d.e1, Some(&d.d1));
+    let tables = [
+        "units", "users", "enterprises", "visits", "problems", "projects", "indicator_reports", "project_progress",
+        "warnings",
+    ];
+    let bodies = |url: &str| -> Vec<(String, serde_json::Value)> {
+        let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        let sql = tables.map(|t| format!("SELECT '{t}', body::text FROM {t}")).join(" UNION ALL ");
+        let mut rows: Vec<(String, serde_json::Value)> = c
+            .query(&sql, &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), serde_json::from_str(r.get::<_, &str>(1)).unwrap()))
+            .collect();
+        rows.sort_by(|a, b| (&a.0, a.1.to_string()).cmp(&(&b.0, b.1.to_string())));
+        rows
+    };
+    let before = bodies(&d.url);
+    assert!(before.iter().any(|(t, _)| t == "problems"));
+    // Back to schema 10: the bodies as JSONB, the step not recorded.
+    let mut c = postgres::Client::connect(&d.url, postgres::NoTls).unwrap();
+    for t in tables {
+        c.batch_execute(&format!("ALTER TABLE {t} ALTER COLUMN body TYPE jsonb USING body::jsonb")).unwrap();
+    }
+    c.batch_execute("DELETE FROM schema_migrations WHERE version = 11").unwrap();
+    assert!(matches!(PgStore::open(&d.url), Err(ServerError::NotADistrict { .. })));
+    assert_eq!(taizhang_server::store::schema::migrate(&mut c).unwrap(), 1);
+    assert_eq!(bodies(&d.url), before);
+    let types = count(
+        &d.url,
+        "SELECT count(*) FROM information_schema.columns WHERE column_name = 'body' AND data_type = 'text'
+           AND table_name IN ('units', 'users', 'enterprises', 'visits', 'problems', 'projects',
+                              'indicator_reports', 'project_progress', 'warnings')",
+    );
+    assert_eq!(types, tables.len() as i64);
+    // A store that never saw these rows reads them back to decide: the lead department signs.
+    let fresh = PgStore::open(&d.url).unwrap();
+    let signed = fresh
+        .execute("d1", &[taizhang_core::Command::Sign { problem_id: p.clone(), handler: "张三".into() }], t0())
+        .unwrap();
+    assert_eq!(signed[0].outcome, "applied", "{signed:?}");
+    assert_eq!(count(&d.url, &format!("SELECT count(*) FROM problems WHERE id = '{p}' AND body::jsonb->>'status' = 'in_progress'")), 1);
+    assert_eq!(fresh.verify().unwrap().broken, None);
+}

@@ -119,7 +119,7 @@ pub fn assign_to(unit: &str) -> taizhang_core::command::AssignRequest {
 pub fn server_problems(d: &District, unit: &str) -> BTreeMap<String, serde_json::Value> {
     let mut c = postgres::Client::connect(&d.url, postgres::NoTls).unwrap();
     c.query(
-        "SELECT p.id, p.body FROM problems p
+        "SELECT p.id, p.body::jsonb FROM problems p
          WHERE p.township_id = $1 OR EXISTS (SELECT 1 FROM visibility v WHERE v.problem_id = p.id AND v.unit_id = $1)",
         &[&unit],
     )
@@ -132,7 +132,7 @@ pub fn server_problems(d: &District, unit: &str) -> BTreeMap<String, serde_json:
 /// Every problem aggregate on the server, by id (the office's scope).
 pub fn server_all_problems(d: &District) -> BTreeMap<String, serde_json::Value> {
     let mut c = postgres::Client::connect(&d.url, postgres::NoTls).unwrap();
-    c.query("SELECT id, body FROM problems", &[])
+    c.query("SELECT id, body::jsonb FROM problems", &[])
         .unwrap()
         .into_iter()
         .map(|r| (r.get::<_, String>(0), r.get::<_, serde_json::Value>(1)))

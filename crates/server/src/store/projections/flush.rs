@@ -44,7 +44,7 @@ macro_rules! owned_as_is {
 owned_as_is!(String, i32, i64, bool);
 
 /// Upserts rows that are two text columns and the row's JSON body (`$1::text[], $2::text[],
-/// $3::text[]::jsonb[]` in `sql`); nothing when there are none.
+/// $3::text[]` in `sql`); nothing when there are none.
 fn upsert_keyed<'a, T: Serialize + 'a>(
     w: &mut Writes,
     sql: &str,
@@ -156,7 +156,7 @@ impl Projections {
             }
             w.add(
                 "INSERT INTO problems (id, number, number_year, number_seq, township_id, enterprise_id, body)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[]::jsonb[])
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[])
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body",
                 vec![param(ids, Type::TEXT_ARRAY), param(numbers, Type::TEXT_ARRAY), param(years, Type::INT4_ARRAY), param(seqs, Type::INT4_ARRAY), param(townships, Type::TEXT_ARRAY), param(enterprises, Type::TEXT_ARRAY), param(bodies, Type::TEXT_ARRAY)],
             );
@@ -182,7 +182,7 @@ impl Projections {
             }
             w.add(
                 "INSERT INTO enterprises (id, credit_code, township_id, body)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]::jsonb[])
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
                  ON CONFLICT (id) DO UPDATE SET credit_code = excluded.credit_code, township_id = excluded.township_id,
                     body = excluded.body",
                 vec![
@@ -203,7 +203,7 @@ impl Projections {
             }
             w.add(
                 "INSERT INTO visits (id, township_id, enterprise_id, body)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]::jsonb[])
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body",
                 vec![
                     param(cols.0, Type::TEXT_ARRAY),
@@ -215,14 +215,14 @@ impl Projections {
         }
         upsert_keyed(
             w,
-            "INSERT INTO units (id, name, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
+            "INSERT INTO units (id, name, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, body = excluded.body",
             self.units.changed(),
             |u| (u.id.clone(), u.name.clone()),
         )?;
         upsert_keyed(
             w,
-            "INSERT INTO users (id, login, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
+            "INSERT INTO users (id, login, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
                  ON CONFLICT (id) DO UPDATE SET login = excluded.login, body = excluded.body",
             self.users.changed(),
             |u| (u.id.clone(), u.login.clone()),
@@ -231,12 +231,12 @@ impl Projections {
     }
 
     fn flush_monitoring(&mut self, w: &mut Writes) -> Result<()> {
-        upsert_keyed(w, "INSERT INTO projects (id, township_id, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
+        upsert_keyed(w, "INSERT INTO projects (id, township_id, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
                  ON CONFLICT (id) DO UPDATE SET township_id = excluded.township_id, body = excluded.body", self.projects.changed(), |p| (p.id.clone(), p.township_id.clone()))?;
         upsert_keyed(
             w,
             "INSERT INTO indicator_reports (enterprise_id, month, body)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
                  ON CONFLICT (enterprise_id, month) DO UPDATE SET body = excluded.body",
             self.indicator_reports.changed(),
             |r| (r.enterprise_id.clone(), r.month.to_string()),
@@ -244,7 +244,7 @@ impl Projections {
         upsert_keyed(
             w,
             "INSERT INTO project_progress (project_id, month, body)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[])
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
                  ON CONFLICT (project_id, month) DO UPDATE SET body = excluded.body",
             self.project_progress.changed(),
             |p| (p.project_id.clone(), p.month.to_string()),
@@ -259,7 +259,7 @@ impl Projections {
             }
             w.add(
                 "INSERT INTO warnings (id, township_id, body, handled)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::jsonb[], $4::bool[])
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[])
                  ON CONFLICT (id) DO UPDATE SET township_id = excluded.township_id, body = excluded.body,
                     handled = excluded.handled",
                 vec![
