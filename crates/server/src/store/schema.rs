@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (9, "attachments", include_str!("../../migrations/0009_attachments.sql")),
     (10, "events_device", include_str!("../../migrations/0010_events_device.sql")),
     (11, "bodies_text", include_str!("../../migrations/0011_bodies_text.sql")),
+    (12, "events_enterprise", include_str!("../../migrations/0012_events_enterprise.sql")),
 ];
 
 pub fn latest() -> i32 {
