@@ -269,8 +269,8 @@ fn each_roles_day_on_the_demo_district() {
         |n: &str| ui.invoke_directly("problem_detail", json!({ "problem": n }))["ok"]["problem"]["visit_id"].clone();
     let visit = visit_of(&one);
     assert_eq!(visit, visit_of(&two), "both problems from the one visit");
-    let visits = ui.invoke_directly("list_visits", json!({}))["ok"].clone();
-    let recorded = visits.as_array().unwrap().iter().find(|v| v["id"] == visit).expect("the problems name the visit");
+    let recorded = ui.invoke_directly("visit", json!({ "id": visit }))["ok"].clone();
+    assert_eq!(recorded["id"], visit, "the problems name the visit");
     assert!(recorded["notes"].as_str().unwrap().contains("扩产用地"), "{recorded}");
     ui.open_problem(&one);
     // The photo went with the first problem, not the second.

@@ -73,8 +73,18 @@ fn a_township_imports_its_visit_sheet_and_opens_the_enterprise_page() {
     ui.click("visit-import-commit");
     ui.gone("visit-import-summary");
 
-    // The new visit's enterprise name opens its page: the visit with both problems raised.
+    // The 走访 list is 城关's own, newest first, a page at a time.
     ui.wait(&format!("{} tbody tr", tid("visit-table")));
+    let page = ui.invoke_directly("visit_page", json!({ "page": { "offset": 0, "limit": 1000 } }))["ok"].clone();
+    let rows = page["rows"].as_array().unwrap();
+    assert!(rows.iter().all(|v| v["township_id"] == own.as_str()), "only 城关's visits: {page}");
+    let dates: Vec<&str> = rows.iter().map(|v| v["date"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first: {dates:?}");
+    assert!(dates.contains(&d1.as_str()) && dates.contains(&d2.as_str()), "the sheet's two visits: {dates:?}");
+    let shown = ui.s.find_all("css selector", &format!("{} tbody tr", tid("visit-table"))).len();
+    assert_eq!(shown, rows.len().min(50), "one page of 50 at most");
+
+    // The new visit's enterprise name opens its page: the visit with both problems raised.
     ui.click_js(&format!("enterprise-link-{mine}"));
     ui.wait_text("enterprise-title", &mine);
     let visit = ui.wait_text(&format!("enterprise-visit-{d1}"), "厂房漏雨急需修缮资金（端到端）");

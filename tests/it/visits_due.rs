@@ -55,3 +55,45 @@ fn key_enterprises_overdue_for_a_visit_are_listed_longest_first_until_visited() 
     let e = l.execute("admin", &Command::UpdateSettings { settings: zero }, at(2026, 5, 2)).unwrap_err();
     assert!(e.to_string().contains("key_visits.town_days"), "{e}");
 }
+
+/// The 走访 list: a township's own visits or the district's, newest first, a page at a time,
+/// with the count of all of them.
+#[test]
+fn the_visit_list_is_a_townships_own_newest_first_a_page_at_a_time() {
+    let mut f = district_file();
+    let l = &mut f.ledger;
+    let visit = |n: u32, by: &str, e: &str, t: &str, day: u32| {
+        let visit = Visit {
+            id: format!("v{n}"),
+            enterprise_id: id(e),
+            township_id: id(t),
+            date: NaiveDate::from_ymd_opt(2026, 4, day).unwrap(),
+            visitors: by.into(),
+            form: VisitForm::OnSite,
+            notes: String::new(),
+        };
+        (by.to_string(), Command::RecordVisit { visit })
+    };
+    // Recorded out of date order; v3 and v4 are of the same day, v4 recorded later.
+    for (n, by, e, t, day) in [
+        (1, "cg", "e1", "t1", 3),
+        (2, "xs", "e2", "t2", 5),
+        (3, "cg", "e1", "t1", 9),
+        (4, "cg", "e1", "t1", 9),
+        (5, "cg", "e1", "t1", 1),
+    ] {
+        let (by, cmd) = visit(n, by, e, t, day);
+        l.execute(&by, &cmd, at(2026, 4, 10)).unwrap();
+    }
+    let ids = |p: &taizhang_ledger::VisitPage| p.rows.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(" ");
+    let page =
+        |t: Option<&str>, offset, limit| l.visit_page(t, taizhang_ledger::PageRequest { offset, limit }).unwrap();
+    let all = page(None, 0, 50);
+    assert_eq!((all.total, ids(&all).as_str()), (5, "v4 v3 v2 v1 v5"));
+    let own = page(Some(&id("t1")), 0, 50);
+    assert_eq!((own.total, ids(&own).as_str()), (4, "v4 v3 v1 v5"), "西山's visit is not 城关's");
+    let second = page(Some(&id("t1")), 2, 2);
+    assert_eq!((second.total, second.offset, ids(&second).as_str()), (4, 2, "v1 v5"));
+    assert_eq!(page(Some(&id("t2")), 0, 50).total, 1);
+    assert!(page(Some(&id("t1")), 10, 50).rows.is_empty(), "past the end: no rows, the same total");
+}

@@ -33,7 +33,10 @@ it('goes from a recorded visit to registering its problems, and keeps the compan
   mockIPC((cmd, args) => {
     if (cmd === 'new_id') return `id-${++ids}`
     if (cmd === 'search_enterprises') return [ent]
-    if (cmd === 'list_visits') return [{ id: 'id-1', enterprise_id: 'e1', township_id: 'cg', date: '2026-12-07', visitors: '张伟', form: 'on_site', notes: '' }]
+    if (cmd === 'enterprise_visits') {
+      expect(args).toEqual({ enterprise_id: 'e1' })
+      return [{ id: 'id-1', enterprise_id: 'e1', township_id: 'cg', date: '2026-12-07', visitors: '张伟', form: 'on_site', notes: '' }]
+    }
     if (cmd === 'execute') {
       const c = (args as { command: (typeof commands)[number] }).command
       commands.push(c)

@@ -41,6 +41,7 @@ mod row_actions;
 mod state_codec;
 mod verify;
 mod verify_full;
+mod visit_page;
 mod visits_due;
 mod world;
 pub mod write;
@@ -77,6 +78,7 @@ pub use replica::{
 pub use row_actions::{RowActions, MAX_ROW_ACTIONS};
 pub use verify::{BrokenLink, ChainHead, VerifyReport};
 pub use verify_full::{ClockBehind, FullVerifyReport, NotAdmitted};
+pub use visit_page::VisitPage;
 pub use visits_due::{visit_scope, UnvisitedEnterprise};
 pub use write::{WriteError, WriteOptions, Writer};
 

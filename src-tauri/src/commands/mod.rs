@@ -477,9 +477,26 @@ pub fn enterprise_file(state: State<'_, AppState>, id: String) -> ApiResult<Ente
     })
 }
 
+/// One visit by id (the one a problem came from).
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn list_visits(state: State<'_, AppState>) -> ApiResult<Vec<Visit>> {
-    state.with(|o| Ok(o.ledger.visits()?))
+pub fn visit(state: State<'_, AppState>, id: String) -> ApiResult<Option<Visit>> {
+    state.with(|o| Ok(o.ledger.visit(&id)?))
+}
+
+/// An enterprise's visits, newest first: what a registration may name as its source.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn enterprise_visits(state: State<'_, AppState>, enterprise_id: String) -> ApiResult<Vec<Visit>> {
+    state.with(|o| Ok(o.ledger.visits_of_enterprise(&enterprise_id)?))
+}
+
+/// The 走访 list, a page at a time, newest first: a township official's own township's visits,
+/// everyone else's the whole district's (`visit_scope`, as the overdue list beside it).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn visit_page(state: State<'_, AppState>, page: PageRequest) -> ApiResult<VisitPage> {
+    state.with(|o| {
+        let actor = o.ledger.actor(&session_user(o)?)?;
+        Ok(o.ledger.visit_page(visit_scope(&actor), page)?)
+    })
 }
 
 /// Key enterprises overdue for a visit (docs/monitoring.md, "Pairing"): a township official's

@@ -110,6 +110,7 @@ fn export_every_type(cfg: &Config) {
         ledger::PageRequest,
         ledger::ProblemRow,
         ledger::ProblemPage,
+        ledger::VisitPage,
         ledger::Inbox,
         ledger::TimelineEntry,
         ledger::SupporterView,

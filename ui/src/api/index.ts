@@ -152,7 +152,12 @@ export const listUsers = () => call('list_users')
 export const listEnterprises = () => call('list_enterprises')
 export const searchEnterprises = (text: string) => call('search_enterprises', { text })
 export const checkCreditCode = (code: string) => call('check_credit_code_cmd', { code })
-export const listVisits = () => call('list_visits')
+/** One visit by id (the one a problem came from). */
+export const visit = (id: string) => call('visit', { id })
+/** An enterprise's visits, newest first. */
+export const enterpriseVisits = (enterpriseId: string) => call('enterprise_visits', { enterprise_id: enterpriseId })
+/** The 走访 list, a page at a time, newest first (a township official gets only their own). */
+export const visitPage = (page: PageRequest) => call('visit_page', { page })
 /** 一企一档: an enterprise's page in one read (a township official gets only their own). */
 export const enterpriseFile = (id: string) => call('enterprise_file', { id })
 /** Key enterprises overdue for a visit (a township official's own township's). */

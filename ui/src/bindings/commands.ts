@@ -70,6 +70,7 @@ import type { Visit } from "./Visit";
 import type { VisitImportOptions } from "./VisitImportOptions";
 import type { VisitImportOutcome } from "./VisitImportOutcome";
 import type { VisitImportPreview } from "./VisitImportPreview";
+import type { VisitPage } from "./VisitPage";
 import type { WarningRow } from "./WarningRow";
 import type { Xun } from "./Xun";
 
@@ -112,7 +113,9 @@ export type Commands = {
   list_enterprises: { args: Record<never, never>, returns: Array<Enterprise> },
   search_enterprises: { args: { text: string }, returns: Array<Enterprise> },
   check_credit_code_cmd: { args: { code: string }, returns: CreditCodeCheck },
-  list_visits: { args: Record<never, never>, returns: Array<Visit> },
+  visit: { args: { id: string }, returns: Visit | null },
+  enterprise_visits: { args: { enterprise_id: string }, returns: Array<Visit> },
+  visit_page: { args: { page: PageRequest }, returns: VisitPage },
   enterprise_file: { args: { id: string }, returns: EnterpriseFile },
   unvisited_key_enterprises: { args: Record<never, never>, returns: Array<UnvisitedEnterprise> },
   key_enterprises: { args: { township_id: string | null }, returns: Array<KeyEnterprise> },
@@ -196,7 +199,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "list_enterprises",
   "search_enterprises",
   "check_credit_code_cmd",
-  "list_visits",
+  "visit",
+  "enterprise_visits",
+  "visit_page",
   "enterprise_file",
   "unvisited_key_enterprises",
   "key_enterprises",

@@ -7,6 +7,7 @@
 //! (docs/server.md, "One appender").
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use postgres::types::{ToSql, Type};
@@ -75,7 +76,9 @@ pub struct Appender<'c> {
     /// Position of the context in force (`context_at`).
     context_at: i64,
     now: DateTime<Utc>,
-    context: Option<(Calendar, Settings)>,
+    /// Shared with `ContextCache` until a calendar or settings event of the batch changes it
+    /// (then copied): cloning a year's calendar for every batch was a measurable part of a push.
+    context: Option<Arc<(Calendar, Settings)>>,
 }
 
 impl<'c> Appender<'c> {
@@ -189,7 +192,7 @@ impl<'c> Appender<'c> {
 
     /// Starts the batch from the context in force (a push reads it through `ContextCache`);
     /// otherwise it is read when first needed.
-    pub fn use_context(&mut self, context: (Calendar, Settings)) {
+    pub fn use_context(&mut self, context: Arc<(Calendar, Settings)>) {
         self.context = Some(context);
     }
 
@@ -240,9 +243,9 @@ impl<'c> Appender<'c> {
 
     fn context(&mut self) -> Result<&(Calendar, Settings)> {
         if self.context.is_none() {
-            self.context = Some(world::context(&mut *self.tx)?);
+            self.context = Some(Arc::new(world::context(&mut *self.tx)?));
         }
-        Ok(self.context.as_ref().expect("just read"))
+        Ok(self.context.as_deref().expect("just read"))
     }
 
     /// The core's decision on an office command as `who`, against the district as this batch
@@ -250,7 +253,7 @@ impl<'c> Appender<'c> {
     pub fn decide(&mut self, cmd: &Command, who: &Actor) -> Result<Vec<EventBody>> {
         self.head_was_read()?;
         self.context()?;
-        let (calendar, settings) = self.context.as_ref().expect("just read");
+        let (calendar, settings) = self.context.as_deref().expect("just read");
         let ctx = Context { now: self.now, calendar, settings };
         let world = world::PgWorld::new(&mut self.tx, &mut self.projections);
         let decided = decide(cmd, who, &ctx, &world);
@@ -293,7 +296,7 @@ impl<'c> Appender<'c> {
             (Precheck::Decide, Ok((body, meta))) => {
                 let latest = self.device_latest(ev)?;
                 self.context()?;
-                let (calendar, settings) = self.context.as_ref().expect("just read");
+                let (calendar, settings) = self.context.as_deref().expect("just read");
                 let ctx = AdmitContext {
                     calendar,
                     settings,
@@ -320,7 +323,7 @@ impl<'c> Appender<'c> {
         if let (Some(Verdict::Admitted), Ok((body, meta))) = (&verdict, parsed) {
             fold::apply(&mut self.tx, &mut self.projections, body, meta, server_seq)?;
             if let Some(context) = self.context.as_mut() {
-                world::fold_context(context, body);
+                world::fold_context(Arc::make_mut(context), body);
             }
         }
         if let Ok((body, _)) = parsed {

@@ -4,6 +4,7 @@
 //! first database error is kept aside and raised after the core returns.
 
 use std::cell::RefCell;
+use std::sync::{Arc, Mutex};
 
 use postgres::GenericClient;
 
@@ -131,21 +132,24 @@ pub fn context(tx: &mut impl GenericClient) -> Result<(Calendar, Settings)> {
 /// push decides against it. Keyed by the position of the last calendar or settings event, one
 /// index probe a batch instead of reading and parsing the calendar's years again.
 #[derive(Default)]
-pub struct ContextCache(std::sync::Mutex<Option<(i64, (Calendar, Settings))>>);
+pub struct ContextCache(Mutex<Option<(i64, Arc<WorldContext>)>>);
+
+/// The calendar and settings in force.
+pub type WorldContext = (Calendar, Settings);
 
 impl ContextCache {
     /// The context as of position `at` (the appender reads it under the append lock, so no
     /// context event can commit between that read and the batch); read from `tx` only when
     /// the cached one is older.
-    pub fn get(&self, at: i64, tx: &mut impl GenericClient) -> Result<(Calendar, Settings)> {
+    pub fn get(&self, at: i64, tx: &mut impl GenericClient) -> Result<Arc<WorldContext>> {
         let mut held = self.0.lock().map_err(|_| ServerError::Internal("context cache poisoned".into()))?;
         if let Some((cached_at, context)) = held.as_ref() {
             if *cached_at == at {
                 return Ok(context.clone());
             }
         }
-        let context = context(tx)?;
-        *held = Some((at, context.clone()));
+        let context = Arc::new(context(tx)?);
+        *held = Some((at, Arc::clone(&context)));
         Ok(context)
     }
 }

@@ -68,7 +68,10 @@ fn a_batch_decides_each_command_against_the_ones_before_it() {
         .unwrap();
     assert!(out.iter().all(|o| o.outcome == "applied"), "{out:?}");
     assert_eq!(
-        count(&d.url, &format!("SELECT count(*) FROM users WHERE id = '{user}' AND body::jsonb->>'unit_id' = '{unit}'")),
+        count(
+            &d.url,
+            &format!("SELECT count(*) FROM users WHERE id = '{user}' AND body::jsonb->>'unit_id' = '{unit}'")
+        ),
         1
     );
 
@@ -79,8 +82,10 @@ fn a_batch_decides_each_command_against_the_ones_before_it() {
     assert_eq!(out.len(), 3, "{out:?}");
     let seqs: Vec<i64> = numbers(&d).iter().map(|(s, _)| *s).collect();
     assert_eq!(seqs, [1, 2], "two registrations in one batch take two places in the township's sequence");
-    let status =
-        count(&d.url, &format!("SELECT count(*) FROM problems WHERE id = '{a}' AND body::jsonb->>'status' = 'resolved'"));
+    let status = count(
+        &d.url,
+        &format!("SELECT count(*) FROM problems WHERE id = '{a}' AND body::jsonb->>'status' = 'resolved'"),
+    );
     assert_eq!(status, 1, "the resolution folded over the registration made in the same batch");
     let grants = count(
         &d.url,

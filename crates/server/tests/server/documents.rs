@@ -50,7 +50,10 @@ fn documents_fold_number_and_travel_with_their_problem() {
     let out = d.store.execute("admin", &[issue(&p1), issue(&p2)], t0()).unwrap();
     assert!(out.iter().all(|o| o.outcome == "applied"), "{out:?}");
     assert_eq!(numbers(&d.url), [(1, "企服办交〔2026〕1号".to_string()), (2, "企服办交〔2026〕2号".to_string())]);
-    assert_eq!(count(&d.url, "SELECT count(*) FROM problems WHERE jsonb_array_length(body::jsonb->'documents') = 1"), 2);
+    assert_eq!(
+        count(&d.url, "SELECT count(*) FROM problems WHERE jsonb_array_length(body::jsonb->'documents') = 1"),
+        2
+    );
     // Not the office's: refused, nothing stored.
     assert!(d.store.execute("t1", &[issue(&p3)], t0()).is_err());
 

@@ -274,11 +274,15 @@ fn the_core_re_decides_each_act_against_the_district() {
     let (_, v) = other.push(base, &[foreign]);
     assert_eq!(v["outcomes"][0]["outcome"], "refused", "{v}");
     assert_eq!(v["outcomes"][0]["reason"]["code"], "auth.forbidden", "{v}");
-    let status =
-        count(&d.url, &format!("SELECT count(*) FROM problems WHERE id = '{p}' AND body::jsonb->>'status' = 'in_progress'"));
+    let status = count(
+        &d.url,
+        &format!("SELECT count(*) FROM problems WHERE id = '{p}' AND body::jsonb->>'status' = 'in_progress'"),
+    );
     assert_eq!(status, 1, "the applied sign is folded");
-    let signs =
-        count(&d.url, &format!("SELECT jsonb_array_length(body::jsonb->'signs')::bigint FROM problems WHERE id = '{p}'"));
+    let signs = count(
+        &d.url,
+        &format!("SELECT jsonb_array_length(body::jsonb->'signs')::bigint FROM problems WHERE id = '{p}'"),
+    );
     assert_eq!(signs, 1, "the refused and no-effect signs are not");
     // Both departments see the outcomes of their own acts; d2 sees nothing else of the problem.
     let (seen, _) = other.pull_all(base, 100);

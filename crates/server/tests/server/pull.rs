@@ -191,7 +191,8 @@ fn deliveries_recorded_on_append_equal_those_derived_from_the_log() {
     );
     // An enterprise's own event after a department may see one of its problems.
     let mut c = postgres::Client::connect(&d.url, postgres::NoTls).unwrap();
-    let body: serde_json::Value = c.query_one("SELECT body::jsonb FROM enterprises WHERE id = $1", &[&d.e1]).unwrap().get(0);
+    let body: serde_json::Value =
+        c.query_one("SELECT body::jsonb FROM enterprises WHERE id = $1", &[&d.e1]).unwrap().get(0);
     let mut e: taizhang_core::Enterprise = serde_json::from_value(body).unwrap();
     e.phone = "0591-12345678".into();
     d.exec("admin", taizhang_core::Command::UpdateEnterprise { enterprise: e });

@@ -214,7 +214,14 @@ fn bodies_become_text_in_place_and_the_district_goes_on() {
     let d = District::new();
     let p = d.problem("t1", &d.e1, Some(&d.d1));
     let tables = [
-        "units", "users", "enterprises", "visits", "problems", "projects", "indicator_reports", "project_progress",
+        "units",
+        "users",
+        "enterprises",
+        "visits",
+        "problems",
+        "projects",
+        "indicator_reports",
+        "project_progress",
         "warnings",
     ];
     let bodies = |url: &str| -> Vec<(String, serde_json::Value)> {
@@ -238,7 +245,10 @@ fn bodies_become_text_in_place_and_the_district_goes_on() {
     }
     c.batch_execute("DELETE FROM schema_migrations WHERE version >= 11").unwrap();
     assert!(matches!(PgStore::open(&d.url), Err(ServerError::NotADistrict { .. })));
-    c.batch_execute("CREATE INDEX events_enterprise ON events (enterprise_id, server_seq) WHERE enterprise_id IS NOT NULL").unwrap();
+    c.batch_execute(
+        "CREATE INDEX events_enterprise ON events (enterprise_id, server_seq) WHERE enterprise_id IS NOT NULL",
+    )
+    .unwrap();
     assert_eq!(taizhang_server::store::schema::migrate(&mut c).unwrap(), 2);
     assert_eq!(bodies(&d.url), before);
     let types = count(
@@ -254,6 +264,12 @@ fn bodies_become_text_in_place_and_the_district_goes_on() {
         .execute("d1", &[taizhang_core::Command::Sign { problem_id: p.clone(), handler: "张三".into() }], t0())
         .unwrap();
     assert_eq!(signed[0].outcome, "applied", "{signed:?}");
-    assert_eq!(count(&d.url, &format!("SELECT count(*) FROM problems WHERE id = '{p}' AND body::jsonb->>'status' = 'in_progress'")), 1);
+    assert_eq!(
+        count(
+            &d.url,
+            &format!("SELECT count(*) FROM problems WHERE id = '{p}' AND body::jsonb->>'status' = 'in_progress'")
+        ),
+        1
+    );
     assert_eq!(fresh.verify().unwrap().broken, None);
 }

@@ -158,7 +158,15 @@ impl Projections {
                 "INSERT INTO problems (id, number, number_year, number_seq, township_id, enterprise_id, body)
                  SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[])
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                vec![param(ids, Type::TEXT_ARRAY), param(numbers, Type::TEXT_ARRAY), param(years, Type::INT4_ARRAY), param(seqs, Type::INT4_ARRAY), param(townships, Type::TEXT_ARRAY), param(enterprises, Type::TEXT_ARRAY), param(bodies, Type::TEXT_ARRAY)],
+                vec![
+                    param(ids, Type::TEXT_ARRAY),
+                    param(numbers, Type::TEXT_ARRAY),
+                    param(years, Type::INT4_ARRAY),
+                    param(seqs, Type::INT4_ARRAY),
+                    param(townships, Type::TEXT_ARRAY),
+                    param(enterprises, Type::TEXT_ARRAY),
+                    param(bodies, Type::TEXT_ARRAY),
+                ],
             );
         }
         if !self.new_import_keys.is_empty() {
@@ -231,8 +239,13 @@ impl Projections {
     }
 
     fn flush_monitoring(&mut self, w: &mut Writes) -> Result<()> {
-        upsert_keyed(w, "INSERT INTO projects (id, township_id, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-                 ON CONFLICT (id) DO UPDATE SET township_id = excluded.township_id, body = excluded.body", self.projects.changed(), |p| (p.id.clone(), p.township_id.clone()))?;
+        upsert_keyed(
+            w,
+            "INSERT INTO projects (id, township_id, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+                 ON CONFLICT (id) DO UPDATE SET township_id = excluded.township_id, body = excluded.body",
+            self.projects.changed(),
+            |p| (p.id.clone(), p.township_id.clone()),
+        )?;
         upsert_keyed(
             w,
             "INSERT INTO indicator_reports (enterprise_id, month, body)
