@@ -15,12 +15,12 @@ use taizhang_core::command::AssignRequest;
 use taizhang_core::period::Period;
 use taizhang_core::{Command, Priority, Source, Status};
 use taizhang_demo::{generate, DemoOptions};
-use taizhang_exchange::export::{export_ledger_csv, export_ledger_xlsx};
-use taizhang_exchange::import::{commit_ledger, ImportOptions};
-use taizhang_ledger::{Ledger, OutputTarget, PageRequest, ProblemFilter, Sort, SortKey};
+use taizhang_ledger::{Ledger, PageRequest, ProblemFilter, Sort, SortKey};
 
 mod backup;
 mod desktop;
+mod doc;
+mod exchange;
 mod server;
 
 type Res<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -226,7 +226,7 @@ fn main() -> Res<()> {
     }
 
     if a.only.is_some() && a.update {
-        update_doc(&a, &rows, &facts, started.elapsed().as_secs_f64())?;
+        doc::update_doc(&a, &rows, &facts, started.elapsed().as_secs_f64())?;
         eprintln!("updated {}", a.out.display());
         return Ok(());
     }
@@ -234,7 +234,7 @@ fn main() -> Res<()> {
         eprintln!("--only: {} not written", a.out.display());
         return Ok(());
     }
-    write_doc(&a, &rows, &facts, started.elapsed().as_secs_f64())?;
+    doc::write_doc(&a, &rows, &facts, started.elapsed().as_secs_f64())?;
     eprintln!("wrote {}", a.out.display());
     Ok(())
 }
@@ -551,7 +551,7 @@ fn measure(
     let export_from_main = scale <= 150_000;
     let mut export_done = false;
     if export_from_main && a.want("export") {
-        export_bench(a, &ledger, end, rows)?;
+        exchange::export_bench(a, &ledger, end, rows)?;
         export_done = true;
     }
 
@@ -721,10 +721,10 @@ fn measure(
 
     // --- 7. Import -----------------------------------------------------------------------------
     if a.want("import") {
-        let imported = import_bench(a, end, rows, facts)?;
+        let imported = exchange::import_bench(a, end, rows, facts)?;
         if !export_done && a.want("export") {
             let l = Ledger::open(&imported)?;
-            export_bench(a, &l, end, rows)?;
+            exchange::export_bench(a, &l, end, rows)?;
         }
     }
 
@@ -748,266 +748,5 @@ fn cache_experiment(l: &Ledger) -> Res<()> {
         eprintln!("experiment: mmap_size = {mb} MB");
         l.connection().pragma_update(None, "mmap_size", mb * 1024 * 1024)?;
     }
-    Ok(())
-}
-
-fn import_bench(a: &Args, end: DateTime<Utc>, rows: &mut Vec<Row>, facts: &mut Vec<String>) -> Res<PathBuf> {
-    let n = a.import_rows;
-    let sheet = a.dir.join(format!("sheet-{n}.xlsx"));
-    if !sheet.exists() {
-        let st = Proc::new(&a.sheet_bin).arg(n.to_string()).arg(&sheet).status()?;
-        if !st.success() {
-            return Err("ledger_sheet failed".into());
-        }
-    }
-    let db = a.dir.join(format!("imported-{n}.db"));
-    remove_db(&db);
-    let mut l = Ledger::create(&db, end - Duration::days(400))?;
-    cache_experiment(&l)?;
-    let t = Instant::now();
-    let out = commit_ledger(&mut l, "admin", &sheet, &ImportOptions::default(), end, &mut |_, _| {})
-        .map_err(|e| format!("import: {e:?}"))?;
-    let ours = t.elapsed().as_secs_f64();
-    drop(l);
-    // The floor: calamine parse + bare inserts of the same cells in one transaction.
-    let floor_db = a.dir.join("floor-import.db");
-    let t = Instant::now();
-    let mut c = bare_conn(&floor_db)?;
-    let cols = 12;
-    c.execute_batch(&format!(
-        "CREATE TABLE sheet ({});",
-        (0..cols).map(|i| format!("c{i} TEXT")).collect::<Vec<_>>().join(", ")
-    ))?;
-    {
-        use calamine::{open_workbook_auto, Reader};
-        let mut wb = open_workbook_auto(&sheet)?;
-        let name = wb.sheet_names()[0].clone();
-        let range = wb.worksheet_range(&name)?;
-        let tx = c.transaction()?;
-        {
-            let sql = format!(
-                "INSERT INTO sheet VALUES ({})",
-                (1..=cols).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
-            );
-            let mut st = tx.prepare(&sql)?;
-            for r in range.rows().skip(2) {
-                let cells: Vec<String> =
-                    (0..cols).map(|i| r.get(i).map(|d| d.to_string()).unwrap_or_default()).collect();
-                st.execute(rusqlite::params_from_iter(cells.iter()))?;
-            }
-        }
-        tx.commit()?;
-    }
-    let floor = t.elapsed().as_secs_f64();
-    drop(c);
-    remove_db(&floor_db);
-    let pandas_db = a.dir.join("pandas-import.db");
-    remove_db(&pandas_db);
-    let pandas = python(a, "import_ref.py", &[&sheet, &pandas_db])?;
-    remove_db(&pandas_db);
-    facts.push(format!(
-        "Import: {} rows ({} new problems, {} events) from `{}` (written by `crates/exchange/examples/ledger_sheet.rs`: title row, synonyms, three date forms, supporters), committed as one transaction into a fresh ledger.",
-        thousands(n as f64),
-        thousands(out.preview.rows_new as f64),
-        thousands(out.events as f64),
-        sheet.file_name().unwrap().to_string_lossy()
-    ));
-    rows.push(row(
-        &format!("Import a {}-row .xlsx ledger (plan + checks + one command per row)", thousands(n as f64)),
-        secs(ours),
-        format!("pandas.read_excel + sqlite3.executemany: {}; floor (calamine + bare INSERTs): {}", secs(pandas), secs(floor)),
-        format!("{:.1}× faster than pandas; {:.2}× the floor", pandas / ours, ours / floor),
-        "≥ 2× faster than pandas, ≤ 5× the floor",
-        Some(pandas / ours >= 2.0 && ours / floor <= 5.0),
-    )
-    .limited_by("the ledger's append path, per row: the problem's row in its indexes, its aggregate deflated, the event's row and indexes, its canonical JSON and hash, the decision (in a profile: ≈ 60 % appending, ≈ 9 % deciding, ≈ 8 % the plan, half of that reading the sheet); pandas and the floor only store cells (bench/notes.md, stop 31)"));
-    Ok(db)
-}
-
-fn export_bench(a: &Args, l: &Ledger, end: DateTime<Utc>, rows: &mut Vec<Row>) -> Res<()> {
-    let out = a.dir.join("export.xlsx");
-    let t = Instant::now();
-    // The bench's own output files, replaced on every run.
-    let summary = export_ledger_xlsx(
-        l,
-        &ProblemFilter::default(),
-        Sort::default(),
-        end,
-        OutputTarget::replacing(&out),
-        &mut |_, _| {},
-    )?;
-    let ours = t.elapsed().as_secs_f64();
-    // The same rows and columns as CSV (untimed), for the references to write as cells.
-    let csv_path = a.dir.join("export.csv");
-    export_ledger_csv(
-        l,
-        &ProblemFilter::default(),
-        Sort::default(),
-        end,
-        OutputTarget::replacing(&csv_path),
-        &mut |_, _| {},
-    )?;
-    let mut reader = csv::Reader::from_path(&csv_path)?;
-    let header: Vec<String> = reader.headers()?.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect();
-    let data: Vec<Vec<String>> =
-        reader.records().map(|r| r.map(|r| r.iter().map(str::to_string).collect())).collect::<Result<_, _>>()?;
-    let floor_path = a.dir.join("floor-export.xlsx");
-    let t = Instant::now();
-    {
-        let mut wb = rust_xlsxwriter::Workbook::new();
-        wb.set_tempdir(&a.dir)?;
-        let ws = wb.add_worksheet_with_constant_memory()?;
-        for (c, h) in header.iter().enumerate() {
-            ws.write_string(0, c as u16, h)?;
-        }
-        for (r, rec) in data.iter().enumerate() {
-            for (c, v) in rec.iter().enumerate() {
-                if !v.is_empty() {
-                    ws.write_string(r as u32 + 1, c as u16, v)?;
-                }
-            }
-        }
-        wb.save(&floor_path)?;
-    }
-    let floor = t.elapsed().as_secs_f64();
-    let py_out = a.dir.join("openpyxl-export.xlsx");
-    let openpyxl = python(a, "export_ref.py", &[&csv_path, &py_out])?;
-    let sizes = (file_len(&out), file_len(&floor_path), file_len(&py_out));
-    for p in [&floor_path, &py_out, &csv_path] {
-        let _ = std::fs::remove_file(p);
-    }
-    rows.push(row(
-        &format!("Export {} rows × {} columns to .xlsx", thousands(summary.rows as f64), header.len()),
-        format!("{} ({:.1} MB)", secs(ours), sizes.0 as f64 / 1e6),
-        format!(
-            "openpyxl write-only: {} ({:.1} MB); floor (rust_xlsxwriter, same cells as text): {} ({:.1} MB)",
-            secs(openpyxl),
-            sizes.2 as f64 / 1e6,
-            secs(floor),
-            sizes.1 as f64 / 1e6
-        ),
-        format!("{:.1}× faster than openpyxl; {:.2}× the floor", openpyxl / ours, ours / floor),
-        "≥ 5× faster than openpyxl, ≤ 1.5× the floor",
-        Some(openpyxl / ours >= 5.0 && ours / floor <= 1.5),
-    )
-    .limited_by("reading the rows from the ledger (a query a row, in the order asked for), which the floor does not do, and a format looked up per cell (rust_xlsxwriter hashes the whole `Format`), which the unformatted floor never does (bench/notes.md, stop 31)"));
-    Ok(())
-}
-
-fn table_line(r: &Row) -> String {
-    format!("| {} | {} | {} | {} | {} | {} |", r.name, r.ours, r.reference, r.ratio, r.target, r.verdict())
-}
-
-/// `--only … --update`: the rows of this run replace those of the same name (and every server
-/// row: their names carry counts), the server facts and the desktop's are replaced, the notes
-/// are read again from `bench/notes.md`, and a line under the run's says when this part was
-/// measured. The rest of the file stays as the last full run wrote it.
-fn update_doc(a: &Args, rows: &[Row], facts: &[String], total: f64) -> Res<()> {
-    let old = std::fs::read_to_string(&a.out)?;
-    let server = a.want("server");
-    let cell = |line: &str| line.trim_start_matches("| ").split(" | ").next().unwrap_or("").to_string();
-    let (mut head, mut table, mut old_facts) = (Vec::new(), Vec::new(), Vec::new());
-    let mut part = 0; // 0 head, 1 table, 2 between, 3 facts
-    for line in old.lines() {
-        match part {
-            0 if line.starts_with("| measure |") => {
-                part = 1;
-                head.push(line.to_string());
-            }
-            0 => head.push(line.to_string()),
-            1 if line.starts_with("|---") => head.push(line.to_string()),
-            1 if line.starts_with("| ") => table.push(line.to_string()),
-            1 => part = 2,
-            2 if line.starts_with("- ") => {
-                part = 3;
-                old_facts.push(line.to_string());
-            }
-            2 => {}
-            3 if line.starts_with("- ") => old_facts.push(line.to_string()),
-            _ => break,
-        }
-    }
-    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
-    table.retain(|l| {
-        let n = cell(l);
-        let stale = server && n.starts_with(server::PREFIX);
-        !(names.contains(&n.as_str()) || stale)
-    });
-    table.extend(rows.iter().map(table_line));
-    old_facts.retain(|f| {
-        // The desktop phase writes one fact, "Desktop: …"; this run's replaces the last one's.
-        let stale = (server && f.starts_with("- Server ")) || (a.want("desktop") && f.starts_with("- Desktop: "));
-        !(stale || facts.iter().any(|n| f[2..] == *n))
-    });
-    old_facts.extend(facts.iter().map(|f| format!("- {f}")));
-    let stamp = format!(
-        "Rows of `--only {}` updated by `taizhang-bench --only {} --server-events {} --update` on {}, commit {}; {} for those.",
-        a.only.as_deref().unwrap_or(""),
-        a.only.as_deref().unwrap_or(""),
-        a.server_events,
-        Utc::now().format("%Y-%m-%d %H:%M UTC"),
-        sh("git rev-parse --short HEAD"),
-        secs(total)
-    );
-    // Each phase run on its own keeps its own line.
-    let this_run = format!("Rows of `--only {}`", a.only.as_deref().unwrap_or(""));
-    head.retain(|l| !l.starts_with(&this_run));
-    if let Some(i) = head.iter().position(|l| l.starts_with("Run: ")) {
-        head.insert(i + 1, String::new());
-        head.insert(i + 2, stamp);
-        head.dedup_by(|x, y| x.is_empty() && y.is_empty());
-    }
-    let mut s = head.join("\n");
-    s.push('\n');
-    for l in &table {
-        s.push_str(l);
-        s.push('\n');
-    }
-    s.push_str("\n## What was measured\n\n");
-    for f in &old_facts {
-        s.push_str(f);
-        s.push('\n');
-    }
-    s.push('\n');
-    if let Ok(notes) = std::fs::read_to_string(&a.notes) {
-        s.push_str(&notes);
-    }
-    std::fs::write(&a.out, s)?;
-    Ok(())
-}
-
-fn write_doc(a: &Args, rows: &[Row], facts: &[String], total: f64) -> Res<()> {
-    let mut s = String::new();
-    s.push_str("# Benchmarks\n\n");
-    s.push_str("Generated by `make bench` (`crates/bench/src/main.rs`); the notes after the table come from `bench/notes.md`.\n\n");
-    s.push_str(&format!(
-        "Run: `make bench SCALE={} LARGE={}` (import of {} rows) on {}, commit {}; {} in all.\n\n",
-        a.scale,
-        a.large.unwrap_or(0),
-        a.import_rows,
-        Utc::now().format("%Y-%m-%d %H:%M UTC"),
-        sh("git rev-parse --short HEAD"),
-        secs(total)
-    ));
-    s.push_str("Machine:\n\n```\n");
-    s.push_str(&format!("nproc: {}\n", sh("nproc")));
-    s.push_str(&format!("cpu: {}\n", sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")));
-    s.push_str(&format!("{}\n", sh("free -g")));
-    s.push_str(&format!("{}\n", sh("uname -sr; rustc --version; python3 --version")));
-    s.push_str("```\n\n");
-    s.push_str("| measure | Taizhang | reference (same run) | ratio | target | |\n|---|---|---|---|---|---|\n");
-    for r in rows {
-        s.push_str(&table_line(r));
-        s.push('\n');
-    }
-    s.push_str("\n## What was measured\n\n");
-    for f in facts {
-        s.push_str(&format!("- {f}\n"));
-    }
-    s.push('\n');
-    if let Ok(notes) = std::fs::read_to_string(&a.notes) {
-        s.push_str(&notes);
-    }
-    std::fs::write(&a.out, s)?;
     Ok(())
 }

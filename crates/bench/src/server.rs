@@ -367,7 +367,7 @@ fn ingest_row(b: &mut Bench, sizes: &[usize], pushed: usize, push_secs: f64, gen
 }
 
 /// What limits the ingest row (the profile is in bench/notes.md).
-const INGEST_LIMIT: &str = "four round trips a batch of ≈ 8 events, as the floor's (the BEGIN with the lock; one read: the log's head, the device, the duplicates, the files held and the read-ahead of what the batch's events name and the batches before did not leave in memory; one write; the COMMIT), where the floor's are a BEGIN, a prepare, a bare INSERT and a COMMIT; the write statement (the events into a table with ten indexes, the problems' JSON aggregates upserted, grants and deliveries); the process's own work a batch (the core's decision and fold, the aggregates' JSON written, the Ed25519 check); the floor writes bare rows with no index, decides nothing and checks no signature (bench/notes.md, stop 31)";
+const INGEST_LIMIT: &str = "the work the floor does not do, in two processes taking turns on two cores (perf: PostgreSQL about 55 % of a batch, this process 45 %, the other core idle): in PostgreSQL the write statement (the events into a table with nine indexes, the problems' aggregates upserted, grants and deliveries) and the read; in the process the Ed25519 check (about a third of its CPU in a push), the core's decision and fold and the aggregates' JSON; the four round trips a batch cost about as much as the floor's four (≈ 10 µs each: merging them would save ≈ 1 %); the floor writes bare rows with no index, decides nothing and checks no signature (bench/notes.md, stop 32)";
 
 fn bare_values(r: &postgres::Row) -> Vec<Box<dyn ToSql + Sync>> {
     let s = |i: usize| -> Box<dyn ToSql + Sync> { Box::new(r.get::<_, String>(i)) };

@@ -119,8 +119,8 @@ const LEDGER: &[Layering] = &[
                 "row_actions",
                 "notices",
             ],
-            // The office's 督办中心 (queues as ledger filters); the warnings board.
-            &["monitoring_board", "office_console"],
+            // The office's 督办中心 (queues as ledger filters); the warnings board; the 走访 list.
+            &["monitoring_board", "office_console", "visit_page"],
             // Readers gathered around one subject: a leader's items, a project's history, an
             // enterprise's file (一企一档).
             &["leader_items", "project_report", "enterprise_file"],
