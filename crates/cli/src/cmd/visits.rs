@@ -13,7 +13,18 @@ use crate::session::Session;
 
 #[derive(Subcommand)]
 pub enum VisitCmd {
-    List,
+    /// The visits, newest first: a township's (--township, else the acting township official's
+    /// own), else the whole district's.
+    List {
+        #[arg(long)]
+        township: Option<String>,
+        /// Skip this many of the newest.
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// At most this many (1 to 1000).
+        #[arg(long, default_value_t = 1000)]
+        limit: u64,
+    },
     Add {
         #[arg(long)]
         enterprise: String,
@@ -32,8 +43,10 @@ pub enum VisitCmd {
 pub fn run(g: &Globals, cmd: VisitCmd) -> Result<ExitCode, CliError> {
     let mut s = Session::open(g)?;
     match cmd {
-        VisitCmd::List => {
-            let visits = s.ledger.visits()?;
+        VisitCmd::List { township, offset, limit } => {
+            let scope = crate::cmd::monitoring::scope(&s, &township)?;
+            let page = s.ledger.visit_page(scope.as_deref(), taizhang_ledger::PageRequest { offset, limit })?;
+            let visits = page.rows;
             print(s.json, &visits, || {
                 let rows: Vec<Vec<String>> = visits
                     .iter()
@@ -47,7 +60,11 @@ pub fn run(g: &Globals, cmd: VisitCmd) -> Result<ExitCode, CliError> {
                         ]
                     })
                     .collect();
-                render::table(&["日期", "企业", "形式", "走访人", "情况"], &rows)
+                let shown = match rows.len() as u64 {
+                    0 => format!("共 {} 条\n", page.total),
+                    n => format!("共 {} 条，第 {}–{} 条\n", page.total, offset + 1, offset + n),
+                };
+                render::table(&["日期", "企业", "形式", "走访人", "情况"], &rows) + &shown
             });
             Ok(ExitCode::SUCCESS)
         }

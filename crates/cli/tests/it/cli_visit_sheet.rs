@@ -89,3 +89,32 @@ fn a_township_imports_its_visit_sheet_all_or_nothing() {
 fn sheet_rows(path: &std::path::Path, sheet: &str) -> Vec<Vec<String>> {
     taizhang_exchange::sheet::read_workbook(path, Some(sheet)).unwrap().sheet.rows
 }
+
+/// `visit list`: newest first, a township official's own township's, `--township` for anyone,
+/// a page with `--offset` and `--limit`, and the count of all of them.
+#[test]
+fn visit_list_is_scoped_newest_first_and_paged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cli = Cli::new(dir.path());
+    cli.now = "2026-03-20T10:00:00+08:00".into();
+    district(&cli);
+    cli.ok("admin", &["user", "add", "xs", "--name", "李四", "--unit", "西山", "--role", "township"]);
+    for (by, firm, date) in [
+        ("cg", "示范区恒达精密机械有限公司", "2026-03-02"),
+        ("xs", "西山新材料科技有限公司", "2026-03-05"),
+        ("cg", "示范区恒达精密机械有限公司", "2026-03-09"),
+        ("cg", "示范区恒达精密机械有限公司", "2026-03-01"),
+    ] {
+        cli.ok(by, &["visit", "add", "--enterprise", firm, "--date", date, "--visitors", by]);
+    }
+    let dates = |user: &str, args: &[&str]| -> Vec<String> {
+        let v = cli.json(user, &[&["visit", "list"], args].concat());
+        v.as_array().unwrap().iter().map(|v| v["date"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(dates("admin", &[]), ["2026-03-09", "2026-03-05", "2026-03-02", "2026-03-01"]);
+    assert_eq!(dates("cg", &[]), ["2026-03-09", "2026-03-02", "2026-03-01"], "城关's own");
+    assert_eq!(dates("admin", &["--township", "西山"]), ["2026-03-05"]);
+    assert_eq!(dates("cg", &["--offset", "1", "--limit", "1"]), ["2026-03-02"]);
+    let table = cli.ok("cg", &["visit", "list", "--limit", "2"]);
+    assert!(table.contains("共 3 条，第 1–2 条"), "{table}");
+}
