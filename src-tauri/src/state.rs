@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
-use taizhang_ledger::{BrokenLink, Ledger};
+use taizhang_ledger::{BrokenLink, Interrupt, Ledger};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -42,6 +42,10 @@ pub struct AppState {
     /// The chain check of the current opening: (generation, result once known). Apart from
     /// `open` so that asking for it never waits behind a long command.
     chain: Mutex<(u64, Option<ChainCheck>)>,
+    /// The running check's connection, to interrupt it when another opening begins: on a
+    /// two-core PC a check of a ledger no longer open took a core from the one being opened
+    /// for the seconds it had left.
+    chain_stop: Mutex<Option<(u64, Interrupt)>>,
     generations: AtomicU64,
     /// Held while a backup is written: the one on open runs on its own thread and must not
     /// write the same file as one asked for meanwhile.
@@ -54,17 +58,48 @@ impl AppState {
         AppState {
             open: Mutex::new(None),
             chain: Mutex::new((0, None)),
+            chain_stop: Mutex::new(None),
             generations: AtomicU64::new(0),
             backing_up: Mutex::new(()),
             data_dir,
         }
     }
 
-    /// A new opening (or closing): results of checks started for earlier ones are dropped.
+    /// A new opening (or closing): results of checks started for earlier ones are dropped, and
+    /// a check still running for one of them is interrupted.
     pub fn next_generation(&self) -> u64 {
         let g = self.generations.fetch_add(1, Ordering::SeqCst) + 1;
         *self.chain.lock().unwrap_or_else(|p| p.into_inner()) = (g, None);
+        if let Some((_, stop)) = self.chain_stop.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            stop.interrupt();
+        }
         g
+    }
+
+    /// Registers the connection of the check for `generation`, to be interrupted when another
+    /// opening begins; false when one already has (then the check need not start).
+    pub fn watch_chain_check(&self, generation: u64, stop: Interrupt) -> bool {
+        let mut held = self.chain_stop.lock().unwrap_or_else(|p| p.into_inner());
+        // Under the same lock `next_generation` takes the handle with: an opening that began
+        // before this line is seen here, one that begins after it finds the handle.
+        if self.generation_moved(generation) {
+            return false;
+        }
+        *held = Some((generation, stop));
+        true
+    }
+
+    /// Whether another opening (or a closing) has begun since `generation`'s.
+    pub fn generation_moved(&self, generation: u64) -> bool {
+        self.generations.load(Ordering::SeqCst) != generation
+    }
+
+    /// The check for `generation` is over: its connection is no longer to be interrupted.
+    pub fn chain_check_done(&self, generation: u64) {
+        let mut held = self.chain_stop.lock().unwrap_or_else(|p| p.into_inner());
+        if held.as_ref().is_some_and(|(g, _)| *g == generation) {
+            *held = None;
+        }
     }
 
     /// Records a check's result; false when the ledger it was for is no longer the open one.
@@ -274,5 +309,40 @@ pub(crate) fn lower_priority() {
     unsafe {
         let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
         libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AppState;
+
+    /// A check still running when another ledger opens is interrupted: a statement that would
+    /// run for minutes returns at once; a check registered for an opening already past is not
+    /// started.
+    #[test]
+    fn a_new_opening_interrupts_the_check_of_the_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = taizhang_ledger::Ledger::create(&dir.path().join("a.db"), chrono::Utc::now()).unwrap();
+        let state = AppState::new(dir.path().to_path_buf());
+        let first = state.next_generation();
+        assert!(state.watch_chain_check(first, ledger.interrupt_handle()));
+        let started = std::time::Instant::now();
+        let long = std::thread::spawn(move || {
+            ledger.connection().query_row(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) SELECT count(*) FROM n",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+        });
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let second = state.next_generation();
+        let err = long.join().unwrap().unwrap_err();
+        assert!(err.to_string().contains("interrupt"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
+        assert!(state.generation_moved(first) && !state.generation_moved(second));
+        let other = taizhang_ledger::Ledger::create(&dir.path().join("b.db"), chrono::Utc::now()).unwrap();
+        assert!(!state.watch_chain_check(first, other.interrupt_handle()), "the first opening is over");
+        assert!(state.watch_chain_check(second, other.interrupt_handle()));
+        state.chain_check_done(second);
     }
 }

@@ -200,6 +200,22 @@ impl Ledger {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+
+    /// A handle another thread can stop this connection's running statement with (a long
+    /// read no longer wanted: the background chain check of a ledger closed meanwhile).
+    pub fn interrupt_handle(&self) -> Interrupt {
+        Interrupt(self.conn.get_interrupt_handle())
+    }
+}
+
+/// Stops what a ledger's connection is running (`Ledger::interrupt_handle`): the statement
+/// fails, and nothing it would have written is kept (every write is one transaction).
+pub struct Interrupt(rusqlite::InterruptHandle);
+
+impl Interrupt {
+    pub fn interrupt(&self) {
+        self.0.interrupt();
+    }
 }
 
 /// The genesis is appended without `decide`, so it checks the clock itself, before the file

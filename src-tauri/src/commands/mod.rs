@@ -151,10 +151,18 @@ fn check_in_background<R: Runtime>(app: &AppHandle<R>, path: PathBuf, generation
         let started = std::time::Instant::now();
         // The check reads the log once from end to end: a page cache does not help it, and
         // the connection's usual 64 MB would fill with pages read once while the user works.
-        let result = Ledger::open_read_only(&path)
-            .and_then(|l| l.set_page_cache_kib(Some(CHAIN_CHECK_CACHE_KIB)).map(|()| l))
-            .and_then(|l| l.verify().map(|r| (l, r)));
         let shown = path.display().to_string();
+        let opened =
+            Ledger::open_read_only(&path).and_then(|l| l.set_page_cache_kib(Some(CHAIN_CHECK_CACHE_KIB)).map(|()| l));
+        // Another ledger opened meanwhile interrupts the check (`AppState::next_generation`).
+        if let Ok(l) = &opened {
+            if !state.watch_chain_check(generation, l.interrupt_handle()) {
+                log::info!("the chain check of {shown} was not started: another ledger was opened");
+                return;
+            }
+        }
+        let result = opened.and_then(|l| l.verify().map(|r| (l, r)));
+        state.chain_check_done(generation);
         let (check, ledger) = match result {
             Ok((l, r)) => {
                 if r.ok {
@@ -167,6 +175,10 @@ fn check_in_background<R: Runtime>(app: &AppHandle<R>, path: PathBuf, generation
                     log::warn!("the chain of {shown} is broken: {:?}", r.first_break);
                 }
                 (ChainCheck { path: shown, ok: r.ok, first_break: r.first_break }, r.ok.then_some(l))
+            }
+            Err(_) if state.generation_moved(generation) => {
+                log::info!("the chain check of {shown} stopped: another ledger was opened");
+                return;
             }
             Err(e) => {
                 log::warn!("could not check the chain of {shown}: {e}");
