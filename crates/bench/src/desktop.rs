@@ -39,6 +39,12 @@ fn names(problems: i64) -> (String, String) {
     )
 }
 
+/// The cold start's target, and issue 20's for the rows after sign-in.
+const START_TARGET: &str = "≤ 1 s; sign-in → ledger rows ≤ 0.5 s";
+/// Issue 20's: WebKitGTK alone is ≈ 236–250 MB at the start screen, so this is its floor plus
+/// what the app adds (the earlier target was 200 MB).
+const MEMORY_TARGET: &str = "≤ 280 MB";
+
 pub fn bench(a: &Args, ledger: &Path, problems: i64, rows: &mut Vec<Row>, facts: &mut Vec<String>) {
     let (start_name, memory_name) = names(problems);
     match measure(a, ledger) {
@@ -69,17 +75,17 @@ pub fn bench(a: &Args, ledger: &Path, problems: i64, rows: &mut Vec<Row>, facts:
                 ),
                 "—".into(),
                 "—".into(),
-                "≤ 1 s",
-                Some(total <= 1.0),
-            ).limited_by("WebKitGTK starting its web and network processes from a cold page cache: ≈ 0.6 s before the webview answers"));
+                START_TARGET,
+                Some(total <= 1.0 && ledger_rows <= 0.5),
+            ).limited_by("WebKitGTK starting its web and network processes from a cold page cache: ≈ 0.6 s before the webview answers; after sign-in, the office's 督办中心 (six counts and a page) and the bell read beside the ledger's first page on two cores"));
             rows.push(
                 row(
                     &memory_name,
                     format!("{pss:.0} MB PSS ({rss:.0} MB RSS) in {} processes", m.launches[0].processes),
                     "—".into(),
                     "—".into(),
-                    "≤ 200 MB",
-                    Some(pss <= 200.0),
+                    MEMORY_TARGET,
+                    Some(pss <= 280.0),
                 )
                 .limited_by("WebKitGTK's own floor: ≈ 250 MB PSS at the start screen, before any ledger is open"),
             );
@@ -97,8 +103,8 @@ pub fn bench(a: &Args, ledger: &Path, problems: i64, rows: &mut Vec<Row>, facts:
         }
         Err(why) => {
             eprintln!("desktop: not measured: {why}");
-            rows.push(row(&start_name, format!("not measured: {why}"), "—".into(), "—".into(), "≤ 1 s", None));
-            rows.push(row(&memory_name, format!("not measured: {why}"), "—".into(), "—".into(), "≤ 200 MB", None));
+            rows.push(row(&start_name, format!("not measured: {why}"), "—".into(), "—".into(), START_TARGET, None));
+            rows.push(row(&memory_name, format!("not measured: {why}"), "—".into(), "—".into(), MEMORY_TARGET, None));
         }
     }
 }
