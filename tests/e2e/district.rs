@@ -48,7 +48,7 @@ fn forwarder(target: &str, online: Arc<AtomicBool>) -> String {
 
 fn problem_status(d: &District, id: &str) -> String {
     let mut c = postgres::Client::connect(&d.url, postgres::NoTls).unwrap();
-    c.query_one("SELECT body->>'status' FROM problems WHERE id = $1", &[&id]).unwrap().get(0)
+    c.query_one("SELECT body::jsonb->>'status' FROM problems WHERE id = $1", &[&id]).unwrap().get(0)
 }
 
 #[test]

@@ -322,7 +322,8 @@ impl<'c> Appender<'c> {
         };
         if let (Some(Verdict::Admitted), Ok((body, meta))) = (&verdict, parsed) {
             fold::apply(&mut self.tx, &mut self.projections, body, meta, server_seq)?;
-            if let Some(context) = self.context.as_mut() {
+            // Only a calendar or settings event copies the shared context (`make_mut`).
+            if let Some(context) = self.context.as_mut().filter(|_| world::is_context_event(body)) {
                 world::fold_context(Arc::make_mut(context), body);
             }
         }

@@ -154,6 +154,14 @@ impl ContextCache {
     }
 }
 
+/// Whether `body` changes the context in force (what `fold_context` folds).
+pub fn is_context_event(body: &EventBody) -> bool {
+    matches!(
+        body,
+        EventBody::CalendarYearSet { .. } | EventBody::CalendarDaySet { .. } | EventBody::SettingsChanged { .. }
+    )
+}
+
 /// Folds a calendar or settings event into the context in force; whether it was one.
 pub fn fold_context((calendar, settings): &mut (Calendar, Settings), body: &EventBody) -> bool {
     match body {
