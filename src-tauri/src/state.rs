@@ -126,11 +126,12 @@ impl AppState {
     /// Runs a read of the whole ledger on the open ledger's read-only connection (see
     /// `Open::reader`), without holding the open ledger meanwhile, on a thread of low priority:
     /// the list, a problem and the window come first on a two-core office PC.
-    pub async fn read_whole<T: Send + 'static>(
+    #[track_caller]
+    pub fn read_whole<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Ledger) -> ApiResult<T> + Send + 'static,
-    ) -> ApiResult<T> {
-        self.read_aside(|l, _| f(l)).await
+    ) -> impl std::future::Future<Output = ApiResult<T>> + '_ {
+        self.read_aside(|l, _| f(l))
     }
 
     /// `read_whole` for the heavy reads of the signed-in user's screens (the office's 督办中心,
@@ -141,10 +142,21 @@ impl AppState {
     /// Awaited, not waited on: Tauri runs a command on one of its runtime's workers, one per
     /// core, and a command that blocks keeps its worker; two such reads on a two-core PC held
     /// both, and the list's command could not even start until one ended.
-    pub async fn read_aside<T: Send + 'static>(
+    #[track_caller]
+    pub fn read_aside<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Ledger, Option<&str>) -> ApiResult<T> + Send + 'static,
+    ) -> impl std::future::Future<Output = ApiResult<T>> + '_ {
+        let caller = std::panic::Location::caller();
+        self.read_aside_from(caller, f)
+    }
+
+    async fn read_aside_from<T: Send + 'static>(
+        &self,
+        caller: &'static std::panic::Location<'static>,
+        f: impl FnOnce(&Ledger, Option<&str>) -> ApiResult<T> + Send + 'static,
     ) -> ApiResult<T> {
+        let timing = SlowCall::start(caller);
         let (reader, user) = {
             let guard = self.lock();
             let open = guard.as_ref().ok_or_else(ApiError::no_ledger)?;
@@ -154,17 +166,25 @@ impl AppState {
             }
         };
         let read = tauri::async_runtime::spawn_blocking(move || read_on(&reader, user.as_deref(), f));
-        read.await.unwrap_or_else(|_| Err(ApiError::new("internal", "the read of the whole ledger failed")))
+        let out = read.await.unwrap_or_else(|_| Err(ApiError::new("internal", "the read of the whole ledger failed")));
+        timing.finish();
+        out
     }
 
     /// Runs `f` with the open ledger; refuses with `ledger.replaced` when its file was swapped
     /// under the app (see `Ledger::check_not_replaced`): what it would read or write is the
     /// moved-aside copy, not the ledger at its path.
+    #[track_caller]
     pub fn with<T>(&self, f: impl FnOnce(&mut Open) -> ApiResult<T>) -> ApiResult<T> {
+        let timing = SlowCall::start(std::panic::Location::caller());
         let mut guard = self.lock();
+        let timing = timing.locked();
         let open = guard.as_mut().ok_or_else(ApiError::no_ledger)?;
         open.ledger.check_not_replaced()?;
-        f(open)
+        let out = f(open);
+        drop(guard);
+        timing.finish();
+        out
     }
 
     pub fn default_path(&self) -> PathBuf {
@@ -267,6 +287,45 @@ impl AppState {
 /// `f` on the reader connection, on a thread of its own at low priority (not the blocking
 /// pool's thread, which would keep the priority), then the connection's cache and the
 /// allocator's free memory given back.
+/// A command's time, logged when it is long enough for a user to notice: where it was called
+/// from, how long it waited for the ledger and how long it ran. The log is how a slow office
+/// PC is diagnosed (which command, waiting behind what), without a profiler there.
+struct SlowCall {
+    caller: &'static std::panic::Location<'static>,
+    started: std::time::Instant,
+    locked: Option<std::time::Instant>,
+}
+
+/// Calls shorter than this are not logged.
+const SLOW_CALL_MS: u128 = 100;
+
+impl SlowCall {
+    fn start(caller: &'static std::panic::Location<'static>) -> SlowCall {
+        SlowCall { caller, started: std::time::Instant::now(), locked: None }
+    }
+
+    /// The ledger is held from here on (`with`; a read beside it never marks this).
+    fn locked(mut self) -> SlowCall {
+        self.locked = Some(std::time::Instant::now());
+        self
+    }
+
+    fn finish(self) {
+        let total = self.started.elapsed();
+        if total.as_millis() < SLOW_CALL_MS {
+            return;
+        }
+        let (file, line, ms) = (self.caller.file(), self.caller.line(), total.as_millis());
+        match self.locked {
+            Some(l) => {
+                let waited = (l - self.started).as_millis();
+                log::info!("slow call from {file}:{line}: {ms} ms ({waited} ms waiting for the ledger)");
+            }
+            None => log::info!("slow call from {file}:{line}: {ms} ms (beside the ledger, on its reader)"),
+        }
+    }
+}
+
 fn read_on<T: Send>(
     reader: &Mutex<Ledger>,
     user: Option<&str>,

@@ -239,6 +239,11 @@ fn launch(
     struct Cleanup(PathBuf);
     impl Drop for Cleanup {
         fn drop(&mut self) {
+            // BENCH_KEEP_DESKTOP_DATA=1 keeps each launch's data folder, its log (`logs/`) with
+            // the app's slow calls included.
+            if std::env::var("BENCH_KEEP_DESKTOP_DATA").is_ok_and(|v| v == "1") {
+                return;
+            }
             let _ = std::fs::remove_dir_all(&self.0);
         }
     }
