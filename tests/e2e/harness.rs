@@ -253,12 +253,15 @@ impl Ui {
         // The ledger view puts back the last search as it mounts: typed before that lands, the
         // number is appended to the old one (seen once: "2026-城关-01162026-城关-0117"). Type
         // again until the box holds the number alone.
-        let box_css = format!("{} input", tid("ledger-search"));
+        let read = "const t = arguments[0]; \
+                    const el = document.querySelector(`input${t}, ${t} input`); return el ? el.value : null;";
         self.poll("the ledger's search box to hold the number", 10, || {
             self.fill("ledger-search", number);
             std::thread::sleep(Duration::from_millis(300));
-            let el = self.s.find(&box_css)?;
-            let value = self.s.element(&el, "property/value", None).ok()?;
+            let value = self
+                .s
+                .call("POST", "/execute/sync", Some(json!({ "script": read, "args": [tid("ledger-search")] })))
+                .ok()?;
             (value.as_str() == Some(number)).then_some(())
         });
         // A click on a row opens the side drawer (issue 19); the number is the full page's
