@@ -89,11 +89,7 @@ impl Ledger {
     /// The visits of an enterprise, newest first, each with the problems registered from it
     /// (in number order). The visit import asks it too, to know a visit already recorded.
     pub fn visits_of(&self, enterprise_id: &str) -> Result<Vec<VisitOfFile>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {} FROM visits WHERE enterprise_id = ?1 ORDER BY date DESC, rowid DESC",
-            read::VISIT_COLS
-        ))?;
-        let visits = st.query_map([enterprise_id], read::visit_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let visits = self.visits_of_enterprise(enterprise_id)?;
         let mut st = self.conn.prepare_cached(
             "SELECT visit_id, id, number, description, status FROM problems
              WHERE enterprise_id = ?1 AND visit_id IS NOT NULL ORDER BY number_year, number_seq, number",

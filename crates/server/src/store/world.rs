@@ -162,15 +162,15 @@ pub fn is_context_event(body: &EventBody) -> bool {
     )
 }
 
-/// Folds a calendar or settings event into the context in force; whether it was one.
-pub fn fold_context((calendar, settings): &mut (Calendar, Settings), body: &EventBody) -> bool {
+/// Folds a calendar or settings event into the context in force (`is_context_event` says
+/// which events these are); any other event leaves it as it is.
+pub fn fold_context((calendar, settings): &mut (Calendar, Settings), body: &EventBody) {
     match body {
         EventBody::CalendarYearSet { year } => calendar.set_year(year),
         EventBody::CalendarDaySet { date, off, name } => calendar.set_day(*date, *off, name),
         EventBody::SettingsChanged { settings: s } => *settings = s.clone(),
-        _ => return false,
+        _ => {}
     }
-    true
 }
 
 /// The acting user with their unit, as the projections hold them now.
